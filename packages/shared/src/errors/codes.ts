@@ -1,0 +1,51 @@
+/**
+ * The one error vocabulary of Outpost, shared by client and server.
+ * Each code has a human message, the HTTP status it answers with, the websocket close
+ * code it closes with, and whether a client should retry the same request later.
+ */
+export const ERROR_CODES = {
+  bad_request: { status: 400, close: 4400, retryable: false, message: 'The request is malformed.' },
+  bad_message: { status: 400, close: 4400, retryable: false, message: 'The message could not be decoded.' },
+  validation_failed: { status: 400, close: 4400, retryable: false, message: 'The request body is not valid.' },
+  unknown_root: { status: 400, close: 4400, retryable: false, message: 'The update writes to a part of the job document that does not exist.' },
+  unresolved_update: { status: 400, close: 4400, retryable: false, message: 'The update depends on changes the server has not seen.' },
+  unauthenticated: { status: 401, close: 4401, retryable: false, message: 'Sign in again: the token is missing or invalid.' },
+  token_expired: { status: 401, close: 4401, retryable: false, message: 'Sign in again: the token has expired.' },
+  bad_credentials: { status: 401, close: 4401, retryable: false, message: 'Wrong username or password.' },
+  forbidden: { status: 403, close: 4403, retryable: false, message: 'Your role may not do this.' },
+  not_assigned: { status: 403, close: 4403, retryable: false, message: 'This job is not assigned to you.' },
+  server_owned: { status: 403, close: 4403, retryable: false, message: "Only the server may write the job's status, version and assignees." },
+  not_found: { status: 404, close: 4404, retryable: false, message: 'Not found.' },
+  conflict: { status: 409, close: 4409, retryable: false, message: 'The job changed on the server; this action no longer applies.' },
+  guard_failed: { status: 409, close: 4409, retryable: false, message: 'The job is not ready for this step.' },
+  op_mismatch: { status: 409, close: 4409, retryable: false, message: 'This operation id was already used for a different operation.' },
+  too_large: { status: 413, close: 4413, retryable: false, message: 'The message is too large.' },
+  unsupported_media_type: { status: 415, close: 4400, retryable: false, message: 'The content type is not supported.' },
+  hash_mismatch: { status: 422, close: 4400, retryable: false, message: 'The bytes do not match their sha256.' },
+  out_of_order: { status: 425, close: 4425, retryable: true, message: 'An earlier operation from this device has not arrived yet.' },
+  not_causal: { status: 425, close: 4425, retryable: true, message: 'The server has not yet received the job changes this operation depends on.' },
+  rate_limited: { status: 429, close: 4429, retryable: true, message: 'Too many messages; slow down.' },
+  unavailable: { status: 503, close: 1013, retryable: true, message: 'The server is busy or shutting down; try again.' },
+  internal: { status: 500, close: 1011, retryable: true, message: 'Something went wrong on the server.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+/** What one error code means on each wire. */
+export interface ErrorSpec {
+  status: number;
+  close: number;
+  retryable: boolean;
+  message: string;
+}
+
+/** A code from the shared error vocabulary. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The JSON body of every HTTP error. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** True when `code` is one of Outpost's error codes. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
+}

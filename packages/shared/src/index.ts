@@ -1,0 +1,62 @@
+/**
+ * @outpost/shared: the job document schema, status machine, wire protocol and error
+ * vocabulary shared by client and server. No I/O.
+ */
+export { classifyUpdate, type UpdateClass } from './job/classify';
+export {
+  addChecklistItem,
+  addLineItem,
+  addLocation,
+  addNote,
+  addPhoto,
+  addRefrigerant,
+  noteText,
+  removeLineItem,
+  setChecklistDone,
+  setLineItemQty,
+  setMeta,
+  setPhotoCaption,
+  setSignature,
+  startTime,
+  stopTime,
+} from './job/content';
+export { jobRoots, newJobDoc, readJob, readJobFacts, readNote, type JobFacts, type JobRoots } from './job/doc';
+export {
+  CLIENT_ROOTS,
+  isClientRoot,
+  JOB_ROOTS,
+  JOB_STATUSES,
+  PHOTO_KINDS,
+  SERVER_ROOT,
+  type ChecklistItem,
+  type JobContent,
+  type JobMeta,
+  type JobRoot,
+  type JobStatus,
+  type LineItem,
+  type LocationPing,
+  type Note,
+  type Photo,
+  type PhotoKind,
+  type RefrigerantEntry,
+  type ServerState,
+  type Signature,
+  type TimeEntry,
+} from './job/schema';
+export { readServerState, writeServerState } from './job/server-state';
+export { OP_KINDS, opIntentSchema, workflowOpSchema, type OpIntent, type OpKind, type WorkflowOp } from './ops/op';
+export { decide, type Actor, type Decision, type RejectionCode, type WorkflowState } from './status/decide';
+export {
+  findTransition,
+  mayTarget,
+  nextTransitions,
+  OPEN_STATUSES,
+  reopenTarget,
+  ROLES,
+  STATUS_LABELS,
+  TRANSITIONS,
+  type Role,
+  type Transition,
+} from './status/machine';
+export * from './protocol/index';
+export * from './errors/index';

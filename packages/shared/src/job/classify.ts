@@ -1,0 +1,144 @@
+/**
+ * Classifies a Yjs update by the root types it writes, so the relay can refuse updates
+ * that touch the server-owned `server` map or a root the job schema does not have.
+ *
+ * An update names the root of an item only when the item has no neighbours; otherwise
+ * the parent is inferred from its left or right origin, or it is an ID of a nested type.
+ * So roots are resolved against the update's own items first and then against `doc`,
+ * the receiving copy of the job. Deletions count as writes, except of items already
+ * deleted (every sync step 2 repeats the sender's whole delete set).
+ */
+import * as Y from 'yjs';
+import { isClientRoot, SERVER_ROOT } from './schema';
+
+/** The verdict on one update. */
+export type UpdateClass =
+  | { ok: true; roots: string[] }
+  | { ok: false; code: 'server_owned' | 'unknown_root' | 'unresolved_update' | 'bad_message'; roots: string[]; detail: string };
+
+type Parent = Y.AbstractType<unknown> | Y.ID | string | null;
+
+const MAX_HOPS = 10_000;
+
+function isId(p: unknown): p is Y.ID {
+  return typeof p === 'object' && p !== null && 'client' in p && 'clock' in p;
+}
+
+function rootKeyOfType(type: Y.AbstractType<unknown>): string | undefined {
+  let t = type;
+  for (let hops = 0; t._item !== null && hops < MAX_HOPS; hops++) {
+    const parent = t._item.parent;
+    if (!(parent instanceof Y.AbstractType)) return undefined;
+    t = parent;
+  }
+  for (const [key, value] of t.doc?.share ?? []) if (value === t) return key;
+  return undefined;
+}
+
+function findIn(structs: readonly (Y.Item | Y.GC | Y.Skip)[] | undefined, clock: number): Y.Item | Y.GC | Y.Skip | undefined {
+  if (!structs || structs.length === 0) return undefined;
+  let lo = 0;
+  let hi = structs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = structs[mid]!;
+    if (clock < s.id.clock) hi = mid - 1;
+    else if (clock >= s.id.clock + s.length) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
+}
+
+class RootResolver {
+  private readonly own = new Map<number, (Y.Item | Y.GC | Y.Skip)[]>();
+
+  constructor(structs: (Y.Item | Y.GC | Y.Skip)[], private readonly doc: Y.Doc | undefined) {
+    for (const s of structs) {
+      const list = this.own.get(s.id.client) ?? [];
+      list.push(s);
+      this.own.set(s.id.client, list);
+    }
+  }
+
+  /** Root key of the item that holds `id`; '' for garbage-collected content; undefined if unknown. */
+  rootOfId(id: Y.ID, hops = 0): string | undefined {
+    if (hops > MAX_HOPS) return undefined;
+    const own = findIn(this.own.get(id.client), id.clock);
+    if (own instanceof Y.Item) return this.rootOfDecoded(own, hops + 1);
+    if (own instanceof Y.GC) return '';
+    const known = findIn(this.doc?.store.clients.get(id.client) as (Y.Item | Y.GC)[] | undefined, id.clock);
+    if (known instanceof Y.Item) return known.parent instanceof Y.AbstractType ? rootKeyOfType(known.parent) : '';
+    if (known instanceof Y.GC) return '';
+    return undefined;
+  }
+
+  /** Root key of an item decoded from the update (not integrated). */
+  rootOfDecoded(item: Y.Item, hops: number): string | undefined {
+    const parent = item.parent as Parent;
+    if (typeof parent === 'string') return parent;
+    if (isId(parent)) return this.rootOfId(parent, hops);
+    const neighbour = item.origin ?? item.rightOrigin;
+    return neighbour ? this.rootOfId(neighbour, hops) : undefined;
+  }
+
+  /** True when `doc` already holds every clock of this struct. */
+  known(s: Y.Item | Y.GC | Y.Skip): boolean {
+    const structs = this.doc?.store.clients.get(s.id.client);
+    const last = structs?.[structs.length - 1];
+    return last !== undefined && last.id.clock + last.length >= s.id.clock + s.length;
+  }
+
+  /** Roots of items in the doc that a delete range would newly delete. */
+  deletedRoots(client: number, clock: number, len: number, out: Set<string | undefined>): void {
+    const inDoc = this.doc?.store.clients.get(client) as (Y.Item | Y.GC)[] | undefined;
+    const last = inDoc?.[inDoc.length - 1];
+    const docEnd = last ? last.id.clock + last.length : 0;
+    for (const s of this.own.get(client) ?? []) {
+      if (s instanceof Y.Item && s.id.clock < clock + len && s.id.clock + s.length > clock) out.add(this.rootOfDecoded(s, 0));
+    }
+    const ownEnd = Math.max(docEnd, ...(this.own.get(client) ?? []).map((s) => s.id.clock + s.length));
+    if (clock + len > ownEnd) out.add(undefined);
+    if (!inDoc || clock >= docEnd) return;
+    for (let i = Y.findIndexSS(inDoc as Y.Item[], clock); i < inDoc.length && inDoc[i]!.id.clock < clock + len; i++) {
+      const s = inDoc[i]!;
+      if (s instanceof Y.Item && !s.deleted) out.add(s.parent instanceof Y.AbstractType ? rootKeyOfType(s.parent) : '');
+    }
+  }
+}
+
+/**
+ * Says which roots an update writes and whether a device may send it.
+ * `doc` is the receiving copy of the job; without it only self-contained updates resolve.
+ */
+export function classifyUpdate(update: Uint8Array, doc?: Y.Doc): UpdateClass {
+  let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
+  try {
+    decoded = Y.decodeUpdate(update) as unknown as typeof decoded;
+  } catch (err) {
+    return { ok: false, code: 'bad_message', roots: [], detail: `not a Yjs update: ${(err as Error).message}` };
+  }
+  const resolver = new RootResolver(decoded.structs, doc);
+  const roots = new Set<string | undefined>();
+  for (const s of decoded.structs) {
+    if (s instanceof Y.Item && !resolver.known(s)) roots.add(resolver.rootOfDecoded(s, 0));
+  }
+  for (const [client, ranges] of decoded.ds.clients) {
+    for (const { clock, len } of ranges) resolver.deletedRoots(client, clock, len, roots);
+  }
+  return verdict(roots);
+}
+
+function verdict(found: Set<string | undefined>): UpdateClass {
+  const roots = [...found].filter((r): r is string => r !== undefined && r !== '').sort();
+  if (roots.includes(SERVER_ROOT)) {
+    return { ok: false, code: 'server_owned', roots, detail: 'the update writes the server-owned "server" map' };
+  }
+  const unknown = roots.filter((r) => !isClientRoot(r));
+  if (unknown.length > 0) {
+    return { ok: false, code: 'unknown_root', roots, detail: `the update writes unknown root type(s): ${unknown.join(', ')}` };
+  }
+  if (found.has(undefined)) {
+    return { ok: false, code: 'unresolved_update', roots, detail: 'the update refers to items the server does not have' };
+  }
+  return { ok: true, roots };
+}

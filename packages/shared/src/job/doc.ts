@@ -1,0 +1,105 @@
+/**
+ * Typed access to a job's Y.Doc: its root types, and a plain-data snapshot of it.
+ * Writers live in content.ts (device content) and server-state.ts (server only).
+ */
+import * as Y from 'yjs';
+import type {
+  ChecklistItem,
+  JobContent,
+  JobMeta,
+  LineItem,
+  LocationPing,
+  Note,
+  Photo,
+  RefrigerantEntry,
+  Signature,
+  TimeEntry,
+} from './schema';
+import { readServerState } from './server-state';
+
+/** The root types of a job doc, typed. */
+export interface JobRoots {
+  meta: Y.Map<unknown>;
+  notes: Y.Array<Y.Map<unknown>>;
+  checklist: Y.Array<Y.Map<unknown>>;
+  photos: Y.Array<Y.Map<unknown>>;
+  signature: Y.Map<unknown>;
+  time: Y.Array<Y.Map<unknown>>;
+  refrigerant: Y.Array<Y.Map<unknown>>;
+  lineItems: Y.Array<Y.Map<unknown>>;
+  locations: Y.Array<LocationPing>;
+  server: Y.Map<unknown>;
+}
+
+/** The typed root types of a job doc. Getting a root type writes nothing. */
+export function jobRoots(doc: Y.Doc): JobRoots {
+  return {
+    meta: doc.getMap('meta'),
+    notes: doc.getArray('notes'),
+    checklist: doc.getArray('checklist'),
+    photos: doc.getArray('photos'),
+    signature: doc.getMap('signature'),
+    time: doc.getArray('time'),
+    refrigerant: doc.getArray('refrigerant'),
+    lineItems: doc.getArray('lineItems'),
+    locations: doc.getArray('locations'),
+    server: doc.getMap('server'),
+  };
+}
+
+/** A new, empty job doc whose guid is the job id. */
+export function newJobDoc(jobId: string): Y.Doc {
+  const doc = new Y.Doc({ guid: jobId });
+  jobRoots(doc);
+  return doc;
+}
+
+function plain<T>(m: Y.Map<unknown>): T {
+  return m.toJSON() as T;
+}
+
+/** Reads one note, its Y.Text flattened to a string. */
+export function readNote(m: Y.Map<unknown>): Note {
+  const text = m.get('text');
+  return {
+    id: String(m.get('id')),
+    author: String(m.get('author') ?? ''),
+    createdAt: String(m.get('createdAt') ?? ''),
+    text: text instanceof Y.Text ? text.toString() : '',
+  };
+}
+
+/** A plain-data snapshot of the whole job doc. */
+export function readJob(doc: Y.Doc): JobContent {
+  const r = jobRoots(doc);
+  const signature = r.signature.has('blob') ? plain<Signature>(r.signature) : null;
+  return {
+    meta: plain<Partial<JobMeta>>(r.meta),
+    notes: r.notes.toArray().map(readNote),
+    checklist: r.checklist.toArray().map((m) => plain<ChecklistItem>(m)),
+    photos: r.photos.toArray().map((m) => plain<Photo>(m)),
+    signature,
+    time: r.time.toArray().map((m) => plain<TimeEntry>(m)),
+    refrigerant: r.refrigerant.toArray().map((m) => plain<RefrigerantEntry>(m)),
+    lineItems: r.lineItems.toArray().map((m) => plain<LineItem>(m)),
+    locations: r.locations.toArray(),
+    server: readServerState(doc),
+  };
+}
+
+/** The facts the status machine's guards read from the merged doc. */
+export interface JobFacts {
+  /** Labels of required checklist items not yet done. */
+  openRequired: string[];
+  hasSignature: boolean;
+}
+
+/** Reads the guard facts from a job doc. */
+export function readJobFacts(doc: Y.Doc): JobFacts {
+  const r = jobRoots(doc);
+  const openRequired = r.checklist
+    .toArray()
+    .filter((m) => m.get('required') === true && m.get('done') !== true)
+    .map((m) => String(m.get('label') ?? m.get('id')));
+  return { openRequired, hasSignature: typeof r.signature.get('blob') === 'string' };
+}

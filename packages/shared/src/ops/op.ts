@@ -1,0 +1,41 @@
+/**
+ * Workflow ops: the only changes that go through the server in order. The body a device
+ * posts to `POST /api/jobs/:id/ops`, validated with zod on both ends. The actor comes from
+ * the token, never from the body.
+ */
+import { z } from 'zod';
+import { JOB_STATUSES } from '../job/schema';
+
+/** Kinds of workflow op. */
+export const OP_KINDS = ['transition', 'assign', 'cancel', 'reopen'] as const;
+/** A kind of workflow op. */
+export type OpKind = (typeof OP_KINDS)[number];
+
+/** What an op asks for, without its ordering envelope. */
+export const opIntentSchema = z.object({
+  kind: z.enum(OP_KINDS),
+  to: z.enum(JOB_STATUSES).optional(),
+  assignees: z.array(z.string().min(1).max(128)).max(50).optional(),
+  override: z.boolean().optional(),
+});
+
+/** A workflow op as a device submits it. */
+export const workflowOpSchema = opIntentSchema
+  .extend({
+    opId: z.uuid(),
+    jobId: z.string().min(1).max(128),
+    deviceId: z.string().min(1).max(128),
+    deviceSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    occurredAt: z.iso.datetime({ offset: true }),
+    baseVersion: z.number().int().min(0),
+    /** The job doc's state vector when the op was made, base64. */
+    docState: z.string().max(65_536).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+  })
+  .strict()
+  .refine((op) => op.kind !== 'transition' || op.to !== undefined, { message: 'a transition needs "to"', path: ['to'] })
+  .refine((op) => op.kind !== 'assign' || op.assignees !== undefined, { message: 'assign needs "assignees"', path: ['assignees'] });
+
+/** What an op asks for. */
+export type OpIntent = z.infer<typeof opIntentSchema>;
+/** A workflow op as a device submits it. */
+export type WorkflowOp = z.infer<typeof workflowOpSchema>;

@@ -1,0 +1,86 @@
+/**
+ * Outpost's own websocket messages, beyond y-protocols' sync (0), awareness (1), auth (2)
+ * and query-awareness (3). Each message is described by a list of typed fields; the codec
+ * below writes them with lib0 in order, and reads them back the same way:
+ *
+ *   const bytes = encodeMessage(durableAck, { upTo: 7 })
+ *   decodeMessage(bytes) // → { type: durableAck, value: { upTo: 7 } }
+ *
+ * Outpost message type numbers start at 100 so they never collide with y-protocols.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+/** Wire types a field can have. */
+export type FieldKind = 'uint' | 'string' | 'strings' | 'bytes';
+
+interface KindValue {
+  uint: number;
+  string: string;
+  strings: string[];
+  bytes: Uint8Array;
+}
+
+/** A message's field list: name and wire type, in wire order. */
+export type Fields = readonly (readonly [string, FieldKind])[];
+
+/** The value type a field list describes. */
+export type ValueOf<F extends Fields> = { [E in F[number] as E[0]]: KindValue[E[1]] };
+
+/** A message schema: its type number, name and fields. */
+export interface MessageSchema<F extends Fields = Fields> {
+  readonly type: number;
+  readonly name: string;
+  readonly fields: F;
+}
+
+/** Declares a message schema; keeps the literal field types for inference. */
+export function defineMessage<const F extends Fields>(type: number, name: string, fields: F): MessageSchema<F> {
+  return { type, name, fields };
+}
+
+const writers: { [K in FieldKind]: (e: encoding.Encoder, v: KindValue[K]) => void } = {
+  uint: (e, v) => encoding.writeVarUint(e, v),
+  string: (e, v) => encoding.writeVarString(e, v),
+  strings: (e, v) => {
+    encoding.writeVarUint(e, v.length);
+    for (const s of v) encoding.writeVarString(e, s);
+  },
+  bytes: (e, v) => encoding.writeVarUint8Array(e, v),
+};
+
+const readers: { [K in FieldKind]: (d: decoding.Decoder) => KindValue[K] } = {
+  uint: (d) => decoding.readVarUint(d),
+  string: (d) => decoding.readVarString(d),
+  strings: (d) => {
+    const n = decoding.readVarUint(d);
+    if (n > d.arr.length - d.pos) throw new RangeError('declared list length exceeds the message');
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) out.push(decoding.readVarString(d));
+    return out;
+  },
+  bytes: (d) => decoding.readVarUint8Array(d),
+};
+
+/** Writes a message's fields (after its type number) into an encoder. */
+export function writeMessage<F extends Fields>(e: encoding.Encoder, schema: MessageSchema<F>, value: ValueOf<F>): void {
+  encoding.writeVarUint(e, schema.type);
+  const record = value as Record<string, unknown>;
+  for (const [name, kind] of schema.fields) {
+    (writers[kind] as (e: encoding.Encoder, v: unknown) => void)(e, record[name]);
+  }
+}
+
+/** Reads a message's fields (the type number already read) from a decoder. */
+export function readMessage<F extends Fields>(d: decoding.Decoder, schema: MessageSchema<F>): ValueOf<F> {
+  const out: Record<string, unknown> = {};
+  for (const [name, kind] of schema.fields) out[name] = readers[kind](d);
+  return out as ValueOf<F>;
+}
+
+/** One whole message as bytes. */
+export function encodeMessage<F extends Fields>(schema: MessageSchema<F>, value: ValueOf<F>): Uint8Array {
+  const e = encoding.createEncoder();
+  writeMessage(e, schema, value);
+  return encoding.toUint8Array(e);
+}

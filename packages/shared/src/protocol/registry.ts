@@ -1,0 +1,42 @@
+import * as decoding from 'lib0/decoding';
+import { durableAck } from './durable-ack';
+import { errorMessage } from './error-message';
+import { jobChanged } from './job-changed';
+import { readMessage, type MessageSchema } from './message';
+import { opResult } from './op-result';
+
+/** y-protocols' message types, as y-websocket numbers them. */
+export const Y_MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
+
+/** Every Outpost message schema, by type number. */
+export const OUTPOST_MESSAGES = [durableAck, opResult, jobChanged, errorMessage] as const;
+
+const byType = new Map<number, MessageSchema>(OUTPOST_MESSAGES.map((m) => [m.type, m]));
+
+/** A decoded Outpost message. */
+export type DecodedMessage =
+  | { name: 'durableAck'; value: ReturnType<typeof readMessage<typeof durableAck.fields>> }
+  | { name: 'opResult'; value: ReturnType<typeof readMessage<typeof opResult.fields>> }
+  | { name: 'jobChanged'; value: ReturnType<typeof readMessage<typeof jobChanged.fields>> }
+  | { name: 'error'; value: ReturnType<typeof readMessage<typeof errorMessage.fields>> };
+
+/** True when `type` is one of Outpost's own message numbers. */
+export function isOutpostMessageType(type: number): boolean {
+  return byType.has(type);
+}
+
+/**
+ * Decodes an Outpost message whose type number was already read from `d`.
+ * Throws on an unknown type or a truncated message.
+ */
+export function readOutpostMessage(type: number, d: decoding.Decoder): DecodedMessage {
+  const schema = byType.get(type);
+  if (!schema) throw new RangeError(`unknown Outpost message type ${type}`);
+  return { name: schema.name, value: readMessage(d, schema) } as DecodedMessage;
+}
+
+/** Decodes a whole Outpost message. */
+export function decodeOutpostMessage(bytes: Uint8Array): DecodedMessage {
+  const d = decoding.createDecoder(bytes);
+  return readOutpostMessage(decoding.readVarUint(d), d);
+}

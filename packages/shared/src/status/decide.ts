@@ -1,0 +1,90 @@
+/**
+ * `decide`: the pure verdict on one workflow op against the job's current state. The
+ * server calls it with the merged doc's facts; the client may call it to grey out buttons.
+ */
+import type { JobFacts } from '../job/doc';
+import type { JobStatus } from '../job/schema';
+import type { OpIntent } from '../ops/op';
+import { findTransition, mayTarget, reopenTarget, STATUS_LABELS, type Role } from './machine';
+
+/** The workflow state `decide` reads. */
+export interface WorkflowState {
+  status: JobStatus;
+  version: number;
+  assignees: readonly string[];
+}
+
+/** Who is acting, from their token. */
+export interface Actor {
+  userId: string;
+  role: Role;
+}
+
+/** Why an op was refused. */
+export type RejectionCode = 'conflict' | 'forbidden' | 'not_assigned' | 'guard_failed' | 'validation_failed';
+
+/** The verdict on an op. */
+export type Decision =
+  | {
+      outcome: 'applied';
+      status: JobStatus;
+      version: number;
+      assignees: string[];
+      /** False when the job already was where the op wanted it; the version is unchanged. */
+      changed: boolean;
+      /** An override of an illegal move: applied, and flagged for dispatcher review. */
+      review: boolean;
+    }
+  | { outcome: 'rejected'; code: RejectionCode; message: string };
+
+function reject(code: RejectionCode, message: string): Decision {
+  return { outcome: 'rejected', code, message };
+}
+
+function targetOf(job: WorkflowState, op: OpIntent): JobStatus | Decision {
+  if (op.kind === 'cancel') return 'cancelled';
+  if (op.kind === 'transition') return op.to ?? reject('validation_failed', 'A transition needs a target status.');
+  const to = reopenTarget(job.status);
+  return to ?? reject('conflict', `Only cancelled or completed jobs can be reopened; this one is ${STATUS_LABELS[job.status]}.`);
+}
+
+function guardFailure(to: JobStatus, facts: JobFacts): Decision | undefined {
+  if (to !== 'completed') return undefined;
+  const n = facts.openRequired.length;
+  if (n > 0) {
+    return reject('guard_failed', `${n} required checklist item${n === 1 ? ' is' : 's are'} not done: ${facts.openRequired.join(', ')}.`);
+  }
+  if (!facts.hasSignature) return reject('guard_failed', 'The customer has not signed yet.');
+  return undefined;
+}
+
+/**
+ * Decides one op. Deterministic: the same inputs always give the same verdict.
+ * Order of checks: assignment, role, the transition table (unless overridden), guards.
+ */
+export function decide(job: WorkflowState, op: OpIntent, actor: Actor, facts: JobFacts): Decision {
+  if (actor.role === 'technician' && !job.assignees.includes(actor.userId)) {
+    return reject('not_assigned', 'This job is not assigned to you.');
+  }
+  if (op.kind === 'assign') {
+    if (actor.role !== 'dispatcher') return reject('forbidden', 'Only a dispatcher can assign jobs.');
+    const assignees = [...new Set(op.assignees ?? [])];
+    return { outcome: 'applied', status: job.status, version: job.version + 1, assignees, changed: true, review: false };
+  }
+  const to = targetOf(job, op);
+  if (typeof to !== 'string') return to;
+  if (!mayTarget(to, actor.role)) {
+    return reject('forbidden', `A ${actor.role} cannot move a job to ${STATUS_LABELS[to]}.`);
+  }
+  const assignees = [...job.assignees];
+  if (to === job.status) {
+    return { outcome: 'applied', status: to, version: job.version, assignees, changed: false, review: false };
+  }
+  const legal = findTransition(job.status, to, actor.role) !== undefined;
+  if (!legal && op.override !== true) {
+    return reject('conflict', `The job is ${STATUS_LABELS[job.status]} now; it cannot move to ${STATUS_LABELS[to]}.`);
+  }
+  const guard = guardFailure(to, facts);
+  if (guard) return guard;
+  return { outcome: 'applied', status: to, version: job.version + 1, assignees, changed: true, review: !legal };
+}

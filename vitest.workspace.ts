@@ -1,0 +1,7 @@
+/** The test projects, one per package. The root vitest.config.ts imports this list. */
+export const projects = [
+  'packages/shared',
+  'packages/server',
+  'packages/client',
+  'apps/field-web',
+];
