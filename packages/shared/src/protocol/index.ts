@@ -5,4 +5,4 @@ export { jobChanged, type JobChanged } from './job-changed';
 export { defineMessage, encodeMessage, readMessage, writeMessage, type FieldKind, type Fields, type MessageSchema, type ValueOf } from './message';
 export { opResult, type OpResultMessage } from './op-result';
 export { decodeOutpostMessage, isOutpostMessageType, OUTPOST_MESSAGES, readOutpostMessage, Y_MESSAGE, type DecodedMessage } from './registry';
-export { PROTOCOL_SCHEMA_HASH, PROTOCOL_VERSION } from './version';
+export { PROTOCOL_SCHEMA_HASHES, PROTOCOL_VERSION } from './version';
