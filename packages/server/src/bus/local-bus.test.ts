@@ -1,0 +1,7 @@
+import { runBusAcceptance } from './acceptance';
+import { LocalBus } from './bus';
+
+runBusAcceptance('local', async (n) => {
+  const bus = new LocalBus();
+  return { buses: Array.from({ length: n }, () => bus), cleanup: () => bus.close() };
+});

@@ -1,0 +1,235 @@
+/**
+ * The acceptance suite every `Store` adapter runs (as automerge-repo's
+ * `runStorageAdapterTests`). Call it from the adapter's test file:
+ *
+ *   runStoreAcceptance('sqlite', async () => { const dir = …; return { store, cleanup } })
+ *
+ * Each test gets a fresh, empty store.
+ */
+import type { ServerState } from '@outpost/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { JobRecord, OpAttempt, OpVerdict, Store } from './store';
+
+/** A fresh store for one test, and how to dispose of it. */
+export interface StoreFixture {
+  store: Store;
+  cleanup(): Promise<void>;
+}
+
+const job = (id: string, over: Partial<JobRecord> = {}): JobRecord => ({
+  id,
+  title: `Job ${id}`,
+  customerId: 'cust-1',
+  siteAddress: '1 Main St',
+  windowStart: '2030-01-01T09:00:00.000Z',
+  windowEnd: '2030-01-01T11:00:00.000Z',
+  createdAt: '2030-01-01T00:00:00.000Z',
+  status: 'scheduled',
+  version: 1,
+  assignees: ['alice'],
+  changedBy: null,
+  changedAt: null,
+  ...over,
+});
+
+let opCounter = 0;
+const attempt = (over: Partial<OpAttempt> = {}): OpAttempt => ({
+  opId: `00000000-0000-4000-8000-${String(++opCounter).padStart(12, '0')}`,
+  jobId: 'job-1',
+  deviceId: 'device-a',
+  deviceSeq: 1,
+  actor: 'alice',
+  kind: 'transition',
+  to: 'en_route',
+  assignees: null,
+  override: false,
+  occurredAt: '2030-01-01T09:05:00.000Z',
+  receivedAt: '2030-01-01T09:05:01.000Z',
+  ...over,
+});
+
+const advance = (state: ServerState): OpVerdict => ({
+  outcome: 'applied',
+  state: { ...state, status: 'en_route', version: state.version + 1, changedBy: 'alice', changedAt: '2030-01-01T09:05:01.000Z' },
+  changed: true,
+  review: false,
+});
+
+function docUpdate(edit: (doc: Y.Doc) => void, base?: Y.Doc): Uint8Array {
+  const doc = base ?? new Y.Doc();
+  const before = Y.encodeStateVector(doc);
+  edit(doc);
+  return Y.encodeStateAsUpdate(doc, before);
+}
+
+async function loadText(store: Store, jobId: string): Promise<string> {
+  const stored = await store.loadJobDoc(jobId);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return doc.getText('t').toString();
+}
+
+/** Registers the Store acceptance suite for one adapter. */
+export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreFixture>): void {
+  describe(`Store acceptance: ${name}`, () => {
+    let fixture: StoreFixture;
+    let store: Store;
+    beforeEach(async () => {
+      fixture = await makeStore();
+      store = fixture.store;
+    });
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    it('returns an empty doc for a job nobody has written', async () => {
+      expect(await store.loadJobDoc('nobody')).toEqual({ snapshot: null, updates: [] });
+      expect(await store.countJobUpdates('nobody')).toBe(0);
+    });
+
+    it('keeps updates for several jobs appended in one batch, in order', async () => {
+      const doc = new Y.Doc();
+      const a = docUpdate((d) => d.getText('t').insert(0, 'hello'), doc);
+      const b = docUpdate((d) => d.getText('t').insert(5, ' world'), doc);
+      const other = docUpdate((d) => d.getText('t').insert(0, 'other'));
+      await store.appendUpdates([
+        { jobId: 'job-1', update: a },
+        { jobId: 'job-2', update: other },
+        { jobId: 'job-1', update: b },
+      ]);
+      expect(await loadText(store, 'job-1')).toBe('hello world');
+      expect(await loadText(store, 'job-2')).toBe('other');
+      expect(await store.countJobUpdates('job-1')).toBe(2);
+      const stored = await store.loadJobDoc('job-1');
+      expect(stored.updates.map((u) => [...u])).toEqual([[...a], [...b]]);
+    });
+
+    it('compacts a job into a snapshot without changing its content', async () => {
+      const doc = new Y.Doc();
+      for (let i = 0; i < 5; i++) {
+        await store.appendUpdates([{ jobId: 'job-1', update: docUpdate((d) => d.getText('t').insert(i, String(i)), doc) }]);
+      }
+      await store.compactJobDoc('job-1');
+      expect(await store.countJobUpdates('job-1')).toBe(0);
+      expect((await store.loadJobDoc('job-1')).snapshot).not.toBeNull();
+      expect(await loadText(store, 'job-1')).toBe('01234');
+      await store.appendUpdates([{ jobId: 'job-1', update: docUpdate((d) => d.getText('t').insert(5, '5'), doc) }]);
+      await store.compactJobDoc('job-1');
+      await store.compactJobDoc('job-1');
+      expect(await loadText(store, 'job-1')).toBe('012345');
+    });
+
+    it('applies an op, bumps the job state and logs it', async () => {
+      await store.createJob(job('job-1'));
+      const out = await store.applyOp(attempt(), advance);
+      expect(out.kind).toBe('recorded');
+      const stored = await store.getJob('job-1');
+      expect(stored).toMatchObject({ status: 'en_route', version: 2, changedBy: 'alice' });
+      const ops = await store.listOps('job-1');
+      expect(ops).toHaveLength(1);
+      expect(ops[0]).toMatchObject({ seq: 1, outcome: 'applied', status: 'en_route', version: 2, actor: 'alice', deviceSeq: 1 });
+    });
+
+    it('returns the first result for a repeated opId and changes nothing', async () => {
+      await store.createJob(job('job-1'));
+      const op = attempt();
+      const first = await store.applyOp(op, advance);
+      let called = false;
+      const again = await store.applyOp(op, (s) => {
+        called = true;
+        return advance(s);
+      });
+      expect(called).toBe(false);
+      expect(again.kind).toBe('duplicate');
+      if (first.kind === 'recorded' && again.kind === 'duplicate') expect(again.entry).toEqual(first.entry);
+      expect((await store.getJob('job-1'))?.version).toBe(2);
+      expect(await store.listOps('job-1')).toHaveLength(1);
+      expect(await store.getOp(op.opId)).toMatchObject({ opId: op.opId });
+    });
+
+    it('refuses a device op that skips a deviceSeq, and one that reuses a seq', async () => {
+      await store.createJob(job('job-1'));
+      expect(await store.applyOp(attempt({ deviceSeq: 2 }), advance)).toEqual({ kind: 'out_of_order', expectedSeq: 1 });
+      expect((await store.applyOp(attempt({ deviceSeq: 1 }), advance)).kind).toBe('recorded');
+      expect(await store.applyOp(attempt({ deviceSeq: 1 }), advance)).toEqual({ kind: 'seq_reused', expectedSeq: 2 });
+      expect(await store.applyOp(attempt({ deviceSeq: 3 }), advance)).toEqual({ kind: 'out_of_order', expectedSeq: 2 });
+      // Another device has its own sequence.
+      expect((await store.applyOp(attempt({ deviceId: 'device-b', deviceSeq: 1 }), advance)).kind).toBe('recorded');
+    });
+
+    it('stores a rejected op, consumes its deviceSeq and leaves the job unchanged', async () => {
+      await store.createJob(job('job-1'));
+      const out = await store.applyOp(attempt(), () => ({ outcome: 'rejected', code: 'conflict', message: 'cancelled' }));
+      expect(out).toMatchObject({ kind: 'recorded', entry: { outcome: 'rejected', code: 'conflict', status: 'scheduled', version: 1 } });
+      expect((await store.getJob('job-1'))?.version).toBe(1);
+      expect((await store.applyOp(attempt({ deviceSeq: 2 }), advance)).kind).toBe('recorded');
+      expect((await store.listOps('job-1')).map((o) => o.seq)).toEqual([1, 2]);
+    });
+
+    it('consumes the deviceSeq of an op for a job that does not exist', async () => {
+      expect(await store.applyOp(attempt({ jobId: 'missing' }), advance)).toEqual({ kind: 'job_not_found' });
+      expect((await store.applyOp(attempt({ jobId: 'missing', deviceSeq: 2 }), advance)).kind).toBe('job_not_found');
+    });
+
+    it('never applies two concurrent ops against the same version', async () => {
+      await store.createJob(job('job-1'));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.applyOp(attempt({ deviceId: `device-${i}`, deviceSeq: 1 }), advance)),
+      );
+      expect(results.every((r) => r.kind === 'recorded')).toBe(true);
+      const ops = await store.listOps('job-1');
+      expect(ops.map((o) => o.version).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+      expect((await store.getJob('job-1'))?.version).toBe(9);
+    });
+
+    it('keeps users and finds them by username', async () => {
+      await store.putUser({ id: 'alice', username: 'alice', name: 'Alice', role: 'technician', passwordHash: 'scrypt$a$b' });
+      await store.putUser({ id: 'dana', username: 'dana', name: 'Dana', role: 'dispatcher', passwordHash: 'scrypt$c$d' });
+      expect(await store.getUserByUsername('alice')).toMatchObject({ id: 'alice', role: 'technician', passwordHash: 'scrypt$a$b' });
+      expect(await store.getUser('dana')).toMatchObject({ name: 'Dana' });
+      expect(await store.getUser('nobody')).toBeNull();
+      expect((await store.listUsers()).map((u) => u.id)).toEqual(['alice', 'dana']);
+    });
+
+    it('lists jobs by assignee and overlapping window, ordered by start', async () => {
+      await store.createJob(job('job-2', { windowStart: '2030-01-02T09:00:00.000Z', windowEnd: '2030-01-02T10:00:00.000Z' }));
+      await store.createJob(job('job-1', { assignees: ['alice', 'bob'] }));
+      await store.createJob(job('job-3', { assignees: ['bob'] }));
+      await expect(store.createJob(job('job-1'))).rejects.toThrow();
+      expect((await store.listJobs()).map((j) => j.id)).toEqual(['job-1', 'job-3', 'job-2']);
+      expect((await store.listJobs({ assignee: 'alice' })).map((j) => j.id)).toEqual(['job-1', 'job-2']);
+      expect((await store.listJobs({ from: '2030-01-02T00:00:00.000Z', to: '2030-01-03T00:00:00.000Z' })).map((j) => j.id)).toEqual(['job-2']);
+      expect(await store.getJob('job-1')).toMatchObject({ assignees: ['alice', 'bob'], customerId: 'cust-1' });
+    });
+
+    it('keeps customers, equipment and the pricebook', async () => {
+      await store.putCustomer({ id: 'c2', name: 'B', phone: '2', email: 'b@x', address: 'B st' });
+      await store.putCustomer({ id: 'c1', name: 'A', phone: '1', email: 'a@x', address: 'A st' });
+      expect(await store.getCustomer('c1')).toMatchObject({ name: 'A' });
+      expect((await store.listCustomers(['c2'])).map((c) => c.id)).toEqual(['c2']);
+      expect((await store.listCustomers()).map((c) => c.id)).toEqual(['c1', 'c2']);
+      const eq = { customerId: 'c1', kind: 'rtu', make: 'Carrier', model: 'X', serial: 'S', refrigerant: 'R-410A' };
+      await store.putEquipment({ id: 'e1', jobIds: ['job-1'], ...eq });
+      await store.putEquipment({ id: 'e2', jobIds: ['job-2'], ...eq });
+      expect((await store.listEquipment({ jobId: 'job-2' })).map((e) => e.id)).toEqual(['e2']);
+      expect((await store.listEquipment({ customerId: 'c1' })).map((e) => e.id)).toEqual(['e1', 'e2']);
+      await store.putPricebookItems([
+        { id: 'p2', sku: 'B', description: 'Filter', unitPriceCents: 1200, category: 'parts' },
+        { id: 'p1', sku: 'A', description: 'Labor', unitPriceCents: 9500, category: 'labor' },
+      ]);
+      expect((await store.listPricebook()).map((p) => p.id)).toEqual(['p1', 'p2']);
+    });
+
+    it('stores a blob once and returns its bytes and type', async () => {
+      const sha = 'a'.repeat(64);
+      expect(await store.putBlob(sha, { bytes: new Uint8Array([1, 2, 3]), contentType: 'image/jpeg' })).toBe(true);
+      expect(await store.putBlob(sha, { bytes: new Uint8Array([1, 2, 3]), contentType: 'image/jpeg' })).toBe(false);
+      const blob = await store.getBlob(sha);
+      expect(blob && [...blob.bytes]).toEqual([1, 2, 3]);
+      expect(blob?.contentType).toBe('image/jpeg');
+      expect(await store.getBlob('b'.repeat(64))).toBeNull();
+    });
+  });
+}

@@ -1,0 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runStoreAcceptance } from '../acceptance';
+import { SqliteStore } from './sqlite-store';
+
+runStoreAcceptance('sqlite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'outpost-sqlite-'));
+  const store = new SqliteStore(join(dir, 'outpost.db'));
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});

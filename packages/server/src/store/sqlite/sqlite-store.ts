@@ -1,0 +1,279 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3, WAL). better-sqlite3 is
+ * synchronous, so every transaction runs to completion without interleaving; the async
+ * methods only wrap it to match `Store`. `synchronous = FULL` makes each commit durable
+ * before the relay acks it.
+ */
+import Database from 'better-sqlite3';
+import type { ServerState } from '@outpost/shared';
+import * as Y from 'yjs';
+import { buildOpEntry, checkDeviceSeq } from '../op-entry';
+import type {
+  ApplyOpOutcome,
+  BlobRecord,
+  CustomerRecord,
+  EquipmentFilter,
+  EquipmentRecord,
+  JobFilter,
+  JobRecord,
+  JobUpdate,
+  OpAttempt,
+  OpLogEntry,
+  OpVerdict,
+  PricebookItem,
+  Store,
+  StoredJobDoc,
+  UserRecord,
+} from '../store';
+import { SQLITE_SCHEMA } from './schema';
+
+interface JobRow {
+  id: string;
+  title: string;
+  customer_id: string;
+  site_address: string;
+  window_start: string;
+  window_end: string;
+  created_at: string;
+  status: string;
+  version: number;
+  assignees: string;
+  changed_by: string | null;
+  changed_at: string | null;
+}
+
+function jobFromRow(r: JobRow): JobRecord {
+  return {
+    id: r.id,
+    title: r.title,
+    customerId: r.customer_id,
+    siteAddress: r.site_address,
+    windowStart: r.window_start,
+    windowEnd: r.window_end,
+    createdAt: r.created_at,
+    status: r.status as JobRecord['status'],
+    version: r.version,
+    assignees: JSON.parse(r.assignees) as string[],
+    changedBy: r.changed_by,
+    changedAt: r.changed_at,
+  };
+}
+
+function stateOf(job: JobRecord): ServerState {
+  return { status: job.status, version: job.version, assignees: job.assignees, changedBy: job.changedBy, changedAt: job.changedAt };
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  name: string;
+  role: string;
+  password_hash: string;
+}
+
+function userFromRow(r: UserRow): UserRecord {
+  return { id: r.id, username: r.username, name: r.name, role: r.role as UserRecord['role'], passwordHash: r.password_hash };
+}
+
+const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+/** A `Store` on one SQLite file. */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  /** Opens (creating if needed) the database file at `file`. */
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SQLITE_SCHEMA);
+  }
+
+  async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
+    const insert = this.db.prepare('INSERT INTO job_updates (job_id, update_bytes) VALUES (?, ?)');
+    this.db.transaction(() => {
+      for (const u of batch) insert.run(u.jobId, Buffer.from(u.update));
+    })();
+  }
+
+  async loadJobDoc(jobId: string): Promise<StoredJobDoc> {
+    const snap = this.db.prepare('SELECT snapshot FROM job_snapshots WHERE job_id = ?').get(jobId) as { snapshot: Buffer } | undefined;
+    const rows = this.db.prepare('SELECT update_bytes FROM job_updates WHERE job_id = ? ORDER BY id').all(jobId) as { update_bytes: Buffer }[];
+    return { snapshot: snap ? bytes(snap.snapshot) : null, updates: rows.map((r) => bytes(r.update_bytes)) };
+  }
+
+  async countJobUpdates(jobId: string): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM job_updates WHERE job_id = ?').get(jobId) as { n: number }).n;
+  }
+
+  async compactJobDoc(jobId: string): Promise<void> {
+    this.db.transaction(() => {
+      const snap = this.db.prepare('SELECT snapshot FROM job_snapshots WHERE job_id = ?').get(jobId) as { snapshot: Buffer } | undefined;
+      const rows = this.db.prepare('SELECT id, update_bytes FROM job_updates WHERE job_id = ? ORDER BY id').all(jobId) as {
+        id: number;
+        update_bytes: Buffer;
+      }[];
+      if (rows.length === 0) return;
+      const parts = [...(snap ? [bytes(snap.snapshot)] : []), ...rows.map((r) => bytes(r.update_bytes))];
+      const merged = Y.mergeUpdates(parts);
+      this.db.prepare('INSERT INTO job_snapshots (job_id, snapshot) VALUES (?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot').run(
+        jobId,
+        Buffer.from(merged),
+      );
+      this.db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?').run(jobId, rows[rows.length - 1]!.id);
+    })();
+  }
+
+  async applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome> {
+    return this.db.transaction((): ApplyOpOutcome => {
+      const known = this.db.prepare('SELECT entry FROM ops WHERE op_id = ?').get(attempt.opId) as { entry: string } | undefined;
+      if (known) return { kind: 'duplicate', entry: JSON.parse(known.entry) as OpLogEntry };
+      const device = this.db.prepare('SELECT last_seq FROM device_seqs WHERE device_id = ?').get(attempt.deviceId) as { last_seq: number } | undefined;
+      const refusal = checkDeviceSeq(device?.last_seq ?? 0, attempt.deviceSeq);
+      if (refusal) return refusal;
+      this.db
+        .prepare('INSERT INTO device_seqs (device_id, last_seq) VALUES (?, ?) ON CONFLICT (device_id) DO UPDATE SET last_seq = excluded.last_seq')
+        .run(attempt.deviceId, attempt.deviceSeq);
+      const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(attempt.jobId) as JobRow | undefined;
+      if (!row) return { kind: 'job_not_found' };
+      const before = stateOf(jobFromRow(row));
+      const verdict = decide(before);
+      const last = this.db.prepare('SELECT MAX(seq) AS n FROM ops WHERE job_id = ?').get(attempt.jobId) as { n: number | null };
+      const entry = buildOpEntry(attempt, (last.n ?? 0) + 1, before, verdict);
+      this.db.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)').run(entry.opId, entry.jobId, entry.seq, JSON.stringify(entry));
+      if (verdict.outcome === 'applied') {
+        const s = verdict.state;
+        this.db
+          .prepare('UPDATE jobs SET status = ?, version = ?, assignees = ?, changed_by = ?, changed_at = ? WHERE id = ?')
+          .run(s.status, s.version, JSON.stringify(s.assignees), s.changedBy, s.changedAt, attempt.jobId);
+      }
+      return { kind: 'recorded', entry };
+    }).immediate();
+  }
+
+  async listOps(jobId: string): Promise<OpLogEntry[]> {
+    const rows = this.db.prepare('SELECT entry FROM ops WHERE job_id = ? ORDER BY seq').all(jobId) as { entry: string }[];
+    return rows.map((r) => JSON.parse(r.entry) as OpLogEntry);
+  }
+
+  async getOp(opId: string): Promise<OpLogEntry | null> {
+    const row = this.db.prepare('SELECT entry FROM ops WHERE op_id = ?').get(opId) as { entry: string } | undefined;
+    return row ? (JSON.parse(row.entry) as OpLogEntry) : null;
+  }
+
+  async putUser(user: UserRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO users (id, username, name, role, password_hash) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name, role = excluded.role, password_hash = excluded.password_hash`,
+      )
+      .run(user.id, user.username, user.name, user.role, user.passwordHash);
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    return row ? userFromRow(row) : null;
+  }
+
+  async getUserByUsername(username: string): Promise<UserRecord | null> {
+    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    return row ? userFromRow(row) : null;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (this.db.prepare('SELECT * FROM users ORDER BY id').all() as UserRow[]).map(userFromRow);
+  }
+
+  async createJob(job: JobRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, title, customer_id, site_address, window_start, window_end, created_at, status, version, assignees, changed_by, changed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        job.id,
+        job.title,
+        job.customerId,
+        job.siteAddress,
+        job.windowStart,
+        job.windowEnd,
+        job.createdAt,
+        job.status,
+        job.version,
+        JSON.stringify(job.assignees),
+        job.changedBy,
+        job.changedAt,
+      );
+  }
+
+  async getJob(id: string): Promise<JobRecord | null> {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row ? jobFromRow(row) : null;
+  }
+
+  async listJobs(filter: JobFilter = {}): Promise<JobRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM jobs WHERE (? IS NULL OR window_end > ?) AND (? IS NULL OR window_start < ?) ORDER BY window_start, id')
+      .all(filter.from ?? null, filter.from ?? null, filter.to ?? null, filter.to ?? null) as JobRow[];
+    const jobs = rows.map(jobFromRow);
+    return filter.assignee === undefined ? jobs : jobs.filter((j) => j.assignees.includes(filter.assignee!));
+  }
+
+  async putCustomer(customer: CustomerRecord): Promise<void> {
+    this.db.prepare('INSERT INTO customers (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body').run(customer.id, JSON.stringify(customer));
+  }
+
+  async getCustomer(id: string): Promise<CustomerRecord | null> {
+    const row = this.db.prepare('SELECT body FROM customers WHERE id = ?').get(id) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as CustomerRecord) : null;
+  }
+
+  async listCustomers(ids?: readonly string[]): Promise<CustomerRecord[]> {
+    const all = (this.db.prepare('SELECT body FROM customers ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as CustomerRecord);
+    return ids === undefined ? all : all.filter((c) => ids.includes(c.id));
+  }
+
+  async putEquipment(equipment: EquipmentRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO equipment (id, customer_id, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, body = excluded.body')
+      .run(equipment.id, equipment.customerId, JSON.stringify(equipment));
+  }
+
+  async listEquipment(filter: EquipmentFilter = {}): Promise<EquipmentRecord[]> {
+    const all = (this.db.prepare('SELECT body FROM equipment ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as EquipmentRecord);
+    return all.filter(
+      (e) =>
+        (filter.jobId === undefined || e.jobIds.includes(filter.jobId)) &&
+        (filter.customerId === undefined || e.customerId === filter.customerId) &&
+        (filter.ids === undefined || filter.ids.includes(e.id)),
+    );
+  }
+
+  async putPricebookItems(items: readonly PricebookItem[]): Promise<void> {
+    const put = this.db.prepare('INSERT INTO pricebook (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body');
+    this.db.transaction(() => {
+      for (const item of items) put.run(item.id, JSON.stringify(item));
+    })();
+  }
+
+  async listPricebook(): Promise<PricebookItem[]> {
+    return (this.db.prepare('SELECT body FROM pricebook ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as PricebookItem);
+  }
+
+  async putBlob(sha256: string, blob: BlobRecord): Promise<boolean> {
+    const result = this.db
+      .prepare('INSERT INTO blobs (sha256, content_type, bytes) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
+      .run(sha256, blob.contentType, Buffer.from(blob.bytes));
+    return result.changes === 1;
+  }
+
+  async getBlob(sha256: string): Promise<BlobRecord | null> {
+    const row = this.db.prepare('SELECT content_type, bytes FROM blobs WHERE sha256 = ?').get(sha256) as { content_type: string; bytes: Buffer } | undefined;
+    return row ? { contentType: row.content_type, bytes: bytes(row.bytes) } : null;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

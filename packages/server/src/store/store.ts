@@ -1,0 +1,223 @@
+/**
+ * The `Store`: everything the server keeps. Every adapter (SQLite, Postgres) implements
+ * this interface and passes `runStoreAcceptance` (acceptance.ts). All methods are async
+ * because networked adapters are.
+ *
+ * Three kinds of data live here:
+ * - job docs: an append-only log of Yjs updates per job, folded into a snapshot by
+ *   `compactJobDoc`. `appendUpdates` commits a batch spanning many jobs in ONE
+ *   transaction (group commit): the relay acks only after it resolves.
+ * - the workflow op log: `applyOp` runs dedupe, device ordering, the decision and the
+ *   append in one transaction, holding a lock on the job so two server nodes can never
+ *   both apply an op at the same version.
+ * - reference data: users, jobs, customers, equipment, pricebook, blobs.
+ */
+import type { JobStatus, OpKind, Role, ServerState } from '@outpost/shared';
+
+/** One Yjs update to append to a job's log. */
+export interface JobUpdate {
+  jobId: string;
+  update: Uint8Array;
+}
+
+/** What is stored for a job doc: the snapshot (if compacted) and the updates since, in order. */
+export interface StoredJobDoc {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+}
+
+/** A user account. `passwordHash` is `scrypt$<salt b64>$<hash b64>` (see auth/password.ts). */
+export interface UserRecord {
+  id: string;
+  username: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+
+/** A job as the server knows it: the dispatcher's facts plus its workflow state. */
+export interface JobRecord extends ServerState {
+  id: string;
+  title: string;
+  customerId: string;
+  siteAddress: string;
+  windowStart: string;
+  windowEnd: string;
+  createdAt: string;
+}
+
+/** A customer. */
+export interface CustomerRecord {
+  id: string;
+  name: string;
+  phone: string;
+  email: string;
+  address: string;
+}
+
+/** A piece of equipment at a customer's site, linked to the jobs that service it. */
+export interface EquipmentRecord {
+  id: string;
+  customerId: string;
+  jobIds: string[];
+  kind: string;
+  make: string;
+  model: string;
+  serial: string;
+  refrigerant: string;
+}
+
+/** A pricebook item. */
+export interface PricebookItem {
+  id: string;
+  sku: string;
+  description: string;
+  unitPriceCents: number;
+  category: string;
+}
+
+/** A stored blob (photo, signature image), addressed by the sha256 of its bytes. */
+export interface BlobRecord {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+/** An op as received, with the actor from the token and the server's receive time. */
+export interface OpAttempt {
+  opId: string;
+  jobId: string;
+  deviceId: string;
+  deviceSeq: number;
+  actor: string;
+  kind: OpKind;
+  to: JobStatus | null;
+  assignees: string[] | null;
+  override: boolean;
+  occurredAt: string;
+  receivedAt: string;
+}
+
+/** The verdict `applyOp`'s callback returns for the locked job state. */
+export type OpVerdict =
+  | { outcome: 'applied'; state: ServerState; changed: boolean; review: boolean }
+  | { outcome: 'rejected'; code: string; message: string };
+
+/**
+ * One row of a job's op log (its audit history). `seq` numbers a job's ops from 1.
+ * `status`, `version`, `assignees`, `changedBy`, `changedAt` are the job's state right
+ * after this op (for a rejected op: the unchanged state it was rejected against).
+ */
+export interface OpLogEntry {
+  seq: number;
+  opId: string;
+  jobId: string;
+  deviceId: string;
+  deviceSeq: number;
+  actor: string;
+  kind: OpKind;
+  to: JobStatus | null;
+  assignees: string[];
+  occurredAt: string;
+  receivedAt: string;
+  outcome: 'applied' | 'rejected';
+  /** Error code of a rejected op; null when applied. */
+  code: string | null;
+  message: string | null;
+  status: JobStatus;
+  version: number;
+  /** Whether this applied op moved the job (false for a no-op such as a repeated transition). */
+  changed: boolean;
+  /** An override resubmission, applied and flagged for dispatcher review. */
+  review: boolean;
+  override: boolean;
+  changedBy: string | null;
+  changedAt: string | null;
+  /** What the op asked for (assign ops); `assignees` above is the resulting state. */
+  requestedAssignees: string[] | null;
+}
+
+/** What `applyOp` did. */
+export type ApplyOpOutcome =
+  /** The opId was already in the log: nothing changed; the first entry is returned. */
+  | { kind: 'duplicate'; entry: OpLogEntry }
+  /** The op was decided and appended (applied or rejected); its deviceSeq is consumed. */
+  | { kind: 'recorded'; entry: OpLogEntry }
+  /** `deviceSeq` is ahead of the next expected one: an earlier op has not arrived yet. */
+  | { kind: 'out_of_order'; expectedSeq: number }
+  /** `deviceSeq` was already used by a different op from this device. */
+  | { kind: 'seq_reused'; expectedSeq: number }
+  /** No such job; the deviceSeq is consumed so the device's later ops are not stuck. */
+  | { kind: 'job_not_found' };
+
+/** Filter for listing jobs. Window bounds are ISO strings; a job matches when its window overlaps. */
+export interface JobFilter {
+  assignee?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Filter for listing equipment. */
+export interface EquipmentFilter {
+  jobId?: string;
+  customerId?: string;
+  ids?: string[];
+}
+
+/** Where the server keeps everything. See the module comment. */
+export interface Store {
+  /** Appends updates (possibly for many jobs) in one transaction; resolves once committed. */
+  appendUpdates(batch: readonly JobUpdate[]): Promise<void>;
+  /** A job doc's snapshot and the updates appended since, in append order. */
+  loadJobDoc(jobId: string): Promise<StoredJobDoc>;
+  /** Number of updates appended since the last snapshot. */
+  countJobUpdates(jobId: string): Promise<number>;
+  /**
+   * Folds the snapshot and all updates into a new snapshot (`Y.mergeUpdates`) in one
+   * transaction; updates appended concurrently are kept. The merged doc is unchanged.
+   */
+  compactJobDoc(jobId: string): Promise<void>;
+
+  /**
+   * Records one workflow op atomically: returns the stored entry for a known opId; checks
+   * that `deviceSeq` is the device's next one (a device's first op has seq 1, across all
+   * jobs); locks the job, calls `decide` with its current state, appends the entry and,
+   * when applied, stores the new job state.
+   * `decide` is synchronous and may be called more than once if a transaction retries.
+   */
+  applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome>;
+  /** A job's op log in order. */
+  listOps(jobId: string): Promise<OpLogEntry[]>;
+  /** The op with this id, if any. */
+  getOp(opId: string): Promise<OpLogEntry | null>;
+
+  /** Creates or replaces a user. */
+  putUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  getUserByUsername(username: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+
+  /** Creates a job; throws if the id exists. */
+  createJob(job: JobRecord): Promise<void>;
+  getJob(id: string): Promise<JobRecord | null>;
+  /** Jobs matching the filter, ordered by window start then id. */
+  listJobs(filter?: JobFilter): Promise<JobRecord[]>;
+
+  putCustomer(customer: CustomerRecord): Promise<void>;
+  getCustomer(id: string): Promise<CustomerRecord | null>;
+  listCustomers(ids?: readonly string[]): Promise<CustomerRecord[]>;
+
+  putEquipment(equipment: EquipmentRecord): Promise<void>;
+  /** Equipment matching the filter, ordered by id. */
+  listEquipment(filter?: EquipmentFilter): Promise<EquipmentRecord[]>;
+
+  putPricebookItems(items: readonly PricebookItem[]): Promise<void>;
+  /** The whole pricebook, ordered by id. */
+  listPricebook(): Promise<PricebookItem[]>;
+
+  /** Stores a blob; true when it was new, false when that sha256 was already stored. */
+  putBlob(sha256: string, blob: BlobRecord): Promise<boolean>;
+  getBlob(sha256: string): Promise<BlobRecord | null>;
+
+  /** Releases connections and file handles. */
+  close(): Promise<void>;
+}
