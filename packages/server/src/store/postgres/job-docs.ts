@@ -1,0 +1,74 @@
+/**
+ * Job docs on Postgres: an append-only log of Yjs updates per job, folded into a snapshot
+ * by compaction. Written for several nodes sharing one database:
+ * - a batch of updates (group commit) is one transaction, so the relay's durable ack
+ *   covers exactly what committed;
+ * - loading reads snapshot and updates in ONE statement, so a compaction committing in
+ *   between cannot make a reader miss the updates it folded away;
+ * - compaction holds a per-job advisory lock and deletes exactly the ids it merged, so
+ *   concurrent compactions and appends on other nodes lose nothing.
+ */
+import type pg from 'pg';
+import * as Y from 'yjs';
+import type { JobUpdate, StoredJobDoc } from '../store';
+import { inTransaction } from './pool';
+import { byteaParam, bytesOf } from './rows';
+
+/** Appends a batch (many jobs) in one transaction, keeping batch order. */
+export async function appendJobUpdates(pool: pg.Pool, batch: readonly JobUpdate[]): Promise<void> {
+  if (batch.length === 0) return;
+  // One statement: a single round trip per batch, and rows get ids in batch order.
+  await pool.query(
+    `INSERT INTO job_updates (job_id, update_bytes)
+     SELECT job_id, update_bytes FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS b(job_id, update_bytes, n) ORDER BY n`,
+    [batch.map((u) => u.jobId), batch.map((u) => byteaParam(u.update))],
+  );
+}
+
+interface JobDocRows {
+  snapshot: Uint8Array | null;
+  updates: { id: string; bytes: Uint8Array }[];
+}
+
+async function readJobDocRows(db: pg.Pool | pg.PoolClient, jobId: string): Promise<JobDocRows> {
+  const { rows } = await db.query<{ id: string | null; bytes: Buffer }>(
+    `SELECT NULL::bigint AS id, snapshot AS bytes FROM job_snapshots WHERE job_id = $1
+     UNION ALL
+     SELECT id, update_bytes FROM job_updates WHERE job_id = $1
+     ORDER BY id NULLS FIRST`,
+    [jobId],
+  );
+  const first = rows[0];
+  return {
+    snapshot: first && first.id === null ? bytesOf(first.bytes) : null,
+    updates: rows.flatMap((r) => (r.id === null ? [] : [{ id: r.id, bytes: bytesOf(r.bytes) }])),
+  };
+}
+
+/** Snapshot and later updates of one job, read as one consistent view. */
+export async function loadJobDoc(pool: pg.Pool, jobId: string): Promise<StoredJobDoc> {
+  const { snapshot, updates } = await readJobDocRows(pool, jobId);
+  return { snapshot, updates: updates.map((u) => u.bytes) };
+}
+
+/** Number of updates since the last snapshot. */
+export async function countJobUpdates(pool: pg.Pool, jobId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM job_updates WHERE job_id = $1', [jobId]);
+  return Number(rows[0]!.n);
+}
+
+/** Folds a job's snapshot and updates into a new snapshot. */
+export async function compactJobDoc(pool: pg.Pool, jobId: string): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('outpost_compact:' || $1, 0))`, [jobId]);
+    const { snapshot, updates } = await readJobDocRows(client, jobId);
+    if (updates.length === 0) return;
+    const merged = Y.mergeUpdates([...(snapshot ? [snapshot] : []), ...updates.map((u) => u.bytes)]);
+    await client.query(
+      `INSERT INTO job_snapshots (job_id, snapshot) VALUES ($1, $2)
+       ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot`,
+      [jobId, byteaParam(merged)],
+    );
+    await client.query('DELETE FROM job_updates WHERE id = ANY($1::bigint[])', [updates.map((u) => u.id)]);
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * The Postgres schema, as numbered steps. A step, once released, never changes: a change
+ * to the schema is a new step at the end. `migrate` applies the missing ones in order.
+ *
+ * Notes on the shape (the SQLite schema's twin, with Postgres types):
+ * - `job_updates.id` orders a job's updates; compaction deletes the exact ids it merged,
+ *   never a range, because ids from concurrent transactions commit out of order.
+ * - `device_seqs` is locked per device and `jobs` per job inside `applyOp`, so two nodes
+ *   cannot both apply an op at the same version; `ops (job_id, seq)` is unique as well.
+ * - Window and change times stay ISO text, as devices sent them, so they round-trip exactly.
+ */
+
+/** One schema step. */
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+/** Every step, in order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'job docs, op log and reference data',
+    sql: `
+CREATE TABLE job_snapshots (
+  job_id text PRIMARY KEY,
+  snapshot bytea NOT NULL
+);
+CREATE TABLE job_updates (
+  id bigserial PRIMARY KEY,
+  job_id text NOT NULL,
+  update_bytes bytea NOT NULL
+);
+CREATE INDEX job_updates_by_job ON job_updates (job_id, id);
+
+CREATE TABLE users (
+  id text PRIMARY KEY,
+  username text NOT NULL UNIQUE,
+  name text NOT NULL,
+  role text NOT NULL,
+  password_hash text NOT NULL
+);
+CREATE TABLE jobs (
+  id text PRIMARY KEY,
+  title text NOT NULL,
+  customer_id text NOT NULL,
+  site_address text NOT NULL,
+  window_start text NOT NULL,
+  window_end text NOT NULL,
+  created_at text NOT NULL,
+  status text NOT NULL,
+  version integer NOT NULL,
+  assignees text[] NOT NULL,
+  changed_by text,
+  changed_at text
+);
+CREATE INDEX jobs_by_window ON jobs (window_start, id);
+CREATE INDEX jobs_by_assignee ON jobs USING gin (assignees);
+
+CREATE TABLE ops (
+  op_id text PRIMARY KEY,
+  job_id text NOT NULL,
+  seq integer NOT NULL,
+  entry jsonb NOT NULL,
+  UNIQUE (job_id, seq)
+);
+CREATE TABLE device_seqs (
+  device_id text PRIMARY KEY,
+  last_seq bigint NOT NULL
+);
+
+CREATE TABLE customers (
+  id text PRIMARY KEY,
+  body jsonb NOT NULL
+);
+CREATE TABLE equipment (
+  id text PRIMARY KEY,
+  customer_id text NOT NULL,
+  job_ids text[] NOT NULL,
+  body jsonb NOT NULL
+);
+CREATE TABLE pricebook (
+  id text PRIMARY KEY,
+  body jsonb NOT NULL
+);
+CREATE TABLE blobs (
+  sha256 text PRIMARY KEY,
+  content_type text NOT NULL,
+  bytes bytea NOT NULL
+);
+`,
+  },
+];

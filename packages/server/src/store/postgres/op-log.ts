@@ -1,0 +1,77 @@
+/**
+ * The workflow op log on Postgres, safe with several server nodes applying ops at once.
+ * One transaction per op, taking row locks in a fixed order — the device's sequence row,
+ * then the job row (`SELECT … FOR UPDATE`) — so:
+ * - a device's ops are numbered without gaps even when its retries land on two nodes;
+ * - the same opId sent to two nodes is recorded once (the second waits on the device
+ *   lock, then finds the first's entry);
+ * - two ops on one job are decided one after the other, each against the state the
+ *   other committed, so no two ever apply at the same version.
+ * The fixed lock order means these transactions cannot deadlock each other; a
+ * serialization failure or deadlock from elsewhere is retried a bounded number of times.
+ */
+import type { ServerState } from '@outpost/shared';
+import type pg from 'pg';
+import { buildOpEntry, checkDeviceSeq } from '../op-entry';
+import type { ApplyOpOutcome, OpAttempt, OpLogEntry, OpVerdict } from '../store';
+import { inTransaction } from './pool';
+import { stateFromRow, type JobRow } from './rows';
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+const MAX_ATTEMPTS = 5;
+
+async function applyOnce(client: pg.PoolClient, attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome> {
+  // Make sure the device row exists so FOR UPDATE has something to lock, even for a first op.
+  await client.query('INSERT INTO device_seqs (device_id, last_seq) VALUES ($1, 0) ON CONFLICT (device_id) DO NOTHING', [attempt.deviceId]);
+  const device = await client.query<{ last_seq: string }>('SELECT last_seq FROM device_seqs WHERE device_id = $1 FOR UPDATE', [attempt.deviceId]);
+  // Read after the lock: a concurrent copy of this op on another node has committed by now.
+  const known = await client.query<{ entry: OpLogEntry }>('SELECT entry FROM ops WHERE op_id = $1', [attempt.opId]);
+  if (known.rows[0]) return { kind: 'duplicate', entry: known.rows[0].entry };
+  const refusal = checkDeviceSeq(Number(device.rows[0]!.last_seq), attempt.deviceSeq);
+  if (refusal) return refusal;
+  await client.query('UPDATE device_seqs SET last_seq = $2 WHERE device_id = $1', [attempt.deviceId, attempt.deviceSeq]);
+
+  const job = await client.query<JobRow>('SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [attempt.jobId]);
+  if (!job.rows[0]) return { kind: 'job_not_found' };
+  const before = stateFromRow(job.rows[0]);
+  const verdict = decide(before);
+  const last = await client.query<{ n: number | null }>('SELECT max(seq) AS n FROM ops WHERE job_id = $1', [attempt.jobId]);
+  const entry = buildOpEntry(attempt, (last.rows[0]!.n ?? 0) + 1, before, verdict);
+  await client.query('INSERT INTO ops (op_id, job_id, seq, entry) VALUES ($1, $2, $3, $4)', [entry.opId, entry.jobId, entry.seq, JSON.stringify(entry)]);
+  if (verdict.outcome === 'applied') {
+    const s = verdict.state;
+    await client.query('UPDATE jobs SET status = $2, version = $3, assignees = $4, changed_by = $5, changed_at = $6 WHERE id = $1', [
+      attempt.jobId,
+      s.status,
+      s.version,
+      s.assignees,
+      s.changedBy,
+      s.changedAt,
+    ]);
+  }
+  return { kind: 'recorded', entry };
+}
+
+/** Records one workflow op atomically (see `Store.applyOp`). */
+export async function applyOp(pool: pg.Pool, attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await inTransaction(pool, (client) => applyOnce(client, attempt, decide));
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (tries >= MAX_ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw err;
+    }
+  }
+}
+
+/** A job's op log in order. */
+export async function listOps(pool: pg.Pool, jobId: string): Promise<OpLogEntry[]> {
+  const { rows } = await pool.query<{ entry: OpLogEntry }>('SELECT entry FROM ops WHERE job_id = $1 ORDER BY seq', [jobId]);
+  return rows.map((r) => r.entry);
+}
+
+/** The op with this id, if any. */
+export async function getOp(pool: pg.Pool, opId: string): Promise<OpLogEntry | null> {
+  const { rows } = await pool.query<{ entry: OpLogEntry }>('SELECT entry FROM ops WHERE op_id = $1', [opId]);
+  return rows[0]?.entry ?? null;
+}

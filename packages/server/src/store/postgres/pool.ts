@@ -1,0 +1,63 @@
+/**
+ * The Postgres connection pool for one server node. Every node of a cluster opens its own
+ * pool against the same database; the schema is chosen by the URL's `search_path`
+ * (`?options=-c search_path=…`, libpq style), so tests and side-by-side installs can each
+ * live in their own schema of one database.
+ */
+import pg from 'pg';
+
+/** Options for {@link openPostgresPool}. */
+export interface PostgresPoolOptions {
+  /** Most connections this node holds open; ops and commits queue behind them. */
+  max?: number;
+  /** Name the node reports in `pg_stat_activity`, to tell nodes apart when debugging. */
+  applicationName?: string;
+}
+
+/**
+ * Opens a pool for `url` (postgres://…). Idle-client errors (the database restarting,
+ * a connection cut by a proxy) are logged instead of crashing the node: the pool drops the
+ * broken client and the next query opens a new one.
+ */
+export function openPostgresPool(url: string, options: PostgresPoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'outpost-server',
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on('error', (err) => console.warn(`[outpost] idle Postgres connection failed: ${err.message}`));
+  return pool;
+}
+
+/** Returns `url` with its `search_path` set to `schema`, so every pooled connection uses it. */
+export function withSchema(url: string, schema: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`not a plain schema name: ${schema}`);
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+/**
+ * Runs `work` in one transaction on one pooled client: commit when it resolves, rollback
+ * when it throws. The client goes back to the pool either way.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // A client whose rollback failed is in an unknown state: destroy it rather than reuse it.
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackErr: Error) => {
+      broken = rollbackErr;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The scale-out store: Postgres shared by every server node. Job docs live in
+ * job-docs.ts and the op log in op-log.ts (both written for concurrent nodes); the
+ * reference data here is plain upserts and reads.
+ *
+ *   const store = await PostgresStore.open(process.env.OUTPOST_DATABASE_URL)
+ */
+import type { ServerState } from '@outpost/shared';
+import type pg from 'pg';
+import type {
+  ApplyOpOutcome,
+  BlobRecord,
+  CustomerRecord,
+  EquipmentFilter,
+  EquipmentRecord,
+  JobFilter,
+  JobRecord,
+  JobUpdate,
+  OpAttempt,
+  OpLogEntry,
+  OpVerdict,
+  PricebookItem,
+  Store,
+  StoredJobDoc,
+  UserRecord,
+} from '../store';
+import * as jobDocs from './job-docs';
+import { migrate } from './migrate';
+import * as opLog from './op-log';
+import { inTransaction, openPostgresPool, type PostgresPoolOptions } from './pool';
+import { byteaParam, bytesOf, jobFromRow, userFromRow, type JobRow, type UserRow } from './rows';
+
+/** A `Store` on a Postgres database shared by every node. */
+export class PostgresStore implements Store {
+  /** Wraps a pool whose schema is already migrated; `close` ends the pool. */
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Connects to `url` (postgres://…, schema by `search_path`), migrates, and returns the store. */
+  static async open(url: string, options: PostgresPoolOptions = {}): Promise<PostgresStore> {
+    const pool = openPostgresPool(url, options);
+    try {
+      await migrate(pool);
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+    return new PostgresStore(pool);
+  }
+
+  appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
+    return jobDocs.appendJobUpdates(this.pool, batch);
+  }
+
+  loadJobDoc(jobId: string): Promise<StoredJobDoc> {
+    return jobDocs.loadJobDoc(this.pool, jobId);
+  }
+
+  countJobUpdates(jobId: string): Promise<number> {
+    return jobDocs.countJobUpdates(this.pool, jobId);
+  }
+
+  compactJobDoc(jobId: string): Promise<void> {
+    return jobDocs.compactJobDoc(this.pool, jobId);
+  }
+
+  applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome> {
+    return opLog.applyOp(this.pool, attempt, decide);
+  }
+
+  listOps(jobId: string): Promise<OpLogEntry[]> {
+    return opLog.listOps(this.pool, jobId);
+  }
+
+  getOp(opId: string): Promise<OpLogEntry | null> {
+    return opLog.getOp(this.pool, opId);
+  }
+
+  async putUser(user: UserRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO users (id, username, name, role, password_hash) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name, role = excluded.role, password_hash = excluded.password_hash`,
+      [user.id, user.username, user.name, user.role, user.passwordHash],
+    );
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.pool.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+    return rows[0] ? userFromRow(rows[0]) : null;
+  }
+
+  async getUserByUsername(username: string): Promise<UserRecord | null> {
+    const { rows } = await this.pool.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
+    return rows[0] ? userFromRow(rows[0]) : null;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    const { rows } = await this.pool.query<UserRow>('SELECT * FROM users ORDER BY id');
+    return rows.map(userFromRow);
+  }
+
+  async createJob(job: JobRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO jobs (id, title, customer_id, site_address, window_start, window_end, created_at, status, version, assignees, changed_by, changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [job.id, job.title, job.customerId, job.siteAddress, job.windowStart, job.windowEnd, job.createdAt, job.status, job.version, job.assignees, job.changedBy, job.changedAt],
+    );
+  }
+
+  async getJob(id: string): Promise<JobRecord | null> {
+    const { rows } = await this.pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
+    return rows[0] ? jobFromRow(rows[0]) : null;
+  }
+
+  async listJobs(filter: JobFilter = {}): Promise<JobRecord[]> {
+    const { rows } = await this.pool.query<JobRow>(
+      `SELECT * FROM jobs
+       WHERE ($1::text IS NULL OR window_end > $1) AND ($2::text IS NULL OR window_start < $2) AND ($3::text IS NULL OR $3 = ANY(assignees))
+       ORDER BY window_start, id`,
+      [filter.from ?? null, filter.to ?? null, filter.assignee ?? null],
+    );
+    return rows.map(jobFromRow);
+  }
+
+  async putCustomer(customer: CustomerRecord): Promise<void> {
+    await this.pool.query('INSERT INTO customers (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body', [customer.id, JSON.stringify(customer)]);
+  }
+
+  async getCustomer(id: string): Promise<CustomerRecord | null> {
+    const { rows } = await this.pool.query<{ body: CustomerRecord }>('SELECT body FROM customers WHERE id = $1', [id]);
+    return rows[0]?.body ?? null;
+  }
+
+  async listCustomers(ids?: readonly string[]): Promise<CustomerRecord[]> {
+    const { rows } = await this.pool.query<{ body: CustomerRecord }>('SELECT body FROM customers WHERE $1::text[] IS NULL OR id = ANY($1) ORDER BY id', [ids ?? null]);
+    return rows.map((r) => r.body);
+  }
+
+  async putEquipment(equipment: EquipmentRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO equipment (id, customer_id, job_ids, body) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, job_ids = excluded.job_ids, body = excluded.body`,
+      [equipment.id, equipment.customerId, equipment.jobIds, JSON.stringify(equipment)],
+    );
+  }
+
+  async listEquipment(filter: EquipmentFilter = {}): Promise<EquipmentRecord[]> {
+    const { rows } = await this.pool.query<{ body: EquipmentRecord }>(
+      `SELECT body FROM equipment
+       WHERE ($1::text IS NULL OR $1 = ANY(job_ids)) AND ($2::text IS NULL OR customer_id = $2) AND ($3::text[] IS NULL OR id = ANY($3))
+       ORDER BY id`,
+      [filter.jobId ?? null, filter.customerId ?? null, filter.ids ?? null],
+    );
+    return rows.map((r) => r.body);
+  }
+
+  async putPricebookItems(items: readonly PricebookItem[]): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      for (const item of items) {
+        await client.query('INSERT INTO pricebook (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body', [item.id, JSON.stringify(item)]);
+      }
+    });
+  }
+
+  async listPricebook(): Promise<PricebookItem[]> {
+    const { rows } = await this.pool.query<{ body: PricebookItem }>('SELECT body FROM pricebook ORDER BY id');
+    return rows.map((r) => r.body);
+  }
+
+  async putBlob(sha256: string, blob: BlobRecord): Promise<boolean> {
+    const result = await this.pool.query('INSERT INTO blobs (sha256, content_type, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [
+      sha256,
+      blob.contentType,
+      byteaParam(blob.bytes),
+    ]);
+    return result.rowCount === 1;
+  }
+
+  async getBlob(sha256: string): Promise<BlobRecord | null> {
+    const { rows } = await this.pool.query<{ content_type: string; bytes: Buffer }>('SELECT content_type, bytes FROM blobs WHERE sha256 = $1', [sha256]);
+    return rows[0] ? { contentType: rows[0].content_type, bytes: bytesOf(rows[0].bytes) } : null;
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
