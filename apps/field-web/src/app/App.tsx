@@ -1,0 +1,93 @@
+/**
+ * The app shell: sign-in gate, header with the sync indicator, Connection row, notices,
+ * and the screen for the current route.
+ */
+import { useOutpost } from '@outpost/client/react';
+import type { Role } from '@outpost/shared';
+import { useCallback, useEffect, useState } from 'react';
+import { Board } from '../dispatcher/Board';
+import { CreateJob } from '../dispatcher/CreateJob';
+import { useBoard } from '../dispatcher/use-board';
+import { JobScreen } from '../job/JobScreen';
+import { OfflineActions } from '../offline/OfflineActions';
+import { Notices } from '../sync/Notices';
+import { ConnectionRow, SyncIndicator } from '../sync/SyncIndicator';
+import { JobList } from '../technician/JobList';
+import { Login } from './Login';
+import { usePrimedReference, type PrimedReference } from './reference';
+import { hrefFor, useRoute } from './router';
+
+interface SignedIn {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+function NewJobScreen({ reference }: { reference: PrimedReference }) {
+  const board = useBoard(reference.jobs);
+  return <CreateJob customers={reference.customers} technicians={board.technicians} />;
+}
+
+function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
+  const engine = useOutpost();
+  const route = useRoute();
+  const reference = usePrimedReference();
+  const jobTitle = useCallback((jobId: string) => reference.jobs.find((j) => j.id === jobId)?.title, [reference.jobs]);
+
+  useEffect(() => {
+    void engine.priming.prime().catch(() => undefined);
+  }, [engine]);
+
+  let screen;
+  if (route.name === 'job') screen = <JobScreen key={route.jobId} jobId={route.jobId} user={user} reference={reference} />;
+  else if (route.name === 'offline-actions') screen = <OfflineActions jobTitle={jobTitle} />;
+  else if (route.name === 'new-job' && user.role === 'dispatcher') screen = <NewJobScreen reference={reference} />;
+  else if (user.role === 'dispatcher') screen = <Board primed={reference.jobs} />;
+  else screen = <JobList jobs={reference.jobs} userId={user.id} />;
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a className="brand" href={hrefFor({ name: 'jobs' })}>
+          Outpost
+        </a>
+        <SyncIndicator />
+        <button type="button" className="small sync" onClick={onSignOut} aria-label={`Sign out ${user.name}`}>
+          {user.name.split(' ')[0]} ⎋
+        </button>
+      </header>
+      <ConnectionRow />
+      <Notices jobTitle={jobTitle} />
+      <main>
+        {route.name !== 'jobs' && route.name !== 'board' ? (
+          <p>
+            <a href={hrefFor({ name: 'jobs' })}>← {user.role === 'dispatcher' ? 'Board' : 'My jobs'}</a>
+          </p>
+        ) : null}
+        {screen}
+      </main>
+    </div>
+  );
+}
+
+/** The whole field app. */
+export function App() {
+  const engine = useOutpost();
+  const [ready, setReady] = useState(false);
+  const [user, setUser] = useState<SignedIn | null>(null);
+  const refreshUser = useCallback(() => {
+    const u = engine.user;
+    setUser(u ? { id: u.id, name: u.name, role: u.role } : null);
+  }, [engine]);
+
+  useEffect(() => {
+    void engine.ready.then(() => {
+      refreshUser();
+      setReady(true);
+    });
+  }, [engine, refreshUser]);
+
+  if (!ready) return <p role="status">Opening Outpost…</p>;
+  if (!user) return <Login onSignedIn={refreshUser} />;
+  return <Shell user={user} onSignOut={() => void engine.logout().then(refreshUser)} />;
+}

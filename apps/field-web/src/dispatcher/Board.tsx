@@ -1,0 +1,95 @@
+/** The dispatcher's board: all jobs, live status and assignees; assign, cancel, reopen. */
+import { useOutbox, useOutpost } from '@outpost/client/react';
+import { OPEN_STATUSES, STATUS_LABELS, type OpIntent } from '@outpost/shared';
+import type { JobSummary } from '../app/reference';
+import { hrefFor } from '../app/router';
+import { projectStatus } from '../sync/projected-status';
+import { useBoard, type Technician } from './use-board';
+
+/** Props of {@link Board}. */
+export interface BoardProps {
+  primed: readonly JobSummary[];
+}
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  return `${d.toLocaleDateString([], { weekday: 'short' })} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+}
+
+function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: Technician[]; submit: (intent: OpIntent) => void }) {
+  const outbox = useOutbox();
+  const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
+  const status = projectStatus(job.status, waiting);
+  const lastAssign = [...waiting].reverse().find((op) => op.kind === 'assign');
+  const assignees = lastAssign?.assignees ?? job.assignees;
+  const known = new Set([...technicians.map((t) => t.id), ...assignees]);
+  return (
+    <li className="card" data-testid="board-job" data-job-id={job.id}>
+      <div className="row">
+        <a className="grow" href={hrefFor({ name: 'job', jobId: job.id })}>
+          <strong>{job.title}</strong>
+        </a>
+        <span className={`pill status-${status}`} data-testid="board-status">
+          {STATUS_LABELS[status]}
+        </span>
+      </div>
+      <p className="muted">
+        {when(job.windowStart)} · {job.siteAddress}
+      </p>
+      <div className="row">
+        <label className="grow board-tech">
+          Technician
+          <select
+            value={assignees[0] ?? ''}
+            aria-label={`Technician for ${job.title}`}
+            onChange={(e) => submit({ kind: 'assign', assignees: e.target.value ? [e.target.value] : [] })}
+          >
+            <option value="">Unassigned</option>
+            {[...known].map((id) => (
+              <option key={id} value={id}>
+                {technicians.find((t) => t.id === id)?.name ?? id}
+              </option>
+            ))}
+          </select>
+        </label>
+        {OPEN_STATUSES.includes(status) ? (
+          <button type="button" className="danger" onClick={() => submit({ kind: 'cancel' })}>
+            Cancel
+          </button>
+        ) : (
+          <button type="button" onClick={() => submit({ kind: 'reopen' })}>
+            Reopen
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** The dispatcher's home screen. */
+export function Board({ primed }: BoardProps) {
+  const engine = useOutpost();
+  const board = useBoard(primed);
+  const jobs = [...board.jobs].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
+  const submit = (jobId: string) => (intent: OpIntent) => void engine.submitOp(jobId, intent).then(board.refresh);
+  return (
+    <section aria-labelledby="board-title">
+      <div className="row">
+        <h1 id="board-title" className="grow">
+          Dispatch board
+        </h1>
+        <a className="button primary" href={hrefFor({ name: 'new-job' })}>
+          New job
+        </a>
+      </div>
+      <p className="muted" role="status">
+        {board.live ? `${jobs.length} jobs, live` : `${jobs.length} jobs, last known (offline)`}
+      </p>
+      <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        {jobs.map((job) => (
+          <BoardRow key={job.id} job={job} technicians={board.technicians} submit={submit(job.id)} />
+        ))}
+      </ul>
+    </section>
+  );
+}

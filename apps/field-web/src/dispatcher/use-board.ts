@@ -1,0 +1,56 @@
+/**
+ * The dispatcher's board: every job with its live status and assignees. Polled from
+ * `GET /api/board` while connected (and right after the outbox changes); offline it shows
+ * the primed jobs, marked as last known.
+ */
+import { useOutbox, useOutpost, useSyncStatus } from '@outpost/client/react';
+import { useCallback, useEffect, useState } from 'react';
+import type { JobSummary } from '../app/reference';
+
+/** A technician the dispatcher can assign. */
+export interface Technician {
+  id: string;
+  name: string;
+}
+
+/** What the board shows. */
+export interface BoardView {
+  jobs: JobSummary[];
+  technicians: Technician[];
+  /** False when the list is the device's last known copy. */
+  live: boolean;
+  refresh: () => void;
+}
+
+const POLL_MS = 3000;
+
+/** The live board, falling back to `primed` jobs when the server cannot be reached. */
+export function useBoard(primed: readonly JobSummary[]): BoardView {
+  const engine = useOutpost();
+  const { connected } = useSyncStatus();
+  const outbox = useOutbox();
+  const [board, setBoard] = useState<{ jobs: JobSummary[]; technicians: Technician[] } | null>(null);
+  const [live, setLive] = useState(false);
+
+  const refresh = useCallback(() => {
+    void engine
+      .api('/api/board')
+      .then(async (res) => {
+        if (!res.ok) throw new Error(`board ${res.status}`);
+        const body = (await res.json()) as { jobs: JobSummary[]; technicians: Technician[] };
+        setBoard({ jobs: body.jobs, technicians: body.technicians });
+        setLive(true);
+      })
+      .catch(() => setLive(false));
+  }, [engine]);
+
+  const outboxSize = outbox.queued.length + outbox.sent.length + outbox.conflicts.length;
+  useEffect(() => {
+    if (!connected) return setLive(false);
+    refresh();
+    const timer = setInterval(refresh, POLL_MS);
+    return () => clearInterval(timer);
+  }, [connected, refresh, outboxSize]);
+
+  return { jobs: board?.jobs ?? [...primed], technicians: board?.technicians ?? [], live: live && board !== null, refresh };
+}

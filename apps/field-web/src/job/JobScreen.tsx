@@ -1,0 +1,113 @@
+/**
+ * The job screen: customer and site, equipment, the next status steps, then everything
+ * recorded on the job. All of it reads and writes the job's local Y.Doc, so it works the
+ * same with or without a connection.
+ */
+import { useJob, useOutbox, useOutpost, usePresence } from '@outpost/client/react';
+import type { OpIntent, Role } from '@outpost/shared';
+import { useMemo } from 'react';
+import type { PrimedReference } from '../app/reference';
+import { money } from './LineItemsSection';
+import { projectStatus } from '../sync/projected-status';
+import { OnlineOnlyButton } from '../sync/OnlineOnly';
+import { ChecklistSection } from './ChecklistSection';
+import type { JobBlobs } from './job-blobs';
+import { LineItemsSection } from './LineItemsSection';
+import { NotesSection } from './NotesSection';
+import { PhotosSection } from './PhotosSection';
+import { RefrigerantSection } from './RefrigerantSection';
+import { SignatureSection } from './SignatureSection';
+import { StatusActions } from './StatusActions';
+import { TimeLogSection } from './TimeLogSection';
+
+/** Props of {@link JobScreen}. */
+export interface JobScreenProps {
+  jobId: string;
+  user: { id: string; name: string; role: Role };
+  reference: PrimedReference;
+}
+
+/** One job, for the technician on site or the dispatcher in the office. */
+export function JobScreen({ jobId, user, reference }: JobScreenProps) {
+  const engine = useOutpost();
+  const live = useJob(jobId);
+  const presence = usePresence(jobId);
+  const outbox = useOutbox();
+  const blobs = useMemo<JobBlobs>(
+    () => ({
+      putPhoto: (bytes, meta) => engine.blobs.putPhoto(jobId, bytes, meta),
+      putSignature: (bytes, meta) => engine.blobs.putSignature(jobId, bytes, meta),
+      objectUrl: (sha) => engine.blobs.objectUrl(sha),
+    }),
+    [engine, jobId],
+  );
+
+  if (!live) return <p role="status">Opening job…</p>;
+  const { doc, job } = live;
+  const summary = reference.jobs.find((j) => j.id === jobId);
+  const meta = { ...summary, ...job.meta };
+  const customer = reference.customers.find((c) => c.id === meta.customerId);
+  const equipment = reference.equipment.filter((e) => e.jobIds.includes(jobId));
+  const waiting = outbox.queued.filter((i) => i.jobId === jobId).map((i) => i.op);
+  const serverStatus = job.server?.status ?? summary?.status ?? 'scheduled';
+  const status = projectStatus(serverStatus, waiting);
+  const total = job.lineItems.reduce((sum, l) => sum + l.qty * l.unitPriceCents, 0);
+  const submit = (intent: OpIntent) => void engine.submitOp(jobId, intent);
+
+  return (
+    <article aria-labelledby="job-title">
+      <section className="card">
+        <h1 id="job-title">{meta.title ?? 'Job'}</h1>
+        <p>
+          <strong>{customer?.name ?? 'Customer'}</strong>
+          {customer?.phone ? (
+            <>
+              {' · '}
+              <a href={`tel:${customer.phone}`}>{customer.phone}</a>
+            </>
+          ) : null}
+        </p>
+        <p>{meta.siteAddress ?? customer?.address}</p>
+        {meta.windowStart ? (
+          <p className="muted">
+            {new Date(meta.windowStart).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' })} –{' '}
+            {meta.windowEnd ? new Date(meta.windowEnd).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : ''}
+          </p>
+        ) : null}
+        <p className="muted">Assigned: {(job.server?.assignees ?? summary?.assignees ?? []).join(', ') || 'nobody'}</p>
+        {equipment.length > 0 ? (
+          <ul aria-label="Equipment" style={{ paddingLeft: 18, margin: 0 }}>
+            {equipment.map((e) => (
+              <li key={e.id}>
+                {e.kind}: {e.make} {e.model} <span className="muted">s/n {e.serial} · {e.refrigerant}</span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+      <StatusActions doc={doc} status={status} role={user.role} waiting={waiting.length > 0} onSubmit={submit} />
+      <ChecklistSection doc={doc} user={user} />
+      <NotesSection
+        doc={doc}
+        user={user}
+        others={presence.others}
+        onEditing={(noteId) => presence.setLocalPresence({ editingNoteId: noteId })}
+      />
+      <PhotosSection doc={doc} blobs={blobs} />
+      <SignatureSection doc={doc} blobs={blobs} />
+      <TimeLogSection doc={doc} user={user} />
+      <RefrigerantSection doc={doc} user={user} defaultRefrigerant={equipment[0]?.refrigerant} />
+      <LineItemsSection doc={doc} pricebook={reference.pricebook} />
+      <section className="card" aria-labelledby="office-title">
+        <h2 id="office-title">Office</h2>
+        <div className="row">
+          <OnlineOnlyButton
+            label="Send payment link"
+            run={() => `No payment service is connected to this server; nothing was sent for ${money(total)}.`}
+          />
+          <OnlineOnlyButton label="Send estimate" run={() => 'No estimate service is connected to this server; nothing was sent.'} />
+        </div>
+      </section>
+    </article>
+  );
+}

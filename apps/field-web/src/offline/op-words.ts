@@ -1,0 +1,34 @@
+/** Human words for a workflow op waiting in the outbox. */
+import { STATUS_LABELS, type JobStatus } from '@outpost/shared';
+
+/** The part of an op the words need. */
+export interface OpLike {
+  kind: 'transition' | 'assign' | 'cancel' | 'reopen';
+  to?: JobStatus;
+  assignees?: string[];
+  override?: boolean;
+}
+
+/** "Move to In progress", "Cancel the job", "Assign to alice". */
+export function describeOp(op: OpLike): string {
+  const prefix = op.override ? 'Override: ' : '';
+  switch (op.kind) {
+    case 'transition':
+      return `${prefix}Move to ${op.to ? STATUS_LABELS[op.to] : '?'}`;
+    case 'cancel':
+      return `${prefix}Cancel the job`;
+    case 'reopen':
+      return `${prefix}Reopen the job`;
+    case 'assign':
+      return op.assignees && op.assignees.length > 0 ? `Assign to ${op.assignees.join(', ')}` : 'Unassign everyone';
+  }
+}
+
+/** A time as "14:05" today or "Mon 14:05" otherwise. */
+export function shortTime(iso: string | null | undefined): string {
+  if (!iso) return 'unknown time';
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === new Date().toDateString();
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return sameDay ? time : `${d.toLocaleDateString([], { weekday: 'short' })} ${time}`;
+}

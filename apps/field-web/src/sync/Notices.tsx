@@ -1,0 +1,86 @@
+/**
+ * In-app notices: the queue drained ("12 pending updates were uploaded", also as a system
+ * notification where permitted), what others changed while this device was away, and
+ * the storage warning with an export of unsynced work.
+ */
+import { useOutpost } from '@outpost/client/react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { describeMerge } from './merge-words';
+
+interface Notice {
+  id: number;
+  text: string;
+}
+
+let nextId = 1;
+
+function systemNotification(text: string): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  try {
+    new Notification('Outpost', { body: text });
+  } catch {
+    // Some mobile browsers only allow notifications from a service worker; the in-app notice stays.
+  }
+}
+
+/** Downloads the export of everything not yet durable on the server. */
+export async function downloadUnsynced(engine: { exportUnsynced(): Promise<{ fileName: string; mime: string; text: string }> }) {
+  const file = await engine.exportUnsynced();
+  const url = URL.createObjectURL(new Blob([file.text], { type: file.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Names for merge summaries, by job id → title. */
+export interface NoticesProps {
+  jobTitle: (jobId: string) => string | undefined;
+}
+
+/** The stack of notices under the header. */
+export function Notices({ jobTitle }: NoticesProps) {
+  const engine = useOutpost();
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const storage = useSyncExternalStore(engine.storage.subscribe, engine.storage.get);
+  const push = (text: string) => setNotices((list) => [...list.slice(-3), { id: nextId++, text }]);
+
+  useEffect(() => {
+    const offDrained = engine.on('drained', (e) => {
+      push(e.message);
+      systemNotification(e.message);
+    });
+    const offMerge = engine.on('mergeSummary', (summary) => {
+      const words = describeMerge(summary);
+      if (!words) return;
+      const title = jobTitle(summary.jobId);
+      push(title ? `${title}: ${words}` : words);
+    });
+    return () => {
+      offDrained();
+      offMerge();
+    };
+  }, [engine, jobTitle]);
+
+  return (
+    <div aria-live="polite">
+      {storage.warning ? (
+        <div className="notice warn" role="alert">
+          <span className="grow">{storage.warning}</span>
+          <button type="button" className="small" onClick={() => void downloadUnsynced(engine)}>
+            Export unsynced work
+          </button>
+        </div>
+      ) : null}
+      {notices.map((n) => (
+        <div key={n.id} className="notice" data-testid="notice">
+          <span className="grow">{n.text}</span>
+          <button type="button" className="small" aria-label="Dismiss notice" onClick={() => setNotices((l) => l.filter((x) => x.id !== n.id))}>
+            ✕
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

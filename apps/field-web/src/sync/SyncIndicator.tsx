@@ -1,0 +1,34 @@
+/** Header indicator (Online / Offline (N pending) / Sync failed (N items)) and the Connection row. */
+import { useSyncStatus } from '@outpost/client/react';
+import { hrefFor } from '../app/router';
+import { indicatorWords } from './indicator-words';
+
+/** The header button that opens Offline Actions. */
+export function SyncIndicator() {
+  const status = useSyncStatus();
+  const { text, tone } = indicatorWords(status);
+  return (
+    <a
+      className={`button sync ${tone}`}
+      href={hrefFor({ name: 'offline-actions' })}
+      data-testid="sync-indicator"
+      aria-label={`Sync status: ${text}. Open Offline Actions`}
+      role="button"
+    >
+      {text}
+    </a>
+  );
+}
+
+/** The Connection row: is the server reachable right now. */
+export function ConnectionRow() {
+  const { connected } = useSyncStatus();
+  return (
+    <div className="connection" role="status" aria-live="polite">
+      <span>Connection</span>
+      <span className={`state ${connected ? 'online' : 'offline'}`} data-testid="connection">
+        {connected ? '● Online' : '● Offline'}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+/** The technician's Today / Tomorrow list, read from the primed cache (works offline). */
+import { useOutbox, usePriming } from '@outpost/client/react';
+import { STATUS_LABELS } from '@outpost/shared';
+import type { JobSummary } from '../app/reference';
+import { hrefFor } from '../app/router';
+import { projectStatus } from '../sync/projected-status';
+import { groupByDay } from './day-groups';
+
+/** Props of {@link JobList}. */
+export interface JobListProps {
+  jobs: readonly JobSummary[];
+  userId: string;
+}
+
+function time(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+function JobCard({ job }: { job: JobSummary }) {
+  const outbox = useOutbox();
+  const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
+  const status = projectStatus(job.status, waiting);
+  return (
+    <li>
+      <a className="card job-link" href={hrefFor({ name: 'job', jobId: job.id })} data-testid="job-card">
+        <div className="row">
+          <strong className="grow">{job.title}</strong>
+          <span className={`pill status-${status}`}>{STATUS_LABELS[status]}</span>
+        </div>
+        <p className="muted">
+          {time(job.windowStart)}–{time(job.windowEnd)} · {job.siteAddress}
+        </p>
+      </a>
+    </li>
+  );
+}
+
+/** The technician's home screen. */
+export function JobList({ jobs, userId }: JobListProps) {
+  const priming = usePriming();
+  const mine = jobs.filter((j) => j.assignees.includes(userId));
+  const { today, tomorrow } = groupByDay(mine);
+  const section = (title: string, list: JobSummary[]) => (
+    <section aria-label={title}>
+      <h2 className="day">
+        {title} ({list.length})
+      </h2>
+      {list.length === 0 ? <p className="muted">No jobs.</p> : null}
+      <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        {list.map((j) => (
+          <JobCard key={j.id} job={j} />
+        ))}
+      </ul>
+    </section>
+  );
+  return (
+    <div>
+      <p className="muted" role="status">
+        {priming.primedAt ? `Jobs saved on this device ${new Date(priming.primedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : 'Saving your jobs to this device…'}
+        {priming.running ? ' · refreshing…' : ''}
+        {priming.error ? ` · ${priming.error}` : ''}
+      </p>
+      {section('Today', today)}
+      {section('Tomorrow', tomorrow)}
+    </div>
+  );
+}
