@@ -1,0 +1,61 @@
+/**
+ * Child process entry: runs one server so its CPU time and RSS are its own. The parent
+ * talks to it over the IPC channel: `{ id, cmd, arg }` → `{ id, result | error }`.
+ * argv: <kind> <dataDir>
+ */
+import { startServer } from '../servers/start';
+import type { ServerKind } from '../servers/server';
+
+const [kind, dataDir] = process.argv.slice(2) as [ServerKind, string];
+
+/** What the child reports for CPU and memory sampling. */
+export interface ChildStats {
+  rss: number;
+  heapUsed: number;
+  cpuMicros: number;
+  at: number;
+}
+
+function stats(): ChildStats {
+  const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  return { rss: mem.rss, heapUsed: mem.heapUsed, cpuMicros: cpu.user + cpu.system, at: performance.now() };
+}
+
+async function main(): Promise<void> {
+  const server = await startServer(kind, dataDir);
+  const handlers: Record<string, (arg: unknown) => unknown> = {
+    prepare: (count) => server.prepare(count as number),
+    stats: () => stats(),
+    gc: async () => {
+      // Several passes: y-leveldb and ws free buffers through finalizers.
+      for (let i = 0; i < 3; i++) {
+        globalThis.gc?.();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return stats();
+    },
+    close: async () => {
+      await server.close();
+      setTimeout(() => process.exit(0), 50);
+      return true;
+    },
+  };
+  process.on('message', async (msg: { id: number; cmd: string; arg: unknown }) => {
+    try {
+      const handler = handlers[msg.cmd];
+      if (!handler) throw new Error(`unknown command ${msg.cmd}`);
+      process.send?.({ id: msg.id, result: await handler(msg.arg) });
+    } catch (e) {
+      process.send?.({ id: msg.id, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
+    }
+  });
+  process.send?.({ ready: true, port: server.port });
+}
+
+// Never outlive the benchmark: if the parent goes away, so does the server.
+process.on('disconnect', () => process.exit(0));
+main().catch((e) => {
+  process.send?.({ ready: false, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
+  setTimeout(() => process.exit(1), 50);
+});

@@ -1,0 +1,137 @@
+/**
+ * Runs a benchmarked server in its own child process (Node with tsx and --expose-gc), so
+ * the load generator's CPU and memory never count against it. `BENCH_PROFILE=<dir>`
+ * writes a V8 CPU profile per server process there.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildStats } from './child';
+import type { PreparedJobs, ServerKind } from '../servers/server';
+
+const childEntry = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+/** A server child process and the RPCs it answers. */
+export class ServerProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private exited = false;
+
+  private constructor(
+    readonly kind: ServerKind,
+    readonly dataDir: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+    private readonly ownsDataDir: boolean,
+  ) {
+    child.on('message', (msg: { id?: number; result?: unknown; error?: string }) => {
+      const p = msg.id === undefined ? undefined : this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id!);
+      if (msg.error) p.reject(new Error(`${kind} child: ${msg.error}`));
+      else p.resolve(msg.result);
+    });
+    child.on('exit', () => {
+      this.exited = true;
+      for (const p of this.pending.values()) p.reject(new Error(`${kind} server process exited`));
+      this.pending.clear();
+    });
+  }
+
+  /** Starts `kind`; with no `dataDir` a fresh temp directory is made and removed on stop. */
+  static async start(kind: ServerKind, dataDir?: string): Promise<ServerProcess> {
+    const dir = dataDir ?? mkdtempSync(join(tmpdir(), `outpost-bench-${kind}-`));
+    const execArgv = ['--import', 'tsx', '--expose-gc'];
+    if (process.env.BENCH_PROFILE) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
+    const child = fork(childEntry, [kind, dir], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const ready = await new Promise<{ ready: boolean; port?: number; error?: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${kind} server did not start within 30 s`)), 30_000);
+      child.once('message', (m: { ready: boolean; port?: number; error?: string }) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${kind} server exited with ${code} before it was ready`));
+      });
+    });
+    if (!ready.ready || !ready.port) {
+      child.kill('SIGKILL');
+      throw new Error(`${kind} server failed to start: ${ready.error}`);
+    }
+    return new ServerProcess(kind, dir, ready.port, child, dataDir === undefined);
+  }
+
+  private call<T>(cmd: string, arg?: unknown, timeoutMs = 60_000): Promise<T> {
+    if (this.exited) return Promise.reject(new Error(`${this.kind} server process has exited`));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${this.kind} server: ${cmd} timed out`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v as T)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.child.send({ id, cmd, arg });
+    });
+  }
+
+  /** Makes `count` jobs writable and returns their ids and a token. */
+  prepare(count: number): Promise<PreparedJobs> {
+    return this.call('prepare', count);
+  }
+
+  /** Current RSS, heap and cumulative CPU time of the server process. */
+  stats(): Promise<ChildStats> {
+    return this.call('stats');
+  }
+
+  /** Forces garbage collection, then reports stats (for memory figures). */
+  gcStats(): Promise<ChildStats> {
+    return this.call('gc');
+  }
+
+  /** Closes the server gracefully (peers flush storage), then ends the process. */
+  async stop(keepData = false): Promise<void> {
+    if (!this.exited) {
+      const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+      await this.call('close', undefined, 20_000).catch(() => undefined);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (!this.exited) this.child.kill('SIGKILL');
+    }
+    if (this.ownsDataDir && !keepData) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Removes the data directory (when this process made it). */
+  removeData(): void {
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Samples a server's CPU (% of one core) and peak RSS while `work` runs. */
+export async function sampleWhile<T>(server: ServerProcess, work: () => Promise<T>, everyMs = 250): Promise<{ result: T; cpuPercent: number; peakRssMb: number }> {
+  const first = await server.stats();
+  let peak = first.rss;
+  let running = true;
+  const sampler = (async () => {
+    for (let i = 0; running && i < 100_000; i++) {
+      await new Promise((r) => setTimeout(r, everyMs));
+      const s = await server.stats().catch(() => null);
+      if (s) peak = Math.max(peak, s.rss);
+    }
+  })();
+  try {
+    const result = await work();
+    const last = await server.stats();
+    peak = Math.max(peak, last.rss);
+    const cpuPercent = ((last.cpuMicros - first.cpuMicros) / 1000 / (last.at - first.at)) * 100;
+    return { result, cpuPercent, peakRssMb: peak / 2 ** 20 };
+  } finally {
+    running = false;
+    await sampler;
+  }
+}

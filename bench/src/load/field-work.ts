@@ -1,0 +1,69 @@
+/**
+ * The technician workload every server gets: real job-document edits made with the
+ * shared writers (so Outpost's relay accepts them), in a fixed mix — mostly note typing,
+ * some checklist ticks, some time entries.
+ */
+import * as Y from 'yjs';
+import { addChecklistItem, addNote, noteText, setChecklistDone, startTime, stopTime } from '@outpost/shared';
+
+const CHECKLIST_ITEMS = 10;
+const STAMP = '2025-01-01T08:00:00.000Z';
+
+/** A technician's device copy of one job, ready for offline actions. */
+export interface FieldDevice {
+  doc: Y.Doc;
+  actor: string;
+  noteId: string;
+  actions: number;
+}
+
+/** Makes a device doc with a note to type into and a checklist to tick. */
+export function newFieldDevice(jobId: string, actor: string): FieldDevice {
+  const doc = new Y.Doc({ guid: jobId });
+  const noteId = `note-${actor}-${doc.clientID}`;
+  addNote(doc, { id: noteId, author: actor, createdAt: STAMP, text: '' });
+  for (let i = 0; i < CHECKLIST_ITEMS; i++) addChecklistItem(doc, { id: `item-${actor}-${doc.clientID}-${i}`, label: `Step ${i}`, required: i < 3 });
+  return { doc, actor, noteId, actions: 0 };
+}
+
+/**
+ * Makes one field action in the device doc (one Yjs transaction, so one update):
+ * 80% a keystroke in the note, 10% a checklist tick, 10% a time entry start or stop.
+ */
+export function fieldAction(device: FieldDevice): void {
+  const n = device.actions++;
+  const { doc, actor } = device;
+  const at = new Date(Date.parse(STAMP) + n * 1000).toISOString();
+  if (n % 10 === 3) {
+    const item = (n / 10) % CHECKLIST_ITEMS | 0;
+    setChecklistDone(doc, `item-${actor}-${doc.clientID}-${item}`, Math.floor(n / 100) % 2 === 0, actor, at);
+  } else if (n % 10 === 7) {
+    const entry = `time-${actor}-${doc.clientID}-${Math.floor(n / 20)}`;
+    if (n % 20 === 7) startTime(doc, { id: entry, tech: actor, start: at, kind: 'work' });
+    else stopTime(doc, entry, at);
+  } else {
+    const text = noteText(doc, device.noteId)!;
+    text.insert(text.length, String.fromCharCode(97 + (n % 26)));
+  }
+}
+
+/** Keystrokes only (the fan-out and durable-write workloads): one character per update. */
+export function typeKey(device: FieldDevice): void {
+  const text = noteText(device.doc, device.noteId)!;
+  text.insert(text.length, String.fromCharCode(97 + (device.actions++ % 26)));
+}
+
+/** Captures the updates `act` produces on the doc, in order. */
+export function captureUpdates(doc: Y.Doc, act: () => void): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const listen = (u: Uint8Array, origin: unknown) => {
+    if (origin === null || origin === undefined) out.push(u);
+  };
+  doc.on('update', listen);
+  try {
+    act();
+  } finally {
+    doc.off('update', listen);
+  }
+  return out;
+}
