@@ -1,0 +1,90 @@
+/**
+ * A technician works a job with no signal, closes the app, reopens it still offline, and
+ * everything is there with the right pending count; back online, the dispatcher sees it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium } from '../../../../test-support/requirements';
+import { ensureScreenshotDir, startField, type Field } from './harness';
+import {
+  addPhoto,
+  eventually,
+  gotoJob,
+  indicator,
+  indicatorReads,
+  jobStatus,
+  noteValue,
+  openFirstJob,
+  setOnline,
+  tapStatus,
+  tickAll,
+  writeNewNote,
+} from './steps';
+
+const run = await hasChromium();
+
+describe.skipIf(!run)('technician offline', () => {
+  let field: Field;
+  beforeAll(async () => {
+    field = await startField();
+  });
+  afterAll(async () => {
+    await field?.close();
+  });
+
+  it('keeps status steps, ticks, a note and a photo made offline through a reopen, then shows them to the dispatcher', async () => {
+    const shots = ensureScreenshotDir();
+    const alice = await field.signIn('alice');
+    await alice.page.getByTestId('job-card').first().waitFor();
+    await alice.page.screenshot({ path: `${shots}/job-list.png` });
+
+    const jobId = await openFirstJob(alice.page);
+    await tapStatus(alice.page, 'Start travel', 'En route');
+    await indicatorReads(alice.page, /^Online$/);
+
+    await setOnline(alice.page, false);
+    await tapStatus(alice.page, "I'm here", 'On site');
+    await tapStatus(alice.page, 'Start work', 'In progress');
+    const ticked = await tickAll(alice.page);
+    expect(ticked).toBeGreaterThan(0);
+    const note = 'Condenser coil clogged; cleaned and rinsed.';
+    await writeNewNote(alice.page, note);
+    await addPhoto(alice.page, 'coil before cleaning');
+    const pendingBefore = await indicatorReads(alice.page, /^Offline \(\d+ pending\)$/);
+    await alice.page.screenshot({ path: `${shots}/job.png`, fullPage: true });
+
+    await alice.page.close();
+    const page = await alice.reopen(`#/job/${encodeURIComponent(jobId)}`);
+    await page.getByTestId('job-status').waitFor();
+    expect(await page.getByTestId('connection').innerText()).toContain('Offline');
+    expect(await jobStatus(page)).toBe('In progress');
+    expect(await noteValue(page)).toBe(note);
+    const boxes = page.locator('.checklist input[type=checkbox]');
+    const checked = await boxes.evaluateAll((els) => els.filter((e) => (e as HTMLInputElement).checked).length);
+    expect(checked).toBe(await boxes.count());
+    await page.getByRole('img', { name: /coil before cleaning/ }).waitFor();
+    expect(await indicator(page)).toBe(pendingBefore);
+
+    await page.getByTestId('sync-indicator').click();
+    await page.getByRole('tab', { name: /^Pending/ }).click();
+    expect(await page.getByTestId('outbox-item').count()).toBe(2);
+
+    await setOnline(page, true);
+    await indicatorReads(page, /^Online$/, 60_000);
+    await page.getByTestId('notice').filter({ hasText: /\d+ pending updates? (was|were) uploaded/ }).waitFor();
+
+    const dana = await field.signIn('dana');
+    const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
+    await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'In progress', 'board shows In progress');
+    await dana.page.screenshot({ path: `${shots}/dispatcher-board.png` });
+    await gotoJob(dana.page, jobId);
+    await eventually(() => noteValue(dana.page), (v) => v === note, 'the note on the dispatcher side');
+    const danaBoxes = dana.page.locator('.checklist input[type=checkbox]');
+    await eventually(
+      () => danaBoxes.evaluateAll((els) => els.filter((e) => (e as HTMLInputElement).checked).length),
+      (n) => n === checked,
+      'all ticks on the dispatcher side',
+    );
+    await dana.page.getByRole('img', { name: /coil before cleaning/ }).waitFor();
+    expect(await indicator(page)).toBe('Online');
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * Steps a person takes in the field app, in the words of the screens (roles and labels),
+ * so the tests read like the scenarios they check.
+ */
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** A 1×1 PNG, standing in for a camera photo. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAE/wH/qXf6NQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** Waits until `read` returns a value passing `ok` (bounded), and returns it. */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!ok(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 150));
+    last = await read();
+  }
+  return last;
+}
+
+/** The header indicator's text. */
+export function indicator(page: Page): Promise<string> {
+  return page.getByTestId('sync-indicator').innerText();
+}
+
+/** Waits for the header indicator to match. */
+export function indicatorReads(page: Page, pattern: RegExp, timeoutMs?: number): Promise<string> {
+  return eventually(() => indicator(page), (t) => pattern.test(t), `indicator ${pattern}`, timeoutMs);
+}
+
+/** Opens the first of the technician's jobs for today; resolves to its id. */
+export async function openFirstJob(page: Page, index = 0): Promise<string> {
+  const card = page.getByTestId('job-card').nth(index);
+  await card.waitFor();
+  const href = (await card.getAttribute('href')) ?? '';
+  await card.click();
+  await page.getByTestId('job-status').waitFor();
+  return decodeURIComponent(href.replace('#/job/', ''));
+}
+
+/** Opens a job by id through its address. */
+export async function gotoJob(page: Page, jobId: string): Promise<void> {
+  await page.evaluate((id) => (window.location.hash = `#/job/${encodeURIComponent(id)}`), jobId);
+  await page.getByTestId('job-status').waitFor();
+}
+
+/** The job's status as shown. */
+export function jobStatus(page: Page): Promise<string> {
+  return page.getByTestId('job-status').innerText();
+}
+
+/** Taps a big status button and waits for the status it leads to. */
+export async function tapStatus(page: Page, button: string, expected: string): Promise<void> {
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await eventually(() => jobStatus(page), (s) => s === expected, `status ${expected}`);
+}
+
+/** Ticks every checklist item that is not ticked yet; resolves to how many were ticked. */
+export async function tickAll(page: Page, onlyRequired = false): Promise<number> {
+  const items = page.locator('.checklist li');
+  const n = await items.count();
+  let ticked = 0;
+  for (let i = 0; i < n; i++) {
+    const item = items.nth(i);
+    if (onlyRequired && !(await item.innerText()).includes('REQUIRED')) continue;
+    const box = item.getByRole('checkbox');
+    if (!(await box.isChecked())) {
+      await box.check();
+      ticked++;
+    }
+  }
+  return ticked;
+}
+
+/** Adds a note and types `text` into it. */
+export async function writeNewNote(page: Page, text: string): Promise<void> {
+  const notes = page.getByRole('textbox', { name: /^Note \d+$/ });
+  const before = await notes.count();
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await eventually(() => notes.count(), (n) => n === before + 1, 'a new note');
+  await notes.nth(before).click();
+  await notes.nth(before).pressSequentially(text, { delay: 5 });
+}
+
+/** Adds a photo through the file input. */
+export async function addPhoto(page: Page, caption: string): Promise<void> {
+  const before = await page.getByTestId('photo').count();
+  await page.getByLabel('Caption').fill(caption);
+  await page.getByLabel('Take or choose photo').setInputFiles({ name: 'unit.png', mimeType: 'image/png', buffer: TINY_PNG });
+  await eventually(() => page.getByTestId('photo').count(), (n) => n === before + 1, 'the photo thumbnail');
+}
+
+/** Signs on the canvas as `signer` and saves. */
+export async function sign(page: Page, signer: string): Promise<void> {
+  const pad = page.getByRole('img', { name: /Signature pad/ });
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 20 + i * 25, box.y + box.height / 2 + (i % 2 ? 20 : -20));
+  await page.mouse.up();
+  await page.getByLabel("Signer's name").fill(signer);
+  await page.getByRole('button', { name: 'Save signature' }).click();
+  await page.getByTestId('signed').waitFor();
+}
+
+/** Goes offline or online and waits for the Connection row to say so. */
+export async function setOnline(page: Page, online: boolean): Promise<void> {
+  await page.context().setOffline(!online);
+  const want = online ? 'Online' : 'Offline';
+  await eventually(() => page.getByTestId('connection').innerText(), (t) => t.includes(want), `Connection ${want}`, 30_000);
+}
+
+/** The text of note `index` (0-based). */
+export function noteValue(page: Page, index = 0): Promise<string> {
+  return page.getByRole('textbox', { name: `Note ${index + 1}` }).inputValue();
+}
+
+/** Asserts that every fragment appears whole in `text`. */
+export function expectAllTyped(text: string, fragments: readonly string[]): void {
+  for (const f of fragments) expect(text).toContain(f);
+}
