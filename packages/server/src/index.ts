@@ -3,7 +3,14 @@
  * and auth. `startServer` runs it in-process (tests, CLI). The adapter acceptance suites
  * live in store/acceptance.ts and bus/acceptance.ts (they import vitest, so not exported here).
  */
+export { startServer, type RunningServer, type ServerOptions } from './app';
+export { hashPassword, verifyPassword } from './auth/password';
+export { issueToken, verifyToken, type Principal } from './auth/token';
 export { LocalBus, type Bus, type BusEvent, type Unsubscribe } from './bus/bus';
+export { type JobSummary, type PrimingPayload } from './jobs/summary';
+export { type OpResult } from './ops/service';
+export { DEFAULT_LIMITS, type RelayLimits } from './relay/context';
+export { DEMO_PASSWORD, seedDemo } from './seed/demo';
 export { buildOpEntry, checkDeviceSeq } from './store/op-entry';
 export { SqliteStore } from './store/sqlite/sqlite-store';
 export type {

@@ -1,0 +1,135 @@
+/**
+ * Composition: store + bus + relay + op service + HTTP app on one Node HTTP server, with
+ * the relay on its upgrade event. `startServer` is what the CLI and in-process tests use.
+ */
+import { createAdaptorServer } from '@hono/node-server';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { LocalBus, type Bus } from './bus/bus';
+import { buildApi } from './http/api';
+import { ServerMetrics } from './metrics/metrics';
+import { OpService } from './ops/service';
+import { DEFAULT_LIMITS, type RelayContext, type RelayLimits } from './relay/context';
+import { GroupCommitter } from './relay/group-commit';
+import { Relay } from './relay/relay';
+import { seedDemo } from './seed/demo';
+import { SqliteStore } from './store/sqlite/sqlite-store';
+import type { Store } from './store/store';
+
+/** Options of `startServer`. */
+export interface ServerOptions {
+  /** Directory for the SQLite file and the generated secret (created if missing). */
+  dataDir: string;
+  /** Port to listen on; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** `demo` seeds alice, bob, dana and a dozen jobs into an empty store. Default false. */
+  seed?: 'demo' | false;
+  /** JWT secret; default: read or generate `<dataDir>/secret`. */
+  secret?: string;
+  /** Storage; default: SQLite at `<dataDir>/outpost.db`. Closed by `close()` either way. */
+  store?: Store;
+  /** Bus to other nodes; default: an in-process `LocalBus`. Closed by `close()`. */
+  bus?: Bus;
+  /** Relay limits (frame size, rate, compaction, idle unload, causal wait). */
+  limits?: Partial<RelayLimits>;
+  /** Built web app to serve; default apps/field-web/dist of this checkout. */
+  webDir?: string;
+  /** Token lifetime in seconds (default 12 h). */
+  tokenTtlSeconds?: number;
+  /** Name of this node on the bus; default a random id. */
+  nodeId?: string;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** `http://host:port`, no trailing slash. */
+  url: string;
+  port: number;
+  store: Store;
+  bus: Bus;
+  relay: Relay;
+  metrics: ServerMetrics;
+  secret: string;
+  /** Graceful stop: flushes pending commits, closes sockets, unloads jobs, closes the store and bus. */
+  close(): Promise<void>;
+}
+
+async function secretFor(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+/** Starts the server: HTTP API, relay and web app on one port. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  await mkdir(options.dataDir, { recursive: true });
+  const secret = options.secret ?? (await secretFor(options.dataDir));
+  const store = options.store ?? new SqliteStore(join(options.dataDir, 'outpost.db'));
+  const bus = options.bus ?? new LocalBus();
+  const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  if (options.seed === 'demo') await seedDemo(store);
+
+  let relay: Relay | undefined;
+  const metrics = new ServerMetrics({ connections: () => relay?.connectionCount ?? 0, loadedDocs: () => relay?.loadedCount ?? 0 });
+  const committer = new GroupCommitter(
+    store,
+    { committed: (u) => relay?.onCommitted(u), failed: (u) => relay?.onCommitFailed(u) },
+    limits.groupCommitMs,
+  );
+  const ctx: RelayContext = { nodeId: options.nodeId ?? randomUUID(), store, bus, committer, metrics, limits, secret };
+  relay = new Relay(ctx);
+  const ops = new OpService({ store, relay, bus, nodeId: ctx.nodeId, metrics, causalWaitMs: limits.causalWaitMs });
+  const api = buildApi({ store, relay, ops, metrics, secret, webDir: options.webDir, tokenTtlSeconds: options.tokenTtlSeconds });
+
+  const server = createAdaptorServer({ fetch: api.fetch }) as Server;
+  // ws's own cap cuts absurd frames without buffering them; frames between the limit and
+  // the cap are read and refused with 4413 and an error message.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * 4 + 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const match = /^\/sync\/([^/?#]+)/.exec(req.url ?? '');
+    if (!match) return socket.destroy();
+    let jobId: string;
+    try {
+      jobId = decodeURIComponent(match[1]!);
+    } catch {
+      return socket.destroy();
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => void relay.accept(ws, req, jobId));
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const keepAlive = setInterval(() => {
+    for (const ws of wss.clients) ws.ping();
+  }, 30_000);
+  keepAlive.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(keepAlive);
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await relay.close();
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await stopped;
+      await bus.close();
+      await store.close();
+    })());
+
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, store, bus, relay, metrics, secret, close };
+}

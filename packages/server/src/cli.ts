@@ -1,0 +1,76 @@
+/**
+ * `outpost-server --port 8080 --data ./data --seed demo [--host 0.0.0.0] [--web dir]`
+ *
+ * Env: OUTPOST_SECRET (JWT secret; default generated into the data dir),
+ * OUTPOST_DATABASE_URL (postgres://… store instead of SQLite),
+ * OUTPOST_REDIS_URL (redis://… bus between nodes instead of in-process).
+ * SIGTERM/SIGINT stop gracefully: pending commits are flushed first.
+ */
+import { parseArgs } from 'node:util';
+import { startServer } from './app';
+import type { Bus } from './bus/bus';
+import type { Store } from './store/store';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    data: { type: 'string', default: './data' },
+    seed: { type: 'string' },
+    web: { type: 'string' },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a port number, not ${values.port}`);
+  process.exit(2);
+}
+if (values.seed !== undefined && values.seed !== 'demo') {
+  console.error(`--seed accepts only "demo", not ${values.seed}`);
+  process.exit(2);
+}
+
+/** Adapters for scale-out live in store/postgres and bus/redis; loaded only when configured. */
+async function openStore(): Promise<Store | undefined> {
+  const url = process.env.OUTPOST_DATABASE_URL;
+  if (!url) return undefined;
+  const path = './store/postgres/index';
+  const mod = (await import(/* @vite-ignore */ path)) as { openPostgresStore(url: string): Promise<Store> };
+  return mod.openPostgresStore(url);
+}
+
+async function openBus(): Promise<Bus | undefined> {
+  const url = process.env.OUTPOST_REDIS_URL;
+  if (!url) return undefined;
+  const path = './bus/redis/index';
+  const mod = (await import(/* @vite-ignore */ path)) as { openRedisBus(url: string): Promise<Bus> };
+  return mod.openRedisBus(url);
+}
+
+const server = await startServer({
+  port,
+  host: values.host,
+  dataDir: values.data,
+  seed: values.seed === 'demo' ? 'demo' : false,
+  secret: process.env.OUTPOST_SECRET || undefined,
+  store: await openStore(),
+  bus: await openBus(),
+  webDir: values.web,
+});
+console.log(`outpost-server listening on ${server.url}`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        console.error('[outpost] shutdown failed', err);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * The whole HTTP surface as one Hono app: /api, /healthz, /metrics and the web app.
+ * `/sync` is handled on the HTTP server's upgrade event (see app.ts); a plain GET there
+ * answers 426.
+ */
+import { OutpostError } from '@outpost/shared';
+import { Hono } from 'hono';
+import { authRoutes } from '../auth/routes';
+import { jobRoutes } from '../jobs/routes';
+import type { ServerMetrics } from '../metrics/metrics';
+import { opRoutes } from '../ops/routes';
+import type { OpService } from '../ops/service';
+import type { Relay } from '../relay/relay';
+import type { Store } from '../store/store';
+import { blobRoutes } from './blobs';
+import { requireUser, type ApiEnv } from './env';
+import { onError } from './errors';
+import { webAppHandler } from './web-app';
+
+/** What the HTTP app is built from. */
+export interface ApiDeps {
+  store: Store;
+  relay: Relay;
+  ops: OpService;
+  metrics: ServerMetrics;
+  secret: string;
+  webDir?: string;
+  tokenTtlSeconds?: number;
+}
+
+/** Builds the HTTP app. */
+export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.onError(onError);
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+
+  const api = new Hono<ApiEnv>();
+  api.route('/', authRoutes(deps.store, deps.secret, deps.tokenTtlSeconds));
+  api.use('*', requireUser(deps.secret));
+  api.route('/', jobRoutes(deps.store, deps.relay));
+  api.route('/', opRoutes(deps.store, deps.ops));
+  api.route('/', blobRoutes(deps.store));
+  app.route('/api', api);
+  app.all('/api/*', () => {
+    throw new OutpostError('not_found', 'No such API route.');
+  });
+  app.all('/sync/*', (c) => c.json(new OutpostError('bad_request', 'Connect with a websocket.').toBody(), 426));
+
+  const web = webAppHandler(deps.webDir);
+  app.get('*', web);
+  return app;
+}

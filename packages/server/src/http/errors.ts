@@ -1,0 +1,40 @@
+/**
+ * HTTP error plumbing: every failure leaves as `{ error: { code, message, details? } }`
+ * with the status from the shared error table; unexpected errors become `internal`.
+ */
+import { OutpostError } from '@outpost/shared';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+
+/** Answers an error in the shared shape. */
+export function errorResponse(c: Context, err: OutpostError): Response {
+  return c.json(err.toBody(), err.status as ContentfulStatusCode);
+}
+
+/** Hono `onError`: known errors keep their code; anything else is logged and hidden. */
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof OutpostError) return errorResponse(c, err);
+  console.error('[outpost] unexpected error', err);
+  return errorResponse(c, new OutpostError('internal'));
+}
+
+/** Reads a JSON body; malformed JSON is `bad_request`. */
+export async function readJson(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new OutpostError('bad_request', 'The body is not valid JSON.');
+  }
+}
+
+/** Parses with a zod schema; failures are `validation_failed` with the issues as details. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    const first = issues[0];
+    throw new OutpostError('validation_failed', first ? `${first.path || 'body'}: ${first.message}` : undefined, { issues });
+  }
+  return result.data;
+}

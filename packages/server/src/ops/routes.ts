@@ -1,0 +1,26 @@
+/**
+ * `POST /api/jobs/:id/ops` (submit a workflow op) and `GET /api/jobs/:id/ops` (the job's
+ * audit history).
+ */
+import { OutpostError, workflowOpSchema } from '@outpost/shared';
+import { Hono } from 'hono';
+import type { ApiEnv } from '../http/env';
+import { parseWith, readJson } from '../http/errors';
+import { jobFor } from '../jobs/access';
+import type { Store } from '../store/store';
+import type { OpService } from './service';
+
+/** Op routes under /api (behind `requireUser`). */
+export function opRoutes(store: Store, ops: OpService): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.post('/jobs/:id/ops', async (c) => {
+    const op = parseWith(workflowOpSchema, await readJson(c));
+    if (op.jobId !== c.req.param('id')) throw new OutpostError('validation_failed', 'jobId: the body names a different job than the path.');
+    return c.json({ result: await ops.submit(op, c.var.user) });
+  });
+  app.get('/jobs/:id/ops', async (c) => {
+    const job = await jobFor(store, c.var.user, c.req.param('id'));
+    return c.json({ ops: await store.listOps(job.id) });
+  });
+  return app;
+}

@@ -1,0 +1,149 @@
+/**
+ * Applying workflow ops (`POST /api/jobs/:id/ops`): dedupe by opId, order per device,
+ * wait for the doc to cover the op's `docState` (causality), decide against the locked
+ * job state, append to the op log, then mirror the new state into the doc's server map
+ * and tell every node (job changed, access revoked).
+ */
+import { decide, OutpostError, readJobFacts, type ErrorCode, type ServerState, type WorkflowOp } from '@outpost/shared';
+import * as Y from 'yjs';
+import type { Principal } from '../auth/token';
+import type { Bus } from '../bus/bus';
+import type { ServerMetrics } from '../metrics/metrics';
+import type { JobRoom } from '../relay/job-room';
+import type { Relay } from '../relay/relay';
+import type { OpLogEntry, Store } from '../store/store';
+
+/** The body of a 200 answer (contracts.md `OpResult`). */
+export interface OpResult {
+  opId: string;
+  outcome: 'applied';
+  status: ServerState['status'];
+  version: number;
+  assignees: string[];
+  changed: boolean;
+  review: boolean;
+  duplicate: boolean;
+  receivedAt: string;
+}
+
+/** What the op service needs. */
+export interface OpServiceDeps {
+  store: Store;
+  relay: Relay;
+  bus: Bus;
+  nodeId: string;
+  metrics: ServerMetrics;
+  causalWaitMs: number;
+}
+
+function serverStateOf(entry: OpLogEntry): ServerState {
+  return { status: entry.status, version: entry.version, assignees: entry.assignees, changedBy: entry.changedBy, changedAt: entry.changedAt };
+}
+
+/** The answer for a logged op: its result, or the error it was rejected with. */
+function answer(entry: OpLogEntry, duplicate: boolean): OpResult {
+  if (entry.outcome === 'rejected') {
+    throw new OutpostError((entry.code ?? 'conflict') as ErrorCode, entry.message ?? undefined, { server: serverStateOf(entry), opId: entry.opId });
+  }
+  const { opId, status, version, assignees, changed, review, receivedAt } = entry;
+  return { opId, outcome: 'applied', status, version, assignees, changed, review, duplicate, receivedAt };
+}
+
+function decodeDocState(base64: string): Map<number, number> {
+  if (base64 === '') return new Map();
+  try {
+    return Y.decodeStateVector(Buffer.from(base64, 'base64'));
+  } catch {
+    throw new OutpostError('validation_failed', 'docState: not an encoded Yjs state vector.');
+  }
+}
+
+/** Applies workflow ops. */
+export class OpService {
+  constructor(private readonly deps: OpServiceDeps) {}
+
+  /** Submits one validated op as `user`; throws an OutpostError for every refusal. */
+  async submit(op: WorkflowOp, user: Principal): Promise<OpResult> {
+    try {
+      const result = await this.run(op, user);
+      this.deps.metrics.countOp(result.duplicate ? 'duplicate' : 'applied');
+      return result;
+    } catch (err) {
+      this.deps.metrics.countOp(err instanceof OutpostError ? err.code : 'internal');
+      throw err;
+    }
+  }
+
+  private async run(op: WorkflowOp, user: Principal): Promise<OpResult> {
+    const { store, relay } = this.deps;
+    const known = await store.getOp(op.opId);
+    if (known) return this.duplicate(known, op);
+    const stateVector = decodeDocState(op.docState);
+    const job = await store.getJob(op.jobId);
+    const room = job ? await relay.acquire(op.jobId) : null;
+    try {
+      const mayAct = user.role === 'dispatcher' || job?.assignees.includes(user.userId);
+      // Only wait for ops that could apply; a refusal for role or assignment needs no doc.
+      if (room && mayAct && !(await room.waitToCover(stateVector, this.deps.causalWaitMs))) {
+        throw new OutpostError('not_causal', undefined, { opId: op.opId });
+      }
+      return await this.record(op, user, room);
+    } finally {
+      if (room) relay.release(room);
+    }
+  }
+
+  private duplicate(known: OpLogEntry, op: WorkflowOp): OpResult {
+    const same = known.jobId === op.jobId && known.deviceId === op.deviceId && known.deviceSeq === op.deviceSeq && known.kind === op.kind;
+    if (!same) throw new OutpostError('op_mismatch', undefined, { opId: op.opId });
+    return answer(known, true);
+  }
+
+  private async record(op: WorkflowOp, user: Principal, room: JobRoom | null): Promise<OpResult> {
+    const receivedAt = new Date().toISOString();
+    const facts = room ? readJobFacts(room.doc) : { openRequired: [], hasSignature: false };
+    let before: ServerState | null = null;
+    const outcome = await this.deps.store.applyOp(
+      {
+        opId: op.opId,
+        jobId: op.jobId,
+        deviceId: op.deviceId,
+        deviceSeq: op.deviceSeq,
+        actor: user.userId,
+        kind: op.kind,
+        to: op.to ?? null,
+        assignees: op.assignees ?? null,
+        override: op.override === true,
+        occurredAt: op.occurredAt,
+        receivedAt,
+      },
+      (state) => {
+        before = state;
+        const d = decide(state, op, user, facts);
+        if (d.outcome === 'rejected') return d;
+        const changedBy = d.changed ? user.userId : state.changedBy;
+        const changedAt = d.changed ? receivedAt : state.changedAt;
+        return { outcome: 'applied', changed: d.changed, review: d.review, state: { status: d.status, version: d.version, assignees: d.assignees, changedBy, changedAt } };
+      },
+    );
+    if (outcome.kind === 'duplicate') return this.duplicate(outcome.entry, op);
+    if (outcome.kind === 'out_of_order') throw new OutpostError('out_of_order', undefined, { expectedSeq: outcome.expectedSeq, opId: op.opId });
+    if (outcome.kind === 'seq_reused') {
+      throw new OutpostError('op_mismatch', `deviceSeq ${op.deviceSeq} was already used by another op from this device.`, { expectedSeq: outcome.expectedSeq, opId: op.opId });
+    }
+    if (outcome.kind === 'job_not_found') throw new OutpostError('not_found', `No job ${op.jobId}.`);
+    const entry = outcome.entry;
+    if (entry.outcome === 'applied' && entry.changed && room) await this.announce(room, entry, before);
+    return answer(entry, false);
+  }
+
+  /** Mirrors the applied state into the doc and tells every node; revokes unassigned technicians. */
+  private async announce(room: JobRoom, entry: OpLogEntry, before: ServerState | null): Promise<void> {
+    const { bus, nodeId } = this.deps;
+    const state = serverStateOf(entry);
+    room.mirrorServerState(state);
+    await bus.publish({ kind: 'jobChanged', jobId: entry.jobId, node: nodeId, state });
+    const removed = (before?.assignees ?? []).filter((id) => !state.assignees.includes(id));
+    for (const userId of removed) await bus.publish({ kind: 'revoke', jobId: entry.jobId, node: nodeId, userId });
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * One relay socket speaking the y-websocket protocol on one job. Validates and applies
+ * client messages, counts content messages for durable acks, and refuses bad input by
+ * sending the shared `error` message then closing with the matching close code.
+ */
+import {
+  classifyUpdate,
+  closeReason,
+  durableAck,
+  encodeMessage,
+  ERROR_CODES,
+  errorMessage,
+  jobChanged,
+  OutpostError,
+  Y_MESSAGE,
+  type ErrorCode,
+  type ServerState,
+} from '@outpost/shared';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { WebSocket } from 'ws';
+import type { Principal } from '../auth/token';
+import { stampAwareness } from './awareness-stamp';
+import type { RelayContext } from './context';
+import { awarenessMessage, type JobRoom, type RoomMember } from './job-room';
+import { RateLimiter } from './rate-limiter';
+
+/** A socket on a job, once authenticated and authorized. */
+export class RelayConnection implements RoomMember {
+  readonly awarenessIds = new Set<number>();
+  /** Content messages (sync step 2 and update) received, counted from 1. */
+  private contentCount = 0;
+  private ackChain: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly room: JobRoom,
+    readonly principal: Principal,
+    private readonly wantsAcks: boolean,
+    private readonly ctx: RelayContext,
+  ) {
+    this.limiter = new RateLimiter(ctx.limits.messagesPerSecond, ctx.limits.messageBurst);
+  }
+
+  get userId(): string {
+    return this.principal.userId;
+  }
+
+  /** Joins the room and greets the client: sync step 1, then current presence. */
+  start(): void {
+    this.room.members.add(this);
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, Y_MESSAGE.sync);
+    syncProtocol.writeSyncStep1(e, this.room.doc);
+    this.send(encoding.toUint8Array(e));
+    const present = [...this.room.awareness.getStates().keys()];
+    if (present.length > 0) this.send(awarenessMessage(this.room.awareness, present));
+  }
+
+  /** Handles one client frame. */
+  receive(frame: Uint8Array): void {
+    if (this.closed) return;
+    if (frame.byteLength > this.ctx.limits.maxFrameBytes) {
+      return this.refuse('too_large', `Frames are limited to ${this.ctx.limits.maxFrameBytes} bytes; this one has ${frame.byteLength}.`);
+    }
+    if (!this.limiter.take()) return this.refuse('rate_limited');
+    try {
+      this.dispatch(decoding.createDecoder(frame));
+    } catch (err) {
+      if (err instanceof OutpostError) return this.refuse(err.code, err.message);
+      this.refuse('bad_message', `The message could not be decoded: ${(err as Error).message}`);
+    }
+  }
+
+  private dispatch(d: decoding.Decoder): void {
+    const type = decoding.readVarUint(d);
+    if (type === Y_MESSAGE.sync) return this.receiveSync(d);
+    if (type === Y_MESSAGE.awareness) {
+      const update = stampAwareness(decoding.readVarUint8Array(d), this.principal);
+      awarenessProtocol.applyAwarenessUpdate(this.room.awareness, update, this);
+      return;
+    }
+    if (type === Y_MESSAGE.queryAwareness) {
+      this.send(awarenessMessage(this.room.awareness, [...this.room.awareness.getStates().keys()]));
+      return;
+    }
+    if (type === Y_MESSAGE.auth) return; // the token is checked at connect; y-websocket's auth message carries nothing for us
+    throw new OutpostError('bad_message', `Unknown message type ${type}.`);
+  }
+
+  private receiveSync(d: decoding.Decoder): void {
+    const syncType = decoding.readVarUint(d);
+    if (syncType === syncProtocol.messageYjsSyncStep1) {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, Y_MESSAGE.sync);
+      syncProtocol.writeSyncStep2(e, this.room.doc, decoding.readVarUint8Array(d));
+      this.send(encoding.toUint8Array(e));
+      return;
+    }
+    if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
+      throw new OutpostError('bad_message', `Unknown sync message type ${syncType}.`);
+    }
+    const update = decoding.readVarUint8Array(d);
+    const receivedAt = performance.now();
+    const n = ++this.contentCount;
+    this.ctx.metrics.updatesReceived++;
+    const verdict = classifyUpdate(update, this.room.doc);
+    if (!verdict.ok) return this.refuse(verdict.code, verdict.detail);
+    try {
+      Y.applyUpdate(this.room.doc, update, this);
+    } catch (err) {
+      return this.refuse('bad_message', `The update could not be applied: ${(err as Error).message}`);
+    }
+    this.ackWhenDurable(n, receivedAt);
+  }
+
+  /** Acks message n once everything the doc holds so far is committed, in order. */
+  private ackWhenDurable(n: number, receivedAt: number): void {
+    const committed = this.ctx.committer.barrier();
+    this.ackChain = this.ackChain
+      .then(() => committed)
+      .then(() => {
+        this.ctx.metrics.observeAckLatency((performance.now() - receivedAt) / 1000);
+        if (this.wantsAcks) this.send(encodeMessage(durableAck, { upTo: n }));
+      })
+      .catch(() => this.refuse('internal', 'Your changes could not be stored; reconnect to resend them.'));
+  }
+
+  /** Resolves once every ack owed so far was sent (or failed). */
+  drained(): Promise<void> {
+    return this.ackChain;
+  }
+
+  send(message: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(message, (err) => {
+      if (err) this.ws.terminate();
+    });
+  }
+
+  jobChanged(state: ServerState): void {
+    if (this.wantsAcks) this.send(encodeMessage(jobChanged, { jobId: this.room.jobId, status: state.status, version: state.version, assignees: state.assignees }));
+  }
+
+  /** Sends the error message (to Outpost clients) and closes with the code's close code. */
+  refuse(code: ErrorCode, message: string = ERROR_CODES[code].message): void {
+    if (this.closed) return;
+    if (this.wantsAcks) this.send(encodeMessage(errorMessage, { code, message }));
+    this.closed = true;
+    const close = ERROR_CODES[code].close;
+    if (close >= 4000) this.ctx.metrics.countRefusal(close);
+    this.ws.close(close, closeReason(message));
+  }
+
+  /** Closes without an error (server shutdown). */
+  goAway(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(1001, 'server shutting down');
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * What the relay's parts share: storage, the bus, group commit, metrics and limits.
+ */
+import type { Bus } from '../bus/bus';
+import type { ServerMetrics } from '../metrics/metrics';
+import type { Store } from '../store/store';
+import type { GroupCommitter } from './group-commit';
+
+/** Tunable limits, all overridable in tests. */
+export interface RelayLimits {
+  /** Largest websocket frame accepted; larger closes with 4413. */
+  maxFrameBytes: number;
+  /** Sustained client messages per second per socket; beyond the burst closes with 4429. */
+  messagesPerSecond: number;
+  /** Messages a socket may send in a burst above the sustained rate. */
+  messageBurst: number;
+  /** Updates after which a job's log is compacted into a snapshot. */
+  compactAfterUpdates: number;
+  /** How long a job with no sockets stays loaded. */
+  idleUnloadMs: number;
+  /** How long an op waits for the doc to cover its `docState`. */
+  causalWaitMs: number;
+  /** Group commit collection delay. */
+  groupCommitMs: number;
+}
+
+/** Defaults for production. */
+export const DEFAULT_LIMITS: RelayLimits = {
+  maxFrameBytes: 1024 * 1024,
+  messagesPerSecond: 100,
+  messageBurst: 300,
+  compactAfterUpdates: 500,
+  idleUnloadMs: 30_000,
+  causalWaitMs: 2_000,
+  groupCommitMs: 2,
+};
+
+/** Shared by rooms and connections. */
+export interface RelayContext {
+  nodeId: string;
+  store: Store;
+  bus: Bus;
+  committer: GroupCommitter;
+  metrics: ServerMetrics;
+  limits: RelayLimits;
+  secret: string;
+}

@@ -1,0 +1,105 @@
+/**
+ * Group commit: updates from every socket and job are collected for a few milliseconds
+ * (or until the previous transaction finishes) and appended in ONE store transaction.
+ * `barrier()` resolves once everything appended so far is committed — the relay sends a
+ * durable ack only after it.
+ */
+import type { JobUpdate, Store } from '../store/store';
+
+interface Batch {
+  updates: JobUpdate[];
+  done: Promise<void>;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  done.catch(() => undefined); // waiters get the rejection; an unawaited batch must not crash the process
+  return { updates: [], done, resolve, reject };
+}
+
+/** Callbacks after a batch commits or finally fails. */
+export interface GroupCommitEvents {
+  committed(updates: readonly JobUpdate[]): void;
+  failed(updates: readonly JobUpdate[], err: unknown): void;
+}
+
+/** Collects job updates and commits them in batches, one transaction at a time. */
+export class GroupCommitter {
+  private open: Batch | null = null;
+  private inFlight: Batch | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: GroupCommitEvents,
+    private readonly delayMs = 2,
+    private readonly attempts = 3,
+  ) {}
+
+  /** Queues an update for the next commit. */
+  append(update: JobUpdate): void {
+    this.open ??= newBatch();
+    this.open.updates.push(update);
+    this.schedule();
+  }
+
+  /** Resolves when every update appended so far is committed; rejects if its commit failed. */
+  barrier(): Promise<void> {
+    return (this.open ?? this.inFlight)?.done ?? Promise.resolve();
+  }
+
+  /** Commits what is queued now, without waiting for the collection delay. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const pending = this.barrier();
+    void this.run();
+    await pending;
+  }
+
+  private schedule(): void {
+    if (this.inFlight || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.run();
+    }, this.delayMs);
+  }
+
+  private async run(): Promise<void> {
+    if (this.inFlight || !this.open) return;
+    const batch = this.open;
+    this.open = null;
+    this.inFlight = batch;
+    try {
+      await this.commitWithRetry(batch.updates);
+      this.events.committed(batch.updates);
+      batch.resolve();
+    } catch (err) {
+      this.events.failed(batch.updates, err);
+      batch.reject(err);
+    } finally {
+      this.inFlight = null;
+    }
+    // The previous transaction just finished: commit what gathered meanwhile right away.
+    if (this.open) void this.run();
+  }
+
+  private async commitWithRetry(updates: JobUpdate[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.store.appendUpdates(updates);
+        return;
+      } catch (err) {
+        if (attempt >= this.attempts) throw err;
+        await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * A job loaded in memory: its Y.Doc, awareness and the sockets on it. Every change to the
+ * doc is relayed to local sockets at once; changes made here (by a socket or by the
+ * server) are queued for group commit, and published on the bus only after their commit,
+ * so a node that loads the job from storage and then subscribes can never miss one.
+ */
+import { readServerState, writeServerState, type ServerState } from '@outpost/shared';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { BusEvent, Unsubscribe } from '../bus/bus';
+import type { RelayContext } from './context';
+
+/** Origin of changes loaded from storage: not stored again, not relayed. */
+export const LOAD_ORIGIN = Symbol('load');
+/** Origin of changes received from another node: relayed locally, not stored. */
+export const BUS_ORIGIN = Symbol('bus');
+/** Origin of the server's own writes (the `server` map). */
+export const SERVER_ORIGIN = Symbol('server');
+
+/** A socket as the room sees it. */
+export interface RoomMember {
+  readonly userId: string;
+  /** Awareness client ids this socket controls, removed when it leaves. */
+  readonly awarenessIds: Set<number>;
+  send(message: Uint8Array): void;
+  /** Closes the socket for a refusal (with the shared error code) or shutdown. */
+  refuse(code: 'not_assigned' | 'internal' | 'unavailable', message?: string): void;
+  jobChanged(state: ServerState): void;
+}
+
+function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  syncProtocol.writeUpdate(e, update);
+  return encoding.toUint8Array(e);
+}
+
+/** Encodes an awareness message (type 1) for the given clients. */
+export function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(e);
+}
+
+/** One loaded job. Create with `JobRoom.load`. */
+export class JobRoom {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly members = new Set<RoomMember>();
+  /** Holders other than sockets (ops in progress) that keep the room loaded. */
+  holds = 0;
+  updatesSinceCompaction = 0;
+  unloadTimer: NodeJS.Timeout | null = null;
+  private unsubscribe: Unsubscribe | null = null;
+
+  private constructor(
+    readonly jobId: string,
+    private readonly ctx: RelayContext,
+  ) {
+    this.doc = new Y.Doc({ guid: jobId, gc: true });
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null); // the server is not a participant
+  }
+
+  /** Subscribes to the bus, then loads the doc from storage and reconciles its server map. */
+  static async load(jobId: string, ctx: RelayContext): Promise<JobRoom> {
+    const room = new JobRoom(jobId, ctx);
+    const early: BusEvent[] = [];
+    let loaded = false;
+    room.unsubscribe = await ctx.bus.subscribe(jobId, (event) => (loaded ? room.onBusEvent(event) : early.push(event)));
+    try {
+      const stored = await ctx.store.loadJobDoc(jobId);
+      if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot, LOAD_ORIGIN);
+      for (const u of stored.updates) Y.applyUpdate(room.doc, u, LOAD_ORIGIN);
+      room.updatesSinceCompaction = stored.updates.length;
+      room.doc.on('update', (update: Uint8Array, origin: unknown) => room.onDocUpdate(update, origin));
+      room.awareness.on('update', (change: AwarenessChange, origin: unknown) => room.onAwarenessUpdate(change, origin));
+      const job = await ctx.store.getJob(jobId);
+      // The op log is the truth; the doc mirror may lag if the process died between the two commits.
+      if (job) room.mirrorServerState(job);
+      loaded = true;
+      for (const event of early) room.onBusEvent(event);
+      return room;
+    } catch (err) {
+      await room.dispose();
+      throw err;
+    }
+  }
+
+  /** Writes the workflow state into the doc's server map (stored and relayed like any change). */
+  mirrorServerState(state: ServerState): void {
+    const { status, version, assignees, changedBy, changedAt } = state;
+    const current = readServerState(this.doc);
+    if (current && current.version > version) return;
+    writeServerState(this.doc, { status, version, assignees, changedBy, changedAt }, SERVER_ORIGIN);
+  }
+
+  /** True when the doc already holds everything the state vector names. */
+  covers(stateVector: Map<number, number>): boolean {
+    const have = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    for (const [client, clock] of stateVector) if ((have.get(client) ?? 0) < clock) return false;
+    return true;
+  }
+
+  /** Waits up to `timeoutMs` for the doc to cover a state vector; true when it does. */
+  async waitToCover(stateVector: Map<number, number>, timeoutMs: number): Promise<boolean> {
+    if (this.covers(stateVector)) return true;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.covers(stateVector)) return;
+        finish(true);
+      };
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.doc.off('update', check);
+        resolve(ok);
+      };
+      const timer = setTimeout(() => finish(this.covers(stateVector)), timeoutMs);
+      this.doc.on('update', check);
+    });
+  }
+
+  /** Sends to every member but `except`. */
+  broadcast(message: Uint8Array, except?: unknown): void {
+    for (const m of this.members) if (m !== except) m.send(message);
+  }
+
+  /** Removes a member and the presence it controlled. */
+  leave(member: RoomMember): void {
+    this.members.delete(member);
+    if (member.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...member.awarenessIds], member);
+  }
+
+  /** Handles a live event from the bus (this node's own included). */
+  onBusEvent(event: BusEvent): void {
+    if (event.kind === 'revoke') {
+      for (const m of this.members) if (m.userId === event.userId) m.refuse('not_assigned', 'You were unassigned from this job.');
+      return;
+    }
+    if (event.kind === 'jobChanged') {
+      for (const m of this.members) m.jobChanged(event.state);
+      return;
+    }
+    if (event.node === this.ctx.nodeId) return;
+    if (event.kind === 'update') Y.applyUpdate(this.doc, event.update, BUS_ORIGIN);
+    else awarenessProtocol.applyAwarenessUpdate(this.awareness, event.update, BUS_ORIGIN);
+  }
+
+  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    if (origin === LOAD_ORIGIN) return;
+    this.broadcast(syncUpdateMessage(update), origin);
+    if (origin !== BUS_ORIGIN) this.ctx.committer.append({ jobId: this.jobId, update });
+  }
+
+  private onAwarenessUpdate({ added, updated, removed }: AwarenessChange, origin: unknown): void {
+    const member = [...this.members].find((m) => m === origin);
+    if (member) {
+      for (const id of [...added, ...updated]) member.awarenessIds.add(id);
+      for (const id of removed) member.awarenessIds.delete(id);
+    }
+    const changed = [...added, ...updated, ...removed];
+    const message = awarenessMessage(this.awareness, changed);
+    this.broadcast(message);
+    if (origin !== BUS_ORIGIN) {
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+      void this.ctx.bus.publish({ kind: 'awareness', jobId: this.jobId, node: this.ctx.nodeId, update }).catch(() => undefined);
+    }
+  }
+
+  /** Unsubscribes and frees the doc. */
+  async dispose(): Promise<void> {
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.awareness.destroy();
+    this.doc.destroy();
+    await this.unsubscribe?.().catch(() => undefined);
+  }
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}

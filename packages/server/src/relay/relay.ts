@@ -1,0 +1,168 @@
+/**
+ * The relay: accepts `/sync/:jobId` websockets, keeps loaded jobs (`JobRoom`) and unloads
+ * idle ones (compacting their log), and ties group commit to durable acks and the bus.
+ *
+ * Relay before commit, ack after: a change reaches the other sockets on this node at
+ * once; its durable ack and its publication to other nodes wait for the commit.
+ */
+import { ERROR_CODES, OutpostError, closeReason, encodeMessage, errorMessage, type ErrorCode } from '@outpost/shared';
+import * as Y from 'yjs';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { verifyToken, type Principal } from '../auth/token';
+import type { JobUpdate } from '../store/store';
+import type { RelayContext } from './context';
+import { RelayConnection } from './connection';
+import { JobRoom } from './job-room';
+
+/** The relay of one server node. */
+export class Relay {
+  private readonly rooms = new Map<string, Promise<JobRoom>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+  private readonly sockets = new Set<WebSocket>();
+  private closing = false;
+
+  constructor(private readonly ctx: RelayContext) {}
+
+  /** Open sockets. */
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Loaded jobs. */
+  get loadedCount(): number {
+    return this.rooms.size;
+  }
+
+  /** Loads a job (if needed) and holds it loaded until `release`. */
+  async acquire(jobId: string): Promise<JobRoom> {
+    await this.unloading.get(jobId);
+    let loading = this.rooms.get(jobId);
+    if (!loading) {
+      loading = JobRoom.load(jobId, this.ctx);
+      this.rooms.set(jobId, loading);
+      loading.catch(() => this.rooms.delete(jobId));
+    }
+    const room = await loading;
+    room.holds++;
+    if (room.unloadTimer) clearTimeout(room.unloadTimer);
+    room.unloadTimer = null;
+    return room;
+  }
+
+  /** Drops one hold; an unheld job with no sockets unloads after the idle delay. */
+  release(room: JobRoom): void {
+    room.holds--;
+    if (room.holds > 0 || this.closing) return;
+    room.unloadTimer = setTimeout(() => void this.unload(room), this.ctx.limits.idleUnloadMs);
+  }
+
+  private async unload(room: JobRoom, compact = true): Promise<void> {
+    if (room.holds > 0 || this.rooms.get(room.jobId) === undefined) return;
+    this.rooms.delete(room.jobId);
+    const done = (async () => {
+      await this.ctx.committer.barrier().catch(() => undefined);
+      if (compact && room.updatesSinceCompaction > 0) await this.ctx.store.compactJobDoc(room.jobId).catch(logFailure('compact'));
+      await room.dispose();
+    })();
+    this.unloading.set(room.jobId, done);
+    await done;
+    this.unloading.delete(room.jobId);
+  }
+
+  /** Handles an upgraded socket for `/sync/:jobId`. */
+  async accept(ws: WebSocket, req: IncomingMessage, jobId: string): Promise<void> {
+    this.sockets.add(ws);
+    const queued: Uint8Array[] = [];
+    let connection: RelayConnection | null = null;
+    ws.binaryType = 'nodebuffer';
+    ws.on('message', (data: Buffer) => (connection ? connection.receive(data) : queued.push(data)));
+    ws.on('error', () => ws.terminate());
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const wantsAcks = url.searchParams.get('acks') === '1';
+    let room: JobRoom | null = null;
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      if (connection && room) {
+        room.leave(connection);
+        this.release(room);
+      }
+    });
+    try {
+      const principal = await verifyToken(url.searchParams.get('token'), this.ctx.secret);
+      await this.authorize(principal, jobId);
+      room = await this.acquire(jobId);
+      if (ws.readyState !== ws.OPEN) return this.release(room);
+      connection = new RelayConnection(ws, room, principal, wantsAcks, this.ctx);
+      connection.start();
+      for (const frame of queued.splice(0)) connection.receive(frame);
+    } catch (err) {
+      const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
+      if (!(err instanceof OutpostError)) console.error('[outpost] relay connect failed', err);
+      const message = err instanceof Error ? err.message : ERROR_CODES[code].message;
+      if (wantsAcks && ws.readyState === ws.OPEN) ws.send(encodeMessage(errorMessage, { code, message }));
+      if (ERROR_CODES[code].close >= 4000) this.ctx.metrics.countRefusal(ERROR_CODES[code].close);
+      ws.close(ERROR_CODES[code].close, closeReason(message));
+    }
+  }
+
+  private async authorize(principal: Principal, jobId: string): Promise<void> {
+    const job = await this.ctx.store.getJob(jobId);
+    if (!job) throw new OutpostError('not_found', `No job ${jobId}.`);
+    if (principal.role === 'technician' && !job.assignees.includes(principal.userId)) {
+      throw new OutpostError('not_assigned', `Job ${jobId} is not assigned to you.`);
+    }
+  }
+
+  /** After a commit: count toward compaction and tell other nodes, one merged update per job. */
+  onCommitted(updates: readonly JobUpdate[]): void {
+    const byJob = new Map<string, Uint8Array[]>();
+    for (const u of updates) byJob.set(u.jobId, [...(byJob.get(u.jobId) ?? []), u.update]);
+    for (const [jobId, list] of byJob) {
+      const update = list.length === 1 ? list[0]! : Y.mergeUpdates(list);
+      void this.ctx.bus.publish({ kind: 'update', jobId, node: this.ctx.nodeId, update }).catch(logFailure('publish'));
+      void this.rooms.get(jobId)?.then((room) => this.countTowardCompaction(room, list.length));
+    }
+  }
+
+  /** A failed commit: the in-memory doc holds changes storage lacks, so drop it and let clients resend. */
+  onCommitFailed(updates: readonly JobUpdate[]): void {
+    for (const jobId of new Set(updates.map((u) => u.jobId))) {
+      void this.rooms.get(jobId)?.then((room) => {
+        for (const m of [...room.members]) m.refuse('unavailable', 'The server could not store changes; reconnect to resend them.');
+        this.rooms.delete(jobId);
+        void room.dispose();
+      });
+    }
+  }
+
+  private countTowardCompaction(room: JobRoom, n: number): void {
+    room.updatesSinceCompaction += n;
+    if (room.updatesSinceCompaction < this.ctx.limits.compactAfterUpdates) return;
+    room.updatesSinceCompaction = 0;
+    void this.ctx.store.compactJobDoc(room.jobId).catch(logFailure('compact'));
+  }
+
+  /** Graceful stop: waits for commits and acks, closes sockets (1001), unloads and compacts every job. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.ctx.committer.flush().catch(() => undefined);
+    const rooms = await Promise.all([...this.rooms.values()].map((p) => p.catch(() => null)));
+    for (const room of rooms) {
+      if (!room) continue;
+      await Promise.all([...room.members].map((m) => (m as RelayConnection).drained()));
+      for (const m of [...room.members]) (m as RelayConnection).goAway();
+    }
+    for (const ws of this.sockets) ws.close(1001, 'server shutting down');
+    for (const room of rooms) {
+      if (!room) continue;
+      room.holds = 0;
+      await this.unload(room);
+    }
+    await Promise.all(this.unloading.values());
+  }
+}
+
+function logFailure(what: string): (err: unknown) => void {
+  return (err) => console.error(`[outpost] ${what} failed`, err);
+}
