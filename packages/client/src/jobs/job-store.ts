@@ -1,0 +1,152 @@
+/**
+ * The device's open jobs. `open` is reference-counted and hands every holder the same
+ * Y.Doc; a job nobody holds is closed after a quiet period, but never while it still has
+ * pending updates: those keep it connected in the background until they are durable,
+ * also right after a restart.
+ */
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import type { PendingRecord } from './pending-updates';
+import { JobSession, type JobSessionOptions } from './job-session';
+
+/** What a holder of an open job gets. */
+export interface JobHandle {
+  readonly jobId: string;
+  /** The job doc: write it with the `@outpost/shared` writers. */
+  readonly doc: Y.Doc;
+  /** Presence of everyone in the job; the server stamps `user`. */
+  readonly awareness: Awareness;
+  /** True once the server's state was merged on the current connection. */
+  readonly synced: boolean;
+  /** Releases this hold; the job closes when nobody holds it and nothing is pending. */
+  close(): void;
+}
+
+interface Slot {
+  session: Promise<JobSession>;
+  refs: number;
+  idle: ReturnType<typeof setTimeout> | null;
+}
+
+/** Options of the job store: everything a session needs except the job id. */
+export type JobStoreOptions = Omit<JobSessionOptions, 'jobId'> & { idleCloseMs: number };
+
+/** The open jobs of one device. */
+export class JobStore {
+  private readonly slots = new Map<string, Slot>();
+  private readonly counts = new Map<string, number>();
+  private closed = false;
+
+  constructor(private readonly o: JobStoreOptions) {}
+
+  /** Opens a job for a holder; resolves once its doc is loaded from the device. */
+  async open(jobId: string): Promise<JobHandle> {
+    const slot = this.slot(jobId);
+    slot.refs++;
+    if (slot.idle) clearTimeout(slot.idle);
+    slot.idle = null;
+    const session = await slot.session;
+    let released = false;
+    return {
+      jobId,
+      doc: session.doc,
+      awareness: session.awareness,
+      get synced() {
+        return session.synced;
+      },
+      close: () => {
+        if (released) return;
+        released = true;
+        slot.refs--;
+        this.maybeClose(jobId);
+      },
+    };
+  }
+
+  /** Opens, in the background, every job that has updates left pending by earlier sessions. */
+  async resumePending(): Promise<void> {
+    const records = await this.o.db.entries<PendingRecord>('pending');
+    const jobIds = [...new Set(records.map(([, r]) => r.jobId))];
+    await Promise.all(jobIds.map((id) => this.slot(id).session));
+  }
+
+  /** The session of a job if it is open (or opening). */
+  session(jobId: string): Promise<JobSession> | undefined {
+    return this.slots.get(jobId)?.session;
+  }
+
+  /** Opens a job without a holder (e.g. to flush updates an op depends on). */
+  touch(jobId: string): Promise<JobSession> {
+    const slot = this.slot(jobId);
+    const session = slot.session;
+    void session.then(() => this.maybeClose(jobId));
+    return session;
+  }
+
+  /** Pending updates per job, and in total. */
+  pendingCount(jobId?: string): number {
+    if (jobId !== undefined) return this.counts.get(jobId) ?? 0;
+    let total = 0;
+    for (const n of this.counts.values()) total += n;
+    return total;
+  }
+
+  /** Ids of open jobs. */
+  openJobIds(): string[] {
+    return [...this.slots.keys()];
+  }
+
+  /** Reconnects every open job now (network back, new token). */
+  async resumeAll(): Promise<void> {
+    for (const slot of this.slots.values()) (await slot.session).connection.resume();
+  }
+
+  /** Drops every socket (they reconnect with backoff): the browser said the network went away. */
+  async dropAll(): Promise<void> {
+    for (const slot of this.slots.values()) (await slot.session).connection.drop();
+  }
+
+  private pendingChanged(jobId: string, count: number): void {
+    this.counts.set(jobId, count);
+    this.maybeClose(jobId);
+  }
+
+  /** Closes every job. */
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    const sessions = [...this.slots.values()];
+    this.slots.clear();
+    for (const slot of sessions) {
+      if (slot.idle) clearTimeout(slot.idle);
+      await (await slot.session).destroy();
+    }
+  }
+
+  private slot(jobId: string): Slot {
+    let slot = this.slots.get(jobId);
+    if (!slot) {
+      if (this.closed) throw new Error('the engine was destroyed');
+      const events = {
+        ...this.o.events,
+        pendingChanged: (id: string, count: number, acked: number) => {
+          this.pendingChanged(id, count);
+          this.o.events.pendingChanged(id, count, acked);
+        },
+      };
+      slot = { session: JobSession.open({ ...this.o, events, jobId }), refs: 0, idle: null };
+      this.slots.set(jobId, slot);
+    }
+    return slot;
+  }
+
+  private maybeClose(jobId: string): void {
+    const slot = this.slots.get(jobId);
+    if (!slot || slot.refs > 0 || this.pendingCount(jobId) > 0 || slot.idle) return;
+    slot.idle = setTimeout(() => {
+      slot.idle = null;
+      if (slot.refs > 0 || this.pendingCount(jobId) > 0 || this.slots.get(jobId) !== slot) return;
+      this.slots.delete(jobId);
+      void slot.session.then((s) => s.destroy());
+    }, this.o.idleCloseMs);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * What a person does with the outbox: queue an op, and per item retry, discard, keep mine
+ * (resubmit as an override) or keep the server's. Content is never touched by any of them.
+ */
+import { toBase64 } from 'lib0/buffer';
+import * as Y from 'yjs';
+import { OutpostError, opIntentSchema, readServerState, workflowOpSchema, type OpIntent, type WorkflowOp } from '@outpost/shared';
+import type { JobStore } from '../jobs/job-store';
+import type { Watchable } from '../observable';
+import { intentOf, queuedItem, type Outbox, type OutboxItem, type OutboxLists } from './outbox';
+
+/** The outbox as the app sees it. */
+export interface OutboxApi extends Watchable<OutboxLists> {
+  /** The four lists (same as `get()`). */
+  list(): OutboxLists;
+  /** Queues an op for a job; used by `engine.submitOp`. */
+  submit(jobId: string, intent: OpIntent): Promise<OutboxItem>;
+  /** Errors → queued again (same opId). */
+  retry(opId: string): Promise<void>;
+  /** Drops a queued, Errors or Conflicts item. */
+  discard(opId: string): Promise<void>;
+  /** Conflict → a new op with `override: true` (new opId, next deviceSeq). */
+  keepMine(opId: string): Promise<OutboxItem>;
+  /** Conflict → dropped; the job stays as the server has it. */
+  keepServers(opId: string): Promise<void>;
+}
+
+/** The outbox actions of one device. */
+export class OutboxActions implements OutboxApi {
+  constructor(
+    private readonly box: Outbox,
+    private readonly jobs: JobStore,
+    private readonly deviceId: () => string,
+    /** opId → pending-update mark at enqueue: the op waits for those updates. */
+    private readonly marks: Map<string, number>,
+    private readonly kick: () => void,
+  ) {}
+
+  get = (): OutboxLists => this.box.get();
+  subscribe = (listener: (lists: OutboxLists) => void): (() => void) => this.box.subscribe(listener);
+  list = (): OutboxLists => this.box.get();
+
+  async submit(jobId: string, intent: OpIntent): Promise<OutboxItem> {
+    const parsed = opIntentSchema.safeParse(intent);
+    if (!parsed.success) throw new OutpostError('validation_failed', parsed.error.issues.map((i) => i.message).join('; '));
+    const item = queuedItem(await this.makeOp(jobId, parsed.data));
+    await this.box.save(item);
+    this.kick();
+    return item;
+  }
+
+  async retry(opId: string): Promise<void> {
+    const item = await this.box.find(opId);
+    if (!item || item.state !== 'error') return;
+    // The retried op goes to the back of the line, behind ops queued since.
+    const op = { ...item.op, deviceSeq: await this.box.nextDeviceSeq() };
+    await this.box.save({ ...item, op, state: 'queued', attempts: 0, error: undefined });
+    this.kick();
+  }
+
+  async discard(opId: string): Promise<void> {
+    const item = await this.box.find(opId);
+    if (item && item.state !== 'sent') await this.box.remove(opId);
+  }
+
+  async keepMine(opId: string): Promise<OutboxItem> {
+    const item = await this.box.find(opId);
+    if (!item || item.state !== 'conflict') throw new OutpostError('not_found', `No conflict ${opId} in the outbox.`);
+    const next = queuedItem(await this.makeOp(item.jobId, { ...intentOf(item.op), override: true }));
+    await this.box.save(next);
+    await this.box.remove(opId);
+    this.kick();
+    return next;
+  }
+
+  async keepServers(opId: string): Promise<void> {
+    const item = await this.box.find(opId);
+    if (item?.state === 'conflict') await this.box.remove(opId);
+  }
+
+  private async makeOp(jobId: string, intent: OpIntent): Promise<WorkflowOp> {
+    const session = await this.jobs.touch(jobId);
+    const opId = crypto.randomUUID();
+    this.marks.set(opId, session.pending.mark);
+    const op: WorkflowOp = {
+      kind: intent.kind,
+      ...(intent.to !== undefined && { to: intent.to }),
+      ...(intent.assignees !== undefined && { assignees: intent.assignees }),
+      ...(intent.override !== undefined && { override: intent.override }),
+      opId,
+      jobId,
+      deviceId: this.deviceId(),
+      deviceSeq: await this.box.nextDeviceSeq(),
+      occurredAt: new Date().toISOString(),
+      baseVersion: readServerState(session.doc)?.version ?? 0,
+      docState: toBase64(Y.encodeStateVector(session.doc)),
+    };
+    return workflowOpSchema.parse(op);
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * `createOutpost`: the device's sync engine. It wires the job store, the outbox, the blob
+ * queue, priming, storage safety and tabs around one device database. Everything a person
+ * does lands on the device first; the network only ever catches up.
+ */
+import type { OpIntent } from '@outpost/shared';
+import { BlobQueue } from './blobs/blob-queue';
+import { JobStore, type JobHandle } from './jobs/job-store';
+import type { MergeSummary } from './jobs/merge-summary';
+import { Emitter, Observable, type Watchable } from './observable';
+import { drainOutbox } from './outbox/drain';
+import { Outbox, type OutboxItem } from './outbox/outbox';
+import { OutboxActions, type OutboxApi } from './outbox/outbox-actions';
+import { PhotoDesk, type BlobsApi } from './blobs/photo-desk';
+import { Priming } from './priming/priming';
+import { DeviceDb } from './storage/device-db';
+import { exportUnsynced, type UnsyncedExport } from './storage/export-unsynced';
+import { StorageWatch } from './storage/storage-watch';
+import { Api } from './sync/api';
+import { CatchUp } from './sync/catch-up';
+import type { WebSocketLike } from './sync/job-connection';
+import { forgetSession, login, savedSession, type User } from './sync/session';
+import { syncStatusOf, type SyncStatus } from './sync/sync-status';
+import { DrainLock } from './tabs/drain-lock';
+import { TabChannel } from './tabs/tab-channel';
+
+/** Options of `createOutpost`. */
+export interface OutpostOptions {
+  /** http(s) base URL of the server; the relay URL is derived from it. */
+  serverUrl: string;
+  /** Device storage namespace. */
+  deviceName?: string;
+  WebSocket?: WebSocketLike;
+  indexedDB?: IDBFactory;
+  fetch?: typeof fetch;
+  /** Close an unused, fully synced job after this long. */
+  idleCloseMs?: number;
+  /** How often waiting work is retried while nothing else triggers it. */
+  catchUpIntervalMs?: number;
+}
+
+/** Engine events. */
+export interface OutpostEvents extends Record<string, unknown> {
+  /** A drain finished and everything is uploaded: what went up since the last one. */
+  drained: DrainedEvent;
+  /** After a reconnect: what others changed in an open job. */
+  mergeSummary: MergeSummary;
+  /** The server refused the token: sign in again. */
+  sessionExpired: { reason: string };
+}
+
+/** What a finished drain uploaded. */
+export interface DrainedEvent {
+  ops: number;
+  updates: number;
+  blobs: number;
+  total: number;
+  message: string;
+}
+
+/** Creates the engine of one device. Await `engine.ready` before using it. */
+export function createOutpost(options: OutpostOptions): OutpostEngine {
+  return new OutpostEngine(options);
+}
+
+/** The sync engine of one device. */
+export class OutpostEngine {
+  readonly ready: Promise<void>;
+  readonly deviceName: string;
+  deviceId = '';
+  user: User | null = null;
+  readonly status: Watchable<SyncStatus>;
+  outbox!: OutboxApi;
+  blobs!: BlobsApi;
+  priming!: Priming;
+  storage!: StorageWatch;
+
+  private readonly statusValue = new Observable<SyncStatus>(syncStatusOf({ pendingUpdates: 0, queuedOps: 0, queuedBlobs: 0, failedOps: 0, failedBlobs: 0, connected: false, signedIn: false }));
+  private readonly events = new Emitter<OutpostEvents>();
+  private readonly http: Api;
+  private db!: DeviceDb;
+  private jobs!: JobStore;
+  private box!: Outbox;
+  private blobQueue!: BlobQueue;
+  private catchUp!: CatchUp;
+  private lock!: DrainLock;
+  private tabs!: TabChannel;
+  private openSockets = new Set<string>();
+  private httpReachable = false;
+  private tally = { ops: 0, updates: 0, blobs: 0 };
+  private readonly marks = new Map<string, number>();
+  private destroyed = false;
+  private readonly unlisten: (() => void)[] = [];
+
+  constructor(private readonly o: OutpostOptions) {
+    this.deviceName = o.deviceName ?? 'default';
+    this.status = this.statusValue;
+    this.http = new Api(o.serverUrl, o.fetch ?? globalThis.fetch.bind(globalThis));
+    this.http.onReachability = (ok) => {
+      const was = this.httpReachable;
+      this.httpReachable = ok;
+      this.refreshStatus();
+      if (ok && !was) this.onReachable();
+    };
+    this.ready = this.start();
+  }
+
+  private async start(): Promise<void> {
+    const factory = this.o.indexedDB ?? globalThis.indexedDB;
+    if (!factory) throw new Error('No IndexedDB: pass `indexedDB` (e.g. fake-indexeddb in Node).');
+    this.db = await DeviceDb.open(factory, this.deviceName);
+    this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${crypto.randomUUID()}`;
+    await this.db.put('meta', 'deviceId', this.deviceId);
+    this.tabs = new TabChannel(this.deviceName, (what) => void this.onOtherTab(what));
+    this.box = new Outbox(this.db, () => this.changed('outbox'));
+    this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
+    this.jobs = new JobStore({
+      db: this.db,
+      deviceName: this.deviceName,
+      WebSocket: this.o.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketLike),
+      relayUrl: (jobId) => this.relayUrl(jobId),
+      idleCloseMs: this.o.idleCloseMs ?? 30_000,
+      events: {
+        pendingChanged: (_id, _count, acked) => {
+          this.tally.updates += acked;
+          this.refreshStatus();
+        },
+        connection: (jobId, open, refused) => this.onConnection(jobId, open, refused),
+        merged: (summary) => this.events.emit('mergeSummary', summary),
+        message: () => undefined,
+        synced: () => undefined,
+      },
+    });
+    this.outbox = new OutboxActions(this.box, this.jobs, () => this.deviceId, this.marks, () => void this.catchUp.kick());
+    this.blobs = new PhotoDesk(this.blobQueue, this.jobs, () => this.user, () => void this.catchUp.kick());
+    this.priming = new Priming(this.db, this.http, (jobId) => this.syncJobDoc(jobId), () => this.changed('priming'));
+    this.storage = new StorageWatch(() => this.statusValue.get().pending);
+    this.lock = new DrainLock(this.db, `outpost:${this.deviceName}:drain`);
+    this.catchUp = new CatchUp({
+      lock: this.lock,
+      intervalMs: this.o.catchUpIntervalMs ?? 3_000,
+      hasWork: () => this.box.get().queued.length > 0 || this.blobQueue.counts.get().queued > 0,
+      connected: () => this.connected,
+      probe: () => this.http.request('GET', '/healthz', undefined, 5_000).then((a) => a.status === 200, () => false),
+      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal) }).then((r) => {
+        this.tally.ops += r.sent;
+        this.refreshStatus();
+        if (r.stopped === 'signed_out') this.events.emit('sessionExpired', { reason: 'The server refused the token.' });
+        return r;
+      }),
+      uploadBlobs: (signal) => this.blobQueue.upload(signal).then((n) => ((this.tally.blobs += n), n)),
+    });
+    await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload()]);
+    const session = await savedSession(this.db);
+    if (session) this.useSession(session.token, session.user);
+    await this.jobs.resumePending();
+    this.unlisten.push(this.box.subscribe(() => this.refreshStatus()), this.blobQueue.counts.subscribe(() => this.refreshStatus()));
+    this.watchBrowserNetwork();
+    this.refreshStatus();
+    void this.storage.start();
+    this.catchUp.start();
+  }
+
+  /** Subscribes to an engine event; returns the unsubscribe function. */
+  on<K extends keyof OutpostEvents>(name: K, listener: (payload: OutpostEvents[K]) => void): () => void {
+    return this.events.on(name, listener);
+  }
+
+  /** Signs in; the session is kept on the device. */
+  async login(username: string, password: string): Promise<User> {
+    await this.ready;
+    const session = await login(this.http, this.db, username, password);
+    this.useSession(session.token, session.user);
+    this.tabs.announce('session');
+    return session.user;
+  }
+
+  /** Restores the saved session; null when there is none or it expired. */
+  async restoreSession(): Promise<User | null> {
+    await this.ready;
+    const session = await savedSession(this.db);
+    if (session) this.useSession(session.token, session.user);
+    return this.user;
+  }
+
+  /** Forgets the token; unsynced work stays on the device. */
+  async logout(): Promise<void> {
+    await this.ready;
+    await forgetSession(this.db);
+    this.http.token = null;
+    this.user = null;
+    this.refreshStatus();
+  }
+
+  /** Authenticated fetch against the server (dispatcher screens: board, new job). */
+  async api(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.http.token) headers.set('authorization', `Bearer ${this.http.token}`);
+    return (this.o.fetch ?? globalThis.fetch)(new URL(path, this.o.serverUrl), { ...init, headers });
+  }
+
+  /** Opens a job: the same Y.Doc for every holder; call `close()` when done. */
+  async openJob(jobId: string): Promise<JobHandle> {
+    await this.ready;
+    return this.jobs.open(jobId);
+  }
+
+  /** Queues a workflow op (status change, assign, cancel, reopen) for the job. */
+  async submitOp(jobId: string, intent: OpIntent): Promise<OutboxItem> {
+    await this.ready;
+    return this.outbox.submit(jobId, intent);
+  }
+
+  /** Everything not yet durable, as one JSON file a person can keep. */
+  async exportUnsynced(): Promise<UnsyncedExport> {
+    await this.ready;
+    return exportUnsynced({ db: this.db, jobs: this.jobs, blobs: this.blobQueue, outbox: this.box, deviceName: this.deviceName, deviceId: this.deviceId, user: this.user });
+  }
+
+  /** Tries to catch up now (also happens on its own). */
+  syncNow(): void {
+    void this.jobs?.resumeAll();
+    void this.catchUp?.kick();
+  }
+
+  /** Closes sockets, timers and the device database; the device storage stays. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    await this.ready.catch(() => undefined);
+    this.catchUp.stop();
+    this.storage.stop();
+    for (const u of this.unlisten) u();
+    await this.jobs.closeAll();
+    await this.lock.stop();
+    this.tabs.close();
+    this.db.close();
+  }
+
+  private get connected(): boolean {
+    return this.openSockets.size > 0 || this.httpReachable;
+  }
+
+  private relayUrl(jobId: string): string | null {
+    if (!this.http.token) return null;
+    const url = new URL(`/sync/${encodeURIComponent(jobId)}`, this.o.serverUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('token', this.http.token);
+    url.searchParams.set('acks', '1');
+    return url.toString();
+  }
+
+  private useSession(token: string, user: User): void {
+    this.http.token = token;
+    this.user = user;
+    this.refreshStatus();
+    void this.jobs?.resumeAll();
+    void this.catchUp?.kick();
+  }
+
+  private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void {
+    const was = this.connected;
+    if (open) this.openSockets.add(jobId);
+    else this.openSockets.delete(jobId);
+    if (!open && this.openSockets.size === 0) this.httpReachable = false;
+    if (refused?.code === 4401) this.events.emit('sessionExpired', { reason: refused.reason || 'The server refused the token.' });
+    this.refreshStatus();
+    if (open && !was) this.onReachable();
+  }
+
+  private onReachable(): void {
+    void this.catchUp?.kick();
+    void this.jobs?.resumeAll();
+    if (this.user && this.priming?.get().primedAt && this.priming.isStale()) void this.priming.prime();
+  }
+
+  private async flushDependencies(item: OutboxItem, signal: AbortSignal): Promise<void> {
+    const session = await this.jobs.touch(item.jobId);
+    const mark = this.marks.get(item.opId) ?? session.pending.mark;
+    const timeout = new Promise<void>((r) => {
+      const t = setTimeout(r, 5_000);
+      signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+    });
+    await Promise.race([session.pending.whenDurable(mark), timeout]);
+  }
+
+  private async syncJobDoc(jobId: string): Promise<boolean> {
+    const handle = await this.jobs.open(jobId);
+    try {
+      for (let i = 0; i < 100 && !handle.synced && !this.destroyed; i++) await new Promise((r) => setTimeout(r, 100));
+      return handle.synced;
+    } finally {
+      handle.close();
+    }
+  }
+
+  private refreshStatus(): void {
+    if (!this.box || !this.blobQueue || !this.jobs) return;
+    const lists = this.box.get();
+    const blobs = this.blobQueue.counts.get();
+    this.statusValue.set(
+      syncStatusOf({
+        pendingUpdates: this.jobs.pendingCount(),
+        queuedOps: lists.queued.length,
+        queuedBlobs: blobs.queued,
+        failedOps: lists.errors.length + lists.conflicts.length,
+        failedBlobs: blobs.failed,
+        connected: this.connected,
+        signedIn: this.user !== null,
+      }),
+    );
+    void this.storage?.check();
+    const total = this.tally.ops + this.tally.updates + this.tally.blobs;
+    if (total > 0 && this.statusValue.get().pending === 0) {
+      const drained = { ...this.tally, total, message: `${total} pending update${total === 1 ? ' was' : 's were'} uploaded` };
+      this.tally = { ops: 0, updates: 0, blobs: 0 };
+      this.events.emit('drained', drained);
+    }
+  }
+
+  private changed(what: 'outbox' | 'blobs' | 'priming'): void {
+    this.tabs.announce(what);
+    this.refreshStatus();
+    if (what !== 'priming') void this.catchUp?.kick();
+  }
+
+  private async onOtherTab(what: string): Promise<void> {
+    if (what === 'outbox') await this.box.reload();
+    if (what === 'blobs') await this.blobQueue.refresh();
+    if (what === 'priming') await this.priming.reload();
+    if (what === 'session') await this.restoreSession();
+    this.refreshStatus();
+    void this.catchUp.kick();
+  }
+
+  private watchBrowserNetwork(): void {
+    const w = globalThis as unknown as { addEventListener?: (t: string, f: () => void) => void; removeEventListener?: (t: string, f: () => void) => void; document?: unknown };
+    if (!w.addEventListener || !w.document) return;
+    const online = () => this.syncNow();
+    const offline = () => void this.jobs.dropAll();
+    w.addEventListener('online', online);
+    w.addEventListener('offline', offline);
+    this.unlisten.push(() => w.removeEventListener?.('online', online), () => w.removeEventListener?.('offline', offline));
+  }
+}

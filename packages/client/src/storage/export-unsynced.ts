@@ -1,0 +1,67 @@
+/**
+ * "Export unsynced work": everything on this device that the server does not durably
+ * have yet, as one JSON file a person can keep and hand to the office. Doc updates are
+ * included as Yjs updates (base64) and, for reading, as the job's notes and checklist.
+ */
+import { toBase64 } from 'lib0/buffer';
+import * as Y from 'yjs';
+import { readJob } from '@outpost/shared';
+import type { BlobQueue } from '../blobs/blob-queue';
+import type { JobStore } from '../jobs/job-store';
+import type { PendingRecord } from '../jobs/pending-updates';
+import type { Outbox } from '../outbox/outbox';
+import type { User } from '../sync/session';
+import type { DeviceDb } from './device-db';
+
+/** The exported file. */
+export interface UnsyncedExport {
+  fileName: string;
+  mime: 'application/json';
+  text: string;
+}
+
+/** What goes into the export. */
+export interface ExportSources {
+  db: DeviceDb;
+  jobs: JobStore;
+  blobs: BlobQueue;
+  outbox: Outbox;
+  deviceName: string;
+  deviceId: string;
+  user: User | null;
+}
+
+/** Builds the export file. */
+export async function exportUnsynced(s: ExportSources): Promise<UnsyncedExport> {
+  const records = (await s.db.entries<PendingRecord>('pending')).map(([, r]) => r);
+  const byJob = new Map<string, Uint8Array[]>();
+  for (const r of records) byJob.set(r.jobId, [...(byJob.get(r.jobId) ?? []), new Uint8Array(r.update)]);
+  const jobs = await Promise.all(
+    [...byJob].map(async ([jobId, updates]) => {
+      const session = await s.jobs.session(jobId);
+      const merged = Y.mergeUpdates(updates);
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, session ? Y.encodeStateAsUpdate(session.doc) : merged);
+      const job = readJob(doc);
+      doc.destroy();
+      return { jobId, pendingUpdates: updates.length, update: toBase64(merged), notes: job.notes, checklist: job.checklist, photos: job.photos, signature: job.signature };
+    }),
+  );
+  const lists = await s.outbox.reload();
+  const blobs = (await s.blobs.unsent()).map((b) => ({ sha256: b.sha256, mime: b.mime, jobId: b.jobId, state: b.state, base64: toBase64(new Uint8Array(b.bytes)) }));
+  const exportedAt = new Date().toISOString();
+  const file = {
+    format: 'outpost-unsynced/1',
+    exportedAt,
+    device: { name: s.deviceName, id: s.deviceId },
+    user: s.user,
+    jobs,
+    ops: [...lists.queued, ...lists.errors, ...lists.conflicts],
+    blobs,
+  };
+  return {
+    fileName: `outpost-unsynced-${s.deviceName}-${exportedAt.replace(/[:.]/g, '-')}.json`,
+    mime: 'application/json',
+    text: JSON.stringify(file, null, 2),
+  };
+}

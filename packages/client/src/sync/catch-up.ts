@@ -1,0 +1,106 @@
+/**
+ * Catching up: whenever the server is reachable and this tab holds the drain lock, drain
+ * the outbox and upload queued blobs. The two run side by side, so a photo that keeps
+ * failing never holds back a status change. While the server is unreachable, a cheap
+ * probe (`GET /healthz`) is retried with backoff and jitter.
+ */
+import type { DrainReport } from '../outbox/drain';
+import type { DrainLock } from '../tabs/drain-lock';
+import { backoffDelay, RECONNECT_BACKOFF } from './backoff';
+
+/** What catching up needs from the engine. */
+export interface CatchUpOptions {
+  lock: DrainLock;
+  /** Queued ops or blobs exist. */
+  hasWork(): boolean;
+  connected(): boolean;
+  /** Asks the server whether it is there. */
+  probe(): Promise<boolean>;
+  drainOps(signal: AbortSignal): Promise<DrainReport>;
+  uploadBlobs(signal: AbortSignal): Promise<number>;
+  /** Period of the background check while work is waiting. */
+  intervalMs: number;
+}
+
+/** Drives outbox drains and blob uploads. */
+export class CatchUp {
+  private readonly abort = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private failures = 0;
+  private running = { ops: false, blobs: false };
+  private again = { ops: false, blobs: false };
+  private kicking = false;
+  private readonly idle = new Set<() => void>();
+
+  constructor(private readonly o: CatchUpOptions) {}
+
+  /** Starts the background check. */
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Stops everything in flight. */
+  stop(): void {
+    this.abort.abort();
+    if (this.timer) clearTimeout(this.timer);
+    for (const r of this.idle) r();
+  }
+
+  /** Tries to catch up now (work was queued, a socket opened, the network came back). */
+  async kick(): Promise<void> {
+    if (this.abort.signal.aborted || this.kicking) return;
+    this.kicking = true;
+    try {
+      if (!(await this.o.lock.acquire())) return this.schedule(this.o.intervalMs);
+      if (!this.o.connected() && !(await this.o.probe())) {
+        return this.schedule(backoffDelay(this.failures++, RECONNECT_BACKOFF));
+      }
+      this.failures = 0;
+      this.run('ops');
+      this.run('blobs');
+    } finally {
+      this.kicking = false;
+    }
+  }
+
+  /** Resolves when no drain or upload is running (tests, export). */
+  whenIdle(): Promise<void> {
+    if (!this.running.ops && !this.running.blobs) return Promise.resolve();
+    return new Promise((r) => this.idle.add(r));
+  }
+
+  private run(kind: 'ops' | 'blobs'): void {
+    if (this.running[kind]) {
+      this.again[kind] = true;
+      return;
+    }
+    this.running[kind] = true;
+    const signal = this.abort.signal;
+    const work = kind === 'ops' ? this.o.drainOps(signal).then((r) => r.stopped !== 'done') : this.o.uploadBlobs(signal).then(() => false);
+    void work
+      .catch(() => true)
+      .then((stuck) => {
+        this.running[kind] = false;
+        if (this.again[kind] && !stuck) {
+          this.again[kind] = false;
+          return this.run(kind);
+        }
+        this.again[kind] = false;
+        if (stuck || this.o.hasWork()) this.schedule(stuck ? backoffDelay(this.failures++, RECONNECT_BACKOFF) : this.o.intervalMs);
+        if (!this.running.ops && !this.running.blobs) {
+          for (const r of [...this.idle]) r();
+          this.idle.clear();
+        }
+      });
+  }
+
+  private schedule(ms: number): void {
+    if (this.abort.signal.aborted) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.o.hasWork()) void this.kick();
+      else this.schedule(this.o.intervalMs);
+    }, ms);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The sync status line: `online`, `offline (N pending)` or `sync failed (N items)`.
+ * Pure, so the rule "online only when nothing is pending" is stated once.
+ */
+
+/** What the status line shows. */
+export interface SyncStatus {
+  state: 'online' | 'offline' | 'sync_failed';
+  /** Doc updates not yet durably acked + queued ops + blobs not yet uploaded. */
+  pending: number;
+  /** Outbox items in Errors or Conflicts, and blobs the server refused. */
+  failed: number;
+  /** The server answered lately (an open socket or a successful HTTP call). */
+  connected: boolean;
+  signedIn: boolean;
+  label: string;
+}
+
+/** What the status is computed from. */
+export interface StatusInputs {
+  pendingUpdates: number;
+  queuedOps: number;
+  queuedBlobs: number;
+  failedOps: number;
+  failedBlobs: number;
+  connected: boolean;
+  signedIn: boolean;
+}
+
+/** Computes the status line. */
+export function syncStatusOf(i: StatusInputs): SyncStatus {
+  const pending = i.pendingUpdates + i.queuedOps + i.queuedBlobs;
+  const failed = i.failedOps + i.failedBlobs;
+  const state = failed > 0 ? 'sync_failed' : i.connected && pending === 0 ? 'online' : 'offline';
+  const label = state === 'sync_failed' ? `sync failed (${failed} items)` : state === 'online' ? 'online' : `offline (${pending} pending)`;
+  return { state, pending, failed, connected: i.connected, signedIn: i.signedIn, label };
+}
