@@ -72,7 +72,14 @@ export class SyncClient {
       this.notify();
     });
     this.ws.on('message', (data: Buffer) => {
-      this.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      try {
+        this.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      } catch (e) {
+        // A message the client cannot read is a benchmark fault: record it, never hide it.
+        const error = `unreadable message: ${e instanceof Error ? e.message : String(e)}`;
+        for (const s of this.sessions.values()) s.errors.push(error);
+        console.error(error);
+      }
       if (this.waiters.size) this.notify();
     });
   }
@@ -173,8 +180,10 @@ export class SyncClient {
     const type = decoding.readVarUint(d);
     if (type === 0 || (hp && type === HP_SYNC_REPLY)) this.receiveSync(session, d, at);
     else if (hp && type === HP_SYNC_STATUS) {
-      if (decoding.readVarUint(d) === 1) session.onAck?.(++session.acked, at);
-      else session.errors.push('sync status: not saved');
+      if (decoding.readVarUint(d) === 1) {
+        session.acked++;
+        session.onAck?.(session.acked, at);
+      } else session.errors.push('sync status: not saved');
     } else if (hp && type === HP_AUTH) {
       if (decoding.readVarUint(d) === 1) session.errors.push(`permission denied: ${decoding.readVarString(d)}`);
     } else if (type >= 100) {

@@ -51,5 +51,11 @@ export function openSocket(target: Target, jobId: string, options: OpenOptions =
 export const ACK_MEANING: Record<ServerKind, string> = {
   outpost: 'durable ack (committed to SQLite)',
   hocuspocus: 'SyncStatus (applied in memory; storage is debounced)',
-  ywss: 'none (an echo of the update to a second socket stands in)',
+  ywss: 'none (the relay echoing the update back to its sender stands in)',
 };
+
+/** Waits until the job is synced and, on servers that ack, everything sent so far is acked. */
+export async function settle(link: JobLink, kind: ServerKind, timeoutMs: number): Promise<void> {
+  await link.client.waitSynced(link.session, timeoutMs);
+  if (kind !== 'ywss') await link.client.waitAck(link.session, link.session.contentSent, timeoutMs);
+}

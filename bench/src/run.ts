@@ -1,0 +1,80 @@
+/**
+ * `pnpm bench`: runs every scenario against Outpost, Hocuspocus and y-websocket-server in
+ * the same run, prints a table per scenario and writes bench/results/latest.json.
+ *
+ * BENCH_QUICK=1 — small sizes for development. BENCH_ONLY=id,id — run only those scenarios.
+ * BENCH_SERVERS=outpost,ywss — only those servers. BENCH_PROFILE=dir — CPU profiles of servers.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { machineInfo } from './report/machine';
+import { textTable } from './report/table';
+import { SCENARIOS } from './scenarios/index';
+import type { BenchContext, ScenarioResult } from './scenarios/scenario';
+import { ServerProcess } from './harness/server-process';
+import { SERVER_KINDS, type ServerKind } from './servers/server';
+
+async function availableServers(log: (l: string) => void): Promise<{ servers: ServerKind[]; missing: Record<string, string> }> {
+  const wanted = (process.env.BENCH_SERVERS?.split(',') ?? [...SERVER_KINDS]) as ServerKind[];
+  const servers: ServerKind[] = [];
+  const missing: Record<string, string> = {};
+  for (const kind of wanted) {
+    try {
+      const probe = await ServerProcess.start(kind);
+      await probe.stop();
+      servers.push(kind);
+    } catch (e) {
+      missing[kind] = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+      log(`! ${kind} cannot start, left out of this run: ${missing[kind]}`);
+    }
+  }
+  return { servers, missing };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const log = (line: string) => console.log(line);
+  const quick = process.env.BENCH_QUICK === '1';
+  const { servers, missing } = await availableServers(log);
+  const ctx: BenchContext = { quick, servers, log };
+  const only = process.env.BENCH_ONLY?.split(',');
+  const results: ScenarioResult[] = [];
+  const failures: Record<string, string> = {};
+  for (const scenario of SCENARIOS) {
+    if (only && !only.includes(scenario.id)) continue;
+    log(`> ${scenario.title}`);
+    const t0 = Date.now();
+    try {
+      const result = await scenario.run(ctx);
+      results.push(result);
+      log(textTable(result));
+    } catch (e) {
+      failures[scenario.id] = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      log(`! ${scenario.title} failed: ${failures[scenario.id]}`);
+    }
+    log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  }
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    machine: machineInfo(),
+    quick,
+    servers,
+    missing,
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    scenarios: results,
+    failures,
+  };
+  const dir = fileURLToPath(new URL('../results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = quick ? 'quick.json' : 'latest.json';
+  writeFileSync(dir + file, JSON.stringify(report, null, 2) + '\n');
+  log(`wrote bench/results/${file} in ${report.durationSeconds} s`);
+  // Lingering keep-alive timers in peer libraries must not hold the run open.
+  process.exit(Object.keys(failures).length ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
