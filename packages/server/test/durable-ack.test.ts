@@ -1,0 +1,109 @@
+import { addNote, readJob } from '@outpost/shared';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SqliteStore } from '../src/index';
+import type { JobUpdate } from '../src/index';
+import { RelayClient } from './support/relay-client';
+import { login, startTestServer, until, type TestServer } from './support/server';
+
+/** A SQLite store whose commits wait until the test opens the gate. */
+class GatedStore extends SqliteStore {
+  gate: Promise<void> = Promise.resolve();
+  commits: JobUpdate[][] = [];
+  override async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
+    await this.gate;
+    this.commits.push([...batch]);
+    return super.appendUpdates(batch);
+  }
+}
+
+async function gatedServer(): Promise<{ server: TestServer; store: GatedStore }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'outpost-gated-'));
+  const store = new GatedStore(join(dataDir, 'outpost.db'));
+  return { server: await startTestServer({ dataDir, store }), store };
+}
+
+async function storedNotes(server: TestServer, jobId: string): Promise<string[]> {
+  const stored = await server.store.loadJobDoc(jobId);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return readJob(doc).notes.map((n) => n.text);
+}
+
+describe('durable acks', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('acks each content message in order, counting sync step 2 and messages that carry nothing new', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.dispose());
+    const client = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    cleanups.push(() => client.close());
+    // The sync step 2 the client sent in reply to the server's step 1 was message 1.
+    await until(() => client.ackedUpTo === 1, 5000, 'ack of step 2');
+    const update = client.edit((d) => addNote(d, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'one' })); // 2
+    client.sendUpdate(update); // 3: nothing new
+    client.edit((d) => addNote(d, { id: 'n2', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'two' })); // 4
+    await until(() => client.ackedUpTo === 4, 5000, 'ack of 4');
+    const acks = client.outpost.filter((m) => m.name === 'durableAck').map((m) => (m.value as { upTo: number }).upTo);
+    expect(acks).toEqual([...acks].sort((a, b) => a - b));
+    expect(await storedNotes(server, 'job-1001')).toEqual(['one', 'two']);
+  });
+
+  it('sends no ack before the commit, and one as soon as it lands', async () => {
+    const { server, store } = await gatedServer();
+    cleanups.push(() => server.dispose());
+    const client = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    cleanups.push(() => client.close());
+    await until(() => client.ackedUpTo === 1);
+    let open!: () => void;
+    store.gate = new Promise((r) => (open = r));
+    client.edit((d) => addNote(d, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'held' }));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(client.ackedUpTo).toBe(1);
+    open();
+    await until(() => client.ackedUpTo === 2, 5000, 'ack after commit');
+    expect(store.commits.at(-1)?.map((u) => u.jobId)).toEqual(['job-1001']);
+  });
+
+  it('commits updates from many sockets and jobs together in one transaction', async () => {
+    const { server, store } = await gatedServer();
+    cleanups.push(() => server.dispose());
+    const token = await login(server, 'alice');
+    const clients = await Promise.all(['job-1001', 'job-1003', 'job-1006'].map((j) => RelayClient.connect(server.wsBase, j, token)));
+    cleanups.push(async () => void (await Promise.all(clients.map((c) => c.close()))));
+    await until(() => clients.every((c) => c.ackedUpTo === 1));
+    let open!: () => void;
+    store.gate = new Promise((r) => (open = r));
+    // A first commit is held at the gate; everything sent meanwhile must go in the next one.
+    clients[0]!.edit((d) => addNote(d, { id: 'x', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'first' }));
+    await new Promise((r) => setTimeout(r, 50));
+    for (const c of clients) c.edit((d) => addNote(d, { id: 'y', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'batched' }));
+    await new Promise((r) => setTimeout(r, 50));
+    const before = store.commits.length;
+    open();
+    await until(() => clients.every((c) => c.ackedUpTo >= 2) && clients[0]!.ackedUpTo === 3);
+    expect(store.commits.length - before).toBe(2);
+    expect(store.commits.at(-1)!.map((u) => u.jobId).sort()).toEqual(['job-1001', 'job-1003', 'job-1006']);
+  });
+
+  it('sends durable acks only to sockets that asked for them', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.dispose());
+    const token = await login(server, 'alice');
+    const plain = await RelayClient.connect(server.wsBase, 'job-1001', token, { acks: false });
+    const watcher = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    cleanups.push(() => plain.close(), () => watcher.close());
+    plain.edit((d) => addNote(d, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'quiet' }));
+    await until(() => readJob(watcher.doc).notes.length === 1);
+    await until(async () => (await storedNotes(server, 'job-1001')).length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(plain.outpost).toEqual([]);
+  });
+});

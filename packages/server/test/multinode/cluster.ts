@@ -1,0 +1,97 @@
+/**
+ * A cluster of real `outpost-server` processes on loopback sharing one Postgres schema and
+ * one Redis channel prefix, for the multi-node test. Each node runs the CLI exactly as an
+ * operator would (`bin/outpost-server.js --port 0`), configured by environment only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const BIN = resolve(import.meta.dirname, '../../bin/outpost-server.js');
+const START_TIMEOUT_MS = 20_000;
+
+/** One running node. */
+export interface ClusterNode {
+  url: string;
+  child: ChildProcess;
+  /** Output so far, for failure messages. */
+  log(): string;
+}
+
+/** Where the nodes keep their shared state. */
+export interface ClusterConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  secret: string;
+}
+
+/** Starts, kills and stops nodes of one cluster. */
+export class Cluster {
+  readonly nodes: ClusterNode[] = [];
+  private readonly dirs: string[] = [];
+
+  constructor(private readonly config: ClusterConfig) {}
+
+  /** Starts one node; resolves with its URL once it listens. `seed` seeds the demo into the empty database. */
+  async start(seed = false): Promise<ClusterNode> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'outpost-node-'));
+    this.dirs.push(dataDir);
+    const args = [BIN, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])];
+    const child = spawn(process.execPath, args, {
+      env: {
+        ...process.env,
+        OUTPOST_DATABASE_URL: this.config.databaseUrl,
+        OUTPOST_REDIS_URL: this.config.redisUrl,
+        OUTPOST_REDIS_PREFIX: this.config.redisPrefix,
+        OUTPOST_SECRET: this.config.secret,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const node: ClusterNode = { url: '', child, log: () => output };
+    this.nodes.push(node);
+    node.url = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => reject(new Error(`node did not start in time:\n${output}`)), START_TIMEOUT_MS);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolveUrl(match[1]!);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`node exited with ${code} before listening:\n${output}`));
+      });
+    });
+    return node;
+  }
+
+  /** Kills a node the hard way (no flush, no goodbye), as a crash or a pulled plug would. */
+  async kill(node: ClusterNode): Promise<void> {
+    if (node.child.exitCode !== null || node.child.signalCode !== null) return;
+    const exited = new Promise((r) => node.child.once('exit', r));
+    node.child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Stops every node gracefully (SIGTERM, then SIGKILL after a grace period) and removes data dirs. */
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.nodes.map(async (node) => {
+        if (node.child.exitCode !== null || node.child.signalCode !== null) return;
+        const exited = new Promise((r) => node.child.once('exit', r));
+        node.child.kill('SIGTERM');
+        const timer = setTimeout(() => node.child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+    await Promise.all(this.dirs.map((d) => rm(d, { recursive: true, force: true })));
+  }
+}

@@ -1,0 +1,121 @@
+import { addNote, readJob, writeServerState } from '@outpost/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { issueToken } from '../src/index';
+import { RelayClient } from './support/relay-client';
+import { login, startTestServer, until, type TestServer } from './support/server';
+
+const note = (id: string, text = id) => (d: Y.Doc) => addNote(d, { id, author: 'alice', createdAt: '2030-01-01T00:00:00Z', text });
+
+describe('relay validation and limits', () => {
+  let server: TestServer;
+  let alice: string;
+  const clients: RelayClient[] = [];
+  const connect = async (jobId: string, token: string | null, opts?: { acks?: boolean; waitSynced?: boolean }) => {
+    const c = await RelayClient.connect(server.wsBase, jobId, token, opts);
+    clients.push(c);
+    return c;
+  };
+  const setup = async (limits = {}) => {
+    server = await startTestServer({ limits });
+    alice = await login(server, 'alice');
+  };
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await server.dispose();
+  });
+
+  /** A bystander on the same job: still connected and still receiving after a refusal. */
+  async function expectBystanderUnaffected(bystander: RelayClient, sender: RelayClient): Promise<void> {
+    const other = await connect('job-1004', alice);
+    other.edit(note('after-refusal'));
+    await until(() => readJob(bystander.doc).notes.some((n) => n.id === 'after-refusal'), 5000, 'bystander still relayed');
+    expect(bystander.closeCode).toBeNull();
+  }
+
+  it('closes with 4413 a frame over the size limit, and applies none of it', async () => {
+    await setup({ maxFrameBytes: 2048 });
+    const bob = await connect('job-1004', await login(server, 'bob'));
+    const sender = await connect('job-1004', alice);
+    sender.edit(note('big', 'x'.repeat(4096)));
+    expect(await sender.closed()).toBe(4413);
+    expect(sender.errors[0]?.code).toBe('too_large');
+    await expectBystanderUnaffected(bob, sender);
+    expect(readJob(bob.doc).notes.map((n) => n.id)).toEqual(['after-refusal']);
+  });
+
+  it('closes with 4400 a malformed frame, and applies nothing', async () => {
+    await setup();
+    const bob = await connect('job-1004', await login(server, 'bob'));
+    const sender = await connect('job-1004', alice);
+    sender.send(new Uint8Array([0, 2, 200, 1, 2, 3])); // an update whose length runs past the frame
+    expect(await sender.closed()).toBe(4400);
+    expect(sender.errors[0]?.code).toBe('bad_message');
+    await expectBystanderUnaffected(bob, sender);
+  });
+
+  it('closes with 4400 an update that is not a Yjs update', async () => {
+    await setup();
+    const sender = await connect('job-1001', alice);
+    sender.sendUpdate(new Uint8Array([255, 255, 255, 255, 1, 2, 3]));
+    expect(await sender.closed()).toBe(4400);
+  });
+
+  it('refuses with 4403 an update that writes the server-owned map: not applied, not stored, not relayed', async () => {
+    await setup();
+    const bob = await connect('job-1004', await login(server, 'bob'));
+    const sender = await connect('job-1004', alice);
+    sender.edit((d) => writeServerState(d, { status: 'completed', version: 99, assignees: ['alice'], changedBy: 'alice', changedAt: null }, 'client'));
+    expect(await sender.closed()).toBe(4403);
+    expect(sender.errors[0]).toMatchObject({ code: 'server_owned' });
+    await expectBystanderUnaffected(bob, sender);
+    expect(readJob(bob.doc).server?.status).toBe('scheduled');
+    const fresh = await connect('job-1004', alice);
+    expect(readJob(fresh.doc).server).toMatchObject({ status: 'scheduled', version: 1 });
+  });
+
+  it('refuses with 4400 an update that writes a root the job schema does not have', async () => {
+    await setup();
+    const bob = await connect('job-1004', await login(server, 'bob'));
+    const sender = await connect('job-1004', alice);
+    sender.edit((d) => d.getMap('secrets').set('x', 1));
+    expect(await sender.closed()).toBe(4400);
+    expect(sender.errors[0]?.code).toBe('unknown_root');
+    await expectBystanderUnaffected(bob, sender);
+    expect(bob.doc.share.has('secrets')).toBe(false);
+  });
+
+  it('closes with 4429 a socket that sends faster than the rate limit', async () => {
+    await setup({ messagesPerSecond: 5, messageBurst: 10 });
+    const bob = await connect('job-1004', await login(server, 'bob'));
+    const sender = await connect('job-1004', alice);
+    for (let i = 0; i < 30 && sender.closeCode === null; i++) sender.sendSyncStep1();
+    expect(await sender.closed()).toBe(4429);
+    expect(sender.errors[0]?.code).toBe('rate_limited');
+    expect(bob.closeCode).toBeNull();
+  });
+
+  it('closes with 4401 a socket with no token, a forged token or an expired token', async () => {
+    await setup();
+    const none = await connect('job-1001', null, { waitSynced: false });
+    const forged = await connect('job-1001', await issueToken({ id: 'alice', username: 'alice', name: 'A', role: 'technician', passwordHash: '' }, 'wrong-secret'), { waitSynced: false });
+    const expired = await connect('job-1001', await issueToken({ id: 'alice', username: 'alice', name: 'A', role: 'technician', passwordHash: '' }, server.secret, -10), { waitSynced: false });
+    expect(await none.closed()).toBe(4401);
+    expect(await forged.closed()).toBe(4401);
+    expect(await expired.closed()).toBe(4401);
+    expect(expired.errors[0]?.code).toBe('token_expired');
+    expect(none.synced || forged.synced || expired.synced).toBe(false);
+  });
+
+  it('closes with 4403 a technician on a job not assigned to them, and with 4404 an unknown job', async () => {
+    await setup();
+    const c = await connect('job-1002', alice, { waitSynced: false });
+    expect(await c.closed()).toBe(4403);
+    expect(c.errors[0]?.code).toBe('not_assigned');
+    expect(readJob(c.doc).meta).toEqual({});
+    const missing = await connect('job-9999', alice, { waitSynced: false });
+    expect(await missing.closed()).toBe(4404);
+    const dispatcher = await connect('job-1002', await login(server, 'dana'));
+    expect(dispatcher.closeCode).toBeNull();
+  });
+});
