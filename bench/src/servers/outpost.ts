@@ -1,12 +1,49 @@
 /**
- * Outpost's own server, started in-process through `@outpost/server`'s `startServer`.
- * Until that lands the benchmark reports Outpost as not available.
+ * Outpost's own server, started through `@outpost/server`'s `startServer` on SQLite with
+ * the demo seed. Jobs for the load generator are created the way a dispatcher creates
+ * them (`POST /api/jobs` as dana), assigned to the technician alice, whose token the load
+ * generator presents. The relay's per-socket rate limit (100 msg/s, an abuse guard) is
+ * lifted: the peers have none, and the scenarios drive one socket far beyond a human.
  */
-import type { StartServer } from './server';
+import { startServer } from '@outpost/server';
+import type { PreparedJobs, StartServer } from './server';
+
+const BENCH_TITLE = 'Bench job';
+
+async function login(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'outpost' }),
+  });
+  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
 
 /** Starts the Outpost server on SQLite in `dataDir`. */
-export const startOutpost: StartServer = async () => {
-  const mod = (await import('@outpost/server')) as Record<string, unknown>;
-  if (typeof mod.startServer !== 'function') throw new Error('@outpost/server does not export startServer yet');
-  throw new Error('Outpost adapter not written yet');
+export const startOutpost: StartServer = async (dataDir) => {
+  const server = await startServer({
+    dataDir,
+    port: 0,
+    seed: 'demo',
+    webDir: dataDir, // no web app to serve in a benchmark
+    limits: { messagesPerSecond: 1_000_000, messageBurst: 1_000_000 },
+  });
+  const prepare = async (count: number): Promise<PreparedJobs> => {
+    const [dispatcher, technician] = await Promise.all([login(server.url, 'dana'), login(server.url, 'alice')]);
+    const existing = (await server.store.listJobs()).filter((j) => j.title === BENCH_TITLE).map((j) => j.id);
+    const window = { windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString() };
+    // Sequential: job ids are allocated from the current maximum, so parallel creates would collide.
+    for (let i = existing.length; i < count; i++) {
+      const res = await fetch(`${server.url}/api/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${dispatcher}` },
+        body: JSON.stringify({ title: BENCH_TITLE, customerId: 'cust-1', siteAddress: '1 Bench Way', ...window, assignees: ['alice'] }),
+      });
+      if (res.status !== 201) throw new Error(`create job: ${res.status} ${await res.text()}`);
+      existing.push(((await res.json()) as { job: { id: string } }).job.id);
+    }
+    return { jobIds: existing.slice(0, count), token: technician };
+  };
+  return { port: server.port, prepare, close: () => server.close() };
 };
