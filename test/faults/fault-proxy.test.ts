@@ -54,7 +54,7 @@ describe('fault proxy', () => {
   it('passes bytes through unchanged on a clean wire', async () => {
     const { proxy, received } = await setup();
     const client = await dial(proxy.port);
-    cleanups.push(() => client.destroy());
+    cleanups.push(() => void client.destroy());
     client.write(Buffer.from('hello outpost'));
     await until(() => Buffer.concat(received[0] ?? []).toString() === 'hello outpost', 'bytes');
   });
@@ -62,7 +62,7 @@ describe('fault proxy', () => {
   it('holds bytes during a stall and delivers them in order after resume', async () => {
     const { proxy, received } = await setup();
     const client = await dial(proxy.port);
-    cleanups.push(() => client.destroy());
+    cleanups.push(() => void client.destroy());
     await until(() => received.length === 1, 'upstream connection');
     proxy.stall();
     for (let i = 0; i < 5; i++) client.write(Buffer.from(`[${i}]`));
@@ -102,7 +102,7 @@ describe('fault proxy', () => {
     expect(proxy.stats.refused).toBe(1);
     proxy.heal();
     const after = await dial(proxy.port);
-    cleanups.push(() => after.destroy());
+    cleanups.push(() => void after.destroy());
     after.write('back');
     await until(() => received.length === 2 && Buffer.concat(received[1]!).toString() === 'back', 'healed connection');
   });
@@ -111,7 +111,7 @@ describe('fault proxy', () => {
     const { proxy, received } = await setup();
     proxy.delayMs = 20;
     const client = await dial(proxy.port);
-    cleanups.push(() => client.destroy());
+    cleanups.push(() => void client.destroy());
     const expected = Array.from({ length: 20 }, (_, i) => `<${i}>`).join('');
     for (let i = 0; i < 20; i++) client.write(`<${i}>`);
     await until(() => Buffer.concat(received[0] ?? []).toString() === expected, 'delayed bytes');

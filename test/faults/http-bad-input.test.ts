@@ -1,0 +1,85 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isErrorCode } from '@outpost/shared';
+import { badRequests, blobHashesTried, TRAVERSAL_WEB_PATHS, type BadRequest } from './support/bad-requests';
+import { call, DEMO, startOutpost, type Outpost } from './support/outpost';
+import { storeFingerprint } from './support/store-fingerprint';
+
+/** Rows that fail because of a server bug, with the bug; listed in the final report. */
+const KNOWN_BUGS: Record<string, string> = {};
+const JSON_ROUTES = ['/api/auth/login', '/api/jobs/job-1001/ops', '/api/jobs'];
+for (const route of JSON_ROUTES) {
+  // BUG: JSON API routes have no body-size limit: a 12 MiB body is buffered and parsed in
+  // full and then answered 400 validation_failed; it should be refused with 413 too_large
+  // before it is read (hono/body-limit, as PUT /api/blobs does).
+  KNOWN_BUGS[`${route} 12 MiB string field`] = 'no body limit on JSON routes';
+  // BUG: JSON API routes ignore Content-Type: text/plain, form, multipart and image/png
+  // bodies are parsed as JSON and acted on (login issues a token, the op is applied, the
+  // job is created). They should answer 415 unsupported_media_type and store nothing.
+  for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'image/png']) KNOWN_BUGS[`${route} as ${ct}`] = 'content type ignored';
+}
+
+let outpost: Outpost;
+beforeAll(async () => {
+  outpost = await startOutpost();
+});
+afterAll(async () => {
+  await outpost?.stop();
+});
+
+async function send(row: BadRequest) {
+  const headers: Record<string, string> = {};
+  if (row.contentType !== undefined) headers['content-type'] = row.contentType;
+  const token = row.as === 'none' ? undefined : outpost.token(DEMO[row.as]);
+  return call(outpost.url + row.path, { method: row.method, token, body: row.body?.(), headers });
+}
+
+describe('HTTP API under bad input', () => {
+  const rows = badRequests();
+
+  it('covers every route with a sizeable table', () => {
+    expect(rows.length).toBeGreaterThan(200);
+    expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);
+  });
+
+  for (const row of rows) {
+    const test = KNOWN_BUGS[row.name] ? it.skip : it;
+    test(`answers ${row.expect.join(' or ')} and stores nothing: ${row.name}`, async () => {
+      const before = await storeFingerprint(outpost.server.store, blobHashesTried());
+      const res = await send(row);
+      const body = res.body as { error?: { code?: unknown; message?: unknown } };
+      const seen = `${res.status} ${res.text.slice(0, 200)}`;
+      expect(res.status, seen).toBeGreaterThanOrEqual(400);
+      expect(res.status, seen).toBeLessThan(500);
+      expect(res.contentType, seen).toMatch(/^application\/json/);
+      expect(isErrorCode(body.error?.code), seen).toBe(true);
+      expect(typeof body.error?.message, seen).toBe('string');
+      expect(row.expect, seen).toContain(body.error?.code);
+      expect(await storeFingerprint(outpost.server.store, blobHashesTried())).toBe(before);
+    });
+  }
+
+  it('never serves a file from outside the web app for a path that climbs out', async () => {
+    for (const path of TRAVERSAL_WEB_PATHS) {
+      // node:http sends the path byte for byte; fetch would normalise the dots away.
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: outpost.server.port, path, method: 'GET' }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status, path).toBeLessThan(500);
+      expect(body, path).not.toMatch(/"name":\s*"(outpost|@outpost\/)/);
+    }
+  });
+
+  it('is still up and serving after the whole table', async () => {
+    const res = await call(`${outpost.url}/api/me`, { token: outpost.token(DEMO.alice) });
+    expect(res.status).toBe(200);
+    expect((await call(`${outpost.url}/healthz`)).status).toBe(200);
+  });
+});
