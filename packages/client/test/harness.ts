@@ -63,6 +63,8 @@ export class NetworkLink {
 export class World {
   server!: RunningServer;
   dataDir = '';
+  /** Device names are scoped to the world: fake-indexeddb is shared by the tests of a file. */
+  readonly id = Math.random().toString(36).slice(2, 8);
   private readonly engines = new Set<OutpostEngine>();
   private readonly links = new Set<NetworkLink>();
 
@@ -85,7 +87,7 @@ export class World {
   async device(name: string, link: NetworkLink, user?: string, extra: Partial<OutpostOptions> = {}): Promise<OutpostEngine> {
     const engine = createOutpost({
       serverUrl: link.url,
-      deviceName: name,
+      deviceName: `${name}@${this.id}`,
       WebSocket: WebSocket as unknown as WebSocketLike,
       idleCloseMs: 500,
       catchUpIntervalMs: 300,
