@@ -17,6 +17,7 @@ import { DeviceDb } from './storage/device-db';
 import { exportUnsynced, type UnsyncedExport } from './storage/export-unsynced';
 import { StorageWatch } from './storage/storage-watch';
 import { Api } from './sync/api';
+import { sleep } from './sync/backoff';
 import { CatchUp } from './sync/catch-up';
 import type { WebSocketLike } from './sync/job-connection';
 import { forgetSession, login, savedSession, type User } from './sync/session';
@@ -277,11 +278,13 @@ export class OutpostEngine {
   private async flushDependencies(item: OutboxItem, signal: AbortSignal): Promise<void> {
     const session = await this.jobs.touch(item.jobId);
     const mark = this.marks.get(item.opId) ?? session.pending.mark;
-    const timeout = new Promise<void>((r) => {
-      const t = setTimeout(r, 5_000);
-      signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-    });
-    await Promise.race([session.pending.whenDurable(mark), timeout]);
+    // Bounded: if the updates cannot get through, the server's causal wait (425) decides.
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    await Promise.race([session.pending.whenDurable(mark), sleep(5_000, stop.signal)]);
+    stop.abort();
+    signal.removeEventListener('abort', onAbort);
   }
 
   private async syncJobDoc(jobId: string): Promise<boolean> {
