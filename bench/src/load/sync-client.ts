@@ -34,6 +34,8 @@ export interface JobSession {
   acked: number;
   /** True once the server's sync step 2 arrived. */
   synced: boolean;
+  /** Apply relayed updates to `doc` (a typist that never reads others' text may skip it). */
+  applyRemote: boolean;
   /** Error messages or close reasons the server sent. */
   errors: string[];
   /** Called for every update the server relays (sync step 2 included). */
@@ -87,7 +89,7 @@ export class SyncClient {
   /** Opens a job session on this socket and starts the sync handshake (sends step 1). */
   join(docName: string, doc: Y.Doc | null): JobSession {
     if (this.options.dialect === 'y' && this.sessions.size > 0) throw new Error('y dialect: one job per socket');
-    const session: JobSession = { docName, doc, contentSent: 0, acked: 0, synced: false, errors: [] };
+    const session: JobSession = { docName, doc, contentSent: 0, acked: 0, synced: false, applyRemote: true, errors: [] };
     this.sessions.set(docName, session);
     if (this.options.dialect === 'hocuspocus') {
       this.send(docName, (e) => {
@@ -209,7 +211,7 @@ export class SyncClient {
       return;
     }
     const update = decoding.readVarUint8Array(d);
-    if (session.doc) Y.applyUpdate(session.doc, update, this);
+    if (session.doc && session.applyRemote) Y.applyUpdate(session.doc, update, this);
     if (sub === syncProtocol.messageYjsSyncStep2) session.synced = true;
     session.onUpdate?.(update, at);
   }

@@ -1,5 +1,6 @@
 import { durableWrites } from './durable-writes';
+import { fanout } from './fanout';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order the issue lists them. */
-export const SCENARIOS: Scenario[] = [durableWrites];
+export const SCENARIOS: Scenario[] = [fanout, durableWrites];
