@@ -1,0 +1,66 @@
+/**
+ * The authorization matrix: role × job relation × token × action → the expected verdict.
+ * Pure data; auth-matrix.test.ts runs every cell against the real server.
+ *
+ * Policy (DESIGN.md "technicians reach only jobs assigned to them, over ws and REST"):
+ * - no valid token → nothing (401 / close 4401), whatever the role and job;
+ * - a dispatcher reaches every job;
+ * - a technician reaches the jobs assigned to them, and nothing of a job they are not
+ *   (or no longer) assigned to — including its photos and signature (blob get);
+ * - blob put is not tied to a job: bytes are content-addressed and reach a job only
+ *   through a doc write, which the relay authorizes. Any signed-in user may upload.
+ */
+import type { TokenKind } from './tokens';
+
+/** Who acts. */
+export const ROLES_UNDER_TEST = ['technician', 'dispatcher'] as const;
+/** The job, seen from the technician (alice): hers, bob's, or hers until a moment ago. */
+export const RELATIONS = ['own', 'other', 'unassigned'] as const;
+/** What is attempted. */
+export const ACTIONS = ['wsJoin', 'wsUpdate', 'restRead', 'opSubmit', 'blobGet', 'blobPut'] as const;
+
+export type RoleUnderTest = (typeof ROLES_UNDER_TEST)[number];
+export type Relation = (typeof RELATIONS)[number];
+export type Action = (typeof ACTIONS)[number];
+
+/** The expected outcome of one cell. */
+export type Verdict = { allow: true } | { allow: false; status: 401 | 403; codes: string[] };
+
+/** One cell of the matrix. */
+export interface Cell {
+  role: RoleUnderTest;
+  relation: Relation;
+  token: TokenKind;
+  action: Action;
+  expect: Verdict;
+}
+
+const TOKEN_CODES: Record<Exclude<TokenKind, 'valid'>, string[]> = {
+  expired: ['token_expired'],
+  forged: ['unauthenticated'],
+  missing: ['unauthenticated'],
+};
+
+/** The expected verdict for a cell (see the module comment). */
+export function verdictFor(role: RoleUnderTest, relation: Relation, token: TokenKind, action: Action): Verdict {
+  if (token !== 'valid') return { allow: false, status: 401, codes: TOKEN_CODES[token] };
+  if (role === 'dispatcher' || relation === 'own' || action === 'blobPut') return { allow: true };
+  return { allow: false, status: 403, codes: action === 'blobGet' ? ['not_assigned', 'not_found'] : ['not_assigned'] };
+}
+
+/** Every cell: 2 roles × 3 relations × 4 tokens × 6 actions = 144. */
+export function matrix(tokens: readonly TokenKind[]): Cell[] {
+  const cells: Cell[] = [];
+  for (const role of ROLES_UNDER_TEST)
+    for (const relation of RELATIONS)
+      for (const token of tokens)
+        for (const action of ACTIONS) cells.push({ role, relation, token, action, expect: verdictFor(role, relation, token, action) });
+  return cells;
+}
+
+/** A readable name for a cell. */
+export function cellName(c: Cell): string {
+  const who = c.role === 'technician' ? 'technician' : 'dispatcher';
+  const job = { own: "the technician's own job", other: "another technician's job", unassigned: 'a job unassigned a moment ago' }[c.relation];
+  return `${who}, ${job}, ${c.token} token, ${c.action}: ${c.expect.allow ? 'allowed' : `denied ${c.expect.status}`}`;
+}
