@@ -11,11 +11,12 @@ export interface MergeSummary {
   jobId: string;
   notesAdded: { id: string; author: string; text: string }[];
   notesEdited: { id: string; author: string }[];
-  itemsTicked: { id: string; label: string; by: string | null }[];
+  itemsTicked: { id: string; label: string; by: string }[];
   itemsUnticked: { id: string; label: string }[];
   photosAdded: { id: string; by: string; kind: string }[];
   signed: { signer: string } | null;
-  status: { from: JobStatus | null; to: JobStatus; by: string | null } | null;
+  /** A status change by someone else (only when the job's status was known before). */
+  status: { from: JobStatus; to: JobStatus; by: string } | null;
 }
 
 /** True when a job doc snapshot holds anything at all (a job this device knew before). */
@@ -40,15 +41,15 @@ export function summarizeMerge(jobId: string, before: JobContent, after: JobCont
       .map(({ id, author }) => ({ id, author })),
     itemsTicked: after.checklist
       .filter((c) => c.done && itemsBefore.get(c.id)?.done !== true)
-      .map(({ id, label, doneBy }) => ({ id, label, by: doneBy })),
+      .map(({ id, label, doneBy }) => ({ id, label, by: doneBy ?? '' })),
     itemsUnticked: after.checklist
       .filter((c) => !c.done && itemsBefore.get(c.id)?.done === true)
       .map(({ id, label }) => ({ id, label })),
     photosAdded: after.photos.filter((p) => !photosBefore.has(p.id)).map(({ id, by, kind }) => ({ id, by, kind })),
     signed: after.signature && after.signature.blob !== before.signature?.blob ? { signer: after.signature.signer } : null,
     status:
-      after.server && after.server.status !== before.server?.status
-        ? { from: before.server?.status ?? null, to: after.server.status, by: after.server.changedBy }
+      after.server && before.server && after.server.status !== before.server.status
+        ? { from: before.server.status, to: after.server.status, by: after.server.changedBy ?? '' }
         : null,
   };
   const changed =

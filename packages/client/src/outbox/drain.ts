@@ -3,7 +3,8 @@
  * order per job and per device), whenever the server is reachable.
  *
  * - 200: Sent, with the server's result and the time.
- * - 409: Conflicts, with the server's state, who changed it and when.
+ * - 409 with the server's state: Conflicts, with that state, who changed it and when
+ *   (a 409 without it, e.g. an op id reused for another op, goes to Errors).
  * - 425 out_of_order / 409 op_mismatch with `expectedSeq`: the server names the seq it
  *   expects (an earlier op was discarded or never stored, or a retried op's seq was taken);
  *   the op, which the server has not stored, is renumbered to it and sent again. Order is kept because this
@@ -98,9 +99,9 @@ async function sendOne(deps: DrainDeps, item: OutboxItem, report: DrainReport): 
       if (item.attempts <= ATTEMPTS_PER_DRAIN * 3) attempt--;
       continue;
     }
-    if (answer.status === 409) {
+    const server = error?.details?.server;
+    if (answer.status === 409 && server) {
       report.conflicts++;
-      const server = error?.details?.server ?? null;
       await deps.outbox.save({ ...item, state: 'conflict', conflict: { code, message, server } });
       return 'next';
     }

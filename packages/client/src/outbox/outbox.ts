@@ -34,7 +34,7 @@ export interface OutboxItem {
   sentAt?: string;
   result?: OpResult;
   error?: { code: string; message: string };
-  conflict?: { code: string; message: string; server: ServerState | null };
+  conflict?: { code: string; message: string; server: ServerState };
 }
 
 /** The outbox, split the way a person reads it. */

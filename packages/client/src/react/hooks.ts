@@ -1,0 +1,141 @@
+/**
+ * React hooks over the engine. State that lives in the engine is read with
+ * useSyncExternalStore, so every component sees the same value in the same render.
+ */
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { readJob, type JobContent, type Role } from '@outpost/shared';
+import type { JobHandle } from '../jobs/job-store';
+import type { Watchable } from '../observable';
+import type { OutboxApi } from '../outbox/outbox-actions';
+import type { OutboxLists } from '../outbox/outbox';
+import type { PrimingState } from '../priming/priming';
+import type { SyncStatus } from '../sync/sync-status';
+import { useOutpost } from './context';
+
+function useWatchable<T>(w: Watchable<T>): T {
+  return useSyncExternalStore(w.subscribe, w.get, w.get);
+}
+
+/** Holds a job open while the component is mounted. */
+function useJobHandle(jobId: string): JobHandle | null {
+  const engine = useOutpost();
+  const [handle, setHandle] = useState<JobHandle | null>(null);
+  useEffect(() => {
+    let live = true;
+    let opened: JobHandle | null = null;
+    setHandle(null);
+    void engine.openJob(jobId).then((h) => {
+      if (!live) return h.close();
+      opened = h;
+      setHandle(h);
+    });
+    return () => {
+      live = false;
+      opened?.close();
+    };
+  }, [engine, jobId]);
+  return handle;
+}
+
+/** An open job with a live plain snapshot. */
+export interface LiveJob {
+  doc: Y.Doc;
+  awareness: Awareness;
+  /** `readJob(doc)`, refreshed on every change. */
+  job: JobContent;
+  synced: boolean;
+}
+
+/** Opens a job for as long as the component is mounted; null while it loads from the device. */
+export function useJob(jobId: string): LiveJob | null {
+  const handle = useJobHandle(jobId);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    if (!handle) return;
+    const bump = () => setVersion((v) => v + 1);
+    handle.doc.on('update', bump);
+    const timer = setInterval(() => handle.synced && bump(), 1_000);
+    return () => {
+      handle.doc.off('update', bump);
+      clearInterval(timer);
+    };
+  }, [handle]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const job = useMemo(() => (handle ? readJob(handle.doc) : null), [handle, version]);
+  if (!handle || !job) return null;
+  return { doc: handle.doc, awareness: handle.awareness, job, synced: handle.synced };
+}
+
+/** The sync status line. */
+export function useSyncStatus(): SyncStatus {
+  return useWatchable(useOutpost().status);
+}
+
+/** The outbox lists with the per-item actions (bound, safe to pass as callbacks). */
+export function useOutbox(): OutboxLists & Pick<OutboxApi, 'retry' | 'discard' | 'keepMine' | 'keepServers'> {
+  const outbox = useOutpost().outbox;
+  const lists = useWatchable(outbox);
+  return useMemo(
+    () => ({
+      ...lists,
+      retry: (opId: string) => outbox.retry(opId),
+      discard: (opId: string) => outbox.discard(opId),
+      keepMine: (opId: string) => outbox.keepMine(opId),
+      keepServers: (opId: string) => outbox.keepServers(opId),
+    }),
+    [lists, outbox],
+  );
+}
+
+/** Someone else in the job. `user` is stamped by the server from their token. */
+export interface JobPeer {
+  clientId: number;
+  user: { id: string; name: string; role: Role };
+  editingNoteId: string | null;
+}
+
+/** What this person tells the others. */
+export interface LocalPresence {
+  editingNoteId?: string | null;
+}
+
+/** Who else is in the job and which note they are editing; and how to say what I am doing. */
+export function usePresence(jobId: string): { others: JobPeer[]; setLocalPresence(p: LocalPresence): void } {
+  const handle = useJobHandle(jobId);
+  const [others, setOthers] = useState<JobPeer[]>([]);
+  useEffect(() => {
+    if (!handle) return;
+    const read = () => setOthers(peersOf(handle.awareness));
+    read();
+    handle.awareness.on('change', read);
+    return () => handle.awareness.off('change', read);
+  }, [handle]);
+  const setLocalPresence = useMemo(
+    () => (p: LocalPresence) => {
+      if (!handle) return;
+      for (const [key, value] of Object.entries(p)) handle.awareness.setLocalStateField(key, value ?? null);
+    },
+    [handle],
+  );
+  return { others, setLocalPresence };
+}
+
+/** The peers in an awareness instance, without this client and without unstamped states. */
+export function peersOf(awareness: Awareness): JobPeer[] {
+  const peers: JobPeer[] = [];
+  for (const [clientId, state] of awareness.getStates()) {
+    if (clientId === awareness.clientID) continue;
+    const s = state as { user?: JobPeer['user']; editingNoteId?: string | null };
+    if (s.user) peers.push({ clientId, user: s.user, editingNoteId: s.editingNoteId ?? null });
+  }
+  return peers;
+}
+
+/** The priming cache state, and `prime()` to refresh it. */
+export function usePriming(): PrimingState & { prime(): Promise<PrimingState> } {
+  const priming = useOutpost().priming;
+  const state = useWatchable(priming);
+  return useMemo(() => ({ ...state, prime: () => priming.prime() }), [state, priming]);
+}
