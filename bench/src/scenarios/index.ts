@@ -1,6 +1,7 @@
+import { catchUpScenario } from './catch-up';
 import { durableWrites } from './durable-writes';
 import { fanout } from './fanout';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order the issue lists them. */
-export const SCENARIOS: Scenario[] = [fanout, durableWrites];
+export const SCENARIOS: Scenario[] = [catchUpScenario, fanout, durableWrites];
