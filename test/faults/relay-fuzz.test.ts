@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addNote } from '@outpost/shared';
+import { divergence, missingNotes } from './support/checks';
+import { fuzzRelay } from './support/fuzzer';
+import { DEMO, JOBS } from './support/outpost';
+import { scaled, withSeed } from './support/seed';
+import { ServerProcess } from './support/server-process';
+import { SyncClient } from './support/sync-client';
+import { tokenFor } from './support/tokens';
+
+const FRAMES = scaled(100_000, 1_000_000);
+const MiB = 1024 * 1024;
+const secret = 'relay-fuzz-secret';
+let dataDir: string;
+let server: ServerProcess;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'outpost-fuzz-'));
+  server = await ServerProcess.start({ dataDir, secret });
+});
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('relay under hostile frames', () => {
+  it(`survives ${FRAMES} hostile frames from several sockets while well-behaved clients on the job keep syncing`, async () => {
+    await withSeed('relay fuzz', async (rng) => {
+      const token = (who: keyof typeof DEMO, kind: 'valid' | 'expired' | 'forged' = 'valid') => tokenFor(kind, DEMO[who], secret);
+      const alice = await SyncClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('alice') });
+      const bob = await SyncClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('bob') });
+      await Promise.all([alice.synced, bob.synced]);
+      const baselineRss = server.rssBytes();
+      let peakRss = baselineRss;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, server.running ? server.rssBytes() : 0)), 250);
+
+      // Well-behaved: each types a note every ~50 ms and waits for its durable ack.
+      const written: string[] = [];
+      let fuzzing = true;
+      const typist = async (c: SyncClient, who: string) => {
+        for (let i = 0; fuzzing && i < 100_000; i++) {
+          const id = `${who}-${i}`;
+          const n = c.edit((doc) => addNote(doc, { id, author: who, createdAt: new Date().toISOString(), text: `${who} still here` }));
+          written.push(id);
+          await c.durable(n, 15_000);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      const typing = Promise.all([typist(alice, 'alice'), typist(bob, 'bob')]);
+      const tally = await fuzzRelay({
+        baseUrl: server.url,
+        jobId: JOBS.shared,
+        tokens: [token('alice'), token('bob'), token('dana'), token('alice', 'expired'), token('dana', 'forged'), undefined],
+        rng,
+        frames: FRAMES,
+        parallel: 6,
+      }).finally(() => {
+        fuzzing = false;
+        clearInterval(sampler);
+      });
+      await typing;
+      console.info(`[relay fuzz] ${tally.frames} frames over ${tally.sockets} sockets; close codes ${JSON.stringify(tally.closeCodes)}; RSS ${Math.round(baselineRss / MiB)} → peak ${Math.round(peakRss / MiB)} MiB`);
+
+      expect(tally.frames).toBeGreaterThanOrEqual(FRAMES);
+      expect(server.running, server.log.slice(-20).join('\n')).toBe(true);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      // 1011 is the server's "internal error": a hostile frame must never reach that.
+      expect(tally.closeCodes['1011'] ?? 0).toBe(0);
+      expect(server.log.filter((l) => /unexpected error|connect failed|Uncaught|TypeError|RangeError/.test(l))).toEqual([]);
+      expect(peakRss - baselineRss).toBeLessThan(256 * MiB);
+
+      // The well-behaved clients never got cut off and hold the same doc as the server.
+      expect(alice.open && bob.open, JSON.stringify([alice.closeInfo, bob.closeInfo])).toBe(true);
+      expect([...alice.violations, ...bob.violations]).toEqual([]);
+      const observer = await SyncClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('dana'), acks: false });
+      await observer.synced;
+      expect(missingNotes(written, observer.doc)).toEqual([]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(divergence([{ name: 'alice', doc: alice.doc }, { name: 'bob', doc: bob.doc }])).toEqual([]);
+      await Promise.all([alice.close(), bob.close(), observer.close()]);
+    });
+  });
+});

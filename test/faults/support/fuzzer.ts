@@ -1,0 +1,86 @@
+/**
+ * Drives hostile frames at a relay from several sockets at once and tallies what
+ * happened: frames sent per kind, sockets opened, and the close codes the server used.
+ */
+import WebSocket from 'ws';
+import { hostileFrame, type FrameKind, FRAME_KINDS } from './frames';
+import type { Prng } from './seed';
+
+/** What a fuzz run did and saw. */
+export interface FuzzTally {
+  frames: number;
+  sockets: number;
+  byKind: Record<string, number>;
+  closeCodes: Record<string, number>;
+}
+
+/** Options for `fuzzRelay`. */
+export interface FuzzOptions {
+  baseUrl: string;
+  jobId: string;
+  /** Tokens to connect with; `undefined` entries connect without one. */
+  tokens: (string | undefined)[];
+  rng: Prng;
+  frames: number;
+  /** Sockets sending at the same time. */
+  parallel: number;
+}
+
+/** Kinds drawn by weight: oversize frames are rare (each is 2 MiB on the wire). */
+function drawKind(rng: Prng): FrameKind {
+  if (rng.chance(0.0015)) return 'oversize';
+  return rng.pick(FRAME_KINDS.filter((k) => k !== 'oversize'));
+}
+
+async function oneSocket(o: FuzzOptions, rng: Prng, budget: number, tally: FuzzTally): Promise<number> {
+  const token = rng.pick(o.tokens);
+  const url = new URL(`/sync/${encodeURIComponent(o.jobId)}`, o.baseUrl.replace(/^http/, 'ws'));
+  if (token !== undefined) url.searchParams.set('token', token);
+  if (rng.chance(0.5)) url.searchParams.set('acks', '1');
+  const ws = new WebSocket(url);
+  ws.on('error', () => undefined);
+  tally.sockets++;
+  let sent = 0;
+  const closed = new Promise<void>((resolve) => {
+    ws.on('close', (code) => {
+      tally.closeCodes[code] = (tally.closeCodes[code] ?? 0) + 1;
+      resolve();
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      tally.closeCodes[`http ${res.statusCode}`] = (tally.closeCodes[`http ${res.statusCode}`] ?? 0) + 1;
+      ws.terminate();
+    });
+  });
+  await Promise.race([new Promise((r) => ws.once('open', r)), closed]);
+  // A burst: sometimes one frame, sometimes hundreds, all before the server can answer.
+  const burst = Math.min(budget, rng.chance(0.3) ? 1 : rng.int(2, 250));
+  for (let i = 0; i < burst && ws.readyState === WebSocket.OPEN; i++) {
+    const frame = hostileFrame(rng, drawKind(rng));
+    ws.send(frame.bytes);
+    tally.byKind[frame.kind] = (tally.byKind[frame.kind] ?? 0) + 1;
+    sent++;
+  }
+  const timer = setTimeout(() => ws.terminate(), 1500);
+  if (ws.readyState === WebSocket.OPEN && rng.chance(0.5)) ws.close();
+  await closed;
+  clearTimeout(timer);
+  return Math.max(sent, 1);
+}
+
+/** Sends `frames` hostile frames from `parallel` sockets at a time (see the module comment). */
+export async function fuzzRelay(o: FuzzOptions): Promise<FuzzTally> {
+  const tally: FuzzTally = { frames: 0, sockets: 0, byKind: {}, closeCodes: {} };
+  let remaining = o.frames;
+  await Promise.all(
+    Array.from({ length: o.parallel }, async () => {
+      const rng = o.rng.fork();
+      while (remaining > 0) {
+        const budget = remaining;
+        const sent = await oneSocket(o, rng, Math.min(budget, 250), tally);
+        remaining -= sent;
+        tally.frames += sent;
+      }
+    }),
+  );
+  return tally;
+}
