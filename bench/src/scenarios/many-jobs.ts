@@ -1,0 +1,103 @@
+/**
+ * Scenario 5, many jobs: a device holding 200 jobs (each with a few offline actions, and a
+ * change from the office it has not seen) reconnects over the 50 ms link; we time until
+ * every job is in sync both ways: the device has the server's state and the server has
+ * acknowledged the device's actions. Outpost and y-websocket-server use a socket per job,
+ * all opened at once; Hocuspocus multiplexes every job over one socket, as its provider does.
+ */
+import * as Y from 'yjs';
+import { startDelayProxy } from '../harness/delay-proxy';
+import { ServerProcess } from '../harness/server-process';
+import { round } from '../harness/stats';
+import { captureUpdates, fieldAction, newFieldDevice } from '../load/field-work';
+import { openJob, openSocket, settle, type JobLink, type Target } from '../load/targets';
+import { SERVER_LABELS, type ServerKind } from '../servers/server';
+import type { BenchContext, ResultRow, Scenario } from './scenario';
+
+const ONE_WAY_MS = 50;
+const ACTIONS_PER_JOB = 5;
+
+/** Waits until the relay echoed the device's whole state (servers without an ack). */
+async function echoed(link: JobLink, doc: Y.Doc, timeoutMs: number): Promise<void> {
+  const clock = Y.getState(doc.store, doc.clientID);
+  let done = false;
+  const previous = link.session.onUpdate;
+  link.session.onUpdate = (u, at) => {
+    previous?.(u, at);
+    if ((Y.parseUpdateMeta(u).to.get(doc.clientID) ?? 0) >= clock) done = true;
+  };
+  await link.client.waitSynced(link.session, timeoutMs);
+  const end = Date.now() + timeoutMs;
+  while (!done && Date.now() < end) await new Promise((r) => setTimeout(r, 1));
+  if (!done) throw new Error(`no echo on ${link.session.docName}`);
+}
+
+async function measure(kind: ServerKind, jobs: number): Promise<Record<string, number>> {
+  const server = await ServerProcess.start(kind);
+  const proxy = await startDelayProxy(server.port, ONE_WAY_MS);
+  const links: JobLink[] = [];
+  try {
+    const target: Target = { kind, port: server.port, ...(await server.prepare(jobs)) };
+    // The office wrote to every job while the device was away.
+    const office = target.jobIds.map((jobId) => ({ jobId, device: newFieldDevice(jobId, 'dana') }));
+    const officeLinks = office.map(({ jobId, device }) => openJob(target, jobId, device.doc));
+    await Promise.all(officeLinks.map((l) => settle(l, kind, 30_000)));
+    await Promise.all(officeLinks.map((l) => l.client.close()));
+
+    const devices = target.jobIds.map((jobId) => {
+      const device = newFieldDevice(jobId, 'alice');
+      captureUpdates(device.doc, () => {
+        for (let i = 0; i < ACTIONS_PER_JOB; i++) fieldAction(device);
+      });
+      return device;
+    });
+    proxy.reset();
+    const t0 = performance.now();
+    const shared = kind === 'hocuspocus' ? openSocket(target, target.jobIds[0]!, { port: proxy.port }) : null;
+    for (const device of devices) {
+      const jobId = device.doc.guid;
+      if (shared) links.push({ client: shared, session: shared.join(jobId, device.doc) });
+      else links.push(openJob(target, jobId, device.doc, { port: proxy.port }));
+    }
+    await Promise.all(links.map((l, i) => (kind === 'ywss' ? echoed(l, devices[i]!.doc, 60_000) : settle(l, kind, 60_000))));
+    const ms = performance.now() - t0;
+    const converged = devices.every((d, i) => d.doc.getArray('notes').length === 2 && links[i]!.session.errors.length === 0);
+    return {
+      'time ms': round(ms),
+      'elapsed ÷ RTT': round(ms / (2 * ONE_WAY_MS)),
+      'client turns': proxy.counters.turns,
+      connections: proxy.counters.connections,
+      'KB up': round(proxy.counters.bytesUp / 1024),
+      'KB down': round(proxy.counters.bytesDown / 1024),
+      'all converged': converged ? 1 : 0,
+    };
+  } finally {
+    await Promise.all([...new Set(links.map((l) => l.client))].map((c) => c.close()));
+    await proxy.close();
+    await server.stop();
+  }
+}
+
+/** Many jobs: a device with 200 jobs reconnects; time and round trips until all are in sync. */
+export const manyJobs: Scenario = {
+  id: 'many-jobs',
+  title: 'Many jobs',
+  async run(ctx: BenchContext) {
+    const jobs = ctx.quick ? 50 : 200;
+    const rows: ResultRow[] = [];
+    for (const kind of ctx.servers) {
+      ctx.log(`  many jobs: ${kind} ${jobs} jobs`);
+      rows.push({ label: `${SERVER_LABELS[kind]} ${jobs} jobs`, server: kind, figures: await measure(kind, jobs) });
+    }
+    return {
+      id: 'many-jobs',
+      title: `Many jobs (${jobs} jobs, 50 ms one-way delay)`,
+      rows,
+      ratios: {},
+      notes: [
+        `Each job: ${ACTIONS_PER_JOB} offline actions on the device plus a note and checklist from the office it has not seen. In sync = device received the server's state and the server acknowledged the device's (echo for y-websocket-server).`,
+        '"client turns" is summed over connections: 200 parallel sockets that each take 2 turns count 400, while "elapsed ÷ RTT" is the wall time in round trips.',
+      ],
+    };
+  },
+};
