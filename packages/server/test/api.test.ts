@@ -109,7 +109,7 @@ describe('HTTP API', () => {
 
   describe('blobs', () => {
     const put = (hash: string, bytes: Uint8Array, type = 'image/jpeg') =>
-      fetch(`${server.url}/api/blobs/${hash}`, { method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': type }, body: bytes });
+      fetch(`${server.url}/api/blobs/${hash}`, { method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': type }, body: bytes as Uint8Array<ArrayBuffer> });
 
     it('stores a photo by its sha256 once, idempotently, and serves it back', async () => {
       const bytes = new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]);

@@ -19,7 +19,7 @@ describe('workflow ops', () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
     await server.dispose();
   });
-  const post = (token: string, op: { jobId: string }) => api(server, token, `/api/jobs/${op.jobId}/ops`, { method: 'POST', body: op });
+  const post = (token: string, op: { jobId: string } & Record<string, unknown>) => api(server, token, `/api/jobs/${op.jobId}/ops`, { method: 'POST', body: op });
 
   it('applies a legal transition, bumps the version and mirrors it into every device’s doc', async () => {
     const watcher = await RelayClient.connect(server.wsBase, 'job-1001', alice);

@@ -128,7 +128,7 @@ export class RelayConnection implements RoomMember {
         this.ctx.metrics.observeAckLatency((performance.now() - receivedAt) / 1000);
         if (this.wantsAcks) this.send(encodeMessage(durableAck, { upTo: n }));
       })
-      .catch(() => this.refuse('internal', 'Your changes could not be stored; reconnect to resend them.'));
+      .catch(() => this.refuse('unavailable', 'Your changes could not be stored; reconnect to resend them.'));
   }
 
   /** Resolves once every ack owed so far was sent (or failed). */

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { hashPassword, verifyPassword } from './password';
+import { issueToken, verifyToken } from './token';
+
+const user = { id: 'alice', username: 'alice', name: 'Alice', role: 'technician' as const, passwordHash: '' };
+
+describe('passwords and tokens', () => {
+  it('accepts the right password against a salted scrypt hash and nothing else', async () => {
+    const hash = await hashPassword('outpost');
+    expect(hash).toMatch(/^scrypt\$/);
+    expect(hash).not.toBe(await hashPassword('outpost'));
+    expect(await verifyPassword('outpost', hash)).toBe(true);
+    expect(await verifyPassword('Outpost', hash)).toBe(false);
+    expect(await verifyPassword('outpost', 'plain')).toBe(false);
+  });
+
+  it('round-trips a token and refuses a forged, expired or malformed one with the right code', async () => {
+    expect(await verifyToken(await issueToken(user, 's3cret'), 's3cret')).toEqual({ userId: 'alice', role: 'technician', name: 'Alice' });
+    await expect(verifyToken(await issueToken(user, 'other'), 's3cret')).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(verifyToken(await issueToken(user, 's3cret', -1), 's3cret')).rejects.toMatchObject({ code: 'token_expired' });
+    await expect(verifyToken('garbage', 's3cret')).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(verifyToken(undefined, 's3cret')).rejects.toMatchObject({ code: 'unauthenticated' });
+  });
+});

@@ -1,0 +1,102 @@
+import { addNote, readJob } from '@outpost/shared';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
+import { SqliteStore, type JobUpdate } from '../src/index';
+import { RelayClient } from './support/relay-client';
+import { login, startTestServer, until, type TestServer } from './support/server';
+
+const note = (id: string) => (d: Y.Doc) => addNote(d, { id, author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: id });
+
+describe('job docs in memory and in storage', () => {
+  let server: TestServer | undefined;
+  const clients: RelayClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await server?.dispose();
+    server = undefined;
+  });
+
+  it('compacts a job’s update log into a snapshot after the configured number of updates', async () => {
+    server = await startTestServer({ limits: { compactAfterUpdates: 5 } });
+    const client = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    clients.push(client);
+    for (let i = 1; i <= 6; i++) {
+      client.edit(note(`n${i}`));
+      await until(() => client.ackedUpTo === i + 1);
+    }
+    await until(async () => (await server!.store.countJobUpdates('job-1001')) < 5, 5000, 'compaction');
+    const stored = await server.store.loadJobDoc('job-1001');
+    expect(stored.snapshot).not.toBeNull();
+    const reader = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    clients.push(reader);
+    expect(readJob(reader.doc).notes).toHaveLength(6);
+  });
+
+  it('unloads a job nobody is connected to after the idle delay, compacting it, and reloads it intact', async () => {
+    server = await startTestServer({ limits: { idleUnloadMs: 50 } });
+    const token = await login(server, 'alice');
+    const client = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    client.edit(note('kept'));
+    await until(() => client.ackedUpTo === 2);
+    expect(server.relay.loadedCount).toBe(1);
+    await client.close();
+    await until(() => server!.relay.loadedCount === 0, 5000, 'unload');
+    expect(await server.store.countJobUpdates('job-1001')).toBe(0);
+    const again = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    clients.push(again);
+    expect(readJob(again.doc).notes.map((n) => n.id)).toEqual(['kept']);
+  });
+
+  it('flushes updates still waiting for group commit when the server closes', async () => {
+    server = await startTestServer({ limits: { groupCommitMs: 60_000 } });
+    const dataDir = server.dataDir;
+    const token = await login(server, 'alice');
+    const writer = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    const watcher = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    clients.push(writer, watcher);
+    writer.edit(note('pending'));
+    await until(() => readJob(watcher.doc).notes.length === 1, 5000, 'relay before commit');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(writer.ackedUpTo).toBe(1); // its sync step 2, which carried nothing; the note is not committed yet
+    await server.close();
+    expect(await writer.closed()).toBe(1001);
+    expect(writer.ackedUpTo).toBe(2);
+    server = await startTestServer({ dataDir });
+    const reader = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    clients.push(reader);
+    expect(readJob(reader.doc).notes.map((n) => n.id)).toEqual(['pending']);
+  });
+
+  it('never acks an update whose commit failed, and drops the socket so the device resends', async () => {
+    class FailingStore extends SqliteStore {
+      failing = false;
+      override async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
+        if (this.failing) throw new Error('disk full');
+        return super.appendUpdates(batch);
+      }
+    }
+    const dataDir = await mkdtemp(join(tmpdir(), 'outpost-fail-'));
+    const store = new FailingStore(join(dataDir, 'outpost.db'));
+    server = await startTestServer({ dataDir, store });
+    const token = await login(server, 'alice');
+    const client = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    clients.push(client);
+    await until(() => client.ackedUpTo === 1);
+    store.failing = true;
+    client.edit(note('lost?'));
+    expect(await client.closed()).toBe(1013);
+    expect(client.ackedUpTo).toBe(1);
+    store.failing = false;
+    // The device reconnects; its sync step 2 carries the note again and it is stored this time.
+    const retry = await RelayClient.connect(server.wsBase, 'job-1001', token, { waitSynced: false });
+    clients.push(retry);
+    retry.edit(note('lost?'));
+    await until(() => retry.ackedUpTo >= 1);
+    const reader = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    clients.push(reader);
+    expect(readJob(reader.doc).notes.map((n) => n.id)).toEqual(['lost?']);
+  });
+});
