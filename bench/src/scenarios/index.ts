@@ -2,7 +2,8 @@ import { catchUpScenario } from './catch-up';
 import { durableWrites } from './durable-writes';
 import { fanout } from './fanout';
 import { manyJobs } from './many-jobs';
+import { memory } from './memory';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order the issue lists them. */
-export const SCENARIOS: Scenario[] = [catchUpScenario, fanout, durableWrites, manyJobs];
+export const SCENARIOS: Scenario[] = [catchUpScenario, fanout, durableWrites, manyJobs, memory];

@@ -1,0 +1,78 @@
+/**
+ * Scenario 6, memory: RSS per loaded idle job and per idle connection. After a GC we read
+ * the server's RSS (and V8 heap) with no jobs loaded, after N jobs are loaded with one
+ * connection each (every job holds the same technician content), and after a second idle
+ * connection to each job. Per connection = the second delta / N; per idle job = the first
+ * delta / N minus one connection.
+ */
+import { ServerProcess } from '../harness/server-process';
+import { round, sleep } from '../harness/stats';
+import { fieldAction, newFieldDevice } from '../load/field-work';
+import { openJob, settle, type JobLink, type Target } from '../load/targets';
+import { SERVER_LABELS, type ServerKind } from '../servers/server';
+import type { BenchContext, ResultRow, Scenario } from './scenario';
+
+const ACTIONS_PER_JOB = 20;
+const KB = 1024;
+
+async function measure(kind: ServerKind, jobs: number): Promise<Record<string, number>> {
+  const server = await ServerProcess.start(kind);
+  const links: JobLink[] = [];
+  try {
+    const target: Target = { kind, port: server.port, ...(await server.prepare(jobs)) };
+    await sleep(500);
+    const base = await server.gcStats();
+    for (const jobId of target.jobIds) {
+      const device = newFieldDevice(jobId, 'alice');
+      for (let i = 0; i < ACTIONS_PER_JOB; i++) fieldAction(device);
+      links.push(openJob(target, jobId, device.doc));
+    }
+    await Promise.all(links.map((l) => settle(l, kind, 30_000)));
+    await sleep(1000);
+    const loaded = await server.gcStats();
+    const second = target.jobIds.map((jobId) => openJob(target, jobId, null));
+    links.push(...second);
+    await Promise.all(second.map((l) => l.client.waitSynced(l.session, 30_000)));
+    await sleep(1000);
+    const connected = await server.gcStats();
+    const perConnRss = (connected.rss - loaded.rss) / jobs;
+    const perConnHeap = (connected.heapUsed - loaded.heapUsed) / jobs;
+    return {
+      'RSS per idle job KB': round(((loaded.rss - base.rss) / jobs - perConnRss) / KB),
+      'RSS per idle connection KB': round(perConnRss / KB),
+      'heap per idle job KB': round(((loaded.heapUsed - base.heapUsed) / jobs - perConnHeap) / KB),
+      'heap per idle connection KB': round(perConnHeap / KB),
+      'RSS loaded MB': round(connected.rss / 2 ** 20),
+    };
+  } finally {
+    await Promise.all(links.map((l) => l.client.close()));
+    await server.stop();
+  }
+}
+
+/** Memory per loaded idle job and per idle connection. */
+export const memory: Scenario = {
+  id: 'memory',
+  title: 'Memory',
+  async run(ctx: BenchContext) {
+    const jobs = ctx.quick ? 100 : 500;
+    const rows: ResultRow[] = [];
+    const perJob: Partial<Record<ServerKind, number>> = {};
+    for (const kind of ctx.servers) {
+      ctx.log(`  memory: ${kind} ${jobs} jobs`);
+      const figures = await measure(kind, jobs);
+      perJob[kind] = figures['RSS per idle job KB'];
+      rows.push({ label: `${SERVER_LABELS[kind]}`, server: kind, figures });
+    }
+    const peers = ctx.servers.filter((k) => k !== 'outpost').map((k) => perJob[k] ?? NaN);
+    return {
+      id: 'memory',
+      title: `Memory (${jobs} idle jobs)`,
+      rows,
+      ratios: { 'Outpost RSS per idle job ÷ best peer (target ≤ 0.5)': (perJob.outpost ?? NaN) / Math.min(...peers) },
+      notes: [
+        `Each job holds a note, a 10-item checklist and ${ACTIONS_PER_JOB} field actions. Figures after forced GC; RSS deltas are noisy at this size (allocator pages), the V8 heap deltas less so.`,
+      ],
+    };
+  },
+};
