@@ -115,6 +115,7 @@ export class OutpostEngine {
     this.tabs = new TabChannel(this.deviceName, (what) => void this.onOtherTab(what));
     this.box = new Outbox(this.db, () => this.changed('outbox'));
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
+    this.blobQueue.onUploaded = () => this.tally.blobs++;
     this.jobs = new JobStore({
       db: this.db,
       deviceName: this.deviceName,
@@ -143,13 +144,11 @@ export class OutpostEngine {
       hasWork: () => this.box.get().queued.length > 0 || this.blobQueue.counts.get().queued > 0,
       connected: () => this.connected,
       probe: () => this.http.request('GET', '/healthz', undefined, 5_000).then((a) => a.status === 200, () => false),
-      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal) }).then((r) => {
-        this.tally.ops += r.sent;
-        this.refreshStatus();
+      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal), onSent: () => this.tally.ops++ }).then((r) => {
         if (r.stopped === 'signed_out') this.events.emit('sessionExpired', { reason: 'The server refused the token.' });
         return r;
       }),
-      uploadBlobs: (signal) => this.blobQueue.upload(signal).then((n) => ((this.tally.blobs += n), n)),
+      uploadBlobs: (signal) => this.blobQueue.upload(signal),
     });
     await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload()]);
     const session = await savedSession(this.db);

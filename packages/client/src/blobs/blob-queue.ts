@@ -40,6 +40,8 @@ const ATTEMPTS = 3;
 /** The device's blob store and upload queue. */
 export class BlobQueue {
   readonly counts = new Observable<BlobCounts>({ queued: 0, failed: 0 });
+  /** Called as each blob reaches the server, before the counts drop. */
+  onUploaded: () => void = () => undefined;
 
   constructor(
     private readonly db: DeviceDb,
@@ -134,6 +136,7 @@ export class BlobQueue {
       }
       if (status === 200 || status === 201) {
         await this.db.put('blobs', blob.sha256, { ...blob, state: 'uploaded', attempts: blob.attempts + attempt + 1 });
+        this.onUploaded();
         return 'uploaded';
       }
       if (status < 500 && status !== 429 && status !== 401) {

@@ -31,6 +31,8 @@ export interface DrainDeps {
   flushDependencies(item: OutboxItem): Promise<void>;
   retryBackoff?: BackoffPolicy;
   signal: AbortSignal;
+  /** Called as each op goes through, before the outbox reports it sent. */
+  onSent?(item: OutboxItem): void;
 }
 
 /** How one drain ended. */
@@ -85,6 +87,7 @@ async function sendOne(deps: DrainDeps, item: OutboxItem, report: DrainReport): 
     const error = answer.body?.error;
     if (answer.status === 200 && answer.body.result) {
       report.sent++;
+      deps.onSent?.(item);
       await deps.outbox.save({ ...item, state: 'sent', sentAt: new Date().toISOString(), result: answer.body.result });
       return 'next';
     }

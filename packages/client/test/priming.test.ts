@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readJob } from '@outpost/shared';
+import { World } from './harness';
+
+describe('priming', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await World.start();
+  });
+  afterEach(() => world.close());
+
+  it("keeps today's and tomorrow's jobs, customers, equipment, pricebook and job docs on the device for a day without signal", async () => {
+    const link = await world.link();
+    const phone = await world.device('alice-phone', link, 'alice');
+    expect(phone.priming.get()).toMatchObject({ primedAt: null, complete: false });
+    const state = await phone.priming.prime();
+    expect(state).toMatchObject({ complete: true, error: null, running: false });
+    expect(state.counts.jobs).toBe(7); // alice's demo jobs over two days
+    expect(state.counts.pricebook).toBeGreaterThan(0);
+    await world.stop(phone);
+
+    link.cut();
+    const offline = await world.device('alice-phone', link);
+    expect(offline.priming.get()).toMatchObject({ complete: true, primedAt: state.primedAt });
+    const jobs = await offline.priming.jobs();
+    expect(jobs.map((j) => j.id)).toContain('job-1001');
+    expect((await offline.priming.customers()).map((c) => c.id)).toContain(jobs[0]!.customerId);
+    expect(await offline.priming.equipment('job-1001')).not.toHaveLength(0);
+    const job = await offline.openJob('job-1001');
+    expect(readJob(job.doc).checklist.length).toBeGreaterThan(0);
+    expect(readJob(job.doc).meta.title).toBe(jobs.find((j) => j.id === 'job-1001')!.title);
+  });
+
+  it('says the cache is incomplete when the job list does not match the manifest', async () => {
+    const dropOneJob: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (!String(input).includes('/api/me/jobs')) return res;
+      const body = (await res.json()) as { jobs: unknown[] };
+      body.jobs.pop();
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const phone = await world.device('alice-phone', await world.link(), 'alice', { fetch: dropOneJob });
+    const state = await phone.priming.prime();
+    expect(state.complete).toBe(false);
+    expect(state.error).toMatch(/manifest/);
+  });
+});
