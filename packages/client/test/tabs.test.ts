@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addNote, readJob } from '@outpost/shared';
+import { until, World } from './harness';
+
+/** A fetch that counts the workflow ops this tab posts. */
+function countingOps() {
+  const counter = { posts: 0, fetch: (async (input, init) => {
+    if (init?.method === 'POST' && String(input).includes('/ops')) counter.posts++;
+    return fetch(input, init);
+  }) as typeof fetch };
+  return counter;
+}
+
+describe('several tabs on one device', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await World.start();
+  });
+  afterEach(() => world.close());
+
+  it('lets only one tab drain the outbox while every tab shows the same outbox and job', async () => {
+    const link = await world.link();
+    const first = countingOps();
+    const second = countingOps();
+    const tabA = await world.device('alice-laptop', link, 'alice', { fetch: first.fetch });
+    const tabB = await world.device('alice-laptop', link, undefined, { fetch: second.fetch });
+    expect(tabB.user?.id).toBe('alice');
+    expect(tabB.deviceId).toBe(tabA.deviceId);
+
+    await tabA.submitOp('job-1001', { kind: 'transition', to: 'en_route' });
+    await tabB.submitOp('job-1001', { kind: 'transition', to: 'on_site' });
+    for (const tab of [tabA, tabB]) {
+      await until('both ops show as sent in every tab', () => tab.outbox.list().sent.length === 2, 20_000);
+    }
+    expect(first.posts === 0 || second.posts === 0).toBe(true);
+    expect(first.posts + second.posts).toBeGreaterThanOrEqual(2);
+    expect(tabA.outbox.list().sent.map((i) => i.result?.status)).toEqual(['en_route', 'on_site']);
+
+    const jobA = await tabA.openJob('job-1001');
+    const jobB = await tabB.openJob('job-1001');
+    link.cut();
+    addNote(jobA.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'typed in tab A' });
+    await until('tab B shows the note with no network', () => readJob(jobB.doc).notes.length === 1);
+  });
+});
