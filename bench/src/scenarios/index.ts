@@ -1,4 +1,5 @@
 import { catchUpScenario } from './catch-up';
+import { coldOpen } from './cold-open';
 import { durableWrites } from './durable-writes';
 import { fanout } from './fanout';
 import { manyJobs } from './many-jobs';
@@ -6,4 +7,4 @@ import { memory } from './memory';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order the issue lists them. */
-export const SCENARIOS: Scenario[] = [catchUpScenario, fanout, durableWrites, manyJobs, memory];
+export const SCENARIOS: Scenario[] = [catchUpScenario, fanout, durableWrites, coldOpen, manyJobs, memory];
