@@ -94,7 +94,10 @@ async function serverColdOpen(kind: ServerKind, actions: number): Promise<Record
 
 async function bundlePage(): Promise<string> {
   const requireFromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const esbuild = requireFromTsx('esbuild') as typeof import('esbuild');
+  // esbuild ships with tsx; only the part of its API used here is typed.
+  const esbuild = requireFromTsx('esbuild') as {
+    build(options: Record<string, unknown>): Promise<{ outputFiles: { text: string }[] }>;
+  };
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const out = await esbuild.build({
     entryPoints: [fileURLToPath(new URL('../../browser/cold-open-page.ts', import.meta.url))],
