@@ -107,6 +107,20 @@ describe('fault proxy', () => {
     await until(() => received.length === 2 && Buffer.concat(received[1]!).toString() === 'back', 'healed connection');
   });
 
+  it('lets requests through but drops every answer when replies are dropped', async () => {
+    const { proxy, received, sockets } = await setup();
+    proxy.dropReplies = true;
+    const client = await dial(proxy.port);
+    cleanups.push(() => void client.destroy());
+    const answers: Buffer[] = [];
+    client.on('data', (c) => answers.push(c));
+    client.write('request');
+    await until(() => Buffer.concat(received[0] ?? []).toString() === 'request', 'request at the server');
+    sockets[0]!.write('answer');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(answers).toEqual([]);
+  });
+
   it('delays bytes without losing or reordering them', async () => {
     const { proxy, received } = await setup();
     proxy.delayMs = 20;

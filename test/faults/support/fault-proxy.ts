@@ -52,6 +52,7 @@ class Pipe {
     private readonly proxy: FaultProxy,
     private readonly link: Link,
     private readonly to: Socket,
+    private readonly toClient: boolean,
   ) {}
 
   push(chunk: Buffer): void {
@@ -68,6 +69,7 @@ class Pipe {
         if (this.proxy.delayMs > 0) await sleep(this.proxy.jitteredDelay());
         if (this.link.closed) return;
         const chunk = this.queue.shift()!;
+        if (this.toClient && this.proxy.dropReplies) continue;
         if (this.link.cutArmed) {
           // Part of a frame goes through, then the line dies: the receiver sees a torn frame.
           const keep = chunk.length > 1 ? this.proxy.cutPoint(chunk.length) : 0;
@@ -103,6 +105,11 @@ export class FaultProxy {
   readonly stats: ProxyStats = { connections: 0, refused: 0, cuts: 0, midFrameCuts: 0, stalls: 0, partitions: 0, bytesForwarded: 0 };
   /** Added to every forwarded chunk (both directions), in ms. */
   delayMs = 0;
+  /**
+   * Requests reach the server but every byte of its answers is dropped: the server acts,
+   * the device never hears (a response lost in a cut).
+   */
+  dropReplies = false;
   private readonly links = new Set<Link>();
   private partitioned = false;
   private stalled: { promise: Promise<void>; release: () => void } | null = null;
@@ -148,8 +155,8 @@ export class FaultProxy {
     const upstream = connect({ host: this.options.targetHost ?? '127.0.0.1', port: this.options.targetPort });
     const link = new Link(client, upstream, (l) => this.links.delete(l));
     this.links.add(link);
-    const toServer = new Pipe(this, link, upstream);
-    const toClient = new Pipe(this, link, client);
+    const toServer = new Pipe(this, link, upstream, false);
+    const toClient = new Pipe(this, link, client, true);
     upstream.once('connect', () => client.resume());
     client.on('data', (chunk: Buffer) => toServer.push(chunk));
     upstream.on('data', (chunk: Buffer) => toClient.push(chunk));
@@ -224,6 +231,7 @@ export class FaultProxy {
   /** Back to a clean wire: no delay, no stall, no partition. */
   clearFaults(): void {
     this.delayMs = 0;
+    this.dropReplies = false;
     this.resume();
     this.heal();
   }

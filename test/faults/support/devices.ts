@@ -1,0 +1,50 @@
+/**
+ * Client engines (devices) for the fault suite: fake-indexeddb storage shared by every
+ * engine of the test file (so a new engine with the same device name sees the old one's
+ * storage, as after a crash), `ws` sockets, each device behind its own fault proxy.
+ */
+import 'fake-indexeddb/auto';
+import WebSocket from 'ws';
+import { createOutpost, type OutpostEngine } from '@outpost/client';
+import { FaultProxy } from './fault-proxy';
+import type { Prng } from './seed';
+
+type EngineOptions = Parameters<typeof createOutpost>[0];
+
+/** A device: an engine, the proxy its traffic goes through, and its storage name. */
+export interface Device {
+  name: string;
+  engine: OutpostEngine;
+  proxy: FaultProxy;
+}
+
+/** Starts an engine named `deviceName` behind a new fault proxy to `serverPort`; signs in when asked. */
+export async function startDevice(deviceName: string, serverPort: number, opts: { user?: string; rng?: Prng; proxy?: FaultProxy } = {}): Promise<Device> {
+  const proxy = opts.proxy ?? (await FaultProxy.start({ targetPort: serverPort, rng: opts.rng }));
+  const engine = createOutpost({
+    serverUrl: proxy.url,
+    deviceName,
+    WebSocket: WebSocket as unknown as EngineOptions['WebSocket'],
+    idleCloseMs: 1000,
+    catchUpIntervalMs: 300,
+  } as EngineOptions);
+  await engine.ready;
+  if (opts.user && !engine.user) await engine.login(opts.user, 'outpost');
+  return { name: deviceName, engine, proxy };
+}
+
+/** Everything the device still owes the server: pending updates, queued/failed ops, blobs. */
+export function owed(device: Device): { pending: number; queued: number; errors: number; blobs: number } {
+  const lists = device.engine.outbox.list();
+  return { pending: device.engine.status.get().pending, queued: lists.queued.length, errors: lists.errors.length, blobs: device.engine.blobs.pending() };
+}
+
+/** Polls until `check` passes; fails naming `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
