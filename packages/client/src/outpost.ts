@@ -112,7 +112,7 @@ export class OutpostEngine {
     this.db = await DeviceDb.open(factory, this.deviceName);
     this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${crypto.randomUUID()}`;
     await this.db.put('meta', 'deviceId', this.deviceId);
-    this.tabs = new TabChannel(this.deviceName, (what) => void this.onOtherTab(what));
+    this.tabs = new TabChannel(this.deviceName, (what) => void this.onOtherTab(what).catch(() => undefined));
     this.box = new Outbox(this.db, () => this.changed('outbox'));
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
     this.blobQueue.onUploaded = () => this.tally.blobs++;
@@ -228,7 +228,8 @@ export class OutpostEngine {
     if (this.destroyed) return;
     this.destroyed = true;
     await this.ready.catch(() => undefined);
-    this.catchUp.stop();
+    this.http.close();
+    await this.catchUp.stop();
     this.storage.stop();
     for (const u of this.unlisten) u();
     await this.jobs.closeAll();

@@ -19,6 +19,7 @@ export interface ApiAnswer<T = unknown> {
 /** The HTTP side of the server. */
 export class Api {
   token: string | null = null;
+  private readonly closing = new AbortController();
   /** Called with true after any answer, false after a network failure. */
   onReachability: (reachable: boolean) => void = () => undefined;
 
@@ -41,7 +42,7 @@ export class Api {
     }
     let res: Response;
     try {
-      res = await this.fetchFn(new URL(path, this.serverUrl), { method, headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });
+      res = await this.fetchFn(new URL(path, this.serverUrl), { method, headers, body: payload, signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.closing.signal]) });
     } catch (err) {
       this.onReachability(false);
       throw new Unreachable((err as Error).message);
@@ -50,6 +51,11 @@ export class Api {
     const type = res.headers.get('content-type') ?? '';
     const parsed = type.includes('json') ? await res.json().catch(() => null) : new Uint8Array(await res.arrayBuffer());
     return { status: res.status, body: parsed as T };
+  }
+
+  /** Aborts every request in flight and refuses new ones (engine destroyed). */
+  close(): void {
+    this.closing.abort();
   }
 
   /** Like `request`, but a non-2xx answer throws the server's OutpostError. */

@@ -30,6 +30,7 @@ export class CatchUp {
   private running = { ops: false, blobs: false };
   private again = { ops: false, blobs: false };
   private kicking = false;
+  private kickRun: Promise<void> = Promise.resolve();
   private readonly idle = new Set<() => void>();
 
   constructor(private readonly o: CatchUpOptions) {}
@@ -39,17 +40,26 @@ export class CatchUp {
     this.schedule(0);
   }
 
-  /** Stops everything in flight. */
-  stop(): void {
+  /** Stops, and resolves once the kick, drain and upload in flight have wound down. */
+  async stop(): Promise<void> {
     this.abort.abort();
     if (this.timer) clearTimeout(this.timer);
-    for (const r of this.idle) r();
+    await this.kickRun;
+    await this.whenIdle();
   }
 
   /** Tries to catch up now (work was queued, a socket opened, the network came back). */
-  async kick(): Promise<void> {
-    if (this.abort.signal.aborted || this.kicking) return;
+  kick(): Promise<void> {
+    if (this.abort.signal.aborted || this.kicking) return this.kickRun;
     this.kicking = true;
+    this.kickRun = this.tryToCatchUp().catch(() => {
+      // Device storage closed under us (engine destroyed) or a bug in one pass: the next kick retries.
+      this.schedule(this.o.intervalMs);
+    });
+    return this.kickRun;
+  }
+
+  private async tryToCatchUp(): Promise<void> {
     try {
       if (!(await this.o.lock.acquire())) return this.schedule(this.o.intervalMs);
       if (!this.o.connected() && !(await this.o.probe())) {
