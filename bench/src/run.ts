@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './report/machine';
+import { updateReadme } from './report/readme';
 import { textTable } from './report/table';
 import { SCENARIOS } from './scenarios/index';
 import type { BenchContext, ScenarioResult } from './scenarios/scenario';
@@ -70,6 +71,10 @@ async function main(): Promise<void> {
   const file = quick ? 'quick.json' : 'latest.json';
   writeFileSync(dir + file, JSON.stringify(report, null, 2) + '\n');
   log(`wrote bench/results/${file} in ${report.durationSeconds} s`);
+  // Only a complete full run replaces the README's figures.
+  if (!quick && !only && !process.env.BENCH_SERVERS && updateReadme(fileURLToPath(new URL('../README.md', import.meta.url)), report)) {
+    log('updated the results in bench/README.md');
+  }
   // Lingering keep-alive timers in peer libraries must not hold the run open.
   process.exit(Object.keys(failures).length ? 1 : 0);
 }
