@@ -205,6 +205,11 @@ export class OutpostEngine {
     return this.jobs.open(jobId);
   }
 
+  /** Ids of the jobs this engine holds open (by the app, or in the background to sync). */
+  openJobIds(): string[] {
+    return this.jobs?.openJobIds() ?? [];
+  }
+
   /** Queues a workflow op (status change, assign, cancel, reopen) for the job. */
   async submitOp(jobId: string, intent: OpIntent): Promise<OutboxItem> {
     await this.ready;

@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addNote } from '@outpost/shared';
+import { until, World } from './harness';
+
+const note = (id: string) => ({ id, author: 'alice', createdAt: new Date().toISOString(), text: id });
+
+describe('open jobs', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await World.start();
+  });
+  afterEach(() => world.close());
+
+  it('hands every holder the same doc and closes a job nobody uses once its work is on the server', async () => {
+    const phone = await world.device('alice-phone', await world.link(), 'alice');
+    const a = await phone.openJob('job-1001');
+    const b = await phone.openJob('job-1001');
+    expect(a.doc).toBe(b.doc);
+    await until('synced', () => a.synced);
+    addNote(a.doc, note('n1'));
+    a.close();
+    b.close();
+    await until('the job was closed', () => phone.openJobIds().length === 0);
+    expect(phone.status.get().pending).toBe(0);
+  });
+
+  it('keeps a job with unsynced edits connected after it is closed, until the edits are durable', async () => {
+    const link = await world.link();
+    const phone = await world.device('alice-phone', link, 'alice');
+    const job = await phone.openJob('job-1001');
+    await until('synced', () => job.synced);
+    link.cut();
+    addNote(job.doc, note('n1'));
+    job.close();
+    await new Promise((r) => setTimeout(r, 800)); // longer than the idle close (500 ms)
+    expect(phone.openJobIds()).toEqual(['job-1001']);
+    link.restore();
+    phone.syncNow();
+    await until('the job was closed after its edits became durable', () => phone.openJobIds().length === 0, 20_000);
+    expect(phone.status.get().pending).toBe(0);
+  });
+
+  it('uploads edits left pending by the last session without the app opening the job', async () => {
+    const link = await world.link();
+    const phone = await world.device('alice-phone', link, 'alice');
+    const job = await phone.openJob('job-1003');
+    await until('synced', () => job.synced);
+    link.cut();
+    addNote(job.doc, note('n1'));
+    await world.stop(phone);
+    link.restore();
+    const reopened = await world.device('alice-phone', link);
+    expect(reopened.openJobIds()).toEqual(['job-1003']);
+    await until('nothing is pending', () => reopened.status.get().state === 'online', 20_000);
+  });
+});
