@@ -38,6 +38,9 @@ describe('HTTP API', () => {
       const res = await api(server, null, '/api/auth/login', { method: 'POST', body: { username: 'alice' } });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
+      const huge = await api(server, null, '/api/auth/login', { method: 'POST', body: { username: 'alice', password: 'x'.repeat(2 * 1024 * 1024) } });
+      expect(huge.status).toBe(413);
+      expect(huge.body.error.code).toBe('too_large');
     });
 
     it('answers 401 to API calls without a valid token', async () => {

@@ -152,6 +152,12 @@ describe('workflow ops', () => {
     expect(badState.status).toBe(400);
     const missing = await post(dana, new TestDevice().op('job-9999', { kind: 'cancel' }));
     expect(missing.status).toBe(404);
+    const danaDevice = new TestDevice();
+    const ghost = await post(dana, danaDevice.op('job-1001', { kind: 'assign', assignees: ['alice', 'ghost'] }));
+    expect(ghost.status).toBe(400);
+    expect(ghost.body.error).toMatchObject({ code: 'validation_failed', details: { server: { assignees: ['alice'] } } });
+    // The refused op is logged and consumed its seq, so the device's next op is not stuck behind it.
+    expect((await post(dana, danaDevice.op('job-1001', { kind: 'assign', assignees: ['alice', 'bob'] }))).status).toBe(200);
   });
 
   it('closes an unassigned technician’s sockets on that job with 4403 within a second', async () => {

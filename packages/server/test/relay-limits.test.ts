@@ -1,9 +1,18 @@
 import { addNote, readJob, writeServerState } from '@outpost/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { issueToken } from '../src/index';
 import { RelayClient } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
+
+function awarenessFrame(awareness: awarenessProtocol.Awareness, client: number): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, [client]));
+  return encoding.toUint8Array(e);
+}
 
 const note = (id: string, text = id) => (d: Y.Doc) => addNote(d, { id, author: 'alice', createdAt: '2030-01-01T00:00:00Z', text });
 
@@ -93,6 +102,24 @@ describe('relay validation and limits', () => {
     expect(await sender.closed()).toBe(4429);
     expect(sender.errors[0]?.code).toBe('rate_limited');
     expect(bob.closeCode).toBeNull();
+  });
+
+  it('refuses with 4403 a socket that tries to change another person’s presence', async () => {
+    await setup();
+    const a = await connect('job-1004', alice);
+    a.awareness.setLocalState({ cursor: 1 });
+    a.send(awarenessFrame(a.awareness, a.doc.clientID));
+    const bob = await connect('job-1004', await login(server, 'bob'));
+    await until(() => bob.awareness.getStates().has(a.doc.clientID), 5000, 'presence');
+    // Bob replays alice's client id with a newer clock and a null state: "alice left".
+    const forged = new awarenessProtocol.Awareness(new Y.Doc());
+    forged.clientID = a.doc.clientID;
+    forged.setLocalState(null);
+    forged.meta.set(a.doc.clientID, { clock: 99, lastUpdated: Date.now() });
+    bob.send(awarenessFrame(forged, a.doc.clientID));
+    expect(await bob.closed()).toBe(4403);
+    expect(a.closeCode).toBeNull();
+    forged.destroy();
   });
 
   it('closes with 4401 a socket with no token, a forged token or an expired token', async () => {

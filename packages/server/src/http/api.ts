@@ -5,6 +5,7 @@
  */
 import { OutpostError } from '@outpost/shared';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { authRoutes } from '../auth/routes';
 import { jobRoutes } from '../jobs/routes';
 import type { ServerMetrics } from '../metrics/metrics';
@@ -16,6 +17,9 @@ import { blobRoutes } from './blobs';
 import { requireUser, type ApiEnv } from './env';
 import { onError } from './errors';
 import { webAppHandler } from './web-app';
+
+/** Largest JSON request body (blobs have their own limit). */
+export const MAX_JSON_BYTES = 1024 * 1024;
 
 /** What the HTTP app is built from. */
 export interface ApiDeps {
@@ -36,6 +40,13 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   app.get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
   const api = new Hono<ApiEnv>();
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_JSON_BYTES,
+    onError: () => {
+      throw new OutpostError('too_large', `Request bodies are limited to ${MAX_JSON_BYTES} bytes.`);
+    },
+  });
+  api.use('*', (c, next) => (c.req.path.startsWith('/api/blobs/') ? next() : jsonLimit(c, next)));
   api.route('/', authRoutes(deps.store, deps.secret, deps.tokenTtlSeconds));
   api.use('*', requireUser(deps.secret));
   api.route('/', jobRoutes(deps.store, deps.relay));

@@ -9,6 +9,8 @@ import type { z } from 'zod';
 
 /** Answers an error in the shared shape. */
 export function errorResponse(c: Context, err: OutpostError): Response {
+  // A too-large body is answered before it is read; the connection cannot be reused.
+  if (err.code === 'too_large') c.header('connection', 'close');
   return c.json(err.toBody(), err.status as ContentfulStatusCode);
 }
 

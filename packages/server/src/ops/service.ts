@@ -102,6 +102,7 @@ export class OpService {
   private async record(op: WorkflowOp, user: Principal, room: JobRoom | null): Promise<OpResult> {
     const receivedAt = new Date().toISOString();
     const facts = room ? readJobFacts(room.doc) : { openRequired: [], hasSignature: false };
+    const unknownAssignee = op.kind === 'assign' ? await this.firstNonTechnician(op.assignees ?? []) : undefined;
     let before: ServerState | null = null;
     const outcome = await this.deps.store.applyOp(
       {
@@ -119,6 +120,9 @@ export class OpService {
       },
       (state) => {
         before = state;
+        if (unknownAssignee !== undefined && user.role === 'dispatcher') {
+          return { outcome: 'rejected', code: 'validation_failed', message: `assignees: ${unknownAssignee} is not a technician.` };
+        }
         const d = decide(state, op, user, facts);
         if (d.outcome === 'rejected') return d;
         const changedBy = d.changed ? user.userId : state.changedBy;
@@ -135,6 +139,11 @@ export class OpService {
     const entry = outcome.entry;
     if (entry.outcome === 'applied' && entry.changed && room) await this.announce(room, entry, before);
     return answer(entry, false);
+  }
+
+  private async firstNonTechnician(ids: readonly string[]): Promise<string | undefined> {
+    const technicians = new Set((await this.deps.store.listUsers()).filter((u) => u.role === 'technician').map((u) => u.id));
+    return ids.find((id) => !technicians.has(id));
   }
 
   /** Mirrors the applied state into the doc and tells every node; revokes unassigned technicians. */

@@ -23,7 +23,7 @@ describe('awareness stamping', () => {
     const doc = new Y.Doc();
     const awareness = new awarenessProtocol.Awareness(doc);
     awareness.setLocalState({ user: { id: 'dana', role: 'dispatcher' }, cursor: 4 });
-    const stamped = stampAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]), alice);
+    const stamped = stampAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]), alice).update;
     const target = new awarenessProtocol.Awareness(new Y.Doc());
     awarenessProtocol.applyAwarenessUpdate(target, stamped, 'test');
     expect(target.getStates().get(doc.clientID)).toEqual({ cursor: 4, user: { id: 'alice', name: 'Alice', role: 'technician' } });
@@ -32,7 +32,8 @@ describe('awareness stamping', () => {
   });
 
   it('keeps a departure (null state) as a departure', () => {
-    const stamped = stampAwareness(rawUpdate([[7, 3, 'null']]), alice);
+    const { update: stamped, clients } = stampAwareness(rawUpdate([[7, 3, 'null']]), alice);
+    expect(clients).toEqual([7]);
     const d = decoding.createDecoder(stamped);
     expect([decoding.readVarUint(d), decoding.readVarUint(d), decoding.readVarUint(d), decoding.readVarString(d)]).toEqual([1, 7, 3, 'null']);
   });

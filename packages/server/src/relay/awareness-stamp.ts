@@ -8,15 +8,24 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Principal } from '../auth/token';
 
+/** A stamped awareness update and the client ids it writes. */
+export interface StampedAwareness {
+  update: Uint8Array;
+  clients: number[];
+}
+
 /** Rewrites every state in an awareness update to carry `user` from the token. */
-export function stampAwareness(update: Uint8Array, user: Principal): Uint8Array {
+export function stampAwareness(update: Uint8Array, user: Principal): StampedAwareness {
   const d = decoding.createDecoder(update);
   const e = encoding.createEncoder();
   const count = decoding.readVarUint(d);
   encoding.writeVarUint(e, count);
   const stamp = { id: user.userId, name: user.name, role: user.role };
+  const clients: number[] = [];
   for (let i = 0; i < count; i++) {
-    encoding.writeVarUint(e, decoding.readVarUint(d));
+    const client = decoding.readVarUint(d);
+    clients.push(client);
+    encoding.writeVarUint(e, client);
     encoding.writeVarUint(e, decoding.readVarUint(d));
     let state: unknown;
     try {
@@ -29,5 +38,5 @@ export function stampAwareness(update: Uint8Array, user: Principal): Uint8Array 
     }
     encoding.writeVarString(e, JSON.stringify(state === null ? null : { ...state, user: stamp }));
   }
-  return encoding.toUint8Array(e);
+  return { update: encoding.toUint8Array(e), clients };
 }
