@@ -6,6 +6,15 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/outpost-server.js', import.meta.url));
 
+/** Runs the CLI with `args` to completion; resolves with its exit code and output. */
+export function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
 /** A server child process and its URL. */
 export interface ServerProcess {
   child: ChildProcess;
@@ -16,9 +25,9 @@ export interface ServerProcess {
 }
 
 /** Spawns the CLI on a free port with `dataDir`, and waits until it listens. */
-export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function spawnServer(dataDir: string, env: Record<string, string | undefined> = { OUTPOST_SECRET: 'child-secret' }): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, '--port', '0', '--data', dataDir, '--seed', 'demo'], {
-    env: { ...process.env, OUTPOST_SECRET: 'child-secret', ...env },
+    env: { ...process.env, OUTPOST_DATABASE_URL: undefined, OUTPOST_REDIS_URL: undefined, OUTPOST_SECRET: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
