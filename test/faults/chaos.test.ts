@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addNote, nextTransitions, noteText, readJob, readServerState, setChecklistDone, type JobStatus, type Role } from '@outpost/shared';
+import { divergence, missingNotes, opLogProblems, type LoggedOp, type SubmittedOp } from './support/checks';
+import { owed, startDevice, until, type Device } from './support/devices';
+import { runFaultSchedule, type FaultSchedule } from './support/fault-schedule';
+import { DEMO, JOBS } from './support/outpost';
+import { scaled, withSeed, type Prng } from './support/seed';
+import { ServerProcess } from './support/server-process';
+import { SyncClient } from './support/sync-client';
+import { tokenFor } from './support/tokens';
+
+const ACTIVE_MS = scaled(20_000, 540_000);
+const KILLS = scaled(3, 25);
+const secret = 'chaos-secret';
+
+/** Five devices, their people and the jobs each works on. */
+const CAST: { device: string; user: 'alice' | 'bob' | 'dana'; role: Role; jobs: string[] }[] = [
+  { device: 'alice-phone', user: 'alice', role: 'technician', jobs: [JOBS.aliceOnly, JOBS.shared] },
+  { device: 'alice-tablet', user: 'alice', role: 'technician', jobs: [JOBS.aliceOnly, JOBS.shared] },
+  { device: 'bob-phone', user: 'bob', role: 'technician', jobs: [JOBS.bobOnly, JOBS.shared] },
+  { device: 'bob-tablet', user: 'bob', role: 'technician', jobs: [JOBS.bobOnly, JOBS.shared] },
+  { device: 'dana-laptop', user: 'dana', role: 'dispatcher', jobs: [JOBS.aliceOnly, JOBS.bobOnly, JOBS.shared] },
+];
+const ALL_JOBS = [JOBS.aliceOnly, JOBS.bobOnly, JOBS.shared];
+
+interface Actor {
+  device: Device;
+  role: Role;
+  docs: Map<string, Y.Doc>;
+  /** Notes typed, in order, with the job they are in. */
+  notes: { id: string; jobId: string }[];
+  /** How many of `notes` the device has reported durable (pending count 0 after them). */
+  ackedUpTo: number;
+  ops: SubmittedOp[];
+  edits: number;
+}
+
+let server: ServerProcess | undefined;
+let dataDir = '';
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function act(actor: Actor, rng: Prng): Promise<void> {
+  const jobId = rng.pick([...actor.docs.keys()]);
+  const doc = actor.docs.get(jobId)!;
+  const roll = rng.next();
+  const now = new Date().toISOString();
+  if (roll < 0.55) {
+    const id = `${actor.device.name}-${actor.notes.length}`;
+    addNote(doc, { id, author: actor.device.name, createdAt: now, text: `note ${actor.notes.length}` });
+    actor.notes.push({ id, jobId });
+  } else if (roll < 0.7) {
+    const items = readJob(doc).checklist;
+    if (items.length > 0) setChecklistDone(doc, rng.pick(items).id, rng.chance(0.7), actor.device.name, now);
+  } else if (roll < 0.85) {
+    const mine = actor.notes.filter((n) => n.jobId === jobId);
+    const text = mine.length > 0 ? noteText(doc, rng.pick(mine).id) : undefined;
+    text?.insert(rng.int(0, text.length), rng.pick(['!', ' ok', ' checked', '?']));
+  } else {
+    const status = (readServerState(doc)?.status ?? 'scheduled') as JobStatus;
+    const moves = nextTransitions(status, actor.role);
+    if (moves.length === 0) return;
+    const item = await actor.device.engine.submitOp(jobId, { kind: 'transition', to: rng.pick(moves).to });
+    actor.ops.push({ opId: item.opId, jobId, deviceId: item.op.deviceId, deviceSeq: item.op.deviceSeq });
+  }
+  actor.edits++;
+}
+
+/** Kills the server, keeps every device away while it is down and restarted, checks acked notes. */
+async function killAndCheck(srv: ServerProcess, actors: Actor[], schedules: FaultSchedule[]): Promise<{ lost: string[]; checked: number }> {
+  for (const s of schedules) s.held = true;
+  await srv.kill();
+  // Whatever a device reported durable before the kill must be on disk now.
+  const acked = actors.flatMap((a) => a.notes.slice(0, a.ackedUpTo));
+  for (const a of actors) a.device.proxy.partition();
+  await srv.restart();
+  const lost: string[] = [];
+  for (const jobId of ALL_JOBS) {
+    const observer = await SyncClient.connect({ baseUrl: srv.url, jobId, token: tokenFor('valid', DEMO.dana, secret), acks: false });
+    await observer.synced;
+    lost.push(...missingNotes(acked.filter((n) => n.jobId === jobId).map((n) => n.id), observer.doc));
+    await observer.close();
+  }
+  for (const a of actors) a.device.proxy.clearFaults();
+  for (const s of schedules) s.held = false;
+  return { lost, checked: acked.length };
+}
+
+describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
+  it(`loses nothing and applies every op once through ${KILLS} server kills`, async () => {
+    await withSeed('chaos', async (rng) => {
+      dataDir = mkdtempSync(join(tmpdir(), 'outpost-chaos-'));
+      const srv = await ServerProcess.start({ dataDir, secret });
+      server = srv;
+      const run = Math.random().toString(36).slice(2, 8);
+      const actors: Actor[] = [];
+      for (const c of CAST) {
+        const device = await startDevice(`${c.device}-${run}`, srv.port, { user: c.user, rng: rng.fork() });
+        cleanups.push(async () => {
+          await device.engine.destroy();
+          await device.proxy.close();
+        });
+        const docs = new Map<string, Y.Doc>();
+        for (const jobId of c.jobs) docs.set(jobId, (await device.engine.openJob(jobId)).doc);
+        const actor: Actor = { device, role: c.role, docs, notes: [], ackedUpTo: 0, ops: [], edits: 0 };
+        // Pending 0 = the device says everything so far is durable (recorded synchronously on write).
+        device.engine.status.subscribe((s) => {
+          if (s.pending === 0) actor.ackedUpTo = actor.notes.length;
+        });
+        actors.push(actor);
+      }
+      const schedules = actors.map((a) => runFaultSchedule(a.device.proxy, rng.fork()));
+
+      const deadline = Date.now() + ACTIVE_MS;
+      let active = true;
+      const working = actors.map(async (a) => {
+        const arng = rng.fork();
+        while (active) {
+          if (a.device.engine.status.get().pending === 0) a.ackedUpTo = a.notes.length;
+          await act(a, arng);
+          await new Promise((r) => setTimeout(r, arng.int(20, 200)));
+        }
+      });
+      const lost: string[] = [];
+      let checked = 0;
+      for (let k = 0; k < KILLS; k++) {
+        await new Promise((r) => setTimeout(r, Math.max(0, (deadline - Date.now()) / (KILLS - k)) * rng.next()));
+        const after = await killAndCheck(srv, actors, schedules);
+        lost.push(...after.lost);
+        checked += after.checked;
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
+      active = false;
+      await Promise.all(working);
+      await Promise.all(schedules.map((s) => s.stop()));
+      expect(lost, 'durably acked notes missing after a kill').toEqual([]);
+      expect(checked, 'no device ever reported its work durable before a kill').toBeGreaterThan(0);
+
+      // Calm wire: everything drains, every doc converges with the server's.
+      for (const a of actors) a.device.engine.syncNow();
+      await until('every device has uploaded everything', async () => {
+        for (const a of actors) for (const e of a.device.engine.outbox.list().errors) await a.device.engine.outbox.retry(e.opId);
+        return actors.every((a) => {
+          const o = owed(a.device);
+          return o.pending === 0 && o.queued === 0 && o.errors === 0;
+        });
+      }, 90_000, 250);
+
+      const token = tokenFor('valid', DEMO.dana, secret);
+      for (const jobId of ALL_JOBS) {
+        const observer = await SyncClient.connect({ baseUrl: srv.url, jobId, token, acks: false });
+        await observer.synced;
+        const holders = actors.filter((a) => a.docs.has(jobId)).map((a) => ({ name: a.device.name, doc: a.docs.get(jobId)! }));
+        await until(`job ${jobId} converged`, () => divergence([{ name: 'server', doc: observer.doc }, ...holders]).length === 0, 20_000).catch(() => undefined);
+        expect(divergence([{ name: 'server', doc: observer.doc }, ...holders]), jobId).toEqual([]);
+        const typed = actors.flatMap((a) => a.notes.filter((n) => n.jobId === jobId).map((n) => n.id));
+        expect(missingNotes(typed, observer.doc), jobId).toEqual([]);
+        await observer.close();
+      }
+      const logs: LoggedOp[] = [];
+      for (const jobId of ALL_JOBS) {
+        const res = await fetch(`${srv.url}/api/jobs/${jobId}/ops`, { headers: { authorization: `Bearer ${token}` } });
+        logs.push(...((await res.json()) as { ops: LoggedOp[] }).ops);
+      }
+      const submitted = actors.flatMap((a) => a.ops);
+      expect(opLogProblems(logs, submitted)).toEqual([]);
+
+      const edits = actors.reduce((n, a) => n + a.edits, 0);
+      const stats = actors.map((a) => a.device.proxy.stats);
+      const sum = (k: keyof (typeof stats)[number]) => stats.reduce((n, s) => n + s[k], 0);
+      console.info(
+        `[chaos] ${edits} edits (${actors.reduce((n, a) => n + a.notes.length, 0)} notes), ${submitted.length} ops, ${srv.kills} SIGKILLs survived (${checked} acked notes checked after them); ` +
+          `wire: ${sum('cuts')} cuts (${sum('midFrameCuts')} mid-frame), ${sum('stalls')} stalls, ${sum('partitions')} partitions, ${sum('refused')} refused connects`,
+      );
+    });
+  });
+});
