@@ -38,6 +38,8 @@ export interface OutpostOptions {
   idleCloseMs?: number;
   /** How often waiting work is retried while nothing else triggers it. */
   catchUpIntervalMs?: number;
+  /** Re-prime when the server becomes reachable and the cache is older than this (10 min). */
+  primingMaxAgeMs?: number;
 }
 
 /** Engine events. */
@@ -135,14 +137,14 @@ export class OutpostEngine {
     });
     this.outbox = new OutboxActions(this.box, this.jobs, () => this.deviceId, this.marks, () => void this.catchUp.kick());
     this.blobs = new PhotoDesk(this.blobQueue, this.jobs, () => this.user, () => void this.catchUp.kick());
-    this.priming = new Priming(this.db, this.http, (jobId) => this.syncJobDoc(jobId), () => this.changed('priming'));
+    this.priming = new Priming(this.db, this.http, (jobId) => this.syncJobDoc(jobId), () => this.changed('priming'), this.o.primingMaxAgeMs);
     this.storage = new StorageWatch(() => this.statusValue.get().pending);
     this.lock = new DrainLock(this.db, `outpost:${this.deviceName}:drain`);
     this.catchUp = new CatchUp({
       lock: this.lock,
       intervalMs: this.o.catchUpIntervalMs ?? 3_000,
       hasWork: () => this.box.get().queued.length > 0 || this.blobQueue.counts.get().queued > 0,
-      connected: () => this.connected,
+      connected: () => this.openSockets.size > 0,
       probe: () => this.http.request('GET', '/healthz', undefined, 5_000).then((a) => a.status === 200, () => false),
       drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal), onSent: () => this.tally.ops++ }).then((r) => {
         if (r.stopped === 'signed_out') this.events.emit('sessionExpired', { reason: 'The server refused the token.' });

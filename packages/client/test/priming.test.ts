@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJob } from '@outpost/shared';
-import { World } from './harness';
+import { until, World } from './harness';
 
 describe('priming', () => {
   let world: World;
@@ -43,5 +43,36 @@ describe('priming', () => {
     const state = await phone.priming.prime();
     expect(state.complete).toBe(false);
     expect(state.error).toMatch(/manifest/);
+  });
+
+  it('refreshes the cache by itself when the server is reachable again', async () => {
+    const link = await world.link();
+    const phone = await world.device('alice-phone', link, 'alice', { primingMaxAgeMs: 0 });
+    const first = await phone.priming.prime();
+    link.cut();
+    await until('the device noticed', () => !phone.status.get().connected, 10_000);
+    const dana = await world.device('dana-laptop', await world.link(), 'dana');
+    const created = await dana.api('/api/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'Emergency no-cool', customerId: 'cust-1', siteAddress: '12 Wharf St, Portside', assignees: ['alice'],
+        windowStart: new Date(Date.now() + 3_600_000).toISOString(), windowEnd: new Date(Date.now() + 7_200_000).toISOString(),
+      }),
+    });
+    expect(created.status).toBe(201);
+    link.restore();
+    await until('the cache was refreshed', () => phone.priming.get().counts.jobs === first.counts.jobs + 1, 20_000);
+    expect(phone.priming.get().primedAt).not.toBe(first.primedAt);
+  });
+
+  it('shows the server as reachable or not with no job open and nothing to upload', async () => {
+    const link = await world.link();
+    const phone = await world.device('alice-phone', link, 'alice');
+    await until('online', () => phone.status.get().state === 'online');
+    link.cut();
+    await until('offline', () => phone.status.get().state === 'offline', 10_000);
+    link.restore();
+    await until('online again', () => phone.status.get().state === 'online', 20_000);
   });
 });

@@ -84,6 +84,7 @@ export class Priming implements Watchable<PrimingState> {
     /** Syncs one job doc into device storage; resolves true once the server's state is merged. */
     private readonly syncJobDoc: (jobId: string) => Promise<boolean>,
     private readonly changed: () => void,
+    private readonly maxAgeMs = PRIMING_STALE_MS,
   ) {}
 
   get = (): PrimingState => this.state.get();
@@ -96,10 +97,10 @@ export class Priming implements Watchable<PrimingState> {
     return this.state.get();
   }
 
-  /** True when the cache is missing or older than PRIMING_STALE_MS. */
+  /** True when the cache is missing, incomplete or older than its maximum age. */
   isStale(now = Date.now()): boolean {
     const at = this.state.get().primedAt;
-    return !at || now - Date.parse(at) > PRIMING_STALE_MS || !this.state.get().complete;
+    return !at || now - Date.parse(at) >= this.maxAgeMs || !this.state.get().complete;
   }
 
   /** Fetches and verifies everything; one run at a time. */

@@ -1,18 +1,23 @@
 /**
  * Catching up: whenever the server is reachable and this tab holds the drain lock, drain
  * the outbox and upload queued blobs. The two run side by side, so a photo that keeps
- * failing never holds back a status change. While the server is unreachable, a cheap
- * probe (`GET /healthz`) is retried with backoff and jitter.
+ * failing never holds back a status change. While no relay socket is open, a cheap probe
+ * (`GET /healthz`) says whether the server is there (so the status line stays truthful);
+ * it is retried with backoff and jitter while the server does not answer.
  */
 import type { DrainReport } from '../outbox/drain';
 import type { DrainLock } from '../tabs/drain-lock';
-import { backoffDelay, RECONNECT_BACKOFF } from './backoff';
+import { backoffDelay, type BackoffPolicy } from './backoff';
+
+/** Probing an unreachable server: 0.5 s doubling to 10 s, with jitter. */
+const PROBE_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 10_000 };
 
 /** What catching up needs from the engine. */
 export interface CatchUpOptions {
   lock: DrainLock;
   /** Queued ops or blobs exist. */
   hasWork(): boolean;
+  /** A relay socket is open (else the server is probed before anything is sent). */
   connected(): boolean;
   /** Asks the server whether it is there. */
   probe(): Promise<boolean>;
@@ -61,11 +66,12 @@ export class CatchUp {
 
   private async tryToCatchUp(): Promise<void> {
     try {
-      if (!(await this.o.lock.acquire())) return this.schedule(this.o.intervalMs);
+      // Without an open socket, only an answer from the server says whether it is there.
       if (!this.o.connected() && !(await this.o.probe())) {
-        return this.schedule(backoffDelay(this.failures++, RECONNECT_BACKOFF));
+        return this.schedule(backoffDelay(this.failures++, PROBE_BACKOFF));
       }
       this.failures = 0;
+      if (!this.o.hasWork() || !(await this.o.lock.acquire())) return this.schedule(this.o.intervalMs);
       this.run('ops');
       this.run('blobs');
     } finally {
@@ -96,7 +102,7 @@ export class CatchUp {
           return this.run(kind);
         }
         this.again[kind] = false;
-        if (stuck || this.o.hasWork()) this.schedule(stuck ? backoffDelay(this.failures++, RECONNECT_BACKOFF) : this.o.intervalMs);
+        this.schedule(stuck ? backoffDelay(this.failures++, PROBE_BACKOFF) : this.o.intervalMs);
         if (!this.running.ops && !this.running.blobs) {
           for (const r of [...this.idle]) r();
           this.idle.clear();
@@ -109,8 +115,7 @@ export class CatchUp {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.o.hasWork()) void this.kick();
-      else this.schedule(this.o.intervalMs);
+      void this.kick();
     }, ms);
   }
 }
