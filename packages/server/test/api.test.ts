@@ -120,6 +120,7 @@ describe('HTTP API', () => {
       expect((await put(sha(bytes), bytes)).status).toBe(200);
       const res = await fetch(`${server.url}/api/blobs/${sha(bytes)}`, { headers: { authorization: `Bearer ${alice}` } });
       expect(res.headers.get('content-type')).toBe('image/jpeg');
+      expect(res.headers.get('content-security-policy')).toContain('sandbox');
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
     });
 

@@ -94,6 +94,23 @@ describe('relay validation and limits', () => {
     expect(bob.doc.share.has('secrets')).toBe(false);
   });
 
+  it('refuses with 4400 an update that skips earlier changes of its own client, and acks nothing for it', async () => {
+    await setup();
+    const bob = await connect('job-1004', await login(server, 'bob'));
+    const sender = await connect('job-1004', alice);
+    const acked = sender.ackedUpTo;
+    const offline = new Y.Doc();
+    offline.getMap('signature').set('signer', 'Pat');
+    const before = Y.encodeStateVector(offline);
+    offline.getMap('signature').set('signedAt', '2030-01-01T00:00:00Z');
+    sender.sendUpdate(Y.encodeStateAsUpdate(offline, before)); // the second write only: its clock starts after a gap
+    expect(await sender.closed()).toBe(4400);
+    expect(sender.errors[0]?.code).toBe('unresolved_update');
+    expect(sender.ackedUpTo).toBe(acked);
+    await expectBystanderUnaffected(bob, sender);
+    expect(bob.doc.getMap('signature').size).toBe(0);
+  });
+
   it('closes with 4429 a socket that sends faster than the rate limit', async () => {
     await setup({ messagesPerSecond: 5, messageBurst: 10 });
     const bob = await connect('job-1004', await login(server, 'bob'));
@@ -132,6 +149,15 @@ describe('relay validation and limits', () => {
     expect(await expired.closed()).toBe(4401);
     expect(expired.errors[0]?.code).toBe('token_expired');
     expect(none.synced || forged.synced || expired.synced).toBe(false);
+  });
+
+  it('closes an open socket with 4401 when its token expires', async () => {
+    await setup();
+    const shortLived = await issueToken({ id: 'alice', username: 'alice', name: 'Alice Moreno', role: 'technician', passwordHash: '' }, server.secret, 2);
+    const c = await connect('job-1001', shortLived);
+    expect(c.closeCode).toBeNull();
+    expect(await c.closed(4000)).toBe(4401);
+    expect(c.errors[0]?.code).toBe('token_expired');
   });
 
   it('closes with 4403 a technician on a job not assigned to them, and with 4404 an unknown job', async () => {

@@ -15,7 +15,7 @@ describe('passwords and tokens', () => {
   });
 
   it('round-trips a token and refuses a forged, expired or malformed one with the right code', async () => {
-    expect(await verifyToken(await issueToken(user, 's3cret'), 's3cret')).toEqual({ userId: 'alice', role: 'technician', name: 'Alice' });
+    expect(await verifyToken(await issueToken(user, 's3cret'), 's3cret')).toEqual({ userId: 'alice', role: 'technician', name: 'Alice', expiresAt: expect.any(Number) });
     await expect(verifyToken(await issueToken(user, 'other'), 's3cret')).rejects.toMatchObject({ code: 'unauthenticated' });
     await expect(verifyToken(await issueToken(user, 's3cret', -1), 's3cret')).rejects.toMatchObject({ code: 'token_expired' });
     await expect(verifyToken('garbage', 's3cret')).rejects.toMatchObject({ code: 'unauthenticated' });

@@ -11,6 +11,8 @@ export interface Principal {
   userId: string;
   role: Role;
   name: string;
+  /** When the token expires (ms since epoch); open sockets close with 4401 then. */
+  expiresAt?: number;
 }
 
 /** Default token lifetime: a long field shift. */
@@ -33,9 +35,9 @@ export async function verifyToken(token: string | undefined | null, secret: stri
     if (name === 'JwtTokenExpired') throw new OutpostError('token_expired');
     throw new OutpostError('unauthenticated');
   }
-  const { sub, role, name } = payload;
+  const { sub, role, name, exp } = payload;
   if (typeof sub !== 'string' || typeof name !== 'string' || !(ROLES as readonly unknown[]).includes(role)) {
     throw new OutpostError('unauthenticated', 'The token does not name a user and role.');
   }
-  return { userId: sub, role: role as Role, name };
+  return { userId: sub, role: role as Role, name, ...(typeof exp === 'number' ? { expiresAt: exp * 1000 } : {}) };
 }

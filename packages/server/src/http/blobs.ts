@@ -44,7 +44,13 @@ export function blobRoutes(store: Store, maxBytes = MAX_BLOB_BYTES): Hono<ApiEnv
     checkHash(hash);
     const blob = await store.getBlob(hash);
     if (!blob) throw new OutpostError('not_found', 'No blob with that hash.');
-    return c.body(blob.bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': blob.contentType, 'cache-control': 'private, max-age=31536000, immutable' });
+    return c.body(blob.bytes as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': blob.contentType,
+      'cache-control': 'private, max-age=31536000, immutable',
+      // An uploaded image/svg+xml must never run script in the app's origin.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+      'x-content-type-options': 'nosniff',
+    });
   });
   return app;
 }

@@ -122,6 +122,13 @@ export class RelayConnection implements RoomMember {
     } catch (err) {
       return this.refuse('bad_message', `The update could not be applied: ${(err as Error).message}`);
     }
+    // Structs after a gap in their client's clock wait in memory, never stored: acking them would lie.
+    const pending = this.room.doc.store as unknown as { pendingStructs: unknown; pendingDs: unknown };
+    if (pending.pendingStructs !== null || pending.pendingDs !== null) {
+      pending.pendingStructs = null;
+      pending.pendingDs = null;
+      return this.refuse('unresolved_update', 'The update skips changes from its own client that the server has not seen.');
+    }
     this.ackWhenDurable(n, receivedAt);
   }
 

@@ -81,7 +81,9 @@ export class Relay {
     const url = new URL(req.url ?? '/', 'http://relay');
     const wantsAcks = url.searchParams.get('acks') === '1';
     let room: JobRoom | null = null;
+    let expiry: NodeJS.Timeout | undefined;
     ws.on('close', () => {
+      clearTimeout(expiry);
       this.sockets.delete(ws);
       if (connection && room) {
         room.leave(connection);
@@ -93,7 +95,12 @@ export class Relay {
       await this.authorize(principal, jobId);
       room = await this.acquire(jobId);
       if (ws.readyState !== ws.OPEN) return this.release(room);
-      connection = new RelayConnection(ws, room, principal, wantsAcks, this.ctx);
+      const open = (connection = new RelayConnection(ws, room, principal, wantsAcks, this.ctx));
+      if (principal.expiresAt !== undefined) {
+        // setTimeout holds at most ~24.8 days; tokens live hours.
+        const ms = Math.min(Math.max(0, principal.expiresAt - Date.now()), 2 ** 31 - 1);
+        expiry = setTimeout(() => open.refuse('token_expired'), ms);
+      }
       connection.start();
       for (const frame of queued.splice(0)) connection.receive(frame);
     } catch (err) {
