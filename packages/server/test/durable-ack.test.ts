@@ -54,6 +54,11 @@ describe('durable acks', () => {
     const acks = client.outpost.filter((m) => m.name === 'durableAck').map((m) => (m.value as { upTo: number }).upTo);
     expect(acks).toEqual([...acks].sort((a, b) => a - b));
     expect(await storedNotes(server, 'job-1001')).toEqual(['one', 'two']);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^outpost_connections 1$/m);
+    expect(metrics).toMatch(/^outpost_loaded_docs 1$/m);
+    expect(metrics).toMatch(/^outpost_updates_received_total 4$/m);
+    expect(metrics).toMatch(/^outpost_durable_ack_seconds_count 4$/m);
   });
 
   it('sends no ack before the commit, and one as soon as it lands', async () => {

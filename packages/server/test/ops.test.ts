@@ -106,6 +106,9 @@ describe('workflow ops', () => {
       ['applied', 'dana'],
       ['rejected', 'alice'],
     ]);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^outpost_ops_total\{outcome="applied"\} 2$/m);
+    expect(metrics).toMatch(/^outpost_ops_total\{outcome="conflict"\} 1$/m);
     expect(log[1]).toMatchObject({ code: 'conflict', deviceId: device.deviceId, deviceSeq: 1, to: 'en_route', receivedAt: expect.any(String), occurredAt: expect.any(String) });
   });
 
