@@ -3,7 +3,8 @@
  * through the relay, a truthful pending count, the outbox of workflow ops, the blob queue,
  * priming, storage safety and tabs. React hooks live in `@outpost/client/react`.
  */
-export { createOutpost, OutpostEngine, type DrainedEvent, type OutpostEvents, type OutpostOptions } from './outpost';
+export { createOutpost, OutpostEngine, type OutpostEvents, type OutpostOptions } from './outpost';
+export type { DrainedEvent } from './sync/status-board';
 export type { JobHandle } from './jobs/job-store';
 export { summarizeMerge, type MergeSummary } from './jobs/merge-summary';
 export type { OutboxApi } from './outbox/outbox-actions';

@@ -7,7 +7,7 @@ import type { OpIntent } from '@outpost/shared';
 import { BlobQueue } from './blobs/blob-queue';
 import { JobStore, type JobHandle } from './jobs/job-store';
 import type { MergeSummary } from './jobs/merge-summary';
-import { Emitter, Observable, type Watchable } from './observable';
+import { Emitter, type Watchable } from './observable';
 import { drainOutbox } from './outbox/drain';
 import { Outbox, type OutboxItem } from './outbox/outbox';
 import { OutboxActions, type OutboxApi } from './outbox/outbox-actions';
@@ -21,7 +21,8 @@ import { sleep } from './sync/backoff';
 import { CatchUp } from './sync/catch-up';
 import type { WebSocketLike } from './sync/job-connection';
 import { forgetSession, login, savedSession, type User } from './sync/session';
-import { syncStatusOf, type SyncStatus } from './sync/sync-status';
+import { StatusBoard, type DrainedEvent } from './sync/status-board';
+import type { SyncStatus } from './sync/sync-status';
 import { DrainLock } from './tabs/drain-lock';
 import { TabChannel } from './tabs/tab-channel';
 
@@ -52,15 +53,6 @@ export interface OutpostEvents extends Record<string, unknown> {
   sessionExpired: { reason: string };
 }
 
-/** What a finished drain uploaded. */
-export interface DrainedEvent {
-  ops: number;
-  updates: number;
-  blobs: number;
-  total: number;
-  message: string;
-}
-
 /** Creates the engine of one device. Await `engine.ready` before using it. */
 export function createOutpost(options: OutpostOptions): OutpostEngine {
   return new OutpostEngine(options);
@@ -78,7 +70,10 @@ export class OutpostEngine {
   priming!: Priming;
   storage!: StorageWatch;
 
-  private readonly statusValue = new Observable<SyncStatus>(syncStatusOf({ pendingUpdates: 0, queuedOps: 0, queuedBlobs: 0, failedOps: 0, failedBlobs: 0, connected: false, signedIn: false }));
+  private readonly board = new StatusBoard({
+    drained: (e) => this.events.emit('drained', e),
+    reachable: () => this.onReachable(),
+  });
   private readonly events = new Emitter<OutpostEvents>();
   private readonly http: Api;
   private db!: DeviceDb;
@@ -88,23 +83,15 @@ export class OutpostEngine {
   private catchUp!: CatchUp;
   private lock!: DrainLock;
   private tabs!: TabChannel;
-  private openSockets = new Set<string>();
-  private httpReachable = false;
-  private tally = { ops: 0, updates: 0, blobs: 0 };
   private readonly marks = new Map<string, number>();
   private destroyed = false;
   private readonly unlisten: (() => void)[] = [];
 
   constructor(private readonly o: OutpostOptions) {
     this.deviceName = o.deviceName ?? 'default';
-    this.status = this.statusValue;
+    this.status = this.board;
     this.http = new Api(o.serverUrl, o.fetch ?? globalThis.fetch.bind(globalThis));
-    this.http.onReachability = (ok) => {
-      const was = this.httpReachable;
-      this.httpReachable = ok;
-      this.refreshStatus();
-      if (ok && !was) this.onReachable();
-    };
+    this.http.onReachability = (ok) => this.board.http(ok);
     this.ready = this.start();
   }
 
@@ -117,7 +104,7 @@ export class OutpostEngine {
     this.tabs = new TabChannel(this.deviceName, (what) => void this.onOtherTab(what).catch(() => undefined));
     this.box = new Outbox(this.db, () => this.changed('outbox'));
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
-    this.blobQueue.onUploaded = () => this.tally.blobs++;
+    this.blobQueue.onUploaded = () => this.board.uploaded('blobs');
     this.jobs = new JobStore({
       db: this.db,
       deviceName: this.deviceName,
@@ -126,7 +113,7 @@ export class OutpostEngine {
       idleCloseMs: this.o.idleCloseMs ?? 30_000,
       events: {
         pendingChanged: (_id, _count, acked) => {
-          this.tally.updates += acked;
+          this.board.uploaded('updates', acked);
           this.refreshStatus();
         },
         connection: (jobId, open, refused) => this.onConnection(jobId, open, refused),
@@ -138,21 +125,22 @@ export class OutpostEngine {
     this.outbox = new OutboxActions(this.box, this.jobs, () => this.deviceId, this.marks, () => void this.catchUp.kick());
     this.blobs = new PhotoDesk(this.blobQueue, this.jobs, () => this.user, () => void this.catchUp.kick());
     this.priming = new Priming(this.db, this.http, (jobId) => this.syncJobDoc(jobId), () => this.changed('priming'), this.o.primingMaxAgeMs);
-    this.storage = new StorageWatch(() => this.statusValue.get().pending);
+    this.storage = new StorageWatch(() => this.board.get().pending + this.board.get().failed);
     this.lock = new DrainLock(this.db, `outpost:${this.deviceName}:drain`);
     this.catchUp = new CatchUp({
       lock: this.lock,
       intervalMs: this.o.catchUpIntervalMs ?? 3_000,
       hasWork: () => this.box.get().queued.length > 0 || this.blobQueue.counts.get().queued > 0,
-      connected: () => this.openSockets.size > 0,
+      connected: () => this.board.socketsOpen,
       probe: () => this.http.request('GET', '/healthz', undefined, 5_000).then((a) => a.status === 200, () => false),
-      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal), onSent: () => this.tally.ops++ }).then((r) => {
+      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal), onSent: () => this.board.uploaded('ops') }).then((r) => {
         if (r.stopped === 'signed_out') this.events.emit('sessionExpired', { reason: 'The server refused the token.' });
         return r;
       }),
       uploadBlobs: (signal) => this.blobQueue.upload(signal),
     });
     await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload()]);
+    this.board.attach({ jobs: this.jobs, outbox: this.box, blobs: this.blobQueue, signedIn: () => this.user !== null });
     const session = await savedSession(this.db);
     if (session) this.useSession(session.token, session.user);
     await this.jobs.resumePending();
@@ -245,10 +233,6 @@ export class OutpostEngine {
     this.db.close();
   }
 
-  private get connected(): boolean {
-    return this.openSockets.size > 0 || this.httpReachable;
-  }
-
   private relayUrl(jobId: string): string | null {
     if (!this.http.token) return null;
     const url = new URL(`/sync/${encodeURIComponent(jobId)}`, this.o.serverUrl);
@@ -267,13 +251,9 @@ export class OutpostEngine {
   }
 
   private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void {
-    const was = this.connected;
-    if (open) this.openSockets.add(jobId);
-    else this.openSockets.delete(jobId);
-    if (!open && this.openSockets.size === 0) this.httpReachable = false;
     if (refused?.code === 4401) this.events.emit('sessionExpired', { reason: refused.reason || 'The server refused the token.' });
-    this.refreshStatus();
-    if (open && !was) this.onReachable();
+    // A bad token is the session's problem, not the job's: it does not make the job's edits stuck.
+    this.board.socket(jobId, open, refused?.code === 4401 ? null : refused);
   }
 
   private onReachable(): void {
@@ -305,27 +285,8 @@ export class OutpostEngine {
   }
 
   private refreshStatus(): void {
-    if (!this.box || !this.blobQueue || !this.jobs) return;
-    const lists = this.box.get();
-    const blobs = this.blobQueue.counts.get();
-    this.statusValue.set(
-      syncStatusOf({
-        pendingUpdates: this.jobs.pendingCount(),
-        queuedOps: lists.queued.length,
-        queuedBlobs: blobs.queued,
-        failedOps: lists.errors.length + lists.conflicts.length,
-        failedBlobs: blobs.failed,
-        connected: this.connected,
-        signedIn: this.user !== null,
-      }),
-    );
+    this.board.refresh();
     void this.storage?.check();
-    const total = this.tally.ops + this.tally.updates + this.tally.blobs;
-    if (total > 0 && this.statusValue.get().pending === 0) {
-      const drained = { ...this.tally, total, message: `${total} pending update${total === 1 ? ' was' : 's were'} uploaded` };
-      this.tally = { ops: 0, updates: 0, blobs: 0 };
-      this.events.emit('drained', drained);
-    }
   }
 
   private changed(what: 'outbox' | 'blobs' | 'priming'): void {

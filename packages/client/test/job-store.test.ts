@@ -53,4 +53,14 @@ describe('open jobs', () => {
     expect(reopened.openJobIds()).toEqual(['job-1003']);
     await until('nothing is pending', () => reopened.status.get().state === 'online', 20_000);
   });
+
+  it('reports edits on a job the relay refuses (not assigned) as sync failed, and keeps them exportable', async () => {
+    const phone = await world.device('alice-phone', await world.link(), 'alice');
+    const job = await phone.openJob('job-1002'); // bob's job
+    addNote(job.doc, note('n1'));
+    await until('the relay refused the job', () => phone.status.get().state === 'sync_failed');
+    expect(phone.status.get()).toMatchObject({ pending: 0, failed: 1, label: 'sync failed (1 items)' });
+    const file = JSON.parse((await phone.exportUnsynced()).text);
+    expect(file.jobs.map((j: { jobId: string }) => j.jobId)).toEqual(['job-1002']);
+  });
 });

@@ -8,7 +8,7 @@ export interface SyncStatus {
   state: 'online' | 'offline' | 'sync_failed';
   /** Doc updates not yet durably acked + queued ops + blobs not yet uploaded. */
   pending: number;
-  /** Outbox items in Errors or Conflicts, and blobs the server refused. */
+  /** Outbox items in Errors or Conflicts, blobs the server refused, and doc updates of jobs the relay refused. */
   failed: number;
   /** The server answered lately (an open socket or a successful HTTP call). */
   connected: boolean;
@@ -23,6 +23,8 @@ export interface StatusInputs {
   queuedBlobs: number;
   failedOps: number;
   failedBlobs: number;
+  /** Doc updates of jobs the relay refused (e.g. no longer assigned): they cannot upload. */
+  stuckUpdates: number;
   connected: boolean;
   signedIn: boolean;
 }
@@ -30,7 +32,7 @@ export interface StatusInputs {
 /** Computes the status line. */
 export function syncStatusOf(i: StatusInputs): SyncStatus {
   const pending = i.pendingUpdates + i.queuedOps + i.queuedBlobs;
-  const failed = i.failedOps + i.failedBlobs;
+  const failed = i.failedOps + i.failedBlobs + i.stuckUpdates;
   const state = failed > 0 ? 'sync_failed' : i.connected && pending === 0 ? 'online' : 'offline';
   const label = state === 'sync_failed' ? `sync failed (${failed} items)` : state === 'online' ? 'online' : `offline (${pending} pending)`;
   return { state, pending, failed, connected: i.connected, signedIn: i.signedIn, label };
