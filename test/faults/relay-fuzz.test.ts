@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addNote } from '@outpost/shared';
 import { divergence, missingNotes } from './support/checks';
 import { fuzzRelay } from './support/fuzzer';
+import { closesWithin, frameHeader, rawUpgrade } from './support/raw-ws';
 import { DEMO, JOBS } from './support/outpost';
 import { scaled, withSeed } from './support/seed';
 import { ServerProcess } from './support/server-process';
@@ -82,5 +83,25 @@ describe('relay under hostile frames', () => {
       expect(divergence([{ name: 'alice', doc: alice.doc }, { name: 'bob', doc: bob.doc }])).toEqual([]);
       await Promise.all([alice.close(), bob.close(), observer.close()]);
     });
+  });
+
+  it('drops a socket whose frame header declares terabytes, and one that stops mid-frame, without harm', async () => {
+    const token = tokenFor('valid', DEMO.alice, secret)!;
+    const path = `/sync/${JOBS.shared}?token=${encodeURIComponent(token)}&acks=1`;
+    const huge = await rawUpgrade(server.port, path);
+    huge.write(Buffer.concat([frameHeader(2n ** 40n), Buffer.alloc(64)]));
+    expect(await closesWithin(huge, 5000)).toBe(true);
+
+    // A frame that promises 100 bytes and sends 10: the server must not hold anything for it.
+    const torn = await rawUpgrade(server.port, path);
+    torn.write(Buffer.concat([frameHeader(100n), Buffer.alloc(10)]));
+    torn.destroy();
+
+    const alice = await SyncClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token });
+    await alice.synced;
+    const n = alice.edit((doc) => addNote(doc, { id: `after-raw-${Date.now()}`, author: 'alice', createdAt: new Date().toISOString(), text: 'still fine' }));
+    await alice.durable(n);
+    await alice.close();
+    expect(server.running).toBe(true);
   });
 });
