@@ -132,7 +132,7 @@ export class OutpostEngine {
       intervalMs: this.o.catchUpIntervalMs ?? 3_000,
       hasWork: () => this.box.get().queued.length > 0 || this.blobQueue.counts.get().queued > 0,
       connected: () => this.board.socketsOpen,
-      probe: () => this.http.request('GET', '/healthz', undefined, 5_000).then((a) => a.status === 200, () => false),
+      probe: () => this.http.request('GET', '/healthz', undefined, { timeoutMs: 5_000 }).then((a) => a.status === 200, () => false),
       drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal), onSent: () => this.board.uploaded('ops') }).then((r) => {
         if (r.stopped === 'signed_out') this.events.emit('sessionExpired', { reason: 'The server refused the token.' });
         return r;

@@ -57,7 +57,7 @@ describe('the dispatcher cancels while a technician completes the job offline', 
       return j.notes.some((n) => n.id === 'done-note') && j.photos.some((p) => p.id === photo.id) && j.server?.status === 'cancelled';
     });
     expect(readServerState(job.doc)?.status).toBe('cancelled');
-    expect(await dana.blobs.get(photo.id)).toMatchObject({ bytes: PHOTO });
+    expect(await dana.blobs.get(photo.id)).toEqual({ bytes: PHOTO, mime: 'image/jpeg' });
   });
 
   it('keep mine resubmits the completion as an override that the server applies and flags for review', async () => {

@@ -69,8 +69,10 @@ export class BlobQueue {
     try {
       const answer = await this.api.request<Uint8Array>('GET', `/api/blobs/${sha256}`);
       if (answer.status !== 200 || !(answer.body instanceof Uint8Array)) return null;
+      // Content-addressed: bytes that do not hash to their name are not this blob.
+      if ((await sha256Hex(answer.body)) !== sha256) return null;
       const blob: StoredBlob = {
-        sha256, bytes: answer.body, mime: 'application/octet-stream', jobId: null,
+        sha256, bytes: answer.body, mime: answer.contentType.split(';')[0] || 'application/octet-stream', jobId: null,
         createdAt: new Date().toISOString(), state: 'cached', attempts: 0,
       };
       await this.db.put('blobs', sha256, blob);
@@ -128,7 +130,7 @@ export class BlobQueue {
       if (signal.aborted) return 'unreachable';
       let status: number;
       try {
-        status = (await this.api.request('PUT', `/api/blobs/${blob.sha256}`, new Uint8Array(blob.bytes), 60_000)).status;
+        status = (await this.api.request('PUT', `/api/blobs/${blob.sha256}`, new Uint8Array(blob.bytes), { timeoutMs: 60_000, contentType: blob.mime })).status;
       } catch (err) {
         if (!(err instanceof Unreachable)) throw err;
         if (attempt === ATTEMPTS - 1) return 'unreachable';

@@ -14,6 +14,7 @@ export class Unreachable extends Error {
 export interface ApiAnswer<T = unknown> {
   status: number;
   body: T;
+  contentType: string;
 }
 
 /** The HTTP side of the server. */
@@ -29,13 +30,14 @@ export class Api {
   ) {}
 
   /** Sends a request; resolves to any answer, throws `Unreachable` without one. */
-  async request<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 15_000): Promise<ApiAnswer<T>> {
+  async request<T = unknown>(method: string, path: string, body?: unknown, opts: { timeoutMs?: number; contentType?: string } = {}): Promise<ApiAnswer<T>> {
+    const timeoutMs = opts.timeoutMs ?? 15_000;
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let payload: BodyInit | undefined;
     if (body instanceof Uint8Array) {
       payload = body as unknown as BodyInit;
-      headers['content-type'] = 'application/octet-stream';
+      headers['content-type'] = opts.contentType ?? 'application/octet-stream';
     } else if (body !== undefined) {
       payload = JSON.stringify(body);
       headers['content-type'] = 'application/json';
@@ -50,7 +52,7 @@ export class Api {
     this.onReachability(true);
     const type = res.headers.get('content-type') ?? '';
     const parsed = type.includes('json') ? await res.json().catch(() => null) : new Uint8Array(await res.arrayBuffer());
-    return { status: res.status, body: parsed as T };
+    return { status: res.status, body: parsed as T, contentType: type };
   }
 
   /** Aborts every request in flight and refuses new ones (engine destroyed). */
