@@ -68,11 +68,13 @@ async function main(): Promise<void> {
   };
   const dir = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  const file = quick ? 'quick.json' : 'latest.json';
+  // Only a complete full run is the latest result; filtered or quick runs go elsewhere.
+  const partial = only !== undefined || process.env.BENCH_SERVERS !== undefined;
+  const file = quick ? 'quick.json' : partial ? 'partial.json' : 'latest.json';
   writeFileSync(dir + file, JSON.stringify(report, null, 2) + '\n');
   log(`wrote bench/results/${file} in ${report.durationSeconds} s`);
   // Only a complete full run replaces the README's figures.
-  if (!quick && !only && !process.env.BENCH_SERVERS && updateReadme(fileURLToPath(new URL('../README.md', import.meta.url)), report)) {
+  if (!quick && !partial && updateReadme(fileURLToPath(new URL('../README.md', import.meta.url)), report)) {
     log('updated the results in bench/README.md');
   }
   // Lingering keep-alive timers in peer libraries must not hold the run open.

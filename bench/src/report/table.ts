@@ -10,8 +10,8 @@ function columns(result: ScenarioResult): string[] {
   return [...seen];
 }
 
-function cell(v: number | string | undefined): string {
-  if (v === undefined) return '—';
+function cell(v: number | string | null | undefined): string {
+  if (v === undefined || v === null) return '—';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '—';
   return v;
 }
