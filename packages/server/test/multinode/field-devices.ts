@@ -25,6 +25,8 @@ export class FieldDoc {
   provider: WebsocketProvider | null = null;
   /** Close codes the server refused this device with. */
   readonly refusals: number[] = [];
+  /** Close reasons the server gave with those codes. */
+  readonly refusalReasons: string[] = [];
 
   constructor(
     readonly jobId: string,
@@ -43,7 +45,10 @@ export class FieldDoc {
       disableBc: true,
       maxBackoffTime: 500,
     });
-    provider.on('closed', (event) => this.refusals.push(event.code));
+    provider.on('closed', (event) => {
+      this.refusals.push(event.code);
+      this.refusalReasons.push(event.reason);
+    });
     this.provider = provider;
   }
 
