@@ -40,13 +40,18 @@ async function openStore(): Promise<Store | undefined> {
   return mod.openPostgresStore(url);
 }
 
-async function openBus(): Promise<Bus | undefined> {
+/** `store` lets the Redis bus repair a job from storage after its connection drops (bus/redis). */
+async function openBus(store: Store | undefined): Promise<Bus | undefined> {
   const url = process.env.OUTPOST_REDIS_URL;
   if (!url) return undefined;
   const path = './bus/redis/index';
-  const mod = (await import(/* @vite-ignore */ path)) as { openRedisBus(url: string): Promise<Bus> };
-  return mod.openRedisBus(url);
+  const mod = (await import(/* @vite-ignore */ path)) as {
+    openRedisBus(url: string, options?: { catchUp?: Store['loadJobDoc'] }): Promise<Bus>;
+  };
+  return mod.openRedisBus(url, store ? { catchUp: (jobId) => store.loadJobDoc(jobId) } : {});
 }
+
+const store = await openStore();
 
 const server = await startServer({
   port,
@@ -54,8 +59,8 @@ const server = await startServer({
   dataDir: values.data,
   seed: values.seed === 'demo' ? 'demo' : false,
   secret: process.env.OUTPOST_SECRET || undefined,
-  store: await openStore(),
-  bus: await openBus(),
+  store,
+  bus: await openBus(store),
   webDir: values.web,
 });
 console.log(`outpost-server listening on ${server.url}`);
