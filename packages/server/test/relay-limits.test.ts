@@ -121,7 +121,7 @@ describe('relay validation and limits', () => {
     expect(bob.closeCode).toBeNull();
   });
 
-  it('refuses with 4403 a socket that tries to change another person’s presence', async () => {
+  it('ignores a socket’s attempt to change another person’s presence', async () => {
     await setup();
     const a = await connect('job-1004', alice);
     a.awareness.setLocalState({ cursor: 1 });
@@ -130,12 +130,13 @@ describe('relay validation and limits', () => {
     await until(() => bob.awareness.getStates().has(a.doc.clientID), 5000, 'presence');
     // Bob replays alice's client id with a newer clock and a null state: "alice left".
     const forged = new awarenessProtocol.Awareness(new Y.Doc());
-    forged.clientID = a.doc.clientID;
     forged.setLocalState(null);
     forged.meta.set(a.doc.clientID, { clock: 99, lastUpdated: Date.now() });
     bob.send(awarenessFrame(forged, a.doc.clientID));
-    expect(await bob.closed()).toBe(4403);
-    expect(a.closeCode).toBeNull();
+    const watcher = await connect('job-1004', alice);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(watcher.awareness.getStates().get(a.doc.clientID)).toMatchObject({ cursor: 1, user: { id: 'alice' } });
+    expect(bob.closeCode).toBeNull();
     forged.destroy();
   });
 

@@ -38,6 +38,13 @@ describe('awareness stamping', () => {
     expect([decoding.readVarUint(d), decoding.readVarUint(d), decoding.readVarUint(d), decoding.readVarString(d)]).toEqual([1, 7, 3, 'null']);
   });
 
+  it('drops entries for clients the socket may not write, keeping the rest', () => {
+    const { update, clients } = stampAwareness(rawUpdate([[1, 1, '{}'], [2, 5, 'null']]), alice, (id) => id === 1);
+    expect(clients).toEqual([1]);
+    const d = decoding.createDecoder(update);
+    expect(decoding.readVarUint(d)).toBe(1);
+  });
+
   it('refuses states that are not JSON objects, and truncated updates', () => {
     expect(() => stampAwareness(rawUpdate([[1, 1, '{oops']]), alice)).toThrow(/not JSON/);
     expect(() => stampAwareness(rawUpdate([[1, 1, '42']]), alice)).toThrow(/object or null/);

@@ -14,19 +14,19 @@ export interface StampedAwareness {
   clients: number[];
 }
 
-/** Rewrites every state in an awareness update to carry `user` from the token. */
-export function stampAwareness(update: Uint8Array, user: Principal): StampedAwareness {
+/**
+ * Rewrites every state in an awareness update to carry `user` from the token, and drops
+ * entries for client ids `mayWrite` refuses (stock y-websocket clients echo everyone's
+ * presence back, so another person's entry is dropped rather than treated as an attack).
+ */
+export function stampAwareness(update: Uint8Array, user: Principal, mayWrite: (client: number) => boolean = () => true): StampedAwareness {
   const d = decoding.createDecoder(update);
-  const e = encoding.createEncoder();
   const count = decoding.readVarUint(d);
-  encoding.writeVarUint(e, count);
   const stamp = { id: user.userId, name: user.name, role: user.role };
-  const clients: number[] = [];
+  const entries: [number, number, string][] = [];
   for (let i = 0; i < count; i++) {
     const client = decoding.readVarUint(d);
-    clients.push(client);
-    encoding.writeVarUint(e, client);
-    encoding.writeVarUint(e, decoding.readVarUint(d));
+    const clock = decoding.readVarUint(d);
     let state: unknown;
     try {
       state = JSON.parse(decoding.readVarString(d));
@@ -36,7 +36,14 @@ export function stampAwareness(update: Uint8Array, user: Principal): StampedAwar
     if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
       throw new OutpostError('bad_message', 'An awareness state must be an object or null.');
     }
-    encoding.writeVarString(e, JSON.stringify(state === null ? null : { ...state, user: stamp }));
+    if (mayWrite(client)) entries.push([client, clock, JSON.stringify(state === null ? null : { ...state, user: stamp })]);
   }
-  return { update: encoding.toUint8Array(e), clients };
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, entries.length);
+  for (const [client, clock, json] of entries) {
+    encoding.writeVarUint(e, client);
+    encoding.writeVarUint(e, clock);
+    encoding.writeVarString(e, json);
+  }
+  return { update: encoding.toUint8Array(e), clients: entries.map(([client]) => client) };
 }

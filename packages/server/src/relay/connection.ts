@@ -81,14 +81,10 @@ export class RelayConnection implements RoomMember {
     const type = decoding.readVarUint(d);
     if (type === Y_MESSAGE.sync) return this.receiveSync(d);
     if (type === Y_MESSAGE.awareness) {
-      const { update, clients } = stampAwareness(decoding.readVarUint8Array(d), this.principal);
       // Another person's presence is not yours to change; your own stale socket's is (reconnects).
-      for (const member of this.room.members) {
-        if (member.userId !== this.userId && clients.some((id) => member.awarenessIds.has(id))) {
-          throw new OutpostError('forbidden', 'Presence may only be set for your own client.');
-        }
-      }
-      awarenessProtocol.applyAwarenessUpdate(this.room.awareness, update, this);
+      const mayWrite = (id: number) => ![...this.room.members].some((m) => m.userId !== this.userId && m.awarenessIds.has(id));
+      const { update, clients } = stampAwareness(decoding.readVarUint8Array(d), this.principal, mayWrite);
+      if (clients.length > 0) awarenessProtocol.applyAwarenessUpdate(this.room.awareness, update, this);
       return;
     }
     if (type === Y_MESSAGE.queryAwareness) {

@@ -75,8 +75,14 @@ export class Relay {
     this.sockets.add(ws);
     const queued: Uint8Array[] = [];
     let connection: RelayConnection | null = null;
+    let ready = false;
     ws.binaryType = 'nodebuffer';
-    ws.on('message', (data: Buffer) => (connection ? connection.receive(data) : queued.push(data)));
+    ws.on('message', (data: Buffer) => {
+      if (ready && connection) return connection.receive(data);
+      queued.push(data);
+      // A client may not pile up frames while it is being let in.
+      if (queued.length > this.ctx.limits.messageBurst) ws.close(ERROR_CODES.rate_limited.close, 'rate limited');
+    });
     ws.on('error', () => ws.terminate());
     const url = new URL(req.url ?? '/', 'http://relay');
     const wantsAcks = url.searchParams.get('acks') === '1';
@@ -102,7 +108,13 @@ export class Relay {
         expiry = setTimeout(() => open.refuse('token_expired'), ms);
       }
       connection.start();
-      for (const frame of queued.splice(0)) connection.receive(frame);
+      // Checked again once the socket is a member: an unassignment committed after the first
+      // check is now either visible here or delivered to the member as a revoke event.
+      await this.authorize(principal, jobId).catch((err: unknown) => {
+        open.refuse(err instanceof OutpostError ? err.code : 'internal');
+      });
+      ready = true;
+      for (const frame of queued.splice(0)) open.receive(frame);
     } catch (err) {
       const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
       if (!(err instanceof OutpostError)) console.error('[outpost] relay connect failed', err);
