@@ -53,7 +53,7 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
         </a>
         <SyncIndicator />
         <button type="button" className="small sync" onClick={onSignOut} aria-label={`Sign out ${user.name}`}>
-          {user.name.split(' ')[0]} ⎋
+          Sign out
         </button>
       </header>
       <ConnectionRow />
@@ -85,6 +85,8 @@ export function App() {
       refreshUser();
       setReady(true);
     });
+    // The server refused the token: back to sign-in; unsynced work stays on the device.
+    return engine.on('sessionExpired', refreshUser);
   }, [engine, refreshUser]);
 
   if (!ready) return <p role="status">Opening Outpost…</p>;

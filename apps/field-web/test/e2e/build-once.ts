@@ -37,7 +37,14 @@ export async function buildOnce(): Promise<string> {
   const stampFile = join(outDir, '.source-stamp');
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(join(outDir, 'index.html'))) return outDir;
   const { build } = await import('vite');
-  await build({ configFile: join(appDir, 'vite.config.ts'), root: appDir, logLevel: 'warn', build: { outDir } });
+  // Vitest sets NODE_ENV=test, which would give React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(appDir, 'vite.config.ts'), root: appDir, mode: 'production', logLevel: 'error', build: { outDir } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(stampFile, stamp);
   return outDir;
 }

@@ -42,6 +42,12 @@ export async function startField(): Promise<Field> {
   const open = async (context: BrowserContext, hash = '') => {
     const page = await context.newPage();
     page.on('pageerror', (err) => console.warn(`[page error] ${err.message}`));
+    page.on('console', (msg) => {
+      // Failed requests while offline are the point of these tests, not news.
+      if (msg.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|Failed to load resource|WebSocket connection/.test(msg.text())) {
+        console.warn(`[browser ${msg.type()}] ${msg.text()}`);
+      }
+    });
     await page.goto(`${url}/${hash}`);
     return page;
   };
@@ -51,12 +57,13 @@ export async function startField(): Promise<Field> {
     async signIn(username) {
       const context = await browser.newContext({ viewport: { width: 360, height: 780 }, deviceScaleFactor: 1 });
       contexts.push(context);
+      context.setDefaultTimeout(15_000);
       const page = await open(context);
       await page.getByRole('button', { name: new RegExp(`^${username} `) }).click();
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.getByTestId('sync-indicator').waitFor();
       // The shell worker must hold the app before anyone goes offline.
-      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
       return { context, page, reopen: (hash) => open(context, hash) };
     },
     async close() {

@@ -14,6 +14,7 @@ import {
   jobStatus,
   noteValue,
   openFirstJob,
+  phoneShot,
   setOnline,
   tapStatus,
   tickAll,
@@ -35,7 +36,7 @@ describe.skipIf(!run)('technician offline', () => {
     const shots = ensureScreenshotDir();
     const alice = await field.signIn('alice');
     await alice.page.getByTestId('job-card').first().waitFor();
-    await alice.page.screenshot({ path: `${shots}/job-list.png` });
+    await phoneShot(alice.page, `${shots}/job-list.png`);
 
     const jobId = await openFirstJob(alice.page);
     await tapStatus(alice.page, 'Start travel', 'En route');
@@ -50,7 +51,7 @@ describe.skipIf(!run)('technician offline', () => {
     await writeNewNote(alice.page, note);
     await addPhoto(alice.page, 'coil before cleaning');
     const pendingBefore = await indicatorReads(alice.page, /^Offline \(\d+ pending\)$/);
-    await alice.page.screenshot({ path: `${shots}/job.png`, fullPage: true });
+    await phoneShot(alice.page, `${shots}/job.png`, 1500);
 
     await alice.page.close();
     const page = await alice.reopen(`#/job/${encodeURIComponent(jobId)}`);
@@ -75,7 +76,7 @@ describe.skipIf(!run)('technician offline', () => {
     const dana = await field.signIn('dana');
     const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
     await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'In progress', 'board shows In progress');
-    await dana.page.screenshot({ path: `${shots}/dispatcher-board.png` });
+    await phoneShot(dana.page, `${shots}/dispatcher-board.png`);
     await gotoJob(dana.page, jobId);
     await eventually(() => noteValue(dana.page), (v) => v === note, 'the note on the dispatcher side');
     const danaBoxes = dana.page.locator('.checklist input[type=checkbox]');

@@ -125,3 +125,12 @@ export function noteValue(page: Page, index = 0): Promise<string> {
 export function expectAllTyped(text: string, fragments: readonly string[]): void {
   for (const f of fragments) expect(text).toContain(f);
 }
+
+/** A screenshot of the top `height` px of the screen at phone width (the sticky header stays put). */
+export async function phoneShot(page: Page, path: string, height = 780): Promise<void> {
+  const size = page.viewportSize();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.setViewportSize({ width: 360, height });
+  await page.screenshot({ path });
+  if (size) await page.setViewportSize(size);
+}
