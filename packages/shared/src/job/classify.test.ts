@@ -170,6 +170,16 @@ describe('classifyUpdate', () => {
     expect(classifyUpdate(deleteOnly, server)).toMatchObject({ ok: false, code: 'unresolved_update' });
   });
 
+  it('resolves a note typed one character at a time (long origin chains) to the notes root', () => {
+    const server = serverDoc();
+    const device = new Y.Doc();
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(server));
+    const text = noteText(device, 'n0')!;
+    for (let i = 0; i < 20_000; i++) text.insert(text.length, 'x');
+    const verdict = classifyUpdate(Y.encodeStateAsUpdate(device, Y.encodeStateVector(server)), server);
+    expect(verdict).toEqual({ ok: true, roots: ['notes'] });
+  });
+
   it('answers bad_message for bytes that are not a Yjs update', () => {
     expect(classifyUpdate(new Uint8Array([255, 255, 255, 255, 255]), newJobDoc('j'))).toMatchObject({ ok: false, code: 'bad_message' });
   });

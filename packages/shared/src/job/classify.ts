@@ -49,8 +49,24 @@ function findIn(structs: readonly (Y.Item | Y.GC | Y.Skip)[] | undefined, clock:
   return undefined;
 }
 
+/** Index of the first struct that ends after `clock` (structs sorted by clock). */
+function firstEndingAfter(structs: readonly (Y.Item | Y.GC | Y.Skip)[], clock: number): number {
+  let lo = 0;
+  let hi = structs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const s = structs[mid]!;
+    if (s.id.clock + s.length <= clock) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 class RootResolver {
+  /** The update's own structs per client, in clock order (as decodeUpdate yields them). */
   private readonly own = new Map<number, (Y.Item | Y.GC | Y.Skip)[]>();
+  /** Resolved roots of the update's items: typing one character at a time makes long origin chains. */
+  private readonly memo = new Map<Y.Item, string | undefined>();
 
   constructor(structs: (Y.Item | Y.GC | Y.Skip)[], private readonly doc: Y.Doc | undefined) {
     for (const s of structs) {
@@ -60,46 +76,71 @@ class RootResolver {
     }
   }
 
-  /** Root key of the item that holds `id`; '' for garbage-collected content; undefined if unknown. */
-  rootOfId(id: Y.ID, hops = 0): string | undefined {
-    if (hops > MAX_HOPS) return undefined;
+  private docStructs(client: number): (Y.Item | Y.GC)[] | undefined {
+    return this.doc?.store.clients.get(client) as (Y.Item | Y.GC)[] | undefined;
+  }
+
+  /** The struct holding `id`: an item of the update (to walk on), a root key, '' for collected content, or undefined. */
+  private lookup(id: Y.ID): Y.Item | string | undefined {
     const own = findIn(this.own.get(id.client), id.clock);
-    if (own instanceof Y.Item) return this.rootOfDecoded(own, hops + 1);
+    if (own instanceof Y.Item) return own;
     if (own instanceof Y.GC) return '';
-    const known = findIn(this.doc?.store.clients.get(id.client) as (Y.Item | Y.GC)[] | undefined, id.clock);
+    const known = findIn(this.docStructs(id.client), id.clock);
     if (known instanceof Y.Item) return known.parent instanceof Y.AbstractType ? rootKeyOfType(known.parent) : '';
     if (known instanceof Y.GC) return '';
     return undefined;
   }
 
-  /** Root key of an item decoded from the update (not integrated). */
-  rootOfDecoded(item: Y.Item, hops: number): string | undefined {
+  /** One step up from a decoded item: its root's name, or the struct its parent is taken from. */
+  private step(item: Y.Item): Y.Item | string | undefined {
     const parent = item.parent as Parent;
     if (typeof parent === 'string') return parent;
-    if (isId(parent)) return this.rootOfId(parent, hops);
-    const neighbour = item.origin ?? item.rightOrigin;
-    return neighbour ? this.rootOfId(neighbour, hops) : undefined;
+    const next = isId(parent) ? parent : (item.origin ?? item.rightOrigin);
+    return next ? this.lookup(next) : undefined;
+  }
+
+  /** Root key of an item decoded from the update (not integrated); undefined if it cannot be resolved. */
+  rootOfDecoded(item: Y.Item): string | undefined {
+    const chain = new Set<Y.Item>();
+    let current: Y.Item | string | undefined = item;
+    while (current instanceof Y.Item) {
+      if (this.memo.has(current)) {
+        current = this.memo.get(current);
+        break;
+      }
+      if (chain.has(current) || chain.size > MAX_HOPS) {
+        current = undefined; // a cycle or an absurd chain: forged structure
+        break;
+      }
+      chain.add(current);
+      current = this.step(current);
+    }
+    const root = current as string | undefined;
+    for (const visited of chain) this.memo.set(visited, root);
+    return root;
   }
 
   /** True when `doc` already holds every clock of this struct. */
   known(s: Y.Item | Y.GC | Y.Skip): boolean {
-    const structs = this.doc?.store.clients.get(s.id.client);
+    const structs = this.docStructs(s.id.client);
     const last = structs?.[structs.length - 1];
     return last !== undefined && last.id.clock + last.length >= s.id.clock + s.length;
   }
 
-  /** Roots of items in the doc that a delete range would newly delete. */
+  /** Adds the roots of items a delete range would newly delete (undefined for clocks nobody has). */
   deletedRoots(client: number, clock: number, len: number, out: Set<string | undefined>): void {
-    const inDoc = this.doc?.store.clients.get(client) as (Y.Item | Y.GC)[] | undefined;
-    const last = inDoc?.[inDoc.length - 1];
-    const docEnd = last ? last.id.clock + last.length : 0;
-    for (const s of this.own.get(client) ?? []) {
-      if (s instanceof Y.Item && s.id.clock < clock + len && s.id.clock + s.length > clock) out.add(this.rootOfDecoded(s, 0));
+    const end = clock + len;
+    const own = this.own.get(client) ?? [];
+    for (let i = firstEndingAfter(own, clock); i < own.length && own[i]!.id.clock < end; i++) {
+      const s = own[i]!;
+      if (s instanceof Y.Item) out.add(this.rootOfDecoded(s));
     }
-    const ownEnd = Math.max(docEnd, ...(this.own.get(client) ?? []).map((s) => s.id.clock + s.length));
-    if (clock + len > ownEnd) out.add(undefined);
-    if (!inDoc || clock >= docEnd) return;
-    for (let i = Y.findIndexSS(inDoc as Y.Item[], clock); i < inDoc.length && inDoc[i]!.id.clock < clock + len; i++) {
+    const inDoc = this.docStructs(client) ?? [];
+    const lastDoc = inDoc[inDoc.length - 1];
+    const lastOwn = own[own.length - 1];
+    const known = Math.max(lastDoc ? lastDoc.id.clock + lastDoc.length : 0, lastOwn ? lastOwn.id.clock + lastOwn.length : 0);
+    if (end > known) out.add(undefined);
+    for (let i = firstEndingAfter(inDoc, clock); i < inDoc.length && inDoc[i]!.id.clock < end; i++) {
       const s = inDoc[i]!;
       if (s instanceof Y.Item && !s.deleted) out.add(s.parent instanceof Y.AbstractType ? rootKeyOfType(s.parent) : '');
     }
@@ -120,7 +161,7 @@ export function classifyUpdate(update: Uint8Array, doc?: Y.Doc): UpdateClass {
   const resolver = new RootResolver(decoded.structs, doc);
   const roots = new Set<string | undefined>();
   for (const s of decoded.structs) {
-    if (s instanceof Y.Item && !resolver.known(s)) roots.add(resolver.rootOfDecoded(s, 0));
+    if (s instanceof Y.Item && !resolver.known(s)) roots.add(resolver.rootOfDecoded(s));
   }
   for (const [client, ranges] of decoded.ds.clients) {
     for (const { clock, len } of ranges) resolver.deletedRoots(client, clock, len, roots);
