@@ -1,0 +1,198 @@
+/**
+ * Fan-out on 1 node against 2 nodes (issue 8): `tsx bench/src/scale-fanout.ts` prints JSON.
+ *
+ * Each configuration starts real `outpost-server` processes sharing one Postgres schema
+ * and one Redis prefix (both fresh per run), creates J jobs, and connects C typists per
+ * job spread round-robin over the nodes, so with 2 nodes most deliveries cross Redis.
+ * Every typist sends RATE keystrokes/s (one Yjs update each, durable acks on); latency is
+ * send → receipt at every other typist of the job. Server CPU is read from /proc for
+ * the node processes (Postgres and Redis are not counted: they serve both configurations).
+ *
+ * Env: SCALE_JOBS (default 100), SCALE_CLIENTS (4), SCALE_RATE (2), SCALE_SECONDS (8),
+ * OUTPOST_TEST_DATABASE_URL, OUTPOST_TEST_REDIS_URL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openPostgresPool } from '../../packages/server/src/store/postgres/pool';
+import { round, sleep, summarize } from './harness/stats';
+import { endClock } from './load/echo-ack';
+import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './load/field-work';
+import { LatencyLog } from './load/latency-log';
+import { SyncClient, type JobSession } from './load/sync-client';
+
+const JOBS = Number(process.env.SCALE_JOBS ?? 100);
+const CLIENTS = Number(process.env.SCALE_CLIENTS ?? 4);
+const RATE = Number(process.env.SCALE_RATE ?? 2);
+const SECONDS = Number(process.env.SCALE_SECONDS ?? 8);
+const DATABASE_URL = process.env.OUTPOST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.OUTPOST_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const BIN = resolve(import.meta.dirname, '../../packages/server/bin/outpost-server.js');
+
+interface Node {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  dataDir: string;
+}
+
+function startNode(env: Record<string, string>, seed: boolean): Promise<Node> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'outpost-scale-'));
+  const child = spawn(process.execPath, [BIN, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolveNode, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      resolveNode({ url: match[1]!, port: Number(new URL(match[1]!).port), child, dataDir });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`node exited with ${code}:\n${output}`)));
+  });
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+}
+
+async function api<T>(url: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(url + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+interface Typist {
+  client: SyncClient;
+  session: JobSession;
+  device: FieldDevice;
+}
+
+async function measure(nodeCount: number): Promise<Record<string, number>> {
+  const schema = `outpost_bench_${randomBytes(5).toString('hex')}`;
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const env = {
+    OUTPOST_DATABASE_URL: url.toString(),
+    OUTPOST_REDIS_URL: REDIS_URL,
+    OUTPOST_REDIS_PREFIX: schema,
+    OUTPOST_SECRET: randomBytes(24).toString('base64url'),
+  };
+  const nodes: Node[] = [];
+  const typists: Typist[] = [];
+  try {
+    nodes.push(await startNode(env, true));
+    for (let i = 1; i < nodeCount; i++) nodes.push(await startNode(env, false));
+    const { token: dana } = await api<{ token: string }>(nodes[0]!.url, '/api/auth/login', null, { username: 'dana', password: 'outpost' });
+    const { token: alice } = await api<{ token: string }>(nodes[0]!.url, '/api/auth/login', null, { username: 'alice', password: 'outpost' });
+    const window = { windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString() };
+    const jobIds: string[] = [];
+    for (let j = 0; j < JOBS; j++) {
+      const { job } = await api<{ job: { id: string } }>(nodes[0]!.url, '/api/jobs', dana, {
+        title: 'Scale bench',
+        customerId: 'cust-1',
+        siteAddress: '1 Bench Way',
+        ...window,
+        assignees: ['alice'],
+      });
+      jobIds.push(job.id);
+    }
+
+    const log = new LatencyLog();
+    for (const jobId of jobIds) {
+      for (let c = 0; c < CLIENTS; c++) {
+        const node = nodes[c % nodes.length]!;
+        const client = new SyncClient({ url: `ws://127.0.0.1:${node.port}/sync/${encodeURIComponent(jobId)}?token=${alice}&acks=1`, dialect: 'y' });
+        const device = newFieldDevice(jobId, `tech-${c}`);
+        const session = client.join(jobId, device.doc);
+        session.applyRemote = false;
+        session.onUpdate = log.receiver(device.doc.clientID);
+        log.addSender(device.doc.clientID);
+        typists.push({ client, session, device });
+      }
+    }
+    await Promise.all(typists.map((t) => t.client.waitSynced(t.session, 30_000)));
+
+    const type = async (seconds: number) => {
+      const tickMs = 20;
+      const perTick = (typists.length * RATE * tickMs) / 1000;
+      const start = performance.now();
+      let owed = 0;
+      let next = 0;
+      for (let t = 0; t < (seconds * 1000) / tickMs; t++) {
+        owed += perTick;
+        for (; owed >= 1; owed--) {
+          const typist = typists[next++ % typists.length]!;
+          const [update] = captureUpdates(typist.device.doc, () => typeKey(typist.device));
+          typist.client.sendUpdate(typist.session, update!);
+          log.logSend(typist.device.doc.clientID, endClock(update!, typist.device.doc.clientID), performance.now());
+        }
+        await sleep(Math.max(0, start + (t + 1) * tickMs - performance.now()));
+      }
+    };
+    await type(1); // warm-up, not recorded
+    const cpuBefore = nodes.map((n) => cpuSeconds(n.child.pid!));
+    const t0 = performance.now();
+    log.recording = true;
+    await type(SECONDS);
+    log.recording = false;
+    const sentSeconds = (performance.now() - t0) / 1000;
+    const cpuUsed = nodes.reduce((sum, n, i) => sum + cpuSeconds(n.child.pid!) - cpuBefore[i]!, 0);
+    await sleep(2000); // deliveries in flight
+    const s = summarize(log.samples);
+    const expected = log.sent * (CLIENTS - 1);
+    return {
+      nodes: nodeCount,
+      sockets: typists.length,
+      'updates/s sent': round(log.sent / sentSeconds),
+      'deliveries/s': round(log.samples.length / sentSeconds),
+      'delivered %': round((100 * log.samples.length) / Math.max(1, expected)),
+      'p50 ms': round(s.p50),
+      'p99 ms': round(s.p99),
+      'server CPU % (all nodes)': round((100 * cpuUsed) / sentSeconds),
+      'socket errors': typists.reduce((n, t) => n + t.session.errors.length, 0),
+    };
+  } finally {
+    await Promise.all(typists.map((t) => t.client.close()));
+    for (const node of nodes) {
+      node.child.kill('SIGTERM');
+      await new Promise((r) => (node.child.exitCode !== null ? r(null) : node.child.once('exit', r)));
+      rmSync(node.dataDir, { recursive: true, force: true });
+    }
+    const admin = openPostgresPool(DATABASE_URL, { max: 1, applicationName: 'outpost-bench-admin' });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+  }
+}
+
+const results = [];
+for (const nodeCount of [1, 2]) results.push(await measure(nodeCount));
+console.log(
+  JSON.stringify(
+    {
+      scenario: 'scale-fanout',
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      workload: { jobs: JOBS, clientsPerJob: CLIENTS, keystrokesPerSecondPerClient: RATE, seconds: SECONDS, spread: 'client c of a job on node c mod N' },
+      results,
+    },
+    null,
+    2,
+  ),
+);
