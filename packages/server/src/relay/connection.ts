@@ -28,6 +28,9 @@ import type { RelayContext } from './context';
 import { awarenessMessage, type JobRoom, type RoomMember } from './job-room';
 import { RateLimiter } from './rate-limiter';
 
+/** Outgoing bytes a socket may have unsent before it is dropped. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
 /** A socket on a job, once authenticated and authorized. */
 export class RelayConnection implements RoomMember {
   readonly awarenessIds = new Set<number>();
@@ -147,6 +150,8 @@ export class RelayConnection implements RoomMember {
 
   send(message: Uint8Array): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    // A socket that stopped reading would buffer every change of the job in memory.
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) return this.refuse('unavailable', 'The connection is not keeping up; reconnect.');
     this.ws.send(message, (err) => {
       if (err) this.ws.terminate();
     });
@@ -159,8 +164,8 @@ export class RelayConnection implements RoomMember {
   /** Sends the error message (to Outpost clients) and closes with the code's close code. */
   refuse(code: ErrorCode, message: string = ERROR_CODES[code].message): void {
     if (this.closed) return;
-    if (this.wantsAcks) this.send(encodeMessage(errorMessage, { code, message }));
     this.closed = true;
+    if (this.wantsAcks && this.ws.readyState === this.ws.OPEN) this.ws.send(encodeMessage(errorMessage, { code, message }));
     const close = ERROR_CODES[code].close;
     if (close >= 4000) this.ctx.metrics.countRefusal(close);
     this.ws.close(close, closeReason(message));
