@@ -4,7 +4,7 @@
  */
 import { useOutpost } from '@outpost/client/react';
 import type { Role } from '@outpost/shared';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Board } from '../dispatcher/Board';
 import { CreateJob } from '../dispatcher/CreateJob';
 import { useBoard } from '../dispatcher/use-board';
@@ -34,9 +34,16 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
   const reference = usePrimedReference();
   const jobTitle = useCallback((jobId: string) => reference.jobs.find((j) => j.id === jobId)?.title, [reference.jobs]);
 
+  // Back on the list or board with a connection: refresh what is cached, so a job the
+  // dispatcher just assigned shows up without waiting for the cache to age.
+  const home = route.name === 'jobs' || route.name === 'board';
+  const firstPrime = useRef(true);
   useEffect(() => {
-    void engine.priming.prime().catch(() => undefined);
-  }, [engine]);
+    if (!home) return;
+    const worthTrying = firstPrime.current || engine.status.get().connected;
+    firstPrime.current = false;
+    if (worthTrying && !engine.priming.get().running) void engine.priming.prime().catch(() => undefined);
+  }, [engine, home]);
 
   let screen;
   if (route.name === 'job') screen = <JobScreen key={route.jobId} jobId={route.jobId} user={user} reference={reference} />;

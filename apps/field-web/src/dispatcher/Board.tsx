@@ -36,9 +36,9 @@ function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: 
       <p className="muted">
         {when(job.windowStart)} · {job.siteAddress}
       </p>
-      <div className="row">
+      <div className="row" style={{ flexWrap: 'nowrap' }}>
         <label className="grow board-tech">
-          Technician
+          <span className="sr-only">Technician</span>
           <select
             value={assignees[0] ?? ''}
             aria-label={`Technician for ${job.title}`}

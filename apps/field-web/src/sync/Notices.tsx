@@ -13,6 +13,8 @@ interface Notice {
 }
 
 let nextId = 1;
+const MAX_SHOWN = 3;
+const NOTICE_MS = 12_000;
 
 function systemNotification(text: string): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
@@ -44,7 +46,12 @@ export function Notices({ jobTitle }: NoticesProps) {
   const engine = useOutpost();
   const [notices, setNotices] = useState<Notice[]>([]);
   const storage = useSyncExternalStore(engine.storage.subscribe, engine.storage.get);
-  const push = (text: string) => setNotices((list) => [...list.slice(-3), { id: nextId++, text }]);
+  const push = (text: string) => {
+    const id = nextId++;
+    setNotices((list) => [...list.slice(-(MAX_SHOWN - 1)), { id, text }]);
+    // Good news fades; the storage warning (below) stays until it is resolved.
+    setTimeout(() => setNotices((list) => list.filter((n) => n.id !== id)), NOTICE_MS);
+  };
 
   useEffect(() => {
     const offDrained = engine.on('drained', (e) => {

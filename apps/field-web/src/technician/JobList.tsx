@@ -1,5 +1,5 @@
 /** The technician's Today / Tomorrow list, read from the primed cache (works offline). */
-import { useOutbox, usePriming } from '@outpost/client/react';
+import { useOutbox, usePriming, useSyncStatus } from '@outpost/client/react';
 import { STATUS_LABELS } from '@outpost/shared';
 import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
@@ -38,6 +38,7 @@ function JobCard({ job }: { job: JobSummary }) {
 /** The technician's home screen. */
 export function JobList({ jobs, userId }: JobListProps) {
   const priming = usePriming();
+  const { connected } = useSyncStatus();
   const mine = jobs.filter((j) => j.assignees.includes(userId));
   const { today, tomorrow } = groupByDay(mine);
   const section = (title: string, list: JobSummary[]) => (
@@ -58,7 +59,7 @@ export function JobList({ jobs, userId }: JobListProps) {
       <p className="muted" role="status">
         {priming.primedAt ? `Jobs saved on this device ${new Date(priming.primedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : 'Saving your jobs to this device…'}
         {priming.running ? ' · refreshing…' : ''}
-        {priming.error ? ` · ${priming.error}` : ''}
+        {priming.error && connected ? ` · ${priming.error}` : ''}
       </p>
       {section('Today', today)}
       {section('Tomorrow', tomorrow)}

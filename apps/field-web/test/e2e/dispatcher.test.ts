@@ -1,0 +1,66 @@
+/**
+ * The dispatcher runs the day from the board: creates a job, assigns and reassigns it,
+ * cancels and reopens it, and ticks its checklist live next to the technician. Offline,
+ * the actions that need the office are disabled with the reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium } from '../../../../test-support/requirements';
+import { startField, type Field } from './harness';
+import { eventually, gotoJob, jobStatus, setOnline } from './steps';
+
+const run = await hasChromium();
+
+describe.skipIf(!run)('dispatcher board', () => {
+  let field: Field;
+  beforeAll(async () => {
+    field = await startField();
+  });
+  afterAll(async () => {
+    await field?.close();
+  });
+
+  it('creates, assigns, reassigns, cancels and reopens a job, and the technician sees it live', async () => {
+    const dana = await field.signIn('dana');
+    const alice = await field.signIn('alice');
+    const title = 'Ice machine leaking';
+
+    await dana.page.getByRole('link', { name: 'New job' }).click();
+    await dana.page.getByLabel('Title').fill(title);
+    await dana.page.getByLabel('Technician', { exact: true }).selectOption('bob');
+    await dana.page.getByLabel(/Checklist/).fill('*Find the leak\nWipe down');
+    await dana.page.getByRole('button', { name: 'Create job' }).click();
+    await dana.page.getByTestId('job-status').waitFor();
+    const jobId = decodeURIComponent(new URL(dana.page.url()).hash.replace('#/job/', ''));
+
+    await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
+    const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
+    const tech = row.getByRole('combobox', { name: `Technician for ${title}` });
+    await eventually(() => tech.inputValue(), (v) => v === 'bob', 'assigned to bob');
+    await tech.selectOption('alice');
+    await eventually(() => row.innerText(), (t) => t.includes('Scheduled'), 'the job on the board');
+
+    await alice.page.goto(alice.page.url().replace(/#.*$/, '#/'));
+    const card = alice.page.getByTestId('job-card').filter({ hasText: title });
+    await card.waitFor({ timeout: 20_000 });
+
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Cancelled', 'cancelled');
+    await row.getByRole('button', { name: 'Reopen' }).click();
+    await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Scheduled', 'reopened');
+
+    await card.click();
+    await alice.page.getByTestId('job-status').waitFor();
+    await gotoJob(dana.page, jobId);
+    await dana.page.getByRole('checkbox', { name: /Find the leak/ }).check();
+    const aliceBox = alice.page.getByRole('checkbox', { name: /Find the leak/ });
+    await eventually(() => aliceBox.isChecked(), (v) => v, 'the tick on the technician side');
+    expect(await jobStatus(alice.page)).toBe('Scheduled');
+
+    await setOnline(alice.page, false);
+    const pay = alice.page.getByRole('button', { name: 'Send payment link' });
+    expect(await pay.isDisabled()).toBe(true);
+    expect(await alice.page.getByText('Needs a connection: you are offline.').first().isVisible()).toBe(true);
+    await setOnline(alice.page, true);
+    await eventually(() => pay.isDisabled(), (v) => !v, 'payment link enabled again online');
+  });
+});
