@@ -39,6 +39,8 @@ export interface OutpostOptions {
   idleCloseMs?: number;
   /** How often waiting work is retried while nothing else triggers it. */
   catchUpIntervalMs?: number;
+  /** Replace a relay socket whose updates go unacked this long (default 15 s): a half-open connection. */
+  ackTimeoutMs?: number;
   /** Re-prime when the server becomes reachable and the cache is older than this (10 min). */
   primingMaxAgeMs?: number;
 }
@@ -111,6 +113,7 @@ export class OutpostEngine {
       WebSocket: this.o.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketLike),
       relayUrl: (jobId) => this.relayUrl(jobId),
       idleCloseMs: this.o.idleCloseMs ?? 30_000,
+      ackTimeoutMs: this.o.ackTimeoutMs,
       events: {
         pendingChanged: (_id, _count, acked) => {
           this.board.uploaded('updates', acked);

@@ -12,11 +12,16 @@ import WebSocket from 'ws';
 import { startServer, type RunningServer, type Store } from '@outpost/server';
 import { createOutpost, type OutpostEngine, type OutpostOptions, type WebSocketLike } from '@outpost/client';
 
-/** A loopback TCP proxy whose link can be cut (every socket destroyed, new ones refused). */
+/**
+ * A loopback TCP proxy standing for the device's network. `cut()` drops every connection
+ * and refuses new ones (the network is gone); `stall()` keeps connections open but moves
+ * no bytes (a half-open link that looks alive); `restore()` brings it back.
+ */
 export class NetworkLink {
   private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<[Socket, Socket]>();
   private up = true;
+  private stalled = false;
   port = 0;
 
   constructor(private readonly targetPort: number) {}
@@ -25,28 +30,53 @@ export class NetworkLink {
     this.server = createServer((client) => {
       if (!this.up) return client.destroy();
       const upstream = connect({ host: '127.0.0.1', port: this.targetPort });
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
+      const pair: [Socket, Socket] = [client, upstream];
+      this.pairs.add(pair);
+      for (const s of pair) {
+        s.on('close', () => {
+          this.pairs.delete(pair);
+          client.destroy();
+          upstream.destroy();
+        });
         s.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      if (!this.stalled) this.flow(pair);
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.port = (this.server!.address() as { port: number }).port;
   }
 
+  private flow([client, upstream]: [Socket, Socket]): void {
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+
   /** Cuts the network: drops every connection and refuses new ones. */
   cut(): void {
     this.up = false;
-    for (const s of this.sockets) s.destroy();
+    for (const [a, b] of this.pairs) {
+      a.destroy();
+      b.destroy();
+    }
+  }
+
+  /** Keeps every connection open but stops moving bytes (they wait in buffers). */
+  stall(): void {
+    this.stalled = true;
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
   }
 
   /** Restores the network. */
   restore(): void {
     this.up = true;
+    if (!this.stalled) return;
+    this.stalled = false;
+    for (const pair of this.pairs) this.flow(pair);
   }
 
   get url(): string {

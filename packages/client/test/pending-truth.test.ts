@@ -96,4 +96,22 @@ describe('the pending count', () => {
     await until('nothing is pending', () => alice.status.get().pending === 0, 20_000);
     expect(await storeHasAll(world.server.store, job)).toBe(true);
   });
+
+  it('replaces a connection that stopped answering (half-open) and still gets every edit durable', async () => {
+    world = await World.start();
+    const link = await world.link();
+    const alice = await world.device('alice-phone', link, 'alice', { ackTimeoutMs: 300 });
+    const job = await alice.openJob('job-1001');
+    await until('synced', () => job.synced);
+
+    link.stall();
+    addNote(job.doc, { id: 'n3', author: 'alice', createdAt: new Date().toISOString(), text: 'Typed on a dead link' });
+    await until('the silent socket was given up on', () => !alice.status.get().connected, 5_000);
+    expect(alice.status.get().pending).toBe(1);
+
+    link.restore();
+    alice.syncNow();
+    await until('nothing is pending', () => alice.status.get().state === 'online', 20_000);
+    expect(await storeHasAll(world.server.store, job)).toBe(true);
+  });
 });

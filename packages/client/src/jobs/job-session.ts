@@ -30,6 +30,8 @@ export interface JobSessionOptions {
   WebSocket: WebSocketLike;
   relayUrl: (jobId: string) => string | null;
   events: JobSessionEvents;
+  /** See JobConnection: replace a socket whose content goes unacked this long. */
+  ackTimeoutMs?: number;
 }
 
 /** Origin of updates that came from another tab of this device. */
@@ -56,6 +58,7 @@ export class JobSession {
       awareness: this.awareness,
       WebSocket: o.WebSocket,
       relayUrl: o.relayUrl,
+      ackTimeoutMs: o.ackTimeoutMs,
       events: {
         step2Sent: (socket, n) => this.pending.coverAll(socket, n),
         durableAck: (socket, upTo) => this.pending.ack(socket, upTo),

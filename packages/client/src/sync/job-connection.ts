@@ -47,7 +47,12 @@ export interface JobConnectionOptions {
   WebSocket: WebSocketLike;
   events: ConnectionEvents;
   backoff?: BackoffPolicy;
+  /** Give up on a socket whose content goes unacked this long (default ACK_TIMEOUT_MS). */
+  ackTimeoutMs?: number;
 }
+
+/** How long a content message may go without a durable ack before the socket is replaced. */
+export const ACK_TIMEOUT_MS = 15_000;
 
 /** Close codes after which retrying the same socket is pointless until something changes. */
 const TERMINAL_CLOSES = new Set([4400, 4401, 4403, 4404, 4413]);
@@ -65,6 +70,8 @@ export class JobConnection {
 
   private ws: WebSocket | null = null;
   private sent = 0;
+  private acked = 0;
+  private ackTimer: ReturnType<typeof setTimeout> | null = null;
   private step2Sent = false;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -102,6 +109,7 @@ export class JobConnection {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.clearAckTimer();
     if (this.ws) {
       awarenessProtocol.removeAwarenessStates(this.o.awareness, [this.o.doc.clientID], 'stop');
       this.ws.close(1000);
@@ -129,6 +137,7 @@ export class JobConnection {
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     this.sent = 0;
+    this.acked = 0;
     this.step2Sent = false;
     this.synced = false;
     // A socket stuck in CONNECTING (black-holed network) would never close on its own.
@@ -144,23 +153,37 @@ export class JobConnection {
       ws.send(encoding.toUint8Array(e));
       if (this.o.awareness.getLocalState() !== null) this.sendAwareness([this.o.doc.clientID]);
     };
-    ws.onmessage = (event: MessageEvent) => this.onMessage(socketId, new Uint8Array(event.data as ArrayBuffer));
+    ws.onmessage = (event: MessageEvent) => {
+      try {
+        this.onMessage(socketId, new Uint8Array(event.data as ArrayBuffer));
+      } catch {
+        // A message we cannot read: start over on a fresh socket rather than drift out of sync.
+        ws.close();
+        this.closed(ws, socketId, 4000, 'unreadable message from the server');
+      }
+    };
     ws.onerror = () => undefined;
     ws.onclose = (event: CloseEvent) => {
       clearTimeout(connectTimer);
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.open = false;
-      this.synced = false;
-      awarenessProtocol.removeAwarenessStates(
-        this.o.awareness,
-        [...this.o.awareness.getStates().keys()].filter((id) => id !== this.o.doc.clientID),
-        this,
-      );
-      if (TERMINAL_CLOSES.has(event.code)) this.refused = { code: event.code, reason: event.reason };
-      this.o.events.closed(socketId, event.code, event.reason);
-      this.scheduleReconnect();
+      this.closed(ws, socketId, event.code, event.reason);
     };
+  }
+
+  /** Forgets a socket that closed (or that we gave up on) and schedules the next one. */
+  private closed(ws: WebSocket, socketId: number, code: number, reason: string): void {
+    if (this.ws !== ws) return;
+    this.ws = null;
+    this.open = false;
+    this.synced = false;
+    this.clearAckTimer();
+    awarenessProtocol.removeAwarenessStates(
+      this.o.awareness,
+      [...this.o.awareness.getStates().keys()].filter((id) => id !== this.o.doc.clientID),
+      this,
+    );
+    if (TERMINAL_CLOSES.has(code)) this.refused = { code, reason };
+    this.o.events.closed(socketId, code, reason);
+    this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {
@@ -189,7 +212,12 @@ export class JobConnection {
       this.sendAwareness([...this.o.awareness.getStates().keys()]);
     } else if (isOutpostMessageType(type)) {
       const msg = readOutpostMessage(type, d);
-      if (msg.name === 'durableAck') this.o.events.durableAck(socketId, msg.value.upTo);
+      if (msg.name === 'durableAck') {
+        this.acked = Math.max(this.acked, msg.value.upTo);
+        this.clearAckTimer();
+        if (this.acked < this.sent) this.startAckTimer();
+        this.o.events.durableAck(socketId, msg.value.upTo);
+      }
       else this.o.events.message(msg);
     }
   }
@@ -198,7 +226,30 @@ export class JobConnection {
     if (!this.ws || this.ws.readyState !== 1) return;
     this.ws.send(bytes);
     this.sent++;
+    if (!this.ackTimer) this.startAckTimer();
     if (kind === 'step2') this.o.events.step2Sent(this.socketId, this.sent);
+  }
+
+  /**
+   * Liveness: a socket that carried content but hears no durable ack for a while is
+   * treated as dead (a half-open connection after the network vanished can look open for
+   * minutes) and replaced; the next socket's step 2 carries everything again.
+   */
+  private startAckTimer(): void {
+    const ws = this.ws;
+    const socketId = this.socketId;
+    if (!ws) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = null;
+      if (this.ws !== ws || this.acked >= this.sent) return;
+      ws.close();
+      this.closed(ws, socketId, 4408, 'no durable ack in time');
+    }, this.o.ackTimeoutMs ?? ACK_TIMEOUT_MS);
+  }
+
+  private clearAckTimer(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
   }
 
   private sendAwareness(clients: number[]): void {
