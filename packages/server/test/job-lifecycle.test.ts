@@ -70,6 +70,19 @@ describe('job docs in memory and in storage', () => {
     expect(readJob(reader.doc).notes.map((n) => n.id)).toEqual(['pending']);
   });
 
+  it('brings the doc’s server map up to the op log when a job loads (the process died between the two commits)', async () => {
+    server = await startTestServer();
+    // An op committed to the log whose mirror write never reached the doc.
+    await server.store.applyOp(
+      { opId: '00000000-0000-4000-8000-000000000001', jobId: 'job-1001', deviceId: 'd', deviceSeq: 1, actor: 'dana', kind: 'cancel', to: null, assignees: null, override: false, occurredAt: '2030-01-01T00:00:00.000Z', receivedAt: '2030-01-01T00:00:01.000Z' },
+      (state) => ({ outcome: 'applied', changed: true, review: false, state: { ...state, status: 'cancelled', version: 2, changedBy: 'dana', changedAt: '2030-01-01T00:00:01.000Z' } }),
+    );
+    const client = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    clients.push(client);
+    await until(() => readJob(client.doc).server?.status === 'cancelled', 5000, 'mirror');
+    expect(readJob(client.doc).server).toEqual({ status: 'cancelled', version: 2, assignees: ['alice'], changedBy: 'dana', changedAt: '2030-01-01T00:00:01.000Z' });
+  });
+
   it('never acks an update whose commit failed, and drops the socket so the device resends', async () => {
     class FailingStore extends SqliteStore {
       failing = false;
