@@ -52,9 +52,9 @@ export class OutboxActions implements OutboxApi {
   async retry(opId: string): Promise<void> {
     const item = await this.box.find(opId);
     if (!item || item.state !== 'error') return;
-    // The retried op goes to the back of the line, behind ops queued since.
-    const op = { ...item.op, deviceSeq: await this.box.nextDeviceSeq() };
-    await this.box.save({ ...item, op, state: 'queued', attempts: 0, error: undefined });
+    // Same opId and seq: if the server did store it, it answers with the stored result; if
+    // not and the seq was taken meanwhile, it names the seq it expects and the drain renumbers.
+    await this.box.save({ ...item, state: 'queued', attempts: 0, error: undefined });
     this.kick();
   }
 
