@@ -51,6 +51,9 @@ describe('workflow ops', () => {
     const res = await post(alice, { ...op, deviceSeq: 2, to: 'on_site' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('op_mismatch');
+    // Someone else replaying the same op learns nothing from it.
+    const replay = await post(dana, op);
+    expect(replay.body.error.code).toBe('op_mismatch');
   });
 
   it('answers a gap in deviceSeq as retryable out_of_order, and applies the op once the gap is filled', async () => {

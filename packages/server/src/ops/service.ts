@@ -77,7 +77,7 @@ export class OpService {
   private async run(op: WorkflowOp, user: Principal): Promise<OpResult> {
     const { store, relay } = this.deps;
     const known = await store.getOp(op.opId);
-    if (known) return this.duplicate(known, op);
+    if (known) return this.duplicate(known, op, user);
     const stateVector = decodeDocState(op.docState);
     const job = await store.getJob(op.jobId);
     const room = job ? await relay.acquire(op.jobId) : null;
@@ -93,8 +93,9 @@ export class OpService {
     }
   }
 
-  private duplicate(known: OpLogEntry, op: WorkflowOp): OpResult {
-    const same = known.jobId === op.jobId && known.deviceId === op.deviceId && known.deviceSeq === op.deviceSeq && known.kind === op.kind;
+  private duplicate(known: OpLogEntry, op: WorkflowOp, user: Principal): OpResult {
+    const same =
+      known.actor === user.userId && known.jobId === op.jobId && known.deviceId === op.deviceId && known.deviceSeq === op.deviceSeq && known.kind === op.kind;
     if (!same) throw new OutpostError('op_mismatch', undefined, { opId: op.opId });
     return answer(known, true);
   }
@@ -130,7 +131,7 @@ export class OpService {
         return { outcome: 'applied', changed: d.changed, review: d.review, state: { status: d.status, version: d.version, assignees: d.assignees, changedBy, changedAt } };
       },
     );
-    if (outcome.kind === 'duplicate') return this.duplicate(outcome.entry, op);
+    if (outcome.kind === 'duplicate') return this.duplicate(outcome.entry, op, user);
     if (outcome.kind === 'out_of_order') throw new OutpostError('out_of_order', undefined, { expectedSeq: outcome.expectedSeq, opId: op.opId });
     if (outcome.kind === 'seq_reused') {
       throw new OutpostError('op_mismatch', `deviceSeq ${op.deviceSeq} was already used by another op from this device.`, { expectedSeq: outcome.expectedSeq, opId: op.opId });
