@@ -64,7 +64,7 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
         </button>
       </header>
       <ConnectionRow />
-      <Notices jobTitle={jobTitle} />
+      <Notices jobTitle={jobTitle} selfId={user.id} />
       <main>
         {route.name !== 'jobs' && route.name !== 'board' ? (
           <p>

@@ -5,10 +5,11 @@
  */
 import { useJob, useOutbox, useOutpost, usePresence } from '@outpost/client/react';
 import type { OpIntent, Role } from '@outpost/shared';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { PrimedReference } from '../app/reference';
 import { money } from './LineItemsSection';
 import { projectStatus } from '../sync/projected-status';
+import { sawEditing } from '../sync/note-editors';
 import { OnlineOnlyButton } from '../sync/OnlineOnly';
 import { ChecklistSection } from './ChecklistSection';
 import type { JobBlobs } from './job-blobs';
@@ -41,6 +42,10 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
     }),
     [engine, jobId],
   );
+
+  useEffect(() => {
+    for (const peer of presence.others) if (peer.editingNoteId) sawEditing(peer.editingNoteId, peer.user.id);
+  }, [presence.others]);
 
   if (!live) return <p role="status">Opening job…</p>;
   const { doc, job } = live;

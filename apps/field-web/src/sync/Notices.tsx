@@ -6,6 +6,7 @@
 import { useOutpost } from '@outpost/client/react';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { describeMerge } from './merge-words';
+import { editorsOf } from './note-editors';
 
 interface Notice {
   id: number;
@@ -15,6 +16,7 @@ interface Notice {
 let nextId = 1;
 const MAX_SHOWN = 3;
 const NOTICE_MS = 12_000;
+const PRESENCE_GRACE_MS = 700;
 
 function systemNotification(text: string): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
@@ -36,13 +38,16 @@ export async function downloadUnsynced(engine: { exportUnsynced(): Promise<{ fil
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Names for merge summaries, by job id → title. */
+/** Props of {@link Notices}. */
 export interface NoticesProps {
+  /** A job's title, to say which job a merge summary is about. */
   jobTitle: (jobId: string) => string | undefined;
+  /** The signed-in user's id. */
+  selfId: string;
 }
 
 /** The stack of notices under the header. */
-export function Notices({ jobTitle }: NoticesProps) {
+export function Notices({ jobTitle, selfId }: NoticesProps) {
   const engine = useOutpost();
   const [notices, setNotices] = useState<Notice[]>([]);
   const storage = useSyncExternalStore(engine.storage.subscribe, engine.storage.get);
@@ -58,17 +63,24 @@ export function Notices({ jobTitle }: NoticesProps) {
       push(e.message);
       systemNotification(e.message);
     });
+    const timers = new Set<ReturnType<typeof setTimeout>>();
     const offMerge = engine.on('mergeSummary', (summary) => {
-      const words = describeMerge(summary);
-      if (!words) return;
-      const title = jobTitle(summary.jobId);
-      push(title ? `${title}: ${words}` : words);
+      // Presence arrives with the reconnect too; give it a moment so edits are attributed.
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        const words = describeMerge(summary, { editorsOf, selfId });
+        if (!words) return;
+        const title = jobTitle(summary.jobId);
+        push(title ? `${title}: ${words}` : words);
+      }, PRESENCE_GRACE_MS);
+      timers.add(timer);
     });
     return () => {
       offDrained();
       offMerge();
+      for (const t of timers) clearTimeout(t);
     };
-  }, [engine, jobTitle]);
+  }, [engine, jobTitle, selfId]);
 
   return (
     <div aria-live="polite">

@@ -7,11 +7,10 @@ const empty: MergeSummaryLike = {
 
 describe('merge summary after a reconnect', () => {
   it('says who changed what, one clause per person', () => {
-    const text = describeMerge({
-      ...empty,
-      notesEdited: [{ author: 'dana' }],
-      itemsTicked: [{ by: 'bob' }, { by: 'bob' }],
-    });
+    const text = describeMerge(
+      { ...empty, notesEdited: [{ id: 'n1', author: 'alice' }], itemsTicked: [{ by: 'bob' }, { by: 'bob' }] },
+      { editorsOf: (id) => (id === 'n1' ? ['dana'] : []), selfId: 'alice' },
+    );
     expect(text).toBe('Dana edited the note; Bob ticked 2 items');
   });
 
@@ -25,9 +24,15 @@ describe('merge summary after a reconnect', () => {
         itemsUnticked: [{}],
         signed: { signer: 'Pat Lee' },
       },
-      (id) => names[id] ?? id,
+      { nameOf: (id) => names[id] ?? id },
     );
     expect(text).toBe('Dana Dispatch added a photo, moved the job to Cancelled; 1 item was unticked; Pat Lee signed');
+  });
+
+  it('does not guess who edited a note nobody was seen typing in', () => {
+    const edited = { ...empty, notesEdited: [{ id: 'n1', author: 'alice' }] };
+    expect(describeMerge(edited, { selfId: 'alice' })).toBe('Your note was edited');
+    expect(describeMerge(edited, { selfId: 'bob' })).toBe("Alice's note was edited");
   });
 
   it('says nothing when nobody else changed anything', () => {

@@ -8,7 +8,7 @@ import { STATUS_LABELS, type JobStatus } from '@outpost/shared';
 export interface MergeSummaryLike {
   jobId: string;
   notesAdded: readonly { author: string }[];
-  notesEdited: readonly { author: string }[];
+  notesEdited: readonly { id?: string; author: string }[];
   itemsTicked: readonly { by: string }[];
   itemsUnticked: readonly unknown[];
   photosAdded: readonly { by: string }[];
@@ -25,8 +25,20 @@ function count(n: number, one: string, many: string): string {
   return n === 1 ? one : `${n} ${many}`;
 }
 
+/** What the words may know beyond the summary. */
+export interface MergeContext {
+  /** A display name for a user id. */
+  nameOf?: (id: string) => string;
+  /** Who was seen (through presence) typing in a note; the summary itself only knows its author. */
+  editorsOf?: (noteId: string) => readonly string[];
+  /** This person's user id: their own note reads "your note". */
+  selfId?: string;
+}
+
 /** The summary as one sentence, or null when nobody else changed anything. */
-export function describeMerge(s: MergeSummaryLike, nameOf: (id: string) => string = displayName): string | null {
+export function describeMerge(s: MergeSummaryLike, context: MergeContext = {}): string | null {
+  const nameOf = context.nameOf ?? displayName;
+  const unattributed: string[] = [];
   const byPerson = new Map<string, string[]>();
   const say = (who: string, phrase: string) => {
     const name = nameOf(who);
@@ -37,12 +49,17 @@ export function describeMerge(s: MergeSummaryLike, nameOf: (id: string) => strin
     for (const item of items) counts.set(String(item[key] ?? ''), (counts.get(String(item[key] ?? '')) ?? 0) + 1);
     return counts;
   };
-  for (const [who, n] of tally(s.notesEdited, 'author')) say(who, n === 1 ? 'edited the note' : `edited ${n} notes`);
+  for (const note of s.notesEdited) {
+    const editors = (note.id && context.editorsOf?.(note.id)) || [];
+    if (editors.length > 0) for (const who of editors) say(who, 'edited the note');
+    else unattributed.push(note.author === context.selfId ? 'your note was edited' : `${nameOf(note.author)}'s note was edited`);
+  }
   for (const [who, n] of tally(s.notesAdded, 'author')) say(who, n === 1 ? 'added a note' : `added ${n} notes`);
   for (const [who, n] of tally(s.itemsTicked, 'by')) say(who, `ticked ${count(n, '1 item', 'items')}`);
   for (const [who, n] of tally(s.photosAdded, 'by')) say(who, n === 1 ? 'added a photo' : `added ${n} photos`);
   if (s.status) say(s.status.by, `moved the job to ${STATUS_LABELS[s.status.to as JobStatus] ?? s.status.to}`);
-  const parts = [...byPerson].map(([name, phrases]) => `${name} ${phrases.join(', ')}`);
+  const parts = [...byPerson].map(([name, phrases]) => `${name} ${[...new Set(phrases)].join(', ')}`);
+  parts.push(...[...new Set(unattributed)].map((p) => p[0]!.toUpperCase() + p.slice(1)));
   if (s.itemsUnticked.length > 0) parts.push(`${count(s.itemsUnticked.length, '1 item was', 'items were')} unticked`);
   if (s.signed) parts.push(`${s.signed.signer || 'The customer'} signed`);
   return parts.length > 0 ? parts.join('; ') : null;

@@ -45,6 +45,7 @@ describe.skipIf(!run)('shared note', () => {
     await setOnline(alice.page, false);
     await both(' tech offline: ordered a new motor.', 'office: warranty covers parts. ');
     await setOnline(alice.page, true);
+    await alice.page.getByTestId('notice').filter({ hasText: /Dana edited the note/ }).waitFor();
     await both(' tech: back online.', 'office: thanks. ');
 
     const final = await eventually(
