@@ -3,7 +3,9 @@
  *
  * Each configuration starts real `outpost-server` processes sharing one Postgres schema
  * and one Redis prefix (both fresh per run), creates J jobs, and connects C typists per
- * job spread round-robin over the nodes, so with 2 nodes most deliveries cross Redis.
+ * job, placed as a load balancer would: `any-node` spreads a job's clients round-robin
+ * over the nodes (most deliveries cross Redis), `by-job` puts all of a job's clients on
+ * one node (jobs split across nodes; deliveries stay local).
  * Every typist sends RATE keystrokes/s (one Yjs update each, durable acks on); latency is
  * send → receipt at every other typist of the job. Server CPU is read from /proc for
  * the node processes (Postgres and Redis are not counted: they serve both configurations).
@@ -84,7 +86,10 @@ interface Typist {
   device: FieldDevice;
 }
 
-async function measure(nodeCount: number): Promise<Record<string, number>> {
+/** How a load balancer places sockets: each client anywhere, or every client of a job on one node. */
+type Routing = 'any-node' | 'by-job';
+
+async function measure(nodeCount: number, routing: Routing): Promise<Record<string, number | string>> {
   const schema = `outpost_bench_${randomBytes(5).toString('hex')}`;
   const url = new URL(DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
@@ -115,9 +120,9 @@ async function measure(nodeCount: number): Promise<Record<string, number>> {
     }
 
     const log = new LatencyLog();
-    for (const jobId of jobIds) {
+    for (const [j, jobId] of jobIds.entries()) {
       for (let c = 0; c < CLIENTS; c++) {
-        const node = nodes[c % nodes.length]!;
+        const node = nodes[(routing === 'by-job' ? j : c) % nodes.length]!;
         const client = new SyncClient({ url: `ws://127.0.0.1:${node.port}/sync/${encodeURIComponent(jobId)}?token=${alice}&acks=1`, dialect: 'y' });
         const device = newFieldDevice(jobId, `tech-${c}`);
         const session = client.join(jobId, device.doc);
@@ -159,6 +164,7 @@ async function measure(nodeCount: number): Promise<Record<string, number>> {
     const expected = log.sent * (CLIENTS - 1);
     return {
       nodes: nodeCount,
+      routing,
       sockets: typists.length,
       'updates/s sent': round(log.sent / sentSeconds),
       'deliveries/s': round(log.samples.length / sentSeconds),
@@ -181,7 +187,7 @@ async function measure(nodeCount: number): Promise<Record<string, number>> {
 }
 
 const results = [];
-for (const nodeCount of [1, 2]) results.push(await measure(nodeCount));
+for (const [nodeCount, routing] of [[1, 'any-node'], [2, 'any-node'], [2, 'by-job']] as const) results.push(await measure(nodeCount, routing));
 console.log(
   JSON.stringify(
     {
@@ -189,7 +195,13 @@ console.log(
       date: new Date().toISOString(),
       node: process.version,
       cpus: cpus().length,
-      workload: { jobs: JOBS, clientsPerJob: CLIENTS, keystrokesPerSecondPerClient: RATE, seconds: SECONDS, spread: 'client c of a job on node c mod N' },
+      workload: {
+        jobs: JOBS,
+        clientsPerJob: CLIENTS,
+        keystrokesPerSecondPerClient: RATE,
+        seconds: SECONDS,
+        routing: { 'any-node': 'client c of a job on node c mod N (most deliveries cross Redis)', 'by-job': 'every client of job j on node j mod N' },
+      },
       results,
     },
     null,
