@@ -102,11 +102,11 @@ export class JobSession {
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === this.connection) return;
-    const sent = this.connection.sendUpdate(update);
-    // Loaded from this device's storage or typed in another tab: not this tab's to count.
-    if (origin === this.persistence || origin === TAB_ORIGIN) return;
-    this.pending.record(update, sent);
+    // Loaded from this device's storage, or typed in another tab: that tab sends and counts
+    // it (forwarding it here could put a gap in that tab's clock on the server, which the
+    // relay refuses); this tab's next sync step 2 carries it anyway.
+    if (origin === this.connection || origin === this.persistence || origin === TAB_ORIGIN) return;
+    this.pending.record(update, this.connection.sendUpdate(update));
     this.tabs?.postMessage(update);
   };
 
