@@ -87,6 +87,7 @@ export class OutpostEngine {
   private tabs!: TabChannel;
   private readonly marks = new Map<string, number>();
   private destroyed = false;
+  private expiryTold = false;
   private readonly unlisten: (() => void)[] = [];
 
   constructor(private readonly o: OutpostOptions) {
@@ -137,7 +138,7 @@ export class OutpostEngine {
       connected: () => this.board.socketsOpen,
       probe: () => this.http.request('GET', '/healthz', undefined, { timeoutMs: 5_000 }).then((a) => a.status === 200, () => false),
       drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal), onSent: () => this.board.uploaded('ops') }).then((r) => {
-        if (r.stopped === 'signed_out') this.events.emit('sessionExpired', { reason: 'The server refused the token.' });
+        if (r.stopped === 'signed_out') this.sessionExpired('The server refused the token.');
         return r;
       }),
       uploadBlobs: (signal) => this.blobQueue.upload(signal),
@@ -245,7 +246,15 @@ export class OutpostEngine {
     return url.toString();
   }
 
+  /** Tells the app once per session that the token no longer works; work stays on the device. */
+  private sessionExpired(reason: string): void {
+    if (this.expiryTold) return;
+    this.expiryTold = true;
+    this.events.emit('sessionExpired', { reason });
+  }
+
   private useSession(token: string, user: User): void {
+    this.expiryTold = false;
     this.http.token = token;
     this.user = user;
     this.refreshStatus();
@@ -254,7 +263,7 @@ export class OutpostEngine {
   }
 
   private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void {
-    if (refused?.code === 4401) this.events.emit('sessionExpired', { reason: refused.reason || 'The server refused the token.' });
+    if (refused?.code === 4401) this.sessionExpired(refused.reason || 'The server refused the token.');
     // A bad token is the session's problem, not the job's: it does not make the job's edits stuck.
     this.board.socket(jobId, open, refused?.code === 4401 ? null : refused);
   }

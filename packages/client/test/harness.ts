@@ -98,10 +98,12 @@ export class World {
   private readonly engines = new Set<OutpostEngine>();
   private readonly links = new Set<NetworkLink>();
 
-  static async start(options: { store?: (dataDir: string) => Store } = {}): Promise<World> {
+  static async start(options: { store?: (dataDir: string) => Store; tokenTtlSeconds?: number } = {}): Promise<World> {
     const w = new World();
     w.dataDir = await mkdtemp(join(tmpdir(), 'outpost-client-'));
-    w.server = await startServer({ dataDir: w.dataDir, port: 0, seed: 'demo', store: options.store?.(w.dataDir) });
+    w.server = await startServer({
+      dataDir: w.dataDir, port: 0, seed: 'demo', store: options.store?.(w.dataDir), tokenTtlSeconds: options.tokenTtlSeconds,
+    });
     return w;
   }
 
