@@ -59,11 +59,15 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
           Outpost
         </a>
         <SyncIndicator />
-        <button type="button" className="small sync" onClick={onSignOut} aria-label={`Sign out ${user.name}`}>
-          Sign out
-        </button>
       </header>
-      <ConnectionRow />
+      <ConnectionRow>
+        <span className="who">
+          {user.name.split(' ')[0]}
+          <button type="button" className="link" onClick={onSignOut}>
+            Sign out
+          </button>
+        </span>
+      </ConnectionRow>
       <Notices jobTitle={jobTitle} selfId={user.id} />
       <main>
         {route.name !== 'jobs' && route.name !== 'board' ? (

@@ -93,11 +93,11 @@ export function CreateJob({ customers, technicians }: CreateJobProps) {
         <input id="nj-site" placeholder={customer?.address} value={siteAddress} onChange={(e) => setSiteAddress(e.target.value)} />
       </div>
       <div className="row">
-        <div className="field">
+        <div className="field" style={{ flex: '1 1 200px' }}>
           <label htmlFor="nj-start">Starts</label>
           <input id="nj-start" type="datetime-local" value={windowStart} onChange={(e) => setWindowStart(e.target.value)} />
         </div>
-        <div className="field">
+        <div className="field" style={{ flex: '0 0 84px' }}>
           <label htmlFor="nj-hours">Hours</label>
           <input id="nj-hours" inputMode="decimal" value={hours} onChange={(e) => setHours(e.target.value)} />
         </div>

@@ -47,12 +47,13 @@ export function StatusActions({ doc, status, role, waiting, onSubmit }: StatusAc
         {moves.length === 0 ? <p className="muted">No further steps for you on this job.</p> : null}
         {moves.map((t) => {
           const blocker = t.to === 'completed' ? completeBlocker(doc) : null;
-          const danger = t.to === 'cancelled' || t.to === 'scheduled' || t.to === 'on_hold';
+          const danger = t.to === 'cancelled' || (t.to === 'scheduled' && t.from === 'en_route');
+          const quiet = t.to === 'on_hold';
           return (
             <div key={`${t.from}-${t.to}`} className="stack" style={{ gap: 2 }}>
               <button
                 type="button"
-                className={`big ${danger ? 'danger' : 'primary'}`}
+                className={`big ${danger ? 'danger' : quiet ? '' : 'primary'}`}
                 disabled={blocker !== null}
                 aria-describedby={blocker ? `why-${t.to}` : undefined}
                 onClick={() => onSubmit(intentFor(t))}

@@ -1,5 +1,6 @@
 /** Header indicator (Online / Offline (N pending) / Sync failed (N items)) and the Connection row. */
 import { useSyncStatus } from '@outpost/client/react';
+import type { ReactNode } from 'react';
 import { hrefFor } from '../app/router';
 import { indicatorWords } from './indicator-words';
 
@@ -20,15 +21,18 @@ export function SyncIndicator() {
   );
 }
 
-/** The Connection row: is the server reachable right now. */
-export function ConnectionRow() {
+/** The Connection row: is the server reachable right now; `children` sit at its end. */
+export function ConnectionRow({ children }: { children?: ReactNode }) {
   const { connected } = useSyncStatus();
   return (
-    <div className="connection" role="status" aria-live="polite">
-      <span>Connection</span>
-      <span className={`state ${connected ? 'online' : 'offline'}`} data-testid="connection">
-        {connected ? '● Online' : '● Offline'}
+    <div className="connection">
+      <span role="status" aria-live="polite">
+        Connection{' '}
+        <span className={`state ${connected ? 'online' : 'offline'}`} data-testid="connection">
+          {connected ? '● Online' : '● Offline'}
+        </span>
       </span>
+      {children}
     </div>
   );
 }

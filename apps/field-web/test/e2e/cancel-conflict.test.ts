@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { ensureScreenshotDir, startField, type Field, type Person } from './harness';
-import { eventually, gotoJob, indicatorReads, jobStatus, openFirstJob, phoneShot, setOnline, sign, tapStatus, tickAll, writeNewNote } from './steps';
+import { dismissNotices, eventually, gotoJob, indicatorReads, jobStatus, openFirstJob, phoneShot, setOnline, sign, tapStatus, tickAll, writeNewNote } from './steps';
 
 const run = await hasChromium();
 
@@ -64,6 +64,7 @@ describe.skipIf(!run)('cancel while completing offline', () => {
     await eventually(() => conflicts.count(), (n) => n === 2, 'two conflicts');
     const first = await conflicts.first().innerText();
     expect(first).toMatch(/The server has this job Cancelled, changed by Dana/i);
+    await dismissNotices(alice.page);
     await phoneShot(alice.page, `${ensureScreenshotDir()}/offline-actions.png`, 1000);
 
     const card = (jobId: string) => alice.page.locator('[data-testid=outbox-item][data-state=conflict]').filter({ has: alice.page.locator(`a[href="#/job/${jobId}"]`) });

@@ -51,6 +51,12 @@ describe.skipIf(!run)('technician offline', () => {
     await writeNewNote(alice.page, note);
     await addPhoto(alice.page, 'coil before cleaning');
     const pendingBefore = await indicatorReads(alice.page, /^Offline \(\d+ pending\)$/);
+    const [download] = await Promise.all([
+      alice.page.waitForEvent('download'),
+      alice.page.getByRole('button', { name: 'Export unsynced work' }).click(),
+    ]);
+    const exported = await new Response((await download.createReadStream()) as unknown as ReadableStream).text();
+    expect(exported).toContain(jobId);
     await phoneShot(alice.page, `${shots}/job.png`, 1500);
 
     await alice.page.close();

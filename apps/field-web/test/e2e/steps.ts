@@ -134,3 +134,9 @@ export async function phoneShot(page: Page, path: string, height = 780): Promise
   await page.screenshot({ path });
   if (size) await page.setViewportSize(size);
 }
+
+/** Dismisses the passing notices (drained, merge summaries), as a person tapping ✕ would. */
+export async function dismissNotices(page: Page): Promise<void> {
+  const close = page.getByRole('button', { name: 'Dismiss notice' });
+  for (let i = 0; i < 10 && (await close.count()) > 0; i++) await close.first().click();
+}
