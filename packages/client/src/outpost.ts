@@ -183,6 +183,8 @@ export class OutpostEngine {
     await forgetSession(this.db);
     this.http.token = null;
     this.user = null;
+    // Sockets carry the old token; they reconnect once someone signs in again.
+    await this.jobs.dropAll();
     this.refreshStatus();
   }
 

@@ -30,4 +30,14 @@ describe('an expired session', () => {
     await until('everything uploaded', () => phone.status.get().state === 'online', 20_000);
     expect(phone.outbox.list().sent).toHaveLength(1);
   });
+
+  it('refuses a wrong password with the shared error, and says so when the server cannot be reached', async () => {
+    world = await World.start();
+    const link = await world.link();
+    const phone = await world.device('alice-phone', link);
+    await expect(phone.login('alice', 'wrong')).rejects.toMatchObject({ name: 'OutpostError', code: 'bad_credentials' });
+    link.cut();
+    await expect(phone.login('alice', 'outpost')).rejects.toMatchObject({ code: 'unavailable' });
+    expect(phone.user).toBeNull();
+  });
 });

@@ -60,9 +60,15 @@ export class Api {
     this.closing.abort();
   }
 
-  /** Like `request`, but a non-2xx answer throws the server's OutpostError. */
+  /** Like `request`, but a non-2xx answer throws the server's OutpostError, and no answer `unavailable`. */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const answer = await this.request<T>(method, path, body);
+    let answer: ApiAnswer<T>;
+    try {
+      answer = await this.request<T>(method, path, body);
+    } catch (err) {
+      if (err instanceof Unreachable) throw new OutpostError('unavailable', `The server could not be reached (${err.message}).`);
+      throw err;
+    }
     if (answer.status >= 200 && answer.status < 300) return answer.body;
     throw errorOf(answer);
   }
