@@ -209,7 +209,8 @@ export class JobConnection {
     } else if (type === Y_MESSAGE.awareness) {
       awarenessProtocol.applyAwarenessUpdate(this.o.awareness, decoding.readVarUint8Array(d), this);
     } else if (type === Y_MESSAGE.queryAwareness) {
-      this.sendAwareness([...this.o.awareness.getStates().keys()]);
+      // Only this client's own presence is ours to send; the server relays everyone else's.
+      this.sendAwareness([this.o.doc.clientID]);
     } else if (isOutpostMessageType(type)) {
       const msg = readOutpostMessage(type, d);
       if (msg.name === 'durableAck') {
