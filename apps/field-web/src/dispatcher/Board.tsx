@@ -36,28 +36,31 @@ function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: 
       <p className="muted">
         {when(job.windowStart)} · {job.siteAddress}
       </p>
-      <div className="row" style={{ flexWrap: 'nowrap' }}>
-        <label className="grow board-tech">
-          <span className="sr-only">Technician</span>
-          <select
-            value={assignees[0] ?? ''}
-            aria-label={`Technician for ${job.title}`}
-            onChange={(e) => submit({ kind: 'assign', assignees: e.target.value ? [e.target.value] : [] })}
-          >
-            <option value="">Unassigned</option>
-            {[...known].map((id) => (
-              <option key={id} value={id}>
-                {technicians.find((t) => t.id === id)?.name ?? id}
-              </option>
-            ))}
-          </select>
-        </label>
+      <div className="row" role="group" aria-label={`Technicians on ${job.title}`}>
+        {[...known].map((id) => {
+          const on = assignees.includes(id);
+          const name = technicians.find((t) => t.id === id)?.name ?? id;
+          return (
+            <button
+              key={id}
+              type="button"
+              className={`small chip${on ? ' on' : ''}`}
+              aria-pressed={on}
+              aria-label={`${name} on ${job.title}`}
+              onClick={() => submit({ kind: 'assign', assignees: on ? assignees.filter((a) => a !== id) : [...assignees, id] })}
+            >
+              {on ? '✓ ' : ''}
+              {name.split(' ')[0]}
+            </button>
+          );
+        })}
+        <span className="grow" />
         {OPEN_STATUSES.includes(status) ? (
-          <button type="button" className="danger" onClick={() => submit({ kind: 'cancel' })}>
+          <button type="button" className="small danger" onClick={() => submit({ kind: 'cancel' })}>
             Cancel
           </button>
         ) : (
-          <button type="button" onClick={() => submit({ kind: 'reopen' })}>
+          <button type="button" className="small" onClick={() => submit({ kind: 'reopen' })}>
             Reopen
           </button>
         )}

@@ -34,10 +34,12 @@ describe.skipIf(!run)('dispatcher board', () => {
 
     await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
     const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
-    const tech = row.getByRole('combobox', { name: `Technician for ${title}` });
-    await eventually(() => tech.inputValue(), (v) => v === 'bob', 'assigned to bob');
-    await tech.selectOption('alice');
-    await eventually(() => row.innerText(), (t) => t.includes('Scheduled'), 'the job on the board');
+    const chip = (name: string) => row.getByRole('button', { name: `${name} on ${title}` });
+    await eventually(() => chip('Bob Okafor').getAttribute('aria-pressed'), (v) => v === 'true', 'assigned to bob');
+    await chip('Alice Moreno').click();
+    await eventually(() => chip('Alice Moreno').getAttribute('aria-pressed'), (v) => v === 'true', 'alice added');
+    await chip('Bob Okafor').click();
+    await eventually(() => chip('Bob Okafor').getAttribute('aria-pressed'), (v) => v === 'false', 'bob taken off');
 
     await alice.page.goto(alice.page.url().replace(/#.*$/, '#/'));
     const card = alice.page.getByTestId('job-card').filter({ hasText: title });
