@@ -71,6 +71,8 @@ export class JobConnection {
   private ws: WebSocket | null = null;
   private sent = 0;
   private acked = 0;
+  /** Code of the server's `error` message just before a close, if one came. */
+  private lastError: string | null = null;
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
   private step2Sent = false;
   private attempt = 0;
@@ -181,7 +183,9 @@ export class JobConnection {
       [...this.o.awareness.getStates().keys()].filter((id) => id !== this.o.doc.clientID),
       this,
     );
-    if (TERMINAL_CLOSES.has(code)) this.refused = { code, reason };
+    // A refused gap heals on a fresh socket: its sync step 2 carries everything again.
+    if (TERMINAL_CLOSES.has(code) && this.lastError !== 'unresolved_update') this.refused = { code, reason };
+    this.lastError = null;
     this.o.events.closed(socketId, code, reason);
     this.scheduleReconnect();
   }
@@ -219,7 +223,10 @@ export class JobConnection {
         if (this.acked < this.sent) this.startAckTimer();
         this.o.events.durableAck(socketId, msg.value.upTo);
       }
-      else this.o.events.message(msg);
+      else {
+        if (msg.name === 'error') this.lastError = msg.value.code;
+        this.o.events.message(msg);
+      }
     }
   }
 
