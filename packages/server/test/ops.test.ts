@@ -29,6 +29,8 @@ describe('workflow ops', () => {
     expect(res.body.result).toMatchObject({ outcome: 'applied', status: 'en_route', version: 2, assignees: ['alice'], changed: true, review: false, duplicate: false });
     await until(() => readJob(watcher.doc).server?.status === 'en_route', 5000, 'server map mirrored');
     expect(readJob(watcher.doc).server).toMatchObject({ version: 2, changedBy: 'alice' });
+    await until(() => watcher.outpost.some((m) => m.name === 'jobChanged'), 5000, 'jobChanged message');
+    expect(watcher.outpost.find((m) => m.name === 'jobChanged')?.value).toEqual({ jobId: 'job-1001', status: 'en_route', version: 2, assignees: ['alice'] });
     const job = await api(server, alice, '/api/jobs/job-1001');
     expect(job.body.job).toMatchObject({ status: 'en_route', version: 2 });
   });
