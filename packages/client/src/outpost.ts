@@ -300,7 +300,7 @@ export class OutpostEngine {
 
   private refreshStatus(): void {
     this.board.refresh();
-    void this.storage?.check();
+    this.storage?.recompute();
   }
 
   private changed(what: 'outbox' | 'blobs' | 'priming'): void {

@@ -39,6 +39,8 @@ interface StorageManagerLike {
 export class StorageWatch implements Watchable<StorageState> {
   private readonly state = new Observable<StorageState>(storageWarning(null, null, null, 0));
   private persisted: boolean | null = null;
+  private usage: number | null = null;
+  private quota: number | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly manager: StorageManagerLike | undefined;
 
@@ -56,10 +58,17 @@ export class StorageWatch implements Watchable<StorageState> {
     this.timer = setInterval(() => void this.check(), intervalMs);
   }
 
-  /** Re-reads the estimate and re-decides the warning (also on every pending change). */
+  /** Re-reads the usage estimate (on a timer: estimates are not free) and re-decides the warning. */
   async check(): Promise<StorageState> {
     const estimate = await this.manager?.estimate?.().catch(() => undefined);
-    this.state.set(storageWarning(this.persisted, estimate?.usage ?? null, estimate?.quota ?? null, this.unsynced()));
+    this.usage = estimate?.usage ?? null;
+    this.quota = estimate?.quota ?? null;
+    return this.recompute();
+  }
+
+  /** Re-decides the warning with the last estimate (on every change of unsynced work). */
+  recompute(): StorageState {
+    this.state.set(storageWarning(this.persisted, this.usage, this.quota, this.unsynced()));
     return this.state.get();
   }
 
