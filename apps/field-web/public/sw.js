@@ -52,8 +52,20 @@ async function navigation(request) {
     if (response.ok) {
       const html = await response.clone().text();
       await cache.put('/', response.clone());
-      // New hashed assets of a new build, fetched now so the next offline start has them.
-      cache.addAll(assetsOf(html)).catch(() => undefined);
+      // New hashed assets of a new build, fetched now so the next offline start has them;
+      // assets of older builds are dropped once the new ones are in.
+      const current = assetsOf(html);
+      cache
+        .addAll(current)
+        .then(() => cache.keys())
+        .then((keys) =>
+          Promise.all(
+            keys
+              .filter((k) => new URL(k.url).pathname.startsWith('/assets/') && !current.includes(new URL(k.url).pathname))
+              .map((k) => cache.delete(k)),
+          ),
+        )
+        .catch(() => undefined);
     }
     return response;
   } catch {

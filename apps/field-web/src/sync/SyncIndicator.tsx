@@ -14,7 +14,6 @@ export function SyncIndicator() {
       href={hrefFor({ name: 'offline-actions' })}
       data-testid="sync-indicator"
       aria-label={`Sync status: ${text}. Open Offline Actions`}
-      role="button"
     >
       {text}
     </a>

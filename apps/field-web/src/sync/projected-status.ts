@@ -1,9 +1,10 @@
 /**
- * What status a job shows on this device: the server's, moved along by the workflow ops
- * still waiting in the outbox. A technician who taps "Start work" in a basement sees the
- * job in progress at once, with the op counted as pending until the server applies it.
+ * What status a job shows on this device: the newest the device knows from the server,
+ * moved along by the workflow ops still waiting in the outbox. A technician who taps
+ * "Start work" in a basement sees the job in progress at once, with the op counted as
+ * pending until the server applies it.
  */
-import { reopenTarget, type JobStatus, type WorkflowOp } from '@outpost/shared';
+import { JOB_STATUSES, reopenTarget, type JobStatus, type WorkflowOp } from '@outpost/shared';
 
 /** The status after the device's own not-yet-applied ops, in order. */
 export function projectStatus(server: JobStatus, waiting: readonly Pick<WorkflowOp, 'kind' | 'to'>[]): JobStatus {
@@ -14,4 +15,24 @@ export function projectStatus(server: JobStatus, waiting: readonly Pick<Workflow
     else if (op.kind === 'reopen') status = reopenTarget(status) ?? status;
   }
   return status;
+}
+
+/** A server answer to one of this device's ops. */
+export interface AppliedResult {
+  status: string;
+  version: number;
+}
+
+/**
+ * The newer of a cached job status and the answers to this device's own sent ops: the
+ * priming cache is refreshed only now and then, but the op answers are fresh.
+ */
+export function newestKnown(cached: { status: JobStatus; version: number }, answers: readonly (AppliedResult | undefined)[]): JobStatus {
+  let best = cached;
+  for (const a of answers) {
+    if (a && a.version > best.version && (JOB_STATUSES as readonly string[]).includes(a.status)) {
+      best = { status: a.status as JobStatus, version: a.version };
+    }
+  }
+  return best.status;
 }

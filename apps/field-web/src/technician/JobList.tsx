@@ -3,7 +3,7 @@ import { useOutbox, usePriming, useSyncStatus } from '@outpost/client/react';
 import { STATUS_LABELS } from '@outpost/shared';
 import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
-import { projectStatus } from '../sync/projected-status';
+import { newestKnown, projectStatus } from '../sync/projected-status';
 import { groupByDay } from './day-groups';
 
 /** Props of {@link JobList}. */
@@ -19,7 +19,8 @@ function time(iso: string): string {
 function JobCard({ job }: { job: JobSummary }) {
   const outbox = useOutbox();
   const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
-  const status = projectStatus(job.status, waiting);
+  const answers = outbox.sent.filter((i) => i.jobId === job.id).map((i) => i.result);
+  const status = projectStatus(newestKnown(job, answers), waiting);
   return (
     <li>
       <a className="card job-link" href={hrefFor({ name: 'job', jobId: job.id })} data-testid="job-card">

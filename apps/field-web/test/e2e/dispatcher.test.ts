@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { startField, type Field } from './harness';
-import { eventually, gotoJob, jobStatus, setOnline } from './steps';
+import { eventually, gotoJob, indicatorReads, jobStatus, setOnline, tapStatus } from './steps';
 
 const run = await hasChromium();
 
@@ -19,7 +19,7 @@ describe.skipIf(!run)('dispatcher board', () => {
     await field?.close();
   });
 
-  it('creates, assigns, reassigns, cancels and reopens a job, and the technician sees it live', async () => {
+  it('creates, assigns, reassigns, cancels and reopens a job; the technician sees it live and can discard a step made offline', async () => {
     const dana = await field.signIn('dana');
     const alice = await field.signIn('alice');
     const title = 'Ice machine leaking';
@@ -62,7 +62,16 @@ describe.skipIf(!run)('dispatcher board', () => {
     const pay = alice.page.getByRole('button', { name: 'Send payment link' });
     expect(await pay.isDisabled()).toBe(true);
     expect(await alice.page.getByText('Needs a connection: you are offline.').first().isVisible()).toBe(true);
+    await tapStatus(alice.page, 'Start travel', 'En route');
+    await alice.page.getByTestId('sync-indicator').click();
+    await alice.page.getByRole('tab', { name: 'Pending (1)' }).click();
+    await alice.page.getByTestId('outbox-item').getByRole('button', { name: 'Discard' }).click();
+    await eventually(() => alice.page.getByTestId('outbox-item').count(), (n) => n === 0, 'the step discarded');
+    await gotoJob(alice.page, jobId);
+    expect(await jobStatus(alice.page)).toBe('Scheduled');
+
     await setOnline(alice.page, true);
     await eventually(() => pay.isDisabled(), (v) => !v, 'payment link enabled again online');
+    await indicatorReads(alice.page, /^Online$/);
   });
 });
