@@ -11,6 +11,7 @@ import {
   gotoJob,
   indicator,
   indicatorReads,
+  logTimeRefrigerantAndParts,
   jobStatus,
   noteValue,
   openFirstJob,
@@ -32,7 +33,7 @@ describe.skipIf(!run)('technician offline', () => {
     await field?.close();
   });
 
-  it('keeps status steps, ticks, a note and a photo made offline through a reopen, then shows them to the dispatcher', async () => {
+  it('keeps status steps, ticks, a note, a photo, time, refrigerant and parts made offline through a reopen, then shows them to the dispatcher', async () => {
     const shots = ensureScreenshotDir();
     const alice = await field.signIn('alice');
     await alice.page.getByTestId('job-card').first().waitFor();
@@ -50,6 +51,7 @@ describe.skipIf(!run)('technician offline', () => {
     const note = 'Condenser coil clogged; cleaned and rinsed.';
     await writeNewNote(alice.page, note);
     await addPhoto(alice.page, 'coil before cleaning');
+    await logTimeRefrigerantAndParts(alice.page, 'Coil cleaning — $125.00');
     const pendingBefore = await indicatorReads(alice.page, /^Offline \(\d+ pending\)$/);
     const [download] = await Promise.all([
       alice.page.waitForEvent('download'),
@@ -92,6 +94,10 @@ describe.skipIf(!run)('technician offline', () => {
       'all ticks on the dispatcher side',
     );
     await dana.page.getByRole('img', { name: /coil before cleaning/ }).waitFor();
+    const danaText = await dana.page.locator('main').innerText();
+    expect(danaText).toMatch(/R-410A\s+added\s+12 oz\s+cyl\. CYL-7/);
+    expect(danaText).toContain('Coil cleaning');
+    expect(danaText).toMatch(/work\s+alice\s+\S+.*\s+\d+ min/);
     expect(await indicator(page)).toBe('Online');
   });
 });

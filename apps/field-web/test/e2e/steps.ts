@@ -140,3 +140,14 @@ export async function dismissNotices(page: Page): Promise<void> {
   const close = page.getByRole('button', { name: 'Dismiss notice' });
   for (let i = 0; i < 10 && (await close.count()) > 0; i++) await close.first().click();
 }
+
+/** Runs the work clock, logs refrigerant and adds a pricebook line item. */
+export async function logTimeRefrigerantAndParts(page: Page, part: string): Promise<void> {
+  await page.getByRole('button', { name: 'Start clock' }).click();
+  await page.getByLabel('Amount (oz)').fill('12');
+  await page.getByLabel('Cylinder').fill('CYL-7');
+  await page.getByRole('button', { name: 'Log refrigerant' }).click();
+  await page.getByRole('combobox', { name: 'Pricebook item' }).selectOption({ label: part });
+  await page.getByRole('button', { name: 'Add item' }).click();
+  await page.getByRole('button', { name: /^Stop .* clock$/ }).click();
+}
