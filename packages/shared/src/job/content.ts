@@ -13,7 +13,7 @@ function mapOf(fields: object): Y.Map<unknown> {
 }
 
 function findById(arr: Y.Array<Y.Map<unknown>>, id: string): Y.Map<unknown> | undefined {
-  for (const m of arr) if (m.get('id') === id) return m;
+  for (const m of arr) if (m instanceof Y.Map && m.get('id') === id) return m;
   return undefined;
 }
 
@@ -114,7 +114,7 @@ export function setLineItemQty(doc: Y.Doc, itemId: string, qty: number): boolean
 /** Removes a line item; false when no item has that id. */
 export function removeLineItem(doc: Y.Doc, itemId: string): boolean {
   const arr = jobRoots(doc).lineItems;
-  const index = arr.toArray().findIndex((m) => m.get('id') === itemId);
+  const index = arr.toArray().findIndex((m) => m instanceof Y.Map && m.get('id') === itemId);
   if (index < 0) return false;
   arr.delete(index, 1);
   return true;

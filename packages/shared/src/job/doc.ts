@@ -58,6 +58,18 @@ function plain<T>(m: Y.Map<unknown>): T {
   return m.toJSON() as T;
 }
 
+/**
+ * The Y.Map entries of a list. Any device may write any shape into a content root, so a
+ * reader skips entries that are not maps instead of letting one bad update break the job.
+ */
+function maps(arr: Y.Array<unknown>): Y.Map<unknown>[] {
+  return arr.toArray().filter((m): m is Y.Map<unknown> => m instanceof Y.Map);
+}
+
+function isPing(p: unknown): p is LocationPing {
+  return typeof p === 'object' && p !== null && !(p instanceof Y.AbstractType) && typeof (p as LocationPing).lat === 'number';
+}
+
 /** Reads one note, its Y.Text flattened to a string. */
 export function readNote(m: Y.Map<unknown>): Note {
   const text = m.get('text');
@@ -75,14 +87,14 @@ export function readJob(doc: Y.Doc): JobContent {
   const signature = r.signature.has('blob') ? plain<Signature>(r.signature) : null;
   return {
     meta: plain<Partial<JobMeta>>(r.meta),
-    notes: r.notes.toArray().map(readNote),
-    checklist: r.checklist.toArray().map((m) => plain<ChecklistItem>(m)),
-    photos: r.photos.toArray().map((m) => plain<Photo>(m)),
+    notes: maps(r.notes).map(readNote),
+    checklist: maps(r.checklist).map((m) => plain<ChecklistItem>(m)),
+    photos: maps(r.photos).map((m) => plain<Photo>(m)),
     signature,
-    time: r.time.toArray().map((m) => plain<TimeEntry>(m)),
-    refrigerant: r.refrigerant.toArray().map((m) => plain<RefrigerantEntry>(m)),
-    lineItems: r.lineItems.toArray().map((m) => plain<LineItem>(m)),
-    locations: r.locations.toArray(),
+    time: maps(r.time).map((m) => plain<TimeEntry>(m)),
+    refrigerant: maps(r.refrigerant).map((m) => plain<RefrigerantEntry>(m)),
+    lineItems: maps(r.lineItems).map((m) => plain<LineItem>(m)),
+    locations: r.locations.toArray().filter(isPing),
     server: readServerState(doc),
   };
 }
@@ -97,8 +109,7 @@ export interface JobFacts {
 /** Reads the guard facts from a job doc. */
 export function readJobFacts(doc: Y.Doc): JobFacts {
   const r = jobRoots(doc);
-  const openRequired = r.checklist
-    .toArray()
+  const openRequired = maps(r.checklist)
     .filter((m) => m.get('required') === true && m.get('done') !== true)
     .map((m) => String(m.get('label') ?? m.get('id')));
   return { openRequired, hasSignature: typeof r.signature.get('blob') === 'string' };
