@@ -11,7 +11,7 @@ export type { OutboxApi } from './outbox/outbox-actions';
 export type { OpResult, OutboxItem, OutboxLists, OutboxState } from './outbox/outbox';
 export { ATTEMPTS_PER_DRAIN } from './outbox/drain';
 export type { BlobsApi } from './blobs/photo-desk';
-export { sha256Hex } from './blobs/blob-queue';
+export { newUuid, sha256Hex } from './sync/device-crypto';
 export type { Customer, Equipment, JobSummary, PricebookItem, Priming, PrimingState } from './priming/priming';
 export { storageWarning, type StorageState, type StorageWatch } from './storage/storage-watch';
 export type { UnsyncedExport } from './storage/export-unsynced';

@@ -18,6 +18,7 @@ import { exportUnsynced, type UnsyncedExport } from './storage/export-unsynced';
 import { StorageWatch } from './storage/storage-watch';
 import { Api } from './sync/api';
 import { sleep } from './sync/backoff';
+import { newUuid } from './sync/device-crypto';
 import { CatchUp } from './sync/catch-up';
 import type { WebSocketLike } from './sync/job-connection';
 import { forgetSession, login, savedSession, type User } from './sync/session';
@@ -102,7 +103,7 @@ export class OutpostEngine {
     const factory = this.o.indexedDB ?? globalThis.indexedDB;
     if (!factory) throw new Error('No IndexedDB: pass `indexedDB` (e.g. fake-indexeddb in Node).');
     this.db = await DeviceDb.open(factory, this.deviceName);
-    this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${crypto.randomUUID()}`;
+    this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${newUuid()}`;
     await this.db.put('meta', 'deviceId', this.deviceId);
     this.tabs = new TabChannel(this.deviceName, (what) => void this.onOtherTab(what).catch(() => undefined));
     this.box = new Outbox(this.db, () => this.changed('outbox'));

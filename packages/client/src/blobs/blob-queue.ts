@@ -8,6 +8,7 @@ import { Observable } from '../observable';
 import { Unreachable, type Api } from '../sync/api';
 import { backoffDelay, sleep } from '../sync/backoff';
 import type { DeviceDb } from '../storage/device-db';
+import { sha256Hex } from '../sync/device-crypto';
 
 /** A blob kept on the device. */
 export interface StoredBlob {
@@ -26,12 +27,6 @@ export interface StoredBlob {
 export interface BlobCounts {
   queued: number;
   failed: number;
-}
-
-/** Hex sha256 of bytes. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as unknown as ArrayBuffer);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Attempts per blob per upload pass. */

@@ -6,6 +6,7 @@ import { toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
 import { OutpostError, opIntentSchema, readServerState, workflowOpSchema, type OpIntent, type WorkflowOp } from '@outpost/shared';
 import type { JobStore } from '../jobs/job-store';
+import { newUuid } from '../sync/device-crypto';
 import type { Watchable } from '../observable';
 import { intentOf, queuedItem, type Outbox, type OutboxItem, type OutboxLists } from './outbox';
 
@@ -80,7 +81,7 @@ export class OutboxActions implements OutboxApi {
 
   private async makeOp(jobId: string, intent: OpIntent): Promise<WorkflowOp> {
     const session = await this.jobs.touch(jobId);
-    const opId = crypto.randomUUID();
+    const opId = newUuid();
     this.marks.set(opId, session.pending.mark);
     const op: WorkflowOp = {
       kind: intent.kind,

@@ -7,7 +7,7 @@
 import { Observable, type Watchable } from '../observable';
 import type { Api } from '../sync/api';
 import type { DeviceDb } from '../storage/device-db';
-import { sha256Hex } from '../blobs/blob-queue';
+import { sha256Hex } from '../sync/device-crypto';
 
 /** A job as listed for priming (docs/contracts.md JobSummary). */
 export interface JobSummary {

@@ -5,6 +5,7 @@
  * renewed; a lease whose holder stopped renewing expires and another tab takes it.
  */
 import type { DeviceDb } from '../storage/device-db';
+import { newUuid } from '../sync/device-crypto';
 
 interface LockManagerLike {
   request(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, cb: (lock: unknown) => Promise<void>): Promise<void>;
@@ -22,7 +23,7 @@ export const LEASE_MS = 10_000;
 export class DrainLock {
   private holding = false;
   private release: (() => void) | null = null;
-  private readonly tabId = crypto.randomUUID();
+  private readonly tabId = newUuid();
   private readonly locks: LockManagerLike | undefined;
   private stopped = false;
 
