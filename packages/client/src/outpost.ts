@@ -235,6 +235,7 @@ export class OutpostEngine {
     this.storage.stop();
     for (const u of this.unlisten) u();
     await this.jobs.closeAll();
+    this.blobQueue.revokeUrls();
     await this.lock.stop();
     this.tabs.close();
     this.db.close();

@@ -21,7 +21,9 @@ describe('photos and signatures', () => {
 
     const reopened = await world.device('alice-phone', link);
     expect(await reopened.blobs.get(photo.id)).toEqual({ bytes: PHOTO, mime: 'image/jpeg' });
-    expect(await reopened.blobs.objectUrl(photo.id)).toMatch(/^blob:/);
+    const url = await reopened.blobs.objectUrl(photo.id);
+    expect(url).toMatch(/^blob:/);
+    expect(await reopened.blobs.objectUrl(photo.id)).toBe(url);
     const job = await reopened.openJob('job-1001');
     expect(readJob(job.doc).photos).toEqual([photo]);
     expect(reopened.blobs.pending()).toBe(1);

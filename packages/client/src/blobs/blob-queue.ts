@@ -35,6 +35,7 @@ const ATTEMPTS = 3;
 /** The device's blob store and upload queue. */
 export class BlobQueue {
   readonly counts = new Observable<BlobCounts>({ queued: 0, failed: 0 });
+  private readonly urls = new Map<string, string>();
   /** Called as each blob reaches the server, before the counts drop. */
   onUploaded: () => void = () => undefined;
 
@@ -80,8 +81,21 @@ export class BlobQueue {
 
   /** An object URL for showing a blob (`<img src>`), or null when it is nowhere to be had. */
   async objectUrl(sha256: string): Promise<string | null> {
+    // One URL per blob for the engine's life: screens re-render often, and each new URL
+    // would pin another copy of the bytes until revoked.
+    const known = this.urls.get(sha256);
+    if (known) return known;
     const blob = await this.get(sha256);
-    return blob ? URL.createObjectURL(new Blob([blob.bytes as unknown as BlobPart], { type: blob.mime })) : null;
+    if (!blob) return null;
+    const url = URL.createObjectURL(new Blob([blob.bytes as unknown as BlobPart], { type: blob.mime }));
+    this.urls.set(sha256, url);
+    return url;
+  }
+
+  /** Revokes the object URLs handed out (engine destroyed). */
+  revokeUrls(): void {
+    for (const url of this.urls.values()) URL.revokeObjectURL(url);
+    this.urls.clear();
   }
 
   /** Blobs not yet on the server (for export). */
