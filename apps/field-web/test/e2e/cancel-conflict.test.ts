@@ -9,6 +9,7 @@ import { hasChromium } from '../../../../test-support/requirements';
 import { ensureScreenshotDir, startField, type Field, type Person } from './harness';
 import { dismissNotices, eventually, gotoJob, indicatorReads, jobStatus, openFirstJob, phoneShot, setOnline, sign, tapStatus, tickAll, writeNewNote } from './steps';
 
+// Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
 
 /** Takes a job from Scheduled to ready to complete: in progress, required items ticked, signed. */

@@ -8,6 +8,7 @@ import { hasChromium } from '../../../../test-support/requirements';
 import { startField, type Field } from './harness';
 import { eventually, gotoJob, indicatorReads, jobStatus, setOnline, tapStatus } from './steps';
 
+// Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
 
 describe.skipIf(!run)('dispatcher board', () => {

@@ -22,6 +22,7 @@ import {
   writeNewNote,
 } from './steps';
 
+// Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
 
 describe.skipIf(!run)('technician offline', () => {

@@ -8,6 +8,7 @@ import { hasChromium } from '../../../../test-support/requirements';
 import { startField, type Field } from './harness';
 import { eventually, expectAllTyped, gotoJob, noteValue, openFirstJob, setOnline, writeNewNote } from './steps';
 
+// Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
 
 /** Types at the start or the end of note 1. */
