@@ -4,7 +4,7 @@
  * who changed it and when, and the choice between keeping mine and keeping the server's.
  */
 import { useOutbox, useSyncStatus } from '@outpost/client/react';
-import { STATUS_LABELS } from '@outpost/shared';
+import { STATUS_LABELS, type JobStatus } from '@outpost/shared';
 import { useState } from 'react';
 import { hrefFor } from '../app/router';
 import { displayName } from '../sync/merge-words';
@@ -73,7 +73,13 @@ function ItemCard({ item, outbox, jobTitle }: { item: Item; outbox: OutboxState;
           </button>
         </div>
       ) : null}
-      {item.state === 'sent' && item.sentAt ? <p className="muted">Sent {shortTime(item.sentAt)}</p> : null}
+      {item.state === 'sent' ? (
+        <p className="muted">
+          Sent {shortTime(item.sentAt)}
+          {item.result ? ` · the server has it ${STATUS_LABELS[item.result.status as JobStatus] ?? item.result.status}` : ''}
+          {item.result?.review ? ' · flagged for dispatcher review' : ''}
+        </p>
+      ) : null}
     </li>
   );
 }

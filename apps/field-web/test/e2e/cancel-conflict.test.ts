@@ -72,6 +72,8 @@ describe.skipIf(!run)('cancel while completing offline', () => {
     await card(mine).getByRole('button', { name: 'Keep mine' }).click();
     await card(theirs).getByRole('button', { name: "Keep server's" }).click();
     await indicatorReads(alice.page, /^Online$/, 60_000);
+    await alice.page.getByRole('tab', { name: /^Sent/ }).click();
+    await alice.page.getByText('flagged for dispatcher review').waitFor();
 
     await gotoJob(alice.page, mine);
     await eventually(() => jobStatus(alice.page), (s) => s === 'Completed', 'my completion kept');
