@@ -7,7 +7,7 @@
 import { Observable } from '../observable';
 import { Unreachable, type Api } from '../sync/api';
 import { backoffDelay, sleep } from '../sync/backoff';
-import type { DeviceDb } from '../storage/device-db';
+import type { DeviceStorage } from '../storage/device-storage';
 import { sha256Hex } from '../sync/device-crypto';
 
 /** A blob kept on the device. */
@@ -40,7 +40,7 @@ export class BlobQueue {
   onUploaded: () => void = () => undefined;
 
   constructor(
-    private readonly db: DeviceDb,
+    private readonly db: DeviceStorage,
     private readonly api: Api,
     private readonly changed: () => void,
   ) {}

@@ -7,7 +7,8 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { newJobDoc, readJob, type DecodedMessage, type JobContent } from '@outpost/shared';
-import { jobDbName, type DeviceDb } from '../storage/device-db';
+import { jobDbName } from '../storage/device-db';
+import type { DeviceStorage } from '../storage/device-storage';
 import { JobConnection, type WebSocketLike } from '../sync/job-connection';
 import { hasContent, summarizeMerge, type MergeSummary } from './merge-summary';
 import { PendingUpdates } from './pending-updates';
@@ -26,7 +27,7 @@ export interface JobSessionEvents {
 export interface JobSessionOptions {
   jobId: string;
   deviceName: string;
-  db: DeviceDb;
+  db: DeviceStorage;
   WebSocket: WebSocketLike;
   relayUrl: (jobId: string) => string | null;
   events: JobSessionEvents;

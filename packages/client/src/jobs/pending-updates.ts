@@ -8,7 +8,7 @@
  * it; coverage by a socket that closed before its ack is forgotten, and the next socket's
  * step 2 covers the update again.
  */
-import type { DeviceDb } from '../storage/device-db';
+import type { DeviceStorage } from '../storage/device-storage';
 
 /** A recorded update as stored in the device database. */
 export interface PendingRecord {
@@ -32,7 +32,7 @@ export class PendingUpdates {
   private waiters: { mark: number; resolve: () => void }[] = [];
 
   constructor(
-    private readonly db: DeviceDb,
+    private readonly db: DeviceStorage,
     readonly jobId: string,
     private readonly onChange: (jobId: string, count: number, acked: number) => void,
   ) {}

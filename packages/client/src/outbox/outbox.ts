@@ -5,7 +5,7 @@
  */
 import type { OpIntent, ServerState, WorkflowOp } from '@outpost/shared';
 import { Observable, type Watchable } from '../observable';
-import type { DeviceDb } from '../storage/device-db';
+import type { DeviceStorage } from '../storage/device-storage';
 
 /** Where an op stands. */
 export type OutboxState = 'queued' | 'error' | 'conflict' | 'sent';
@@ -55,7 +55,7 @@ export class Outbox implements Watchable<OutboxLists> {
   private readonly lists = new Observable<OutboxLists>(EMPTY);
 
   constructor(
-    private readonly db: DeviceDb,
+    private readonly db: DeviceStorage,
     private readonly changed: () => void,
   ) {}
 

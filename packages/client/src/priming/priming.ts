@@ -6,7 +6,7 @@
  */
 import { Observable, type Watchable } from '../observable';
 import type { Api } from '../sync/api';
-import type { DeviceDb } from '../storage/device-db';
+import type { DeviceStorage } from '../storage/device-storage';
 import { sha256Hex } from '../sync/device-crypto';
 
 /** A job as listed for priming (docs/contracts.md JobSummary). */
@@ -79,7 +79,7 @@ export class Priming implements Watchable<PrimingState> {
   private running: Promise<PrimingState> | null = null;
 
   constructor(
-    private readonly db: DeviceDb,
+    private readonly db: DeviceStorage,
     private readonly api: Api,
     /** Syncs one job doc into device storage; resolves true once the server's state is merged. */
     private readonly syncJobDoc: (jobId: string) => Promise<boolean>,

@@ -5,11 +5,7 @@
  *
  * A thin promise layer over IndexedDB; every call is one transaction.
  */
-
-/** Object stores of the device database. */
-export const DEVICE_STORES = ['meta', 'pending', 'outbox', 'blobs', 'priming'] as const;
-/** An object store of the device database. */
-export type DeviceStore = (typeof DEVICE_STORES)[number];
+import type { DeviceStorage, DeviceStore } from './device-storage';
 
 const VERSION = 1;
 
@@ -31,7 +27,7 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 }
 
 /** The device database: key-value style access to each store. */
-export class DeviceDb {
+export class DeviceDb implements DeviceStorage {
   private constructor(private readonly db: IDBDatabase) {}
 
   /** Opens (creating on first use) the database of a device namespace. */
@@ -83,8 +79,8 @@ export class DeviceDb {
     return request(this.store(store, 'readwrite').add(value)) as Promise<number>;
   }
 
-  /** Deletes one key or a key range. */
-  delete(store: DeviceStore, key: IDBValidKey | IDBKeyRange): Promise<void> {
+  /** Deletes one key. */
+  delete(store: DeviceStore, key: IDBValidKey): Promise<void> {
     return request(this.store(store, 'readwrite').delete(key)).then(() => undefined);
   }
 

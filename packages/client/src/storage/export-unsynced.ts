@@ -11,7 +11,7 @@ import type { JobStore } from '../jobs/job-store';
 import type { PendingRecord } from '../jobs/pending-updates';
 import type { Outbox } from '../outbox/outbox';
 import type { User } from '../sync/session';
-import type { DeviceDb } from './device-db';
+import type { DeviceStorage } from './device-storage';
 
 /** The exported file. */
 export interface UnsyncedExport {
@@ -22,7 +22,7 @@ export interface UnsyncedExport {
 
 /** What goes into the export. */
 export interface ExportSources {
-  db: DeviceDb;
+  db: DeviceStorage;
   jobs: JobStore;
   blobs: BlobQueue;
   outbox: Outbox;

@@ -4,7 +4,7 @@
  */
 import type { Role } from '@outpost/shared';
 import type { Api } from './api';
-import type { DeviceDb } from '../storage/device-db';
+import type { DeviceStorage } from '../storage/device-storage';
 
 /** A signed-in person (docs/contracts.md Auth). */
 export interface User {
@@ -32,14 +32,14 @@ export function tokenExpiry(token: string): number | null {
 }
 
 /** Signs in with the server and keeps the session on the device. */
-export async function login(api: Api, db: DeviceDb, username: string, password: string): Promise<SavedSession> {
+export async function login(api: Api, db: DeviceStorage, username: string, password: string): Promise<SavedSession> {
   const session = await api.call<SavedSession>('POST', '/api/auth/login', { username, password });
   await db.put('meta', 'session', session);
   return session;
 }
 
 /** The saved session, or null when there is none or its token has expired. */
-export async function savedSession(db: DeviceDb, now = Date.now()): Promise<SavedSession | null> {
+export async function savedSession(db: DeviceStorage, now = Date.now()): Promise<SavedSession | null> {
   const session = await db.get<SavedSession>('meta', 'session');
   if (!session) return null;
   const exp = tokenExpiry(session.token);
@@ -47,6 +47,6 @@ export async function savedSession(db: DeviceDb, now = Date.now()): Promise<Save
 }
 
 /** Forgets the saved session. */
-export function forgetSession(db: DeviceDb): Promise<void> {
+export function forgetSession(db: DeviceStorage): Promise<void> {
   return db.delete('meta', 'session');
 }

@@ -4,7 +4,7 @@
  * Without Web Locks (older browsers, Node), a lease in the device database is held and
  * renewed; a lease whose holder stopped renewing expires and another tab takes it.
  */
-import type { DeviceDb } from '../storage/device-db';
+import type { DeviceStorage } from '../storage/device-storage';
 import { newUuid } from '../sync/device-crypto';
 
 interface LockManagerLike {
@@ -28,7 +28,7 @@ export class DrainLock {
   private stopped = false;
 
   constructor(
-    private readonly db: DeviceDb,
+    private readonly db: DeviceStorage,
     private readonly name: string,
     locks?: LockManagerLike | null,
   ) {
