@@ -4,7 +4,7 @@
  * answers 426.
  */
 import { OutpostError } from '@outpost/shared';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { authRoutes } from '../auth/routes';
 import { jobRoutes } from '../jobs/routes';
@@ -13,9 +13,11 @@ import { opRoutes } from '../ops/routes';
 import type { OpService } from '../ops/service';
 import type { Relay } from '../relay/relay';
 import type { Store } from '../store/store';
+import { BlobAccess } from './blob-access';
 import { blobRoutes } from './blobs';
 import { requireUser, type ApiEnv } from './env';
 import { onError } from './errors';
+import { jsonOnly } from './json-only';
 import { webAppHandler } from './web-app';
 
 /** Largest JSON request body (blobs have their own limit). */
@@ -46,12 +48,18 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
       throw new OutpostError('too_large', `Request bodies are limited to ${MAX_JSON_BYTES} bytes.`);
     },
   });
-  api.use('*', (c, next) => (c.req.path.startsWith('/api/blobs/') ? next() : jsonLimit(c, next)));
+  // Blobs carry raw bytes with their own type and size checks (blobs.ts).
+  const exceptBlobs =
+    (handler: MiddlewareHandler): MiddlewareHandler =>
+    (c, next) =>
+      c.req.path.startsWith('/api/blobs/') ? next() : handler(c, next);
+  api.use('*', exceptBlobs(jsonOnly()));
+  api.use('*', exceptBlobs(jsonLimit));
   api.route('/', authRoutes(deps.store, deps.secret, deps.tokenTtlSeconds));
   api.use('*', requireUser(deps.secret));
   api.route('/', jobRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));
-  api.route('/', blobRoutes(deps.store));
+  api.route('/', blobRoutes(deps.store, new BlobAccess(deps.store, deps.relay)));
   app.route('/api', api);
   app.all('/api/*', () => {
     throw new OutpostError('not_found', 'No such API route.');

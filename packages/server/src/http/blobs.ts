@@ -1,12 +1,14 @@
 /**
  * Content-addressed blobs (photos, signature images): `PUT /api/blobs/:sha256` stores
- * bytes whose sha256 matches the path (idempotent), `GET` returns them.
+ * bytes whose sha256 matches the path (idempotent), `GET` returns them to those who may
+ * read them (blob-access.ts).
  */
 import { OutpostError } from '@outpost/shared';
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Store } from '../store/store';
+import type { BlobAccess } from './blob-access';
 import type { ApiEnv } from './env';
 
 /** Largest blob accepted. */
@@ -19,7 +21,7 @@ function checkHash(hash: string): void {
 }
 
 /** Blob routes under /api (behind `requireUser`). */
-export function blobRoutes(store: Store, maxBytes = MAX_BLOB_BYTES): Hono<ApiEnv> {
+export function blobRoutes(store: Store, access: BlobAccess, maxBytes = MAX_BLOB_BYTES): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const limit = bodyLimit({
     maxSize: maxBytes,
@@ -37,6 +39,7 @@ export function blobRoutes(store: Store, maxBytes = MAX_BLOB_BYTES): Hono<ApiEnv
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (createHash('sha256').update(bytes).digest('hex') !== hash) throw new OutpostError('hash_mismatch');
     const created = await store.putBlob(hash, { bytes, contentType });
+    access.uploaded(hash, c.var.user.userId);
     return c.json({ sha256: hash, bytes: bytes.byteLength }, created ? 201 : 200);
   });
   app.get('/blobs/:sha256', async (c) => {
@@ -44,6 +47,7 @@ export function blobRoutes(store: Store, maxBytes = MAX_BLOB_BYTES): Hono<ApiEnv
     checkHash(hash);
     const blob = await store.getBlob(hash);
     if (!blob) throw new OutpostError('not_found', 'No blob with that hash.');
+    if (!(await access.mayRead(c.var.user, hash))) throw new OutpostError('not_assigned', 'This blob belongs to no job assigned to you.');
     return c.body(blob.bytes as Uint8Array<ArrayBuffer>, 200, {
       'content-type': blob.contentType,
       'cache-control': 'private, max-age=31536000, immutable',

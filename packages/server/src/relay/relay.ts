@@ -34,6 +34,11 @@ export class Relay {
     return this.rooms.size;
   }
 
+  /** Whether the job is in memory (or being loaded). */
+  isLoaded(jobId: string): boolean {
+    return this.rooms.has(jobId);
+  }
+
   /** Loads a job (if needed) and holds it loaded until `release`. */
   async acquire(jobId: string): Promise<JobRoom> {
     await this.unloading.get(jobId);
