@@ -18,9 +18,17 @@ export function useJobContent(doc: Y.Doc): JobContent {
   return content;
 }
 
-/** A fresh id for a note, time entry or line item. */
+/**
+ * A fresh id (UUID v4) for a note, time entry or line item. `crypto.randomUUID` exists only
+ * in secure contexts; a server reached over plain http on a site LAN still needs ids.
+ */
 export function newId(): string {
-  return crypto.randomUUID();
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Now, as the ISO string the job doc stores. */
