@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { ensureScreenshotDir, startField, type Field, type Person } from './harness';
-import { dismissNotices, eventually, gotoJob, indicatorReads, jobStatus, openFirstJob, phoneShot, setOnline, sign, tapStatus, tickAll, writeNewNote } from './steps';
+import { dismissNotices, eventually, expectUsableOnPhone, gotoJob, indicatorReads, jobStatus, openFirstJob, phoneShot, setOnline, sign, tapStatus, tickAll, writeNewNote } from './steps';
 
 // Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
@@ -67,6 +67,7 @@ describe.skipIf(!run)('cancel while completing offline', () => {
     expect(first).toMatch(/The server has this job Cancelled, changed by Dana/i);
     await dismissNotices(alice.page);
     await phoneShot(alice.page, `${ensureScreenshotDir()}/offline-actions.png`, 1000);
+    await expectUsableOnPhone(alice.page);
 
     const card = (jobId: string) => alice.page.locator('[data-testid=outbox-item][data-state=conflict]').filter({ has: alice.page.locator(`a[href="#/job/${jobId}"]`) });
     await card(mine).getByRole('button', { name: 'Keep mine' }).click();

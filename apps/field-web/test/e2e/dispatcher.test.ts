@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { startField, type Field } from './harness';
-import { eventually, gotoJob, indicatorReads, jobStatus, setOnline, tapStatus } from './steps';
+import { eventually, expectUsableOnPhone, gotoJob, indicatorReads, jobStatus, setOnline, tapStatus } from './steps';
 
 // Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
@@ -26,6 +26,7 @@ describe.skipIf(!run)('dispatcher board', () => {
     const title = 'Ice machine leaking';
 
     await dana.page.getByRole('link', { name: 'New job' }).click();
+    await expectUsableOnPhone(dana.page);
     await dana.page.getByLabel('Title').fill(title);
     await dana.page.getByLabel('Technician', { exact: true }).selectOption('bob');
     await dana.page.getByLabel(/Checklist/).fill('*Find the leak\nWipe down');

@@ -8,6 +8,7 @@ import { ensureScreenshotDir, startField, type Field } from './harness';
 import {
   addPhoto,
   eventually,
+  expectUsableOnPhone,
   gotoJob,
   indicator,
   indicatorReads,
@@ -39,6 +40,7 @@ describe.skipIf(!run)('technician offline', () => {
     const alice = await field.signIn('alice');
     await alice.page.getByTestId('job-card').first().waitFor();
     await phoneShot(alice.page, `${shots}/job-list.png`);
+    await expectUsableOnPhone(alice.page);
 
     const jobId = await openFirstJob(alice.page);
     await tapStatus(alice.page, 'Start travel', 'En route');
@@ -61,6 +63,7 @@ describe.skipIf(!run)('technician offline', () => {
     const exported = await new Response((await download.createReadStream()) as unknown as ReadableStream).text();
     expect(exported).toContain(jobId);
     await phoneShot(alice.page, `${shots}/job.png`, 1500);
+    await expectUsableOnPhone(alice.page);
 
     await alice.page.close();
     const page = await alice.reopen(`#/job/${encodeURIComponent(jobId)}`);
@@ -86,6 +89,7 @@ describe.skipIf(!run)('technician offline', () => {
     const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
     await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'In progress', 'board shows In progress');
     await phoneShot(dana.page, `${shots}/dispatcher-board.png`);
+    await expectUsableOnPhone(dana.page);
     await gotoJob(dana.page, jobId);
     await eventually(() => noteValue(dana.page), (v) => v === note, 'the note on the dispatcher side');
     const danaBoxes = dana.page.locator('.checklist input[type=checkbox]');

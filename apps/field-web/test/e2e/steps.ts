@@ -151,3 +151,21 @@ export async function logTimeRefrigerantAndParts(page: Page, part: string): Prom
   await page.getByRole('button', { name: 'Add item' }).click();
   await page.getByRole('button', { name: /^Stop .* clock$/ }).click();
 }
+
+/**
+ * The screen holds at phone width (nothing scrolls sideways) and every control has a name
+ * a screen reader can say: a label, an aria-label or its own text.
+ */
+export async function expectUsableOnPhone(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]')]
+      .filter((el) => {
+        const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+        return !labelled && !(el.textContent ?? '').trim();
+      })
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+  expect(unnamed).toEqual([]);
+}
