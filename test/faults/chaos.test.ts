@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, nextTransitions, noteText, readJob, readServerState, setChecklistDone, type JobStatus, type Role } from '@outpost/shared';
+import { addNote, jobRoots, nextTransitions, noteText, readJob, readServerState, setChecklistDone, type JobStatus, type Role } from '@outpost/shared';
 import { divergence, missingNotes, opLogProblems, type LoggedOp, type SubmittedOp } from './support/checks';
 import { owed, startDevice, until, type Device } from './support/devices';
 import { runFaultSchedule, type FaultSchedule } from './support/fault-schedule';
@@ -36,6 +36,8 @@ interface Actor {
   /** How many of `notes` the device has reported durable (pending count 0 after them). */
   ackedUpTo: number;
   ops: SubmittedOp[];
+  /** Photos taken: sha256 → job and bytes. */
+  photos: Map<string, { jobId: string; bytes: Uint8Array }>;
   edits: number;
 }
 
@@ -60,6 +62,10 @@ async function act(actor: Actor, rng: Prng): Promise<void> {
   } else if (roll < 0.7) {
     const items = readJob(doc).checklist;
     if (items.length > 0) setChecklistDone(doc, rng.pick(items).id, rng.chance(0.7), actor.device.name, now);
+  } else if (roll < 0.73) {
+    const bytes = Uint8Array.from(rng.bytes(rng.int(16, 4096)));
+    const photo = await actor.device.engine.blobs.putPhoto(jobId, bytes, { kind: 'other', mime: 'image/jpeg' });
+    actor.photos.set(photo.id, { jobId, bytes });
   } else if (roll < 0.85) {
     const mine = actor.notes.filter((n) => n.jobId === jobId);
     const text = mine.length > 0 ? noteText(doc, rng.pick(mine).id) : undefined;
@@ -110,7 +116,7 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
         });
         const docs = new Map<string, Y.Doc>();
         for (const jobId of c.jobs) docs.set(jobId, (await device.engine.openJob(jobId)).doc);
-        const actor: Actor = { device, role: c.role, docs, notes: [], ackedUpTo: 0, ops: [], edits: 0 };
+        const actor: Actor = { device, role: c.role, docs, notes: [], ackedUpTo: 0, ops: [], photos: new Map(), edits: 0 };
         // Pending 0 = the device says everything so far is durable (recorded synchronously on write).
         device.engine.status.subscribe((s) => {
           if (s.pending === 0) actor.ackedUpTo = actor.notes.length;
@@ -150,7 +156,7 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
         for (const a of actors) for (const e of a.device.engine.outbox.list().errors) await a.device.engine.outbox.retry(e.opId);
         return actors.every((a) => {
           const o = owed(a.device);
-          return o.pending === 0 && o.queued === 0 && o.errors === 0;
+          return o.pending === 0 && o.queued === 0 && o.errors === 0 && o.blobs === 0;
         });
       }, 90_000, 250);
 
@@ -163,12 +169,22 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
         expect(divergence([{ name: 'server', doc: observer.doc }, ...holders]), jobId).toEqual([]);
         const typed = actors.flatMap((a) => a.notes.filter((n) => n.jobId === jobId).map((n) => n.id));
         expect(missingNotes(typed, observer.doc), jobId).toEqual([]);
+        const photoIds = new Set(jobRoots(observer.doc).photos.toArray().map((m) => m.get('id')));
+        const taken = actors.flatMap((a) => [...a.photos].filter(([, p]) => p.jobId === jobId).map(([sha]) => sha));
+        expect(taken.filter((sha) => !photoIds.has(sha)), `${jobId}: photos missing from the doc`).toEqual([]);
         await observer.close();
       }
       const logs: LoggedOp[] = [];
       for (const jobId of ALL_JOBS) {
         const res = await fetch(`${srv.url}/api/jobs/${jobId}/ops`, { headers: { authorization: `Bearer ${token}` } });
         logs.push(...((await res.json()) as { ops: LoggedOp[] }).ops);
+      }
+      for (const a of actors) {
+        for (const [sha, { bytes }] of a.photos) {
+          const res = await fetch(`${srv.url}/api/blobs/${sha}`, { headers: { authorization: `Bearer ${token}` } });
+          expect(res.status, `photo ${sha} from ${a.device.name}`).toBe(200);
+          expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+        }
       }
       const submitted = actors.flatMap((a) => a.ops);
       expect(opLogProblems(logs, submitted)).toEqual([]);
@@ -177,9 +193,9 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
       const stats = actors.map((a) => a.device.proxy.stats);
       const sum = (k: keyof (typeof stats)[number]) => stats.reduce((n, s) => n + s[k], 0);
       console.info(
-        `[chaos] ${edits} edits (${actors.reduce((n, a) => n + a.notes.length, 0)} notes), ${submitted.length} ops, ${srv.kills} SIGKILLs survived (${checked} acked notes checked after them); ` +
+        `[chaos] ${edits} edits (${actors.reduce((n, a) => n + a.notes.length, 0)} notes, ${actors.reduce((n, a) => n + a.photos.size, 0)} photos), ${submitted.length} ops, ${srv.kills} SIGKILLs survived (${checked} acked notes checked after them); ` +
           `wire: ${sum('cuts')} cuts (${sum('midFrameCuts')} mid-frame), ${sum('stalls')} stalls, ${sum('partitions')} partitions, ${sum('refused')} refused connects`,
       );
     });
-  });
+  }, ACTIVE_MS + 240_000);
 });

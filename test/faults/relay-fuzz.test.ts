@@ -83,7 +83,7 @@ describe('relay under hostile frames', () => {
       expect(divergence([{ name: 'alice', doc: alice.doc }, { name: 'bob', doc: bob.doc }])).toEqual([]);
       await Promise.all([alice.close(), bob.close(), observer.close()]);
     });
-  });
+  }, scaled(300_000, 900_000));
 
   it('drops a socket whose frame header declares terabytes, and one that stops mid-frame, without harm', async () => {
     const token = tokenFor('valid', DEMO.alice, secret)!;

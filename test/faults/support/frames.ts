@@ -10,7 +10,6 @@
  */
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { addChecklistItem, addNote, durableAck, encodeMessage, newJobDoc, setChecklistDone } from '@outpost/shared';
 import type { Prng } from './seed';
@@ -228,9 +227,4 @@ function build(rng: Prng, kind: FrameKind): Uint8Array {
       oversizeFrame ??= syncUpdateFrame(new Uint8Array(2 * 1024 * 1024));
       return oversizeFrame;
   }
-}
-
-/** An awareness update from a real Awareness instance (for well-behaved clients). */
-export function presenceUpdate(awareness: awarenessProtocol.Awareness): Uint8Array {
-  return awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]);
 }
