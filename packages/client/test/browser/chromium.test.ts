@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { readServerState } from '@outpost/shared';
+import { hasChromium } from '../../../../test-support/requirements';
+import { until, World } from '../harness';
+import { bundleEngine, startBrowser } from './page';
+
+// Without Chromium (local machines) the suite is skipped with a message; in CI it must run.
+const available = await hasChromium();
+
+/** Starts the engine in a page and signs in (or restores the saved session). */
+async function startEngine(page: Page, user?: string): Promise<void> {
+  await page.waitForFunction(() => 'Outpost' in globalThis);
+  await page.evaluate(async (user) => {
+    const g = globalThis as any;
+    g.engine = g.Outpost.createOutpost({ serverUrl: location.origin, deviceName: 'phone', catchUpIntervalMs: 300 });
+    await g.engine.ready;
+    if (user) await g.engine.login(user, 'outpost');
+  }, user);
+}
+
+const pending = (page: Page) => page.evaluate(() => (globalThis as any).engine.status.get().pending as number);
+
+describe.skipIf(!available)('the engine in Chromium', () => {
+  let world: World;
+  let chrome: Awaited<ReturnType<typeof startBrowser>>;
+  beforeAll(async () => {
+    world = await World.start();
+    chrome = await startBrowser(await bundleEngine());
+  });
+  afterAll(async () => {
+    await chrome?.browser.close();
+    await world?.close();
+  });
+
+  it('keeps a note and a status change made with the network cut through a page reload, then uploads them', async () => {
+    const link = await world.link();
+    const context = await chrome.device(link.url);
+    const page = await context.newPage();
+    await page.goto(`${link.url}/`);
+    await startEngine(page, 'alice');
+    const synced = await page.evaluate(async () => {
+      const g = globalThis as any;
+      g.job = await g.engine.openJob('job-1001');
+      for (let i = 0; i < 100 && !g.job.synced; i++) await new Promise((r) => setTimeout(r, 50));
+      return g.job.synced as boolean;
+    });
+    expect(synced).toBe(true);
+
+    link.cut();
+    await page.evaluate(async () => {
+      const g = globalThis as any;
+      g.Outpost.addNote(g.job.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'Typed in a basement' });
+      await g.engine.submitOp('job-1001', { kind: 'transition', to: 'en_route' });
+    });
+    expect(await pending(page)).toBe(2);
+    await page.waitForTimeout(300); // IndexedDB writes settle, as they would before a person closes the app
+
+    await page.reload();
+    await startEngine(page);
+    expect(await pending(page)).toBe(2);
+    const notes = await page.evaluate(async () => {
+      const g = globalThis as any;
+      const job = await g.engine.openJob('job-1001');
+      return g.Outpost.readJob(job.doc).notes.map((n: { text: string }) => n.text);
+    });
+    expect(notes).toEqual(['Typed in a basement']);
+
+    link.restore();
+    await until('everything uploaded', async () => (await pending(page)) === 0, 20_000);
+    const office = await world.device('dana-laptop', await world.link(), 'dana');
+    const seen = await office.openJob('job-1001');
+    await until('the office has both', () => seen.doc.getArray('notes').length === 1 && readServerState(seen.doc)?.status === 'en_route');
+    await context.close();
+  });
+
+  it('lets only one tab drain the outbox, using Web Locks', async () => {
+    const link = await world.link();
+    const context = await chrome.device(link.url);
+    const tabs = [await context.newPage(), await context.newPage()];
+    const posts = [0, 0];
+    for (const [i, tab] of tabs.entries()) {
+      tab.on('request', (r) => void (r.method() === 'POST' && r.url().includes('/ops') && posts[i]!++));
+      await tab.goto(`${link.url}/`);
+    }
+    await startEngine(tabs[0]!, 'bob');
+    await startEngine(tabs[1]!);
+    expect(await tabs[1]!.evaluate(() => typeof navigator.locks?.request)).toBe('function');
+    await tabs[0]!.evaluate(() => (globalThis as any).engine.submitOp('job-1002', { kind: 'transition', to: 'en_route' }));
+    await tabs[1]!.evaluate(() => (globalThis as any).engine.submitOp('job-1002', { kind: 'transition', to: 'on_site' }));
+    for (const tab of tabs) {
+      await until('both ops show as sent in every tab', async () => (await tab.evaluate(() => (globalThis as any).engine.outbox.list().sent.length)) === 2, 20_000);
+    }
+    expect(posts.filter((n) => n > 0)).toHaveLength(1);
+    await context.close();
+  });
+});
