@@ -86,10 +86,16 @@ export function App() {
   const engine = useOutpost();
   const [ready, setReady] = useState(false);
   const [user, setUser] = useState<SignedIn | null>(null);
+  const [expired, setExpired] = useState(false);
   const refreshUser = useCallback(() => {
     const u = engine.user;
     setUser(u ? { id: u.id, name: u.name, role: u.role } : null);
   }, [engine]);
+  const signOut = () => {
+    const { pending } = engine.status.get();
+    const sure = pending === 0 || window.confirm(`${pending} changes are not uploaded yet. They stay on this device and upload after the next sign-in. Sign out?`);
+    if (sure) void engine.logout().then(refreshUser);
+  };
 
   useEffect(() => {
     void engine.ready.then(() => {
@@ -97,10 +103,19 @@ export function App() {
       setReady(true);
     });
     // The server refused the token: back to sign-in; unsynced work stays on the device.
-    return engine.on('sessionExpired', refreshUser);
+    return engine.on('sessionExpired', () => {
+      setExpired(true);
+      refreshUser();
+    });
   }, [engine, refreshUser]);
 
   if (!ready) return <p role="status">Opening Outpost…</p>;
-  if (!user) return <Login onSignedIn={refreshUser} />;
-  return <Shell user={user} onSignOut={() => void engine.logout().then(refreshUser)} />;
+  if (!user) {
+    const onSignedIn = () => {
+      setExpired(false);
+      refreshUser();
+    };
+    return <Login onSignedIn={onSignedIn} notice={expired ? 'Your session expired: sign in again. Work not yet uploaded is kept on this device.' : null} />;
+  }
+  return <Shell user={user} onSignOut={signOut} />;
 }

@@ -12,10 +12,12 @@ const DEMO_USERS = [
 /** Props of {@link Login}. */
 export interface LoginProps {
   onSignedIn: () => void;
+  /** Why the person is here again (an expired session), if they were signed in before. */
+  notice?: string | null;
 }
 
 /** The sign-in form. */
-export function Login({ onSignedIn }: LoginProps) {
+export function Login({ onSignedIn, notice }: LoginProps) {
   const engine = useOutpost();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -41,6 +43,11 @@ export function Login({ onSignedIn }: LoginProps) {
     <main>
       <form className="card stack" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <h1 id="login-title">Sign in to Outpost</h1>
+        {notice ? (
+          <p className="notice warn" role="alert">
+            {notice}
+          </p>
+        ) : null}
         <div className="field">
           <label htmlFor="username">Username</label>
           <input id="username" autoComplete="username" autoCapitalize="none" value={username} onChange={(e) => setUsername(e.target.value)} />
