@@ -7,6 +7,7 @@ import { useJob, useOutbox, useOutpost, usePresence } from '@outpost/client/reac
 import type { OpIntent, Role } from '@outpost/shared';
 import { useEffect, useMemo } from 'react';
 import type { PrimedReference } from '../app/reference';
+import { hrefFor } from '../app/router';
 import { money } from './LineItemsSection';
 import { projectStatus } from '../sync/projected-status';
 import { sawEditing } from '../sync/note-editors';
@@ -54,6 +55,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
   const customer = reference.customers.find((c) => c.id === meta.customerId);
   const equipment = reference.equipment.filter((e) => e.jobIds.includes(jobId));
   const waiting = outbox.queued.filter((i) => i.jobId === jobId).map((i) => i.op);
+  const refused = [...outbox.conflicts, ...outbox.errors].filter((i) => i.jobId === jobId).length;
   const serverStatus = job.server?.status ?? summary?.status ?? 'scheduled';
   const status = projectStatus(serverStatus, waiting);
   const total = job.lineItems.reduce((sum, l) => sum + l.qty * l.unitPriceCents, 0);
@@ -90,6 +92,14 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
           </ul>
         ) : null}
       </section>
+      {refused > 0 ? (
+        <p className="notice warn" role="alert" style={{ margin: '0 0 12px' }}>
+          <span className="grow">
+            {refused === 1 ? 'A step you made was refused by the server.' : `${refused} steps you made were refused by the server.`}
+          </span>
+          <a href={hrefFor({ name: 'offline-actions' })}>Resolve</a>
+        </p>
+      ) : null}
       <StatusActions doc={doc} status={status} role={user.role} waiting={waiting.length > 0} onSubmit={submit} />
       <ChecklistSection doc={doc} user={user} />
       <NotesSection

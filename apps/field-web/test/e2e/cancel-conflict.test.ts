@@ -59,6 +59,7 @@ describe.skipIf(!run)('cancel while completing offline', () => {
 
     await setOnline(alice.page, true);
     await indicatorReads(alice.page, /^Sync failed \(2 items\)$/, 60_000);
+    await alice.page.getByRole('alert').filter({ hasText: 'A step you made was refused by the server.' }).waitFor();
     await alice.page.getByTestId('sync-indicator').click();
     await alice.page.getByRole('tab', { name: /^Conflicts/ }).click();
     const conflicts = alice.page.getByTestId('conflict');
