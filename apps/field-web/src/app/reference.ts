@@ -2,44 +2,17 @@
  * Reference data cached on the device by priming (jobs, customers, equipment, pricebook),
  * read through the engine and refreshed whenever a priming run finishes.
  */
+import type { Customer, Equipment, JobSummary as PrimedJob, PricebookItem } from '@outpost/client';
 import { useOutpost, usePriming } from '@outpost/client/react';
 import type { JobStatus } from '@outpost/shared';
 import { useEffect, useState } from 'react';
-import type { PricebookItem } from '../job/LineItemsSection';
 
-/** A job as the priming manifest and the board list it. */
-export interface JobSummary {
-  id: string;
-  title: string;
-  customerId: string;
-  siteAddress: string;
-  windowStart: string;
-  windowEnd: string;
+/** A job as the priming manifest and the board list it, its status narrowed to the machine's. */
+export interface JobSummary extends Omit<PrimedJob, 'status'> {
   status: JobStatus;
-  version: number;
-  assignees: string[];
 }
 
-/** A customer. */
-export interface Customer {
-  id: string;
-  name: string;
-  phone: string;
-  email: string;
-  address: string;
-}
-
-/** A piece of equipment at a customer's site. */
-export interface Equipment {
-  id: string;
-  customerId: string;
-  jobIds: string[];
-  kind: string;
-  make: string;
-  model: string;
-  serial: string;
-  refrigerant: string;
-}
+export type { Customer, Equipment, PricebookItem };
 
 /** Everything primed on this device, or empty lists before the first priming. */
 export interface PrimedReference {
@@ -60,6 +33,7 @@ export function usePrimedReference(): PrimedReference {
     let live = true;
     void Promise.all([engine.priming.jobs(), engine.priming.customers(), engine.priming.equipment(), engine.priming.pricebook()]).then(
       ([jobs, customers, equipment, pricebook]) => {
+        // Statuses in the cache were written by the server's status machine.
         if (live) setReference({ jobs, customers, equipment, pricebook } as PrimedReference);
       },
       () => undefined,

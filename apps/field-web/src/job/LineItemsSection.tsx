@@ -1,17 +1,9 @@
 /** Line items priced from the pricebook cached on the device. */
+import type { PricebookItem } from '@outpost/client';
 import { addLineItem, removeLineItem, setLineItemQty } from '@outpost/shared';
 import { useState } from 'react';
 import type * as Y from 'yjs';
 import { newId, useJobContent } from './use-job-content';
-
-/** A pricebook entry, as `GET /api/pricebook` returns it. */
-export interface PricebookItem {
-  id: string;
-  sku: string;
-  description: string;
-  unitPriceCents: number;
-  category: string;
-}
 
 /** Props of {@link LineItemsSection}. */
 export interface LineItemsSectionProps {
