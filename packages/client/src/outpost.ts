@@ -105,7 +105,11 @@ export class OutpostEngine {
     this.db = await DeviceDb.open(factory, this.deviceName);
     this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${newUuid()}`;
     await this.db.put('meta', 'deviceId', this.deviceId);
-    this.tabs = new TabChannel(this.deviceName, (what) => void this.onOtherTab(what).catch(() => undefined));
+    this.tabs = new TabChannel(this.deviceName, {
+      changed: (what) => void this.onOtherTab(what).catch(() => undefined),
+      othersPending: (n) => this.board.otherTabsPending(n),
+      joined: () => this.tabs.announcePending(this.jobs?.pendingCount() ?? 0),
+    });
     this.box = new Outbox(this.db, () => this.changed('outbox'));
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
     this.blobQueue.onUploaded = () => this.board.uploaded('blobs');
@@ -119,6 +123,7 @@ export class OutpostEngine {
       events: {
         pendingChanged: (_id, _count, acked) => {
           this.board.uploaded('updates', acked);
+          this.tabs.announcePending(this.jobs.pendingCount());
           this.refreshStatus();
         },
         connection: (jobId, open, refused) => this.onConnection(jobId, open, refused),

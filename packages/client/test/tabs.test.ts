@@ -41,5 +41,11 @@ describe('several tabs on one device', () => {
     link.cut();
     addNote(jobA.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'typed in tab A' });
     await until('tab B shows the note with no network', () => readJob(jobB.doc).notes.length === 1);
+    await until("tab B counts tab A's pending note", () => tabB.status.get().pending === 1);
+    expect(tabA.status.get().pending).toBe(1);
+    link.restore();
+    tabA.syncNow();
+    tabB.syncNow();
+    await until('both tabs show online', () => tabA.status.get().state === 'online' && tabB.status.get().state === 'online', 20_000);
   });
 });

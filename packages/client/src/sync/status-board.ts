@@ -43,6 +43,7 @@ export class StatusBoard implements Watchable<SyncStatus> {
   /** Jobs whose relay refused this device (e.g. 4403 no longer assigned): their edits cannot upload. */
   private readonly refused = new Map<string, { code: number; reason: string }>();
   private httpReachable = false;
+  private otherTabs = 0;
   private tally = { ops: 0, updates: 0, blobs: 0 };
   private sources: StatusSources | null = null;
 
@@ -96,6 +97,12 @@ export class StatusBoard implements Watchable<SyncStatus> {
     if (!was && this.connected) this.events.reachable();
   }
 
+  /** Doc updates typed in this device's other tabs and still pending there. */
+  otherTabsPending(n: number): void {
+    this.otherTabs = n;
+    this.refresh();
+  }
+
   /** Something reached the server (an op, durable doc updates, a blob). */
   uploaded(kind: 'ops' | 'updates' | 'blobs', n = 1): void {
     this.tally[kind] += n;
@@ -111,7 +118,7 @@ export class StatusBoard implements Watchable<SyncStatus> {
     for (const jobId of this.refused.keys()) stuckUpdates += s.jobs.pendingCount(jobId);
     this.status.set(
       syncStatusOf({
-        pendingUpdates: s.jobs.pendingCount() - stuckUpdates,
+        pendingUpdates: s.jobs.pendingCount() - stuckUpdates + this.otherTabs,
         queuedOps: lists.queued.length,
         queuedBlobs: blobs.queued,
         failedOps: lists.errors.length + lists.conflicts.length,

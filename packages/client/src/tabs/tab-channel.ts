@@ -1,27 +1,67 @@
 /**
- * Tabs of one device see the same outbox, blobs and priming state: a change written to
- * the device database is announced on a BroadcastChannel, and the other tabs re-read it.
+ * Tabs of one device see the same state: a change written to the device database is
+ * announced on a BroadcastChannel and the other tabs re-read it; and since each tab
+ * counts the doc updates typed in it, tabs also tell each other their pending counts, so
+ * every tab's status line shows the device's total.
  */
+import { newUuid } from '../sync/device-crypto';
 
 /** What changed on the device. */
 export type DeviceChange = 'outbox' | 'blobs' | 'priming' | 'session';
 
+type TabMessage =
+  | { kind: 'changed'; what: DeviceChange }
+  | { kind: 'pending'; tab: string; count: number }
+  | { kind: 'hello'; tab: string };
+
+/** What the channel reports. */
+export interface TabEvents {
+  changed(what: DeviceChange): void;
+  /** The other tabs' pending doc updates changed; `total` is their sum. */
+  othersPending(total: number): void;
+  /** A tab joined: say your pending count again. */
+  joined(): void;
+}
+
 /** The channel between this device's tabs (a no-op where BroadcastChannel is missing). */
 export class TabChannel {
   private readonly channel: BroadcastChannel | null;
+  private readonly tab = newUuid();
+  private readonly others = new Map<string, number>();
 
-  constructor(deviceName: string, onChange: (what: DeviceChange) => void) {
+  constructor(deviceName: string, private readonly events: TabEvents) {
     this.channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`outpost:${deviceName}`) : null;
-    if (this.channel) this.channel.onmessage = (e: MessageEvent) => onChange(e.data as DeviceChange);
+    if (this.channel) this.channel.onmessage = (e: MessageEvent) => this.receive(e.data as TabMessage);
+    this.post({ kind: 'hello', tab: this.tab });
   }
 
   /** Tells the other tabs that `what` changed. */
   announce(what: DeviceChange): void {
-    this.channel?.postMessage(what);
+    this.post({ kind: 'changed', what });
   }
 
-  /** Leaves the channel. */
+  /** Tells the other tabs how many doc updates typed here are still pending. */
+  announcePending(count: number): void {
+    this.post({ kind: 'pending', tab: this.tab, count });
+  }
+
+  /** Leaves the channel (a closing tab has nothing pending any more: the next one reloads it). */
   close(): void {
+    this.announcePending(0);
     this.channel?.close();
+  }
+
+  private post(message: TabMessage): void {
+    this.channel?.postMessage(message);
+  }
+
+  private receive(message: TabMessage): void {
+    if (message.kind === 'changed') return this.events.changed(message.what);
+    if (message.kind === 'hello') return this.events.joined();
+    if (message.count === 0) this.others.delete(message.tab);
+    else this.others.set(message.tab, message.count);
+    let total = 0;
+    for (const n of this.others.values()) total += n;
+    this.events.othersPending(total);
   }
 }
