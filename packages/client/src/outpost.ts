@@ -330,8 +330,15 @@ export class OutpostEngine {
     if (!w.addEventListener || !w.document) return;
     const online = () => this.syncNow();
     const offline = () => void this.jobs.dropAll();
+    // A closing tab's pending updates are reloaded by whichever tab opens next.
+    const leaving = () => this.tabs.announcePending(0);
     w.addEventListener('online', online);
     w.addEventListener('offline', offline);
-    this.unlisten.push(() => w.removeEventListener?.('online', online), () => w.removeEventListener?.('offline', offline));
+    w.addEventListener('pagehide', leaving);
+    this.unlisten.push(
+      () => w.removeEventListener?.('online', online),
+      () => w.removeEventListener?.('offline', offline),
+      () => w.removeEventListener?.('pagehide', leaving),
+    );
   }
 }
