@@ -12,7 +12,7 @@ export { type OpResult } from './ops/service';
 export { DEFAULT_LIMITS, type RelayLimits } from './relay/context';
 export { DEMO_PASSWORD, seedDemo } from './seed/demo';
 export { buildOpEntry, checkDeviceSeq } from './store/op-entry';
-export { SqliteStore } from './store/sqlite/sqlite-store';
+export { SqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
 export type {
   ApplyOpOutcome,
   BlobRecord,

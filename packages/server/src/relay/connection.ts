@@ -31,12 +31,22 @@ import { RateLimiter } from './rate-limiter';
 /** Outgoing bytes a socket may have unsent before it is dropped. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
+/** An ack owed once `committed` resolves, covering messages up to `upTo`. */
+interface WaitingAck {
+  committed: Promise<void>;
+  upTo: number;
+  receivedAt: number[];
+  settled: boolean;
+}
+
 /** A socket on a job, once authenticated and authorized. */
 export class RelayConnection implements RoomMember {
   readonly awarenessIds = new Set<number>();
   /** Content messages (sync step 2 and update) received, counted from 1. */
   private contentCount = 0;
   private ackChain: Promise<void> = Promise.resolve();
+  /** The last ack queued, while its commit is pending (later messages in that commit join it). */
+  private waitingAck: WaitingAck | null = null;
   private closed = false;
   private readonly limiter: RateLimiter;
 
@@ -131,16 +141,33 @@ export class RelayConnection implements RoomMember {
     this.ackWhenDurable(n, receivedAt);
   }
 
-  /** Acks message n once everything the doc holds so far is committed, in order. */
+  /**
+   * Acks message n once everything the doc holds so far is committed, in order. Messages
+   * waiting for the same group commit share one ack (acks are cumulative), so a burst
+   * costs one ack frame per commit, not one per message.
+   */
   private ackWhenDurable(n: number, receivedAt: number): void {
     const committed = this.ctx.committer.barrier();
+    const waiting = this.waitingAck;
+    if (waiting && waiting.committed === committed && !waiting.settled) {
+      waiting.upTo = n;
+      waiting.receivedAt.push(receivedAt);
+      return;
+    }
+    const ack: WaitingAck = { committed, upTo: n, receivedAt: [receivedAt], settled: false };
+    this.waitingAck = ack;
     this.ackChain = this.ackChain
       .then(() => committed)
       .then(() => {
-        this.ctx.metrics.observeAckLatency((performance.now() - receivedAt) / 1000);
-        if (this.wantsAcks) this.send(encodeMessage(durableAck, { upTo: n }));
+        ack.settled = true;
+        const now = performance.now();
+        for (const at of ack.receivedAt) this.ctx.metrics.observeAckLatency((now - at) / 1000);
+        if (this.wantsAcks) this.send(encodeMessage(durableAck, { upTo: ack.upTo }));
       })
-      .catch(() => this.refuse('unavailable', 'Your changes could not be stored; reconnect to resend them.'));
+      .catch(() => {
+        ack.settled = true;
+        this.refuse('unavailable', 'Your changes could not be stored; reconnect to resend them.');
+      });
   }
 
   /** Resolves once every ack owed so far was sent (or failed). */

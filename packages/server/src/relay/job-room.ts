@@ -54,6 +54,8 @@ export class JobRoom {
   holds = 0;
   updatesSinceCompaction = 0;
   unloadTimer: NodeJS.Timeout | null = null;
+  /** Set once `dispose` ran: the doc is gone. */
+  disposed = false;
   private unsubscribe: Unsubscribe | null = null;
 
   private constructor(
@@ -73,8 +75,12 @@ export class JobRoom {
     room.unsubscribe = await ctx.bus.subscribe(jobId, (event) => (loaded ? room.onBusEvent(event) : early.push(event)));
     try {
       const stored = await ctx.store.loadJobDoc(jobId);
-      if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot, LOAD_ORIGIN);
-      for (const u of stored.updates) Y.applyUpdate(room.doc, u, LOAD_ORIGIN);
+      // One transaction for the whole log: Yjs merges, collects garbage and cleans up once,
+      // not once per stored update (and Y.mergeUpdates first would cost more than it saves).
+      room.doc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot, LOAD_ORIGIN);
+        for (const u of stored.updates) Y.applyUpdate(room.doc, u, LOAD_ORIGIN);
+      }, LOAD_ORIGIN);
       room.updatesSinceCompaction = stored.updates.length;
       room.doc.on('update', (update: Uint8Array, origin: unknown) => room.onDocUpdate(update, origin));
       room.awareness.on('update', (change: AwarenessChange, origin: unknown) => room.onAwarenessUpdate(change, origin));
@@ -151,7 +157,8 @@ export class JobRoom {
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === LOAD_ORIGIN) return;
-    this.broadcast(syncUpdateMessage(update), origin);
+    // Most writes have no other socket to reach (one device per job): encode only when one does.
+    if (this.members.size > (this.members.has(origin as RoomMember) ? 1 : 0)) this.broadcast(syncUpdateMessage(update), origin);
     if (origin !== BUS_ORIGIN) this.ctx.committer.append({ jobId: this.jobId, update });
   }
 
@@ -172,6 +179,7 @@ export class JobRoom {
 
   /** Unsubscribes and frees the doc. */
   async dispose(): Promise<void> {
+    this.disposed = true;
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.awareness.destroy();
     this.doc.destroy();

@@ -67,7 +67,7 @@ export class Relay {
     this.rooms.delete(room.jobId);
     const done = (async () => {
       await this.ctx.committer.barrier().catch(() => undefined);
-      if (compact && room.updatesSinceCompaction > 0) await this.ctx.store.compactJobDoc(room.jobId).catch(logFailure('compact'));
+      if (compact && room.updatesSinceCompaction > 0) await this.compact(room);
       await room.dispose();
     })();
     this.unloading.set(room.jobId, done);
@@ -141,7 +141,11 @@ export class Relay {
   /** After a commit: count toward compaction and tell other nodes, one merged update per job. */
   onCommitted(updates: readonly JobUpdate[]): void {
     const byJob = new Map<string, Uint8Array[]>();
-    for (const u of updates) byJob.set(u.jobId, [...(byJob.get(u.jobId) ?? []), u.update]);
+    for (const u of updates) {
+      const list = byJob.get(u.jobId);
+      if (list) list.push(u.update);
+      else byJob.set(u.jobId, [u.update]);
+    }
     for (const [jobId, list] of byJob) {
       const update = list.length === 1 ? list[0]! : Y.mergeUpdates(list);
       void this.ctx.bus.publish({ kind: 'update', jobId, node: this.ctx.nodeId, update }).catch(logFailure('publish'));
@@ -164,7 +168,19 @@ export class Relay {
     room.updatesSinceCompaction += n;
     if (room.updatesSinceCompaction < this.ctx.limits.compactAfterUpdates) return;
     room.updatesSinceCompaction = 0;
-    void this.ctx.store.compactJobDoc(room.jobId).catch(logFailure('compact'));
+    void this.compact(room);
+  }
+
+  /**
+   * Folds the job's stored log into a snapshot. The loaded doc holds everything stored for
+   * the job (changes reach storage only through it), so its own encoding is the snapshot:
+   * merged runs of items, no merge of the log. It may also hold changes still waiting for
+   * their commit; storing them early is harmless (a Yjs update applies once).
+   */
+  private async compact(room: JobRoom): Promise<void> {
+    // A disposed doc encodes as empty: storing that would drop the job's history.
+    if (room.disposed) return;
+    return this.ctx.store.compactJobDoc(room.jobId, Y.encodeStateAsUpdate(room.doc)).catch(logFailure('compact'));
   }
 
   /** Graceful stop: waits for commits and acks, closes sockets (1001), unloads and compacts every job. */

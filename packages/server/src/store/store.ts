@@ -174,8 +174,14 @@ export interface Store {
   /**
    * Folds the snapshot and all updates into a new snapshot (`Y.mergeUpdates`) in one
    * transaction; updates appended concurrently are kept. The merged doc is unchanged.
+   *
+   * `docState`, when given, is the caller's whole doc (`Y.encodeStateAsUpdate`) and holds
+   * every update stored for the job when the call is made (the single node's loaded doc).
+   * An adapter may store it as the snapshot instead of merging the log: a live doc encodes
+   * merged runs of items, so the snapshot is smaller, faster to load, and costs no merge.
+   * Adapters shared by several nodes ignore it (another node's updates may be missing).
    */
-  compactJobDoc(jobId: string): Promise<void>;
+  compactJobDoc(jobId: string, docState?: Uint8Array): Promise<void>;
 
   /**
    * Records one workflow op atomically: returns the stored entry for a known opId; checks

@@ -1,8 +1,15 @@
 /**
  * The embedded store: one SQLite file (better-sqlite3, WAL). better-sqlite3 is
  * synchronous, so every transaction runs to completion without interleaving; the async
- * methods only wrap it to match `Store`. `synchronous = FULL` makes each commit durable
- * before the relay acks it.
+ * methods only wrap it to match `Store`. Statements are prepared once.
+ *
+ * Durability (`synchronous`): by default `NORMAL`, which in WAL mode writes every commit
+ * to the WAL file before the call returns, and fsyncs the WAL at checkpoints. A commit
+ * that returned survives the server process dying in any way (SIGKILL, OOM, a crash): the
+ * bytes are in the operating system's cache and reach the file. What it does not survive
+ * is the machine losing power or the kernel crashing before the next checkpoint: the
+ * last commits can be lost (the database stays consistent). `FULL` fsyncs on every commit
+ * and survives that too, at the cost of one disk flush per group commit.
  */
 import Database from 'better-sqlite3';
 import type { ServerState } from '@outpost/shared';
@@ -76,89 +83,124 @@ function userFromRow(r: UserRow): UserRecord {
 }
 
 const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+/** A Buffer over the same memory (better-sqlite3 binds Buffers; no copy). */
+const blob = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** How hard each commit is pushed to disk; see the module comment. */
+export interface SqliteStoreOptions {
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertUpdate: db.prepare('INSERT INTO job_updates (job_id, update_bytes) VALUES (?, ?)'),
+    snapshot: db.prepare('SELECT snapshot FROM job_snapshots WHERE job_id = ?'),
+    updates: db.prepare('SELECT update_bytes FROM job_updates WHERE job_id = ? ORDER BY id'),
+    updatesWithId: db.prepare('SELECT id, update_bytes FROM job_updates WHERE job_id = ? ORDER BY id'),
+    lastUpdateId: db.prepare('SELECT MAX(id) AS id FROM job_updates WHERE job_id = ?'),
+    countUpdates: db.prepare('SELECT COUNT(*) AS n FROM job_updates WHERE job_id = ?'),
+    putSnapshot: db.prepare('INSERT INTO job_snapshots (job_id, snapshot) VALUES (?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot'),
+    dropUpdates: db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?'),
+    opById: db.prepare('SELECT entry FROM ops WHERE op_id = ?'),
+    deviceSeq: db.prepare('SELECT last_seq FROM device_seqs WHERE device_id = ?'),
+    putDeviceSeq: db.prepare('INSERT INTO device_seqs (device_id, last_seq) VALUES (?, ?) ON CONFLICT (device_id) DO UPDATE SET last_seq = excluded.last_seq'),
+    job: db.prepare('SELECT * FROM jobs WHERE id = ?'),
+    lastOpSeq: db.prepare('SELECT MAX(seq) AS n FROM ops WHERE job_id = ?'),
+    insertOp: db.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)'),
+    updateJobState: db.prepare('UPDATE jobs SET status = ?, version = ?, assignees = ?, changed_by = ?, changed_at = ? WHERE id = ?'),
+    opsOfJob: db.prepare('SELECT entry FROM ops WHERE job_id = ? ORDER BY seq'),
+    user: db.prepare('SELECT * FROM users WHERE id = ?'),
+    userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
+    blob: db.prepare('SELECT content_type, bytes FROM blobs WHERE sha256 = ?'),
+    putBlob: db.prepare('INSERT INTO blobs (sha256, content_type, bytes) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING'),
+  };
+}
 
 /** A `Store` on one SQLite file. */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
 
   /** Opens (creating if needed) the database file at `file`. */
-  constructor(file: string) {
+  constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SQLITE_SCHEMA);
+    this.sql = prepareStatements(this.db);
+    const insert = this.sql.insertUpdate;
+    this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
+      for (const u of batch) insert.run(u.jobId, blob(u.update));
+    });
   }
 
   async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
-    const insert = this.db.prepare('INSERT INTO job_updates (job_id, update_bytes) VALUES (?, ?)');
-    this.db.transaction(() => {
-      for (const u of batch) insert.run(u.jobId, Buffer.from(u.update));
-    })();
+    this.appendBatch(batch);
   }
 
   async loadJobDoc(jobId: string): Promise<StoredJobDoc> {
-    const snap = this.db.prepare('SELECT snapshot FROM job_snapshots WHERE job_id = ?').get(jobId) as { snapshot: Buffer } | undefined;
-    const rows = this.db.prepare('SELECT update_bytes FROM job_updates WHERE job_id = ? ORDER BY id').all(jobId) as { update_bytes: Buffer }[];
-    return { snapshot: snap ? bytes(snap.snapshot) : null, updates: rows.map((r) => bytes(r.update_bytes)) };
+    return this.db.transaction(() => {
+      const snap = this.sql.snapshot.get(jobId) as { snapshot: Buffer } | undefined;
+      const rows = this.sql.updates.all(jobId) as { update_bytes: Buffer }[];
+      return { snapshot: snap ? bytes(snap.snapshot) : null, updates: rows.map((r) => bytes(r.update_bytes)) };
+    })();
   }
 
   async countJobUpdates(jobId: string): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM job_updates WHERE job_id = ?').get(jobId) as { n: number }).n;
+    return (this.sql.countUpdates.get(jobId) as { n: number }).n;
   }
 
-  async compactJobDoc(jobId: string): Promise<void> {
+  async compactJobDoc(jobId: string, docState?: Uint8Array): Promise<void> {
     this.db.transaction(() => {
-      const snap = this.db.prepare('SELECT snapshot FROM job_snapshots WHERE job_id = ?').get(jobId) as { snapshot: Buffer } | undefined;
-      const rows = this.db.prepare('SELECT id, update_bytes FROM job_updates WHERE job_id = ? ORDER BY id').all(jobId) as {
-        id: number;
-        update_bytes: Buffer;
-      }[];
+      if (docState) {
+        // One node owns this file, and its loaded doc holds every stored update (see Store).
+        const last = (this.sql.lastUpdateId.get(jobId) as { id: number | null }).id;
+        this.sql.putSnapshot.run(jobId, blob(docState));
+        if (last !== null) this.sql.dropUpdates.run(jobId, last);
+        return;
+      }
+      const snap = this.sql.snapshot.get(jobId) as { snapshot: Buffer } | undefined;
+      const rows = this.sql.updatesWithId.all(jobId) as { id: number; update_bytes: Buffer }[];
       if (rows.length === 0) return;
       const parts = [...(snap ? [bytes(snap.snapshot)] : []), ...rows.map((r) => bytes(r.update_bytes))];
-      const merged = Y.mergeUpdates(parts);
-      this.db.prepare('INSERT INTO job_snapshots (job_id, snapshot) VALUES (?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot').run(
-        jobId,
-        Buffer.from(merged),
-      );
-      this.db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?').run(jobId, rows[rows.length - 1]!.id);
+      this.sql.putSnapshot.run(jobId, blob(Y.mergeUpdates(parts)));
+      this.sql.dropUpdates.run(jobId, rows[rows.length - 1]!.id);
     })();
   }
 
   async applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome> {
+    const sql = this.sql;
     return this.db.transaction((): ApplyOpOutcome => {
-      const known = this.db.prepare('SELECT entry FROM ops WHERE op_id = ?').get(attempt.opId) as { entry: string } | undefined;
+      const known = sql.opById.get(attempt.opId) as { entry: string } | undefined;
       if (known) return { kind: 'duplicate', entry: JSON.parse(known.entry) as OpLogEntry };
-      const device = this.db.prepare('SELECT last_seq FROM device_seqs WHERE device_id = ?').get(attempt.deviceId) as { last_seq: number } | undefined;
+      const device = sql.deviceSeq.get(attempt.deviceId) as { last_seq: number } | undefined;
       const refusal = checkDeviceSeq(device?.last_seq ?? 0, attempt.deviceSeq);
       if (refusal) return refusal;
-      this.db
-        .prepare('INSERT INTO device_seqs (device_id, last_seq) VALUES (?, ?) ON CONFLICT (device_id) DO UPDATE SET last_seq = excluded.last_seq')
-        .run(attempt.deviceId, attempt.deviceSeq);
-      const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(attempt.jobId) as JobRow | undefined;
+      sql.putDeviceSeq.run(attempt.deviceId, attempt.deviceSeq);
+      const row = sql.job.get(attempt.jobId) as JobRow | undefined;
       if (!row) return { kind: 'job_not_found' };
       const before = stateOf(jobFromRow(row));
       const verdict = decide(before);
-      const last = this.db.prepare('SELECT MAX(seq) AS n FROM ops WHERE job_id = ?').get(attempt.jobId) as { n: number | null };
+      const last = sql.lastOpSeq.get(attempt.jobId) as { n: number | null };
       const entry = buildOpEntry(attempt, (last.n ?? 0) + 1, before, verdict);
-      this.db.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)').run(entry.opId, entry.jobId, entry.seq, JSON.stringify(entry));
+      sql.insertOp.run(entry.opId, entry.jobId, entry.seq, JSON.stringify(entry));
       if (verdict.outcome === 'applied') {
         const s = verdict.state;
-        this.db
-          .prepare('UPDATE jobs SET status = ?, version = ?, assignees = ?, changed_by = ?, changed_at = ? WHERE id = ?')
-          .run(s.status, s.version, JSON.stringify(s.assignees), s.changedBy, s.changedAt, attempt.jobId);
+        sql.updateJobState.run(s.status, s.version, JSON.stringify(s.assignees), s.changedBy, s.changedAt, attempt.jobId);
       }
       return { kind: 'recorded', entry };
     }).immediate();
   }
 
   async listOps(jobId: string): Promise<OpLogEntry[]> {
-    const rows = this.db.prepare('SELECT entry FROM ops WHERE job_id = ? ORDER BY seq').all(jobId) as { entry: string }[];
+    const rows = this.sql.opsOfJob.all(jobId) as { entry: string }[];
     return rows.map((r) => JSON.parse(r.entry) as OpLogEntry);
   }
 
   async getOp(opId: string): Promise<OpLogEntry | null> {
-    const row = this.db.prepare('SELECT entry FROM ops WHERE op_id = ?').get(opId) as { entry: string } | undefined;
+    const row = this.sql.opById.get(opId) as { entry: string } | undefined;
     return row ? (JSON.parse(row.entry) as OpLogEntry) : null;
   }
 
@@ -172,12 +214,12 @@ export class SqliteStore implements Store {
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const row = this.sql.user.get(id) as UserRow | undefined;
     return row ? userFromRow(row) : null;
   }
 
   async getUserByUsername(username: string): Promise<UserRecord | null> {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const row = this.sql.userByName.get(username) as UserRow | undefined;
     return row ? userFromRow(row) : null;
   }
 
@@ -208,7 +250,7 @@ export class SqliteStore implements Store {
   }
 
   async getJob(id: string): Promise<JobRecord | null> {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    const row = this.sql.job.get(id) as JobRow | undefined;
     return row ? jobFromRow(row) : null;
   }
 
@@ -261,15 +303,13 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT body FROM pricebook ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as PricebookItem);
   }
 
-  async putBlob(sha256: string, blob: BlobRecord): Promise<boolean> {
-    const result = this.db
-      .prepare('INSERT INTO blobs (sha256, content_type, bytes) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
-      .run(sha256, blob.contentType, Buffer.from(blob.bytes));
+  async putBlob(sha256: string, record: BlobRecord): Promise<boolean> {
+    const result = this.sql.putBlob.run(sha256, record.contentType, blob(record.bytes));
     return result.changes === 1;
   }
 
   async getBlob(sha256: string): Promise<BlobRecord | null> {
-    const row = this.db.prepare('SELECT content_type, bytes FROM blobs WHERE sha256 = ?').get(sha256) as { content_type: string; bytes: Buffer } | undefined;
+    const row = this.sql.blob.get(sha256) as { content_type: string; bytes: Buffer } | undefined;
     return row ? { contentType: row.content_type, bytes: bytes(row.bytes) } : null;
   }
 
