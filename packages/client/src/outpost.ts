@@ -109,6 +109,7 @@ export class OutpostEngine {
       changed: (what) => void this.onOtherTab(what).catch(() => undefined),
       othersPending: (n) => this.board.otherTabsPending(n),
       joined: () => this.tabs.announcePending(this.jobs?.pendingCount() ?? 0),
+      left: () => void this.jobs?.resumePending().catch(() => undefined),
     });
     this.box = new Outbox(this.db, () => this.changed('outbox'));
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
@@ -330,8 +331,8 @@ export class OutpostEngine {
     if (!w.addEventListener || !w.document) return;
     const online = () => this.syncNow();
     const offline = () => void this.jobs.dropAll();
-    // A closing tab's pending updates are reloaded by whichever tab opens next.
-    const leaving = () => this.tabs.announcePending(0);
+    // The tabs that stay take over this tab's pending updates.
+    const leaving = () => this.tabs.leave();
     w.addEventListener('online', online);
     w.addEventListener('offline', offline);
     w.addEventListener('pagehide', leaving);

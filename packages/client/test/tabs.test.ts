@@ -48,4 +48,26 @@ describe('several tabs on one device', () => {
     tabB.syncNow();
     await until('both tabs show online', () => tabA.status.get().state === 'online' && tabB.status.get().state === 'online', 20_000);
   });
+
+  it('takes over the pending edits of a tab that closed before they were uploaded', async () => {
+    const link = await world.link();
+    const tabA = await world.device('alice-laptop', link, 'alice');
+    const tabB = await world.device('alice-laptop', link);
+    const jobA = await tabA.openJob('job-1003');
+    const jobB = await tabB.openJob('job-1003');
+    await until('synced', () => jobA.synced && jobB.synced);
+    link.cut();
+    addNote(jobA.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'typed in the tab that closes' });
+    await until('tab B counts it', () => tabB.status.get().pending === 1);
+    await world.stop(tabA);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tabB.status.get().pending).toBe(1); // tab A said goodbye: the count is tab B's own now
+
+    link.restore();
+    tabB.syncNow();
+    await until('tab B uploaded it', () => tabB.status.get().state === 'online', 20_000);
+    const office = await world.device('dana-laptop', await world.link(), 'dana');
+    const seen = await office.openJob('job-1003');
+    await until('the office has the note', () => readJob(seen.doc).notes.some((n) => n.id === 'n1'));
+  });
 });

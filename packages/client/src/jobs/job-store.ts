@@ -63,11 +63,21 @@ export class JobStore {
     };
   }
 
-  /** Opens, in the background, every job that has updates left pending by earlier sessions. */
+  /**
+   * Opens, in the background, every job that has updates left pending by earlier sessions,
+   * and takes over those of a tab that closed (jobs already open here re-read their records).
+   */
   async resumePending(): Promise<void> {
     const records = await this.o.db.entries<PendingRecord>('pending');
     const jobIds = [...new Set(records.map(([, r]) => r.jobId))];
-    await Promise.all(jobIds.map((id) => this.slot(id).session));
+    await Promise.all(
+      jobIds.map(async (id) => {
+        const fresh = !this.slots.has(id);
+        const session = await this.slot(id).session;
+        // Taken-over updates are not covered by this socket's step 2: a fresh socket's will be.
+        if (!fresh && (await session.pending.load()) > 0 && session.connection.open) session.connection.drop();
+      }),
+    );
   }
 
   /** The session of a job if it is open (or opening). */

@@ -37,12 +37,17 @@ export class PendingUpdates {
     private readonly onChange: (jobId: string, count: number, acked: number) => void,
   ) {}
 
-  /** Loads what earlier sessions left pending. */
-  async load(): Promise<void> {
+  /** Loads what earlier sessions (or a tab that closed) left pending, skipping what is already counted here. */
+  async load(): Promise<number> {
+    const known = new Set(await Promise.all(this.entries.map((e) => e.key)));
+    let added = 0;
     for (const [key] of await this.db.pendingOf<PendingRecord>(this.jobId)) {
+      if (known.has(key)) continue;
       this.entries.push({ seq: nextSeq++, key: Promise.resolve(key), coveredBy: null });
+      added++;
     }
-    this.onChange(this.jobId, this.entries.length, 0);
+    if (added > 0 || this.entries.length === 0) this.onChange(this.jobId, this.entries.length, 0);
+    return added;
   }
 
   /** Number of updates not yet durable. */

@@ -12,7 +12,8 @@ export type DeviceChange = 'outbox' | 'blobs' | 'priming' | 'session';
 type TabMessage =
   | { kind: 'changed'; what: DeviceChange }
   | { kind: 'pending'; tab: string; count: number }
-  | { kind: 'hello'; tab: string };
+  | { kind: 'hello'; tab: string }
+  | { kind: 'bye'; tab: string };
 
 /** What the channel reports. */
 export interface TabEvents {
@@ -21,6 +22,8 @@ export interface TabEvents {
   othersPending(total: number): void;
   /** A tab joined: say your pending count again. */
   joined(): void;
+  /** A tab left: its pending updates are now this tab's to count and upload. */
+  left(): void;
 }
 
 /** The channel between this device's tabs (a no-op where BroadcastChannel is missing). */
@@ -45,9 +48,14 @@ export class TabChannel {
     this.post({ kind: 'pending', tab: this.tab, count });
   }
 
-  /** Leaves the channel (a closing tab has nothing pending any more: the next one reloads it). */
+  /** Tells the other tabs this one is going (its pending updates are theirs now). */
+  leave(): void {
+    this.post({ kind: 'bye', tab: this.tab });
+  }
+
+  /** Leaves the channel. */
   close(): void {
-    this.announcePending(0);
+    this.leave();
     this.channel?.close();
   }
 
@@ -58,10 +66,19 @@ export class TabChannel {
   private receive(message: TabMessage): void {
     if (message.kind === 'changed') return this.events.changed(message.what);
     if (message.kind === 'hello') return this.events.joined();
+    if (message.kind === 'bye') {
+      this.others.delete(message.tab);
+      this.events.othersPending(this.othersTotal());
+      return this.events.left();
+    }
     if (message.count === 0) this.others.delete(message.tab);
     else this.others.set(message.tab, message.count);
+    this.events.othersPending(this.othersTotal());
+  }
+
+  private othersTotal(): number {
     let total = 0;
     for (const n of this.others.values()) total += n;
-    this.events.othersPending(total);
+    return total;
   }
 }
