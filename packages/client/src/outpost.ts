@@ -13,7 +13,9 @@ import { Outbox, type OutboxItem } from './outbox/outbox';
 import { OutboxActions, type OutboxApi } from './outbox/outbox-actions';
 import { PhotoDesk, type BlobsApi } from './blobs/photo-desk';
 import { Priming } from './priming/priming';
+import { DeferredStorage } from './storage/deferred-storage';
 import { DeviceDb } from './storage/device-db';
+import type { DeviceStorage } from './storage/device-storage';
 import { exportUnsynced, type UnsyncedExport } from './storage/export-unsynced';
 import { StorageWatch } from './storage/storage-watch';
 import { Api } from './sync/api';
@@ -68,10 +70,10 @@ export class OutpostEngine {
   deviceId = '';
   user: User | null = null;
   readonly status: Watchable<SyncStatus>;
-  outbox!: OutboxApi;
-  blobs!: BlobsApi;
-  priming!: Priming;
-  storage!: StorageWatch;
+  readonly outbox: OutboxApi;
+  readonly blobs: BlobsApi;
+  readonly priming: Priming;
+  readonly storage: StorageWatch;
 
   private readonly board = new StatusBoard({
     drained: (e) => this.events.emit('drained', e),
@@ -79,13 +81,13 @@ export class OutpostEngine {
   });
   private readonly events = new Emitter<OutpostEvents>();
   private readonly http: Api;
-  private db!: DeviceDb;
-  private jobs!: JobStore;
-  private box!: Outbox;
-  private blobQueue!: BlobQueue;
-  private catchUp!: CatchUp;
-  private lock!: DrainLock;
-  private tabs!: TabChannel;
+  private readonly db: DeviceStorage;
+  private readonly jobs: JobStore;
+  private readonly box: Outbox;
+  private readonly blobQueue: BlobQueue;
+  private readonly catchUp: CatchUp;
+  private readonly lock: DrainLock;
+  private readonly tabs: TabChannel;
   private readonly marks = new Map<string, number>();
   private destroyed = false;
   private expiryTold = false;
@@ -96,20 +98,15 @@ export class OutpostEngine {
     this.status = this.board;
     this.http = new Api(o.serverUrl, o.fetch ?? globalThis.fetch.bind(globalThis));
     this.http.onReachability = (ok) => this.board.http(ok);
-    this.ready = this.start();
-  }
-
-  private async start(): Promise<void> {
-    const factory = this.o.indexedDB ?? globalThis.indexedDB;
-    if (!factory) throw new Error('No IndexedDB: pass `indexedDB` (e.g. fake-indexeddb in Node).');
-    this.db = await DeviceDb.open(factory, this.deviceName);
-    this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${newUuid()}`;
-    await this.db.put('meta', 'deviceId', this.deviceId);
+    const factory = o.indexedDB ?? globalThis.indexedDB;
+    this.db = new DeferredStorage(
+      factory ? DeviceDb.open(factory, this.deviceName) : Promise.reject(new Error('No IndexedDB: pass `indexedDB` (e.g. fake-indexeddb in Node).')),
+    );
     this.tabs = new TabChannel(this.deviceName, {
       changed: (what) => void this.onOtherTab(what).catch(() => undefined),
       othersPending: (n) => this.board.otherTabsPending(n),
-      joined: () => this.tabs.announcePending(this.jobs?.pendingCount() ?? 0),
-      left: () => void this.jobs?.resumePending().catch(() => undefined),
+      joined: () => this.tabs.announcePending(this.jobs.pendingCount() ?? 0),
+      left: () => void this.jobs.resumePending().catch(() => undefined),
     });
     this.box = new Outbox(this.db, () => this.changed('outbox'));
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
@@ -150,6 +147,12 @@ export class OutpostEngine {
       }),
       uploadBlobs: (signal) => this.blobQueue.upload(signal),
     });
+    this.ready = this.start();
+  }
+
+  private async start(): Promise<void> {
+    this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${newUuid()}`;
+    await this.db.put('meta', 'deviceId', this.deviceId);
     await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload()]);
     this.board.attach({ jobs: this.jobs, outbox: this.box, blobs: this.blobQueue, signedIn: () => this.user !== null });
     const session = await savedSession(this.db);
@@ -210,7 +213,7 @@ export class OutpostEngine {
 
   /** Ids of the jobs this engine holds open (by the app, or in the background to sync). */
   openJobIds(): string[] {
-    return this.jobs?.openJobIds() ?? [];
+    return this.jobs.openJobIds() ?? [];
   }
 
   /** Queues a workflow op (status change, assign, cancel, reopen) for the job. */
@@ -227,8 +230,8 @@ export class OutpostEngine {
 
   /** Tries to catch up now (also happens on its own). */
   syncNow(): void {
-    void this.jobs?.resumeAll();
-    void this.catchUp?.kick();
+    void this.jobs.resumeAll();
+    void this.catchUp.kick();
   }
 
   /** Closes sockets, timers and the device database; the device storage stays. */
@@ -268,8 +271,8 @@ export class OutpostEngine {
     this.http.token = token;
     this.user = user;
     this.refreshStatus();
-    void this.jobs?.resumeAll();
-    void this.catchUp?.kick();
+    void this.jobs.resumeAll();
+    void this.catchUp.kick();
   }
 
   private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void {
@@ -279,9 +282,9 @@ export class OutpostEngine {
   }
 
   private onReachable(): void {
-    void this.catchUp?.kick();
-    void this.jobs?.resumeAll();
-    if (this.user && this.priming?.get().primedAt && this.priming.isStale()) void this.priming.prime();
+    void this.catchUp.kick();
+    void this.jobs.resumeAll();
+    if (this.user && this.priming.get().primedAt && this.priming.isStale()) void this.priming.prime();
   }
 
   private async flushDependencies(item: OutboxItem, signal: AbortSignal): Promise<void> {
@@ -308,13 +311,13 @@ export class OutpostEngine {
 
   private refreshStatus(): void {
     this.board.refresh();
-    this.storage?.recompute();
+    this.storage.recompute();
   }
 
   private changed(what: 'outbox' | 'blobs' | 'priming'): void {
     this.tabs.announce(what);
     this.refreshStatus();
-    if (what !== 'priming') void this.catchUp?.kick();
+    if (what !== 'priming') void this.catchUp.kick();
   }
 
   private async onOtherTab(what: string): Promise<void> {

@@ -33,6 +33,16 @@ describe('React hooks', () => {
     expect(html).toContain('offline (1 pending) | queued 1 en_route');
   });
 
+  it('renders before device storage has opened, so the app can show its shell at once', async () => {
+    const early = createOutpost({ serverUrl: 'http://127.0.0.1:9', deviceName: `early-${crypto.randomUUID()}`, fetch: async () => { throw new TypeError('offline'); } });
+    const html = render(early, () => {
+      const outbox = useOutbox();
+      return `${useSyncStatus().state} ${outbox.queued.length} ${usePriming().primedAt ?? 'never'}`;
+    });
+    expect(html).toContain('offline 0 never');
+    await early.destroy();
+  });
+
   it('shows when jobs were last saved to the device', () => {
     const html = render(engine, () => {
       const priming = usePriming();
