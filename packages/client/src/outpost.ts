@@ -20,6 +20,7 @@ import { exportUnsynced, type UnsyncedExport } from './storage/export-unsynced';
 import { StorageWatch } from './storage/storage-watch';
 import { Api } from './sync/api';
 import { sleep } from './sync/backoff';
+import { watchBrowser } from './sync/browser-events';
 import { newUuid } from './sync/device-crypto';
 import { CatchUp } from './sync/catch-up';
 import type { WebSocketLike } from './sync/job-connection';
@@ -159,7 +160,14 @@ export class OutpostEngine {
     if (session) this.useSession(session.token, session.user);
     await this.jobs.resumePending();
     this.unlisten.push(this.box.subscribe(() => this.refreshStatus()), this.blobQueue.counts.subscribe(() => this.refreshStatus()));
-    this.watchBrowserNetwork();
+    this.unlisten.push(
+      watchBrowser({
+        online: () => this.syncNow(),
+        offline: () => void this.jobs.dropAll(),
+        // The tabs that stay take over this tab's pending updates.
+        leaving: () => this.tabs.leave(),
+      }),
+    );
     this.refreshStatus();
     void this.storage.start();
     this.catchUp.start();
@@ -327,22 +335,5 @@ export class OutpostEngine {
     if (what === 'session') await this.restoreSession();
     this.refreshStatus();
     void this.catchUp.kick();
-  }
-
-  private watchBrowserNetwork(): void {
-    const w = globalThis as unknown as { addEventListener?: (t: string, f: () => void) => void; removeEventListener?: (t: string, f: () => void) => void; document?: unknown };
-    if (!w.addEventListener || !w.document) return;
-    const online = () => this.syncNow();
-    const offline = () => void this.jobs.dropAll();
-    // The tabs that stay take over this tab's pending updates.
-    const leaving = () => this.tabs.leave();
-    w.addEventListener('online', online);
-    w.addEventListener('offline', offline);
-    w.addEventListener('pagehide', leaving);
-    this.unlisten.push(
-      () => w.removeEventListener?.('online', online),
-      () => w.removeEventListener?.('offline', offline),
-      () => w.removeEventListener?.('pagehide', leaving),
-    );
   }
 }
