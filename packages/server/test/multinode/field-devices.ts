@@ -27,6 +27,8 @@ export class FieldDoc {
   readonly refusals: number[] = [];
   /** Close reasons the server gave with those codes. */
   readonly refusalReasons: string[] = [];
+  /** Every close code seen (for failure messages). */
+  readonly closeCodes: number[] = [];
 
   constructor(
     readonly jobId: string,
@@ -44,6 +46,9 @@ export class FieldDoc {
       // with each other directly and hide whether the servers relay anything.
       disableBc: true,
       maxBackoffTime: 500,
+    });
+    provider.on('connection-close', (event) => {
+      if (event) this.closeCodes.push(event.code);
     });
     provider.on('closed', (event) => {
       this.refusals.push(event.code);
