@@ -45,6 +45,19 @@ describe('priming', () => {
     expect(state.error).toMatch(/manifest/);
   });
 
+  it('says the cache is incomplete when the pricebook does not match its hash', async () => {
+    const dropOneItem: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (!String(input).includes('/api/pricebook')) return res;
+      const body = (await res.json()) as { items: unknown[] };
+      body.items.pop();
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const phone = await world.device('alice-phone', await world.link(), 'alice', { fetch: dropOneItem });
+    const state = await phone.priming.prime();
+    expect(state).toMatchObject({ complete: false, error: expect.stringMatching(/pricebook/) });
+  });
+
   it('refreshes the cache by itself when the server is reachable again', async () => {
     const link = await world.link();
     const phone = await world.device('alice-phone', link, 'alice', { primingMaxAgeMs: 0 });

@@ -137,17 +137,25 @@ export class Priming implements Watchable<PrimingState> {
         hash === manifest.hash && manifest.jobs === jobs.length && manifest.customers === customers.length &&
         manifest.equipment === equipment.length;
       const book = await this.api.call<{ items: PricebookItem[]; hash: string }>('GET', '/api/pricebook');
+      const bookVerified = (await sha256Hex(new TextEncoder().encode(JSON.stringify(book.items)))) === book.hash;
       await this.db.put('priming', 'jobs', jobs);
       await this.db.put('priming', 'customers', customers);
       await this.db.put('priming', 'equipment', equipment);
       await this.db.put('priming', 'pricebook', book.items);
       const docs = await Promise.all(jobs.map((j) => this.syncJobDoc(j.id).catch(() => false)));
-      const complete = verified && docs.every(Boolean);
+      const complete = verified && bookVerified && docs.every(Boolean);
+      const error = !verified
+        ? 'The job list did not match the server manifest.'
+        : !bookVerified
+          ? 'The pricebook did not match its hash.'
+          : complete
+            ? null
+            : 'Some job documents could not be fetched.';
       const state: PrimingState = {
         primedAt: new Date().toISOString(),
         complete,
         running: false,
-        error: verified ? (complete ? null : 'Some job documents could not be fetched.') : 'The job list did not match the server manifest.',
+        error,
         counts: { jobs: jobs.length, customers: customers.length, equipment: equipment.length, pricebook: book.items.length },
       };
       await this.db.put('priming', 'state', state);
