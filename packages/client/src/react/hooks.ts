@@ -56,13 +56,18 @@ export function useJob(jobId: string): LiveJob | null {
     if (!handle) return;
     const bump = () => setVersion((v) => v + 1);
     handle.doc.on('update', bump);
-    const timer = setInterval(() => handle.synced && bump(), 1_000);
+    // `synced` flips on (re)connects; poll it cheaply and re-render only when it changes.
+    let synced = handle.synced;
+    const timer = setInterval(() => {
+      if (handle.synced === synced) return;
+      synced = handle.synced;
+      bump();
+    }, 500);
     return () => {
       handle.doc.off('update', bump);
       clearInterval(timer);
     };
   }, [handle]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const job = useMemo(() => (handle ? readJob(handle.doc) : null), [handle, version]);
   if (!handle || !job) return null;
   return { doc: handle.doc, awareness: handle.awareness, job, synced: handle.synced };
