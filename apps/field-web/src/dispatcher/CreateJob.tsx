@@ -37,7 +37,9 @@ export function CreateJob({ customers, technicians }: CreateJobProps) {
   const start = new Date(Date.now() + 60 * 60_000);
   start.setMinutes(0, 0, 0);
   const [title, setTitle] = useState('');
-  const [customerId, setCustomerId] = useState(customers[0]?.id ?? '');
+  // The customer list may arrive after the form opens (priming still loading).
+  const [chosenCustomer, setCustomerId] = useState('');
+  const customerId = chosenCustomer || customers[0]?.id || '';
   const [siteAddress, setSiteAddress] = useState('');
   const [windowStart, setWindowStart] = useState(localInput(start));
   const [hours, setHours] = useState('2');
