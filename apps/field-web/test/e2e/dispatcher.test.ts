@@ -58,7 +58,7 @@ describe.skipIf(!run)('dispatcher board', () => {
     await dana.page.getByRole('checkbox', { name: /Find the leak/ }).check();
     const aliceBox = alice.page.getByRole('checkbox', { name: /Find the leak/ });
     await eventually(() => aliceBox.isChecked(), (v) => v, 'the tick on the technician side');
-    expect(await jobStatus(alice.page)).toBe('Scheduled');
+    await eventually(() => jobStatus(alice.page), (s) => s === 'Scheduled', 'the reopened status on the technician side');
 
     await setOnline(alice.page, false);
     const pay = alice.page.getByRole('button', { name: 'Send payment link' });
@@ -70,7 +70,7 @@ describe.skipIf(!run)('dispatcher board', () => {
     await alice.page.getByTestId('outbox-item').getByRole('button', { name: 'Discard' }).click();
     await eventually(() => alice.page.getByTestId('outbox-item').count(), (n) => n === 0, 'the step discarded');
     await gotoJob(alice.page, jobId);
-    expect(await jobStatus(alice.page)).toBe('Scheduled');
+    await eventually(() => jobStatus(alice.page), (s) => s === 'Scheduled', 'the discarded step undone on screen');
 
     await setOnline(alice.page, true);
     await eventually(() => pay.isDisabled(), (v) => !v, 'payment link enabled again online');
