@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addNote, readJob, setChecklistDone } from '@outpost/shared';
 import { missingNotes } from './support/checks';
-import { owed, startDevice, until, type Device } from './support/devices';
+import { crash as crashDevice, owed, startDevice, until, type Device } from './support/devices';
 import { DEMO, JOBS, startOutpost, type Outpost } from './support/outpost';
 import { withSeed } from './support/seed';
 import { SyncClient } from './support/sync-client';
@@ -57,8 +57,13 @@ describe('device crash between local write and upload', () => {
             await server.close();
           }
           // The crash: the app is gone mid-flight. Its storage stays; its network never comes back.
-          if (crash === 'torn') device.proxy.cutAll();
-          device.proxy.partition();
+          if (crash === 'torn') {
+            // The held bytes start to flow and the line dies part-way through a frame.
+            device.proxy.cutAll(1000);
+            device.proxy.resume();
+            await until('a frame was torn', () => device.proxy.stats.midFrameCuts > 0, 5000);
+          }
+          crashDevice(device);
           return { crash, name, notes, checklistId, opId: op.opId, photoId: photo.id };
         }),
       );
@@ -76,7 +81,9 @@ describe('device crash between local write and upload', () => {
         await until(`${t.crash}: the new engine uploaded everything`, () => {
           const o = owed(t.device);
           return o.pending === 0 && o.queued === 0 && o.errors === 0 && o.blobs === 0;
-        }, 45_000);
+        }, 45_000).catch((err: Error) => {
+          throw new Error(`${err.message}; still owed: ${JSON.stringify(owed(t.device))}, outbox errors: ${JSON.stringify(t.device.engine.outbox.list().errors.map((e) => e.error))}`);
+        });
       }
 
       const office = await SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.dana), acks: false });

@@ -11,6 +11,19 @@ import type { Prng } from './seed';
 
 type EngineOptions = Parameters<typeof createOutpost>[0];
 
+/**
+ * Tabs of a device talk over BroadcastChannel. A crashed tab says no goodbye and answers
+ * nobody, so the channels are tracked here and a crash can silence them (see `crash`).
+ */
+const channels = new Set<BroadcastChannel>();
+const NativeChannel = globalThis.BroadcastChannel;
+globalThis.BroadcastChannel = class TrackedChannel extends NativeChannel {
+  constructor(name: string) {
+    super(name);
+    channels.add(this);
+  }
+} as typeof BroadcastChannel;
+
 /** A device: an engine, the proxy its traffic goes through, and its storage name. */
 export interface Device {
   name: string;
@@ -31,6 +44,22 @@ export async function startDevice(deviceName: string, serverPort: number, opts: 
   await engine.ready;
   if (opts.user && !engine.user) await engine.login(opts.user, 'outpost');
   return { name: deviceName, engine, proxy };
+}
+
+/**
+ * The app dies: its network is gone for good and its tabs go silent at once — no goodbye
+ * to other tabs, nothing more sent or heard. Its device storage stays as it was.
+ * (The engine object lives on in this process, cut off from everything, like a dead tab.)
+ */
+export function crash(device: Device): void {
+  device.proxy.partition();
+  for (const ch of channels) {
+    if (!ch.name.includes(device.name)) continue;
+    ch.postMessage = () => undefined;
+    ch.onmessage = null;
+    ch.close();
+    channels.delete(ch);
+  }
 }
 
 /** Everything the device still owes the server: pending updates, queued/failed ops, blobs. */
