@@ -62,7 +62,7 @@ function plain<T>(m: Y.Map<unknown>): T {
  * The Y.Map entries of a list. Any device may write any shape into a content root, so a
  * reader skips entries that are not maps instead of letting one bad update break the job.
  */
-function maps(arr: Y.Array<unknown>): Y.Map<unknown>[] {
+function maps(arr: { toArray(): unknown[] }): Y.Map<unknown>[] {
   return arr.toArray().filter((m): m is Y.Map<unknown> => m instanceof Y.Map);
 }
 
