@@ -52,7 +52,7 @@ describe.skipIf(!ready)('three server nodes sharing Postgres and Redis', () => {
     const others = await Promise.all([cluster.start(), cluster.start()]);
     urls = [first, ...others].map((n) => n.url);
     for (const user of ['alice', 'bob', 'dana']) tokens[user] = await login(urls[0]!, user);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     for (const d of devices) d.destroy();
@@ -139,7 +139,7 @@ describe.skipIf(!ready)('three server nodes sharing Postgres and Redis', () => {
     await until('both devices show the last op', () => watchers.every((d) => readServerState(d.doc)?.version === version), 5000);
   });
 
-  it('converges and applies every op exactly once when a node is killed mid-run', { timeout: 60_000 }, async () => {
+  it('converges and applies every op exactly once when a node is killed mid-run', { timeout: 90_000 }, async () => {
       const jobs = [
         { id: 'job-1001', tech: 'alice' },
         { id: 'job-1002', tech: 'bob' },
@@ -160,6 +160,16 @@ describe.skipIf(!ready)('three server nodes sharing Postgres and Redis', () => {
           (e: Error) => e.message,
         );
         console.log(`node ${i} /healthz: ${health}`);
+        const probe = new WebSocket(`${node.url.replace('http', 'ws')}/sync/${jobs[0]!.id}?token=${tokens.dana}`);
+        const seen = await new Promise<string>((resolve) => {
+          const timer = setTimeout(() => resolve('no answer in 2 s'), 2000);
+          probe.on('unexpected-response', (_req, res) => (clearTimeout(timer), resolve(`HTTP ${res.statusCode}`)));
+          probe.on('error', (e) => (clearTimeout(timer), resolve(`error ${e.message}`)));
+          probe.on('open', () => setTimeout(() => (clearTimeout(timer), resolve('open')), 300));
+          probe.on('close', (code, reason) => (clearTimeout(timer), resolve(`close ${code} ${reason.toString()}`)));
+        });
+        probe.terminate();
+        console.log(`node ${i} websocket: ${seen}`);
       }
         docs.forEach((perJob, j) =>
           perJob.forEach((d, n) => {
