@@ -1,55 +1,7 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { addNote, setChecklistDone, readJob } from '@outpost/shared';
-import { SqliteStore, type Store } from '@outpost/server';
-import type { JobHandle } from '@outpost/client';
+import { GatedStore, storeHasAll } from './gated-store';
 import { until, World } from './harness';
-
-/** A SQLite store whose commits of doc updates wait while the gate is shut. */
-class GatedStore {
-  held = 0;
-  private open: Promise<void> = Promise.resolve();
-  private release: () => void = () => undefined;
-
-  wrap(dataDir: string): Store {
-    const real = new SqliteStore(join(dataDir, 'outpost.db'));
-    return new Proxy(real, {
-      get: (target, prop) => {
-        if (prop === 'appendUpdates') {
-          return async (batch: Parameters<Store['appendUpdates']>[0]) => {
-            this.held++;
-            await this.open;
-            return target.appendUpdates(batch);
-          };
-        }
-        const value = Reflect.get(target, prop) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    }) as Store;
-  }
-
-  shut(): void {
-    this.held = 0;
-    this.open = new Promise((r) => (this.release = r));
-  }
-
-  reopen(): void {
-    this.release();
-  }
-}
-
-/** True when the server's stored copy of the job holds everything the device's doc holds. */
-async function storeHasAll(store: Store, job: JobHandle): Promise<boolean> {
-  const stored = await store.loadJobDoc(job.jobId);
-  const doc = new Y.Doc();
-  for (const u of [stored.snapshot, ...stored.updates]) if (u) Y.applyUpdate(doc, u);
-  const missing = Y.diffUpdate(Y.encodeStateAsUpdate(job.doc), Y.encodeStateVector(doc));
-  const decoded = Y.decodeUpdate(missing);
-  const same = JSON.stringify(readJob(doc)) === JSON.stringify(readJob(job.doc));
-  doc.destroy();
-  return decoded.structs.length === 0 && same;
-}
 
 describe('the pending count', () => {
   let world: World;

@@ -10,12 +10,13 @@ import { newJobDoc, readJob, type DecodedMessage, type JobContent } from '@outpo
 import { jobDbName } from '../storage/device-db';
 import type { DeviceStorage } from '../storage/device-storage';
 import { JobConnection, type WebSocketLike } from '../sync/job-connection';
+import { changeTarget, WHOLE_DOC } from './change-target';
 import { hasContent, summarizeMerge, type MergeSummary } from './merge-summary';
 import { PendingUpdates } from './pending-updates';
 
 /** What a job session reports to the engine. */
 export interface JobSessionEvents {
-  /** The job's pending count moved; `acked` updates just became durable. */
+  /** The job's pending count (in changes) moved; `acked` changes just became wholly durable. */
   pendingChanged(jobId: string, count: number, acked: number): void;
   connection(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void;
   merged(summary: MergeSummary): void;
@@ -47,6 +48,8 @@ export class JobSession {
   private readonly persistence: IndexeddbPersistence;
   private beforeSync: JobContent | null = null;
   private readonly tabs: BroadcastChannel | null;
+  /** What each local transaction touched, named before Yjs collects deleted elements. */
+  private readonly targets = new WeakMap<Y.Transaction, string>();
 
   private constructor(private readonly o: JobSessionOptions) {
     this.doc = newJobDoc(o.jobId);
@@ -75,6 +78,7 @@ export class JobSession {
     // Other tabs of this device edit the same job: share their updates live, offline too.
     this.tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`${jobDbName(o.deviceName, o.jobId)}`) : null;
     if (this.tabs) this.tabs.onmessage = (e: MessageEvent) => this.onTabUpdate(e.data);
+    this.doc.on('afterTransaction', this.onTransaction);
     this.doc.on('update', this.onUpdate);
   }
 
@@ -93,6 +97,7 @@ export class JobSession {
 
   /** Closes the connection and the doc; local storage stays. */
   async destroy(): Promise<void> {
+    this.doc.off('afterTransaction', this.onTransaction);
     this.doc.off('update', this.onUpdate);
     this.connection.destroy();
     this.tabs?.close();
@@ -102,12 +107,21 @@ export class JobSession {
     this.doc.destroy();
   }
 
-  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+  /** True for updates made on this device in this tab (not loaded, relayed or from another tab). */
+  private isLocal(origin: unknown): boolean {
+    return origin !== this.connection && origin !== this.persistence && origin !== TAB_ORIGIN;
+  }
+
+  private readonly onTransaction = (transaction: Y.Transaction): void => {
+    if (this.isLocal(transaction.origin)) this.targets.set(transaction, changeTarget(transaction));
+  };
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     // Loaded from this device's storage, or typed in another tab: that tab sends and counts
     // it (forwarding it here could put a gap in that tab's clock on the server, which the
     // relay refuses); this tab's next sync step 2 carries it anyway.
-    if (origin === this.connection || origin === this.persistence || origin === TAB_ORIGIN) return;
-    this.pending.record(update, this.connection.sendUpdate(update));
+    if (!this.isLocal(origin)) return;
+    this.pending.record(update, this.connection.sendUpdate(update), this.targets.get(transaction) ?? WHOLE_DOC);
     this.tabs?.postMessage(update);
   };
 

@@ -1,13 +1,14 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { DeviceDb } from '../storage/device-db';
-import { PendingUpdates } from './pending-updates';
+import { CHANGE_BURST_MS, PendingUpdates } from './pending-updates';
 
 async function tracker(device = crypto.randomUUID()) {
   const db = await DeviceDb.open(indexedDB, device);
-  const pending = new PendingUpdates(db, 'j1', () => undefined);
+  const uploaded: number[] = [];
+  const pending = new PendingUpdates(db, 'j1', (_job, _count, n) => void (n > 0 && uploaded.push(n)));
   await pending.load();
-  return { db, pending, device };
+  return { db, pending, device, uploaded };
 }
 
 const u = new Uint8Array([1, 2, 3]);
@@ -15,7 +16,7 @@ const u = new Uint8Array([1, 2, 3]);
 describe('pending doc updates', () => {
   it('clears an update only when the message that carried it is acked on the same socket', async () => {
     const { pending } = await tracker();
-    pending.record(u, { socket: 1, n: 3 });
+    pending.record(u, { socket: 1, n: 3 }, 'notes/n1');
     pending.ack(1, 2);
     expect(pending.count).toBe(1);
     pending.ack(2, 9); // another socket's ack says nothing about this one
@@ -26,8 +27,8 @@ describe('pending doc updates', () => {
 
   it('lets a sync step 2 cover updates made offline, and forgets coverage by a socket that closed', async () => {
     const { pending } = await tracker();
-    pending.record(u, null);
-    pending.record(u, { socket: 1, n: 1 });
+    pending.record(u, null, 'notes/n1');
+    pending.record(u, { socket: 1, n: 1 }, 'notes/n2');
     pending.coverAll(2, 1);
     pending.ack(1, 1);
     expect(pending.count).toBe(2);
@@ -37,8 +38,8 @@ describe('pending doc updates', () => {
 
   it('keeps the count across a reload of the device storage', async () => {
     const first = await tracker();
-    first.pending.record(u, null);
-    first.pending.record(u, null);
+    first.pending.record(u, null, 'notes/n1');
+    first.pending.record(u, null, 'checklist/c1');
     await first.pending.flushed();
     first.db.close();
     const again = await tracker(first.device);
@@ -50,9 +51,9 @@ describe('pending doc updates', () => {
 
   it('tells an op when the updates made before it are durable', async () => {
     const { pending } = await tracker();
-    pending.record(u, { socket: 1, n: 1 });
+    pending.record(u, { socket: 1, n: 1 }, 'notes/n1');
     const mark = pending.mark;
-    pending.record(u, { socket: 1, n: 2 });
+    pending.record(u, { socket: 1, n: 2 }, 'notes/n2');
     let done = false;
     const waiting = pending.whenDurable(mark).then(() => (done = true));
     await new Promise((r) => setTimeout(r, 10));
@@ -60,5 +61,47 @@ describe('pending doc updates', () => {
     pending.ack(1, 1);
     await waiting;
     expect(pending.count).toBe(1);
+  });
+
+  it('counts a burst of updates to the same thing as one change, and a different thing as another', async () => {
+    const { pending } = await tracker();
+    const t0 = Date.now();
+    for (let i = 0; i < 20; i++) pending.record(u, null, 'notes/n1', t0 + i * 500);
+    expect(pending.count).toBe(1);
+    pending.record(u, null, 'checklist/c1', t0 + 11_000);
+    pending.record(u, null, 'checklist/c1', t0 + 12_000); // ticked and unticked
+    expect(pending.count).toBe(2);
+    pending.record(u, null, 'notes/n1', t0 + 13_000); // back to the note: a new change
+    expect(pending.count).toBe(3);
+    pending.record(u, null, 'notes/n1', t0 + 13_000 + CHANGE_BURST_MS + 1); // after a long pause
+    expect(pending.count).toBe(4);
+  });
+
+  it('keeps a change pending until its last update is durable, and reports it uploaded once', async () => {
+    const { pending, uploaded } = await tracker();
+    pending.record(u, { socket: 1, n: 1 }, 'notes/n1');
+    pending.record(u, { socket: 1, n: 2 }, 'notes/n1');
+    pending.ack(1, 1);
+    expect(pending.count).toBe(1);
+    expect(uploaded).toEqual([]);
+    pending.ack(1, 2);
+    expect(pending.count).toBe(0);
+    expect(uploaded).toEqual([1]);
+    pending.record(u, { socket: 1, n: 3 }, 'notes/n1'); // typing on in the same note
+    expect(pending.count).toBe(1);
+    pending.ack(1, 3);
+    expect(uploaded).toEqual([1]);
+  });
+
+  it('keeps changes, not updates, across a reload of the device storage', async () => {
+    const first = await tracker();
+    for (let i = 0; i < 5; i++) first.pending.record(u, null, 'notes/n1');
+    first.pending.record(u, null, 'notes/n2');
+    await first.pending.flushed();
+    first.db.close();
+    const again = await tracker(first.device);
+    expect(again.pending.count).toBe(2);
+    again.pending.record(u, null, 'notes/n2'); // the note typed before the reload goes on
+    expect(again.pending.count).toBe(2);
   });
 });
