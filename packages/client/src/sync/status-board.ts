@@ -1,8 +1,8 @@
 /**
- * The status board: gathers what the status line needs (pending doc updates, outbox,
+ * The status board: gathers what the status line needs (pending content changes, outbox,
  * blobs, sockets, HTTP answers, refused jobs) and keeps `SyncStatus` current. It also
  * tallies what went up, so that when everything is uploaded it can say how much
- * ("12 pending updates were uploaded").
+ * ("12 pending updates were uploaded": content changes, ops and blobs, one each).
  */
 import type { BlobQueue } from '../blobs/blob-queue';
 import type { JobStore } from '../jobs/job-store';
@@ -13,6 +13,7 @@ import { syncStatusOf, type SyncStatus } from './sync-status';
 /** What a finished drain uploaded. */
 export interface DrainedEvent {
   ops: number;
+  /** Content changes that became durable (a change groups a burst of doc updates to one thing). */
   updates: number;
   blobs: number;
   total: number;
@@ -97,13 +98,13 @@ export class StatusBoard implements Watchable<SyncStatus> {
     if (!was && this.connected) this.events.reachable();
   }
 
-  /** Doc updates typed in this device's other tabs and still pending there. */
+  /** Content changes made in this device's other tabs and still pending there. */
   otherTabsPending(n: number): void {
     this.otherTabs = n;
     this.refresh();
   }
 
-  /** Something reached the server (an op, durable doc updates, a blob). */
+  /** Something reached the server (an op, durable content changes, a blob). */
   uploaded(kind: 'ops' | 'updates' | 'blobs', n = 1): void {
     this.tally[kind] += n;
   }

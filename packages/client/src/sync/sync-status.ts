@@ -6,9 +6,9 @@
 /** What the status line shows. */
 export interface SyncStatus {
   state: 'online' | 'offline' | 'sync_failed';
-  /** Doc updates not yet durably acked + queued ops + blobs not yet uploaded. */
+  /** Content changes not yet durably acked (see PendingUpdates) + queued ops + blobs not yet uploaded. */
   pending: number;
-  /** Outbox items in Errors or Conflicts, blobs the server refused, and doc updates of jobs the relay refused. */
+  /** Outbox items in Errors or Conflicts, blobs the server refused, and content changes of jobs the relay refused. */
   failed: number;
   /** The server answered lately (an open socket or a successful HTTP call). */
   connected: boolean;
@@ -18,12 +18,13 @@ export interface SyncStatus {
 
 /** What the status is computed from. */
 export interface StatusInputs {
+  /** Pending content changes (a change groups a burst of doc updates to one thing). */
   pendingUpdates: number;
   queuedOps: number;
   queuedBlobs: number;
   failedOps: number;
   failedBlobs: number;
-  /** Doc updates of jobs the relay refused (e.g. no longer assigned): they cannot upload. */
+  /** Content changes of jobs the relay refused (e.g. no longer assigned): they cannot upload. */
   stuckUpdates: number;
   connected: boolean;
   signedIn: boolean;
