@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addNote } from '@outpost/shared';
+import { addNote, JOB_ROOTS } from '@outpost/shared';
 import { divergence, missingNotes } from './support/checks';
 import { fuzzRelay } from './support/fuzzer';
 import { closesWithin, frameHeader, rawUpgrade } from './support/raw-ws';
@@ -12,6 +12,7 @@ import { ServerProcess } from './support/server-process';
 import { SyncClient } from './support/sync-client';
 import { tokenFor } from './support/tokens';
 
+const isJobRoot = (name: string) => Object.hasOwn(JOB_ROOTS, name);
 const FRAMES = scaled(100_000, 1_000_000);
 const MiB = 1024 * 1024;
 const secret = 'relay-fuzz-secret';
@@ -73,6 +74,14 @@ describe('relay under hostile frames', () => {
       expect(server.log.filter((l) => /unexpected error|connect failed|Uncaught|TypeError|RangeError/.test(l))).toEqual([]);
       expect(peakRss - baselineRss).toBeLessThan(256 * MiB);
 
+      // Floods were cut off by the rate limit, not served forever.
+      if ((tally.byKind.flood ?? 0) > 0) expect(tally.closeCodes['4429'] ?? 0).toBeGreaterThan(0);
+      // Nothing the relay refused reached anyone: only job roots, and the server map untouched by clients.
+      for (const c of [alice, bob]) {
+        expect([...c.doc.share.keys()].filter((root) => !isJobRoot(root))).toEqual([]);
+        const server = c.doc.getMap('server');
+        expect(server.get('version') === 99 || (server.get('assignees') as unknown[] | undefined)?.includes('mallory')).toBe(false);
+      }
       // The well-behaved clients never got cut off and hold the same doc as the server.
       expect(alice.open && bob.open, JSON.stringify([alice.closeInfo, bob.closeInfo])).toBe(true);
       expect([...alice.violations, ...bob.violations]).toEqual([]);

@@ -26,6 +26,8 @@ export interface FuzzOptions {
   parallel: number;
 }
 
+const QUERY_AWARENESS = Uint8Array.of(3);
+
 /** Kinds drawn by weight: oversize frames are rare (each is 2 MiB on the wire). */
 function drawKind(rng: Prng): FrameKind {
   if (rng.chance(0.0015)) return 'oversize';
@@ -52,8 +54,14 @@ async function oneSocket(o: FuzzOptions, rng: Prng, budget: number, tally: FuzzT
     });
   });
   await Promise.race([new Promise((r) => ws.once('open', r)), closed]);
+  if (rng.chance(0.02)) {
+    // A flood of harmless frames (presence queries), more than any client may send at once.
+    const flood = Math.min(budget, 450);
+    for (let i = 0; i < flood && ws.readyState === WebSocket.OPEN; i++, sent++) ws.send(QUERY_AWARENESS);
+    tally.byKind.flood = (tally.byKind.flood ?? 0) + sent;
+  }
   // A burst: sometimes one frame, sometimes hundreds, all before the server can answer.
-  const burst = Math.min(budget, rng.chance(0.3) ? 1 : rng.int(2, 250));
+  const burst = Math.min(budget - sent, rng.chance(0.3) ? 1 : rng.int(2, 250));
   for (let i = 0; i < burst && ws.readyState === WebSocket.OPEN; i++) {
     const frame = hostileFrame(rng, drawKind(rng));
     ws.send(frame.bytes);
@@ -76,7 +84,7 @@ export async function fuzzRelay(o: FuzzOptions): Promise<FuzzTally> {
       const rng = o.rng.fork();
       while (remaining > 0) {
         const budget = remaining;
-        const sent = await oneSocket(o, rng, Math.min(budget, 250), tally);
+        const sent = await oneSocket(o, rng, Math.min(budget, 500), tally);
         remaining -= sent;
         tally.frames += sent;
       }
