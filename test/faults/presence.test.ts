@@ -55,4 +55,32 @@ describe('presence cannot be forged', () => {
     expect(seen?.user?.id).toBe('alice');
     await Promise.all([alice.close(), bob.close(), dana.close()]);
   });
+
+  // BUG: the relay (packages/server/src/relay/job-room.ts / connection.ts) accepts any
+  // number of awareness client ids from one socket and relays them all: one signed-in
+  // device sent 100 frames of 400 made-up ids and every other person on the job received
+  // 40,000 presence entries (megabytes each second). A real client has one id per doc; the
+  // relay should cap ids per socket (and refuse the socket with 4400 or 4429 beyond it).
+  it.skip('keeps one socket from flooding everyone with made-up presences', async () => {
+    const [dana, alice] = await Promise.all([
+      SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.dana) }),
+      SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.alice) }),
+    ]);
+    await Promise.all([dana.synced, alice.synced]);
+    let id = 1_000_000;
+    for (let f = 0; f < 100 && alice.open; f++) {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 400);
+      for (let i = 0; i < 400; i++) {
+        encoding.writeVarUint(e, id++);
+        encoding.writeVarUint(e, 1);
+        encoding.writeVarString(e, JSON.stringify({ pad: 'p'.repeat(100) }));
+      }
+      alice.sendRaw(awarenessFrame(encoding.toUint8Array(e)));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    const fromAlice = [...dana.awareness.getStates().values()].filter((s) => (s as Presence)?.user?.id === 'alice').length;
+    expect(fromAlice).toBeLessThanOrEqual(16);
+    await Promise.all([alice.close(), dana.close()]);
+  });
 });
