@@ -13,6 +13,9 @@
  */
 import * as Y from 'yjs';
 
+/** Any Yjs shared type (Yjs types them by their event, as `any` in `transaction.changed`). */
+type SharedType = Y.AbstractType<any>;
+
 /** The target of a transaction that touched nothing we can name. */
 export const WHOLE_DOC = 'doc';
 
@@ -25,13 +28,13 @@ export function changeTarget(transaction: Y.Transaction): string {
   return targets.size === 0 ? WHOLE_DOC : [...targets].sort().join(' ');
 }
 
-function targetsOf(type: Y.AbstractType<unknown>, transaction: Y.Transaction): string[] {
+function targetsOf(type: SharedType, transaction: Y.Transaction): string[] {
   // Walk up to the element that sits directly in a root type.
   let element = type._item;
-  while (element && (element.parent as Y.AbstractType<unknown>)._item !== null) {
-    element = (element.parent as Y.AbstractType<unknown>)._item;
+  while (element && (element.parent as SharedType)._item !== null) {
+    element = (element.parent as SharedType)._item;
   }
-  const root = element ? (element.parent as Y.AbstractType<unknown>) : type;
+  const root = element ? (element.parent as SharedType) : type;
   const name = rootName(root);
   if (element) return [root instanceof Y.Array ? elementTarget(name, element) : name];
   if (!(root instanceof Y.Array)) return [name];
@@ -53,7 +56,7 @@ function elementTarget(root: string, item: Y.Item): string {
   return typeof id === 'string' ? `${root}/${id}` : `${root}/${item.id.client}:${item.id.clock}`;
 }
 
-function rootName(root: Y.AbstractType<unknown>): string {
+function rootName(root: SharedType): string {
   for (const [name, type] of root.doc?.share ?? []) if (type === root) return name;
   return WHOLE_DOC;
 }
