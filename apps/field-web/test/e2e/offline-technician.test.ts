@@ -52,7 +52,11 @@ describe.skipIf(!run)('technician offline', () => {
     const ticked = await tickAll(alice.page);
     expect(ticked).toBeGreaterThan(0);
     const note = 'Condenser coil clogged; cleaned and rinsed.';
+    const pendingCount = async () => Number(/\((\d+) pending\)/.exec(await indicator(alice.page))?.[1] ?? 0);
+    const beforeNote = await pendingCount();
     await writeNewNote(alice.page, note);
+    // One keystroke is one Yjs update, but a person wrote one note: it counts as one change.
+    await eventually(pendingCount, (n) => n === beforeNote + 1, 'the typed note counted as one change');
     await addPhoto(alice.page, 'coil before cleaning');
     await logTimeRefrigerantAndParts(alice.page, 'Coil cleaning — $125.00');
     const pendingBefore = await indicatorReads(alice.page, /^Offline \(\d+ pending\)$/);
