@@ -35,6 +35,8 @@ interface Actor {
   notes: { id: string; jobId: string }[];
   /** How many of `notes` the device has reported durable (pending count 0 after them). */
   ackedUpTo: number;
+  /** Per job: this device's own Yjs clock when it last reported everything durable. */
+  ackedClock: Map<string, { client: number; clock: number }>;
   ops: SubmittedOp[];
   /** Photos taken: sha256 → job and bytes. */
   photos: Map<string, { jobId: string; bytes: Uint8Array }>;
@@ -49,6 +51,15 @@ afterAll(async () => {
   await server?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
+
+/**
+ * The device says everything so far is durable: remember how far its own writes go. Only
+ * its own client id counts — others' updates may be relayed before they are committed.
+ */
+function markDurable(actor: Actor): void {
+  actor.ackedUpTo = actor.notes.length;
+  for (const [jobId, doc] of actor.docs) actor.ackedClock.set(jobId, { client: doc.clientID, clock: Y.getState(doc.store, doc.clientID) });
+}
 
 async function act(actor: Actor, rng: Prng): Promise<void> {
   const jobId = rng.pick([...actor.docs.keys()]);
@@ -81,23 +92,32 @@ async function act(actor: Actor, rng: Prng): Promise<void> {
 }
 
 /** Kills the server, keeps every device away while it is down and restarted, checks acked notes. */
-async function killAndCheck(srv: ServerProcess, actors: Actor[], schedules: FaultSchedule[]): Promise<{ lost: string[]; checked: number }> {
+async function killAndCheck(srv: ServerProcess, actors: Actor[], schedules: FaultSchedule[]): Promise<{ lost: string[]; checked: number; clocks: number }> {
   for (const s of schedules) s.held = true;
   await srv.kill();
   // Whatever a device reported durable before the kill must be on disk now.
   const acked = actors.flatMap((a) => a.notes.slice(0, a.ackedUpTo));
+  const ackedClock = new Map(actors.map((a) => [a, new Map(a.ackedClock)]));
   for (const a of actors) a.device.proxy.partition();
   await srv.restart();
   const lost: string[] = [];
+  let clocks = 0;
   for (const jobId of ALL_JOBS) {
     const observer = await SyncClient.connect({ baseUrl: srv.url, jobId, token: tokenFor('valid', DEMO.dana, secret), acks: false });
     await observer.synced;
     lost.push(...missingNotes(acked.filter((n) => n.jobId === jobId).map((n) => n.id), observer.doc));
+    // Every write (ticks and text edits too), not just notes: the server's clock for each
+    // device must have reached what that device was told is durable.
+    for (const a of actors) {
+      const mark = ackedClock.get(a)?.get(jobId);
+      if (mark && mark.clock > 0) clocks++;
+      if (mark && Y.getState(observer.doc.store, mark.client) < mark.clock) lost.push(`${a.device.name} in ${jobId}: writes up to clock ${mark.clock} acked, server has ${Y.getState(observer.doc.store, mark.client)}`);
+    }
     await observer.close();
   }
   for (const a of actors) a.device.proxy.clearFaults();
   for (const s of schedules) s.held = false;
-  return { lost, checked: acked.length };
+  return { lost, checked: acked.length, clocks };
 }
 
 describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
@@ -116,10 +136,10 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
         });
         const docs = new Map<string, Y.Doc>();
         for (const jobId of c.jobs) docs.set(jobId, (await device.engine.openJob(jobId)).doc);
-        const actor: Actor = { device, role: c.role, docs, notes: [], ackedUpTo: 0, ops: [], photos: new Map(), edits: 0 };
+        const actor: Actor = { device, role: c.role, docs, notes: [], ackedUpTo: 0, ackedClock: new Map(), ops: [], photos: new Map(), edits: 0 };
         // Pending 0 = the device says everything so far is durable (recorded synchronously on write).
         device.engine.status.subscribe((s) => {
-          if (s.pending === 0) actor.ackedUpTo = actor.notes.length;
+          if (s.pending === 0) markDurable(actor);
         });
         actors.push(actor);
       }
@@ -130,18 +150,20 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
       const working = actors.map(async (a) => {
         const arng = rng.fork();
         while (active) {
-          if (a.device.engine.status.get().pending === 0) a.ackedUpTo = a.notes.length;
+          if (a.device.engine.status.get().pending === 0) markDurable(a);
           await act(a, arng);
           await new Promise((r) => setTimeout(r, arng.int(20, 200)));
         }
       });
       const lost: string[] = [];
       let checked = 0;
+      let clocks = 0;
       for (let k = 0; k < KILLS; k++) {
         await new Promise((r) => setTimeout(r, Math.max(0, (deadline - Date.now()) / (KILLS - k)) * rng.next()));
         const after = await killAndCheck(srv, actors, schedules);
         lost.push(...after.lost);
         checked += after.checked;
+        clocks += after.clocks;
       }
       await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
       active = false;
@@ -193,7 +215,7 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
       const stats = actors.map((a) => a.device.proxy.stats);
       const sum = (k: keyof (typeof stats)[number]) => stats.reduce((n, s) => n + s[k], 0);
       console.info(
-        `[chaos] ${edits} edits (${actors.reduce((n, a) => n + a.notes.length, 0)} notes, ${actors.reduce((n, a) => n + a.photos.size, 0)} photos), ${submitted.length} ops, ${srv.kills} SIGKILLs survived (${checked} acked notes checked after them); ` +
+        `[chaos] ${edits} edits (${actors.reduce((n, a) => n + a.notes.length, 0)} notes, ${actors.reduce((n, a) => n + a.photos.size, 0)} photos), ${submitted.length} ops, ${srv.kills} SIGKILLs survived (${checked} acked notes and ${clocks} device write clocks checked after them); ` +
           `wire: ${sum('cuts')} cuts (${sum('midFrameCuts')} mid-frame), ${sum('stalls')} stalls, ${sum('partitions')} partitions, ${sum('refused')} refused connects`,
       );
     });
