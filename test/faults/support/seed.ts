@@ -77,6 +77,8 @@ export function runSeed(): number {
  * `OUTPOST_SEED=<n>`.
  */
 export async function withSeed<T>(label: string, body: (rng: Prng) => Promise<T> | T, seed = runSeed()): Promise<T> {
+  // Also said up front: a test that times out never reaches the catch below.
+  if (soak) console.info(`[${label}] seed=${seed}`);
   try {
     return await body(new Prng(seed));
   } catch (err) {
