@@ -3,25 +3,14 @@
  * Every change is written to the device first and the lists are re-read from it, so
  * all tabs of a device see the same outbox and nothing survives only in memory.
  */
-import type { OpIntent, ServerState, WorkflowOp } from '@outpost/shared';
+import type { OpIntent, OpResult, ServerState, WorkflowOp } from '@outpost/shared';
 import { Observable, type Watchable } from '../observable';
 import type { DeviceStorage } from '../storage/device-storage';
 
 /** Where an op stands. */
 export type OutboxState = 'queued' | 'error' | 'conflict' | 'sent';
 
-/** The server's answer to an applied op (docs/contracts.md OpResult). */
-export interface OpResult {
-  opId: string;
-  outcome: 'applied';
-  status: string;
-  version: number;
-  assignees: string[];
-  changed: boolean;
-  review: boolean;
-  duplicate: boolean;
-  receivedAt: string;
-}
+export type { OpResult };
 
 /** One workflow op on this device. */
 export interface OutboxItem {

@@ -4,50 +4,13 @@
  * job's doc, and verifies the lot against the server's manifest. The cache says when it
  * was last primed and whether it is complete.
  */
+import type { Customer, Equipment, JobSummary, PricebookItem } from '@outpost/shared';
 import { Observable, type Watchable } from '../observable';
 import type { Api } from '../sync/api';
 import type { DeviceStorage } from '../storage/device-storage';
 import { sha256Hex } from '../sync/device-crypto';
 
-/** A job as listed for priming (docs/contracts.md JobSummary). */
-export interface JobSummary {
-  id: string;
-  title: string;
-  customerId: string;
-  siteAddress: string;
-  windowStart: string;
-  windowEnd: string;
-  status: string;
-  version: number;
-  assignees: string[];
-}
-/** A customer. */
-export interface Customer {
-  id: string;
-  name: string;
-  phone: string;
-  email: string;
-  address: string;
-}
-/** A piece of equipment at a customer's site. */
-export interface Equipment {
-  id: string;
-  customerId: string;
-  jobIds: string[];
-  kind: string;
-  make: string;
-  model: string;
-  serial: string;
-  refrigerant: string;
-}
-/** A pricebook item. */
-export interface PricebookItem {
-  id: string;
-  sku: string;
-  description: string;
-  unitPriceCents: number;
-  category: string;
-}
+export type { Customer, Equipment, JobSummary, PricebookItem };
 
 /** What the app shows about the cache. */
 export interface PrimingState {

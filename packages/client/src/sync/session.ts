@@ -2,17 +2,11 @@
  * The signed-in user on this device: the token from `POST /api/auth/login`, kept in the
  * device database so the app opens signed in, offline too, until the token expires.
  */
-import type { Role } from '@outpost/shared';
+import type { User } from '@outpost/shared';
 import type { Api } from './api';
 import type { DeviceStorage } from '../storage/device-storage';
 
-/** A signed-in person (docs/contracts.md Auth). */
-export interface User {
-  id: string;
-  username: string;
-  name: string;
-  role: Role;
-}
+export type { User };
 
 /** What is kept on the device. */
 export interface SavedSession {
