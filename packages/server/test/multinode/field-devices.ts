@@ -27,8 +27,9 @@ export class FieldDoc {
   readonly refusals: number[] = [];
   /** Close reasons the server gave with those codes. */
   readonly refusalReasons: string[] = [];
-  /** Every close code seen (for failure messages). */
+  /** Every close code and connection error seen (for failure messages). */
   readonly closeCodes: number[] = [];
+  readonly connectionErrors: string[] = [];
 
   constructor(
     readonly jobId: string,
@@ -46,6 +47,9 @@ export class FieldDoc {
       // with each other directly and hide whether the servers relay anything.
       disableBc: true,
       maxBackoffTime: 500,
+    });
+    provider.on('connection-error', (event) => {
+      this.connectionErrors.push(String((event as { message?: string }).message ?? event.type));
     });
     provider.on('connection-close', (event) => {
       if (event) this.closeCodes.push(event.code);
