@@ -58,6 +58,19 @@ describe.skipIf(!(await hasRedis()))('RedisBus', () => {
     await until(() => got.length === 1);
   });
 
+  it('keeps delivering to a job that was unloaded and loaded again at once', async () => {
+    const prefix = testPrefix();
+    const bus = await connect({ prefix });
+    const other = await connect({ prefix });
+    const stop = await bus.subscribe('job-1', () => undefined);
+    const got: BusEvent[] = [];
+    // Unsubscribe and subscribe again without waiting: Redis must end up subscribed.
+    const [, again] = await Promise.all([stop(), bus.subscribe('job-1', (e) => got.push(e))]);
+    await other.publish({ kind: 'revoke', jobId: 'job-1', node: 'n2', userId: 'bob' });
+    await until(() => got.length === 1);
+    await again();
+  });
+
   it('hands a room the stored doc after its Redis connection drops, so missed updates are repaired', async () => {
     const prefix = testPrefix();
     const stored = new Y.Doc();

@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { hasPostgres, testDatabaseUrl } from '../../../../../test-support/requirements';
 import type { OpAttempt, OpVerdict } from '../store';
 import { migrate } from './migrate';
-import { openPostgresPool } from './pool';
+import { openPostgresPool, withSchema } from './pool';
 import { PostgresStore } from './postgres-store';
 import { createTestSchema, type TestSchema } from './test-schema';
 
@@ -68,6 +68,21 @@ describe.skipIf(!(await hasPostgres()))('Postgres store shared by several nodes'
     } finally {
       await Promise.all(pools.map((p) => p.end()));
       await fresh.drop();
+    }
+  });
+
+  it('creates the schema named in the URL when a first node starts on an empty database', async () => {
+    const name = `outpost_test_new_${Date.now().toString(36)}`;
+    const store = await PostgresStore.open(withSchema(testDatabaseUrl, name), { max: 1 });
+    const admin = openPostgresPool(testDatabaseUrl, { max: 1 });
+    try {
+      await store.putUser({ id: 'dana', username: 'dana', name: 'Dana', role: 'dispatcher', passwordHash: 'scrypt$a$b' });
+      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${name}.users`);
+      expect(rows[0]).toEqual({ n: 1 });
+    } finally {
+      await store.close();
+      await admin.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+      await admin.end();
     }
   });
 
