@@ -69,7 +69,8 @@ export class RelayConnection implements RoomMember {
     this.room.members.add(this);
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, Y_MESSAGE.sync);
-    syncProtocol.writeSyncStep1(e, this.room.doc);
+    encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(e, this.room.stateVector());
     this.send(encoding.toUint8Array(e));
     const present = [...this.room.awareness.getStates().keys()];
     if (present.length > 0) this.send(awarenessMessage(this.room.awareness, present));
@@ -113,7 +114,8 @@ export class RelayConnection implements RoomMember {
     if (syncType === syncProtocol.messageYjsSyncStep1) {
       const e = encoding.createEncoder();
       encoding.writeVarUint(e, Y_MESSAGE.sync);
-      syncProtocol.writeSyncStep2(e, this.room.doc, decoding.readVarUint8Array(d));
+      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+      encoding.writeVarUint8Array(e, this.room.missingFor(decoding.readVarUint8Array(d)));
       this.send(encoding.toUint8Array(e));
       return;
     }

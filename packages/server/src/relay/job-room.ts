@@ -10,6 +10,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { BusEvent, Unsubscribe } from '../bus/bus';
+import type { JobRecord, StoredJobDoc } from '../store/store';
 import type { RelayContext } from './context';
 
 /** Origin of changes loaded from storage: not stored again, not relayed. */
@@ -47,7 +48,6 @@ export function awarenessMessage(awareness: awarenessProtocol.Awareness, clients
 
 /** One loaded job. Create with `JobRoom.load`. */
 export class JobRoom {
-  readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
   readonly members = new Set<RoomMember>();
   /** Holders other than sockets (ops in progress) that keep the room loaded. */
@@ -57,17 +57,51 @@ export class JobRoom {
   /** Set once `dispose` ran: the doc is gone. */
   disposed = false;
   private unsubscribe: Unsubscribe | null = null;
+  private built: Y.Doc | null = null;
+  /** What storage held, until the doc is built from it. */
+  private stored: StoredJobDoc | null = null;
+  private job: JobRecord | null = null;
+  /**
+   * The whole doc as one stored update (a lone snapshot), until the doc is built: the
+   * first sockets on a cold job are answered from it without waiting for the build.
+   */
+  private storedState: Uint8Array | null = null;
+  private storedVector: Uint8Array | null = null;
 
   private constructor(
     readonly jobId: string,
     private readonly ctx: RelayContext,
   ) {
-    this.doc = new Y.Doc({ guid: jobId, gc: true });
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
-    this.awareness.setLocalState(null); // the server is not a participant
+    // Awareness needs a doc only for its own client id; the server is not a participant.
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    this.awareness.setLocalState(null);
   }
 
-  /** Subscribes to the bus, then loads the doc from storage and reconciles its server map. */
+  /**
+   * The job's Y.Doc. Built from storage on first use (one transaction for the whole log:
+   * Yjs merges, collects garbage and cleans up once, not once per stored update), then the
+   * server map is brought up to the op log — the doc mirror may lag if the process died
+   * between the two commits.
+   */
+  get doc(): Y.Doc {
+    if (this.built) return this.built;
+    const doc = (this.built = new Y.Doc({ guid: this.jobId, gc: true }));
+    const stored = this.stored;
+    this.stored = null;
+    this.storedState = null;
+    this.storedVector = null;
+    doc.transact(() => {
+      if (stored?.snapshot) Y.applyUpdate(doc, stored.snapshot, LOAD_ORIGIN);
+      for (const u of stored?.updates ?? []) Y.applyUpdate(doc, u, LOAD_ORIGIN);
+    }, LOAD_ORIGIN);
+    doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    const job = this.job;
+    this.job = null;
+    if (job) this.mirrorServerState(job);
+    return doc;
+  }
+
+  /** Subscribes to the bus, then reads the doc from storage; the doc is built right after. */
   static async load(jobId: string, ctx: RelayContext): Promise<JobRoom> {
     const room = new JobRoom(jobId, ctx);
     const early: BusEvent[] = [];
@@ -75,25 +109,35 @@ export class JobRoom {
     room.unsubscribe = await ctx.bus.subscribe(jobId, (event) => (loaded ? room.onBusEvent(event) : early.push(event)));
     try {
       const stored = await ctx.store.loadJobDoc(jobId);
-      // One transaction for the whole log: Yjs merges, collects garbage and cleans up once,
-      // not once per stored update (and Y.mergeUpdates first would cost more than it saves).
-      room.doc.transact(() => {
-        if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot, LOAD_ORIGIN);
-        for (const u of stored.updates) Y.applyUpdate(room.doc, u, LOAD_ORIGIN);
-      }, LOAD_ORIGIN);
+      room.stored = stored;
       room.updatesSinceCompaction = stored.updates.length;
-      room.doc.on('update', (update: Uint8Array, origin: unknown) => room.onDocUpdate(update, origin));
+      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+      if (parts.length === 1) room.storedState = parts[0]!;
+      if (stored.snapshot && stored.updates.length === 0) room.storedVector = stored.snapshotStateVector ?? null;
       room.awareness.on('update', (change: AwarenessChange, origin: unknown) => room.onAwarenessUpdate(change, origin));
-      const job = await ctx.store.getJob(jobId);
-      // The op log is the truth; the doc mirror may lag if the process died between the two commits.
-      if (job) room.mirrorServerState(job);
+      room.job = await ctx.store.getJob(jobId);
       loaded = true;
       for (const event of early) room.onBusEvent(event);
+      // Built on the next turn, after the sockets waiting for this load got their first answers.
+      if (!room.built) setImmediate(() => room.disposed || room.doc);
       return room;
     } catch (err) {
       await room.dispose();
       throw err;
     }
+  }
+
+  /** The doc's state vector (sync step 1): the stored snapshot's while the doc is not built. */
+  stateVector(): Uint8Array {
+    return this.storedState && this.storedVector ? this.storedVector : Y.encodeStateVector(this.doc);
+  }
+
+  /** What a peer whose state vector is `theirs` lacks (sync step 2). */
+  missingFor(theirs: Uint8Array): Uint8Array {
+    // A state vector naming no client (one 0 byte) asks for everything: a device opening
+    // the job for the first time gets the stored bytes as they are, before the doc is built.
+    if (this.storedState && theirs.length === 1 && theirs[0] === 0) return this.storedState;
+    return Y.encodeStateAsUpdate(this.doc, theirs);
   }
 
   /** Writes the workflow state into the doc's server map (stored and relayed like any change). */
@@ -180,9 +224,13 @@ export class JobRoom {
   /** Unsubscribes and frees the doc. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.stored = null;
+    this.storedState = null;
+    this.storedVector = null;
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.awareness.destroy();
-    this.doc.destroy();
+    this.awareness.doc.destroy();
+    this.built?.destroy();
     await this.unsubscribe?.().catch(() => undefined);
   }
 }

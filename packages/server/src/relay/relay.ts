@@ -180,7 +180,8 @@ export class Relay {
   private async compact(room: JobRoom): Promise<void> {
     // A disposed doc encodes as empty: storing that would drop the job's history.
     if (room.disposed) return;
-    return this.ctx.store.compactJobDoc(room.jobId, Y.encodeStateAsUpdate(room.doc)).catch(logFailure('compact'));
+    const docState = { update: Y.encodeStateAsUpdate(room.doc), stateVector: Y.encodeStateVector(room.doc) };
+    return this.ctx.store.compactJobDoc(room.jobId, docState).catch(logFailure('compact'));
   }
 
   /** Graceful stop: waits for commits and acks, closes sockets (1001), unloads and compacts every job. */

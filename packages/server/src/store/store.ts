@@ -24,6 +24,16 @@ export interface JobUpdate {
 export interface StoredJobDoc {
   snapshot: Uint8Array | null;
   updates: Uint8Array[];
+  /** The snapshot's Yjs state vector, when the adapter kept it (saves decoding the snapshot). */
+  snapshotStateVector?: Uint8Array | null;
+}
+
+/** A loaded doc's whole state, handed to `compactJobDoc`. */
+export interface JobDocState {
+  /** `Y.encodeStateAsUpdate(doc)`. */
+  update: Uint8Array;
+  /** `Y.encodeStateVector(doc)`. */
+  stateVector: Uint8Array;
 }
 
 /** A user account. `passwordHash` is `scrypt$<salt b64>$<hash b64>` (see auth/password.ts). */
@@ -175,13 +185,13 @@ export interface Store {
    * Folds the snapshot and all updates into a new snapshot (`Y.mergeUpdates`) in one
    * transaction; updates appended concurrently are kept. The merged doc is unchanged.
    *
-   * `docState`, when given, is the caller's whole doc (`Y.encodeStateAsUpdate`) and holds
+   * `docState`, when given, is the caller's whole doc (see `JobDocState`) and holds
    * every update stored for the job when the call is made (the single node's loaded doc).
    * An adapter may store it as the snapshot instead of merging the log: a live doc encodes
    * merged runs of items, so the snapshot is smaller, faster to load, and costs no merge.
    * Adapters shared by several nodes ignore it (another node's updates may be missing).
    */
-  compactJobDoc(jobId: string, docState?: Uint8Array): Promise<void>;
+  compactJobDoc(jobId: string, docState?: JobDocState): Promise<void>;
 
   /**
    * Records one workflow op atomically: returns the stored entry for a known opId; checks

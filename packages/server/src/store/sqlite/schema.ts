@@ -5,7 +5,8 @@
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS job_snapshots (
   job_id TEXT PRIMARY KEY,
-  snapshot BLOB NOT NULL
+  snapshot BLOB NOT NULL,
+  state_vector BLOB
 );
 CREATE TABLE IF NOT EXISTS job_updates (
   id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -21,6 +21,7 @@ import type {
   CustomerRecord,
   EquipmentFilter,
   EquipmentRecord,
+  JobDocState,
   JobFilter,
   JobRecord,
   JobUpdate,
@@ -78,6 +79,11 @@ interface UserRow {
   password_hash: string;
 }
 
+interface SnapshotRow {
+  snapshot: Buffer;
+  state_vector: Buffer | null;
+}
+
 function userFromRow(r: UserRow): UserRecord {
   return { id: r.id, username: r.username, name: r.name, role: r.role as UserRecord['role'], passwordHash: r.password_hash };
 }
@@ -94,12 +100,14 @@ export interface SqliteStoreOptions {
 function prepareStatements(db: Database.Database) {
   return {
     insertUpdate: db.prepare('INSERT INTO job_updates (job_id, update_bytes) VALUES (?, ?)'),
-    snapshot: db.prepare('SELECT snapshot FROM job_snapshots WHERE job_id = ?'),
+    snapshot: db.prepare('SELECT snapshot, state_vector FROM job_snapshots WHERE job_id = ?'),
     updates: db.prepare('SELECT update_bytes FROM job_updates WHERE job_id = ? ORDER BY id'),
     updatesWithId: db.prepare('SELECT id, update_bytes FROM job_updates WHERE job_id = ? ORDER BY id'),
     lastUpdateId: db.prepare('SELECT MAX(id) AS id FROM job_updates WHERE job_id = ?'),
     countUpdates: db.prepare('SELECT COUNT(*) AS n FROM job_updates WHERE job_id = ?'),
-    putSnapshot: db.prepare('INSERT INTO job_snapshots (job_id, snapshot) VALUES (?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot'),
+    putSnapshot: db.prepare(
+      'INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector',
+    ),
     dropUpdates: db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?'),
     opById: db.prepare('SELECT entry FROM ops WHERE op_id = ?'),
     deviceSeq: db.prepare('SELECT last_seq FROM device_seqs WHERE device_id = ?'),
@@ -129,6 +137,9 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SQLITE_SCHEMA);
+    // Data directories made before snapshots kept their state vector.
+    const snapshotColumns = this.db.pragma('table_info(job_snapshots)') as { name: string }[];
+    if (!snapshotColumns.some((c) => c.name === 'state_vector')) this.db.exec('ALTER TABLE job_snapshots ADD COLUMN state_vector BLOB');
     this.sql = prepareStatements(this.db);
     const insert = this.sql.insertUpdate;
     this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
@@ -142,9 +153,13 @@ export class SqliteStore implements Store {
 
   async loadJobDoc(jobId: string): Promise<StoredJobDoc> {
     return this.db.transaction(() => {
-      const snap = this.sql.snapshot.get(jobId) as { snapshot: Buffer } | undefined;
+      const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
       const rows = this.sql.updates.all(jobId) as { update_bytes: Buffer }[];
-      return { snapshot: snap ? bytes(snap.snapshot) : null, updates: rows.map((r) => bytes(r.update_bytes)) };
+      return {
+        snapshot: snap ? bytes(snap.snapshot) : null,
+        updates: rows.map((r) => bytes(r.update_bytes)),
+        ...(snap?.state_vector ? { snapshotStateVector: bytes(snap.state_vector) } : {}),
+      };
     })();
   }
 
@@ -152,20 +167,20 @@ export class SqliteStore implements Store {
     return (this.sql.countUpdates.get(jobId) as { n: number }).n;
   }
 
-  async compactJobDoc(jobId: string, docState?: Uint8Array): Promise<void> {
+  async compactJobDoc(jobId: string, docState?: JobDocState): Promise<void> {
     this.db.transaction(() => {
       if (docState) {
         // One node owns this file, and its loaded doc holds every stored update (see Store).
         const last = (this.sql.lastUpdateId.get(jobId) as { id: number | null }).id;
-        this.sql.putSnapshot.run(jobId, blob(docState));
+        this.sql.putSnapshot.run(jobId, blob(docState.update), blob(docState.stateVector));
         if (last !== null) this.sql.dropUpdates.run(jobId, last);
         return;
       }
-      const snap = this.sql.snapshot.get(jobId) as { snapshot: Buffer } | undefined;
+      const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
       const rows = this.sql.updatesWithId.all(jobId) as { id: number; update_bytes: Buffer }[];
       if (rows.length === 0) return;
       const parts = [...(snap ? [bytes(snap.snapshot)] : []), ...rows.map((r) => bytes(r.update_bytes))];
-      this.sql.putSnapshot.run(jobId, blob(Y.mergeUpdates(parts)));
+      this.sql.putSnapshot.run(jobId, blob(Y.mergeUpdates(parts)), null);
       this.sql.dropUpdates.run(jobId, rows[rows.length - 1]!.id);
     })();
   }
