@@ -5,7 +5,7 @@ import { ACTIONS, cellName, matrix, type Cell, type Relation } from './support/a
 import { call, DEMO, JOBS, startOutpost, type Outpost } from './support/outpost';
 import { validOp } from './support/bad-requests';
 import { SyncClient } from './support/sync-client';
-import { TOKEN_KINDS } from './support/tokens';
+import { signToken, TOKEN_KINDS } from './support/tokens';
 
 /** Cells that fail because of a server bug; listed in the final report. */
 const KNOWN_BUGS = new Set<string>([
@@ -190,4 +190,17 @@ describe('authorization matrix', () => {
     const name = cellName(cell);
     (KNOWN_BUGS.has(name) ? it.skip : it)(name, () => runCell(cell));
   }
+
+  it('closes a socket when its token expires and stores nothing sent after that', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = signToken({ sub: 'alice', role: 'technician', name: 'Alice', exp: now + 2 }, outpost.secret);
+    const c = await track(SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: shortLived }));
+    await c.synced;
+    const closed = await Promise.race([c.closed, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+    expect(closed?.code, 'the socket outlived its token').toBe(4401);
+    const late = `after-expiry-${Date.now()}`;
+    c.edit((doc) => addNote(doc, { id: late, author: 'alice', createdAt: new Date().toISOString(), text: 'too late' }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await serverNoteIds(JOBS.aliceOnly)).not.toContain(late);
+  });
 });

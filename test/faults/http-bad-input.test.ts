@@ -94,6 +94,15 @@ describe('HTTP API under bad input', () => {
     }
   });
 
+  it('keeps answering a well-behaved technician while the whole table arrives at once', async () => {
+    const token = outpost.token(DEMO.alice);
+    const hostile = Promise.all(rows.filter((r) => !r.name.includes('MiB')).map((r) => send(r)));
+    const calm = Promise.all(Array.from({ length: 20 }, () => call(`${outpost.url}/api/jobs/job-1001`, { token })));
+    const [answers, reads] = await Promise.all([hostile, calm]);
+    expect(answers.filter((a) => a.status >= 500).map((a) => a.text.slice(0, 80))).toEqual([]);
+    expect(reads.map((r) => r.status)).toEqual(reads.map(() => 200));
+  });
+
   it('is still up and serving after the whole table', async () => {
     const res = await call(`${outpost.url}/api/me`, { token: outpost.token(DEMO.alice) });
     expect(res.status).toBe(200);
