@@ -89,7 +89,8 @@ interface Typist {
 /** How a load balancer places sockets: each client anywhere, or every client of a job on one node. */
 type Routing = 'any-node' | 'by-job';
 
-async function measure(nodeCount: number, routing: Routing): Promise<Record<string, number | string>> {
+/** Fan-out on `nodeCount` nodes sharing Postgres and Redis, clients placed by `routing`. */
+export async function measure(nodeCount: number, routing: Routing): Promise<Record<string, number | string>> {
   const schema = `outpost_bench_${randomBytes(5).toString('hex')}`;
   const url = new URL(DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
@@ -186,25 +187,27 @@ async function measure(nodeCount: number, routing: Routing): Promise<Record<stri
   }
 }
 
-const results = [];
-for (const [nodeCount, routing] of [[1, 'any-node'], [2, 'any-node'], [2, 'by-job']] as const) results.push(await measure(nodeCount, routing));
-console.log(
-  JSON.stringify(
-    {
-      scenario: 'scale-fanout',
-      date: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      workload: {
-        jobs: JOBS,
-        clientsPerJob: CLIENTS,
-        keystrokesPerSecondPerClient: RATE,
-        seconds: SECONDS,
-        routing: { 'any-node': 'client c of a job on node c mod N (most deliveries cross Redis)', 'by-job': 'every client of job j on node j mod N' },
-      },
-      results,
-    },
-    null,
-    2,
-  ),
-);
+/** The configurations compared: one node, two nodes with clients anywhere, two nodes routed by job. */
+export const SCALE_CONFIGS = [
+  [1, 'any-node'],
+  [2, 'any-node'],
+  [2, 'by-job'],
+] as const;
+
+/** The workload, for reports. */
+export const SCALE_WORKLOAD = { jobs: JOBS, clientsPerJob: CLIENTS, keystrokesPerSecondPerClient: RATE, seconds: SECONDS };
+
+async function main(): Promise<void> {
+  const results = [];
+  for (const [nodeCount, routing] of SCALE_CONFIGS) results.push(await measure(nodeCount, routing));
+  console.log(
+    JSON.stringify(
+      { scenario: 'scale-fanout', date: new Date().toISOString(), node: process.version, cpus: cpus().length, workload: SCALE_WORKLOAD, results },
+      null,
+      2,
+    ),
+  );
+}
+
+// Run on its own with `tsx bench/src/scale-fanout.ts`; `pnpm bench` imports `measure`.
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) await main();

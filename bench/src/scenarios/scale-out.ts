@@ -1,0 +1,45 @@
+/**
+ * Scale-out (issue 8): relay fan-out on one Outpost node against two nodes sharing
+ * Postgres and Redis, with clients spread over the nodes or routed by job id. Outpost
+ * only: the peers have no multi-node mode to compare with. Skipped (with a note) when
+ * Postgres or Redis is not reachable.
+ */
+import { connect } from 'node:net';
+import { measure, SCALE_CONFIGS, SCALE_WORKLOAD } from '../scale-fanout';
+import type { ResultRow, Scenario, ScenarioResult } from './scenario';
+
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1000, () => (socket.destroy(), resolve(false)));
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export const scaleOut: Scenario = {
+  id: 'scale-out',
+  title: 'Scale-out: fan-out on 1 node vs 2 nodes (Postgres + Redis)',
+  async run(): Promise<ScenarioResult> {
+    const notes = [
+      `${SCALE_WORKLOAD.jobs} jobs × ${SCALE_WORKLOAD.clientsPerJob} typists, ${SCALE_WORKLOAD.keystrokesPerSecondPerClient} keystrokes/s each, ${SCALE_WORKLOAD.seconds} s; durable acks on.`,
+      'any-node: a job\u2019s clients spread round-robin over the nodes (deliveries cross Redis); by-job: every client of a job on one node.',
+      'Both nodes share this 2-core machine with Postgres, Redis and the load generator, so two nodes cannot add capacity here; the figures show the cost of the cross-node hop.',
+    ];
+    if (!(await reachable('127.0.0.1', 5432)) || !(await reachable('127.0.0.1', 6379))) {
+      return { id: 'scale-out', title: this.title, rows: [], ratios: {}, notes: [...notes, 'skipped: Postgres or Redis is not reachable on 127.0.0.1'] };
+    }
+    const rows: ResultRow[] = [];
+    for (const [nodes, routing] of SCALE_CONFIGS) {
+      rows.push({ label: `Outpost ${nodes} node${nodes > 1 ? 's' : ''}, ${routing}`, server: 'outpost', figures: await measure(nodes, routing) });
+    }
+    const p50 = (i: number) => Number(rows[i]?.figures['p50 ms'] ?? NaN);
+    return {
+      id: 'scale-out',
+      title: this.title,
+      rows,
+      ratios: { 'p50 2 nodes any-node / 1 node': +(p50(1) / p50(0)).toFixed(2), 'p50 2 nodes by-job / 1 node': +(p50(2) / p50(0)).toFixed(2) },
+      notes,
+    };
+  },
+};
