@@ -130,9 +130,12 @@ async function runCell(cell: Cell): Promise<void> {
       return;
     }
     case 'restRead': {
-      const res = await call(`${outpost.url}/api/jobs/${jobId}`, { token });
-      if (verdict.allow) expect(res.status).toBe(200);
-      else expectDenied(res, verdict);
+      // Every way to read a job over REST: the job, its audit history, its equipment.
+      for (const path of [`/api/jobs/${jobId}`, `/api/jobs/${jobId}/ops`, `/api/equipment?job=${jobId}`]) {
+        const res = await call(outpost.url + path, { token });
+        if (verdict.allow) expect(res.status, path).toBe(200);
+        else expectDenied(res, verdict);
+      }
       return;
     }
     case 'opSubmit': {
