@@ -72,7 +72,9 @@ describe('relay under hostile frames', () => {
       // 1011 is the server's "internal error": a hostile frame must never reach that.
       expect(tally.closeCodes['1011'] ?? 0).toBe(0);
       expect(server.log.filter((l) => /unexpected error|connect failed|Uncaught|TypeError|RangeError/.test(l))).toEqual([]);
-      expect(peakRss - baselineRss).toBeLessThan(256 * MiB);
+      // Bounded, not flat: the job doc legitimately grows with the notes the well-behaved
+      // clients type (and fuzzed updates that are valid content), ten times more under soak.
+      expect(peakRss - baselineRss).toBeLessThan(scaled(256, 384) * MiB);
 
       // Floods were cut off by the rate limit, not served forever.
       if ((tally.byKind.flood ?? 0) > 0) expect(tally.closeCodes['4429'] ?? 0).toBeGreaterThan(0);
