@@ -22,6 +22,8 @@ export interface RelayLimits {
   causalWaitMs: number;
   /** Group commit collection delay. */
   groupCommitMs: number;
+  /** A loaded job's doc unused this long is kept only as its encoding until next used. */
+  hibernateAfterMs: number;
 }
 
 /** Defaults for production. */
@@ -33,6 +35,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   idleUnloadMs: 30_000,
   causalWaitMs: 2_000,
   groupCommitMs: 2,
+  hibernateAfterMs: 500,
 };
 
 /** Shared by rooms and connections. */

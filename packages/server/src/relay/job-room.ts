@@ -10,7 +10,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { BusEvent, Unsubscribe } from '../bus/bus';
-import type { JobRecord, StoredJobDoc } from '../store/store';
+import type { JobDocState, JobRecord, StoredJobDoc } from '../store/store';
 import type { RelayContext } from './context';
 
 /** Origin of changes loaded from storage: not stored again, not relayed. */
@@ -46,6 +46,13 @@ export function awarenessMessage(awareness: awarenessProtocol.Awareness, clients
   return encoding.toUint8Array(e);
 }
 
+/**
+ * What the awareness of a room is attached to. Awareness reads only a client id (the
+ * server never sets a presence of its own) and listens for the doc's destruction, which
+ * the room handles itself; a real Y.Doc per room would cost memory for nothing.
+ */
+const AWARENESS_HOST = { clientID: Math.floor(Math.random() * 2 ** 31), on: () => undefined } as unknown as Y.Doc;
+
 /** One loaded job. Create with `JobRoom.load`. */
 export class JobRoom {
   readonly awareness: awarenessProtocol.Awareness;
@@ -67,13 +74,15 @@ export class JobRoom {
    */
   private storedState: Uint8Array | null = null;
   private storedVector: Uint8Array | null = null;
+  private usedAt = 0;
+  /** Ops listening to the doc in `waitToCover`. */
+  private coverWaits = 0;
 
   private constructor(
     readonly jobId: string,
     private readonly ctx: RelayContext,
   ) {
-    // Awareness needs a doc only for its own client id; the server is not a participant.
-    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    this.awareness = new awarenessProtocol.Awareness(AWARENESS_HOST);
     this.awareness.setLocalState(null);
   }
 
@@ -84,6 +93,7 @@ export class JobRoom {
    * between the two commits.
    */
   get doc(): Y.Doc {
+    this.usedAt = performance.now();
     if (this.built) return this.built;
     const doc = (this.built = new Y.Doc({ guid: this.jobId, gc: true }));
     const stored = this.stored;
@@ -127,6 +137,30 @@ export class JobRoom {
     }
   }
 
+  /**
+   * Frees the doc of a job nobody changed or read for `idleMs`, keeping only its encoding;
+   * the next use rebuilds it (for a typical job well under a millisecond). A technician
+   * who keeps a job open all day costs a few kilobytes between edits, not a live Y.Doc.
+   * A doc an op is waiting on (`waitToCover`) is left alone.
+   */
+  hibernateIfIdle(idleMs: number, now = performance.now()): boolean {
+    const doc = this.built;
+    if (!doc || this.coverWaits > 0 || this.disposed || now - this.usedAt < idleMs) return false;
+    const update = Y.encodeStateAsUpdate(doc);
+    this.stored = { snapshot: update, updates: [] };
+    this.storedState = update;
+    this.storedVector = Y.encodeStateVector(doc);
+    this.built = null;
+    doc.destroy();
+    return true;
+  }
+
+  /** The doc's whole state for compaction, without building a doc that is not built. */
+  docState(): JobDocState {
+    if (this.storedState && this.storedVector) return { update: this.storedState, stateVector: this.storedVector };
+    return { update: Y.encodeStateAsUpdate(this.doc), stateVector: Y.encodeStateVector(this.doc) };
+  }
+
   /** The doc's state vector (sync step 1): the stored snapshot's while the doc is not built. */
   stateVector(): Uint8Array {
     return this.storedState && this.storedVector ? this.storedVector : Y.encodeStateVector(this.doc);
@@ -158,6 +192,8 @@ export class JobRoom {
   /** Waits up to `timeoutMs` for the doc to cover a state vector; true when it does. */
   async waitToCover(stateVector: Map<number, number>, timeoutMs: number): Promise<boolean> {
     if (this.covers(stateVector)) return true;
+    this.coverWaits++;
+    const doc = this.doc;
     return new Promise((resolve) => {
       const check = () => {
         if (!this.covers(stateVector)) return;
@@ -165,11 +201,12 @@ export class JobRoom {
       };
       const finish = (ok: boolean) => {
         clearTimeout(timer);
-        this.doc.off('update', check);
+        doc.off('update', check);
+        this.coverWaits--;
         resolve(ok);
       };
       const timer = setTimeout(() => finish(this.covers(stateVector)), timeoutMs);
-      this.doc.on('update', check);
+      doc.on('update', check);
     });
   }
 
@@ -229,7 +266,6 @@ export class JobRoom {
     this.storedVector = null;
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.awareness.destroy();
-    this.awareness.doc.destroy();
     this.built?.destroy();
     await this.unsubscribe?.().catch(() => undefined);
   }

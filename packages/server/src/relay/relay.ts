@@ -22,7 +22,18 @@ export class Relay {
   private readonly sockets = new Set<WebSocket>();
   private closing = false;
 
-  constructor(private readonly ctx: RelayContext) {}
+  /** Loaded rooms, for the hibernation sweep. */
+  private readonly live = new Set<JobRoom>();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(private readonly ctx: RelayContext) {
+    const idleMs = ctx.limits.hibernateAfterMs;
+    this.sweep = setInterval(() => {
+      const now = performance.now();
+      for (const room of this.live) room.hibernateIfIdle(idleMs, now);
+    }, Math.max(50, idleMs / 4));
+    this.sweep.unref();
+  }
 
   /** Open sockets. */
   get connectionCount(): number {
@@ -49,6 +60,7 @@ export class Relay {
       loading.catch(() => this.rooms.delete(jobId));
     }
     const room = await loading;
+    if (!room.disposed) this.live.add(room);
     room.holds++;
     if (room.unloadTimer) clearTimeout(room.unloadTimer);
     room.unloadTimer = null;
@@ -65,6 +77,7 @@ export class Relay {
   private async unload(room: JobRoom, compact = true): Promise<void> {
     if (room.holds > 0 || this.rooms.get(room.jobId) === undefined) return;
     this.rooms.delete(room.jobId);
+    this.live.delete(room);
     const done = (async () => {
       await this.ctx.committer.barrier().catch(() => undefined);
       if (compact && room.updatesSinceCompaction > 0) await this.compact(room);
@@ -159,6 +172,7 @@ export class Relay {
       void this.rooms.get(jobId)?.then((room) => {
         for (const m of [...room.members]) m.refuse('unavailable', 'The server could not store changes; reconnect to resend them.');
         this.rooms.delete(jobId);
+        this.live.delete(room);
         void room.dispose();
       });
     }
@@ -180,13 +194,13 @@ export class Relay {
   private async compact(room: JobRoom): Promise<void> {
     // A disposed doc encodes as empty: storing that would drop the job's history.
     if (room.disposed) return;
-    const docState = { update: Y.encodeStateAsUpdate(room.doc), stateVector: Y.encodeStateVector(room.doc) };
-    return this.ctx.store.compactJobDoc(room.jobId, docState).catch(logFailure('compact'));
+    return this.ctx.store.compactJobDoc(room.jobId, room.docState()).catch(logFailure('compact'));
   }
 
   /** Graceful stop: waits for commits and acks, closes sockets (1001), unloads and compacts every job. */
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.sweep);
     await this.ctx.committer.flush().catch(() => undefined);
     const rooms = await Promise.all([...this.rooms.values()].map((p) => p.catch(() => null)));
     for (const room of rooms) {
