@@ -155,6 +155,11 @@ export class JobRoom {
     return true;
   }
 
+  /** True while the doc is kept only as its encoding (not yet built, or hibernated). */
+  get dormant(): boolean {
+    return this.built === null;
+  }
+
   /** The doc's whole state for compaction, without building a doc that is not built. */
   docState(): JobDocState {
     if (this.storedState && this.storedVector) return { update: this.storedState, stateVector: this.storedVector };

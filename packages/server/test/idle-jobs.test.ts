@@ -1,0 +1,68 @@
+import { addNote, noteText, readJob } from '@outpost/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { TestDevice } from './support/ops';
+import { RelayClient } from './support/relay-client';
+import { api, login, startTestServer, until, type TestServer } from './support/server';
+
+describe('idle jobs', () => {
+  let server: TestServer | null = null;
+  const clients: RelayClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.close();
+    await server?.dispose();
+    server = null;
+  });
+  const connect = async (s: TestServer, token: string) => {
+    const c = await RelayClient.connect(s.wsBase, 'job-1001', token);
+    clients.push(c);
+    return c;
+  };
+  const dormant = async (s: TestServer) => {
+    const room = await s.relay.acquire('job-1001');
+    s.relay.release(room);
+    return room.dormant;
+  };
+
+  it('frees the doc of a job left open but unused, and still serves, stores and relays its notes', async () => {
+    server = await startTestServer({ limits: { hibernateAfterMs: 50 } });
+    const token = await login(server, 'alice');
+    const typist = await connect(server, token);
+    typist.edit((doc) => addNote(doc, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00.000Z', text: 'Compressor ' }));
+    await until(() => typist.ackedUpTo >= 2, 5000, 'durable ack');
+    const s = server;
+    await until(() => dormant(s), 5000, 'the idle doc freed');
+
+    const newcomer = await connect(server, token);
+    expect(noteText(newcomer.doc, 'n1')?.toString()).toBe('Compressor ');
+    typist.edit((doc) => noteText(doc, 'n1')!.insert(11, 'replaced'));
+    await until(() => noteText(newcomer.doc, 'n1')?.toString() === 'Compressor replaced', 5000, 'relayed after the pause');
+    await until(() => typist.ackedUpTo >= 3, 5000, 'durable ack after the pause');
+
+    const stored = await server.store.loadJobDoc('job-1001');
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    expect(readJob(doc).notes.map((n) => n.text)).toEqual(['Compressor replaced']);
+  });
+
+  it('keeps the doc an op is waiting on, so the op applies once the device’s changes arrive', async () => {
+    server = await startTestServer({ limits: { hibernateAfterMs: 30, causalWaitMs: 20_000 } });
+    const alice = await login(server, 'alice');
+    const device = await connect(server, alice);
+    // The device ticked something offline and made the op after it; the op arrives first.
+    const offline = new Y.Doc();
+    Y.applyUpdate(offline, Y.encodeStateAsUpdate(device.doc));
+    const before = Y.encodeStateVector(offline);
+    addNote(offline, { id: 'n-op', author: 'alice', createdAt: '2030-01-01T00:00:00.000Z', text: 'on my way' });
+    const op = new TestDevice().op('job-1001', { kind: 'transition', to: 'en_route' }, offline);
+    const answer = api(server, alice, '/api/jobs/job-1001/ops', { method: 'POST', body: op });
+    await new Promise((r) => setTimeout(r, 300)); // several idle periods while the op waits
+    device.sendUpdate(Y.encodeStateAsUpdate(offline, before));
+    // Well before the causal wait runs out: the op saw the changes arrive.
+    const res = await Promise.race([answer, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+    expect(res, 'the op still waits for changes that arrived').not.toBeNull();
+    expect(res!.status).toBe(200);
+    expect(res.body.result.status).toBe('en_route');
+  });
+});
