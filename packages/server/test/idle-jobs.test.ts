@@ -63,6 +63,6 @@ describe('idle jobs', () => {
     const res = await Promise.race([answer, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
     expect(res, 'the op still waits for changes that arrived').not.toBeNull();
     expect(res!.status).toBe(200);
-    expect(res.body.result.status).toBe('en_route');
+    expect(res!.body.result.status).toBe('en_route');
   });
 });
