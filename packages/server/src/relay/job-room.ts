@@ -265,10 +265,9 @@ export class JobRoom {
 
   /** Unsubscribes and frees the doc. */
   async dispose(): Promise<void> {
+    // The content stays readable (an op still holding the room reads its guard facts);
+    // the room itself is dropped by the relay and collected with it.
     this.disposed = true;
-    this.stored = null;
-    this.storedState = null;
-    this.storedVector = null;
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.awareness.destroy();
     this.built?.destroy();
