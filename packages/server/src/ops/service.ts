@@ -49,6 +49,21 @@ function answer(entry: OpLogEntry, duplicate: boolean): OpResult {
   return { opId, outcome: 'applied', status, version, assignees, changed, review, duplicate, receivedAt };
 }
 
+/** Whether a logged op is the one being submitted again (same actor, job, device, seq, kind). */
+function sameOp(known: OpLogEntry, op: WorkflowOp, user: Principal): boolean {
+  return known.actor === user.userId && known.jobId === op.jobId && known.deviceId === op.deviceId && known.deviceSeq === op.deviceSeq && known.kind === op.kind;
+}
+
+/**
+ * Pushes how a logged op ended (`opResult`) to the submitting user's Outpost sockets on the
+ * job on this node, so a device whose HTTP answer was lost still learns it.
+ */
+function pushResult(room: JobRoom | null, userId: string, entry: OpLogEntry, duplicate: boolean): void {
+  if (!room) return;
+  const result = { opId: entry.opId, outcome: duplicate ? 'duplicate' : entry.outcome, code: entry.code ?? '', status: entry.status, version: entry.version };
+  for (const member of room.members) if (member.userId === userId) member.opResult(result);
+}
+
 function decodeDocState(base64: string): Map<number, number> {
   if (base64 === '') return new Map();
   try {
@@ -94,9 +109,7 @@ export class OpService {
   }
 
   private duplicate(known: OpLogEntry, op: WorkflowOp, user: Principal): OpResult {
-    const same =
-      known.actor === user.userId && known.jobId === op.jobId && known.deviceId === op.deviceId && known.deviceSeq === op.deviceSeq && known.kind === op.kind;
-    if (!same) throw new OutpostError('op_mismatch', undefined, { opId: op.opId });
+    if (!sameOp(known, op, user)) throw new OutpostError('op_mismatch', undefined, { opId: op.opId });
     return answer(known, true);
   }
 
@@ -131,13 +144,17 @@ export class OpService {
         return { outcome: 'applied', changed: d.changed, review: d.review, state: { status: d.status, version: d.version, assignees: d.assignees, changedBy, changedAt } };
       },
     );
-    if (outcome.kind === 'duplicate') return this.duplicate(outcome.entry, op, user);
+    if (outcome.kind === 'duplicate') {
+      if (sameOp(outcome.entry, op, user)) pushResult(room, user.userId, outcome.entry, true);
+      return this.duplicate(outcome.entry, op, user);
+    }
     if (outcome.kind === 'out_of_order') throw new OutpostError('out_of_order', undefined, { expectedSeq: outcome.expectedSeq, opId: op.opId });
     if (outcome.kind === 'seq_reused') {
       throw new OutpostError('op_mismatch', `deviceSeq ${op.deviceSeq} was already used by another op from this device.`, { expectedSeq: outcome.expectedSeq, opId: op.opId });
     }
     if (outcome.kind === 'job_not_found') throw new OutpostError('not_found', `No job ${op.jobId}.`);
     const entry = outcome.entry;
+    pushResult(room, user.userId, entry, false);
     if (entry.outcome === 'applied' && entry.changed && room) await this.announce(room, entry, before);
     return answer(entry, false);
   }

@@ -11,9 +11,11 @@ import {
   ERROR_CODES,
   errorMessage,
   jobChanged,
+  opResult,
   OutpostError,
   Y_MESSAGE,
   type ErrorCode,
+  type OpResultMessage,
   type ServerState,
 } from '@outpost/shared';
 import * as decoding from 'lib0/decoding';
@@ -188,6 +190,10 @@ export class RelayConnection implements RoomMember {
 
   jobChanged(state: ServerState): void {
     if (this.wantsAcks) this.send(encodeMessage(jobChanged, { jobId: this.room.jobId, status: state.status, version: state.version, assignees: state.assignees }));
+  }
+
+  opResult(result: OpResultMessage): void {
+    if (this.wantsAcks) this.send(encodeMessage(opResult, result));
   }
 
   /** Sends the error message (to Outpost clients) and closes with the code's close code. */

@@ -4,7 +4,7 @@
  * server) are queued for group commit, and published on the bus only after their commit,
  * so a node that loads the job from storage and then subscribes can never miss one.
  */
-import { readServerState, writeServerState, type ServerState } from '@outpost/shared';
+import { readServerState, writeServerState, type OpResultMessage, type ServerState } from '@outpost/shared';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
@@ -29,6 +29,8 @@ export interface RoomMember {
   /** Closes the socket for a refusal (with the shared error code) or shutdown. */
   refuse(code: 'not_assigned' | 'internal' | 'unavailable', message?: string): void;
   jobChanged(state: ServerState): void;
+  /** How one of this user's workflow ops ended (Outpost sockets only). */
+  opResult(result: OpResultMessage): void;
 }
 
 function syncUpdateMessage(update: Uint8Array): Uint8Array {
