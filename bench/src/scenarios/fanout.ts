@@ -118,7 +118,7 @@ export const fanout: Scenario = {
   id: 'fanout',
   title: 'Relay fan-out',
   async run(ctx) {
-    const steps = ctx.quick ? [40, 80] : [200, 400, 600];
+    const steps = ctx.quick ? [40, 80] : [200, 400, 600, 900, 1200];
     const rows: ResultRow[] = [];
     const heldRate: Partial<Record<ServerKind, number>> = {};
     const baseP99: Partial<Record<ServerKind, number>> = {};
