@@ -140,6 +140,34 @@ describe('relay validation and limits', () => {
     forged.destroy();
   });
 
+  it('closes with 4429 a socket that introduces more presences than one device has, relaying none of the extras', async () => {
+    await setup({ maxPresencesPerSocket: 4 });
+    const bob = await connect('job-1004', await login(server, 'bob'));
+    const sender = await connect('job-1004', alice);
+    // Made-up client ids, as a flooding device would send them: first within the cap, then past it.
+    const fake = new awarenessProtocol.Awareness(new Y.Doc());
+    const frameFor = (ids: number[]) => {
+      for (const id of ids) fake.meta.set(id, { clock: 1, lastUpdated: Date.now() });
+      for (const id of ids) fake.states.set(id, { pad: id });
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(fake, ids));
+      return encoding.toUint8Array(e);
+    };
+    sender.send(frameFor([1001, 1002, 1003]));
+    await until(() => bob.awareness.getStates().has(1003), 5000, 'presences within the cap');
+    sender.send(frameFor([1003, 1004])); // one already held plus one new: four in all
+    await until(() => bob.awareness.getStates().has(1004), 5000, 'fourth presence');
+    expect(sender.closeCode).toBeNull();
+    sender.send(frameFor([2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008]));
+    expect(await sender.closed()).toBe(4429);
+    expect(sender.errors[0]?.code).toBe('rate_limited');
+    await new Promise((r) => setTimeout(r, 100));
+    expect([...bob.awareness.getStates().keys()].filter((id) => id >= 2001 && id <= 2008)).toEqual([]);
+    expect(bob.closeCode).toBeNull();
+    fake.destroy();
+  });
+
   it('closes with 4401 a socket with no token, a forged token or an expired token', async () => {
     await setup();
     const none = await connect('job-1001', null, { waitSynced: false });

@@ -44,6 +44,8 @@ interface WaitingAck {
 /** A socket on a job, once authenticated and authorized. */
 export class RelayConnection implements RoomMember {
   readonly awarenessIds = new Set<number>();
+  /** Presence ids this socket brought into the room (never seen there before), for the cap. */
+  private readonly introduced = new Set<number>();
   /** Content messages (sync step 2 and update) received, counted from 1. */
   private contentCount = 0;
   private ackChain: Promise<void> = Promise.resolve();
@@ -100,6 +102,7 @@ export class RelayConnection implements RoomMember {
       // Another person's presence is not yours to change; your own stale socket's is (reconnects).
       const mayWrite = (id: number) => ![...this.room.members].some((m) => m.userId !== this.userId && m.awarenessIds.has(id));
       const { update, clients } = stampAwareness(decoding.readVarUint8Array(d), this.principal, mayWrite);
+      this.checkPresenceCap(clients);
       if (clients.length > 0) awarenessProtocol.applyAwarenessUpdate(this.room.awareness, update, this);
       return;
     }
@@ -109,6 +112,22 @@ export class RelayConnection implements RoomMember {
     }
     if (type === Y_MESSAGE.auth) return; // the token is checked at connect; y-websocket's auth message carries nothing for us
     throw new OutpostError('bad_message', `Unknown message type ${type}.`);
+  }
+
+  /**
+   * Refuses (before applying anything) a frame that would take this socket past its cap of
+   * new presence ids: one device has one id per job, and made-up ids would be relayed to
+   * everyone on the job. Ids the room already knows (echoes, a reconnect taking over its
+   * own stale id) are not introductions.
+   */
+  private checkPresenceCap(clients: readonly number[]): void {
+    const known = this.room.awareness.meta;
+    const fresh = clients.filter((id) => !known.has(id) && !this.introduced.has(id));
+    const cap = this.ctx.limits.maxPresencesPerSocket;
+    if (this.introduced.size + new Set(fresh).size > cap) {
+      throw new OutpostError('rate_limited', `A connection may introduce at most ${cap} presence client ids.`);
+    }
+    for (const id of fresh) this.introduced.add(id);
   }
 
   private receiveSync(d: decoding.Decoder): void {

@@ -24,6 +24,11 @@ export interface RelayLimits {
   groupCommitMs: number;
   /** A loaded job's doc unused this long is kept only as its encoding until next used. */
   hibernateAfterMs: number;
+  /**
+   * Presence (awareness) client ids one socket may introduce; beyond it closes with 4429.
+   * A device has one id per job doc (a new doc means a new socket), so a few allow slack.
+   */
+  maxPresencesPerSocket: number;
 }
 
 /** Defaults for production. */
@@ -36,6 +41,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   causalWaitMs: 2_000,
   groupCommitMs: 2,
   hibernateAfterMs: 500,
+  maxPresencesPerSocket: 4,
 };
 
 /** Shared by rooms and connections. */
