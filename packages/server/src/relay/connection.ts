@@ -33,6 +33,9 @@ import { RateLimiter } from './rate-limiter';
 /** Outgoing bytes a socket may have unsent before it is dropped. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
+/** Refusals that may only mean the room lacks another node's committed writes. */
+const CATCH_UP_FIRST: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['server_owned', 'unresolved_update']);
+
 /** An ack owed once `committed` resolves, covering messages up to `upTo`. */
 interface WaitingAck {
   committed: Promise<void>;
@@ -52,6 +55,10 @@ export class RelayConnection implements RoomMember {
   /** The last ack queued, while its commit is pending (later messages in that commit join it). */
   private waitingAck: WaitingAck | null = null;
   private closed = false;
+  /** Frames received while the room catches up from storage, handled in order after it. */
+  private held: Uint8Array[] | null = null;
+  /** Whether this socket already made the room catch up from storage. */
+  private caughtUp = false;
   private readonly limiter: RateLimiter;
 
   constructor(
@@ -87,6 +94,15 @@ export class RelayConnection implements RoomMember {
       return this.refuse('too_large', `Frames are limited to ${this.ctx.limits.maxFrameBytes} bytes; this one has ${frame.byteLength}.`);
     }
     if (!this.limiter.take()) return this.refuse('rate_limited');
+    if (this.held) {
+      if (this.held.length >= this.ctx.limits.messageBurst) return this.refuse('rate_limited');
+      this.held.push(frame);
+      return;
+    }
+    this.process(frame);
+  }
+
+  private process(frame: Uint8Array): void {
     try {
       this.dispatch(decoding.createDecoder(frame));
     } catch (err) {
@@ -147,8 +163,16 @@ export class RelayConnection implements RoomMember {
     const receivedAt = performance.now();
     const n = ++this.contentCount;
     this.ctx.metrics.updatesReceived++;
+    this.applyContent(update, n, receivedAt);
+  }
+
+  /** Validates and applies content message n; may first catch the room up from storage (once). */
+  private applyContent(update: Uint8Array, n: number, receivedAt: number): void {
     const verdict = classifyUpdate(update, this.room.doc);
-    if (!verdict.ok) return this.refuse(verdict.code, verdict.detail);
+    if (!verdict.ok) {
+      if (CATCH_UP_FIRST.has(verdict.code) && !this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
+      return this.refuse(verdict.code, verdict.detail);
+    }
     try {
       Y.applyUpdate(this.room.doc, update, this);
     } catch (err) {
@@ -159,9 +183,35 @@ export class RelayConnection implements RoomMember {
     if (pending.pendingStructs !== null || pending.pendingDs !== null) {
       pending.pendingStructs = null;
       pending.pendingDs = null;
+      if (!this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
       return this.refuse('unresolved_update', 'The update skips changes from its own client that the server has not seen.');
     }
     this.ackWhenDurable(n, receivedAt);
+  }
+
+  /**
+   * A device that moved from another node may carry that node's committed writes (its
+   * job-state mirror included) that this room has not received over the bus yet. Before
+   * refusing such an update, the room loads what storage has and the update is judged
+   * again. Later frames wait meanwhile, so messages still apply and ack in order. Once per
+   * socket: everything a device carries from elsewhere comes in its first sync step 2, and
+   * a device really writing the server map cannot make the node reload the job again and again.
+   */
+  private async catchUpThenApply(update: Uint8Array, n: number, receivedAt: number): Promise<void> {
+    this.caughtUp = true;
+    this.held = [];
+    try {
+      await this.room.catchUp();
+    } catch {
+      return this.refuse('unavailable', 'The server could not read the job; reconnect to resend your changes.');
+    }
+    if (this.closed) return;
+    // Judged on what the room still lacks: the carried items the room now holds (older
+    // mirror values among them, already deleted) are no write of this device's.
+    this.applyContent(Y.diffUpdate(update, Y.encodeStateVector(this.room.doc)), n, receivedAt);
+    const held = this.held;
+    this.held = null;
+    for (const frame of held) if (!this.closed) this.process(frame);
   }
 
   /**

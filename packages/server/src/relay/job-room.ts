@@ -1,6 +1,7 @@
 /**
  * A job loaded in memory: its Y.Doc, awareness and the sockets on it. Every change to the
- * doc is relayed to local sockets at once; changes made here (by a socket or by the
+ * doc is relayed to local sockets at once, except the server's own job-state mirror, which
+ * is relayed once committed; changes made here (by a socket or by the
  * server) are queued for group commit, and published on the bus only after their commit,
  * so a node that loads the job from storage and then subscribes can never miss one.
  */
@@ -243,8 +244,35 @@ export class JobRoom {
     else awarenessProtocol.applyAwarenessUpdate(this.awareness, event.update, BUS_ORIGIN);
   }
 
+  /**
+   * Applies what storage holds that the doc lacks: writes another node committed that have
+   * not arrived over the bus yet. Relayed to local sockets, not stored again.
+   */
+  async catchUp(): Promise<void> {
+    const stored = await this.ctx.store.loadJobDoc(this.jobId);
+    if (this.disposed) return;
+    const doc = this.doc;
+    doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, BUS_ORIGIN);
+      for (const u of stored.updates) Y.applyUpdate(doc, u, BUS_ORIGIN);
+    }, BUS_ORIGIN);
+  }
+
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === LOAD_ORIGIN) return;
+    if (origin === SERVER_ORIGIN) {
+      // The job-state mirror reaches devices only once committed: a device that moved to
+      // another node must never carry a server-map write that storage lacks (it would be
+      // refused there as a device writing the server map).
+      this.ctx.committer.append({ jobId: this.jobId, update });
+      this.ctx.committer.barrier().then(
+        () => {
+          if (!this.disposed && this.members.size > 0) this.broadcast(syncUpdateMessage(update));
+        },
+        () => undefined, // a failed commit refuses every member (Relay.onCommitFailed)
+      );
+      return;
+    }
     // Most writes have no other socket to reach (one device per job): encode only when one does.
     if (this.members.size > (this.members.has(origin as RoomMember) ? 1 : 0)) this.broadcast(syncUpdateMessage(update), origin);
     if (origin !== BUS_ORIGIN) this.ctx.committer.append({ jobId: this.jobId, update });
