@@ -3,34 +3,15 @@
  * (`GET /api/me/jobs`) with a manifest a device checks its cache against.
  */
 import { createHash } from 'node:crypto';
-import type { CustomerRecord, EquipmentRecord, JobRecord, Store } from '../store/store';
+import type { JobSummary, PrimingPayload } from '@outpost/shared';
+import type { JobRecord, Store } from '../store/store';
 
-/** A job as listed to devices (contracts.md `JobSummary`). */
-export interface JobSummary {
-  id: string;
-  title: string;
-  customerId: string;
-  siteAddress: string;
-  windowStart: string;
-  windowEnd: string;
-  status: JobRecord['status'];
-  version: number;
-  assignees: string[];
-}
+export type { JobSummary, PrimingPayload };
 
 /** The summary of a stored job. */
 export function jobSummary(job: JobRecord): JobSummary {
   const { id, title, customerId, siteAddress, windowStart, windowEnd, status, version, assignees } = job;
   return { id, title, customerId, siteAddress, windowStart, windowEnd, status, version, assignees };
-}
-
-/** The priming payload: jobs with their customers and equipment, and a manifest. */
-export interface PrimingPayload {
-  generatedAt: string;
-  jobs: JobSummary[];
-  customers: CustomerRecord[];
-  equipment: EquipmentRecord[];
-  manifest: { jobs: number; customers: number; equipment: number; hash: string };
 }
 
 /** sha-256 hex of a string. */

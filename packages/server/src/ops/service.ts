@@ -4,7 +4,7 @@
  * job state, append to the op log, then mirror the new state into the doc's server map
  * and tell every node (job changed, access revoked).
  */
-import { decide, OutpostError, readJobFacts, type ErrorCode, type ServerState, type WorkflowOp } from '@outpost/shared';
+import { decide, OutpostError, readJobFacts, type ErrorCode, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
@@ -13,18 +13,7 @@ import type { JobRoom } from '../relay/job-room';
 import type { Relay } from '../relay/relay';
 import type { OpLogEntry, Store } from '../store/store';
 
-/** The body of a 200 answer (contracts.md `OpResult`). */
-export interface OpResult {
-  opId: string;
-  outcome: 'applied';
-  status: ServerState['status'];
-  version: number;
-  assignees: string[];
-  changed: boolean;
-  review: boolean;
-  duplicate: boolean;
-  receivedAt: string;
-}
+export type { OpResult };
 
 /** What the op service needs. */
 export interface OpServiceDeps {

@@ -12,7 +12,7 @@
  *   both apply an op at the same version.
  * - reference data: users, jobs, customers, equipment, pricebook, blobs.
  */
-import type { JobStatus, OpKind, Role, ServerState } from '@outpost/shared';
+import type { Customer, Equipment, JobStatus, OpKind, PricebookItem, Role, ServerState } from '@outpost/shared';
 
 /** One Yjs update to append to a job's log. */
 export interface JobUpdate {
@@ -56,35 +56,13 @@ export interface JobRecord extends ServerState {
   createdAt: string;
 }
 
-/** A customer. */
-export interface CustomerRecord {
-  id: string;
-  name: string;
-  phone: string;
-  email: string;
-  address: string;
-}
+/** A customer (the shape devices receive, `@outpost/shared`). */
+export type CustomerRecord = Customer;
 
 /** A piece of equipment at a customer's site, linked to the jobs that service it. */
-export interface EquipmentRecord {
-  id: string;
-  customerId: string;
-  jobIds: string[];
-  kind: string;
-  make: string;
-  model: string;
-  serial: string;
-  refrigerant: string;
-}
+export type EquipmentRecord = Equipment;
 
-/** A pricebook item. */
-export interface PricebookItem {
-  id: string;
-  sku: string;
-  description: string;
-  unitPriceCents: number;
-  category: string;
-}
+export type { PricebookItem };
 
 /** A stored blob (photo, signature image), addressed by the sha256 of its bytes. */
 export interface BlobRecord {
