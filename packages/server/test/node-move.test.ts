@@ -129,6 +129,36 @@ describe('a device that moves between nodes', () => {
     await until(() => readServerState(device.doc)!.version === res.body.result.version, 5000, 'job state after the commit');
   });
 
+  it('shows the newest job state when another node mirrors an op concurrently and loses the tie', async () => {
+    server = await startTestServer();
+    const alice = await login(server, 'alice');
+    const device = await connect(alice);
+    await until(() => readServerState(device.doc) !== null, 5000, 'job state');
+    // The other node's copy, taken before this node's next op; client id 1 loses every
+    // Yjs tie against this node's writes (the higher client id wins a concurrent map write).
+    const other = new Y.Doc();
+    other.clientID = 1;
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(device.doc));
+    const base = Y.encodeStateVector(other);
+    const op = new TestDevice().op(JOB, { kind: 'transition', to: 'en_route' });
+    const res = await api(server, alice, `/api/jobs/${JOB}/ops`, { method: 'POST', body: op });
+    expect(res.status).toBe(200);
+    const mine = res.body.result.version as number;
+    await until(() => readServerState(device.doc)?.version === mine, 5000, "this node's mirror");
+
+    // Meanwhile the other node applied the next op and mirrored it, concurrently.
+    const newest = { status: 'on_site' as const, version: mine + 1, assignees: ['alice'], changedBy: 'alice', changedAt: '2030-01-01T00:00:00Z' };
+    writeServerState(other, newest, 'other-node');
+    const update = Y.encodeStateAsUpdate(other, base);
+    other.destroy();
+    await server.store.appendUpdates([{ jobId: JOB, update }]);
+    await server.bus.publish({ kind: 'jobChanged', jobId: JOB, node: 'node-b', state: newest });
+    await server.bus.publish({ kind: 'update', jobId: JOB, node: 'node-b', update });
+
+    await until(() => readServerState(device.doc)?.version === newest.version, 5000, 'the newest job state');
+    expect(readServerState(device.doc)?.status).toBe('on_site');
+  });
+
   it('is still refused when it writes the server map itself, after the room caught up', async () => {
     server = await startTestServer();
     const alice = await connect(await login(server, 'alice'));

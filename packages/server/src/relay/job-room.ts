@@ -5,7 +5,7 @@
  * server) are queued for group commit, and published on the bus only after their commit,
  * so a node that loads the job from storage and then subscribes can never miss one.
  */
-import { readServerState, writeServerState, type OpResultMessage, type ServerState } from '@outpost/shared';
+import { readServerState, SERVER_ROOT, writeServerState, type OpResultMessage, type ServerState } from '@outpost/shared';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
@@ -20,6 +20,12 @@ export const LOAD_ORIGIN = Symbol('load');
 export const BUS_ORIGIN = Symbol('bus');
 /** Origin of the server's own writes (the `server` map). */
 export const SERVER_ORIGIN = Symbol('server');
+
+/**
+ * How long after another node's `jobChanged` the doc may still show an older version
+ * before this node writes the newest state itself (its mirror update was lost or late).
+ */
+const MIRROR_GRACE_MS = 1_000;
 
 /** A socket as the room sees it. */
 export interface RoomMember {
@@ -80,6 +86,9 @@ export class JobRoom {
   private usedAt = 0;
   /** Ops listening to the doc in `waitToCover`. */
   private coverWaits = 0;
+  /** The newest job state this node knows (its store, its own ops, other nodes' `jobChanged`). */
+  private newest: ServerState | null = null;
+  private staleCheck: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly jobId: string,
@@ -129,6 +138,7 @@ export class JobRoom {
       if (stored.snapshot && stored.updates.length === 0) room.storedVector = stored.snapshotStateVector ?? null;
       room.awareness.on('update', (change: AwarenessChange, origin: unknown) => room.onAwarenessUpdate(change, origin));
       room.job = await ctx.store.getJob(jobId);
+      if (room.job) room.learn(room.job);
       loaded = true;
       for (const event of early) room.onBusEvent(event);
       // Built on the next turn, after the sockets waiting for this load got their first answers.
@@ -184,6 +194,7 @@ export class JobRoom {
 
   /** Writes the workflow state into the doc's server map (stored and relayed like any change). */
   mirrorServerState(state: ServerState): void {
+    this.learn(state);
     const { status, version, assignees, changedBy, changedAt } = state;
     const current = readServerState(this.doc);
     if (current && current.version > version) return;
@@ -236,12 +247,55 @@ export class JobRoom {
       return;
     }
     if (event.kind === 'jobChanged') {
+      this.learn(event.state);
       for (const m of this.members) m.jobChanged(event.state);
+      // Normally the other node's mirror arrives right behind this event; if the doc still
+      // shows an older version a while later, that update lost a tie or was lost itself.
+      if (!this.staleCheck && event.node !== this.ctx.nodeId) {
+        this.staleCheck = setTimeout(() => {
+          this.staleCheck = null;
+          if (!this.disposed && this.built) this.keepNewest();
+        }, MIRROR_GRACE_MS);
+        this.staleCheck.unref();
+      }
       return;
     }
     if (event.node === this.ctx.nodeId) return;
-    if (event.kind === 'update') Y.applyUpdate(this.doc, event.update, BUS_ORIGIN);
+    if (event.kind === 'update') this.applyRemote([event.update]);
     else awarenessProtocol.applyAwarenessUpdate(this.awareness, event.update, BUS_ORIGIN);
+  }
+
+  /**
+   * Applies other nodes' committed updates (relayed locally, not stored). Two nodes that
+   * mirror job state at the same moment write the server map concurrently, and Yjs settles
+   * that by client id, not by version: if such a write leaves the doc showing an older
+   * version than this node knows, the newest state is written again. That write follows
+   * both causally, so it wins on every copy; every node rewrites the same state, so the
+   * rewrites agree.
+   */
+  private applyRemote(updates: readonly Uint8Array[]): void {
+    const doc = this.doc;
+    const serverMap = doc.getMap(SERVER_ROOT);
+    let touched = false;
+    doc.transact((tr) => {
+      for (const u of updates) Y.applyUpdate(doc, u, BUS_ORIGIN);
+      touched = (tr.changed as Map<unknown, unknown>).has(serverMap);
+    }, BUS_ORIGIN);
+    if (touched) this.keepNewest();
+  }
+
+  /** Records a job state if it is the newest this node has seen. */
+  private learn(state: ServerState): void {
+    if (!this.newest || state.version > this.newest.version) {
+      const { status, version, assignees, changedBy, changedAt } = state;
+      this.newest = { status, version, assignees, changedBy, changedAt };
+    }
+  }
+
+  /** Writes the newest known job state when the doc shows an older one. */
+  private keepNewest(): void {
+    const newest = this.newest;
+    if (newest && (readServerState(this.doc)?.version ?? 0) < newest.version) writeServerState(this.doc, newest, SERVER_ORIGIN);
   }
 
   /**
@@ -251,11 +305,7 @@ export class JobRoom {
   async catchUp(): Promise<void> {
     const stored = await this.ctx.store.loadJobDoc(this.jobId);
     if (this.disposed) return;
-    const doc = this.doc;
-    doc.transact(() => {
-      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, BUS_ORIGIN);
-      for (const u of stored.updates) Y.applyUpdate(doc, u, BUS_ORIGIN);
-    }, BUS_ORIGIN);
+    this.applyRemote(stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates);
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
@@ -299,6 +349,7 @@ export class JobRoom {
     // the room itself is dropped by the relay and collected with it.
     this.disposed = true;
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    if (this.staleCheck) clearTimeout(this.staleCheck);
     this.awareness.destroy();
     this.built?.destroy();
     await this.unsubscribe?.().catch(() => undefined);

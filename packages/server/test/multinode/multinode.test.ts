@@ -119,11 +119,10 @@ describe.skipIf(!ready)('three server nodes sharing Postgres and Redis', () => {
     await until('bob is refused', () => bob.refusals.includes(4403));
   });
 
-  // Skipped until the relay mirrors job state causally: the node applying an op writes the
-  // doc's `server` map without having seen another node's write for the op just before, and
-  // Yjs settles concurrent map writes by client id, not by version, so devices can be left
-  // showing an older status or version. Fix and details: "Known gaps" in docs/scaling.md.
-  it.skip('shows the newest job state when a dispatcher and a technician act at the same moment on two nodes', async () => {
+  // Two nodes applying ops at once write the doc's `server` map concurrently, and Yjs settles
+  // that by client id, not by version; a node whose doc then shows an older version than it
+  // knows rewrites the newest state (JobRoom.applyRemote). Details: docs/scaling.md.
+  it('shows the newest job state when a dispatcher and a technician act at the same moment on two nodes', async () => {
     const watchers = [device('job-1010', 'dana', urls[0]!), device('job-1010', 'dana', urls[1]!)];
     await Promise.all(watchers.map((d) => d.synced()));
     const dispatcher = new OpDevice(tokens.dana!, () => urls);
