@@ -3,7 +3,8 @@
  * idle ones (compacting their log), and ties group commit to durable acks and the bus.
  *
  * Relay before commit, ack after: a change reaches the other sockets on this node at
- * once; its durable ack and its publication to other nodes wait for the commit.
+ * once; its durable ack and its publication to other nodes wait for the commit. The one
+ * exception is the server's own job-state mirror, relayed only once committed (JobRoom).
  */
 import { ERROR_CODES, OutpostError, closeReason, encodeMessage, errorMessage, type ErrorCode } from '@outpost/shared';
 import * as Y from 'yjs';
