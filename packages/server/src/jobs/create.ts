@@ -19,17 +19,41 @@ export interface NewJob {
   checklist?: { label: string; required: boolean }[];
 }
 
-async function nextJobId(store: Store): Promise<string> {
-  const numbers = (await store.listJobs()).map((j) => Number(/^job-(\d+)$/.exec(j.id)?.[1] ?? 0));
-  return `job-${Math.max(1000, ...numbers) + 1}`;
+/** The last job number handed out per store: listing every job on each create is quadratic. */
+const lastJobNumber = new WeakMap<Store, number>();
+
+/** The next readable job id (`job-1001`, …), read from the store once and counted on from there. */
+async function nextJobId(store: Store, reread: boolean): Promise<string> {
+  let last = lastJobNumber.get(store);
+  if (last === undefined || reread) {
+    const numbers = (await store.listJobs()).map((j) => Number(/^job-(\d+)$/.exec(j.id)?.[1] ?? 0));
+    last = Math.max(1000, ...numbers);
+  }
+  lastJobNumber.set(store, last + 1);
+  return `job-${last + 1}`;
+}
+
+/**
+ * Stores a new job under a fresh id. Another node (or a concurrent create) may have taken
+ * the number meanwhile: then re-read the highest number and try the next one.
+ */
+async function createWithFreshId(store: Store, record: Omit<JobRecord, 'id'>): Promise<JobRecord> {
+  for (let attempt = 0; ; attempt++) {
+    const job = { ...record, id: await nextJobId(store, attempt > 0) };
+    try {
+      await store.createJob(job);
+      return job;
+    } catch (err) {
+      if (attempt >= 4 || !(await store.getJob(job.id))) throw err;
+    }
+  }
 }
 
 /** Creates a job and its doc; `by` is who created it. */
 export async function createJob(store: Store, input: NewJob, by: string, now = new Date()): Promise<JobRecord> {
   if (!(await store.getCustomer(input.customerId))) throw new OutpostError('validation_failed', `No customer ${input.customerId}.`);
   const at = now.toISOString();
-  const record: JobRecord = {
-    id: input.id ?? (await nextJobId(store)),
+  const fields: Omit<JobRecord, 'id'> = {
     title: input.title,
     customerId: input.customerId,
     siteAddress: input.siteAddress,
@@ -42,13 +66,19 @@ export async function createJob(store: Store, input: NewJob, by: string, now = n
     changedBy: by,
     changedAt: at,
   };
+  let record: JobRecord;
+  if (input.id) {
+    record = { ...fields, id: input.id };
+    await store.createJob(record);
+  } else {
+    record = await createWithFreshId(store, fields);
+  }
   const doc = newJobDoc(record.id);
   const { title, customerId, siteAddress, windowStart, windowEnd } = record;
   setMeta(doc, { title, customerId, siteAddress, windowStart, windowEnd });
   input.checklist?.forEach((item, i) => addChecklistItem(doc, { id: `${record.id}-check-${i + 1}-${randomUUID().slice(0, 8)}`, ...item }));
   const { status, version, assignees, changedBy, changedAt } = record;
   writeServerState(doc, { status, version, assignees, changedBy, changedAt });
-  await store.createJob(record);
   await store.appendUpdates([{ jobId: record.id, update: Y.encodeStateAsUpdate(doc) }]);
   doc.destroy();
   return record;

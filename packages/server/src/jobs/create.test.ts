@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../store/sqlite/sqlite-store';
+import { createJob, type NewJob } from './create';
+
+const job: NewJob = {
+  title: 'Walk-in cooler alarm',
+  customerId: 'cust-1',
+  siteAddress: '1 Dock Rd',
+  windowStart: '2026-11-22T09:00:00Z',
+  windowEnd: '2026-11-22T11:00:00Z',
+  assignees: ['alice'],
+};
+
+describe('creating jobs', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let other: SqliteStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'outpost-create-'));
+    store = new SqliteStore(join(dir, 'outpost.db'));
+    other = new SqliteStore(join(dir, 'outpost.db'));
+    await store.putCustomer({ id: 'cust-1', name: 'Harbor View Dental', phone: '555-0101', email: 'ops@example.com', address: '1 Dock Rd' });
+  });
+  afterEach(async () => {
+    await store.close();
+    await other.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('numbers jobs one after another from job-1001', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await createJob(store, job, 'dana')).id);
+    expect(ids).toEqual(['job-1001', 'job-1002', 'job-1003']);
+  });
+
+  it('gives concurrent creates distinct ids', async () => {
+    const ids = await Promise.all(Array.from({ length: 5 }, () => createJob(store, job, 'dana').then((j) => j.id)));
+    expect(new Set(ids).size).toBe(5);
+  });
+
+  it('takes the next free number when another node already used the one it counted to', async () => {
+    expect((await createJob(store, job, 'dana')).id).toBe('job-1001');
+    // another node sharing the database creates job-1002 behind this node's back
+    expect((await createJob(other, job, 'dana')).id).toBe('job-1002');
+    const created = await createJob(store, job, 'dana');
+    expect(created.id).toBe('job-1003');
+    expect((await store.listJobs()).map((j) => j.id).sort()).toEqual(['job-1001', 'job-1002', 'job-1003']);
+  });
+});
