@@ -148,6 +148,15 @@ describe('classifyUpdate', () => {
     expect(classifyUpdate(stepTwo, server)).toEqual({ ok: true, roots: ['notes'] });
   });
 
+  it('accepts a full-state update that repeats server items and deletions the server already holds', () => {
+    const server = serverDoc();
+    const device = new Y.Doc();
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(server));
+    noteText(device, 'n0')!.insert(0, 'Fixed: ');
+    // No state vector: every item the device has, deleted mirror values included.
+    expect(classifyUpdate(Y.encodeStateAsUpdate(device), server)).toEqual({ ok: true, roots: ['notes'] });
+  });
+
   it('refuses a status written straight into the server map', () => {
     const server = serverDoc();
     const device = new Y.Doc();

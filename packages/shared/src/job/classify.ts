@@ -133,7 +133,8 @@ class RootResolver {
     const own = this.own.get(client) ?? [];
     for (let i = firstEndingAfter(own, clock); i < own.length && own[i]!.id.clock < end; i++) {
       const s = own[i]!;
-      if (s instanceof Y.Item) out.add(this.rootOfDecoded(s));
+      // Items the doc already holds are judged below, by whether the doc still has them live.
+      if (s instanceof Y.Item && !this.known(s)) out.add(this.rootOfDecoded(s));
     }
     const inDoc = this.docStructs(client) ?? [];
     const lastDoc = inDoc[inDoc.length - 1];
