@@ -1,44 +1,15 @@
 /** Row shapes of the Postgres schema and their records. */
 import type { ServerState } from '@outpost/shared';
-import type { JobRecord, UserRecord } from '../store';
+import { jobFromRow, stateOf, type JobRow } from '../job-row';
+import type { UserRecord } from '../store';
 
-/** A `jobs` row as pg returns it. */
-export interface JobRow {
-  id: string;
-  title: string;
-  customer_id: string;
-  site_address: string;
-  window_start: string;
-  window_end: string;
-  created_at: string;
-  status: string;
-  version: number;
-  assignees: string[];
-  changed_by: string | null;
-  changed_at: string | null;
-}
-
-/** The job record of a row. */
-export function jobFromRow(r: JobRow): JobRecord {
-  return {
-    id: r.id,
-    title: r.title,
-    customerId: r.customer_id,
-    siteAddress: r.site_address,
-    windowStart: r.window_start,
-    windowEnd: r.window_end,
-    createdAt: r.created_at,
-    status: r.status as JobRecord['status'],
-    version: r.version,
-    assignees: r.assignees,
-    changedBy: r.changed_by,
-    changedAt: r.changed_at,
-  };
-}
+/** A `jobs` row as pg returns it (assignees as text[]). */
+export type { JobRow } from '../job-row';
+export { jobFromRow } from '../job-row';
 
 /** The workflow state part of a job row. */
 export function stateFromRow(r: JobRow): ServerState {
-  return { status: r.status as ServerState['status'], version: r.version, assignees: r.assignees, changedBy: r.changed_by, changedAt: r.changed_at };
+  return stateOf(jobFromRow(r));
 }
 
 /** A `users` row as pg returns it. */

@@ -33,42 +33,12 @@ import type {
   StoredJobDoc,
   UserRecord,
 } from '../store';
+import { jobFromRow, stateOf, type JobRow } from '../job-row';
 import { SQLITE_SCHEMA } from './schema';
 
-interface JobRow {
-  id: string;
-  title: string;
-  customer_id: string;
-  site_address: string;
-  window_start: string;
-  window_end: string;
-  created_at: string;
-  status: string;
-  version: number;
-  assignees: string;
-  changed_by: string | null;
-  changed_at: string | null;
-}
-
-function jobFromRow(r: JobRow): JobRecord {
-  return {
-    id: r.id,
-    title: r.title,
-    customerId: r.customer_id,
-    siteAddress: r.site_address,
-    windowStart: r.window_start,
-    windowEnd: r.window_end,
-    createdAt: r.created_at,
-    status: r.status as JobRecord['status'],
-    version: r.version,
-    assignees: JSON.parse(r.assignees) as string[],
-    changedBy: r.changed_by,
-    changedAt: r.changed_at,
-  };
-}
-
-function stateOf(job: JobRecord): ServerState {
-  return { status: job.status, version: job.version, assignees: job.assignees, changedBy: job.changedBy, changedAt: job.changedAt };
+/** SQLite keeps a job's assignees as a JSON text column. */
+function jobFromSqliteRow(r: JobRow<string>): JobRecord {
+  return jobFromRow({ ...r, assignees: JSON.parse(r.assignees) as string[] });
 }
 
 interface UserRow {
@@ -194,9 +164,9 @@ export class SqliteStore implements Store {
       const refusal = checkDeviceSeq(device?.last_seq ?? 0, attempt.deviceSeq);
       if (refusal) return refusal;
       sql.putDeviceSeq.run(attempt.deviceId, attempt.deviceSeq);
-      const row = sql.job.get(attempt.jobId) as JobRow | undefined;
+      const row = sql.job.get(attempt.jobId) as JobRow<string> | undefined;
       if (!row) return { kind: 'job_not_found' };
-      const before = stateOf(jobFromRow(row));
+      const before = stateOf(jobFromSqliteRow(row));
       const verdict = decide(before);
       const last = sql.lastOpSeq.get(attempt.jobId) as { n: number | null };
       const entry = buildOpEntry(attempt, (last.n ?? 0) + 1, before, verdict);
@@ -265,15 +235,15 @@ export class SqliteStore implements Store {
   }
 
   async getJob(id: string): Promise<JobRecord | null> {
-    const row = this.sql.job.get(id) as JobRow | undefined;
-    return row ? jobFromRow(row) : null;
+    const row = this.sql.job.get(id) as JobRow<string> | undefined;
+    return row ? jobFromSqliteRow(row) : null;
   }
 
   async listJobs(filter: JobFilter = {}): Promise<JobRecord[]> {
     const rows = this.db
       .prepare('SELECT * FROM jobs WHERE (? IS NULL OR window_end > ?) AND (? IS NULL OR window_start < ?) ORDER BY window_start, id')
-      .all(filter.from ?? null, filter.from ?? null, filter.to ?? null, filter.to ?? null) as JobRow[];
-    const jobs = rows.map(jobFromRow);
+      .all(filter.from ?? null, filter.from ?? null, filter.to ?? null, filter.to ?? null) as JobRow<string>[];
+    const jobs = rows.map(jobFromSqliteRow);
     return filter.assignee === undefined ? jobs : jobs.filter((j) => j.assignees.includes(filter.assignee!));
   }
 
