@@ -206,9 +206,9 @@ export class RelayConnection implements RoomMember {
       return this.refuse('unavailable', 'The server could not read the job; reconnect to resend your changes.');
     }
     if (this.closed) return;
-    // Judged on what the room still lacks: the carried items the room now holds (older
-    // mirror values among them, already deleted) are no write of this device's.
-    this.applyContent(Y.diffUpdate(update, Y.encodeStateVector(this.room.doc)), n, receivedAt);
+    // Judged again against the caught-up room: items it now holds (older mirror values
+    // among them, already deleted) count as no write of this device's (classifyUpdate).
+    this.applyContent(update, n, receivedAt);
     const held = this.held;
     this.held = null;
     for (const frame of held) if (!this.closed) this.process(frame);
