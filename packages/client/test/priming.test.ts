@@ -79,6 +79,27 @@ describe('priming', () => {
     expect(phone.priming.get().primedAt).not.toBe(first.primedAt);
   });
 
+  it('primes again on refresh only when the dispatcher changed the technician\'s jobs', async () => {
+    const phone = await world.device('alice-phone', await world.link(), 'alice');
+    const first = await phone.priming.prime();
+    const unchanged = await phone.priming.refresh();
+    expect(unchanged.primedAt).toBe(first.primedAt); // nothing changed: no second priming
+
+    const dana = await world.device('dana-laptop', await world.link(), 'dana');
+    const created = await dana.api('/api/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'Walk-in freezer alarm', customerId: 'cust-1', siteAddress: '12 Wharf St, Portside', assignees: ['alice'],
+        windowStart: new Date(Date.now() + 3_600_000).toISOString(), windowEnd: new Date(Date.now() + 7_200_000).toISOString(),
+      }),
+    });
+    expect(created.status).toBe(201);
+    const refreshed = await phone.priming.refresh();
+    expect(refreshed.counts.jobs).toBe(first.counts.jobs + 1);
+    expect((await phone.priming.jobs()).map((j) => j.title)).toContain('Walk-in freezer alarm');
+  });
+
   it('shows the server as reachable or not with no job open and nothing to upload', async () => {
     const link = await world.link();
     const phone = await world.device('alice-phone', link, 'alice');

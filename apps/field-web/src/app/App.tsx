@@ -28,6 +28,9 @@ function NewJobScreen({ reference }: { reference: PrimedReference }) {
   return <CreateJob customers={reference.customers} technicians={board.technicians} />;
 }
 
+/** How often the technician's list asks whether their jobs changed, while online. */
+const ASSIGNMENT_CHECK_MS = 10_000;
+
 function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
   const engine = useOutpost();
   const route = useRoute();
@@ -44,6 +47,18 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
     firstPrime.current = false;
     if (worthTrying && !engine.priming.get().running) void engine.priming.prime().catch(() => undefined);
   }, [engine, home]);
+
+  // While a technician looks at the list with a connection, a job the dispatcher assigns
+  // (or takes away) appears without a tap: a small request now and then, a priming run
+  // only when the list changed.
+  const technicianHome = route.name === 'jobs' && user.role === 'technician';
+  useEffect(() => {
+    if (!technicianHome) return;
+    const timer = setInterval(() => {
+      if (engine.status.get().connected) void engine.priming.refresh().catch(() => undefined);
+    }, ASSIGNMENT_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [engine, technicianHome]);
 
   let screen;
   if (route.name === 'job') screen = <JobScreen key={route.jobId} jobId={route.jobId} user={user} reference={reference} />;

@@ -1,9 +1,9 @@
 /** The dispatcher's board: all jobs, live status and assignees; assign, cancel, reopen. */
 import { useOutbox, useOutpost } from '@outpost/client/react';
-import { OPEN_STATUSES, STATUS_LABELS, type OpIntent } from '@outpost/shared';
+import { OPEN_STATUSES, STATUS_LABELS, type JobStatus, type OpIntent } from '@outpost/shared';
 import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
-import { projectStatus } from '../sync/projected-status';
+import { newestState, projectStatus } from '../sync/projected-status';
 import { useBoard, type Technician } from './use-board';
 
 /** Props of {@link Board}. */
@@ -19,9 +19,11 @@ function when(iso: string): string {
 function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: Technician[]; submit: (intent: OpIntent) => void }) {
   const outbox = useOutbox();
   const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
-  const status = projectStatus(job.status, waiting);
+  const answers = outbox.sent.filter((i) => i.jobId === job.id).map((i) => i.result);
+  const newest = newestState<{ status: JobStatus; version: number; assignees: string[] }>(job, answers);
+  const status = projectStatus(newest.status, waiting);
   const lastAssign = [...waiting].reverse().find((op) => op.kind === 'assign');
-  const assignees = lastAssign?.assignees ?? job.assignees;
+  const assignees = lastAssign?.assignees ?? newest.assignees;
   const known = new Set([...technicians.map((t) => t.id), ...assignees]);
   return (
     <li className="card" data-testid="board-job" data-job-id={job.id}>

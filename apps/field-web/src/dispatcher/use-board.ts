@@ -44,13 +44,14 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
       .catch(() => setLive(false));
   }, [engine]);
 
-  const outboxSize = outbox.queued.length + outbox.sent.length + outbox.conflicts.length;
+  // Re-read the board whenever an op moves (queued → sent leaves the total unchanged).
+  const outboxShape = `${outbox.queued.length}/${outbox.sent.length}/${outbox.conflicts.length}/${outbox.errors.length}`;
   useEffect(() => {
     if (!connected) return setLive(false);
     refresh();
     const timer = setInterval(refresh, POLL_MS);
     return () => clearInterval(timer);
-  }, [connected, refresh, outboxSize]);
+  }, [connected, refresh, outboxShape]);
 
   return { jobs: board?.jobs ?? [...primed], technicians: board?.technicians ?? [], live: live && board !== null, refresh };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newestKnown, projectStatus } from './projected-status';
+import { newestKnown, newestState, projectStatus } from './projected-status';
 
 describe('status shown while ops wait in the outbox', () => {
   it('shows the job in progress right after the technician taps through offline', () => {
@@ -25,5 +25,14 @@ describe('status on the job list between priming runs', () => {
 
   it('keeps the cache when it is newer than any answer', () => {
     expect(newestKnown({ status: 'cancelled', version: 5 }, [{ status: 'en_route', version: 2 }, undefined])).toBe('cancelled');
+  });
+});
+
+describe('assignees on the dispatcher board between polls', () => {
+  it('takes the assignees from the answer to my last assign when the board copy is older', () => {
+    const board = { status: 'scheduled', version: 1, assignees: ['bob'] };
+    const answer = { status: 'scheduled', version: 2, assignees: ['bob', 'alice'] };
+    expect(newestState(board, [answer]).assignees).toEqual(['bob', 'alice']);
+    expect(newestState({ ...board, version: 3, assignees: ['alice'] }, [answer, undefined]).assignees).toEqual(['alice']);
   });
 });

@@ -28,11 +28,19 @@ export interface AppliedResult {
  * priming cache is refreshed only now and then, but the op answers are fresh.
  */
 export function newestKnown(cached: { status: JobStatus; version: number }, answers: readonly (AppliedResult | undefined)[]): JobStatus {
+  return newestState<AppliedResult>(cached, answers).status as JobStatus;
+}
+
+/**
+ * The newer of a job's known state (status, version and whatever else it carries, such
+ * as assignees) and the answers to this device's own sent ops. The dispatcher board uses
+ * it for assignees too: between an op's answer and the next board poll, the board's copy
+ * is older than the answer, and a second tap computed from it would undo the first.
+ */
+export function newestState<T extends AppliedResult>(cached: T, answers: readonly (T | undefined)[]): T {
   let best = cached;
   for (const a of answers) {
-    if (a && a.version > best.version && (JOB_STATUSES as readonly string[]).includes(a.status)) {
-      best = { status: a.status as JobStatus, version: a.version };
-    }
+    if (a && a.version > best.version && (JOB_STATUSES as readonly string[]).includes(a.status)) best = a;
   }
-  return best.status;
+  return best;
 }

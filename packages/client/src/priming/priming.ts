@@ -72,6 +72,19 @@ export class Priming implements Watchable<PrimingState> {
     return this.running;
   }
 
+  /**
+   * Primes again only if the server's list of this device's jobs (with their customers and
+   * equipment) changed since the last priming: a job just assigned or taken away, or
+   * rescheduled. Otherwise it costs one small request. For polling while online.
+   */
+  async refresh(): Promise<PrimingState> {
+    if (this.running) return this.running;
+    const { manifest } = await this.api.call<MyJobs>('GET', '/api/me/jobs?days=2');
+    const primed = await this.db.get<string>('priming', 'manifest');
+    if (primed === manifest.hash && this.state.get().complete) return this.state.get();
+    return this.prime();
+  }
+
   /** Cached jobs for today and tomorrow. */
   async jobs(): Promise<JobSummary[]> {
     return (await this.db.get<JobSummary[]>('priming', 'jobs')) ?? [];
@@ -122,6 +135,7 @@ export class Priming implements Watchable<PrimingState> {
         counts: { jobs: jobs.length, customers: customers.length, equipment: equipment.length, pricebook: book.items.length },
       };
       await this.db.put('priming', 'state', state);
+      await this.db.put('priming', 'manifest', manifest.hash);
       this.state.set(state);
       this.changed();
     } catch (err) {
