@@ -4,6 +4,7 @@
  *
  * BENCH_QUICK=1 — small sizes for development. BENCH_ONLY=id,id — run only those scenarios.
  * BENCH_SERVERS=outpost,ywss — only those servers. BENCH_PROFILE=dir — CPU profiles of servers.
+ * BENCH_FANOUT_STEPS=900,1200 — only those fan-out steps (jobs × 5 clients).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   // Only a complete full run is the latest result; filtered or quick runs go elsewhere.
-  const partial = only !== undefined || process.env.BENCH_SERVERS !== undefined;
+  const partial = only !== undefined || process.env.BENCH_SERVERS !== undefined || process.env.BENCH_FANOUT_STEPS !== undefined;
   const file = quick ? 'quick.json' : partial ? 'partial.json' : 'latest.json';
   writeFileSync(dir + file, JSON.stringify(report, null, 2) + '\n');
   log(`wrote bench/results/${file} in ${report.durationSeconds} s`);

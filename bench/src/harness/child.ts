@@ -3,6 +3,7 @@
  * talks to it over the IPC channel: `{ id, cmd, arg }` → `{ id, result | error }`.
  * argv: <kind> <dataDir>
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startServer } from '../servers/start';
 import type { ServerKind } from '../servers/server';
 
@@ -14,12 +15,25 @@ export interface ChildStats {
   heapUsed: number;
   cpuMicros: number;
   at: number;
+  /** Event-loop delay since the last `resetLoop` (how long ready work waited for the loop). */
+  loopP99Ms: number;
+  loopMaxMs: number;
 }
+
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
 
 function stats(): ChildStats {
   const cpu = process.cpuUsage();
   const mem = process.memoryUsage();
-  return { rss: mem.rss, heapUsed: mem.heapUsed, cpuMicros: cpu.user + cpu.system, at: performance.now() };
+  return {
+    rss: mem.rss,
+    heapUsed: mem.heapUsed,
+    cpuMicros: cpu.user + cpu.system,
+    at: performance.now(),
+    loopP99Ms: loop.percentile(99) / 1e6,
+    loopMaxMs: loop.max / 1e6,
+  };
 }
 
 async function main(): Promise<void> {
@@ -27,6 +41,7 @@ async function main(): Promise<void> {
   const handlers: Record<string, (arg: unknown) => unknown> = {
     prepare: (count) => server.prepare(count as number),
     stats: () => stats(),
+    resetLoop: () => (loop.reset(), true),
     gc: async () => {
       // Several passes: y-leveldb and ws free buffers through finalizers.
       for (let i = 0; i < 3; i++) {

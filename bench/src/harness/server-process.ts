@@ -45,6 +45,8 @@ export class ServerProcess {
     const dir = dataDir ?? mkdtempSync(join(tmpdir(), `outpost-bench-${kind}-`));
     const execArgv = ['--import', 'tsx', '--expose-gc'];
     if (process.env.BENCH_PROFILE) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
+    // Extra Node flags for a server process while investigating (e.g. --trace-gc).
+    if (process.env.BENCH_CHILD_FLAGS) execArgv.push(...process.env.BENCH_CHILD_FLAGS.split(' ').filter(Boolean));
     const child = fork(childEntry, [kind, dir], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const ready = await new Promise<{ ready: boolean; port?: number; error?: string }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${kind} server did not start within 30 s`)), 30_000);
@@ -90,6 +92,11 @@ export class ServerProcess {
     return this.call('stats');
   }
 
+  /** Starts a new event-loop delay measurement in the server process. */
+  resetLoop(): Promise<boolean> {
+    return this.call('resetLoop');
+  }
+
   /** Forces garbage collection, then reports stats (for memory figures). */
   gcStats(): Promise<ChildStats> {
     return this.call('gc');
@@ -112,8 +119,19 @@ export class ServerProcess {
   }
 }
 
-/** Samples a server's CPU (% of one core) and peak RSS while `work` runs. */
-export async function sampleWhile<T>(server: ServerProcess, work: () => Promise<T>, everyMs = 250): Promise<{ result: T; cpuPercent: number; peakRssMb: number }> {
+/** What `sampleWhile` measured in the server process. */
+export interface Sampled<T> {
+  result: T;
+  cpuPercent: number;
+  peakRssMb: number;
+  /** Event-loop delay in the server while `work` ran: p99 and the longest stall. */
+  loopP99Ms: number;
+  loopMaxMs: number;
+}
+
+/** Samples a server's CPU (% of one core), peak RSS and event-loop delay while `work` runs. */
+export async function sampleWhile<T>(server: ServerProcess, work: () => Promise<T>, everyMs = 250): Promise<Sampled<T>> {
+  await server.resetLoop();
   const first = await server.stats();
   let peak = first.rss;
   let running = true;
@@ -129,7 +147,7 @@ export async function sampleWhile<T>(server: ServerProcess, work: () => Promise<
     const last = await server.stats();
     peak = Math.max(peak, last.rss);
     const cpuPercent = ((last.cpuMicros - first.cpuMicros) / 1000 / (last.at - first.at)) * 100;
-    return { result, cpuPercent, peakRssMb: peak / 2 ** 20 };
+    return { result, cpuPercent, peakRssMb: peak / 2 ** 20, loopP99Ms: last.loopP99Ms, loopMaxMs: last.loopMaxMs };
   } finally {
     running = false;
     await sampler;

@@ -73,6 +73,7 @@ async function measure(kind: ServerKind, ctx: BenchContext): Promise<ResultRow> 
         'ack p99 ms': round(s.p99),
         'server CPU %': round(sampled.cpuPercent),
         'peak RSS MB': round(sampled.peakRssMb),
+        'server loop delay p99 / max ms': `${round(sampled.loopP99Ms)} / ${round(sampled.loopMaxMs)}`,
         ack: ACK_MEANING[kind],
       },
     };

@@ -43,6 +43,26 @@ async function connectAll(target: Target, jobs: number, log: LatencyLog): Promis
   return typists;
 }
 
+/**
+ * The typists in a fixed pseudo-random order (same for every server): people on one job
+ * type independently, so a job's keystrokes must not all land in the same tick.
+ */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  let seed = 0x6f7574; // mulberry32
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 /** Types at RATE per client, spread evenly over each second, for `seconds`. */
 async function type(typists: Typist[], log: LatencyLog, seconds: number): Promise<void> {
   const tickMs = 20;
@@ -71,7 +91,7 @@ async function step(kind: ServerKind, jobs: number, ctx: BenchContext): Promise<
   let typists: Typist[] = [];
   try {
     const target: Target = { kind, port: server.port, ...(await server.prepare(jobs)) };
-    typists = await connectAll(target, jobs, log);
+    typists = shuffled(await connectAll(target, jobs, log));
     await type(typists, log, 1); // warm-up, not recorded
     const loadCpu = process.cpuUsage();
     const t0 = performance.now();
@@ -99,6 +119,7 @@ async function step(kind: ServerKind, jobs: number, ctx: BenchContext): Promise<
         'p99 ms': round(s.p99),
         'server CPU %': round(sampled.cpuPercent),
         'peak RSS MB': round(sampled.peakRssMb),
+        'server loop delay p99 / max ms': `${round(sampled.loopP99Ms)} / ${round(sampled.loopMaxMs)}`,
         'load-gen CPU %': round(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100),
         'socket errors': errors,
       },
@@ -118,7 +139,8 @@ export const fanout: Scenario = {
   id: 'fanout',
   title: 'Relay fan-out',
   async run(ctx) {
-    const steps = ctx.quick ? [40, 80] : [200, 400, 600, 900, 1200];
+    const chosen = process.env.BENCH_FANOUT_STEPS?.split(',').map(Number);
+    const steps = chosen ?? (ctx.quick ? [40, 80] : [200, 400, 600, 900, 1200]);
     const rows: ResultRow[] = [];
     const heldRate: Partial<Record<ServerKind, number>> = {};
     const baseP99: Partial<Record<ServerKind, number>> = {};

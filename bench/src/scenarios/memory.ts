@@ -14,6 +14,8 @@ import type { BenchContext, ResultRow, Scenario } from './scenario';
 
 const ACTIONS_PER_JOB = 20;
 const KB = 1024;
+/** How long the jobs sit idle before they are measured: past Outpost's hibernation (10 s unused). */
+const IDLE_WAIT_MS = 11_000;
 
 async function measure(kind: ServerKind, jobs: number): Promise<Record<string, number>> {
   const server = await ServerProcess.start(kind);
@@ -28,7 +30,7 @@ async function measure(kind: ServerKind, jobs: number): Promise<Record<string, n
       links.push(openJob(target, jobId, device.doc));
     }
     await Promise.all(links.map((l) => settle(l, kind, 30_000)));
-    await sleep(1000);
+    await sleep(IDLE_WAIT_MS);
     const loaded = await server.gcStats();
     const second = target.jobIds.map((jobId) => openJob(target, jobId, null));
     links.push(...second);

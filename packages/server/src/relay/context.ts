@@ -40,7 +40,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   idleUnloadMs: 30_000,
   causalWaitMs: 2_000,
   groupCommitMs: 2,
-  hibernateAfterMs: 500,
+  hibernateAfterMs: 10_000,
   maxPresencesPerSocket: 4,
 };
 
