@@ -46,6 +46,22 @@ describe('idle jobs', () => {
     expect(readJob(doc).notes.map((n) => n.text)).toEqual(['Compressor replaced']);
   });
 
+  it('lets a device with nothing new join a resting job without waking its doc', async () => {
+    server = await startTestServer({ limits: { hibernateAfterMs: 300 } });
+    const token = await login(server, 'alice');
+    const typist = await connect(server, token);
+    typist.edit((doc) => addNote(doc, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00.000Z', text: 'Belt worn' }));
+    await until(() => typist.ackedUpTo >= 2, 5000, 'durable ack');
+    const s = server;
+    await until(() => dormant(s), 5000, 'the idle doc freed');
+
+    // A fresh device answers the server's sync step 1 with an empty step 2: acked, no doc built for it.
+    const listener = await connect(server, token);
+    await until(() => listener.ackedUpTo >= 1, 5000, 'the empty step 2 acked');
+    expect(noteText(listener.doc, 'n1')?.toString()).toBe('Belt worn');
+    expect(await dormant(server)).toBe(true);
+  });
+
   it('keeps the doc an op is waiting on, so the op applies once the device’s changes arrive', async () => {
     server = await startTestServer({ limits: { hibernateAfterMs: 30, causalWaitMs: 20_000 } });
     const alice = await login(server, 'alice');

@@ -168,6 +168,9 @@ export class RelayConnection implements RoomMember {
 
   /** Validates and applies content message n; may first catch the room up from storage (once). */
   private applyContent(update: Uint8Array, n: number, receivedAt: number): void {
+    // An empty update (no items, no deletions: a device with nothing new answering the
+    // server's step 1) changes nothing: acked without building a resting job's doc.
+    if (update.length === 2 && update[0] === 0 && update[1] === 0) return this.ackWhenDurable(n, receivedAt);
     const verdict = classifyUpdate(update, this.room.doc);
     if (!verdict.ok) {
       if (CATCH_UP_FIRST.has(verdict.code) && !this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
