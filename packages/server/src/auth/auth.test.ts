@@ -21,4 +21,16 @@ describe('passwords and tokens', () => {
     await expect(verifyToken('garbage', 's3cret')).rejects.toMatchObject({ code: 'unauthenticated' });
     await expect(verifyToken(undefined, 's3cret')).rejects.toMatchObject({ code: 'unauthenticated' });
   });
+
+  it('remembers a verified token but still refuses it once expired, and under another secret', async () => {
+    const token = await issueToken(user, 's3cret', 1);
+    expect((await verifyToken(token, 's3cret')).userId).toBe('alice');
+    expect((await verifyToken(token, 's3cret')).userId).toBe('alice'); // the remembered answer
+    await expect(verifyToken(token, 'rotated')).rejects.toMatchObject({ code: 'unauthenticated' });
+    const [head, body, signature] = token.split('.');
+    const flipped = `${head}.${body}.${signature!.startsWith('A') ? 'B' : 'A'}${signature!.slice(1)}`;
+    await expect(verifyToken(flipped, 's3cret')).rejects.toMatchObject({ code: 'unauthenticated' });
+    await new Promise((r) => setTimeout(r, 1100));
+    await expect(verifyToken(token, 's3cret')).rejects.toMatchObject({ code: 'token_expired' });
+  });
 });

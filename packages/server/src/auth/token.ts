@@ -24,9 +24,32 @@ export function issueToken(user: UserRecord, secret: string, ttlSeconds = TOKEN_
   return sign({ sub: user.id, role: user.role, name: user.name, iat: now, exp: now + ttlSeconds }, secret, 'HS256');
 }
 
+/**
+ * Tokens already verified, per secret: a device reconnecting presents the same token on
+ * every job socket at once (200 jobs, 200 sockets), and each WebCrypto verification is two
+ * trips through the thread pool. The key is the whole token, signature included, so only a
+ * token that verified can hit; expiry is still checked on every use. Oldest out first.
+ */
+const verified = new Map<string, Map<string, Principal>>();
+const MAX_VERIFIED_TOKENS = 10_000;
+
 /** Verifies a token; throws `unauthenticated` or `token_expired`. */
 export async function verifyToken(token: string | undefined | null, secret: string): Promise<Principal> {
   if (!token) throw new OutpostError('unauthenticated', 'No token was sent.');
+  let tokens = verified.get(secret);
+  const known = tokens?.get(token);
+  if (known) {
+    if (known.expiresAt !== undefined && known.expiresAt <= Date.now()) throw new OutpostError('token_expired');
+    return known;
+  }
+  const principal = await verifySignature(token, secret);
+  if (!tokens) verified.set(secret, (tokens = new Map()));
+  if (tokens.size >= MAX_VERIFIED_TOKENS) tokens.delete(tokens.keys().next().value!);
+  tokens.set(token, principal);
+  return principal;
+}
+
+async function verifySignature(token: string, secret: string): Promise<Principal> {
   let payload: Record<string, unknown>;
   try {
     payload = await verify(token, secret, 'HS256');
