@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { SqliteStore, type JobUpdate } from '../src/index';
 import { RelayClient } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
@@ -68,6 +68,29 @@ describe('job docs in memory and in storage', () => {
     const reader = await RelayClient.connect(server.wsBase, 'job-1001', token);
     clients.push(reader);
     expect(readJob(reader.doc).notes.map((n) => n.id)).toEqual(['pending']);
+  });
+
+  it('answers the first device on a cold job from the stored bytes, and builds the doc right after', async () => {
+    server = await startTestServer();
+    const room = await server.relay.acquire('job-1001');
+    try {
+      // The device's sync step 1 arrives a moment after the upgrade: the doc is not built in between.
+      for (let turn = 0; turn < 3; turn++) await new Promise((r) => setImmediate(r));
+      expect(room.dormant).toBe(true);
+      const answer = room.missingFor(new Uint8Array([0])); // sync step 2 for a device opening the job the first time
+      expect(room.dormant).toBe(true);
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, answer);
+      expect(readJob(doc).checklist.length).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 20)); // well before the fallback build of a job nobody asked about
+      expect(room.dormant).toBe(false);
+    } finally {
+      server.relay.release(room);
+    }
+    const unasked = await server.relay.acquire('job-1002');
+    server.relay.release(unasked);
+    expect(unasked.dormant).toBe(true);
+    await until(() => !unasked.dormant, 5000, 'a loaded job built without being asked');
   });
 
   it('brings the doc’s server map up to the op log when a job loads (the process died between the two commits)', async () => {

@@ -27,6 +27,9 @@ export const SERVER_ORIGIN = Symbol('server');
  */
 const MIRROR_GRACE_MS = 1_000;
 
+/** A job loaded from storage is built this long after loading if no socket asked first. */
+const BUILD_AFTER_LOAD_MS = 100;
+
 /** A socket as the room sees it. */
 export interface RoomMember {
   readonly userId: string;
@@ -83,6 +86,8 @@ export class JobRoom {
    */
   private storedState: Uint8Array | null = null;
   private storedVector: Uint8Array | null = null;
+  /** Set while a job loaded from storage waits for its first build (see `load`). */
+  private buildAfterLoad: NodeJS.Timeout | null = null;
   private usedAt = 0;
   /** Ops listening to the doc in `waitToCover`. */
   private coverWaits = 0;
@@ -107,6 +112,8 @@ export class JobRoom {
   get doc(): Y.Doc {
     this.usedAt = performance.now();
     if (this.built) return this.built;
+    if (this.buildAfterLoad) clearTimeout(this.buildAfterLoad);
+    this.buildAfterLoad = null;
     const doc = (this.built = new Y.Doc({ guid: this.jobId, gc: true }));
     const stored = this.stored;
     this.stored = null;
@@ -141,8 +148,10 @@ export class JobRoom {
       if (room.job) room.learn(room.job);
       loaded = true;
       for (const event of early) room.onBusEvent(event);
-      // Built on the next turn, after the sockets waiting for this load got their first answers.
-      if (!room.built) setImmediate(() => room.disposed || room.doc);
+      // Built right after the first socket got its answer from the stored bytes (missingFor),
+      // or shortly if none asks: building brings the server map up to the op log and
+      // readies the doc for the devices' changes, but must not hold up that first answer.
+      if (!room.built) room.buildAfterLoad = setTimeout(() => room.disposed || room.doc, BUILD_AFTER_LOAD_MS);
       return room;
     } catch (err) {
       await room.dispose();
@@ -188,7 +197,14 @@ export class JobRoom {
   missingFor(theirs: Uint8Array): Uint8Array {
     // A state vector naming no client (one 0 byte) asks for everything: a device opening
     // the job for the first time gets the stored bytes as they are, before the doc is built.
-    if (this.storedState && theirs.length === 1 && theirs[0] === 0) return this.storedState;
+    if (this.storedState && theirs.length === 1 && theirs[0] === 0) {
+      // A job just loaded is built once this answer is on its way; a resting one stays asleep.
+      if (this.buildAfterLoad) {
+        clearTimeout(this.buildAfterLoad);
+        this.buildAfterLoad = setTimeout(() => this.disposed || this.doc, 0);
+      }
+      return this.storedState;
+    }
     return Y.encodeStateAsUpdate(this.doc, theirs);
   }
 
@@ -349,6 +365,7 @@ export class JobRoom {
     // the room itself is dropped by the relay and collected with it.
     this.disposed = true;
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    if (this.buildAfterLoad) clearTimeout(this.buildAfterLoad);
     if (this.staleCheck) clearTimeout(this.staleCheck);
     this.awareness.destroy();
     this.built?.destroy();
