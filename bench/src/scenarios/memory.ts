@@ -14,8 +14,8 @@ import type { BenchContext, ResultRow, Scenario } from './scenario';
 
 const ACTIONS_PER_JOB = 20;
 const KB = 1024;
-/** How long the jobs sit idle before they are measured: past Outpost's hibernation (10 s unused). */
-const IDLE_WAIT_MS = 11_000;
+/** How long the jobs sit idle before they are measured: past Outpost's hibernation (10 s unused, swept every 2.5 s). */
+const IDLE_WAIT_MS = 13_000;
 
 async function measure(kind: ServerKind, jobs: number): Promise<Record<string, number>> {
   const server = await ServerProcess.start(kind);

@@ -62,6 +62,28 @@ describe('idle jobs', () => {
     expect(await dormant(server)).toBe(true);
   });
 
+  it('answers a device that holds part of a resting job with what it lacks, without waking the doc', async () => {
+    server = await startTestServer({ limits: { hibernateAfterMs: 300 } });
+    const token = await login(server, 'alice');
+    const typist = await connect(server, token);
+    typist.edit((doc) => addNote(doc, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00.000Z', text: 'Belt worn' }));
+    await until(() => typist.ackedUpTo >= 2, 5000, 'first note acked');
+    const earlier = Y.encodeStateAsUpdate(typist.doc);
+    typist.edit((doc) => addNote(doc, { id: 'n2', author: 'alice', createdAt: '2030-01-01T00:01:00.000Z', text: 'Belt replaced' }));
+    await until(() => typist.ackedUpTo >= 3, 5000, 'second note acked');
+    const s = server;
+    await until(() => dormant(s), 5000, 'the idle doc freed');
+
+    const device = await RelayClient.connect(server.wsBase, 'job-1001', token, { waitSynced: false });
+    clients.push(device);
+    Y.applyUpdate(device.doc, earlier); // it saw the first note before
+    device.sendSyncStep1();
+    await until(() => device.synced, 5000, 'sync');
+    expect(noteText(device.doc, 'n2')?.toString()).toBe('Belt replaced');
+    await until(() => device.ackedUpTo >= 1, 5000, 'its empty step 2 acked');
+    expect(await dormant(server)).toBe(true);
+  });
+
   it('keeps the doc an op is waiting on, so the op applies once the device’s changes arrive', async () => {
     server = await startTestServer({ limits: { hibernateAfterMs: 30, causalWaitMs: 20_000 } });
     const alice = await login(server, 'alice');

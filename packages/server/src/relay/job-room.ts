@@ -195,17 +195,17 @@ export class JobRoom {
 
   /** What a peer whose state vector is `theirs` lacks (sync step 2). */
   missingFor(theirs: Uint8Array): Uint8Array {
-    // A state vector naming no client (one 0 byte) asks for everything: a device opening
-    // the job for the first time gets the stored bytes as they are, before the doc is built.
-    if (this.storedState && theirs.length === 1 && theirs[0] === 0) {
-      // A job just loaded is built once this answer is on its way; a resting one stays asleep.
-      if (this.buildAfterLoad) {
-        clearTimeout(this.buildAfterLoad);
-        this.buildAfterLoad = setTimeout(() => this.disposed || this.doc, 0);
-      }
-      return this.storedState;
+    if (this.built || !this.storedState) return Y.encodeStateAsUpdate(this.doc, theirs);
+    // Answered from the stored bytes, without building the doc: a state vector naming no
+    // client (one 0 byte, a device opening the job the first time) gets them as they are.
+    const answer = theirs.length === 1 && theirs[0] === 0 ? this.storedState : Y.diffUpdate(this.storedState, theirs);
+    // A job just loaded is built once this answer is on its way (ready for the device's
+    // changes a round trip later); a resting one stays asleep.
+    if (this.buildAfterLoad) {
+      clearTimeout(this.buildAfterLoad);
+      this.buildAfterLoad = setTimeout(() => this.disposed || this.doc, 0);
     }
-    return Y.encodeStateAsUpdate(this.doc, theirs);
+    return answer;
   }
 
   /** Writes the workflow state into the doc's server map (stored and relayed like any change). */
