@@ -5,6 +5,7 @@
  * rate (deliveries < 99 % or p99 over 1 s) or the step list ends. Outpost runs with
  * durable acks on (every typist connects with `acks=1`).
  */
+import * as prng from 'lib0/prng';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
 import { round, sleep, summarize } from '../harness/stats';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from '../load/field-work';
@@ -49,15 +50,9 @@ async function connectAll(target: Target, jobs: number, log: LatencyLog): Promis
  */
 function shuffled<T>(items: readonly T[]): T[] {
   const out = [...items];
-  let seed = 0x6f7574; // mulberry32
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const gen = prng.create(0x6f7574);
   for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+    const j = prng.int31(gen, 0, i);
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;

@@ -23,15 +23,19 @@ describe('idle jobs', () => {
     s.relay.release(room);
     return room.dormant;
   };
+  /** The typist writes a note; resolves once content message `n` (the note) is durably acked. */
+  const writeNote = async (typist: RelayClient, id: string, text: string, n: number) => {
+    typist.edit((doc) => addNote(doc, { id, author: 'alice', createdAt: '2030-01-01T00:00:00.000Z', text }));
+    await until(() => typist.ackedUpTo >= n, 5000, `note ${id} acked`);
+  };
+  const rested = (s: TestServer) => until(() => dormant(s), 5000, 'the idle doc freed');
 
   it('frees the doc of a job left open but unused, and still serves, stores and relays its notes', async () => {
     server = await startTestServer({ limits: { hibernateAfterMs: 50 } });
     const token = await login(server, 'alice');
     const typist = await connect(server, token);
-    typist.edit((doc) => addNote(doc, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00.000Z', text: 'Compressor ' }));
-    await until(() => typist.ackedUpTo >= 2, 5000, 'durable ack');
-    const s = server;
-    await until(() => dormant(s), 5000, 'the idle doc freed');
+    await writeNote(typist, 'n1', 'Compressor ', 2);
+    await rested(server);
 
     const newcomer = await connect(server, token);
     expect(noteText(newcomer.doc, 'n1')?.toString()).toBe('Compressor ');
@@ -50,10 +54,8 @@ describe('idle jobs', () => {
     server = await startTestServer({ limits: { hibernateAfterMs: 300 } });
     const token = await login(server, 'alice');
     const typist = await connect(server, token);
-    typist.edit((doc) => addNote(doc, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00.000Z', text: 'Belt worn' }));
-    await until(() => typist.ackedUpTo >= 2, 5000, 'durable ack');
-    const s = server;
-    await until(() => dormant(s), 5000, 'the idle doc freed');
+    await writeNote(typist, 'n1', 'Belt worn', 2);
+    await rested(server);
 
     // A fresh device answers the server's sync step 1 with an empty step 2: acked, no doc built for it.
     const listener = await connect(server, token);
@@ -66,13 +68,10 @@ describe('idle jobs', () => {
     server = await startTestServer({ limits: { hibernateAfterMs: 300 } });
     const token = await login(server, 'alice');
     const typist = await connect(server, token);
-    typist.edit((doc) => addNote(doc, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00.000Z', text: 'Belt worn' }));
-    await until(() => typist.ackedUpTo >= 2, 5000, 'first note acked');
+    await writeNote(typist, 'n1', 'Belt worn', 2);
     const earlier = Y.encodeStateAsUpdate(typist.doc);
-    typist.edit((doc) => addNote(doc, { id: 'n2', author: 'alice', createdAt: '2030-01-01T00:01:00.000Z', text: 'Belt replaced' }));
-    await until(() => typist.ackedUpTo >= 3, 5000, 'second note acked');
-    const s = server;
-    await until(() => dormant(s), 5000, 'the idle doc freed');
+    await writeNote(typist, 'n2', 'Belt replaced', 3);
+    await rested(server);
 
     const device = await RelayClient.connect(server.wsBase, 'job-1001', token, { waitSynced: false });
     clients.push(device);

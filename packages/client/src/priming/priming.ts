@@ -68,8 +68,7 @@ export class Priming implements Watchable<PrimingState> {
 
   /** Fetches and verifies everything; one run at a time. */
   prime(): Promise<PrimingState> {
-    this.running ??= this.run().finally(() => (this.running = null));
-    return this.running;
+    return this.start();
   }
 
   /**
@@ -79,10 +78,16 @@ export class Priming implements Watchable<PrimingState> {
    */
   async refresh(): Promise<PrimingState> {
     if (this.running) return this.running;
-    const { manifest } = await this.api.call<MyJobs>('GET', '/api/me/jobs?days=2');
+    const mine = await this.api.call<MyJobs>('GET', '/api/me/jobs?days=2');
     const primed = await this.db.get<string>('priming', 'manifest');
-    if (primed === manifest.hash && this.state.get().complete) return this.state.get();
-    return this.prime();
+    if (primed === mine.manifest.hash && this.state.get().complete) return this.state.get();
+    return this.start(mine);
+  }
+
+  /** One run at a time; `mine` is a job list already fetched. */
+  private start(mine?: MyJobs): Promise<PrimingState> {
+    this.running ??= this.run(mine).finally(() => (this.running = null));
+    return this.running;
   }
 
   /** Cached jobs for today and tomorrow. */
@@ -103,10 +108,10 @@ export class Priming implements Watchable<PrimingState> {
     return (await this.db.get<PricebookItem[]>('priming', 'pricebook')) ?? [];
   }
 
-  private async run(): Promise<PrimingState> {
+  private async run(fetched?: MyJobs): Promise<PrimingState> {
     this.state.set({ ...this.state.get(), running: true, error: null });
     try {
-      const mine = await this.api.call<MyJobs>('GET', '/api/me/jobs?days=2');
+      const mine = fetched ?? (await this.api.call<MyJobs>('GET', '/api/me/jobs?days=2'));
       const { jobs, customers, equipment, manifest } = mine;
       const hash = await sha256Hex(new TextEncoder().encode(JSON.stringify({ jobs, customers, equipment })));
       const verified =

@@ -151,7 +151,7 @@ export class JobRoom {
       // Built right after the first socket got its answer from the stored bytes (missingFor),
       // or shortly if none asks: building brings the server map up to the op log and
       // readies the doc for the devices' changes, but must not hold up that first answer.
-      if (!room.built) room.buildAfterLoad = setTimeout(() => room.disposed || room.doc, BUILD_AFTER_LOAD_MS);
+      if (!room.built) room.buildAfterLoad = room.buildIn(BUILD_AFTER_LOAD_MS);
       return room;
     } catch (err) {
       await room.dispose();
@@ -203,9 +203,13 @@ export class JobRoom {
     // changes a round trip later); a resting one stays asleep.
     if (this.buildAfterLoad) {
       clearTimeout(this.buildAfterLoad);
-      this.buildAfterLoad = setTimeout(() => this.disposed || this.doc, 0);
+      this.buildAfterLoad = this.buildIn(0);
     }
     return answer;
+  }
+
+  private buildIn(ms: number): NodeJS.Timeout {
+    return setTimeout(() => this.disposed || this.doc, ms);
   }
 
   /** Writes the workflow state into the doc's server map (stored and relayed like any change). */
