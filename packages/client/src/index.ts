@@ -3,18 +3,18 @@
  * through the relay, a truthful pending count, the outbox of workflow ops, the blob queue,
  * priming, storage safety and tabs. React hooks live in `@outpost/client/react`.
  */
-export { createOutpost, OutpostEngine, type OutpostEvents, type OutpostOptions } from './outpost';
-export type { DrainedEvent } from './sync/status-board';
+export { createOutpost, OutpostEngine, type OutpostEvents, type OutpostOptions } from './engine/outpost';
+export type { DrainedEvent } from './engine/status-board';
 export type { JobHandle } from './jobs/job-store';
 export { summarizeMerge, type MergeSummary } from './jobs/merge-summary';
 export type { OutboxApi } from './outbox/outbox-actions';
 export type { OpResult, OutboxItem, OutboxLists, OutboxState } from './outbox/outbox';
 export { ATTEMPTS_PER_DRAIN } from './outbox/drain';
 export type { BlobsApi } from './blobs/photo-desk';
-export { newUuid, sha256Hex } from './sync/device-crypto';
+export { newUuid, sha256Hex } from './ids/device-crypto';
 export type { Customer, Equipment, JobSummary, PricebookItem, Priming, PrimingState } from './priming/priming';
 export { storageWarning, type StorageState, type StorageWatch } from './storage/storage-watch';
-export type { UnsyncedExport } from './storage/export-unsynced';
+export type { UnsyncedExport } from './engine/export-unsynced';
 export { syncStatusOf, type StatusInputs, type SyncStatus } from './sync/sync-status';
 export { backoffDelay, type BackoffPolicy } from './sync/backoff';
 export type { User } from './sync/session';

@@ -8,7 +8,7 @@ import { Observable } from '../observable';
 import { Unreachable, type Api } from '../sync/api';
 import { backoffDelay, sleep } from '../sync/backoff';
 import type { DeviceStorage } from '../storage/device-storage';
-import { sha256Hex } from '../sync/device-crypto';
+import { sha256Hex } from '../ids/device-crypto';
 
 /** A blob kept on the device. */
 export interface StoredBlob {

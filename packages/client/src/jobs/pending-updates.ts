@@ -15,7 +15,7 @@
  * step 2 covers the update again.
  */
 import type { DeviceStorage } from '../storage/device-storage';
-import { newUuid } from '../sync/device-crypto';
+import { newUuid } from '../ids/device-crypto';
 
 /** A recorded update as stored in the device database. */
 export interface PendingRecord {

@@ -6,7 +6,7 @@ import { toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
 import { OutpostError, opIntentSchema, readServerState, workflowOpSchema, type OpIntent, type WorkflowOp } from '@outpost/shared';
 import type { JobStore } from '../jobs/job-store';
-import { newUuid } from '../sync/device-crypto';
+import { newUuid } from '../ids/device-crypto';
 import type { Watchable } from '../observable';
 import { intentOf, queuedItem, type Outbox, type OutboxItem, type OutboxLists } from './outbox';
 

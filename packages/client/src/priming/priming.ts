@@ -8,7 +8,7 @@ import type { Customer, Equipment, JobSummary, PricebookItem } from '@outpost/sh
 import { Observable, type Watchable } from '../observable';
 import type { Api } from '../sync/api';
 import type { DeviceStorage } from '../storage/device-storage';
-import { sha256Hex } from '../sync/device-crypto';
+import { sha256Hex } from '../ids/device-crypto';
 
 export type { Customer, Equipment, JobSummary, PricebookItem };
 

@@ -3,7 +3,7 @@
  * outside React and handed to `<OutpostProvider engine>`.
  */
 import { createContext, useContext, type ReactNode } from 'react';
-import type { OutpostEngine } from '../outpost';
+import type { OutpostEngine } from '../engine/outpost';
 
 const EngineContext = createContext<OutpostEngine | null>(null);
 

@@ -4,7 +4,7 @@ import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { createOutpost, type OutpostEngine } from '../outpost';
+import { createOutpost, type OutpostEngine } from '../engine/outpost';
 import { OutpostProvider } from './context';
 import { peersOf, useJob, useOutbox, usePriming, useSyncStatus } from './hooks';
 

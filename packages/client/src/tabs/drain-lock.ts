@@ -5,7 +5,7 @@
  * renewed; a lease whose holder stopped renewing expires and another tab takes it.
  */
 import type { DeviceStorage } from '../storage/device-storage';
-import { newUuid } from '../sync/device-crypto';
+import { newUuid } from '../ids/device-crypto';
 
 interface LockManagerLike {
   request(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, cb: (lock: unknown) => Promise<void>): Promise<void>;

@@ -4,7 +4,7 @@
  * counts the doc updates typed in it, tabs also tell each other their pending counts, so
  * every tab's status line shows the device's total.
  */
-import { newUuid } from '../sync/device-crypto';
+import { newUuid } from '../ids/device-crypto';
 
 /** What changed on the device. */
 export type DeviceChange = 'outbox' | 'blobs' | 'priming' | 'session';

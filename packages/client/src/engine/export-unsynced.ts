@@ -11,7 +11,7 @@ import type { JobStore } from '../jobs/job-store';
 import type { PendingRecord } from '../jobs/pending-updates';
 import type { Outbox } from '../outbox/outbox';
 import type { User } from '../sync/session';
-import type { DeviceStorage } from './device-storage';
+import type { DeviceStorage } from '../storage/device-storage';
 
 /** The exported file. */
 export interface UnsyncedExport {

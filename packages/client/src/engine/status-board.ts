@@ -8,7 +8,7 @@ import type { BlobQueue } from '../blobs/blob-queue';
 import type { JobStore } from '../jobs/job-store';
 import { Observable, type Watchable } from '../observable';
 import type { Outbox } from '../outbox/outbox';
-import { syncStatusOf, type SyncStatus } from './sync-status';
+import { syncStatusOf, type SyncStatus } from '../sync/sync-status';
 
 /** What a finished drain uploaded. */
 export interface DrainedEvent {

@@ -4,31 +4,31 @@
  * does lands on the device first; the network only ever catches up.
  */
 import type { OpIntent } from '@outpost/shared';
-import { BlobQueue } from './blobs/blob-queue';
-import { JobStore, type JobHandle } from './jobs/job-store';
-import type { MergeSummary } from './jobs/merge-summary';
-import { Emitter, type Watchable } from './observable';
-import { drainOutbox } from './outbox/drain';
-import { Outbox, type OutboxItem } from './outbox/outbox';
-import { OutboxActions, type OutboxApi } from './outbox/outbox-actions';
-import { PhotoDesk, type BlobsApi } from './blobs/photo-desk';
-import { Priming } from './priming/priming';
-import { DeferredStorage } from './storage/deferred-storage';
-import { DeviceDb } from './storage/device-db';
-import type { DeviceStorage } from './storage/device-storage';
-import { exportUnsynced, type UnsyncedExport } from './storage/export-unsynced';
-import { StorageWatch } from './storage/storage-watch';
-import { Api } from './sync/api';
-import { sleep } from './sync/backoff';
-import { watchBrowser } from './sync/browser-events';
-import { newUuid } from './sync/device-crypto';
-import { CatchUp } from './sync/catch-up';
-import type { WebSocketLike } from './sync/job-connection';
-import { forgetSession, login, savedSession, type User } from './sync/session';
-import { StatusBoard, type DrainedEvent } from './sync/status-board';
-import type { SyncStatus } from './sync/sync-status';
-import { DrainLock } from './tabs/drain-lock';
-import { TabChannel } from './tabs/tab-channel';
+import { BlobQueue } from '../blobs/blob-queue';
+import { JobStore, type JobHandle } from '../jobs/job-store';
+import type { MergeSummary } from '../jobs/merge-summary';
+import { Emitter, type Watchable } from '../observable';
+import { drainOutbox } from '../outbox/drain';
+import { Outbox, type OutboxItem } from '../outbox/outbox';
+import { OutboxActions, type OutboxApi } from '../outbox/outbox-actions';
+import { PhotoDesk, type BlobsApi } from '../blobs/photo-desk';
+import { Priming } from '../priming/priming';
+import { DeferredStorage } from '../storage/deferred-storage';
+import { DeviceDb } from '../storage/device-db';
+import type { DeviceStorage } from '../storage/device-storage';
+import { exportUnsynced, type UnsyncedExport } from './export-unsynced';
+import { StorageWatch } from '../storage/storage-watch';
+import { Api } from '../sync/api';
+import { sleep } from '../sync/backoff';
+import { watchBrowser } from '../sync/browser-events';
+import { newUuid } from '../ids/device-crypto';
+import { CatchUp } from './catch-up';
+import type { WebSocketLike } from '../sync/job-connection';
+import { forgetSession, login, savedSession, type User } from '../sync/session';
+import { StatusBoard, type DrainedEvent } from './status-board';
+import type { SyncStatus } from '../sync/sync-status';
+import { DrainLock } from '../tabs/drain-lock';
+import { TabChannel } from '../tabs/tab-channel';
 
 /** Options of `createOutpost`. */
 export interface OutpostOptions {

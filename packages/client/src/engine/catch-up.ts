@@ -7,7 +7,7 @@
  */
 import type { DrainReport } from '../outbox/drain';
 import type { DrainLock } from '../tabs/drain-lock';
-import { backoffDelay, type BackoffPolicy } from './backoff';
+import { backoffDelay, type BackoffPolicy } from '../sync/backoff';
 
 /** Probing an unreachable server: 0.5 s doubling to 10 s, with jitter. */
 const PROBE_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 10_000 };
