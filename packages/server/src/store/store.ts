@@ -14,6 +14,20 @@
  */
 import type { Customer, Equipment, JobStatus, OpKind, PricebookItem, Role, ServerState } from '@outpost/shared';
 
+/**
+ * How far an acked commit is pushed to disk (`--durability`, `OUTPOST_DURABILITY`):
+ * - `full` (default): the commit is flushed to stable storage before it resolves, so a
+ *   durable ack survives the machine losing power or the kernel crashing (SQLite
+ *   `synchronous = FULL`; Postgres `synchronous_commit` at least `on`).
+ * - `process`: the commit survives the server process dying (SIGKILL, OOM, a crash), not
+ *   power loss or a kernel crash, which can lose the last acked commits (SQLite
+ *   `synchronous = NORMAL`; Postgres `synchronous_commit = off`). Faster; a choice.
+ */
+export type Durability = 'full' | 'process';
+
+/** Every `Durability`, in the order the CLI lists them. */
+export const DURABILITY_LEVELS: readonly Durability[] = ['full', 'process'];
+
 /** One Yjs update to append to a job's log. */
 export interface JobUpdate {
   jobId: string;
@@ -211,6 +225,12 @@ export interface Store {
   /** Stores a blob; true when it was new, false when that sha256 was already stored. */
   putBlob(sha256: string, blob: BlobRecord): Promise<boolean>;
   getBlob(sha256: string): Promise<BlobRecord | null>;
+
+  /**
+   * How commits are made durable, as the live database connection reports it (e.g.
+   * `SQLite synchronous = FULL`), for the start-up log and tests. Optional for adapters.
+   */
+  commitDurability?(): Promise<string>;
 
   /** Releases connections and file handles. */
   close(): Promise<void>;

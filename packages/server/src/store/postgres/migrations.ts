@@ -91,4 +91,10 @@ CREATE TABLE blobs (
 );
 `,
   },
+  {
+    id: 2,
+    name: "job snapshots keep their state vector",
+    // A cold job answers sync from its snapshot without decoding it for the vector.
+    sql: 'ALTER TABLE job_snapshots ADD COLUMN state_vector bytea;',
+  },
 ];

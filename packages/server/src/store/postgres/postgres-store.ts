@@ -180,6 +180,11 @@ export class PostgresStore implements Store {
     return rows[0] ? { contentType: rows[0].content_type, bytes: bytesOf(rows[0].bytes) } : null;
   }
 
+  async commitDurability(): Promise<string> {
+    const { rows } = await this.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+    return `Postgres synchronous_commit = ${rows[0]!.synchronous_commit}`;
+  }
+
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }
