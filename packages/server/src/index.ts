@@ -13,10 +13,12 @@ export { DEFAULT_LIMITS, type RelayLimits } from './relay/context';
 export { DEMO_PASSWORD, seedDemo } from './seed/demo';
 export { buildOpEntry, checkDeviceSeq } from './store/op-entry';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
+export { DURABILITY_LEVELS } from './store/store';
 export type {
   ApplyOpOutcome,
   BlobRecord,
   CustomerRecord,
+  Durability,
   EquipmentFilter,
   EquipmentRecord,
   JobFilter,

@@ -1,7 +1,7 @@
 import { addNote, noteText, readJob } from '@outpost/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { mergeJobDocParts, mergeStoredJobDoc } from './job-doc-merge';
+import { mergeJobLog, mergeStoredJobDoc } from './job-doc-merge';
 
 /** A note typed one keystroke per update, with some typing deleted again, as devices send it. */
 function typedJob(keys: number): { doc: Y.Doc; updates: Uint8Array[] } {
@@ -40,7 +40,7 @@ describe('merging a stored job log', () => {
   it('merges a log with no snapshot, and leaves an empty job empty', () => {
     const { doc, updates } = typedJob(130);
     const opened = new Y.Doc();
-    Y.applyUpdate(opened, mergeJobDocParts(updates));
+    Y.applyUpdate(opened, mergeJobLog(null, updates));
     expect(noteText(opened, 'n1')!.toString()).toBe(noteText(doc, 'n1')!.toString());
     expect(mergeStoredJobDoc({ snapshot: null, updates: [] })).toEqual({ snapshot: null, updates: [] });
   });

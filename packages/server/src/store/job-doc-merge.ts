@@ -7,8 +7,8 @@
  * snapshot of 10,000 actions plus 350 keystrokes: over a second). Merging in small groups,
  * then the groups, keeps it to a few milliseconds per thousand updates.
  *
- *   const merged = mergeJobDocParts([snapshot, ...updates])
- *   Y.applyUpdate(doc, merged) // same doc as applying every part in order
+ *   const merged = mergeJobLog(snapshot, updates)
+ *   Y.applyUpdate(doc, merged) // same doc as applying the snapshot and every update in order
  */
 import * as Y from 'yjs';
 import type { StoredJobDoc } from './store';
@@ -16,10 +16,9 @@ import type { StoredJobDoc } from './store';
 /** Updates merged per call; measured best between 32 and 128 for field-work logs. */
 const GROUP = 64;
 
-/** Merges a snapshot and updates (in stored order) into one equivalent update. */
-export function mergeJobDocParts(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 0) return Y.encodeStateAsUpdate(new Y.Doc());
-  let level = parts as Uint8Array[];
+/** Merges small updates (in stored order) into one: in groups, then the groups. */
+function mergeLog(updates: readonly Uint8Array[]): Uint8Array {
+  let level = updates as Uint8Array[];
   while (level.length > 1) {
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += GROUP) {
@@ -32,6 +31,17 @@ export function mergeJobDocParts(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
+ * Merges a snapshot and the updates stored after it into one equivalent update. The log
+ * is merged first and then joined to the snapshot in one more merge: merging a large
+ * snapshot together with many small updates costs several times more.
+ */
+export function mergeJobLog(snapshot: Uint8Array | null, updates: readonly Uint8Array[]): Uint8Array {
+  if (updates.length === 0) return snapshot ?? Y.encodeStateAsUpdate(new Y.Doc());
+  const log = mergeLog(updates);
+  return snapshot ? Y.mergeUpdates([snapshot, log]) : log;
+}
+
+/**
  * The stored doc as one snapshot with its state vector and no updates: what a cold job
  * needs to answer sync from the stored bytes (`Y.diffUpdate`) and to build its doc with a
  * single apply. An empty job stays empty.
@@ -41,6 +51,6 @@ export function mergeStoredJobDoc(stored: StoredJobDoc): StoredJobDoc {
     if (!stored.snapshot || stored.snapshotStateVector) return stored;
     return { ...stored, snapshotStateVector: Y.encodeStateVectorFromUpdate(stored.snapshot) };
   }
-  const snapshot = mergeJobDocParts(stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates);
+  const snapshot = mergeJobLog(stored.snapshot, stored.updates);
   return { snapshot, updates: [], snapshotStateVector: Y.encodeStateVectorFromUpdate(snapshot) };
 }

@@ -182,6 +182,7 @@ export interface Store {
    * An adapter may store it as the snapshot instead of merging the log: a live doc encodes
    * merged runs of items, so the snapshot is smaller, faster to load, and costs no merge.
    * Adapters shared by several nodes ignore it (another node's updates may be missing).
+   * After `close` it does nothing (the log stays as stored, folded on a later open).
    */
   compactJobDoc(jobId: string, docState?: JobDocState): Promise<void>;
 

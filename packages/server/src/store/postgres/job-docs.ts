@@ -11,7 +11,7 @@
  */
 import type pg from 'pg';
 import * as Y from 'yjs';
-import { mergeJobDocParts } from '../job-doc-merge';
+import { mergeJobLog } from '../job-doc-merge';
 import type { JobUpdate, StoredJobDoc } from '../store';
 import { inTransaction } from './pool';
 import { byteaParam, bytesOf } from './rows';
@@ -68,7 +68,7 @@ export async function compactJobDoc(pool: pg.Pool, jobId: string): Promise<void>
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('outpost_compact:' || $1, 0))`, [jobId]);
     const { snapshot, updates } = await readJobDocRows(client, jobId);
     if (updates.length === 0) return;
-    const merged = mergeJobDocParts([...(snapshot ? [snapshot] : []), ...updates.map((u) => u.bytes)]);
+    const merged = mergeJobLog(snapshot, updates.map((u) => u.bytes));
     await client.query(
       `INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES ($1, $2, $3)
        ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector`,

@@ -59,7 +59,9 @@ export class PostgresStore implements Store {
     return jobDocs.countJobUpdates(this.pool, jobId);
   }
 
-  compactJobDoc(jobId: string): Promise<void> {
+  async compactJobDoc(jobId: string): Promise<void> {
+    // Folding is an optimisation: once closed, the log stays as stored for the next open.
+    if (this.pool.ending) return;
     return jobDocs.compactJobDoc(this.pool, jobId);
   }
 

@@ -14,7 +14,7 @@
 import Database from 'better-sqlite3';
 import type { ServerState } from '@outpost/shared';
 import * as Y from 'yjs';
-import { mergeJobDocParts } from '../job-doc-merge';
+import { mergeJobLog } from '../job-doc-merge';
 import { buildOpEntry, checkDeviceSeq } from '../op-entry';
 import type {
   ApplyOpOutcome,
@@ -146,6 +146,8 @@ export class SqliteStore implements Store {
   }
 
   async compactJobDoc(jobId: string, docState?: JobDocState): Promise<void> {
+    // Folding is an optimisation: once closed, the log stays as stored for the next open.
+    if (!this.db.open) return;
     this.db.transaction(() => {
       if (docState) {
         // One node owns this file, and its loaded doc holds every stored update (see Store).
@@ -157,7 +159,7 @@ export class SqliteStore implements Store {
       const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
       const rows = this.sql.updatesWithId.all(jobId) as { id: number; update_bytes: Buffer }[];
       if (rows.length === 0) return;
-      const merged = mergeJobDocParts([...(snap ? [bytes(snap.snapshot)] : []), ...rows.map((r) => bytes(r.update_bytes))]);
+      const merged = mergeJobLog(snap ? bytes(snap.snapshot) : null, rows.map((r) => bytes(r.update_bytes)));
       this.sql.putSnapshot.run(jobId, blob(merged), blob(Y.encodeStateVectorFromUpdate(merged)));
       this.sql.dropUpdates.run(jobId, rows[rows.length - 1]!.id);
     })();
