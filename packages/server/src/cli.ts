@@ -80,7 +80,7 @@ const server = await startServer({
 });
 console.log(`outpost-server listening on ${server.url}`);
 // As the live database connection reports it, so an operator sees what an ack means.
-console.log(`durability: ${durability} (${(await server.store.commitDurability?.()) ?? 'reported by the store: n/a'})`);
+console.log(`durability: ${durability} (${(await server.store.commitDurability?.()) ?? 'not reported by this store'})`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

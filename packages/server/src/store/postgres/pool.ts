@@ -28,8 +28,12 @@ export interface PostgresPoolOptions {
  * `set_config(..., false)` lasts for the session, as a `SET` would.
  */
 function durabilityHook(durability: Durability): (client: pg.ClientBase) => Promise<void> {
+  if (durability === 'process') {
+    return async (client) => {
+      await client.query('SET synchronous_commit = off');
+    };
+  }
   let warned = false;
-  if (durability === 'process') return async (client) => void (await client.query('SET synchronous_commit = off'));
   return async (client) => {
     const { rows } = await client.query<{ was: string }>(
       `SELECT current_setting('synchronous_commit') AS was, set_config('synchronous_commit', 'on', false)
