@@ -20,6 +20,12 @@ import type { ServerKind } from '../servers/server';
 /** How the seeding server ends: a graceful stop (compacts every job) or SIGKILL (the log stays as it was). */
 export type SeedEnd = 'stop' | 'kill';
 
+/**
+ * Actions added for the SIGKILL rows: the relay compacts every 500 updates, so 10,000 would
+ * leave almost nothing behind the snapshot; 350 more leave a tail like issue 14's.
+ */
+export const KILL_TAIL = 350;
+
 async function seed(kind: ServerKind, dataDir: string, actions: number, end: SeedEnd = 'stop'): Promise<string> {
   const server = await ServerProcess.start(kind, dataDir);
   try {
@@ -146,7 +152,7 @@ async function sqliteLogRows(dataDir: string, jobId: string): Promise<number> {
 export async function outpostAfterKill(actions: number, samples: number): Promise<Record<string, number | string>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-bench-cold-kill-'));
   try {
-    const jobId = await seed('outpost', dataDir, actions, 'kill');
+    const jobId = await seed('outpost', dataDir, actions + KILL_TAIL, 'kill');
     const rows = await sqliteLogRows(dataDir, jobId);
     return coldFigures(await coldSamples('outpost', dataDir, jobId, samples), { 'uncompacted rows': rows });
   } finally {
@@ -164,7 +170,7 @@ export async function outpostOnPostgres(actions: number, samples: number, end: S
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-bench-cold-pg-'));
   try {
     writeOutpostConfig(dataDir, { databaseUrl: schema.url });
-    const jobId = await seed('outpost', dataDir, actions, end);
+    const jobId = await seed('outpost', dataDir, end === 'kill' ? actions + KILL_TAIL : actions, end);
     const count = await schema.pool.query<{ n: string }>('SELECT count(*) AS n FROM job_updates WHERE job_id = $1', [jobId]);
     await schema.pool.query('CREATE TABLE bench_updates AS TABLE job_updates; CREATE TABLE bench_snapshots AS TABLE job_snapshots');
     const restore = async () => {

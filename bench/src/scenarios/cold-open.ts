@@ -22,7 +22,7 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../../test-support/requirements';
 import { round, summarize } from '../harness/stats';
 import { SERVER_LABELS } from '../servers/server';
-import { outpostAfterKill, outpostOnPostgres, serverColdOpen } from './cold-open-server';
+import { KILL_TAIL, outpostAfterKill, outpostOnPostgres, serverColdOpen } from './cold-open-server';
 import type { BenchContext, ResultRow, Scenario } from './scenario';
 
 async function bundlePage(): Promise<string> {
@@ -108,7 +108,7 @@ export const coldOpen: Scenario = {
       ratios: {},
       notes: [
         `Server open = websocket open to the sync step 2 reply on a fresh process (job not in memory): median and range of ${samples} processes, each on its own copy of the seeded data; warm = with the job loaded (median of 5); both include the loopback handshake.`,
-        'Rows without "after SIGKILL" were seeded and then stopped gracefully (Outpost compacts on unload). "After SIGKILL": the seeding server was killed right after the last durable ack, leaving the log written since the last compaction (every 500 updates) behind the snapshot ("uncompacted rows").',
+        `Rows without "after SIGKILL" were seeded and then stopped gracefully (Outpost compacts on unload). "After SIGKILL": ${KILL_TAIL} more actions, then the seeding server was killed right after the last durable ack, leaving the log written since the last compaction (every 500 updates) behind the snapshot ("uncompacted rows").`,
         'Device open = new IndexeddbPersistence → whenSynced on a freshly loaded page; first of 5 and median of 5.',
       ],
     };
