@@ -25,6 +25,9 @@ export const COMPACT_AFTER_LOAD_MS = 200;
  */
 export async function loadJobDocMerged(store: Store, jobId: string): Promise<StoredJobDoc> {
   const stored = await store.loadJobDoc(jobId);
+  const merged = mergeStoredJobDoc(stored);
+  // Counted from after the merge: a slow merge must not leave the timer due before the
+  // first socket is answered.
   if (stored.updates.length > 0) {
     const timer = setTimeout(() => {
       store.compactJobDoc(jobId).catch((err: unknown) => console.warn(`[outpost] compaction after loading ${jobId} failed: ${(err as Error).message}`));
@@ -32,5 +35,5 @@ export async function loadJobDocMerged(store: Store, jobId: string): Promise<Sto
     // A server stopping within the delay leaves the log for the next load.
     timer.unref();
   }
-  return mergeStoredJobDoc(stored);
+  return merged;
 }

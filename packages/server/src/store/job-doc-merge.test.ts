@@ -1,7 +1,7 @@
 import { addNote, noteText, readJob } from '@outpost/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { mergeJobLog, mergeStoredJobDoc } from './job-doc-merge';
+import { mergeJobLog, mergeStoredJobDoc, vectorAfterLog } from './job-doc-merge';
 
 /** A note typed one keystroke per update, with some typing deleted again, as devices send it. */
 function typedJob(keys: number): { doc: Y.Doc; updates: Uint8Array[] } {
@@ -49,5 +49,17 @@ describe('merging a stored job log', () => {
     const { doc } = typedJob(10);
     const merged = mergeStoredJobDoc({ snapshot: Y.encodeStateAsUpdate(doc), updates: [] });
     expect(Y.decodeStateVector(merged.snapshotStateVector!)).toEqual(Y.decodeStateVector(Y.encodeStateVector(doc)));
+  });
+
+  it("advances a kept snapshot vector by the log without reading the snapshot again, and never past a gap", () => {
+    const { doc, updates } = typedJob(400);
+    const snapshotDoc = new Y.Doc();
+    for (const u of updates.slice(0, 300)) Y.applyUpdate(snapshotDoc, u);
+    const stored = { snapshot: Y.encodeStateAsUpdate(snapshotDoc), snapshotStateVector: Y.encodeStateVector(snapshotDoc), updates: updates.slice(300) };
+    const merged = mergeStoredJobDoc(stored);
+    expect(Y.decodeStateVector(merged.snapshotStateVector!)).toEqual(Y.decodeStateVector(Y.encodeStateVector(doc)));
+    // Updates 300..309 lost: the later log does not continue the snapshot's run.
+    const withGap = vectorAfterLog(stored.snapshotStateVector, mergeJobLog(null, updates.slice(310)));
+    expect(Y.decodeStateVector(withGap)).toEqual(Y.decodeStateVector(stored.snapshotStateVector));
   });
 });

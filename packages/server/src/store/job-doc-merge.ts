@@ -42,15 +42,42 @@ export function mergeJobLog(snapshot: Uint8Array | null, updates: readonly Uint8
 }
 
 /**
+ * The vector of the snapshot with the merged log applied, from the snapshot's kept vector
+ * and the (small) log alone, so the large snapshot is not read a second time: a client's
+ * clock moves to the end of its log structs while they continue its run without a gap.
+ * Never ahead of the doc's true vector (which would make a device hold back changes the
+ * server lacks); behind it only for a log with gaps, and then a device resends a little.
+ */
+export function vectorAfterLog(snapshotVector: Uint8Array, log: Uint8Array): Uint8Array {
+  const vector = Y.decodeStateVector(snapshotVector);
+  const stuck = new Set<number>();
+  // decodeUpdate keeps Skip structs (gaps) and lists each client's structs by clock.
+  for (const struct of Y.decodeUpdate(log).structs) {
+    const { client, clock } = struct.id;
+    const next = vector.get(client) ?? 0;
+    if (stuck.has(client) || struct instanceof Y.Skip || clock > next) {
+      stuck.add(client);
+      continue;
+    }
+    vector.set(client, Math.max(next, clock + struct.length));
+  }
+  return Y.encodeStateVector(vector);
+}
+
+/**
  * The stored doc as one snapshot with its state vector and no updates: what a cold job
  * needs to answer sync from the stored bytes (`Y.diffUpdate`) and to build its doc with a
  * single apply. An empty job stays empty.
  */
 export function mergeStoredJobDoc(stored: StoredJobDoc): StoredJobDoc {
-  if (stored.updates.length === 0) {
-    if (!stored.snapshot || stored.snapshotStateVector) return stored;
-    return { ...stored, snapshotStateVector: Y.encodeStateVectorFromUpdate(stored.snapshot) };
+  const { snapshot, updates, snapshotStateVector } = stored;
+  if (updates.length === 0) {
+    if (!snapshot || snapshotStateVector) return stored;
+    return { ...stored, snapshotStateVector: Y.encodeStateVectorFromUpdate(snapshot) };
   }
-  const snapshot = mergeJobLog(stored.snapshot, stored.updates);
-  return { snapshot, updates: [], snapshotStateVector: Y.encodeStateVectorFromUpdate(snapshot) };
+  const log = mergeLog(updates);
+  if (!snapshot) return { snapshot: log, updates: [], snapshotStateVector: Y.encodeStateVectorFromUpdate(log) };
+  const merged = Y.mergeUpdates([snapshot, log]);
+  const vector = snapshotStateVector ? vectorAfterLog(snapshotStateVector, log) : Y.encodeStateVectorFromUpdate(merged);
+  return { snapshot: merged, updates: [], snapshotStateVector: vector };
 }
