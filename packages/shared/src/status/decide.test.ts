@@ -114,6 +114,22 @@ describe('status machine', () => {
     expect(decide(bobsJob('scheduled'), { kind: 'transition', to: 'cancelled', override: true }, bob, ready)).toMatchObject({ code: 'forbidden' });
   });
 
+  it("never lets an override make a move the table keeps for another role (a technician's reopen)", () => {
+    expect(decide(bobsJob('cancelled'), { kind: 'reopen', override: true }, bob, ready)).toMatchObject({ outcome: 'rejected', code: 'forbidden' });
+    expect(decide(bobsJob('cancelled'), { kind: 'transition', to: 'scheduled', override: true }, bob, ready)).toMatchObject({ code: 'forbidden' });
+    expect(decide(bobsJob('completed'), { kind: 'transition', to: 'in_progress', override: true }, bob, ready)).toMatchObject({ code: 'forbidden' });
+    fc.assert(
+      fc.property(job, op, facts, (j, o, f) => {
+        const d = decide(j, o, bob, f);
+        if (d.outcome !== 'applied' || !d.changed || o.kind === 'assign') return;
+        expect(o.kind).not.toBe('reopen');
+        const inTableForSomeone = TRANSITIONS.some((t) => t.from === j.status && t.to === d.status);
+        if (inTableForSomeone) expect(findTransition(j.status, d.status, 'technician')).toBeDefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('lets the dispatcher cancel, reopen and reassign', () => {
     expect(decide(bobsJob('on_site'), { kind: 'cancel' }, dana, ready)).toMatchObject({ outcome: 'applied', status: 'cancelled' });
     expect(decide(bobsJob('cancelled'), { kind: 'reopen' }, dana, ready)).toMatchObject({ outcome: 'applied', status: 'scheduled' });

@@ -34,7 +34,7 @@ import type {
   UserRecord,
 } from '../store';
 import { jobFromRow, stateOf, type JobRow } from '../job-row';
-import { SQLITE_SCHEMA } from './schema';
+import { migrateSqlite } from './migrations';
 
 /** SQLite keeps a job's assignees as a JSON text column. */
 function jobFromSqliteRow(r: JobRow<string>): JobRecord {
@@ -80,8 +80,10 @@ function prepareStatements(db: Database.Database) {
     ),
     dropUpdates: db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?'),
     opById: db.prepare('SELECT entry FROM ops WHERE op_id = ?'),
-    deviceSeq: db.prepare('SELECT last_seq FROM device_seqs WHERE device_id = ?'),
-    putDeviceSeq: db.prepare('INSERT INTO device_seqs (device_id, last_seq) VALUES (?, ?) ON CONFLICT (device_id) DO UPDATE SET last_seq = excluded.last_seq'),
+    deviceSeq: db.prepare('SELECT last_seq FROM device_seqs WHERE user_id = ? AND device_id = ?'),
+    putDeviceSeq: db.prepare(
+      'INSERT INTO device_seqs (user_id, device_id, last_seq) VALUES (?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET last_seq = excluded.last_seq',
+    ),
     job: db.prepare('SELECT * FROM jobs WHERE id = ?'),
     lastOpSeq: db.prepare('SELECT MAX(seq) AS n FROM ops WHERE job_id = ?'),
     insertOp: db.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)'),
@@ -106,10 +108,7 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SQLITE_SCHEMA);
-    // Data directories made before snapshots kept their state vector.
-    const snapshotColumns = this.db.pragma('table_info(job_snapshots)') as { name: string }[];
-    if (!snapshotColumns.some((c) => c.name === 'state_vector')) this.db.exec('ALTER TABLE job_snapshots ADD COLUMN state_vector BLOB');
+    migrateSqlite(this.db);
     this.sql = prepareStatements(this.db);
     const insert = this.sql.insertUpdate;
     this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
@@ -160,14 +159,19 @@ export class SqliteStore implements Store {
     return this.db.transaction((): ApplyOpOutcome => {
       const known = sql.opById.get(attempt.opId) as { entry: string } | undefined;
       if (known) return { kind: 'duplicate', entry: JSON.parse(known.entry) as OpLogEntry };
-      const device = sql.deviceSeq.get(attempt.deviceId) as { last_seq: number } | undefined;
+      const device = sql.deviceSeq.get(attempt.actor, attempt.deviceId) as { last_seq: number } | undefined;
       const refusal = checkDeviceSeq(device?.last_seq ?? 0, attempt.deviceSeq);
       if (refusal) return refusal;
-      sql.putDeviceSeq.run(attempt.deviceId, attempt.deviceSeq);
+      const consumeSeq = () => sql.putDeviceSeq.run(attempt.actor, attempt.deviceId, attempt.deviceSeq);
       const row = sql.job.get(attempt.jobId) as JobRow<string> | undefined;
-      if (!row) return { kind: 'job_not_found' };
+      if (!row) {
+        consumeSeq();
+        return { kind: 'job_not_found' };
+      }
       const before = stateOf(jobFromSqliteRow(row));
       const verdict = decide(before);
+      if (verdict.outcome === 'refused') return { kind: 'refused', code: verdict.code, message: verdict.message };
+      consumeSeq();
       const last = sql.lastOpSeq.get(attempt.jobId) as { n: number | null };
       const entry = buildOpEntry(attempt, (last.n ?? 0) + 1, before, verdict);
       sql.insertOp.run(entry.opId, entry.jobId, entry.seq, JSON.stringify(entry));
