@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   out_of_order: { status: 425, close: 4425, retryable: true, message: 'An earlier operation from this device has not arrived yet.' },
   not_causal: { status: 425, close: 4425, retryable: true, message: 'The server has not yet received the job changes this operation depends on.' },
   rate_limited: { status: 429, close: 4429, retryable: true, message: 'Too many messages; slow down.' },
+  too_many_attempts: { status: 429, close: 4429, retryable: true, message: 'Too many failed sign-ins; wait a moment and try again.' },
   unavailable: { status: 503, close: 1013, retryable: true, message: 'The server is busy or shutting down; try again.' },
   internal: { status: 500, close: 1011, retryable: true, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, ErrorSpec>;
