@@ -61,7 +61,9 @@ class FailureBudget {
   /** Whole seconds until `key` may fail once more; 0 when it may now. */
   retryAfter(key: string, now: number): number {
     const tokens = this.tokens(key, now);
-    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) * this.refillSeconds));
+    if (tokens >= 1) return 0;
+    const ms = Math.round((1 - tokens) * this.refillSeconds * 1000); // whole ms: no float residue
+    return Math.max(1, Math.ceil(ms / 1000));
   }
 
   /** Spends one failure. */
