@@ -133,14 +133,18 @@ async function runCell(cell: Cell): Promise<void> {
       const before = await outpost.server.store.getJob(jobId);
       const res = await submitOp(jobId, token, { to: 'en_route' });
       if (verdict.allow) expect([200, 409, 425], res.text).toContain(res.status);
-      else {
-        expectDenied(res, verdict);
-        // A refused op may be kept in the audit log as rejected, but never applied.
-        const logged = await outpost.server.store.getOp(res.opId);
-        if (logged) expect(logged.outcome).toBe('rejected');
-        const after = await outpost.server.store.getJob(jobId);
-        expect({ status: after?.status, version: after?.version }).toEqual({ status: before?.status, version: before?.version });
-      }
+      else await expectNoTrace(res, verdict, jobId, before);
+      return;
+    }
+    case 'opOverride': {
+      // A cancelled job of the cell's relation; the actor asks to reopen it, overriding.
+      const cancelled = await cancelledJobFor(cell.relation);
+      const before = await outpost.server.store.getJob(cancelled);
+      const res = await submitOp(cancelled, token, { kind: 'reopen', to: undefined, override: true });
+      if (verdict.allow) {
+        expect(res.status, res.text).toBe(200);
+        expect((await outpost.server.store.getJob(cancelled))?.status).toBe('scheduled');
+      } else await expectNoTrace(res, verdict, cancelled, before);
       return;
     }
     case 'blobGet': {
@@ -165,6 +169,33 @@ async function runCell(cell: Cell): Promise<void> {
   }
 }
 
+/** A refused op: denied as the cell says, nothing logged, the job unchanged, no job state in the answer. */
+async function expectNoTrace(res: Awaited<ReturnType<typeof submitOp>>, verdict: Cell['expect'], jobId: string, before: Awaited<ReturnType<Outpost['server']['store']['getJob']>>) {
+  expectDenied(res, verdict);
+  expect(await outpost.server.store.getOp(res.opId)).toBeNull();
+  const after = await outpost.server.store.getJob(jobId);
+  expect({ status: after?.status, version: after?.version }).toEqual({ status: before?.status, version: before?.version });
+  expect((res.body as { error?: { details?: unknown } }).error?.details, res.text).toBeUndefined();
+}
+
+/** A fresh job in the cell's relation to alice, cancelled by the dispatcher. */
+async function cancelledJobFor(relation: Relation): Promise<string> {
+  let jobId: string;
+  if (relation === 'unassigned') jobId = (await jobFor('unassigned')).jobId;
+  else {
+    const created = await call(`${outpost.url}/api/jobs`, {
+      method: 'POST',
+      token: dana(),
+      json: { title: 'Matrix cancelled job', customerId: 'cust-1', siteAddress: '1 Matrix Rd', windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString(), assignees: [relation === 'own' ? 'alice' : 'bob'] },
+    });
+    expect(created.status).toBe(201);
+    jobId = (created.body as { job: { id: string } }).job.id;
+  }
+  const cancel = await submitOp(jobId, dana(), { kind: 'cancel', to: undefined });
+  expect(cancel.status, cancel.text).toBe(200);
+  return jobId;
+}
+
 function expectDenied(res: { status: number; body: unknown; text: string }, verdict: Cell['expect']): void {
   if (verdict.allow) throw new Error('not a denial');
   const seen = `${res.status} ${JSON.stringify(res.body)?.slice(0, 200)}`;
@@ -175,7 +206,7 @@ function expectDenied(res: { status: number; body: unknown; text: string }, verd
 describe('authorization matrix', () => {
   const cells = matrix(TOKEN_KINDS);
 
-  it('has every cell: 2 roles × 3 jobs × 4 tokens × 6 actions', () => {
+  it('has every cell: 2 roles × 3 jobs × 4 tokens × 7 actions', () => {
     expect(cells.length).toBe(2 * 3 * 4 * ACTIONS.length);
     expect(new Set(cells.map(cellName)).size).toBe(cells.length);
   });

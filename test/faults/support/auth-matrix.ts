@@ -9,6 +9,10 @@
  *   (or no longer) assigned to — including its photos and signature (blob get);
  * - blob put is not tied to a job: bytes are content-addressed and reach a job only
  *   through a doc write, which the relay authorizes. Any signed-in user may upload.
+ * - a refused op (401, 403) writes nothing — no op log entry, no job change — and its
+ *   answer carries no job state;
+ * - an override never widens a role: a technician's reopen with `override: true` on a
+ *   cancelled job of their own is `403 forbidden` (reopen is the dispatcher's).
  */
 import type { TokenKind } from './tokens';
 
@@ -17,7 +21,7 @@ export const ROLES_UNDER_TEST = ['technician', 'dispatcher'] as const;
 /** The job, seen from the technician (alice): hers, bob's, or hers until a moment ago. */
 export const RELATIONS = ['own', 'other', 'unassigned'] as const;
 /** What is attempted. */
-export const ACTIONS = ['wsJoin', 'wsUpdate', 'restRead', 'opSubmit', 'blobGet', 'blobPut'] as const;
+export const ACTIONS = ['wsJoin', 'wsUpdate', 'restRead', 'opSubmit', 'opOverride', 'blobGet', 'blobPut'] as const;
 
 export type RoleUnderTest = (typeof ROLES_UNDER_TEST)[number];
 export type Relation = (typeof RELATIONS)[number];
@@ -44,11 +48,12 @@ const TOKEN_CODES: Record<Exclude<TokenKind, 'valid'>, string[]> = {
 /** The expected verdict for a cell (see the module comment). */
 export function verdictFor(role: RoleUnderTest, relation: Relation, token: TokenKind, action: Action): Verdict {
   if (token !== 'valid') return { allow: false, status: 401, codes: TOKEN_CODES[token] };
+  if (action === 'opOverride' && role === 'technician' && relation === 'own') return { allow: false, status: 403, codes: ['forbidden'] };
   if (role === 'dispatcher' || relation === 'own' || action === 'blobPut') return { allow: true };
   return { allow: false, status: 403, codes: action === 'blobGet' ? ['not_assigned', 'not_found'] : ['not_assigned'] };
 }
 
-/** Every cell: 2 roles × 3 relations × 4 tokens × 6 actions = 144. */
+/** Every cell: 2 roles × 3 relations × 4 tokens × 7 actions = 168. */
 export function matrix(tokens: readonly TokenKind[]): Cell[] {
   const cells: Cell[] = [];
   for (const role of ROLES_UNDER_TEST)
