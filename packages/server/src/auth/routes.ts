@@ -66,7 +66,7 @@ export function authRoutes(store: Store, secret: string, options: AuthOptions = 
     try {
       ok = await checks.run(() => verifyPassword(password, user?.passwordHash ?? NO_USER_HASH));
     } catch (err) {
-      metrics?.countLogin('busy');
+      if (err instanceof OutpostError && err.code === 'unavailable') metrics?.countLogin('busy');
       throw err;
     }
     if (!user || !ok) {
