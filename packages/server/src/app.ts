@@ -18,7 +18,7 @@ import { DEFAULT_LIMITS, type RelayContext, type RelayLimits } from './relay/con
 import { GroupCommitter } from './relay/group-commit';
 import { Relay } from './relay/relay';
 import { seedDemo } from './seed/demo';
-import { prepareDataDir, protectDatabaseFile } from './store/sqlite/data-files';
+import { prepareDataDir } from './store/sqlite/data-files';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 
@@ -70,7 +70,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   await prepareDataDir(options.dataDir);
   const secret = options.secret !== undefined ? checkedSecret(options.secret) : await readOrCreateSecret(options.dataDir);
-  const store = options.store ?? new SqliteStore(protectDatabaseFile(join(options.dataDir, 'outpost.db')));
+  const store = options.store ?? new SqliteStore(join(options.dataDir, 'outpost.db'));
   const bus = options.bus ?? new LocalBus();
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   if (options.seed === 'demo') await seedDemo(store);

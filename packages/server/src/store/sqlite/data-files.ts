@@ -19,6 +19,7 @@ export async function prepareDataDir(dir: string): Promise<void> {
 
 /** Creates `file` (and tightens it and its -wal/-shm files) to 0600; returns `file`. */
 export function protectDatabaseFile(file: string): string {
+  if (file === '' || file === ':memory:') return file; // SQLite's private temporary databases
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   for (const f of [file, `${file}-wal`, `${file}-shm`]) {
     if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);

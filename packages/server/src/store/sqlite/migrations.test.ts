@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,8 @@ describe('SQLite schema versions', () => {
   it('opens an up-to-date file without changing it, and refuses one from a newer server', async () => {
     const file = join(dir, 'outpost.db');
     await new SqliteStore(file).close();
+    // Made by the store itself, not only by startServer: private to the server's user.
+    expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
     await new SqliteStore(file).close();
     const db = new Database(file);
     expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);

@@ -34,6 +34,7 @@ import type {
   UserRecord,
 } from '../store';
 import { jobFromRow, stateOf, type JobRow } from '../job-row';
+import { protectDatabaseFile } from './data-files';
 import { migrateSqlite } from './migrations';
 
 /** SQLite keeps a job's assignees as a JSON text column. */
@@ -102,9 +103,9 @@ export class SqliteStore implements Store {
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
 
-  /** Opens (creating if needed) the database file at `file`. */
+  /** Opens (creating if needed, mode 0600) the database file at `file`. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
-    this.db = new Database(file);
+    this.db = new Database(protectDatabaseFile(file));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
