@@ -56,16 +56,10 @@ export function useJob(jobId: string): LiveJob | null {
     if (!handle) return;
     const bump = () => setVersion((v) => v + 1);
     handle.doc.on('update', bump);
-    // `synced` flips on (re)connects; poll it cheaply and re-render only when it changes.
-    let synced = handle.synced;
-    const timer = setInterval(() => {
-      if (handle.synced === synced) return;
-      synced = handle.synced;
-      bump();
-    }, 500);
+    const offSynced = handle.onSynced(bump);
     return () => {
       handle.doc.off('update', bump);
-      clearInterval(timer);
+      offSynced();
     };
   }, [handle]);
   const job = useMemo(() => (handle ? readJob(handle.doc) : null), [handle, version]);
