@@ -1,5 +1,5 @@
 /**
- * One open job on this device: its Y.Doc persisted with y-indexeddb, its presence, its
+ * One open job on this device: its Y.Doc persisted in IndexedDB (JobDocStore), its presence, its
  * relay connection and its pending updates. Reads and writes always hit the local doc;
  * the connection only catches up.
  */

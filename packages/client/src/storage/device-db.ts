@@ -1,7 +1,7 @@
 /**
  * The device's own IndexedDB database (one per device namespace): session and counters,
  * pending doc updates, the outbox, blobs and the priming cache. Job docs themselves live
- * in y-indexeddb databases next to it (see `jobDbName`).
+ * in databases of their own next to it, in y-indexeddb's layout (see `jobDbName`, JobDocStore).
  *
  * A thin promise layer over IndexedDB; every call is one transaction. A write resolves
  * when its transaction *completes* (not when its request succeeds: Chromium checks the
@@ -19,7 +19,7 @@ export function deviceDbName(deviceName: string): string {
   return `outpost-device:${deviceName}`;
 }
 
-/** The y-indexeddb database name of one job on one device. */
+/** The IndexedDB name of one job's doc on one device (JobDocStore). */
 export function jobDbName(deviceName: string, jobId: string): string {
   return `outpost-device:${deviceName}:job:${jobId}`;
 }
