@@ -108,9 +108,11 @@ export class OutpostEngine {
       if (store !== 'pending' && store !== 'priming') this.storage.reportWrite(`store ${store}`, error);
     });
     this.tabs = new TabChannel(this.deviceName, {
+      // Re-reading what another tab wrote: on failure this tab shows older lists until the next change; nothing is lost.
       changed: (what) => void this.onOtherTab(what).catch(() => undefined),
       othersPending: (n) => this.board.otherTabsPending(n),
       joined: () => this.tabs.announcePending(this.jobs.pendingCount() ?? 0),
+      // The closed tab's pending records stay on the device; the next start takes them over.
       left: () => void this.jobs.resumePending().catch(() => undefined),
     });
     this.box = new Outbox(this.db, () => this.changed('outbox'));
