@@ -95,7 +95,9 @@ describe('a full disk on the device', () => {
     await expect(phone.submitOp('job-1001', { kind: 'transition', to: 'en_route' })).rejects.toMatchObject({ name: 'QuotaExceededError' });
     expect(phone.storage.get().warning).toBe(FULL);
     disk.free();
-    await phone.submitOp('job-1001', { kind: 'transition', to: 'en_route' });
+    await phone.flush(); // "Try saving again": the device takes writes again
     expect(phone.storage.get().warning).toBe(null);
+    await phone.submitOp('job-1001', { kind: 'transition', to: 'en_route' });
+    expect(phone.outbox.list().queued).toHaveLength(1);
   });
 });

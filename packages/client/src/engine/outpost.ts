@@ -103,9 +103,11 @@ export class OutpostEngine {
     this.http.onReachability = (ok) => this.board.http(ok);
     const factory = o.indexedDB ?? globalThis.indexedDB;
     const opening = factory ? DeviceDb.open(factory, this.deviceName) : Promise.reject(new Error('No IndexedDB: pass `indexedDB` (e.g. fake-indexeddb in Node).'));
-    // Pending records report per job (PendingUpdates keeps and retries them); the priming cache can be fetched again.
+    // Pending records report per job (PendingUpdates keeps and retries them); the priming
+    // cache can be fetched again. A refused outbox or blob write rejects to its caller; the
+    // warning stays until the device database takes a write again.
     this.db = new ReportedStorage(new DeferredStorage(opening), (store, error) => {
-      if (store !== 'pending' && store !== 'priming') this.storage.reportWrite(`store ${store}`, error);
+      if (store !== 'pending' && store !== 'priming') this.storage.reportWrite('device database', error);
     });
     this.tabs = new TabChannel(this.deviceName, {
       // Re-reading what another tab wrote: on failure this tab shows older lists until the next change; nothing is lost.
@@ -253,6 +255,8 @@ export class OutpostEngine {
   async flush(): Promise<void> {
     await this.ready;
     await this.db.settled();
+    // After a refused write, one small write shows whether the device takes writes again.
+    if (this.storage.get().unsaved) await this.db.put('meta', 'flushedAt', new Date().toISOString());
     const sessions = this.jobs.openJobIds().map((id) => this.jobs.session(id));
     // A job that failed to open holds nothing unsaved: its failure went to whoever opened it.
     const open = (await Promise.allSettled(sessions)).flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
