@@ -44,7 +44,7 @@ describe('a full disk on the device', () => {
   it('warns when a note could not be saved, keeps it pending, and stores and uploads it once space returns', async () => {
     const phone = await world.device('alice-phone', link, 'alice');
     const job = await phone.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     link.cut();
     await until('the phone noticed', () => !phone.status.get().connected);
 

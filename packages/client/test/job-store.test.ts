@@ -26,7 +26,7 @@ describe('open jobs', () => {
     const a = await phone.openJob('job-1001');
     const b = await phone.openJob('job-1001');
     expect(a.doc).toBe(b.doc);
-    await until('synced', () => a.synced);
+    await a.whenSynced();
     addNote(a.doc, note('n1'));
     a.close();
     b.close();
@@ -38,7 +38,7 @@ describe('open jobs', () => {
     const link = await world.link();
     const phone = await world.device('alice-phone', link, 'alice');
     const job = await phone.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     link.cut();
     addNote(job.doc, note('n1'));
     job.close();
@@ -54,7 +54,7 @@ describe('open jobs', () => {
     const link = await world.link();
     const phone = await world.device('alice-phone', link, 'alice');
     const job = await phone.openJob('job-1003');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     link.cut();
     addNote(job.doc, note('n1'));
     await world.stop(phone);
