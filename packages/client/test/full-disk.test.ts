@@ -55,6 +55,8 @@ describe('a full disk on the device', () => {
     expect(phone.status.get().pending).toBe(1); // kept in memory, still pending
     await expect(phone.flush()).rejects.toMatchObject({ name: 'QuotaExceededError' });
     expect(disk.refused).toBeGreaterThan(0);
+    const file = JSON.parse((await phone.exportUnsynced()).text);
+    expect(file.jobs).toMatchObject([{ jobId: 'job-1001', pendingUpdates: 1, notes: [{ text: 'Compressor contactor pitted' }] }]);
 
     disk.free();
     await phone.flush();

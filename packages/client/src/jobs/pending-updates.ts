@@ -152,6 +152,11 @@ export class PendingUpdates {
     void this.db.delete('pending', key).catch(() => undefined);
   }
 
+  /** Updates still pending that the device has not stored (a full disk): kept only in memory. */
+  unsaved(): Uint8Array[] {
+    return this.unwritten.filter((e) => e.record !== null && this.entries.includes(e)).map((e) => e.record!.update);
+  }
+
   /** A sync step 2 went out as message `n`: it carries every update recorded so far. */
   coverAll(socket: number, n: number): void {
     for (const e of this.entries) if (e.coveredBy?.socket !== socket) e.coveredBy = { socket, n };
