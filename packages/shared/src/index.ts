@@ -21,7 +21,7 @@ export {
   startTime,
   stopTime,
 } from './job/content';
-export { jobRoots, newJobDoc, readJob, readJobFacts, readNote, type JobFacts, type JobRoots } from './job/doc';
+export { jobRoots, newJobDoc, readJob, readJobFacts, readJobRoot, readNote, type JobFacts, type JobRoots } from './job/doc';
 export {
   CLIENT_ROOTS,
   isClientRoot,
