@@ -91,4 +91,16 @@ CREATE TABLE blobs (
 );
 `,
   },
+  {
+    id: 2,
+    name: 'blob uploaders',
+    // Who uploaded each blob: a technician reads a blob she uploaded herself (http/blob-access.ts).
+    sql: `
+CREATE TABLE IF NOT EXISTS blob_uploads (
+  sha256 text NOT NULL,
+  user_id text NOT NULL,
+  PRIMARY KEY (sha256, user_id)
+);
+`,
+  },
 ];

@@ -65,4 +65,9 @@ CREATE TABLE IF NOT EXISTS blobs (
   content_type TEXT NOT NULL,
   bytes BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS blob_uploads (
+  sha256 TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (sha256, user_id)
+) WITHOUT ROWID;
 `;
