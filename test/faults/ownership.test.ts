@@ -71,7 +71,7 @@ async function refused(c: SyncClient, change: (doc: Y.Doc) => void) {
 
 async function putBlob(who: keyof typeof DEMO, bytes: Uint8Array): Promise<string> {
   const sha = createHash('sha256').update(bytes).digest('hex');
-  const res = await call(`${outpost.url}/api/blobs/${sha}`, { method: 'PUT', token: tokenOf(who), body: bytes, headers: { 'content-type': 'image/png' } });
+  const res = await call(`${outpost.url}/api/blobs/${sha}`, { method: 'PUT', token: tokenOf(who), body: Buffer.from(bytes), headers: { 'content-type': 'image/png' } });
   expect(res.status).toBeLessThan(300);
   return sha;
 }
