@@ -128,9 +128,19 @@ export class FieldWriteFinder {
     return last !== undefined && last.id.clock + last.length >= item.id.clock + item.length;
   }
 
-  /** True when the update's own delete set covers `id`. */
+  /** True when the update's own delete set covers `id` (its ranges are sorted by clock). */
   private deletedHere(id: Y.ID): boolean {
-    return (this.update.ds.clients.get(id.client) ?? []).some(({ clock, len }) => id.clock >= clock && id.clock < clock + len);
+    const ranges = this.update.ds.clients.get(id.client) ?? [];
+    let lo = 0;
+    let hi = ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const { clock, len } = ranges[mid]!;
+      if (id.clock < clock) hi = mid - 1;
+      else if (id.clock >= clock + len) lo = mid + 1;
+      else return true;
+    }
+    return false;
   }
 
   /** A struct by id: the update's own items first, then the doc's; '' for collected content. */

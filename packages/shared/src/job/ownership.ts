@@ -201,10 +201,15 @@ function judgeField(w: Extract<FieldWrite, { at: 'field' }>, rules: EntryRules, 
   }
 }
 
-/** A stamped field (a tick) is written together with its stamp, which names the writer or is cleared. */
+/**
+ * A stamped field (a tick) is written together with its stamp, which names the writer —
+ * or is cleared along with the rest of the group (an untick: done false, doneAt null).
+ */
 function judgeStamp(w: Extract<FieldWrite, { at: 'field' }>, rules: EntryRules, writer: Writer, all: readonly FieldWrite[]): FieldRefusal | null {
   if (!rules.stamp || rules.fields[w.key] !== 'stamped') return null;
-  const stamp = all.find((o) => o.at === 'field' && o.entry === w.entry && o.key === rules.stamp && !o.deleted) as { value?: unknown } | undefined;
-  if (stamp && (stamp.value === writer.userId || stamp.value === null)) return null;
+  const group = all.filter((o): o is Extract<FieldWrite, { at: 'field' }> => o.at === 'field' && o.entry === w.entry && rules.fields[o.key] === 'stamped' && !o.deleted);
+  const stamp = group.find((o) => o.key === rules.stamp);
+  if (stamp?.value === writer.userId) return null;
+  if (stamp && stamp.value === null && group.every((o) => o.value === null || o.value === false)) return null;
   return { code: 'wrong_author', detail: `${w.root}[${w.entry}].${rules.stamp} must name the writer (${writer.userId}), not ${shown(stamp?.value)}` };
 }
