@@ -146,7 +146,7 @@ describe('classifyUpdate', () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 30_000); // a thousand docs; the bound is for a loaded machine, not a speed check
 
   it('accepts a sync step 2 that repeats deletions the server made in its own map', () => {
     const server = serverDoc();
