@@ -186,6 +186,25 @@ describe('field ownership (classifyUpdate with a writer)', () => {
     expect(verdictOf(dana, (d) => jobRoots(d).notes.delete(0, 1)).ok).toBe(true);
   });
 
+  it('refuses an office field written as a concurrent first write (the item names its parent, no neighbour)', () => {
+    const office = newJobDoc('job-2');
+    const entry = new Y.Map<unknown>();
+    office.getArray('checklist').push([entry]);
+    const bare = Y.encodeStateAsUpdate(office); // the entry before any of its fields
+    office.transact(() => {
+      entry.set('id', 'c9');
+      entry.set('label', 'Leak test');
+      entry.set('required', true);
+    });
+    const device = new Y.Doc();
+    Y.applyUpdate(device, bare);
+    (device.getArray('checklist').get(0) as Y.Map<unknown>).set('required', false);
+    const update = Y.encodeStateAsUpdate(device, Y.encodeStateVector(office));
+    const item = Y.decodeUpdate(update).structs[0] as Y.Item;
+    expect({ origin: item.origin, parentSub: item.parentSub }).toEqual({ origin: null, parentSub: 'required' });
+    expect(classifyUpdate(update, office, alice)).toMatchObject({ ok: false, code: 'office_field', detail: expect.stringContaining('.required') });
+  });
+
   it('refuses a tick that names nobody', () => {
     const verdict = verdictOf(alice, (d) => {
       const item = jobRoots(d).checklist.get(0) as Y.Map<unknown>;
