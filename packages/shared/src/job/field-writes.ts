@@ -200,7 +200,8 @@ export class FieldWriteFinder {
     if (this.places.has(item)) return this.places.get(item);
     const context = this.contextOf(item);
     let place: Place | Unplaced;
-    if (!context || depth > 64) place = context ? undefined : context;
+    if (depth > 64) place = undefined; // types nested that deep: forged structure
+    else if (!context) place = context;
     else if ('root' in context) {
       const isList = JOB_ROOTS[context.root as keyof typeof JOB_ROOTS] === 'array';
       place = isList ? { root: context.root, entry: item, key: null, nested: false } : { root: context.root, key: context.sub, nested: false };
