@@ -248,6 +248,18 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect(blob && [...blob.bytes]).toEqual([1, 2, 3]);
       expect(blob?.contentType).toBe('image/jpeg');
       expect(await store.getBlob('b'.repeat(64))).toBeNull();
+      expect(await store.hasBlob(sha)).toBe(true);
+      expect(await store.hasBlob('b'.repeat(64))).toBe(false);
+    });
+
+    it('remembers every uploader of a blob, the first and the later ones', async () => {
+      const sha = 'c'.repeat(64);
+      expect(await store.putBlob(sha, { bytes: new Uint8Array([4]), contentType: 'image/png' }, 'alice')).toBe(true);
+      expect(await store.putBlob(sha, { bytes: new Uint8Array([4]), contentType: 'image/png' }, 'bob')).toBe(false);
+      expect(await store.blobUploadedBy(sha, 'alice')).toBe(true);
+      expect(await store.blobUploadedBy(sha, 'bob')).toBe(true);
+      expect(await store.blobUploadedBy(sha, 'carol')).toBe(false);
+      expect(await store.blobUploadedBy('d'.repeat(64), 'alice')).toBe(false);
     });
   });
 }

@@ -217,9 +217,16 @@ export interface Store {
   /** The whole pricebook, ordered by id. */
   listPricebook(): Promise<PricebookItem[]>;
 
-  /** Stores a blob; true when it was new, false when that sha256 was already stored. */
-  putBlob(sha256: string, blob: BlobRecord): Promise<boolean>;
+  /**
+   * Stores a blob; true when it was new, false when that sha256 was already stored.
+   * `uploadedBy` is remembered (durably, with the bytes) for every upload, new or repeated.
+   */
+  putBlob(sha256: string, blob: BlobRecord, uploadedBy?: string): Promise<boolean>;
   getBlob(sha256: string): Promise<BlobRecord | null>;
+  /** Whether a blob with that sha256 is stored, without reading its bytes. */
+  hasBlob(sha256: string): Promise<boolean>;
+  /** Whether `userId` ever uploaded that blob. */
+  blobUploadedBy(sha256: string, userId: string): Promise<boolean>;
 
   /** Releases connections and file handles. */
   close(): Promise<void>;

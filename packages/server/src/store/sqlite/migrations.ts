@@ -60,6 +60,20 @@ ALTER TABLE device_seqs_by_user RENAME TO device_seqs;
 `);
     },
   },
+  {
+    id: 3,
+    name: 'blob uploaders',
+    // Who uploaded each blob: a technician reads a blob she uploaded herself (http/blob-access.ts).
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS blob_uploads (
+  sha256 TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (sha256, user_id)
+) WITHOUT ROWID;
+`);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

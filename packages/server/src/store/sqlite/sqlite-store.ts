@@ -94,6 +94,9 @@ function prepareStatements(db: Database.Database) {
     userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
     blob: db.prepare('SELECT content_type, bytes FROM blobs WHERE sha256 = ?'),
     putBlob: db.prepare('INSERT INTO blobs (sha256, content_type, bytes) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING'),
+    hasBlob: db.prepare('SELECT 1 FROM blobs WHERE sha256 = ?'),
+    putUpload: db.prepare('INSERT INTO blob_uploads (sha256, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    upload: db.prepare('SELECT 1 FROM blob_uploads WHERE sha256 = ? AND user_id = ?'),
   };
 }
 
@@ -293,9 +296,20 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT body FROM pricebook ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as PricebookItem);
   }
 
-  async putBlob(sha256: string, record: BlobRecord): Promise<boolean> {
-    const result = this.sql.putBlob.run(sha256, record.contentType, blob(record.bytes));
-    return result.changes === 1;
+  async putBlob(sha256: string, record: BlobRecord, uploadedBy?: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const result = this.sql.putBlob.run(sha256, record.contentType, blob(record.bytes));
+      if (uploadedBy !== undefined) this.sql.putUpload.run(sha256, uploadedBy);
+      return result.changes === 1;
+    })();
+  }
+
+  async hasBlob(sha256: string): Promise<boolean> {
+    return this.sql.hasBlob.get(sha256) !== undefined;
+  }
+
+  async blobUploadedBy(sha256: string, userId: string): Promise<boolean> {
+    return this.sql.upload.get(sha256, userId) !== undefined;
   }
 
   async getBlob(sha256: string): Promise<BlobRecord | null> {
