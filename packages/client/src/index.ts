@@ -13,7 +13,7 @@ export { ATTEMPTS_PER_DRAIN } from './outbox/drain';
 export type { BlobsApi } from './blobs/photo-desk';
 export { newUuid, sha256Hex } from './ids/device-crypto';
 export type { Customer, Equipment, JobSummary, PricebookItem, Priming, PrimingState } from './priming/priming';
-export { storageWarning, type StorageState, type StorageWatch } from './storage/storage-watch';
+export { storageWarning, unsavedWarning, type StorageState, type StorageWatch } from './storage/storage-watch';
 export type { UnsyncedExport } from './engine/export-unsynced';
 export { syncStatusOf, type StatusInputs, type SyncStatus } from './sync/sync-status';
 export { backoffDelay, type BackoffPolicy } from './sync/backoff';

@@ -43,7 +43,7 @@ describe('photos and signatures', () => {
     };
     const phone = await world.device('alice-phone', link, 'alice', { fetch: failingPhotos });
     const job = await phone.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     await phone.blobs.putPhoto('job-1001', PHOTO, { kind: 'before', mime: 'image/jpeg' });
     addNote(job.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'On my way' });
     await phone.submitOp('job-1001', { kind: 'transition', to: 'en_route' });

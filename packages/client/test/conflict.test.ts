@@ -16,7 +16,7 @@ async function cancelledWhileCompleting(world: World, jobId: string) {
   const alice = await world.device('alice-phone', aliceLink, 'alice');
   const dana = await world.device('dana-laptop', await world.link(), 'dana');
   const job = await alice.openJob(jobId);
-  await until('synced', () => job.synced);
+  await job.whenSynced();
   await moveTo(alice, jobId, ['en_route', 'on_site', 'in_progress']);
 
   aliceLink.cut();

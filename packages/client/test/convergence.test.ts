@@ -18,7 +18,7 @@ describe('two technicians and a dispatcher', () => {
       const link = await world.link();
       const engine = await world.device(device, link, user);
       const job = await engine.openJob(JOB);
-      await until(`${user} synced`, () => job.synced);
+      await job.whenSynced();
       people.push({ name: user, link, engine, job });
     }
     const [alice, bob, dana] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];

@@ -16,7 +16,7 @@ describe('what the app tells people after a reconnect', () => {
     const bob = await world.device('bob-phone', await world.link(), 'bob');
     const mine = await alice.openJob('job-1004');
     const his = await bob.openJob('job-1004');
-    await until('both synced', () => mine.synced && his.synced);
+    await Promise.all([mine.whenSynced(), his.whenSynced()]);
     const summaries: MergeSummary[] = [];
     alice.on('mergeSummary', (s) => summaries.push(s));
 
@@ -41,7 +41,7 @@ describe('what the app tells people after a reconnect', () => {
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice');
     const job = await alice.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     const drained: DrainedEvent[] = [];
     alice.on('drained', (e) => drained.push(e));
 

@@ -27,7 +27,7 @@ describe('the pending count in changes', () => {
     const link = await world.link();
     const phone = await world.device('alice-phone', link, 'alice');
     const job = await phone.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     link.cut();
     await until('the phone noticed', () => !phone.status.get().connected);
     return { phone, job, link };

@@ -13,7 +13,7 @@ describe('the pending count', () => {
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice');
     const job = await alice.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
 
     gate.shut();
     addNote(job.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'Filter clogged' });
@@ -33,7 +33,7 @@ describe('the pending count', () => {
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice');
     const job = await alice.openJob('job-1003');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
 
     link.cut();
     const items = readJob(job.doc).checklist;
@@ -54,7 +54,7 @@ describe('the pending count', () => {
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice', { ackTimeoutMs: 300 });
     const job = await alice.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
 
     link.stall();
     addNote(job.doc, { id: 'n3', author: 'alice', createdAt: new Date().toISOString(), text: 'Typed on a dead link' });

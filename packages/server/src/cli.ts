@@ -1,14 +1,16 @@
 /**
  * `outpost-server --port 8080 --data ./data --seed demo [--host 0.0.0.0] [--web dir] [--durability full|process]`
  *
- * Env: OUTPOST_SECRET (JWT secret; default generated into the data dir),
+ * Env: OUTPOST_SECRET (JWT secret; default generated into the data dir, mode 0600; an
+ * empty one refuses to start), OUTPOST_METRICS_TOKEN (bearer token for /metrics; without
+ * it /metrics is served only when --host is loopback),
  * OUTPOST_DURABILITY (`full` or `process`, as --durability; the flag wins),
  * OUTPOST_DATABASE_URL (postgres://… store instead of SQLite),
  * OUTPOST_REDIS_URL (redis://… bus between nodes instead of in-process).
  * SIGTERM/SIGINT stop gracefully: pending commits are flushed first.
  */
 import { parseArgs } from 'node:util';
-import { startServer } from './app';
+import { startServer, type RunningServer } from './app';
 import type { Bus } from './bus/bus';
 import { DURABILITY_LEVELS, type Durability, type Store } from './store/store';
 
@@ -67,17 +69,25 @@ async function openBus(store: Store | undefined): Promise<Bus | undefined> {
 
 const store = await openStore();
 
-const server = await startServer({
-  port,
-  host: values.host,
-  dataDir: values.data,
-  seed: values.seed === 'demo' ? 'demo' : false,
-  secret: process.env.OUTPOST_SECRET || undefined,
-  store,
-  durability,
-  bus: await openBus(store),
-  webDir: values.web,
-});
+let server: RunningServer;
+try {
+  server = await startServer({
+    port,
+    host: values.host,
+    dataDir: values.data,
+    seed: values.seed === 'demo' ? 'demo' : false,
+    secret: process.env.OUTPOST_SECRET || undefined,
+    metricsToken: process.env.OUTPOST_METRICS_TOKEN || undefined,
+    store,
+    bus: await openBus(store),
+    webDir: values.web,
+  });
+} catch (err) {
+  // A refusal to start (empty secret, a database from a newer server, port taken) is the
+  // operator's to fix: say what, without a stack, and exit non-zero.
+  console.error(`[outpost] cannot start: ${(err as Error).message}`);
+  process.exit(1);
+}
 console.log(`outpost-server listening on ${server.url}`);
 // As the live database connection reports it, so an operator sees what an ack means.
 console.log(`durability: ${durability} (${(await server.store.commitDurability?.()) ?? 'not reported by this store'})`);

@@ -4,6 +4,7 @@
  * live in store/acceptance.ts and bus/acceptance.ts (they import vitest, so not exported here).
  */
 export { startServer, type RunningServer, type ServerOptions } from './app';
+export { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-throttle';
 export { hashPassword, verifyPassword } from './auth/password';
 export { issueToken, verifyToken, type Principal } from './auth/token';
 export { LocalBus, type Bus, type BusEvent, type Unsubscribe } from './bus/bus';
@@ -11,7 +12,8 @@ export { type JobSummary, type PrimingPayload } from './jobs/summary';
 export { type OpResult } from './ops/service';
 export { DEFAULT_LIMITS, type RelayLimits } from './relay/context';
 export { DEMO_PASSWORD, seedDemo } from './seed/demo';
-export { buildOpEntry, checkDeviceSeq } from './store/op-entry';
+export { buildOpEntry, checkDeviceSeq, type LoggedVerdict } from './store/op-entry';
+export { migrateSqlite, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, type SqliteMigration } from './store/sqlite/migrations';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
 export { DURABILITY_LEVELS } from './store/store';
 export type {

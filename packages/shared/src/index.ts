@@ -21,7 +21,8 @@ export {
   startTime,
   stopTime,
 } from './job/content';
-export { jobRoots, newJobDoc, readJob, readJobFacts, readNote, type JobFacts, type JobRoots } from './job/doc';
+export { jobRoots, newJobDoc, readJob, readJobFacts, readJobRoot, readNote, type JobFacts, type JobRoots } from './job/doc';
+export { FIELD_RULES, type EntryRules, type FieldRule, type MapRules, type Writer } from './job/ownership';
 export {
   CLIENT_ROOTS,
   isClientRoot,

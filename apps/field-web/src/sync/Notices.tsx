@@ -1,7 +1,8 @@
 /**
  * In-app notices: the queue drained ("12 pending updates were uploaded", also as a system
  * notification where permitted), what others changed while this device was away, and
- * the storage warning with an export of unsynced work.
+ * the storage warning with an export of unsynced work (and, when the device could not
+ * save a change, a way to try again once space is freed).
  */
 import { useOutpost } from '@outpost/client/react';
 import { useEffect, useState, useSyncExternalStore } from 'react';
@@ -87,6 +88,12 @@ export function Notices({ jobTitle, selfId }: NoticesProps) {
       {storage.warning ? (
         <div className="notice warn" role="alert">
           <span className="grow">{storage.warning}</span>
+          {storage.unsaved ? (
+            // Writes what the device refused again; while it still cannot, the warning stays.
+            <button type="button" className="small" onClick={() => void engine.flush().catch(() => undefined)}>
+              Try saving again
+            </button>
+          ) : null}
           <button type="button" className="small" onClick={() => void downloadUnsynced(engine)}>
             Export unsynced work
           </button>

@@ -51,7 +51,7 @@ export class PhotoDesk implements BlobsApi {
 
   async putSignature(jobId: string, bytes: Uint8Array, meta: { signer: string; mime: string }): Promise<Signature> {
     const blob = await this.queue.keep(bytes, meta.mime, jobId);
-    const signature: Signature = { blob, signer: meta.signer, signedAt: new Date().toISOString() };
+    const signature: Signature = { blob, signer: meta.signer, signedAt: new Date().toISOString(), by: this.user()?.id ?? 'unknown' };
     const job = await this.jobs.open(jobId);
     try {
       setSignature(job.doc, signature);

@@ -15,7 +15,7 @@ import { PhotoDesk, type BlobsApi } from '../blobs/photo-desk';
 import { Priming } from '../priming/priming';
 import { DeferredStorage } from '../storage/deferred-storage';
 import { DeviceDb } from '../storage/device-db';
-import type { DeviceStorage } from '../storage/device-storage';
+import { ReportedStorage } from '../storage/reported-storage';
 import { exportUnsynced, type UnsyncedExport } from './export-unsynced';
 import { StorageWatch } from '../storage/storage-watch';
 import { Api } from '../sync/api';
@@ -82,7 +82,7 @@ export class OutpostEngine {
   });
   private readonly events = new Emitter<OutpostEvents>();
   private readonly http: Api;
-  private readonly db: DeviceStorage;
+  private readonly db: ReportedStorage;
   private readonly jobs: JobStore;
   private readonly box: Outbox;
   private readonly blobQueue: BlobQueue;
@@ -91,6 +91,8 @@ export class OutpostEngine {
   private readonly tabs: TabChannel;
   private readonly marks = new Map<string, number>();
   private destroyed = false;
+  /** Aborted by destroy(): bounded waits end early. */
+  private readonly stopping = new AbortController();
   private expiryTold = false;
   private readonly unlisten: (() => void)[] = [];
 
@@ -100,13 +102,19 @@ export class OutpostEngine {
     this.http = new Api(o.serverUrl, o.fetch ?? globalThis.fetch.bind(globalThis));
     this.http.onReachability = (ok) => this.board.http(ok);
     const factory = o.indexedDB ?? globalThis.indexedDB;
-    this.db = new DeferredStorage(
-      factory ? DeviceDb.open(factory, this.deviceName) : Promise.reject(new Error('No IndexedDB: pass `indexedDB` (e.g. fake-indexeddb in Node).')),
-    );
+    const opening = factory ? DeviceDb.open(factory, this.deviceName) : Promise.reject(new Error('No IndexedDB: pass `indexedDB` (e.g. fake-indexeddb in Node).'));
+    // Pending records report per job (PendingUpdates keeps and retries them); the priming
+    // cache can be fetched again. A refused outbox or blob write rejects to its caller; the
+    // warning stays until the device database takes a write again.
+    this.db = new ReportedStorage(new DeferredStorage(opening), (store, error) => {
+      if (store !== 'pending' && store !== 'priming') this.storage.reportWrite('device database', error);
+    });
     this.tabs = new TabChannel(this.deviceName, {
+      // Re-reading what another tab wrote: on failure this tab shows older lists until the next change; nothing is lost.
       changed: (what) => void this.onOtherTab(what).catch(() => undefined),
       othersPending: (n) => this.board.otherTabsPending(n),
       joined: () => this.tabs.announcePending(this.jobs.pendingCount() ?? 0),
+      // The closed tab's pending records stay on the device; the next start takes them over.
       left: () => void this.jobs.resumePending().catch(() => undefined),
     });
     this.box = new Outbox(this.db, () => this.changed('outbox'));
@@ -129,12 +137,14 @@ export class OutpostEngine {
         merged: (summary) => this.events.emit('mergeSummary', summary),
         message: () => undefined,
         synced: () => undefined,
+        storageWrite: (source, error) => this.storage.reportWrite(source, error),
       },
     });
     this.outbox = new OutboxActions(this.box, this.jobs, () => this.deviceId, this.marks, () => void this.catchUp.kick());
     this.blobs = new PhotoDesk(this.blobQueue, this.jobs, () => this.user, () => void this.catchUp.kick());
     this.priming = new Priming(this.db, this.http, (jobId) => this.syncJobDoc(jobId), () => this.changed('priming'), this.o.primingMaxAgeMs);
     this.storage = new StorageWatch(() => this.board.get().pending + this.board.get().failed);
+    this.storage.retryWrites = () => this.flush();
     this.lock = new DrainLock(this.db, `outpost:${this.deviceName}:drain`);
     this.catchUp = new CatchUp({
       lock: this.lock,
@@ -236,6 +246,23 @@ export class OutpostEngine {
     return exportUnsynced({ db: this.db, jobs: this.jobs, blobs: this.blobQueue, outbox: this.box, deviceName: this.deviceName, deviceId: this.deviceId, user: this.user });
   }
 
+  /**
+   * Resolves once everything made on this device so far is committed to IndexedDB: job
+   * docs and their pending records, the outbox, blobs. Writes a full disk refused are tried
+   * again; rejects with the device's error while one still cannot be stored (the storage
+   * warning says so too, and the work stays in memory, pending).
+   */
+  async flush(): Promise<void> {
+    await this.ready;
+    await this.db.settled();
+    // After a refused write, one small write shows whether the device takes writes again.
+    if (this.storage.get().unsaved) await this.db.put('meta', 'flushedAt', new Date().toISOString());
+    const sessions = this.jobs.openJobIds().map((id) => this.jobs.session(id));
+    // A job that failed to open holds nothing unsaved: its failure went to whoever opened it.
+    const open = (await Promise.allSettled(sessions)).flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+    await Promise.all(open.map((session) => session.flush()));
+  }
+
   /** Tries to catch up now (also happens on its own). */
   syncNow(): void {
     void this.jobs.resumeAll();
@@ -246,6 +273,7 @@ export class OutpostEngine {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.stopping.abort();
     await this.ready.catch(() => undefined);
     this.http.close();
     await this.catchUp.stop();
@@ -310,8 +338,9 @@ export class OutpostEngine {
   private async syncJobDoc(jobId: string): Promise<boolean> {
     const handle = await this.jobs.open(jobId);
     try {
-      for (let i = 0; i < 100 && !handle.synced && !this.destroyed; i++) await new Promise((r) => setTimeout(r, 100));
-      return handle.synced;
+      // Bounded: priming counts a job that did not sync in time as incomplete, and runs again later.
+      const synced = handle.whenSynced().then(() => true, () => false);
+      return await Promise.race([synced, sleep(10_000, this.stopping.signal).then(() => handle.synced)]);
     } finally {
       handle.close();
     }

@@ -6,8 +6,10 @@
 import { OutpostError } from '@outpost/shared';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { LoginLimits } from '../auth/login-throttle';
 import { authRoutes } from '../auth/routes';
 import { jobRoutes } from '../jobs/routes';
+import { requireMetricsAccess, type MetricsAccess } from '../metrics/access';
 import type { ServerMetrics } from '../metrics/metrics';
 import { opRoutes } from '../ops/routes';
 import type { OpService } from '../ops/service';
@@ -32,6 +34,10 @@ export interface ApiDeps {
   secret: string;
   webDir?: string;
   tokenTtlSeconds?: number;
+  /** Failed sign-in budgets and the password-check bound. */
+  loginLimits?: Partial<LoginLimits>;
+  /** Who may read /metrics (metrics/access.ts). */
+  metricsAccess: MetricsAccess;
 }
 
 /** Builds the HTTP app. */
@@ -39,7 +45,7 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.onError(onError);
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  app.get('/metrics', requireMetricsAccess(deps.metricsAccess), (c) => c.text(deps.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
   const api = new Hono<ApiEnv>();
   const jsonLimit = bodyLimit({
@@ -55,7 +61,7 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
       c.req.path.startsWith('/api/blobs/') ? next() : handler(c, next);
   api.use('*', exceptBlobs(jsonOnly()));
   api.use('*', exceptBlobs(jsonLimit));
-  api.route('/', authRoutes(deps.store, deps.secret, deps.tokenTtlSeconds));
+  api.route('/', authRoutes(deps.store, deps.secret, { tokenTtlSeconds: deps.tokenTtlSeconds, loginLimits: deps.loginLimits, metrics: deps.metrics }));
   api.use('*', requireUser(deps.secret));
   api.route('/', jobRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));

@@ -159,6 +159,24 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect((await store.applyOp(attempt({ deviceId: 'device-b', deviceSeq: 1 }), advance)).kind).toBe('recorded');
     });
 
+    it("keeps each user's sequence on a device apart: naming someone else's device id consumes none of their numbers", async () => {
+      await store.createJob(job('job-1', { assignees: ['alice', 'bob'] }));
+      expect((await store.applyOp(attempt({ deviceSeq: 1 }), advance)).kind).toBe('recorded');
+      // bob posts under alice's device id with the numbers her device would use next
+      expect(await store.applyOp(attempt({ actor: 'bob', deviceSeq: 2 }), advance)).toEqual({ kind: 'out_of_order', expectedSeq: 1 });
+      expect((await store.applyOp(attempt({ actor: 'bob', deviceSeq: 1 }), advance)).kind).toBe('recorded');
+      expect((await store.applyOp(attempt({ deviceSeq: 2 }), advance)).kind).toBe('recorded');
+    });
+
+    it('writes nothing for a refused op and leaves its deviceSeq for the next op', async () => {
+      await store.createJob(job('job-1'));
+      const out = await store.applyOp(attempt({ actor: 'bob' }), () => ({ outcome: 'refused', code: 'not_assigned', message: 'not yours' }));
+      expect(out).toEqual({ kind: 'refused', code: 'not_assigned', message: 'not yours' });
+      expect(await store.listOps('job-1')).toEqual([]);
+      expect((await store.getJob('job-1'))?.version).toBe(1);
+      expect((await store.applyOp(attempt({ actor: 'bob', deviceSeq: 1 }), advance)).kind).toBe('recorded');
+    });
+
     it('stores a rejected op, consumes its deviceSeq and leaves the job unchanged', async () => {
       await store.createJob(job('job-1'));
       const out = await store.applyOp(attempt(), () => ({ outcome: 'rejected', code: 'conflict', message: 'cancelled' }));
@@ -230,6 +248,18 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect(blob && [...blob.bytes]).toEqual([1, 2, 3]);
       expect(blob?.contentType).toBe('image/jpeg');
       expect(await store.getBlob('b'.repeat(64))).toBeNull();
+      expect(await store.hasBlob(sha)).toBe(true);
+      expect(await store.hasBlob('b'.repeat(64))).toBe(false);
+    });
+
+    it('remembers every uploader of a blob, the first and the later ones', async () => {
+      const sha = 'c'.repeat(64);
+      expect(await store.putBlob(sha, { bytes: new Uint8Array([4]), contentType: 'image/png' }, 'alice')).toBe(true);
+      expect(await store.putBlob(sha, { bytes: new Uint8Array([4]), contentType: 'image/png' }, 'bob')).toBe(false);
+      expect(await store.blobUploadedBy(sha, 'alice')).toBe(true);
+      expect(await store.blobUploadedBy(sha, 'bob')).toBe(true);
+      expect(await store.blobUploadedBy(sha, 'carol')).toBe(false);
+      expect(await store.blobUploadedBy('d'.repeat(64), 'alice')).toBe(false);
     });
   });
 }

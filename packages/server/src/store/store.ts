@@ -99,10 +99,15 @@ export interface OpAttempt {
   receivedAt: string;
 }
 
-/** The verdict `applyOp`'s callback returns for the locked job state. */
+/**
+ * The verdict `applyOp`'s callback returns for the locked job state. `refused` is for an
+ * actor who may not act on the job at all (not assigned, wrong role): nothing is written,
+ * not even the device's seq, so a stranger's attempts leave no trace in the job's history.
+ */
 export type OpVerdict =
   | { outcome: 'applied'; state: ServerState; changed: boolean; review: boolean }
-  | { outcome: 'rejected'; code: string; message: string };
+  | { outcome: 'rejected'; code: string; message: string }
+  | { outcome: 'refused'; code: string; message: string };
 
 /**
  * One row of a job's op log (its audit history). `seq` numbers a job's ops from 1.
@@ -149,7 +154,9 @@ export type ApplyOpOutcome =
   /** `deviceSeq` was already used by a different op from this device. */
   | { kind: 'seq_reused'; expectedSeq: number }
   /** No such job; the deviceSeq is consumed so the device's later ops are not stuck. */
-  | { kind: 'job_not_found' };
+  | { kind: 'job_not_found' }
+  /** The verdict was `refused`: nothing was written and the deviceSeq is not consumed. */
+  | { kind: 'refused'; code: string; message: string };
 
 /** Filter for listing jobs. Window bounds are ISO strings; a job matches when its window overlaps. */
 export interface JobFilter {
@@ -188,9 +195,11 @@ export interface Store {
 
   /**
    * Records one workflow op atomically: returns the stored entry for a known opId; checks
-   * that `deviceSeq` is the device's next one (a device's first op has seq 1, across all
-   * jobs); locks the job, calls `decide` with its current state, appends the entry and,
-   * when applied, stores the new job state.
+   * that `deviceSeq` is the next one of the actor on that device (sequences are kept per
+   * (actor, deviceId), so nobody can consume another user's numbers by naming their
+   * device; a first op has seq 1, across all jobs); locks the job, calls `decide` with its
+   * current state, appends the entry and, when applied, stores the new job state. A
+   * `refused` verdict writes nothing.
    * `decide` is synchronous and may be called more than once if a transaction retries.
    */
   applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome>;
@@ -223,9 +232,16 @@ export interface Store {
   /** The whole pricebook, ordered by id. */
   listPricebook(): Promise<PricebookItem[]>;
 
-  /** Stores a blob; true when it was new, false when that sha256 was already stored. */
-  putBlob(sha256: string, blob: BlobRecord): Promise<boolean>;
+  /**
+   * Stores a blob; true when it was new, false when that sha256 was already stored.
+   * `uploadedBy` is remembered (durably, with the bytes) for every upload, new or repeated.
+   */
+  putBlob(sha256: string, blob: BlobRecord, uploadedBy?: string): Promise<boolean>;
   getBlob(sha256: string): Promise<BlobRecord | null>;
+  /** Whether a blob with that sha256 is stored, without reading its bytes. */
+  hasBlob(sha256: string): Promise<boolean>;
+  /** Whether `userId` ever uploaded that blob. */
+  blobUploadedBy(sha256: string, userId: string): Promise<boolean>;
 
   /**
    * How commits are made durable, as the live database connection reports it (e.g.

@@ -36,7 +36,8 @@ import type {
   UserRecord,
 } from '../store';
 import { jobFromRow, stateOf, type JobRow } from '../job-row';
-import { SQLITE_SCHEMA } from './schema';
+import { protectDatabaseFile } from './data-files';
+import { migrateSqlite } from './migrations';
 
 /** SQLite keeps a job's assignees as a JSON text column. */
 function jobFromSqliteRow(r: JobRow<string>): JobRecord {
@@ -88,8 +89,10 @@ function prepareStatements(db: Database.Database) {
     ),
     dropUpdates: db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?'),
     opById: db.prepare('SELECT entry FROM ops WHERE op_id = ?'),
-    deviceSeq: db.prepare('SELECT last_seq FROM device_seqs WHERE device_id = ?'),
-    putDeviceSeq: db.prepare('INSERT INTO device_seqs (device_id, last_seq) VALUES (?, ?) ON CONFLICT (device_id) DO UPDATE SET last_seq = excluded.last_seq'),
+    deviceSeq: db.prepare('SELECT last_seq FROM device_seqs WHERE user_id = ? AND device_id = ?'),
+    putDeviceSeq: db.prepare(
+      'INSERT INTO device_seqs (user_id, device_id, last_seq) VALUES (?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET last_seq = excluded.last_seq',
+    ),
     job: db.prepare('SELECT * FROM jobs WHERE id = ?'),
     lastOpSeq: db.prepare('SELECT MAX(seq) AS n FROM ops WHERE job_id = ?'),
     insertOp: db.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)'),
@@ -99,6 +102,9 @@ function prepareStatements(db: Database.Database) {
     userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
     blob: db.prepare('SELECT content_type, bytes FROM blobs WHERE sha256 = ?'),
     putBlob: db.prepare('INSERT INTO blobs (sha256, content_type, bytes) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING'),
+    hasBlob: db.prepare('SELECT 1 FROM blobs WHERE sha256 = ?'),
+    putUpload: db.prepare('INSERT INTO blob_uploads (sha256, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    upload: db.prepare('SELECT 1 FROM blob_uploads WHERE sha256 = ? AND user_id = ?'),
   };
 }
 
@@ -108,16 +114,13 @@ export class SqliteStore implements Store {
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
 
-  /** Opens (creating if needed) the database file at `file`. */
+  /** Opens (creating if needed, mode 0600) the database file at `file`. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
-    this.db = new Database(file);
+    this.db = new Database(protectDatabaseFile(file));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${SYNCHRONOUS[options.durability ?? 'full']}`);
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SQLITE_SCHEMA);
-    // Data directories made before snapshots kept their state vector.
-    const snapshotColumns = this.db.pragma('table_info(job_snapshots)') as { name: string }[];
-    if (!snapshotColumns.some((c) => c.name === 'state_vector')) this.db.exec('ALTER TABLE job_snapshots ADD COLUMN state_vector BLOB');
+    migrateSqlite(this.db);
     this.sql = prepareStatements(this.db);
     const insert = this.sql.insertUpdate;
     this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
@@ -170,14 +173,19 @@ export class SqliteStore implements Store {
     return this.db.transaction((): ApplyOpOutcome => {
       const known = sql.opById.get(attempt.opId) as { entry: string } | undefined;
       if (known) return { kind: 'duplicate', entry: JSON.parse(known.entry) as OpLogEntry };
-      const device = sql.deviceSeq.get(attempt.deviceId) as { last_seq: number } | undefined;
+      const device = sql.deviceSeq.get(attempt.actor, attempt.deviceId) as { last_seq: number } | undefined;
       const refusal = checkDeviceSeq(device?.last_seq ?? 0, attempt.deviceSeq);
       if (refusal) return refusal;
-      sql.putDeviceSeq.run(attempt.deviceId, attempt.deviceSeq);
+      const consumeSeq = () => sql.putDeviceSeq.run(attempt.actor, attempt.deviceId, attempt.deviceSeq);
       const row = sql.job.get(attempt.jobId) as JobRow<string> | undefined;
-      if (!row) return { kind: 'job_not_found' };
+      if (!row) {
+        consumeSeq();
+        return { kind: 'job_not_found' };
+      }
       const before = stateOf(jobFromSqliteRow(row));
       const verdict = decide(before);
+      if (verdict.outcome === 'refused') return { kind: 'refused', code: verdict.code, message: verdict.message };
+      consumeSeq();
       const last = sql.lastOpSeq.get(attempt.jobId) as { n: number | null };
       const entry = buildOpEntry(attempt, (last.n ?? 0) + 1, before, verdict);
       sql.insertOp.run(entry.opId, entry.jobId, entry.seq, JSON.stringify(entry));
@@ -298,9 +306,20 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT body FROM pricebook ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as PricebookItem);
   }
 
-  async putBlob(sha256: string, record: BlobRecord): Promise<boolean> {
-    const result = this.sql.putBlob.run(sha256, record.contentType, blob(record.bytes));
-    return result.changes === 1;
+  async putBlob(sha256: string, record: BlobRecord, uploadedBy?: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const result = this.sql.putBlob.run(sha256, record.contentType, blob(record.bytes));
+      if (uploadedBy !== undefined) this.sql.putUpload.run(sha256, uploadedBy);
+      return result.changes === 1;
+    })();
+  }
+
+  async hasBlob(sha256: string): Promise<boolean> {
+    return this.sql.hasBlob.get(sha256) !== undefined;
+  }
+
+  async blobUploadedBy(sha256: string, userId: string): Promise<boolean> {
+    return this.sql.upload.get(sha256, userId) !== undefined;
   }
 
   async getBlob(sha256: string): Promise<BlobRecord | null> {
