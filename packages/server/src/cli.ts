@@ -79,6 +79,7 @@ try {
     secret: process.env.OUTPOST_SECRET || undefined,
     metricsToken: process.env.OUTPOST_METRICS_TOKEN || undefined,
     store,
+    durability,
     bus: await openBus(store),
     webDir: values.web,
   });
