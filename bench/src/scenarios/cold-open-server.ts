@@ -11,7 +11,7 @@ import { SqliteStore } from '@outpost/server';
 import { ServerProcess } from '../harness/server-process';
 import { round, summarize } from '../harness/stats';
 import { EchoAck, endClock } from '../load/echo-ack';
-import { captureUpdates, fieldAction, newFieldDevice } from '../load/field-work';
+import { captureUpdates, fieldAction, newFieldDevice, typeKey } from '../load/field-work';
 import { openJob, settle, type Target } from '../load/targets';
 import { writeOutpostConfig } from '../servers/outpost';
 import { createBenchSchema } from '../servers/postgres-schema';
@@ -21,12 +21,17 @@ import type { ServerKind } from '../servers/server';
 export type SeedEnd = 'stop' | 'kill';
 
 /**
- * Actions added for the SIGKILL rows: the relay compacts every 500 updates, so 10,000 would
- * leave almost nothing behind the snapshot; 350 more leave a tail like issue 14's.
+ * For the SIGKILL rows, the seeding goes on with keystrokes until at least this many
+ * updates sit behind the snapshot (the relay compacts every 500, so 10,000 actions alone
+ * may leave almost none), as in issue 14's example of ~350 rows.
  */
 export const KILL_TAIL = 350;
 
-async function seed(kind: ServerKind, dataDir: string, actions: number, end: SeedEnd = 'stop'): Promise<string> {
+/** Counts the updates stored behind a job's snapshot while its server runs. */
+export type LogRows = (jobId: string) => Promise<number>;
+
+/** Seeds `actions` field actions; with `tail`, keystrokes follow until the log holds that many rows. */
+async function seed(kind: ServerKind, dataDir: string, actions: number, end: SeedEnd = 'stop', tail?: LogRows): Promise<string> {
   const server = await ServerProcess.start(kind, dataDir);
   try {
     const target: Target = { kind, port: server.port, ...(await server.prepare(2)) };
@@ -35,17 +40,26 @@ async function seed(kind: ServerKind, dataDir: string, actions: number, end: See
     const link = openJob(target, jobId, device.doc);
     await settle(link, kind, 30_000);
     const echo = kind === 'ywss' ? new EchoAck(link.session, device.doc.clientID) : null;
-    const updates = captureUpdates(device.doc, () => {
+    const send = async (updates: Uint8Array[]) => {
+      let last = 0;
+      for (const [i, u] of updates.entries()) {
+        last = link.client.sendUpdate(link.session, u);
+        echo?.sent(endClock(u, device.doc.clientID));
+        // Pace the pipe: at most 500 unacknowledged updates in flight.
+        if (i % 500 === 499) await link.client.waitAck(link.session, last - 250, 60_000);
+      }
+      await link.client.waitAck(link.session, last, 60_000);
+    };
+    await send(captureUpdates(device.doc, () => {
       for (let i = 0; i < actions; i++) fieldAction(device);
-    });
-    let last = 0;
-    for (const [i, u] of updates.entries()) {
-      last = link.client.sendUpdate(link.session, u);
-      echo?.sent(endClock(u, device.doc.clientID));
-      // Pace the pipe: at most 500 unacknowledged updates in flight.
-      if (i % 500 === 499) await link.client.waitAck(link.session, last - 250, 60_000);
+    }));
+    for (let round = 0; tail && round < 5; round++) {
+      const missing = KILL_TAIL - (await tail(jobId));
+      if (missing <= 0) break;
+      await send(captureUpdates(device.doc, () => {
+        for (let i = 0; i < missing; i++) typeKey(device);
+      }));
     }
-    await link.client.waitAck(link.session, last, 60_000);
     await link.client.close();
     return jobId;
   } finally {
@@ -152,7 +166,16 @@ async function sqliteLogRows(dataDir: string, jobId: string): Promise<number> {
 export async function outpostAfterKill(actions: number, samples: number): Promise<Record<string, number | string>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-bench-cold-kill-'));
   try {
-    const jobId = await seed('outpost', dataDir, actions + KILL_TAIL, 'kill');
+    const liveRows: LogRows = async (id) => {
+      // A second connection on the running server's file (WAL lets it read alongside).
+      const store = new SqliteStore(join(dataDir, 'outpost.db'));
+      try {
+        return await store.countJobUpdates(id);
+      } finally {
+        await store.close();
+      }
+    };
+    const jobId = await seed('outpost', dataDir, actions, 'kill', liveRows);
     const rows = await sqliteLogRows(dataDir, jobId);
     return coldFigures(await coldSamples('outpost', dataDir, jobId, samples), { 'uncompacted rows': rows });
   } finally {
@@ -170,15 +193,17 @@ export async function outpostOnPostgres(actions: number, samples: number, end: S
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-bench-cold-pg-'));
   try {
     writeOutpostConfig(dataDir, { databaseUrl: schema.url });
-    const jobId = await seed('outpost', dataDir, end === 'kill' ? actions + KILL_TAIL : actions, end);
-    const count = await schema.pool.query<{ n: string }>('SELECT count(*) AS n FROM job_updates WHERE job_id = $1', [jobId]);
+    const logRows: LogRows = async (id) =>
+      Number((await schema.pool.query<{ n: string }>('SELECT count(*) AS n FROM job_updates WHERE job_id = $1', [id])).rows[0]!.n);
+    const jobId = await seed('outpost', dataDir, actions, end, end === 'kill' ? logRows : undefined);
+    const rows = await logRows(jobId);
     await schema.pool.query('CREATE TABLE bench_updates AS TABLE job_updates; CREATE TABLE bench_snapshots AS TABLE job_snapshots');
     const restore = async () => {
       await schema.pool.query(
         'BEGIN; TRUNCATE job_updates, job_snapshots; INSERT INTO job_updates SELECT * FROM bench_updates; INSERT INTO job_snapshots SELECT * FROM bench_snapshots; COMMIT',
       );
     };
-    return coldFigures(await coldSamples('outpost', dataDir, jobId, samples, restore), { 'uncompacted rows': Number(count.rows[0]!.n) });
+    return coldFigures(await coldSamples('outpost', dataDir, jobId, samples, restore), { 'uncompacted rows': rows });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await schema.drop();

@@ -108,7 +108,7 @@ export const coldOpen: Scenario = {
       ratios: {},
       notes: [
         `Server open = websocket open to the sync step 2 reply on a fresh process (job not in memory): median and range of ${samples} processes, each on its own copy of the seeded data; warm = with the job loaded (median of 5); both include the loopback handshake.`,
-        `Rows without "after SIGKILL" were seeded and then stopped gracefully (Outpost compacts on unload). "After SIGKILL": ${KILL_TAIL} more actions, then the seeding server was killed right after the last durable ack, leaving the log written since the last compaction (every 500 updates) behind the snapshot ("uncompacted rows").`,
+        `Rows without "after SIGKILL" were seeded and then stopped gracefully (Outpost compacts on unload). "After SIGKILL": after the actions, keystrokes until at least ${KILL_TAIL} updates sit behind the last compaction (the relay compacts every 500), then the seeding server was killed right after the last durable ack ("uncompacted rows" = the log left behind the snapshot).`,
         'Device open = new IndexeddbPersistence → whenSynced on a freshly loaded page; first of 5 and median of 5.',
       ],
     };
