@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BIN = resolve(import.meta.dirname, '../../bin/outpost-server.js');
+const BIN = resolve(import.meta.dirname, '../../scripts/outpost-server-from-source.js');
 const START_TIMEOUT_MS = 45_000;
 
 /** One running node. */
