@@ -23,6 +23,5 @@ describe('second copy of yjs', () => {
     expect(logged).toHaveBeenCalledWith(SECOND_YJS_MESSAGE);
     expect(SECOND_YJS_MESSAGE).toMatch(/exactly one yjs/);
     expect(SECOND_YJS_MESSAGE).toMatch(/npm ls yjs/);
-
   });
 });
