@@ -1,6 +1,8 @@
 /**
  * @outpost/shared: the job document schema, status machine, wire protocol and error
  * vocabulary shared by client and server. No I/O.
+ *
+ * @module @outpost/shared
  */
 // First, so the guard is watching before this package's own yjs import is evaluated.
 export { SECOND_YJS_MESSAGE, yjsCopiesLoaded } from './yjs-guard';
