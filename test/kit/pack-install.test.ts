@@ -61,7 +61,7 @@ describe('the packed kit, installed outside the workspace', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it('installs from the tarballs, starts the server from its bin and syncs a job with the client', async (ctx) => {
+  it('installs from the tarballs, type-checks against them, starts the server from its bin and syncs a job with the client', async (ctx) => {
     work = await mkdtemp(join(tmpdir(), 'outpost-kit-'));
     const tarballs = join(work, 'tarballs');
     const project = join(work, 'project');
@@ -122,6 +122,10 @@ describe('the packed kit, installed outside the workspace', () => {
     expect(installed('y-websocket')).toBe(false);
     expect(installed('yjs')).toBe(true);
     for (const name of PACKAGES) expect(installed(`@outpost/${name}/node_modules/yjs`)).toBe(false);
+
+    // A TypeScript consumer (nodenext resolution) compiles against the packed .d.ts files.
+    for (const file of ['types-check.ts', 'tsconfig.json']) await copyFile(join(import.meta.dirname, 'consumer', file), join(project, file));
+    await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project });
 
     const started = await startInstalledServer(project, join(work, 'data'));
     server = started.child;
