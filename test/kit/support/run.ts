@@ -8,9 +8,15 @@ export interface RunResult {
   output: string;
 }
 
-/** Environment without the npm_* variables a `pnpm test` run exports, which would steer a nested npm or pnpm. */
+/** Where packages come from stays as the person or CI set it. */
+const KEPT = new Set(['npm_config_registry', 'npm_config_cache']);
+
+/**
+ * The environment without the lower-case npm_* variables a `pnpm test` run exports (its
+ * package, lifecycle and settings), which would steer a nested npm or pnpm.
+ */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_') || KEPT.has(key)));
 }
 
 /** Runs `command`; rejects on a non-zero exit unless `allowFailure`. */
