@@ -20,7 +20,7 @@ import { run, type RunResult } from './support/run';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PACKAGES = ['shared', 'client', 'server'] as const;
-const NETWORK_FAILURE = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network/i;
+const NETWORK_FAILURE = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network|killed after/i;
 
 async function versionIn(pkgDir: string, dep: string): Promise<string> {
   const manifest = JSON.parse(await readFile(join(ROOT, pkgDir, 'node_modules', dep, 'package.json'), 'utf8')) as { version: string };
@@ -102,8 +102,9 @@ describe('the packed kit, installed outside the workspace', () => {
     );
     const install: RunResult = await run(
       'npm',
-      ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-      { cwd: project, allowFailure: true },
+      // Few, short retries: an unreachable registry should fail (or skip) in seconds, not minutes.
+      ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', '--fetch-retries=1', '--fetch-retry-mintimeout=1000', '--fetch-retry-maxtimeout=5000', '--fetch-timeout=60000'],
+      { cwd: project, allowFailure: true, timeoutMs: 150_000 },
     );
     if (install.code !== 0) {
       if (!process.env.CI && NETWORK_FAILURE.test(install.output)) {
