@@ -1,5 +1,6 @@
 /**
- * Runs `bin/outpost-server.js` as a child process, the way an operator does.
+ * Runs the `outpost-server` CLI as a child process, the way an operator does, from source
+ * (scripts/outpost-server-from-source.js) so the test needs no build.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
