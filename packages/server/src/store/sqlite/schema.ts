@@ -43,6 +43,12 @@ CREATE TABLE IF NOT EXISTS ops (
   entry TEXT NOT NULL,
   UNIQUE (job_id, seq)
 );
+CREATE TABLE IF NOT EXISTS review_acks (
+  op_id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL,
+  acked_by TEXT NOT NULL,
+  acked_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS device_seqs (
   device_id TEXT PRIMARY KEY,
   last_seq INTEGER NOT NULL
