@@ -3,10 +3,11 @@
  * notification where permitted), what others changed while this device was away, and
  * the storage warning with an export of unsynced work.
  */
-import { useOutpost } from '@outpost/client/react';
+import { useOutpost, useSyncStatus } from '@outpost/client/react';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { describeMerge } from './merge-words';
 import { editorsOf } from './note-editors';
+import { storageBannerWords } from './storage-words';
 
 interface Notice {
   id: number;
@@ -51,6 +52,8 @@ export function Notices({ jobTitle, selfId }: NoticesProps) {
   const engine = useOutpost();
   const [notices, setNotices] = useState<Notice[]>([]);
   const storage = useSyncExternalStore(engine.storage.subscribe, engine.storage.get);
+  const status = useSyncStatus();
+  const storageWarning = storageBannerWords({ ...storage, pending: status.pending, failed: status.failed, connected: status.connected });
   const push = (text: string) => {
     const id = nextId++;
     setNotices((list) => [...list.slice(-(MAX_SHOWN - 1)), { id, text }]);
@@ -84,9 +87,9 @@ export function Notices({ jobTitle, selfId }: NoticesProps) {
 
   return (
     <div aria-live="polite">
-      {storage.warning ? (
-        <div className="notice warn" role="alert">
-          <span className="grow">{storage.warning}</span>
+      {storageWarning ? (
+        <div className="notice warn" role="alert" data-testid="storage-warning">
+          <span className="grow">{storageWarning}</span>
           <button type="button" className="small" onClick={() => void downloadUnsynced(engine)}>
             Export unsynced work
           </button>

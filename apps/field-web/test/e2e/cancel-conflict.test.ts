@@ -28,6 +28,8 @@ async function cancelOnBoard(dana: Person, jobId: string): Promise<void> {
   await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
   const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
   await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'In progress', 'board shows In progress');
+  // The board asks before a cancel goes out (issue 12, case 7).
+  dana.page.once('dialog', (d) => void d.accept());
   await row.getByRole('button', { name: 'Cancel' }).click();
   await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Cancelled', 'board shows Cancelled');
 }

@@ -270,6 +270,7 @@ export class OutpostEngine {
     await this.catchUp.stop();
     this.storage.stop();
     this.feed.close();
+    this.priming.stop();
     for (const u of this.unlisten) u();
     await this.jobs.closeAll();
     this.blobQueue.revokeUrls();
