@@ -67,7 +67,7 @@ describe.skipIf(!run)('cancel while completing offline', () => {
     const conflicts = alice.page.getByTestId('conflict');
     await eventually(() => conflicts.count(), (n) => n === 2, 'two conflicts');
     const first = await conflicts.first().innerText();
-    expect(first).toMatch(/The server has this job Cancelled, changed by Dana/i);
+    expect(first).toMatch(/You moved this job to Completed; Dana cancelled it at \d\d:\d\d/);
     await dismissNotices(alice.page);
     await phoneShot(alice.page, `${ensureScreenshotDir()}/offline-actions.png`, 1000);
     await expectUsableOnPhone(alice.page);
