@@ -38,6 +38,8 @@ export class ChangeFeed implements Watchable<ChangeLists> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private scanning: Promise<void> = Promise.resolve();
   private closed = false;
+  /** How long the last read took: a device with a long offline day is re-read less often. */
+  private lastScanMs = 0;
 
   constructor(
     private readonly db: DeviceStorage,
@@ -58,7 +60,7 @@ export class ChangeFeed implements Watchable<ChangeLists> {
         // Device storage closed under us (engine destroyed) or unreadable: say so; the next change rescans.
         if (!this.closed) console.warn('[outpost] could not read pending changes', err);
       });
-    }, SETTLE_MS);
+    }, Math.max(SETTLE_MS, 2 * this.lastScanMs));
   }
 
   /** Re-reads now and resolves when the lists are current (tests, start-up). */
@@ -79,6 +81,7 @@ export class ChangeFeed implements Watchable<ChangeLists> {
   }
 
   private async scan(): Promise<void> {
+    const started = Date.now();
     const records = (await this.db.entries<ChangeRecord>('pending')).map(([, r]) => ({ jobId: r.jobId, change: r.change, target: r.target, at: r.at }));
     const units = listContentChanges(records, this.blobs.unsentList.get(), this.refused());
     const before = this.lists.get();
@@ -94,5 +97,6 @@ export class ChangeFeed implements Watchable<ChangeLists> {
       failed: units.filter((u) => u.state === 'failed'),
       sent: sent.slice(-SENT_KEPT),
     });
+    this.lastScanMs = Date.now() - started;
   }
 }
