@@ -119,10 +119,27 @@ export function ChangeCard({ change, jobTitle }: { change: ContentChange | (Sent
   );
 }
 
+/**
+ * The newest state this device knows for a job, from its own ops' answers: a conflict card
+ * is re-read against it after every resolution, so it never shows a state that is gone.
+ */
+export function newestKnownState(outbox: OutboxState, jobId: string): { status: JobStatus; version: number } | null {
+  let best: { status: JobStatus; version: number } | null = null;
+  for (const i of outbox.sent) {
+    const r = i.result;
+    if (i.jobId === jobId && r && (!best || r.version > best.version)) best = { status: r.status as JobStatus, version: r.version };
+  }
+  return best;
+}
+
 /** One decision for a job's steps refused against the same server state. */
 export function ConflictCard({ group, outbox, jobTitle }: { group: ConflictGroup; outbox: OutboxState; jobTitle: JobTitle }) {
   const [busy, act, error] = useBusy();
+  const known = newestKnownState(outbox, group.jobId);
+  const moved = known && known.version > group.server.version ? known : null;
+  const server = moved ? { ...group.server, status: moved.status } : group.server;
   const words = conflictWords({ mine: group.mine, server: group.server, steps: group.items.length });
+  const keepServers = moved ? `Keep server's → stays ${STATUS_LABELS[server.status]}` : words.keepServers;
   const opId = group.items[0]!.opId;
   return (
     <li className="card item conflict" data-testid="outbox-item" data-state="conflict">
@@ -133,13 +150,14 @@ export function ConflictCard({ group, outbox, jobTitle }: { group: ConflictGroup
         </div>
         <JobLine jobId={group.jobId} at={group.mine.occurredAt} jobTitle={jobTitle} />
         {words.steps ? <p className="muted">{words.steps}</p> : null}
+        {moved ? <p data-testid="conflict-now">The job has changed since: it is {STATUS_LABELS[moved.status]} now.</p> : null}
         <p className="muted">Your notes and photos are kept either way.</p>
         <div className="row">
           <button type="button" className="primary grow" disabled={busy} onClick={act(() => outbox.keepMine(opId))}>
             {words.keepMine}
           </button>
           <button type="button" className="grow" disabled={busy} onClick={act(() => outbox.keepServers(opId))}>
-            {words.keepServers}
+            {keepServers}
           </button>
         </div>
         {error ? <p className="disabled-reason" role="alert">{error}</p> : null}

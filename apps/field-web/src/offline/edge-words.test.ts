@@ -3,6 +3,7 @@ import { reviewWords } from '../dispatcher/review-words';
 import { stepsFor } from '../job/StatusActions';
 import { storageBannerWords } from '../sync/storage-words';
 import { primingWords } from '../technician/priming-words';
+import { newestKnownState } from './cards';
 import { conflictWords } from './conflict-words';
 import { failureWords } from './op-words';
 
@@ -66,5 +67,14 @@ describe('priming words', () => {
     expect(primingWords({ ...base, running: false, complete: true, primedAt: '2026-11-26T10:00:00Z' }, true)).toEqual({
       line: 'Ready to work offline: 7 jobs, 6 customers, 50 pricebook items, 9 equipment records', listReady: true,
     });
+  });
+});
+
+describe('a conflict card after another resolution', () => {
+  it('re-reads the job against the newest answer this device has', () => {
+    const sent = (jobId: string, status: string, version: number) => ({ jobId, result: { status, version } });
+    const outbox = { sent: [sent('j1', 'completed', 7), sent('j1', 'en_route', 3), sent('j2', 'on_site', 9)] } as unknown as Parameters<typeof newestKnownState>[0];
+    expect(newestKnownState(outbox, 'j1')).toEqual({ status: 'completed', version: 7 });
+    expect(newestKnownState(outbox, 'j3')).toBeNull();
   });
 });
