@@ -192,6 +192,13 @@ export interface Store {
   listOps(jobId: string): Promise<OpLogEntry[]>;
   /** The op with this id, if any. */
   getOp(opId: string): Promise<OpLogEntry | null>;
+  /**
+   * Applied override ops (flagged for dispatcher review) that no dispatcher has
+   * acknowledged yet, in log order per job.
+   */
+  listUnacknowledgedReviews(): Promise<OpLogEntry[]>;
+  /** Marks a review op as seen by `by` (a dispatcher) at `at`; repeating it changes nothing. */
+  acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void>;
 
   /** Creates or replaces a user. */
   putUser(user: UserRecord): Promise<void>;

@@ -123,4 +123,16 @@ CREATE TABLE IF NOT EXISTS blob_uploads (
 );
 `,
   },
+  {
+    id: 4,
+    name: 'dispatcher acknowledgements of override reviews',
+    sql: `
+CREATE TABLE IF NOT EXISTS review_acks (
+  op_id text PRIMARY KEY,
+  job_id text NOT NULL,
+  acked_by text NOT NULL,
+  acked_at text NOT NULL
+);
+`,
+  },
 ];

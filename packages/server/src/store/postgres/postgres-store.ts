@@ -75,6 +75,14 @@ export class PostgresStore implements Store {
     return opLog.getOp(this.pool, opId);
   }
 
+  listUnacknowledgedReviews(): Promise<OpLogEntry[]> {
+    return opLog.listUnacknowledgedReviews(this.pool);
+  }
+
+  acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void> {
+    return opLog.acknowledgeReview(this.pool, opId, jobId, by, at);
+  }
+
   async putUser(user: UserRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO users (id, username, name, role, password_hash) VALUES ($1, $2, $3, $4, $5)

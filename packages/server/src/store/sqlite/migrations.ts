@@ -74,6 +74,20 @@ CREATE TABLE IF NOT EXISTS blob_uploads (
 `);
     },
   },
+  {
+    id: 4,
+    name: 'dispatcher acknowledgements of override reviews',
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS review_acks (
+  op_id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL,
+  acked_by TEXT NOT NULL,
+  acked_at TEXT NOT NULL
+);
+`);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -90,6 +90,10 @@ function prepareStatements(db: Database.Database) {
     insertOp: db.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)'),
     updateJobState: db.prepare('UPDATE jobs SET status = ?, version = ?, assignees = ?, changed_by = ?, changed_at = ? WHERE id = ?'),
     opsOfJob: db.prepare('SELECT entry FROM ops WHERE job_id = ? ORDER BY seq'),
+    openReviews: db.prepare(
+      "SELECT entry FROM ops WHERE json_extract(entry, '$.review') = 1 AND op_id NOT IN (SELECT op_id FROM review_acks) ORDER BY job_id, seq",
+    ),
+    ackReview: db.prepare('INSERT INTO review_acks (op_id, job_id, acked_by, acked_at) VALUES (?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING'),
     user: db.prepare('SELECT * FROM users WHERE id = ?'),
     userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
     blob: db.prepare('SELECT content_type, bytes FROM blobs WHERE sha256 = ?'),
@@ -190,6 +194,14 @@ export class SqliteStore implements Store {
   async listOps(jobId: string): Promise<OpLogEntry[]> {
     const rows = this.sql.opsOfJob.all(jobId) as { entry: string }[];
     return rows.map((r) => JSON.parse(r.entry) as OpLogEntry);
+  }
+
+  async listUnacknowledgedReviews(): Promise<OpLogEntry[]> {
+    return (this.sql.openReviews.all() as { entry: string }[]).map((r) => JSON.parse(r.entry) as OpLogEntry);
+  }
+
+  async acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void> {
+    this.sql.ackReview.run(opId, jobId, by, at);
   }
 
   async getOp(opId: string): Promise<OpLogEntry | null> {
