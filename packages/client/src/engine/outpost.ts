@@ -123,7 +123,12 @@ export class OutpostEngine {
     });
     this.box = new Outbox(this.db, () => this.changed('outbox'));
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
-    this.feed = new ChangeFeed(this.db, this.blobQueue, () => new Map([...this.board.refusedJobs()].map(([id, r]) => [id, r.reason || `Refused (${r.code})`])));
+    this.feed = new ChangeFeed(
+      this.db,
+      this.blobQueue,
+      () => new Map([...this.board.refusedJobs()].map(([id, r]) => [id, r.reason || `Refused (${r.code})`])),
+      () => this.jobs.unsavedRecords(),
+    );
     this.changes = this.feed;
     this.jobs = new JobStore({
       db: this.db,

@@ -100,6 +100,13 @@ export class JobStore {
     return this.slots.get(jobId)?.session;
   }
 
+  /** Pending records of open jobs that the device could not store (a full disk): only in memory. */
+  async unsavedRecords(): Promise<PendingRecord[]> {
+    const sessions = await Promise.all([...this.slots.values()].map((slot) => slot.session.catch(() => null)));
+    // A job that failed to open holds nothing unsaved: its failure went to whoever opened it.
+    return sessions.flatMap((s) => s?.pending.unsavedRecords() ?? []);
+  }
+
   /** Opens a job without a holder (e.g. to flush updates an op depends on). */
   touch(jobId: string): Promise<JobSession> {
     const slot = this.slot(jobId);

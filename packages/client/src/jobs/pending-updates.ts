@@ -154,7 +154,12 @@ export class PendingUpdates {
 
   /** Updates still pending that the device has not stored (a full disk): kept only in memory. */
   unsaved(): Uint8Array[] {
-    return this.unwritten.filter((e) => e.record !== null && this.entries.includes(e)).map((e) => e.record!.update);
+    return this.unsavedRecords().map((r) => r.update);
+  }
+
+  /** The records of `unsaved()`, for listing them beside the stored ones. */
+  unsavedRecords(): PendingRecord[] {
+    return this.unwritten.filter((e) => e.record !== null && this.entries.includes(e)).map((e) => e.record!);
   }
 
   /** A sync step 2 went out as message `n`: it carries every update recorded so far. */

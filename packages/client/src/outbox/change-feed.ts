@@ -46,6 +46,8 @@ export class ChangeFeed implements Watchable<ChangeLists> {
     private readonly blobs: BlobQueue,
     /** Jobs whose relay refused this device, with the reason: their changes cannot upload. */
     private readonly refused: () => ReadonlyMap<string, string>,
+    /** Changes the device could not store (a full disk): kept in memory, still pending. */
+    private readonly unstored: () => Promise<ChangeRecord[]> = async () => [],
   ) {}
 
   get = (): ChangeLists => this.lists.get();
@@ -82,7 +84,8 @@ export class ChangeFeed implements Watchable<ChangeLists> {
 
   private async scan(): Promise<void> {
     const started = Date.now();
-    const records = (await this.db.entries<ChangeRecord>('pending')).map(([, r]) => ({ jobId: r.jobId, change: r.change, target: r.target, at: r.at }));
+    const stored = (await this.db.entries<ChangeRecord>('pending')).map(([, r]) => r);
+    const records = [...stored, ...(await this.unstored())].map((r) => ({ jobId: r.jobId, change: r.change, target: r.target, at: r.at }));
     const units = listContentChanges(records, this.blobs.unsentList.get(), this.refused());
     const before = this.lists.get();
     const now = new Set(units.map((u) => u.key));
