@@ -3,7 +3,7 @@
  * queue, priming, storage safety and tabs around one device database. Everything a person
  * does lands on the device first; the network only ever catches up.
  */
-import type { OpIntent } from '@outpost/shared';
+import { closeAction, serverAnswered, type OpIntent } from '@outpost/shared';
 import { BlobQueue } from '../blobs/blob-queue';
 import { JobStore, type JobHandle } from '../jobs/job-store';
 import type { MergeSummary } from '../jobs/merge-summary';
@@ -125,7 +125,7 @@ export class OutpostEngine {
           this.tabs.announcePending(this.jobs.pendingCount());
           this.refreshStatus();
         },
-        connection: (jobId, open, refused) => this.onConnection(jobId, open, refused),
+        connection: (jobId, open, refused, code) => this.onConnection(jobId, open, refused, code),
         merged: (summary) => this.events.emit('mergeSummary', summary),
         message: () => undefined,
         synced: () => undefined,
@@ -279,14 +279,16 @@ export class OutpostEngine {
     this.http.token = token;
     this.user = user;
     this.refreshStatus();
-    void this.jobs.resumeAll();
+    // A new token: jobs refused under the old one get another try.
+    void this.jobs.lift();
     void this.catchUp.kick();
   }
 
-  private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void {
-    if (refused?.code === 4401) this.sessionExpired(refused.reason || 'The server refused the token.');
+  private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string; error: string | null } | null, code: number): void {
+    const action = refused ? closeAction(refused.code, refused.error) : 'retry';
+    if (action === 'sign_in') this.sessionExpired(refused?.reason || 'The server refused the token.');
     // A bad token is the session's problem, not the job's: it does not make the job's edits stuck.
-    this.board.socket(jobId, open, refused?.code === 4401 ? null : refused);
+    this.board.socket(jobId, open, action === 'refused' ? refused : null, !open && serverAnswered(code));
   }
 
   private onReachable(): void {
