@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { LocalBus, type Bus } from './bus/bus';
+import { HandoverService } from './handover/service';
 import { buildApi } from './http/api';
 import { ServerMetrics } from './metrics/metrics';
 import { OpService } from './ops/service';
@@ -88,7 +89,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const ctx: RelayContext = { nodeId: options.nodeId ?? randomUUID(), store, bus, committer, metrics, limits, secret };
   relay = new Relay(ctx);
   const ops = new OpService({ store, relay, bus, nodeId: ctx.nodeId, metrics, causalWaitMs: limits.causalWaitMs });
-  const api = buildApi({ store, relay, ops, metrics, secret, webDir: options.webDir, tokenTtlSeconds: options.tokenTtlSeconds });
+  const handovers = new HandoverService({ store, relay, committer });
+  const api = buildApi({ store, relay, ops, handovers, metrics, secret, webDir: options.webDir, tokenTtlSeconds: options.tokenTtlSeconds });
 
   const server = createAdaptorServer({ fetch: api.fetch }) as Server;
   // ws's own cap cuts absurd frames without buffering them; frames between the limit and
