@@ -5,6 +5,8 @@
  */
 import { closeAction, serverAnswered, type OpIntent } from '@outpost/shared';
 import { BlobQueue } from '../blobs/blob-queue';
+import { HandoverDesk } from '../handover/handover-desk';
+import type { JobAccess } from '../handover/job-access';
 import { JobStore, type JobHandle } from '../jobs/job-store';
 import type { MergeSummary } from '../jobs/merge-summary';
 import { Emitter, type Watchable } from '../observable';
@@ -75,6 +77,8 @@ export class OutpostEngine {
   readonly blobs: BlobsApi;
   readonly priming: Priming;
   readonly storage: StorageWatch;
+  /** Jobs the server no longer lets the signed-in person write, and what became of their work. */
+  readonly access: Watchable<JobAccess[]>;
 
   private readonly board = new StatusBoard({
     drained: (e) => this.events.emit('drained', e),
@@ -88,6 +92,7 @@ export class OutpostEngine {
   private readonly blobQueue: BlobQueue;
   private readonly catchUp: CatchUp;
   private readonly lock: DrainLock;
+  private readonly desk: HandoverDesk;
   private readonly tabs: TabChannel;
   private readonly marks = new Map<string, number>();
   private destroyed = false;
@@ -135,6 +140,14 @@ export class OutpostEngine {
     this.blobs = new PhotoDesk(this.blobQueue, this.jobs, () => this.user, () => void this.catchUp.kick());
     this.priming = new Priming(this.db, this.http, (jobId) => this.syncJobDoc(jobId), () => this.changed('priming'), this.o.primingMaxAgeMs);
     this.storage = new StorageWatch(() => this.board.get().pending + this.board.get().failed);
+    this.access = this.desk = new HandoverDesk({
+      db: this.db,
+      api: this.http,
+      deviceId: () => this.deviceId,
+      userId: () => this.user?.id ?? null,
+      handedOver: async (jobId, keys) => (await this.jobs.touch(jobId)).pending.forget(keys),
+      reassigned: (jobId) => void this.jobs.lift(jobId),
+    });
     this.lock = new DrainLock(this.db, `outpost:${this.deviceName}:drain`);
     this.catchUp = new CatchUp({
       lock: this.lock,
@@ -154,7 +167,7 @@ export class OutpostEngine {
   private async start(): Promise<void> {
     this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${newUuid()}`;
     await this.db.put('meta', 'deviceId', this.deviceId);
-    await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload()]);
+    await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload(), this.desk.reload()]);
     this.board.attach({ jobs: this.jobs, outbox: this.box, blobs: this.blobQueue, signedIn: () => this.user !== null });
     const session = await savedSession(this.db);
     if (session) this.useSession(session.token, session.user);
@@ -224,6 +237,11 @@ export class OutpostEngine {
     return this.jobs.openJobIds() ?? [];
   }
 
+  /** Why the signed-in person may no longer write this job (taken off it, job gone), or null. */
+  jobAccess(jobId: string): JobAccess | null {
+    return this.desk.of(jobId);
+  }
+
   /** Queues a workflow op (status change, assign, cancel, reopen) for the job. */
   async submitOp(jobId: string, intent: OpIntent): Promise<OutboxItem> {
     await this.ready;
@@ -289,9 +307,13 @@ export class OutpostEngine {
     if (action === 'sign_in') this.sessionExpired(refused?.reason || 'The server refused the token.');
     // A bad token is the session's problem, not the job's: it does not make the job's edits stuck.
     this.board.socket(jobId, open, action === 'refused' ? refused : null, !open && serverAnswered(code));
+    if (action === 'refused' && refused) {
+      void this.desk.refused(jobId, refused.code, refused.error, refused.reason).catch((err: unknown) => console.warn('[outpost] handover failed', err));
+    }
   }
 
   private onReachable(): void {
+    this.desk.retry();
     void this.catchUp.kick();
     void this.jobs.resumeAll();
     if (this.user && this.priming.get().primedAt && this.priming.isStale()) void this.priming.prime();
@@ -311,6 +333,11 @@ export class OutpostEngine {
 
   private async syncJobDoc(jobId: string): Promise<boolean> {
     const handle = await this.jobs.open(jobId);
+    // Priming syncs only jobs the server lists as this person's: a refusal from before is over.
+    if (this.desk.of(jobId)) {
+      await this.desk.forget(jobId);
+      await this.jobs.lift(jobId);
+    }
     try {
       for (let i = 0; i < 100 && !handle.synced && !this.destroyed; i++) await new Promise((r) => setTimeout(r, 100));
       return handle.synced;
