@@ -5,6 +5,9 @@ import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
 import { newestState, projectStatus } from '../sync/projected-status';
 import { useBoard, type Technician } from './use-board';
+import { HandoverCard } from './HandoverCard';
+import { useHandovers, type HandoversView } from './use-handovers';
+import type { Handover } from '@outpost/shared';
 
 /** Props of {@link Board}. */
 export interface BoardProps {
@@ -16,7 +19,16 @@ function when(iso: string): string {
   return `${d.toLocaleDateString([], { weekday: 'short' })} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
 }
 
-function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: Technician[]; submit: (intent: OpIntent) => void }) {
+interface BoardRowProps {
+  job: JobSummary;
+  technicians: Technician[];
+  submit: (intent: OpIntent) => void;
+  /** Work technicians handed over after being taken off this job. */
+  handovers: Handover[];
+  decide: HandoversView['decide'];
+}
+
+function BoardRow({ job, technicians, submit, handovers, decide }: BoardRowProps) {
   const outbox = useOutbox();
   const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
   const answers = outbox.sent.filter((i) => i.jobId === job.id).map((i) => i.result);
@@ -67,6 +79,9 @@ function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: 
           </button>
         )}
       </div>
+      {handovers.map((h) => (
+        <HandoverCard key={h.id} handover={h} decide={decide} />
+      ))}
     </li>
   );
 }
@@ -75,6 +90,7 @@ function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: 
 export function Board({ primed }: BoardProps) {
   const engine = useOutpost();
   const board = useBoard(primed);
+  const handovers = useHandovers();
   const jobs = [...board.jobs].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
   const submit = (jobId: string) => (intent: OpIntent) => void engine.submitOp(jobId, intent).then(board.refresh);
   return (
@@ -90,9 +106,17 @@ export function Board({ primed }: BoardProps) {
       <p className="muted" role="status">
         {board.live ? `${jobs.length} jobs, live` : `${jobs.length} jobs, last known (offline)`}
       </p>
+      {handovers.error ? <p className="disabled-reason">{handovers.error}</p> : null}
       <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {jobs.map((job) => (
-          <BoardRow key={job.id} job={job} technicians={board.technicians} submit={submit(job.id)} />
+          <BoardRow
+            key={job.id}
+            job={job}
+            technicians={board.technicians}
+            submit={submit(job.id)}
+            handovers={handovers.parked.filter((h) => h.jobId === job.id)}
+            decide={handovers.decide}
+          />
         ))}
       </ul>
     </section>

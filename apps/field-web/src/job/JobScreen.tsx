@@ -3,7 +3,7 @@
  * recorded on the job. All of it reads and writes the job's local Y.Doc, so it works the
  * same with or without a connection.
  */
-import { useJob, useOutbox, useOutpost, usePresence } from '@outpost/client/react';
+import { useJob, useJobAccess, useOutbox, useOutpost, usePresence } from '@outpost/client/react';
 import type { OpIntent, Role } from '@outpost/shared';
 import { useEffect, useMemo } from 'react';
 import type { PrimedReference } from '../app/reference';
@@ -11,7 +11,10 @@ import { hrefFor } from '../app/router';
 import { projectStatus } from '../sync/projected-status';
 import { sawEditing } from '../sync/note-editors';
 import { OnlineOnlyButton } from '../sync/OnlineOnly';
+import { closedSentence } from './access-words';
 import { ChecklistSection } from './ChecklistSection';
+import { JobLock } from './JobLock';
+import { JobHandovers } from '../dispatcher/JobHandovers';
 import type { JobBlobs } from './job-blobs';
 import { LineItemsSection, money } from './LineItemsSection';
 import { NotesSection } from './NotesSection';
@@ -34,6 +37,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
   const live = useJob(jobId);
   const presence = usePresence(jobId);
   const outbox = useOutbox();
+  const access = useJobAccess(jobId);
   const blobs = useMemo<JobBlobs>(
     () => ({
       putPhoto: (bytes, meta) => engine.blobs.putPhoto(jobId, bytes, meta),
@@ -59,6 +63,13 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
   const status = projectStatus(serverStatus, waiting);
   const total = job.lineItems.reduce((sum, l) => sum + l.qty * l.unitPriceCents, 0);
   const submit = (intent: OpIntent) => void engine.submitOp(jobId, intent);
+  // A technician taken off the job writes nothing more to it; on a closed job, only notes
+  // (docs/decisions.md, "Closed jobs are closed"). The office may still change anything.
+  const technician = user.role === 'technician';
+  const closed = technician ? closedSentence(status) : null;
+  const removed = access !== null;
+  const lockAll = removed || closed !== null;
+  const lockNotes = removed || status === 'cancelled';
 
   return (
     <article aria-labelledby="job-title">
@@ -80,7 +91,9 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
             {meta.windowEnd ? new Date(meta.windowEnd).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : ''}
           </p>
         ) : null}
-        <p className="muted">Assigned: {(job.server?.assignees ?? summary?.assignees ?? []).join(', ') || 'nobody'}</p>
+        <p className="muted">
+          Assigned: {removed ? 'no longer you' : (job.server?.assignees ?? summary?.assignees ?? []).join(', ') || 'nobody'}
+        </p>
         {equipment.length > 0 ? (
           <ul aria-label="Equipment" style={{ paddingLeft: 18, margin: 0 }}>
             {equipment.map((e) => (
@@ -99,19 +112,31 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
           <a href={hrefFor({ name: 'offline-actions' })}>Resolve</a>
         </p>
       ) : null}
-      <StatusActions doc={doc} status={status} role={user.role} waiting={waiting.length > 0} onSubmit={submit} />
-      <ChecklistSection doc={doc} user={user} />
-      <NotesSection
-        doc={doc}
-        user={user}
-        others={presence.others}
-        onEditing={(noteId) => presence.setLocalPresence({ editingNoteId: noteId })}
-      />
-      <PhotosSection doc={doc} blobs={blobs} />
-      <SignatureSection doc={doc} blobs={blobs} />
-      <TimeLogSection doc={doc} user={user} />
-      <RefrigerantSection doc={doc} user={user} defaultRefrigerant={equipment[0]?.refrigerant} />
-      <LineItemsSection doc={doc} pricebook={reference.pricebook} />
+      <JobLock access={access} closed={closed} />
+      {user.role === 'dispatcher' ? <JobHandovers jobId={jobId} /> : null}
+      {/* A disabled fieldset disables every control inside it: one switch per locked part. */}
+      <fieldset className="plain" disabled={removed} data-testid="status-controls">
+        <StatusActions doc={doc} status={status} role={user.role} waiting={waiting.length > 0} onSubmit={submit} />
+      </fieldset>
+      <fieldset className="plain" disabled={lockAll} data-locked={lockAll}>
+        <ChecklistSection doc={doc} user={user} />
+      </fieldset>
+      <fieldset className="plain" disabled={lockNotes} data-locked={lockNotes}>
+        <NotesSection
+          doc={doc}
+          user={user}
+          others={presence.others}
+          onEditing={(noteId) => presence.setLocalPresence({ editingNoteId: noteId })}
+        />
+      </fieldset>
+      <fieldset className="plain" disabled={lockAll} data-locked={lockAll}>
+        <PhotosSection doc={doc} blobs={blobs} />
+        <SignatureSection doc={doc} blobs={blobs} />
+        <TimeLogSection doc={doc} user={user} />
+        <RefrigerantSection doc={doc} user={user} defaultRefrigerant={equipment[0]?.refrigerant} />
+        <LineItemsSection doc={doc} pricebook={reference.pricebook} />
+      </fieldset>
+      <fieldset className="plain" disabled={removed}>
       <section className="card" aria-labelledby="office-title">
         <h2 id="office-title">Office</h2>
         <div className="row">
@@ -122,6 +147,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
           <OnlineOnlyButton label="Send estimate" run={() => 'No estimate service is connected to this server; nothing was sent.'} />
         </div>
       </section>
+      </fieldset>
     </article>
   );
 }

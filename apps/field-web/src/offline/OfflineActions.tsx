@@ -9,6 +9,7 @@ import { useState } from 'react';
 import { hrefFor } from '../app/router';
 import { displayName } from '../sync/merge-words';
 import { describeOp, shortTime } from './op-words';
+import { RemovedJobs } from './RemovedJobs';
 
 const TABS = ['All', 'Pending', 'Conflicts', 'Errors', 'Sent'] as const;
 type Tab = (typeof TABS)[number];
@@ -100,6 +101,7 @@ export function OfflineActions({ jobTitle }: OfflineActionsProps) {
   return (
     <section aria-labelledby="offline-title">
       <h1 id="offline-title">Offline Actions</h1>
+      <RemovedJobs jobTitle={jobTitle} />
       <p className="muted" data-testid="content-pending">
         {contentPending > 0
           ? `${contentPending} note, checklist or photo ${contentPending === 1 ? 'change is' : 'changes are'} waiting to upload; they merge by themselves.`

@@ -147,6 +147,10 @@ export class OutpostEngine {
       userId: () => this.user?.id ?? null,
       handedOver: async (jobId, keys) => (await this.jobs.touch(jobId)).pending.forget(keys),
       reassigned: (jobId) => void this.jobs.lift(jobId),
+      titleOf: async (jobId) => {
+        const title = (await this.jobs.session(jobId))?.doc.getMap('meta').get('title');
+        return typeof title === 'string' ? title : null;
+      },
     });
     this.lock = new DrainLock(this.db, `outpost:${this.deviceName}:drain`);
     this.catchUp = new CatchUp({

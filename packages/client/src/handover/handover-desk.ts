@@ -28,6 +28,8 @@ export interface HandoverDeskOptions {
   userId(): string | null;
   /** The handed-over updates (device keys) reached the server: stop counting them. */
   handedOver(jobId: string, keys: number[]): Promise<void>;
+  /** The job's title from its doc on this device. */
+  titleOf(jobId: string): Promise<string | null>;
   /** The job is this person's again: reconnect it. */
   reassigned(jobId: string): void;
 }
@@ -61,7 +63,7 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
     if (!userId) return;
     const reason: JobAccess['reason'] = error === 'not_found' || code === 4404 ? 'gone' : error === 'not_assigned' || (error === null && code === 4403) ? 'removed' : 'refused';
     const known = this.of(jobId);
-    const access: JobAccess = known ?? { jobId, userId, reason, message, learnedAt: new Date().toISOString(), removal: null, handover: { state: 'nothing' } };
+    const access: JobAccess = known ?? { jobId, title: await this.o.titleOf(jobId), userId, reason, message, learnedAt: new Date().toISOString(), removal: null, handover: { state: 'nothing' } };
     const keys = await this.unsentKeys(jobId);
     if (reason === 'removed' && keys.length > 0 && access.handover.state !== 'sent') {
       const handoverId = access.handover.state === 'nothing' ? newUuid() : access.handover.handoverId;

@@ -19,6 +19,8 @@ export type HandoverStatus =
 /** A job the server no longer lets this person write. */
 export interface JobAccess {
   jobId: string;
+  /** The job's title as this device had it (the job may no longer be in the person's list). */
+  title: string | null;
   /** Who the refusal was for: another person signing in on this device sees their own. */
   userId: string;
   /** `removed`: taken off the job; `gone`: the server has no such job; `refused`: the relay refused its updates. */

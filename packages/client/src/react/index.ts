@@ -2,4 +2,16 @@
  * @outpost/client/react: `<OutpostProvider engine>` and the hooks the field app uses.
  */
 export { OutpostProvider, useOutpost } from './context';
-export { peersOf, useJob, useOutbox, usePresence, usePriming, useSyncStatus, type JobPeer, type LiveJob, type LocalPresence } from './hooks';
+export {
+  peersOf,
+  useJob,
+  useJobAccess,
+  useJobAccessList,
+  useOutbox,
+  usePresence,
+  usePriming,
+  useSyncStatus,
+  type JobPeer,
+  type LiveJob,
+  type LocalPresence,
+} from './hooks';
