@@ -45,7 +45,17 @@ describe.skipIf(!run)('taken off a job', () => {
   });
 
   it('keeps reading Online when the server refuses a job, and new assignments still arrive', async () => {
+    const open = new Set<string>();
+    let refusedJobSockets = 0;
+    alice.page.on('websocket', (ws) => {
+      open.add(ws.url());
+      ws.on('close', () => open.delete(ws.url()));
+      if (ws.url().includes('/sync/job-1006')) refusedJobSockets++;
+    });
+    // A fresh page on the job: its socket is the only one (the list would open every job).
     await gotoJob(alice.page, 'job-1006');
+    await alice.page.reload();
+    await alice.page.getByTestId('job-status').waitFor();
     await indicatorReads(alice.page, /^Online$/, 30_000);
     const seen: string[] = [];
     await alice.page.exposeFunction('sawConnection', (t: string) => seen.push(t));
@@ -53,14 +63,17 @@ describe.skipIf(!run)('taken off a job', () => {
       const el = document.querySelector('[data-testid=connection]')!;
       new MutationObserver(() => (window as unknown as { sawConnection(t: string): void }).sawConnection(el.textContent ?? '')).observe(el, { characterData: true, childList: true, subtree: true });
     });
+    expect([...open].every((url) => url.includes('/sync/job-1006'))).toBe(true);
     await toggleOnBoard(dana, 'job-1006', 'Bob', true);
     await toggleOnBoard(dana, 'job-1006', 'Alice', false);
-    await alice.page.getByTestId('job-lock').waitFor();
-    expect(await alice.page.getByTestId('job-lock').innerText()).toMatch(/You were removed from this job by Dana at .+\. This job is read-only/);
-    // Several catch-up periods: a refusal loop would flip the row to Offline.
+    await eventually(async () => open.size, (n) => n === 0, 'the refused socket closed');
+    const before = refusedJobSockets;
+    // Several catch-up periods: a refusal loop would show as new sockets and flip the row to Offline.
     await new Promise((r) => setTimeout(r, 8_000));
+    expect(refusedJobSockets - before).toBe(0);
     expect(seen.filter((t) => t.includes('Offline'))).toEqual([]);
     expect(await connection(alice.page)).toContain('Online');
+    expect(await alice.page.getByTestId('job-lock').innerText()).toMatch(/You were removed from this job by Dana at .+\. This job is read-only/);
 
     // The list keeps asking for new work: a job Dana assigns now shows up without a tap.
     await alice.page.goto(alice.page.url().replace(/#.*$/, '#/'));
