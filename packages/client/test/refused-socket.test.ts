@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { WebSocketLike } from '@outpost/client';
+import { addNote } from '@outpost/shared';
 import { until, World } from './harness';
 
 /** A WebSocket that counts the sockets opened per job. */
@@ -64,6 +65,19 @@ describe('a job whose socket the server refuses', () => {
     await alice.priming.refresh();
     await until('the job synced again', () => job.synced, 10_000);
     expect(alice.jobAccess('job-1001')).toBeNull();
+    job.close();
+  });
+
+  it('keeps work on a job the server does not have, says so, and still reads as connected', async () => {
+    world = await World.start();
+    const alice = await world.device('alice-phone', await world.link(), 'alice');
+    const job = await alice.openJob('job-gone');
+    addNote(job.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'Typed on a job that is gone' });
+    await until('the job was refused', () => alice.jobAccess('job-gone') !== null, 10_000);
+    expect(alice.jobAccess('job-gone')).toMatchObject({ reason: 'gone', handover: { state: 'nothing' } });
+    await until('the note counts as failed', () => alice.status.get().failed === 1);
+    expect(alice.status.get()).toMatchObject({ connected: true, state: 'sync_failed', pending: 0 });
+    expect(JSON.parse((await alice.exportUnsynced()).text).jobs[0].notes[0].text).toBe('Typed on a job that is gone');
     job.close();
   });
 });

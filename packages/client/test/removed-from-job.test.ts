@@ -86,4 +86,24 @@ describe('a technician taken off a job with unsent work', () => {
     expect((await dispatcher(world, '/api/handovers')).handovers).toHaveLength(1);
     job.close();
   });
+
+  it('hands over a signature taken offline, and its image reaches the office', async () => {
+    world = await World.start();
+    const link = await world.link();
+    const alice = await world.device('alice-phone', link, 'alice');
+    const dana = await world.device('dana-laptop', await world.link(), 'dana');
+    const job = await alice.openJob('job-1001');
+    await until('synced', () => job.synced);
+    link.cut();
+    const signature = await alice.blobs.putSignature('job-1001', new Uint8Array([1, 2, 3, 4]), { signer: 'Pat Customer', mime: 'image/png' });
+    await dana.submitOp('job-1001', { kind: 'assign', assignees: ['bob'] });
+    await until('applied', () => dana.outbox.list().sent.length === 1);
+    link.restore();
+    alice.syncNow();
+    await until('handed over', () => alice.jobAccess('job-1001')?.handover.state === 'sent', 20_000);
+    const parked = (await dispatcher(world, '/api/handovers')).handovers;
+    expect(parked[0]).toMatchObject({ summary: { signature: 1 }, blobs: [signature.blob] });
+    await until('the signature image reached the server', async () => (await world.server.store.getBlob(signature.blob)) !== null);
+    job.close();
+  });
 });

@@ -2,9 +2,10 @@
  * In Offline Actions: jobs this person was taken off (or that are gone), each with what
  * became of the work they had not sent, so nothing made on a device disappears unsaid.
  */
-import { useJobAccessList } from '@outpost/client/react';
+import { useJobAccessList, useOutpost } from '@outpost/client/react';
 import { hrefFor } from '../app/router';
 import { accessSentence } from '../job/access-words';
+import { downloadUnsynced } from '../sync/Notices';
 
 /** Props of {@link RemovedJobs}. */
 export interface RemovedJobsProps {
@@ -13,6 +14,7 @@ export interface RemovedJobsProps {
 
 /** The removed-jobs section (nothing when there is none). */
 export function RemovedJobs({ jobTitle }: RemovedJobsProps) {
+  const engine = useOutpost();
   const list = useJobAccessList();
   if (list.length === 0) return null;
   return (
@@ -23,6 +25,12 @@ export function RemovedJobs({ jobTitle }: RemovedJobsProps) {
           <li key={a.jobId} className="card" data-testid="removed-job" data-job-id={a.jobId}>
             <a href={hrefFor({ name: 'job', jobId: a.jobId })}>{jobTitle(a.jobId) ?? a.title ?? a.jobId}</a>
             <p>{accessSentence(a)}</p>
+            {a.reason === 'gone' || a.handover.state === 'refused' ? (
+              // The work could not reach the office: the file is the way out.
+              <button type="button" className="small" onClick={() => void downloadUnsynced(engine)}>
+                Export unsynced work
+              </button>
+            ) : null}
           </li>
         ))}
       </ul>
