@@ -137,16 +137,16 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
         <LineItemsSection doc={doc} pricebook={reference.pricebook} />
       </fieldset>
       <fieldset className="plain" disabled={removed}>
-      <section className="card" aria-labelledby="office-title">
-        <h2 id="office-title">Office</h2>
-        <div className="row">
-          <OnlineOnlyButton
-            label="Send payment link"
-            run={() => `No payment service is connected to this server; nothing was sent for ${money(total)}.`}
-          />
-          <OnlineOnlyButton label="Send estimate" run={() => 'No estimate service is connected to this server; nothing was sent.'} />
-        </div>
-      </section>
+        <section className="card" aria-labelledby="office-title">
+          <h2 id="office-title">Office</h2>
+          <div className="row">
+            <OnlineOnlyButton
+              label="Send payment link"
+              run={() => `No payment service is connected to this server; nothing was sent for ${money(total)}.`}
+            />
+            <OnlineOnlyButton label="Send estimate" run={() => 'No estimate service is connected to this server; nothing was sent.'} />
+          </div>
+        </section>
       </fieldset>
     </article>
   );

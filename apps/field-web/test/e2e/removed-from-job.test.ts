@@ -118,6 +118,7 @@ describe.skipIf(!run)('taken off a job', () => {
     const removed = alice.page.locator('[data-testid=removed-job][data-job-id="job-1001"]');
     await removed.waitFor();
     expect(await removed.innerText()).toMatch(/Rooftop unit not cooling[\s\S]*your note and photo were sent to the office/);
+    await phoneShot(alice.page, `${shots}/removed-from-job-offline-actions.png`, 700);
     await alice.page.getByRole('tab', { name: /^Errors/ }).click();
     const step = alice.page.locator('[data-testid=outbox-item][data-state=error]');
     expect(await step.innerText()).toMatch(/not assigned to you/i);

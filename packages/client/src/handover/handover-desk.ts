@@ -12,7 +12,7 @@
  */
 import { toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
-import type { Handover } from '@outpost/shared';
+import { CLOSE_CODES, type Handover } from '@outpost/shared';
 import { newUuid } from '../ids/device-crypto';
 import { Observable, type Watchable } from '../observable';
 import type { PendingRecord } from '../jobs/pending-updates';
@@ -61,7 +61,9 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
   async refused(jobId: string, code: number, error: string | null, message: string): Promise<void> {
     const userId = this.o.userId();
     if (!userId) return;
-    const reason: JobAccess['reason'] = error === 'not_found' || code === 4404 ? 'gone' : error === 'not_assigned' || (error === null && code === 4403) ? 'removed' : 'refused';
+    const gone = error === 'not_found' || (error === null && code === CLOSE_CODES.notFound);
+    const removed = error === 'not_assigned' || (error === null && code === CLOSE_CODES.forbidden);
+    const reason: JobAccess['reason'] = gone ? 'gone' : removed ? 'removed' : 'refused';
     const known = this.of(jobId);
     const access: JobAccess = known ?? { jobId, title: await this.o.titleOf(jobId), userId, reason, message, learnedAt: new Date().toISOString(), removal: null, handover: { state: 'nothing' } };
     const keys = await this.unsentKeys(jobId);

@@ -19,8 +19,9 @@ export interface HandoverEffect {
  * socket as `technician`; otherwise says what it adds. `doc` is the job's live doc.
  */
 export function judgeHandover(update: Uint8Array, doc: Y.Doc, technician: string): HandoverEffect {
-  // The writer is the technician who made the work (not the dispatcher who merges it):
-  // authorship rules in the classification compare against them.
+  // The writer is the technician who made the work, not the dispatcher who merges it.
+  // TODO(ownership): pass `technician` once classifyUpdate takes the writer (field-level
+  // ownership and authorship rules); until then the relay's root rules apply.
   void technician;
   const verdict = classifyUpdate(update, doc);
   if (!verdict.ok) throw new OutpostError(verdict.code, `The handed-over work was refused: ${verdict.detail}.`);
