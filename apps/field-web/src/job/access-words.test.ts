@@ -19,6 +19,11 @@ describe('the words for a job one was taken off', () => {
     expect(s).toMatch(/^You were removed from this job by Dana at .*11.05.*; your note and photo were sent to the office\.$/);
   });
 
+  it('says what the office decided', () => {
+    const s = accessSentence(removed({ state: 'sent', handoverId: 'h', summary: { ...none, notes: 1 }, decision: 'merged' }));
+    expect(s).toMatch(/; your note was sent to the office, and the office merged it into the job\.$/);
+  });
+
   it('says why not when the office refused it, and where the work is', () => {
     const s = accessSentence(removed({ state: 'refused', handoverId: 'h', error: { code: 'handover_expired', message: 'too long ago' } }));
     expect(s).toContain('could not be sent to the office (too long ago) and stays on this device');

@@ -40,7 +40,8 @@ export function accessSentence(access: JobAccess): string {
   const words = workWords(h.summary);
   if (!words) return `${head}; the office already had all your work.`;
   const verb = Object.values(h.summary).reduce((a, b) => a + b, 0) === 1 ? 'was' : 'were';
-  return `${head}; your ${words} ${verb} sent to the office.`;
+  const decided = h.decision === 'merged' ? ', and the office merged it into the job' : h.decision === 'discarded' ? ', and the office discarded it' : '';
+  return `${head}; your ${words} ${verb} sent to the office${decided}.`;
 }
 
 /** Why a closed job takes no more changes from a technician (null while it is open). */

@@ -3,6 +3,7 @@
  * became of the work they had not sent, so nothing made on a device disappears unsaid.
  */
 import { useJobAccessList, useOutpost } from '@outpost/client/react';
+import { useEffect } from 'react';
 import { hrefFor } from '../app/router';
 import { accessSentence } from '../job/access-words';
 import { downloadUnsynced } from '../sync/Notices';
@@ -16,6 +17,8 @@ export interface RemovedJobsProps {
 export function RemovedJobs({ jobTitle }: RemovedJobsProps) {
   const engine = useOutpost();
   const list = useJobAccessList();
+  // What the office decided since (merged, discarded): asked once each time the screen opens.
+  useEffect(() => void engine.refreshAccess().catch((err: unknown) => console.warn('[outpost] handover decisions', err)), [engine]);
   if (list.length === 0) return null;
   return (
     <section aria-labelledby="removed-title" style={{ marginBottom: 12 }}>

@@ -131,7 +131,9 @@ describe.skipIf(!run)('taken off a job', () => {
     await eventually(() => lock.innerText(), (t) => t.includes('were sent to the office'), 'the line after a reload');
     await indicatorReads(alice.page, /^Online$/, 30_000);
 
-    // Dana sees the parked work on the board, with the photo, and merges it.
+    // Dana sees the parked work on the job screen and on the board, with the photo, and merges it.
+    await gotoJob(dana.page, 'job-1001');
+    await eventually(() => dana.page.getByTestId('handover').innerText(), (t) => /^Alice has unsent work on this job: 1 note, 1 photo/.test(t), 'the handover on the job screen', 30_000);
     await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
     const card = dana.page.locator('[data-testid=board-job][data-job-id="job-1001"] [data-testid=handover]');
     await card.waitFor({ timeout: 30_000 });
@@ -144,5 +146,10 @@ describe.skipIf(!run)('taken off a job', () => {
     await gotoJob(dana.page, 'job-1001');
     await eventually(() => noteValue(dana.page, 0), (t) => t === 'Capacitor swapped, unit cooling again.', "Alice's note on the job");
     expect(await dana.page.getByTestId('photo').count()).toBe(1);
+
+    // Alice, opening the job again, reads what the office decided.
+    await alice.page.goto(alice.page.url().replace(/#.*$/, '#/'));
+    await gotoJob(alice.page, 'job-1001');
+    await eventually(() => lock.innerText(), (t) => t.includes('were sent to the office, and the office merged it into the job'), 'the merge on Alice’s screen');
   });
 });

@@ -147,6 +147,7 @@ export class OutpostEngine {
       userId: () => this.user?.id ?? null,
       handedOver: async (jobId, keys) => (await this.jobs.touch(jobId)).pending.forget(keys),
       reassigned: (jobId) => void this.jobs.lift(jobId),
+      changed: () => this.tabs.announce('access'),
       titleOf: async (jobId) => {
         const title = (await this.jobs.session(jobId))?.doc.getMap('meta').get('title');
         return typeof title === 'string' ? title : null;
@@ -246,6 +247,12 @@ export class OutpostEngine {
     return this.desk.of(jobId);
   }
 
+  /** Asks the server what the office decided about work this person handed over (merged, discarded). */
+  async refreshAccess(): Promise<void> {
+    await this.ready;
+    await this.desk.refreshDecisions();
+  }
+
   /** Queues a workflow op (status change, assign, cancel, reopen) for the job. */
   async submitOp(jobId: string, intent: OpIntent): Promise<OutboxItem> {
     await this.ready;
@@ -260,6 +267,7 @@ export class OutpostEngine {
 
   /** Tries to catch up now (also happens on its own). */
   syncNow(): void {
+    this.desk.retry();
     void this.jobs.resumeAll();
     void this.catchUp.kick();
   }
@@ -366,6 +374,7 @@ export class OutpostEngine {
     if (what === 'blobs') await this.blobQueue.refresh();
     if (what === 'priming') await this.priming.reload();
     if (what === 'session') await this.restoreSession();
+    if (what === 'access') await this.desk.reload();
     this.refreshStatus();
     void this.catchUp.kick();
   }

@@ -30,6 +30,8 @@ export interface HandoverDeskOptions {
   handedOver(jobId: string, keys: number[]): Promise<void>;
   /** The job's title from its doc on this device. */
   titleOf(jobId: string): Promise<string | null>;
+  /** The records changed (other tabs re-read them). */
+  changed(): void;
   /** The job is this person's again: reconnect it. */
   reassigned(jobId: string): void;
 }
@@ -81,11 +83,32 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
     for (const a of this.list.get()) if (a.handover.state === 'sending' && a.userId === this.o.userId()) void this.send(a.jobId);
   }
 
+  /**
+   * Asks the server what the office decided about handovers it still holds as parked
+   * (merged, discarded), for the words on the person's screen.
+   */
+  async refreshDecisions(): Promise<void> {
+    for (const access of this.list.get()) {
+      if (access.userId !== this.o.userId() || access.handover.state !== 'sent' || access.handover.decision !== 'parked') continue;
+      let answer;
+      try {
+        answer = await this.o.api.request<{ handovers: Handover[] }>('GET', `/api/jobs/${encodeURIComponent(access.jobId)}/handovers`);
+      } catch (err) {
+        if (err instanceof Unreachable) return; // asked again next time
+        throw err;
+      }
+      const handover = access.handover;
+      const mine = answer.status === 200 ? answer.body.handovers.find((h) => h.id === handover.handoverId) : undefined;
+      if (mine && mine.state !== 'parked') await this.save({ ...access, handover: { ...handover, decision: mine.state } });
+    }
+  }
+
   /** The job is this person's again (it is in their job list): drop its record. */
   async forget(jobId: string): Promise<void> {
     if (!this.list.get().some((a) => a.jobId === jobId)) return;
     await this.o.db.delete('meta', KEY(jobId));
     this.list.set(this.list.get().filter((a) => a.jobId !== jobId));
+    this.o.changed();
   }
 
   private async unsentKeys(jobId: string): Promise<number[]> {
@@ -144,5 +167,6 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
   private async save(access: JobAccess): Promise<void> {
     await this.o.db.put('meta', KEY(access.jobId), access);
     this.list.set([...this.list.get().filter((a) => a.jobId !== access.jobId), access]);
+    this.o.changed();
   }
 }
