@@ -69,8 +69,10 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
     const known = this.of(jobId);
     const access: JobAccess = known ?? { jobId, title: await this.o.titleOf(jobId), userId, reason, message, learnedAt: new Date().toISOString(), removal: null, handover: { state: 'nothing' } };
     const keys = await this.unsentKeys(jobId);
-    if (reason === 'removed' && keys.length > 0 && access.handover.state !== 'sent') {
-      const handoverId = access.handover.state === 'nothing' ? newUuid() : access.handover.handoverId;
+    if (reason === 'removed' && keys.length > 0) {
+      // The same id until the server has parked it; changes made after that (another tab) go as a new one.
+      const h = access.handover;
+      const handoverId = h.state === 'sending' || h.state === 'refused' ? h.handoverId : newUuid();
       await this.save({ ...access, handover: { state: 'sending', handoverId } });
       return this.send(jobId);
     }
