@@ -5,6 +5,7 @@
  */
 export { createOutpost, OutpostEngine, type OutpostEvents, type OutpostOptions } from './engine/outpost';
 export type { DrainedEvent } from './engine/status-board';
+export type { HandoverStatus, JobAccess } from './handover/job-access';
 export type { JobHandle } from './jobs/job-store';
 export { summarizeMerge, type MergeSummary } from './jobs/merge-summary';
 export type { OutboxApi } from './outbox/outbox-actions';

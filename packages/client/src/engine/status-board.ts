@@ -84,8 +84,12 @@ export class StatusBoard implements Watchable<SyncStatus> {
     this.discarded.add(key);
   }
 
-  /** A job's socket opened or closed (`refused` when the server turned it away). */
-  socket(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void {
+  /**
+   * A job's socket opened or closed (`refused` when the server turned the job away).
+   * `answered`: the close came from the server deciding (a refusal, a refused token), so
+   * the server is there, whatever else is closed.
+   */
+  socket(jobId: string, open: boolean, refused: { code: number; reason: string } | null, answered = false): void {
     const was = this.connected;
     const wasRefused = this.refused.has(jobId);
     if (open) {
@@ -94,8 +98,9 @@ export class StatusBoard implements Watchable<SyncStatus> {
     } else {
       this.openSockets.delete(jobId);
       if (refused) this.refused.set(jobId, refused);
-      // The last socket closing is the best sign the network went away.
-      if (this.openSockets.size === 0) this.httpReachable = false;
+      // The last socket dropping is the best sign the network went away; a refusal is not.
+      if (answered) this.httpReachable = true;
+      else if (this.openSockets.size === 0) this.httpReachable = false;
     }
     if (wasRefused !== this.refused.has(jobId)) this.sources?.changes.rescan();
     this.refresh();

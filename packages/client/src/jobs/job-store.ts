@@ -134,6 +134,11 @@ export class JobStore {
     for (const slot of this.slots.values()) (await slot.session).connection.resume();
   }
 
+  /** Clears refusals and reconnects: every open job (`jobId` omitted: a new sign-in) or one job (assigned again). */
+  async lift(jobId?: string): Promise<void> {
+    for (const [id, slot] of this.slots) if (jobId === undefined || id === jobId) (await slot.session).connection.lift();
+  }
+
   /** Drops every socket (they reconnect with backoff): the browser said the network went away. */
   async dropAll(): Promise<void> {
     for (const slot of this.slots.values()) (await slot.session).connection.drop();

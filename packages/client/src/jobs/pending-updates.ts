@@ -192,6 +192,24 @@ export class PendingUpdates {
     });
   }
 
+  /**
+   * The server took these records another way (handed over to the office after the
+   * relay refused the job): forget them, on the device too. Not counted as uploaded.
+   */
+  async forget(keys: readonly number[]): Promise<void> {
+    const gone = new Set(keys);
+    const entryKeys = await Promise.all(this.entries.map((e) => e.key));
+    const dropped = this.entries.filter((_, i) => gone.has(entryKeys[i] ?? -1));
+    for (const e of dropped) this.entries.splice(this.entries.indexOf(e), 1);
+    await Promise.all(keys.map((k) => this.db.delete('pending', k)));
+    this.onChange(this.jobId, this.count, 0);
+    this.waiters = this.waiters.filter((w) => {
+      if (this.entries.some((e) => e.seq <= w.mark)) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
   /** Resolves once every update up to `mark` is durable. */
   whenDurable(mark: number): Promise<void> {
     if (!this.entries.some((e) => e.seq <= mark)) return Promise.resolve();

@@ -2,5 +2,18 @@
  * @outpost/client/react: `<OutpostProvider engine>` and the hooks the field app uses.
  */
 export { OutpostProvider, useOutpost } from './context';
-export { peersOf, useJob, useJobRoot, useOutbox, usePresence, usePriming, useSyncStatus, type JobPeer, type LiveJob, type LocalPresence } from './hooks';
+export {
+  peersOf,
+  useJob,
+  useJobAccess,
+  useJobAccessList,
+  useJobRoot,
+  useOutbox,
+  usePresence,
+  usePriming,
+  useSyncStatus,
+  type JobPeer,
+  type LiveJob,
+  type LocalPresence,
+} from './hooks';
 export type { JobRootName } from '../jobs/job-view';
