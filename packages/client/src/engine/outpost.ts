@@ -168,7 +168,7 @@ export class OutpostEngine {
       api: this.http,
       deviceId: () => this.deviceId,
       userId: () => this.user?.id ?? null,
-      handedOver: async (jobId, keys) => (await this.jobs.touch(jobId)).pending.forget(keys),
+      handedOver: async (jobId, keys) => (await this.jobs.touch(jobId)).pending.forgetHandedOver(keys),
       reassigned: (jobId) => void this.jobs.lift(jobId),
       changed: () => this.tabs.announce('access'),
       titleOf: async (jobId) => {

@@ -196,7 +196,7 @@ export class PendingUpdates {
    * The server took these records another way (handed over to the office after the
    * relay refused the job): forget them, on the device too. Not counted as uploaded.
    */
-  async forget(keys: readonly number[]): Promise<void> {
+  async forgetHandedOver(keys: readonly number[]): Promise<void> {
     const gone = new Set(keys);
     const entryKeys = await Promise.all(this.entries.map((e) => e.key));
     const dropped = this.entries.filter((_, i) => gone.has(entryKeys[i] ?? -1));

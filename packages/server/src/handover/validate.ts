@@ -20,10 +20,7 @@ export interface HandoverEffect {
  */
 export function judgeHandover(update: Uint8Array, doc: Y.Doc, technician: string): HandoverEffect {
   // The writer is the technician who made the work, not the dispatcher who merges it.
-  // TODO(ownership): pass `technician` once classifyUpdate takes the writer (field-level
-  // ownership and authorship rules); until then the relay's root rules apply.
-  void technician;
-  const verdict = classifyUpdate(update, doc);
+  const verdict = classifyUpdate(update, doc, { userId: technician, role: 'technician' });
   if (!verdict.ok) throw new OutpostError(verdict.code, `The handed-over work was refused: ${verdict.detail}.`);
   const scratch = new Y.Doc({ guid: doc.guid });
   try {

@@ -133,7 +133,6 @@ CREATE TABLE IF NOT EXISTS review_acks (
   acked_by text NOT NULL,
   acked_at text NOT NULL
 );
-);
 `,
   },
   {
