@@ -25,7 +25,8 @@ export {
   startTime,
   stopTime,
 } from './job/content';
-export { jobRoots, newJobDoc, readJob, readJobFacts, readNote, type JobFacts, type JobRoots } from './job/doc';
+export { jobRoots, newJobDoc, readJob, readJobFacts, readJobRoot, readNote, type JobFacts, type JobRoots } from './job/doc';
+export { FIELD_RULES, type EntryRules, type FieldRule, type MapRules, type Writer } from './job/ownership';
 export {
   CLIENT_ROOTS,
   isClientRoot,
@@ -65,3 +66,13 @@ export {
 } from './status/machine';
 export * from './protocol/index';
 export * from './errors/index';
+export {
+  HANDOVER_WINDOW_MS,
+  handoverBlobs,
+  handoverWords,
+  summarizeHandover,
+  type Handover,
+  type HandoverRequest,
+  type HandoverState,
+  type HandoverSummary,
+} from './job/handover';

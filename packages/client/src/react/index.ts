@@ -4,4 +4,18 @@
  * @module @outpost/client/react
  */
 export { OutpostProvider, useOutpost } from './context';
-export { peersOf, useJob, useOutbox, usePresence, usePriming, useSyncStatus, type JobPeer, type LiveJob, type LocalPresence } from './hooks';
+export {
+  peersOf,
+  useJob,
+  useJobAccess,
+  useJobAccessList,
+  useJobRoot,
+  useOutbox,
+  usePresence,
+  usePriming,
+  useSyncStatus,
+  type JobPeer,
+  type LiveJob,
+  type LocalPresence,
+} from './hooks';
+export type { JobRootName } from '../jobs/job-view';

@@ -8,6 +8,8 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { LoginLimits } from '../auth/login-throttle';
 import { authRoutes } from '../auth/routes';
+import { handoverRoutes } from '../handover/routes';
+import type { HandoverService } from '../handover/service';
 import { jobRoutes } from '../jobs/routes';
 import { requireMetricsAccess, type MetricsAccess } from '../metrics/access';
 import type { ServerMetrics } from '../metrics/metrics';
@@ -31,6 +33,7 @@ export interface ApiDeps {
   store: Store;
   relay: Relay;
   ops: OpService;
+  handovers: HandoverService;
   metrics: ServerMetrics;
   secret: string;
   webDir?: string;
@@ -68,6 +71,7 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   api.use('*', requireUser(deps.secret));
   api.route('/', jobRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));
+  api.route('/', handoverRoutes(deps.handovers));
   api.route('/', blobRoutes(deps.store, new BlobAccess(deps.store, deps.relay)));
   app.route('/api', api);
   app.all('/api/*', () => {

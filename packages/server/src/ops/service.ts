@@ -5,7 +5,7 @@
  * doc's server map and tell every node (job changed, access revoked). An op its sender may
  * not make at all (not assigned, wrong role) is refused without a log entry.
  */
-import { decide, OutpostError, readJobFacts, type ErrorCode, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
+import { decide, OutpostError, type ErrorCode, type JobFacts, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
@@ -13,6 +13,7 @@ import type { ServerMetrics } from '../metrics/metrics';
 import type { JobRoom } from '../relay/job-room';
 import type { Relay } from '../relay/relay';
 import type { OpLogEntry, Store } from '../store/store';
+import { awaitSignatureImage, guardFacts } from './guard-facts';
 
 export type { OpResult };
 
@@ -107,7 +108,9 @@ export class OpService {
       if (room && mayAct && !(await room.waitToCover(stateVector, this.deps.causalWaitMs))) {
         throw new OutpostError('not_causal', undefined, { opId: op.opId });
       }
-      return await this.record(op, user, room);
+      const facts = await guardFacts(store, room?.doc ?? null, op);
+      if (job) awaitSignatureImage(job, op, user, facts);
+      return await this.record(op, user, room, facts);
     } finally {
       if (room) relay.release(room);
     }
@@ -118,9 +121,8 @@ export class OpService {
     return answer(known, true);
   }
 
-  private async record(op: WorkflowOp, user: Principal, room: JobRoom | null): Promise<OpResult> {
+  private async record(op: WorkflowOp, user: Principal, room: JobRoom | null, facts: JobFacts): Promise<OpResult> {
     const receivedAt = new Date().toISOString();
-    const facts = room ? readJobFacts(room.doc) : { openRequired: [], hasSignature: false };
     const unknownAssignee = op.kind === 'assign' ? await this.firstNonTechnician(op.assignees ?? []) : undefined;
     let before: ServerState | null = null;
     const outcome = await this.deps.store.applyOp(
@@ -177,6 +179,10 @@ export class OpService {
     room.mirrorServerState(state);
     await bus.publish({ kind: 'jobChanged', jobId: entry.jobId, node: nodeId, state });
     const removed = (before?.assignees ?? []).filter((id) => !state.assignees.includes(id));
-    for (const userId of removed) await bus.publish({ kind: 'revoke', jobId: entry.jobId, node: nodeId, userId });
+    for (const userId of removed) {
+      // Kept so the technician can still hand over work made while assigned (handover/service.ts).
+      await this.deps.store.recordRemoval({ jobId: entry.jobId, userId, removedBy: entry.actor, removedAt: entry.receivedAt });
+      await bus.publish({ kind: 'revoke', jobId: entry.jobId, node: nodeId, userId });
+    }
   }
 }
