@@ -170,14 +170,15 @@ export class RelayConnection implements RoomMember {
   private applyContent(update: Uint8Array, n: number, receivedAt: number): void {
     // An empty update (no items, no deletions: a device with nothing new answering the
     // server's step 1) changes nothing: acked without building a resting job's doc.
-    if (update.length === 2 && update[0] === 0 && update[1] === 0) return this.ackWhenDurable(n, receivedAt);
+    if (update.length === 2 && update[0] === 0 && update[1] === 0) return this.ackWhenDurable(n, receivedAt, this.room.committed());
     const verdict = classifyUpdate(update, this.room.doc);
     if (!verdict.ok) {
       if (CATCH_UP_FIRST.has(verdict.code) && !this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
       return this.refuse(verdict.code, verdict.detail);
     }
+    let committed: Promise<void>;
     try {
-      Y.applyUpdate(this.room.doc, update, this);
+      committed = this.room.apply(update, this);
     } catch (err) {
       return this.refuse('bad_message', `The update could not be applied: ${(err as Error).message}`);
     }
@@ -189,7 +190,7 @@ export class RelayConnection implements RoomMember {
       if (!this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
       return this.refuse('unresolved_update', 'The update skips changes from its own client that the server has not seen.');
     }
-    this.ackWhenDurable(n, receivedAt);
+    this.ackWhenDurable(n, receivedAt, committed);
   }
 
   /**
@@ -218,12 +219,11 @@ export class RelayConnection implements RoomMember {
   }
 
   /**
-   * Acks message n once everything the doc holds so far is committed, in order. Messages
-   * waiting for the same group commit share one ack (acks are cumulative), so a burst
-   * costs one ack frame per commit, not one per message.
+   * Acks message n once `committed` (the commit of that very message's update) landed, in
+   * order. Messages waiting for the same group commit share one ack (acks are cumulative),
+   * so a burst costs one ack frame per commit, not one per message.
    */
-  private ackWhenDurable(n: number, receivedAt: number): void {
-    const committed = this.ctx.committer.barrier();
+  private ackWhenDurable(n: number, receivedAt: number, committed: Promise<void>): void {
     const waiting = this.waitingAck;
     if (waiting && waiting.committed === committed && !waiting.settled) {
       waiting.upTo = n;

@@ -5,7 +5,7 @@
  * server) are queued for group commit, and published on the bus only after their commit,
  * so a node that loads the job from storage and then subscribes can never miss one.
  */
-import { readServerState, SERVER_ROOT, writeServerState, type OpResultMessage, type ServerState } from '@outpost/shared';
+import { OutpostError, readServerState, SERVER_ROOT, writeServerState, type OpResultMessage, type ServerState } from '@outpost/shared';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
@@ -94,6 +94,13 @@ export class JobRoom {
   /** The newest job state this node knows (its store, its own ops, other nodes' `jobChanged`). */
   private newest: ServerState | null = null;
   private staleCheck: NodeJS.Timeout | null = null;
+  /**
+   * The commit of the room's latest stored change: once it lands, everything the doc holds
+   * is stored (batches commit in order). Resolved while nothing is pending.
+   */
+  private lastCommit: Promise<void> = Promise.resolve();
+  /** Called once when a commit of this room's changes failed (set by whoever loaded it). */
+  onBroken: ((room: JobRoom) => void) | null = null;
 
   private constructor(
     readonly jobId: string,
@@ -249,6 +256,37 @@ export class JobRoom {
     });
   }
 
+  /**
+   * Applies a device's update to the doc and returns the commit of that very update (or,
+   * when it brought nothing new, of the change that did): the durable ack waits on it. A
+   * room dropped after a failed commit takes nothing and rejects.
+   */
+  apply(update: Uint8Array, member: RoomMember): Promise<void> {
+    if (this.disposed) return Promise.reject(new OutpostError('unavailable', 'The job was reloaded; reconnect to resend your changes.'));
+    Y.applyUpdate(this.doc, update, member);
+    return this.lastCommit;
+  }
+
+  /** The commit that makes everything the doc holds durable (see `apply`). */
+  committed(): Promise<void> {
+    return this.disposed ? Promise.reject(new OutpostError('unavailable')) : this.lastCommit;
+  }
+
+  /** Queues a change of this room for group commit; a failed commit breaks the room once. */
+  private store(update: Uint8Array): Promise<void> {
+    const committed = this.ctx.committer.append({ jobId: this.jobId, update });
+    if (committed !== this.lastCommit) {
+      this.lastCommit = committed;
+      committed.catch(() => {
+        if (this.disposed) return;
+        // The doc now holds changes storage lacks: whoever loaded the room drops it, and its
+        // members are refused so their devices resend.
+        this.onBroken?.(this);
+      });
+    }
+    return committed;
+  }
+
   /** Sends to every member but `except`. */
   broadcast(message: Uint8Array, except?: unknown): void {
     for (const m of this.members) if (m !== except) m.send(message);
@@ -334,18 +372,17 @@ export class JobRoom {
       // The job-state mirror reaches devices only once committed: a device that moved to
       // another node must never carry a server-map write that storage lacks (it would be
       // refused there as a device writing the server map).
-      this.ctx.committer.append({ jobId: this.jobId, update });
-      this.ctx.committer.barrier().then(
+      this.store(update).then(
         () => {
           if (!this.disposed && this.members.size > 0) this.broadcast(syncUpdateMessage(update));
         },
-        () => undefined, // a failed commit refuses every member (Relay.onCommitFailed)
+        () => undefined, // a failed commit refuses every member (onBroken)
       );
       return;
     }
     // Most writes have no other socket to reach (one device per job): encode only when one does.
     if (this.members.size > (this.members.has(origin as RoomMember) ? 1 : 0)) this.broadcast(syncUpdateMessage(update), origin);
-    if (origin !== BUS_ORIGIN) this.ctx.committer.append({ jobId: this.jobId, update });
+    if (origin !== BUS_ORIGIN) void this.store(update);
   }
 
   private onAwarenessUpdate({ added, updated, removed }: AwarenessChange, origin: unknown): void {

@@ -20,6 +20,8 @@ import { JobRoom } from './job-room';
 /** The relay of one server node. */
 export class Relay {
   private readonly rooms = new Map<string, Promise<JobRoom>>();
+  /** The room each entry of `rooms` resolved to. */
+  private readonly loaded = new Map<string, JobRoom>();
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly sockets = new Set<WebSocket>();
   private closing = false;
@@ -52,21 +54,46 @@ export class Relay {
     return this.rooms.has(jobId);
   }
 
-  /** Loads a job (if needed) and holds it loaded until `release`. */
+  /** Loads a job (if needed) and holds it loaded until `release`; never a room already dropped. */
   async acquire(jobId: string): Promise<JobRoom> {
-    await this.unloading.get(jobId);
-    let loading = this.rooms.get(jobId);
-    if (!loading) {
-      loading = JobRoom.load(jobId, this.ctx);
-      this.rooms.set(jobId, loading);
-      loading.catch(() => this.rooms.delete(jobId));
+    for (;;) {
+      await this.unloading.get(jobId);
+      let loading = this.rooms.get(jobId);
+      if (!loading) {
+        loading = JobRoom.load(jobId, this.ctx);
+        this.rooms.set(jobId, loading);
+        loading.then(
+          (room) => {
+            this.loaded.set(jobId, room);
+            room.onBroken = (broken) => this.drop(broken);
+          },
+          () => this.rooms.delete(jobId),
+        );
+      }
+      const room = await loading;
+      // Dropped while this caller waited (a failed commit): load the job again from storage.
+      if (room.disposed) continue;
+      this.live.add(room);
+      room.holds++;
+      if (room.unloadTimer) clearTimeout(room.unloadTimer);
+      room.unloadTimer = null;
+      return room;
     }
-    const room = await loading;
-    if (!room.disposed) this.live.add(room);
-    room.holds++;
-    if (room.unloadTimer) clearTimeout(room.unloadTimer);
-    room.unloadTimer = null;
-    return room;
+  }
+
+  /**
+   * A room whose commit failed holds changes storage lacks: it is dropped at once (the next
+   * caller loads the job from storage) and its sockets are refused, so their devices resend
+   * whatever was not acked.
+   */
+  private drop(room: JobRoom): void {
+    if (this.loaded.get(room.jobId) === room) {
+      this.rooms.delete(room.jobId);
+      this.loaded.delete(room.jobId);
+    }
+    this.live.delete(room);
+    for (const m of [...room.members]) m.refuse('unavailable', 'The server could not store changes; reconnect to resend them.');
+    void room.dispose();
   }
 
   /** Drops one hold; an unheld job with no sockets unloads after the idle delay. */
@@ -79,6 +106,7 @@ export class Relay {
   private async unload(room: JobRoom, compact = true): Promise<void> {
     if (room.holds > 0 || this.rooms.get(room.jobId) === undefined) return;
     this.rooms.delete(room.jobId);
+    this.loaded.delete(room.jobId);
     this.live.delete(room);
     const done = (async () => {
       await this.ctx.committer.barrier().catch(() => undefined);
@@ -92,6 +120,10 @@ export class Relay {
 
   /** Handles an upgraded socket for `/sync/:jobId`. */
   async accept(ws: WebSocket, req: IncomingMessage, jobId: string): Promise<void> {
+    if (this.closing) {
+      ws.close(ERROR_CODES.unavailable.close, closeReason('The server is shutting down; try again.'));
+      return;
+    }
     this.sockets.add(ws);
     const queued: Uint8Array[] = [];
     let connection: RelayConnection | null = null;
@@ -121,6 +153,11 @@ export class Relay {
       await this.authorize(principal, jobId);
       room = await this.acquire(jobId);
       if (ws.readyState !== ws.OPEN) return this.release(room);
+      // Dropped between its load and here (a failed commit): the device comes back for a fresh copy.
+      if (room.disposed) {
+        this.release(room);
+        throw new OutpostError('unavailable', 'The job was reloaded; reconnect.');
+      }
       const open = (connection = new RelayConnection(ws, room, principal, wantsAcks, this.ctx));
       if (principal.expiresAt !== undefined) {
         // setTimeout holds at most ~24.8 days; tokens live hours.
@@ -167,16 +204,9 @@ export class Relay {
     }
   }
 
-  /** A failed commit: the in-memory doc holds changes storage lacks, so drop it and let clients resend. */
-  onCommitFailed(updates: readonly JobUpdate[]): void {
-    for (const jobId of new Set(updates.map((u) => u.jobId))) {
-      void this.rooms.get(jobId)?.then((room) => {
-        for (const m of [...room.members]) m.refuse('unavailable', 'The server could not store changes; reconnect to resend them.');
-        this.rooms.delete(jobId);
-        this.live.delete(room);
-        void room.dispose();
-      });
-    }
+  /** A failed commit: each room whose changes it held drops itself (`drop`); this only reports it. */
+  onCommitFailed(updates: readonly JobUpdate[], err?: unknown): void {
+    console.error(`[outpost] commit of ${updates.length} update(s) failed; their jobs reload from storage`, err);
   }
 
   private countTowardCompaction(room: JobRoom, n: number): void {
