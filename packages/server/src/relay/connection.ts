@@ -30,7 +30,7 @@ import { DurableAcks } from './durable-acks';
 import type { JobRoom } from './job-room';
 import { awarenessMessage, type RoomMember } from './room-member';
 import { RateLimiter } from './rate-limiter';
-import { refuseSocket } from './socket-refusal';
+import { closeSocket, refuseSocket } from './socket-refusal';
 import { appliesFully } from './update-gaps';
 
 /** Outgoing bytes a socket may have unsent before it is dropped. */
@@ -253,6 +253,6 @@ export class RelayConnection implements RoomMember {
   goAway(): void {
     if (this.closed) return;
     this.closed = true;
-    this.ws.close(1001, 'server shutting down');
+    closeSocket(this.ws, 1001, 'server shutting down');
   }
 }

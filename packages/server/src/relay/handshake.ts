@@ -12,7 +12,7 @@ import { RelayConnection } from './connection';
 import type { RelayContext } from './context';
 import type { JobRoom } from './job-room';
 import type { RoomRegistry } from './room-registry';
-import { refuseSocket } from './socket-refusal';
+import { closeSocket, refuseSocket } from './socket-refusal';
 
 /** The sockets of one relay, from upgrade to close. */
 export class Handshake {
@@ -36,7 +36,7 @@ export class Handshake {
 
   /** Closes every socket still open (1001). */
   closeAll(): void {
-    for (const ws of this.sockets) ws.close(1001, 'server shutting down');
+    for (const ws of this.sockets) closeSocket(ws, 1001, 'server shutting down');
   }
 
   /** Handles an upgraded socket for `/sync/:jobId`. */
@@ -45,15 +45,25 @@ export class Handshake {
     const wantsAcks = url.searchParams.get('acks') === '1';
     if (this.closing) return refuseSocket(ws, 'unavailable', 'The server is shutting down; try again.', wantsAcks, this.ctx);
     this.sockets.add(ws);
+    // Nothing is read while the socket is let in: what the peer sends meanwhile waits in its
+    // own TCP buffers, not in this process. Frames read before the pause took hold are
+    // queued, within a byte cap.
+    ws.pause();
     const queued: Uint8Array[] = [];
+    let queuedBytes = 0;
     let connection: RelayConnection | null = null;
     let ready = false;
     ws.binaryType = 'nodebuffer';
+    const { messageBurst, maxPendingBytes } = this.ctx.limits;
     ws.on('message', (data: Buffer) => {
       if (ready && connection) return connection.receive(data);
+      if (ws.readyState !== ws.OPEN) return; // refused: nothing more is kept
       queued.push(data);
-      // A client may not pile up frames while it is being let in.
-      if (queued.length > this.ctx.limits.messageBurst) ws.close(ERROR_CODES.rate_limited.close, 'rate limited');
+      queuedBytes += data.byteLength;
+      if (queued.length > messageBurst || queuedBytes > maxPendingBytes) {
+        queued.length = 0;
+        refuseSocket(ws, 'rate_limited', `At most ${maxPendingBytes} bytes may be sent before the connection is let in.`, wantsAcks, this.ctx);
+      }
     });
     ws.on('error', () => ws.terminate());
     let room: JobRoom | null = null;
@@ -90,6 +100,7 @@ export class Handshake {
       });
       ready = true;
       for (const frame of queued.splice(0)) open.receive(frame);
+      if (ws.readyState === ws.OPEN) ws.resume();
     } catch (err) {
       const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
       if (!(err instanceof OutpostError)) console.error('[outpost] relay connect failed', err);
