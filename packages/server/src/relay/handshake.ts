@@ -17,6 +17,8 @@ import { closeSocket, refuseSocket } from './socket-refusal';
 /** The sockets of one relay, from upgrade to close. */
 export class Handshake {
   private readonly sockets = new Set<WebSocket>();
+  /** Open sockets per user (counted from a verified token until close). */
+  private readonly perUser = new Map<string, number>();
   private closing = false;
 
   constructor(
@@ -68,9 +70,11 @@ export class Handshake {
     ws.on('error', () => ws.terminate());
     let room: JobRoom | null = null;
     let expiry: NodeJS.Timeout | undefined;
+    let user: string | null = null;
     ws.on('close', () => {
       clearTimeout(expiry);
       this.sockets.delete(ws);
+      if (user !== null) this.countOut(user);
       if (connection && room) {
         room.leave(connection);
         this.rooms.release(room);
@@ -78,6 +82,9 @@ export class Handshake {
     });
     try {
       const principal = await verifyToken(url.searchParams.get('token'), this.ctx.secret);
+      if (ws.readyState !== ws.OPEN) return;
+      this.countIn(principal.userId);
+      user = principal.userId;
       await this.authorize(principal, jobId);
       room = await this.rooms.acquire(jobId);
       if (ws.readyState !== ws.OPEN) return this.rooms.release(room);
@@ -106,6 +113,20 @@ export class Handshake {
       if (!(err instanceof OutpostError)) console.error('[outpost] relay connect failed', err);
       refuseSocket(ws, code, err instanceof Error ? err.message : ERROR_CODES[code].message, wantsAcks, this.ctx);
     }
+  }
+
+  /** Counts a socket of `userId`; throws `too_many_connections` past the per-user cap. */
+  private countIn(userId: string): void {
+    const open = this.perUser.get(userId) ?? 0;
+    const cap = this.ctx.limits.maxSocketsPerUser;
+    if (open >= cap) throw new OutpostError('too_many_connections', `At most ${cap} connections may be open for one user.`);
+    this.perUser.set(userId, open + 1);
+  }
+
+  private countOut(userId: string): void {
+    const open = (this.perUser.get(userId) ?? 1) - 1;
+    if (open > 0) this.perUser.set(userId, open);
+    else this.perUser.delete(userId);
   }
 
   private async authorize(principal: Principal, jobId: string): Promise<void> {

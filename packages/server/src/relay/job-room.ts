@@ -55,6 +55,8 @@ export class JobRoom implements OpenJob {
    */
   private lastCommit: Promise<void> = Promise.resolve();
   private isDisposed = false;
+  /** The job's stored size, counted up with every change stored since (see `checkRoomFor`). */
+  private bytes: number;
   /** Updates stored since the job's last snapshot when it was loaded (toward compaction). */
   readonly loadedUpdates: number;
 
@@ -74,6 +76,7 @@ export class JobRoom implements OpenJob {
     this.jobAtLoad = job;
     if (job) this.mirror.learn(job);
     this.loadedUpdates = stored.updates.length;
+    this.bytes = (stored.snapshot?.length ?? 0) + stored.updates.reduce((n, u) => n + u.length, 0);
   }
 
   /**
@@ -127,8 +130,26 @@ export class JobRoom implements OpenJob {
    */
   apply(update: Uint8Array, member: RoomMember): Promise<void> {
     if (this.isDisposed) return Promise.reject(new OutpostError('unavailable', 'The job was reloaded; reconnect to resend your changes.'));
+    this.checkRoomFor(update);
     Y.applyUpdate(this.resting.doc, update, member);
     return this.lastCommit;
+  }
+
+  /**
+   * Throws `job_full` for an update that adds content past the job's size limit. The running
+   * count (stored bytes plus every change since) overestimates; it is measured exactly
+   * before anything is refused. Deletions are always taken: they are how a job gets smaller.
+   */
+  private checkRoomFor(update: Uint8Array): void {
+    const limit = this.ctx.limits.maxJobBytes;
+    if (this.bytes + update.length <= limit) return;
+    this.bytes = Y.encodeStateAsUpdate(this.resting.doc).length;
+    if (this.bytes + update.length <= limit) return;
+    const { from, to } = Y.parseUpdateMeta(update);
+    const adds = [...to].some(([client, clock]) => clock > (from.get(client) ?? 0));
+    if (!adds) return;
+    const mb = Math.round(limit / (1024 * 1024));
+    throw new OutpostError('job_full', `This job is full (${mb > 0 ? `${mb} MB` : `${limit} bytes`} of content). Ask the office to open a follow-up job.`);
   }
 
   /** The commit that makes everything the doc holds durable (see `apply`). */
@@ -162,7 +183,9 @@ export class JobRoom implements OpenJob {
 
   /** The doc's whole state for compaction, without building a doc that is not built. */
   docState(): JobDocState {
-    return this.resting.state();
+    const state = this.resting.state();
+    this.bytes = state.update.length;
+    return state;
   }
 
   /** The doc's state vector (sync step 1). */
@@ -244,6 +267,7 @@ export class JobRoom implements OpenJob {
 
   /** Queues a change of this room for group commit; a failed commit breaks the room once. */
   private store(update: Uint8Array): Promise<void> {
+    this.bytes += update.length;
     const committed = this.ctx.committer.append({ jobId: this.jobId, update });
     if (committed !== this.lastCommit) {
       this.lastCommit = committed;
