@@ -99,6 +99,11 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
           <a href={hrefFor({ name: 'offline-actions' })}>Resolve</a>
         </p>
       ) : null}
+      {live.refused && live.refused.code !== 4401 ? (
+        <p className="notice warn" role="alert" style={{ margin: '0 0 12px' }}>
+          <span className="grow">{live.refused.reason || 'The server refused changes to this job.'} Your changes stay on this device.</span>
+        </p>
+      ) : null}
       <StatusActions doc={doc} status={status} role={user.role} waiting={waiting.length > 0} onSubmit={submit} />
       <ChecklistSection doc={doc} user={user} />
       <NotesSection

@@ -18,6 +18,8 @@ export interface JobHandle {
   readonly awareness: Awareness;
   /** True once the server's state was merged on the current connection. */
   readonly synced: boolean;
+  /** Set while the relay refuses this job (e.g. "This job is full…"): changes stay on the device. */
+  readonly refused: { code: number; reason: string } | null;
   /** Releases this hold; the job closes when nobody holds it and nothing is pending. */
   close(): void;
 }
@@ -53,6 +55,9 @@ export class JobStore {
       awareness: session.awareness,
       get synced() {
         return session.synced;
+      },
+      get refused() {
+        return session.refused;
       },
       close: () => {
         if (released) return;

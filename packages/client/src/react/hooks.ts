@@ -46,6 +46,8 @@ export interface LiveJob {
   /** `readJob(doc)`, refreshed on every change. */
   job: JobContent;
   synced: boolean;
+  /** Set while the relay refuses the job, with the reason to show (e.g. "This job is full…"). */
+  refused: { code: number; reason: string } | null;
 }
 
 /** Opens a job for as long as the component is mounted; null while it loads from the device. */
@@ -58,9 +60,11 @@ export function useJob(jobId: string): LiveJob | null {
     handle.doc.on('update', bump);
     // `synced` flips on (re)connects; poll it cheaply and re-render only when it changes.
     let synced = handle.synced;
+    let refused = handle.refused;
     const timer = setInterval(() => {
-      if (handle.synced === synced) return;
+      if (handle.synced === synced && handle.refused === refused) return;
       synced = handle.synced;
+      refused = handle.refused;
       bump();
     }, 500);
     return () => {
@@ -70,7 +74,7 @@ export function useJob(jobId: string): LiveJob | null {
   }, [handle]);
   const job = useMemo(() => (handle ? readJob(handle.doc) : null), [handle, version]);
   if (!handle || !job) return null;
-  return { doc: handle.doc, awareness: handle.awareness, job, synced: handle.synced };
+  return { doc: handle.doc, awareness: handle.awareness, job, synced: handle.synced, refused: handle.refused };
 }
 
 /** The sync status line. */
