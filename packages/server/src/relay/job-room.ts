@@ -17,6 +17,7 @@ import type { JobDocState, JobRecord, StoredJobDoc } from '../store/store';
 import { CausalWaits } from './causal-wait';
 import type { RelayContext } from './context';
 import type { OpenJob } from './job-docs';
+import { JobSize } from './job-size';
 import { LOAD_ORIGIN, RestingDoc } from './resting-doc';
 import { awarenessMessage, syncUpdateMessage, type RoomMember } from './room-member';
 import { ServerMirror } from './server-mirror';
@@ -55,8 +56,7 @@ export class JobRoom implements OpenJob {
    */
   private lastCommit: Promise<void> = Promise.resolve();
   private isDisposed = false;
-  /** The job's stored size, counted up with every change stored since (see `checkRoomFor`). */
-  private bytes: number;
+  private readonly size: JobSize;
   /** Updates stored since the job's last snapshot when it was loaded (toward compaction). */
   readonly loadedUpdates: number;
 
@@ -76,7 +76,7 @@ export class JobRoom implements OpenJob {
     this.jobAtLoad = job;
     if (job) this.mirror.learn(job);
     this.loadedUpdates = stored.updates.length;
-    this.bytes = (stored.snapshot?.length ?? 0) + stored.updates.reduce((n, u) => n + u.length, 0);
+    this.size = new JobSize(stored, ctx.limits.maxJobBytes);
   }
 
   /**
@@ -126,30 +126,14 @@ export class JobRoom implements OpenJob {
   /**
    * Applies a device's update to the doc and returns the commit of that very update (or,
    * when it brought nothing new, of the change that did): the durable ack waits on it. A
-   * room dropped after a failed commit takes nothing and rejects.
+   * room dropped after a failed commit takes nothing and rejects; an update that would
+   * make the job too big throws `job_full` (`JobSize`) before it is applied.
    */
   apply(update: Uint8Array, member: RoomMember): Promise<void> {
     if (this.isDisposed) return Promise.reject(new OutpostError('unavailable', 'The job was reloaded; reconnect to resend your changes.'));
-    this.checkRoomFor(update);
+    this.size.check(update, () => this.resting.doc);
     Y.applyUpdate(this.resting.doc, update, member);
     return this.lastCommit;
-  }
-
-  /**
-   * Throws `job_full` for an update that adds content past the job's size limit. The running
-   * count (stored bytes plus every change since) overestimates; it is measured exactly
-   * before anything is refused. Deletions are always taken: they are how a job gets smaller.
-   */
-  private checkRoomFor(update: Uint8Array): void {
-    const limit = this.ctx.limits.maxJobBytes;
-    if (this.bytes + update.length <= limit) return;
-    this.bytes = Y.encodeStateAsUpdate(this.resting.doc).length;
-    if (this.bytes + update.length <= limit) return;
-    const { from, to } = Y.parseUpdateMeta(update);
-    const adds = [...to].some(([client, clock]) => clock > (from.get(client) ?? 0));
-    if (!adds) return;
-    const mb = Math.round(limit / (1024 * 1024));
-    throw new OutpostError('job_full', `This job is full (${mb > 0 ? `${mb} MB` : `${limit} bytes`} of content). Ask the office to open a follow-up job.`);
   }
 
   /** The commit that makes everything the doc holds durable (see `apply`). */
@@ -184,7 +168,7 @@ export class JobRoom implements OpenJob {
   /** The doc's whole state for compaction, without building a doc that is not built. */
   docState(): JobDocState {
     const state = this.resting.state();
-    this.bytes = state.update.length;
+    this.size.measured(state.update.length);
     return state;
   }
 
@@ -267,7 +251,7 @@ export class JobRoom implements OpenJob {
 
   /** Queues a change of this room for group commit; a failed commit breaks the room once. */
   private store(update: Uint8Array): Promise<void> {
-    this.bytes += update.length;
+    this.size.grew(update.length);
     const committed = this.ctx.committer.append({ jobId: this.jobId, update });
     if (committed !== this.lastCommit) {
       this.lastCommit = committed;
