@@ -12,7 +12,7 @@ import { RelayConnection } from './connection';
 import type { RelayContext } from './context';
 import type { JobRoom } from './job-room';
 import type { RoomRegistry } from './room-registry';
-import { closeSocket, refuseSocket } from './socket-refusal';
+import { closeSocket, limitReadsAfterClose, refuseSocket } from './socket-refusal';
 
 /** The sockets of one relay, from upgrade to close. */
 export class Handshake {
@@ -45,8 +45,12 @@ export class Handshake {
   async accept(ws: WebSocket, req: IncomingMessage, jobId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://relay');
     const wantsAcks = url.searchParams.get('acks') === '1';
-    if (this.closing) return refuseSocket(ws, 'unavailable', 'The server is shutting down; try again.', wantsAcks, this.ctx);
+    if (this.closing) {
+      limitReadsAfterClose(ws, req.socket);
+      return refuseSocket(ws, 'unavailable', 'The server is shutting down; try again.', wantsAcks, this.ctx);
+    }
     this.sockets.add(ws);
+    limitReadsAfterClose(ws, req.socket);
     // Nothing is read while the socket is let in: what the peer sends meanwhile waits in its
     // own TCP buffers, not in this process. Frames read before the pause took hold are
     // queued, within a byte cap.
