@@ -45,12 +45,9 @@ export class Handshake {
   async accept(ws: WebSocket, req: IncomingMessage, jobId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://relay');
     const wantsAcks = url.searchParams.get('acks') === '1';
-    if (this.closing) {
-      limitReadsAfterClose(ws, req.socket);
-      return refuseSocket(ws, 'unavailable', 'The server is shutting down; try again.', wantsAcks, this.ctx);
-    }
-    this.sockets.add(ws);
     limitReadsAfterClose(ws, req.socket);
+    if (this.closing) return refuseSocket(ws, 'unavailable', 'The server is shutting down; try again.', wantsAcks, this.ctx);
+    this.sockets.add(ws);
     // Nothing is read while the socket is let in: what the peer sends meanwhile waits in its
     // own TCP buffers, not in this process. Frames read before the pause took hold are
     // queued, within a byte cap.
