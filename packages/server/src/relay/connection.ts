@@ -5,11 +5,9 @@
  */
 import {
   classifyUpdate,
-  closeReason,
   durableAck,
   encodeMessage,
   ERROR_CODES,
-  errorMessage,
   jobChanged,
   opResult,
   OutpostError,
