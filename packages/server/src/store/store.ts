@@ -227,6 +227,11 @@ export interface Store extends HandoverStore {
   /** Creates a job; throws if the id exists. */
   createJob(job: JobRecord): Promise<void>;
   getJob(id: string): Promise<JobRecord | null>;
+  /**
+   * Moves a job's window (a dispatcher's reschedule, mirrored from the doc's meta: see
+   * relay/window-mirror.ts). False when no such job exists.
+   */
+  setJobWindow(id: string, windowStart: string, windowEnd: string): Promise<boolean>;
   /** Jobs matching the filter, ordered by window start then id. */
   listJobs(filter?: JobFilter): Promise<JobRecord[]>;
 
