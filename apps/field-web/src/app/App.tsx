@@ -8,6 +8,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Board } from '../dispatcher/Board';
 import { CreateJob } from '../dispatcher/CreateJob';
 import { useBoard } from '../dispatcher/use-board';
+import { ScheduleBoard } from '../dispatcher/desk/ScheduleBoard';
+import { useWide } from '../dispatcher/desk/use-wide';
 import { JobScreen } from '../job/JobScreen';
 import { OfflineActions } from '../offline/OfflineActions';
 import { Notices } from '../sync/Notices';
@@ -52,6 +54,9 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
   // (or takes away) appears without a tap: a small request now and then, a priming run
   // only when the list changed.
   const technicianHome = route.name === 'jobs' && user.role === 'technician';
+  // Dispatchers on a wide screen get the schedule board; the phone layout stays below 1024 px.
+  const wide = useWide();
+  const desk = wide && user.role === 'dispatcher' && (route.name === 'jobs' || route.name === 'board');
   useEffect(() => {
     if (!technicianHome) return;
     const timer = setInterval(() => {
@@ -64,11 +69,12 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
   if (route.name === 'job') screen = <JobScreen key={route.jobId} jobId={route.jobId} user={user} reference={reference} />;
   else if (route.name === 'offline-actions') screen = <OfflineActions jobTitle={jobTitle} />;
   else if (route.name === 'new-job' && user.role === 'dispatcher') screen = <NewJobScreen reference={reference} />;
+  else if (desk) screen = <ScheduleBoard reference={reference} user={user} />;
   else if (user.role === 'dispatcher') screen = <Board primed={reference.jobs} />;
   else screen = <JobList jobs={reference.jobs} userId={user.id} />;
 
   return (
-    <div className="app">
+    <div className={desk ? 'app wide' : 'app'}>
       <header className="topbar">
         <a className="brand" href={hrefFor({ name: 'jobs' })}>
           Outpost
