@@ -42,8 +42,10 @@ function time(iso: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-function laneUnder(x: number, y: number): string | null {
+/** The lane under the pointer, looking past the dragged block itself (it sits under the pointer). */
+function laneUnder(x: number, y: number, dragged: Element | null): string | null {
   for (const el of document.elementsFromPoint(x, y)) {
+    if (dragged?.contains(el)) continue;
     const lane = (el as HTMLElement).closest?.('[data-lane]');
     if (lane) return lane.getAttribute('data-lane');
   }
@@ -82,7 +84,7 @@ function JobBlockView({ job, lane, place, axisMinutes, selected, focus, onSelect
     dragged.current = true;
     const track = ref.current?.parentElement?.getBoundingClientRect();
     const minutes = track && track.width > 0 ? ((e.clientX - d.x) / track.width) * axisMinutes : 0;
-    onMove({ jobId: job.id, fromLane: lane, toLane: laneUnder(e.clientX, e.clientY) ?? lane, minutes });
+    onMove({ jobId: job.id, fromLane: lane, toLane: laneUnder(e.clientX, e.clientY, ref.current) ?? lane, minutes });
   };
   const key = (e: KeyboardEvent<HTMLButtonElement>) => {
     if (!e.shiftKey) return;
