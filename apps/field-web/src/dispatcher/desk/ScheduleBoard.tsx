@@ -22,6 +22,8 @@ import { Lane } from './Lane';
 import { axisFor, lanesOf, reassign, shiftWindow, SNAP_MINUTES, UNASSIGNED } from './schedule';
 import { TimeAxis } from './TimeAxis';
 import { useDeskActions } from './use-desk-actions';
+import { useRenderTiming } from './use-render-timing';
+import { useSameValue } from './use-same-value';
 
 /** Props of {@link ScheduleBoard}. */
 export interface ScheduleBoardProps {
@@ -31,7 +33,9 @@ export interface ScheduleBoardProps {
 
 /** The wide-screen board. */
 export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
-  const board = useBoard(reference.jobs);
+  const read = useBoard(reference.jobs);
+  const board = { ...read, jobs: useSameValue(read.jobs), technicians: useSameValue(read.technicians) };
+  useRenderTiming('desk-render', board.jobs, { jobs: board.jobs.length, technicians: board.technicians.length });
   const outbox = useOutbox();
   const handovers = useHandovers();
   const reviews = useReviews(true, board.jobs);
