@@ -21,6 +21,7 @@ export {
   startTime,
   stopTime,
 } from './job/content';
+export { markMessagesRead, MESSAGE_MAX_CHARS, messageThread, sendMessage, unreadCount } from './job/messages';
 export { jobRoots, newJobDoc, readJob, readJobFacts, readJobRoot, readNote, type JobFacts, type JobRoots } from './job/doc';
 export { FIELD_RULES, type EntryRules, type FieldRule, type MapRules, type Writer } from './job/ownership';
 export {
@@ -32,11 +33,13 @@ export {
   SERVER_ROOT,
   type ChecklistItem,
   type JobContent,
+  type JobMessage,
   type JobMeta,
   type JobRoot,
   type JobStatus,
   type LineItem,
   type LocationPing,
+  type MessageReads,
   type Note,
   type Photo,
   type PhotoKind,

@@ -49,9 +49,17 @@ export interface LiveJob {
   /** The job as plain data, refreshed on every change (only the changed roots are read again). */
   job: JobContent;
   synced: boolean;
+  /** Targets of this device's changes the server does not hold yet (`messages/<id>`…): see {@link messageState}. */
+  unsent: readonly string[];
+}
+
+/** A message's delivery as its sender sees it: `sent` only once the server holds it (durable ack). */
+export function messageState(messageId: string, unsent: readonly string[]): 'pending' | 'sent' {
+  return unsent.includes(`messages/${messageId}`) ? 'pending' : 'sent';
 }
 
 const NO_JOB: Watchable<null> = { get: () => null, subscribe: () => () => undefined };
+const NOTHING_UNSENT: Watchable<readonly string[]> = { get: () => [], subscribe: () => () => undefined };
 
 /** Opens a job for as long as the component is mounted; null while it loads from the device. */
 export function useJob(jobId: string): LiveJob | null {
@@ -61,8 +69,9 @@ export function useJob(jobId: string): LiveJob | null {
   const onSynced = useCallback((listener: () => void) => (handle ? handle.onSynced(listener) : () => undefined), [handle]);
   const readSynced = () => handle?.synced ?? false;
   const synced = useSyncExternalStore(onSynced, readSynced, readSynced);
+  const unsent = useWatchable(handle?.unsent ?? NOTHING_UNSENT);
   if (!handle || !job) return null;
-  return { doc: handle.doc, awareness: handle.awareness, job, synced };
+  return { doc: handle.doc, awareness: handle.awareness, job, synced, unsent };
 }
 
 /**
