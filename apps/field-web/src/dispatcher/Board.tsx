@@ -1,9 +1,10 @@
 /** The dispatcher's board: all jobs, live status and assignees; assign, cancel, reopen. */
-import { useOutbox, useOutpost } from '@outpost/client/react';
+import { useJobDigests, useOutbox, useOutpost, type JobDigest } from '@outpost/client/react';
 import { OPEN_STATUSES, STATUS_LABELS, type JobStatus, type OpIntent } from '@outpost/shared';
 import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
 import { newestState, projectStatus } from '../sync/projected-status';
+import { UNREAD_ROOTS, UnreadBadge } from '../job/UnreadBadge';
 import { useBoard, type Technician } from './use-board';
 
 /** Props of {@link Board}. */
@@ -16,7 +17,7 @@ function when(iso: string): string {
   return `${d.toLocaleDateString([], { weekday: 'short' })} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
 }
 
-function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: Technician[]; submit: (intent: OpIntent) => void }) {
+function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummary; technicians: Technician[]; submit: (intent: OpIntent) => void; userId: string; digest: JobDigest<'messages' | 'messageReads'> | undefined }) {
   const outbox = useOutbox();
   const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
   const answers = outbox.sent.filter((i) => i.jobId === job.id).map((i) => i.result);
@@ -31,6 +32,7 @@ function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: 
         <a className="grow" href={hrefFor({ name: 'job', jobId: job.id })}>
           <strong>{job.title}</strong>
         </a>
+        <UnreadBadge digest={digest} userId={userId} />
         <span className={`pill status-${status}`} data-testid="board-status">
           {STATUS_LABELS[status]}
         </span>
@@ -77,6 +79,8 @@ export function Board({ primed }: BoardProps) {
   const board = useBoard(primed);
   const jobs = [...board.jobs].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
   const submit = (jobId: string) => (intent: OpIntent) => void engine.submitOp(jobId, intent).then(board.refresh);
+  const digests = useJobDigests(jobs.map((j) => j.id), UNREAD_ROOTS);
+  const userId = engine.user?.id ?? '';
   return (
     <section aria-labelledby="board-title">
       <div className="row">
@@ -92,7 +96,7 @@ export function Board({ primed }: BoardProps) {
       </p>
       <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {jobs.map((job) => (
-          <BoardRow key={job.id} job={job} technicians={board.technicians} submit={submit(job.id)} />
+          <BoardRow key={job.id} job={job} technicians={board.technicians} submit={submit(job.id)} userId={userId} digest={digests.get(job.id)} />
         ))}
       </ul>
     </section>

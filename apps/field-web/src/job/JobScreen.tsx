@@ -14,6 +14,7 @@ import { OnlineOnlyButton } from '../sync/OnlineOnly';
 import { ChecklistSection } from './ChecklistSection';
 import type { JobBlobs } from './job-blobs';
 import { LineItemsSection, money } from './LineItemsSection';
+import { MessagesSection } from './MessagesSection';
 import { NotesSection } from './NotesSection';
 import { PhotosSection } from './PhotosSection';
 import { RefrigerantSection } from './RefrigerantSection';
@@ -100,6 +101,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
         </p>
       ) : null}
       <StatusActions doc={doc} status={status} role={user.role} waiting={waiting.length > 0} onSubmit={submit} />
+      <MessagesSection doc={doc} user={user} unsent={live.unsent} />
       <ChecklistSection doc={doc} user={user} />
       <NotesSection
         doc={doc}

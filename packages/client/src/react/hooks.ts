@@ -59,7 +59,9 @@ export function messageState(messageId: string, unsent: readonly string[]): 'pen
 }
 
 const NO_JOB: Watchable<null> = { get: () => null, subscribe: () => () => undefined };
-const NOTHING_UNSENT: Watchable<readonly string[]> = { get: () => [], subscribe: () => () => undefined };
+const NONE: readonly string[] = Object.freeze([]);
+// get() must return the same value each time (useSyncExternalStore re-renders on a new one).
+const NOTHING_UNSENT: Watchable<readonly string[]> = { get: () => NONE, subscribe: () => () => undefined };
 
 /** Opens a job for as long as the component is mounted; null while it loads from the device. */
 export function useJob(jobId: string): LiveJob | null {
