@@ -28,6 +28,7 @@ export type {
   OpLogEntry,
   OpVerdict,
   PricebookItem,
+  SearchPage,
   Store,
   StoredJobDoc,
   UserRecord,

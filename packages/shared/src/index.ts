@@ -2,7 +2,7 @@
  * @outpost/shared: the job document schema, status machine, wire protocol and error
  * vocabulary shared by client and server. No I/O.
  */
-export type { Customer, Equipment, JobSummary, OpResult, PricebookItem, PrimingManifest, PrimingPayload, User } from './api/types';
+export type { Customer, Equipment, JobSummary, LookupPage, OpResult, PricebookItem, PrimingManifest, PrimingPayload, User } from './api/types';
 export { classifyUpdate, type UpdateClass } from './job/classify';
 export {
   addChecklistItem,
