@@ -4,10 +4,11 @@
  * same with or without a connection.
  */
 import { useJob, useOutbox, useOutpost, usePresence } from '@outpost/client/react';
-import type { OpIntent, Role } from '@outpost/shared';
+import { addLineItem, type OpIntent, type Role } from '@outpost/shared';
 import { useEffect, useMemo } from 'react';
 import type { PrimedReference } from '../app/reference';
 import { hrefFor } from '../app/router';
+import { LookupCard } from '../lookup/LookupCard';
 import { projectStatus } from '../sync/projected-status';
 import { sawEditing } from '../sync/note-editors';
 import { OnlineOnlyButton } from '../sync/OnlineOnly';
@@ -21,6 +22,7 @@ import { RefrigerantSection } from './RefrigerantSection';
 import { SignatureSection } from './SignatureSection';
 import { StatusActions } from './StatusActions';
 import { TimeLogSection } from './TimeLogSection';
+import { newId } from './use-job-content';
 
 /** Props of {@link JobScreen}. */
 export interface JobScreenProps {
@@ -74,7 +76,19 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
             </>
           ) : null}
         </p>
+        {customer?.email ? (
+          <p>
+            <a href={`mailto:${customer.email}`} data-testid="customer-email">
+              {customer.email}
+            </a>
+          </p>
+        ) : null}
         <p>{meta.siteAddress ?? customer?.address}</p>
+        {customer?.notes ? (
+          <p className="notice warn" data-testid="customer-notes" style={{ margin: '4px 0' }}>
+            <span className="grow">Customer notes: {customer.notes}</span>
+          </p>
+        ) : null}
         {meta.windowStart ? (
           <p className="muted">
             {new Date(meta.windowStart).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' })} –{' '}
@@ -114,6 +128,9 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
       <TimeLogSection doc={doc} user={user} />
       <RefrigerantSection doc={doc} user={user} defaultRefrigerant={equipment[0]?.refrigerant} />
       <LineItemsSection doc={doc} pricebook={reference.pricebook} />
+      <LookupCard
+        onAddItem={(item) => addLineItem(doc, { id: newId(), pricebookId: item.id, description: item.description, qty: 1, unitPriceCents: item.unitPriceCents })}
+      />
       <section className="card" aria-labelledby="office-title">
         <h2 id="office-title">Office</h2>
         <div className="row">
