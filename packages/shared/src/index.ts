@@ -49,7 +49,7 @@ export {
   type TimeEntry,
 } from './job/schema';
 export { readServerState, writeServerState } from './job/server-state';
-export { OP_KINDS, opIntentSchema, workflowOpSchema, type OpIntent, type OpKind, type WorkflowOp } from './ops/op';
+export { jobRequestSchema, OP_KINDS, opIntentSchema, requestJobId, workflowOpSchema, type JobRequest, type OpIntent, type OpKind, type WorkflowOp } from './ops/op';
 export { decide, type Actor, type Decision, type RejectionCode, type WorkflowState } from './status/decide';
 export {
   findTransition,

@@ -145,7 +145,7 @@ export interface JobMessage {
 export type MessageReads = Record<string, number>;
 
 /** Workflow statuses of a job. */
-export const JOB_STATUSES = ['scheduled', 'en_route', 'on_site', 'in_progress', 'on_hold', 'completed', 'cancelled'] as const;
+export const JOB_STATUSES = ['requested', 'scheduled', 'en_route', 'on_site', 'in_progress', 'on_hold', 'completed', 'cancelled'] as const;
 /** A workflow status. */
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
