@@ -4,8 +4,12 @@ import { OPEN_STATUSES, STATUS_LABELS, type JobStatus, type OpIntent } from '@ou
 import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
 import { newestState, projectStatus } from '../sync/projected-status';
-import { UNREAD_ROOTS, UnreadBadge } from '../job/UnreadBadge';
+import { UnreadBadge } from '../job/UnreadBadge';
 import { useBoard, type Technician } from './use-board';
+
+/** What the board reads from each job's doc: unread messages, who requested it. */
+const BOARD_ROOTS = ['messages', 'messageReads', 'meta'] as const;
+type BoardRoot = (typeof BOARD_ROOTS)[number];
 
 /** Props of {@link Board}. */
 export interface BoardProps {
@@ -17,7 +21,7 @@ function when(iso: string): string {
   return `${d.toLocaleDateString([], { weekday: 'short' })} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
 }
 
-function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummary; technicians: Technician[]; submit: (intent: OpIntent) => void; userId: string; digest: JobDigest<'messages' | 'messageReads'> | undefined }) {
+function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummary; technicians: Technician[]; submit: (intent: OpIntent) => void; userId: string; digest: JobDigest<BoardRoot> | undefined }) {
   const outbox = useOutbox();
   const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
   const answers = outbox.sent.filter((i) => i.jobId === job.id).map((i) => i.result);
@@ -26,6 +30,7 @@ function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummar
   const lastAssign = [...waiting].reverse().find((op) => op.kind === 'assign');
   const assignees = lastAssign?.assignees ?? newest.assignees;
   const known = new Set([...technicians.map((t) => t.id), ...assignees]);
+  const requestedBy = digest?.meta.requestedBy;
   return (
     <li className="card" data-testid="board-job" data-job-id={job.id}>
       <div className="row">
@@ -40,6 +45,11 @@ function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummar
       <p className="muted">
         {when(job.windowStart)} · {job.siteAddress}
       </p>
+      {requestedBy ? (
+        <p className="muted" data-testid="requested-by">
+          Requested by {technicians.find((t) => t.id === requestedBy)?.name ?? requestedBy} from the field
+        </p>
+      ) : null}
       <div className="row" role="group" aria-label={`Technicians on ${job.title}`}>
         {[...known].map((id) => {
           const on = assignees.includes(id);
@@ -59,6 +69,11 @@ function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummar
           );
         })}
         <span className="grow" />
+        {status === 'requested' ? (
+          <button type="button" className="small primary" onClick={() => submit({ kind: 'transition', to: 'scheduled' })}>
+            Schedule
+          </button>
+        ) : null}
         {OPEN_STATUSES.includes(status) ? (
           <button type="button" className="small danger" onClick={() => submit({ kind: 'cancel' })}>
             Cancel
@@ -79,7 +94,7 @@ export function Board({ primed }: BoardProps) {
   const board = useBoard(primed);
   const jobs = [...board.jobs].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
   const submit = (jobId: string) => (intent: OpIntent) => void engine.submitOp(jobId, intent).then(board.refresh);
-  const digests = useJobDigests(jobs.map((j) => j.id), UNREAD_ROOTS);
+  const digests = useJobDigests(jobs.map((j) => j.id), BOARD_ROOTS);
   const userId = engine.user?.id ?? '';
   return (
     <section aria-labelledby="board-title">

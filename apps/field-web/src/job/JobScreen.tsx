@@ -9,6 +9,7 @@ import { useEffect, useMemo } from 'react';
 import type { PrimedReference } from '../app/reference';
 import { hrefFor } from '../app/router';
 import { LookupCard } from '../lookup/LookupCard';
+import { RequestsSection } from '../requests/RequestsSection';
 import { projectStatus } from '../sync/projected-status';
 import { sawEditing } from '../sync/note-editors';
 import { OnlineOnlyButton } from '../sync/OnlineOnly';
@@ -128,6 +129,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
       <TimeLogSection doc={doc} user={user} />
       <RefrigerantSection doc={doc} user={user} defaultRefrigerant={equipment[0]?.refrigerant} />
       <LineItemsSection doc={doc} pricebook={reference.pricebook} />
+      <RequestsSection jobId={jobId} customerName={customer?.name ?? 'this customer'} equipment={equipment} />
       <LookupCard
         onAddItem={(item) => addLineItem(doc, { id: newId(), pricebookId: item.id, description: item.description, qty: 1, unitPriceCents: item.unitPriceCents })}
       />

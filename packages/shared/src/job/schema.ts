@@ -41,6 +41,12 @@ export interface JobMeta {
   siteAddress: string;
   windowStart: string;
   windowEnd: string;
+  /** A request from the field: who raised it (server-written). */
+  requestedBy?: string;
+  /** A request from the field: the job it was raised from (server-written). */
+  fromJobId?: string;
+  /** A request from the field: the equipment it is about (server-written). */
+  equipmentIds?: string[];
 }
 
 /** A note as plain data (its text lives in a Y.Text). */
