@@ -12,6 +12,7 @@ export type { OpResult, OutboxItem, OutboxLists, OutboxState } from './outbox/ou
 export { ATTEMPTS_PER_DRAIN } from './outbox/drain';
 export type { BlobsApi } from './blobs/photo-desk';
 export { newUuid, sha256Hex } from './ids/device-crypto';
+export { LOCATION_INTERVAL_MS, LocationRecorder, tracksLocation, type LocationRecorderOptions, type PositionSource } from './location/location-recorder';
 export type { Customer, Equipment, JobSummary, PricebookItem, Priming, PrimingState } from './priming/priming';
 export { storageWarning, unsavedWarning, type StorageState, type StorageWatch } from './storage/storage-watch';
 export type { UnsyncedExport } from './engine/export-unsynced';

@@ -5,10 +5,11 @@ import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
 import { newestState, projectStatus } from '../sync/projected-status';
 import { UnreadBadge } from '../job/UnreadBadge';
+import { TechnicianPositions } from './TechnicianPositions';
 import { useBoard, type Technician } from './use-board';
 
-/** What the board reads from each job's doc: unread messages, who requested it. */
-const BOARD_ROOTS = ['messages', 'messageReads', 'meta'] as const;
+/** What the board reads from each job's doc: unread messages, who requested it, positions. */
+const BOARD_ROOTS = ['messages', 'messageReads', 'meta', 'locations'] as const;
 type BoardRoot = (typeof BOARD_ROOTS)[number];
 
 /** Props of {@link Board}. */
@@ -109,6 +110,7 @@ export function Board({ primed }: BoardProps) {
       <p className="muted" role="status">
         {board.live ? `${jobs.length} jobs, live` : `${jobs.length} jobs, last known (offline)`}
       </p>
+      <TechnicianPositions pings={[...digests.values()].flatMap((d) => d.locations)} technicians={board.technicians} />
       <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {jobs.map((job) => (
           <BoardRow key={job.id} job={job} technicians={board.technicians} submit={submit(job.id)} userId={userId} digest={digests.get(job.id)} />
