@@ -9,6 +9,7 @@ export { hashPassword, verifyPassword } from './auth/password';
 export { issueToken, verifyToken, type Principal } from './auth/token';
 export { LocalBus, type Bus, type BusEvent, type Unsubscribe } from './bus/bus';
 export { type JobSummary, type PrimingPayload } from './jobs/summary';
+export { HandoverService, type HandoverAnswer, type HandoverDeps } from './handover/service';
 export { type OpResult } from './ops/service';
 export { DEFAULT_LIMITS, type RelayLimits } from './relay/context';
 export { DEMO_PASSWORD, seedDemo } from './seed/demo';
@@ -21,6 +22,9 @@ export type {
   CustomerRecord,
   EquipmentFilter,
   EquipmentRecord,
+  HandoverFilter,
+  HandoverRecord,
+  HandoverStore,
   JobFilter,
   JobRecord,
   JobUpdate,
@@ -28,6 +32,7 @@ export type {
   OpLogEntry,
   OpVerdict,
   PricebookItem,
+  RemovalRecord,
   SearchPage,
   Store,
   StoredJobDoc,

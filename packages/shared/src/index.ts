@@ -65,3 +65,13 @@ export {
 } from './status/machine';
 export * from './protocol/index';
 export * from './errors/index';
+export {
+  HANDOVER_WINDOW_MS,
+  handoverBlobs,
+  handoverWords,
+  summarizeHandover,
+  type Handover,
+  type HandoverRequest,
+  type HandoverState,
+  type HandoverSummary,
+} from './job/handover';

@@ -6,7 +6,13 @@ import { hrefFor } from '../app/router';
 import { newestState, projectStatus } from '../sync/projected-status';
 import { UnreadBadge } from '../job/UnreadBadge';
 import { TechnicianPositions } from './TechnicianPositions';
+import { ReviewMarkNotice } from './ReviewMarkNotice';
+import type { ReviewMark } from './review-words';
 import { useBoard, type Technician } from './use-board';
+import { useReviews } from './use-reviews';
+import { HandoverCard } from './HandoverCard';
+import { useHandovers, type HandoversView } from './use-handovers';
+import type { Handover } from '@outpost/shared';
 
 /** What the board reads from each job's doc: unread messages, who requested it, positions. */
 const BOARD_ROOTS = ['messages', 'messageReads', 'meta', 'locations'] as const;
@@ -22,7 +28,24 @@ function when(iso: string): string {
   return `${d.toLocaleDateString([], { weekday: 'short' })} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
 }
 
-function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummary; technicians: Technician[]; submit: (intent: OpIntent) => void; userId: string; digest: JobDigest<BoardRoot> | undefined }) {
+/** What the dispatcher is asked before a cancel goes out. */
+export function cancelQuestion(title: string): string {
+  return `Cancel "${title}"? The technicians on it see it cancelled, and steps they made offline will come back to them as a conflict.`;
+}
+
+interface BoardRowProps {
+  job: JobSummary;
+  technicians: Technician[];
+  submit: (intent: OpIntent) => void;
+  review: { mark: ReviewMark; selfId: string; acknowledge: () => Promise<void> } | null;
+  /** Work technicians handed over after being taken off this job. */
+  handovers: Handover[];
+  decide: HandoversView['decide'];
+  userId: string;
+  digest: JobDigest<BoardRoot> | undefined;
+}
+
+function BoardRow({ job, technicians, submit, review, handovers, decide, userId, digest }: BoardRowProps) {
   const outbox = useOutbox();
   const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
   const answers = outbox.sent.filter((i) => i.jobId === job.id).map((i) => i.result);
@@ -51,6 +74,7 @@ function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummar
           Requested by {technicians.find((t) => t.id === requestedBy)?.name ?? requestedBy} from the field
         </p>
       ) : null}
+      {review ? <ReviewMarkNotice mark={review.mark} selfId={review.selfId} onAcknowledge={review.acknowledge} /> : null}
       <div className="row" role="group" aria-label={`Technicians on ${job.title}`}>
         {[...known].map((id) => {
           const on = assignees.includes(id);
@@ -76,7 +100,7 @@ function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummar
           </button>
         ) : null}
         {OPEN_STATUSES.includes(status) ? (
-          <button type="button" className="small danger" onClick={() => submit({ kind: 'cancel' })}>
+          <button type="button" className="small danger" onClick={() => window.confirm(cancelQuestion(job.title)) && submit({ kind: 'cancel' })}>
             Cancel
           </button>
         ) : (
@@ -85,6 +109,9 @@ function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummar
           </button>
         )}
       </div>
+      {handovers.map((h) => (
+        <HandoverCard key={h.id} handover={h} decide={decide} />
+      ))}
     </li>
   );
 }
@@ -93,10 +120,13 @@ function BoardRow({ job, technicians, submit, userId, digest }: { job: JobSummar
 export function Board({ primed }: BoardProps) {
   const engine = useOutpost();
   const board = useBoard(primed);
+  const handovers = useHandovers();
   const jobs = [...board.jobs].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
   const submit = (jobId: string) => (intent: OpIntent) => void engine.submitOp(jobId, intent).then(board.refresh);
   const digests = useJobDigests(jobs.map((j) => j.id), BOARD_ROOTS);
-  const userId = engine.user?.id ?? '';
+  // The board's poll is the clock: each live read re-reads the marks too.
+  const reviews = useReviews(true, board.jobs);
+  const selfId = engine.user?.id ?? '';
   return (
     <section aria-labelledby="board-title">
       <div className="row">
@@ -111,9 +141,20 @@ export function Board({ primed }: BoardProps) {
         {board.live ? `${jobs.length} jobs, live` : `${jobs.length} jobs, last known (offline)`}
       </p>
       <TechnicianPositions pings={[...digests.values()].flatMap((d) => d.locations)} technicians={board.technicians} />
+      {handovers.error ? <p className="disabled-reason">{handovers.error}</p> : null}
       <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {jobs.map((job) => (
-          <BoardRow key={job.id} job={job} technicians={board.technicians} submit={submit(job.id)} userId={userId} digest={digests.get(job.id)} />
+          <BoardRow
+            key={job.id}
+            job={job}
+            technicians={board.technicians}
+            submit={submit(job.id)}
+            review={reviews.marks[job.id] ? { mark: reviews.marks[job.id]!, selfId, acknowledge: () => reviews.acknowledge(job.id) } : null}
+            handovers={handovers.parked.filter((h) => h.jobId === job.id)}
+            decide={handovers.decide}
+            userId={selfId}
+            digest={digests.get(job.id)}
+          />
         ))}
       </ul>
     </section>

@@ -2,6 +2,20 @@
  * @outpost/client/react: `<OutpostProvider engine>` and the hooks the field app uses.
  */
 export { OutpostProvider, useOutpost } from './context';
-export { messageState, peersOf, useJob, useJobRoot, useOutbox, usePresence, usePriming, useSyncStatus, type JobPeer, type LiveJob, type LocalPresence } from './hooks';
+export {
+  messageState,
+  peersOf,
+  useJob,
+  useJobAccess,
+  useJobAccessList,
+  useJobRoot,
+  useOutbox,
+  usePresence,
+  usePriming,
+  useSyncStatus,
+  type JobPeer,
+  type LiveJob,
+  type LocalPresence,
+} from './hooks';
 export { useJobDigests, type JobDigest } from './job-digests';
 export type { JobRootName } from '../jobs/job-view';

@@ -9,6 +9,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { LoginLimits } from '../auth/login-throttle';
 import { authRoutes } from '../auth/routes';
 import { lookupRoutes } from '../jobs/lookups';
+import { handoverRoutes } from '../handover/routes';
+import type { HandoverService } from '../handover/service';
 import { jobRoutes } from '../jobs/routes';
 import { requireMetricsAccess, type MetricsAccess } from '../metrics/access';
 import type { ServerMetrics } from '../metrics/metrics';
@@ -31,6 +33,7 @@ export interface ApiDeps {
   store: Store;
   relay: Relay;
   ops: OpService;
+  handovers: HandoverService;
   metrics: ServerMetrics;
   secret: string;
   webDir?: string;
@@ -67,6 +70,7 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/', lookupRoutes(deps.store));
   api.route('/', jobRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));
+  api.route('/', handoverRoutes(deps.handovers));
   api.route('/', blobRoutes(deps.store, new BlobAccess(deps.store, deps.relay)));
   app.route('/api', api);
   app.all('/api/*', () => {

@@ -132,6 +132,16 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect(ops[0]).toMatchObject({ seq: 1, outcome: 'applied', status: 'en_route', version: 2, actor: 'alice', deviceSeq: 1 });
     });
 
+    it('lists applied override ops for review until a dispatcher acknowledges them', async () => {
+      await store.createJob(job('job-1'));
+      await store.applyOp(attempt(), advance);
+      await store.applyOp(attempt({ opId: 'op-2', deviceSeq: 2, override: true }), (state) => ({ ...advance(state), review: true }));
+      expect((await store.listUnacknowledgedReviews()).map((e) => [e.opId, e.jobId, e.review])).toEqual([['op-2', 'job-1', true]]);
+      await store.acknowledgeReview('op-2', 'job-1', 'dana', '2030-01-01T10:00:00.000Z');
+      await store.acknowledgeReview('op-2', 'job-1', 'dana', '2030-01-01T10:00:01.000Z');
+      expect(await store.listUnacknowledgedReviews()).toEqual([]);
+    });
+
     it('returns the first result for a repeated opId and changes nothing', async () => {
       await store.createJob(job('job-1'));
       const op = attempt();

@@ -13,6 +13,9 @@
  * - reference data: users, jobs, customers, equipment, pricebook, blobs.
  */
 import type { Customer, Equipment, JobStatus, OpKind, PricebookItem, Role, ServerState } from '@outpost/shared';
+import type { HandoverStore } from './handover-store';
+
+export type { HandoverFilter, HandoverRecord, HandoverStore, RemovalRecord } from './handover-store';
 
 /** One Yjs update to append to a job's log. */
 export interface JobUpdate {
@@ -166,7 +169,7 @@ export interface EquipmentFilter {
 }
 
 /** Where the server keeps everything. See the module comment. */
-export interface Store {
+export interface Store extends HandoverStore {
   /** Appends updates (possibly for many jobs) in one transaction; resolves once committed. */
   appendUpdates(batch: readonly JobUpdate[]): Promise<void>;
   /** A job doc's snapshot and the updates appended since, in append order. */
@@ -199,6 +202,13 @@ export interface Store {
   listOps(jobId: string): Promise<OpLogEntry[]>;
   /** The op with this id, if any. */
   getOp(opId: string): Promise<OpLogEntry | null>;
+  /**
+   * Applied override ops (flagged for dispatcher review) that no dispatcher has
+   * acknowledged yet, in log order per job.
+   */
+  listUnacknowledgedReviews(): Promise<OpLogEntry[]>;
+  /** Marks a review op as seen by `by` (a dispatcher) at `at`; repeating it changes nothing. */
+  acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void>;
 
   /** Creates or replaces a user. */
   putUser(user: UserRecord): Promise<void>;

@@ -11,6 +11,7 @@
  * last commits can be lost (the database stays consistent). `FULL` fsyncs on every commit
  * and survives that too, at the cost of one disk flush per group commit.
  */
+import { SqliteHandovers } from './handovers';
 import Database from 'better-sqlite3';
 import type { ServerState } from '@outpost/shared';
 import * as Y from 'yjs';
@@ -32,6 +33,9 @@ import type {
   SearchPage,
   Store,
   StoredJobDoc,
+  HandoverFilter,
+  HandoverRecord,
+  RemovalRecord,
   UserRecord,
 } from '../store';
 import { jobFromRow, stateOf, type JobRow } from '../job-row';
@@ -91,6 +95,10 @@ function prepareStatements(db: Database.Database) {
     insertOp: db.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)'),
     updateJobState: db.prepare('UPDATE jobs SET status = ?, version = ?, assignees = ?, changed_by = ?, changed_at = ? WHERE id = ?'),
     opsOfJob: db.prepare('SELECT entry FROM ops WHERE job_id = ? ORDER BY seq'),
+    openReviews: db.prepare(
+      "SELECT entry FROM ops WHERE json_extract(entry, '$.review') = 1 AND op_id NOT IN (SELECT op_id FROM review_acks) ORDER BY job_id, seq",
+    ),
+    ackReview: db.prepare('INSERT INTO review_acks (op_id, job_id, acked_by, acked_at) VALUES (?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING'),
     user: db.prepare('SELECT * FROM users WHERE id = ?'),
     userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
     blob: db.prepare('SELECT content_type, bytes FROM blobs WHERE sha256 = ?'),
@@ -106,6 +114,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
+  private readonly handovers: SqliteHandovers;
 
   /** Opens (creating if needed, mode 0600) the database file at `file`. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -115,6 +124,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrateSqlite(this.db);
     this.sql = prepareStatements(this.db);
+    this.handovers = new SqliteHandovers(this.db);
     const insert = this.sql.insertUpdate;
     this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
       for (const u of batch) insert.run(u.jobId, blob(u.update));
@@ -191,6 +201,14 @@ export class SqliteStore implements Store {
   async listOps(jobId: string): Promise<OpLogEntry[]> {
     const rows = this.sql.opsOfJob.all(jobId) as { entry: string }[];
     return rows.map((r) => JSON.parse(r.entry) as OpLogEntry);
+  }
+
+  async listUnacknowledgedReviews(): Promise<OpLogEntry[]> {
+    return (this.sql.openReviews.all() as { entry: string }[]).map((r) => JSON.parse(r.entry) as OpLogEntry);
+  }
+
+  async acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void> {
+    this.sql.ackReview.run(opId, jobId, by, at);
   }
 
   async getOp(opId: string): Promise<OpLogEntry | null> {
@@ -333,6 +351,31 @@ export class SqliteStore implements Store {
   async getBlob(sha256: string): Promise<BlobRecord | null> {
     const row = this.sql.blob.get(sha256) as { content_type: string; bytes: Buffer } | undefined;
     return row ? { contentType: row.content_type, bytes: bytes(row.bytes) } : null;
+  }
+
+  // Removals and handovers (handover-store.ts) live in their own module.
+  recordRemoval(r: RemovalRecord): Promise<void> {
+    return this.handovers.recordRemoval(r);
+  }
+
+  lastRemoval(jobId: string, userId: string): Promise<RemovalRecord | null> {
+    return this.handovers.lastRemoval(jobId, userId);
+  }
+
+  putHandover(h: HandoverRecord): Promise<{ handover: HandoverRecord; created: boolean }> {
+    return this.handovers.putHandover(h);
+  }
+
+  getHandover(id: string): Promise<HandoverRecord | null> {
+    return this.handovers.getHandover(id);
+  }
+
+  listHandovers(filter?: HandoverFilter): Promise<HandoverRecord[]> {
+    return this.handovers.listHandovers(filter);
+  }
+
+  decideHandover(id: string, state: 'merged' | 'discarded', by: string, at: string): Promise<HandoverRecord | null> {
+    return this.handovers.decideHandover(id, state, by, at);
   }
 
   async close(): Promise<void> {
