@@ -6,16 +6,21 @@
  * job's other changes.
  */
 import { LOCATION_INTERVAL_MS, LocationRecorder, tracksLocation } from '@outpost/client';
-import { useJobDigests, useOutpost } from '@outpost/client/react';
-import { addLocation } from '@outpost/shared';
+import { useJobDigests, useOutbox, useOutpost } from '@outpost/client/react';
+import { addLocation, type JobStatus } from '@outpost/shared';
 import { useEffect, useMemo, useState } from 'react';
+import type { JobSummary } from '../app/reference';
+import { newestState, projectStatus } from '../sync/projected-status';
 
 /** Props of {@link LocationTracking}. */
 export interface LocationTrackingProps {
   userId: string;
   /** The technician's jobs on this device. */
-  jobIds: readonly string[];
+  jobs: readonly JobSummary[];
 }
+
+/** Jobs under way: only these can be en route or have a clock running worth a position. */
+const UNDER_WAY: readonly JobStatus[] = ['en_route', 'on_site', 'in_progress', 'on_hold'];
 
 type Consent = 'granted' | 'declined' | null;
 const consentKey = (userId: string) => `outpost.location.${userId}`;
@@ -28,12 +33,32 @@ function readConsent(userId: string): Consent {
 }
 
 /** Asks for and records the position while it is needed; renders the question or a problem. */
-export function LocationTracking({ userId, jobIds }: LocationTrackingProps) {
+export function LocationTracking({ userId, jobs }: LocationTrackingProps) {
   const engine = useOutpost();
-  const digests = useJobDigests(jobIds, ['server', 'time'] as const);
+  const outbox = useOutbox();
+  // The status this device shows for each job (cache, its own answers, its waiting steps);
+  // only jobs under way are held open to read their clocks, not every job all day.
+  const shown = new Map(
+    jobs.map((j) => {
+      const answers = outbox.sent.filter((i) => i.jobId === j.id).map((i) => i.result);
+      const waiting = outbox.queued.filter((i) => i.jobId === j.id).map((i) => i.op);
+      return [j.id, { known: newestState<{ status: string; version: number }>(j, answers), waiting }] as const;
+    }),
+  );
+  const statusOf = (jobId: string, doc?: { status: JobStatus; version: number } | null) => {
+    const s = shown.get(jobId)!;
+    const newest = doc && doc.version > s.known.version ? doc : s.known;
+    return projectStatus(newest.status as JobStatus, s.waiting);
+  };
+  const underWay = jobs.filter((j) => UNDER_WAY.includes(statusOf(j.id))).map((j) => j.id);
+  const digests = useJobDigests(underWay, ['server', 'time'] as const);
   const [consent, setConsent] = useState<Consent>(() => readConsent(userId));
   const [problem, setProblem] = useState<string | null>(null);
-  const active = [...digests].filter(([, job]) => tracksLocation(job, userId)).map(([id]) => id).sort();
+  const active = [...digests]
+    // En route as this device shows it (a step tapped offline counts), or the clock running.
+    .filter(([id, job]) => underWay.includes(id) && (statusOf(id, job.server) === 'en_route' || tracksLocation({ server: null, time: job.time }, userId)))
+    .map(([id]) => id)
+    .sort();
   const activeKey = active.join(' ');
 
   const recorder = useMemo(() => {
@@ -70,17 +95,19 @@ export function LocationTracking({ userId, jobIds }: LocationTrackingProps) {
   if (!recorder) return null;
   if (consent === null && active.length > 0) {
     return (
-      <div className="notice warn" role="dialog" aria-label="Location for time tracking">
-        <span className="grow">
+      <div className="notice warn location-ask" role="dialog" aria-label="Location for time tracking">
+        <span>
           While you travel to a job or its clock runs, Outpost records where you are a few times an hour, so the office can see it
           with your time. Nothing is recorded at other times.
         </span>
-        <button type="button" className="small primary" onClick={() => decide('granted')}>
-          Allow location
-        </button>
-        <button type="button" className="small" onClick={() => decide('declined')}>
-          Not now
-        </button>
+        <div className="row">
+          <button type="button" className="small primary" onClick={() => decide('granted')}>
+            Allow location
+          </button>
+          <button type="button" className="small" onClick={() => decide('declined')}>
+            Not now
+          </button>
+        </div>
       </div>
     );
   }
