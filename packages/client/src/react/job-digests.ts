@@ -52,7 +52,6 @@ export function useJobDigests<K extends JobRootName>(jobIds: readonly string[], 
       handles.forEach((h) => h.close());
     };
     // `roots` is read through rootsKey: a new array with the same roots is the same digest.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [engine, idsKey, rootsKey]);
   return digests;
 }
