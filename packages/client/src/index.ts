@@ -2,6 +2,8 @@
  * @outpost/client: the device side of Outpost — job docs kept in IndexedDB and merged
  * through the relay, a truthful pending count, the outbox of workflow ops, the blob queue,
  * priming, storage safety and tabs. React hooks live in `@outpost/client/react`.
+ *
+ * @module @outpost/client
  */
 export { createOutpost, OutpostEngine, type OutpostEvents, type OutpostOptions } from './engine/outpost';
 export type { DrainedEvent } from './engine/status-board';

@@ -2,6 +2,8 @@
  * @outpost/server: the sync server — HTTP API, websocket relay, storage adapters, op log
  * and auth. `startServer` runs it in-process (tests, CLI). The adapter acceptance suites
  * live in store/acceptance.ts and bus/acceptance.ts (they import vitest, so not exported here).
+ *
+ * @module @outpost/server
  */
 export { startServer, type RunningServer, type ServerOptions } from './app';
 export { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-throttle';
@@ -16,10 +18,12 @@ export { DEMO_PASSWORD, seedDemo } from './seed/demo';
 export { buildOpEntry, checkDeviceSeq, type LoggedVerdict } from './store/op-entry';
 export { migrateSqlite, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, type SqliteMigration } from './store/sqlite/migrations';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
+export { DURABILITY_LEVELS } from './store/store';
 export type {
   ApplyOpOutcome,
   BlobRecord,
   CustomerRecord,
+  Durability,
   EquipmentFilter,
   EquipmentRecord,
   HandoverFilter,

@@ -203,7 +203,7 @@ export class OutpostEngine {
     await this.db.put('meta', 'deviceId', this.deviceId);
     await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload(), this.desk.reload()]);
     await this.feed.scanNow();
-    this.board.attach({ changes: this.feed, outbox: this.box, signedIn: () => this.user !== null });
+    this.board.attach({ changes: this.feed, pendingNow: () => this.jobs.pendingCount(), outbox: this.box, signedIn: () => this.user !== null });
     const session = await savedSession(this.db);
     if (session) this.useSession(session.token, session.user);
     await this.jobs.resumePending();

@@ -26,6 +26,8 @@ export interface DrainedEvent {
 /** What the board reads. */
 export interface StatusSources {
   changes: ChangeFeed;
+  /** Changes the job docs hold as pending right now (read while the change feed is settling). */
+  pendingNow(): number;
   outbox: Outbox;
   signedIn(): boolean;
 }
@@ -139,7 +141,9 @@ export class StatusBoard implements Watchable<SyncStatus> {
     const failedBlobs = changes.failed.filter((c) => c.blob).length;
     this.status.set(
       syncStatusOf({
-        pendingUpdates: changes.pending.length,
+        // Only a durable ack clears the count: a change made a moment ago counts before the
+        // feed has re-read the device, so the count never says 0 while something is pending.
+        pendingUpdates: s.changes.settling ? Math.max(changes.pending.length, s.pendingNow()) : changes.pending.length,
         queuedOps: lists.queued.length,
         queuedBlobs: 0,
         // One decision per job: the steps refused against one server state are one item.

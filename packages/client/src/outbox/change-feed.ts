@@ -38,6 +38,7 @@ export class ChangeFeed implements Watchable<ChangeLists> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private scanning: Promise<void> = Promise.resolve();
   private closed = false;
+  private dirty = false;
   /** How long the last read took: a device with a long offline day is re-read less often. */
   private lastScanMs = 0;
 
@@ -53,8 +54,17 @@ export class ChangeFeed implements Watchable<ChangeLists> {
   get = (): ChangeLists => this.lists.get();
   subscribe = (listener: (l: ChangeLists) => void): (() => void) => this.lists.subscribe(listener);
 
+  /**
+   * True from a change being signalled until the read that follows it has begun: the lists
+   * may not show that change yet, so a count read meanwhile must not say "nothing pending".
+   */
+  get settling(): boolean {
+    return this.dirty;
+  }
+
   /** Re-reads the device soon (pending updates, blobs or a refusal changed). */
   rescan(): void {
+    this.dirty = true;
     if (this.closed || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -83,6 +93,8 @@ export class ChangeFeed implements Watchable<ChangeLists> {
   }
 
   private async scan(): Promise<void> {
+    // What is signalled from here on is read by the next scan.
+    this.dirty = false;
     const started = Date.now();
     const stored = (await this.db.entries<ChangeRecord>('pending')).map(([, r]) => r);
     const records = [...stored, ...(await this.unstored())].map((r) => ({ jobId: r.jobId, change: r.change, target: r.target, at: r.at }));

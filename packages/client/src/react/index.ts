@@ -1,5 +1,7 @@
 /**
  * @outpost/client/react: `<OutpostProvider engine>` and the hooks the field app uses.
+ *
+ * @module @outpost/client/react
  */
 export { OutpostProvider, useOutpost } from './context';
 export {

@@ -14,6 +14,7 @@ import type { HandoverService } from '../handover/service';
 import { jobRoutes } from '../jobs/routes';
 import { requireMetricsAccess, type MetricsAccess } from '../metrics/access';
 import type { ServerMetrics } from '../metrics/metrics';
+import { processMetrics } from '../metrics/process-metrics';
 import { opRoutes } from '../ops/routes';
 import type { OpService } from '../ops/service';
 import type { Relay } from '../relay/relay';
@@ -49,7 +50,9 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.onError(onError);
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/metrics', requireMetricsAccess(deps.metricsAccess), (c) => c.text(deps.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  app.get('/metrics', requireMetricsAccess(deps.metricsAccess), async (c) =>
+    c.text(deps.metrics.render() + (await processMetrics().metrics()), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+  );
 
   const api = new Hono<ApiEnv>();
   const jsonLimit = bodyLimit({
