@@ -1,9 +1,9 @@
 /**
  * The requests raised from one job, as the person who raised them follows them: those
  * still in this device's outbox (pending, offline too) and those the server made into jobs,
- * with their current state. The server's list is read when the connection comes back, when
- * an op leaves the outbox, and every few seconds while online: a request moves in the office,
- * and nothing pushes that to a device not on the new job yet (docs/decisions.md).
+ * with their current state. The server's list is read when the connection comes back and when
+ * an op leaves the outbox, and every few seconds while a request waits for the office: it moves
+ * there, and nothing pushes that to a device not on the new job yet (docs/decisions.md).
  */
 import type { OutboxItem } from '@outpost/client';
 import { useOutbox, useOutpost, useSyncStatus } from '@outpost/client/react';
@@ -34,6 +34,8 @@ export function useRaisedRequests(jobId: string): RaisedRequest[] {
   const { connected } = useSyncStatus();
   const [made, setMade] = useState<{ opId: string; job: JobSummary }[]>([]);
   const sentCount = outbox.sent.filter((i) => i.jobId === jobId && i.op.kind === 'request').length;
+  // Only a request still waiting for the office is worth asking about again.
+  const awaitingOffice = made.some((m) => m.job.status === 'requested') || sentCount > made.length;
 
   useEffect(() => {
     if (!connected) return;
@@ -49,12 +51,12 @@ export function useRaisedRequests(jobId: string): RaisedRequest[] {
         // The last list read stays on screen; the next read (or reconnect) tries again.
         .catch((error: unknown) => console.warn('could not read the requests of the job', error));
     read();
-    const timer = setInterval(read, REFRESH_MS);
+    const timer = awaitingOffice ? setInterval(read, REFRESH_MS) : null;
     return () => {
       live = false;
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
     };
-  }, [engine, jobId, connected, sentCount]);
+  }, [engine, jobId, connected, sentCount, awaitingOffice]);
 
   const mine = (i: OutboxItem) => i.jobId === jobId && i.op.kind === 'request';
   const known = new Set(made.map((m) => m.opId));
