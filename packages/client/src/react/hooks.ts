@@ -50,6 +50,8 @@ export interface LiveJob {
   /** The job as plain data, refreshed on every change (only the changed roots are read again). */
   job: JobContent;
   synced: boolean;
+  /** Set while the relay refuses the job, with the reason to show (e.g. "This job is full…"). */
+  refused: { code: number; reason: string } | null;
   /** Targets of this device's changes the server does not hold yet (`messages/<id>`…): see {@link messageState}. */
   unsent: readonly string[];
 }
@@ -74,7 +76,8 @@ export function useJob(jobId: string): LiveJob | null {
   const synced = useSyncExternalStore(onSynced, readSynced, readSynced);
   const unsent = useWatchable(handle?.unsent ?? NOTHING_UNSENT);
   if (!handle || !job) return null;
-  return { doc: handle.doc, awareness: handle.awareness, job, synced, unsent };
+  // A refusal closes the job's socket, which `onSynced` reports: `refused` is read on that render.
+  return { doc: handle.doc, awareness: handle.awareness, job, synced, unsent, refused: handle.refused };
 }
 
 /**

@@ -15,7 +15,7 @@
  */
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
-import type { Relay } from '../relay/relay';
+import type { JobDocs } from '../relay/job-docs';
 import type { Store } from '../store/store';
 
 /** True when the doc holds `sha256` as a photo or the signature image named by someone other than `reader`. */
@@ -37,7 +37,7 @@ export function docSharesBlob(doc: Y.Doc, sha256: string, reader: string): boole
 export class BlobAccess {
   constructor(
     private readonly store: Store,
-    private readonly relay: Relay,
+    private readonly relay: JobDocs,
   ) {}
 
   /** Whether `user` may read the blob (whether or not it is stored). */

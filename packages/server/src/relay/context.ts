@@ -29,6 +29,21 @@ export interface RelayLimits {
    * A device has one id per job doc (a new doc means a new socket), so a few allow slack.
    */
   maxPresencesPerSocket: number;
+  /**
+   * Bytes a socket may send before it is let in (token, job, room); beyond it closes with
+   * 4429. The socket is not read while it is let in, so only what was already read counts.
+   */
+  maxPendingBytes: number;
+  /**
+   * Largest a job's content may grow (its stored Yjs encoding; photos and signatures are
+   * blobs and do not count). A device update that would take it past this is refused with
+   * `job_full` (4413); deletions are always taken.
+   */
+  maxJobBytes: number;
+  /** Largest presence (awareness) message a socket may send; beyond it closes with 4413. */
+  maxPresenceBytes: number;
+  /** Relay sockets one user may have open at once (all devices, this node); beyond it 4429. */
+  maxSocketsPerUser: number;
 }
 
 /** Defaults for production. */
@@ -42,6 +57,10 @@ export const DEFAULT_LIMITS: RelayLimits = {
   groupCommitMs: 2,
   hibernateAfterMs: 10_000,
   maxPresencesPerSocket: 4,
+  maxPendingBytes: 256 * 1024,
+  maxJobBytes: 20 * 1024 * 1024,
+  maxPresenceBytes: 16 * 1024,
+  maxSocketsPerUser: 200,
 };
 
 /** Shared by rooms and connections. */
