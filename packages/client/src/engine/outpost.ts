@@ -372,7 +372,8 @@ export class OutpostEngine {
     const action = refused ? closeAction(refused.code, refused.error) : 'retry';
     if (action === 'sign_in') this.sessionExpired(refused?.reason || 'The server refused the token.');
     // A bad token is the session's problem, not the job's: it does not make the job's edits stuck.
-    this.board.socket(jobId, open, action === 'refused' ? refused : null, !open && serverAnswered(code));
+    // A refusal the server explained is an answer even when the socket itself was cut (1006).
+    this.board.socket(jobId, open, action === 'refused' ? refused : null, !open && (refused !== null || serverAnswered(code)));
     if (action === 'refused' && refused) {
       void this.desk.refused(jobId, refused.code, refused.error, refused.reason).catch((err: unknown) => console.warn('[outpost] handover failed', err));
     }
