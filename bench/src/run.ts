@@ -4,15 +4,17 @@
  *
  * BENCH_QUICK=1 — small sizes for development. BENCH_ONLY=id,id — run only those scenarios.
  * BENCH_SERVERS=outpost,ywss — only those servers. BENCH_PROFILE=dir — CPU profiles of servers.
- * BENCH_FANOUT_STEPS=900,1200 — only those fan-out steps (jobs × 5 clients).
+ * BENCH_FANOUT_RATES=4000,6000 — only those fan-out rates (updates/s offered).
+ * BENCH_RUNS=n — repeats per headline figure (default 5, quick 1). BENCH_PIN=0 — no pinning.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './report/machine';
 import { updateReadme } from './report/readme';
 import { textTable } from './report/table';
 import { SCENARIOS } from './scenarios/index';
 import type { BenchContext, ScenarioResult } from './scenarios/scenario';
+import { setUpPinning } from './harness/pinning';
 import { ServerProcess } from './harness/server-process';
 import { SERVER_KINDS, type ServerKind } from './servers/server';
 
@@ -37,8 +39,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const log = (line: string) => console.log(line);
   const quick = process.env.BENCH_QUICK === '1';
+  const pinning = setUpPinning(log);
   const { servers, missing } = await availableServers(log);
-  const ctx: BenchContext = { quick, servers, log };
+  const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5));
+  const ctx: BenchContext = { quick, servers, runs, log };
   const only = process.env.BENCH_ONLY?.split(',');
   const results: ScenarioResult[] = [];
   const failures: Record<string, string> = {};
@@ -61,6 +65,8 @@ async function main(): Promise<void> {
     node: process.version,
     machine: machineInfo(),
     quick,
+    pinning,
+    runs,
     servers,
     missing,
     durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -70,9 +76,15 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   // Only a complete full run is the latest result; filtered or quick runs go elsewhere.
-  const partial = only !== undefined || process.env.BENCH_SERVERS !== undefined || process.env.BENCH_FANOUT_STEPS !== undefined;
+  const partial = ['BENCH_ONLY', 'BENCH_SERVERS', 'BENCH_FANOUT_RATES', 'BENCH_RUNS'].some((k) => process.env[k] !== undefined);
   const file = quick ? 'quick.json' : partial ? 'partial.json' : 'latest.json';
-  writeFileSync(dir + file, JSON.stringify(report, null, 2) + '\n');
+  // Charts sit beside the tables: committed ones only from a complete full run.
+  const chartDir = dir + (file === 'latest.json' ? 'charts/' : `${file.replace('.json', '')}-charts/`);
+  rmSync(chartDir, { recursive: true, force: true });
+  mkdirSync(chartDir, { recursive: true });
+  for (const chart of results.flatMap((r) => r.charts ?? [])) writeFileSync(chartDir + chart.file, chart.svg);
+  const slim = { ...report, scenarios: results.map(({ charts, ...r }) => ({ ...r, charts: (charts ?? []).map((c) => c.file) })) };
+  writeFileSync(dir + file, JSON.stringify(slim, null, 2) + '\n');
   log(`wrote bench/results/${file} in ${report.durationSeconds} s`);
   // Only a complete full run replaces the README's figures.
   if (!quick && !partial && updateReadme(fileURLToPath(new URL('../README.md', import.meta.url)), report)) {

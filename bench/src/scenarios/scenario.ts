@@ -12,6 +12,25 @@ export interface ResultRow {
   figures: Record<string, number | string>;
 }
 
+/** A target the issues set, and whether this run met it. */
+export interface TargetLine {
+  /** What is measured, e.g. "fan-out: highest held rate ÷ best peer". */
+  name: string;
+  /** The target in words, e.g. "≥ 1.5×". */
+  target: string;
+  value: number | string;
+  /** null when the run could not decide (a figure is missing). */
+  met: boolean | null;
+}
+
+/** An SVG chart drawn from a scenario's figures (report/svg.ts). */
+export interface Chart {
+  /** File name under results/charts/, e.g. "fanout-latency.svg". */
+  file: string;
+  title: string;
+  svg: string;
+}
+
 /** A scenario's results. */
 export interface ScenarioResult {
   id: string;
@@ -20,6 +39,9 @@ export interface ScenarioResult {
   /** Named ratios, e.g. "throughput vs best peer". */
   ratios: Record<string, number>;
   notes: string[];
+  /** Targets with a met / not-met verdict (issue 18.8). */
+  targets?: TargetLine[];
+  charts?: Chart[];
 }
 
 /** Run-wide settings. */
@@ -27,6 +49,8 @@ export interface BenchContext {
   quick: boolean;
   /** Servers to include (Outpost is dropped when it cannot start). */
   servers: ServerKind[];
+  /** Repeats per headline figure (≥ 5 in a full run), servers interleaved per repeat. */
+  runs: number;
   log(line: string): void;
 }
 
@@ -35,4 +59,9 @@ export interface Scenario {
   id: string;
   title: string;
   run(ctx: BenchContext): Promise<ScenarioResult>;
+}
+
+/** A target line: met when `pass(value)`, undecided when the value is missing. */
+export function judge(name: string, target: string, value: number, pass: (v: number) => boolean): TargetLine {
+  return { name, target, value, met: Number.isFinite(value) ? pass(value) : null };
 }

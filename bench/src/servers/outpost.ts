@@ -5,7 +5,8 @@
  * generator presents. The relay's per-socket rate limit (100 msg/s, an abuse guard) is
  * lifted: the peers have none, and the scenarios drive one socket far beyond a human.
  */
-import { startServer } from '@outpost/server';
+import { join } from 'node:path';
+import { SqliteStore, startServer, type Store } from '@outpost/server';
 import type { PreparedJobs, StartServer } from './server';
 
 const BENCH_TITLE = 'Bench job';
@@ -20,9 +21,30 @@ async function login(base: string, username: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-/** Starts the Outpost server on SQLite in `dataDir`. */
+/**
+ * The store variant, from `BENCH_OUTPOST_STORE` (set by the parent per row): unset = the
+ * server's own default; `sqlite-full` / `sqlite-process` = SQLite with `synchronous = FULL`
+ * (a commit survives power loss) or `NORMAL` (survives the process dying, not the machine);
+ * `postgres` = Postgres at `BENCH_PG_URL` (its default `synchronous_commit = on`).
+ */
+async function storeVariant(dataDir: string): Promise<Store | undefined> {
+  const variant = process.env.BENCH_OUTPOST_STORE;
+  if (!variant) return undefined;
+  if (variant === 'sqlite-full') return new SqliteStore(join(dataDir, 'outpost.db'), { synchronous: 'FULL' });
+  if (variant === 'sqlite-process') return new SqliteStore(join(dataDir, 'outpost.db'), { synchronous: 'NORMAL' });
+  if (variant === 'postgres') {
+    // Imported only here, as the CLI does, so SQLite runs never load pg.
+    const { openPostgresStore } = await import('../../../packages/server/src/store/postgres/index');
+    return openPostgresStore(process.env.BENCH_PG_URL!);
+  }
+  throw new Error(`BENCH_OUTPOST_STORE=${variant}: expected sqlite-full, sqlite-process or postgres`);
+}
+
+/** Starts the Outpost server in `dataDir` (SQLite unless `BENCH_OUTPOST_STORE` says otherwise). */
 export const startOutpost: StartServer = async (dataDir) => {
+  const store = await storeVariant(dataDir);
   const server = await startServer({
+    ...(store ? { store } : {}),
     dataDir,
     port: 0,
     seed: 'demo',
