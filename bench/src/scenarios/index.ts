@@ -1,3 +1,4 @@
+import { ackLatency } from './ack-latency';
 import { catchUpScenario } from './catch-up';
 import { coldOpen } from './cold-open';
 import { durableWrites } from './durable-writes';
@@ -8,4 +9,4 @@ import { scaleOut } from './scale-out';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order the issue lists them. */
-export const SCENARIOS: Scenario[] = [catchUpScenario, fanout, durableWrites, coldOpen, manyJobs, memory, scaleOut];
+export const SCENARIOS: Scenario[] = [catchUpScenario, fanout, durableWrites, ackLatency, coldOpen, manyJobs, memory, scaleOut];
