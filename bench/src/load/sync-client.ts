@@ -36,6 +36,8 @@ export interface JobSession {
   synced: boolean;
   /** Apply relayed updates to `doc` (a typist that never reads others' text may skip it). */
   applyRemote: boolean;
+  /** Size of the last sync step 2 this client sent: the Yjs diff of what the server lacked. */
+  step2SentBytes?: number;
   /** Error messages or close reasons the server sent. */
   errors: string[];
   /** Called for every update the server relays (sync step 2 included). */
@@ -208,6 +210,7 @@ export class SyncClient {
         encoding.writeVarUint8Array(e, diff);
       });
       session.contentSent++;
+      session.step2SentBytes = diff.length;
       return;
     }
     const update = decoding.readVarUint8Array(d);
