@@ -19,7 +19,11 @@ export interface FieldDevice {
 
 /** Makes a device doc with a note to type into and a checklist to tick. */
 export function newFieldDevice(jobId: string, actor: string): FieldDevice {
-  const doc = new Y.Doc({ guid: jobId });
+  return fieldDeviceOn(new Y.Doc({ guid: jobId }), actor);
+}
+
+/** Adds the note and checklist to an existing job doc (e.g. an `@outpost/client` session's). */
+export function fieldDeviceOn(doc: Y.Doc, actor: string): FieldDevice {
   const noteId = `note-${actor}-${doc.clientID}`;
   addNote(doc, { id: noteId, author: actor, createdAt: STAMP, text: '' });
   for (let i = 0; i < CHECKLIST_ITEMS; i++) addChecklistItem(doc, { id: `item-${actor}-${doc.clientID}-${i}`, label: `Step ${i}`, required: i < 3 });

@@ -1,6 +1,7 @@
 import { ackLatency } from './ack-latency';
 import { catchUpScenario } from './catch-up';
 import { coldOpen } from './cold-open';
+import { deviceOpen } from './device-open';
 import { durableWrites } from './durable-writes';
 import { fanout } from './fanout';
 import { manyJobs } from './many-jobs';
@@ -10,4 +11,4 @@ import { scaleOut } from './scale-out';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order the issue lists them. */
-export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, durableWrites, ackLatency, coldOpen, manyJobs, memory, scaleOut];
+export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, durableWrites, ackLatency, coldOpen, deviceOpen, manyJobs, memory, scaleOut];
