@@ -2,6 +2,7 @@
  * The shape every scenario returns: one row of figures per server (or per variant), the
  * ratios the issue asks for, and notes saying exactly what was measured.
  */
+import type { Spread } from '../harness/stats';
 import type { ServerKind } from '../servers/server';
 
 /** One row of the results table. */
@@ -10,6 +11,8 @@ export interface ResultRow {
   label: string;
   server: ServerKind | 'baseline';
   figures: Record<string, number | string>;
+  /** Repeated-sample figures as numbers (median, range), for charts; the table shows `figures`. */
+  spreads?: Record<string, Spread>;
 }
 
 /** A target the issues set, and whether this run met it. */
