@@ -64,3 +64,11 @@ export function refineBetween(held: number, failed: number, splits: number, grai
   }
   return out;
 }
+
+/** p99 at or under which a step holds (issue 18.2). */
+export const HELD_P99_MS = 100;
+
+/** The held rule: ≥ 99 % of planned updates sent and delivered, p99 ≤ 100 ms, no socket error. */
+export function isHeld(f: { sentPercent: number; deliveredPercent: number; p99: number; socketErrors: number }): boolean {
+  return f.sentPercent >= 99 && f.deliveredPercent >= 99 && f.p99 <= HELD_P99_MS && f.socketErrors === 0;
+}

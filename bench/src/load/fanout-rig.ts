@@ -8,7 +8,8 @@
  */
 import * as prng from 'lib0/prng';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { SendSchedule } from '../harness/schedule';
+import { isHeld, SendSchedule } from '../harness/schedule';
+export { HELD_P99_MS } from '../harness/schedule';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
 import { round, sleep, summarize } from '../harness/stats';
 import { endClock } from './echo-ack';
@@ -43,11 +44,6 @@ export interface StepFigures {
   held: boolean;
 }
 
-/** The held rule (issue 18.2): ≥ 99 % sent and delivered, p99 ≤ 100 ms, no socket errors. */
-export const HELD_P99_MS = 100;
-export function isHeld(f: Omit<StepFigures, 'held'>): boolean {
-  return f.sentPercent >= 99 && f.deliveredPercent >= 99 && f.p99 <= HELD_P99_MS && f.socketErrors === 0;
-}
 
 /** The typists in a fixed pseudo-random order (same for every server), so one job's keystrokes do not land together. */
 function shuffled<T>(items: readonly T[]): T[] {
