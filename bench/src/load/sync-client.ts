@@ -42,6 +42,8 @@ export interface JobSession {
   errors: string[];
   /** Called for every update the server relays (sync step 2 included). */
   onUpdate?: (update: Uint8Array, at: number) => void;
+  /** Called for every awareness (presence) update the server relays. */
+  onAwareness?: (update: Uint8Array, at: number) => void;
   /** Called on every ack with the new `acked` value. */
   onAck?: (acked: number, at: number) => void;
 }
@@ -120,6 +122,14 @@ export class SyncClient {
     return ++session.contentSent;
   }
 
+  /** Sends one awareness (presence) update: message type 1 in both dialects. */
+  sendAwareness(session: JobSession, update: Uint8Array): void {
+    this.send(session.docName, (e) => {
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint8Array(e, update);
+    });
+  }
+
   /** Resolves once `session.acked >= n`, or rejects after `timeoutMs` or on close. */
   waitAck(session: JobSession, n: number, timeoutMs: number): Promise<void> {
     return this.waitUntil(() => session.acked >= n, timeoutMs, () => `ack ${n} of ${session.docName} (got ${session.acked})`);
@@ -183,6 +193,7 @@ export class SyncClient {
     if (!session) return;
     const type = decoding.readVarUint(d);
     if (type === 0 || (hp && type === HP_SYNC_REPLY)) this.receiveSync(session, d, at);
+    else if (type === 1) session.onAwareness?.(decoding.readVarUint8Array(d), at);
     else if (hp && type === HP_SYNC_STATUS) {
       if (decoding.readVarUint(d) === 1) {
         session.acked++;

@@ -7,8 +7,9 @@ import { fanout } from './fanout';
 import { manyJobs } from './many-jobs';
 import { memory } from './memory';
 import { opsReplay } from './ops-replay';
+import { reconnectStorm } from './reconnect-storm';
 import { scaleOut } from './scale-out';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order the issue lists them. */
-export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, durableWrites, ackLatency, coldOpen, deviceOpen, manyJobs, memory, scaleOut];
+export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, durableWrites, ackLatency, coldOpen, deviceOpen, manyJobs, memory, reconnectStorm, scaleOut];
