@@ -1,4 +1,5 @@
 import { ackLatency } from './ack-latency';
+import { awarenessFlood } from './awareness-flood';
 import { catchUpScenario } from './catch-up';
 import { coldOpen } from './cold-open';
 import { deviceOpen } from './device-open';
@@ -12,4 +13,4 @@ import { scaleOut } from './scale-out';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order the issue lists them. */
-export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, durableWrites, ackLatency, coldOpen, deviceOpen, manyJobs, memory, reconnectStorm, scaleOut];
+export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, durableWrites, ackLatency, coldOpen, deviceOpen, manyJobs, memory, reconnectStorm, awarenessFlood, scaleOut];
