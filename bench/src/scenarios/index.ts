@@ -5,6 +5,7 @@ import { coldOpen } from './cold-open';
 import { deviceOpen } from './device-open';
 import { durableWrites } from './durable-writes';
 import { fanout } from './fanout';
+import { idleJobs } from './idle-jobs';
 import { largeDoc } from './large-doc';
 import { manyJobs } from './many-jobs';
 import { memory } from './memory';
@@ -14,4 +15,4 @@ import { scaleOut } from './scale-out';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order the issue lists them. */
-export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, durableWrites, ackLatency, coldOpen, deviceOpen, manyJobs, memory, reconnectStorm, awarenessFlood, largeDoc, scaleOut];
+export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, durableWrites, ackLatency, coldOpen, deviceOpen, manyJobs, memory, reconnectStorm, awarenessFlood, idleJobs, largeDoc, scaleOut];
