@@ -62,11 +62,19 @@ export class FanoutRig {
   private log = new LatencyLog();
   private next = 0;
 
-  private constructor(readonly kind: ServerKind, private readonly server: ServerProcess) {}
+  private constructor(
+    readonly kind: ServerKind,
+    private readonly server: ServerProcess,
+    private readonly cleanup: () => Promise<void>,
+  ) {}
 
-  /** Starts `kind` and connects `jobs` × `clientsPerJob` typists, 50 jobs at a time. */
-  static async open(kind: ServerKind, jobs: number, clientsPerJob: number): Promise<FanoutRig> {
-    const rig = new FanoutRig(kind, await ServerProcess.start(kind));
+  /**
+   * Starts `kind` (or the server `start` gives, e.g. a durability variant) and connects
+   * `jobs` × `clientsPerJob` typists, 50 jobs at a time.
+   */
+  static async open(kind: ServerKind, jobs: number, clientsPerJob: number, start?: () => Promise<{ server: ServerProcess; cleanup(): Promise<void> }>): Promise<FanoutRig> {
+    const started = start ? await start() : await ServerProcess.start(kind).then((server) => ({ server, cleanup: () => server.stop() }));
+    const rig = new FanoutRig(kind, started.server, started.cleanup);
     try {
       const target: Target = { kind, port: rig.server.port, ...(await rig.server.prepare(jobs)) };
       for (let j = 0; j < jobs; j += 50) {
@@ -168,6 +176,6 @@ export class FanoutRig {
 
   async close(): Promise<void> {
     await Promise.all(this.typists.map((t) => t.client.close()));
-    await this.server.stop();
+    await this.cleanup();
   }
 }

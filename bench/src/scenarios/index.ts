@@ -5,6 +5,7 @@ import { coldOpen } from './cold-open';
 import { deviceOpen } from './device-open';
 import { durableWrites } from './durable-writes';
 import { fanout } from './fanout';
+import { fanoutDurability } from './fanout-durability';
 import { idleJobs } from './idle-jobs';
 import { largeDoc } from './large-doc';
 import { manyJobs } from './many-jobs';
@@ -15,4 +16,4 @@ import { scaleOut } from './scale-out';
 import type { Scenario } from './scenario';
 
 /** Every scenario, in the order the issue lists them. */
-export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, durableWrites, ackLatency, coldOpen, deviceOpen, manyJobs, memory, reconnectStorm, awarenessFlood, idleJobs, largeDoc, scaleOut];
+export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, fanoutDurability, durableWrites, ackLatency, coldOpen, deviceOpen, manyJobs, memory, reconnectStorm, awarenessFlood, idleJobs, largeDoc, scaleOut];
