@@ -19,6 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openPostgresPool } from '../../packages/server/src/store/postgres/pool';
+import { serverLauncher } from './harness/pinning';
 import { round, sleep, summarize } from './harness/stats';
 import { endClock } from './load/echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './load/field-work';
@@ -42,7 +43,9 @@ interface Node {
 
 function startNode(env: Record<string, string>, seed: boolean): Promise<Node> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-scale-'));
-  const child = spawn(process.execPath, [BIN, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
+  // On the server core when the run is pinned (both nodes share it, as they share Postgres and Redis).
+  const launcher = serverLauncher();
+  const child = spawn(launcher.execPath, [...launcher.prefix, BIN, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
