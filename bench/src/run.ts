@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   // Only a complete full run is the latest result; filtered or quick runs go elsewhere.
-  const partial = ['BENCH_ONLY', 'BENCH_SERVERS', 'BENCH_FANOUT_RATES', 'BENCH_RUNS'].some((k) => process.env[k] !== undefined);
+  const partial = ['BENCH_ONLY', 'BENCH_SERVERS', 'BENCH_FANOUT_RATES', 'BENCH_RUNS', 'BENCH_MEMORY_IDLE', 'BENCH_IDLE_JOBS', 'BENCH_PIN'].some((k) => process.env[k] !== undefined);
   const file = quick ? 'quick.json' : partial ? 'partial.json' : 'latest.json';
   // Charts sit beside the tables: committed ones only from a complete full run.
   const chartDir = dir + (file === 'latest.json' ? 'charts/' : `${file.replace('.json', '')}-charts/`);
