@@ -48,6 +48,22 @@ function highestHeld(samples: Samples, kind: ServerKind): number {
   return Math.max(0, ...[...(samples.get(kind)?.keys() ?? [])].filter((r) => heldAt(samples, kind, r)));
 }
 
+/**
+ * Why the median run at a rate was not held, as far as the figures tell: a generator that
+ * ran late (lag p99 over half the held bound) or saturated its core cannot tell us about
+ * the server; otherwise the server is named.
+ */
+function notHeldBecause(runs: StepFigures[]): string {
+  const failed = runs.filter((f) => !f.held);
+  if (failed.length * 2 <= runs.length) return '—';
+  const med = (pick: (f: StepFigures) => number) => spread(failed.map(pick)).median;
+  if (med((f) => f.genLagP99) > HELD_P99_MS / 2 || med((f) => f.genCpuPercent) > 90) return 'generator behind its plan';
+  if (med((f) => f.sentPercent) < 99) return 'not all sent';
+  if (med((f) => f.deliveredPercent) < 99) return 'deliveries missing';
+  if (med((f) => f.socketErrors) > 0) return 'socket errors';
+  return 'server: p99 over 100 ms';
+}
+
 function row(kind: ServerKind, rate: number, runs: StepFigures[], sockets: number): ResultRow {
   const med = (pick: (f: StepFigures) => number) => spread(runs.map(pick));
   const show = (pick: (f: StepFigures) => number) => showSpread(med(pick));
@@ -70,6 +86,7 @@ function row(kind: ServerKind, rate: number, runs: StepFigures[], sockets: numbe
       'gen loop p99 / max ms': `${round(med((f) => f.genLoopP99).median)} / ${round(med((f) => f.genLoopMax).median)}`,
       'gen CPU %': round(med((f) => f.genCpuPercent).median),
       'socket errors': Math.max(...runs.map((f) => f.socketErrors)),
+      'not held because': notHeldBecause(runs),
     },
   };
 }
