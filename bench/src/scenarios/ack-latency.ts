@@ -159,8 +159,8 @@ export const ackLatency: Scenario = {
             yLabel: 'ack latency from planned send, ms (log)',
             logY: true,
             series: variants.flatMap((v) => [
-              { name: `${v.label} p99`, points: rates.map((r) => [r, p99(v.id, r)] as [number, number]) },
-              { name: `${v.label} p50`, dashed: true, points: rates.map((r) => [r, spread((runs.get(`${v.id}@${r}`) ?? []).map((x) => x.p50)).median] as [number, number]) },
+              { name: `${v.label} p99`, group: v.id, points: rates.map((r) => [r, p99(v.id, r)] as [number, number]) },
+              { name: `${v.label} p50`, group: v.id, dashed: true, points: rates.map((r) => [r, spread((runs.get(`${v.id}@${r}`) ?? []).map((x) => x.p50)).median] as [number, number]) },
             ]),
           }),
         },

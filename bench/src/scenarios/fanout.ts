@@ -165,8 +165,8 @@ export const fanout: Scenario = {
               series: [...samples].flatMap(([kind, byRate]) => {
                 const pts = [...byRate].map(([rate, runs]) => [rate, spread(runs.map((f) => f.p99)).median, spread(runs.map((f) => f.p50)).median] as const);
                 return [
-                  { name: `${SERVER_LABELS[kind]} p99`, points: pts.map(([r, p99]) => [r, p99] as [number, number]) },
-                  { name: `${SERVER_LABELS[kind]} p50`, points: pts.map(([r, , p50]) => [r, p50] as [number, number]), dashed: true },
+                  { name: `${SERVER_LABELS[kind]} p99`, group: kind, points: pts.map(([r, p99]) => [r, p99] as [number, number]) },
+                  { name: `${SERVER_LABELS[kind]} p50`, group: kind, points: pts.map(([r, , p50]) => [r, p50] as [number, number]), dashed: true },
                 ];
               }),
             }),
