@@ -93,7 +93,7 @@ interface Typist {
 type Routing = 'any-node' | 'by-job';
 
 /** Fan-out on `nodeCount` nodes sharing Postgres and Redis, clients placed by `routing`. */
-export async function measure(nodeCount: number, routing: Routing): Promise<Record<string, number | string>> {
+export async function measure(nodeCount: number, routing: Routing, seconds = SECONDS): Promise<Record<string, number | string>> {
   const schema = `outpost_bench_${randomBytes(5).toString('hex')}`;
   const url = new URL(DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
@@ -159,7 +159,7 @@ export async function measure(nodeCount: number, routing: Routing): Promise<Reco
     const cpuBefore = nodes.map((n) => cpuSeconds(n.child.pid!));
     const t0 = performance.now();
     log.recording = true;
-    await type(SECONDS);
+    await type(seconds);
     log.recording = false;
     const sentSeconds = (performance.now() - t0) / 1000;
     const cpuUsed = nodes.reduce((sum, n, i) => sum + cpuSeconds(n.child.pid!) - cpuBefore[i]!, 0);
