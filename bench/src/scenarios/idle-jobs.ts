@@ -105,7 +105,7 @@ export const idleJobs: Scenario = {
   title: 'Many mostly idle jobs',
   async run(ctx: BenchContext) {
     const jobs = ctx.quick ? 300 : Number(process.env.BENCH_IDLE_JOBS ?? 10_000);
-    const ms = ctx.quick ? 4000 : 15_000;
+    const ms = ctx.quick ? 3000 : 15_000;
     const rows: ResultRow[] = [];
     for (const kind of ctx.servers) {
       ctx.log(`  idle jobs: ${kind} ${jobs} jobs`);

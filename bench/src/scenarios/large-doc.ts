@@ -106,7 +106,7 @@ export const largeDoc: Scenario = {
   async run(ctx: BenchContext) {
     const megabytes = ctx.quick ? 1 : 5;
     const samples = ctx.quick ? 1 : 3;
-    const typingMs = ctx.quick ? 4000 : 12_000;
+    const typingMs = ctx.quick ? 3000 : 12_000;
     const rows: ResultRow[] = [];
     for (const kind of ctx.servers) {
       ctx.log(`  large doc: ${kind} ${megabytes} MB`);
