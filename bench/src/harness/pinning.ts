@@ -80,3 +80,14 @@ export function serverLauncher(): { execPath: string; prefix: string[] } {
   const p = currentPinning();
   return p.pinned ? { execPath: 'taskset', prefix: ['-c', String(p.serverCore), process.execPath] } : { execPath: process.execPath, prefix: [] };
 }
+
+/**
+ * Moves a running process (every thread) to the generator core (`to: 'generator'`) or back
+ * to the server core; a no-op when unpinned. The memory scenario parks its idle servers on
+ * the generator core while later scenarios use the server core.
+ */
+export function movePinned(pid: number, to: 'generator' | 'server'): void {
+  const p = currentPinning();
+  if (!p.pinned) return;
+  execFileSync('taskset', ['-a', '-pc', String(to === 'generator' ? p.generatorCore : p.serverCore), String(pid)], { stdio: 'ignore' });
+}

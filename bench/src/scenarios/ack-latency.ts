@@ -101,7 +101,7 @@ export const ackLatency: Scenario = {
   title: 'Ack latency at a fixed rate',
   async run(ctx: BenchContext) {
     const rates = ctx.quick ? [500, 2000] : [5000, 10_000, 20_000];
-    const [writers, ms, warmMs, drainMs] = ctx.quick ? [10, 700, 200, 300] : [40, 1500, 300, 400];
+    const [writers, ms, warmMs, drainMs] = ctx.quick ? [10, 700, 200, 300] : [40, 1000, 200, 300];
     const notes: string[] = [];
     const variants = await durabilityVariants(ctx.servers, notes);
     const rigs: Rig[] = [];

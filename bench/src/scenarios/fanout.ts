@@ -27,7 +27,7 @@ interface Plan {
 function plan(ctx: BenchContext): Plan {
   const chosen = process.env.BENCH_FANOUT_RATES?.split(',').map(Number);
   if (ctx.quick) return { jobs: 40, rates: chosen ?? [400, 800, 1600], ms: 1500, warmMs: 500, drainMs: 500 };
-  return { jobs: 600, rates: chosen ?? [1000, 2000, 3500, 5000, 7000, 9000, 12000, 16000], ms: 4000, warmMs: 1000, drainMs: 600 };
+  return { jobs: 600, rates: chosen ?? [1000, 2000, 3500, 5000, 7000, 9000, 12000, 16000], ms: 3000, warmMs: 1000, drainMs: 500 };
 }
 
 type Samples = Map<ServerKind, Map<number, StepFigures[]>>;

@@ -6,6 +6,8 @@
  * left idle and woken by an edit. All servers are loaded side by side and read on the same
  * clock, so the 5-minute wait is paid once.
  */
+import * as Y from 'yjs';
+import { movePinned } from '../harness/pinning';
 import { ServerProcess } from '../harness/server-process';
 import { round, sleep } from '../harness/stats';
 import type { ChildStats } from '../harness/child';
@@ -14,7 +16,7 @@ import { endClock } from '../load/echo-ack';
 import { captureUpdates, fieldAction, newFieldDevice, typeKey } from '../load/field-work';
 import { openJob, settle, type JobLink, type Target } from '../load/targets';
 import { SERVER_LABELS, type ServerKind } from '../servers/server';
-import { judge, type BenchContext, type ResultRow, type Scenario } from './scenario';
+import { judge, type BenchContext, type Scenario, type ScenarioResult } from './scenario';
 
 const ACTIONS_PER_JOB = 20;
 const KB = 1024;
@@ -40,7 +42,11 @@ async function load(kind: ServerKind, jobs: number): Promise<Rig> {
     const batch = target.jobIds.slice(j, Math.min(jobs, j + 250)).map((jobId) => {
       const device = newFieldDevice(jobId, 'alice');
       for (let i = 0; i < ACTIONS_PER_JOB; i++) fieldAction(device);
-      return openJob(target, jobId, device.doc);
+      // The socket carries the content as one update and keeps no doc, so 15,000 open
+      // connections weigh little in the load generator while later scenarios run.
+      const link = openJob(target, jobId, null);
+      link.client.sendUpdate(link.session, Y.encodeStateAsUpdate(device.doc));
+      return link;
     });
     await Promise.all(batch.map((l) => settle(l, kind, 60_000)));
     links.push(...batch);
@@ -69,6 +75,38 @@ async function wakeLargeDoc(rig: Rig, actions: number, idleMs: number): Promise<
   };
 }
 
+function result(rigs: Rig[], jobs: number, points: number[], largeActions: number, finishing: boolean): ScenarioResult {
+  const lastPoint = points.filter((ms) => rigs.every((r) => r.figures[column(ms)] !== undefined)).pop() ?? points[0]!;
+  const per = (k: ServerKind) => rigs.find((r) => r.kind === k)?.figures[column(lastPoint)] ?? NaN;
+  const bestPeer = Math.min(...rigs.filter((r) => r.kind !== 'outpost').map((r) => per(r.kind)));
+  return {
+    id: 'memory',
+    title: `Memory (${jobs} idle jobs)`,
+    rows: rigs.map((r) => ({ label: SERVER_LABELS[r.kind], server: r.kind, figures: r.figures })),
+    ratios: {},
+    targets: [judge(`memory: Outpost heap + ArrayBuffers per idle job ÷ best peer, after ${lastPoint / 1000} s idle`, '≤ 0.5×', per('outpost') / bestPeer, (v) => v <= 0.5)],
+    notes: [
+      `Each job holds a note, a 10-item checklist and ${ACTIONS_PER_JOB} field actions, with one connection open. Per idle job = (V8 heapUsed + ArrayBuffers after forced GC − the same with no job loaded) ÷ ${jobs}, read ${points.map((p) => `${p / 1000} s`).join(', ')} after the jobs went idle (a reading after a long wait is taken between other scenarios, so it can come later: "last reading after s" says when); the connection's own cost is included.`,
+      'While later scenarios run, the idle servers wait on the load generator\'s core (moved with taskset), never on the server core, and are read only between scenarios.',
+      'no sockets: every connection closed, read 13 s later (the server decides whether the jobs stay loaded; y-websocket-server and Hocuspocus unload a doc when its last connection closes).',
+      `large doc: a job with ${largeActions} field actions, its socket left open and idle for 13 s (past Outpost's 10 s hibernation), then one keystroke: the time to its ack (echo for y-websocket-server) and the memory the job holds before and after the edit.`,
+      'RSS is shown for reference only; at these sizes it moves with the allocator, not with what the jobs hold.',
+      ...(finishing ? ['(incomplete: the run ended before the long idle reading)'] : []),
+    ],
+  };
+}
+
+const column = (ms: number) => `per idle job KB @ ${ms / 1000} s`;
+
+async function read(rig: Rig, ms: number, jobs: number, log: (l: string) => void): Promise<void> {
+  await sleep(rig.idleFrom + ms - performance.now());
+  const s = await rig.server.gcStats();
+  rig.figures[column(ms)] = round((held(s) - held(rig.base)) / jobs / KB);
+  rig.figures['last reading after s'] = round((performance.now() - rig.idleFrom) / 1000);
+  rig.figures['RSS MB'] = round(s.rss / 2 ** 20);
+  log(`  memory: ${rig.kind} after ${rig.figures['last reading after s']} s idle: ${rig.figures[column(ms)]} KB per job`);
+}
+
 /** Memory per idle job over time, per job without sockets, and a large doc's wake. */
 export const memory: Scenario = {
   id: 'memory',
@@ -78,50 +116,52 @@ export const memory: Scenario = {
     const points = (process.env.BENCH_MEMORY_IDLE?.split(',').map(Number) ?? (ctx.quick ? [5, 13] : [5, 30, 300])).map((s) => s * 1000);
     const largeActions = ctx.quick ? 2000 : 10_000;
     const rigs: Rig[] = [];
+    const stopAll = async () => {
+      for (const rig of rigs) {
+        await Promise.all(rig.links.map((l) => l.client.close()));
+        await rig.server.stop();
+      }
+    };
+    // Readings up to a minute are waited for here; longer ones between later scenarios.
+    const soon = points.filter((ms) => ms <= 60_000);
+    const later = points.filter((ms) => ms > 60_000);
+    const finish = async () => {
+      try {
+        for (const ms of later) for (const rig of rigs) await read(rig, ms, jobs, ctx.log);
+        for (const rig of rigs) await Promise.all(rig.links.splice(0).map((l) => l.client.close()));
+        await sleep(ctx.quick ? 3000 : 13_000);
+        for (const rig of rigs) rig.figures['per job, no sockets KB'] = round((held(await rig.server.gcStats()) - held(rig.base)) / jobs / KB);
+        ctx.log(`  memory: a large doc (${largeActions} actions) left idle, then woken`);
+        const wakes = [];
+        for (const rig of rigs) wakes.push(await wakeLargeDoc(rig, largeActions, 0));
+        await sleep(13_000); // past Outpost's 10 s hibernation and its 2.5 s sweep
+        for (const wake of wakes) await wake();
+        return result(rigs, jobs, points, largeActions, false);
+      } finally {
+        await stopAll();
+      }
+    };
     try {
       for (const kind of ctx.servers) {
         ctx.log(`  memory: loading ${jobs} jobs into ${kind}`);
         rigs.push(await load(kind, jobs));
       }
-      for (const ms of points) {
-        for (const rig of rigs) {
-          await sleep(rig.idleFrom + ms - performance.now());
-          const s = await rig.server.gcStats();
-          rig.figures[`per idle job KB @ ${ms / 1000} s`] = round((held(s) - held(rig.base)) / jobs / KB);
-          rig.figures['RSS MB'] = round(s.rss / 2 ** 20);
-          ctx.log(`  memory: ${rig.kind} after ${ms / 1000} s idle: ${rig.figures[`per idle job KB @ ${ms / 1000} s`]} KB per job`);
-        }
-      }
-      for (const rig of rigs) await Promise.all(rig.links.splice(0).map((l) => l.client.close()));
-      await sleep(ctx.quick ? 3000 : 13_000);
-      for (const rig of rigs) rig.figures['per job, no sockets KB'] = round((held(await rig.server.gcStats()) - held(rig.base)) / jobs / KB);
-      ctx.log(`  memory: a large doc (${largeActions} actions) left idle, then woken`);
-      const wakes = [];
-      for (const rig of rigs) wakes.push(await wakeLargeDoc(rig, largeActions, 0));
-      await sleep(13_000); // past Outpost's 10 s hibernation and its 2.5 s sweep
-      for (const wake of wakes) await wake();
-    } finally {
-      for (const rig of rigs) {
-        await Promise.all(rig.links.map((l) => l.client.close()));
-        await rig.server.stop();
-      }
+      for (const ms of soon) for (const rig of rigs) await read(rig, ms, jobs, ctx.log);
+    } catch (e) {
+      await stopAll();
+      throw e;
     }
-    const last = `per idle job KB @ ${points[points.length - 1]! / 1000} s`;
-    const rows: ResultRow[] = rigs.map((r) => ({ label: SERVER_LABELS[r.kind], server: r.kind, figures: r.figures }));
-    const per = (k: ServerKind) => rigs.find((r) => r.kind === k)?.figures[last] ?? NaN;
-    const bestPeer = Math.min(...rigs.filter((r) => r.kind !== 'outpost').map((r) => per(r.kind)));
+    if (!later.length) return finish();
+    for (const rig of rigs) movePinned(rig.server.pid, 'generator');
     return {
-      id: 'memory',
-      title: `Memory (${jobs} idle jobs)`,
-      rows,
-      ratios: {},
-      targets: [judge(`memory: Outpost heap + ArrayBuffers per idle job ÷ best peer, after ${points[points.length - 1]! / 1000} s idle`, '≤ 0.5×', per('outpost') / bestPeer, (v) => v <= 0.5)],
-      notes: [
-        `Each job holds a note, a 10-item checklist and ${ACTIONS_PER_JOB} field actions, with one connection open. Per idle job = (V8 heapUsed + ArrayBuffers after forced GC − the same with no job loaded) ÷ ${jobs}, read ${points.map((p) => `${p / 1000} s`).join(', ')} after the jobs went idle; the connection's own cost is included.`,
-        'no sockets: every connection closed, read 13 s later (the server decides whether the jobs stay loaded; y-websocket-server and Hocuspocus unload a doc when its last connection closes).',
-        `large doc: a job with ${largeActions} field actions, its socket left open and idle for 13 s (past Outpost's 10 s hibernation), then one keystroke: the time to its ack (echo for y-websocket-server) and the memory the job holds before and after the edit.`,
-        'RSS is shown for reference only; at these sizes it moves with the allocator, not with what the jobs hold.',
-      ],
+      ...result(rigs, jobs, points, largeActions, true),
+      finish: {
+        readyAt: Math.max(...rigs.map((r) => r.idleFrom)) + later[0]!,
+        run: async () => {
+          for (const rig of rigs) movePinned(rig.server.pid, 'server');
+          return finish();
+        },
+      },
     };
   },
 };

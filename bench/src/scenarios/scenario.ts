@@ -45,6 +45,12 @@ export interface ScenarioResult {
   /** Targets with a met / not-met verdict (issue 18.8). */
   targets?: TargetLine[];
   charts?: Chart[];
+  /**
+   * Work left for later (the memory scenario's 5-minute idle reading): the runner calls
+   * `run` between later scenarios once `readyAt` (performance.now()) has passed, or at the
+   * end, and replaces this result with what it returns.
+   */
+  finish?: { readyAt: number; run(): Promise<ScenarioResult> };
 }
 
 /** Run-wide settings. */
