@@ -67,7 +67,8 @@ async function measure(kind: ServerKind, jobs: number, ms: number): Promise<Reco
           d.client.sendUpdate(d.session, u!);
           edits.logSend(d.device.doc.clientID, endClock(u!, d.device.doc.clientID), t);
         }
-        await sleep(Math.max(1, Math.min(beats.nextAt(), typing.nextAt()) - performance.now()));
+        const next = Math.min(beats.nextAt(), typing.nextAt());
+        if (next !== Infinity) await sleep(Math.max(1, next - performance.now()));
       }
     };
     await run(2000);

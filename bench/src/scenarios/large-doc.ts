@@ -78,7 +78,7 @@ async function measure(kind: ServerKind, megabytes: number, samples: number, typ
           planned[link.client.sendUpdate(link.session, u!)] = t;
           echo?.sent(endClock(u!, device.doc.clientID));
         }
-        await sleep(Math.max(1, schedule.nextAt() - performance.now()));
+        if (!schedule.done) await sleep(Math.max(1, schedule.nextAt() - performance.now()));
       }
       await sleep(1000);
     });
