@@ -78,7 +78,9 @@ async function measure(kind: ServerKind, megabytes: number, samples: number, typ
           planned[link.client.sendUpdate(link.session, u!)] = t;
           echo?.sent(endClock(u!, device.doc.clientID));
         }
-        if (!schedule.done) await sleep(Math.max(1, schedule.nextAt() - performance.now()));
+        if (schedule.done) break;
+        const wait = schedule.nextAt() - performance.now();
+        await (wait >= 1 ? sleep(wait) : new Promise((r) => setImmediate(r)));
       }
       await sleep(1000);
     });
