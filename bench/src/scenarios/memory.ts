@@ -54,24 +54,33 @@ async function load(kind: ServerKind, jobs: number): Promise<Rig> {
   return { kind, server, target, links, base, idleFrom: performance.now(), figures: {} };
 }
 
-/** A large job left idle past every server's unload/hibernation, then one edit: its latency and the memory it holds. */
-async function wakeLargeDoc(rig: Rig, actions: number, idleMs: number): Promise<() => Promise<void>> {
-  const jobId = rig.target.jobIds[rig.target.jobIds.length - 1]!;
-  const before = await rig.server.gcStats();
-  const { link, device, echo } = await seedBigJob(rig.target, jobId, actions);
+/**
+ * A large job on a server of its own (so no other job's loading or unloading moves the
+ * figure), left idle past every server's unload/hibernation, then woken by one edit: the
+ * edit's latency and the memory the job holds before and after. Returns the second half.
+ */
+async function wakeLargeDoc(rig: Rig, actions: number): Promise<() => Promise<void>> {
+  const server = await ServerProcess.start(rig.kind);
+  const target: Target = { kind: rig.kind, port: server.port, ...(await server.prepare(1)) };
+  await sleep(500);
+  const before = await server.gcStats();
+  const { link, device, echo } = await seedBigJob(target, target.jobIds[0]!, actions);
   return async () => {
-    await sleep(Math.max(0, idleMs - 0));
-    const idle = await rig.server.gcStats();
-    const [update] = captureUpdates(device.doc, () => typeKey(device));
-    const t0 = performance.now();
-    const n = link.client.sendUpdate(link.session, update!);
-    echo?.sent(endClock(update!, device.doc.clientID));
-    await link.client.waitAck(link.session, n, 30_000);
-    rig.figures['large doc: first edit after idle ms'] = round(performance.now() - t0);
-    const woken = await rig.server.gcStats();
-    rig.figures['large doc: held idle KB'] = round((held(idle) - held(before)) / KB);
-    rig.figures['large doc: held after wake KB'] = round((held(woken) - held(before)) / KB);
-    await link.client.close();
+    try {
+      const idle = await server.gcStats();
+      const [update] = captureUpdates(device.doc, () => typeKey(device));
+      const t0 = performance.now();
+      const n = link.client.sendUpdate(link.session, update!);
+      echo?.sent(endClock(update!, device.doc.clientID));
+      await link.client.waitAck(link.session, n, 30_000);
+      rig.figures['large doc: first edit after idle ms'] = round(performance.now() - t0);
+      const woken = await server.gcStats();
+      rig.figures['large doc: held idle KB'] = round((held(idle) - held(before)) / KB);
+      rig.figures['large doc: held after wake KB'] = round((held(woken) - held(before)) / KB);
+    } finally {
+      await link.client.close();
+      await server.stop();
+    }
   };
 }
 
@@ -86,10 +95,10 @@ function result(rigs: Rig[], jobs: number, points: number[], largeActions: numbe
     ratios: {},
     targets: [judge(`memory: Outpost heap + ArrayBuffers per idle job ÷ best peer, after ${lastPoint / 1000} s idle`, '≤ 0.5×', per('outpost') / bestPeer, (v) => v <= 0.5)],
     notes: [
-      `Each job holds a note, a 10-item checklist and ${ACTIONS_PER_JOB} field actions, with one connection open. Per idle job = (V8 heapUsed + ArrayBuffers after forced GC − the same with no job loaded) ÷ ${jobs}, read ${points.map((p) => `${p / 1000} s`).join(', ')} after the jobs went idle (a reading after a long wait is taken between other scenarios, so it can come later: "last reading after s" says when); the connection's own cost is included.`,
+      `Each job holds a note, a 10-item checklist and ${ACTIONS_PER_JOB} field actions, with one connection open. Per idle job = (V8 heapUsed + ArrayBuffers after forced GC − the same with no job loaded) ÷ ${jobs}, read ${points.map((p) => `${p / 1000} s`).join(', ')} after that server's jobs went idle, each server on its own clock (a reading after a long wait is taken between other scenarios, so it can come later: "last reading after s" says when); the connection's own cost is included.`,
       'While later scenarios run, the idle servers wait on the load generator\'s core (moved with taskset), never on the server core, and are read only between scenarios.',
       'no sockets: every connection closed, read 13 s later (the server decides whether the jobs stay loaded; y-websocket-server and Hocuspocus unload a doc when its last connection closes).',
-      `large doc: a job with ${largeActions} field actions, its socket left open and idle for 13 s (past Outpost's 10 s hibernation), then one keystroke: the time to its ack (echo for y-websocket-server) and the memory the job holds before and after the edit.`,
+      `large doc: on a server process of its own, a job with ${largeActions} field actions, its socket left open and idle for 13 s (past Outpost's 10 s hibernation), then one keystroke: the time to its ack (echo for y-websocket-server) and the memory the job holds before and after the edit.`,
       'RSS is shown for reference only; at these sizes it moves with the allocator, not with what the jobs hold.',
       ...(finishing ? ['(incomplete: the run ended before the long idle reading)'] : []),
     ],
@@ -127,13 +136,13 @@ export const memory: Scenario = {
     const later = points.filter((ms) => ms > 60_000);
     const finish = async () => {
       try {
-        for (const ms of later) for (const rig of rigs) await read(rig, ms, jobs, ctx.log);
+        for (const ms of later) await Promise.all(rigs.map((rig) => read(rig, ms, jobs, ctx.log)));
         for (const rig of rigs) await Promise.all(rig.links.splice(0).map((l) => l.client.close()));
         await sleep(ctx.quick ? 3000 : 13_000);
         for (const rig of rigs) rig.figures['per job, no sockets KB'] = round((held(await rig.server.gcStats()) - held(rig.base)) / jobs / KB);
         ctx.log(`  memory: a large doc (${largeActions} actions) left idle, then woken`);
         const wakes = [];
-        for (const rig of rigs) wakes.push(await wakeLargeDoc(rig, largeActions, 0));
+        for (const rig of rigs) wakes.push(await wakeLargeDoc(rig, largeActions));
         await sleep(13_000); // past Outpost's 10 s hibernation and its 2.5 s sweep
         for (const wake of wakes) await wake();
         return result(rigs, jobs, points, largeActions, false);
@@ -142,11 +151,18 @@ export const memory: Scenario = {
       }
     };
     try {
+      // Each server is read on its own clock (5 s, 30 s after its jobs went idle), while the
+      // next server loads: a reading is a forced GC in that server's process only.
+      const early: Promise<void>[] = [];
       for (const kind of ctx.servers) {
         ctx.log(`  memory: loading ${jobs} jobs into ${kind}`);
-        rigs.push(await load(kind, jobs));
+        const rig = await load(kind, jobs);
+        rigs.push(rig);
+        early.push((async () => {
+          for (const ms of soon) await read(rig, ms, jobs, ctx.log);
+        })());
       }
-      for (const ms of soon) for (const rig of rigs) await read(rig, ms, jobs, ctx.log);
+      await Promise.all(early);
     } catch (e) {
       await stopAll();
       throw e;
