@@ -64,7 +64,10 @@ export const startOutpost: StartServer = async (dataDir) => {
       if (res.status !== 201) throw new Error(`create job: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { job: { id: string } }).job.id;
     };
-    // 25 at a time: the server hands out fresh ids to concurrent creates (jobs/create.ts).
+    // The first create alone: it reads the highest job number, which concurrent first creates
+    // would all read alike and then collide on (a 500 on Postgres after 4 retries). After it the
+    // server counts ids on in memory, so the rest go 25 at a time.
+    if (existing.length < count) existing.push(await create());
     while (existing.length < count) {
       const batch = Math.min(25, count - existing.length);
       existing.push(...(await Promise.all(Array.from({ length: batch }, create))));
