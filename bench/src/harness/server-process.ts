@@ -48,13 +48,13 @@ export class ServerProcess {
 
   /**
    * Starts `kind`; with no `dataDir` a fresh temp directory is made and removed on stop.
-   * `env` adds variables for the child (e.g. `BENCH_OUTPOST_STORE` for a storage variant).
+   * `env` adds variables for the child.
    * Pinned to the server core when the run is pinned (harness/pinning.ts).
    */
   static async start(kind: ServerKind, dataDir?: string, env: Record<string, string> = {}): Promise<ServerProcess> {
     const dir = dataDir ?? mkdtempSync(join(tmpdir(), `outpost-bench-${kind}-`));
     const launcher = serverLauncher();
-    const execArgv = [...launcher.prefix, '--import', 'tsx', '--expose-gc'];
+    const execArgv = [...launcher.prefix, '--import', 'tsx', '--conditions=development', '--expose-gc'];
     if (process.env.BENCH_PROFILE) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
     // Extra Node flags for a server process while investigating (e.g. --trace-gc).
     if (process.env.BENCH_CHILD_FLAGS) execArgv.push(...process.env.BENCH_CHILD_FLAGS.split(' ').filter(Boolean));
@@ -129,7 +129,7 @@ export class ServerProcess {
     if (this.ownsDataDir && !keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  /** Ends the server with SIGKILL (no flush, no close): a crash as storage sees it. */
+  /** SIGKILL: the server ends at once, nothing flushed or compacted (a crash, an OOM kill). */
   async kill(): Promise<void> {
     if (this.exited) return;
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));

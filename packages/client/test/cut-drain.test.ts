@@ -21,7 +21,7 @@ describe('draining the outbox over a flaky network', () => {
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice');
     const job = await alice.openJob('job-1006');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
 
     link.cut();
     const moves: JobStatus[] = ['en_route', 'on_site', 'in_progress'];

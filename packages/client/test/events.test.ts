@@ -16,7 +16,7 @@ describe('what the app tells people after a reconnect', () => {
     const bob = await world.device('bob-phone', await world.link(), 'bob');
     const mine = await alice.openJob('job-1004');
     const his = await bob.openJob('job-1004');
-    await until('both synced', () => mine.synced && his.synced);
+    await Promise.all([mine.whenSynced(), his.whenSynced()]);
     const summaries: MergeSummary[] = [];
     alice.on('mergeSummary', (s) => summaries.push(s));
 
@@ -41,14 +41,14 @@ describe('what the app tells people after a reconnect', () => {
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice');
     const job = await alice.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     const drained: DrainedEvent[] = [];
     alice.on('drained', (e) => drained.push(e));
 
     link.cut();
     for (let i = 0; i < 3; i++) addNote(job.doc, { id: `n${i}`, author: 'alice', createdAt: new Date().toISOString(), text: `note ${i}` });
     await alice.submitOp('job-1001', { kind: 'transition', to: 'en_route' });
-    expect(alice.status.get().pending).toBe(4);
+    await until('4 pending', () => alice.status.get().pending === 4, 2_000);
 
     link.restore();
     alice.syncNow();

@@ -15,7 +15,7 @@ describe('exporting unsynced work', () => {
     const link = await world.link();
     const phone = await world.device('alice-phone', link, 'alice');
     const job = await phone.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     const serverCopy = Y.encodeStateAsUpdate(job.doc);
     link.cut();
     addNote(job.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'Leak at the flare fitting' });

@@ -2,6 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addNote } from '@outpost/shared';
 import { until, World } from './harness';
 
+/** Makes the device's next read of a job's pending updates fail, as a storage error would. */
+function failNextPendingRead(): void {
+  const proto = globalThis.IDBIndex.prototype;
+  const original = proto.getAllKeys;
+  proto.getAllKeys = function () {
+    proto.getAllKeys = original;
+    throw new DOMException('The device could not read its storage.', 'UnknownError');
+  };
+}
+
 const note = (id: string) => ({ id, author: 'alice', createdAt: new Date().toISOString(), text: id });
 
 describe('open jobs', () => {
@@ -16,7 +26,7 @@ describe('open jobs', () => {
     const a = await phone.openJob('job-1001');
     const b = await phone.openJob('job-1001');
     expect(a.doc).toBe(b.doc);
-    await until('synced', () => a.synced);
+    await a.whenSynced();
     addNote(a.doc, note('n1'));
     a.close();
     b.close();
@@ -28,7 +38,7 @@ describe('open jobs', () => {
     const link = await world.link();
     const phone = await world.device('alice-phone', link, 'alice');
     const job = await phone.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     link.cut();
     addNote(job.doc, note('n1'));
     job.close();
@@ -44,7 +54,7 @@ describe('open jobs', () => {
     const link = await world.link();
     const phone = await world.device('alice-phone', link, 'alice');
     const job = await phone.openJob('job-1003');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     link.cut();
     addNote(job.doc, note('n1'));
     await world.stop(phone);
@@ -62,5 +72,39 @@ describe('open jobs', () => {
     expect(phone.status.get()).toMatchObject({ pending: 0, failed: 1, label: 'sync failed (1 items)' });
     const file = JSON.parse((await phone.exportUnsynced()).text);
     expect(file.jobs.map((j: { jobId: string }) => j.jobId)).toEqual(['job-1002']);
+  });
+
+  it('opens a job again after the device once failed to open it, without a restart', async () => {
+    const phone = await world.device('alice-phone', await world.link(), 'alice');
+    failNextPendingRead();
+    await expect(phone.openJob('job-1001')).rejects.toMatchObject({ name: 'UnknownError' });
+    const job = await phone.openJob('job-1001');
+    await job.whenSynced();
+    addNote(job.doc, note('n1'));
+    await until('the note is uploaded', () => phone.status.get().state === 'online');
+  });
+
+  it('tells holders when the job syncs and when it loses the server, without polling', async () => {
+    const link = await world.link();
+    const phone = await world.device('alice-phone', link, 'alice');
+    const job = await phone.openJob('job-1001');
+    const seen: boolean[] = [];
+    job.onSynced((synced) => seen.push(synced));
+    await job.whenSynced();
+    expect(job.synced).toBe(true);
+    link.cut();
+    await until('the holder heard the job lost the server', () => seen.at(-1) === false);
+    link.restore();
+    phone.syncNow();
+    await job.whenSynced();
+    expect(seen).toEqual([true, false, true]);
+    const waiting = (async () => {
+      link.cut();
+      await until('not synced', () => !job.synced);
+      const wait = job.whenSynced();
+      job.close();
+      return wait;
+    })();
+    await expect(waiting).rejects.toThrow('closed before it synced');
   });
 });

@@ -33,7 +33,7 @@ describe('outbox actions', () => {
     const link = await world.link();
     const phone = await world.device('alice-phone', link, 'alice');
     const job = await phone.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
     link.cut();
     const mistaken = await phone.submitOp('job-1001', { kind: 'transition', to: 'en_route' });
     await phone.outbox.discard(mistaken.opId);

@@ -13,13 +13,13 @@ describe('the pending count', () => {
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice');
     const job = await alice.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
 
     gate.shut();
     addNote(job.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'Filter clogged' });
     await until('the server received the update but holds its commit', () => gate.held > 0);
     await new Promise((r) => setTimeout(r, 200));
-    expect(alice.status.get().pending).toBe(1);
+    await until('1 pending', () => alice.status.get().pending === 1, 2_000);
     expect(await storeHasAll(world.server.store, job)).toBe(false);
 
     gate.reopen();
@@ -28,18 +28,34 @@ describe('the pending count', () => {
     expect(alice.status.get().state).toBe('online');
   });
 
+  it('counts a note the moment it is typed, before the device is re-read (never 0 while something is pending)', async () => {
+    world = await World.start();
+    const link = await world.link();
+    const alice = await world.device('alice-phone', link, 'alice');
+    const job = await alice.openJob('job-1001');
+    await job.whenSynced();
+    await until('nothing is pending', () => alice.status.get().pending === 0);
+
+    link.cut();
+    addNote(job.doc, { id: 'n0', author: 'alice', createdAt: new Date().toISOString(), text: 'Breaker tripped' });
+    // Read synchronously: a person glancing at the indicator, or a device closing the app
+    // because it says everything is uploaded, must not see 0 here.
+    expect(alice.status.get().pending).toBeGreaterThan(0);
+    await until('1 pending', () => alice.status.get().pending === 1, 2_000);
+  });
+
   it('counts offline edits until a reconnect makes them durable, and then the server has every one', async () => {
     world = await World.start();
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice');
     const job = await alice.openJob('job-1003');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
 
     link.cut();
     const items = readJob(job.doc).checklist;
     for (const item of items) setChecklistDone(job.doc, item.id, true, 'alice', new Date().toISOString());
     addNote(job.doc, { id: 'n2', author: 'alice', createdAt: new Date().toISOString(), text: 'Pilot relit' });
-    expect(alice.status.get().pending).toBe(items.length + 1);
+    await until(`${items.length + 1} pending`, () => alice.status.get().pending === items.length + 1, 2_000);
     await new Promise((r) => setTimeout(r, 300));
     expect(alice.status.get().pending).toBe(items.length + 1);
 
@@ -54,12 +70,12 @@ describe('the pending count', () => {
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice', { ackTimeoutMs: 300 });
     const job = await alice.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
 
     link.stall();
     addNote(job.doc, { id: 'n3', author: 'alice', createdAt: new Date().toISOString(), text: 'Typed on a dead link' });
     await until('the silent socket was given up on', () => !alice.status.get().connected, 5_000);
-    expect(alice.status.get().pending).toBe(1);
+    await until('1 pending', () => alice.status.get().pending === 1, 2_000);
 
     link.restore();
     alice.syncNow();

@@ -14,7 +14,7 @@ describe('presence in a job', () => {
     const bob = await world.device('bob-phone', await world.link(), 'bob');
     const mine = await alice.openJob('job-1004');
     const his = await bob.openJob('job-1004');
-    await until('both synced', () => mine.synced && his.synced);
+    await Promise.all([mine.whenSynced(), his.whenSynced()]);
 
     his.awareness.setLocalState({ user: { id: 'dana', name: 'Not Dana', role: 'dispatcher' }, editingNoteId: 'n7' });
     await until('alice sees bob editing', () => peersOf(mine.awareness).some((p) => p.editingNoteId === 'n7'));

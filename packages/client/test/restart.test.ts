@@ -14,7 +14,7 @@ describe('offline work across a restart', () => {
   it('keeps a note and a status change made offline through a restart, and uploads them when the network returns', async () => {
     const phone = await world.device('alice-phone', link, 'alice');
     const job = await phone.openJob('job-1001');
-    await until('the job synced', () => job.synced);
+    await job.whenSynced();
     expect(phone.status.get().state).toBe('online');
 
     link.cut();

@@ -13,7 +13,7 @@ describe('an expired session', () => {
     const reasons: string[] = [];
     phone.on('sessionExpired', (e) => reasons.push(e.reason));
     const job = await phone.openJob('job-1001');
-    await until('synced', () => job.synced);
+    await job.whenSynced();
 
     link.cut();
     addNote(job.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'Typed while the token ran out' });

@@ -55,7 +55,7 @@ describe('several tabs on one device', () => {
     const tabB = await world.device('alice-laptop', link);
     const jobA = await tabA.openJob('job-1003');
     const jobB = await tabB.openJob('job-1003');
-    await until('synced', () => jobA.synced && jobB.synced);
+    await Promise.all([jobA.whenSynced(), jobB.whenSynced()]);
     link.cut();
     addNote(jobA.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'typed in the tab that closes' });
     await until('tab B counts it', () => tabB.status.get().pending === 1);

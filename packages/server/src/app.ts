@@ -3,14 +3,15 @@
  * the relay on its upgrade event. `startServer` is what the CLI and in-process tests use.
  */
 import { createAdaptorServer } from '@hono/node-server';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
+import type { LoginLimits } from './auth/login-throttle';
+import { checkedSecret, readOrCreateSecret } from './auth/secret';
 import { LocalBus, type Bus } from './bus/bus';
+import { HandoverService } from './handover/service';
 import { buildApi } from './http/api';
 import { ServerMetrics } from './metrics/metrics';
 import { OpService } from './ops/service';
@@ -18,8 +19,9 @@ import { DEFAULT_LIMITS, type RelayContext, type RelayLimits } from './relay/con
 import { GroupCommitter } from './relay/group-commit';
 import { Relay } from './relay/relay';
 import { seedDemo } from './seed/demo';
+import { prepareDataDir } from './store/sqlite/data-files';
 import { SqliteStore } from './store/sqlite/sqlite-store';
-import type { Store } from './store/store';
+import type { Durability, Store } from './store/store';
 
 /** Options of `startServer`. */
 export interface ServerOptions {
@@ -31,10 +33,15 @@ export interface ServerOptions {
   host?: string;
   /** `demo` seeds alice, bob, dana and a dozen jobs into an empty store. Default false. */
   seed?: 'demo' | false;
-  /** JWT secret; default: read or generate `<dataDir>/secret`. */
+  /** JWT secret; default: read or generate `<dataDir>/secret`. An empty one refuses to start. */
   secret?: string;
   /** Storage; default: SQLite at `<dataDir>/outpost.db`. Closed by `close()` either way. */
   store?: Store;
+  /**
+   * What a durable ack survives (see `Durability`): `full` (default) or `process`. Applies
+   * to the SQLite store opened here; a `store` passed in was opened with its own.
+   */
+  durability?: Durability;
   /** Bus to other nodes; default: an in-process `LocalBus`. Closed by `close()`. */
   bus?: Bus;
   /** Relay limits (frame size, rate, compaction, idle unload, causal wait). */
@@ -45,6 +52,10 @@ export interface ServerOptions {
   tokenTtlSeconds?: number;
   /** Name of this node on the bus; default a random id. */
   nodeId?: string;
+  /** Failed sign-in budgets and the password-check bound (auth/login-throttle.ts). */
+  loginLimits?: Partial<LoginLimits>;
+  /** Bearer token for `GET /metrics`; without one, metrics are served only on loopback. */
+  metricsToken?: string;
 }
 
 /** A running server. */
@@ -61,19 +72,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function secretFor(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'secret');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  const secret = randomBytes(32).toString('base64url');
-  await writeFile(file, secret + '\n', { mode: 0o600 });
-  return secret;
-}
-
 /** Starts the server: HTTP API, relay and web app on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  await mkdir(options.dataDir, { recursive: true });
-  const secret = options.secret ?? (await secretFor(options.dataDir));
-  const store = options.store ?? new SqliteStore(join(options.dataDir, 'outpost.db'));
+  await prepareDataDir(options.dataDir);
+  const secret = options.secret !== undefined ? checkedSecret(options.secret) : await readOrCreateSecret(options.dataDir);
+  const store = options.store ?? new SqliteStore(join(options.dataDir, 'outpost.db'), { durability: options.durability ?? 'full' });
   const bus = options.bus ?? new LocalBus();
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   if (options.seed === 'demo') await seedDemo(store);
@@ -88,7 +91,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const ctx: RelayContext = { nodeId: options.nodeId ?? randomUUID(), store, bus, committer, metrics, limits, secret };
   relay = new Relay(ctx);
   const ops = new OpService({ store, relay, bus, nodeId: ctx.nodeId, metrics, causalWaitMs: limits.causalWaitMs });
-  const api = buildApi({ store, relay, ops, metrics, secret, webDir: options.webDir, tokenTtlSeconds: options.tokenTtlSeconds });
+  const host = options.host ?? '127.0.0.1';
+  const handovers = new HandoverService({ store, relay, committer });
+  const api = buildApi({
+    store,
+    relay,
+    ops,
+    handovers,
+    metrics,
+    secret,
+    webDir: options.webDir,
+    tokenTtlSeconds: options.tokenTtlSeconds,
+    loginLimits: options.loginLimits,
+    metricsAccess: { host, token: options.metricsToken },
+  });
 
   const server = createAdaptorServer({ fetch: api.fetch }) as Server;
   // ws's own cap cuts absurd frames without buffering them; frames between the limit and
@@ -106,7 +122,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     wss.handleUpgrade(req, socket, head, (ws) => void relay.accept(ws, req, jobId));
   });
 
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8080, host, () => resolve());

@@ -1,15 +1,18 @@
 /**
- * `outpost-server --port 8080 --data ./data --seed demo [--host 0.0.0.0] [--web dir]`
+ * `outpost-server --port 8080 --data ./data --seed demo [--host 0.0.0.0] [--web dir] [--durability full|process]`
  *
- * Env: OUTPOST_SECRET (JWT secret; default generated into the data dir),
+ * Env: OUTPOST_SECRET (JWT secret; default generated into the data dir, mode 0600; an
+ * empty one refuses to start), OUTPOST_METRICS_TOKEN (bearer token for /metrics; without
+ * it /metrics is served only when --host is loopback),
+ * OUTPOST_DURABILITY (`full` or `process`, as --durability; the flag wins),
  * OUTPOST_DATABASE_URL (postgres://… store instead of SQLite),
  * OUTPOST_REDIS_URL (redis://… bus between nodes instead of in-process).
  * SIGTERM/SIGINT stop gracefully: pending commits are flushed first.
  */
 import { parseArgs } from 'node:util';
-import { startServer } from './app';
+import { startServer, type RunningServer } from './app';
 import type { Bus } from './bus/bus';
-import type { Store } from './store/store';
+import { DURABILITY_LEVELS, type Durability, type Store } from './store/store';
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: './data' },
     seed: { type: 'string' },
     web: { type: 'string' },
+    durability: { type: 'string' },
   },
 });
 
@@ -31,39 +35,60 @@ if (values.seed !== undefined && values.seed !== 'demo') {
   process.exit(2);
 }
 
+/** What a durable ack survives: `full` (default, fsync per commit) or `process` (see store.ts). */
+function durabilityOption(): Durability {
+  const [given, source] = values.durability !== undefined ? [values.durability, '--durability'] : [process.env.OUTPOST_DURABILITY, 'OUTPOST_DURABILITY'];
+  if (given === undefined || given === '') return 'full';
+  if ((DURABILITY_LEVELS as readonly string[]).includes(given)) return given as Durability;
+  console.error(
+    `${source} must be "full" (an acked update survives power loss and kernel crashes) or "process" (it survives the server process dying, not the machine), not ${JSON.stringify(given)}`,
+  );
+  process.exit(2);
+}
+const durability = durabilityOption();
+
 /** Adapters for scale-out live in store/postgres and bus/redis; loaded only when configured. */
 async function openStore(): Promise<Store | undefined> {
   const url = process.env.OUTPOST_DATABASE_URL;
   if (!url) return undefined;
-  const path = './store/postgres/index';
-  const mod = (await import(/* @vite-ignore */ path)) as { openPostgresStore(url: string): Promise<Store> };
-  return mod.openPostgresStore(url);
+  // A literal specifier, so the build keeps it as a lazy chunk (pg loads only when configured).
+  const { openPostgresStore } = await import('./store/postgres/index');
+  return openPostgresStore(url, { durability });
 }
 
 /** `store` lets the Redis bus repair a job from storage after its connection drops (bus/redis). */
 async function openBus(store: Store | undefined): Promise<Bus | undefined> {
   const url = process.env.OUTPOST_REDIS_URL;
   if (!url) return undefined;
-  const path = './bus/redis/index';
-  const mod = (await import(/* @vite-ignore */ path)) as {
-    openRedisBus(url: string, options?: { catchUp?: Store['loadJobDoc'] }): Promise<Bus>;
-  };
-  return mod.openRedisBus(url, store ? { catchUp: (jobId) => store.loadJobDoc(jobId) } : {});
+  const { openRedisBus } = await import('./bus/redis/index');
+  return openRedisBus(url, store ? { catchUp: (jobId) => store.loadJobDoc(jobId) } : {});
 }
 
 const store = await openStore();
 
-const server = await startServer({
-  port,
-  host: values.host,
-  dataDir: values.data,
-  seed: values.seed === 'demo' ? 'demo' : false,
-  secret: process.env.OUTPOST_SECRET || undefined,
-  store,
-  bus: await openBus(store),
-  webDir: values.web,
-});
+let server: RunningServer;
+try {
+  server = await startServer({
+    port,
+    host: values.host,
+    dataDir: values.data,
+    seed: values.seed === 'demo' ? 'demo' : false,
+    secret: process.env.OUTPOST_SECRET || undefined,
+    metricsToken: process.env.OUTPOST_METRICS_TOKEN || undefined,
+    store,
+    durability,
+    bus: await openBus(store),
+    webDir: values.web,
+  });
+} catch (err) {
+  // A refusal to start (empty secret, a database from a newer server, port taken) is the
+  // operator's to fix: say what, without a stack, and exit non-zero.
+  console.error(`[outpost] cannot start: ${(err as Error).message}`);
+  process.exit(1);
+}
 console.log(`outpost-server listening on ${server.url}`);
+// As the live database connection reports it, so an operator sees what an ack means.
+console.log(`durability: ${durability} (${(await server.store.commitDurability?.()) ?? 'not reported by this store'})`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -35,6 +35,16 @@ describe('outpost-server CLI', () => {
     expect((await api(again, token, '/api/me')).body.user.id).toBe('alice');
   });
 
+  it('asks scrapers for OUTPOST_METRICS_TOKEN when it is set', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'outpost-cli-'));
+    const server = await spawnServer(dataDir, { OUTPOST_SECRET: 'child-secret', OUTPOST_METRICS_TOKEN: 'scrape-token' });
+    processes.push(server);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    const scrape = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer scrape-token' } });
+    expect(scrape.status).toBe(200);
+    expect(await scrape.text()).toMatch(/^outpost_connections \d+$/m);
+  });
+
   it('refuses bad arguments with exit code 2', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'outpost-cli-'));
     expect((await runCli(['--port', 'eighty', '--data', dataDir])).code).toBe(2);

@@ -1,7 +1,8 @@
 /** The job checklist: big tick boxes, required items marked. */
+import { useJobRoot } from '@outpost/client/react';
 import { setChecklistDone } from '@outpost/shared';
 import type * as Y from 'yjs';
-import { nowIso, useJobContent } from './use-job-content';
+import { nowIso } from './use-job-content';
 
 /** Props of {@link ChecklistSection}. */
 export interface ChecklistSectionProps {
@@ -11,7 +12,7 @@ export interface ChecklistSectionProps {
 
 /** The checklist card of the job screen. */
 export function ChecklistSection({ doc, user }: ChecklistSectionProps) {
-  const { checklist } = useJobContent(doc);
+  const checklist = useJobRoot(doc, 'checklist');
   const done = checklist.filter((c) => c.done).length;
   return (
     <section className="card" aria-labelledby="checklist-title">

@@ -1,9 +1,10 @@
 /** Line items priced from the pricebook cached on the device. */
+import { useJobRoot } from '@outpost/client/react';
 import type { PricebookItem } from '@outpost/client';
 import { addLineItem, removeLineItem, setLineItemQty } from '@outpost/shared';
 import { useState } from 'react';
 import type * as Y from 'yjs';
-import { newId, useJobContent } from './use-job-content';
+import { newId } from './use-job-content';
 
 /** Props of {@link LineItemsSection}. */
 export interface LineItemsSectionProps {
@@ -18,7 +19,7 @@ export function money(cents: number): string {
 
 /** The line items card of the job screen. */
 export function LineItemsSection({ doc, pricebook }: LineItemsSectionProps) {
-  const { lineItems } = useJobContent(doc);
+  const lineItems = useJobRoot(doc, 'lineItems');
   const [choice, setChoice] = useState('');
   const total = lineItems.reduce((sum, l) => sum + l.qty * l.unitPriceCents, 0);
   const add = () => {

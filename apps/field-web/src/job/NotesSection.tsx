@@ -1,9 +1,10 @@
 /** Notes on a job: collaborative text, with who else is here and which note they edit. */
+import { useJobRoot } from '@outpost/client/react';
 import { addNote, noteText } from '@outpost/shared';
 import type * as Y from 'yjs';
 import { displayName } from '../sync/merge-words';
 import { CollaborativeNote } from './CollaborativeNote';
-import { newId, nowIso, useJobContent } from './use-job-content';
+import { newId, nowIso } from './use-job-content';
 
 /** Another person in the job, as presence reports them (stamped by the server). */
 export interface JobPeer {
@@ -34,7 +35,7 @@ export function distinctPeers(others: readonly JobPeer[], selfId: string): JobPe
 
 /** The notes card of the job screen. */
 export function NotesSection({ doc, user, others, onEditing }: NotesSectionProps) {
-  const { notes } = useJobContent(doc);
+  const notes = useJobRoot(doc, 'notes');
   const peers = distinctPeers(others, user.id);
 
   return (

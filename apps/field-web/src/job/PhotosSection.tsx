@@ -1,9 +1,9 @@
 /** Job photos: camera or file, a kind and caption, thumbnails that show offline. */
+import { useJobRoot } from '@outpost/client/react';
 import { PHOTO_KINDS, type Photo, type PhotoKind } from '@outpost/shared';
 import { useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import { shrinkPhoto, useBlobUrl, type JobBlobs } from './job-blobs';
-import { useJobContent } from './use-job-content';
 
 /** Props of {@link PhotosSection}. */
 export interface PhotosSectionProps {
@@ -26,7 +26,7 @@ function Thumbnail({ photo, blobs }: { photo: Photo; blobs: JobBlobs }) {
 
 /** The photos card of the job screen. */
 export function PhotosSection({ doc, blobs }: PhotosSectionProps) {
-  const { photos } = useJobContent(doc);
+  const photos = useJobRoot(doc, 'photos');
   const [kind, setKind] = useState<PhotoKind>('before');
   const [caption, setCaption] = useState('');
   const [busy, setBusy] = useState(false);

@@ -1,8 +1,9 @@
 /** Refrigerant log: what was added to or recovered from the system, from which cylinder. */
+import { useJobRoot } from '@outpost/client/react';
 import { addRefrigerant, type RefrigerantEntry } from '@outpost/shared';
 import { useState, type FormEvent } from 'react';
 import type * as Y from 'yjs';
-import { newId, nowIso, useJobContent } from './use-job-content';
+import { newId, nowIso } from './use-job-content';
 
 /** Props of {@link RefrigerantSection}. */
 export interface RefrigerantSectionProps {
@@ -16,7 +17,7 @@ const COMMON = ['R-410A', 'R-32', 'R-454B', 'R-22', 'R-134a', 'R-404A'];
 
 /** The refrigerant card of the job screen. */
 export function RefrigerantSection({ doc, user, defaultRefrigerant }: RefrigerantSectionProps) {
-  const { refrigerant } = useJobContent(doc);
+  const refrigerant = useJobRoot(doc, 'refrigerant');
   const [kind, setKind] = useState(defaultRefrigerant ?? 'R-410A');
   const [action, setAction] = useState<RefrigerantEntry['action']>('added');
   const [amount, setAmount] = useState('');

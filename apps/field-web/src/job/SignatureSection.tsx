@@ -1,8 +1,8 @@
 /** The customer's signature, drawn with a finger on a canvas and kept as a blob. */
+import { useJobRoot } from '@outpost/client/react';
 import { useRef, useState, type PointerEvent } from 'react';
 import type * as Y from 'yjs';
 import { useBlobUrl, type JobBlobs } from './job-blobs';
-import { useJobContent } from './use-job-content';
 
 /** Props of {@link SignatureSection}. */
 export interface SignatureSectionProps {
@@ -12,7 +12,7 @@ export interface SignatureSectionProps {
 
 /** The signature card of the job screen. */
 export function SignatureSection({ doc, blobs }: SignatureSectionProps) {
-  const { signature } = useJobContent(doc);
+  const signature = useJobRoot(doc, 'signature');
   const url = useBlobUrl(blobs, signature?.blob ?? null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const last = useRef<{ x: number; y: number } | null>(null);

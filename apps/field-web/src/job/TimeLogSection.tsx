@@ -1,8 +1,9 @@
 /** Time log: start and stop the clock for travel, work or a break. */
+import { useJobRoot } from '@outpost/client/react';
 import { startTime, stopTime, type TimeEntry } from '@outpost/shared';
 import { useState } from 'react';
 import type * as Y from 'yjs';
-import { newId, nowIso, useJobContent } from './use-job-content';
+import { newId, nowIso } from './use-job-content';
 
 /** Props of {@link TimeLogSection}. */
 export interface TimeLogSectionProps {
@@ -18,7 +19,7 @@ function minutes(entry: TimeEntry): string {
 
 /** The time log card of the job screen. */
 export function TimeLogSection({ doc, user }: TimeLogSectionProps) {
-  const { time } = useJobContent(doc);
+  const time = useJobRoot(doc, 'time');
   const [kind, setKind] = useState<TimeEntry['kind']>('work');
   const running = time.find((t) => t.tech === user.id && t.end === null);
   return (

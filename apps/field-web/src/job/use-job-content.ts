@@ -1,23 +1,9 @@
 /**
- * React view of a job's Y.Doc: a plain snapshot that is re-read after every update, local
- * or remote, so screens never hold stale copies of shared content.
+ * Helpers for the job's sections. Each section reads its own root of the job doc with
+ * `useJobRoot(doc, root)` from `@outpost/client/react`: re-read only when that root
+ * changed, and shared with every other part of the screen showing it.
  */
 import { newUuid } from '@outpost/client';
-import { readJob, type JobContent } from '@outpost/shared';
-import { useEffect, useState } from 'react';
-import type * as Y from 'yjs';
-
-/** The job's content as plain data, refreshed on every doc update. */
-export function useJobContent(doc: Y.Doc): JobContent {
-  const [content, setContent] = useState(() => readJob(doc));
-  useEffect(() => {
-    const refresh = () => setContent(readJob(doc));
-    refresh();
-    doc.on('update', refresh);
-    return () => doc.off('update', refresh);
-  }, [doc]);
-  return content;
-}
 
 /** A fresh id (UUID v4) for a note, time entry or line item; works over plain http too. */
 export const newId = newUuid;

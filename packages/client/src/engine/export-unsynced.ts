@@ -36,6 +36,11 @@ export async function exportUnsynced(s: ExportSources): Promise<UnsyncedExport> 
   const records = (await s.db.entries<PendingRecord>('pending')).map(([, r]) => r);
   const byJob = new Map<string, Uint8Array[]>();
   for (const r of records) byJob.set(r.jobId, [...(byJob.get(r.jobId) ?? []), new Uint8Array(r.update)]);
+  // Updates a full disk refused live only in memory: the export is where they must not be missing.
+  for (const jobId of s.jobs.openJobIds()) {
+    const unsaved = (await s.jobs.session(jobId)?.catch(() => undefined))?.pending.unsaved() ?? [];
+    if (unsaved.length > 0) byJob.set(jobId, [...(byJob.get(jobId) ?? []), ...unsaved]);
+  }
   const jobs = await Promise.all(
     [...byJob].map(async ([jobId, updates]) => {
       const session = await s.jobs.session(jobId);

@@ -3,11 +3,14 @@
  * queue, priming, storage safety and tabs around one device database. Everything a person
  * does lands on the device first; the network only ever catches up.
  */
-import type { OpIntent } from '@outpost/shared';
+import { closeAction, serverAnswered, type OpIntent } from '@outpost/shared';
 import { BlobQueue } from '../blobs/blob-queue';
+import { HandoverDesk } from '../handover/handover-desk';
+import type { JobAccess } from '../handover/job-access';
 import { JobStore, type JobHandle } from '../jobs/job-store';
 import type { MergeSummary } from '../jobs/merge-summary';
 import { Emitter, type Watchable } from '../observable';
+import { ChangeFeed, type ChangeLists } from '../outbox/change-feed';
 import { drainOutbox } from '../outbox/drain';
 import { Outbox, type OutboxItem } from '../outbox/outbox';
 import { OutboxActions, type OutboxApi } from '../outbox/outbox-actions';
@@ -15,7 +18,7 @@ import { PhotoDesk, type BlobsApi } from '../blobs/photo-desk';
 import { Priming } from '../priming/priming';
 import { DeferredStorage } from '../storage/deferred-storage';
 import { DeviceDb } from '../storage/device-db';
-import type { DeviceStorage } from '../storage/device-storage';
+import { ReportedStorage } from '../storage/reported-storage';
 import { exportUnsynced, type UnsyncedExport } from './export-unsynced';
 import { StorageWatch } from '../storage/storage-watch';
 import { Api } from '../sync/api';
@@ -75,6 +78,10 @@ export class OutpostEngine {
   readonly blobs: BlobsApi;
   readonly priming: Priming;
   readonly storage: StorageWatch;
+  /** Content changes (notes, ticks, photos, …) pending, failed and recently sent. */
+  readonly changes: Watchable<ChangeLists>;
+  /** Jobs the server no longer lets the signed-in person write, and what became of their work. */
+  readonly access: Watchable<JobAccess[]>;
 
   private readonly board = new StatusBoard({
     drained: (e) => this.events.emit('drained', e),
@@ -82,15 +89,19 @@ export class OutpostEngine {
   });
   private readonly events = new Emitter<OutpostEvents>();
   private readonly http: Api;
-  private readonly db: DeviceStorage;
+  private readonly db: ReportedStorage;
   private readonly jobs: JobStore;
   private readonly box: Outbox;
   private readonly blobQueue: BlobQueue;
+  private readonly feed: ChangeFeed;
   private readonly catchUp: CatchUp;
   private readonly lock: DrainLock;
+  private readonly desk: HandoverDesk;
   private readonly tabs: TabChannel;
   private readonly marks = new Map<string, number>();
   private destroyed = false;
+  /** Aborted by destroy(): bounded waits end early. */
+  private readonly stopping = new AbortController();
   private expiryTold = false;
   private readonly unlisten: (() => void)[] = [];
 
@@ -100,18 +111,30 @@ export class OutpostEngine {
     this.http = new Api(o.serverUrl, o.fetch ?? globalThis.fetch.bind(globalThis));
     this.http.onReachability = (ok) => this.board.http(ok);
     const factory = o.indexedDB ?? globalThis.indexedDB;
-    this.db = new DeferredStorage(
-      factory ? DeviceDb.open(factory, this.deviceName) : Promise.reject(new Error('No IndexedDB: pass `indexedDB` (e.g. fake-indexeddb in Node).')),
-    );
+    const opening = factory ? DeviceDb.open(factory, this.deviceName) : Promise.reject(new Error('No IndexedDB: pass `indexedDB` (e.g. fake-indexeddb in Node).'));
+    // Pending records report per job (PendingUpdates keeps and retries them); the priming
+    // cache can be fetched again. A refused outbox or blob write rejects to its caller; the
+    // warning stays until the device database takes a write again.
+    this.db = new ReportedStorage(new DeferredStorage(opening), (store, error) => {
+      if (store !== 'pending' && store !== 'priming') this.storage.reportWrite('device database', error);
+    });
     this.tabs = new TabChannel(this.deviceName, {
+      // Re-reading what another tab wrote: on failure this tab shows older lists until the next change; nothing is lost.
       changed: (what) => void this.onOtherTab(what).catch(() => undefined),
       othersPending: (n) => this.board.otherTabsPending(n),
       joined: () => this.tabs.announcePending(this.jobs.pendingCount() ?? 0),
+      // The closed tab's pending records stay on the device; the next start takes them over.
       left: () => void this.jobs.resumePending().catch(() => undefined),
     });
     this.box = new Outbox(this.db, () => this.changed('outbox'));
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
-    this.blobQueue.onUploaded = () => this.board.uploaded('blobs');
+    this.feed = new ChangeFeed(
+      this.db,
+      this.blobQueue,
+      () => new Map([...this.board.refusedJobs()].map(([id, r]) => [id, r.reason || `Refused (${r.code})`])),
+      () => this.jobs.unsavedRecords(),
+    );
+    this.changes = this.feed;
     this.jobs = new JobStore({
       db: this.db,
       deviceName: this.deviceName,
@@ -120,33 +143,57 @@ export class OutpostEngine {
       idleCloseMs: this.o.idleCloseMs ?? 30_000,
       ackTimeoutMs: this.o.ackTimeoutMs,
       events: {
-        pendingChanged: (_id, _count, acked) => {
-          this.board.uploaded('updates', acked);
+        pendingChanged: () => {
+          this.feed.rescan();
           this.tabs.announcePending(this.jobs.pendingCount());
           this.refreshStatus();
         },
-        connection: (jobId, open, refused) => this.onConnection(jobId, open, refused),
+        connection: (jobId, open, refused, code) => this.onConnection(jobId, open, refused, code),
         merged: (summary) => this.events.emit('mergeSummary', summary),
         message: () => undefined,
         synced: () => undefined,
+        storageWrite: (source, error) => this.storage.reportWrite(source, error),
       },
     });
-    this.outbox = new OutboxActions(this.box, this.jobs, () => this.deviceId, this.marks, () => void this.catchUp.kick());
-    this.blobs = new PhotoDesk(this.blobQueue, this.jobs, () => this.user, () => void this.catchUp.kick());
+    this.outbox = new OutboxActions(this.box, this.jobs, () => this.deviceId, this.marks, () => void this.catchUp.kick(), (opId) => this.board.discard(`op:${opId}`));
+    this.blobs = new PhotoDesk(this.blobQueue, this.jobs, () => this.user, () => void this.catchUp.kick(), (key) => {
+      this.board.discard(key);
+      this.feed.discarded(key);
+    });
     this.priming = new Priming(this.db, this.http, (jobId) => this.syncJobDoc(jobId), () => this.changed('priming'), this.o.primingMaxAgeMs);
     this.storage = new StorageWatch(() => this.board.get().pending + this.board.get().failed);
+    this.storage.retryWrites = () => this.flush();
+    this.access = this.desk = new HandoverDesk({
+      db: this.db,
+      api: this.http,
+      deviceId: () => this.deviceId,
+      userId: () => this.user?.id ?? null,
+      handedOver: async (jobId, keys) => (await this.jobs.touch(jobId)).pending.forgetHandedOver(keys),
+      reassigned: (jobId) => void this.jobs.lift(jobId),
+      changed: () => this.tabs.announce('access'),
+      titleOf: async (jobId) => {
+        const title = (await this.jobs.session(jobId))?.doc.getMap('meta').get('title');
+        return typeof title === 'string' ? title : null;
+      },
+    });
     this.lock = new DrainLock(this.db, `outpost:${this.deviceName}:drain`);
     this.catchUp = new CatchUp({
       lock: this.lock,
       intervalMs: this.o.catchUpIntervalMs ?? 3_000,
-      hasWork: () => this.box.get().queued.length > 0 || this.blobQueue.counts.get().queued > 0,
+      hasWork: () =>
+        this.box.get().queued.length > 0 || this.box.get().errors.some((i) => i.error?.kind === 'transient') ||
+        this.blobQueue.unsentList.get().some((b) => b.state === 'queued' || b.error?.kind === 'transient'),
       connected: () => this.board.socketsOpen,
       probe: () => this.http.request('GET', '/healthz', undefined, { timeoutMs: 5_000 }).then((a) => a.status === 200, () => false),
-      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal), onSent: () => this.board.uploaded('ops') }).then((r) => {
+      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal) }).then((r) => {
         if (r.stopped === 'signed_out') this.sessionExpired('The server refused the token.');
         return r;
       }),
-      uploadBlobs: (signal) => this.blobQueue.upload(signal),
+      uploadBlobs: (signal) =>
+        this.blobQueue.upload(signal).then((r) => {
+          if (r.stopped === 'signed_out') this.sessionExpired('The server refused the token.');
+          return r;
+        }),
     });
     this.ready = this.start();
   }
@@ -154,12 +201,17 @@ export class OutpostEngine {
   private async start(): Promise<void> {
     this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${newUuid()}`;
     await this.db.put('meta', 'deviceId', this.deviceId);
-    await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload()]);
-    this.board.attach({ jobs: this.jobs, outbox: this.box, blobs: this.blobQueue, signedIn: () => this.user !== null });
+    await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload(), this.desk.reload()]);
+    await this.feed.scanNow();
+    this.board.attach({ changes: this.feed, pendingNow: () => this.jobs.pendingCount(), outbox: this.box, signedIn: () => this.user !== null });
     const session = await savedSession(this.db);
     if (session) this.useSession(session.token, session.user);
     await this.jobs.resumePending();
-    this.unlisten.push(this.box.subscribe(() => this.refreshStatus()), this.blobQueue.counts.subscribe(() => this.refreshStatus()));
+    this.unlisten.push(
+      this.box.subscribe(() => this.refreshStatus()),
+      this.blobQueue.unsentList.subscribe(() => this.feed.rescan()),
+      this.feed.subscribe(() => this.refreshStatus()),
+    );
     this.unlisten.push(
       watchBrowser({
         online: () => this.syncNow(),
@@ -224,6 +276,17 @@ export class OutpostEngine {
     return this.jobs.openJobIds() ?? [];
   }
 
+  /** Why the signed-in person may no longer write this job (taken off it, job gone), or null. */
+  jobAccess(jobId: string): JobAccess | null {
+    return this.desk.of(jobId);
+  }
+
+  /** Asks the server what the office decided about work this person handed over (merged, discarded). */
+  async refreshAccess(): Promise<void> {
+    await this.ready;
+    await this.desk.refreshDecisions();
+  }
+
   /** Queues a workflow op (status change, assign, cancel, reopen) for the job. */
   async submitOp(jobId: string, intent: OpIntent): Promise<OutboxItem> {
     await this.ready;
@@ -236,8 +299,26 @@ export class OutpostEngine {
     return exportUnsynced({ db: this.db, jobs: this.jobs, blobs: this.blobQueue, outbox: this.box, deviceName: this.deviceName, deviceId: this.deviceId, user: this.user });
   }
 
+  /**
+   * Resolves once everything made on this device so far is committed to IndexedDB: job
+   * docs and their pending records, the outbox, blobs. Writes a full disk refused are tried
+   * again; rejects with the device's error while one still cannot be stored (the storage
+   * warning says so too, and the work stays in memory, pending).
+   */
+  async flush(): Promise<void> {
+    await this.ready;
+    await this.db.settled();
+    // After a refused write, one small write shows whether the device takes writes again.
+    if (this.storage.get().unsaved) await this.db.put('meta', 'flushedAt', new Date().toISOString());
+    const sessions = this.jobs.openJobIds().map((id) => this.jobs.session(id));
+    // A job that failed to open holds nothing unsaved: its failure went to whoever opened it.
+    const open = (await Promise.allSettled(sessions)).flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+    await Promise.all(open.map((session) => session.flush()));
+  }
+
   /** Tries to catch up now (also happens on its own). */
   syncNow(): void {
+    this.desk.retry();
     void this.jobs.resumeAll();
     void this.catchUp.kick();
   }
@@ -246,10 +327,13 @@ export class OutpostEngine {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.stopping.abort();
     await this.ready.catch(() => undefined);
     this.http.close();
     await this.catchUp.stop();
     this.storage.stop();
+    this.feed.close();
+    this.priming.stop();
     for (const u of this.unlisten) u();
     await this.jobs.closeAll();
     this.blobQueue.revokeUrls();
@@ -279,17 +363,23 @@ export class OutpostEngine {
     this.http.token = token;
     this.user = user;
     this.refreshStatus();
-    void this.jobs.resumeAll();
+    // A new token: jobs refused under the old one get another try.
+    void this.jobs.lift();
     void this.catchUp.kick();
   }
 
-  private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void {
-    if (refused?.code === 4401) this.sessionExpired(refused.reason || 'The server refused the token.');
+  private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string; error: string | null } | null, code: number): void {
+    const action = refused ? closeAction(refused.code, refused.error) : 'retry';
+    if (action === 'sign_in') this.sessionExpired(refused?.reason || 'The server refused the token.');
     // A bad token is the session's problem, not the job's: it does not make the job's edits stuck.
-    this.board.socket(jobId, open, refused?.code === 4401 ? null : refused);
+    this.board.socket(jobId, open, action === 'refused' ? refused : null, !open && serverAnswered(code));
+    if (action === 'refused' && refused) {
+      void this.desk.refused(jobId, refused.code, refused.error, refused.reason).catch((err: unknown) => console.warn('[outpost] handover failed', err));
+    }
   }
 
   private onReachable(): void {
+    this.desk.retry();
     void this.catchUp.kick();
     void this.jobs.resumeAll();
     if (this.user && this.priming.get().primedAt && this.priming.isStale()) void this.priming.prime();
@@ -309,9 +399,15 @@ export class OutpostEngine {
 
   private async syncJobDoc(jobId: string): Promise<boolean> {
     const handle = await this.jobs.open(jobId);
+    // Priming syncs only jobs the server lists as this person's: a refusal from before is over.
+    if (this.desk.of(jobId)) {
+      await this.desk.forget(jobId);
+      await this.jobs.lift(jobId);
+    }
     try {
-      for (let i = 0; i < 100 && !handle.synced && !this.destroyed; i++) await new Promise((r) => setTimeout(r, 100));
-      return handle.synced;
+      // Bounded: priming counts a job that did not sync in time as incomplete, and runs again later.
+      const synced = handle.whenSynced().then(() => true, () => false);
+      return await Promise.race([synced, sleep(10_000, this.stopping.signal).then(() => handle.synced)]);
     } finally {
       handle.close();
     }
@@ -333,6 +429,7 @@ export class OutpostEngine {
     if (what === 'blobs') await this.blobQueue.refresh();
     if (what === 'priming') await this.priming.reload();
     if (what === 'session') await this.restoreSession();
+    if (what === 'access') await this.desk.reload();
     this.refreshStatus();
     void this.catchUp.kick();
   }

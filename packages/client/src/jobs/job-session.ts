@@ -1,13 +1,13 @@
 /**
- * One open job on this device: its Y.Doc persisted with y-indexeddb, its presence, its
+ * One open job on this device: its Y.Doc persisted in IndexedDB (JobDocStore), its presence, its
  * relay connection and its pending updates. Reads and writes always hit the local doc;
  * the connection only catches up.
  */
-import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { newJobDoc, readJob, type DecodedMessage, type JobContent } from '@outpost/shared';
 import { jobDbName } from '../storage/device-db';
+import { JobDocStore } from '../storage/job-doc-store';
 import type { DeviceStorage } from '../storage/device-storage';
 import { JobConnection, type WebSocketLike } from '../sync/job-connection';
 import { changeTarget, WHOLE_DOC } from './change-target';
@@ -18,10 +18,13 @@ import { PendingUpdates } from './pending-updates';
 export interface JobSessionEvents {
   /** The job's pending count (in changes) moved; `acked` changes just became wholly durable. */
   pendingChanged(jobId: string, count: number, acked: number): void;
-  connection(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void;
+  /** The socket opened or closed; `code` is the close code (0 when it opened), `refused` set when the server refused the job. */
+  connection(jobId: string, open: boolean, refused: { code: number; reason: string; error: string | null } | null, code: number): void;
   merged(summary: MergeSummary): void;
   message(jobId: string, msg: DecodedMessage): void;
   synced(jobId: string): void;
+  /** A write of unsynced work to the device failed (`error`), or all of `source` is stored again (null). */
+  storageWrite(source: string, error: unknown): void;
 }
 
 /** Options of a job session. */
@@ -45,7 +48,10 @@ export class JobSession {
   readonly awareness: Awareness;
   readonly pending: PendingUpdates;
   readonly connection: JobConnection;
-  private readonly persistence: IndexeddbPersistence;
+  private readonly persistence: JobDocStore;
+  /** Holders waiting for `synced` to change (handle.whenSynced / onSynced). */
+  private readonly syncWatchers = new Set<(synced: boolean) => void>();
+  private toldSynced = false;
   private beforeSync: JobContent | null = null;
   private readonly tabs: BroadcastChannel | null;
   /** What each local transaction touched, named before Yjs collects deleted elements. */
@@ -54,8 +60,8 @@ export class JobSession {
   private constructor(private readonly o: JobSessionOptions) {
     this.doc = newJobDoc(o.jobId);
     this.awareness = new Awareness(this.doc);
-    this.persistence = new IndexeddbPersistence(jobDbName(o.deviceName, o.jobId), this.doc);
-    this.pending = new PendingUpdates(o.db, o.jobId, o.events.pendingChanged);
+    this.persistence = new JobDocStore(jobDbName(o.deviceName, o.jobId), this.doc, (error) => o.events.storageWrite(`job ${o.jobId}`, error));
+    this.pending = new PendingUpdates(o.db, o.jobId, o.events.pendingChanged, (jobId, error) => o.events.storageWrite(`pending ${jobId}`, error));
     this.connection = new JobConnection({
       jobId: o.jobId,
       doc: this.doc,
@@ -68,10 +74,13 @@ export class JobSession {
         durableAck: (socket, upTo) => this.pending.ack(socket, upTo),
         opened: () => {
           this.beforeSync = readJob(this.doc);
-          o.events.connection(o.jobId, true, null);
+          o.events.connection(o.jobId, true, null, 0);
         },
-        synced: () => this.onSynced(),
-        closed: () => o.events.connection(o.jobId, false, this.connection.refused),
+        synced: () => this.afterSync(),
+        closed: (_socket, code) => {
+          this.tellSynced(false);
+          o.events.connection(o.jobId, false, this.connection.refused, code);
+        },
         message: (msg) => o.events.message(o.jobId, msg),
       },
     });
@@ -82,12 +91,28 @@ export class JobSession {
     this.doc.on('update', this.onUpdate);
   }
 
-  /** Opens a job: loads its doc and pending updates from the device, then connects. */
+  /** Opens a job: loads its doc and pending updates from the device, then connects. Rejects (and cleans up) when the device cannot. */
   static async open(o: JobSessionOptions): Promise<JobSession> {
     const session = new JobSession(o);
-    await Promise.all([session.persistence.whenSynced, session.pending.load()]);
+    try {
+      await Promise.all([session.persistence.loaded, session.loadPending()]);
+    } catch (error) {
+      await session.destroy().catch(() => undefined); // the open's own error is the one to report
+      throw error;
+    }
     session.connection.start();
     return session;
+  }
+
+  /**
+   * Counts the updates earlier sessions (or a tab that closed) left pending, and applies
+   * them to the doc: they are this device's unsynced work, kept apart from the doc's own
+   * store, so a doc write a full disk refused is still made good. Resolves to how many.
+   */
+  async loadPending(): Promise<number> {
+    const updates = await this.pending.load();
+    if (updates.length > 0) Y.transact(this.doc, () => updates.forEach((u) => Y.applyUpdate(this.doc, u)), this.persistence);
+    return updates.length;
   }
 
   /** True once the server's state was merged on the current connection. */
@@ -95,15 +120,32 @@ export class JobSession {
     return this.connection.synced;
   }
 
+  /** Calls `listener` whenever `synced` changes; returns the unsubscribe function. */
+  onSynced(listener: (synced: boolean) => void): () => void {
+    this.syncWatchers.add(listener);
+    return () => this.syncWatchers.delete(listener);
+  }
+
+  /**
+   * Resolves once everything made on this job so far is committed to IndexedDB (the doc
+   * and its pending records); rejects with the device's error while it cannot be.
+   */
+  async flush(): Promise<void> {
+    await Promise.all([this.pending.flushed(), this.persistence.flushed()]);
+  }
+
   /** Closes the connection and the doc; local storage stays. */
   async destroy(): Promise<void> {
     this.doc.off('afterTransaction', this.onTransaction);
     this.doc.off('update', this.onUpdate);
     this.connection.destroy();
+    this.tellSynced(false);
+    this.syncWatchers.clear();
     this.tabs?.close();
     this.awareness.destroy();
-    await this.pending.flushed();
-    await this.persistence.destroy();
+    // A write that still fails was reported to the storage warning when it failed.
+    await this.flush().catch(() => undefined);
+    await this.persistence.destroy().catch(() => undefined); // a database that never opened has nothing to close
     this.doc.destroy();
   }
 
@@ -129,7 +171,14 @@ export class JobSession {
     if (data instanceof Uint8Array) Y.applyUpdate(this.doc, data, TAB_ORIGIN);
   }
 
-  private onSynced(): void {
+  private tellSynced(synced: boolean): void {
+    if (synced === this.toldSynced) return;
+    this.toldSynced = synced;
+    for (const watcher of [...this.syncWatchers]) watcher(synced);
+  }
+
+  private afterSync(): void {
+    this.tellSynced(true);
     const before = this.beforeSync;
     this.beforeSync = null;
     this.o.events.synced(this.o.jobId);

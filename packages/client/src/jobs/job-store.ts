@@ -18,6 +18,10 @@ export interface JobHandle {
   readonly awareness: Awareness;
   /** True once the server's state was merged on the current connection. */
   readonly synced: boolean;
+  /** Resolves once `synced` is true (at once if it is); rejects if the job is closed first. */
+  whenSynced(): Promise<void>;
+  /** Calls `listener` whenever `synced` changes (true on each sync, false on each disconnect); returns the unsubscribe function. */
+  onSynced(listener: (synced: boolean) => void): () => void;
   /** Releases this hold; the job closes when nobody holds it and nothing is pending. */
   close(): void;
 }
@@ -45,8 +49,16 @@ export class JobStore {
     slot.refs++;
     if (slot.idle) clearTimeout(slot.idle);
     slot.idle = null;
-    const session = await slot.session;
+    let session: JobSession;
+    try {
+      session = await slot.session;
+    } catch (error) {
+      slot.refs--;
+      throw error;
+    }
     let released = false;
+    /** whenSynced calls still waiting, failed when this hold is released. */
+    const closing = new Set<() => void>();
     return {
       jobId,
       doc: session.doc,
@@ -54,9 +66,12 @@ export class JobStore {
       get synced() {
         return session.synced;
       },
+      whenSynced: () => (released ? Promise.reject(closedBeforeSync(jobId)) : syncedOrClosed(session, jobId, closing)),
+      onSynced: (listener) => session.onSynced(listener),
       close: () => {
         if (released) return;
         released = true;
+        for (const reject of [...closing]) reject();
         slot.refs--;
         this.maybeClose(jobId);
       },
@@ -75,7 +90,7 @@ export class JobStore {
         const fresh = !this.slots.has(id);
         const session = await this.slot(id).session;
         // Taken-over updates are not covered by this socket's step 2: a fresh socket's will be.
-        if (!fresh && (await session.pending.load()) > 0 && session.connection.open) session.connection.drop();
+        if (!fresh && (await session.loadPending()) > 0 && session.connection.open) session.connection.drop();
       }),
     );
   }
@@ -85,11 +100,19 @@ export class JobStore {
     return this.slots.get(jobId)?.session;
   }
 
+  /** Pending records of open jobs that the device could not store (a full disk): only in memory. */
+  async unsavedRecords(): Promise<PendingRecord[]> {
+    const sessions = await Promise.all([...this.slots.values()].map((slot) => slot.session.catch(() => null)));
+    // A job that failed to open holds nothing unsaved: its failure went to whoever opened it.
+    return sessions.flatMap((s) => s?.pending.unsavedRecords() ?? []);
+  }
+
   /** Opens a job without a holder (e.g. to flush updates an op depends on). */
   touch(jobId: string): Promise<JobSession> {
     const slot = this.slot(jobId);
     const session = slot.session;
-    void session.then(() => this.maybeClose(jobId));
+    // A failed open reaches the caller through `session`; the slot is already gone.
+    session.then(() => this.maybeClose(jobId), () => undefined);
     return session;
   }
 
@@ -109,6 +132,11 @@ export class JobStore {
   /** Reconnects every open job now (network back, new token). */
   async resumeAll(): Promise<void> {
     for (const slot of this.slots.values()) (await slot.session).connection.resume();
+  }
+
+  /** Clears refusals and reconnects: every open job (`jobId` omitted: a new sign-in) or one job (assigned again). */
+  async lift(jobId?: string): Promise<void> {
+    for (const [id, slot] of this.slots) if (jobId === undefined || id === jobId) (await slot.session).connection.lift();
   }
 
   /** Drops every socket (they reconnect with backoff): the browser said the network went away. */
@@ -143,7 +171,14 @@ export class JobStore {
           this.o.events.pendingChanged(id, count, acked);
         },
       };
-      slot = { session: JobSession.open({ ...this.o, events, jobId }), refs: 0, idle: null };
+      const opening = JobSession.open({ ...this.o, events, jobId });
+      const opened: Slot = { session: opening, refs: 0, idle: null };
+      // A job the device could not open (storage refused it) is tried afresh by the next open,
+      // not held as a rejected promise until the app restarts. The caller gets the error.
+      opening.catch(() => {
+        if (this.slots.get(jobId) === opened) this.slots.delete(jobId);
+      });
+      slot = opened;
       this.slots.set(jobId, slot);
     }
     return slot;
@@ -159,4 +194,29 @@ export class JobStore {
       void slot.session.then((s) => s.destroy());
     }, this.o.idleCloseMs);
   }
+}
+
+function closedBeforeSync(jobId: string): Error {
+  return new Error(`job ${jobId} was closed before it synced`);
+}
+
+/** Resolves once `session` is synced; rejects when one of `closing` is called first. */
+function syncedOrClosed(session: JobSession, jobId: string, closing: Set<() => void>): Promise<void> {
+  if (session.synced) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const stop = () => {
+      offSynced();
+      closing.delete(onClose);
+    };
+    const offSynced = session.onSynced((synced) => {
+      if (!synced) return;
+      stop();
+      resolve();
+    });
+    const onClose = () => {
+      stop();
+      reject(closedBeforeSync(jobId));
+    };
+    closing.add(onClose);
+  });
 }

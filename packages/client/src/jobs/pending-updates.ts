@@ -13,6 +13,12 @@
  * own message is covered by that message; a sync step 2 covers everything recorded before
  * it; coverage by a socket that closed before its ack is forgotten, and the next socket's
  * step 2 covers the update again.
+ *
+ * Writes (docs/reliability.md, "A write is stored when the engine says so"): records are
+ * written in order, in batches; a record the device could not store (a full disk) stays
+ * in memory — still pending, still sent — and is written again before anything newer, on
+ * the next record or `flushed()`. Every failure and the recovery after it reach `onWrite`,
+ * which the engine turns into the storage warning.
  */
 import type { DeviceStorage } from '../storage/device-storage';
 import { newUuid } from '../ids/device-crypto';
@@ -34,7 +40,10 @@ export const CHANGE_BURST_MS = 60_000;
 interface Entry {
   /** Local order, for "everything recorded before this op". */
   seq: number;
-  key: Promise<number | null>;
+  /** The record's key once it is stored on the device. */
+  key: number | null;
+  /** The record while it is not stored yet (null once stored, or when loaded from the device). */
+  record: PendingRecord | null;
   coveredBy: { socket: number; n: number } | null;
   change: string;
 }
@@ -49,28 +58,40 @@ export class PendingUpdates {
   private latest: { change: string; target: string; at: number } | null = null;
   /** The latest change once it was reported uploaded: more typing in it is not a new upload. */
   private reported: string | null = null;
+  /** Entries whose record is not stored yet, oldest first. */
+  private unwritten: Entry[] = [];
+  /** The write under way; the next one starts after it. */
+  private writing: Promise<void> = Promise.resolve();
+  /** Why the last write failed, while a record is still unwritten. */
+  private failure: unknown = null;
 
   constructor(
     private readonly db: DeviceStorage,
     readonly jobId: string,
     /** `count` changes are pending; `uploaded` changes just became wholly durable. */
     private readonly onChange: (jobId: string, count: number, uploaded: number) => void,
+    /** A record could not be stored (`error`), or every record is stored again (null). */
+    private readonly onWrite: (jobId: string, error: unknown) => void = () => undefined,
   ) {}
 
-  /** Loads what earlier sessions (or a tab that closed) left pending, skipping what is already counted here. */
-  async load(): Promise<number> {
-    const known = new Set(await Promise.all(this.entries.map((e) => e.key)));
-    let added = 0;
+  /**
+   * Loads what earlier sessions (or a tab that closed) left pending, skipping what is
+   * already counted here; resolves to the updates it added, so the doc can apply them.
+   */
+  async load(): Promise<Uint8Array[]> {
+    await this.writing;
+    const known = new Set(this.entries.map((e) => e.key));
+    const added: Uint8Array[] = [];
     let newest: PendingRecord | null = null;
     for (const [key, record] of await this.db.pendingOf<PendingRecord>(this.jobId)) {
       if (known.has(key)) continue;
-      this.entries.push({ seq: nextSeq++, key: Promise.resolve(key), coveredBy: null, change: record.change ?? `record:${key}` });
-      added++;
+      this.entries.push({ seq: nextSeq++, key, record: null, coveredBy: null, change: record.change ?? `record:${key}` });
+      added.push(new Uint8Array(record.update));
       newest = record;
     }
     // Typing on in the note a reload interrupted continues its change.
     if (!this.latest && newest?.change && newest.target) this.latest = { change: newest.change, target: newest.target, at: Date.parse(newest.at) };
-    if (added > 0 || this.entries.length === 0) this.onChange(this.jobId, this.count, 0);
+    if (added.length > 0 || this.entries.length === 0) this.onChange(this.jobId, this.count, 0);
     return added;
   }
 
@@ -93,9 +114,52 @@ export class PendingUpdates {
     const change = latest && latest.target === target && now - latest.at <= CHANGE_BURST_MS ? latest.change : newUuid();
     this.latest = { change, target, at: now };
     const record: PendingRecord = { jobId: this.jobId, update, at: new Date(now).toISOString(), change, target };
-    const key = this.db.add('pending', record).catch(() => null);
-    this.entries.push({ seq: nextSeq++, key, coveredBy: sent, change });
+    const entry: Entry = { seq: nextSeq++, key: null, record, coveredBy: sent, change };
+    this.entries.push(entry);
+    this.unwritten.push(entry);
     this.onChange(this.jobId, this.count, 0);
+    void this.write();
+  }
+
+  /** Writes every unwritten record, in order; resolves once they are stored or a write failed. */
+  private write(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      // A record made durable meanwhile needs no copy on the device.
+      const batch = this.unwritten.filter((e) => this.entries.includes(e));
+      if (batch.length === 0) return void (this.unwritten = []);
+      // Issued together, stored in this order (IndexedDB keeps the order of transactions).
+      const results = await Promise.allSettled(batch.map((e) => this.db.add('pending', e.record)));
+      let failure: unknown = null;
+      results.forEach((r, i) => {
+        const e = batch[i]!;
+        if (r.status === 'rejected') return void (failure ??= r.reason);
+        e.key = r.value;
+        e.record = null;
+        // Acked while it was being written: the copy is no longer needed.
+        if (!this.entries.includes(e)) this.forget(r.value);
+      });
+      this.unwritten = this.unwritten.filter((e) => e.record !== null && this.entries.includes(e));
+      if (failure !== null || this.failure !== null) this.onWrite(this.jobId, failure);
+      this.failure = failure;
+    });
+    return this.writing;
+  }
+
+  /** Deletes the stored copy of an update the server has made durable. */
+  private forget(key: number): void {
+    // A copy left behind is re-sent once after a restart and acked again (Yjs updates are
+    // idempotent), then deleted: nothing is lost, so a failed delete needs no warning.
+    void this.db.delete('pending', key).catch(() => undefined);
+  }
+
+  /** Updates still pending that the device has not stored (a full disk): kept only in memory. */
+  unsaved(): Uint8Array[] {
+    return this.unsavedRecords().map((r) => r.update);
+  }
+
+  /** The records of `unsaved()`, for listing them beside the stored ones. */
+  unsavedRecords(): PendingRecord[] {
+    return this.unwritten.filter((e) => e.record !== null && this.entries.includes(e)).map((e) => e.record!);
   }
 
   /** A sync step 2 went out as message `n`: it carries every update recorded so far. */
@@ -109,12 +173,36 @@ export class PendingUpdates {
     if (durable.length === 0) return;
     for (const e of durable) {
       this.entries.splice(this.entries.indexOf(e), 1);
-      void e.key.then((k) => (k === null ? undefined : this.db.delete('pending', k))).catch(() => undefined);
+      if (e.key !== null) this.forget(e.key);
+    }
+    // An unwritten record made durable needs no copy: the warning it raised can go.
+    if (this.failure !== null && !this.unwritten.some((e) => this.entries.includes(e))) {
+      this.unwritten = [];
+      this.failure = null;
+      this.onWrite(this.jobId, null);
     }
     const done = [...new Set(durable.map((e) => e.change))].filter((c) => !this.entries.some((e) => e.change === c));
     const uploaded = done.filter((c) => c !== this.reported).length;
     if (this.latest && done.includes(this.latest.change)) this.reported = this.latest.change;
     this.onChange(this.jobId, this.count, uploaded);
+    this.waiters = this.waiters.filter((w) => {
+      if (this.entries.some((e) => e.seq <= w.mark)) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  /**
+   * The server took these records another way (handed over to the office after the
+   * relay refused the job): forget them, on the device too. Not counted as uploaded.
+   */
+  async forgetHandedOver(keys: readonly number[]): Promise<void> {
+    const gone = new Set(keys);
+    const entryKeys = await Promise.all(this.entries.map((e) => e.key));
+    const dropped = this.entries.filter((_, i) => gone.has(entryKeys[i] ?? -1));
+    for (const e of dropped) this.entries.splice(this.entries.indexOf(e), 1);
+    await Promise.all(keys.map((k) => this.db.delete('pending', k)));
+    this.onChange(this.jobId, this.count, 0);
     this.waiters = this.waiters.filter((w) => {
       if (this.entries.some((e) => e.seq <= w.mark)) return true;
       w.resolve();
@@ -128,8 +216,12 @@ export class PendingUpdates {
     return new Promise((resolve) => this.waiters.push({ mark, resolve }));
   }
 
-  /** Waits until the records written so far are in IndexedDB (for export and tests). */
+  /**
+   * Resolves once every record made so far is stored on the device (retrying those a full
+   * disk refused); rejects with the device's error when one still cannot be stored.
+   */
   async flushed(): Promise<void> {
-    await Promise.all(this.entries.map((e) => e.key));
+    await this.write();
+    if (this.failure !== null) throw this.failure;
   }
 }

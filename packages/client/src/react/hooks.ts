@@ -1,12 +1,16 @@
 /**
  * React hooks over the engine. State that lives in the engine is read with
- * useSyncExternalStore, so every component sees the same value in the same render.
+ * useSyncExternalStore, so every component sees the same value in the same render. A job
+ * is read per root (JobView): a keystroke in a note re-reads the notes, once, for every
+ * component showing them.
  */
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { readJob, type JobContent, type Role } from '@outpost/shared';
+import type { JobContent, Role } from '@outpost/shared';
+import type { JobAccess } from '../handover/job-access';
 import type { JobHandle } from '../jobs/job-store';
+import { JobView, type JobRootName } from '../jobs/job-view';
 import type { Watchable } from '../observable';
 import type { OutboxApi } from '../outbox/outbox-actions';
 import type { OutboxLists } from '../outbox/outbox';
@@ -43,34 +47,31 @@ function useJobHandle(jobId: string): JobHandle | null {
 export interface LiveJob {
   doc: Y.Doc;
   awareness: Awareness;
-  /** `readJob(doc)`, refreshed on every change. */
+  /** The job as plain data, refreshed on every change (only the changed roots are read again). */
   job: JobContent;
   synced: boolean;
 }
 
+const NO_JOB: Watchable<null> = { get: () => null, subscribe: () => () => undefined };
+
 /** Opens a job for as long as the component is mounted; null while it loads from the device. */
 export function useJob(jobId: string): LiveJob | null {
   const handle = useJobHandle(jobId);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    if (!handle) return;
-    const bump = () => setVersion((v) => v + 1);
-    handle.doc.on('update', bump);
-    // `synced` flips on (re)connects; poll it cheaply and re-render only when it changes.
-    let synced = handle.synced;
-    const timer = setInterval(() => {
-      if (handle.synced === synced) return;
-      synced = handle.synced;
-      bump();
-    }, 500);
-    return () => {
-      handle.doc.off('update', bump);
-      clearInterval(timer);
-    };
-  }, [handle]);
-  const job = useMemo(() => (handle ? readJob(handle.doc) : null), [handle, version]);
+  const job = useWatchable<JobContent | null>(useMemo(() => (handle ? JobView.of(handle.doc) : NO_JOB), [handle]));
+  // `synced` flips on (re)connects: the job tells its holders (no polling).
+  const onSynced = useCallback((listener: () => void) => (handle ? handle.onSynced(listener) : () => undefined), [handle]);
+  const readSynced = () => handle?.synced ?? false;
+  const synced = useSyncExternalStore(onSynced, readSynced, readSynced);
   if (!handle || !job) return null;
-  return { doc: handle.doc, awareness: handle.awareness, job, synced: handle.synced };
+  return { doc: handle.doc, awareness: handle.awareness, job, synced };
+}
+
+/**
+ * One root of a job doc as plain data (`readJob(doc)[root]`), re-rendering only when
+ * something under that root changed; every component showing the root shares one read.
+ */
+export function useJobRoot<K extends JobRootName>(doc: Y.Doc, root: K): JobContent[K] {
+  return useWatchable(useMemo(() => JobView.of(doc).root(root), [doc, root]));
 }
 
 /** The sync status line. */
@@ -143,4 +144,17 @@ export function usePriming(): PrimingState & { prime(): Promise<PrimingState> } 
   const priming = useOutpost().priming;
   const state = useWatchable(priming);
   return useMemo(() => ({ ...state, prime: () => priming.prime() }), [state, priming]);
+}
+
+/** Jobs the signed-in person may no longer write (taken off them, gone), with what became of their work. */
+export function useJobAccessList(): JobAccess[] {
+  const engine = useOutpost();
+  const all = useWatchable(engine.access);
+  const userId = engine.user?.id;
+  return useMemo(() => all.filter((a) => a.userId === userId), [all, userId]);
+}
+
+/** Why the signed-in person may no longer write this job, or null while they may. */
+export function useJobAccess(jobId: string): JobAccess | null {
+  return useJobAccessList().find((a) => a.jobId === jobId) ?? null;
 }

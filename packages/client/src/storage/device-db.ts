@@ -1,9 +1,14 @@
 /**
  * The device's own IndexedDB database (one per device namespace): session and counters,
  * pending doc updates, the outbox, blobs and the priming cache. Job docs themselves live
- * in y-indexeddb databases next to it (see `jobDbName`).
+ * in databases of their own next to it, in y-indexeddb's layout (see `jobDbName`, JobDocStore).
  *
- * A thin promise layer over IndexedDB; every call is one transaction.
+ * A thin promise layer over IndexedDB; every call is one transaction. A write resolves
+ * when its transaction *completes* (not when its request succeeds: Chromium checks the
+ * quota at commit, so a request can succeed in a transaction that then aborts with
+ * `QuotaExceededError`), and rejects with the transaction's error otherwise. Stores that
+ * hold unsynced work commit with `durability: 'strict'`, so "resolved" means on disk, not
+ * in the OS cache a power cut empties.
  */
 import type { DeviceStorage, DeviceStore } from './device-storage';
 
@@ -14,15 +19,26 @@ export function deviceDbName(deviceName: string): string {
   return `outpost-device:${deviceName}`;
 }
 
-/** The y-indexeddb database name of one job on one device. */
+/** The IndexedDB name of one job's doc on one device (JobDocStore). */
 export function jobDbName(deviceName: string, jobId: string): string {
   return `outpost-device:${deviceName}:job:${jobId}`;
 }
+
+/** Stores whose writes are unsynced work (or the op counter): committed strictly. The priming cache can be fetched again. */
+const STRICT: ReadonlySet<DeviceStore> = new Set(['meta', 'pending', 'outbox', 'blobs']);
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
+  });
+}
+
+/** Resolves once `tx` committed; rejects with why it did not (a full disk: `QuotaExceededError`). */
+export function committed(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new DOMException('The write was aborted.', 'AbortError'));
   });
 }
 
@@ -45,8 +61,18 @@ export class DeviceDb implements DeviceStorage {
     return new DeviceDb(await request(req));
   }
 
-  private store(name: DeviceStore, mode: IDBTransactionMode): IDBObjectStore {
+  private store(name: DeviceStore, mode: 'readonly'): IDBObjectStore {
     return this.db.transaction(name, mode).objectStore(name);
+  }
+
+  /** Runs `write` in a readwrite transaction; resolves to its result once the transaction committed. */
+  private async write<T>(name: DeviceStore, write: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+    const tx = this.db.transaction(name, 'readwrite', { durability: STRICT.has(name) ? 'strict' : 'default' });
+    const done = committed(tx);
+    // A failed request aborts the transaction with the request's error: `done` carries it.
+    const req = write(tx.objectStore(name));
+    await done;
+    return req.result;
   }
 
   /** One value, or undefined. */
@@ -56,32 +82,31 @@ export class DeviceDb implements DeviceStorage {
 
   /** Writes one value under `key` (stores without a key path). */
   put(store: DeviceStore, key: IDBValidKey, value: unknown): Promise<IDBValidKey> {
-    return request(this.store(store, 'readwrite').put(value, key));
+    return this.write(store, (s) => s.put(value, key));
   }
 
   /** Adds `by` to a numeric value in one transaction (safe across tabs); resolves to the new value. */
-  increment(store: DeviceStore, key: IDBValidKey, by = 1): Promise<number> {
-    const s = this.store(store, 'readwrite');
-    return new Promise((resolve, reject) => {
+  async increment(store: DeviceStore, key: IDBValidKey, by = 1): Promise<number> {
+    let value = 0;
+    await this.write(store, (s) => {
       const get = s.get(key);
-      get.onerror = () => reject(get.error);
       get.onsuccess = () => {
-        const value = (typeof get.result === 'number' ? get.result : 0) + by;
-        const put = s.put(value, key);
-        put.onerror = () => reject(put.error);
-        put.onsuccess = () => resolve(value);
+        value = (typeof get.result === 'number' ? get.result : 0) + by;
+        s.put(value, key);
       };
+      return get;
     });
+    return value;
   }
 
   /** Appends to an auto-increment store; resolves to the new key. */
   add(store: DeviceStore, value: unknown): Promise<number> {
-    return request(this.store(store, 'readwrite').add(value)) as Promise<number>;
+    return this.write(store, (s) => s.add(value)) as Promise<number>;
   }
 
   /** Deletes one key. */
   delete(store: DeviceStore, key: IDBValidKey): Promise<void> {
-    return request(this.store(store, 'readwrite').delete(key)).then(() => undefined);
+    return this.write(store, (s) => s.delete(key)).then(() => undefined);
   }
 
   /** Every [key, value] of a store, in key order. */

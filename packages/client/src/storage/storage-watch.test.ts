@@ -23,4 +23,21 @@ describe('storage safety', () => {
     unsynced.n = 0;
     expect(watch.recompute().atRisk).toBe(false);
   });
+
+  it('says the device could not save a change until every refused write is stored, whatever else it knows', () => {
+    const full = new DOMException('', 'QuotaExceededError');
+    expect(storageWarning(true, 10, 100, 0, full)).toMatchObject({
+      atRisk: true,
+      unsaved: true,
+      warning: 'This device could not save your last change — storage is full; export or free space.',
+    });
+    const watch = new StorageWatch(() => 1, { estimate: async () => ({ usage: 10, quota: 100 }) });
+    watch.reportWrite('pending job-1', full);
+    watch.reportWrite('store outbox', new DOMException('disk error', 'UnknownError'));
+    expect(watch.get().warning).toBe('This device could not save your last change (disk error); export your unsynced work.');
+    watch.reportWrite('store outbox', null);
+    expect(watch.get().unsaved).toBe(true);
+    watch.reportWrite('pending job-1', null);
+    expect(watch.get()).toMatchObject({ unsaved: false, warning: null });
+  });
 });

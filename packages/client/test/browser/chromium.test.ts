@@ -42,7 +42,7 @@ describe.skipIf(!available)('the engine in Chromium', () => {
     const synced = await page.evaluate(async () => {
       const g = globalThis as any;
       g.job = await g.engine.openJob('job-1001');
-      for (let i = 0; i < 100 && !g.job.synced; i++) await new Promise((r) => setTimeout(r, 50));
+      await g.job.whenSynced();
       return g.job.synced as boolean;
     });
     expect(synced).toBe(true);
@@ -53,8 +53,9 @@ describe.skipIf(!available)('the engine in Chromium', () => {
       g.Outpost.addNote(g.job.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'Typed in a basement' });
       await g.engine.submitOp('job-1001', { kind: 'transition', to: 'en_route' });
     });
-    expect(await pending(page)).toBe(2);
-    await page.waitForTimeout(300); // IndexedDB writes settle, as they would before a person closes the app
+    // The count follows the change within ms (the device is re-read after the burst's writes).
+    await until('the note and the step counted', async () => (await pending(page)) === 2, 2_000);
+    await page.evaluate(() => (globalThis as any).engine.flush()); // everything made so far is committed to IndexedDB
 
     await page.reload();
     await startEngine(page);
@@ -94,4 +95,86 @@ describe.skipIf(!available)('the engine in Chromium', () => {
     expect(posts.filter((n) => n > 0)).toHaveLength(1);
     await context.close();
   });
+
+  it('warns when the phone is out of storage, keeps the note pending, and loses nothing once space is freed', async () => {
+    const link = await world.link();
+    const context = await chrome.device(link.url);
+    const page = await context.newPage();
+    // A real quota for the origin (Chromium enforces it when a transaction commits), set
+    // before the first write: Chromium caches the space left once it has written.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: link.url, quotaSize: 2_000_000 });
+    await page.goto(`${link.url}/`);
+    await startEngine(page, 'alice');
+    await page.evaluate(async () => {
+      const g = globalThis as any;
+      g.job = await g.engine.openJob('job-1003');
+      await g.job.whenSynced();
+    });
+    link.cut();
+
+    await fillDisk(page);
+    await page.evaluate(() => {
+      const g = globalThis as any;
+      g.Outpost.addNote(g.job.doc, { id: 'n-full', author: 'alice', createdAt: new Date().toISOString(), text: `Suction ${'312 psi, '.repeat(500)}` });
+    });
+    const full = 'This device could not save your last change — storage is full; export or free space.';
+    await page.waitForFunction((text) => (globalThis as any).engine.storage.get().warning === text, full);
+    await until('the unsaved note is counted', async () => (await pending(page)) === 1, 2_000); // kept in memory, still pending
+    expect(await page.evaluate(() => (globalThis as any).engine.flush().then(() => 'stored', (e: Error) => e.name))).toBe('QuotaExceededError');
+
+    await freeDisk(page);
+    await page.evaluate(() => (globalThis as any).engine.flush());
+    // Stored again; what remains is the usual reminder that unsynced work sits in evictable storage.
+    expect(await page.evaluate(() => (globalThis as any).engine.storage.get())).toMatchObject({ unsaved: false, warning: expect.not.stringContaining('could not save') });
+
+    await page.reload();
+    await startEngine(page);
+    await until('the stored note is counted after the reload', async () => (await pending(page)) === 1, 2_000);
+    const notes = await page.evaluate(async () => {
+      const g = globalThis as any;
+      const job = await g.engine.openJob('job-1003');
+      return g.Outpost.readJob(job.doc).notes.map((n: { id: string }) => n.id);
+    });
+    expect(notes).toEqual(['n-full']);
+    link.restore();
+    await until('uploaded', async () => (await pending(page)) === 0, 20_000);
+    const office = await world.device('dana-laptop', await world.link(), 'dana');
+    const seen = await office.openJob('job-1003');
+    await until('the office has the note', () => seen.doc.getArray('notes').length === 1);
+    await context.close();
+  });
 });
+
+/** Fills the origin's quota with a ballast database, down to the last kilobyte. */
+async function fillDisk(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('ballast');
+      req.onupgradeneeded = () => req.result.createObjectStore('bytes', { autoIncrement: true });
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const stored = (size: number) =>
+      new Promise<boolean>((resolve) => {
+        const tx = db.transaction('bytes', 'readwrite');
+        tx.objectStore('bytes').add(crypto.getRandomValues(new Uint8Array(size)));
+        tx.oncomplete = () => resolve(true);
+        tx.onabort = () => resolve(false);
+      });
+    for (const chunk of [60_000, 6_000, 600]) while (await stored(chunk));
+    db.close();
+  });
+}
+
+/** Frees the space the ballast took, as a person clearing photos or apps would. */
+async function freeDisk(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const req = indexedDB.deleteDatabase('ballast');
+        req.onsuccess = () => resolve();
+        req.onerror = () => reject(req.error);
+      }),
+  );
+}

@@ -11,6 +11,9 @@ import type { z } from 'zod';
 export function errorResponse(c: Context, err: OutpostError): Response {
   // A too-large body is answered before it is read; the connection cannot be reused.
   if (err.code === 'too_large') c.header('connection', 'close');
+  // A refusal that knows when to come back says so where HTTP clients look (429, 503).
+  const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') c.header('retry-after', String(retryAfter));
   return c.json(err.toBody(), err.status as ContentfulStatusCode);
 }
 

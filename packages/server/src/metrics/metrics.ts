@@ -1,7 +1,7 @@
 /**
  * The server's Prometheus metrics, rendered as text exposition format at `GET /metrics`.
  * Just the few series an operator watches: sockets, loaded job docs, updates received,
- * durable-ack latency and workflow ops by outcome.
+ * durable-ack latency, workflow ops by outcome, sign-ins by outcome and password checks.
  */
 
 /** Upper bounds (seconds) of the durable-ack latency histogram buckets. */
@@ -15,6 +15,9 @@ export class ServerMetrics {
   readonly refusals = new Map<number, number>();
   /** Workflow ops by outcome (`applied`, `rejected`, `duplicate`, `out_of_order`, …). */
   readonly opsByOutcome = new Map<string, number>();
+  /** Sign-ins by outcome (`ok`, `bad_credentials`, `throttled`, `busy`). */
+  readonly loginsByOutcome = new Map<string, number>();
+  private readonly extraGauges: { name: string; help: string; read: () => number }[] = [];
   private readonly ackBuckets = ACK_LATENCY_BUCKETS.map(() => 0);
   private ackCount = 0;
   private ackSum = 0;
@@ -33,6 +36,16 @@ export class ServerMetrics {
   /** Counts one op outcome. */
   countOp(outcome: string): void {
     this.opsByOutcome.set(outcome, (this.opsByOutcome.get(outcome) ?? 0) + 1);
+  }
+
+  /** Counts one sign-in outcome. */
+  countLogin(outcome: string): void {
+    this.loginsByOutcome.set(outcome, (this.loginsByOutcome.get(outcome) ?? 0) + 1);
+  }
+
+  /** Adds a gauge read at every render, for state another part of the server owns. */
+  gauge(name: string, help: string, read: () => number): void {
+    this.extraGauges.push({ name, help, read });
   }
 
   /** Counts one refusal close. */
@@ -67,6 +80,13 @@ export class ServerMetrics {
       'Sockets closed for a refusal, by close code.',
       [...this.refusals].map(([code, n]) => `outpost_socket_refusals_total{code="${code}"} ${n}`),
     );
+    metric(
+      'outpost_logins_total',
+      'counter',
+      'Sign-ins by outcome.',
+      [...this.loginsByOutcome].map(([outcome, n]) => `outpost_logins_total{outcome="${outcome}"} ${n}`),
+    );
+    for (const g of this.extraGauges) metric(g.name, 'gauge', g.help, [`${g.name} ${g.read()}`]);
     return lines.join('\n') + '\n';
   }
 }

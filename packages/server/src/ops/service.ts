@@ -1,10 +1,11 @@
 /**
- * Applying workflow ops (`POST /api/jobs/:id/ops`): dedupe by opId, order per device,
- * wait for the doc to cover the op's `docState` (causality), decide against the locked
- * job state, append to the op log, then mirror the new state into the doc's server map
- * and tell every node (job changed, access revoked).
+ * Applying workflow ops (`POST /api/jobs/:id/ops`): access first, dedupe by opId, order
+ * per (user, device), wait for the doc to cover the op's `docState` (causality), decide
+ * against the locked job state, append to the op log, then mirror the new state into the
+ * doc's server map and tell every node (job changed, access revoked). An op its sender may
+ * not make at all (not assigned, wrong role) is refused without a log entry.
  */
-import { decide, OutpostError, readJobFacts, type ErrorCode, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
+import { decide, OutpostError, type ErrorCode, type JobFacts, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
@@ -12,6 +13,7 @@ import type { ServerMetrics } from '../metrics/metrics';
 import type { JobRoom } from '../relay/job-room';
 import type { Relay } from '../relay/relay';
 import type { OpLogEntry, Store } from '../store/store';
+import { awaitSignatureImage, guardFacts } from './guard-facts';
 
 export type { OpResult };
 
@@ -38,10 +40,19 @@ function answer(entry: OpLogEntry, duplicate: boolean): OpResult {
   return { opId, outcome: 'applied', status, version, assignees, changed, review, duplicate, receivedAt };
 }
 
-/** Whether a logged op is the one being submitted again (same actor, job, device, seq, kind). */
+/** Whether a logged op is the one being submitted again: same actor, envelope and intent. */
 function sameOp(known: OpLogEntry, op: WorkflowOp, user: Principal): boolean {
-  return known.actor === user.userId && known.jobId === op.jobId && known.deviceId === op.deviceId && known.deviceSeq === op.deviceSeq && known.kind === op.kind;
+  const envelope = known.actor === user.userId && known.jobId === op.jobId && known.deviceId === op.deviceId && known.deviceSeq === op.deviceSeq;
+  const intent =
+    known.kind === op.kind &&
+    known.to === (op.to ?? null) &&
+    known.override === (op.override === true) &&
+    JSON.stringify(known.requestedAssignees) === JSON.stringify(op.assignees ?? null);
+  return envelope && intent;
 }
+
+/** Refusals that mean "you may not act on this job": never logged, never answered with its state. */
+const REFUSED_CODES: ReadonlySet<string> = new Set<ErrorCode>(['not_assigned', 'forbidden']);
 
 /**
  * Pushes how a logged op ended (`opResult`) to the submitting user's Outpost sockets on the
@@ -81,9 +92,15 @@ export class OpService {
   private async run(op: WorkflowOp, user: Principal): Promise<OpResult> {
     const { store, relay } = this.deps;
     const known = await store.getOp(op.opId);
-    if (known) return this.duplicate(known, op, user);
+    if (known?.actor === user.userId) return this.duplicate(known, op, user);
     const stateVector = decodeDocState(op.docState);
     const job = await store.getJob(op.jobId);
+    // Access first: a stranger's op is answered before anything about the job (or an
+    // opId someone else used) is read out or logged.
+    if (job && user.role === 'technician' && !job.assignees.includes(user.userId)) {
+      throw new OutpostError('not_assigned', `Job ${op.jobId} is not assigned to you.`);
+    }
+    if (known) throw new OutpostError('op_mismatch', undefined, { opId: op.opId });
     const room = job ? await relay.acquire(op.jobId) : null;
     try {
       const mayAct = user.role === 'dispatcher' || job?.assignees.includes(user.userId);
@@ -91,7 +108,9 @@ export class OpService {
       if (room && mayAct && !(await room.waitToCover(stateVector, this.deps.causalWaitMs))) {
         throw new OutpostError('not_causal', undefined, { opId: op.opId });
       }
-      return await this.record(op, user, room);
+      const facts = await guardFacts(store, room?.doc ?? null, op);
+      if (job) awaitSignatureImage(job, op, user, facts);
+      return await this.record(op, user, room, facts);
     } finally {
       if (room) relay.release(room);
     }
@@ -102,9 +121,8 @@ export class OpService {
     return answer(known, true);
   }
 
-  private async record(op: WorkflowOp, user: Principal, room: JobRoom | null): Promise<OpResult> {
+  private async record(op: WorkflowOp, user: Principal, room: JobRoom | null, facts: JobFacts): Promise<OpResult> {
     const receivedAt = new Date().toISOString();
-    const facts = room ? readJobFacts(room.doc) : { openRequired: [], hasSignature: false };
     const unknownAssignee = op.kind === 'assign' ? await this.firstNonTechnician(op.assignees ?? []) : undefined;
     let before: ServerState | null = null;
     const outcome = await this.deps.store.applyOp(
@@ -127,7 +145,7 @@ export class OpService {
           return { outcome: 'rejected', code: 'validation_failed', message: `assignees: ${unknownAssignee} is not a technician.` };
         }
         const d = decide(state, op, user, facts);
-        if (d.outcome === 'rejected') return d;
+        if (d.outcome === 'rejected') return REFUSED_CODES.has(d.code) ? { ...d, outcome: 'refused' } : d;
         const changedBy = d.changed ? user.userId : state.changedBy;
         const changedAt = d.changed ? receivedAt : state.changedAt;
         return { outcome: 'applied', changed: d.changed, review: d.review, state: { status: d.status, version: d.version, assignees: d.assignees, changedBy, changedAt } };
@@ -142,6 +160,7 @@ export class OpService {
       throw new OutpostError('op_mismatch', `deviceSeq ${op.deviceSeq} was already used by another op from this device.`, { expectedSeq: outcome.expectedSeq, opId: op.opId });
     }
     if (outcome.kind === 'job_not_found') throw new OutpostError('not_found', `No job ${op.jobId}.`);
+    if (outcome.kind === 'refused') throw new OutpostError(outcome.code as ErrorCode, outcome.message);
     const entry = outcome.entry;
     pushResult(room, user.userId, entry, false);
     if (entry.outcome === 'applied' && entry.changed && room) await this.announce(room, entry, before);
@@ -160,6 +179,10 @@ export class OpService {
     room.mirrorServerState(state);
     await bus.publish({ kind: 'jobChanged', jobId: entry.jobId, node: nodeId, state });
     const removed = (before?.assignees ?? []).filter((id) => !state.assignees.includes(id));
-    for (const userId of removed) await bus.publish({ kind: 'revoke', jobId: entry.jobId, node: nodeId, userId });
+    for (const userId of removed) {
+      // Kept so the technician can still hand over work made while assigned (handover/service.ts).
+      await this.deps.store.recordRemoval({ jobId: entry.jobId, userId, removedBy: entry.actor, removedAt: entry.receivedAt });
+      await bus.publish({ kind: 'revoke', jobId: entry.jobId, node: nodeId, userId });
+    }
   }
 }

@@ -11,6 +11,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { BusEvent, Unsubscribe } from '../bus/bus';
+import { loadJobDocMerged } from '../store/compaction';
 import type { JobDocState, JobRecord, StoredJobDoc } from '../store/store';
 import type { RelayContext } from './context';
 
@@ -137,7 +138,7 @@ export class JobRoom {
     let loaded = false;
     room.unsubscribe = await ctx.bus.subscribe(jobId, (event) => (loaded ? room.onBusEvent(event) : early.push(event)));
     try {
-      const stored = await ctx.store.loadJobDoc(jobId);
+      const stored = await loadJobDocMerged(ctx.store, jobId);
       room.stored = stored;
       room.updatesSinceCompaction = stored.updates.length;
       const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;

@@ -20,7 +20,8 @@ describe('demo seed', () => {
         ['bob', 'technician'],
         ['dana', 'dispatcher'],
       ]);
-      expect(await verifyPassword(DEMO_PASSWORD, users[0]!.passwordHash)).toBe(true);
+      for (const u of users) expect(await verifyPassword(DEMO_PASSWORD, u.passwordHash)).toBe(true);
+      expect(new Set(users.map((u) => u.passwordHash.split('$')[1])).size).toBe(users.length);
       const jobs = await store.listJobs();
       expect(jobs.length).toBe(12);
       const today = startOfLocalDay(now);

@@ -44,8 +44,8 @@ export async function seedDemo(store: Store, now = new Date()): Promise<boolean>
     const servicing = DEMO_JOBS.flatMap((t, j) => (t.customerId === customerId ? [jobIds[j]!] : []));
     await store.putEquipment({ id: `eq-${101 + i}`, customerId, jobIds: servicing, kind, make, model, serial: `SN${(740_000 + i * 1373).toString(36).toUpperCase()}`, refrigerant });
   }
-  // Users last: their presence marks the seed as complete.
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
-  for (const u of DEMO_USERS) await store.putUser({ id: u.id, username: u.id, name: u.name, role: u.role, passwordHash });
+  // Users last: their presence marks the seed as complete. One hash (so one salt) each:
+  // a shared salt would let one precomputation serve every account.
+  for (const u of DEMO_USERS) await store.putUser({ id: u.id, username: u.id, name: u.name, role: u.role, passwordHash: await hashPassword(DEMO_PASSWORD) });
   return true;
 }

@@ -6,7 +6,7 @@ import type { ServerState } from '@outpost/shared';
 import type { ApplyOpOutcome, OpAttempt, OpLogEntry, OpVerdict } from './store';
 
 /**
- * Checks `deviceSeq` against the last seq recorded for the device (0 when none).
+ * Checks `deviceSeq` against the last seq recorded for the actor on the device (0 when none).
  * Returns the refusal, or null when the op is the device's next one.
  */
 export function checkDeviceSeq(lastSeq: number, deviceSeq: number): ApplyOpOutcome | null {
@@ -16,8 +16,11 @@ export function checkDeviceSeq(lastSeq: number, deviceSeq: number): ApplyOpOutco
   return null;
 }
 
+/** A verdict that goes into the log (everything but `refused`). */
+export type LoggedVerdict = Exclude<OpVerdict, { outcome: 'refused' }>;
+
 /** The log entry for an op decided against `before`, at per-job position `seq`. */
-export function buildOpEntry(attempt: OpAttempt, seq: number, before: ServerState, verdict: OpVerdict): OpLogEntry {
+export function buildOpEntry(attempt: OpAttempt, seq: number, before: ServerState, verdict: LoggedVerdict): OpLogEntry {
   const after = verdict.outcome === 'applied' ? verdict.state : before;
   return {
     seq,

@@ -13,6 +13,23 @@
  * - reference data: users, jobs, customers, equipment, pricebook, blobs.
  */
 import type { Customer, Equipment, JobStatus, OpKind, PricebookItem, Role, ServerState } from '@outpost/shared';
+import type { HandoverStore } from './handover-store';
+
+export type { HandoverFilter, HandoverRecord, HandoverStore, RemovalRecord } from './handover-store';
+
+/**
+ * How far an acked commit is pushed to disk (`--durability`, `OUTPOST_DURABILITY`):
+ * - `full` (default): the commit is flushed to stable storage before it resolves, so a
+ *   durable ack survives the machine losing power or the kernel crashing (SQLite
+ *   `synchronous = FULL`; Postgres `synchronous_commit` at least `on`).
+ * - `process`: the commit survives the server process dying (SIGKILL, OOM, a crash), not
+ *   power loss or a kernel crash, which can lose the last acked commits (SQLite
+ *   `synchronous = NORMAL`; Postgres `synchronous_commit = off`). Faster; a choice.
+ */
+export type Durability = 'full' | 'process';
+
+/** Every `Durability`, in the order the CLI lists them. */
+export const DURABILITY_LEVELS: readonly Durability[] = ['full', 'process'];
 
 /** One Yjs update to append to a job's log. */
 export interface JobUpdate {
@@ -85,10 +102,15 @@ export interface OpAttempt {
   receivedAt: string;
 }
 
-/** The verdict `applyOp`'s callback returns for the locked job state. */
+/**
+ * The verdict `applyOp`'s callback returns for the locked job state. `refused` is for an
+ * actor who may not act on the job at all (not assigned, wrong role): nothing is written,
+ * not even the device's seq, so a stranger's attempts leave no trace in the job's history.
+ */
 export type OpVerdict =
   | { outcome: 'applied'; state: ServerState; changed: boolean; review: boolean }
-  | { outcome: 'rejected'; code: string; message: string };
+  | { outcome: 'rejected'; code: string; message: string }
+  | { outcome: 'refused'; code: string; message: string };
 
 /**
  * One row of a job's op log (its audit history). `seq` numbers a job's ops from 1.
@@ -135,7 +157,9 @@ export type ApplyOpOutcome =
   /** `deviceSeq` was already used by a different op from this device. */
   | { kind: 'seq_reused'; expectedSeq: number }
   /** No such job; the deviceSeq is consumed so the device's later ops are not stuck. */
-  | { kind: 'job_not_found' };
+  | { kind: 'job_not_found' }
+  /** The verdict was `refused`: nothing was written and the deviceSeq is not consumed. */
+  | { kind: 'refused'; code: string; message: string };
 
 /** Filter for listing jobs. Window bounds are ISO strings; a job matches when its window overlaps. */
 export interface JobFilter {
@@ -152,7 +176,7 @@ export interface EquipmentFilter {
 }
 
 /** Where the server keeps everything. See the module comment. */
-export interface Store {
+export interface Store extends HandoverStore {
   /** Appends updates (possibly for many jobs) in one transaction; resolves once committed. */
   appendUpdates(batch: readonly JobUpdate[]): Promise<void>;
   /** A job doc's snapshot and the updates appended since, in append order. */
@@ -168,14 +192,17 @@ export interface Store {
    * An adapter may store it as the snapshot instead of merging the log: a live doc encodes
    * merged runs of items, so the snapshot is smaller, faster to load, and costs no merge.
    * Adapters shared by several nodes ignore it (another node's updates may be missing).
+   * After `close` it does nothing (the log stays as stored, folded on a later open).
    */
   compactJobDoc(jobId: string, docState?: JobDocState): Promise<void>;
 
   /**
    * Records one workflow op atomically: returns the stored entry for a known opId; checks
-   * that `deviceSeq` is the device's next one (a device's first op has seq 1, across all
-   * jobs); locks the job, calls `decide` with its current state, appends the entry and,
-   * when applied, stores the new job state.
+   * that `deviceSeq` is the next one of the actor on that device (sequences are kept per
+   * (actor, deviceId), so nobody can consume another user's numbers by naming their
+   * device; a first op has seq 1, across all jobs); locks the job, calls `decide` with its
+   * current state, appends the entry and, when applied, stores the new job state. A
+   * `refused` verdict writes nothing.
    * `decide` is synchronous and may be called more than once if a transaction retries.
    */
   applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome>;
@@ -183,6 +210,13 @@ export interface Store {
   listOps(jobId: string): Promise<OpLogEntry[]>;
   /** The op with this id, if any. */
   getOp(opId: string): Promise<OpLogEntry | null>;
+  /**
+   * Applied override ops (flagged for dispatcher review) that no dispatcher has
+   * acknowledged yet, in log order per job.
+   */
+  listUnacknowledgedReviews(): Promise<OpLogEntry[]>;
+  /** Marks a review op as seen by `by` (a dispatcher) at `at`; repeating it changes nothing. */
+  acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void>;
 
   /** Creates or replaces a user. */
   putUser(user: UserRecord): Promise<void>;
@@ -208,9 +242,22 @@ export interface Store {
   /** The whole pricebook, ordered by id. */
   listPricebook(): Promise<PricebookItem[]>;
 
-  /** Stores a blob; true when it was new, false when that sha256 was already stored. */
-  putBlob(sha256: string, blob: BlobRecord): Promise<boolean>;
+  /**
+   * Stores a blob; true when it was new, false when that sha256 was already stored.
+   * `uploadedBy` is remembered (durably, with the bytes) for every upload, new or repeated.
+   */
+  putBlob(sha256: string, blob: BlobRecord, uploadedBy?: string): Promise<boolean>;
   getBlob(sha256: string): Promise<BlobRecord | null>;
+  /** Whether a blob with that sha256 is stored, without reading its bytes. */
+  hasBlob(sha256: string): Promise<boolean>;
+  /** Whether `userId` ever uploaded that blob. */
+  blobUploadedBy(sha256: string, userId: string): Promise<boolean>;
+
+  /**
+   * How commits are made durable, as the live database connection reports it (e.g.
+   * `SQLite synchronous = FULL`), for the start-up log and tests. Optional for adapters.
+   */
+  commitDurability?(): Promise<string>;
 
   /** Releases connections and file handles. */
   close(): Promise<void>;

@@ -81,21 +81,40 @@ export function readNote(m: Y.Map<unknown>): Note {
   };
 }
 
+/** How each root of a job doc reads as plain data. */
+const ROOT_READERS: { [K in keyof JobContent]: (r: JobRoots, doc: Y.Doc) => JobContent[K] } = {
+  meta: (r) => plain<Partial<JobMeta>>(r.meta),
+  notes: (r) => maps(r.notes).map(readNote),
+  checklist: (r) => maps(r.checklist).map((m) => plain<ChecklistItem>(m)),
+  photos: (r) => maps(r.photos).map((m) => plain<Photo>(m)),
+  signature: (r) => (r.signature.has('blob') ? plain<Signature>(r.signature) : null),
+  time: (r) => maps(r.time).map((m) => plain<TimeEntry>(m)),
+  refrigerant: (r) => maps(r.refrigerant).map((m) => plain<RefrigerantEntry>(m)),
+  lineItems: (r) => maps(r.lineItems).map((m) => plain<LineItem>(m)),
+  locations: (r) => r.locations.toArray().filter(isPing),
+  server: (_r, doc) => readServerState(doc),
+};
+
+/** One root of a job doc as plain data: what `readJob(doc)[root]` holds, without reading the rest. */
+export function readJobRoot<K extends keyof JobContent>(doc: Y.Doc, root: K): JobContent[K] {
+  return ROOT_READERS[root](jobRoots(doc), doc);
+}
+
 /** A plain-data snapshot of the whole job doc. */
 export function readJob(doc: Y.Doc): JobContent {
   const r = jobRoots(doc);
-  const signature = r.signature.has('blob') ? plain<Signature>(r.signature) : null;
+  const read = <K extends keyof JobContent>(root: K): JobContent[K] => ROOT_READERS[root](r, doc);
   return {
-    meta: plain<Partial<JobMeta>>(r.meta),
-    notes: maps(r.notes).map(readNote),
-    checklist: maps(r.checklist).map((m) => plain<ChecklistItem>(m)),
-    photos: maps(r.photos).map((m) => plain<Photo>(m)),
-    signature,
-    time: maps(r.time).map((m) => plain<TimeEntry>(m)),
-    refrigerant: maps(r.refrigerant).map((m) => plain<RefrigerantEntry>(m)),
-    lineItems: maps(r.lineItems).map((m) => plain<LineItem>(m)),
-    locations: r.locations.toArray().filter(isPing),
-    server: readServerState(doc),
+    meta: read('meta'),
+    notes: read('notes'),
+    checklist: read('checklist'),
+    photos: read('photos'),
+    signature: read('signature'),
+    time: read('time'),
+    refrigerant: read('refrigerant'),
+    lineItems: read('lineItems'),
+    locations: read('locations'),
+    server: read('server'),
   };
 }
 
@@ -104,6 +123,13 @@ export interface JobFacts {
   /** Labels of required checklist items not yet done. */
   openRequired: string[];
   hasSignature: boolean;
+  /** The sha256 the signature names, or null. */
+  signatureBlob?: string | null;
+  /**
+   * Whether the signature's image is stored on the server: a device can write any hash
+   * into the doc, but not the bytes. Set by the server only; undefined on devices.
+   */
+  signatureStored?: boolean;
 }
 
 /** Reads the guard facts from a job doc. */
@@ -112,5 +138,6 @@ export function readJobFacts(doc: Y.Doc): JobFacts {
   const openRequired = maps(r.checklist)
     .filter((m) => m.get('required') === true && m.get('done') !== true)
     .map((m) => String(m.get('label') ?? m.get('id')));
-  return { openRequired, hasSignature: typeof r.signature.get('blob') === 'string' };
+  const blob = r.signature.get('blob');
+  return { openRequired, signatureBlob: typeof blob === 'string' ? blob : null, hasSignature: typeof blob === 'string' };
 }

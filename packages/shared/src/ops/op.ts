@@ -27,7 +27,12 @@ export const workflowOpSchema = opIntentSchema
     deviceId: z.string().min(1).max(128),
     deviceSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     occurredAt: z.iso.datetime({ offset: true }),
-    baseVersion: z.number().int().min(0),
+    /**
+     * Deprecated, optional and not checked: the server decides an op by the job's state when
+     * it arrives (transition table, role, guards; `docState` for causality), not by the
+     * version the device saw. Still accepted so devices that send it keep working.
+     */
+    baseVersion: z.number().int().min(0).optional(),
     /** The job doc's state vector when the op was made, base64. */
     docState: z.string().max(65_536).regex(/^[A-Za-z0-9+/]*={0,2}$/),
   })

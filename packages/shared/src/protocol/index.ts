@@ -6,3 +6,4 @@ export { defineMessage, encodeMessage, readMessage, writeMessage, type FieldKind
 export { opResult, type OpResultMessage } from './op-result';
 export { decodeOutpostMessage, isOutpostMessageType, OUTPOST_MESSAGES, readOutpostMessage, Y_MESSAGE, type DecodedMessage } from './registry';
 export { PROTOCOL_SCHEMA_HASHES, PROTOCOL_VERSION } from './version';
+export { closeAction, DEVICE_CLOSE_CODES, serverAnswered, type CloseAction } from './close-policy';

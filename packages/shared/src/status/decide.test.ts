@@ -98,6 +98,13 @@ describe('status machine', () => {
     expect(unsigned).toMatchObject({ outcome: 'rejected', code: 'guard_failed' });
   });
 
+  it("refuses to complete when the server has no bytes for the signature's image", () => {
+    const facts = { openRequired: [], hasSignature: true, signatureBlob: 'not-a-real-blob', signatureStored: false };
+    const fake = decide(bobsJob('in_progress'), { kind: 'transition', to: 'completed' }, bob, facts);
+    expect(fake).toMatchObject({ outcome: 'rejected', code: 'guard_failed', message: "The signature's image is not on the server." });
+    expect(decide(bobsJob('in_progress'), { kind: 'transition', to: 'completed' }, bob, { ...facts, signatureStored: true }).outcome).toBe('applied');
+  });
+
   it('answers a conflict when a technician completes a job the dispatcher cancelled, and applies the override for review', () => {
     const plain = decide(bobsJob('cancelled'), { kind: 'transition', to: 'completed' }, bob, ready);
     expect(plain).toMatchObject({ outcome: 'rejected', code: 'conflict' });
@@ -112,6 +119,22 @@ describe('status machine', () => {
     expect(decide(bobsJob('scheduled'), { kind: 'cancel' }, bob, ready)).toMatchObject({ code: 'forbidden' });
     expect(decide(bobsJob('scheduled'), { kind: 'assign', assignees: ['bob'] }, bob, ready)).toMatchObject({ code: 'forbidden' });
     expect(decide(bobsJob('scheduled'), { kind: 'transition', to: 'cancelled', override: true }, bob, ready)).toMatchObject({ code: 'forbidden' });
+  });
+
+  it("never lets an override make a move the table keeps for another role (a technician's reopen)", () => {
+    expect(decide(bobsJob('cancelled'), { kind: 'reopen', override: true }, bob, ready)).toMatchObject({ outcome: 'rejected', code: 'forbidden' });
+    expect(decide(bobsJob('cancelled'), { kind: 'transition', to: 'scheduled', override: true }, bob, ready)).toMatchObject({ code: 'forbidden' });
+    expect(decide(bobsJob('completed'), { kind: 'transition', to: 'in_progress', override: true }, bob, ready)).toMatchObject({ code: 'forbidden' });
+    fc.assert(
+      fc.property(job, op, facts, (j, o, f) => {
+        const d = decide(j, o, bob, f);
+        if (d.outcome !== 'applied' || !d.changed || o.kind === 'assign') return;
+        expect(o.kind).not.toBe('reopen');
+        const inTableForSomeone = TRANSITIONS.some((t) => t.from === j.status && t.to === d.status);
+        if (inTableForSomeone) expect(findTransition(j.status, d.status, 'technician')).toBeDefined();
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('lets the dispatcher cancel, reopen and reassign', () => {

@@ -5,7 +5,7 @@
 import type { JobFacts } from '../job/doc';
 import type { JobStatus } from '../job/schema';
 import type { OpIntent } from '../ops/op';
-import { findTransition, mayTarget, reopenTarget, STATUS_LABELS, type Role } from './machine';
+import { findTransition, mayTarget, reopenTarget, STATUS_LABELS, TRANSITIONS, type Role } from './machine';
 
 /** The workflow state `decide` reads. */
 export interface WorkflowState {
@@ -55,12 +55,19 @@ function guardFailure(to: JobStatus, facts: JobFacts): Decision | undefined {
     return reject('guard_failed', `${n} required checklist item${n === 1 ? ' is' : 's are'} not done: ${facts.openRequired.join(', ')}.`);
   }
   if (!facts.hasSignature) return reject('guard_failed', 'The customer has not signed yet.');
+  if (facts.signatureStored === false) return reject('guard_failed', "The signature's image is not on the server.");
   return undefined;
+}
+
+/** True when the table has this move, but only for other roles: no override makes it this role's. */
+function reservedForOthers(from: JobStatus, to: JobStatus, role: Role): boolean {
+  return TRANSITIONS.some((t) => t.from === from && t.to === to) && findTransition(from, to, role) === undefined;
 }
 
 /**
  * Decides one op. Deterministic: the same inputs always give the same verdict.
- * Order of checks: assignment, role, the transition table (unless overridden), guards.
+ * Order of checks: assignment, role (an override never widens it), the transition table
+ * (unless overridden), guards.
  */
 export function decide(job: WorkflowState, op: OpIntent, actor: Actor, facts: JobFacts): Decision {
   if (actor.role === 'technician' && !job.assignees.includes(actor.userId)) {
@@ -71,10 +78,16 @@ export function decide(job: WorkflowState, op: OpIntent, actor: Actor, facts: Jo
     const assignees = [...new Set(op.assignees ?? [])];
     return { outcome: 'applied', status: job.status, version: job.version + 1, assignees, changed: true, review: false };
   }
+  // Reopening is the dispatcher's; an override says "the job moved on while I was
+  // offline", never "let me do what my role may not".
+  if (op.kind === 'reopen' && actor.role !== 'dispatcher') return reject('forbidden', 'Only a dispatcher can reopen a job.');
   const to = targetOf(job, op);
   if (typeof to !== 'string') return to;
   if (!mayTarget(to, actor.role)) {
     return reject('forbidden', `A ${actor.role} cannot move a job to ${STATUS_LABELS[to]}.`);
+  }
+  if (reservedForOthers(job.status, to, actor.role)) {
+    return reject('forbidden', `A ${actor.role} cannot move a job from ${STATUS_LABELS[job.status]} to ${STATUS_LABELS[to]}.`);
   }
   const assignees = [...job.assignees];
   if (to === job.status) {

@@ -5,7 +5,7 @@
  * Notes on the shape (the SQLite schema's twin, with Postgres types):
  * - `job_updates.id` orders a job's updates; compaction deletes the exact ids it merged,
  *   never a range, because ids from concurrent transactions commit out of order.
- * - `device_seqs` is locked per device and `jobs` per job inside `applyOp`, so two nodes
+ * - `device_seqs` is locked per (user, device) and `jobs` per job inside `applyOp`, so two nodes
  *   cannot both apply an op at the same version; `ops (job_id, seq)` is unique as well.
  * - Window and change times stay ISO text, as devices sent them, so they round-trip exactly.
  */
@@ -90,5 +90,79 @@ CREATE TABLE blobs (
   bytes bytea NOT NULL
 );
 `,
+  },
+  {
+    id: 2,
+    name: 'device sequences per (user, device)',
+    // As SQLite's step 2: each user who logged ops from a device keeps the device's count;
+    // a device row with no logged op names no user and is dropped.
+    sql: `
+CREATE TABLE device_seqs_by_user (
+  user_id text NOT NULL,
+  device_id text NOT NULL,
+  last_seq bigint NOT NULL,
+  PRIMARY KEY (user_id, device_id)
+);
+INSERT INTO device_seqs_by_user (user_id, device_id, last_seq)
+  SELECT DISTINCT o.entry->>'actor', d.device_id, d.last_seq
+  FROM device_seqs d JOIN ops o ON o.entry->>'deviceId' = d.device_id
+  WHERE o.entry->>'actor' IS NOT NULL;
+DROP TABLE device_seqs;
+ALTER TABLE device_seqs_by_user RENAME TO device_seqs;
+`,
+  },
+  {
+    id: 3,
+    name: 'blob uploaders',
+    // Who uploaded each blob: a technician reads a blob she uploaded herself (http/blob-access.ts).
+    sql: `
+CREATE TABLE IF NOT EXISTS blob_uploads (
+  sha256 text NOT NULL,
+  user_id text NOT NULL,
+  PRIMARY KEY (sha256, user_id)
+);
+`,
+  },
+  {
+    id: 4,
+    name: 'dispatcher acknowledgements of override reviews',
+    sql: `
+CREATE TABLE IF NOT EXISTS review_acks (
+  op_id text PRIMARY KEY,
+  job_id text NOT NULL,
+  acked_by text NOT NULL,
+  acked_at text NOT NULL
+);
+`,
+  },
+  {
+    id: 5,
+    name: 'removals from jobs and parked handovers',
+    sql: `
+CREATE TABLE IF NOT EXISTS job_removals (
+  job_id text NOT NULL,
+  user_id text NOT NULL,
+  removed_by text NOT NULL,
+  removed_at text NOT NULL,
+  PRIMARY KEY (job_id, user_id, removed_at)
+);
+CREATE TABLE IF NOT EXISTS handovers (
+  id text PRIMARY KEY,
+  job_id text NOT NULL,
+  technician text NOT NULL,
+  state text NOT NULL,
+  created_at text NOT NULL,
+  update_bytes bytea NOT NULL,
+  body jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS handovers_by_job ON handovers (job_id, created_at);
+CREATE INDEX IF NOT EXISTS handovers_by_state ON handovers (state, created_at);
+`,
+  },
+  {
+    id: 6,
+    name: 'job snapshots keep their state vector',
+    // A cold job answers sync from its snapshot without decoding it for the vector.
+    sql: 'ALTER TABLE job_snapshots ADD COLUMN state_vector bytea;',
   },
 ];

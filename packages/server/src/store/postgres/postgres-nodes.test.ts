@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { hasPostgres, testDatabaseUrl } from '../../../../../test-support/requirements';
 import type { OpAttempt, OpVerdict } from '../store';
 import { migrate } from './migrate';
+import { MIGRATIONS } from './migrations';
 import { openPostgresPool, withSchema } from './pool';
 import { PostgresStore } from './postgres-store';
 import { createTestSchema, type TestSchema } from './test-schema';
@@ -62,9 +63,10 @@ describe.skipIf(!(await hasPostgres()))('Postgres store shared by several nodes'
     const pools = [1, 2, 3].map(() => openPostgresPool(fresh.url, { max: 1 }));
     try {
       const applied = await Promise.all(pools.map((p) => migrate(p)));
-      expect(applied.flat()).toEqual([1]);
-      const { rows } = await pools[0]!.query('SELECT id FROM outpost_migrations');
-      expect(rows).toEqual([{ id: 1 }]);
+      const every = MIGRATIONS.map((m) => m.id);
+      expect(applied.flat().sort((a, b) => a - b)).toEqual(every);
+      const { rows } = await pools[0]!.query('SELECT id FROM outpost_migrations ORDER BY id');
+      expect(rows).toEqual(every.map((id) => ({ id })));
     } finally {
       await Promise.all(pools.map((p) => p.end()));
       await fresh.drop();

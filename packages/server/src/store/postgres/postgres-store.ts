@@ -5,6 +5,7 @@
  *
  *   const store = await PostgresStore.open(process.env.OUTPOST_DATABASE_URL)
  */
+import { PostgresHandovers } from './handovers';
 import type { ServerState } from '@outpost/shared';
 import type pg from 'pg';
 import type {
@@ -22,6 +23,9 @@ import type {
   PricebookItem,
   Store,
   StoredJobDoc,
+  HandoverFilter,
+  HandoverRecord,
+  RemovalRecord,
   UserRecord,
 } from '../store';
 import * as jobDocs from './job-docs';
@@ -33,7 +37,11 @@ import { byteaParam, bytesOf, jobFromRow, userFromRow, type JobRow, type UserRow
 /** A `Store` on a Postgres database shared by every node. */
 export class PostgresStore implements Store {
   /** Wraps a pool whose schema is already migrated; `close` ends the pool. */
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly handovers: PostgresHandovers;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.handovers = new PostgresHandovers(pool);
+  }
 
   /** Connects to `url` (postgres://…, schema by `search_path`), migrates, and returns the store. */
   static async open(url: string, options: PostgresPoolOptions = {}): Promise<PostgresStore> {
@@ -59,7 +67,9 @@ export class PostgresStore implements Store {
     return jobDocs.countJobUpdates(this.pool, jobId);
   }
 
-  compactJobDoc(jobId: string): Promise<void> {
+  async compactJobDoc(jobId: string): Promise<void> {
+    // Folding is an optimisation: once closed, the log stays as stored for the next open.
+    if (this.pool.ending) return;
     return jobDocs.compactJobDoc(this.pool, jobId);
   }
 
@@ -73,6 +83,14 @@ export class PostgresStore implements Store {
 
   getOp(opId: string): Promise<OpLogEntry | null> {
     return opLog.getOp(this.pool, opId);
+  }
+
+  listUnacknowledgedReviews(): Promise<OpLogEntry[]> {
+    return opLog.listUnacknowledgedReviews(this.pool);
+  }
+
+  acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void> {
+    return opLog.acknowledgeReview(this.pool, opId, jobId, by, at);
   }
 
   async putUser(user: UserRecord): Promise<void> {
@@ -166,18 +184,60 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.body);
   }
 
-  async putBlob(sha256: string, blob: BlobRecord): Promise<boolean> {
-    const result = await this.pool.query('INSERT INTO blobs (sha256, content_type, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [
-      sha256,
-      blob.contentType,
-      byteaParam(blob.bytes),
-    ]);
-    return result.rowCount === 1;
+  async putBlob(sha256: string, blob: BlobRecord, uploadedBy?: string): Promise<boolean> {
+    // One statement, so the uploader is recorded exactly when the bytes are (or were) stored.
+    const result = await this.pool.query<{ created: boolean }>(
+      `WITH put AS (INSERT INTO blobs (sha256, content_type, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING RETURNING 1),
+            who AS (INSERT INTO blob_uploads (sha256, user_id) SELECT $1, $4 WHERE $4::text IS NOT NULL ON CONFLICT DO NOTHING)
+       SELECT EXISTS (SELECT 1 FROM put) AS created`,
+      [sha256, blob.contentType, byteaParam(blob.bytes), uploadedBy ?? null],
+    );
+    return result.rows[0]?.created === true;
+  }
+
+  async hasBlob(sha256: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM blobs WHERE sha256 = $1', [sha256]);
+    return rowCount === 1;
+  }
+
+  async blobUploadedBy(sha256: string, userId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM blob_uploads WHERE sha256 = $1 AND user_id = $2', [sha256, userId]);
+    return rowCount === 1;
   }
 
   async getBlob(sha256: string): Promise<BlobRecord | null> {
     const { rows } = await this.pool.query<{ content_type: string; bytes: Buffer }>('SELECT content_type, bytes FROM blobs WHERE sha256 = $1', [sha256]);
     return rows[0] ? { contentType: rows[0].content_type, bytes: bytesOf(rows[0].bytes) } : null;
+  }
+
+  async commitDurability(): Promise<string> {
+    const { rows } = await this.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+    return `Postgres synchronous_commit = ${rows[0]!.synchronous_commit}`;
+  }
+
+  // Removals and handovers (handover-store.ts) live in their own module.
+  recordRemoval(r: RemovalRecord): Promise<void> {
+    return this.handovers.recordRemoval(r);
+  }
+
+  lastRemoval(jobId: string, userId: string): Promise<RemovalRecord | null> {
+    return this.handovers.lastRemoval(jobId, userId);
+  }
+
+  putHandover(h: HandoverRecord): Promise<{ handover: HandoverRecord; created: boolean }> {
+    return this.handovers.putHandover(h);
+  }
+
+  getHandover(id: string): Promise<HandoverRecord | null> {
+    return this.handovers.getHandover(id);
+  }
+
+  listHandovers(filter?: HandoverFilter): Promise<HandoverRecord[]> {
+    return this.handovers.listHandovers(filter);
+  }
+
+  decideHandover(id: string, state: 'merged' | 'discarded', by: string, at: string): Promise<HandoverRecord | null> {
+    return this.handovers.decideHandover(id, state, by, at);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,9 @@
 /**
  * SQLite schema for the embedded store. JSON columns hold small string lists
  * (assignees, equipment job ids); everything the server filters on by SQL is a column.
+ *
+ * This is step 1 of `migrations.ts` (the schema from before versions existed) and never
+ * changes; later shapes are migration steps (e.g. step 2 keys `device_seqs` per user).
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS job_snapshots (

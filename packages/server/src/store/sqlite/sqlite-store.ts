@@ -3,17 +3,19 @@
  * synchronous, so every transaction runs to completion without interleaving; the async
  * methods only wrap it to match `Store`. Statements are prepared once.
  *
- * Durability (`synchronous`): by default `NORMAL`, which in WAL mode writes every commit
- * to the WAL file before the call returns, and fsyncs the WAL at checkpoints. A commit
- * that returned survives the server process dying in any way (SIGKILL, OOM, a crash): the
- * bytes are in the operating system's cache and reach the file. What it does not survive
- * is the machine losing power or the kernel crashing before the next checkpoint: the
- * last commits can be lost (the database stays consistent). `FULL` fsyncs on every commit
- * and survives that too, at the cost of one disk flush per group commit.
+ * Durability (`Durability`, store.ts): `full` (the default) runs `synchronous = FULL`: in
+ * WAL mode every commit fsyncs the WAL before the call returns, so an acked update
+ * survives power loss and kernel crashes too. Group commit makes that one fsync per
+ * batch, not per update. `process` runs `synchronous = NORMAL`: every commit is written
+ * to the WAL file before the call returns (it survives the process dying in any way:
+ * SIGKILL, OOM, a crash), and the WAL is fsynced only at checkpoints, so power loss or a
+ * kernel crash can lose the last commits (the database stays consistent).
  */
+import { SqliteHandovers } from './handovers';
 import Database from 'better-sqlite3';
 import type { ServerState } from '@outpost/shared';
 import * as Y from 'yjs';
+import { mergeJobLog } from '../job-doc-merge';
 import { buildOpEntry, checkDeviceSeq } from '../op-entry';
 import type {
   ApplyOpOutcome,
@@ -29,12 +31,17 @@ import type {
   OpLogEntry,
   OpVerdict,
   PricebookItem,
+  Durability,
   Store,
   StoredJobDoc,
+  HandoverFilter,
+  HandoverRecord,
+  RemovalRecord,
   UserRecord,
 } from '../store';
 import { jobFromRow, stateOf, type JobRow } from '../job-row';
-import { SQLITE_SCHEMA } from './schema';
+import { protectDatabaseFile } from './data-files';
+import { migrateSqlite } from './migrations';
 
 /** SQLite keeps a job's assignees as a JSON text column. */
 function jobFromSqliteRow(r: JobRow<string>): JobRecord {
@@ -64,8 +71,14 @@ const blob = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.by
 
 /** How hard each commit is pushed to disk; see the module comment. */
 export interface SqliteStoreOptions {
-  synchronous?: 'NORMAL' | 'FULL';
+  /** Default `full`. */
+  durability?: Durability;
 }
+
+/** SQLite's `synchronous` pragma for each durability. */
+const SYNCHRONOUS: Record<Durability, 'FULL' | 'NORMAL'> = { full: 'FULL', process: 'NORMAL' };
+/** What `PRAGMA synchronous` reads back as. */
+const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -80,17 +93,26 @@ function prepareStatements(db: Database.Database) {
     ),
     dropUpdates: db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?'),
     opById: db.prepare('SELECT entry FROM ops WHERE op_id = ?'),
-    deviceSeq: db.prepare('SELECT last_seq FROM device_seqs WHERE device_id = ?'),
-    putDeviceSeq: db.prepare('INSERT INTO device_seqs (device_id, last_seq) VALUES (?, ?) ON CONFLICT (device_id) DO UPDATE SET last_seq = excluded.last_seq'),
+    deviceSeq: db.prepare('SELECT last_seq FROM device_seqs WHERE user_id = ? AND device_id = ?'),
+    putDeviceSeq: db.prepare(
+      'INSERT INTO device_seqs (user_id, device_id, last_seq) VALUES (?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET last_seq = excluded.last_seq',
+    ),
     job: db.prepare('SELECT * FROM jobs WHERE id = ?'),
     lastOpSeq: db.prepare('SELECT MAX(seq) AS n FROM ops WHERE job_id = ?'),
     insertOp: db.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)'),
     updateJobState: db.prepare('UPDATE jobs SET status = ?, version = ?, assignees = ?, changed_by = ?, changed_at = ? WHERE id = ?'),
     opsOfJob: db.prepare('SELECT entry FROM ops WHERE job_id = ? ORDER BY seq'),
+    openReviews: db.prepare(
+      "SELECT entry FROM ops WHERE json_extract(entry, '$.review') = 1 AND op_id NOT IN (SELECT op_id FROM review_acks) ORDER BY job_id, seq",
+    ),
+    ackReview: db.prepare('INSERT INTO review_acks (op_id, job_id, acked_by, acked_at) VALUES (?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING'),
     user: db.prepare('SELECT * FROM users WHERE id = ?'),
     userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
     blob: db.prepare('SELECT content_type, bytes FROM blobs WHERE sha256 = ?'),
     putBlob: db.prepare('INSERT INTO blobs (sha256, content_type, bytes) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING'),
+    hasBlob: db.prepare('SELECT 1 FROM blobs WHERE sha256 = ?'),
+    putUpload: db.prepare('INSERT INTO blob_uploads (sha256, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    upload: db.prepare('SELECT 1 FROM blob_uploads WHERE sha256 = ? AND user_id = ?'),
   };
 }
 
@@ -99,18 +121,17 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
+  private readonly handovers: SqliteHandovers;
 
-  /** Opens (creating if needed) the database file at `file`. */
+  /** Opens (creating if needed, mode 0600) the database file at `file`. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
-    this.db = new Database(file);
+    this.db = new Database(protectDatabaseFile(file));
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma(`synchronous = ${SYNCHRONOUS[options.durability ?? 'full']}`);
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SQLITE_SCHEMA);
-    // Data directories made before snapshots kept their state vector.
-    const snapshotColumns = this.db.pragma('table_info(job_snapshots)') as { name: string }[];
-    if (!snapshotColumns.some((c) => c.name === 'state_vector')) this.db.exec('ALTER TABLE job_snapshots ADD COLUMN state_vector BLOB');
+    migrateSqlite(this.db);
     this.sql = prepareStatements(this.db);
+    this.handovers = new SqliteHandovers(this.db);
     const insert = this.sql.insertUpdate;
     this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
       for (const u of batch) insert.run(u.jobId, blob(u.update));
@@ -138,6 +159,8 @@ export class SqliteStore implements Store {
   }
 
   async compactJobDoc(jobId: string, docState?: JobDocState): Promise<void> {
+    // Folding is an optimisation: once closed, the log stays as stored for the next open.
+    if (!this.db.open) return;
     this.db.transaction(() => {
       if (docState) {
         // One node owns this file, and its loaded doc holds every stored update (see Store).
@@ -149,8 +172,8 @@ export class SqliteStore implements Store {
       const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
       const rows = this.sql.updatesWithId.all(jobId) as { id: number; update_bytes: Buffer }[];
       if (rows.length === 0) return;
-      const parts = [...(snap ? [bytes(snap.snapshot)] : []), ...rows.map((r) => bytes(r.update_bytes))];
-      this.sql.putSnapshot.run(jobId, blob(Y.mergeUpdates(parts)), null);
+      const merged = mergeJobLog(snap ? bytes(snap.snapshot) : null, rows.map((r) => bytes(r.update_bytes)));
+      this.sql.putSnapshot.run(jobId, blob(merged), blob(Y.encodeStateVectorFromUpdate(merged)));
       this.sql.dropUpdates.run(jobId, rows[rows.length - 1]!.id);
     })();
   }
@@ -160,14 +183,19 @@ export class SqliteStore implements Store {
     return this.db.transaction((): ApplyOpOutcome => {
       const known = sql.opById.get(attempt.opId) as { entry: string } | undefined;
       if (known) return { kind: 'duplicate', entry: JSON.parse(known.entry) as OpLogEntry };
-      const device = sql.deviceSeq.get(attempt.deviceId) as { last_seq: number } | undefined;
+      const device = sql.deviceSeq.get(attempt.actor, attempt.deviceId) as { last_seq: number } | undefined;
       const refusal = checkDeviceSeq(device?.last_seq ?? 0, attempt.deviceSeq);
       if (refusal) return refusal;
-      sql.putDeviceSeq.run(attempt.deviceId, attempt.deviceSeq);
+      const consumeSeq = () => sql.putDeviceSeq.run(attempt.actor, attempt.deviceId, attempt.deviceSeq);
       const row = sql.job.get(attempt.jobId) as JobRow<string> | undefined;
-      if (!row) return { kind: 'job_not_found' };
+      if (!row) {
+        consumeSeq();
+        return { kind: 'job_not_found' };
+      }
       const before = stateOf(jobFromSqliteRow(row));
       const verdict = decide(before);
+      if (verdict.outcome === 'refused') return { kind: 'refused', code: verdict.code, message: verdict.message };
+      consumeSeq();
       const last = sql.lastOpSeq.get(attempt.jobId) as { n: number | null };
       const entry = buildOpEntry(attempt, (last.n ?? 0) + 1, before, verdict);
       sql.insertOp.run(entry.opId, entry.jobId, entry.seq, JSON.stringify(entry));
@@ -182,6 +210,14 @@ export class SqliteStore implements Store {
   async listOps(jobId: string): Promise<OpLogEntry[]> {
     const rows = this.sql.opsOfJob.all(jobId) as { entry: string }[];
     return rows.map((r) => JSON.parse(r.entry) as OpLogEntry);
+  }
+
+  async listUnacknowledgedReviews(): Promise<OpLogEntry[]> {
+    return (this.sql.openReviews.all() as { entry: string }[]).map((r) => JSON.parse(r.entry) as OpLogEntry);
+  }
+
+  async acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void> {
+    this.sql.ackReview.run(opId, jobId, by, at);
   }
 
   async getOp(opId: string): Promise<OpLogEntry | null> {
@@ -288,14 +324,59 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT body FROM pricebook ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as PricebookItem);
   }
 
-  async putBlob(sha256: string, record: BlobRecord): Promise<boolean> {
-    const result = this.sql.putBlob.run(sha256, record.contentType, blob(record.bytes));
-    return result.changes === 1;
+  async putBlob(sha256: string, record: BlobRecord, uploadedBy?: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const result = this.sql.putBlob.run(sha256, record.contentType, blob(record.bytes));
+      if (uploadedBy !== undefined) this.sql.putUpload.run(sha256, uploadedBy);
+      return result.changes === 1;
+    })();
+  }
+
+  async hasBlob(sha256: string): Promise<boolean> {
+    return this.sql.hasBlob.get(sha256) !== undefined;
+  }
+
+  async blobUploadedBy(sha256: string, userId: string): Promise<boolean> {
+    return this.sql.upload.get(sha256, userId) !== undefined;
   }
 
   async getBlob(sha256: string): Promise<BlobRecord | null> {
     const row = this.sql.blob.get(sha256) as { content_type: string; bytes: Buffer } | undefined;
     return row ? { contentType: row.content_type, bytes: bytes(row.bytes) } : null;
+  }
+
+  /** `synchronous` as this store's own connection runs it (the pragma is per connection). */
+  synchronous(): (typeof SYNCHRONOUS_NAMES)[number] {
+    return SYNCHRONOUS_NAMES[this.db.pragma('synchronous', { simple: true }) as number]!;
+  }
+
+  async commitDurability(): Promise<string> {
+    return `SQLite synchronous = ${this.synchronous()}`;
+  }
+
+  // Removals and handovers (handover-store.ts) live in their own module.
+  recordRemoval(r: RemovalRecord): Promise<void> {
+    return this.handovers.recordRemoval(r);
+  }
+
+  lastRemoval(jobId: string, userId: string): Promise<RemovalRecord | null> {
+    return this.handovers.lastRemoval(jobId, userId);
+  }
+
+  putHandover(h: HandoverRecord): Promise<{ handover: HandoverRecord; created: boolean }> {
+    return this.handovers.putHandover(h);
+  }
+
+  getHandover(id: string): Promise<HandoverRecord | null> {
+    return this.handovers.getHandover(id);
+  }
+
+  listHandovers(filter?: HandoverFilter): Promise<HandoverRecord[]> {
+    return this.handovers.listHandovers(filter);
+  }
+
+  decideHandover(id: string, state: 'merged' | 'discarded', by: string, at: string): Promise<HandoverRecord | null> {
+    return this.handovers.decideHandover(id, state, by, at);
   }
 
   async close(): Promise<void> {
