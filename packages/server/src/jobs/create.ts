@@ -31,7 +31,9 @@ async function nextJobId(store: Store, reread: boolean): Promise<string> {
   let last = lastJobNumber.get(store);
   if (last === undefined || reread) {
     const numbers = (await store.listJobs()).map((j) => Number(/^job-(\d+)$/.exec(j.id)?.[1] ?? 0));
-    last = Math.max(1000, ...numbers);
+    // Creates that read the store at the same time count on from each other (the rest of
+    // this function runs without a break), not all from the same highest number.
+    last = Math.max(1000, lastJobNumber.get(store) ?? 0, ...numbers);
   }
   lastJobNumber.set(store, last + 1);
   return `job-${last + 1}`;
