@@ -73,6 +73,7 @@ export {
   HANDOVER_WINDOW_MS,
   handoverBlobs,
   handoverWords,
+  WORK_KINDS,
   summarizeHandover,
   type Handover,
   type HandoverRequest,
