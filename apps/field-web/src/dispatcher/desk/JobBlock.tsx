@@ -121,7 +121,10 @@ function JobBlockView({ job, lane, place, axisMinutes, selected, focus, onSelect
       onClick={() => (dragged.current ? (dragged.current = false) : onSelect(job.id))}
       onKeyDown={key}
     >
-      <strong>{job.title}</strong>
+      <strong>
+        {job.unread ? <span className="block-unread" data-testid="unread" aria-label={`${job.unread} unread`}>{job.unread} ✉ </span> : null}
+        {job.title}
+      </strong>
       <span className="block-sub">
         {time(job.windowStart)} · {STATUS_LABELS[job.status]}
         {job.waiting ? ' · waiting' : ''}
@@ -131,7 +134,7 @@ function JobBlockView({ job, lane, place, axisMinutes, selected, focus, onSelect
 }
 
 function same(a: JobBlockProps, b: JobBlockProps): boolean {
-  const keys = ['id', 'title', 'status', 'windowStart', 'windowEnd', 'waiting'] as const;
+  const keys = ['id', 'title', 'status', 'windowStart', 'windowEnd', 'waiting', 'unread'] as const;
   return (
     keys.every((k) => a.job[k] === b.job[k]) &&
     a.place.left === b.place.left && a.place.width === b.place.width && a.place.row === b.place.row &&

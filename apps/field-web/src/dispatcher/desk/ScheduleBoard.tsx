@@ -5,7 +5,7 @@
  * beside the board. Live through `useBoard` (the board read, pushed by the device channel
  * once it lands).
  */
-import { useOutbox } from '@outpost/client/react';
+import { useJobDigests, useOutbox } from '@outpost/client/react';
 import { useCallback, useMemo, useState } from 'react';
 import type { PrimedReference } from '../../app/reference';
 import { hrefFor } from '../../app/router';
@@ -15,7 +15,7 @@ import { useHandovers } from '../use-handovers';
 import { useReviews } from '../use-reviews';
 import { deskJobs, NO_FILTER, passes, type DeskFilter } from './desk-jobs';
 import { DeskToolbar } from './DeskToolbar';
-import { isRequest, positionHint, unreadOf } from './field-hints';
+import { DESK_ROOTS, isRequest, positionHints, unreadOf } from './field-hints';
 import { JobPanel } from './JobPanel';
 import type { BlockMove } from './JobBlock';
 import { Lane } from './Lane';
@@ -45,12 +45,19 @@ export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
   const [focusId, setFocusId] = useState<string | null>(null);
   const axis = useMemo(() => axisFor(new Date()), []);
 
-  const jobs = useMemo(() => deskJobs(board.jobs, outbox.queued, actions.moved), [board.jobs, outbox.queued, actions.moved]);
+  const jobIds = useMemo(() => board.jobs.map((j) => j.id), [board.jobs]);
+  // Holds each job open (as the phone board does): messages and positions arrive live.
+  const digests = useJobDigests(jobIds, DESK_ROOTS);
+  const jobs = useMemo(
+    () => deskJobs(board.jobs, outbox.queued, actions.moved).map((j) => ({ ...j, unread: unreadOf(digests.get(j.id), user.id) })),
+    [board.jobs, outbox.queued, actions.moved, digests, user.id],
+  );
   const shown = useMemo(() => jobs.filter((j) => passes(j, filter)), [jobs, filter]);
   const lanes = useMemo(() => {
     const techs = filter.technician ? board.technicians.filter((t) => t.id === filter.technician) : board.technicians;
-    return [{ id: UNASSIGNED, name: 'Unassigned', hint: undefined as string | undefined }, ...techs.map((t) => ({ id: t.id, name: t.name, hint: positionHint(t, Date.now()) }))];
-  }, [board.technicians, filter.technician]);
+    const hints = positionHints(digests.values(), Date.now());
+    return [{ id: UNASSIGNED, name: 'Unassigned', hint: undefined as string | undefined }, ...techs.map((t) => ({ id: t.id, name: t.name, hint: hints.get(t.id) }))];
+  }, [board.technicians, filter.technician, digests]);
   const byLane = useMemo(() => {
     const m = new Map<string, typeof shown>();
     for (const job of shown) for (const lane of lanesOf(job)) m.set(lane, [...(m.get(lane) ?? []), job]);
@@ -76,7 +83,7 @@ export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
     overridden: Object.keys(reviews.marks).length,
     handovers: handovers.parked.length,
     requests: jobs.filter(isRequest).length,
-    unread: jobs.reduce((n, j) => n + unreadOf(j), 0),
+    unread: jobs.reduce((n, j) => n + j.unread, 0),
   };
   const offAxis = shown.length - new Set([...byLane.values()].flat().map((j) => j.id)).size;
   const selected = selectedId ? jobsRef.get(selectedId) : undefined;

@@ -12,6 +12,8 @@ import type { MovedWindows } from './use-desk-actions';
 export interface DeskJob extends JobSummary {
   /** True while a step of this device on the job is not answered yet. */
   waiting: boolean;
+  /** Unread messages by others on the job (0 until the job's doc is read). */
+  unread?: number;
 }
 
 /** Board jobs with queued ops and moved windows applied. */
