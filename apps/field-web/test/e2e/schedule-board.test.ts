@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { ensureScreenshotDir, startField, type Field } from './harness';
-import { eventually, gotoJob, tapStatus } from './steps';
+import { eventually, gotoJob, setOnline, tapStatus } from './steps';
 
 const run = await hasChromium();
 
@@ -104,5 +104,34 @@ describe.skipIf(!run)('schedule board', () => {
     await dana.page.getByTestId('desk-panel').waitFor();
     await dana.page.getByTestId('history-op').first().waitFor();
     await dana.page.screenshot({ path: `${dir}/desk-panel-1366.png` });
+  });
+
+  it('queues a move made offline like any other step and sends it on reconnect', async () => {
+    const dana = await field.signIn('dana');
+    await dana.page.setViewportSize({ width: 1366, height: 850 });
+    const jobId = await createJob(dana.page, 'Ice machine short cycling', 13);
+    const block = `[data-testid=desk-block][data-job-id="${jobId}"]`;
+    await dana.page.locator(`[data-lane="__unassigned__"] ${block}`).waitFor();
+    const laneIds = await dana.page.locator('[data-testid=desk-lane]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
+    const below = laneIds[1]!;
+
+    await setOnline(dana.page, false);
+    await dana.page.locator(block).focus();
+    await dana.page.keyboard.press('Shift+ArrowDown');
+    await dana.page.locator(`[data-lane="${below}"] ${block}`).waitFor();
+    await dana.page.keyboard.press('Shift+ArrowRight');
+    await dana.page.keyboard.press('Shift+ArrowRight');
+    await eventually(() => dana.page.locator(block).getAttribute('aria-label'), (l) => /1:30|13:30/.test(l ?? ''), 'the moved window on the board while offline');
+    expect(await dana.page.locator(block).getAttribute('class')).toContain('waiting');
+    await dana.page.getByTestId('sync-indicator').click();
+    await dana.page.getByRole('tab', { name: /^Pending \([1-9]/ }).click();
+    await dana.page.getByTestId('outbox-item').first().waitFor();
+    await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
+
+    await setOnline(dana.page, true);
+    await eventually(() => dana.page.locator(block).getAttribute('class'), (c) => !!c && !c.includes('waiting'), 'the queued steps answered', 30_000);
+    await dana.page.reload();
+    await dana.page.locator(`[data-lane="${below}"] ${block}`).waitFor();
+    await eventually(() => dana.page.locator(block).getAttribute('aria-label'), (l) => /1:30|13:30/.test(l ?? ''), 'the new window read back from the server');
   });
 });
