@@ -74,6 +74,8 @@ describe.skipIf(!run)('schedule board', () => {
     await card.waitFor({ timeout: 20_000 });
 
     await card.click();
+    // Presence: the block shows who has the job open right now.
+    await eventually(() => dana.page.locator(`${block} [data-testid=on-job]`).innerText().catch(() => ''), (t) => t.includes('Alice'), 'Alice shown on the job');
     await tapStatus(alice.page, 'Start travel', 'En route');
     await tapStatus(alice.page, "I'm here", 'On site');
     await eventually(() => dana.page.locator(block).getAttribute('data-status'), (s) => s === 'on_site', 'the block turns On site');

@@ -128,13 +128,18 @@ function JobBlockView({ job, lane, place, axisMinutes, selected, focus, onSelect
       <span className="block-sub">
         {time(job.windowStart)} · {STATUS_LABELS[job.status]}
         {job.waiting ? ' · waiting' : ''}
+        {job.onJob ? (
+          <span className="block-here" data-testid="on-job">
+            {' '}● {job.onJob}
+          </span>
+        ) : null}
       </span>
     </button>
   );
 }
 
 function same(a: JobBlockProps, b: JobBlockProps): boolean {
-  const keys = ['id', 'title', 'status', 'windowStart', 'windowEnd', 'waiting', 'unread'] as const;
+  const keys = ['id', 'title', 'status', 'windowStart', 'windowEnd', 'waiting', 'unread', 'onJob'] as const;
   return (
     keys.every((k) => a.job[k] === b.job[k]) &&
     a.place.left === b.place.left && a.place.width === b.place.width && a.place.row === b.place.row &&

@@ -23,6 +23,7 @@ import { axisFor, lanesOf, reassign, shiftWindow, SNAP_MINUTES, UNASSIGNED } fro
 import { TimeAxis } from './TimeAxis';
 import { useDeskActions } from './use-desk-actions';
 import { useRenderTiming } from './use-render-timing';
+import { useOnJob } from './use-on-job';
 import { useSameValue } from './use-same-value';
 
 /** Props of {@link ScheduleBoard}. */
@@ -48,9 +49,10 @@ export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
   const jobIds = useMemo(() => board.jobs.map((j) => j.id), [board.jobs]);
   // Holds each job open (as the phone board does): messages and positions arrive live.
   const digests = useJobDigests(jobIds, DESK_ROOTS);
+  const onJob = useOnJob(jobIds);
   const jobs = useMemo(
-    () => deskJobs(board.jobs, outbox.queued, actions.moved).map((j) => ({ ...j, unread: unreadOf(digests.get(j.id), user.id) })),
-    [board.jobs, outbox.queued, actions.moved, digests, user.id],
+    () => deskJobs(board.jobs, outbox.queued, actions.moved).map((j) => ({ ...j, unread: unreadOf(digests.get(j.id), user.id), onJob: onJob.get(j.id) })),
+    [board.jobs, outbox.queued, actions.moved, digests, onJob, user.id],
   );
   const shown = useMemo(() => jobs.filter((j) => passes(j, filter)), [jobs, filter]);
   const lanes = useMemo(() => {

@@ -14,6 +14,8 @@ export interface DeskJob extends JobSummary {
   waiting: boolean;
   /** Unread messages by others on the job (0 until the job's doc is read). */
   unread?: number;
+  /** First names of who has the job open right now (presence), if anyone. */
+  onJob?: string;
 }
 
 /** Board jobs with queued ops and moved windows applied. */
