@@ -232,6 +232,15 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect(await store.getJob('job-1')).toMatchObject({ assignees: ['alice', 'bob'], customerId: 'cust-1' });
     });
 
+    it("moves a job's window (a reschedule) and lists it in its new place", async () => {
+      await store.createJob(job('job-1'));
+      await store.createJob(job('job-2', { windowStart: '2030-01-02T09:00:00.000Z', windowEnd: '2030-01-02T10:00:00.000Z' }));
+      expect(await store.setJobWindow('job-1', '2030-01-03T13:00:00.000Z', '2030-01-03T15:00:00.000Z')).toBe(true);
+      expect(await store.setJobWindow('job-404', '2030-01-03T13:00:00.000Z', '2030-01-03T15:00:00.000Z')).toBe(false);
+      expect(await store.getJob('job-1')).toMatchObject({ windowStart: '2030-01-03T13:00:00.000Z', windowEnd: '2030-01-03T15:00:00.000Z' });
+      expect((await store.listJobs()).map((j) => j.id)).toEqual(['job-2', 'job-1']);
+    });
+
     it('keeps customers, equipment and the pricebook', async () => {
       await store.putCustomer({ id: 'c2', name: 'B', phone: '2', email: 'b@x', address: 'B st' });
       await store.putCustomer({ id: 'c1', name: 'A', phone: '1', email: 'a@x', address: 'A st' });
