@@ -76,9 +76,23 @@ describe.skipIf(!run)('schedule board', () => {
     await card.click();
     // Presence: the block shows who has the job open right now.
     await eventually(() => dana.page.locator(`${block} [data-testid=on-job]`).innerText().catch(() => ''), (t) => t.includes('Alice'), 'Alice shown on the job');
+    // Layout shift on the board while live updates arrive (not caused by the dispatcher's input).
+    await dana.page.evaluate(() => {
+      const w = window as unknown as { shift: number };
+      w.shift = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; sources: { node?: Node }[] }[]) {
+          if (e.hadRecentInput) continue;
+          w.shift += e.value;
+          (w as unknown as { shifts: string[] }).shifts = [...((w as unknown as { shifts?: string[] }).shifts ?? []), ` ${e.value.toFixed(4)}: ${e.sources.map((x) => (x.node as Element | undefined)?.outerHTML?.slice(0, 120) ?? x.node?.nodeName).join(' | ')}`];
+        }
+      }).observe({ type: 'layout-shift' });
+    });
     await tapStatus(alice.page, 'Start travel', 'En route');
     await tapStatus(alice.page, "I'm here", 'On site');
     await eventually(() => dana.page.locator(block).getAttribute('data-status'), (s) => s === 'on_site', 'the block turns On site');
+    const shifted = await dana.page.evaluate(() => ({ shift: (window as unknown as { shift: number }).shift, shifts: (window as unknown as { shifts?: string[] }).shifts ?? [] }));
+    expect(shifted.shift, shifted.shifts.join('\n')).toBeLessThan(0.001);
 
     // One hour later: an hour is 1/28 of the track.
     const track = (await dana.page.locator('[data-lane="alice"] .lane-track').boundingBox())!;
