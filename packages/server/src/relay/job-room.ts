@@ -179,8 +179,8 @@ export class JobRoom implements OpenJob {
     return this.resting.stateVector();
   }
 
-  /** What a peer whose state vector is `theirs` lacks (sync step 2). */
-  missingFor(theirs: Uint8Array): Uint8Array {
+  /** What a peer whose state vector is `theirs` lacks, as updates to send in order (see `RestingDoc.missingFor`). */
+  missingFor(theirs: Uint8Array): Uint8Array[] {
     return this.resting.missingFor(theirs);
   }
 

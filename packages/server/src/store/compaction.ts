@@ -1,14 +1,16 @@
 /**
  * Compaction policy, above the adapters (every `Store` only folds its log on request):
  * a job opened from storage with a log behind its snapshot — left by a process that was
- * killed before it could compact, or written by other nodes — is answered from the log
- * merged in memory, and the stored log is folded into a snapshot in the background, so
- * the next cold open reads one snapshot with its state vector. While a job is loaded the
- * relay compacts every `compactAfterUpdates` updates and on unload.
+ * killed before it could compact, or written by other nodes — is answered from the
+ * snapshot as stored plus the log merged in memory (two parts, never one merge of the
+ * whole history on the open path), and the stored log is folded into a snapshot in the
+ * background, so the next cold open reads one snapshot with its state vector. While a job
+ * is loaded the relay compacts every `compactAfterUpdates` updates, when it goes quiet,
+ * and on unload.
  *
- *   const stored = await loadJobDocMerged(store, jobId) // one snapshot, its state vector, no updates
+ *   const stored = await loadJobDocMerged(store, jobId) // snapshot + its vector, the log as at most one update
  */
-import { mergeStoredJobDoc } from './job-doc-merge';
+import { foldStoredLog } from './job-doc-merge';
 import type { Store, StoredJobDoc } from './store';
 
 /**
@@ -19,13 +21,14 @@ import type { Store, StoredJobDoc } from './store';
 export const COMPACT_AFTER_LOAD_MS = 200;
 
 /**
- * Loads a job doc merged into one snapshot with its state vector (see `mergeStoredJobDoc`)
- * and, when storage held updates behind the snapshot, compacts them in the background.
+ * Loads a job doc as its snapshot (with the snapshot's state vector) and the log behind it
+ * merged into at most one update (see `foldStoredLog`) and, when storage held updates
+ * behind the snapshot, compacts them in the background.
  * A failed compaction is logged; the log stays as it was and is merged again next time.
  */
 export async function loadJobDocMerged(store: Store, jobId: string): Promise<StoredJobDoc> {
   const stored = await store.loadJobDoc(jobId);
-  const merged = mergeStoredJobDoc(stored);
+  const folded = foldStoredLog(stored);
   // Counted from after the merge: a slow merge must not leave the timer due before the
   // first socket is answered.
   if (stored.updates.length > 0) {
@@ -35,5 +38,5 @@ export async function loadJobDocMerged(store: Store, jobId: string): Promise<Sto
     // A server stopping within the delay leaves the log for the next load.
     timer.unref();
   }
-  return merged;
+  return folded;
 }
