@@ -34,7 +34,9 @@ async function sqlite(dataDir: string): Promise<StoreUnderTest> {
       const row = open().prepare('SELECT state_vector FROM job_snapshots WHERE job_id = ?').get(jobId) as { state_vector: Buffer | null } | undefined;
       return row?.state_vector ? new Uint8Array(row.state_vector) : null;
     },
-    close: async () => db?.close(),
+    close: async () => {
+      db?.close();
+    },
   };
 }
 
@@ -89,7 +91,7 @@ describe.each(stores)('opening a job after the server on $name was killed with a
     // One update per keystroke, fewer than the relay's live compaction threshold (500),
     // so the whole typing is still a log of rows when the process dies.
     const keys = 300;
-    let halfway = new Uint8Array();
+    let halfway: Uint8Array = new Uint8Array();
     for (let i = 0; i < keys; i++) {
       writer.edit((d) => noteText(d, 'n-crash')!.insert(i, String.fromCharCode(97 + (i % 26))));
       if (i === keys / 2 - 1) halfway = Y.encodeStateAsUpdate(writer.doc);

@@ -18,6 +18,8 @@ interface Entry {
   unloadTimer: NodeJS.Timeout | null;
   /** Committed updates since the job's log was last compacted. */
   sinceCompaction: number;
+  /** Armed by each commit: compacts the log once the job goes quiet. */
+  quietTimer: NodeJS.Timeout | null;
 }
 
 /** The loaded rooms of one relay. */
@@ -78,12 +80,20 @@ export class RoomRegistry {
     entry.unloadTimer = setTimeout(() => void this.unload(entry), this.ctx.limits.idleUnloadMs);
   }
 
-  /** After a commit: counts toward compaction; compacts when enough gathered. */
+  /**
+   * After a commit: counts toward compaction; compacts when enough gathered, or once no
+   * commit followed for `compactWhenQuietMs`, so a crash rarely leaves a long log behind.
+   */
   countCommitted(jobId: string, n: number): void {
     const entry = this.entries.get(jobId);
     if (!entry?.room) return;
     entry.sinceCompaction += n;
-    if (entry.sinceCompaction < this.ctx.limits.compactAfterUpdates) return;
+    if (entry.sinceCompaction < this.ctx.limits.compactAfterUpdates) {
+      if (entry.quietTimer) entry.quietTimer.refresh();
+      else entry.quietTimer = setTimeout(() => this.compactQuiet(entry), this.ctx.limits.compactWhenQuietMs).unref();
+      return;
+    }
+    this.stopQuietTimer(entry);
     entry.sinceCompaction = 0;
     void this.compact(entry.room);
   }
@@ -101,7 +111,7 @@ export class RoomRegistry {
   }
 
   private load(jobId: string): Entry {
-    const entry: Entry = { loading: JobRoom.load(jobId, this.ctx, (room) => this.drop(room)), room: null, holds: 0, unloadTimer: null, sinceCompaction: 0 };
+    const entry: Entry = { loading: JobRoom.load(jobId, this.ctx, (room) => this.drop(room)), room: null, holds: 0, unloadTimer: null, sinceCompaction: 0, quietTimer: null };
     this.entries.set(jobId, entry);
     entry.loading.then(
       (room) => {
@@ -124,6 +134,7 @@ export class RoomRegistry {
     const entry = this.entries.get(room.jobId);
     if (entry?.room === room) {
       if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+      this.stopQuietTimer(entry);
       this.entries.delete(room.jobId);
     }
     for (const m of [...room.members]) m.refuse('unavailable', 'The server could not store changes; reconnect to resend them.');
@@ -134,6 +145,7 @@ export class RoomRegistry {
     const room = entry.room;
     if (!room || entry.holds > 0 || this.entries.get(room.jobId) !== entry) return;
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+    this.stopQuietTimer(entry);
     this.entries.delete(room.jobId);
     const done = (async () => {
       // Wait for what the room queued; a failed commit has already dropped the room.
@@ -144,6 +156,20 @@ export class RoomRegistry {
     this.unloading.set(room.jobId, done);
     await done;
     if (this.unloading.get(room.jobId) === done) this.unloading.delete(room.jobId);
+  }
+
+  /** The quiet timer fired: compacts what the job committed since its last compaction. */
+  private compactQuiet(entry: Entry): void {
+    entry.quietTimer = null;
+    const room = entry.room;
+    if (!room || entry.sinceCompaction === 0 || this.entries.get(room.jobId) !== entry) return;
+    entry.sinceCompaction = 0;
+    void this.compact(room);
+  }
+
+  private stopQuietTimer(entry: Entry): void {
+    if (entry.quietTimer) clearTimeout(entry.quietTimer);
+    entry.quietTimer = null;
   }
 
   /**
