@@ -4,6 +4,7 @@
  * whose commit failed. Holds, timers and compaction counts live here alone.
  */
 import { OutpostError } from '@outpost/shared';
+import { COMPACT_AFTER_LOAD_MS } from '../store/compaction';
 import type { RelayContext } from './context';
 import type { OpenJob } from './job-docs';
 import { JobRoom } from './job-room';
@@ -117,6 +118,9 @@ export class RoomRegistry {
       (room) => {
         entry.room = room;
         entry.sinceCompaction = room.loadedUpdates;
+        // A log left behind the snapshot (a killed process, another node) is folded soon,
+        // so the next cold open reads one snapshot; a server stopping first leaves it.
+        if (room.loadedUpdates > 0) entry.quietTimer = setTimeout(() => this.compactQuiet(entry), COMPACT_AFTER_LOAD_MS).unref();
       },
       () => {
         if (this.entries.get(jobId) === entry) this.entries.delete(jobId);
@@ -158,7 +162,7 @@ export class RoomRegistry {
     if (this.unloading.get(room.jobId) === done) this.unloading.delete(room.jobId);
   }
 
-  /** The quiet timer fired: compacts what the job committed since its last compaction. */
+  /** The quiet (or after-load) timer fired: compacts what the job got since its last compaction. */
   private compactQuiet(entry: Entry): void {
     entry.quietTimer = null;
     const room = entry.room;
