@@ -21,6 +21,8 @@ export interface BlockMove {
   fromLane: string;
   toLane: string;
   minutes: number;
+  /** `axis`: minutes along the board's axis (a drag; skips the night); `clock`: real minutes (a key). */
+  along: 'axis' | 'clock';
 }
 
 /** Props of {@link JobBlock}. */
@@ -84,7 +86,7 @@ function JobBlockView({ job, lane, place, axisMinutes, selected, focus, onSelect
     dragged.current = true;
     const track = ref.current?.parentElement?.getBoundingClientRect();
     const minutes = track && track.width > 0 ? ((e.clientX - d.x) / track.width) * axisMinutes : 0;
-    onMove({ jobId: job.id, fromLane: lane, toLane: laneUnder(e.clientX, e.clientY, ref.current) ?? lane, minutes });
+    onMove({ jobId: job.id, fromLane: lane, toLane: laneUnder(e.clientX, e.clientY, ref.current) ?? lane, minutes, along: 'axis' });
   };
   const key = (e: KeyboardEvent<HTMLButtonElement>) => {
     if (!e.shiftKey) return;
@@ -92,8 +94,8 @@ function JobBlockView({ job, lane, place, axisMinutes, selected, focus, onSelect
     const minutes = { ArrowLeft: -15, ArrowRight: 15 }[e.key];
     if (step) {
       const to = neighbour(lane, step);
-      if (to) onMove({ jobId: job.id, fromLane: lane, toLane: to, minutes: 0 });
-    } else if (minutes) onMove({ jobId: job.id, fromLane: lane, toLane: lane, minutes });
+      if (to) onMove({ jobId: job.id, fromLane: lane, toLane: to, minutes: 0, along: 'clock' });
+    } else if (minutes) onMove({ jobId: job.id, fromLane: lane, toLane: lane, minutes, along: 'clock' });
     else return;
     e.preventDefault();
   };

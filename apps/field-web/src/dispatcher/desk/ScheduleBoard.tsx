@@ -19,7 +19,7 @@ import { DESK_ROOTS, isRequest, positionHints, unreadOf } from './field-hints';
 import { JobPanel } from './JobPanel';
 import type { BlockMove } from './JobBlock';
 import { Lane } from './Lane';
-import { axisFor, lanesOf, reassign, shiftWindow, SNAP_MINUTES, UNASSIGNED } from './schedule';
+import { axisFor, dragMinutes, lanesOf, reassign, shiftWindow, SNAP_MINUTES, UNASSIGNED } from './schedule';
 import { TimeAxis } from './TimeAxis';
 import { useDeskActions } from './use-desk-actions';
 import { useRenderTiming } from './use-render-timing';
@@ -51,8 +51,8 @@ export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
   const digests = useJobDigests(jobIds, DESK_ROOTS);
   const onJob = useOnJob(jobIds);
   const jobs = useMemo(
-    () => deskJobs(board.jobs, outbox.queued, actions.moved).map((j) => ({ ...j, unread: unreadOf(digests.get(j.id), user.id), onJob: onJob.get(j.id) })),
-    [board.jobs, outbox.queued, actions.moved, digests, onJob, user.id],
+    () => deskJobs(board.jobs, outbox.queued, outbox.sent, actions.moved).map((j) => ({ ...j, unread: unreadOf(digests.get(j.id), user.id), onJob: onJob.get(j.id) })),
+    [board.jobs, outbox.queued, outbox.sent, actions.moved, digests, onJob, user.id],
   );
   const shown = useMemo(() => jobs.filter((j) => passes(j, filter)), [jobs, filter]);
   const lanes = useMemo(() => {
@@ -72,10 +72,11 @@ export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
       const job = jobsRef.get(move.jobId);
       if (!job) return;
       if (move.toLane !== move.fromLane) actions.assign(job.id, reassign(job.assignees, move.fromLane, move.toLane));
-      if (Math.abs(move.minutes) >= SNAP_MINUTES / 2) actions.reschedule(job.id, shiftWindow(job, move.minutes));
+      const minutes = move.along === 'axis' ? dragMinutes(axis, job.windowStart, move.minutes) : move.minutes;
+      if (Math.abs(move.minutes) >= SNAP_MINUTES / 2) actions.reschedule(job.id, shiftWindow(job, minutes));
       setFocusId(job.id);
     },
-    [jobsRef, actions],
+    [jobsRef, actions, axis],
   );
   const laneIds = useMemo(() => lanes.map((l) => l.id), [lanes]);
   const neighbour = useCallback((lane: string, step: -1 | 1) => laneIds[laneIds.indexOf(lane) + step] ?? null, [laneIds]);

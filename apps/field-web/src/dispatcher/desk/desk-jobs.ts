@@ -5,7 +5,7 @@
  */
 import type { OpIntent } from '@outpost/shared';
 import type { JobSummary } from '../../app/reference';
-import { projectStatus } from '../../sync/projected-status';
+import { newestState, projectStatus } from '../../sync/projected-status';
 import type { MovedWindows } from './use-desk-actions';
 
 /** A job on the board. */
@@ -18,11 +18,26 @@ export interface DeskJob extends JobSummary {
   onJob?: string;
 }
 
-/** Board jobs with queued ops and moved windows applied. */
-export function deskJobs(jobs: readonly JobSummary[], queued: readonly { jobId: string; op: OpIntent }[], moved: MovedWindows): DeskJob[] {
+type Answer = { status: JobSummary['status']; version: number; assignees: string[] };
+
+/**
+ * Board jobs with this device's steps applied: answers to sent ops newer than the board's
+ * read (between an answer and the next read the board's copy is older), then queued ops,
+ * then moved windows.
+ */
+export function deskJobs(
+  jobs: readonly JobSummary[],
+  queued: readonly { jobId: string; op: OpIntent }[],
+  sent: readonly { jobId: string; result?: unknown }[],
+  moved: MovedWindows,
+): DeskJob[] {
   const byJob = new Map<string, OpIntent[]>();
   for (const item of queued) byJob.set(item.jobId, [...(byJob.get(item.jobId) ?? []), item.op]);
-  return jobs.map((job) => {
+  const answers = new Map<string, Answer[]>();
+  for (const item of sent) if (item.result) answers.set(item.jobId, [...(answers.get(item.jobId) ?? []), item.result as Answer]);
+  return jobs.map((read) => {
+    const newest = newestState<Answer>(read, answers.get(read.id) ?? []);
+    const job = { ...read, status: newest.status, version: newest.version, assignees: newest.assignees };
     const waiting = byJob.get(job.id) ?? [];
     const lastAssign = [...waiting].reverse().find((op) => op.kind === 'assign');
     const window = moved[job.id];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisFor, placeLane, reassign, shiftWindow, UNASSIGNED } from './schedule';
+import { axisFor, dragMinutes, placeLane, reassign, shiftWindow, UNASSIGNED } from './schedule';
 
 const now = new Date(2031, 2, 4, 9, 30);
 const at = (day: number, h: number, m = 0) => new Date(2031, 2, 4 + day, h, m).toISOString();
@@ -31,5 +31,13 @@ describe('moving jobs', () => {
     expect(reassign([], UNASSIGNED, 'alice')).toEqual(['alice']);
     expect(reassign(['alice', 'carl'], 'alice', 'carl')).toEqual(['carl']);
     expect(reassign(['alice'], 'alice', UNASSIGNED)).toEqual([]);
+  });
+
+  it('skips the night when a job is dragged from this evening into tomorrow morning', () => {
+    const axis = axisFor(now);
+    // 19:00 today plus two axis hours lands at 07:00 tomorrow (the axis ends today at 20:00).
+    expect(dragMinutes(axis, at(0, 19), 120)).toBe(12 * 60);
+    expect(dragMinutes(axis, at(0, 9), 90)).toBe(90);
+    expect(dragMinutes(axis, at(1, 7), -120)).toBe(-12 * 60);
   });
 });

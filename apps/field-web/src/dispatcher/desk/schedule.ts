@@ -41,6 +41,24 @@ export function axisMinute(axis: Axis, at: Date): number | null {
   return null;
 }
 
+/** The moment at an axis minute (the inverse of `axisMinute`): past a day's last hour is the next day's first. */
+export function axisTime(axis: Axis, minute: number): Date {
+  const perDay = HOURS_PER_DAY * 60;
+  const clamped = Math.min(Math.max(minute, 0), axis.minutes);
+  const day = Math.min(Math.floor(clamped / perDay), axis.days.length - 1);
+  return new Date(axis.days[day]!.getTime() + (DAY_START_HOUR * 60 + clamped - day * perDay) * 60_000);
+}
+
+/**
+ * Real minutes a job moves when dragged `axisMinutes` along the axis: a drag across the
+ * boundary between the two days skips the night the axis leaves out.
+ */
+export function dragMinutes(axis: Axis, windowStart: string, axisMinutes: number): number {
+  const from = axisMinute(axis, new Date(windowStart));
+  if (from === null) return axisMinutes;
+  return (axisTime(axis, from + axisMinutes).getTime() - Date.parse(windowStart)) / 60_000;
+}
+
 /** A job placed on the axis, as percentages of the track width. */
 export interface Placement {
   left: number;
