@@ -1,7 +1,8 @@
 /**
  * @outpost/server: the sync server — HTTP API, websocket relay, storage adapters, op log
- * and auth. `startServer` runs it in-process (tests, CLI). The adapter acceptance suites
- * live in store/acceptance.ts and bus/acceptance.ts (they import vitest, so not exported here).
+ * and auth. `startServer` runs it in-process (tests, CLI). The adapters for scale-out are
+ * `@outpost/server/postgres` and `@outpost/server/redis`; the acceptance suites a
+ * third-party adapter runs are `@outpost/server/testing` (they import vitest).
  *
  * @module @outpost/server
  */
@@ -22,7 +23,10 @@ export { DURABILITY_LEVELS } from './store/store';
 export type {
   ApplyOpOutcome,
   BlobRecord,
+  BlobStore,
   CustomerRecord,
+  Directory,
+  DocLog,
   Durability,
   EquipmentFilter,
   EquipmentRecord,
@@ -33,6 +37,7 @@ export type {
   JobRecord,
   JobUpdate,
   OpAttempt,
+  OpLog,
   OpLogEntry,
   OpVerdict,
   PricebookItem,

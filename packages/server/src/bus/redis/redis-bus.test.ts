@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { hasRedis, testRedisUrl } from '../../../../../test-support/requirements';
-import { runBusAcceptance } from '../acceptance';
+import { runBusAcceptance } from '@outpost/server/testing';
 import type { BusEvent } from '../bus';
 import { CATCH_UP_NODE, RedisBus, type RedisBusOptions } from './redis-bus';
 
