@@ -12,6 +12,8 @@ export { hashPassword, verifyPassword } from './auth/password';
 export { issueToken, verifyToken, type Principal } from './auth/token';
 export { LocalBus, type Bus, type BusEvent, type Unsubscribe } from './bus/bus';
 export { type JobSummary, type PrimingPayload } from './jobs/summary';
+export { demoAuth } from './hooks/demo-auth';
+export type { AuthRequest, JobAction, ServerHooks } from './hooks/server-hooks';
 export { HandoverService, type HandoverAnswer, type HandoverDeps } from './handover/service';
 export { type OpResult } from './ops/service';
 export { DEFAULT_LIMITS, type RelayLimits } from './relay/context';
