@@ -44,6 +44,7 @@ export type {
   OpVerdict,
   PricebookItem,
   RemovalRecord,
+  SearchPage,
   Store,
   StoredJobDoc,
   UserRecord,
