@@ -145,12 +145,5 @@ export class World {
   }
 }
 
-/** Polls until `check` returns true; fails after `timeoutMs` with `what`. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
+/** Polls until `check` returns true; fails after `timeoutMs` with `what` (test-support/until.ts). */
+export { until } from '../../../test-support/until';
