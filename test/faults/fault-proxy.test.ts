@@ -1,6 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FaultProxy } from './support/fault-proxy';
+import { FaultProxy } from '../../test-support/fault-proxy';
 import { Prng } from './support/seed';
 import { until } from '../../test-support/until';
 

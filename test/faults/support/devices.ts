@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import WebSocket from 'ws';
 import { createOutpost, type OutpostEngine } from '@outpost/client';
-import { FaultProxy } from './fault-proxy';
+import { FaultProxy } from '../../../test-support/fault-proxy';
 import type { Prng } from './seed';
 import { until as untilPasses } from '../../../test-support/until';
 
