@@ -17,14 +17,15 @@ export function opRoutes(store: Store, ops: OpService): Hono<ApiEnv> {
   app.post('/jobs/:id/ops', async (c) => {
     const op = parseWith(workflowOpSchema, await readJson(c));
     if (op.jobId !== c.req.param('id')) throw new OutpostError('validation_failed', 'jobId: the body names a different job than the path.');
+    await c.var.hooks.mayAct(store, c.var.user, op.jobId);
     return c.json({ result: await ops.submit(op, c.var.user) });
   });
   app.get('/jobs/:id/ops', async (c) => {
-    const job = await jobFor(store, c.var.user, c.req.param('id'));
+    const job = await jobFor(store, c.var.user, c.req.param('id'), c.var.hooks);
     return c.json({ ops: await store.listOps(job.id) });
   });
   app.get('/jobs/:id/requests', async (c) => {
-    const job = await jobFor(store, c.var.user, c.req.param('id'));
+    const job = await jobFor(store, c.var.user, c.req.param('id'), c.var.hooks);
     return c.json({ requests: await requestsFrom(store, job.id) });
   });
   return app;
