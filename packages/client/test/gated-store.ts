@@ -8,7 +8,7 @@ import { readJob } from '@outpost/shared';
 import { SqliteStore, type Store } from '@outpost/server';
 import type { JobHandle } from '@outpost/client';
 
-/** A SQLite store whose commits of doc updates wait while the gate is shut. */
+/** A SQLite store whose writes of job docs (commits and compactions) wait while the gate is shut. */
 export class GatedStore {
   held = 0;
   private open: Promise<void> = Promise.resolve();
@@ -23,6 +23,14 @@ export class GatedStore {
             this.held++;
             await this.open;
             return target.appendUpdates(batch);
+          };
+        }
+        if (prop === 'compactJobDoc') {
+          // A compaction stores the loaded doc (changes still waiting for their commit
+          // included): it is a write of the doc too, held by the same gate.
+          return async (...args: Parameters<Store['compactJobDoc']>) => {
+            await this.open;
+            return target.compactJobDoc(...args);
           };
         }
         const value = Reflect.get(target, prop) as unknown;

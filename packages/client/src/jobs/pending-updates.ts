@@ -140,14 +140,16 @@ export class PendingUpdates {
       // Issued together, stored in this order (IndexedDB keeps the order of transactions).
       const results = await Promise.allSettled(batch.map((e) => this.db.add('pending', e.record)));
       let failure: unknown = null;
+      const deletes: Promise<void>[] = [];
       results.forEach((r, i) => {
         const e = batch[i]!;
         if (r.status === 'rejected') return void (failure ??= r.reason);
         e.key = r.value;
         e.record = null;
         // Acked while it was being written: the copy is no longer needed.
-        if (!this.entries.includes(e)) this.forget(r.value);
+        if (!this.entries.includes(e)) deletes.push(this.forget(r.value));
       });
+      this.afterForgetting(deletes);
       this.unwritten = this.unwritten.filter((e) => e.record !== null && this.entries.includes(e));
       if (failure !== null || this.failure !== null) this.onWrite(this.jobId, failure);
       this.failure = failure;
@@ -156,10 +158,15 @@ export class PendingUpdates {
   }
 
   /** Deletes the stored copy of an update the server has made durable. */
-  private forget(key: number): void {
+  private forget(key: number): Promise<void> {
     // A copy left behind is re-sent once after a restart and acked again (Yjs updates are
     // idempotent), then deleted: nothing is lost, so a failed delete needs no warning.
-    void this.db.delete('pending', key).catch(() => undefined);
+    return this.db.delete('pending', key).catch(() => undefined);
+  }
+
+  /** Tells listeners again once the stored copies are gone: readers of the device see them go. */
+  private afterForgetting(deletes: Promise<void>[]): void {
+    if (deletes.length > 0) void Promise.all(deletes).then(() => this.onChange(this.jobId, this.count, 0));
   }
 
   /** Updates still pending that the device has not stored (a full disk): kept only in memory. */
@@ -181,10 +188,12 @@ export class PendingUpdates {
   ack(socket: number, upTo: number): void {
     const durable = this.entries.filter((e) => e.coveredBy && e.coveredBy.socket === socket && e.coveredBy.n <= upTo);
     if (durable.length === 0) return;
+    const deletes: Promise<void>[] = [];
     for (const e of durable) {
       this.entries.splice(this.entries.indexOf(e), 1);
-      if (e.key !== null) this.forget(e.key);
+      if (e.key !== null) deletes.push(this.forget(e.key));
     }
+    this.afterForgetting(deletes);
     // An unwritten record made durable needs no copy: the warning it raised can go.
     if (this.failure !== null && !this.unwritten.some((e) => this.entries.includes(e))) {
       this.unwritten = [];

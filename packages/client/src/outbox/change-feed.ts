@@ -38,7 +38,10 @@ export class ChangeFeed implements Watchable<ChangeLists> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private scanning: Promise<void> = Promise.resolve();
   private closed = false;
-  private dirty = false;
+  /** Changes signalled so far, and how many of them the published lists include: the lists
+   * include a change only once a read that began after it has finished. */
+  private signalled = 0;
+  private listedUpTo = 0;
   /** How long the last read took: a device with a long offline day is re-read less often. */
   private lastScanMs = 0;
 
@@ -55,16 +58,16 @@ export class ChangeFeed implements Watchable<ChangeLists> {
   subscribe = (listener: (l: ChangeLists) => void): (() => void) => this.lists.subscribe(listener);
 
   /**
-   * True from a change being signalled until the read that follows it has begun: the lists
+   * True from a change being signalled until a read that began after it has finished: the
    * may not show that change yet, so a count read meanwhile must not say "nothing pending".
    */
   get settling(): boolean {
-    return this.dirty;
+    return this.listedUpTo < this.signalled;
   }
 
   /** Re-reads the device soon (pending updates, blobs or a refusal changed). */
   rescan(): void {
-    this.dirty = true;
+    this.signalled++;
     if (this.closed || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -94,7 +97,7 @@ export class ChangeFeed implements Watchable<ChangeLists> {
 
   private async scan(): Promise<void> {
     // What is signalled from here on is read by the next scan.
-    this.dirty = false;
+    const covers = this.signalled;
     const started = Date.now();
     // Memory first, then the device: a record whose write lands between the two reads is
     // seen by the second, never by neither (a stale read is safe, a missed one says "synced").
@@ -110,6 +113,7 @@ export class ChangeFeed implements Watchable<ChangeLists> {
       if (this.gone.delete(unit.key)) continue;
       sent.push({ key: unit.key, jobId: unit.jobId, kind: unit.kind, words: unit.words, sentAt: new Date().toISOString() });
     }
+    this.listedUpTo = Math.max(this.listedUpTo, covers);
     this.lists.set({
       pending: units.filter((u) => u.state === 'pending'),
       failed: units.filter((u) => u.state === 'failed'),
