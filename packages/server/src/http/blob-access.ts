@@ -11,7 +11,7 @@
  */
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
-import type { Relay } from '../relay/relay';
+import type { JobDocs } from '../relay/job-docs';
 import type { Store } from '../store/store';
 
 /** Uploads remembered per node; past this the oldest are forgotten. */
@@ -41,7 +41,7 @@ export class BlobAccess {
 
   constructor(
     private readonly store: Store,
-    private readonly relay: Relay,
+    private readonly relay: JobDocs,
   ) {}
 
   /** Records that `userId` uploaded the blob (new or already stored). */

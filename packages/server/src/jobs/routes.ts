@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { publicUser } from '../auth/routes';
 import { requireDispatcher, type ApiEnv } from '../http/env';
 import { parseWith, readJson } from '../http/errors';
-import type { Relay } from '../relay/relay';
+import type { JobDocs } from '../relay/job-docs';
 import type { Store } from '../store/store';
 import { jobFor } from './access';
 import { createJob } from './create';
@@ -32,7 +32,7 @@ const newJobSchema = z
 const daysSchema = z.coerce.number().int().min(1).max(14);
 
 /** Routes under /api (behind `requireUser`). */
-export function jobRoutes(store: Store, relay: Relay): Hono<ApiEnv> {
+export function jobRoutes(store: Store, relay: JobDocs): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
   app.get('/me/jobs', async (c) => {

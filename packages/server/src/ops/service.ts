@@ -10,8 +10,7 @@ import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
 import type { ServerMetrics } from '../metrics/metrics';
-import type { JobRoom } from '../relay/job-room';
-import type { Relay } from '../relay/relay';
+import type { JobDocs, OpenJob } from '../relay/job-docs';
 import type { OpLogEntry, Store } from '../store/store';
 
 export type { OpResult };
@@ -19,7 +18,7 @@ export type { OpResult };
 /** What the op service needs. */
 export interface OpServiceDeps {
   store: Store;
-  relay: Relay;
+  relay: JobDocs;
   bus: Bus;
   nodeId: string;
   metrics: ServerMetrics;
@@ -57,7 +56,7 @@ const REFUSED_CODES: ReadonlySet<string> = new Set<ErrorCode>(['not_assigned', '
  * Pushes how a logged op ended (`opResult`) to the submitting user's Outpost sockets on the
  * job on this node, so a device whose HTTP answer was lost still learns it.
  */
-function pushResult(room: JobRoom | null, userId: string, entry: OpLogEntry, duplicate: boolean): void {
+function pushResult(room: OpenJob | null, userId: string, entry: OpLogEntry, duplicate: boolean): void {
   if (!room) return;
   const result = { opId: entry.opId, outcome: duplicate ? 'duplicate' : entry.outcome, code: entry.code ?? '', status: entry.status, version: entry.version };
   for (const member of room.members) if (member.userId === userId) member.opResult(result);
@@ -118,7 +117,7 @@ export class OpService {
     return answer(known, true);
   }
 
-  private async record(op: WorkflowOp, user: Principal, room: JobRoom | null): Promise<OpResult> {
+  private async record(op: WorkflowOp, user: Principal, room: OpenJob | null): Promise<OpResult> {
     const receivedAt = new Date().toISOString();
     const facts = room ? readJobFacts(room.doc) : { openRequired: [], hasSignature: false };
     const unknownAssignee = op.kind === 'assign' ? await this.firstNonTechnician(op.assignees ?? []) : undefined;
@@ -171,7 +170,7 @@ export class OpService {
   }
 
   /** Mirrors the applied state into the doc and tells every node; revokes unassigned technicians. */
-  private async announce(room: JobRoom, entry: OpLogEntry, before: ServerState | null): Promise<void> {
+  private async announce(room: OpenJob, entry: OpLogEntry, before: ServerState | null): Promise<void> {
     const { bus, nodeId } = this.deps;
     const state = serverStateOf(entry);
     room.mirrorServerState(state);

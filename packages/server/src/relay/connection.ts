@@ -22,27 +22,22 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/token';
 import { stampAwareness } from './awareness-stamp';
 import type { RelayContext } from './context';
-import { awarenessMessage, type JobRoom, type RoomMember } from './job-room';
+import { DurableAcks } from './durable-acks';
+import type { JobRoom } from './job-room';
+import { awarenessMessage, type RoomMember } from './room-member';
 import { RateLimiter } from './rate-limiter';
+import { closeSocket, refuseSocket } from './socket-refusal';
+import { appliesFully } from './update-gaps';
 
 /** Outgoing bytes a socket may have unsent before it is dropped. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /** Refusals that may only mean the room lacks another node's committed writes. */
 const CATCH_UP_FIRST: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['server_owned', 'unresolved_update']);
-
-/** An ack owed once `committed` resolves, covering messages up to `upTo`. */
-interface WaitingAck {
-  committed: Promise<void>;
-  upTo: number;
-  receivedAt: number[];
-  settled: boolean;
-}
 
 /** A socket on a job, once authenticated and authorized. */
 export class RelayConnection implements RoomMember {
@@ -51,9 +46,7 @@ export class RelayConnection implements RoomMember {
   private readonly introduced = new Set<number>();
   /** Content messages (sync step 2 and update) received, counted from 1. */
   private contentCount = 0;
-  private ackChain: Promise<void> = Promise.resolve();
-  /** The last ack queued, while its commit is pending (later messages in that commit join it). */
-  private waitingAck: WaitingAck | null = null;
+  private readonly acks: DurableAcks;
   private closed = false;
   /** Frames received while the room catches up from storage, handled in order after it. */
   private held: Uint8Array[] | null = null;
@@ -69,15 +62,23 @@ export class RelayConnection implements RoomMember {
     private readonly ctx: RelayContext,
   ) {
     this.limiter = new RateLimiter(ctx.limits.messagesPerSecond, ctx.limits.messageBurst);
+    this.acks = new DurableAcks({
+      acked: (upTo, receivedAt) => {
+        const now = performance.now();
+        for (const at of receivedAt) this.ctx.metrics.observeAckLatency((now - at) / 1000);
+        if (this.wantsAcks) this.send(encodeMessage(durableAck, { upTo }));
+      },
+      failed: () => this.refuse('unavailable', 'Your changes could not be stored; reconnect to resend them.'),
+    });
   }
 
   get userId(): string {
     return this.principal.userId;
   }
 
-  /** Joins the room and greets the client: sync step 1, then current presence. */
-  start(): void {
-    this.room.members.add(this);
+  /** Joins the room and greets the client: sync step 1, then current presence. False when the room was dropped meanwhile. */
+  start(): boolean {
+    if (!this.room.join(this)) return false;
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, Y_MESSAGE.sync);
     encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
@@ -85,6 +86,7 @@ export class RelayConnection implements RoomMember {
     this.send(encoding.toUint8Array(e));
     const present = [...this.room.awareness.getStates().keys()];
     if (present.length > 0) this.send(awarenessMessage(this.room.awareness, present));
+    return true;
   }
 
   /** Handles one client frame. */
@@ -166,30 +168,31 @@ export class RelayConnection implements RoomMember {
     this.applyContent(update, n, receivedAt);
   }
 
-  /** Validates and applies content message n; may first catch the room up from storage (once). */
+  /**
+   * Validates and applies content message n, and acks it once the commit of that very
+   * update landed; may first catch the room up from storage (once).
+   */
   private applyContent(update: Uint8Array, n: number, receivedAt: number): void {
     // An empty update (no items, no deletions: a device with nothing new answering the
     // server's step 1) changes nothing: acked without building a resting job's doc.
-    if (update.length === 2 && update[0] === 0 && update[1] === 0) return this.ackWhenDurable(n, receivedAt);
+    if (update.length === 2 && update[0] === 0 && update[1] === 0) return this.acks.owe(n, receivedAt, this.room.committed());
     const verdict = classifyUpdate(update, this.room.doc);
     if (!verdict.ok) {
       if (CATCH_UP_FIRST.has(verdict.code) && !this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
       return this.refuse(verdict.code, verdict.detail);
     }
-    try {
-      Y.applyUpdate(this.room.doc, update, this);
-    } catch (err) {
-      return this.refuse('bad_message', `The update could not be applied: ${(err as Error).message}`);
-    }
-    // Structs after a gap in their client's clock wait in memory, never stored: acking them would lie.
-    const pending = this.room.doc.store as unknown as { pendingStructs: unknown; pendingDs: unknown };
-    if (pending.pendingStructs !== null || pending.pendingDs !== null) {
-      pending.pendingStructs = null;
-      pending.pendingDs = null;
+    // Structs after a gap in their client's clock would wait in memory, never stored: acking them would lie.
+    if (!appliesFully(update, this.room.doc)) {
       if (!this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
       return this.refuse('unresolved_update', 'The update skips changes from its own client that the server has not seen.');
     }
-    this.ackWhenDurable(n, receivedAt);
+    let committed: Promise<void>;
+    try {
+      committed = this.room.apply(update, this);
+    } catch (err) {
+      return this.refuse('bad_message', `The update could not be applied: ${(err as Error).message}`);
+    }
+    this.acks.owe(n, receivedAt, committed);
   }
 
   /**
@@ -217,38 +220,9 @@ export class RelayConnection implements RoomMember {
     for (const frame of held) if (!this.closed) this.process(frame);
   }
 
-  /**
-   * Acks message n once everything the doc holds so far is committed, in order. Messages
-   * waiting for the same group commit share one ack (acks are cumulative), so a burst
-   * costs one ack frame per commit, not one per message.
-   */
-  private ackWhenDurable(n: number, receivedAt: number): void {
-    const committed = this.ctx.committer.barrier();
-    const waiting = this.waitingAck;
-    if (waiting && waiting.committed === committed && !waiting.settled) {
-      waiting.upTo = n;
-      waiting.receivedAt.push(receivedAt);
-      return;
-    }
-    const ack: WaitingAck = { committed, upTo: n, receivedAt: [receivedAt], settled: false };
-    this.waitingAck = ack;
-    this.ackChain = this.ackChain
-      .then(() => committed)
-      .then(() => {
-        ack.settled = true;
-        const now = performance.now();
-        for (const at of ack.receivedAt) this.ctx.metrics.observeAckLatency((now - at) / 1000);
-        if (this.wantsAcks) this.send(encodeMessage(durableAck, { upTo: ack.upTo }));
-      })
-      .catch(() => {
-        ack.settled = true;
-        this.refuse('unavailable', 'Your changes could not be stored; reconnect to resend them.');
-      });
-  }
-
   /** Resolves once every ack owed so far was sent (or failed). */
   drained(): Promise<void> {
-    return this.ackChain;
+    return this.acks.drained();
   }
 
   send(message: Uint8Array): void {
@@ -272,16 +246,13 @@ export class RelayConnection implements RoomMember {
   refuse(code: ErrorCode, message: string = ERROR_CODES[code].message): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.wantsAcks && this.ws.readyState === this.ws.OPEN) this.ws.send(encodeMessage(errorMessage, { code, message }));
-    const close = ERROR_CODES[code].close;
-    if (close >= 4000) this.ctx.metrics.countRefusal(close);
-    this.ws.close(close, closeReason(message));
+    refuseSocket(this.ws, code, message, this.wantsAcks, this.ctx);
   }
 
   /** Closes without an error (server shutdown). */
   goAway(): void {
     if (this.closed) return;
     this.closed = true;
-    this.ws.close(1001, 'server shutting down');
+    closeSocket(this.ws, 1001, 'server shutting down');
   }
 }

@@ -29,6 +29,11 @@ export interface RelayLimits {
    * A device has one id per job doc (a new doc means a new socket), so a few allow slack.
    */
   maxPresencesPerSocket: number;
+  /**
+   * Bytes a socket may send before it is let in (token, job, room); beyond it closes with
+   * 4429. The socket is not read while it is let in, so only what was already read counts.
+   */
+  maxPendingBytes: number;
 }
 
 /** Defaults for production. */
@@ -42,6 +47,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   groupCommitMs: 2,
   hibernateAfterMs: 10_000,
   maxPresencesPerSocket: 4,
+  maxPendingBytes: 256 * 1024,
 };
 
 /** Shared by rooms and connections. */

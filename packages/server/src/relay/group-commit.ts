@@ -43,11 +43,15 @@ export class GroupCommitter {
     private readonly attempts = 3,
   ) {}
 
-  /** Queues an update for the next commit. */
-  append(update: JobUpdate): void {
+  /**
+   * Queues an update for the next commit; resolves once that commit is done, rejects if it
+   * finally failed. Updates in one batch share the promise.
+   */
+  append(update: JobUpdate): Promise<void> {
     this.open ??= newBatch();
     this.open.updates.push(update);
     this.schedule();
+    return this.open.done;
   }
 
   /** Resolves when every update appended so far is committed; rejects if its commit failed. */

@@ -1,62 +1,31 @@
 /**
- * A job loaded in memory: its Y.Doc, awareness and the sockets on it. Every change to the
- * doc is relayed to local sockets at once, except the server's own job-state mirror, which
- * is relayed once committed; changes made here (by a socket or by the
+ * A job loaded in memory: the sockets on it (members), their presence, and the bus. Every
+ * change to the doc is relayed to local sockets at once, except the server's own job-state
+ * mirror, which is relayed once committed; changes made here (by a socket or by the
  * server) are queued for group commit, and published on the bus only after their commit,
  * so a node that loads the job from storage and then subscribes can never miss one.
+ *
+ * The doc itself (built on demand, hibernated when idle) is `RestingDoc`; the server map's
+ * repair is `ServerMirror`; ops waiting for the doc are `CausalWaits`. Who holds the room
+ * and when it unloads is `RoomRegistry`'s business alone.
  */
-import { readServerState, SERVER_ROOT, writeServerState, type OpResultMessage, type ServerState } from '@outpost/shared';
-import * as encoding from 'lib0/encoding';
+import { OutpostError, SERVER_ROOT, type ServerState } from '@outpost/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { BusEvent, Unsubscribe } from '../bus/bus';
 import type { JobDocState, JobRecord, StoredJobDoc } from '../store/store';
+import { CausalWaits } from './causal-wait';
 import type { RelayContext } from './context';
+import type { OpenJob } from './job-docs';
+import { LOAD_ORIGIN, RestingDoc } from './resting-doc';
+import { awarenessMessage, syncUpdateMessage, type RoomMember } from './room-member';
+import { ServerMirror } from './server-mirror';
 
-/** Origin of changes loaded from storage: not stored again, not relayed. */
-export const LOAD_ORIGIN = Symbol('load');
+export { LOAD_ORIGIN };
 /** Origin of changes received from another node: relayed locally, not stored. */
 export const BUS_ORIGIN = Symbol('bus');
 /** Origin of the server's own writes (the `server` map). */
 export const SERVER_ORIGIN = Symbol('server');
-
-/**
- * How long after another node's `jobChanged` the doc may still show an older version
- * before this node writes the newest state itself (its mirror update was lost or late).
- */
-const MIRROR_GRACE_MS = 1_000;
-
-/** A job loaded from storage is built this long after loading if no socket asked first. */
-const BUILD_AFTER_LOAD_MS = 100;
-
-/** A socket as the room sees it. */
-export interface RoomMember {
-  readonly userId: string;
-  /** Awareness client ids this socket controls, removed when it leaves. */
-  readonly awarenessIds: Set<number>;
-  send(message: Uint8Array): void;
-  /** Closes the socket for a refusal (with the shared error code) or shutdown. */
-  refuse(code: 'not_assigned' | 'internal' | 'unavailable', message?: string): void;
-  jobChanged(state: ServerState): void;
-  /** How one of this user's workflow ops ended (Outpost sockets only). */
-  opResult(result: OpResultMessage): void;
-}
-
-function syncUpdateMessage(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  syncProtocol.writeUpdate(e, update);
-  return encoding.toUint8Array(e);
-}
-
-/** Encodes an awareness message (type 1) for the given clients. */
-export function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
-  return encoding.toUint8Array(e);
-}
 
 /**
  * What the awareness of a room is attached to. Awareness reads only a client id (the
@@ -65,219 +34,168 @@ export function awarenessMessage(awareness: awarenessProtocol.Awareness, clients
  */
 const AWARENESS_HOST = { clientID: Math.floor(Math.random() * 2 ** 31), on: () => undefined } as unknown as Y.Doc;
 
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
 /** One loaded job. Create with `JobRoom.load`. */
-export class JobRoom {
+export class JobRoom implements OpenJob {
   readonly awareness: awarenessProtocol.Awareness;
-  readonly members = new Set<RoomMember>();
-  /** Holders other than sockets (ops in progress) that keep the room loaded. */
-  holds = 0;
-  updatesSinceCompaction = 0;
-  unloadTimer: NodeJS.Timeout | null = null;
-  /** Set once `dispose` ran: the doc is gone. */
-  disposed = false;
-  private unsubscribe: Unsubscribe | null = null;
-  private built: Y.Doc | null = null;
-  /** What storage held, until the doc is built from it. */
-  private stored: StoredJobDoc | null = null;
-  private job: JobRecord | null = null;
+  private readonly memberSet = new Set<RoomMember>();
+  private readonly resting: RestingDoc;
+  private readonly mirror: ServerMirror;
+  private readonly causal = new CausalWaits();
+  /** The job record read at load, mirrored into the server map at the first build. */
+  private jobAtLoad: JobRecord | null;
   /**
-   * The whole doc as one stored update (a lone snapshot), until the doc is built: the
-   * first sockets on a cold job are answered from it without waiting for the build.
+   * The commit of the room's latest stored change: once it lands, everything the doc holds
+   * is stored (batches commit in order). Resolved while nothing is pending.
    */
-  private storedState: Uint8Array | null = null;
-  private storedVector: Uint8Array | null = null;
-  /** Set while a job loaded from storage waits for its first build (see `load`). */
-  private buildAfterLoad: NodeJS.Timeout | null = null;
-  private usedAt = 0;
-  /** Ops listening to the doc in `waitToCover`. */
-  private coverWaits = 0;
-  /** The newest job state this node knows (its store, its own ops, other nodes' `jobChanged`). */
-  private newest: ServerState | null = null;
-  private staleCheck: NodeJS.Timeout | null = null;
+  private lastCommit: Promise<void> = Promise.resolve();
+  private isDisposed = false;
+  /** Updates stored since the job's last snapshot when it was loaded (toward compaction). */
+  readonly loadedUpdates: number;
 
   private constructor(
     readonly jobId: string,
     private readonly ctx: RelayContext,
+    stored: StoredJobDoc,
+    job: JobRecord | null,
+    private readonly unsubscribe: Unsubscribe,
+    private readonly onBroken: (room: JobRoom) => void,
   ) {
     this.awareness = new awarenessProtocol.Awareness(AWARENESS_HOST);
     this.awareness.setLocalState(null);
+    this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.onAwarenessUpdate(change, origin));
+    this.resting = new RestingDoc(jobId, stored, (doc) => this.onBuild(doc));
+    this.mirror = new ServerMirror({ doc: () => this.resting.doc, isBuilt: () => this.resting.isBuilt, origin: SERVER_ORIGIN });
+    this.jobAtLoad = job;
+    if (job) this.mirror.learn(job);
+    this.loadedUpdates = stored.updates.length;
   }
 
   /**
-   * The job's Y.Doc. Built from storage on first use (one transaction for the whole log:
-   * Yjs merges, collects garbage and cleans up once, not once per stored update), then the
-   * server map is brought up to the op log — the doc mirror may lag if the process died
-   * between the two commits.
+   * Subscribes to the bus, then reads the doc from storage. `onBroken` is called once if a
+   * commit of the room's changes fails: the doc then holds changes storage lacks.
    */
-  get doc(): Y.Doc {
-    this.usedAt = performance.now();
-    if (this.built) return this.built;
-    if (this.buildAfterLoad) clearTimeout(this.buildAfterLoad);
-    this.buildAfterLoad = null;
-    const doc = (this.built = new Y.Doc({ guid: this.jobId, gc: true }));
-    const stored = this.stored;
-    this.stored = null;
-    this.storedState = null;
-    this.storedVector = null;
-    doc.transact(() => {
-      if (stored?.snapshot) Y.applyUpdate(doc, stored.snapshot, LOAD_ORIGIN);
-      for (const u of stored?.updates ?? []) Y.applyUpdate(doc, u, LOAD_ORIGIN);
-    }, LOAD_ORIGIN);
-    doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
-    const job = this.job;
-    this.job = null;
-    if (job) this.mirrorServerState(job);
-    return doc;
-  }
-
-  /** Subscribes to the bus, then reads the doc from storage; the doc is built right after. */
-  static async load(jobId: string, ctx: RelayContext): Promise<JobRoom> {
-    const room = new JobRoom(jobId, ctx);
+  static async load(jobId: string, ctx: RelayContext, onBroken: (room: JobRoom) => void): Promise<JobRoom> {
     const early: BusEvent[] = [];
-    let loaded = false;
-    room.unsubscribe = await ctx.bus.subscribe(jobId, (event) => (loaded ? room.onBusEvent(event) : early.push(event)));
+    let room: JobRoom | null = null;
+    const unsubscribe = await ctx.bus.subscribe(jobId, (event) => (room ? room.onBusEvent(event) : early.push(event)));
     try {
       const stored = await ctx.store.loadJobDoc(jobId);
-      room.stored = stored;
-      room.updatesSinceCompaction = stored.updates.length;
-      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
-      if (parts.length === 1) room.storedState = parts[0]!;
-      if (stored.snapshot && stored.updates.length === 0) room.storedVector = stored.snapshotStateVector ?? null;
-      room.awareness.on('update', (change: AwarenessChange, origin: unknown) => room.onAwarenessUpdate(change, origin));
-      room.job = await ctx.store.getJob(jobId);
-      if (room.job) room.learn(room.job);
-      loaded = true;
-      for (const event of early) room.onBusEvent(event);
-      // Built right after the first socket got its answer from the stored bytes (missingFor),
-      // or shortly if none asks: building brings the server map up to the op log and
-      // readies the doc for the devices' changes, but must not hold up that first answer.
-      if (!room.built) room.buildAfterLoad = room.buildIn(BUILD_AFTER_LOAD_MS);
-      return room;
+      const job = await ctx.store.getJob(jobId);
+      const loaded = (room = new JobRoom(jobId, ctx, stored, job, unsubscribe, onBroken));
+      for (const event of early) loaded.onBusEvent(event);
+      loaded.resting.buildSoon();
+      return loaded;
     } catch (err) {
-      await room.dispose();
+      await unsubscribe().catch(logFailure('unsubscribe'));
       throw err;
     }
   }
 
   /**
-   * Frees the doc of a job nobody changed or read for `idleMs`, keeping only its encoding;
-   * the next use rebuilds it (for a typical job well under a millisecond). A technician
-   * who keeps a job open all day costs a few kilobytes between edits, not a live Y.Doc.
-   * A doc an op is waiting on (`waitToCover`) is left alone.
+   * The job's Y.Doc, built from storage on first use; the build brings the server map up to
+   * the op log (the doc mirror may lag if the process died between the two commits).
    */
-  hibernateIfIdle(idleMs: number, now = performance.now()): boolean {
-    const doc = this.built;
-    if (!doc || this.coverWaits > 0 || this.disposed || now - this.usedAt < idleMs) return false;
-    const update = Y.encodeStateAsUpdate(doc);
-    this.stored = { snapshot: update, updates: [] };
-    this.storedState = update;
-    this.storedVector = Y.encodeStateVector(doc);
-    this.built = null;
-    doc.destroy();
-    return true;
+  get doc(): Y.Doc {
+    return this.resting.doc;
+  }
+
+  /** The sockets on the job. */
+  get members(): ReadonlySet<RoomMember> {
+    return this.memberSet;
+  }
+
+  /** Set once `dispose` ran: the room takes no more changes. */
+  get disposed(): boolean {
+    return this.isDisposed;
   }
 
   /** True while the doc is kept only as its encoding (not yet built, or hibernated). */
   get dormant(): boolean {
-    return this.built === null;
+    return !this.resting.isBuilt;
   }
 
-  /** The doc's whole state for compaction, without building a doc that is not built. */
-  docState(): JobDocState {
-    if (this.storedState && this.storedVector) return { update: this.storedState, stateVector: this.storedVector };
-    return { update: Y.encodeStateAsUpdate(this.doc), stateVector: Y.encodeStateVector(this.doc) };
+  /**
+   * Applies a device's update to the doc and returns the commit of that very update (or,
+   * when it brought nothing new, of the change that did): the durable ack waits on it. A
+   * room dropped after a failed commit takes nothing and rejects.
+   */
+  apply(update: Uint8Array, member: RoomMember): Promise<void> {
+    if (this.isDisposed) return Promise.reject(new OutpostError('unavailable', 'The job was reloaded; reconnect to resend your changes.'));
+    Y.applyUpdate(this.resting.doc, update, member);
+    return this.lastCommit;
   }
 
-  /** The doc's state vector (sync step 1): the stored snapshot's while the doc is not built. */
-  stateVector(): Uint8Array {
-    return this.storedState && this.storedVector ? this.storedVector : Y.encodeStateVector(this.doc);
+  /** The commit that makes everything the doc holds durable (see `apply`). */
+  committed(): Promise<void> {
+    return this.isDisposed ? Promise.reject(new OutpostError('unavailable')) : this.lastCommit;
   }
 
-  /** What a peer whose state vector is `theirs` lacks (sync step 2). */
-  missingFor(theirs: Uint8Array): Uint8Array {
-    if (this.built || !this.storedState) return Y.encodeStateAsUpdate(this.doc, theirs);
-    // Answered from the stored bytes, without building the doc: a state vector naming no
-    // client (one 0 byte, a device opening the job the first time) gets them as they are.
-    const answer = theirs.length === 1 && theirs[0] === 0 ? this.storedState : Y.diffUpdate(this.storedState, theirs);
-    // A job just loaded is built once this answer is on its way (ready for the device's
-    // changes a round trip later); a resting one stays asleep.
-    if (this.buildAfterLoad) {
-      clearTimeout(this.buildAfterLoad);
-      this.buildAfterLoad = this.buildIn(0);
-    }
-    return answer;
-  }
-
-  private buildIn(ms: number): NodeJS.Timeout {
-    return setTimeout(() => this.disposed || this.doc, ms);
-  }
-
-  /** Writes the workflow state into the doc's server map (stored and relayed like any change). */
-  mirrorServerState(state: ServerState): void {
-    this.learn(state);
-    const { status, version, assignees, changedBy, changedAt } = state;
-    const current = readServerState(this.doc);
-    if (current && current.version > version) return;
-    writeServerState(this.doc, { status, version, assignees, changedBy, changedAt }, SERVER_ORIGIN);
-  }
-
-  /** True when the doc already holds everything the state vector names. */
-  covers(stateVector: Map<number, number>): boolean {
-    const have = Y.decodeStateVector(Y.encodeStateVector(this.doc));
-    for (const [client, clock] of stateVector) if ((have.get(client) ?? 0) < clock) return false;
+  /** Adds a socket; false when the room was dropped meanwhile (the socket must reconnect). */
+  join(member: RoomMember): boolean {
+    if (this.isDisposed) return false;
+    this.memberSet.add(member);
     return true;
-  }
-
-  /** Waits up to `timeoutMs` for the doc to cover a state vector; true when it does. */
-  async waitToCover(stateVector: Map<number, number>, timeoutMs: number): Promise<boolean> {
-    if (this.covers(stateVector)) return true;
-    this.coverWaits++;
-    const doc = this.doc;
-    return new Promise((resolve) => {
-      const check = () => {
-        if (!this.covers(stateVector)) return;
-        finish(true);
-      };
-      const finish = (ok: boolean) => {
-        clearTimeout(timer);
-        doc.off('update', check);
-        this.coverWaits--;
-        resolve(ok);
-      };
-      const timer = setTimeout(() => finish(this.covers(stateVector)), timeoutMs);
-      doc.on('update', check);
-    });
-  }
-
-  /** Sends to every member but `except`. */
-  broadcast(message: Uint8Array, except?: unknown): void {
-    for (const m of this.members) if (m !== except) m.send(message);
   }
 
   /** Removes a member and the presence it controlled. */
   leave(member: RoomMember): void {
-    this.members.delete(member);
-    if (member.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...member.awarenessIds], member);
+    this.memberSet.delete(member);
+    if (member.awarenessIds.size > 0 && !this.isDisposed) awarenessProtocol.removeAwarenessStates(this.awareness, [...member.awarenessIds], member);
+  }
+
+  /** Sends to every member but `except`. */
+  broadcast(message: Uint8Array, except?: unknown): void {
+    for (const m of this.memberSet) if (m !== except) m.send(message);
+  }
+
+  /** Frees a doc unused for `idleMs` (see `RestingDoc`); never one an op is waiting on. */
+  hibernateIfIdle(idleMs: number, now = performance.now()): boolean {
+    if (this.causal.active || this.isDisposed) return false;
+    return this.resting.hibernateIfIdle(idleMs, now);
+  }
+
+  /** The doc's whole state for compaction, without building a doc that is not built. */
+  docState(): JobDocState {
+    return this.resting.state();
+  }
+
+  /** The doc's state vector (sync step 1). */
+  stateVector(): Uint8Array {
+    return this.resting.stateVector();
+  }
+
+  /** What a peer whose state vector is `theirs` lacks (sync step 2). */
+  missingFor(theirs: Uint8Array): Uint8Array {
+    return this.resting.missingFor(theirs);
+  }
+
+  /** Writes the workflow state into the doc's server map (stored and relayed like any change). */
+  mirrorServerState(state: ServerState): void {
+    this.mirror.write(state);
+  }
+
+  /** Waits up to `timeoutMs` for the doc to cover a state vector; true when it does. */
+  waitToCover(stateVector: Map<number, number>, timeoutMs: number): Promise<boolean> {
+    return this.causal.wait(this.resting.doc, stateVector, timeoutMs);
   }
 
   /** Handles a live event from the bus (this node's own included). */
   onBusEvent(event: BusEvent): void {
+    if (this.isDisposed) return;
     if (event.kind === 'revoke') {
-      for (const m of this.members) if (m.userId === event.userId) m.refuse('not_assigned', 'You were unassigned from this job.');
+      for (const m of this.memberSet) if (m.userId === event.userId) m.refuse('not_assigned', 'You were unassigned from this job.');
       return;
     }
     if (event.kind === 'jobChanged') {
-      this.learn(event.state);
-      for (const m of this.members) m.jobChanged(event.state);
-      // Normally the other node's mirror arrives right behind this event; if the doc still
-      // shows an older version a while later, that update lost a tie or was lost itself.
-      if (!this.staleCheck && event.node !== this.ctx.nodeId) {
-        this.staleCheck = setTimeout(() => {
-          this.staleCheck = null;
-          if (!this.disposed && this.built) this.keepNewest();
-        }, MIRROR_GRACE_MS);
-        this.staleCheck.unref();
-      }
+      if (event.node === this.ctx.nodeId) this.mirror.learn(event.state);
+      else this.mirror.changedElsewhere(event.state);
+      for (const m of this.memberSet) m.jobChanged(event.state);
       return;
     }
     if (event.node === this.ctx.nodeId) return;
@@ -286,99 +204,92 @@ export class JobRoom {
   }
 
   /**
-   * Applies other nodes' committed updates (relayed locally, not stored). Two nodes that
-   * mirror job state at the same moment write the server map concurrently, and Yjs settles
-   * that by client id, not by version: if such a write leaves the doc showing an older
-   * version than this node knows, the newest state is written again. That write follows
-   * both causally, so it wins on every copy; every node rewrites the same state, so the
-   * rewrites agree.
+   * Applies what storage holds that the doc lacks: writes another node committed that have
+   * not arrived over the bus yet. Relayed to local sockets, not stored again.
    */
+  async catchUp(): Promise<void> {
+    const stored = await this.ctx.store.loadJobDoc(this.jobId);
+    if (this.isDisposed) return;
+    this.applyRemote(stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates);
+  }
+
+  /** Unsubscribes and frees the doc. */
+  async dispose(): Promise<void> {
+    // The content stays readable (an op still holding the room reads its guard facts).
+    this.isDisposed = true;
+    this.resting.destroy();
+    this.mirror.stop();
+    this.awareness.destroy();
+    await this.unsubscribe().catch(logFailure('unsubscribe'));
+  }
+
+  /** Applies other nodes' committed updates (relayed locally, not stored); repairs the server map. */
   private applyRemote(updates: readonly Uint8Array[]): void {
-    const doc = this.doc;
+    const doc = this.resting.doc;
     const serverMap = doc.getMap(SERVER_ROOT);
     let touched = false;
     doc.transact((tr) => {
       for (const u of updates) Y.applyUpdate(doc, u, BUS_ORIGIN);
       touched = (tr.changed as Map<unknown, unknown>).has(serverMap);
     }, BUS_ORIGIN);
-    if (touched) this.keepNewest();
+    if (touched) this.mirror.keepNewest();
   }
 
-  /** Records a job state if it is the newest this node has seen. */
-  private learn(state: ServerState): void {
-    if (!this.newest || state.version > this.newest.version) {
-      const { status, version, assignees, changedBy, changedAt } = state;
-      this.newest = { status, version, assignees, changedBy, changedAt };
+  private onBuild(doc: Y.Doc): void {
+    doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    const job = this.jobAtLoad;
+    this.jobAtLoad = null;
+    if (job && !this.isDisposed) this.mirror.write(job);
+  }
+
+  /** Queues a change of this room for group commit; a failed commit breaks the room once. */
+  private store(update: Uint8Array): Promise<void> {
+    const committed = this.ctx.committer.append({ jobId: this.jobId, update });
+    if (committed !== this.lastCommit) {
+      this.lastCommit = committed;
+      committed.catch(() => {
+        // The doc now holds changes storage lacks: the registry drops the room and refuses
+        // its members, so their devices resend what was not acked.
+        if (!this.isDisposed) this.onBroken(this);
+      });
     }
-  }
-
-  /** Writes the newest known job state when the doc shows an older one. */
-  private keepNewest(): void {
-    const newest = this.newest;
-    if (newest && (readServerState(this.doc)?.version ?? 0) < newest.version) writeServerState(this.doc, newest, SERVER_ORIGIN);
-  }
-
-  /**
-   * Applies what storage holds that the doc lacks: writes another node committed that have
-   * not arrived over the bus yet. Relayed to local sockets, not stored again.
-   */
-  async catchUp(): Promise<void> {
-    const stored = await this.ctx.store.loadJobDoc(this.jobId);
-    if (this.disposed) return;
-    this.applyRemote(stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates);
+    return committed;
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
-    if (origin === LOAD_ORIGIN) return;
+    if (origin === LOAD_ORIGIN || this.isDisposed) return;
     if (origin === SERVER_ORIGIN) {
       // The job-state mirror reaches devices only once committed: a device that moved to
       // another node must never carry a server-map write that storage lacks (it would be
       // refused there as a device writing the server map).
-      this.ctx.committer.append({ jobId: this.jobId, update });
-      this.ctx.committer.barrier().then(
+      this.store(update).then(
         () => {
-          if (!this.disposed && this.members.size > 0) this.broadcast(syncUpdateMessage(update));
+          if (!this.isDisposed && this.memberSet.size > 0) this.broadcast(syncUpdateMessage(update));
         },
-        () => undefined, // a failed commit refuses every member (Relay.onCommitFailed)
+        () => undefined, // a failed commit breaks the room and refuses every member (store)
       );
       return;
     }
     // Most writes have no other socket to reach (one device per job): encode only when one does.
-    if (this.members.size > (this.members.has(origin as RoomMember) ? 1 : 0)) this.broadcast(syncUpdateMessage(update), origin);
-    if (origin !== BUS_ORIGIN) this.ctx.committer.append({ jobId: this.jobId, update });
+    if (this.memberSet.size > (this.memberSet.has(origin as RoomMember) ? 1 : 0)) this.broadcast(syncUpdateMessage(update), origin);
+    if (origin !== BUS_ORIGIN) void this.store(update);
   }
 
   private onAwarenessUpdate({ added, updated, removed }: AwarenessChange, origin: unknown): void {
-    const member = [...this.members].find((m) => m === origin);
+    const member = this.memberSet.has(origin as RoomMember) ? (origin as RoomMember) : null;
     if (member) {
       for (const id of [...added, ...updated]) member.awarenessIds.add(id);
       for (const id of removed) member.awarenessIds.delete(id);
     }
     const changed = [...added, ...updated, ...removed];
-    const message = awarenessMessage(this.awareness, changed);
-    this.broadcast(message);
+    this.broadcast(awarenessMessage(this.awareness, changed));
     if (origin !== BUS_ORIGIN) {
       const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-      void this.ctx.bus.publish({ kind: 'awareness', jobId: this.jobId, node: this.ctx.nodeId, update }).catch(() => undefined);
+      void this.ctx.bus.publish({ kind: 'awareness', jobId: this.jobId, node: this.ctx.nodeId, update }).catch(logFailure('presence publish'));
     }
-  }
-
-  /** Unsubscribes and frees the doc. */
-  async dispose(): Promise<void> {
-    // The content stays readable (an op still holding the room reads its guard facts);
-    // the room itself is dropped by the relay and collected with it.
-    this.disposed = true;
-    if (this.unloadTimer) clearTimeout(this.unloadTimer);
-    if (this.buildAfterLoad) clearTimeout(this.buildAfterLoad);
-    if (this.staleCheck) clearTimeout(this.staleCheck);
-    this.awareness.destroy();
-    this.built?.destroy();
-    await this.unsubscribe?.().catch(() => undefined);
   }
 }
 
-interface AwarenessChange {
-  added: number[];
-  updated: number[];
-  removed: number[];
+function logFailure(what: string): (err: unknown) => void {
+  return (err) => console.error(`[outpost] ${what} failed`, err);
 }

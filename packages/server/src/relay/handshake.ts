@@ -1,0 +1,118 @@
+/**
+ * Letting a socket in on `/sync/:jobId`: verify its token, check it may see the job, hold
+ * the job's room, join it and check access once more; then the frames it sent meanwhile are
+ * handled in order. A socket refused on the way gets the shared error message (Outpost
+ * clients) and the code's close code.
+ */
+import { ERROR_CODES, OutpostError, type ErrorCode } from '@outpost/shared';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { verifyToken, type Principal } from '../auth/token';
+import { RelayConnection } from './connection';
+import type { RelayContext } from './context';
+import type { JobRoom } from './job-room';
+import type { RoomRegistry } from './room-registry';
+import { closeSocket, refuseSocket } from './socket-refusal';
+
+/** The sockets of one relay, from upgrade to close. */
+export class Handshake {
+  private readonly sockets = new Set<WebSocket>();
+  private closing = false;
+
+  constructor(
+    private readonly ctx: RelayContext,
+    private readonly rooms: RoomRegistry,
+  ) {}
+
+  /** Open sockets. */
+  get count(): number {
+    return this.sockets.size;
+  }
+
+  /** Refuses new sockets from now on (server shutdown). */
+  stopAccepting(): void {
+    this.closing = true;
+  }
+
+  /** Closes every socket still open (1001). */
+  closeAll(): void {
+    for (const ws of this.sockets) closeSocket(ws, 1001, 'server shutting down');
+  }
+
+  /** Handles an upgraded socket for `/sync/:jobId`. */
+  async accept(ws: WebSocket, req: IncomingMessage, jobId: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const wantsAcks = url.searchParams.get('acks') === '1';
+    if (this.closing) return refuseSocket(ws, 'unavailable', 'The server is shutting down; try again.', wantsAcks, this.ctx);
+    this.sockets.add(ws);
+    // Nothing is read while the socket is let in: what the peer sends meanwhile waits in its
+    // own TCP buffers, not in this process. Frames read before the pause took hold are
+    // queued, within a byte cap.
+    ws.pause();
+    const queued: Uint8Array[] = [];
+    let queuedBytes = 0;
+    let connection: RelayConnection | null = null;
+    let ready = false;
+    ws.binaryType = 'nodebuffer';
+    const { messageBurst, maxPendingBytes } = this.ctx.limits;
+    ws.on('message', (data: Buffer) => {
+      if (ready && connection) return connection.receive(data);
+      if (ws.readyState !== ws.OPEN) return; // refused: nothing more is kept
+      queued.push(data);
+      queuedBytes += data.byteLength;
+      if (queued.length > messageBurst || queuedBytes > maxPendingBytes) {
+        queued.length = 0;
+        refuseSocket(ws, 'rate_limited', `At most ${maxPendingBytes} bytes may be sent before the connection is let in.`, wantsAcks, this.ctx);
+      }
+    });
+    ws.on('error', () => ws.terminate());
+    let room: JobRoom | null = null;
+    let expiry: NodeJS.Timeout | undefined;
+    ws.on('close', () => {
+      clearTimeout(expiry);
+      this.sockets.delete(ws);
+      if (connection && room) {
+        room.leave(connection);
+        this.rooms.release(room);
+      }
+    });
+    try {
+      const principal = await verifyToken(url.searchParams.get('token'), this.ctx.secret);
+      await this.authorize(principal, jobId);
+      room = await this.rooms.acquire(jobId);
+      if (ws.readyState !== ws.OPEN) return this.rooms.release(room);
+      const open = new RelayConnection(ws, room, principal, wantsAcks, this.ctx);
+      // Dropped between its load and here (a failed commit): the device comes back for a fresh copy.
+      if (!open.start()) {
+        this.rooms.release(room);
+        throw new OutpostError('unavailable', 'The job was reloaded; reconnect.');
+      }
+      connection = open;
+      if (principal.expiresAt !== undefined) {
+        // setTimeout holds at most ~24.8 days; tokens live hours.
+        const ms = Math.min(Math.max(0, principal.expiresAt - Date.now()), 2 ** 31 - 1);
+        expiry = setTimeout(() => open.refuse('token_expired'), ms);
+      }
+      // Checked again once the socket is a member: an unassignment committed after the first
+      // check is now either visible here or delivered to the member as a revoke event.
+      await this.authorize(principal, jobId).catch((err: unknown) => {
+        open.refuse(err instanceof OutpostError ? err.code : 'internal');
+      });
+      ready = true;
+      for (const frame of queued.splice(0)) open.receive(frame);
+      if (ws.readyState === ws.OPEN) ws.resume();
+    } catch (err) {
+      const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
+      if (!(err instanceof OutpostError)) console.error('[outpost] relay connect failed', err);
+      refuseSocket(ws, code, err instanceof Error ? err.message : ERROR_CODES[code].message, wantsAcks, this.ctx);
+    }
+  }
+
+  private async authorize(principal: Principal, jobId: string): Promise<void> {
+    const job = await this.ctx.store.getJob(jobId);
+    if (!job) throw new OutpostError('not_found', `No job ${jobId}.`);
+    if (principal.role === 'technician' && !job.assignees.includes(principal.userId)) {
+      throw new OutpostError('not_assigned', `Job ${jobId} is not assigned to you.`);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * A job's Y.Doc, or — while nobody uses it — only its stored bytes. A job is loaded as the
+ * bytes storage holds and built into a Y.Doc on first use; a doc unused for a while is
+ * folded back into its encoding (hibernation). Sync step 1 and the answer to it come from
+ * the bytes while the doc is not built, so a first answer never waits for a build.
+ */
+import * as Y from 'yjs';
+import type { JobDocState, StoredJobDoc } from '../store/store';
+
+/** Origin of changes loaded from storage: not stored again, not relayed. */
+export const LOAD_ORIGIN = Symbol('load');
+
+/** A job loaded from storage is built this long after loading if no socket asked first. */
+const BUILD_AFTER_LOAD_MS = 100;
+
+/** The doc of one loaded job, built on demand. */
+export class RestingDoc {
+  private built: Y.Doc | null = null;
+  /** What storage held (or the hibernated encoding), until the doc is built from it. */
+  private stored: StoredJobDoc | null;
+  /**
+   * The whole doc as one update (a lone snapshot, or the hibernated encoding), until the
+   * doc is built: the first sockets on a cold job are answered from it.
+   */
+  private storedState: Uint8Array | null = null;
+  private storedVector: Uint8Array | null = null;
+  /** Set while a job loaded from storage waits for its first build. */
+  private buildTimer: NodeJS.Timeout | null = null;
+  private usedAt = 0;
+  private destroyed = false;
+
+  /**
+   * `onBuild` runs once per build, right after the stored bytes are applied: it subscribes
+   * to the doc's updates (and may write to it).
+   */
+  constructor(
+    private readonly jobId: string,
+    stored: StoredJobDoc,
+    private readonly onBuild: (doc: Y.Doc) => void,
+  ) {
+    this.stored = stored;
+    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+    if (parts.length === 1) this.storedState = parts[0]!;
+    if (stored.snapshot && stored.updates.length === 0) this.storedVector = stored.snapshotStateVector ?? null;
+  }
+
+  /**
+   * Builds the doc right after the first socket got its answer from the stored bytes
+   * (`missingFor`), or shortly if none asks: the build readies the doc for the devices'
+   * changes, but must not hold up that first answer.
+   */
+  buildSoon(): void {
+    if (!this.built && !this.buildTimer && !this.destroyed) this.buildTimer = this.buildIn(BUILD_AFTER_LOAD_MS);
+  }
+
+  /**
+   * The job's Y.Doc, built on first use (one transaction for the whole log: Yjs merges,
+   * collects garbage and cleans up once, not once per stored update).
+   */
+  get doc(): Y.Doc {
+    this.usedAt = performance.now();
+    if (this.built) return this.built;
+    if (this.buildTimer) clearTimeout(this.buildTimer);
+    this.buildTimer = null;
+    const doc = (this.built = new Y.Doc({ guid: this.jobId, gc: true }));
+    const stored = this.stored;
+    this.stored = null;
+    this.storedState = null;
+    this.storedVector = null;
+    doc.transact(() => {
+      if (stored?.snapshot) Y.applyUpdate(doc, stored.snapshot, LOAD_ORIGIN);
+      for (const u of stored?.updates ?? []) Y.applyUpdate(doc, u, LOAD_ORIGIN);
+    }, LOAD_ORIGIN);
+    this.onBuild(doc);
+    return doc;
+  }
+
+  /** True while the doc is a live Y.Doc (not only its encoding). */
+  get isBuilt(): boolean {
+    return this.built !== null;
+  }
+
+  /**
+   * Frees a doc nobody changed or read for `idleMs`, keeping only its encoding; the next use
+   * rebuilds it (for a typical job well under a millisecond). A technician who keeps a job
+   * open all day costs a few kilobytes between edits, not a live Y.Doc.
+   */
+  hibernateIfIdle(idleMs: number, now: number): boolean {
+    const doc = this.built;
+    if (!doc || this.destroyed || now - this.usedAt < idleMs) return false;
+    const update = Y.encodeStateAsUpdate(doc);
+    this.stored = { snapshot: update, updates: [] };
+    this.storedState = update;
+    this.storedVector = Y.encodeStateVector(doc);
+    this.built = null;
+    doc.destroy();
+    return true;
+  }
+
+  /** The doc's whole state for compaction, without building a doc that is not built. */
+  state(): JobDocState {
+    if (this.storedState && this.storedVector) return { update: this.storedState, stateVector: this.storedVector };
+    const doc = this.doc;
+    return { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) };
+  }
+
+  /** The doc's state vector (sync step 1): the stored snapshot's while the doc is not built. */
+  stateVector(): Uint8Array {
+    return this.storedState && this.storedVector ? this.storedVector : Y.encodeStateVector(this.doc);
+  }
+
+  /** What a peer whose state vector is `theirs` lacks (sync step 2). */
+  missingFor(theirs: Uint8Array): Uint8Array {
+    if (this.built || !this.storedState) return Y.encodeStateAsUpdate(this.doc, theirs);
+    // A state vector naming no client (one 0 byte, a device opening the job the first
+    // time) gets the stored bytes as they are.
+    const answer = theirs.length === 1 && theirs[0] === 0 ? this.storedState : Y.diffUpdate(this.storedState, theirs);
+    // A job just loaded is built once this answer is on its way (ready for the device's
+    // changes a round trip later); a resting one stays asleep.
+    if (this.buildTimer) {
+      clearTimeout(this.buildTimer);
+      this.buildTimer = this.buildIn(0);
+    }
+    return answer;
+  }
+
+  /** Frees the doc for good; reading `doc` afterwards is a bug. */
+  destroy(): void {
+    this.destroyed = true;
+    if (this.buildTimer) clearTimeout(this.buildTimer);
+    this.buildTimer = null;
+    this.built?.destroy();
+  }
+
+  /** True once `destroy` ran. */
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  private buildIn(ms: number): NodeJS.Timeout {
+    return setTimeout(() => this.destroyed || this.doc, ms);
+  }
+}

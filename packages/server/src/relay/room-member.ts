@@ -1,0 +1,42 @@
+/**
+ * A socket as a job room sees it, and the two y-websocket messages a room sends to its
+ * members (a doc update, presence).
+ */
+import { Y_MESSAGE, type ErrorCode, type OpResultMessage, type ServerState } from '@outpost/shared';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+
+/** A socket as the room sees it. */
+export interface RoomMember {
+  readonly userId: string;
+  /** Awareness client ids this socket controls, removed when it leaves. */
+  readonly awarenessIds: Set<number>;
+  send(message: Uint8Array): void;
+  /** Sends the shared error message and closes the socket with the code's close code. */
+  refuse(code: ErrorCode, message?: string): void;
+  jobChanged(state: ServerState): void;
+  /** How one of this user's workflow ops ended (Outpost sockets only). */
+  opResult(result: OpResultMessage): void;
+  /** Resolves once every durable ack owed to this socket was sent (or failed). */
+  drained(): Promise<void>;
+  /** Closes without an error (server shutdown). */
+  goAway(): void;
+}
+
+/** Encodes a sync update message. */
+export function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, Y_MESSAGE.sync);
+  syncProtocol.writeUpdate(e, update);
+  return encoding.toUint8Array(e);
+}
+
+/** Encodes an awareness message for the given clients. */
+export function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, Y_MESSAGE.awareness);
+  encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(e);
+}
+

@@ -1,0 +1,157 @@
+/**
+ * Room lifecycle: which jobs are loaded, who holds them, when an idle one unloads (its log
+ * compacted into a snapshot first), when an unused doc hibernates, and dropping a room
+ * whose commit failed. Holds, timers and compaction counts live here alone.
+ */
+import type { RelayContext } from './context';
+import type { OpenJob } from './job-docs';
+import { JobRoom } from './job-room';
+
+/** One loaded (or loading) job. */
+interface Entry {
+  loading: Promise<JobRoom>;
+  /** Set once loaded. */
+  room: JobRoom | null;
+  /** Sockets and other holders (ops, HTTP reads) keeping the room loaded. */
+  holds: number;
+  unloadTimer: NodeJS.Timeout | null;
+  /** Committed updates since the job's log was last compacted. */
+  sinceCompaction: number;
+}
+
+/** The loaded rooms of one relay. */
+export class RoomRegistry {
+  private readonly entries = new Map<string, Entry>();
+  /** Jobs being unloaded: a new load waits for the old one to finish. */
+  private readonly unloading = new Map<string, Promise<void>>();
+  private readonly sweep: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(private readonly ctx: RelayContext) {
+    const idleMs = ctx.limits.hibernateAfterMs;
+    this.sweep = setInterval(() => {
+      const now = performance.now();
+      for (const entry of this.entries.values()) entry.room?.hibernateIfIdle(idleMs, now);
+    }, Math.max(50, idleMs / 4));
+    this.sweep.unref();
+  }
+
+  /** Loaded (or loading) jobs. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Whether the job is in memory (or being loaded). */
+  isLoaded(jobId: string): boolean {
+    return this.entries.has(jobId);
+  }
+
+  /** Loaded rooms. */
+  loaded(): JobRoom[] {
+    return [...this.entries.values()].flatMap((e) => (e.room ? [e.room] : []));
+  }
+
+  /** Loads a job (if needed) and holds it loaded until `release`; never a room already dropped. */
+  async acquire(jobId: string): Promise<JobRoom> {
+    for (;;) {
+      await this.unloading.get(jobId);
+      const entry = this.entries.get(jobId) ?? this.load(jobId);
+      const room = await entry.loading;
+      // Dropped while this caller waited (a failed commit): load the job again from storage.
+      if (room.disposed || this.entries.get(jobId) !== entry) continue;
+      entry.holds++;
+      if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+      entry.unloadTimer = null;
+      return room;
+    }
+  }
+
+  /** Drops one hold; an unheld job unloads after the idle delay. A dropped room's holds are moot. */
+  release(job: OpenJob): void {
+    const entry = this.entries.get(job.jobId);
+    if (!entry || entry.room !== job) return;
+    entry.holds--;
+    if (entry.holds > 0 || this.closing) return;
+    entry.unloadTimer = setTimeout(() => void this.unload(entry), this.ctx.limits.idleUnloadMs);
+  }
+
+  /** After a commit: counts toward compaction; compacts when enough gathered. */
+  countCommitted(jobId: string, n: number): void {
+    const entry = this.entries.get(jobId);
+    if (!entry?.room) return;
+    entry.sinceCompaction += n;
+    if (entry.sinceCompaction < this.ctx.limits.compactAfterUpdates) return;
+    entry.sinceCompaction = 0;
+    void this.compact(entry.room);
+  }
+
+  /** Stops the sweep and unloads (and compacts) every job, whoever holds it. */
+  async unloadAll(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.sweep);
+    for (const entry of [...this.entries.values()]) {
+      await entry.loading.catch(() => null); // a failed load has no room to unload
+      entry.holds = 0;
+      await this.unload(entry);
+    }
+    await Promise.all(this.unloading.values());
+  }
+
+  private load(jobId: string): Entry {
+    const entry: Entry = { loading: JobRoom.load(jobId, this.ctx, (room) => this.drop(room)), room: null, holds: 0, unloadTimer: null, sinceCompaction: 0 };
+    this.entries.set(jobId, entry);
+    entry.loading.then(
+      (room) => {
+        entry.room = room;
+        entry.sinceCompaction = room.loadedUpdates;
+      },
+      () => {
+        if (this.entries.get(jobId) === entry) this.entries.delete(jobId);
+      },
+    );
+    return entry;
+  }
+
+  /**
+   * A room whose commit failed holds changes storage lacks: it is dropped at once (the next
+   * caller loads the job from storage) and its sockets are refused, so their devices resend
+   * whatever was not acked.
+   */
+  private drop(room: JobRoom): void {
+    const entry = this.entries.get(room.jobId);
+    if (entry?.room === room) {
+      if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+      this.entries.delete(room.jobId);
+    }
+    for (const m of [...room.members]) m.refuse('unavailable', 'The server could not store changes; reconnect to resend them.');
+    void room.dispose();
+  }
+
+  private async unload(entry: Entry): Promise<void> {
+    const room = entry.room;
+    if (!room || entry.holds > 0 || this.entries.get(room.jobId) !== entry) return;
+    if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+    this.entries.delete(room.jobId);
+    const done = (async () => {
+      // Wait for what the room queued; a failed commit has already dropped the room.
+      await room.committed().catch(() => undefined);
+      if (entry.sinceCompaction > 0) await this.compact(room);
+      await room.dispose();
+    })();
+    this.unloading.set(room.jobId, done);
+    await done;
+    if (this.unloading.get(room.jobId) === done) this.unloading.delete(room.jobId);
+  }
+
+  /**
+   * Folds the job's stored log into a snapshot. The loaded doc holds everything stored for
+   * the job (changes reach storage only through it), so its own encoding is the snapshot:
+   * merged runs of items, no merge of the log. It may also hold changes still waiting for
+   * their commit; storing them early is harmless (a Yjs update applies once).
+   */
+  private async compact(room: JobRoom): Promise<void> {
+    // A disposed doc encodes as empty: storing that would drop the job's history.
+    if (room.disposed) return;
+    return this.ctx.store.compactJobDoc(room.jobId, room.docState()).catch((err: unknown) => console.error('[outpost] compact failed', err));
+  }
+}

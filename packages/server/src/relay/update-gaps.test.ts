@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { appliesFully } from './update-gaps';
+
+/** A device doc that wrote two notes, and the server's copy that has seen `seen` of them. */
+function twoWrites() {
+  const device = new Y.Doc();
+  const notes = device.getArray<string>('notes');
+  notes.push(['one']);
+  const afterOne = Y.encodeStateVector(device);
+  const one = Y.encodeStateAsUpdate(device);
+  notes.push(['two']);
+  const two = Y.encodeStateAsUpdate(device, afterOne);
+  return { device, one, two };
+}
+
+describe('appliesFully', () => {
+  it('accepts an update whose every struct and deletion the server can place', () => {
+    const { one, two } = twoWrites();
+    const server = new Y.Doc();
+    expect(appliesFully(one, server)).toBe(true);
+    Y.applyUpdate(server, one);
+    expect(appliesFully(two, server)).toBe(true);
+  });
+
+  it("refuses an update that skips its own client's earlier changes", () => {
+    const { two } = twoWrites();
+    expect(appliesFully(two, new Y.Doc())).toBe(false);
+  });
+
+  it('refuses an update that builds on another client’s item the server lacks', () => {
+    const { device, one } = twoWrites();
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(device));
+    const before = Y.encodeStateVector(other);
+    other.getArray<string>('notes').insert(1, ['between']);
+    const insert = Y.encodeStateAsUpdate(other, before);
+    const server = new Y.Doc();
+    Y.applyUpdate(server, one);
+    expect(appliesFully(insert, server)).toBe(false);
+  });
+
+  it('refuses a deletion of items the server has never seen', () => {
+    const { device, one } = twoWrites();
+    const server = new Y.Doc();
+    Y.applyUpdate(server, one);
+    const before = Y.encodeStateVector(device);
+    device.getArray<string>('notes').delete(1, 1);
+    const deletion = Y.encodeStateAsUpdate(device, before); // names the 'two' item the server lacks
+    expect(appliesFully(deletion, server)).toBe(false);
+    const withTwo = new Y.Doc();
+    Y.applyUpdate(withTwo, Y.encodeStateAsUpdate(device, Y.encodeStateVector(new Y.Doc())));
+    expect(appliesFully(deletion, withTwo)).toBe(true);
+  });
+});
