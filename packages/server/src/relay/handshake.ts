@@ -11,6 +11,7 @@ import { verifyToken, type Principal } from '../auth/token';
 import { RelayConnection } from './connection';
 import type { RelayContext } from './context';
 import type { JobRoom } from './job-room';
+import { socketTransport } from './member-transport';
 import type { RoomRegistry } from './room-registry';
 import { closeSocket, refuseSocket } from './socket-refusal';
 
@@ -81,7 +82,7 @@ export class Handshake {
       await this.authorize(principal, jobId);
       room = await this.rooms.acquire(jobId);
       if (ws.readyState !== ws.OPEN) return this.rooms.release(room);
-      const open = new RelayConnection(ws, room, principal, wantsAcks, this.ctx);
+      const open = new RelayConnection(socketTransport(ws, wantsAcks, this.ctx), room, principal, wantsAcks, this.ctx);
       // Dropped between its load and here (a failed commit): the device comes back for a fresh copy.
       if (!open.start()) {
         this.rooms.release(room);

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   hash_mismatch: { status: 422, close: 4400, retryable: false, message: 'The bytes do not match their sha256.' },
   out_of_order: { status: 425, close: 4425, retryable: true, message: 'An earlier operation from this device has not arrived yet.' },
   not_causal: { status: 425, close: 4425, retryable: true, message: 'The server has not yet received the job changes this operation depends on.' },
+  update_required: { status: 426, close: 4426, retryable: false, message: 'This app is older than the server accepts; update it to sync.' },
   rate_limited: { status: 429, close: 4429, retryable: true, message: 'Too many messages; slow down.' },
   too_many_attempts: { status: 429, close: 4429, retryable: true, message: 'Too many failed sign-ins; wait a moment and try again.' },
   unavailable: { status: 503, close: 1013, retryable: true, message: 'The server is busy or shutting down; try again.' },

@@ -1,0 +1,116 @@
+import { CLOSE_CODES, readJob } from '@outpost/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChannelClient } from './support/channel-client';
+import { TestDevice } from './support/ops';
+import { RelayClient } from './support/relay-client';
+import { api, login, startTestServer, until, type TestServer } from './support/server';
+
+describe('device channel: every job of a device over one socket', () => {
+  let server: TestServer;
+  let alice: string;
+  let dana: string;
+  const open: { close(): Promise<void> }[] = [];
+  beforeEach(async () => {
+    server = await startTestServer();
+    [alice, dana] = await Promise.all([login(server, 'alice'), login(server, 'dana')]);
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+    await server.dispose();
+  });
+  const channel = async (token: string | null, v?: number | null) => {
+    const c = await ChannelClient.connect(server.url, token, v);
+    open.push(c);
+    return c;
+  };
+
+  it('syncs several jobs subscribed in one frame, and acks each job on its own count', async () => {
+    const phone = await channel(alice);
+    const jobs = ['job-1001', 'job-1003', 'job-1006'];
+    phone.subscribe(jobs);
+    await phone.synced(jobs);
+    for (const id of jobs) expect(readJob(phone.jobs.get(id)!.doc).meta.title).toBeTruthy();
+    expect(server.relay.connectionCount).toBe(1);
+    phone.edit('job-1003', (doc) => doc.getArray('locations').push([{ tech: 'alice', lat: 1, lon: 2, accuracy: 5, at: 't' }]));
+    // Step 2 of each job is content message 1 of that job; this edit is message 2 of job-1003 only.
+    await until(() => phone.ackedUpTo('job-1003') === 2 && phone.ackedUpTo('job-1001') === 1, 5000, 'durable acks');
+    expect(phone.ackedUpTo('job-1006')).toBe(1);
+  });
+
+  it('refuses a job the technician may not open without closing the others', async () => {
+    const phone = await channel(alice);
+    phone.subscribe(['job-1001', 'job-1002']);
+    await phone.synced(['job-1001']);
+    await until(() => phone.closedJob('job-1002') !== null, 5000, 'job-1002 refused');
+    expect(phone.closedJob('job-1002')).toBe(CLOSE_CODES.forbidden);
+    expect(phone.messages('job-1002', 'error')).toEqual([expect.objectContaining({ code: 'not_assigned' })]);
+    expect(phone.jobs.get('job-1002')!.synced).toBe(false);
+    phone.edit('job-1001', (doc) => doc.getArray('locations').push([{ tech: 'alice', lat: 1, lon: 2, accuracy: 5, at: 't' }]));
+    await until(() => phone.ackedUpTo('job-1001') === 2, 5000, 'ack on the job still held');
+    expect(phone.closeCode).toBeNull();
+  });
+
+  it('carries a change from the office to the device on the shared socket', async () => {
+    const phone = await channel(alice);
+    phone.subscribe(['job-1001', 'job-1003']);
+    await phone.synced(['job-1001', 'job-1003']);
+    const office = await RelayClient.connect(server.wsBase, 'job-1003', dana);
+    open.push(office);
+    office.edit((doc) => doc.getArray('locations').push([{ tech: 'dana', lat: 3, lon: 4, accuracy: 5, at: 't' }]));
+    await until(() => phone.jobs.get('job-1003')!.doc.getArray('locations').length === 1, 5000, 'office change on the channel');
+  });
+
+  it('removes a job from the channel within 1 s of the unassignment, and keeps the rest', async () => {
+    const phone = await channel(alice);
+    phone.subscribe(['job-1001', 'job-1003']);
+    await phone.synced(['job-1001', 'job-1003']);
+    const assign = new TestDevice().op('job-1001', { kind: 'assign', assignees: ['bob'] });
+    const t0 = Date.now();
+    expect((await api(server, dana, '/api/jobs/job-1001/ops', { method: 'POST', body: assign })).status).toBe(200);
+    await until(() => phone.closedJob('job-1001') !== null, 1000, 'revocation within 1 s');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(phone.closedJob('job-1001')).toBe(CLOSE_CODES.forbidden);
+    phone.edit('job-1003', (doc) => doc.getArray('locations').push([{ tech: 'alice', lat: 1, lon: 2, accuracy: 5, at: 't' }]));
+    await until(() => phone.ackedUpTo('job-1003') === 2, 5000, 'the other job still acks');
+  });
+
+  it('tells a device older than the server accepts to update, with its own close code', async () => {
+    const old = await channel(alice, 1);
+    await until(() => old.closeCode !== null, 5000, 'close');
+    expect(old.closeCode).toBe(4426);
+    expect(old.control).toEqual([{ name: 'error', value: expect.objectContaining({ code: 'update_required' }) }]);
+    const unversioned = await channel(alice, null);
+    await until(() => unversioned.closeCode !== null, 5000, 'close');
+    expect(unversioned.closeCode).toBe(4426);
+  });
+
+  it('greets a current device with the protocol versions, and refuses a bad token with 4401', async () => {
+    const phone = await channel(alice);
+    await until(() => phone.control.length > 0, 5000, 'channelReady');
+    expect(phone.control[0]).toEqual({ name: 'channelReady', value: { protocolVersion: expect.any(Number), minProtocolVersion: 2 } });
+    const stranger = await channel('not-a-token');
+    await until(() => stranger.closeCode !== null, 5000, 'close');
+    expect(stranger.closeCode).toBe(4401);
+  });
+
+  it('refuses a frame for a job not subscribed, per job, and an unreadable channel message by closing the channel', async () => {
+    const phone = await channel(alice);
+    phone.sendTo('job-1001', new Uint8Array([0, 0, 1, 0]));
+    await until(() => phone.closedJob('job-1001') !== null, 5000, 'per-job refusal');
+    expect(phone.closedJob('job-1001')).toBe(4400);
+    expect(phone.closeCode).toBeNull();
+    phone.sendControl(new Uint8Array([250, 1]));
+    await until(() => phone.closeCode !== null, 5000, 'channel refusal');
+    expect(phone.closeCode).toBe(4400);
+  });
+
+  it('leaves jobs on unsubscribe: a later frame for one is refused, never applied or acked', async () => {
+    const phone = await channel(alice);
+    phone.subscribe(['job-1001']);
+    await phone.synced(['job-1001']);
+    phone.unsubscribe(['job-1001']);
+    phone.edit('job-1001', (doc) => doc.getArray('locations').push([{ tech: 'alice', lat: 1, lon: 2, accuracy: 5, at: 't' }]));
+    await until(() => phone.closedJob('job-1001') !== null, 5000, 'frame after leaving refused');
+    expect(phone.ackedUpTo('job-1001')).toBe(1);
+  });
+});
