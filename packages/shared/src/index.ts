@@ -45,6 +45,7 @@ export {
   type TimeEntry,
 } from './job/schema';
 export { readServerState, writeServerState } from './job/server-state';
+export { MAX_OPS_PER_BATCH, opBatchSchema, type OpBatchAnswer, type OpBatchResponse } from './ops/batch';
 export { OP_KINDS, opIntentSchema, workflowOpSchema, type OpIntent, type OpKind, type WorkflowOp } from './ops/op';
 export { decide, type Actor, type Decision, type RejectionCode, type WorkflowState } from './status/decide';
 export {

@@ -152,7 +152,7 @@ export class OutpostEngine {
       hasWork: () => this.box.get().queued.length > 0 || this.blobQueue.counts.get().queued > 0,
       connected: () => this.board.socketsOpen,
       probe: () => this.http.request('GET', '/healthz', undefined, { timeoutMs: 5_000 }).then((a) => a.status === 200, () => false),
-      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal), onSent: () => this.board.uploaded('ops') }).then((r) => {
+      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, batched: true, flushDependencies: (item) => this.flushDependencies(item, signal), onSent: () => this.board.uploaded('ops') }).then((r) => {
         if (r.stopped === 'signed_out') this.sessionExpired('The server refused the token.');
         return r;
       }),

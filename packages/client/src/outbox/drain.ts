@@ -18,6 +18,7 @@
 import { ERROR_CODES, isErrorCode, type ServerState } from '@outpost/shared';
 import { Unreachable, type Api, type ApiAnswer } from '../sync/api';
 import { backoffDelay, sleep, type BackoffPolicy } from '../sync/backoff';
+import { sendBatch } from './batch';
 import type { OpResult, Outbox, OutboxItem } from './outbox';
 
 /** Attempts per op per drain. */
@@ -33,6 +34,8 @@ export interface DrainDeps {
   signal: AbortSignal;
   /** Called as each op goes through, before the outbox reports it sent. */
   onSent?(item: OutboxItem): void;
+  /** Send the whole queue in one request first (`POST /api/ops`, see batch.ts). */
+  batched?: boolean;
 }
 
 /** How one drain ended. */
@@ -53,6 +56,10 @@ interface ErrorDetails {
 /** Sends every queued op once through the rules above. */
 export async function drainOutbox(deps: DrainDeps): Promise<DrainReport> {
   const report: DrainReport = { sent: 0, conflicts: 0, errors: 0, stopped: 'done' };
+  if (deps.batched) {
+    const end = await sendBatch(deps, report);
+    if (end !== 'continue') return { ...report, stopped: end };
+  }
   const tried = new Set<string>();
   for (let guard = 0; guard < 10_000; guard++) {
     if (deps.signal.aborted) return { ...report, stopped: 'aborted' };

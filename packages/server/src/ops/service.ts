@@ -5,7 +5,7 @@
  * doc's server map and tell every node (job changed, access revoked). An op its sender may
  * not make at all (not assigned, wrong role) is refused without a log entry.
  */
-import { decide, OutpostError, readJobFacts, type ErrorCode, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
+import { decide, ERROR_CODES, OutpostError, readJobFacts, type ErrorCode, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
@@ -75,10 +75,14 @@ function decodeDocState(base64: string): Map<number, number> {
 export class OpService {
   constructor(private readonly deps: OpServiceDeps) {}
 
-  /** Submits one validated op as `user`; throws an OutpostError for every refusal. */
-  async submit(op: WorkflowOp, user: Principal): Promise<OpResult> {
+  /**
+   * Submits one validated op as `user`; throws an OutpostError for every refusal. An op
+   * `behindConflict` (a batch whose earlier op on the job was rejected) is checked for
+   * access and order like any other, then logged as not applied (`behind_conflict`).
+   */
+  async submit(op: WorkflowOp, user: Principal, behindConflict = false): Promise<OpResult> {
     try {
-      const result = await this.run(op, user);
+      const result = await this.run(op, user, behindConflict);
       this.deps.metrics.countOp(result.duplicate ? 'duplicate' : 'applied');
       return result;
     } catch (err) {
@@ -87,7 +91,7 @@ export class OpService {
     }
   }
 
-  private async run(op: WorkflowOp, user: Principal): Promise<OpResult> {
+  private async run(op: WorkflowOp, user: Principal, behindConflict: boolean): Promise<OpResult> {
     const { store, relay } = this.deps;
     const known = await store.getOp(op.opId);
     if (known?.actor === user.userId) return this.duplicate(known, op, user);
@@ -103,10 +107,10 @@ export class OpService {
     try {
       const mayAct = user.role === 'dispatcher' || job?.assignees.includes(user.userId);
       // Only wait for ops that could apply; a refusal for role or assignment needs no doc.
-      if (room && mayAct && !(await room.waitToCover(stateVector, this.deps.causalWaitMs))) {
+      if (room && mayAct && !behindConflict && !(await room.waitToCover(stateVector, this.deps.causalWaitMs))) {
         throw new OutpostError('not_causal', undefined, { opId: op.opId });
       }
-      return await this.record(op, user, room);
+      return await this.record(op, user, room, behindConflict);
     } finally {
       if (room) relay.release(room);
     }
@@ -117,7 +121,7 @@ export class OpService {
     return answer(known, true);
   }
 
-  private async record(op: WorkflowOp, user: Principal, room: OpenJob | null): Promise<OpResult> {
+  private async record(op: WorkflowOp, user: Principal, room: OpenJob | null, behindConflict = false): Promise<OpResult> {
     const receivedAt = new Date().toISOString();
     const facts = room ? readJobFacts(room.doc) : { openRequired: [], hasSignature: false };
     const unknownAssignee = op.kind === 'assign' ? await this.firstNonTechnician(op.assignees ?? []) : undefined;
@@ -142,7 +146,10 @@ export class OpService {
           return { outcome: 'rejected', code: 'validation_failed', message: `assignees: ${unknownAssignee} is not a technician.` };
         }
         const d = decide(state, op, user, facts);
-        if (d.outcome === 'rejected') return REFUSED_CODES.has(d.code) ? { ...d, outcome: 'refused' } : d;
+        if (d.outcome === 'rejected' && REFUSED_CODES.has(d.code)) return { ...d, outcome: 'refused' };
+        // Held whatever it would meet: the device decides once the conflict before it is resolved.
+        if (behindConflict) return { outcome: 'rejected', code: 'behind_conflict', message: ERROR_CODES.behind_conflict.message };
+        if (d.outcome === 'rejected') return d;
         const changedBy = d.changed ? user.userId : state.changedBy;
         const changedAt = d.changed ? receivedAt : state.changedAt;
         return { outcome: 'applied', changed: d.changed, review: d.review, state: { status: d.status, version: d.version, assignees: d.assignees, changedBy, changedAt } };

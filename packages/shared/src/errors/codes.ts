@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   not_found: { status: 404, close: 4404, retryable: false, message: 'Not found.' },
   conflict: { status: 409, close: 4409, retryable: false, message: 'The job changed on the server; this action no longer applies.' },
   guard_failed: { status: 409, close: 4409, retryable: false, message: 'The job is not ready for this step.' },
+  behind_conflict: { status: 409, close: 4409, retryable: false, message: 'Not applied: an earlier action on this job is in conflict; resolve that one first.' },
   op_mismatch: { status: 409, close: 4409, retryable: false, message: 'This operation id was already used for a different operation.' },
   too_large: { status: 413, close: 4413, retryable: false, message: 'The message is too large.' },
   unsupported_media_type: { status: 415, close: 4400, retryable: false, message: 'The content type is not supported.' },
