@@ -29,6 +29,8 @@ const ALL_JOBS = [JOBS.aliceOnly, JOBS.bobOnly, JOBS.shared];
 
 interface Actor {
   device: Device;
+  /** The signed-in user: the author of what the device writes (the relay checks it). */
+  user: string;
   role: Role;
   docs: Map<string, Y.Doc>;
   /** Notes typed, in order, with the job they are in. */
@@ -68,11 +70,11 @@ async function act(actor: Actor, rng: Prng): Promise<void> {
   const now = new Date().toISOString();
   if (roll < 0.55) {
     const id = `${actor.device.name}-${actor.notes.length}`;
-    addNote(doc, { id, author: actor.device.name, createdAt: now, text: `note ${actor.notes.length}` });
+    addNote(doc, { id, author: actor.user, createdAt: now, text: `note ${actor.notes.length}` });
     actor.notes.push({ id, jobId });
   } else if (roll < 0.7) {
     const items = readJob(doc).checklist;
-    if (items.length > 0) setChecklistDone(doc, rng.pick(items).id, rng.chance(0.7), actor.device.name, now);
+    if (items.length > 0) setChecklistDone(doc, rng.pick(items).id, rng.chance(0.7), actor.user, now);
   } else if (roll < 0.73) {
     const bytes = Uint8Array.from(rng.bytes(rng.int(16, 4096)));
     const photo = await actor.device.engine.blobs.putPhoto(jobId, bytes, { kind: 'other', mime: 'image/jpeg' });
@@ -136,7 +138,7 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
         });
         const docs = new Map<string, Y.Doc>();
         for (const jobId of c.jobs) docs.set(jobId, (await device.engine.openJob(jobId)).doc);
-        const actor: Actor = { device, role: c.role, docs, notes: [], ackedUpTo: 0, ackedClock: new Map(), ops: [], photos: new Map(), edits: 0 };
+        const actor: Actor = { device, user: c.user, role: c.role, docs, notes: [], ackedUpTo: 0, ackedClock: new Map(), ops: [], photos: new Map(), edits: 0 };
         // Pending 0 = the device says everything so far is durable (recorded synchronously on write).
         device.engine.status.subscribe((s) => {
           if (s.pending === 0) markDurable(actor);

@@ -25,7 +25,7 @@ describe('the checkers catch a broken server', () => {
       const relay = new HastyRelay(join(dir, 'updates.log'), 400);
       await relay.restart();
       cleanups.push(() => relay.kill(), () => rmSync(dir, { recursive: true, force: true }));
-      const report = await ackedEditsSurviveKill(relay, { jobId: 'job-1', token: 't', rng, killAfterMs: 600 });
+      const report = await ackedEditsSurviveKill(relay, { jobId: 'job-1', token: 't', author: 'fault-suite', rng, killAfterMs: 600 });
       expect(report.acked).toBeGreaterThan(0);
       expect(report.lost.length).toBeGreaterThan(0);
     });

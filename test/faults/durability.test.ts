@@ -29,7 +29,7 @@ describe('durable acks survive SIGKILL', () => {
       let acked = 0;
       let edits = 0;
       for (let k = 0; k < KILLS; k++) {
-        const report = await ackedEditsSurviveKill(server, { jobId: JOBS.shared, token: tokenFor('valid', DEMO.dana, secret)!, rng });
+        const report = await ackedEditsSurviveKill(server, { jobId: JOBS.shared, token: tokenFor('valid', DEMO.dana, secret)!, author: DEMO.dana.id, rng });
         expect(report.lost, `kill ${k + 1}: ${report.lost.length} of ${report.acked} acked notes lost`).toEqual([]);
         expect(report.violations).toEqual([]);
         acked += report.acked;

@@ -33,9 +33,9 @@ describe('hostile frame generator', () => {
   it('aims forbidden-root frames at the server map and unknown-root frames elsewhere', () => {
     const rng = new Prng(3);
     for (let i = 0; i < 20; i++) {
-      const server = classifyUpdate(updateOf(hostileFrame(rng, 'forbiddenRoot').bytes), newJobDoc('j'));
+      const server = classifyUpdate(updateOf(hostileFrame(rng, 'forbiddenRoot').bytes), newJobDoc('j'), { userId: 'alice', role: 'technician' });
       expect(server).toMatchObject({ ok: false, code: 'server_owned' });
-      const unknown = classifyUpdate(updateOf(hostileFrame(rng, 'unknownRoot').bytes), newJobDoc('j'));
+      const unknown = classifyUpdate(updateOf(hostileFrame(rng, 'unknownRoot').bytes), newJobDoc('j'), { userId: 'alice', role: 'technician' });
       expect(unknown).toMatchObject({ ok: false, code: 'unknown_root' });
     }
   });

@@ -1,13 +1,19 @@
 /**
  * The technician workload every server gets: real job-document edits made with the
  * shared writers (so Outpost's relay accepts them), in a fixed mix — mostly note typing,
- * some checklist ticks, some time entries.
+ * some line-item quantity changes, some time entries. Checklist items are the office's
+ * (a technician's device may only tick them), so the device's own list is line items.
  */
 import * as Y from 'yjs';
-import { addChecklistItem, addNote, noteText, setChecklistDone, startTime, stopTime } from '@outpost/shared';
+import { addLineItem, addNote, noteText, setLineItemQty, startTime, stopTime } from '@outpost/shared';
 
-const CHECKLIST_ITEMS = 10;
+const LINE_ITEMS = 10;
 const STAMP = '2025-01-01T08:00:00.000Z';
+/**
+ * Every bench device presents alice's token (servers/outpost.ts), and Outpost's relay
+ * refuses an entry naming anyone but the writer as its author, so all entries name her.
+ */
+const BENCH_USER = 'alice';
 
 /** A technician's device copy of one job, ready for offline actions. */
 export interface FieldDevice {
@@ -17,29 +23,29 @@ export interface FieldDevice {
   actions: number;
 }
 
-/** Makes a device doc with a note to type into and a checklist to tick. */
+/** Makes a device doc with a note to type into and line items to adjust; `actor` names its entries' ids. */
 export function newFieldDevice(jobId: string, actor: string): FieldDevice {
   const doc = new Y.Doc({ guid: jobId });
   const noteId = `note-${actor}-${doc.clientID}`;
-  addNote(doc, { id: noteId, author: actor, createdAt: STAMP, text: '' });
-  for (let i = 0; i < CHECKLIST_ITEMS; i++) addChecklistItem(doc, { id: `item-${actor}-${doc.clientID}-${i}`, label: `Step ${i}`, required: i < 3 });
+  addNote(doc, { id: noteId, author: BENCH_USER, createdAt: STAMP, text: '' });
+  for (let i = 0; i < LINE_ITEMS; i++) addLineItem(doc, { id: `item-${actor}-${doc.clientID}-${i}`, pricebookId: `pb-${i}`, description: `Part ${i}`, qty: 1, unitPriceCents: 100 });
   return { doc, actor, noteId, actions: 0 };
 }
 
 /**
  * Makes one field action in the device doc (one Yjs transaction, so one update):
- * 80% a keystroke in the note, 10% a checklist tick, 10% a time entry start or stop.
+ * 80% a keystroke in the note, 10% a line item's quantity, 10% a time entry start or stop.
  */
 export function fieldAction(device: FieldDevice): void {
   const n = device.actions++;
   const { doc, actor } = device;
   const at = new Date(Date.parse(STAMP) + n * 1000).toISOString();
   if (n % 10 === 3) {
-    const item = (n / 10) % CHECKLIST_ITEMS | 0;
-    setChecklistDone(doc, `item-${actor}-${doc.clientID}-${item}`, Math.floor(n / 100) % 2 === 0, actor, at);
+    const item = (n / 10) % LINE_ITEMS | 0;
+    setLineItemQty(doc, `item-${actor}-${doc.clientID}-${item}`, 1 + (Math.floor(n / 100) % 2));
   } else if (n % 10 === 7) {
     const entry = `time-${actor}-${doc.clientID}-${Math.floor(n / 20)}`;
-    if (n % 20 === 7) startTime(doc, { id: entry, tech: actor, start: at, kind: 'work' });
+    if (n % 20 === 7) startTime(doc, { id: entry, tech: BENCH_USER, start: at, kind: 'work' });
     else stopTime(doc, entry, at);
   } else {
     const text = noteText(doc, device.noteId)!;

@@ -10,6 +10,9 @@ export { summarizeMerge, type MergeSummary } from './jobs/merge-summary';
 export type { OutboxApi } from './outbox/outbox-actions';
 export type { OpResult, OutboxItem, OutboxLists, OutboxState } from './outbox/outbox';
 export { ATTEMPTS_PER_DRAIN } from './outbox/drain';
+export { groupConflicts, groupOf, isBackwards, lastAskedStep, type ConflictGroup } from './outbox/conflict-groups';
+export { CHANGE_WORDS, listContentChanges, type ChangeKind, type ChangeRecord, type ContentChange, type UnsentBlob } from './outbox/change-list';
+export type { ChangeLists, SentChange } from './outbox/change-feed';
 export type { BlobsApi } from './blobs/photo-desk';
 export { newUuid, sha256Hex } from './ids/device-crypto';
 export type { Customer, Equipment, JobSummary, PricebookItem, Priming, PrimingState } from './priming/priming';
@@ -17,6 +20,9 @@ export { storageWarning, unsavedWarning, type StorageState, type StorageWatch } 
 export type { UnsyncedExport } from './engine/export-unsynced';
 export { syncStatusOf, type StatusInputs, type SyncStatus } from './sync/sync-status';
 export { backoffDelay, type BackoffPolicy } from './sync/backoff';
+export {
+  FLAG_AFTER_ATTEMPTS, RETRY_DELAYS_MS, RETRY_EVERY_MS, failureAfter, failureKind, isDue, isFlagged, isTransient, retryDelay, type AttemptFailure, type FailureKind,
+} from './sync/retry-schedule';
 export type { User } from './sync/session';
 export type { WebSocketLike } from './sync/job-connection';
 export type { Watchable } from './observable';

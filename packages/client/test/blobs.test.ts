@@ -52,4 +52,43 @@ describe('photos and signatures', () => {
     await until('only the photo is still pending', () => phone.status.get().pending === 1);
     expect(phone.blobs.pending()).toBe(1);
   });
+
+  it('counts a photo taken offline as one change, and says the same N when it is uploaded', async () => {
+    const link = await world.link();
+    const phone = await world.device('alice-phone', link, 'alice');
+    const job = await phone.openJob('job-1001');
+    await until('synced', () => job.synced);
+    const drained: string[] = [];
+    phone.on('drained', (e) => drained.push(e.message));
+    link.cut();
+    await phone.blobs.putPhoto('job-1001', PHOTO, { kind: 'before', mime: 'image/jpeg', caption: 'Coil' });
+    await until('one pending change', () => phone.status.get().pending === 1, 2_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(phone.status.get().pending).toBe(1);
+    expect(phone.changes.get().pending.map((c) => c.words)).toEqual(['Photo added']);
+
+    link.restore();
+    phone.syncNow();
+    await until('uploaded', () => phone.status.get().state === 'online', 20_000);
+    expect(drained).toEqual(['1 pending update was uploaded']);
+    expect(phone.changes.get().sent.map((c) => c.words)).toEqual(['Photo added']);
+  });
+
+  it('lists a photo the server refuses in Errors with its reason after a restart, and discarding it takes it out of the job', async () => {
+    const link = await world.link();
+    const phone = await world.device('alice-phone', link, 'alice');
+    const photo = await phone.blobs.putPhoto('job-1001', new TextEncoder().encode('%PDF-1.4'), { kind: 'other', mime: 'application/pdf' });
+    await until('refused', () => phone.status.get().failed === 1, 20_000);
+    await world.stop(phone);
+
+    const reopened = await world.device('alice-phone', link);
+    await until('still listed', () => reopened.changes.get().failed.length === 1, 2_000);
+    expect(reopened.changes.get().failed[0]).toMatchObject({ words: 'Photo added', error: { kind: 'permanent', code: 'unsupported_media_type' } });
+    expect(reopened.status.get().state).toBe('sync_failed');
+    expect(await reopened.blobs.discard(photo.id)).toBe(true);
+    const job = await reopened.openJob('job-1001');
+    expect(readJob(job.doc).photos).toEqual([]);
+    await until('nothing failed', () => reopened.changes.get().failed.length === 0, 2_000);
+    await until('online again', () => reopened.status.get().state === 'online', 20_000);
+  });
 });

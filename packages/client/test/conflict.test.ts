@@ -75,4 +75,32 @@ describe('the dispatcher cancels while a technician completes the job offline', 
     const seen = await dana.openJob('job-1003');
     await until('the office has the note', () => readJob(seen.doc).notes.some((n) => n.id === 'done-note'));
   });
+
+  it('makes four steps refused by one cancel a single decision, and keep mine takes the job to the last of them, never back', async () => {
+    const aliceLink = await world.link();
+    const alice = await world.device('alice-phone', aliceLink, 'alice');
+    const dana = await world.device('dana-laptop', await world.link(), 'dana');
+    const job = await alice.openJob('job-1001');
+    await until('synced', () => job.synced);
+    const at = new Date().toISOString();
+    for (const item of readJob(job.doc).checklist) setChecklistDone(job.doc, item.id, true, 'alice', at);
+    await alice.blobs.putSignature('job-1001', new Uint8Array([1, 2, 3]), { signer: 'Dr. Chen', mime: 'image/png' });
+    await until('the signature is on the server', () => alice.status.get().state === 'online', 20_000);
+
+    aliceLink.cut();
+    for (const to of ['en_route', 'on_site', 'in_progress', 'completed'] as const) await alice.submitOp('job-1001', { kind: 'transition', to });
+    await dana.submitOp('job-1001', { kind: 'cancel' });
+    await until('the cancel was applied', () => dana.outbox.list().sent.length === 1);
+    aliceLink.restore();
+    await until('all four refused', () => alice.outbox.list().conflicts.length === 4, 20_000);
+    expect(alice.status.get().label).toBe('sync failed (1 items)');
+
+    // Keep mine on the first step still means the last one: the job never goes back to En route.
+    const enRoute = alice.outbox.list().conflicts.find((i) => i.op.to === 'en_route')!;
+    const override = await alice.outbox.keepMine(enRoute.opId);
+    expect(override.op).toMatchObject({ override: true, to: 'completed' });
+    expect(alice.outbox.list().conflicts).toHaveLength(0);
+    await until('completed on the server', () => readServerState(job.doc)?.status === 'completed', 20_000);
+    expect(alice.outbox.list().sent.find((i) => i.opId === override.opId)?.result).toMatchObject({ status: 'completed', review: true });
+  });
 });

@@ -109,4 +109,33 @@ describe('priming', () => {
     link.restore();
     await until('online again', () => phone.status.get().state === 'online', 20_000);
   });
+
+  it('counts the job docs as they download, and retries by itself a run the server could not answer (503), not one it refused (403)', async () => {
+    const link = await world.link();
+    for (const [status, retried] of [[503, true], [403, false]] as const) {
+      let calls = 0;
+      const flaky: typeof fetch = async (input, init) => {
+        if (String(input).includes('/api/me/jobs') && ++calls === 1) {
+          return new Response(JSON.stringify({ error: { code: status === 503 ? 'unavailable' : 'forbidden', message: 'no' } }), { status, headers: { 'content-type': 'application/json' } });
+        }
+        return fetch(input, init);
+      };
+      const phone = await world.device(`alice-phone-${status}`, link, 'alice', { fetch: flaky });
+      const seen: string[] = [];
+      phone.priming.subscribe((s) => s.progress && seen.push(`${s.progress.done}/${s.progress.total}`));
+      const failed = await phone.priming.prime();
+      expect(failed.failure?.kind).toBe(retried ? 'transient' : 'permanent');
+      if (retried) {
+        expect(Date.parse(failed.failure!.retryAt!) - Date.now()).toBeLessThanOrEqual(1_200);
+        await until('primed by itself', () => phone.priming.get().complete, 10_000);
+        expect(seen).toContain('0/7');
+        expect(seen).toContain('7/7');
+      } else {
+        await new Promise((r) => setTimeout(r, 1_500));
+        expect(calls).toBe(1);
+        expect(phone.priming.get().complete).toBe(false);
+      }
+      await world.stop(phone);
+    }
+  });
 });

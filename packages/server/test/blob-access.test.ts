@@ -46,32 +46,34 @@ describe('who may read a blob', () => {
     return hash;
   }
 
-  it("refuses a technician the photo of another technician's job with 403 not_assigned", async () => {
+  it("answers a technician asking for the photo of another technician's job exactly as for a blob that does not exist", async () => {
     const hash = await photoOn(bobJob);
     const res = await get(alice, hash);
-    expect(res.status).toBe(403);
-    expect(res.body.error.code).toBe('not_assigned');
+    const missing = await get(alice, 'e'.repeat(64));
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(missing.body);
+    expect(res.body.error.code).toBe('not_found');
     expect((await get(bob, hash)).status).toBe(200);
     expect((await get(dana, hash)).status).toBe(200);
   });
 
   it('serves a technician the photos and signature of their own job, and the dispatcher every blob', async () => {
     const photo = await photoOn(aliceJob);
-    const signature = await put(dana, randomBytes(40));
+    const signature = await put(alice, randomBytes(40));
     const client = await RelayClient.connect(server.wsBase, aliceJob, alice);
-    client.edit((doc) => setSignature(doc, { blob: signature, signer: 'Pat Customer', signedAt: new Date().toISOString() }));
+    client.edit((doc) => setSignature(doc, { blob: signature, signer: 'Pat Customer', signedAt: new Date().toISOString(), by: 'alice' }));
     await until(() => client.ackedUpTo >= 1, 5000, 'durable ack');
     await client.close();
     expect((await get(alice, photo)).status).toBe(200);
     expect((await get(alice, signature)).status).toBe(200);
-    expect((await get(bob, signature)).status).toBe(403);
+    expect((await get(bob, signature)).status).toBe(404);
     expect((await get(dana, signature)).status).toBe(200);
   });
 
   it('lets a technician read back a blob they uploaded before any job names it', async () => {
     const hash = await put(alice, randomBytes(32));
     expect((await get(alice, hash)).status).toBe(200);
-    expect((await get(bob, hash)).status).toBe(403);
+    expect((await get(bob, hash)).status).toBe(404);
   });
 
   it('stops serving a job\'s photos to a technician once they are unassigned', async () => {
@@ -84,7 +86,7 @@ describe('who may read a blob', () => {
     expect((await get(alice, hash)).status).toBe(200);
     const op = new TestDevice().op(jobId, { kind: 'assign', assignees: ['bob'] });
     expect((await api(server, dana, `/api/jobs/${jobId}/ops`, { method: 'POST', body: op })).status).toBe(200);
-    expect((await get(alice, hash)).status).toBe(403);
+    expect((await get(alice, hash)).status).toBe(404);
     expect((await get(bob, hash)).status).toBe(200);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readJob, setChecklistDone, setSignature } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -82,7 +83,12 @@ describe('workflow ops', () => {
     const offline = new Y.Doc();
     Y.applyUpdate(offline, Y.encodeStateAsUpdate(tech.doc));
     for (const item of readJob(offline).checklist) setChecklistDone(offline, item.id, true, 'alice', '2030-01-01T00:00:00Z');
-    setSignature(offline, { blob: 'a'.repeat(64), signer: 'Pat', signedAt: '2030-01-01T00:00:00Z' });
+    // The signature's image is on the server (uploaded beside the op); only the doc lags.
+    const image = new TextEncoder().encode('signature image');
+    const blob = createHash('sha256').update(image).digest('hex');
+    const upload = await fetch(`${server.url}/api/blobs/${blob}`, { method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': 'image/png' }, body: image });
+    expect(upload.status).toBeLessThan(300);
+    setSignature(offline, { blob, signer: 'Pat', signedAt: '2030-01-01T00:00:00Z', by: 'alice' });
     const complete = device.op('job-1001', { kind: 'transition', to: 'completed' }, offline);
     const tooEarly = await post(alice, complete);
     expect(tooEarly.status).toBe(425);

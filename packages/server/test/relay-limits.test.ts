@@ -102,7 +102,7 @@ describe('relay validation and limits', () => {
     const offline = new Y.Doc();
     offline.getMap('signature').set('signer', 'Pat');
     const before = Y.encodeStateVector(offline);
-    offline.getMap('signature').set('signedAt', '2030-01-01T00:00:00Z');
+    offline.getMap('signature').set('by', 'alice'); // the writer's own stamp: allowed by the field rules
     sender.sendUpdate(Y.encodeStateAsUpdate(offline, before)); // the second write only: its clock starts after a gap
     expect(await sender.closed()).toBe(4400);
     expect(sender.errors[0]?.code).toBe('unresolved_update');

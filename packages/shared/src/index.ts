@@ -22,6 +22,7 @@ export {
   stopTime,
 } from './job/content';
 export { jobRoots, newJobDoc, readJob, readJobFacts, readJobRoot, readNote, type JobFacts, type JobRoots } from './job/doc';
+export { FIELD_RULES, type EntryRules, type FieldRule, type MapRules, type Writer } from './job/ownership';
 export {
   CLIENT_ROOTS,
   isClientRoot,

@@ -8,11 +8,15 @@
  * - a technician reaches the jobs assigned to them, and nothing of a job they are not
  *   (or no longer) assigned to — including its photos and signature (blob get);
  * - blob put is not tied to a job: bytes are content-addressed and reach a job only
- *   through a doc write, which the relay authorizes. Any signed-in user may upload.
+ *   through a doc write, which the relay authorizes. Any signed-in user may upload;
  * - a refused op (401, 403) writes nothing — no op log entry, no job change — and its
  *   answer carries no job state;
  * - an override never widens a role: a technician's reopen with `override: true` on a
- *   cancelled job of their own is `403 forbidden` (reopen is the dispatcher's).
+ *   cancelled job of their own is `403 forbidden` (reopen is the dispatcher's);
+ * - a blob a technician may not read answers 404 not_found, exactly as a missing one;
+ * - within a job she reaches, a technician may not write what the office defines
+ *   (`wsOfficeField`: the job's title), and nobody may write an entry naming another
+ *   person as its author (`wsForgedAuthor`: a note signed as someone else) — issue 13.
  */
 import type { TokenKind } from './tokens';
 
@@ -21,14 +25,14 @@ export const ROLES_UNDER_TEST = ['technician', 'dispatcher'] as const;
 /** The job, seen from the technician (alice): hers, bob's, or hers until a moment ago. */
 export const RELATIONS = ['own', 'other', 'unassigned'] as const;
 /** What is attempted. */
-export const ACTIONS = ['wsJoin', 'wsUpdate', 'restRead', 'opSubmit', 'opOverride', 'blobGet', 'blobPut'] as const;
+export const ACTIONS = ['wsJoin', 'wsUpdate', 'wsOfficeField', 'wsForgedAuthor', 'restRead', 'opSubmit', 'opOverride', 'blobGet', 'blobPut'] as const;
 
 export type RoleUnderTest = (typeof ROLES_UNDER_TEST)[number];
 export type Relation = (typeof RELATIONS)[number];
 export type Action = (typeof ACTIONS)[number];
 
 /** The expected outcome of one cell. */
-export type Verdict = { allow: true } | { allow: false; status: 401 | 403; codes: string[] };
+export type Verdict = { allow: true } | { allow: false; status: 401 | 403 | 404; codes: string[] };
 
 /** One cell of the matrix. */
 export interface Cell {
@@ -48,12 +52,16 @@ const TOKEN_CODES: Record<Exclude<TokenKind, 'valid'>, string[]> = {
 /** The expected verdict for a cell (see the module comment). */
 export function verdictFor(role: RoleUnderTest, relation: Relation, token: TokenKind, action: Action): Verdict {
   if (token !== 'valid') return { allow: false, status: 401, codes: TOKEN_CODES[token] };
-  if (action === 'opOverride' && role === 'technician' && relation === 'own') return { allow: false, status: 403, codes: ['forbidden'] };
-  if (role === 'dispatcher' || relation === 'own' || action === 'blobPut') return { allow: true };
-  return { allow: false, status: 403, codes: action === 'blobGet' ? ['not_assigned', 'not_found'] : ['not_assigned'] };
+  const reaches = role === 'dispatcher' || relation === 'own';
+  if (!reaches && action === 'blobGet') return { allow: false, status: 404, codes: ['not_found'] };
+  if (!reaches && action !== 'blobPut') return { allow: false, status: 403, codes: ['not_assigned'] };
+  if (action === 'opOverride' && role === 'technician') return { allow: false, status: 403, codes: ['forbidden'] };
+  if (action === 'wsForgedAuthor') return { allow: false, status: 403, codes: ['wrong_author'] };
+  if (action === 'wsOfficeField' && role === 'technician') return { allow: false, status: 403, codes: ['office_field'] };
+  return { allow: true };
 }
 
-/** Every cell: 2 roles × 3 relations × 4 tokens × 7 actions = 168. */
+/** Every cell: 2 roles × 3 relations × 4 tokens × 9 actions = 216. */
 export function matrix(tokens: readonly TokenKind[]): Cell[] {
   const cells: Cell[] = [];
   for (const role of ROLES_UNDER_TEST)

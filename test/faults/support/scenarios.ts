@@ -31,7 +31,7 @@ export interface DurabilityReport {
  */
 export async function ackedEditsSurviveKill(
   relay: KillableRelay,
-  opts: { jobId: string; token: string; rng: Prng; clients?: number; killAfterMs?: number },
+  opts: { jobId: string; token: string; rng: Prng; clients?: number; killAfterMs?: number; /** The token's user: notes name their writer. */ author: string },
 ): Promise<DurabilityReport> {
   const clients = await Promise.all(
     Array.from({ length: opts.clients ?? 3 }, () => SyncClient.connect({ baseUrl: relay.url, jobId: opts.jobId, token: opts.token })),
@@ -42,7 +42,7 @@ export async function ackedEditsSurviveKill(
   const typists = clients.map(async (client, i) => {
     for (let n = 0; typing && client.open && n < 100_000; n++) {
       const id = `k${i}-${n}-${opts.rng.int(0, 1e9).toString(36)}`;
-      const message = client.edit((doc) => addNote(doc, { id, author: 'fault-suite', createdAt: new Date().toISOString(), text: 'acked?' }));
+      const message = client.edit((doc) => addNote(doc, { id, author: opts.author, createdAt: new Date().toISOString(), text: 'acked?' }));
       sentAs.set(id, { client, message });
       // Keep a few messages in flight so the kill lands between receive, commit and ack.
       if (client.contentSent - client.ackedUpTo > opts.rng.int(1, 8)) await Promise.race([client.durable(client.ackedUpTo + 1, 3000).catch(() => undefined), client.closed]);

@@ -4,7 +4,10 @@ import { OPEN_STATUSES, STATUS_LABELS, type JobStatus, type OpIntent } from '@ou
 import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
 import { newestState, projectStatus } from '../sync/projected-status';
+import { ReviewMarkNotice } from './ReviewMarkNotice';
+import type { ReviewMark } from './review-words';
 import { useBoard, type Technician } from './use-board';
+import { useReviews } from './use-reviews';
 
 /** Props of {@link Board}. */
 export interface BoardProps {
@@ -16,7 +19,19 @@ function when(iso: string): string {
   return `${d.toLocaleDateString([], { weekday: 'short' })} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
 }
 
-function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: Technician[]; submit: (intent: OpIntent) => void }) {
+/** What the dispatcher is asked before a cancel goes out. */
+export function cancelQuestion(title: string): string {
+  return `Cancel "${title}"? The technicians on it see it cancelled, and steps they made offline will come back to them as a conflict.`;
+}
+
+interface BoardRowProps {
+  job: JobSummary;
+  technicians: Technician[];
+  submit: (intent: OpIntent) => void;
+  review: { mark: ReviewMark; selfId: string; acknowledge: () => Promise<void> } | null;
+}
+
+function BoardRow({ job, technicians, submit, review }: BoardRowProps) {
   const outbox = useOutbox();
   const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
   const answers = outbox.sent.filter((i) => i.jobId === job.id).map((i) => i.result);
@@ -38,6 +53,7 @@ function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: 
       <p className="muted">
         {when(job.windowStart)} · {job.siteAddress}
       </p>
+      {review ? <ReviewMarkNotice mark={review.mark} selfId={review.selfId} onAcknowledge={review.acknowledge} /> : null}
       <div className="row" role="group" aria-label={`Technicians on ${job.title}`}>
         {[...known].map((id) => {
           const on = assignees.includes(id);
@@ -58,7 +74,7 @@ function BoardRow({ job, technicians, submit }: { job: JobSummary; technicians: 
         })}
         <span className="grow" />
         {OPEN_STATUSES.includes(status) ? (
-          <button type="button" className="small danger" onClick={() => submit({ kind: 'cancel' })}>
+          <button type="button" className="small danger" onClick={() => window.confirm(cancelQuestion(job.title)) && submit({ kind: 'cancel' })}>
             Cancel
           </button>
         ) : (
@@ -77,6 +93,9 @@ export function Board({ primed }: BoardProps) {
   const board = useBoard(primed);
   const jobs = [...board.jobs].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
   const submit = (jobId: string) => (intent: OpIntent) => void engine.submitOp(jobId, intent).then(board.refresh);
+  // The board's poll is the clock: each live read re-reads the marks too.
+  const reviews = useReviews(true, board.jobs);
+  const selfId = engine.user?.id ?? '';
   return (
     <section aria-labelledby="board-title">
       <div className="row">
@@ -92,7 +111,13 @@ export function Board({ primed }: BoardProps) {
       </p>
       <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {jobs.map((job) => (
-          <BoardRow key={job.id} job={job} technicians={board.technicians} submit={submit(job.id)} />
+          <BoardRow
+            key={job.id}
+            job={job}
+            technicians={board.technicians}
+            submit={submit(job.id)}
+            review={reviews.marks[job.id] ? { mark: reviews.marks[job.id]!, selfId, acknowledge: () => reviews.acknowledge(job.id) } : null}
+          />
         ))}
       </ul>
     </section>

@@ -8,6 +8,10 @@ import type { OpIntent, Role } from '@outpost/shared';
 import { useEffect, useMemo } from 'react';
 import type { PrimedReference } from '../app/reference';
 import { hrefFor } from '../app/router';
+import { cancelQuestion } from '../dispatcher/Board';
+import { ReviewMarkNotice } from '../dispatcher/ReviewMarkNotice';
+import { useReviews } from '../dispatcher/use-reviews';
+import { groupConflicts } from '@outpost/client';
 import { projectStatus } from '../sync/projected-status';
 import { sawEditing } from '../sync/note-editors';
 import { OnlineOnlyButton } from '../sync/OnlineOnly';
@@ -46,6 +50,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
   useEffect(() => {
     for (const peer of presence.others) if (peer.editingNoteId) sawEditing(peer.editingNoteId, peer.user.id);
   }, [presence.others]);
+  const reviews = useReviews(user.role === 'dispatcher', live?.job.server?.version);
 
   if (!live) return <p role="status">Opening job…</p>;
   const { doc, job } = live;
@@ -54,7 +59,11 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
   const customer = reference.customers.find((c) => c.id === meta.customerId);
   const equipment = reference.equipment.filter((e) => e.jobIds.includes(jobId));
   const waiting = outbox.queued.filter((i) => i.jobId === jobId).map((i) => i.op);
-  const refused = [...outbox.conflicts, ...outbox.errors].filter((i) => i.jobId === jobId).length;
+  const mine = (i: { jobId: string }) => i.jobId === jobId;
+  // One decision per job for refused steps; a step waiting out an outage is not refused.
+  const refused = groupConflicts(outbox.conflicts.filter(mine)).length + outbox.errors.filter((i) => mine(i) && i.error?.kind !== 'transient').length;
+  const retrying = outbox.errors.filter((i) => mine(i) && i.error?.kind === 'transient').length;
+  const review = reviews.marks[jobId];
   const serverStatus = job.server?.status ?? summary?.status ?? 'scheduled';
   const status = projectStatus(serverStatus, waiting);
   const total = job.lineItems.reduce((sum, l) => sum + l.qty * l.unitPriceCents, 0);
@@ -99,7 +108,21 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
           <a href={hrefFor({ name: 'offline-actions' })}>Resolve</a>
         </p>
       ) : null}
-      <StatusActions doc={doc} status={status} role={user.role} waiting={waiting.length > 0} onSubmit={submit} />
+      {retrying > 0 ? (
+        <p className="notice warn" role="alert" style={{ margin: '0 0 12px' }}>
+          <span className="grow">The server is unavailable; a step you made keeps being retried.</span>
+          <a href={hrefFor({ name: 'offline-actions' })}>Details</a>
+        </p>
+      ) : null}
+      {review ? <ReviewMarkNotice mark={review} selfId={user.id} onAcknowledge={() => reviews.acknowledge(jobId)} /> : null}
+      <StatusActions
+        doc={doc}
+        status={status}
+        role={user.role}
+        waiting={waiting.length > 0}
+        onSubmit={submit}
+        confirmCancel={() => window.confirm(cancelQuestion(meta.title ?? 'this job'))}
+      />
       <ChecklistSection doc={doc} user={user} />
       <NotesSection
         doc={doc}

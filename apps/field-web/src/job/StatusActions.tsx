@@ -3,7 +3,7 @@
  * Complete…). A tap queues a workflow op; the job shows its new status at once and the
  * op counts as pending until the server applies it.
  */
-import { nextTransitions, readJobFacts, STATUS_LABELS, type JobStatus, type OpIntent, type Role, type Transition } from '@outpost/shared';
+import { findTransition, nextTransitions, readJobFacts, STATUS_LABELS, type JobStatus, type OpIntent, type Role, type Transition } from '@outpost/shared';
 import type * as Y from 'yjs';
 
 /** Props of {@link StatusActions}. */
@@ -14,6 +14,17 @@ export interface StatusActionsProps {
   /** True when a step is waiting in the outbox for this job. */
   waiting: boolean;
   onSubmit: (intent: OpIntent) => void;
+  /** Asked before a cancel goes out; false keeps the job as it is. */
+  confirmCancel?: () => boolean;
+}
+
+/**
+ * The steps `role` is offered. A dispatcher on the job screen gets the office's own steps
+ * (cancel, reopen), not the technician's field steps as if she were on site.
+ */
+export function stepsFor(status: JobStatus, role: Role): Transition[] {
+  const moves = nextTransitions(status, role);
+  return role === 'dispatcher' ? moves.filter((t) => !findTransition(t.from, t.to, 'technician')) : moves;
 }
 
 /** The op a button queues. */
@@ -32,8 +43,8 @@ export function completeBlocker(doc: Y.Doc): string | null {
 }
 
 /** The status card of the job screen. */
-export function StatusActions({ doc, status, role, waiting, onSubmit }: StatusActionsProps) {
-  const moves = nextTransitions(status, role);
+export function StatusActions({ doc, status, role, waiting, onSubmit, confirmCancel = () => true }: StatusActionsProps) {
+  const moves = stepsFor(status, role);
   return (
     <section className="card" aria-labelledby="status-title">
       <h2 id="status-title">
@@ -56,7 +67,7 @@ export function StatusActions({ doc, status, role, waiting, onSubmit }: StatusAc
                 className={`big ${danger ? 'danger' : quiet ? '' : 'primary'}`}
                 disabled={blocker !== null}
                 aria-describedby={blocker ? `why-${t.to}` : undefined}
-                onClick={() => onSubmit(intentFor(t))}
+                onClick={() => (t.to !== 'cancelled' || confirmCancel()) && onSubmit(intentFor(t))}
               >
                 {t.label}
               </button>

@@ -19,7 +19,7 @@ describe('status buttons', () => {
     expect(completeBlocker(doc)).toBe('Required items not done: Record pressures.');
     doc.getArray<import('yjs').Map<unknown>>('checklist').get(0).set('done', true);
     expect(completeBlocker(doc)).toBe('The customer has not signed yet.');
-    setSignature(doc, { blob: 'a'.repeat(64), signer: 'Pat', signedAt: new Date().toISOString() });
+    setSignature(doc, { blob: 'a'.repeat(64), signer: 'Pat', signedAt: new Date().toISOString(), by: 'alice' });
     expect(completeBlocker(doc)).toBeNull();
   });
 });

@@ -1,109 +1,59 @@
 /**
- * Offline Actions: every workflow step this device made, by state (All, Pending,
- * Conflicts, Errors, Sent), with retry / discard, and for a conflict what the server has,
- * who changed it and when, and the choice between keeping mine and keeping the server's.
+ * Offline Actions: everything this device made that is not plainly on the server yet —
+ * workflow steps AND content changes (note written, item ticked, photo added, …), one row
+ * each, by state (All, Pending, Conflicts, Errors, Sent) — with retry / discard, and one
+ * decision per job for steps the server refused against the office's change.
  */
-import { useOutbox, useSyncStatus } from '@outpost/client/react';
-import { STATUS_LABELS, type JobStatus } from '@outpost/shared';
-import { useState } from 'react';
-import { hrefFor } from '../app/router';
-import { displayName } from '../sync/merge-words';
-import { describeOp, shortTime } from './op-words';
+import { groupConflicts, type ChangeLists } from '@outpost/client';
+import { useOutbox, useOutpost } from '@outpost/client/react';
+import { useState, useSyncExternalStore, type ReactNode } from 'react';
+import { ChangeCard, ConflictCard, OpCard, type JobTitle } from './cards';
 
 const TABS = ['All', 'Pending', 'Conflicts', 'Errors', 'Sent'] as const;
 type Tab = (typeof TABS)[number];
 
-type OutboxState = ReturnType<typeof useOutbox>;
-type Item = OutboxState['queued'][number];
-
 /** Props of {@link OfflineActions}. */
 export interface OfflineActionsProps {
-  jobTitle: (jobId: string) => string | undefined;
+  jobTitle: JobTitle;
 }
 
-function ItemCard({ item, outbox, jobTitle }: { item: Item; outbox: OutboxState; jobTitle: OfflineActionsProps['jobTitle'] }) {
-  const [busy, setBusy] = useState(false);
-  const act = (fn: (opId: string) => Promise<unknown>) => async () => {
-    setBusy(true);
-    try {
-      await fn(item.opId);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const stateWord = item.state === 'queued' ? 'pending' : item.state;
-  const title = jobTitle(item.jobId) ?? item.jobId;
-  return (
-    <li className={`card item ${stateWord}`} data-testid="outbox-item" data-state={item.state}>
-      <div className="row">
-        <strong className="grow">{describeOp(item.op)}</strong>
-        <span className="pill">{stateWord}</span>
-      </div>
-      <p>
-        <a href={hrefFor({ name: 'job', jobId: item.jobId })}>{title}</a>
-        <span className="muted"> · made {shortTime(item.op.occurredAt)}</span>
-      </p>
-      {item.conflict ? (
-        <div className="stack" data-testid="conflict">
-          <p>
-            The server has this job <strong>{STATUS_LABELS[item.conflict.server.status]}</strong>, changed by{' '}
-            <strong>{displayName(item.conflict.server.changedBy ?? 'someone')}</strong> at {shortTime(item.conflict.server.changedAt)}.
-          </p>
-          <p className="muted">{item.conflict.message}</p>
-          <div className="row">
-            <button type="button" className="primary grow" disabled={busy} onClick={act(outbox.keepMine)}>
-              Keep mine
-            </button>
-            <button type="button" className="grow" disabled={busy} onClick={act(outbox.keepServers)}>
-              Keep server's
-            </button>
-          </div>
-        </div>
-      ) : null}
-      {item.error ? <p className="disabled-reason">{item.error.message}</p> : null}
-      {item.state === 'error' || item.state === 'queued' ? (
-        <div className="row">
-          {item.state === 'error' ? (
-            <button type="button" className="small" disabled={busy} onClick={act(outbox.retry)}>
-              Retry
-            </button>
-          ) : null}
-          <button type="button" className="small danger" disabled={busy} onClick={act(outbox.discard)}>
-            Discard
-          </button>
-        </div>
-      ) : null}
-      {item.state === 'sent' ? (
-        <p className="muted">
-          Sent {shortTime(item.sentAt)}
-          {item.result ? ` · the server has it ${STATUS_LABELS[item.result.status as JobStatus] ?? item.result.status}` : ''}
-          {item.result?.review ? ' · flagged for dispatcher review' : ''}
-        </p>
-      ) : null}
-    </li>
-  );
+/** A row and when it happened, for ordering mixed lists. */
+interface Row {
+  key: string;
+  at: string;
+  node: ReactNode;
 }
+
+const newestFirst = (rows: Row[]) => [...rows].sort((a, b) => b.at.localeCompare(a.at));
+const oldestFirst = (rows: Row[]) => [...rows].sort((a, b) => a.at.localeCompare(b.at));
 
 /** The Offline Actions screen. */
 export function OfflineActions({ jobTitle }: OfflineActionsProps) {
+  const engine = useOutpost();
   const outbox = useOutbox();
-  const status = useSyncStatus();
+  const changes: ChangeLists = useSyncExternalStore(engine.changes.subscribe, engine.changes.get, engine.changes.get);
   const [tab, setTab] = useState<Tab>('All');
-  const lists: Record<Tab, Item[]> = {
-    All: [...outbox.conflicts, ...outbox.errors, ...outbox.queued, ...[...outbox.sent].reverse()],
-    Pending: outbox.queued,
-    Conflicts: outbox.conflicts,
-    Errors: outbox.errors,
-    Sent: [...outbox.sent].reverse(),
-  };
-  const contentPending = Math.max(0, status.pending - outbox.queued.length);
+
+  const conflicts: Row[] = groupConflicts(outbox.conflicts).map((g) => ({
+    key: g.key, at: g.items[0]!.enqueuedAt, node: <ConflictCard key={g.key} group={g} outbox={outbox} jobTitle={jobTitle} />,
+  }));
+  const op = (i: (typeof outbox.queued)[number], at: string): Row => ({ key: i.opId, at, node: <OpCard key={i.opId} item={i} outbox={outbox} jobTitle={jobTitle} /> });
+  const change = (c: ChangeLists['pending'][number]): Row => ({ key: c.key, at: c.at, node: <ChangeCard key={c.key} change={c} jobTitle={jobTitle} /> });
+  const pending = oldestFirst([...outbox.queued.map((i) => op(i, i.enqueuedAt)), ...changes.pending.map(change)]);
+  const errors = oldestFirst([...outbox.errors.map((i) => op(i, i.enqueuedAt)), ...changes.failed.map(change)]);
+  const sent = newestFirst([
+    ...outbox.sent.map((i) => op(i, i.sentAt ?? i.enqueuedAt)),
+    ...changes.sent.map((c) => ({ key: `sent:${c.key}:${c.sentAt}`, at: c.sentAt, node: <ChangeCard key={`sent:${c.key}:${c.sentAt}`} change={{ ...c, state: 'sent' }} jobTitle={jobTitle} /> })),
+  ]);
+  const lists: Record<Tab, Row[]> = { All: [...conflicts, ...errors, ...pending, ...sent], Pending: pending, Conflicts: conflicts, Errors: errors, Sent: sent };
+
   return (
     <section aria-labelledby="offline-title">
       <h1 id="offline-title">Offline Actions</h1>
       <p className="muted" data-testid="content-pending">
-        {contentPending > 0
-          ? `${contentPending} note, checklist or photo ${contentPending === 1 ? 'change is' : 'changes are'} waiting to upload; they merge by themselves.`
-          : 'All notes, checklists and photos are uploaded.'}
+        {pending.length > 0
+          ? `${pending.length} ${pending.length === 1 ? 'change is' : 'changes are'} only on this device so far; ${pending.length === 1 ? 'it uploads' : 'they upload'} by ${pending.length === 1 ? 'itself' : 'themselves'}.`
+          : 'Nothing is waiting to upload.'}
       </p>
       <div className="tabs" role="tablist" aria-label="Offline actions by state">
         {TABS.map((t) => (
@@ -114,9 +64,7 @@ export function OfflineActions({ jobTitle }: OfflineActionsProps) {
       </div>
       <ul role="tabpanel" aria-label={tab} style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {lists[tab].length === 0 ? <li className="muted">Nothing here.</li> : null}
-        {lists[tab].map((item) => (
-          <ItemCard key={item.opId} item={item} outbox={outbox} jobTitle={jobTitle} />
-        ))}
+        {lists[tab].map((row) => row.node)}
       </ul>
     </section>
   );

@@ -32,3 +32,23 @@ export function shortTime(iso: string | null | undefined): string {
   const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return sameDay ? time : `${d.toLocaleDateString([], { weekday: 'short' })} ${time}`;
 }
+
+/** The part of a failure the words need (the engine's AttemptFailure). */
+export interface FailureLike {
+  code: string;
+  message: string;
+  kind?: 'transient' | 'permanent';
+  retryAt?: string;
+}
+
+/**
+ * Why something has not gone through, and whether it will by itself:
+ * "Server unavailable — will retry at 11:42" or "Refused: <the server's reason>".
+ */
+export function failureWords(f: FailureLike): string {
+  if (f.kind === 'transient') {
+    const what = f.code === 'rate_limited' ? 'Server busy' : f.code === 'not_causal' ? 'Waiting for the server to catch up' : 'Server unavailable';
+    return f.retryAt ? `${what} — will retry at ${shortTime(f.retryAt)}` : `${what} — will retry`;
+  }
+  return `Refused: ${f.message}`;
+}

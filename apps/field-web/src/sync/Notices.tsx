@@ -4,10 +4,11 @@
  * the storage warning with an export of unsynced work (and, when the device could not
  * save a change, a way to try again once space is freed).
  */
-import { useOutpost } from '@outpost/client/react';
+import { useOutpost, useSyncStatus } from '@outpost/client/react';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { describeMerge } from './merge-words';
 import { editorsOf } from './note-editors';
+import { storageBannerWords } from './storage-words';
 
 interface Notice {
   id: number;
@@ -52,6 +53,11 @@ export function Notices({ jobTitle, selfId }: NoticesProps) {
   const engine = useOutpost();
   const [notices, setNotices] = useState<Notice[]>([]);
   const storage = useSyncExternalStore(engine.storage.subscribe, engine.storage.get);
+  const status = useSyncStatus();
+  // A change the device could not store outranks every other storage worry.
+  const banner = storage.unsaved
+    ? storage.warning
+    : storageBannerWords({ ...storage, pending: status.pending, failed: status.failed, connected: status.connected });
   const push = (text: string) => {
     const id = nextId++;
     setNotices((list) => [...list.slice(-(MAX_SHOWN - 1)), { id, text }]);
@@ -85,9 +91,9 @@ export function Notices({ jobTitle, selfId }: NoticesProps) {
 
   return (
     <div aria-live="polite">
-      {storage.warning ? (
-        <div className="notice warn" role="alert">
-          <span className="grow">{storage.warning}</span>
+      {banner ? (
+        <div className="notice warn" role="alert" data-testid="storage-warning">
+          <span className="grow">{banner}</span>
           {storage.unsaved ? (
             // Writes what the device refused again; while it still cannot, the warning stays.
             <button type="button" className="small" onClick={() => void engine.flush().catch(() => undefined)}>

@@ -5,6 +5,7 @@ import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
 import { newestKnown, projectStatus } from '../sync/projected-status';
 import { groupByDay } from './day-groups';
+import { primingWords } from './priming-words';
 
 /** Props of {@link JobList}. */
 export interface JobListProps {
@@ -55,15 +56,19 @@ export function JobList({ jobs, userId }: JobListProps) {
       </ul>
     </section>
   );
+  const { line, listReady } = primingWords(priming, connected);
   return (
     <div>
       <p className="muted" role="status">
-        {priming.primedAt ? `Jobs saved on this device ${new Date(priming.primedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : 'Saving your jobs to this device…'}
-        {priming.running ? ' · refreshing…' : ''}
-        {priming.error && connected ? ` · ${priming.error}` : ''}
+        <span data-testid="priming-status">{line}</span>
+        {priming.primedAt && priming.running ? <span> · refreshing…</span> : null}
       </p>
-      {section('Today', today)}
-      {section('Tomorrow', tomorrow)}
+      {listReady ? (
+        <>
+          {section('Today', today)}
+          {section('Tomorrow', tomorrow)}
+        </>
+      ) : null}
     </div>
   );
 }

@@ -26,7 +26,8 @@ export interface Person {
 /** A running field: server plus browser. */
 export interface Field {
   url: string;
-  signIn(username: 'alice' | 'bob' | 'dana'): Promise<Person>;
+  /** Signs in on a new device; `prepare` runs on the device before its first page opens. */
+  signIn(username: 'alice' | 'bob' | 'dana', prepare?: (context: BrowserContext) => Promise<void>): Promise<Person>;
   close(): Promise<void>;
 }
 
@@ -54,10 +55,11 @@ export async function startField(): Promise<Field> {
 
   return {
     url,
-    async signIn(username) {
+    async signIn(username, prepare) {
       const context = await browser.newContext({ viewport: { width: 360, height: 780 }, deviceScaleFactor: 1 });
       contexts.push(context);
       context.setDefaultTimeout(15_000);
+      await prepare?.(context);
       const page = await open(context);
       await page.getByRole('button', { name: new RegExp(`^${username} `) }).click();
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();

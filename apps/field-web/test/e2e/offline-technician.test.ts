@@ -53,7 +53,8 @@ describe.skipIf(!run)('technician offline', () => {
     expect(ticked).toBeGreaterThan(0);
     const note = 'Condenser coil clogged; cleaned and rinsed.';
     const pendingCount = async () => Number(/\((\d+) pending\)/.exec(await indicator(alice.page))?.[1] ?? 0);
-    const beforeNote = await pendingCount();
+    // Two status steps and one change per ticked item (the count follows a change within ms).
+    const beforeNote = await eventually(pendingCount, (n) => n === 2 + ticked, 'two steps and each tick counted');
     await writeNewNote(alice.page, note);
     // One keystroke is one Yjs update, but a person wrote one note: it counts as one change.
     await eventually(pendingCount, (n) => n === beforeNote + 1, 'the typed note counted as one change');

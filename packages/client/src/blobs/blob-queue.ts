@@ -1,14 +1,20 @@
 /**
  * Photos and signatures on the device: the bytes are kept in IndexedDB by sha256 (so a
  * photo taken offline can be viewed offline), the job doc carries metadata only, and an
- * upload queue PUTs each blob, idempotently, with retry. It runs apart from the outbox:
- * a photo that keeps failing never holds back status changes or notes.
+ * upload queue PUTs each blob, idempotently. It runs apart from the outbox: a photo that
+ * keeps failing never holds back status changes or notes.
+ *
+ * Retries follow sync/retry-schedule.ts: a transient failure (5xx, 429, …) waits 1 s, 5 s,
+ * 30 s, then 60 s between tries and is flagged after the third while still retried in the
+ * background; a refusal (413, 415, 400, …) is flagged at once with the server's reason and
+ * waits for a person's Retry or Discard. Flagged blobs stay on the device across reloads.
  */
 import { Observable } from '../observable';
-import { Unreachable, type Api } from '../sync/api';
-import { backoffDelay, sleep } from '../sync/backoff';
+import { errorOf, Unreachable, type Api } from '../sync/api';
+import { failureAfter, isDue, isFlagged, type AttemptFailure } from '../sync/retry-schedule';
 import type { DeviceStorage } from '../storage/device-storage';
 import { sha256Hex } from '../ids/device-crypto';
+import type { UnsentBlob } from '../outbox/change-list';
 
 /** A blob kept on the device. */
 export interface StoredBlob {
@@ -17,10 +23,12 @@ export interface StoredBlob {
   mime: string;
   jobId: string | null;
   createdAt: string;
-  /** 'queued' until the server has it; 'failed' after the server refused it for good. */
+  /** What it is in its job. */
+  role?: 'photo' | 'signature';
+  /** 'queued' until the server has it (maybe waiting for a retry); 'failed' once flagged for a person. */
   state: 'queued' | 'uploaded' | 'failed' | 'cached';
   attempts: number;
-  error?: string;
+  error?: AttemptFailure;
 }
 
 /** Counts the status line needs. */
@@ -29,12 +37,19 @@ export interface BlobCounts {
   failed: number;
 }
 
-/** Attempts per blob per upload pass. */
-const ATTEMPTS = 3;
+/** What one upload pass did. */
+export interface UploadReport {
+  uploaded: number;
+  /** When the earliest blob waiting for a retry is due (ms since epoch), if any. */
+  retryAt?: number;
+  stopped: 'done' | 'unreachable' | 'signed_out';
+}
 
 /** The device's blob store and upload queue. */
 export class BlobQueue {
   readonly counts = new Observable<BlobCounts>({ queued: 0, failed: 0 });
+  /** Blobs not yet on the server, without their bytes (Offline Actions lists them). */
+  readonly unsentList = new Observable<UnsentBlob[]>([]);
   private readonly urls = new Map<string, string>();
   /** Called as each blob reaches the server, before the counts drop. */
   onUploaded: () => void = () => undefined;
@@ -46,11 +61,11 @@ export class BlobQueue {
   ) {}
 
   /** Keeps bytes on the device and queues their upload; resolves to their sha256. */
-  async keep(bytes: Uint8Array, mime: string, jobId: string | null): Promise<string> {
+  async keep(bytes: Uint8Array, mime: string, jobId: string | null, role?: StoredBlob['role']): Promise<string> {
     const sha256 = await sha256Hex(bytes);
     const existing = await this.db.get<StoredBlob>('blobs', sha256);
     if (!existing || existing.state === 'cached') {
-      const blob: StoredBlob = { sha256, bytes, mime, jobId, createdAt: new Date().toISOString(), state: 'queued', attempts: 0 };
+      const blob: StoredBlob = { sha256, bytes, mime, jobId, role, createdAt: new Date().toISOString(), state: 'queued', attempts: 0 };
       await this.db.put('blobs', sha256, blob);
       await this.refresh();
       this.changed();
@@ -106,25 +121,43 @@ export class BlobQueue {
   /** Re-counts queued and failed blobs. */
   async refresh(): Promise<BlobCounts> {
     const all = await this.unsent();
+    this.unsentList.set(
+      all.map(({ sha256, jobId, role, mime, state, error, createdAt }) => ({ sha256, jobId, role, mime, state: state as UnsentBlob['state'], error, createdAt })),
+    );
     this.counts.set({ queued: all.filter((b) => b.state === 'queued').length, failed: all.filter((b) => b.state === 'failed').length });
     return this.counts.get();
   }
 
-  /** Uploads every queued blob; resolves to how many went up. Stops when the server is unreachable. */
-  async upload(signal: AbortSignal): Promise<number> {
-    let uploaded = 0;
+  /** Uploads every blob that is due once; stops when the server is unreachable or the token is refused. */
+  async upload(signal: AbortSignal, now: () => number = Date.now): Promise<UploadReport> {
+    const report: UploadReport = { uploaded: 0, stopped: 'done' };
     for (const blob of await this.unsent()) {
-      if (blob.state !== 'queued' || signal.aborted) continue;
-      const outcome = await this.uploadOne(blob, signal);
-      if (outcome === 'unreachable') break;
-      if (outcome === 'uploaded') uploaded++;
+      if (signal.aborted) break;
+      if (blob.state === 'failed' && blob.error?.kind !== 'transient') continue;
+      if (!isDue(blob.error, now())) {
+        const at = Date.parse(blob.error?.retryAt ?? '');
+        if (!Number.isNaN(at)) report.retryAt = Math.min(report.retryAt ?? at, at);
+        continue;
+      }
+      const outcome = await this.uploadOne(blob, now);
+      if (outcome === 'unreachable' || outcome === 'signed_out') {
+        report.stopped = outcome;
+        break;
+      }
+      if (outcome === 'uploaded') report.uploaded++;
+      else if (outcome.retryAt) report.retryAt = Math.min(report.retryAt ?? Date.parse(outcome.retryAt), Date.parse(outcome.retryAt));
     }
     await this.refresh();
-    if (uploaded > 0) this.changed();
-    return uploaded;
+    this.changed();
+    return report;
   }
 
-  /** Puts a failed blob back in the queue. */
+  /** One stored blob by sha256. */
+  find(sha256: string): Promise<StoredBlob | undefined> {
+    return this.db.get<StoredBlob>('blobs', sha256);
+  }
+
+  /** Puts a flagged blob back in the queue for an attempt now. */
   async retry(sha256: string): Promise<void> {
     const blob = await this.db.get<StoredBlob>('blobs', sha256);
     if (!blob || blob.state !== 'failed') return;
@@ -133,29 +166,37 @@ export class BlobQueue {
     this.changed();
   }
 
-  private async uploadOne(blob: StoredBlob, signal: AbortSignal): Promise<'uploaded' | 'failed' | 'unreachable'> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (attempt > 0) await sleep(backoffDelay(attempt - 1, { baseMs: 500, maxMs: 5_000 }), signal);
-      if (signal.aborted) return 'unreachable';
-      let status: number;
-      try {
-        status = (await this.api.request('PUT', `/api/blobs/${blob.sha256}`, new Uint8Array(blob.bytes), { timeoutMs: 60_000, contentType: blob.mime })).status;
-      } catch (err) {
-        if (!(err instanceof Unreachable)) throw err;
-        if (attempt === ATTEMPTS - 1) return 'unreachable';
-        continue;
-      }
-      if (status === 200 || status === 201) {
-        await this.db.put('blobs', blob.sha256, { ...blob, state: 'uploaded', attempts: blob.attempts + attempt + 1 });
-        this.onUploaded();
-        return 'uploaded';
-      }
-      if (status < 500 && status !== 429 && status !== 401) {
-        await this.db.put('blobs', blob.sha256, { ...blob, state: 'failed', error: `HTTP ${status}` });
-        return 'failed';
-      }
-      if (status === 401) return 'unreachable';
+  /** Deletes a blob that never reached the server from the device; resolves to what it was. */
+  async discard(sha256: string): Promise<StoredBlob | null> {
+    const blob = await this.db.get<StoredBlob>('blobs', sha256);
+    if (!blob || (blob.state !== 'failed' && blob.state !== 'queued')) return null;
+    await this.db.delete('blobs', sha256);
+    const url = this.urls.get(sha256);
+    if (url) URL.revokeObjectURL(url);
+    this.urls.delete(sha256);
+    await this.refresh();
+    this.changed();
+    return blob;
+  }
+
+  private async uploadOne(blob: StoredBlob, now: () => number): Promise<'uploaded' | 'unreachable' | 'signed_out' | AttemptFailure> {
+    let answer;
+    try {
+      answer = await this.api.request('PUT', `/api/blobs/${blob.sha256}`, new Uint8Array(blob.bytes), { timeoutMs: 60_000, contentType: blob.mime });
+    } catch (err) {
+      if (!(err instanceof Unreachable)) throw err;
+      return 'unreachable';
     }
-    return 'failed';
+    if (answer.status === 200 || answer.status === 201) {
+      await this.db.put('blobs', blob.sha256, { ...blob, state: 'uploaded', attempts: blob.attempts + 1, error: undefined });
+      this.onUploaded();
+      return 'uploaded';
+    }
+    if (answer.status === 401) return 'signed_out';
+    const { code, message } = errorOf(answer);
+    const attempts = blob.attempts + 1;
+    const failure = failureAfter(attempts, answer.status, { code, message }, now());
+    await this.db.put('blobs', blob.sha256, { ...blob, attempts, error: failure, state: isFlagged(attempts, failure.kind) ? 'failed' : 'queued' });
+    return failure;
   }
 }

@@ -3,7 +3,7 @@
  * queue), the metadata goes into the job doc at once, so the photo shows up for everyone
  * and can be viewed on this device with no network.
  */
-import { addPhoto, setSignature, type Photo, type PhotoKind, type Signature } from '@outpost/shared';
+import { addPhoto, jobRoots, setSignature, type Photo, type PhotoKind, type Signature } from '@outpost/shared';
 import type { JobStore } from '../jobs/job-store';
 import type { User } from '../sync/session';
 import type { BlobQueue } from './blob-queue';
@@ -22,6 +22,12 @@ export interface BlobsApi {
   pending(): number;
   /** Puts a blob the server refused back in the queue. */
   retry(sha256: string): Promise<void>;
+  /**
+   * Gives up on a blob that never reached the server: its bytes leave the device and the
+   * photo (or signature) it carries leaves the job, so nobody waits for bytes that will
+   * never come. Resolves to false when there was nothing to discard.
+   */
+  discard(sha256: string): Promise<boolean>;
 }
 
 /** The device's photo and signature desk. */
@@ -31,10 +37,12 @@ export class PhotoDesk implements BlobsApi {
     private readonly jobs: JobStore,
     private readonly user: () => User | null,
     private readonly kick: () => void,
+    /** A photo or signature was given up on (its change-list key): it was not uploaded. */
+    private readonly discarded: (key: string) => void = () => undefined,
   ) {}
 
   async putPhoto(jobId: string, bytes: Uint8Array, meta: { kind: PhotoKind; mime: string; caption?: string }): Promise<Photo> {
-    const id = await this.queue.keep(bytes, meta.mime, jobId);
+    const id = await this.queue.keep(bytes, meta.mime, jobId, 'photo');
     const photo: Photo = {
       id, kind: meta.kind, caption: meta.caption ?? '', mime: meta.mime, bytes: bytes.byteLength,
       takenAt: new Date().toISOString(), by: this.user()?.id ?? 'unknown',
@@ -50,8 +58,8 @@ export class PhotoDesk implements BlobsApi {
   }
 
   async putSignature(jobId: string, bytes: Uint8Array, meta: { signer: string; mime: string }): Promise<Signature> {
-    const blob = await this.queue.keep(bytes, meta.mime, jobId);
-    const signature: Signature = { blob, signer: meta.signer, signedAt: new Date().toISOString() };
+    const blob = await this.queue.keep(bytes, meta.mime, jobId, 'signature');
+    const signature: Signature = { blob, signer: meta.signer, signedAt: new Date().toISOString(), by: this.user()?.id ?? 'unknown' };
     const job = await this.jobs.open(jobId);
     try {
       setSignature(job.doc, signature);
@@ -66,4 +74,26 @@ export class PhotoDesk implements BlobsApi {
   objectUrl = (sha256: string) => this.queue.objectUrl(sha256);
   pending = (): number => this.queue.counts.get().queued;
   retry = (sha256: string) => this.queue.retry(sha256);
+
+  async discard(sha256: string): Promise<boolean> {
+    const known = await this.queue.find(sha256);
+    if (known) this.discarded(known.role === 'signature' && known.jobId ? `signature:${known.jobId}` : `photo:${sha256}`);
+    const blob = await this.queue.discard(sha256);
+    if (!blob) return false;
+    if (blob.jobId) {
+      const job = await this.jobs.open(blob.jobId);
+      try {
+        const { photos, signature } = jobRoots(job.doc);
+        job.doc.transact(() => {
+          const index = photos.toArray().findIndex((m) => m.get('id') === sha256);
+          if (index >= 0) photos.delete(index, 1);
+          if (signature.get('blob') === sha256) for (const key of [...signature.keys()]) signature.delete(key);
+        });
+      } finally {
+        job.close();
+      }
+    }
+    this.kick();
+    return true;
+  }
 }

@@ -3,8 +3,10 @@
  * the outbox and upload queued blobs. The two run side by side, so a photo that keeps
  * failing never holds back a status change. While no relay socket is open, a cheap probe
  * (`GET /healthz`) says whether the server is there (so the status line stays truthful);
- * it is retried with backoff and jitter while the server does not answer.
+ * it is retried with backoff and jitter while the server does not answer. An op or blob
+ * waiting for its retry (sync/retry-schedule.ts) brings the next pass forward to its time.
  */
+import type { UploadReport } from '../blobs/blob-queue';
 import type { DrainReport } from '../outbox/drain';
 import type { DrainLock } from '../tabs/drain-lock';
 import { backoffDelay, type BackoffPolicy } from '../sync/backoff';
@@ -15,14 +17,14 @@ const PROBE_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 10_000 };
 /** What catching up needs from the engine. */
 export interface CatchUpOptions {
   lock: DrainLock;
-  /** Queued ops or blobs exist. */
+  /** Queued ops or blobs exist, or flagged ones that are still retried in the background. */
   hasWork(): boolean;
   /** A relay socket is open (else the server is probed before anything is sent). */
   connected(): boolean;
   /** Asks the server whether it is there. */
   probe(): Promise<boolean>;
   drainOps(signal: AbortSignal): Promise<DrainReport>;
-  uploadBlobs(signal: AbortSignal): Promise<number>;
+  uploadBlobs(signal: AbortSignal): Promise<UploadReport>;
   /** Period of the background check while work is waiting. */
   intervalMs: number;
 }
@@ -31,6 +33,7 @@ export interface CatchUpOptions {
 export class CatchUp {
   private readonly abort = new AbortController();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerAt = Infinity;
   private failures = 0;
   private running = { ops: false, blobs: false };
   private again = { ops: false, blobs: false };
@@ -92,10 +95,13 @@ export class CatchUp {
     }
     this.running[kind] = true;
     const signal = this.abort.signal;
-    const work = kind === 'ops' ? this.o.drainOps(signal).then((r) => r.stopped !== 'done') : this.o.uploadBlobs(signal).then(() => false);
+    const work: Promise<{ stuck: boolean; retryAt?: number }> =
+      kind === 'ops'
+        ? this.o.drainOps(signal).then((r) => ({ stuck: r.stopped !== 'done', retryAt: r.retryAt }))
+        : this.o.uploadBlobs(signal).then((r) => ({ stuck: r.stopped !== 'done', retryAt: r.retryAt }));
     void work
-      .catch(() => true)
-      .then((stuck) => {
+      .catch(() => ({ stuck: true, retryAt: undefined }))
+      .then(({ stuck, retryAt }) => {
         this.running[kind] = false;
         if (this.again[kind] && !stuck) {
           this.again[kind] = false;
@@ -103,6 +109,7 @@ export class CatchUp {
         }
         this.again[kind] = false;
         this.schedule(stuck ? backoffDelay(this.failures++, PROBE_BACKOFF) : this.o.intervalMs);
+        if (!stuck && retryAt !== undefined) this.schedule(Math.max(0, retryAt - Date.now()));
         if (!this.running.ops && !this.running.blobs) {
           for (const r of [...this.idle]) r();
           this.idle.clear();
@@ -110,11 +117,16 @@ export class CatchUp {
       });
   }
 
+  /** Sets the next pass `ms` from now, unless one is already set sooner. */
   private schedule(ms: number): void {
     if (this.abort.signal.aborted) return;
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.timerAt = Infinity;
       void this.kick();
     }, ms);
   }

@@ -8,6 +8,7 @@ import { BlobQueue } from '../blobs/blob-queue';
 import { JobStore, type JobHandle } from '../jobs/job-store';
 import type { MergeSummary } from '../jobs/merge-summary';
 import { Emitter, type Watchable } from '../observable';
+import { ChangeFeed, type ChangeLists } from '../outbox/change-feed';
 import { drainOutbox } from '../outbox/drain';
 import { Outbox, type OutboxItem } from '../outbox/outbox';
 import { OutboxActions, type OutboxApi } from '../outbox/outbox-actions';
@@ -75,6 +76,8 @@ export class OutpostEngine {
   readonly blobs: BlobsApi;
   readonly priming: Priming;
   readonly storage: StorageWatch;
+  /** Content changes (notes, ticks, photos, …) pending, failed and recently sent. */
+  readonly changes: Watchable<ChangeLists>;
 
   private readonly board = new StatusBoard({
     drained: (e) => this.events.emit('drained', e),
@@ -86,6 +89,7 @@ export class OutpostEngine {
   private readonly jobs: JobStore;
   private readonly box: Outbox;
   private readonly blobQueue: BlobQueue;
+  private readonly feed: ChangeFeed;
   private readonly catchUp: CatchUp;
   private readonly lock: DrainLock;
   private readonly tabs: TabChannel;
@@ -119,7 +123,8 @@ export class OutpostEngine {
     });
     this.box = new Outbox(this.db, () => this.changed('outbox'));
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
-    this.blobQueue.onUploaded = () => this.board.uploaded('blobs');
+    this.feed = new ChangeFeed(this.db, this.blobQueue, () => new Map([...this.board.refusedJobs()].map(([id, r]) => [id, r.reason || `Refused (${r.code})`])));
+    this.changes = this.feed;
     this.jobs = new JobStore({
       db: this.db,
       deviceName: this.deviceName,
@@ -128,8 +133,8 @@ export class OutpostEngine {
       idleCloseMs: this.o.idleCloseMs ?? 30_000,
       ackTimeoutMs: this.o.ackTimeoutMs,
       events: {
-        pendingChanged: (_id, _count, acked) => {
-          this.board.uploaded('updates', acked);
+        pendingChanged: () => {
+          this.feed.rescan();
           this.tabs.announcePending(this.jobs.pendingCount());
           this.refreshStatus();
         },
@@ -140,8 +145,11 @@ export class OutpostEngine {
         storageWrite: (source, error) => this.storage.reportWrite(source, error),
       },
     });
-    this.outbox = new OutboxActions(this.box, this.jobs, () => this.deviceId, this.marks, () => void this.catchUp.kick());
-    this.blobs = new PhotoDesk(this.blobQueue, this.jobs, () => this.user, () => void this.catchUp.kick());
+    this.outbox = new OutboxActions(this.box, this.jobs, () => this.deviceId, this.marks, () => void this.catchUp.kick(), (opId) => this.board.discard(`op:${opId}`));
+    this.blobs = new PhotoDesk(this.blobQueue, this.jobs, () => this.user, () => void this.catchUp.kick(), (key) => {
+      this.board.discard(key);
+      this.feed.discarded(key);
+    });
     this.priming = new Priming(this.db, this.http, (jobId) => this.syncJobDoc(jobId), () => this.changed('priming'), this.o.primingMaxAgeMs);
     this.storage = new StorageWatch(() => this.board.get().pending + this.board.get().failed);
     this.storage.retryWrites = () => this.flush();
@@ -149,14 +157,20 @@ export class OutpostEngine {
     this.catchUp = new CatchUp({
       lock: this.lock,
       intervalMs: this.o.catchUpIntervalMs ?? 3_000,
-      hasWork: () => this.box.get().queued.length > 0 || this.blobQueue.counts.get().queued > 0,
+      hasWork: () =>
+        this.box.get().queued.length > 0 || this.box.get().errors.some((i) => i.error?.kind === 'transient') ||
+        this.blobQueue.unsentList.get().some((b) => b.state === 'queued' || b.error?.kind === 'transient'),
       connected: () => this.board.socketsOpen,
       probe: () => this.http.request('GET', '/healthz', undefined, { timeoutMs: 5_000 }).then((a) => a.status === 200, () => false),
-      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, batched: true, flushDependencies: (item) => this.flushDependencies(item, signal), onSent: () => this.board.uploaded('ops') }).then((r) => {
+      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, batched: true, flushDependencies: (item) => this.flushDependencies(item, signal) }).then((r) => {
         if (r.stopped === 'signed_out') this.sessionExpired('The server refused the token.');
         return r;
       }),
-      uploadBlobs: (signal) => this.blobQueue.upload(signal),
+      uploadBlobs: (signal) =>
+        this.blobQueue.upload(signal).then((r) => {
+          if (r.stopped === 'signed_out') this.sessionExpired('The server refused the token.');
+          return r;
+        }),
     });
     this.ready = this.start();
   }
@@ -165,11 +179,16 @@ export class OutpostEngine {
     this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${newUuid()}`;
     await this.db.put('meta', 'deviceId', this.deviceId);
     await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload()]);
-    this.board.attach({ jobs: this.jobs, outbox: this.box, blobs: this.blobQueue, signedIn: () => this.user !== null });
+    await this.feed.scanNow();
+    this.board.attach({ changes: this.feed, outbox: this.box, signedIn: () => this.user !== null });
     const session = await savedSession(this.db);
     if (session) this.useSession(session.token, session.user);
     await this.jobs.resumePending();
-    this.unlisten.push(this.box.subscribe(() => this.refreshStatus()), this.blobQueue.counts.subscribe(() => this.refreshStatus()));
+    this.unlisten.push(
+      this.box.subscribe(() => this.refreshStatus()),
+      this.blobQueue.unsentList.subscribe(() => this.feed.rescan()),
+      this.feed.subscribe(() => this.refreshStatus()),
+    );
     this.unlisten.push(
       watchBrowser({
         online: () => this.syncNow(),
@@ -278,6 +297,8 @@ export class OutpostEngine {
     this.http.close();
     await this.catchUp.stop();
     this.storage.stop();
+    this.feed.close();
+    this.priming.stop();
     for (const u of this.unlisten) u();
     await this.jobs.closeAll();
     this.blobQueue.revokeUrls();

@@ -1,11 +1,13 @@
 /**
- * The status board: gathers what the status line needs (pending content changes, outbox,
- * blobs, sockets, HTTP answers, refused jobs) and keeps `SyncStatus` current. It also
- * tallies what went up, so that when everything is uploaded it can say how much
- * ("12 pending updates were uploaded": content changes, ops and blobs, one each).
+ * The status board: gathers what the status line needs (content changes, outbox, sockets,
+ * HTTP answers, refused jobs) and keeps `SyncStatus` current. It also tallies what went
+ * up, so that when everything is uploaded it can say how much ("12 pending updates were
+ * uploaded"). Both count the same units (outbox/change-list.ts: a photo and its upload are
+ * one; queued ops one each): the tally is the pending units that left for the server, so
+ * the notice's N is the N the indicator showed.
  */
-import type { BlobQueue } from '../blobs/blob-queue';
-import type { JobStore } from '../jobs/job-store';
+import type { ChangeFeed } from '../outbox/change-feed';
+import { groupConflicts } from '../outbox/conflict-groups';
 import { Observable, type Watchable } from '../observable';
 import type { Outbox } from '../outbox/outbox';
 import { syncStatusOf, type SyncStatus } from '../sync/sync-status';
@@ -13,8 +15,9 @@ import { syncStatusOf, type SyncStatus } from '../sync/sync-status';
 /** What a finished drain uploaded. */
 export interface DrainedEvent {
   ops: number;
-  /** Content changes that became durable (a change groups a burst of doc updates to one thing). */
+  /** Content changes that reached the server (a photo or signature with its upload is one). */
   updates: number;
+  /** Always 0: blobs are counted with the change that carries them (kept for older readers). */
   blobs: number;
   total: number;
   message: string;
@@ -22,9 +25,8 @@ export interface DrainedEvent {
 
 /** What the board reads. */
 export interface StatusSources {
-  jobs: JobStore;
+  changes: ChangeFeed;
   outbox: Outbox;
-  blobs: BlobQueue;
   signedIn(): boolean;
 }
 
@@ -44,8 +46,11 @@ export class StatusBoard implements Watchable<SyncStatus> {
   /** Jobs whose relay refused this device (e.g. 4403 no longer assigned): their edits cannot upload. */
   private readonly refused = new Map<string, { code: number; reason: string }>();
   private httpReachable = false;
-  private otherTabs = 0;
-  private tally = { ops: 0, updates: 0, blobs: 0 };
+  private tally = { ops: 0, updates: 0 };
+  /** The pending units at the last refresh, by key (`op:<opId>` or a change-list key). */
+  private lastPending = new Map<string, 'ops' | 'updates'>();
+  /** Units a person discarded: they leave without being uploaded. */
+  private readonly discarded = new Set<string>();
   private sources: StatusSources | null = null;
 
   constructor(private readonly events: StatusBoardEvents) {}
@@ -74,9 +79,15 @@ export class StatusBoard implements Watchable<SyncStatus> {
     return new Map(this.refused);
   }
 
+  /** A queued op or a content unit was discarded: it leaves the count without being uploaded. */
+  discard(key: string): void {
+    this.discarded.add(key);
+  }
+
   /** A job's socket opened or closed (`refused` when the server turned it away). */
   socket(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void {
     const was = this.connected;
+    const wasRefused = this.refused.has(jobId);
     if (open) {
       this.openSockets.add(jobId);
       this.refused.delete(jobId);
@@ -86,6 +97,7 @@ export class StatusBoard implements Watchable<SyncStatus> {
       // The last socket closing is the best sign the network went away.
       if (this.openSockets.size === 0) this.httpReachable = false;
     }
+    if (wasRefused !== this.refused.has(jobId)) this.sources?.changes.rescan();
     this.refresh();
     if (!was && this.connected) this.events.reachable();
   }
@@ -98,15 +110,9 @@ export class StatusBoard implements Watchable<SyncStatus> {
     if (!was && this.connected) this.events.reachable();
   }
 
-  /** Content changes made in this device's other tabs and still pending there. */
-  otherTabsPending(n: number): void {
-    this.otherTabs = n;
-    this.refresh();
-  }
-
-  /** Something reached the server (an op, durable content changes, a blob). */
-  uploaded(kind: 'ops' | 'updates' | 'blobs', n = 1): void {
-    this.tally[kind] += n;
+  /** Content changes made in this device's other tabs: they share the device, so re-read it. */
+  otherTabsPending(_n: number): void {
+    this.sources?.changes.rescan();
   }
 
   /** Recomputes the status; says what was uploaded once nothing is pending any more. */
@@ -114,25 +120,35 @@ export class StatusBoard implements Watchable<SyncStatus> {
     const s = this.sources;
     if (!s) return;
     const lists = s.outbox.get();
-    const blobs = s.blobs.counts.get();
-    let stuckUpdates = 0;
-    for (const jobId of this.refused.keys()) stuckUpdates += s.jobs.pendingCount(jobId);
+    const changes = s.changes.get();
+    const pending = new Map<string, 'ops' | 'updates'>();
+    for (const c of changes.pending) pending.set(c.key, 'updates');
+    for (const i of lists.queued) pending.set(`op:${i.opId}`, 'ops');
+    const failedKeys = new Set([...changes.failed.map((c) => c.key), ...[...lists.errors, ...lists.conflicts].map((i) => `op:${i.opId}`)]);
+    for (const [key, kind] of this.lastPending) {
+      if (pending.has(key) || failedKeys.has(key)) continue;
+      if (this.discarded.delete(key)) continue;
+      this.tally[kind]++;
+    }
+    this.lastPending = pending;
+    const failedBlobs = changes.failed.filter((c) => c.blob).length;
     this.status.set(
       syncStatusOf({
-        pendingUpdates: s.jobs.pendingCount() - stuckUpdates + this.otherTabs,
+        pendingUpdates: changes.pending.length,
         queuedOps: lists.queued.length,
-        queuedBlobs: blobs.queued,
-        failedOps: lists.errors.length + lists.conflicts.length,
-        failedBlobs: blobs.failed,
-        stuckUpdates,
+        queuedBlobs: 0,
+        // One decision per job: the steps refused against one server state are one item.
+        failedOps: lists.errors.length + groupConflicts(lists.conflicts).length,
+        failedBlobs,
+        stuckUpdates: changes.failed.length - failedBlobs,
         connected: this.connected,
         signedIn: s.signedIn(),
       }),
     );
-    const total = this.tally.ops + this.tally.updates + this.tally.blobs;
+    const total = this.tally.ops + this.tally.updates;
     if (total > 0 && this.status.get().pending === 0) {
-      const drained = { ...this.tally, total, message: `${total} pending update${total === 1 ? ' was' : 's were'} uploaded` };
-      this.tally = { ops: 0, updates: 0, blobs: 0 };
+      const drained = { ...this.tally, blobs: 0, total, message: `${total} pending update${total === 1 ? ' was' : 's were'} uploaded` };
+      this.tally = { ops: 0, updates: 0 };
       this.events.drained(drained);
     }
   }

@@ -57,7 +57,7 @@ describe('what a local edit touched', () => {
     expect(targetsOf(doc, () => {
       addPhoto(doc, photo);
       setPhotoCaption(doc, 'abc', 'coil');
-      setSignature(doc, { blob: 'def', signer: 'Pat', signedAt: at });
+      setSignature(doc, { blob: 'def', signer: 'Pat', signedAt: at, by: 'alice' });
       addLocation(doc, { tech: 'alice', lat: 1, lon: 2, accuracy: 5, at });
     })).toEqual(['photos/abc', 'photos/abc', 'signature', 'locations']);
   });

@@ -9,6 +9,7 @@
  */
 import type { OpBatchAnswer, ServerState } from '@outpost/shared';
 import { Unreachable } from '../sync/api';
+import { isDue } from '../sync/retry-schedule';
 import type { DrainDeps, DrainReport } from './drain';
 import type { OutboxItem } from './outbox';
 
@@ -17,7 +18,11 @@ export type BatchEnd = 'continue' | 'unreachable' | 'signed_out';
 
 /** Sends every queued op in one request and settles what the server settled. */
 export async function sendBatch(deps: DrainDeps, report: DrainReport): Promise<BatchEnd> {
-  const items = (await deps.outbox.reload()).queued;
+  const now = deps.now ?? Date.now;
+  // The queue in order, up to the first op still waiting for its retry (it holds back the ones behind it).
+  const queued = (await deps.outbox.reload()).queued;
+  const waiting = queued.findIndex((i) => !isDue(i.error, now()));
+  const items = waiting === -1 ? queued : queued.slice(0, waiting);
   // One op gains nothing from a batch; the single-op route also serves older servers.
   if (items.length < 2 || deps.signal.aborted) return 'continue';
   await Promise.all(items.map((item) => deps.flushDependencies(item)));
@@ -43,13 +48,13 @@ async function settle(deps: DrainDeps, report: DrainReport, item: OutboxItem, a:
   if (a.status === 200 && 'result' in a.body) {
     report.sent++;
     deps.onSent?.(item);
-    await deps.outbox.save({ ...item, attempts: item.attempts + 1, state: 'sent', sentAt: new Date().toISOString(), result: a.body.result });
+    await deps.outbox.save({ ...item, attempts: item.attempts + 1, state: 'sent', sentAt: new Date((deps.now ?? Date.now)()).toISOString(), result: a.body.result, error: undefined });
     return;
   }
   const error = 'error' in a.body ? a.body.error : undefined;
   const server = (error?.details as { server?: ServerState } | undefined)?.server;
   if (a.status === 409 && error && server) {
     report.conflicts++;
-    await deps.outbox.save({ ...item, attempts: item.attempts + 1, state: 'conflict', conflict: { code: error.code, message: error.message, server } });
+    await deps.outbox.save({ ...item, attempts: item.attempts + 1, state: 'conflict', conflict: { code: error.code, message: error.message, server }, error: undefined });
   }
 }

@@ -11,12 +11,13 @@ type Script = (op: WorkflowOp, call: number) => 'apply' | 'lose-response' | 'no-
 /** A stand-in op endpoint with the server's ordering and idempotency rules. */
 function fakeServer(script: Script = () => 'apply') {
   const applied: WorkflowOp[] = [];
+  const calls: string[] = [];
   let lastSeq = 0;
-  let calls = 0;
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   const fetchFn = (async (_url: URL, init: RequestInit) => {
     const op = JSON.parse(String(init.body)) as WorkflowOp;
-    const action = script(op, ++calls);
+    calls.push(op.opId);
+    const action = script(op, calls.length);
     if (action === 'no-answer') throw new TypeError('fetch failed');
     if (typeof action === 'object') return json(action.status, action.body);
     const known = applied.find((a) => a.opId === op.opId);
@@ -28,7 +29,7 @@ function fakeServer(script: Script = () => 'apply') {
     if (action === 'lose-response') throw new TypeError('socket hang up');
     return json(200, result(false));
   }) as unknown as typeof fetch;
-  return { applied, fetchFn };
+  return { applied, calls, fetchFn };
 }
 
 async function outboxWith(n: number) {
@@ -46,39 +47,97 @@ async function outboxWith(n: number) {
   return { outbox, ops };
 }
 
-function drain(outbox: Outbox, fetchFn: typeof fetch) {
+/** A clock the test moves by hand. */
+function fakeClock(start = Date.parse('2026-11-26T11:40:00Z')) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms), at: (iso: string | undefined) => Date.parse(iso ?? '') - start };
+}
+
+function drain(outbox: Outbox, fetchFn: typeof fetch, clock = fakeClock()) {
   return drainOutbox({
     outbox, api: new Api('http://outpost.test', fetchFn), signal: new AbortController().signal,
-    flushDependencies: async () => undefined, retryBackoff: { baseMs: 1, maxMs: 2 },
+    flushDependencies: async () => undefined, now: clock.now, random: () => 0.5,
   });
 }
+
+const busy = { status: 503, body: { error: { code: 'unavailable', message: 'busy' } } };
 
 describe('draining the outbox', () => {
   it('applies an op once when its response was lost, by resending the same op id', async () => {
     const { outbox, ops } = await outboxWith(3);
     const server = fakeServer((op, call) => (call === 2 ? 'lose-response' : 'apply'));
-    const report = await drain(outbox, server.fetchFn);
-    expect(report).toMatchObject({ sent: 3, stopped: 'done' });
+    expect(await drain(outbox, server.fetchFn)).toMatchObject({ sent: 1, stopped: 'unreachable' });
+    expect(await drain(outbox, server.fetchFn)).toMatchObject({ sent: 2, stopped: 'done' });
     expect(server.applied.map((o) => o.opId)).toEqual(ops.map((o) => o.opId));
     expect(outbox.get().sent.map((i) => i.result?.duplicate)).toEqual([false, true, false]);
   });
 
-  it('moves an op to Errors after three transient failures in one drain, and goes on with the next', async () => {
+  it('retries a 503 after about 1 s and 5 s, never sooner, then flags it in Errors and lets the next op go', async () => {
+    const clock = fakeClock();
     const { outbox, ops } = await outboxWith(2);
-    const busy = { status: 503, body: { error: { code: 'unavailable', message: 'busy' } } };
-    const server = fakeServer((op) => (op.opId === ops[0]!.opId ? busy : 'apply'));
-    const report = await drain(outbox, server.fetchFn);
-    expect(report).toMatchObject({ sent: 1, errors: 1 });
-    expect(outbox.get().errors[0]).toMatchObject({ opId: ops[0]!.opId, attempts: 3, error: { code: 'unavailable' } });
-    // The errored op never reached the server, so the next one was renumbered into its seq.
-    expect(server.applied.map((o) => o.deviceSeq)).toEqual([1]);
+    let down = true;
+    const server = fakeServer((op) => (down && op.opId === ops[0]!.opId ? busy : 'apply'));
+
+    const first = await drain(outbox, server.fetchFn, clock);
+    const waiting = outbox.get().queued[0]!;
+    expect(waiting.error).toMatchObject({ kind: 'transient', code: 'unavailable' });
+    expect(clock.at(waiting.error?.retryAt)).toBe(1_000);
+    expect(first.retryAt).toBe(clock.now() + 1_000);
+    // The op behind it waits in line: order per device is kept.
+    expect(server.calls).toEqual([ops[0]!.opId]);
+
+    clock.advance(900);
+    await drain(outbox, server.fetchFn, clock);
+    expect(server.calls).toHaveLength(1);
+
+    clock.advance(100);
+    await drain(outbox, server.fetchFn, clock);
+    expect(server.calls).toHaveLength(2);
+    expect(clock.at(outbox.get().queued[0]!.error?.retryAt)).toBe(1_000 + 5_000);
+
+    clock.advance(5_000);
+    const third = await drain(outbox, server.fetchFn, clock);
+    expect(third).toMatchObject({ errors: 1, sent: 1 });
+    expect(outbox.get().errors[0]).toMatchObject({ opId: ops[0]!.opId, attempts: 3, error: { kind: 'transient' } });
+    expect(clock.at(outbox.get().errors[0]!.error?.retryAt)).toBe(6_000 + 30_000);
+    expect(third.retryAt).toBe(clock.now() + 30_000);
+
+    // Flagged, it is still retried in the background, and leaves Errors once it is through.
+    clock.advance(30_000);
+    await drain(outbox, server.fetchFn, clock);
+    expect(outbox.get().errors[0]!.attempts).toBe(4);
+    expect(clock.at(outbox.get().errors[0]!.error?.retryAt)).toBe(36_000 + 60_000);
+    down = false;
+    clock.advance(59_000);
+    await drain(outbox, server.fetchFn, clock);
+    expect(outbox.get().errors).toHaveLength(1);
+    clock.advance(1_000);
+    await drain(outbox, server.fetchFn, clock);
+    expect(outbox.get().errors).toHaveLength(0);
+    expect(outbox.get().sent.map((i) => i.opId)).toEqual([ops[1]!.opId, ops[0]!.opId]);
   });
 
-  it('keeps ops queued and stops when the server cannot be reached at all', async () => {
+  it('treats 425 not_causal and 429 as transient and 403 as a refusal after one try, never retried by itself', async () => {
+    for (const [status, code, kind] of [[425, 'not_causal', 'transient'], [429, 'rate_limited', 'transient'], [403, 'not_assigned', 'permanent']] as const) {
+      const clock = fakeClock();
+      const { outbox } = await outboxWith(1);
+      const server = fakeServer(() => ({ status, body: { error: { code, message: 'no' } } }));
+      await drain(outbox, server.fetchFn, clock);
+      const item = [...outbox.get().queued, ...outbox.get().errors][0]!;
+      expect(item.error?.kind, `${status}`).toBe(kind);
+      expect(item.state, `${status}`).toBe(kind === 'permanent' ? 'error' : 'queued');
+      clock.advance(600_000);
+      await drain(outbox, server.fetchFn, clock);
+      expect(server.calls.length, `${status}`).toBe(kind === 'permanent' ? 1 : 2);
+    }
+  });
+
+  it('keeps ops queued and unflagged when the server cannot be reached at all', async () => {
     const { outbox } = await outboxWith(2);
     const report = await drain(outbox, fakeServer(() => 'no-answer').fetchFn);
     expect(report.stopped).toBe('unreachable');
     expect(outbox.get().queued).toHaveLength(2);
+    expect(outbox.get().queued[0]!.error).toBeUndefined();
     expect(outbox.get().errors).toHaveLength(0);
   });
 
@@ -96,14 +155,5 @@ describe('draining the outbox', () => {
     const server = fakeServer();
     await drain(outbox, server.fetchFn);
     expect(server.applied.map((o) => [o.opId, o.deviceSeq])).toEqual([[ops[1]!.opId, 1], [ops[2]!.opId, 2]]);
-  });
-
-  it('sends nothing but a 4xx refusal to Errors without retrying it', async () => {
-    const { outbox } = await outboxWith(1);
-    let calls = 0;
-    const body = { error: { code: 'not_assigned', message: 'This job is not assigned to you.' } };
-    await drain(outbox, fakeServer(() => (calls++, { status: 403, body })).fetchFn);
-    expect(calls).toBe(1);
-    expect(outbox.get().errors[0]?.error?.code).toBe('not_assigned');
   });
 });

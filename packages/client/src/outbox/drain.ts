@@ -1,28 +1,31 @@
 /**
  * Draining the outbox: ops go to the server one at a time, in `deviceSeq` order (so in
- * order per job and per device), whenever the server is reachable.
+ * order per job and per device), whenever the server is reachable. Each drain makes at
+ * most one attempt per op; waiting is the retry schedule's job (sync/retry-schedule.ts),
+ * and the drain reports when the next attempt is due so catching up can come back then.
  *
  * - 200: Sent, with the server's result and the time.
  * - 409 with the server's state: Conflicts, with that state, who changed it and when
- *   (a 409 without it, e.g. an op id reused for another op, goes to Errors).
+ *   (a 409 without it, e.g. an op id reused for another op, is a permanent refusal).
  * - 425 out_of_order / 409 op_mismatch with `expectedSeq`: the server names the seq it
  *   expects (an earlier op was discarded or never stored, or a retried op's seq was taken);
- *   the op, which the server has not stored, is renumbered to it and sent again. Order is kept because this
- *   loop is the only sender and goes one op at a time.
- * - 425 not_causal, 429, 5xx: retried with exponential backoff, 3 attempts per drain,
- *   then Errors.
- * - No answer at all: retried the same way; after the third, the drain stops and the op
- *   stays queued — the network failed, not the op.
- * - 401: the drain stops (sign in again); other 4xx: Errors.
+ *   the op, which the server has not stored, is renumbered to it and sent again. Order is
+ *   kept because this loop is the only sender and goes one op at a time.
+ * - Transient (5xx, 425 not_causal, 429, 408): the op waits for its next attempt and the
+ *   ops behind it wait with it; after the third it is flagged (Errors) and the rest go on,
+ *   while the flagged op keeps being retried in the background until it goes through.
+ * - No answer at all: the drain stops and the op stays queued, unflagged — the network
+ *   failed, not the op (catching up probes until the server answers).
+ * - 401: the drain stops (sign in again); other 4xx: Errors after one try.
  */
 import { ERROR_CODES, isErrorCode, type ServerState } from '@outpost/shared';
 import { Unreachable, type Api, type ApiAnswer } from '../sync/api';
-import { backoffDelay, sleep, type BackoffPolicy } from '../sync/backoff';
+import { failureAfter, FLAG_AFTER_ATTEMPTS, isDue, isFlagged } from '../sync/retry-schedule';
 import { sendBatch } from './batch';
 import type { OpResult, Outbox, OutboxItem } from './outbox';
 
-/** Attempts per op per drain. */
-export const ATTEMPTS_PER_DRAIN = 3;
+/** Answered transient failures before an op is flagged in Errors (kept for the app's words). */
+export const ATTEMPTS_PER_DRAIN = FLAG_AFTER_ATTEMPTS;
 
 /** What the drain needs from the engine. */
 export interface DrainDeps {
@@ -30,10 +33,13 @@ export interface DrainDeps {
   api: Api;
   /** Resolves once the doc updates made before this op are durable (bounded wait). */
   flushDependencies(item: OutboxItem): Promise<void>;
-  retryBackoff?: BackoffPolicy;
   signal: AbortSignal;
   /** Called as each op goes through, before the outbox reports it sent. */
   onSent?(item: OutboxItem): void;
+  /** The clock (tests). */
+  now?: () => number;
+  /** Jitter source (tests). */
+  random?: () => number;
   /** Send the whole queue in one request first (`POST /api/ops`, see batch.ts). */
   batched?: boolean;
 }
@@ -42,60 +48,82 @@ export interface DrainDeps {
 export interface DrainReport {
   sent: number;
   conflicts: number;
+  /** Ops newly listed in Errors. */
   errors: number;
   stopped: 'done' | 'unreachable' | 'signed_out' | 'aborted';
+  /** When the earliest op waiting for a retry is due (ms since epoch), if any. */
+  retryAt?: number;
 }
 
-type Step = 'next' | 'unreachable' | 'signed_out';
+type Step = 'next' | 'wait' | 'unreachable' | 'signed_out';
 
 interface ErrorDetails {
   server?: ServerState;
   expectedSeq?: number;
 }
 
-/** Sends every queued op once through the rules above. */
+/** Sends every op that is due once, through the rules above. */
 export async function drainOutbox(deps: DrainDeps): Promise<DrainReport> {
+  const now = deps.now ?? Date.now;
   const report: DrainReport = { sent: 0, conflicts: 0, errors: 0, stopped: 'done' };
   if (deps.batched) {
     const end = await sendBatch(deps, report);
     if (end !== 'continue') return { ...report, stopped: end };
   }
   const tried = new Set<string>();
+  const waitUntil = (item: OutboxItem) => {
+    const at = item.error?.retryAt ? Date.parse(item.error.retryAt) : undefined;
+    if (at !== undefined && item.error?.kind === 'transient') report.retryAt = Math.min(report.retryAt ?? at, at);
+  };
+  let blocked = false;
   for (let guard = 0; guard < 10_000; guard++) {
     if (deps.signal.aborted) return { ...report, stopped: 'aborted' };
-    const item = (await deps.outbox.reload()).queued.find((i) => !tried.has(i.opId));
-    if (!item) return report;
+    const lists = await deps.outbox.reload();
+    // Queued ops in order; an op still waiting for its retry holds back the ones behind it.
+    // Flagged ops are out of the line: each is retried on its own when due.
+    const line = blocked ? [] : lists.queued.filter((i) => !tried.has(i.opId));
+    const head = line[0];
+    if (head && !isDue(head.error, now())) {
+      waitUntil(head);
+      blocked = true;
+      continue;
+    }
+    const flagged = lists.errors.filter((i) => !tried.has(i.opId) && i.error?.kind === 'transient');
+    const item = head ?? flagged.find((i) => isDue(i.error, now()));
+    if (!item) {
+      for (const f of flagged) waitUntil(f);
+      return report;
+    }
     tried.add(item.opId);
-    const step = await sendOne(deps, item, report);
+    const step = await sendOne(deps, item, report, now);
+    if (step === 'wait') {
+      waitUntil(item);
+      // A flagged op has left the line; one still waiting for its retry holds it.
+      if (item === head && item.state === 'queued') blocked = true;
+      continue;
+    }
     if (step !== 'next') return { ...report, stopped: step };
   }
   return report;
 }
 
-async function sendOne(deps: DrainDeps, item: OutboxItem, report: DrainReport): Promise<Step> {
-  const policy = deps.retryBackoff ?? { baseMs: 300, maxMs: 5_000 };
-  let last: { code: string; message: string } = { code: 'unavailable', message: ERROR_CODES.unavailable.message };
-  let noAnswer = false;
-  for (let attempt = 0; attempt < ATTEMPTS_PER_DRAIN; attempt++) {
-    if (attempt > 0) await sleep(backoffDelay(attempt - 1, policy), deps.signal);
+async function sendOne(deps: DrainDeps, item: OutboxItem, report: DrainReport, now: () => number): Promise<Step> {
+  const wasFlagged = item.state === 'error';
+  for (let renumbered = 0; renumbered <= 3; renumbered++) {
     if (deps.signal.aborted) return 'unreachable';
     await deps.flushDependencies(item);
     let answer: ApiAnswer<{ result?: OpResult; error?: { code: string; message: string; details?: ErrorDetails } }>;
     try {
-      item.attempts++;
       answer = await deps.api.request('POST', `/api/jobs/${encodeURIComponent(item.jobId)}/ops`, item.op);
     } catch (err) {
       if (!(err instanceof Unreachable)) throw err;
-      last = { code: 'unavailable', message: `The server could not be reached: ${err.message}` };
-      noAnswer = true;
-      continue;
+      return 'unreachable';
     }
-    noAnswer = false;
     const error = answer.body?.error;
     if (answer.status === 200 && answer.body.result) {
       report.sent++;
       deps.onSent?.(item);
-      await deps.outbox.save({ ...item, state: 'sent', sentAt: new Date().toISOString(), result: answer.body.result });
+      await deps.outbox.save({ ...item, attempts: item.attempts + 1, state: 'sent', sentAt: new Date(now()).toISOString(), result: answer.body.result, error: undefined });
       return 'next';
     }
     const code = error && isErrorCode(error.code) ? error.code : answer.status >= 500 ? 'internal' : 'bad_request';
@@ -105,25 +133,23 @@ async function sendOne(deps: DrainDeps, item: OutboxItem, report: DrainReport): 
       item.op = { ...item.op, deviceSeq: expected };
       await deps.outbox.raiseDeviceSeq(expected);
       await deps.outbox.save(item);
-      // A renumbering is not a failed attempt; `attempts` still bounds it.
-      if (item.attempts <= ATTEMPTS_PER_DRAIN * 3) attempt--;
       continue;
     }
     const server = error?.details?.server;
     if (answer.status === 409 && server) {
       report.conflicts++;
-      await deps.outbox.save({ ...item, state: 'conflict', conflict: { code, message, server } });
+      await deps.outbox.save({ ...item, attempts: item.attempts + 1, state: 'conflict', conflict: { code, message, server }, error: undefined });
       return 'next';
     }
     if (answer.status === 401) return 'signed_out';
-    last = { code, message };
-    if (!ERROR_CODES[code].retryable) break;
-  }
-  if (noAnswer) {
+    const attempts = item.attempts + 1;
+    const failure = failureAfter(attempts, answer.status, { code, message }, now(), deps.random);
+    const flagged = isFlagged(attempts, failure.kind);
+    if (flagged && !wasFlagged) report.errors++;
+    Object.assign(item, { attempts, error: failure, state: flagged ? 'error' : 'queued' });
     await deps.outbox.save(item);
-    return 'unreachable';
+    return failure.kind === 'transient' ? 'wait' : 'next';
   }
-  report.errors++;
-  await deps.outbox.save({ ...item, state: 'error', error: last });
+  // The server kept naming another seq: leave the op for the next drain.
   return 'next';
 }

@@ -8,6 +8,7 @@ import { OutpostError, opIntentSchema, readServerState, workflowOpSchema, type O
 import type { JobStore } from '../jobs/job-store';
 import { newUuid } from '../ids/device-crypto';
 import type { Watchable } from '../observable';
+import { groupOf, isBackwards, lastAskedStep } from './conflict-groups';
 import { intentOf, queuedItem, type Outbox, type OutboxItem, type OutboxLists } from './outbox';
 
 /** The outbox as the app sees it. */
@@ -20,9 +21,13 @@ export interface OutboxApi extends Watchable<OutboxLists> {
   retry(opId: string): Promise<void>;
   /** Drops a queued, Errors or Conflicts item. */
   discard(opId: string): Promise<void>;
-  /** Conflict → a new op with `override: true` (new opId, next deviceSeq). */
+  /**
+   * Conflict → its whole group (the job's steps refused against one server state) becomes
+   * one op with `override: true` for the last step asked (new opId, next deviceSeq).
+   * Refuses (`validation_failed`) an override to an earlier step than the device last asked for.
+   */
   keepMine(opId: string): Promise<OutboxItem>;
-  /** Conflict → dropped; the job stays as the server has it. */
+  /** Conflict → its whole group is dropped; the job stays as the server has it. */
   keepServers(opId: string): Promise<void>;
 }
 
@@ -35,6 +40,8 @@ export class OutboxActions implements OutboxApi {
     /** opId → pending-update mark at enqueue: the op waits for those updates. */
     private readonly marks: Map<string, number>,
     private readonly kick: () => void,
+    /** An item left the outbox without reaching the server (the drained notice must not count it). */
+    private readonly discarded: (opId: string) => void = () => undefined,
   ) {}
 
   get = (): OutboxLists => this.box.get();
@@ -61,22 +68,30 @@ export class OutboxActions implements OutboxApi {
 
   async discard(opId: string): Promise<void> {
     const item = await this.box.find(opId);
-    if (item && item.state !== 'sent') await this.box.remove(opId);
+    if (!item || item.state === 'sent') return;
+    this.discarded(opId);
+    await this.box.remove(opId);
   }
 
   async keepMine(opId: string): Promise<OutboxItem> {
-    const item = await this.box.find(opId);
-    if (!item || item.state !== 'conflict') throw new OutpostError('not_found', `No conflict ${opId} in the outbox.`);
-    const next = queuedItem(await this.makeOp(item.jobId, { ...intentOf(item.op), override: true }));
+    const lists = await this.box.reload();
+    const group = groupOf(lists.conflicts, opId);
+    if (!group) throw new OutpostError('not_found', `No conflict ${opId} in the outbox.`);
+    const all = [...lists.sent, ...lists.queued, ...lists.errors, ...lists.conflicts];
+    const intent = { ...intentOf(group.mine), override: true };
+    if (isBackwards(intent.to, lastAskedStep(all, group.jobId))) {
+      throw new OutpostError('validation_failed', 'Keeping this step would move the job back past a later step you made.');
+    }
+    const next = queuedItem(await this.makeOp(group.jobId, intent));
     await this.box.save(next);
-    await this.box.remove(opId);
+    for (const item of group.items) await this.box.remove(item.opId);
     this.kick();
     return next;
   }
 
   async keepServers(opId: string): Promise<void> {
-    const item = await this.box.find(opId);
-    if (item?.state === 'conflict') await this.box.remove(opId);
+    const group = groupOf((await this.box.reload()).conflicts, opId);
+    for (const item of group?.items ?? []) await this.box.remove(item.opId);
   }
 
   private async makeOp(jobId: string, intent: OpIntent): Promise<WorkflowOp> {

@@ -6,6 +6,7 @@
 import type { OpIntent, OpResult, ServerState, WorkflowOp } from '@outpost/shared';
 import { Observable, type Watchable } from '../observable';
 import type { DeviceStorage } from '../storage/device-storage';
+import type { AttemptFailure } from '../sync/retry-schedule';
 
 /** Where an op stands. */
 export type OutboxState = 'queued' | 'error' | 'conflict' | 'sent';
@@ -22,7 +23,8 @@ export interface OutboxItem {
   attempts: number;
   sentAt?: string;
   result?: OpResult;
-  error?: { code: string; message: string };
+  /** Why the last attempt failed: a transient failure carries when it is retried. */
+  error?: AttemptFailure;
   conflict?: { code: string; message: string; server: ServerState };
 }
 

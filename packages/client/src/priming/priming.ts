@@ -2,9 +2,12 @@
  * Priming: before a technician drives out of coverage, the device fetches the jobs
  * assigned for today and tomorrow, their customers and equipment, the pricebook, and each
  * job's doc, and verifies the lot against the server's manifest. The cache says when it
- * was last primed and whether it is complete.
+ * was last primed and whether it is complete, and while a run downloads job docs, how many
+ * are done. A run the server could not answer (no answer, 5xx, 429) is tried again on the
+ * retry schedule (sync/retry-schedule.ts); a refusal is left for the next reason to prime.
  */
-import type { Customer, Equipment, JobSummary, PricebookItem } from '@outpost/shared';
+import { OutpostError, type Customer, type Equipment, type JobSummary, type PricebookItem } from '@outpost/shared';
+import { failureAfter, type AttemptFailure } from '../sync/retry-schedule';
 import { Observable, type Watchable } from '../observable';
 import type { Api } from '../sync/api';
 import type { DeviceStorage } from '../storage/device-storage';
@@ -19,6 +22,10 @@ export interface PrimingState {
   running: boolean;
   error: string | null;
   counts: { jobs: number; customers: number; equipment: number; pricebook: number };
+  /** While a run downloads job docs: how many of how many are on the device. */
+  progress?: { done: number; total: number } | null;
+  /** Why the last run failed, and when it is retried (transient only). */
+  failure?: AttemptFailure | null;
 }
 
 interface MyJobs {
@@ -40,6 +47,8 @@ const INITIAL: PrimingState = {
 export class Priming implements Watchable<PrimingState> {
   private readonly state = new Observable<PrimingState>(INITIAL);
   private running: Promise<PrimingState> | null = null;
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly db: DeviceStorage,
@@ -90,6 +99,12 @@ export class Priming implements Watchable<PrimingState> {
     return this.running;
   }
 
+  /** Stops a scheduled retry (engine destroyed). */
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
   /** Cached jobs for today and tomorrow. */
   async jobs(): Promise<JobSummary[]> {
     return (await this.db.get<JobSummary[]>('priming', 'jobs')) ?? [];
@@ -109,7 +124,8 @@ export class Priming implements Watchable<PrimingState> {
   }
 
   private async run(fetched?: MyJobs): Promise<PrimingState> {
-    this.state.set({ ...this.state.get(), running: true, error: null });
+    this.stop();
+    this.state.set({ ...this.state.get(), running: true, error: null, progress: null });
     try {
       const mine = fetched ?? (await this.api.call<MyJobs>('GET', '/api/me/jobs?days=2'));
       const { jobs, customers, equipment, manifest } = mine;
@@ -123,7 +139,15 @@ export class Priming implements Watchable<PrimingState> {
       await this.db.put('priming', 'customers', customers);
       await this.db.put('priming', 'equipment', equipment);
       await this.db.put('priming', 'pricebook', book.items);
-      const docs = await Promise.all(jobs.map((j) => this.syncJobDoc(j.id).catch(() => false)));
+      let done = 0;
+      this.state.set({ ...this.state.get(), progress: { done, total: jobs.length } });
+      const docs = await Promise.all(
+        jobs.map(async (j) => {
+          const ok = await this.syncJobDoc(j.id).catch(() => false);
+          this.state.set({ ...this.state.get(), progress: { done: ++done, total: jobs.length } });
+          return ok;
+        }),
+      );
       const complete = verified && bookVerified && docs.every(Boolean);
       const error = !verified
         ? 'The job list did not match the server manifest.'
@@ -137,14 +161,26 @@ export class Priming implements Watchable<PrimingState> {
         complete,
         running: false,
         error,
+        progress: null,
+        failure: null,
         counts: { jobs: jobs.length, customers: customers.length, equipment: equipment.length, pricebook: book.items.length },
       };
       await this.db.put('priming', 'state', state);
       await this.db.put('priming', 'manifest', manifest.hash);
+      this.failures = 0;
       this.state.set(state);
       this.changed();
     } catch (err) {
-      this.state.set({ ...this.state.get(), running: false, error: (err as Error).message });
+      const status = err instanceof OutpostError ? err.status : null;
+      const code = err instanceof OutpostError ? err.code : 'internal';
+      const failure = failureAfter(++this.failures, status, { code, message: (err as Error).message });
+      this.state.set({ ...this.state.get(), running: false, progress: null, error: (err as Error).message, failure });
+      if (failure.retryAt) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          void this.start();
+        }, Date.parse(failure.retryAt) - Date.now());
+      }
     }
     return this.state.get();
   }

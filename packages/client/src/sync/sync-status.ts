@@ -18,9 +18,10 @@ export interface SyncStatus {
 
 /** What the status is computed from. */
 export interface StatusInputs {
-  /** Pending content changes (a change groups a burst of doc updates to one thing). */
+  /** Pending content changes (outbox/change-list.ts units: a photo with its upload is one). */
   pendingUpdates: number;
   queuedOps: number;
+  /** Blobs counted apart from any change (0 from the engine: blobs ride in their change's unit). */
   queuedBlobs: number;
   failedOps: number;
   failedBlobs: number;

@@ -12,6 +12,7 @@ import type { JobDocs } from '../relay/job-docs';
 import type { Store } from '../store/store';
 import { jobFor } from './access';
 import { createJob } from './create';
+import { reviewRoutes } from './review';
 import { jobSummary, primingPayload, sha256Hex } from './summary';
 
 const isoDate = z.iso.datetime({ offset: true });
@@ -34,6 +35,8 @@ const daysSchema = z.coerce.number().int().min(1).max(14);
 /** Routes under /api (behind `requireUser`). */
 export function jobRoutes(store: Store, relay: JobDocs): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+
+  app.route('/', reviewRoutes(store));
 
   app.get('/me/jobs', async (c) => {
     const days = parseWith(daysSchema, c.req.query('days') ?? '2');

@@ -5,13 +5,14 @@
  * doc's server map and tell every node (job changed, access revoked). An op its sender may
  * not make at all (not assigned, wrong role) is refused without a log entry.
  */
-import { decide, ERROR_CODES, OutpostError, readJobFacts, type ErrorCode, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
+import { decide, ERROR_CODES, OutpostError, type ErrorCode, type JobFacts, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
 import type { ServerMetrics } from '../metrics/metrics';
 import type { JobDocs, OpenJob } from '../relay/job-docs';
 import type { OpLogEntry, Store } from '../store/store';
+import { awaitSignatureImage, guardFacts } from './guard-facts';
 
 export type { OpResult };
 
@@ -110,7 +111,9 @@ export class OpService {
       if (room && mayAct && !behindConflict && !(await room.waitToCover(stateVector, this.deps.causalWaitMs))) {
         throw new OutpostError('not_causal', undefined, { opId: op.opId });
       }
-      return await this.record(op, user, room, behindConflict);
+      const facts = await guardFacts(store, room?.doc ?? null, op);
+      if (job && !behindConflict) awaitSignatureImage(job, op, user, facts);
+      return await this.record(op, user, room, facts, behindConflict);
     } finally {
       if (room) relay.release(room);
     }
@@ -121,9 +124,8 @@ export class OpService {
     return answer(known, true);
   }
 
-  private async record(op: WorkflowOp, user: Principal, room: OpenJob | null, behindConflict = false): Promise<OpResult> {
+  private async record(op: WorkflowOp, user: Principal, room: OpenJob | null, facts: JobFacts, behindConflict = false): Promise<OpResult> {
     const receivedAt = new Date().toISOString();
-    const facts = room ? readJobFacts(room.doc) : { openRequired: [], hasSignature: false };
     const unknownAssignee = op.kind === 'assign' ? await this.firstNonTechnician(op.assignees ?? []) : undefined;
     let before: ServerState | null = null;
     const outcome = await this.deps.store.applyOp(

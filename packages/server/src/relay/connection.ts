@@ -36,8 +36,8 @@ import { appliesFully } from './update-gaps';
 /** Outgoing bytes a socket may have unsent before it is dropped. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
-/** Refusals that may only mean the room lacks another node's committed writes. */
-const CATCH_UP_FIRST: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['server_owned', 'unresolved_update']);
+/** Refusals that may only mean the room lacks another node's committed writes (other people's entries among them). */
+const CATCH_UP_FIRST: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['server_owned', 'unresolved_update', 'office_field', 'wrong_author', 'not_author', 'bad_field']);
 
 /** A socket on a job, once authenticated and authorized. */
 export class RelayConnection implements RoomMember {
@@ -176,7 +176,7 @@ export class RelayConnection implements RoomMember {
     // An empty update (no items, no deletions: a device with nothing new answering the
     // server's step 1) changes nothing: acked without building a resting job's doc.
     if (update.length === 2 && update[0] === 0 && update[1] === 0) return this.acks.owe(n, receivedAt, this.room.committed());
-    const verdict = classifyUpdate(update, this.room.doc);
+    const verdict = classifyUpdate(update, this.room.doc, this.principal);
     if (!verdict.ok) {
       if (CATCH_UP_FIRST.has(verdict.code) && !this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
       return this.refuse(verdict.code, verdict.detail);

@@ -132,6 +132,16 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect(ops[0]).toMatchObject({ seq: 1, outcome: 'applied', status: 'en_route', version: 2, actor: 'alice', deviceSeq: 1 });
     });
 
+    it('lists applied override ops for review until a dispatcher acknowledges them', async () => {
+      await store.createJob(job('job-1'));
+      await store.applyOp(attempt(), advance);
+      await store.applyOp(attempt({ opId: 'op-2', deviceSeq: 2, override: true }), (state) => ({ ...advance(state), review: true }));
+      expect((await store.listUnacknowledgedReviews()).map((e) => [e.opId, e.jobId, e.review])).toEqual([['op-2', 'job-1', true]]);
+      await store.acknowledgeReview('op-2', 'job-1', 'dana', '2030-01-01T10:00:00.000Z');
+      await store.acknowledgeReview('op-2', 'job-1', 'dana', '2030-01-01T10:00:01.000Z');
+      expect(await store.listUnacknowledgedReviews()).toEqual([]);
+    });
+
     it('returns the first result for a repeated opId and changes nothing', async () => {
       await store.createJob(job('job-1'));
       const op = attempt();
@@ -248,6 +258,18 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect(blob && [...blob.bytes]).toEqual([1, 2, 3]);
       expect(blob?.contentType).toBe('image/jpeg');
       expect(await store.getBlob('b'.repeat(64))).toBeNull();
+      expect(await store.hasBlob(sha)).toBe(true);
+      expect(await store.hasBlob('b'.repeat(64))).toBe(false);
+    });
+
+    it('remembers every uploader of a blob, the first and the later ones', async () => {
+      const sha = 'c'.repeat(64);
+      expect(await store.putBlob(sha, { bytes: new Uint8Array([4]), contentType: 'image/png' }, 'alice')).toBe(true);
+      expect(await store.putBlob(sha, { bytes: new Uint8Array([4]), contentType: 'image/png' }, 'bob')).toBe(false);
+      expect(await store.blobUploadedBy(sha, 'alice')).toBe(true);
+      expect(await store.blobUploadedBy(sha, 'bob')).toBe(true);
+      expect(await store.blobUploadedBy(sha, 'carol')).toBe(false);
+      expect(await store.blobUploadedBy('d'.repeat(64), 'alice')).toBe(false);
     });
   });
 }

@@ -192,6 +192,13 @@ export interface Store {
   listOps(jobId: string): Promise<OpLogEntry[]>;
   /** The op with this id, if any. */
   getOp(opId: string): Promise<OpLogEntry | null>;
+  /**
+   * Applied override ops (flagged for dispatcher review) that no dispatcher has
+   * acknowledged yet, in log order per job.
+   */
+  listUnacknowledgedReviews(): Promise<OpLogEntry[]>;
+  /** Marks a review op as seen by `by` (a dispatcher) at `at`; repeating it changes nothing. */
+  acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void>;
 
   /** Creates or replaces a user. */
   putUser(user: UserRecord): Promise<void>;
@@ -217,9 +224,16 @@ export interface Store {
   /** The whole pricebook, ordered by id. */
   listPricebook(): Promise<PricebookItem[]>;
 
-  /** Stores a blob; true when it was new, false when that sha256 was already stored. */
-  putBlob(sha256: string, blob: BlobRecord): Promise<boolean>;
+  /**
+   * Stores a blob; true when it was new, false when that sha256 was already stored.
+   * `uploadedBy` is remembered (durably, with the bytes) for every upload, new or repeated.
+   */
+  putBlob(sha256: string, blob: BlobRecord, uploadedBy?: string): Promise<boolean>;
   getBlob(sha256: string): Promise<BlobRecord | null>;
+  /** Whether a blob with that sha256 is stored, without reading its bytes. */
+  hasBlob(sha256: string): Promise<boolean>;
+  /** Whether `userId` ever uploaded that blob. */
+  blobUploadedBy(sha256: string, userId: string): Promise<boolean>;
 
   /** Releases connections and file handles. */
   close(): Promise<void>;

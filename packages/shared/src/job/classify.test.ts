@@ -7,6 +7,9 @@ import { jobRoots, newJobDoc } from './doc';
 import { isClientRoot } from './schema';
 import { writeServerState } from './server-state';
 
+/** The dispatcher: the office may write every client root, so only root rules refuse what she sends. */
+const office = { userId: 'dana', role: 'dispatcher' } as const;
+
 /** A device edit; some of them write where a device must not. */
 type Edit =
   | { kind: 'note'; text: string }
@@ -39,7 +42,7 @@ function applyEdit(doc: Y.Doc, e: Edit, n: number): void {
   const r = jobRoots(doc);
   switch (e.kind) {
     case 'note':
-      addNote(doc, { id: `n${n}`, author: 'bob', createdAt: 't', text: e.text });
+      addNote(doc, { id: `n${n}`, author: 'dana', createdAt: 't', text: e.text });
       break;
     case 'type': {
       const first = r.notes.get(0);
@@ -51,7 +54,7 @@ function applyEdit(doc: Y.Doc, e: Edit, n: number): void {
       break;
     case 'tick': {
       const first = r.checklist.get(0);
-      if (first) setChecklistDone(doc, String(first.get('id')), true, 'bob', 't');
+      if (first) setChecklistDone(doc, String(first.get('id')), true, 'dana', 't');
       break;
     }
     case 'meta':
@@ -78,6 +81,11 @@ function applyEdit(doc: Y.Doc, e: Edit, n: number): void {
       r.notes.get(0)?.set('author', `tech${n}`);
       break;
   }
+}
+
+/** Field refusals a dispatcher's edits can meet: only changing a note's fixed author. */
+function e2codes(edits: Edit[]): string[] {
+  return edits.some((e) => e.kind === 'noteField') ? ['bad_field'] : [];
 }
 
 /** Ground truth: apply the update to a copy of the server's doc and see which roots changed. */
@@ -129,14 +137,16 @@ describe('classifyUpdate', () => {
         const update = Y.encodeStateAsUpdate(device, Y.encodeStateVector(server));
         const truth = touchedRoots(server, update);
         const forbidden = [...truth].some((root) => !isClientRoot(root));
-        const verdict = classifyUpdate(update, server);
-        expect(verdict.ok).toBe(!forbidden);
+        const verdict = classifyUpdate(update, server, office);
+        // Root rules first; within the client roots a field rule may still refuse (ownership.test.ts).
+        const byRoot = !verdict.ok && ['server_owned', 'unknown_root'].includes(verdict.code);
+        expect(byRoot).toBe(forbidden);
         if (verdict.ok) for (const root of verdict.roots) expect(isClientRoot(root)).toBe(true);
-        else expect(['server_owned', 'unknown_root']).toContain(verdict.code);
+        if (!verdict.ok && !forbidden) expect(e2codes(edits)).toContain(verdict.code);
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 30_000); // a thousand docs; the bound is for a loaded machine, not a speed check
 
   it('accepts a sync step 2 that repeats deletions the server made in its own map', () => {
     const server = serverDoc();
@@ -145,7 +155,7 @@ describe('classifyUpdate', () => {
     noteText(device, 'n0')!.insert(0, 'Fixed: ');
     // A full-state reply carries the device's whole delete set, server overwrites included.
     const stepTwo = Y.encodeStateAsUpdate(device, Y.encodeStateVector(server));
-    expect(classifyUpdate(stepTwo, server)).toEqual({ ok: true, roots: ['notes'] });
+    expect(classifyUpdate(stepTwo, server, office)).toEqual({ ok: true, roots: ['notes'] });
   });
 
   it('accepts a full-state update that repeats server items and deletions the server already holds', () => {
@@ -154,7 +164,7 @@ describe('classifyUpdate', () => {
     Y.applyUpdate(device, Y.encodeStateAsUpdate(server));
     noteText(device, 'n0')!.insert(0, 'Fixed: ');
     // No state vector: every item the device has, deleted mirror values included.
-    expect(classifyUpdate(Y.encodeStateAsUpdate(device), server)).toEqual({ ok: true, roots: ['notes'] });
+    expect(classifyUpdate(Y.encodeStateAsUpdate(device), server, office)).toEqual({ ok: true, roots: ['notes'] });
   });
 
   it('refuses a status written straight into the server map', () => {
@@ -162,7 +172,7 @@ describe('classifyUpdate', () => {
     const device = new Y.Doc();
     Y.applyUpdate(device, Y.encodeStateAsUpdate(server));
     jobRoots(device).server.set('status', 'completed');
-    const verdict = classifyUpdate(Y.encodeStateAsUpdate(device, Y.encodeStateVector(server)), server);
+    const verdict = classifyUpdate(Y.encodeStateAsUpdate(device, Y.encodeStateVector(server)), server, office);
     expect(verdict).toMatchObject({ ok: false, code: 'server_owned' });
   });
 
@@ -176,7 +186,7 @@ describe('classifyUpdate', () => {
     forger.getArray('notes').delete(499, 1);
     const deleteOnly = Y.diffUpdate(Y.encodeStateAsUpdate(forger), Y.encodeStateVector(forger));
     expect(Y.decodeUpdate(deleteOnly).structs).toHaveLength(0);
-    expect(classifyUpdate(deleteOnly, server)).toMatchObject({ ok: false, code: 'unresolved_update' });
+    expect(classifyUpdate(deleteOnly, server, office)).toMatchObject({ ok: false, code: 'unresolved_update' });
   });
 
   it('resolves a note typed one character at a time (long origin chains) to the notes root', () => {
@@ -185,11 +195,11 @@ describe('classifyUpdate', () => {
     Y.applyUpdate(device, Y.encodeStateAsUpdate(server));
     const text = noteText(device, 'n0')!;
     for (let i = 0; i < 20_000; i++) text.insert(text.length, 'x');
-    const verdict = classifyUpdate(Y.encodeStateAsUpdate(device, Y.encodeStateVector(server)), server);
+    const verdict = classifyUpdate(Y.encodeStateAsUpdate(device, Y.encodeStateVector(server)), server, office);
     expect(verdict).toEqual({ ok: true, roots: ['notes'] });
   });
 
   it('answers bad_message for bytes that are not a Yjs update', () => {
-    expect(classifyUpdate(new Uint8Array([255, 255, 255, 255, 255]), newJobDoc('j'))).toMatchObject({ ok: false, code: 'bad_message' });
+    expect(classifyUpdate(new Uint8Array([255, 255, 255, 255, 255]), newJobDoc('j'), office)).toMatchObject({ ok: false, code: 'bad_message' });
   });
 });

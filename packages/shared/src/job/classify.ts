@@ -6,74 +6,30 @@
  * the parent is inferred from its left or right origin, or it is an ID of a nested type.
  * So roots are resolved against the update's own items first and then against `doc`,
  * the receiving copy of the job. Deletions count as writes, except of items already
- * deleted (every sync step 2 repeats the sender's whole delete set).
+ * deleted (every sync step 2 repeats the sender's whole delete set). Within the client
+ * roots, ownership is per field: see ownership.ts and field-writes.ts.
  */
 import * as Y from 'yjs';
+import { FieldWriteFinder } from './field-writes';
+import { judgeWrites, type FieldRefusal, type Writer } from './ownership';
 import { isClientRoot, SERVER_ROOT } from './schema';
+import { byClient, findIn, firstEndingAfter, isId, MAX_HOPS, rootKeyOfType, type DecodedUpdate, type Struct } from './structs';
 
-/** The verdict on one update. */
+/** The verdict on one update; a field refusal's detail names the field. */
 export type UpdateClass =
   | { ok: true; roots: string[] }
-  | { ok: false; code: 'server_owned' | 'unknown_root' | 'unresolved_update' | 'bad_message'; roots: string[]; detail: string };
+  | { ok: false; code: 'server_owned' | 'unknown_root' | 'unresolved_update' | 'bad_message' | FieldRefusal['code']; roots: string[]; detail: string };
 
 type Parent = Y.AbstractType<unknown> | Y.ID | string | null;
 
-const MAX_HOPS = 10_000;
-
-function isId(p: unknown): p is Y.ID {
-  return typeof p === 'object' && p !== null && 'client' in p && 'clock' in p;
-}
-
-function rootKeyOfType(type: Y.AbstractType<unknown>): string | undefined {
-  let t = type;
-  for (let hops = 0; t._item !== null && hops < MAX_HOPS; hops++) {
-    const parent = t._item.parent;
-    if (!(parent instanceof Y.AbstractType)) return undefined;
-    t = parent;
-  }
-  for (const [key, value] of t.doc?.share ?? []) if (value === t) return key;
-  return undefined;
-}
-
-function findIn(structs: readonly (Y.Item | Y.GC | Y.Skip)[] | undefined, clock: number): Y.Item | Y.GC | Y.Skip | undefined {
-  if (!structs || structs.length === 0) return undefined;
-  let lo = 0;
-  let hi = structs.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = structs[mid]!;
-    if (clock < s.id.clock) hi = mid - 1;
-    else if (clock >= s.id.clock + s.length) lo = mid + 1;
-    else return s;
-  }
-  return undefined;
-}
-
-/** Index of the first struct that ends after `clock` (structs sorted by clock). */
-function firstEndingAfter(structs: readonly (Y.Item | Y.GC | Y.Skip)[], clock: number): number {
-  let lo = 0;
-  let hi = structs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const s = structs[mid]!;
-    if (s.id.clock + s.length <= clock) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 class RootResolver {
   /** The update's own structs per client, in clock order (as decodeUpdate yields them). */
-  private readonly own = new Map<number, (Y.Item | Y.GC | Y.Skip)[]>();
+  private readonly own: Map<number, Struct[]>;
   /** Resolved roots of the update's items: typing one character at a time makes long origin chains. */
   private readonly memo = new Map<Y.Item, string | undefined>();
 
-  constructor(structs: (Y.Item | Y.GC | Y.Skip)[], private readonly doc: Y.Doc | undefined) {
-    for (const s of structs) {
-      const list = this.own.get(s.id.client) ?? [];
-      list.push(s);
-      this.own.set(s.id.client, list);
-    }
+  constructor(structs: Struct[], private readonly doc: Y.Doc | undefined) {
+    this.own = byClient(structs);
   }
 
   private docStructs(client: number): (Y.Item | Y.GC)[] | undefined {
@@ -149,13 +105,15 @@ class RootResolver {
 }
 
 /**
- * Says which roots an update writes and whether a device may send it.
- * `doc` is the receiving copy of the job; without it only self-contained updates resolve.
+ * Says which roots an update writes and whether `writer` may send it: no write to the
+ * server map or an unknown root, and every field write allowed by the field table
+ * (ownership.ts). `doc` is the receiving copy of the job; without it only self-contained
+ * updates resolve.
  */
-export function classifyUpdate(update: Uint8Array, doc?: Y.Doc): UpdateClass {
-  let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
+export function classifyUpdate(update: Uint8Array, doc: Y.Doc | undefined, writer: Writer): UpdateClass {
+  let decoded: DecodedUpdate;
   try {
-    decoded = Y.decodeUpdate(update) as unknown as typeof decoded;
+    decoded = Y.decodeUpdate(update) as unknown as DecodedUpdate;
   } catch (err) {
     return { ok: false, code: 'bad_message', roots: [], detail: `not a Yjs update: ${(err as Error).message}` };
   }
@@ -167,7 +125,10 @@ export function classifyUpdate(update: Uint8Array, doc?: Y.Doc): UpdateClass {
   for (const [client, ranges] of decoded.ds.clients) {
     for (const { clock, len } of ranges) resolver.deletedRoots(client, clock, len, roots);
   }
-  return verdict(roots);
+  const byRoot = verdict(roots);
+  if (!byRoot.ok) return byRoot;
+  const refusal = judgeWrites(new FieldWriteFinder(decoded, doc).writes(), writer);
+  return refusal ? { ok: false, code: refusal.code, roots: byRoot.roots, detail: refusal.detail } : byRoot;
 }
 
 function verdict(found: Set<string | undefined>): UpdateClass {

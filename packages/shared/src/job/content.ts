@@ -65,18 +65,19 @@ export function addPhoto(doc: Y.Doc, photo: Photo): void {
   doc.transact(() => photos.push([mapOf(photo)]));
 }
 
-/** Sets the caption of a photo. */
+/** Sets the caption of a photo (its author's or the office's to change). */
 export function setPhotoCaption(doc: Y.Doc, photoId: string, caption: string): void {
   findById(jobRoots(doc).photos, photoId)?.set('caption', caption);
 }
 
-/** Records the customer's signature. */
+/** Records the customer's signature; `by` (who took it) travels with every key, in one update. */
 export function setSignature(doc: Y.Doc, signature: Signature): void {
   const m = jobRoots(doc).signature;
   doc.transact(() => {
     m.set('blob', signature.blob);
     m.set('signer', signature.signer);
     m.set('signedAt', signature.signedAt);
+    m.set('by', signature.by);
   });
 }
 

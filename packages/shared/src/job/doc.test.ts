@@ -19,7 +19,7 @@ describe('reading a job document', () => {
     expect(job.checklist.map((c) => c.id)).toEqual(['c1']);
     expect(job.lineItems).toEqual([]);
     expect(job.locations).toEqual([]);
-    expect(readJobFacts(doc)).toEqual({ openRequired: ['Check refrigerant'], hasSignature: false });
+    expect(readJobFacts(doc)).toEqual({ openRequired: ['Check refrigerant'], hasSignature: false, signatureBlob: null });
     expect(setChecklistDone(doc, 'c1', true, 'alice', 't')).toBe(true);
     expect(readJobFacts(doc).openRequired).toEqual([]);
   });

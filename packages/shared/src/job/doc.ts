@@ -123,6 +123,13 @@ export interface JobFacts {
   /** Labels of required checklist items not yet done. */
   openRequired: string[];
   hasSignature: boolean;
+  /** The sha256 the signature names, or null. */
+  signatureBlob?: string | null;
+  /**
+   * Whether the signature's image is stored on the server: a device can write any hash
+   * into the doc, but not the bytes. Set by the server only; undefined on devices.
+   */
+  signatureStored?: boolean;
 }
 
 /** Reads the guard facts from a job doc. */
@@ -131,5 +138,6 @@ export function readJobFacts(doc: Y.Doc): JobFacts {
   const openRequired = maps(r.checklist)
     .filter((m) => m.get('required') === true && m.get('done') !== true)
     .map((m) => String(m.get('label') ?? m.get('id')));
-  return { openRequired, hasSignature: typeof r.signature.get('blob') === 'string' };
+  const blob = r.signature.get('blob');
+  return { openRequired, signatureBlob: typeof blob === 'string' ? blob : null, hasSignature: typeof blob === 'string' };
 }

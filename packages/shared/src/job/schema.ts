@@ -32,7 +32,7 @@ export function isClientRoot(name: string): boolean {
   return name !== SERVER_ROOT && Object.hasOwn(JOB_ROOTS, name);
 }
 
-/** Job meta, written by the dispatcher. */
+/** Job meta, written by the dispatcher (who writes which field: ownership.ts). */
 export interface JobMeta {
   title: string;
   customerId: string;
@@ -75,11 +75,15 @@ export interface Photo {
   by: string;
 }
 
-/** The customer's signature; `blob` is the sha256 of the signature image. */
+/**
+ * The customer's signature; `blob` is the sha256 of the signature image, `signer` the
+ * customer's name as typed, `by` the user who took it (the writer, checked by the relay).
+ */
 export interface Signature {
   blob: string;
   signer: string;
   signedAt: string;
+  by: string;
 }
 
 /** A time entry; `end` is null while the clock runs. */

@@ -98,6 +98,13 @@ describe('status machine', () => {
     expect(unsigned).toMatchObject({ outcome: 'rejected', code: 'guard_failed' });
   });
 
+  it("refuses to complete when the server has no bytes for the signature's image", () => {
+    const facts = { openRequired: [], hasSignature: true, signatureBlob: 'not-a-real-blob', signatureStored: false };
+    const fake = decide(bobsJob('in_progress'), { kind: 'transition', to: 'completed' }, bob, facts);
+    expect(fake).toMatchObject({ outcome: 'rejected', code: 'guard_failed', message: "The signature's image is not on the server." });
+    expect(decide(bobsJob('in_progress'), { kind: 'transition', to: 'completed' }, bob, { ...facts, signatureStored: true }).outcome).toBe('applied');
+  });
+
   it('answers a conflict when a technician completes a job the dispatcher cancelled, and applies the override for review', () => {
     const plain = decide(bobsJob('cancelled'), { kind: 'transition', to: 'completed' }, bob, ready);
     expect(plain).toMatchObject({ outcome: 'rejected', code: 'conflict' });

@@ -55,6 +55,7 @@ function guardFailure(to: JobStatus, facts: JobFacts): Decision | undefined {
     return reject('guard_failed', `${n} required checklist item${n === 1 ? ' is' : 's are'} not done: ${facts.openRequired.join(', ')}.`);
   }
   if (!facts.hasSignature) return reject('guard_failed', 'The customer has not signed yet.');
+  if (facts.signatureStored === false) return reject('guard_failed', "The signature's image is not on the server.");
   return undefined;
 }
 

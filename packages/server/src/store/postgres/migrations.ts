@@ -111,4 +111,28 @@ DROP TABLE device_seqs;
 ALTER TABLE device_seqs_by_user RENAME TO device_seqs;
 `,
   },
+  {
+    id: 3,
+    name: 'blob uploaders',
+    // Who uploaded each blob: a technician reads a blob she uploaded herself (http/blob-access.ts).
+    sql: `
+CREATE TABLE IF NOT EXISTS blob_uploads (
+  sha256 text NOT NULL,
+  user_id text NOT NULL,
+  PRIMARY KEY (sha256, user_id)
+);
+`,
+  },
+  {
+    id: 4,
+    name: 'dispatcher acknowledgements of override reviews',
+    sql: `
+CREATE TABLE IF NOT EXISTS review_acks (
+  op_id text PRIMARY KEY,
+  job_id text NOT NULL,
+  acked_by text NOT NULL,
+  acked_at text NOT NULL
+);
+`,
+  },
 ];

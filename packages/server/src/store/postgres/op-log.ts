@@ -86,6 +86,19 @@ export async function listOps(pool: pg.Pool, jobId: string): Promise<OpLogEntry[
   return rows.map((r) => r.entry);
 }
 
+/** Applied override ops not yet acknowledged by a dispatcher (see `Store.listUnacknowledgedReviews`). */
+export async function listUnacknowledgedReviews(pool: pg.Pool): Promise<OpLogEntry[]> {
+  const { rows } = await pool.query<{ entry: OpLogEntry }>(
+    `SELECT entry FROM ops WHERE (entry->>'review')::boolean AND op_id NOT IN (SELECT op_id FROM review_acks) ORDER BY job_id, seq`,
+  );
+  return rows.map((r) => r.entry);
+}
+
+/** Marks a review op as seen (idempotent). */
+export async function acknowledgeReview(pool: pg.Pool, opId: string, jobId: string, by: string, at: string): Promise<void> {
+  await pool.query('INSERT INTO review_acks (op_id, job_id, acked_by, acked_at) VALUES ($1, $2, $3, $4) ON CONFLICT (op_id) DO NOTHING', [opId, jobId, by, at]);
+}
+
 /** The op with this id, if any. */
 export async function getOp(pool: pg.Pool, opId: string): Promise<OpLogEntry | null> {
   const { rows } = await pool.query<{ entry: OpLogEntry }>('SELECT entry FROM ops WHERE op_id = $1', [opId]);

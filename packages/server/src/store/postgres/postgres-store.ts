@@ -75,6 +75,14 @@ export class PostgresStore implements Store {
     return opLog.getOp(this.pool, opId);
   }
 
+  listUnacknowledgedReviews(): Promise<OpLogEntry[]> {
+    return opLog.listUnacknowledgedReviews(this.pool);
+  }
+
+  acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void> {
+    return opLog.acknowledgeReview(this.pool, opId, jobId, by, at);
+  }
+
   async putUser(user: UserRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO users (id, username, name, role, password_hash) VALUES ($1, $2, $3, $4, $5)
@@ -166,13 +174,25 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.body);
   }
 
-  async putBlob(sha256: string, blob: BlobRecord): Promise<boolean> {
-    const result = await this.pool.query('INSERT INTO blobs (sha256, content_type, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [
-      sha256,
-      blob.contentType,
-      byteaParam(blob.bytes),
-    ]);
-    return result.rowCount === 1;
+  async putBlob(sha256: string, blob: BlobRecord, uploadedBy?: string): Promise<boolean> {
+    // One statement, so the uploader is recorded exactly when the bytes are (or were) stored.
+    const result = await this.pool.query<{ created: boolean }>(
+      `WITH put AS (INSERT INTO blobs (sha256, content_type, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING RETURNING 1),
+            who AS (INSERT INTO blob_uploads (sha256, user_id) SELECT $1, $4 WHERE $4::text IS NOT NULL ON CONFLICT DO NOTHING)
+       SELECT EXISTS (SELECT 1 FROM put) AS created`,
+      [sha256, blob.contentType, byteaParam(blob.bytes), uploadedBy ?? null],
+    );
+    return result.rows[0]?.created === true;
+  }
+
+  async hasBlob(sha256: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM blobs WHERE sha256 = $1', [sha256]);
+    return rowCount === 1;
+  }
+
+  async blobUploadedBy(sha256: string, userId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM blob_uploads WHERE sha256 = $1 AND user_id = $2', [sha256, userId]);
+    return rowCount === 1;
   }
 
   async getBlob(sha256: string): Promise<BlobRecord | null> {

@@ -60,6 +60,34 @@ ALTER TABLE device_seqs_by_user RENAME TO device_seqs;
 `);
     },
   },
+  {
+    id: 3,
+    name: 'blob uploaders',
+    // Who uploaded each blob: a technician reads a blob she uploaded herself (http/blob-access.ts).
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS blob_uploads (
+  sha256 TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (sha256, user_id)
+) WITHOUT ROWID;
+`);
+    },
+  },
+  {
+    id: 4,
+    name: 'dispatcher acknowledgements of override reviews',
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS review_acks (
+  op_id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL,
+  acked_by TEXT NOT NULL,
+  acked_at TEXT NOT NULL
+);
+`);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -90,10 +90,17 @@ function prepareStatements(db: Database.Database) {
     insertOp: db.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)'),
     updateJobState: db.prepare('UPDATE jobs SET status = ?, version = ?, assignees = ?, changed_by = ?, changed_at = ? WHERE id = ?'),
     opsOfJob: db.prepare('SELECT entry FROM ops WHERE job_id = ? ORDER BY seq'),
+    openReviews: db.prepare(
+      "SELECT entry FROM ops WHERE json_extract(entry, '$.review') = 1 AND op_id NOT IN (SELECT op_id FROM review_acks) ORDER BY job_id, seq",
+    ),
+    ackReview: db.prepare('INSERT INTO review_acks (op_id, job_id, acked_by, acked_at) VALUES (?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING'),
     user: db.prepare('SELECT * FROM users WHERE id = ?'),
     userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
     blob: db.prepare('SELECT content_type, bytes FROM blobs WHERE sha256 = ?'),
     putBlob: db.prepare('INSERT INTO blobs (sha256, content_type, bytes) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING'),
+    hasBlob: db.prepare('SELECT 1 FROM blobs WHERE sha256 = ?'),
+    putUpload: db.prepare('INSERT INTO blob_uploads (sha256, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    upload: db.prepare('SELECT 1 FROM blob_uploads WHERE sha256 = ? AND user_id = ?'),
   };
 }
 
@@ -187,6 +194,14 @@ export class SqliteStore implements Store {
   async listOps(jobId: string): Promise<OpLogEntry[]> {
     const rows = this.sql.opsOfJob.all(jobId) as { entry: string }[];
     return rows.map((r) => JSON.parse(r.entry) as OpLogEntry);
+  }
+
+  async listUnacknowledgedReviews(): Promise<OpLogEntry[]> {
+    return (this.sql.openReviews.all() as { entry: string }[]).map((r) => JSON.parse(r.entry) as OpLogEntry);
+  }
+
+  async acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void> {
+    this.sql.ackReview.run(opId, jobId, by, at);
   }
 
   async getOp(opId: string): Promise<OpLogEntry | null> {
@@ -293,9 +308,20 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT body FROM pricebook ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as PricebookItem);
   }
 
-  async putBlob(sha256: string, record: BlobRecord): Promise<boolean> {
-    const result = this.sql.putBlob.run(sha256, record.contentType, blob(record.bytes));
-    return result.changes === 1;
+  async putBlob(sha256: string, record: BlobRecord, uploadedBy?: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const result = this.sql.putBlob.run(sha256, record.contentType, blob(record.bytes));
+      if (uploadedBy !== undefined) this.sql.putUpload.run(sha256, uploadedBy);
+      return result.changes === 1;
+    })();
+  }
+
+  async hasBlob(sha256: string): Promise<boolean> {
+    return this.sql.hasBlob.get(sha256) !== undefined;
+  }
+
+  async blobUploadedBy(sha256: string, userId: string): Promise<boolean> {
+    return this.sql.upload.get(sha256, userId) !== undefined;
   }
 
   async getBlob(sha256: string): Promise<BlobRecord | null> {

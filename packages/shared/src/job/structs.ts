@@ -1,0 +1,73 @@
+/**
+ * Lookups over Yjs structs shared by classify.ts and field-writes.ts: an update's decoded
+ * structs are not integrated, so their parents are names, IDs, or inferred from neighbours.
+ */
+import * as Y from 'yjs';
+
+/** A decoded or stored struct. */
+export type Struct = Y.Item | Y.GC | Y.Skip;
+
+/** Longest walk accepted along parents or neighbours; longer means forged structure. */
+export const MAX_HOPS = 10_000;
+
+/** True for a Yjs ID (a decoded item's parent or origin). */
+export function isId(p: unknown): p is Y.ID {
+  return typeof p === 'object' && p !== null && 'client' in p && 'clock' in p;
+}
+
+/** The root key of an integrated type, or undefined when it hangs under no root. */
+export function rootKeyOfType(type: Y.AbstractType<unknown>): string | undefined {
+  let t = type;
+  for (let hops = 0; t._item !== null && hops < MAX_HOPS; hops++) {
+    const parent = t._item.parent;
+    if (!(parent instanceof Y.AbstractType)) return undefined;
+    t = parent;
+  }
+  for (const [key, value] of t.doc?.share ?? []) if (value === t) return key;
+  return undefined;
+}
+
+/** The struct holding `clock` in a clock-ordered list, by binary search. */
+export function findIn(structs: readonly Struct[] | undefined, clock: number): Struct | undefined {
+  if (!structs || structs.length === 0) return undefined;
+  let lo = 0;
+  let hi = structs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = structs[mid]!;
+    if (clock < s.id.clock) hi = mid - 1;
+    else if (clock >= s.id.clock + s.length) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
+}
+
+/** Index of the first struct that ends after `clock` (structs sorted by clock). */
+export function firstEndingAfter(structs: readonly Struct[], clock: number): number {
+  let lo = 0;
+  let hi = structs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const s = structs[mid]!;
+    if (s.id.clock + s.length <= clock) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** An update's structs per client, in clock order (as decodeUpdate yields them). */
+export function byClient(structs: readonly Struct[]): Map<number, Struct[]> {
+  const own = new Map<number, Struct[]>();
+  for (const s of structs) {
+    const list = own.get(s.id.client) ?? [];
+    list.push(s);
+    own.set(s.id.client, list);
+  }
+  return own;
+}
+
+/** A decoded update: its structs and delete set. */
+export interface DecodedUpdate {
+  structs: Struct[];
+  ds: { clients: Map<number, { clock: number; len: number }[]> };
+}
