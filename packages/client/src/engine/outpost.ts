@@ -3,7 +3,7 @@
  * queue, priming, storage safety and tabs around one device database. Everything a person
  * does lands on the device first; the network only ever catches up.
  */
-import type { OpIntent } from '@outpost/shared';
+import { DEVICE_CHANNEL_PATH, PROTOCOL_VERSION, type OpIntent } from '@outpost/shared';
 import { BlobQueue } from '../blobs/blob-queue';
 import { JobStore, type JobHandle } from '../jobs/job-store';
 import type { MergeSummary } from '../jobs/merge-summary';
@@ -24,6 +24,7 @@ import { sleep } from '../sync/backoff';
 import { watchBrowser } from '../sync/browser-events';
 import { newUuid } from '../ids/device-crypto';
 import { CatchUp } from './catch-up';
+import { DeviceChannel } from '../sync/device-channel';
 import type { WebSocketLike } from '../sync/job-connection';
 import { forgetSession, login, savedSession, type User } from '../sync/session';
 import { StatusBoard, type DrainedEvent } from './status-board';
@@ -46,6 +47,11 @@ export interface OutpostOptions {
   catchUpIntervalMs?: number;
   /** Replace a relay socket whose updates go unacked this long (default 15 s): a half-open connection. */
   ackTimeoutMs?: number;
+  /**
+   * One socket for every job (`/device`, the default), or false for a socket per job on
+   * `/sync/:jobId` (servers before the device channel).
+   */
+  deviceChannel?: boolean;
   /** Re-prime when the server becomes reachable and the cache is older than this (10 min). */
   primingMaxAgeMs?: number;
 }
@@ -87,6 +93,8 @@ export class OutpostEngine {
   private readonly http: Api;
   private readonly db: ReportedStorage;
   private readonly jobs: JobStore;
+  /** The device channel (null when jobs use a socket each). */
+  private readonly channel: DeviceChannel | null;
   private readonly box: Outbox;
   private readonly blobQueue: BlobQueue;
   private readonly feed: ChangeFeed;
@@ -125,10 +133,13 @@ export class OutpostEngine {
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
     this.feed = new ChangeFeed(this.db, this.blobQueue, () => new Map([...this.board.refusedJobs()].map(([id, r]) => [id, r.reason || `Refused (${r.code})`])));
     this.changes = this.feed;
+    const WebSocketCtor = this.o.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketLike);
+    this.channel = o.deviceChannel === false ? null : new DeviceChannel({ url: () => this.channelUrl(), WebSocket: WebSocketCtor });
     this.jobs = new JobStore({
       db: this.db,
       deviceName: this.deviceName,
-      WebSocket: this.o.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketLike),
+      links: this.channel ?? undefined,
+      WebSocket: WebSocketCtor,
       relayUrl: (jobId) => this.relayUrl(jobId),
       idleCloseMs: this.o.idleCloseMs ?? 30_000,
       ackTimeoutMs: this.o.ackTimeoutMs,
@@ -231,6 +242,7 @@ export class OutpostEngine {
     this.http.token = null;
     this.user = null;
     // Sockets carry the old token; they reconnect once someone signs in again.
+    this.channel?.reset();
     await this.jobs.dropAll();
     this.refreshStatus();
   }
@@ -301,10 +313,20 @@ export class OutpostEngine {
     this.priming.stop();
     for (const u of this.unlisten) u();
     await this.jobs.closeAll();
+    this.channel?.close();
     this.blobQueue.revokeUrls();
     await this.lock.stop();
     this.tabs.close();
     this.db.close();
+  }
+
+  private channelUrl(): string | null {
+    if (!this.http.token) return null;
+    const url = new URL(DEVICE_CHANNEL_PATH, this.o.serverUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('token', this.http.token);
+    url.searchParams.set('v', String(PROTOCOL_VERSION));
+    return url.toString();
   }
 
   private relayUrl(jobId: string): string | null {
@@ -325,9 +347,12 @@ export class OutpostEngine {
 
   private useSession(token: string, user: User): void {
     this.expiryTold = false;
+    const newToken = this.http.token !== token;
     this.http.token = token;
     this.user = user;
     this.refreshStatus();
+    // The channel carries the token it was opened with: a new one means a new socket.
+    if (newToken) this.channel?.reset();
     void this.jobs.resumeAll();
     void this.catchUp.kick();
   }

@@ -1,0 +1,50 @@
+import { addNote, readJob } from '@outpost/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until, World } from './harness';
+
+const ALICE_JOBS = ['job-1001', 'job-1003', 'job-1004', 'job-1006', 'job-1007'];
+
+describe('a device holds every job on one socket', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await World.start();
+  });
+  afterEach(() => world.close());
+
+  it('syncs five open jobs over one socket, and again after the network comes back', async () => {
+    const link = await world.link();
+    const alice = await world.device('alice-phone', link, 'alice');
+    const jobs = await Promise.all(ALICE_JOBS.map((id) => alice.openJob(id)));
+    await Promise.all(jobs.map((j) => j.whenSynced()));
+    expect(world.server.relay.connectionCount).toBe(1);
+    expect(world.server.relay.channels.count).toBe(1);
+
+    link.cut();
+    for (const job of jobs) addNote(job.doc, { id: `n-${job.jobId}`, author: 'alice', createdAt: new Date().toISOString(), text: 'offline' });
+    await until('five edits pending', () => alice.status.get().pending === 5);
+    link.restore();
+    alice.syncNow();
+    await until('every offline edit durable', () => alice.status.get().pending === 0, 20_000);
+    expect(world.server.relay.channels.count).toBe(1);
+    const office = await world.device('dana-laptop', await world.link(), 'dana');
+    const seen = await office.openJob('job-1007');
+    await seen.whenSynced();
+    expect(readJob(seen.doc).notes.map((n) => n.id)).toContain('n-job-1007');
+  });
+
+  it('refuses a job the technician may not open, and keeps syncing the others on the same socket', async () => {
+    const link = await world.link();
+    const alice = await world.device('alice-phone', link, 'alice');
+    const mine = await alice.openJob('job-1001');
+    const theirs = await alice.openJob('job-1002'); // bob's job
+    await mine.whenSynced();
+    addNote(theirs.doc, { id: 'stuck', author: 'alice', createdAt: new Date().toISOString(), text: 'not mine to write' });
+    await until('job-1002 is refused', () => alice.status.get().state === 'sync_failed');
+    addNote(mine.doc, { id: 'still-works', author: 'alice', createdAt: new Date().toISOString(), text: 'hello' });
+    await until('the note on the held job is durable', () => alice.status.get().pending === 0);
+    expect(alice.status.get()).toMatchObject({ failed: 1 });
+    expect(world.server.relay.channels.count).toBe(1);
+    expect(world.server.relay.connectionCount).toBe(1);
+    expect(theirs.synced).toBe(false);
+  });
+});
