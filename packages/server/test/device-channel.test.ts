@@ -108,9 +108,44 @@ describe('device channel: every job of a device over one socket', () => {
     const phone = await channel(alice);
     phone.subscribe(['job-1001']);
     await phone.synced(['job-1001']);
+    await until(() => phone.ackedUpTo('job-1001') === 1, 5000, 'step 2 acked');
     phone.unsubscribe(['job-1001']);
     phone.edit('job-1001', (doc) => doc.getArray('locations').push([{ tech: 'alice', lat: 1, lon: 2, accuracy: 5, at: 't' }]));
     await until(() => phone.closedJob('job-1001') !== null, 5000, 'frame after leaving refused');
     expect(phone.ackedUpTo('job-1001')).toBe(1);
+  });
+
+  const notices = (c: ChannelClient) => c.control.filter((m) => m.name === 'jobNotice').map((m) => m.value as { jobId: string; change: string; assignees: string[] });
+
+  it("pushes a new job to its technician's and every dispatcher's channel, without anything subscribed", async () => {
+    const phone = await channel(alice);
+    const board = await channel(dana);
+    const bob = await channel(await login(server, 'bob'));
+    await until(() => phone.control.length > 0 && board.control.length > 0, 5000, 'channels ready');
+    const t0 = Date.now();
+    const created = await api(server, dana, '/api/jobs', {
+      method: 'POST',
+      body: { title: 'No heat', customerId: 'cust-1', siteAddress: '12 Wharf St', windowStart: '2030-01-01T09:00:00.000Z', windowEnd: '2030-01-01T11:00:00.000Z', assignees: ['alice'] },
+    });
+    expect(created.status).toBe(201);
+    const jobId = created.body.job.id as string;
+    await until(() => notices(phone).some((n) => n.jobId === jobId) && notices(board).some((n) => n.jobId === jobId), 1000, 'pushes within 1 s');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(notices(phone)).toEqual([expect.objectContaining({ jobId, change: 'assigned', assignees: ['alice'] })]);
+    expect(notices(board)).toEqual([expect.objectContaining({ jobId, change: 'created' })]);
+    expect(notices(bob)).toEqual([]);
+  });
+
+  it('moves a reassigned job: unassigned on one technician, assigned on the other, changed on the board', async () => {
+    const phone = await channel(alice);
+    const bob = await channel(await login(server, 'bob'));
+    const board = await channel(dana);
+    await until(() => [phone, bob, board].every((c) => c.control.length > 0), 5000, 'channels ready');
+    const assign = new TestDevice().op('job-1001', { kind: 'assign', assignees: ['bob'] });
+    expect((await api(server, dana, '/api/jobs/job-1001/ops', { method: 'POST', body: assign })).status).toBe(200);
+    await until(() => [phone, bob, board].every((c) => notices(c).length === 1), 1000, 'pushes within 1 s');
+    expect(notices(phone)[0]).toMatchObject({ jobId: 'job-1001', change: 'unassigned', assignees: ['bob'] });
+    expect(notices(bob)[0]).toMatchObject({ jobId: 'job-1001', change: 'assigned' });
+    expect(notices(board)[0]).toMatchObject({ jobId: 'job-1001', change: 'changed' });
   });
 });

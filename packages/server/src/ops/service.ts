@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
 import type { ServerMetrics } from '../metrics/metrics';
+import { jobChangeNotices } from '../relay/device-notices';
 import type { JobDocs, OpenJob } from '../relay/job-docs';
 import type { OpLogEntry, Store } from '../store/store';
 import { awaitSignatureImage, guardFacts } from './guard-facts';
@@ -186,5 +187,6 @@ export class OpService {
     await bus.publish({ kind: 'jobChanged', jobId: entry.jobId, node: nodeId, state });
     const removed = (before?.assignees ?? []).filter((id) => !state.assignees.includes(id));
     for (const userId of removed) await bus.publish({ kind: 'revoke', jobId: entry.jobId, node: nodeId, userId });
+    this.deps.relay.notifyDevices(jobChangeNotices(entry.jobId, before?.assignees ?? [], state, entry.kind === 'cancel'));
   }
 }

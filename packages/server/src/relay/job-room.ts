@@ -200,7 +200,7 @@ export class JobRoom implements OpenJob {
     }
     if (event.node === this.ctx.nodeId) return;
     if (event.kind === 'update') this.applyRemote([event.update]);
-    else awarenessProtocol.applyAwarenessUpdate(this.awareness, event.update, BUS_ORIGIN);
+    else if (event.kind === 'awareness') awarenessProtocol.applyAwarenessUpdate(this.awareness, event.update, BUS_ORIGIN);
   }
 
   /**

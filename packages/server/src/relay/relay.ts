@@ -15,6 +15,7 @@ import type { BusEvent } from '../bus/bus';
 import type { JobUpdate } from '../store/store';
 import type { RelayContext } from './context';
 import { ChannelHandshake } from './channel-handshake';
+import { DeviceNotices, type DeviceNotice } from './device-notices';
 import { Handshake } from './handshake';
 import type { JobDocs, OpenJob } from './job-docs';
 import type { JobRoom } from './job-room';
@@ -26,11 +27,19 @@ export class Relay implements JobDocs {
   private readonly handshake: Handshake;
   /** Device channels (`/device`): many jobs over one socket. */
   readonly channels: ChannelHandshake;
+  private readonly notices: DeviceNotices;
 
   constructor(private readonly ctx: RelayContext) {
     this.rooms = new RoomRegistry(ctx);
     this.handshake = new Handshake(ctx, this.rooms);
     this.channels = new ChannelHandshake(ctx, this.rooms);
+    this.notices = new DeviceNotices(ctx.bus, ctx.nodeId);
+    this.channels.onChannel = (channel, open) => this.notices.track(channel, open);
+  }
+
+  /** Pushes notices to the devices they concern, on every node. */
+  notifyDevices(notices: readonly DeviceNotice[]): void {
+    void this.notices.publish(notices).catch(logFailure('device notice publish'));
   }
 
   /** Open sockets (per-job sockets and device channels). */
@@ -98,6 +107,7 @@ export class Relay implements JobDocs {
     }
     this.handshake.closeAll();
     this.channels.closeAll();
+    await this.notices.close().catch(logFailure('device notices unsubscribe'));
     await this.rooms.unloadAll();
   }
 }
