@@ -47,4 +47,35 @@ describe('a device holds every job on one socket', () => {
     expect(world.server.relay.connectionCount).toBe(1);
     expect(theirs.synced).toBe(false);
   });
+
+  it("hears about a job the dispatcher assigns within 1 s, with no job open and no polling", async () => {
+    const alice = await world.device('alice-phone', await world.link(), 'alice');
+    const dana = await world.device('dana-laptop', await world.link(), 'dana');
+    const heard: { jobId: string; change: string }[] = [];
+    alice.on('jobNotice', (n) => heard.push(n));
+    await until('the channel is open', () => world.server.relay.channels.count === 2);
+    const t0 = Date.now();
+    const res = await dana.api('/api/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'No heat', customerId: 'cust-1', siteAddress: '12 Wharf St', windowStart: '2030-01-01T09:00:00.000Z', windowEnd: '2030-01-01T11:00:00.000Z', assignees: ['alice'] }),
+    });
+    const { job } = (await res.json()) as { job: { id: string } };
+    await until('alice heard of it', () => heard.some((n) => n.jobId === job.id), 1000);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(heard).toEqual([expect.objectContaining({ jobId: job.id, change: 'assigned' })]);
+  });
+
+  it('asks for a full re-read of the lists after the channel reconnects', async () => {
+    const link = await world.link();
+    const alice = await world.device('alice-phone', link, 'alice');
+    let stale = 0;
+    alice.on('listsStale', () => stale++);
+    await until('the channel is open', () => world.server.relay.channels.count === 1);
+    const before = stale;
+    link.cut();
+    await until('the channel is gone', () => world.server.relay.channels.count === 0);
+    link.restore();
+    await until('the lists are re-read after the reconnect', () => stale > before, 10_000);
+  });
 });

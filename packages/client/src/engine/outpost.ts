@@ -3,7 +3,7 @@
  * queue, priming, storage safety and tabs around one device database. Everything a person
  * does lands on the device first; the network only ever catches up.
  */
-import { DEVICE_CHANNEL_PATH, PROTOCOL_VERSION, type OpIntent } from '@outpost/shared';
+import { DEVICE_CHANNEL_PATH, PROTOCOL_VERSION, type JobNotice, type OpIntent } from '@outpost/shared';
 import { BlobQueue } from '../blobs/blob-queue';
 import { JobStore, type JobHandle } from '../jobs/job-store';
 import type { MergeSummary } from '../jobs/merge-summary';
@@ -64,6 +64,10 @@ export interface OutpostEvents extends Record<string, unknown> {
   mergeSummary: MergeSummary;
   /** The server refused the token: sign in again. */
   sessionExpired: { reason: string };
+  /** Pushed by the server: a job concerning this user was assigned, unassigned, created, cancelled or changed. */
+  jobNotice: JobNotice;
+  /** The device channel (re)connected: pushes may have been missed, so lists are read again in full. */
+  listsStale: Record<string, never>;
 }
 
 /** Creates the engine of one device. Await `engine.ready` before using it. */
@@ -135,6 +139,10 @@ export class OutpostEngine {
     this.changes = this.feed;
     const WebSocketCtor = this.o.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketLike);
     this.channel = o.deviceChannel === false ? null : new DeviceChannel({ url: () => this.channelUrl(), WebSocket: WebSocketCtor });
+    this.channel?.onPush((msg) => {
+      if (msg.name === 'jobNotice') this.events.emit('jobNotice', msg.value);
+    });
+    this.channel?.onOpen(() => this.events.emit('listsStale', {}));
     this.jobs = new JobStore({
       db: this.db,
       deviceName: this.deviceName,
@@ -242,6 +250,7 @@ export class OutpostEngine {
     this.http.token = null;
     this.user = null;
     // Sockets carry the old token; they reconnect once someone signs in again.
+    this.channel?.hold(false);
     this.channel?.reset();
     await this.jobs.dropAll();
     this.refreshStatus();
@@ -353,6 +362,7 @@ export class OutpostEngine {
     this.refreshStatus();
     // The channel carries the token it was opened with: a new one means a new socket.
     if (newToken) this.channel?.reset();
+    this.channel?.hold(true);
     void this.jobs.resumeAll();
     void this.catchUp.kick();
   }

@@ -87,6 +87,8 @@ export class DeviceChannel implements JobLinks {
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly pushListeners = new Set<(msg: DecodedMessage) => void>();
   private readonly openListeners = new Set<() => void>();
+  /** Kept open with no job on it, for pushes (while signed in). */
+  private held = false;
 
   constructor(private readonly o: DeviceChannelOptions) {}
 
@@ -119,6 +121,16 @@ export class DeviceChannel implements JobLinks {
     return link;
   }
 
+  /**
+   * Keeps the socket open (and reconnecting) even with no job on it, so pushes (job
+   * assigned, new jobs) reach the device's lists: on while signed in.
+   */
+  hold(on: boolean): void {
+    this.held = on;
+    if (on) this.ensureSocket();
+    else if (this.links.size === 0) this.close();
+  }
+
   /** Closes the socket (new token, sign-out, offline): every job is told and asks again. */
   reset(): void {
     if (this.ws) this.ws.close();
@@ -128,7 +140,7 @@ export class DeviceChannel implements JobLinks {
     this.retryTimer = null;
   }
 
-  /** Stops for good (engine destroyed). */
+  /** Closes the socket and forgets every job (engine destroyed, or nothing left to carry). */
   close(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -167,10 +179,10 @@ export class DeviceChannel implements JobLinks {
     link.end(1000, 'closed by the device', false);
     // No answer in time on a socket that looks open: the socket itself is dead, for every job.
     if (dead && this.ws) this.reset();
-    if (this.links.size === 0 && !this.idleTimer) {
+    if (this.links.size === 0 && !this.idleTimer && !this.held) {
       this.idleTimer = setTimeout(() => {
         this.idleTimer = null;
-        if (this.links.size === 0) this.close();
+        if (this.links.size === 0 && !this.held) this.close();
       }, IDLE_CLOSE_MS);
     }
   }
@@ -267,8 +279,8 @@ export class DeviceChannel implements JobLinks {
     if (this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      // Only jobs that asked again meanwhile need the socket.
-      if (this.links.size > 0) this.ensureSocket();
+      // Only jobs that asked again meanwhile, or pushes while signed in, need the socket.
+      if (this.links.size > 0 || this.held) this.ensureSocket();
     }, backoffDelay(this.attempt++, this.o.backoff ?? RECONNECT_BACKOFF));
   }
 }
