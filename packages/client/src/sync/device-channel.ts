@@ -27,6 +27,8 @@ import { CONNECT_TIMEOUT_MS, type JobLink, type JobLinks, type LinkEvents, type 
 
 /** Closes after which reconnecting the channel is pointless until something changes (sign in, update). */
 const TERMINAL_CLOSES = new Set([4401, 4426]);
+/** The `jobClosed` code answering the device's own unsubscribe. */
+const UNSUBSCRIBED = 1000;
 /** How long the socket stays open with no job on it (jobs close and reopen in bursts). */
 const IDLE_CLOSE_MS = 5_000;
 
@@ -78,6 +80,12 @@ export class DeviceChannel implements JobLinks {
   private ws: WebSocket | null = null;
   private ready = false;
   private readonly links = new Map<string, ChannelLink>();
+  /**
+   * Per job, unsubscribes not yet answered (jobClosed 1000). Until the answer, frames for
+   * the job belong to the old membership — its durable acks count another membership's
+   * messages — and are dropped.
+   */
+  private readonly leaving = new Map<string, number>();
   /** Jobs to subscribe in the next frame, and frames that must follow it. */
   private subscribing: { jobIds: string[]; stateVectors: Uint8Array[] } | null = null;
   private unsubscribing: string[] = [];
@@ -111,7 +119,8 @@ export class DeviceChannel implements JobLinks {
 
   connect(jobId: string, events: LinkEvents): JobLink | null {
     if (!this.o.url()) return null;
-    this.links.get(jobId)?.end(1000, 'replaced', false);
+    const old = this.links.get(jobId);
+    if (old) this.leave(old, false);
     const link = new ChannelLink(this, jobId, events);
     this.links.set(jobId, link);
     if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -171,9 +180,16 @@ export class DeviceChannel implements JobLinks {
   leave(link: ChannelLink, dead: boolean): void {
     if (this.links.get(link.jobId) === link) {
       this.links.delete(link.jobId);
-      if (link.subscribed && this.ready) {
+      const queued = this.subscribing?.jobIds.indexOf(link.jobId) ?? -1;
+      if (queued >= 0) {
+        // Its subscribe has not gone out yet: take it back instead of unsubscribing.
+        this.subscribing!.jobIds.splice(queued, 1);
+        this.subscribing!.stateVectors.splice(queued, 1);
+        this.outgoing = this.outgoing.filter((frame) => readJobFrame(frame).jobId !== link.jobId);
+      } else if (link.subscribed && this.ready) {
         if (this.unsubscribing.length === 0 && !this.subscribing) queueMicrotask(() => this.flush());
         this.unsubscribing.push(link.jobId);
+        this.leaving.set(link.jobId, (this.leaving.get(link.jobId) ?? 0) + 1);
       }
     }
     link.end(1000, 'closed by the device', false);
@@ -191,7 +207,7 @@ export class DeviceChannel implements JobLinks {
     if (!this.ws || !this.ready) return;
     // Unsubscribes first: a job closed and opened again in one turn must end up subscribed.
     if (this.unsubscribing.length > 0) this.sendControl(encodeMessage(unsubscribe, { jobIds: this.unsubscribing.splice(0) }));
-    if (this.subscribing) this.sendControl(encodeMessage(subscribe, this.subscribing));
+    if (this.subscribing && this.subscribing.jobIds.length > 0) this.sendControl(encodeMessage(subscribe, this.subscribing));
     this.subscribing = null;
     for (const frame of this.outgoing.splice(0)) this.ws.send(frame);
   }
@@ -232,10 +248,21 @@ export class DeviceChannel implements JobLinks {
 
   private receive(frame: Uint8Array): void {
     const { jobId, message } = readJobFrame(frame);
-    if (jobId !== CHANNEL_ADDRESS) return this.links.get(jobId)?.events.message(message);
+    if (jobId !== CHANNEL_ADDRESS) {
+      if (this.leaving.has(jobId)) return; // the old membership's, still in flight
+      return this.links.get(jobId)?.events.message(message);
+    }
     const msg = decodeOutpostMessage(message);
     if (msg.name === 'channelReady') return this.letIn();
     if (msg.name === 'jobClosed') {
+      const pending = this.leaving.get(msg.value.jobId);
+      if (pending !== undefined) {
+        // The old membership's end (our unsubscribe answered, or a refusal that crossed it).
+        if (msg.value.code !== UNSUBSCRIBED) return;
+        if (pending > 1) this.leaving.set(msg.value.jobId, pending - 1);
+        else this.leaving.delete(msg.value.jobId);
+        return;
+      }
       const link = this.links.get(msg.value.jobId);
       if (!link) return;
       this.links.delete(msg.value.jobId);
@@ -268,6 +295,7 @@ export class DeviceChannel implements JobLinks {
     this.ready = false;
     this.subscribing = null;
     this.unsubscribing = [];
+    this.leaving.clear();
     this.outgoing = [];
     const links = [...this.links.values()];
     this.links.clear();

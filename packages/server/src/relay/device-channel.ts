@@ -34,6 +34,8 @@ import { RateLimiter } from './rate-limiter';
 import type { RoomRegistry } from './room-registry';
 import { closeSocket } from './socket-refusal';
 
+/** The `jobClosed` code answering a device's own unsubscribe (never a refusal's). */
+const UNSUBSCRIBED = 1000;
 /** Jobs one channel may hold at once; a subscription beyond it is refused for that job. */
 export const MAX_JOBS_PER_CHANNEL = 2_000;
 /** A channel carries many jobs: its own budget is this many times one socket's. */
@@ -145,6 +147,9 @@ export class DeviceChannel {
       for (const jobId of msg.value.jobIds) {
         const job = this.jobs.get(jobId);
         if (job) this.leave(jobId, job);
+        // Every frame of that membership went out before this answer: a device that
+        // subscribes again at once tells the old membership's acks from the new one's by it.
+        this.sendControl(encodeMessage(jobClosed, { jobId, code: UNSUBSCRIBED, reason: 'unsubscribed' }));
       }
       return;
     }
