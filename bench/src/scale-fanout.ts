@@ -31,7 +31,7 @@ const RATE = Number(process.env.SCALE_RATE ?? 2);
 const SECONDS = Number(process.env.SCALE_SECONDS ?? 8);
 const DATABASE_URL = process.env.OUTPOST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.OUTPOST_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const BIN = resolve(import.meta.dirname, '../../packages/server/bin/outpost-server.js');
+const BIN = resolve(import.meta.dirname, '../../packages/server/scripts/outpost-server-from-source.js');
 
 interface Node {
   url: string;

@@ -12,7 +12,7 @@ import { startServer } from '@outpost/server';
 import { call, DEMO, startOutpost, type Outpost } from './support/outpost';
 import { freePort } from './support/server-process';
 
-const BIN = fileURLToPath(new URL('../../packages/server/bin/outpost-server.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/server/scripts/outpost-server-from-source.js', import.meta.url));
 
 let outpost: Outpost | undefined;
 const dirs: string[] = [];

@@ -43,7 +43,7 @@ export class ServerProcess {
   /** Starts `kind`; with no `dataDir` a fresh temp directory is made and removed on stop. */
   static async start(kind: ServerKind, dataDir?: string): Promise<ServerProcess> {
     const dir = dataDir ?? mkdtempSync(join(tmpdir(), `outpost-bench-${kind}-`));
-    const execArgv = ['--import', 'tsx', '--expose-gc'];
+    const execArgv = ['--import', 'tsx', '--conditions=development', '--expose-gc'];
     if (process.env.BENCH_PROFILE) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
     // Extra Node flags for a server process while investigating (e.g. --trace-gc).
     if (process.env.BENCH_CHILD_FLAGS) execArgv.push(...process.env.BENCH_CHILD_FLAGS.split(' ').filter(Boolean));

@@ -2,9 +2,12 @@
  * @outpost/client: the device side of Outpost — job docs kept in IndexedDB and merged
  * through the relay, a truthful pending count, the outbox of workflow ops, the blob queue,
  * priming, storage safety and tabs. React hooks live in `@outpost/client/react`.
+ *
+ * @module @outpost/client
  */
 export { createOutpost, OutpostEngine, type OutpostEvents, type OutpostOptions } from './engine/outpost';
 export type { DrainedEvent } from './engine/status-board';
+export type { HandoverStatus, JobAccess } from './handover/job-access';
 export type { JobHandle } from './jobs/job-store';
 export { summarizeMerge, type MergeSummary } from './jobs/merge-summary';
 export type { OutboxApi } from './outbox/outbox-actions';

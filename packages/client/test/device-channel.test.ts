@@ -41,10 +41,14 @@ describe('a device holds every job on one socket', () => {
     addNote(theirs.doc, { id: 'stuck', author: 'alice', createdAt: new Date().toISOString(), text: 'not mine to write' });
     await until('job-1002 is refused', () => alice.status.get().state === 'sync_failed');
     addNote(mine.doc, { id: 'still-works', author: 'alice', createdAt: new Date().toISOString(), text: 'hello' });
-    await until('the note on the held job is durable', () => alice.status.get().pending === 0);
-    expect(alice.status.get()).toMatchObject({ failed: 1 });
-    expect(world.server.relay.channels.count).toBe(1);
+    const unsynced = async () => (JSON.parse((await alice.exportUnsynced()).text) as { jobs: { jobId: string }[] }).jobs.map((j) => j.jobId);
     expect(world.server.relay.connectionCount).toBe(1);
+    await until('only the refused job holds unsynced work', async () => (await unsynced()).join() === 'job-1002');
+    expect(alice.status.get()).toMatchObject({ state: 'sync_failed', failed: 1 });
+    const office = await world.device('dana-laptop', await world.link(), 'dana');
+    const seen = await office.openJob('job-1001');
+    await seen.whenSynced();
+    await until('the note reached the server', () => readJob(seen.doc).notes.some((n) => n.id === 'still-works'));
     expect(theirs.synced).toBe(false);
   });
 

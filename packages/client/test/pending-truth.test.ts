@@ -28,6 +28,22 @@ describe('the pending count', () => {
     expect(alice.status.get().state).toBe('online');
   });
 
+  it('counts a note the moment it is typed, before the device is re-read (never 0 while something is pending)', async () => {
+    world = await World.start();
+    const link = await world.link();
+    const alice = await world.device('alice-phone', link, 'alice');
+    const job = await alice.openJob('job-1001');
+    await job.whenSynced();
+    await until('nothing is pending', () => alice.status.get().pending === 0);
+
+    link.cut();
+    addNote(job.doc, { id: 'n0', author: 'alice', createdAt: new Date().toISOString(), text: 'Breaker tripped' });
+    // Read synchronously: a person glancing at the indicator, or a device closing the app
+    // because it says everything is uploaded, must not see 0 here.
+    expect(alice.status.get().pending).toBeGreaterThan(0);
+    await until('1 pending', () => alice.status.get().pending === 1, 2_000);
+  });
+
   it('counts offline edits until a reconnect makes them durable, and then the server has every one', async () => {
     world = await World.start();
     const link = await world.link();

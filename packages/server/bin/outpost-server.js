@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Runs the server from its TypeScript source through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli.ts');
+// Runs the compiled server (dist/, built by `pnpm build`). Inside the workspace, tests and
+// `pnpm dev` run the TypeScript source through scripts/outpost-server-from-source.js instead.
+await import('../dist/cli.js');

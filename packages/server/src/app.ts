@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import type { LoginLimits } from './auth/login-throttle';
 import { checkedSecret, readOrCreateSecret } from './auth/secret';
 import { LocalBus, type Bus } from './bus/bus';
+import { HandoverService } from './handover/service';
 import { buildApi } from './http/api';
 import { ServerMetrics } from './metrics/metrics';
 import { OpService } from './ops/service';
@@ -87,10 +88,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   relay = new Relay(ctx);
   const ops = new OpService({ store, relay, bus, nodeId: ctx.nodeId, metrics, causalWaitMs: limits.causalWaitMs });
   const host = options.host ?? '127.0.0.1';
+  const handovers = new HandoverService({ store, relay, committer });
   const api = buildApi({
     store,
     relay,
     ops,
+    handovers,
     metrics,
     secret,
     webDir: options.webDir,

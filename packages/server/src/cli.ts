@@ -37,20 +37,17 @@ if (values.seed !== undefined && values.seed !== 'demo') {
 async function openStore(): Promise<Store | undefined> {
   const url = process.env.OUTPOST_DATABASE_URL;
   if (!url) return undefined;
-  const path = './store/postgres/index';
-  const mod = (await import(/* @vite-ignore */ path)) as { openPostgresStore(url: string): Promise<Store> };
-  return mod.openPostgresStore(url);
+  // A literal specifier, so the build keeps it as a lazy chunk (pg loads only when configured).
+  const { openPostgresStore } = await import('./store/postgres/index');
+  return openPostgresStore(url);
 }
 
 /** `store` lets the Redis bus repair a job from storage after its connection drops (bus/redis). */
 async function openBus(store: Store | undefined): Promise<Bus | undefined> {
   const url = process.env.OUTPOST_REDIS_URL;
   if (!url) return undefined;
-  const path = './bus/redis/index';
-  const mod = (await import(/* @vite-ignore */ path)) as {
-    openRedisBus(url: string, options?: { catchUp?: Store['loadJobDoc'] }): Promise<Bus>;
-  };
-  return mod.openRedisBus(url, store ? { catchUp: (jobId) => store.loadJobDoc(jobId) } : {});
+  const { openRedisBus } = await import('./bus/redis/index');
+  return openRedisBus(url, store ? { catchUp: (jobId) => store.loadJobDoc(jobId) } : {});
 }
 
 const store = await openStore();

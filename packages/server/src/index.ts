@@ -2,6 +2,8 @@
  * @outpost/server: the sync server — HTTP API, websocket relay, storage adapters, op log
  * and auth. `startServer` runs it in-process (tests, CLI). The adapter acceptance suites
  * live in store/acceptance.ts and bus/acceptance.ts (they import vitest, so not exported here).
+ *
+ * @module @outpost/server
  */
 export { startServer, type RunningServer, type ServerOptions } from './app';
 export { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-throttle';
@@ -9,6 +11,7 @@ export { hashPassword, verifyPassword } from './auth/password';
 export { issueToken, verifyToken, type Principal } from './auth/token';
 export { LocalBus, type Bus, type BusEvent, type Unsubscribe } from './bus/bus';
 export { type JobSummary, type PrimingPayload } from './jobs/summary';
+export { HandoverService, type HandoverAnswer, type HandoverDeps } from './handover/service';
 export { type OpResult } from './ops/service';
 export { DEFAULT_LIMITS, type RelayLimits } from './relay/context';
 export { DEMO_PASSWORD, seedDemo } from './seed/demo';
@@ -21,6 +24,9 @@ export type {
   CustomerRecord,
   EquipmentFilter,
   EquipmentRecord,
+  HandoverFilter,
+  HandoverRecord,
+  HandoverStore,
   JobFilter,
   JobRecord,
   JobUpdate,
@@ -28,6 +34,7 @@ export type {
   OpLogEntry,
   OpVerdict,
   PricebookItem,
+  RemovalRecord,
   Store,
   StoredJobDoc,
   UserRecord,

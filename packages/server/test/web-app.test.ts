@@ -37,4 +37,12 @@ describe('serving the web app', () => {
     const res = await fetch(`${server.url}/%2e%2e/%2e%2e/etc/passwd`);
     expect(await res.text()).toContain('<title>Field</title>');
   });
+
+  it('lets browsers keep hashed assets and revalidate the app shell', async () => {
+    const asset = await fetch(`${server.url}/assets/app-1.js`);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const path of ['/', '/jobs/job-1001', '/assets/missing.js']) {
+      expect((await fetch(`${server.url}${path}`)).headers.get('cache-control')).toBe('no-cache');
+    }
+  });
 });

@@ -1,7 +1,11 @@
 /**
  * @outpost/shared: the job document schema, status machine, wire protocol and error
  * vocabulary shared by client and server. No I/O.
+ *
+ * @module @outpost/shared
  */
+// First, so the guard is watching before this package's own yjs import is evaluated.
+export { SECOND_YJS_MESSAGE, yjsCopiesLoaded } from './yjs-guard';
 export type { Customer, Equipment, JobSummary, OpResult, PricebookItem, PrimingManifest, PrimingPayload, User } from './api/types';
 export { classifyUpdate, type UpdateClass } from './job/classify';
 export {
@@ -63,3 +67,13 @@ export {
 } from './status/machine';
 export * from './protocol/index';
 export * from './errors/index';
+export {
+  HANDOVER_WINDOW_MS,
+  handoverBlobs,
+  handoverWords,
+  summarizeHandover,
+  type Handover,
+  type HandoverRequest,
+  type HandoverState,
+  type HandoverSummary,
+} from './job/handover';

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../../packages/server/bin/outpost-server.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../packages/server/scripts/outpost-server-from-source.js', import.meta.url));
 
 /** A free loopback port (bound and released at once). */
 export async function freePort(): Promise<number> {

@@ -8,6 +8,9 @@ import { ReviewMarkNotice } from './ReviewMarkNotice';
 import type { ReviewMark } from './review-words';
 import { useBoard, type Technician } from './use-board';
 import { useReviews } from './use-reviews';
+import { HandoverCard } from './HandoverCard';
+import { useHandovers, type HandoversView } from './use-handovers';
+import type { Handover } from '@outpost/shared';
 
 /** Props of {@link Board}. */
 export interface BoardProps {
@@ -29,9 +32,12 @@ interface BoardRowProps {
   technicians: Technician[];
   submit: (intent: OpIntent) => void;
   review: { mark: ReviewMark; selfId: string; acknowledge: () => Promise<void> } | null;
+  /** Work technicians handed over after being taken off this job. */
+  handovers: Handover[];
+  decide: HandoversView['decide'];
 }
 
-function BoardRow({ job, technicians, submit, review }: BoardRowProps) {
+function BoardRow({ job, technicians, submit, review, handovers, decide }: BoardRowProps) {
   const outbox = useOutbox();
   const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
   const answers = outbox.sent.filter((i) => i.jobId === job.id).map((i) => i.result);
@@ -83,6 +89,9 @@ function BoardRow({ job, technicians, submit, review }: BoardRowProps) {
           </button>
         )}
       </div>
+      {handovers.map((h) => (
+        <HandoverCard key={h.id} handover={h} decide={decide} />
+      ))}
     </li>
   );
 }
@@ -91,6 +100,7 @@ function BoardRow({ job, technicians, submit, review }: BoardRowProps) {
 export function Board({ primed }: BoardProps) {
   const engine = useOutpost();
   const board = useBoard(primed);
+  const handovers = useHandovers();
   const jobs = [...board.jobs].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
   const submit = (jobId: string) => (intent: OpIntent) => void engine.submitOp(jobId, intent).then(board.refresh);
   // The board's poll is the clock: each live read re-reads the marks too.
@@ -109,6 +119,7 @@ export function Board({ primed }: BoardProps) {
       <p className="muted" role="status">
         {board.live ? `${jobs.length} jobs, live` : `${jobs.length} jobs, last known (offline)`}
       </p>
+      {handovers.error ? <p className="disabled-reason">{handovers.error}</p> : null}
       <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {jobs.map((job) => (
           <BoardRow
@@ -117,6 +128,8 @@ export function Board({ primed }: BoardProps) {
             technicians={board.technicians}
             submit={submit(job.id)}
             review={reviews.marks[job.id] ? { mark: reviews.marks[job.id]!, selfId, acknowledge: () => reviews.acknowledge(job.id) } : null}
+            handovers={handovers.parked.filter((h) => h.jobId === job.id)}
+            decide={handovers.decide}
           />
         ))}
       </ul>

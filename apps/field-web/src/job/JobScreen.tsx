@@ -3,7 +3,7 @@
  * recorded on the job. All of it reads and writes the job's local Y.Doc, so it works the
  * same with or without a connection.
  */
-import { useJob, useOutbox, useOutpost, usePresence } from '@outpost/client/react';
+import { useJob, useJobAccess, useOutbox, useOutpost, usePresence } from '@outpost/client/react';
 import type { OpIntent, Role } from '@outpost/shared';
 import { useEffect, useMemo } from 'react';
 import type { PrimedReference } from '../app/reference';
@@ -15,7 +15,10 @@ import { groupConflicts } from '@outpost/client';
 import { projectStatus } from '../sync/projected-status';
 import { sawEditing } from '../sync/note-editors';
 import { OnlineOnlyButton } from '../sync/OnlineOnly';
+import { closedSentence } from './access-words';
 import { ChecklistSection } from './ChecklistSection';
+import { JobLock } from './JobLock';
+import { JobHandovers } from '../dispatcher/JobHandovers';
 import type { JobBlobs } from './job-blobs';
 import { LineItemsSection, money } from './LineItemsSection';
 import { NotesSection } from './NotesSection';
@@ -38,6 +41,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
   const live = useJob(jobId);
   const presence = usePresence(jobId);
   const outbox = useOutbox();
+  const access = useJobAccess(jobId);
   const blobs = useMemo<JobBlobs>(
     () => ({
       putPhoto: (bytes, meta) => engine.blobs.putPhoto(jobId, bytes, meta),
@@ -68,6 +72,13 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
   const status = projectStatus(serverStatus, waiting);
   const total = job.lineItems.reduce((sum, l) => sum + l.qty * l.unitPriceCents, 0);
   const submit = (intent: OpIntent) => void engine.submitOp(jobId, intent);
+  // A technician taken off the job writes nothing more to it; on a closed job, only notes
+  // (docs/decisions.md, "Closed jobs are closed"). The office may still change anything.
+  const technician = user.role === 'technician';
+  const closed = technician ? closedSentence(status) : null;
+  const removed = access !== null;
+  const lockAll = removed || closed !== null;
+  const lockNotes = removed || status === 'cancelled';
 
   return (
     <article aria-labelledby="job-title">
@@ -89,7 +100,9 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
             {meta.windowEnd ? new Date(meta.windowEnd).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : ''}
           </p>
         ) : null}
-        <p className="muted">Assigned: {(job.server?.assignees ?? summary?.assignees ?? []).join(', ') || 'nobody'}</p>
+        <p className="muted">
+          Assigned: {removed ? 'no longer you' : (job.server?.assignees ?? summary?.assignees ?? []).join(', ') || 'nobody'}
+        </p>
         {equipment.length > 0 ? (
           <ul aria-label="Equipment" style={{ paddingLeft: 18, margin: 0 }}>
             {equipment.map((e) => (
@@ -115,36 +128,49 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
         </p>
       ) : null}
       {review ? <ReviewMarkNotice mark={review} selfId={user.id} onAcknowledge={() => reviews.acknowledge(jobId)} /> : null}
-      <StatusActions
-        doc={doc}
-        status={status}
-        role={user.role}
-        waiting={waiting.length > 0}
-        onSubmit={submit}
-        confirmCancel={() => window.confirm(cancelQuestion(meta.title ?? 'this job'))}
-      />
-      <ChecklistSection doc={doc} user={user} />
-      <NotesSection
-        doc={doc}
-        user={user}
-        others={presence.others}
-        onEditing={(noteId) => presence.setLocalPresence({ editingNoteId: noteId })}
-      />
-      <PhotosSection doc={doc} blobs={blobs} />
-      <SignatureSection doc={doc} blobs={blobs} />
-      <TimeLogSection doc={doc} user={user} />
-      <RefrigerantSection doc={doc} user={user} defaultRefrigerant={equipment[0]?.refrigerant} />
-      <LineItemsSection doc={doc} pricebook={reference.pricebook} />
-      <section className="card" aria-labelledby="office-title">
-        <h2 id="office-title">Office</h2>
-        <div className="row">
-          <OnlineOnlyButton
-            label="Send payment link"
-            run={() => `No payment service is connected to this server; nothing was sent for ${money(total)}.`}
-          />
-          <OnlineOnlyButton label="Send estimate" run={() => 'No estimate service is connected to this server; nothing was sent.'} />
-        </div>
-      </section>
+      <JobLock access={access} closed={closed} />
+      {user.role === 'dispatcher' ? <JobHandovers jobId={jobId} /> : null}
+      {/* A disabled fieldset disables every control inside it: one switch per locked part. */}
+      <fieldset className="plain" disabled={removed} data-testid="status-controls">
+        <StatusActions
+          doc={doc}
+          status={status}
+          role={user.role}
+          waiting={waiting.length > 0}
+          onSubmit={submit}
+          confirmCancel={() => window.confirm(cancelQuestion(meta.title ?? 'this job'))}
+        />
+      </fieldset>
+      <fieldset className="plain" disabled={lockAll} data-locked={lockAll}>
+        <ChecklistSection doc={doc} user={user} />
+      </fieldset>
+      <fieldset className="plain" disabled={lockNotes} data-locked={lockNotes}>
+        <NotesSection
+          doc={doc}
+          user={user}
+          others={presence.others}
+          onEditing={(noteId) => presence.setLocalPresence({ editingNoteId: noteId })}
+        />
+      </fieldset>
+      <fieldset className="plain" disabled={lockAll} data-locked={lockAll}>
+        <PhotosSection doc={doc} blobs={blobs} />
+        <SignatureSection doc={doc} blobs={blobs} />
+        <TimeLogSection doc={doc} user={user} />
+        <RefrigerantSection doc={doc} user={user} defaultRefrigerant={equipment[0]?.refrigerant} />
+        <LineItemsSection doc={doc} pricebook={reference.pricebook} />
+      </fieldset>
+      <fieldset className="plain" disabled={removed}>
+        <section className="card" aria-labelledby="office-title">
+          <h2 id="office-title">Office</h2>
+          <div className="row">
+            <OnlineOnlyButton
+              label="Send payment link"
+              run={() => `No payment service is connected to this server; nothing was sent for ${money(total)}.`}
+            />
+            <OnlineOnlyButton label="Send estimate" run={() => 'No estimate service is connected to this server; nothing was sent.'} />
+          </div>
+        </section>
+      </fieldset>
     </article>
   );
 }

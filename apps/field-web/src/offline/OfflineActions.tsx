@@ -8,6 +8,7 @@ import { groupConflicts, type ChangeLists } from '@outpost/client';
 import { useOutbox, useOutpost } from '@outpost/client/react';
 import { useState, useSyncExternalStore, type ReactNode } from 'react';
 import { ChangeCard, ConflictCard, OpCard, type JobTitle } from './cards';
+import { RemovedJobs } from './RemovedJobs';
 
 const TABS = ['All', 'Pending', 'Conflicts', 'Errors', 'Sent'] as const;
 type Tab = (typeof TABS)[number];
@@ -50,6 +51,7 @@ export function OfflineActions({ jobTitle }: OfflineActionsProps) {
   return (
     <section aria-labelledby="offline-title">
       <h1 id="offline-title">Offline Actions</h1>
+      <RemovedJobs jobTitle={jobTitle} />
       <p className="muted" data-testid="content-pending">
         {pending.length > 0
           ? `${pending.length} ${pending.length === 1 ? 'change is' : 'changes are'} only on this device so far; ${pending.length === 1 ? 'it uploads' : 'they upload'} by ${pending.length === 1 ? 'itself' : 'themselves'}.`

@@ -3,8 +3,10 @@
  * queue, priming, storage safety and tabs around one device database. Everything a person
  * does lands on the device first; the network only ever catches up.
  */
-import { DEVICE_CHANNEL_PATH, PROTOCOL_VERSION, type JobNotice, type OpIntent } from '@outpost/shared';
+import { closeAction, DEVICE_CHANNEL_PATH, PROTOCOL_VERSION, serverAnswered, type JobNotice, type OpIntent } from '@outpost/shared';
 import { BlobQueue } from '../blobs/blob-queue';
+import { HandoverDesk } from '../handover/handover-desk';
+import type { JobAccess } from '../handover/job-access';
 import { JobStore, type JobHandle } from '../jobs/job-store';
 import type { MergeSummary } from '../jobs/merge-summary';
 import { Emitter, type Watchable } from '../observable';
@@ -66,6 +68,8 @@ export interface OutpostEvents extends Record<string, unknown> {
   sessionExpired: { reason: string };
   /** Pushed by the server: a job concerning this user was assigned, unassigned, created, cancelled or changed. */
   jobNotice: JobNotice;
+  /** The server needs a newer app (close 4426): nothing syncs until the app is updated; work stays on the device. */
+  updateRequired: { reason: string };
   /** The device channel (re)connected: pushes may have been missed, so lists are read again in full. */
   listsStale: Record<string, never>;
 }
@@ -88,6 +92,8 @@ export class OutpostEngine {
   readonly storage: StorageWatch;
   /** Content changes (notes, ticks, photos, …) pending, failed and recently sent. */
   readonly changes: Watchable<ChangeLists>;
+  /** Jobs the server no longer lets the signed-in person write, and what became of their work. */
+  readonly access: Watchable<JobAccess[]>;
 
   private readonly board = new StatusBoard({
     drained: (e) => this.events.emit('drained', e),
@@ -104,12 +110,14 @@ export class OutpostEngine {
   private readonly feed: ChangeFeed;
   private readonly catchUp: CatchUp;
   private readonly lock: DrainLock;
+  private readonly desk: HandoverDesk;
   private readonly tabs: TabChannel;
   private readonly marks = new Map<string, number>();
   private destroyed = false;
   /** Aborted by destroy(): bounded waits end early. */
   private readonly stopping = new AbortController();
   private expiryTold = false;
+  private updateTold = false;
   private readonly unlisten: (() => void)[] = [];
 
   constructor(private readonly o: OutpostOptions) {
@@ -135,7 +143,12 @@ export class OutpostEngine {
     });
     this.box = new Outbox(this.db, () => this.changed('outbox'));
     this.blobQueue = new BlobQueue(this.db, this.http, () => this.changed('blobs'));
-    this.feed = new ChangeFeed(this.db, this.blobQueue, () => new Map([...this.board.refusedJobs()].map(([id, r]) => [id, r.reason || `Refused (${r.code})`])));
+    this.feed = new ChangeFeed(
+      this.db,
+      this.blobQueue,
+      () => new Map([...this.board.refusedJobs()].map(([id, r]) => [id, r.reason || `Refused (${r.code})`])),
+      () => this.jobs.unsavedRecords(),
+    );
     this.changes = this.feed;
     const WebSocketCtor = this.o.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketLike);
     this.channel = o.deviceChannel === false ? null : new DeviceChannel({ url: () => this.channelUrl(), WebSocket: WebSocketCtor });
@@ -157,7 +170,7 @@ export class OutpostEngine {
           this.tabs.announcePending(this.jobs.pendingCount());
           this.refreshStatus();
         },
-        connection: (jobId, open, refused) => this.onConnection(jobId, open, refused),
+        connection: (jobId, open, refused, code) => this.onConnection(jobId, open, refused, code),
         merged: (summary) => this.events.emit('mergeSummary', summary),
         message: () => undefined,
         synced: () => undefined,
@@ -172,6 +185,19 @@ export class OutpostEngine {
     this.priming = new Priming(this.db, this.http, (jobId) => this.syncJobDoc(jobId), () => this.changed('priming'), this.o.primingMaxAgeMs);
     this.storage = new StorageWatch(() => this.board.get().pending + this.board.get().failed);
     this.storage.retryWrites = () => this.flush();
+    this.access = this.desk = new HandoverDesk({
+      db: this.db,
+      api: this.http,
+      deviceId: () => this.deviceId,
+      userId: () => this.user?.id ?? null,
+      handedOver: async (jobId, keys) => (await this.jobs.touch(jobId)).pending.forgetHandedOver(keys),
+      reassigned: (jobId) => void this.jobs.lift(jobId),
+      changed: () => this.tabs.announce('access'),
+      titleOf: async (jobId) => {
+        const title = (await this.jobs.session(jobId))?.doc.getMap('meta').get('title');
+        return typeof title === 'string' ? title : null;
+      },
+    });
     this.lock = new DrainLock(this.db, `outpost:${this.deviceName}:drain`);
     this.catchUp = new CatchUp({
       lock: this.lock,
@@ -197,9 +223,9 @@ export class OutpostEngine {
   private async start(): Promise<void> {
     this.deviceId = (await this.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${newUuid()}`;
     await this.db.put('meta', 'deviceId', this.deviceId);
-    await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload()]);
+    await Promise.all([this.box.reload(), this.blobQueue.refresh(), this.priming.reload(), this.desk.reload()]);
     await this.feed.scanNow();
-    this.board.attach({ changes: this.feed, outbox: this.box, signedIn: () => this.user !== null });
+    this.board.attach({ changes: this.feed, pendingNow: () => this.jobs.pendingCount(), outbox: this.box, signedIn: () => this.user !== null });
     const session = await savedSession(this.db);
     if (session) this.useSession(session.token, session.user);
     await this.jobs.resumePending();
@@ -274,6 +300,17 @@ export class OutpostEngine {
     return this.jobs.openJobIds() ?? [];
   }
 
+  /** Why the signed-in person may no longer write this job (taken off it, job gone), or null. */
+  jobAccess(jobId: string): JobAccess | null {
+    return this.desk.of(jobId);
+  }
+
+  /** Asks the server what the office decided about work this person handed over (merged, discarded). */
+  async refreshAccess(): Promise<void> {
+    await this.ready;
+    await this.desk.refreshDecisions();
+  }
+
   /** Queues a workflow op (status change, assign, cancel, reopen) for the job. */
   async submitOp(jobId: string, intent: OpIntent): Promise<OutboxItem> {
     await this.ready;
@@ -305,6 +342,7 @@ export class OutpostEngine {
 
   /** Tries to catch up now (also happens on its own). */
   syncNow(): void {
+    this.desk.retry();
     void this.jobs.resumeAll();
     void this.catchUp.kick();
   }
@@ -363,17 +401,27 @@ export class OutpostEngine {
     // The channel carries the token it was opened with: a new one means a new socket.
     if (newToken) this.channel?.reset();
     this.channel?.hold(true);
-    void this.jobs.resumeAll();
+    // A new token: jobs refused under the old one get another try.
+    void this.jobs.lift();
     void this.catchUp.kick();
   }
 
-  private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void {
-    if (refused?.code === 4401) this.sessionExpired(refused.reason || 'The server refused the token.');
+  private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string; error: string | null } | null, code: number): void {
+    const action = refused ? closeAction(refused.code, refused.error) : 'retry';
+    if (action === 'sign_in') this.sessionExpired(refused?.reason || 'The server refused the token.');
+    if (action === 'update' && !this.updateTold) {
+      this.updateTold = true;
+      this.events.emit('updateRequired', { reason: refused?.reason || 'Update the app to sync.' });
+    }
     // A bad token is the session's problem, not the job's: it does not make the job's edits stuck.
-    this.board.socket(jobId, open, refused?.code === 4401 ? null : refused);
+    this.board.socket(jobId, open, action === 'refused' ? refused : null, !open && serverAnswered(code));
+    if (action === 'refused' && refused) {
+      void this.desk.refused(jobId, refused.code, refused.error, refused.reason).catch((err: unknown) => console.warn('[outpost] handover failed', err));
+    }
   }
 
   private onReachable(): void {
+    this.desk.retry();
     void this.catchUp.kick();
     void this.jobs.resumeAll();
     if (this.user && this.priming.get().primedAt && this.priming.isStale()) void this.priming.prime();
@@ -393,6 +441,11 @@ export class OutpostEngine {
 
   private async syncJobDoc(jobId: string): Promise<boolean> {
     const handle = await this.jobs.open(jobId);
+    // Priming syncs only jobs the server lists as this person's: a refusal from before is over.
+    if (this.desk.of(jobId)) {
+      await this.desk.forget(jobId);
+      await this.jobs.lift(jobId);
+    }
     try {
       // Bounded: priming counts a job that did not sync in time as incomplete, and runs again later.
       const synced = handle.whenSynced().then(() => true, () => false);
@@ -418,6 +471,7 @@ export class OutpostEngine {
     if (what === 'blobs') await this.blobQueue.refresh();
     if (what === 'priming') await this.priming.reload();
     if (what === 'session') await this.restoreSession();
+    if (what === 'access') await this.desk.reload();
     this.refreshStatus();
     void this.catchUp.kick();
   }

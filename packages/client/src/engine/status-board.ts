@@ -26,6 +26,8 @@ export interface DrainedEvent {
 /** What the board reads. */
 export interface StatusSources {
   changes: ChangeFeed;
+  /** Changes the job docs hold as pending right now (read while the change feed is settling). */
+  pendingNow(): number;
   outbox: Outbox;
   signedIn(): boolean;
 }
@@ -84,8 +86,12 @@ export class StatusBoard implements Watchable<SyncStatus> {
     this.discarded.add(key);
   }
 
-  /** A job's socket opened or closed (`refused` when the server turned it away). */
-  socket(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void {
+  /**
+   * A job's socket opened or closed (`refused` when the server turned the job away).
+   * `answered`: the close came from the server deciding (a refusal, a refused token), so
+   * the server is there, whatever else is closed.
+   */
+  socket(jobId: string, open: boolean, refused: { code: number; reason: string } | null, answered = false): void {
     const was = this.connected;
     const wasRefused = this.refused.has(jobId);
     if (open) {
@@ -94,8 +100,9 @@ export class StatusBoard implements Watchable<SyncStatus> {
     } else {
       this.openSockets.delete(jobId);
       if (refused) this.refused.set(jobId, refused);
-      // The last socket closing is the best sign the network went away.
-      if (this.openSockets.size === 0) this.httpReachable = false;
+      // The last socket dropping is the best sign the network went away; a refusal is not.
+      if (answered) this.httpReachable = true;
+      else if (this.openSockets.size === 0) this.httpReachable = false;
     }
     if (wasRefused !== this.refused.has(jobId)) this.sources?.changes.rescan();
     this.refresh();
@@ -134,7 +141,9 @@ export class StatusBoard implements Watchable<SyncStatus> {
     const failedBlobs = changes.failed.filter((c) => c.blob).length;
     this.status.set(
       syncStatusOf({
-        pendingUpdates: changes.pending.length,
+        // Only a durable ack clears the count: a change made a moment ago counts before the
+        // feed has re-read the device, so the count never says 0 while something is pending.
+        pendingUpdates: s.changes.settling ? Math.max(changes.pending.length, s.pendingNow()) : changes.pending.length,
         queuedOps: lists.queued.length,
         queuedBlobs: 0,
         // One decision per job: the steps refused against one server state are one item.

@@ -19,7 +19,8 @@ import { PendingUpdates } from './pending-updates';
 export interface JobSessionEvents {
   /** The job's pending count (in changes) moved; `acked` changes just became wholly durable. */
   pendingChanged(jobId: string, count: number, acked: number): void;
-  connection(jobId: string, open: boolean, refused: { code: number; reason: string } | null): void;
+  /** The socket opened or closed; `code` is the close code (0 when it opened), `refused` set when the server refused the job. */
+  connection(jobId: string, open: boolean, refused: { code: number; reason: string; error: string | null } | null, code: number): void;
   merged(summary: MergeSummary): void;
   message(jobId: string, msg: DecodedMessage): void;
   synced(jobId: string): void;
@@ -77,12 +78,12 @@ export class JobSession {
         durableAck: (socket, upTo) => this.pending.ack(socket, upTo),
         opened: () => {
           this.beforeSync = readJob(this.doc);
-          o.events.connection(o.jobId, true, null);
+          o.events.connection(o.jobId, true, null, 0);
         },
         synced: () => this.afterSync(),
-        closed: () => {
+        closed: (_socket, code) => {
           this.tellSynced(false);
-          o.events.connection(o.jobId, false, this.connection.refused);
+          o.events.connection(o.jobId, false, this.connection.refused, code);
         },
         message: (msg) => o.events.message(o.jobId, msg),
       },

@@ -100,6 +100,13 @@ export class JobStore {
     return this.slots.get(jobId)?.session;
   }
 
+  /** Pending records of open jobs that the device could not store (a full disk): only in memory. */
+  async unsavedRecords(): Promise<PendingRecord[]> {
+    const sessions = await Promise.all([...this.slots.values()].map((slot) => slot.session.catch(() => null)));
+    // A job that failed to open holds nothing unsaved: its failure went to whoever opened it.
+    return sessions.flatMap((s) => s?.pending.unsavedRecords() ?? []);
+  }
+
   /** Opens a job without a holder (e.g. to flush updates an op depends on). */
   touch(jobId: string): Promise<JobSession> {
     const slot = this.slot(jobId);
@@ -125,6 +132,11 @@ export class JobStore {
   /** Reconnects every open job now (network back, new token). */
   async resumeAll(): Promise<void> {
     for (const slot of this.slots.values()) (await slot.session).connection.resume();
+  }
+
+  /** Clears refusals and reconnects: every open job (`jobId` omitted: a new sign-in) or one job (assigned again). */
+  async lift(jobId?: string): Promise<void> {
+    for (const [id, slot] of this.slots) if (jobId === undefined || id === jobId) (await slot.session).connection.lift();
   }
 
   /** Drops every socket (they reconnect with backoff): the browser said the network went away. */

@@ -154,7 +154,12 @@ export class PendingUpdates {
 
   /** Updates still pending that the device has not stored (a full disk): kept only in memory. */
   unsaved(): Uint8Array[] {
-    return this.unwritten.filter((e) => e.record !== null && this.entries.includes(e)).map((e) => e.record!.update);
+    return this.unsavedRecords().map((r) => r.update);
+  }
+
+  /** The records of `unsaved()`, for listing them beside the stored ones. */
+  unsavedRecords(): PendingRecord[] {
+    return this.unwritten.filter((e) => e.record !== null && this.entries.includes(e)).map((e) => e.record!);
   }
 
   /** A sync step 2 went out as message `n`: it carries every update recorded so far. */
@@ -180,6 +185,24 @@ export class PendingUpdates {
     const uploaded = done.filter((c) => c !== this.reported).length;
     if (this.latest && done.includes(this.latest.change)) this.reported = this.latest.change;
     this.onChange(this.jobId, this.count, uploaded);
+    this.waiters = this.waiters.filter((w) => {
+      if (this.entries.some((e) => e.seq <= w.mark)) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  /**
+   * The server took these records another way (handed over to the office after the
+   * relay refused the job): forget them, on the device too. Not counted as uploaded.
+   */
+  async forgetHandedOver(keys: readonly number[]): Promise<void> {
+    const gone = new Set(keys);
+    const entryKeys = await Promise.all(this.entries.map((e) => e.key));
+    const dropped = this.entries.filter((_, i) => gone.has(entryKeys[i] ?? -1));
+    for (const e of dropped) this.entries.splice(this.entries.indexOf(e), 1);
+    await Promise.all(keys.map((k) => this.db.delete('pending', k)));
+    this.onChange(this.jobId, this.count, 0);
     this.waiters = this.waiters.filter((w) => {
       if (this.entries.some((e) => e.seq <= w.mark)) return true;
       w.resolve();

@@ -38,6 +38,7 @@ export class ChangeFeed implements Watchable<ChangeLists> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private scanning: Promise<void> = Promise.resolve();
   private closed = false;
+  private dirty = false;
   /** How long the last read took: a device with a long offline day is re-read less often. */
   private lastScanMs = 0;
 
@@ -46,13 +47,24 @@ export class ChangeFeed implements Watchable<ChangeLists> {
     private readonly blobs: BlobQueue,
     /** Jobs whose relay refused this device, with the reason: their changes cannot upload. */
     private readonly refused: () => ReadonlyMap<string, string>,
+    /** Changes the device could not store (a full disk): kept in memory, still pending. */
+    private readonly unstored: () => Promise<ChangeRecord[]> = async () => [],
   ) {}
 
   get = (): ChangeLists => this.lists.get();
   subscribe = (listener: (l: ChangeLists) => void): (() => void) => this.lists.subscribe(listener);
 
+  /**
+   * True from a change being signalled until the read that follows it has begun: the lists
+   * may not show that change yet, so a count read meanwhile must not say "nothing pending".
+   */
+  get settling(): boolean {
+    return this.dirty;
+  }
+
   /** Re-reads the device soon (pending updates, blobs or a refusal changed). */
   rescan(): void {
+    this.dirty = true;
     if (this.closed || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -81,8 +93,11 @@ export class ChangeFeed implements Watchable<ChangeLists> {
   }
 
   private async scan(): Promise<void> {
+    // What is signalled from here on is read by the next scan.
+    this.dirty = false;
     const started = Date.now();
-    const records = (await this.db.entries<ChangeRecord>('pending')).map(([, r]) => ({ jobId: r.jobId, change: r.change, target: r.target, at: r.at }));
+    const stored = (await this.db.entries<ChangeRecord>('pending')).map(([, r]) => r);
+    const records = [...stored, ...(await this.unstored())].map((r) => ({ jobId: r.jobId, change: r.change, target: r.target, at: r.at }));
     const units = listContentChanges(records, this.blobs.unsentList.get(), this.refused());
     const before = this.lists.get();
     const now = new Set(units.map((u) => u.key));

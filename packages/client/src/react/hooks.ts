@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { JobContent, Role } from '@outpost/shared';
+import type { JobAccess } from '../handover/job-access';
 import type { JobHandle } from '../jobs/job-store';
 import { JobView, type JobRootName } from '../jobs/job-view';
 import type { Watchable } from '../observable';
@@ -143,4 +144,17 @@ export function usePriming(): PrimingState & { prime(): Promise<PrimingState> } 
   const priming = useOutpost().priming;
   const state = useWatchable(priming);
   return useMemo(() => ({ ...state, prime: () => priming.prime() }), [state, priming]);
+}
+
+/** Jobs the signed-in person may no longer write (taken off them, gone), with what became of their work. */
+export function useJobAccessList(): JobAccess[] {
+  const engine = useOutpost();
+  const all = useWatchable(engine.access);
+  const userId = engine.user?.id;
+  return useMemo(() => all.filter((a) => a.userId === userId), [all, userId]);
+}
+
+/** Why the signed-in person may no longer write this job, or null while they may. */
+export function useJobAccess(jobId: string): JobAccess | null {
+  return useJobAccessList().find((a) => a.jobId === jobId) ?? null;
 }

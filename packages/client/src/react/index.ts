@@ -1,6 +1,21 @@
 /**
  * @outpost/client/react: `<OutpostProvider engine>` and the hooks the field app uses.
+ *
+ * @module @outpost/client/react
  */
 export { OutpostProvider, useOutpost } from './context';
-export { peersOf, useJob, useJobRoot, useOutbox, usePresence, usePriming, useSyncStatus, type JobPeer, type LiveJob, type LocalPresence } from './hooks';
+export {
+  peersOf,
+  useJob,
+  useJobAccess,
+  useJobAccessList,
+  useJobRoot,
+  useOutbox,
+  usePresence,
+  usePriming,
+  useSyncStatus,
+  type JobPeer,
+  type LiveJob,
+  type LocalPresence,
+} from './hooks';
 export type { JobRootName } from '../jobs/job-view';

@@ -75,4 +75,29 @@ describe('device channel (client)', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(acks).toEqual([[connection.socketId, 1]]);
   });
+
+  it('stops every job, and the channel, when the server says the app must be updated (4426)', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => server.once('listening', r));
+    cleanup.push(() => server.close());
+    let connections = 0;
+    server.on('connection', (ws) => {
+      connections++;
+      ws.close(4426, 'update the app');
+    });
+    const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}/device?v=1`;
+    const channel = new DeviceChannel({ url: () => url, WebSocket: WebSocket as unknown as WebSocketLike, backoff: { baseMs: 10, maxMs: 20 } });
+    cleanup.push(() => channel.close());
+    const jobs = ['j1', 'j2'].map((jobId) => {
+      const doc = new Y.Doc();
+      const c = new JobConnection({ jobId, doc, awareness: new Awareness(doc), links: channel, backoff: { baseMs: 10, maxMs: 20 }, events: { step2Sent: noop, durableAck: noop, opened: noop, synced: noop, closed: noop, message: noop } });
+      cleanup.unshift(() => c.destroy());
+      c.start();
+      return c;
+    });
+    await until(() => jobs.every((j) => j.refused !== null));
+    expect(jobs.map((j) => j.refused?.code)).toEqual([4426, 4426]);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(connections).toBe(1);
+  });
 });

@@ -11,6 +11,7 @@
  */
 import {
   CHANNEL_ADDRESS,
+  closeAction,
   decodeOutpostMessage,
   encodeJobFrame,
   encodeMessage,
@@ -25,8 +26,11 @@ import * as syncProtocol from 'y-protocols/sync';
 import { backoffDelay, RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
 import { CONNECT_TIMEOUT_MS, type JobLink, type JobLinks, type LinkEvents, type WebSocketLike } from './job-link';
 
-/** Closes after which reconnecting the channel is pointless until something changes (sign in, update). */
-const TERMINAL_CLOSES = new Set([4401, 4426]);
+/** Closes after which reconnecting the channel is pointless until something changes (sign in, update the app). */
+function isTerminal(code: number): boolean {
+  const action = closeAction(code);
+  return action === 'sign_in' || action === 'update';
+}
 /** The `jobClosed` code answering the device's own unsubscribe. */
 const UNSUBSCRIBED = 1000;
 /** How long the socket stays open with no job on it (jobs close and reopen in bursts). */
@@ -299,8 +303,11 @@ export class DeviceChannel implements JobLinks {
     this.outgoing = [];
     const links = [...this.links.values()];
     this.links.clear();
-    for (const link of links) link.end(code, reason, !TERMINAL_CLOSES.has(code));
-    if (!TERMINAL_CLOSES.has(code)) this.scheduleRetry();
+    // Only the channel's sign-in and update closes concern each job; any other loss of the
+    // socket (a refusal of the channel itself included) is a lost connection to every job.
+    const terminal = isTerminal(code);
+    for (const link of links) link.end(terminal ? code : 1006, terminal ? reason : `channel lost (${code} ${reason})`, !terminal);
+    if (!terminal) this.scheduleRetry();
   }
 
   private scheduleRetry(): void {

@@ -16,7 +16,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
-import { isOutpostMessageType, readOutpostMessage, Y_MESSAGE, type DecodedMessage } from '@outpost/shared';
+import { closeAction, DEVICE_CLOSE_CODES, isOutpostMessageType, readOutpostMessage, Y_MESSAGE, type DecodedMessage } from '@outpost/shared';
 import { backoffDelay, RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
 import { socketLinks, type JobLink, type JobLinks, type WebSocketLike } from './job-link';
 
@@ -55,9 +55,6 @@ export interface JobConnectionOptions {
 /** How long a content message may go without a durable ack before the socket is replaced. */
 export const ACK_TIMEOUT_MS = 15_000;
 
-/** Close codes after which retrying the same socket is pointless until something changes (4426: update the app). */
-const TERMINAL_CLOSES = new Set([4400, 4401, 4403, 4404, 4413, 4426]);
-
 /** A self-reconnecting relay connection for one job doc. */
 export class JobConnection {
   /** Increments per socket; acks and message numbers are per socket. */
@@ -66,8 +63,11 @@ export class JobConnection {
   open = false;
   /** True once the server's state was merged on the current socket. */
   synced = false;
-  /** Set after a refusal (e.g. 4403): no more reconnects until `resume()`. */
-  refused: { code: number; reason: string } | null = null;
+  /**
+   * Set after a refusal (4401, 4403, …; see `closeAction`): no more reconnects until
+   * `lift()`. `error` is the code of the server's `error` message before the close.
+   */
+  refused: { code: number; reason: string; error: string | null } | null = null;
 
   private link: JobLink | null = null;
   private readonly links: JobLinks;
@@ -95,15 +95,23 @@ export class JobConnection {
     this.connect();
   }
 
-  /** Reconnects now (network came back, token refreshed), clearing a refusal. */
+  /**
+   * Reconnects now (the network came back). A refused job stays refused: the server
+   * answered it, and asking again every time the network wakes up changes nothing.
+   */
   resume(): void {
-    this.refused = null;
     this.attempt = 0;
     if (this.stopped) return this.start();
-    if (!this.link) {
+    if (!this.link && !this.refused) {
       if (this.timer) clearTimeout(this.timer);
       this.connect();
     }
+  }
+
+  /** Clears a refusal and reconnects (a new sign-in, the job assigned to this person again). */
+  lift(): void {
+    this.refused = null;
+    this.resume();
   }
 
   /** Closes the socket (it reconnects unless stopped). */
@@ -156,7 +164,7 @@ export class JobConnection {
           this.onMessage(socketId, bytes);
         } catch {
           // A message we cannot read: start over on a fresh socket rather than drift out of sync.
-          this.giveUp(link, socketId, 4000, 'unreadable message from the server', false);
+          this.giveUp(link, socketId, DEVICE_CLOSE_CODES.unreadableMessage, 'unreadable message from the server', false);
         }
       },
       closed: (code, reason, channelLost) => {
@@ -185,8 +193,7 @@ export class JobConnection {
       [...this.o.awareness.getStates().keys()].filter((id) => id !== this.o.doc.clientID),
       this,
     );
-    // A refused gap heals on a fresh socket: its sync step 2 carries everything again.
-    if (TERMINAL_CLOSES.has(code) && this.lastError !== 'unresolved_update') this.refused = { code, reason };
+    if (closeAction(code, this.lastError) !== 'retry') this.refused = { code, reason, error: this.lastError };
     this.lastError = null;
     this.o.events.closed(socketId, code, reason);
     this.scheduleReconnect(channelLost);
@@ -253,7 +260,7 @@ export class JobConnection {
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null;
       if (this.link !== link || this.acked >= this.sent) return;
-      this.giveUp(link, socketId, 4408, 'no durable ack in time', true);
+      this.giveUp(link, socketId, DEVICE_CLOSE_CODES.noDurableAck, 'no durable ack in time', true);
     }, this.o.ackTimeoutMs ?? ACK_TIMEOUT_MS);
   }
 

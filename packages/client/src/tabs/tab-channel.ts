@@ -7,7 +7,7 @@
 import { newUuid } from '../ids/device-crypto';
 
 /** What changed on the device. */
-export type DeviceChange = 'outbox' | 'blobs' | 'priming' | 'session';
+export type DeviceChange = 'outbox' | 'blobs' | 'priming' | 'session' | 'access';
 
 type TabMessage =
   | { kind: 'changed'; what: DeviceChange }

@@ -120,7 +120,7 @@ describe.skipIf(!available)('the engine in Chromium', () => {
     });
     const full = 'This device could not save your last change — storage is full; export or free space.';
     await page.waitForFunction((text) => (globalThis as any).engine.storage.get().warning === text, full);
-    expect(await pending(page)).toBe(1); // kept in memory, still pending
+    await until('the unsaved note is counted', async () => (await pending(page)) === 1, 2_000); // kept in memory, still pending
     expect(await page.evaluate(() => (globalThis as any).engine.flush().then(() => 'stored', (e: Error) => e.name))).toBe('QuotaExceededError');
 
     await freeDisk(page);
@@ -130,7 +130,7 @@ describe.skipIf(!available)('the engine in Chromium', () => {
 
     await page.reload();
     await startEngine(page);
-    expect(await pending(page)).toBe(1);
+    await until('the stored note is counted after the reload', async () => (await pending(page)) === 1, 2_000);
     const notes = await page.evaluate(async () => {
       const g = globalThis as any;
       const job = await g.engine.openJob('job-1003');

@@ -8,9 +8,12 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { LoginLimits } from '../auth/login-throttle';
 import { authRoutes } from '../auth/routes';
+import { handoverRoutes } from '../handover/routes';
+import type { HandoverService } from '../handover/service';
 import { jobRoutes } from '../jobs/routes';
 import { requireMetricsAccess, type MetricsAccess } from '../metrics/access';
 import type { ServerMetrics } from '../metrics/metrics';
+import { processMetrics } from '../metrics/process-metrics';
 import { opRoutes } from '../ops/routes';
 import type { OpService } from '../ops/service';
 import type { Relay } from '../relay/relay';
@@ -30,6 +33,7 @@ export interface ApiDeps {
   store: Store;
   relay: Relay;
   ops: OpService;
+  handovers: HandoverService;
   metrics: ServerMetrics;
   secret: string;
   webDir?: string;
@@ -45,7 +49,9 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.onError(onError);
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/metrics', requireMetricsAccess(deps.metricsAccess), (c) => c.text(deps.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  app.get('/metrics', requireMetricsAccess(deps.metricsAccess), async (c) =>
+    c.text(deps.metrics.render() + (await processMetrics().metrics()), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+  );
 
   const api = new Hono<ApiEnv>();
   const jsonLimit = bodyLimit({
@@ -65,6 +71,7 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   api.use('*', requireUser(deps.secret));
   api.route('/', jobRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));
+  api.route('/', handoverRoutes(deps.handovers));
   api.route('/', blobRoutes(deps.store, new BlobAccess(deps.store, deps.relay)));
   app.route('/api', api);
   app.all('/api/*', () => {

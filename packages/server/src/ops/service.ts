@@ -186,7 +186,11 @@ export class OpService {
     room.mirrorServerState(state);
     await bus.publish({ kind: 'jobChanged', jobId: entry.jobId, node: nodeId, state });
     const removed = (before?.assignees ?? []).filter((id) => !state.assignees.includes(id));
-    for (const userId of removed) await bus.publish({ kind: 'revoke', jobId: entry.jobId, node: nodeId, userId });
+    for (const userId of removed) {
+      // Kept so the technician can still hand over work made while assigned (handover/service.ts).
+      await this.deps.store.recordRemoval({ jobId: entry.jobId, userId, removedBy: entry.actor, removedAt: entry.receivedAt });
+      await bus.publish({ kind: 'revoke', jobId: entry.jobId, node: nodeId, userId });
+    }
     this.deps.relay.notifyDevices(jobChangeNotices(entry.jobId, before?.assignees ?? [], state, entry.kind === 'cancel'));
   }
 }

@@ -13,6 +13,9 @@
  * - reference data: users, jobs, customers, equipment, pricebook, blobs.
  */
 import type { Customer, Equipment, JobStatus, OpKind, PricebookItem, Role, ServerState } from '@outpost/shared';
+import type { HandoverStore } from './handover-store';
+
+export type { HandoverFilter, HandoverRecord, HandoverStore, RemovalRecord } from './handover-store';
 
 /** One Yjs update to append to a job's log. */
 export interface JobUpdate {
@@ -159,7 +162,7 @@ export interface EquipmentFilter {
 }
 
 /** Where the server keeps everything. See the module comment. */
-export interface Store {
+export interface Store extends HandoverStore {
   /** Appends updates (possibly for many jobs) in one transaction; resolves once committed. */
   appendUpdates(batch: readonly JobUpdate[]): Promise<void>;
   /** A job doc's snapshot and the updates appended since, in append order. */

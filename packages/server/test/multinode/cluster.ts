@@ -1,14 +1,14 @@
 /**
  * A cluster of real `outpost-server` processes on loopback sharing one Postgres schema and
  * one Redis channel prefix, for the multi-node test. Each node runs the CLI exactly as an
- * operator would (`bin/outpost-server.js --port 0`), configured by environment only.
+ * operator would (`outpost-server --port 0`, run from source), configured by environment only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BIN = resolve(import.meta.dirname, '../../bin/outpost-server.js');
+const BIN = resolve(import.meta.dirname, '../../scripts/outpost-server-from-source.js');
 const START_TIMEOUT_MS = 45_000;
 
 /** One running node. */

@@ -1,10 +1,11 @@
 /**
- * Runs `bin/outpost-server.js` as a child process, the way an operator does.
+ * Runs the `outpost-server` CLI as a child process, the way an operator does, from source
+ * (scripts/outpost-server-from-source.js) so the test needs no build.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/outpost-server.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../scripts/outpost-server-from-source.js', import.meta.url));
 
 /** Runs the CLI with `args` to completion; resolves with its exit code and output. */
 export function runCli(args: string[]): Promise<{ code: number | null; output: string }> {

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   wrong_author: { status: 403, close: 4403, retryable: false, message: 'The change names someone other than you as its author.' },
   not_author: { status: 403, close: 4403, retryable: false, message: 'Only the person who made this entry, or the office, may change or remove it.' },
   not_found: { status: 404, close: 4404, retryable: false, message: 'Not found.' },
+  handover_expired: { status: 403, close: 4403, retryable: false, message: 'You were taken off this job too long ago to hand its work over; export it and give it to the office.' },
   conflict: { status: 409, close: 4409, retryable: false, message: 'The job changed on the server; this action no longer applies.' },
   guard_failed: { status: 409, close: 4409, retryable: false, message: 'The job is not ready for this step.' },
   behind_conflict: { status: 409, close: 4409, retryable: false, message: 'Not applied: an earlier action on this job is in conflict; resolve that one first.' },

@@ -13,3 +13,4 @@ export { jobNotice, type JobNotice } from './job-notice';
 export { referenceChanged, type ReferenceChanged } from './reference-changed';
 export { subscribe, type Subscribe } from './subscribe';
 export { unsubscribe, type Unsubscribe } from './unsubscribe';
+export { closeAction, DEVICE_CLOSE_CODES, serverAnswered, type CloseAction } from './close-policy';

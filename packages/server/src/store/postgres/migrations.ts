@@ -135,4 +135,28 @@ CREATE TABLE IF NOT EXISTS review_acks (
 );
 `,
   },
+  {
+    id: 5,
+    name: 'removals from jobs and parked handovers',
+    sql: `
+CREATE TABLE IF NOT EXISTS job_removals (
+  job_id text NOT NULL,
+  user_id text NOT NULL,
+  removed_by text NOT NULL,
+  removed_at text NOT NULL,
+  PRIMARY KEY (job_id, user_id, removed_at)
+);
+CREATE TABLE IF NOT EXISTS handovers (
+  id text PRIMARY KEY,
+  job_id text NOT NULL,
+  technician text NOT NULL,
+  state text NOT NULL,
+  created_at text NOT NULL,
+  update_bytes bytea NOT NULL,
+  body jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS handovers_by_job ON handovers (job_id, created_at);
+CREATE INDEX IF NOT EXISTS handovers_by_state ON handovers (state, created_at);
+`,
+  },
 ];

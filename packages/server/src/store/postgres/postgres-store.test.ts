@@ -1,12 +1,13 @@
 import { describe } from 'vitest';
 import { hasPostgres, testDatabaseUrl } from '../../../../../test-support/requirements';
-import { runStoreAcceptance } from '../acceptance';
+import { runStoreAcceptance, type StoreFixture } from '../acceptance';
+import { runHandoverStoreAcceptance } from '../handover-acceptance';
 import { PostgresStore } from './postgres-store';
 import { createTestSchema } from './test-schema';
 
 // Skipped (with a message from hasPostgres) when Postgres is not running outside CI.
 describe.skipIf(!(await hasPostgres()))('PostgresStore', () => {
-  runStoreAcceptance('postgres', async () => {
+  const postgresFixture = async (): Promise<StoreFixture> => {
     const schema = await createTestSchema(testDatabaseUrl);
     const store = await PostgresStore.open(schema.url, { max: 4 });
     return {
@@ -16,5 +17,7 @@ describe.skipIf(!(await hasPostgres()))('PostgresStore', () => {
         await schema.drop();
       },
     };
-  });
+  };
+  runStoreAcceptance('postgres', postgresFixture);
+  runHandoverStoreAcceptance('postgres', postgresFixture);
 });

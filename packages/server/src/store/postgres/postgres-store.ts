@@ -5,6 +5,7 @@
  *
  *   const store = await PostgresStore.open(process.env.OUTPOST_DATABASE_URL)
  */
+import { PostgresHandovers } from './handovers';
 import type { ServerState } from '@outpost/shared';
 import type pg from 'pg';
 import type {
@@ -22,6 +23,9 @@ import type {
   PricebookItem,
   Store,
   StoredJobDoc,
+  HandoverFilter,
+  HandoverRecord,
+  RemovalRecord,
   UserRecord,
 } from '../store';
 import * as jobDocs from './job-docs';
@@ -33,7 +37,11 @@ import { byteaParam, bytesOf, jobFromRow, userFromRow, type JobRow, type UserRow
 /** A `Store` on a Postgres database shared by every node. */
 export class PostgresStore implements Store {
   /** Wraps a pool whose schema is already migrated; `close` ends the pool. */
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly handovers: PostgresHandovers;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.handovers = new PostgresHandovers(pool);
+  }
 
   /** Connects to `url` (postgres://…, schema by `search_path`), migrates, and returns the store. */
   static async open(url: string, options: PostgresPoolOptions = {}): Promise<PostgresStore> {
@@ -198,6 +206,31 @@ export class PostgresStore implements Store {
   async getBlob(sha256: string): Promise<BlobRecord | null> {
     const { rows } = await this.pool.query<{ content_type: string; bytes: Buffer }>('SELECT content_type, bytes FROM blobs WHERE sha256 = $1', [sha256]);
     return rows[0] ? { contentType: rows[0].content_type, bytes: bytesOf(rows[0].bytes) } : null;
+  }
+
+  // Removals and handovers (handover-store.ts) live in their own module.
+  recordRemoval(r: RemovalRecord): Promise<void> {
+    return this.handovers.recordRemoval(r);
+  }
+
+  lastRemoval(jobId: string, userId: string): Promise<RemovalRecord | null> {
+    return this.handovers.lastRemoval(jobId, userId);
+  }
+
+  putHandover(h: HandoverRecord): Promise<{ handover: HandoverRecord; created: boolean }> {
+    return this.handovers.putHandover(h);
+  }
+
+  getHandover(id: string): Promise<HandoverRecord | null> {
+    return this.handovers.getHandover(id);
+  }
+
+  listHandovers(filter?: HandoverFilter): Promise<HandoverRecord[]> {
+    return this.handovers.listHandovers(filter);
+  }
+
+  decideHandover(id: string, state: 'merged' | 'discarded', by: string, at: string): Promise<HandoverRecord | null> {
+    return this.handovers.decideHandover(id, state, by, at);
   }
 
   async close(): Promise<void> {

@@ -88,6 +88,33 @@ CREATE TABLE IF NOT EXISTS review_acks (
 `);
     },
   },
+  {
+    id: 5,
+    name: 'removals from jobs and parked handovers',
+    // Read by handover-store.ts.
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS job_removals (
+  job_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  removed_by TEXT NOT NULL,
+  removed_at TEXT NOT NULL,
+  PRIMARY KEY (job_id, user_id, removed_at)
+);
+CREATE TABLE IF NOT EXISTS handovers (
+  id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL,
+  technician TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  update_bytes BLOB NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS handovers_by_job ON handovers (job_id, created_at);
+CREATE INDEX IF NOT EXISTS handovers_by_state ON handovers (state, created_at);
+`);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStoreAcceptance } from '../acceptance';
+import { runStoreAcceptance, type StoreFixture } from '../acceptance';
+import { runHandoverStoreAcceptance } from '../handover-acceptance';
 import { SqliteStore } from './sqlite-store';
 
-runStoreAcceptance('sqlite', async () => {
+async function sqliteFixture(): Promise<StoreFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'outpost-sqlite-'));
   const store = new SqliteStore(join(dir, 'outpost.db'));
   return {
@@ -14,4 +15,7 @@ runStoreAcceptance('sqlite', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+runStoreAcceptance('sqlite', sqliteFixture);
+runHandoverStoreAcceptance('sqlite', sqliteFixture);

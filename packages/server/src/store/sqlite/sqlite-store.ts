@@ -11,6 +11,7 @@
  * last commits can be lost (the database stays consistent). `FULL` fsyncs on every commit
  * and survives that too, at the cost of one disk flush per group commit.
  */
+import { SqliteHandovers } from './handovers';
 import Database from 'better-sqlite3';
 import type { ServerState } from '@outpost/shared';
 import * as Y from 'yjs';
@@ -31,6 +32,9 @@ import type {
   PricebookItem,
   Store,
   StoredJobDoc,
+  HandoverFilter,
+  HandoverRecord,
+  RemovalRecord,
   UserRecord,
 } from '../store';
 import { jobFromRow, stateOf, type JobRow } from '../job-row';
@@ -109,6 +113,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
+  private readonly handovers: SqliteHandovers;
 
   /** Opens (creating if needed, mode 0600) the database file at `file`. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -118,6 +123,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrateSqlite(this.db);
     this.sql = prepareStatements(this.db);
+    this.handovers = new SqliteHandovers(this.db);
     const insert = this.sql.insertUpdate;
     this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
       for (const u of batch) insert.run(u.jobId, blob(u.update));
@@ -327,6 +333,31 @@ export class SqliteStore implements Store {
   async getBlob(sha256: string): Promise<BlobRecord | null> {
     const row = this.sql.blob.get(sha256) as { content_type: string; bytes: Buffer } | undefined;
     return row ? { contentType: row.content_type, bytes: bytes(row.bytes) } : null;
+  }
+
+  // Removals and handovers (handover-store.ts) live in their own module.
+  recordRemoval(r: RemovalRecord): Promise<void> {
+    return this.handovers.recordRemoval(r);
+  }
+
+  lastRemoval(jobId: string, userId: string): Promise<RemovalRecord | null> {
+    return this.handovers.lastRemoval(jobId, userId);
+  }
+
+  putHandover(h: HandoverRecord): Promise<{ handover: HandoverRecord; created: boolean }> {
+    return this.handovers.putHandover(h);
+  }
+
+  getHandover(id: string): Promise<HandoverRecord | null> {
+    return this.handovers.getHandover(id);
+  }
+
+  listHandovers(filter?: HandoverFilter): Promise<HandoverRecord[]> {
+    return this.handovers.listHandovers(filter);
+  }
+
+  decideHandover(id: string, state: 'merged' | 'discarded', by: string, at: string): Promise<HandoverRecord | null> {
+    return this.handovers.decideHandover(id, state, by, at);
   }
 
   async close(): Promise<void> {

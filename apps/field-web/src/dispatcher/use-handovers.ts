@@ -1,0 +1,52 @@
+/**
+ * Work technicians handed over after being taken off a job, parked for the dispatcher
+ * (`GET /api/handovers`). Read alongside the board, on the same clock while connected.
+ */
+import { useOutpost, useSyncStatus } from '@outpost/client/react';
+import type { Handover } from '@outpost/shared';
+import { useCallback, useEffect, useState } from 'react';
+
+const POLL_MS = 3000;
+
+/** Parked handovers, and merge / discard. */
+export interface HandoversView {
+  parked: Handover[];
+  decide(id: string, decision: 'merge' | 'discard'): Promise<void>;
+  /** The server's words when a decision failed. */
+  error: string | null;
+}
+
+/** The parked handovers while connected (none offline: merging needs the server). */
+export function useHandovers(): HandoversView {
+  const engine = useOutpost();
+  const { connected } = useSyncStatus();
+  const [parked, setParked] = useState<Handover[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    const res = await engine.api('/api/handovers');
+    if (!res.ok) throw new Error(`handovers ${res.status}`);
+    setParked(((await res.json()) as { handovers: Handover[] }).handovers);
+  }, [engine]);
+
+  useEffect(() => {
+    if (!connected) return;
+    // A failed read leaves the last list up; the next tick tries again.
+    const tick = () => void refresh().catch(() => undefined);
+    tick();
+    const timer = setInterval(tick, POLL_MS);
+    return () => clearInterval(timer);
+  }, [connected, refresh]);
+
+  const decide = useCallback(
+    async (id: string, decision: 'merge' | 'discard') => {
+      const res = await engine.api(`/api/handovers/${encodeURIComponent(id)}/${decision}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
+      setError(res.ok ? null : (body?.error?.message ?? `HTTP ${res.status}`));
+      await refresh().catch(() => undefined);
+    },
+    [engine, refresh],
+  );
+
+  return { parked, decide, error };
+}
