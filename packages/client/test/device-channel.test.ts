@@ -82,4 +82,13 @@ describe('a device holds every job on one socket', () => {
     link.restore();
     await until('the lists are re-read after the reconnect', () => stale > before, 10_000);
   });
+
+  it('behind a by-job load balancer, holds one channel per shard of its jobs (plus one for pushes), and syncs them all', async () => {
+    const alice = await world.device('alice-phone', await world.link(), 'alice', { channelPerShard: true });
+    const jobs = await Promise.all(['job-1001', 'job-1011', 'job-1003', 'job-1004'].map((id) => alice.openJob(id)));
+    await Promise.all(jobs.map((j) => j.whenSynced()));
+    // Shards 1, 3 and 4 (job-1001 and job-1011 share one), and the home channel for pushes.
+    await until('four channels', () => world.server.relay.channels.count === 4);
+    expect(world.server.relay.connectionCount).toBe(4);
+  });
 });

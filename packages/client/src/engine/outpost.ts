@@ -26,6 +26,7 @@ import { sleep } from '../sync/backoff';
 import { watchBrowser } from '../sync/browser-events';
 import { newUuid } from '../ids/device-crypto';
 import { CatchUp } from './catch-up';
+import { ShardedChannels } from '../sync/channel-shards';
 import { DeviceChannel } from '../sync/device-channel';
 import type { WebSocketLike } from '../sync/job-connection';
 import { forgetSession, login, savedSession, type User } from '../sync/session';
@@ -54,6 +55,12 @@ export interface OutpostOptions {
    * `/sync/:jobId` (servers before the device channel).
    */
   deviceChannel?: boolean;
+  /**
+   * Behind a load balancer that routes by job id (docs/scaling.md): one device channel per
+   * shard of jobs (`/device?shard=<last character of the job id>`), so each job's traffic
+   * lands on the job's node. Default false: one channel for every job.
+   */
+  channelPerShard?: boolean;
   /** Re-prime when the server becomes reachable and the cache is older than this (10 min). */
   primingMaxAgeMs?: number;
 }
@@ -104,7 +111,7 @@ export class OutpostEngine {
   private readonly db: ReportedStorage;
   private readonly jobs: JobStore;
   /** The device channel (null when jobs use a socket each). */
-  private readonly channel: DeviceChannel | null;
+  private readonly channel: DeviceChannel | ShardedChannels | null;
   private readonly box: Outbox;
   private readonly blobQueue: BlobQueue;
   private readonly feed: ChangeFeed;
@@ -151,7 +158,12 @@ export class OutpostEngine {
     );
     this.changes = this.feed;
     const WebSocketCtor = this.o.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketLike);
-    this.channel = o.deviceChannel === false ? null : new DeviceChannel({ url: () => this.channelUrl(), WebSocket: WebSocketCtor });
+    this.channel =
+      o.deviceChannel === false
+        ? null
+        : o.channelPerShard
+          ? new ShardedChannels({ url: (shard) => this.channelUrl(shard), WebSocket: WebSocketCtor })
+          : new DeviceChannel({ url: () => this.channelUrl(), WebSocket: WebSocketCtor });
     this.channel?.onPush((msg) => {
       if (msg.name === 'jobNotice') this.events.emit('jobNotice', msg.value);
     });
@@ -367,10 +379,12 @@ export class OutpostEngine {
     this.db.close();
   }
 
-  private channelUrl(): string | null {
+  private channelUrl(shard?: string): string | null {
     if (!this.http.token) return null;
     const url = new URL(DEVICE_CHANNEL_PATH, this.o.serverUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    // First, so a load balancer's regex finds it at a fixed place (docs/scaling.md).
+    if (shard) url.searchParams.set('shard', shard);
     url.searchParams.set('token', this.http.token);
     url.searchParams.set('v', String(PROTOCOL_VERSION));
     return url.toString();
