@@ -113,6 +113,14 @@ export class ServerProcess {
     if (this.ownsDataDir && !keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
+  /** SIGKILL: the server ends at once, nothing flushed or compacted (a crash, an OOM kill). */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
   /** Removes the data directory (when this process made it). */
   removeData(): void {
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });

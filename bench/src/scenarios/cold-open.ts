@@ -2,9 +2,11 @@
  * Scenario 4, cold open: a job whose history is 10,000 field actions.
  *
  * Server: the device sends the 10,000 actions as 10,000 update messages; the server is
- * stopped (peers flush their storage on close) and a new server process starts on the same
- * data directory. We time a fresh socket from open to the server's sync step 2, which
- * needs the job loaded from storage, then the same again with the job in memory (warm).
+ * stopped (peers flush their storage on close) and new server processes start on copies of
+ * the same data directory. We time a fresh socket from open to the server's sync step 2,
+ * which needs the job loaded from storage (10 processes: median and range), then the same
+ * again with the job in memory (warm). Outpost also runs killed with SIGKILL right after
+ * the last ack (its log since the last compaction left behind), and on Postgres.
  * Each server keeps its own storage format (Outpost SQLite with its compaction, y-leveldb
  * per-update records, Hocuspocus one merged state).
  *
@@ -12,85 +14,16 @@
  * same 10,000 actions through y-indexeddb — the device storage Outpost's client uses — and
  * a fresh page load times opening the doc from IndexedDB with performance.now().
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../../test-support/requirements';
-import { ServerProcess } from '../harness/server-process';
 import { round, summarize } from '../harness/stats';
-import { EchoAck, endClock } from '../load/echo-ack';
-import { captureUpdates, fieldAction, newFieldDevice } from '../load/field-work';
-import { openJob, settle, type Target } from '../load/targets';
-import { SERVER_LABELS, type ServerKind } from '../servers/server';
+import { SERVER_LABELS } from '../servers/server';
+import { KILL_TAIL, outpostAfterKill, outpostOnPostgres, serverColdOpen } from './cold-open-server';
 import type { BenchContext, ResultRow, Scenario } from './scenario';
-
-async function seed(kind: ServerKind, dataDir: string, actions: number): Promise<string> {
-  const server = await ServerProcess.start(kind, dataDir);
-  try {
-    const target: Target = { kind, port: server.port, ...(await server.prepare(2)) };
-    const jobId = target.jobIds[0]!;
-    const device = newFieldDevice(jobId, 'alice');
-    const link = openJob(target, jobId, device.doc);
-    await settle(link, kind, 30_000);
-    const echo = kind === 'ywss' ? new EchoAck(link.session, device.doc.clientID) : null;
-    const updates = captureUpdates(device.doc, () => {
-      for (let i = 0; i < actions; i++) fieldAction(device);
-    });
-    let last = 0;
-    for (const [i, u] of updates.entries()) {
-      last = link.client.sendUpdate(link.session, u);
-      echo?.sent(endClock(u, device.doc.clientID));
-      // Pace the pipe: at most 500 unacknowledged updates in flight.
-      if (i % 500 === 499) await link.client.waitAck(link.session, last - 250, 60_000);
-    }
-    await link.client.waitAck(link.session, last, 60_000);
-    await link.client.close();
-    return jobId;
-  } finally {
-    await server.stop(true);
-  }
-}
-
-async function openTime(target: Target, jobId: string): Promise<number> {
-  const t0 = performance.now();
-  const link = openJob(target, jobId, null, { acks: false });
-  try {
-    await link.client.waitSynced(link.session, 60_000);
-    return performance.now() - t0;
-  } finally {
-    await link.client.close();
-  }
-}
-
-async function serverColdOpen(kind: ServerKind, actions: number): Promise<Record<string, number>> {
-  const dataDir = mkdtempSync(join(tmpdir(), `outpost-bench-cold-${kind}-`));
-  try {
-    const jobId = await seed(kind, dataDir, actions);
-    const server = await ServerProcess.start(kind, dataDir);
-    try {
-      const target: Target = { kind, port: server.port, ...(await server.prepare(2)) };
-      // Open another (small) job first, so first-connection costs (JIT, auth setup) are not
-      // counted as loading the big job from storage.
-      await openTime(target, target.jobIds.find((id) => id !== jobId)!);
-      const cold = await openTime(target, jobId);
-      const warm: number[] = [];
-      // A second socket keeps the job loaded (peers unload a job when its last socket closes).
-      const holder = openJob(target, jobId, null, { acks: false });
-      await holder.client.waitSynced(holder.session, 60_000);
-      for (let i = 0; i < 5; i++) warm.push(await openTime(target, jobId));
-      await holder.client.close();
-      return { 'server cold open ms': round(cold), 'server warm open ms': round(summarize(warm).p50) };
-    } finally {
-      await server.stop();
-    }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
 
 async function bundlePage(): Promise<string> {
   const requireFromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
@@ -149,10 +82,21 @@ export const coldOpen: Scenario = {
   title: 'Cold open',
   async run(ctx: BenchContext) {
     const actions = ctx.quick ? 2000 : 10_000;
+    const samples = ctx.quick ? 3 : 10;
     const rows: ResultRow[] = [];
+    const failed = (e: unknown) => ({ error: String(e).split('\n')[0]! });
     for (const kind of ctx.servers) {
       ctx.log(`  cold open: ${kind}`);
-      rows.push({ label: SERVER_LABELS[kind], server: kind, figures: await serverColdOpen(kind, actions) });
+      rows.push({ label: SERVER_LABELS[kind], server: kind, figures: await serverColdOpen(kind, actions, samples) });
+    }
+    if (ctx.servers.includes('outpost')) {
+      ctx.log('  cold open: outpost after SIGKILL');
+      rows.push({ label: 'Outpost, after SIGKILL (uncompacted log)', server: 'outpost', figures: await outpostAfterKill(actions, samples).catch(failed) });
+      for (const end of ['stop', 'kill'] as const) {
+        ctx.log(`  cold open: outpost on Postgres (${end})`);
+        const label = end === 'stop' ? 'Outpost on Postgres' : 'Outpost on Postgres, after SIGKILL';
+        rows.push({ label, server: 'outpost', figures: await outpostOnPostgres(actions, samples, end).catch(failed) });
+      }
     }
     ctx.log('  cold open: Chromium + y-indexeddb');
     const device = await deviceColdOpen(actions).catch((e: unknown) => ({ error: String(e).split('\n')[0]! }));
@@ -163,7 +107,8 @@ export const coldOpen: Scenario = {
       rows,
       ratios: {},
       notes: [
-        'Server open = websocket open to the sync step 2 reply on a fresh process (job not in memory) vs. with the job loaded (warm, median of 5); both include the loopback handshake.',
+        `Server open = websocket open to the sync step 2 reply on a fresh process (job not in memory): median and range of ${samples} processes, each on its own copy of the seeded data; warm = with the job loaded (median of 5); both include the loopback handshake.`,
+        `Rows without "after SIGKILL" were seeded and then stopped gracefully (Outpost compacts on unload). "After SIGKILL": after the actions, keystrokes until at least ${KILL_TAIL} updates sit behind the last compaction (the relay compacts every 500), then the seeding server was killed right after the last durable ack ("uncompacted rows" = the log left behind the snapshot).`,
         'Device open = new IndexeddbPersistence → whenSynced on a freshly loaded page; first of 5 and median of 5.',
       ],
     };

@@ -4,21 +4,32 @@
  * per second and the send→ack latency of each. Outpost acks after the SQLite commit;
  * Hocuspocus acks after applying in memory; y-websocket-server has no ack, so its echo
  * stands in. Only Outpost's figure is a durable one — the table says so.
+ *
+ * Outpost runs at both durabilities (`full`: fsync per group commit, its default;
+ * `process`: no fsync, survives the process dying, not the machine), on SQLite and on
+ * Postgres (`synchronous_commit` on / off).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
 import { round, sleep, summarize } from '../harness/stats';
 import { EchoAck, endClock } from '../load/echo-ack';
 import { captureUpdates, newFieldDevice, typeKey } from '../load/field-work';
 import { ACK_MEANING, openJob, settle, type Target } from '../load/targets';
+import { writeOutpostConfig, type OutpostBenchConfig } from '../servers/outpost';
+import { createBenchSchema } from '../servers/postgres-schema';
 import { SERVER_LABELS, type ServerKind } from '../servers/server';
 import type { BenchContext, ResultRow, Scenario } from './scenario';
 
 const WINDOW = 8;
 
-async function measure(kind: ServerKind, ctx: BenchContext): Promise<ResultRow> {
+async function measure(kind: ServerKind, ctx: BenchContext, label = SERVER_LABELS[kind], outpost?: OutpostBenchConfig): Promise<ResultRow> {
   const writers = ctx.quick ? 10 : 40;
   const seconds = ctx.quick ? 2 : 6;
-  const server = await ServerProcess.start(kind);
+  const dataDir = mkdtempSync(join(tmpdir(), `outpost-bench-writes-${kind}-`));
+  if (outpost) writeOutpostConfig(dataDir, outpost);
+  const server = await ServerProcess.start(kind, dataDir);
   const sockets: { close(): Promise<void> }[] = [];
   try {
     const target: Target = { kind, port: server.port, ...(await server.prepare(writers)) };
@@ -65,7 +76,7 @@ async function measure(kind: ServerKind, ctx: BenchContext): Promise<ResultRow> 
     });
     const s = summarize(latencies);
     return {
-      label: SERVER_LABELS[kind],
+      label,
       server: kind,
       figures: {
         'acked updates/s': round(acked / sampled.result),
@@ -74,12 +85,25 @@ async function measure(kind: ServerKind, ctx: BenchContext): Promise<ResultRow> 
         'server CPU %': round(sampled.cpuPercent),
         'peak RSS MB': round(sampled.peakRssMb),
         'server loop delay p99 / max ms': `${round(sampled.loopP99Ms)} / ${round(sampled.loopMaxMs)}`,
-        ack: ACK_MEANING[kind],
+        ack: outpost?.databaseUrl ? 'durable ack (committed to Postgres)' : ACK_MEANING[kind],
       },
     };
   } finally {
     await Promise.all(sockets.map((s) => s.close()));
     await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Outpost on Postgres in a schema of its own, dropped afterwards. */
+async function measureOnPostgres(ctx: BenchContext, durability: 'full' | 'process'): Promise<ResultRow> {
+  const label = `Outpost on Postgres, durability ${durability}`;
+  const schema = await createBenchSchema().catch((e: unknown) => e as Error);
+  if (schema instanceof Error) return { label, server: 'outpost', figures: { error: schema.message } };
+  try {
+    return await measure('outpost', ctx, label, { durability, databaseUrl: schema.url });
+  } finally {
+    await schema.drop();
   }
 }
 
@@ -90,8 +114,19 @@ export const durableWrites: Scenario = {
   async run(ctx) {
     const rows: ResultRow[] = [];
     for (const kind of ctx.servers) {
-      ctx.log(`  durable writes: ${kind}`);
-      rows.push(await measure(kind, ctx));
+      if (kind !== 'outpost') {
+        ctx.log(`  durable writes: ${kind}`);
+        rows.push(await measure(kind, ctx));
+        continue;
+      }
+      for (const durability of ['full', 'process'] as const) {
+        ctx.log(`  durable writes: outpost, durability ${durability}`);
+        rows.push(await measure(kind, ctx, `Outpost, durability ${durability}`, { durability }));
+      }
+      for (const durability of ['full', 'process'] as const) {
+        ctx.log(`  durable writes: outpost on Postgres, durability ${durability}`);
+        rows.push(await measureOnPostgres(ctx, durability));
+      }
     }
     return {
       id: 'durable-writes',
@@ -101,6 +136,7 @@ export const durableWrites: Scenario = {
       notes: [
         `Writers on separate jobs, ${WINDOW} updates in flight each, one keystroke per update, closed loop.`,
         'Only Outpost acknowledges after the update is committed to storage; the peers\' figures are for an in-memory apply (Hocuspocus) or a relay echo (y-websocket-server) and are not durable.',
+        'Outpost durability full (the default): SQLite synchronous = FULL / Postgres synchronous_commit = on — an ack survives power loss and kernel crashes. Durability process: SQLite synchronous = NORMAL / Postgres synchronous_commit = off — an ack survives the server process dying, not the machine (docs/reliability.md).',
       ],
     };
   },

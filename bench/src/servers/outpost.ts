@@ -4,9 +4,42 @@
  * them (`POST /api/jobs` as dana), assigned to the technician alice, whose token the load
  * generator presents. The relay's per-socket rate limit (100 msg/s, an abuse guard) is
  * lifted: the peers have none, and the scenarios drive one socket far beyond a human.
+ *
+ * A scenario may vary Outpost's configuration per data directory with
+ * `writeOutpostConfig(dataDir, { durability, databaseUrl })` before starting the process:
+ * the durability (default `full`, as the server's own default) and a Postgres store
+ * instead of SQLite (a `postgres://…` URL with its schema in `search_path`).
  */
-import { startServer } from '@outpost/server';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, type Store } from '@outpost/server';
 import type { PreparedJobs, StartServer } from './server';
+
+/** How a scenario configures Outpost for one data directory. */
+export interface OutpostBenchConfig {
+  durability?: 'full' | 'process';
+  /** Postgres store at this URL instead of SQLite in the data directory. */
+  databaseUrl?: string;
+}
+
+const CONFIG_FILE = 'outpost-bench.json';
+
+/** Configures the Outpost server that will start on `dataDir`. */
+export function writeOutpostConfig(dataDir: string, config: OutpostBenchConfig): void {
+  writeFileSync(join(dataDir, CONFIG_FILE), JSON.stringify(config));
+}
+
+function readConfig(dataDir: string): OutpostBenchConfig {
+  const file = join(dataDir, CONFIG_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as OutpostBenchConfig) : {};
+}
+
+/** The Postgres adapter is loaded only when asked for, as the CLI does. */
+async function openPostgres(url: string, durability: 'full' | 'process'): Promise<Store> {
+  const path = '../../../packages/server/src/store/postgres/index';
+  const mod = (await import(/* @vite-ignore */ path)) as { openPostgresStore(url: string, options: { durability: string }): Promise<Store> };
+  return mod.openPostgresStore(url, { durability });
+}
 
 const BENCH_TITLE = 'Bench job';
 
@@ -22,8 +55,12 @@ async function login(base: string, username: string): Promise<string> {
 
 /** Starts the Outpost server on SQLite in `dataDir`. */
 export const startOutpost: StartServer = async (dataDir) => {
+  const config = readConfig(dataDir);
+  const durability = config.durability ?? 'full';
   const server = await startServer({
     dataDir,
+    durability,
+    ...(config.databaseUrl ? { store: await openPostgres(config.databaseUrl, durability) } : {}),
     port: 0,
     seed: 'demo',
     webDir: dataDir, // no web app to serve in a benchmark

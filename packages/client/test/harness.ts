@@ -9,7 +9,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startServer, type RunningServer, type Store } from '@outpost/server';
+import { startServer, type RelayLimits, type RunningServer, type Store } from '@outpost/server';
 import { createOutpost, type OutpostEngine, type OutpostOptions, type WebSocketLike } from '@outpost/client';
 
 /**
@@ -98,11 +98,11 @@ export class World {
   private readonly engines = new Set<OutpostEngine>();
   private readonly links = new Set<NetworkLink>();
 
-  static async start(options: { store?: (dataDir: string) => Store; tokenTtlSeconds?: number } = {}): Promise<World> {
+  static async start(options: { store?: (dataDir: string) => Store; tokenTtlSeconds?: number; limits?: Partial<RelayLimits> } = {}): Promise<World> {
     const w = new World();
     w.dataDir = await mkdtemp(join(tmpdir(), 'outpost-client-'));
     w.server = await startServer({
-      dataDir: w.dataDir, port: 0, seed: 'demo', store: options.store?.(w.dataDir), tokenTtlSeconds: options.tokenTtlSeconds,
+      dataDir: w.dataDir, port: 0, seed: 'demo', store: options.store?.(w.dataDir), tokenTtlSeconds: options.tokenTtlSeconds, limits: options.limits,
     });
     return w;
   }

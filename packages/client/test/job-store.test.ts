@@ -107,4 +107,18 @@ describe('open jobs', () => {
     })();
     await expect(waiting).rejects.toThrow('closed before it synced');
   });
+
+  it('tells the person a job is full, with the server\'s reason, and keeps the note on the device', async () => {
+    await world.close();
+    world = await World.start({ limits: { maxJobBytes: 32 * 1024 } });
+    const phone = await world.device('alice-phone', await world.link(), 'alice');
+    const job = await phone.openJob('job-1001');
+    await until('synced', () => job.synced);
+    addNote(job.doc, { ...note('big'), text: 'x'.repeat(40_000) });
+    await until('the relay refused the job', () => job.refused !== null);
+    expect(job.refused).toMatchObject({ code: 4413, reason: expect.stringMatching(/^This job is full/) });
+    expect(phone.status.get().state).toBe('sync_failed');
+    const file = JSON.parse((await phone.exportUnsynced()).text);
+    expect(file.jobs.map((j: { jobId: string }) => j.jobId)).toEqual(['job-1001']);
+  });
 });

@@ -22,7 +22,7 @@ import { Relay } from './relay/relay';
 import { seedDemo } from './seed/demo';
 import { prepareDataDir } from './store/sqlite/data-files';
 import { SqliteStore } from './store/sqlite/sqlite-store';
-import type { Store } from './store/store';
+import type { Durability, Store } from './store/store';
 
 /** Options of `startServer`. */
 export interface ServerOptions {
@@ -38,6 +38,11 @@ export interface ServerOptions {
   secret?: string;
   /** Storage; default: SQLite at `<dataDir>/outpost.db`. Closed by `close()` either way. */
   store?: Store;
+  /**
+   * What a durable ack survives (see `Durability`): `full` (default) or `process`. Applies
+   * to the SQLite store opened here; a `store` passed in was opened with its own.
+   */
+  durability?: Durability;
   /** Bus to other nodes; default: an in-process `LocalBus`. Closed by `close()`. */
   bus?: Bus;
   /** Relay limits (frame size, rate, compaction, idle unload, causal wait). */
@@ -72,7 +77,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   await prepareDataDir(options.dataDir);
   const secret = options.secret !== undefined ? checkedSecret(options.secret) : await readOrCreateSecret(options.dataDir);
-  const store = options.store ?? new SqliteStore(join(options.dataDir, 'outpost.db'));
+  const store = options.store ?? new SqliteStore(join(options.dataDir, 'outpost.db'), { durability: options.durability ?? 'full' });
   const bus = options.bus ?? new LocalBus();
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   if (options.seed === 'demo') await seedDemo(store);

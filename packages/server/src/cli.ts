@@ -1,9 +1,10 @@
 /**
- * `outpost-server --port 8080 --data ./data --seed demo [--host 0.0.0.0] [--web dir]`
+ * `outpost-server --port 8080 --data ./data --seed demo [--host 0.0.0.0] [--web dir] [--durability full|process]`
  *
  * Env: OUTPOST_SECRET (JWT secret; default generated into the data dir, mode 0600; an
  * empty one refuses to start), OUTPOST_METRICS_TOKEN (bearer token for /metrics; without
  * it /metrics is served only when --host is loopback),
+ * OUTPOST_DURABILITY (`full` or `process`, as --durability; the flag wins),
  * OUTPOST_DATABASE_URL (postgres://… store instead of SQLite),
  * OUTPOST_REDIS_URL (redis://… bus between nodes instead of in-process).
  * SIGTERM/SIGINT stop gracefully: pending commits are flushed first.
@@ -11,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { startServer, type RunningServer } from './app';
 import type { Bus } from './bus/bus';
-import type { Store } from './store/store';
+import { DURABILITY_LEVELS, type Durability, type Store } from './store/store';
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: './data' },
     seed: { type: 'string' },
     web: { type: 'string' },
+    durability: { type: 'string' },
   },
 });
 
@@ -33,13 +35,25 @@ if (values.seed !== undefined && values.seed !== 'demo') {
   process.exit(2);
 }
 
+/** What a durable ack survives: `full` (default, fsync per commit) or `process` (see store.ts). */
+function durabilityOption(): Durability {
+  const [given, source] = values.durability !== undefined ? [values.durability, '--durability'] : [process.env.OUTPOST_DURABILITY, 'OUTPOST_DURABILITY'];
+  if (given === undefined || given === '') return 'full';
+  if ((DURABILITY_LEVELS as readonly string[]).includes(given)) return given as Durability;
+  console.error(
+    `${source} must be "full" (an acked update survives power loss and kernel crashes) or "process" (it survives the server process dying, not the machine), not ${JSON.stringify(given)}`,
+  );
+  process.exit(2);
+}
+const durability = durabilityOption();
+
 /** Adapters for scale-out live in store/postgres and bus/redis; loaded only when configured. */
 async function openStore(): Promise<Store | undefined> {
   const url = process.env.OUTPOST_DATABASE_URL;
   if (!url) return undefined;
   // A literal specifier, so the build keeps it as a lazy chunk (pg loads only when configured).
   const { openPostgresStore } = await import('./store/postgres/index');
-  return openPostgresStore(url);
+  return openPostgresStore(url, { durability });
 }
 
 /** `store` lets the Redis bus repair a job from storage after its connection drops (bus/redis). */
@@ -62,6 +76,7 @@ try {
     secret: process.env.OUTPOST_SECRET || undefined,
     metricsToken: process.env.OUTPOST_METRICS_TOKEN || undefined,
     store,
+    durability,
     bus: await openBus(store),
     webDir: values.web,
   });
@@ -72,6 +87,8 @@ try {
   process.exit(1);
 }
 console.log(`outpost-server listening on ${server.url}`);
+// As the live database connection reports it, so an operator sees what an ack means.
+console.log(`durability: ${durability} (${(await server.store.commitDurability?.()) ?? 'not reported by this store'})`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

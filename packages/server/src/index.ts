@@ -18,10 +18,12 @@ export { DEMO_PASSWORD, seedDemo } from './seed/demo';
 export { buildOpEntry, checkDeviceSeq, type LoggedVerdict } from './store/op-entry';
 export { migrateSqlite, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, type SqliteMigration } from './store/sqlite/migrations';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
+export { DURABILITY_LEVELS } from './store/store';
 export type {
   ApplyOpOutcome,
   BlobRecord,
   CustomerRecord,
+  Durability,
   EquipmentFilter,
   EquipmentRecord,
   HandoverFilter,

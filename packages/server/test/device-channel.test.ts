@@ -151,4 +151,18 @@ describe('device channel: every job of a device over one socket', () => {
     expect(notices(bob)[0]).toMatchObject({ jobId: 'job-1001', change: 'assigned' });
     expect(notices(board)[0]).toMatchObject({ jobId: 'job-1001', change: 'changed' });
   });
+
+  it("counts a device channel among the user's connections for the per-user cap", async () => {
+    await server.dispose();
+    server = await startTestServer({ limits: { maxSocketsPerUser: 2 } });
+    alice = await login(server, 'alice');
+    const one = await channel(alice);
+    const two = await RelayClient.connect(server.wsBase, 'job-1001', alice);
+    open.push(two);
+    const three = await channel(alice);
+    await until(() => three.closeCode !== null, 5000, 'third connection refused');
+    expect(three.closeCode).toBe(4429);
+    expect(three.control.at(-1)).toEqual({ name: 'error', value: expect.objectContaining({ code: 'too_many_connections' }) });
+    expect(one.closeCode).toBeNull();
+  });
 });

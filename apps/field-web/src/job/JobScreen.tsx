@@ -128,6 +128,11 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
         </p>
       ) : null}
       {review ? <ReviewMarkNotice mark={review} selfId={user.id} onAcknowledge={() => reviews.acknowledge(jobId)} /> : null}
+      {live.refused && live.refused.code !== 4401 && !removed ? (
+        <p className="notice warn" role="alert" style={{ margin: '0 0 12px' }}>
+          <span className="grow">{live.refused.reason || 'The server refused changes to this job.'} Your changes stay on this device.</span>
+        </p>
+      ) : null}
       <JobLock access={access} closed={closed} />
       {user.role === 'dispatcher' ? <JobHandovers jobId={jobId} /> : null}
       {/* A disabled fieldset disables every control inside it: one switch per locked part. */}

@@ -138,6 +138,11 @@ export class JobSession {
     await Promise.all([this.pending.flushed(), this.persistence.flushed()]);
   }
 
+  /** Set while the relay refuses this job (e.g. 4413 `job_full`), with the reason it gave. */
+  get refused(): { code: number; reason: string } | null {
+    return this.connection.refused;
+  }
+
   /** Closes the connection and the doc; local storage stays. */
   async destroy(): Promise<void> {
     this.doc.off('afterTransaction', this.onTransaction);

@@ -22,6 +22,8 @@ export interface JobHandle {
   whenSynced(): Promise<void>;
   /** Calls `listener` whenever `synced` changes (true on each sync, false on each disconnect); returns the unsubscribe function. */
   onSynced(listener: (synced: boolean) => void): () => void;
+  /** Set while the relay refuses this job (e.g. "This job is full…"): changes stay on the device. */
+  readonly refused: { code: number; reason: string } | null;
   /** Releases this hold; the job closes when nobody holds it and nothing is pending. */
   close(): void;
 }
@@ -68,6 +70,9 @@ export class JobStore {
       },
       whenSynced: () => (released ? Promise.reject(closedBeforeSync(jobId)) : syncedOrClosed(session, jobId, closing)),
       onSynced: (listener) => session.onSynced(listener),
+      get refused() {
+        return session.refused;
+      },
       close: () => {
         if (released) return;
         released = true;

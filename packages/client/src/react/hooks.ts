@@ -50,6 +50,8 @@ export interface LiveJob {
   /** The job as plain data, refreshed on every change (only the changed roots are read again). */
   job: JobContent;
   synced: boolean;
+  /** Set while the relay refuses the job, with the reason to show (e.g. "This job is full…"). */
+  refused: { code: number; reason: string } | null;
 }
 
 const NO_JOB: Watchable<null> = { get: () => null, subscribe: () => () => undefined };
@@ -63,7 +65,8 @@ export function useJob(jobId: string): LiveJob | null {
   const readSynced = () => handle?.synced ?? false;
   const synced = useSyncExternalStore(onSynced, readSynced, readSynced);
   if (!handle || !job) return null;
-  return { doc: handle.doc, awareness: handle.awareness, job, synced };
+  // A refusal closes the job's socket, which `onSynced` reports: `refused` is read on that render.
+  return { doc: handle.doc, awareness: handle.awareness, job, synced, refused: handle.refused };
 }
 
 /**

@@ -23,6 +23,7 @@ import type { WebSocket } from 'ws';
 import { verifyToken } from '../auth/token';
 import type { RelayContext } from './context';
 import { DeviceChannel } from './device-channel';
+import type { Handshake } from './handshake';
 import type { RoomRegistry } from './room-registry';
 import { closeSocket } from './socket-refusal';
 
@@ -36,6 +37,8 @@ export class ChannelHandshake {
   constructor(
     private readonly ctx: RelayContext,
     private readonly rooms: RoomRegistry,
+    /** Counts sockets per user: a channel is one of the user's connections, like a job socket. */
+    private readonly users: Pick<Handshake, 'countIn' | 'countOut'>,
   ) {}
 
   /** Open channel sockets. */
@@ -68,6 +71,7 @@ export class ChannelHandshake {
     let queuedBytes = 0;
     let channel: DeviceChannel | null = null;
     let expiry: NodeJS.Timeout | undefined;
+    let user: string | null = null;
     const { messageBurst, maxPendingBytes } = this.ctx.limits;
     ws.on('message', (data: Buffer) => {
       if (channel) return channel.receive(data);
@@ -83,6 +87,7 @@ export class ChannelHandshake {
     ws.on('close', () => {
       clearTimeout(expiry);
       this.channels.delete(ws);
+      if (user !== null) this.users.countOut(user);
       if (channel) {
         channel.leaveAll();
         this.onChannel(channel, false);
@@ -91,6 +96,8 @@ export class ChannelHandshake {
     try {
       const principal = await verifyToken(url.searchParams.get('token'), this.ctx.secret);
       if (ws.readyState !== ws.OPEN) return;
+      this.users.countIn(principal.userId);
+      user = principal.userId;
       const open = new DeviceChannel(ws, principal, this.rooms, this.ctx);
       this.channels.set(ws, open);
       if (principal.expiresAt !== undefined) {

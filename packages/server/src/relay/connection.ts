@@ -6,11 +6,9 @@
  */
 import {
   classifyUpdate,
-  closeReason,
   durableAck,
   encodeMessage,
   ERROR_CODES,
-  errorMessage,
   jobChanged,
   opResult,
   OutpostError,
@@ -119,7 +117,11 @@ export class RelayConnection implements RoomMember {
     if (type === Y_MESSAGE.awareness) {
       // Another person's presence is not yours to change; your own stale socket's is (reconnects).
       const mayWrite = (id: number) => ![...this.room.members].some((m) => m.userId !== this.userId && m.awarenessIds.has(id));
-      const { update, clients } = stampAwareness(decoding.readVarUint8Array(d), this.principal, mayWrite);
+      const presence = decoding.readVarUint8Array(d);
+      // Every presence is relayed to every socket on the job: a large one costs each of them.
+      const cap = this.ctx.limits.maxPresenceBytes;
+      if (presence.length > cap) throw new OutpostError('too_large', `A presence message is limited to ${cap} bytes; this one has ${presence.length}.`);
+      const { update, clients } = stampAwareness(presence, this.principal, mayWrite);
       this.checkPresenceCap(clients);
       if (clients.length > 0) awarenessProtocol.applyAwarenessUpdate(this.room.awareness, update, this);
       return;
@@ -190,6 +192,7 @@ export class RelayConnection implements RoomMember {
     try {
       committed = this.room.apply(update, this);
     } catch (err) {
+      if (err instanceof OutpostError) return this.refuse(err.code, err.message);
       return this.refuse('bad_message', `The update could not be applied: ${(err as Error).message}`);
     }
     this.acks.owe(n, receivedAt, committed);

@@ -34,6 +34,16 @@ export interface RelayLimits {
    * 4429. The socket is not read while it is let in, so only what was already read counts.
    */
   maxPendingBytes: number;
+  /**
+   * Largest a job's content may grow (its stored Yjs encoding; photos and signatures are
+   * blobs and do not count). A device update that would take it past this is refused with
+   * `job_full` (4413); deletions are always taken.
+   */
+  maxJobBytes: number;
+  /** Largest presence (awareness) message a socket may send; beyond it closes with 4413. */
+  maxPresenceBytes: number;
+  /** Relay sockets one user may have open at once (all devices, this node); beyond it 4429. */
+  maxSocketsPerUser: number;
 }
 
 /** Defaults for production. */
@@ -48,6 +58,9 @@ export const DEFAULT_LIMITS: RelayLimits = {
   hibernateAfterMs: 10_000,
   maxPresencesPerSocket: 4,
   maxPendingBytes: 256 * 1024,
+  maxJobBytes: 20 * 1024 * 1024,
+  maxPresenceBytes: 16 * 1024,
+  maxSocketsPerUser: 200,
 };
 
 /** Shared by rooms and connections. */

@@ -13,11 +13,13 @@ import type { RelayContext } from './context';
 import type { JobRoom } from './job-room';
 import { socketTransport } from './member-transport';
 import type { RoomRegistry } from './room-registry';
-import { closeSocket, refuseSocket } from './socket-refusal';
+import { closeSocket, limitReadsAfterClose, refuseSocket } from './socket-refusal';
 
 /** The sockets of one relay, from upgrade to close. */
 export class Handshake {
   private readonly sockets = new Set<WebSocket>();
+  /** Open sockets per user (counted from a verified token until close). */
+  private readonly perUser = new Map<string, number>();
   private closing = false;
 
   constructor(
@@ -44,6 +46,7 @@ export class Handshake {
   async accept(ws: WebSocket, req: IncomingMessage, jobId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://relay');
     const wantsAcks = url.searchParams.get('acks') === '1';
+    limitReadsAfterClose(ws, req.socket);
     if (this.closing) return refuseSocket(ws, 'unavailable', 'The server is shutting down; try again.', wantsAcks, this.ctx);
     this.sockets.add(ws);
     // Nothing is read while the socket is let in: what the peer sends meanwhile waits in its
@@ -69,9 +72,11 @@ export class Handshake {
     ws.on('error', () => ws.terminate());
     let room: JobRoom | null = null;
     let expiry: NodeJS.Timeout | undefined;
+    let user: string | null = null;
     ws.on('close', () => {
       clearTimeout(expiry);
       this.sockets.delete(ws);
+      if (user !== null) this.countOut(user);
       if (connection && room) {
         room.leave(connection);
         this.rooms.release(room);
@@ -79,6 +84,9 @@ export class Handshake {
     });
     try {
       const principal = await verifyToken(url.searchParams.get('token'), this.ctx.secret);
+      if (ws.readyState !== ws.OPEN) return;
+      this.countIn(principal.userId);
+      user = principal.userId;
       await this.authorize(principal, jobId);
       room = await this.rooms.acquire(jobId);
       if (ws.readyState !== ws.OPEN) return this.rooms.release(room);
@@ -107,6 +115,21 @@ export class Handshake {
       if (!(err instanceof OutpostError)) console.error('[outpost] relay connect failed', err);
       refuseSocket(ws, code, err instanceof Error ? err.message : ERROR_CODES[code].message, wantsAcks, this.ctx);
     }
+  }
+
+  /** Counts a socket of `userId` (device channels too); throws `too_many_connections` past the per-user cap. */
+  countIn(userId: string): void {
+    const open = this.perUser.get(userId) ?? 0;
+    const cap = this.ctx.limits.maxSocketsPerUser;
+    if (open >= cap) throw new OutpostError('too_many_connections', `At most ${cap} connections may be open for one user.`);
+    this.perUser.set(userId, open + 1);
+  }
+
+  /** Uncounts a socket counted by `countIn`. */
+  countOut(userId: string): void {
+    const open = (this.perUser.get(userId) ?? 1) - 1;
+    if (open > 0) this.perUser.set(userId, open);
+    else this.perUser.delete(userId);
   }
 
   private async authorize(principal: Principal, jobId: string): Promise<void> {

@@ -13,10 +13,12 @@ import { OutpostError, SERVER_ROOT, type ServerState } from '@outpost/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { BusEvent, Unsubscribe } from '../bus/bus';
+import { loadJobDocMerged } from '../store/compaction';
 import type { JobDocState, JobRecord, StoredJobDoc } from '../store/store';
 import { CausalWaits } from './causal-wait';
 import type { RelayContext } from './context';
 import type { OpenJob } from './job-docs';
+import { JobSize } from './job-size';
 import { LOAD_ORIGIN, RestingDoc } from './resting-doc';
 import { awarenessMessage, syncUpdateMessage, type RoomMember } from './room-member';
 import { ServerMirror } from './server-mirror';
@@ -55,6 +57,7 @@ export class JobRoom implements OpenJob {
    */
   private lastCommit: Promise<void> = Promise.resolve();
   private isDisposed = false;
+  private readonly size: JobSize;
   /** Updates stored since the job's last snapshot when it was loaded (toward compaction). */
   readonly loadedUpdates: number;
 
@@ -74,6 +77,7 @@ export class JobRoom implements OpenJob {
     this.jobAtLoad = job;
     if (job) this.mirror.learn(job);
     this.loadedUpdates = stored.updates.length;
+    this.size = new JobSize(stored, ctx.limits.maxJobBytes);
   }
 
   /**
@@ -85,7 +89,8 @@ export class JobRoom implements OpenJob {
     let room: JobRoom | null = null;
     const unsubscribe = await ctx.bus.subscribe(jobId, (event) => (room ? room.onBusEvent(event) : early.push(event)));
     try {
-      const stored = await ctx.store.loadJobDoc(jobId);
+      // Merged (snapshot + log tail) and compacted in the background after a crash: store/compaction.ts.
+      const stored = await loadJobDocMerged(ctx.store, jobId);
       const job = await ctx.store.getJob(jobId);
       const loaded = (room = new JobRoom(jobId, ctx, stored, job, unsubscribe, onBroken));
       for (const event of early) loaded.onBusEvent(event);
@@ -123,10 +128,12 @@ export class JobRoom implements OpenJob {
   /**
    * Applies a device's update to the doc and returns the commit of that very update (or,
    * when it brought nothing new, of the change that did): the durable ack waits on it. A
-   * room dropped after a failed commit takes nothing and rejects.
+   * room dropped after a failed commit takes nothing and rejects; an update that would
+   * make the job too big throws `job_full` (`JobSize`) before it is applied.
    */
   apply(update: Uint8Array, member: RoomMember): Promise<void> {
     if (this.isDisposed) return Promise.reject(new OutpostError('unavailable', 'The job was reloaded; reconnect to resend your changes.'));
+    this.size.check(update, () => this.resting.doc);
     Y.applyUpdate(this.resting.doc, update, member);
     return this.lastCommit;
   }
@@ -162,7 +169,9 @@ export class JobRoom implements OpenJob {
 
   /** The doc's whole state for compaction, without building a doc that is not built. */
   docState(): JobDocState {
-    return this.resting.state();
+    const state = this.resting.state();
+    this.size.measured(state.update.length);
+    return state;
   }
 
   /** The doc's state vector (sync step 1). */
@@ -244,6 +253,7 @@ export class JobRoom implements OpenJob {
 
   /** Queues a change of this room for group commit; a failed commit breaks the room once. */
   private store(update: Uint8Array): Promise<void> {
+    this.size.grew(update.length);
     const committed = this.ctx.committer.append({ jobId: this.jobId, update });
     if (committed !== this.lastCommit) {
       this.lastCommit = committed;

@@ -32,7 +32,7 @@ export class Relay implements JobDocs {
   constructor(private readonly ctx: RelayContext) {
     this.rooms = new RoomRegistry(ctx);
     this.handshake = new Handshake(ctx, this.rooms);
-    this.channels = new ChannelHandshake(ctx, this.rooms);
+    this.channels = new ChannelHandshake(ctx, this.rooms, this.handshake);
     this.notices = new DeviceNotices(ctx.bus, ctx.nodeId);
     this.channels.onChannel = (channel, open) => this.notices.track(channel, open);
   }

@@ -3,6 +3,7 @@
  * compacted into a snapshot first), when an unused doc hibernates, and dropping a room
  * whose commit failed. Holds, timers and compaction counts live here alone.
  */
+import { OutpostError } from '@outpost/shared';
 import type { RelayContext } from './context';
 import type { OpenJob } from './job-docs';
 import { JobRoom } from './job-room';
@@ -53,6 +54,8 @@ export class RoomRegistry {
 
   /** Loads a job (if needed) and holds it loaded until `release`; never a room already dropped. */
   async acquire(jobId: string): Promise<JobRoom> {
+    // A room loaded after the final unload would never be unloaded (nor its store open).
+    if (this.closing) throw new OutpostError('unavailable', 'The server is shutting down; try again.');
     for (;;) {
       await this.unloading.get(jobId);
       const entry = this.entries.get(jobId) ?? this.load(jobId);

@@ -17,6 +17,20 @@ import type { HandoverStore } from './handover-store';
 
 export type { HandoverFilter, HandoverRecord, HandoverStore, RemovalRecord } from './handover-store';
 
+/**
+ * How far an acked commit is pushed to disk (`--durability`, `OUTPOST_DURABILITY`):
+ * - `full` (default): the commit is flushed to stable storage before it resolves, so a
+ *   durable ack survives the machine losing power or the kernel crashing (SQLite
+ *   `synchronous = FULL`; Postgres `synchronous_commit` at least `on`).
+ * - `process`: the commit survives the server process dying (SIGKILL, OOM, a crash), not
+ *   power loss or a kernel crash, which can lose the last acked commits (SQLite
+ *   `synchronous = NORMAL`; Postgres `synchronous_commit = off`). Faster; a choice.
+ */
+export type Durability = 'full' | 'process';
+
+/** Every `Durability`, in the order the CLI lists them. */
+export const DURABILITY_LEVELS: readonly Durability[] = ['full', 'process'];
+
 /** One Yjs update to append to a job's log. */
 export interface JobUpdate {
   jobId: string;
@@ -178,6 +192,7 @@ export interface Store extends HandoverStore {
    * An adapter may store it as the snapshot instead of merging the log: a live doc encodes
    * merged runs of items, so the snapshot is smaller, faster to load, and costs no merge.
    * Adapters shared by several nodes ignore it (another node's updates may be missing).
+   * After `close` it does nothing (the log stays as stored, folded on a later open).
    */
   compactJobDoc(jobId: string, docState?: JobDocState): Promise<void>;
 
@@ -237,6 +252,12 @@ export interface Store extends HandoverStore {
   hasBlob(sha256: string): Promise<boolean>;
   /** Whether `userId` ever uploaded that blob. */
   blobUploadedBy(sha256: string, userId: string): Promise<boolean>;
+
+  /**
+   * How commits are made durable, as the live database connection reports it (e.g.
+   * `SQLite synchronous = FULL`), for the start-up log and tests. Optional for adapters.
+   */
+  commitDurability?(): Promise<string>;
 
   /** Releases connections and file handles. */
   close(): Promise<void>;

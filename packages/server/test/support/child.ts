@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../scripts/outpost-server-from-source.js', import.meta.url));
 
-/** Runs the CLI with `args` to completion; resolves with its exit code and output. */
-export function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs the CLI with `args` (and extra `env`) to completion; resolves with its exit code and output. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -23,11 +23,17 @@ export interface ServerProcess {
   wsBase: string;
   /** Resolves with the exit code (or signal name) when the process ends. */
   exited: Promise<number | string>;
+  /** Everything the process wrote so far (stdout and stderr). */
+  output(): string;
 }
 
-/** Spawns the CLI on a free port with `dataDir`, and waits until it listens. */
-export async function spawnServer(dataDir: string, env: Record<string, string | undefined> = { OUTPOST_SECRET: 'child-secret' }): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, '--port', '0', '--data', dataDir, '--seed', 'demo'], {
+/** Spawns the CLI on a free port with `dataDir` (and `args`), and waits until it listens. */
+export async function spawnServer(
+  dataDir: string,
+  env: Record<string, string | undefined> = { OUTPOST_SECRET: 'child-secret' },
+  args: string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [BIN, '--port', '0', '--data', dataDir, '--seed', 'demo', ...args], {
     env: { ...process.env, OUTPOST_DATABASE_URL: undefined, OUTPOST_REDIS_URL: undefined, OUTPOST_SECRET: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,5 +56,5 @@ export async function spawnServer(dataDir: string, env: Record<string, string | 
       reject(new Error(`server exited before listening: ${output}`));
     });
   });
-  return { child, url, wsBase: url.replace(/^http/, 'ws') + '/sync', exited };
+  return { child, url, wsBase: url.replace(/^http/, 'ws') + '/sync', exited, output: () => output };
 }

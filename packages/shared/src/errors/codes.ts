@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   behind_conflict: { status: 409, close: 4409, retryable: false, message: 'Not applied: an earlier action on this job is in conflict; resolve that one first.' },
   op_mismatch: { status: 409, close: 4409, retryable: false, message: 'This operation id was already used for a different operation.' },
   too_large: { status: 413, close: 4413, retryable: false, message: 'The message is too large.' },
+  job_full: { status: 413, close: 4413, retryable: false, message: 'This job is full: it cannot take more content. Ask the office to open a follow-up job.' },
+  too_many_connections: { status: 429, close: 4429, retryable: true, message: 'Too many connections are open for your account; close some and try again.' },
   unsupported_media_type: { status: 415, close: 4400, retryable: false, message: 'The content type is not supported.' },
   hash_mismatch: { status: 422, close: 4400, retryable: false, message: 'The bytes do not match their sha256.' },
   out_of_order: { status: 425, close: 4425, retryable: true, message: 'An earlier operation from this device has not arrived yet.' },

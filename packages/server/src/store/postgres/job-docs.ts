@@ -6,10 +6,12 @@
  * - loading reads snapshot and updates in ONE statement, so a compaction committing in
  *   between cannot make a reader miss the updates it folded away;
  * - compaction holds a per-job advisory lock and deletes exactly the ids it merged, so
- *   concurrent compactions and appends on other nodes lose nothing.
+ *   concurrent compactions and appends on other nodes lose nothing; the snapshot keeps
+ *   its state vector, so a cold open answers sync without decoding it.
  */
 import type pg from 'pg';
 import * as Y from 'yjs';
+import { mergeJobLog } from '../job-doc-merge';
 import type { JobUpdate, StoredJobDoc } from '../store';
 import { inTransaction } from './pool';
 import { byteaParam, bytesOf } from './rows';
@@ -27,28 +29,31 @@ export async function appendJobUpdates(pool: pg.Pool, batch: readonly JobUpdate[
 
 interface JobDocRows {
   snapshot: Uint8Array | null;
+  stateVector: Uint8Array | null;
   updates: { id: string; bytes: Uint8Array }[];
 }
 
 async function readJobDocRows(db: pg.Pool | pg.PoolClient, jobId: string): Promise<JobDocRows> {
-  const { rows } = await db.query<{ id: string | null; bytes: Buffer }>(
-    `SELECT NULL::bigint AS id, snapshot AS bytes FROM job_snapshots WHERE job_id = $1
+  const { rows } = await db.query<{ id: string | null; bytes: Buffer; state_vector: Buffer | null }>(
+    `SELECT NULL::bigint AS id, snapshot AS bytes, state_vector FROM job_snapshots WHERE job_id = $1
      UNION ALL
-     SELECT id, update_bytes FROM job_updates WHERE job_id = $1
+     SELECT id, update_bytes, NULL FROM job_updates WHERE job_id = $1
      ORDER BY id NULLS FIRST`,
     [jobId],
   );
   const first = rows[0];
+  const snapshotRow = first && first.id === null ? first : null;
   return {
-    snapshot: first && first.id === null ? bytesOf(first.bytes) : null,
+    snapshot: snapshotRow ? bytesOf(snapshotRow.bytes) : null,
+    stateVector: snapshotRow?.state_vector ? bytesOf(snapshotRow.state_vector) : null,
     updates: rows.flatMap((r) => (r.id === null ? [] : [{ id: r.id, bytes: bytesOf(r.bytes) }])),
   };
 }
 
-/** Snapshot and later updates of one job, read as one consistent view. */
+/** Snapshot (with its state vector, when kept) and later updates of one job, read as one consistent view. */
 export async function loadJobDoc(pool: pg.Pool, jobId: string): Promise<StoredJobDoc> {
-  const { snapshot, updates } = await readJobDocRows(pool, jobId);
-  return { snapshot, updates: updates.map((u) => u.bytes) };
+  const { snapshot, stateVector, updates } = await readJobDocRows(pool, jobId);
+  return { snapshot, updates: updates.map((u) => u.bytes), ...(stateVector ? { snapshotStateVector: stateVector } : {}) };
 }
 
 /** Number of updates since the last snapshot. */
@@ -57,17 +62,17 @@ export async function countJobUpdates(pool: pg.Pool, jobId: string): Promise<num
   return Number(rows[0]!.n);
 }
 
-/** Folds a job's snapshot and updates into a new snapshot. */
+/** Folds a job's snapshot and updates into a new snapshot, stored with its state vector. */
 export async function compactJobDoc(pool: pg.Pool, jobId: string): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('outpost_compact:' || $1, 0))`, [jobId]);
     const { snapshot, updates } = await readJobDocRows(client, jobId);
     if (updates.length === 0) return;
-    const merged = Y.mergeUpdates([...(snapshot ? [snapshot] : []), ...updates.map((u) => u.bytes)]);
+    const merged = mergeJobLog(snapshot, updates.map((u) => u.bytes));
     await client.query(
-      `INSERT INTO job_snapshots (job_id, snapshot) VALUES ($1, $2)
-       ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot`,
-      [jobId, byteaParam(merged)],
+      `INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES ($1, $2, $3)
+       ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector`,
+      [jobId, byteaParam(merged), byteaParam(Y.encodeStateVectorFromUpdate(merged))],
     );
     await client.query('DELETE FROM job_updates WHERE id = ANY($1::bigint[])', [updates.map((u) => u.id)]);
   });

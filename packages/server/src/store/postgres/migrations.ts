@@ -159,4 +159,10 @@ CREATE INDEX IF NOT EXISTS handovers_by_job ON handovers (job_id, created_at);
 CREATE INDEX IF NOT EXISTS handovers_by_state ON handovers (state, created_at);
 `,
   },
+  {
+    id: 6,
+    name: 'job snapshots keep their state vector',
+    // A cold job answers sync from its snapshot without decoding it for the vector.
+    sql: 'ALTER TABLE job_snapshots ADD COLUMN state_vector bytea;',
+  },
 ];

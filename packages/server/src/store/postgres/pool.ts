@@ -5,6 +5,7 @@
  * live in their own schema of one database.
  */
 import pg from 'pg';
+import type { Durability } from '../store';
 
 /** Options for {@link openPostgresPool}. */
 export interface PostgresPoolOptions {
@@ -12,6 +13,37 @@ export interface PostgresPoolOptions {
   max?: number;
   /** Name the node reports in `pg_stat_activity`, to tell nodes apart when debugging. */
   applicationName?: string;
+  /**
+   * Default `full`: every connection commits with `synchronous_commit` at least `on` (a
+   * server or role default of `off` is overridden on the connection; `local`,
+   * `remote_write` and `remote_apply` already wait for the local WAL flush and are kept).
+   * `process` sets `synchronous_commit = off`: a commit returns before its WAL flush, so a
+   * Postgres crash or power loss can lose the last acked commits (never an Outpost crash).
+   */
+  durability?: Durability;
+}
+
+/**
+ * Runs on each new connection before it is handed out, so no commit ever runs without it.
+ * `set_config(..., false)` lasts for the session, as a `SET` would.
+ */
+function durabilityHook(durability: Durability): (client: pg.ClientBase) => Promise<void> {
+  if (durability === 'process') {
+    return async (client) => {
+      await client.query('SET synchronous_commit = off');
+    };
+  }
+  let warned = false;
+  return async (client) => {
+    const { rows } = await client.query<{ was: string }>(
+      `SELECT current_setting('synchronous_commit') AS was, set_config('synchronous_commit', 'on', false)
+       WHERE current_setting('synchronous_commit') = 'off'`,
+    );
+    if (rows.length > 0 && !warned) {
+      warned = true;
+      console.warn('[outpost] Postgres runs synchronous_commit = off; Outpost sets it to on for its own connections (durability full)');
+    }
+  };
 }
 
 /**
@@ -26,6 +58,7 @@ export function openPostgresPool(url: string, options: PostgresPoolOptions = {})
     application_name: options.applicationName ?? 'outpost-server',
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
+    onConnect: durabilityHook(options.durability ?? 'full'),
   });
   pool.on('error', (err) => console.warn(`[outpost] idle Postgres connection failed: ${err.message}`));
   return pool;

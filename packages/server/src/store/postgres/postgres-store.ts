@@ -67,7 +67,9 @@ export class PostgresStore implements Store {
     return jobDocs.countJobUpdates(this.pool, jobId);
   }
 
-  compactJobDoc(jobId: string): Promise<void> {
+  async compactJobDoc(jobId: string): Promise<void> {
+    // Folding is an optimisation: once closed, the log stays as stored for the next open.
+    if (this.pool.ending) return;
     return jobDocs.compactJobDoc(this.pool, jobId);
   }
 
@@ -206,6 +208,11 @@ export class PostgresStore implements Store {
   async getBlob(sha256: string): Promise<BlobRecord | null> {
     const { rows } = await this.pool.query<{ content_type: string; bytes: Buffer }>('SELECT content_type, bytes FROM blobs WHERE sha256 = $1', [sha256]);
     return rows[0] ? { contentType: rows[0].content_type, bytes: bytesOf(rows[0].bytes) } : null;
+  }
+
+  async commitDurability(): Promise<string> {
+    const { rows } = await this.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+    return `Postgres synchronous_commit = ${rows[0]!.synchronous_commit}`;
   }
 
   // Removals and handovers (handover-store.ts) live in their own module.

@@ -3,18 +3,19 @@
  * synchronous, so every transaction runs to completion without interleaving; the async
  * methods only wrap it to match `Store`. Statements are prepared once.
  *
- * Durability (`synchronous`): by default `NORMAL`, which in WAL mode writes every commit
- * to the WAL file before the call returns, and fsyncs the WAL at checkpoints. A commit
- * that returned survives the server process dying in any way (SIGKILL, OOM, a crash): the
- * bytes are in the operating system's cache and reach the file. What it does not survive
- * is the machine losing power or the kernel crashing before the next checkpoint: the
- * last commits can be lost (the database stays consistent). `FULL` fsyncs on every commit
- * and survives that too, at the cost of one disk flush per group commit.
+ * Durability (`Durability`, store.ts): `full` (the default) runs `synchronous = FULL`: in
+ * WAL mode every commit fsyncs the WAL before the call returns, so an acked update
+ * survives power loss and kernel crashes too. Group commit makes that one fsync per
+ * batch, not per update. `process` runs `synchronous = NORMAL`: every commit is written
+ * to the WAL file before the call returns (it survives the process dying in any way:
+ * SIGKILL, OOM, a crash), and the WAL is fsynced only at checkpoints, so power loss or a
+ * kernel crash can lose the last commits (the database stays consistent).
  */
 import { SqliteHandovers } from './handovers';
 import Database from 'better-sqlite3';
 import type { ServerState } from '@outpost/shared';
 import * as Y from 'yjs';
+import { mergeJobLog } from '../job-doc-merge';
 import { buildOpEntry, checkDeviceSeq } from '../op-entry';
 import type {
   ApplyOpOutcome,
@@ -30,6 +31,7 @@ import type {
   OpLogEntry,
   OpVerdict,
   PricebookItem,
+  Durability,
   Store,
   StoredJobDoc,
   HandoverFilter,
@@ -69,8 +71,14 @@ const blob = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.by
 
 /** How hard each commit is pushed to disk; see the module comment. */
 export interface SqliteStoreOptions {
-  synchronous?: 'NORMAL' | 'FULL';
+  /** Default `full`. */
+  durability?: Durability;
 }
+
+/** SQLite's `synchronous` pragma for each durability. */
+const SYNCHRONOUS: Record<Durability, 'FULL' | 'NORMAL'> = { full: 'FULL', process: 'NORMAL' };
+/** What `PRAGMA synchronous` reads back as. */
+const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -119,7 +127,7 @@ export class SqliteStore implements Store {
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(protectDatabaseFile(file));
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma(`synchronous = ${SYNCHRONOUS[options.durability ?? 'full']}`);
     this.db.pragma('busy_timeout = 5000');
     migrateSqlite(this.db);
     this.sql = prepareStatements(this.db);
@@ -151,6 +159,8 @@ export class SqliteStore implements Store {
   }
 
   async compactJobDoc(jobId: string, docState?: JobDocState): Promise<void> {
+    // Folding is an optimisation: once closed, the log stays as stored for the next open.
+    if (!this.db.open) return;
     this.db.transaction(() => {
       if (docState) {
         // One node owns this file, and its loaded doc holds every stored update (see Store).
@@ -162,8 +172,8 @@ export class SqliteStore implements Store {
       const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
       const rows = this.sql.updatesWithId.all(jobId) as { id: number; update_bytes: Buffer }[];
       if (rows.length === 0) return;
-      const parts = [...(snap ? [bytes(snap.snapshot)] : []), ...rows.map((r) => bytes(r.update_bytes))];
-      this.sql.putSnapshot.run(jobId, blob(Y.mergeUpdates(parts)), null);
+      const merged = mergeJobLog(snap ? bytes(snap.snapshot) : null, rows.map((r) => bytes(r.update_bytes)));
+      this.sql.putSnapshot.run(jobId, blob(merged), blob(Y.encodeStateVectorFromUpdate(merged)));
       this.sql.dropUpdates.run(jobId, rows[rows.length - 1]!.id);
     })();
   }
@@ -333,6 +343,15 @@ export class SqliteStore implements Store {
   async getBlob(sha256: string): Promise<BlobRecord | null> {
     const row = this.sql.blob.get(sha256) as { content_type: string; bytes: Buffer } | undefined;
     return row ? { contentType: row.content_type, bytes: bytes(row.bytes) } : null;
+  }
+
+  /** `synchronous` as this store's own connection runs it (the pragma is per connection). */
+  synchronous(): (typeof SYNCHRONOUS_NAMES)[number] {
+    return SYNCHRONOUS_NAMES[this.db.pragma('synchronous', { simple: true }) as number]!;
+  }
+
+  async commitDurability(): Promise<string> {
+    return `SQLite synchronous = ${this.synchronous()}`;
   }
 
   // Removals and handovers (handover-store.ts) live in their own module.
