@@ -4,9 +4,10 @@
  * and sends them through the client's own `Api` (fetch, keep-alive) two ways:
  *
  * - one at a time, in `deviceSeq` order, each awaited — the outbox drain before issue 15
- *   (and still its fallback against a server without the batch route): one round trip per op;
+ *   (still its fallback against a server without the batch route). Ops are ordered by design
+ *   (a job's status machine and the device's sequence), so the floor is one round trip per op;
  * - in one batch (`POST /api/ops`), as the drain sends its queue now: applied in device order
- *   per job on the server, every op answered in one response.
+ *   per job on the server, every op answered in one response — one round trip in all.
  *
  * Outpost only: the peers have no workflow ops.
  */
@@ -14,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { Api } from '../../../packages/client/src/sync/api';
 import { startDelayProxy } from '../harness/delay-proxy';
 import { ServerProcess } from '../harness/server-process';
-import { round } from '../harness/stats';
+import { round, showSpread, spread } from '../harness/stats';
 import type { BenchContext, ResultRow, Scenario } from './scenario';
 
 const ONE_WAY_MS = 50;
@@ -29,19 +30,21 @@ interface Replay {
   turns: number;
 }
 
+/** How the queue goes up. */
 type Mode = 'one at a time' | 'one batch';
+const MODES: readonly Mode[] = ['one at a time', 'one batch'];
 
 async function replay(api: Api, jobIds: string[], mode: Mode, proxyCounters: () => { bytes: number; turns: number }): Promise<Replay> {
   // What the device knows of each job before it went offline (not timed).
   const versions = new Map<string, number>();
-  for (const id of jobIds) versions.set(id, (await api.request<{ job: { version: number } }>('GET', `/api/jobs/${id}`)).body.job?.version ?? 0);
+  for (const id of jobIds) versions.set(id, ((await api.request<{ job: { version: number } }>('GET', `/api/jobs/${id}`)).body.job?.version ?? 0));
   const deviceId = `bench-device-${randomUUID()}`;
   const queue = STEPS.flatMap((to, s) => jobIds.map((jobId) => ({ jobId, to, base: versions.get(jobId)! + s })));
-  const ops = queue.map((op, i) => ({ opId: randomUUID(), jobId: op.jobId, deviceId, deviceSeq: i + 1, kind: 'transition', to: op.to, occurredAt: new Date().toISOString(), baseVersion: op.base, docState: 'AA==' }));
   const start = proxyCounters();
   const t0 = performance.now();
   let applied = 0;
   const other: string[] = [];
+  const ops = queue.map((op, i) => ({ opId: randomUUID(), jobId: op.jobId, deviceId, deviceSeq: i + 1, kind: 'transition', to: op.to, occurredAt: new Date().toISOString(), baseVersion: op.base, docState: 'AA==' }));
   if (mode === 'one at a time') {
     for (const body of ops) {
       const answer = await api.request<{ result?: { outcome: string }; error?: { code: string } }>('POST', `/api/jobs/${body.jobId}/ops`, body);
@@ -49,20 +52,18 @@ async function replay(api: Api, jobIds: string[], mode: Mode, proxyCounters: () 
       else other.push(`${answer.status} ${answer.body.error?.code ?? ''}`);
     }
   } else {
-    const answer = await api.request<{ answers?: { status?: number; notTried?: true; body?: { result?: { outcome: string }; error?: { code: string } } }[] }>('POST', '/api/ops', { ops });
+    type Answer = { status?: number; notTried?: true; body?: { result?: { outcome: string }; error?: { code: string } } };
+    const answer = await api.request<{ answers?: Answer[] }>('POST', '/api/ops', { ops });
+    if (answer.status !== 200) other.push(`batch ${answer.status}`);
     for (const a of answer.body.answers ?? []) {
       if (a.status === 200 && a.body?.result?.outcome === 'applied') applied++;
       else other.push(a.notTried ? 'not tried' : `${a.status} ${a.body?.error?.code ?? ''}`);
     }
-    if (answer.status !== 200) other.push(`batch ${answer.status}`);
   }
   const ms = performance.now() - t0;
   const end = proxyCounters();
   return { ms, applied, other, bytes: end.bytes - start.bytes, turns: end.turns - start.turns };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const showRange = (xs: number[]) => (xs.length > 1 ? `${round(median(xs))} (${round(Math.min(...xs))}–${round(Math.max(...xs))})` : String(round(xs[0]!)));
 
 /** 50 queued workflow ops, one at a time and in one batch, over the 50 ms link. */
 export const opsReplay: Scenario = {
@@ -72,22 +73,22 @@ export const opsReplay: Scenario = {
     const rows: ResultRow[] = [];
     const notes: string[] = [];
     if (!ctx.servers.includes('outpost')) return { id: 'ops-replay', title: this.title, rows, ratios: {}, notes: ['skipped: Outpost is not in this run'] };
-    const runs = ctx.quick ? 1 : 3;
+    const runs = ctx.quick ? 1 : Math.min(ctx.runs, 3);
     const server = await ServerProcess.start('outpost');
     const proxy = await startDelayProxy(server.port, ONE_WAY_MS);
     const results: Record<Mode, Replay[]> = { 'one at a time': [], 'one batch': [] };
     try {
-      const prepared = await server.prepare(JOBS * runs * 2);
+      const prepared = await server.prepare(JOBS * runs * MODES.length);
       let slice = 0;
       for (let r = 0; r < runs; r++) {
-        for (const mode of ['one at a time', 'one batch'] as const) {
+        for (const mode of MODES) {
           // A fresh client per run (a fresh device id); the job reads before timing open the connection.
           const api = new Api(`http://127.0.0.1:${proxy.port}`, fetch);
           api.token = prepared.token;
           const jobIds = prepared.jobIds.slice(slice * JOBS, (slice + 1) * JOBS);
           slice++;
           const result = await replay(api, jobIds, mode, () => ({ bytes: proxy.counters.bytesUp + proxy.counters.bytesDown, turns: proxy.counters.turns }));
-          ctx.log(`  ops replay ${mode} run ${r + 1}: ${round(result.ms)} ms, ${result.applied} applied${result.other.length ? `, others: ${result.other.slice(0, 3).join(', ')}` : ''}`);
+          ctx.log(`  ops replay ${mode}, run ${r + 1}: ${round(result.ms)} ms, ${result.applied} applied${result.other.length ? `, others: ${result.other.slice(0, 3).join(', ')}` : ''}`);
           results[mode].push(result);
         }
       }
@@ -96,27 +97,27 @@ export const opsReplay: Scenario = {
       await server.stop();
     }
     const ops = JOBS * STEPS.length;
-    for (const mode of ['one at a time', 'one batch'] as const) {
+    for (const mode of MODES) {
       const list = results[mode];
-      const ms = list.map((r) => r.ms);
+      const ms = spread(list.map((r) => r.ms));
       rows.push({
         label: `Outpost, ${ops} ops, ${mode}`,
         server: 'outpost',
         figures: {
           runs: list.length,
-          'time ms': showRange(ms),
-          'ms per op': round(median(ms) / ops),
-          'elapsed ÷ RTT': round(median(ms) / (2 * ONE_WAY_MS)),
-          'client turns': median(list.map((r) => r.turns)),
+          'time ms': showSpread(ms),
+          'ms per op': round(ms.median / ops),
+          'elapsed ÷ RTT': round(ms.median / (2 * ONE_WAY_MS)),
+          'client turns': spread(list.map((r) => r.turns)).median,
           'RTT floor': mode === 'one at a time' ? ops : 1,
           applied: Math.min(...list.map((r) => r.applied)),
-          'KB total': round(median(list.map((r) => r.bytes)) / 1024),
+          'KB total': round(spread(list.map((r) => r.bytes)).median / 1024),
         },
       });
     }
     notes.push(
-      `${JOBS} jobs × ${STEPS.length} transitions (Start travel, I'm here) queued on one device, sent through @outpost/client's Api with keep-alive (the connection is opened by untimed job reads); ${runs} runs each, median (range).`,
-      `One at a time: each POST /api/jobs/:id/ops awaited before the next, the floor is one round trip (${2 * ONE_WAY_MS} ms) per op. One batch: POST /api/ops with all ${ops}, answered in one response — the outbox drain's way since issue 15.`,
+      `${JOBS} jobs × ${STEPS.length} transitions (Start travel, I'm here) queued on one device, through @outpost/client's Api with keep-alive (untimed job reads open the connection); ${runs} runs per mode, median (range).`,
+      `One at a time: each POST /api/jobs/:id/ops awaited before the next (order per job and per device); the floor is one round trip (${2 * ONE_WAY_MS} ms) per op. One batch: POST /api/ops with all ${ops} ops, answered in one response — the outbox drain's way since issue 15; the floor is one round trip. "elapsed ÷ RTT" above the floor is server time.`,
     );
     return { id: 'ops-replay', title: `Workflow ops after reconnect (${ops} queued, 50 ms one-way delay)`, rows, ratios: {}, notes };
   },

@@ -117,7 +117,10 @@ describe('open jobs', () => {
     addNote(job.doc, { ...note('big'), text: 'x'.repeat(40_000) });
     await until('the relay refused the job', () => job.refused !== null);
     expect(job.refused).toMatchObject({ code: 4413, reason: expect.stringMatching(/^This job is full/) });
-    expect(phone.status.get().state).toBe('sync_failed');
+    // The server answered: the device never reads as offline, and once the change list is
+    // re-read the note shows as failed to sync.
+    expect(phone.status.get().connected).toBe(true);
+    await until('the job reads as failed to sync', () => phone.status.get().state === 'sync_failed', 2_000);
     const file = JSON.parse((await phone.exportUnsynced()).text);
     expect(file.jobs.map((j: { jobId: string }) => j.jobId)).toEqual(['job-1001']);
   });

@@ -15,11 +15,12 @@ const KINDS: [keyof HandoverSummary, string, string][] = [
   ['refrigerant', 'refrigerant entry', 'refrigerant entries'],
   ['lineItems', 'line item', 'line items'],
   ['locations', 'location', 'locations'],
+  ['messages', 'message', 'messages'],
 ];
 
 /** "note and photo", "2 notes, checklist tick and photo" ('' for nothing). */
 export function workWords(summary: HandoverSummary): string {
-  const parts = KINDS.filter(([k]) => summary[k] > 0).map(([k, one, many]) => (summary[k] === 1 ? one : `${summary[k]} ${many}`));
+  const parts = KINDS.filter(([k]) => (summary[k] ?? 0) > 0).map(([k, one, many]) => (summary[k] === 1 ? one : `${summary[k]} ${many}`));
   if (parts.length <= 1) return parts[0] ?? '';
   return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }

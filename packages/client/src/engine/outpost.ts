@@ -428,7 +428,8 @@ export class OutpostEngine {
       this.events.emit('updateRequired', { reason: refused?.reason || 'Update the app to sync.' });
     }
     // A bad token is the session's problem, not the job's: it does not make the job's edits stuck.
-    this.board.socket(jobId, open, action === 'refused' ? refused : null, !open && serverAnswered(code));
+    // A refusal the server explained is an answer even when the socket itself was cut (1006).
+    this.board.socket(jobId, open, action === 'refused' ? refused : null, !open && (refused !== null || serverAnswered(code)));
     if (action === 'refused' && refused) {
       void this.desk.refused(jobId, refused.code, refused.error, refused.reason).catch((err: unknown) => console.warn('[outpost] handover failed', err));
     }
