@@ -249,7 +249,11 @@ export class OutpostEngine {
     this.unlisten.push(
       watchBrowser({
         online: () => this.syncNow(),
-        offline: () => void this.jobs.dropAll(),
+        offline: () => {
+          // The shared socket may look open for a while after the network went: drop it with the jobs.
+          this.channel?.reset();
+          void this.jobs.dropAll();
+        },
         // The tabs that stay take over this tab's pending updates.
         leaving: () => this.tabs.leave(),
       }),
