@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
 import type { ServerMetrics } from '../metrics/metrics';
-import { jobChangeNotices } from '../relay/device-notices';
+import { jobChangeNotices, jobCreatedNotices } from '../relay/device-notices';
 import type { JobDocs, OpenJob } from '../relay/job-docs';
 import type { JobRecord, OpLogEntry, Store } from '../store/store';
 import { awaitSignatureImage, guardFacts } from './guard-facts';
@@ -122,7 +122,11 @@ export class OpService {
       if (job && !behindConflict) awaitSignatureImage(job, op, user, facts);
       const result = await this.record(op, user, room, facts, behindConflict);
       // A request becomes its job once logged; a resubmission makes it if a crash came between.
-      if (op.kind === 'request' && job && !behindConflict) await ensureRequestJob(store, op, user, job, room?.doc ?? null);
+      if (op.kind === 'request' && job && !behindConflict) {
+        const made = await ensureRequestJob(store, op, user, job, room?.doc ?? null);
+        // The board learns of the new request as it learns of any new job (a push, not a poll).
+        this.deps.relay.notifyDevices(jobCreatedNotices(made.id, made));
+      }
       return result;
     } finally {
       if (room) relay.release(room);
@@ -133,7 +137,8 @@ export class OpService {
   private async ensureRequest(op: WorkflowOp, user: Principal, source: JobRecord): Promise<void> {
     const room = await this.deps.relay.acquire(source.id);
     try {
-      await ensureRequestJob(this.deps.store, op, user, source, room.doc);
+      const made = await ensureRequestJob(this.deps.store, op, user, source, room.doc);
+      this.deps.relay.notifyDevices(jobCreatedNotices(made.id, made));
     } finally {
       this.deps.relay.release(room);
     }
