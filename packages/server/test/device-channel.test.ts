@@ -165,4 +165,23 @@ describe('device channel: every job of a device over one socket', () => {
     expect(three.control.at(-1)).toEqual({ name: 'error', value: expect.objectContaining({ code: 'too_many_connections' }) });
     expect(one.closeCode).toBeNull();
   });
+
+  it("pushes a reschedule made in the office to the job's technician and the board, once for a burst of edits", async () => {
+    const phone = await channel(alice);
+    const board = await channel(dana);
+    await until(() => phone.control.length > 0 && board.control.length > 0, 5000, 'channels ready');
+    const office = await RelayClient.connect(server.wsBase, 'job-1001', dana);
+    open.push(office);
+    const t0 = Date.now();
+    office.edit((doc) => {
+      doc.getMap('meta').set('windowStart', '2030-01-02T09:00:00.000Z');
+      doc.getMap('meta').set('windowEnd', '2030-01-02T11:00:00.000Z');
+    });
+    office.edit((doc) => doc.getMap('meta').set('title', 'Rooftop unit not cooling (moved)'));
+    await until(() => notices(phone).length > 0 && notices(board).length > 0, 1000, 'pushes within 1 s');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(notices(phone)).toEqual([expect.objectContaining({ jobId: 'job-1001', change: 'rescheduled' })]);
+    expect(notices(board)).toEqual([expect.objectContaining({ jobId: 'job-1001', change: 'rescheduled' })]);
+  });
 });

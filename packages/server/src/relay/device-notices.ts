@@ -4,7 +4,8 @@
  * bus topic `DEVICE_NOTICES`, which every node subscribes to, so it reaches a device
  * whatever node holds its channel; each node delivers to its own channels by user.
  */
-import { encodeMessage, jobNotice, type ServerState } from '@outpost/shared';
+import { encodeMessage, jobNotice, readServerState, type ServerState } from '@outpost/shared';
+import type * as Y from 'yjs';
 import { DEVICE_NOTICES, type Bus, type BusEvent, type Unsubscribe } from '../bus/bus';
 import type { DeviceChannel } from './device-channel';
 
@@ -93,4 +94,50 @@ export function jobCreatedNotices(jobId: string, state: Pick<ServerState, 'statu
     { users: [], dispatchers: true, message: notice('created') },
     { users: state.assignees, dispatchers: false, message: notice('assigned') },
   ];
+}
+
+/** Meta keys that place the job in time: a change to one is a reschedule. */
+const WINDOW_KEYS = new Set(['windowStart', 'windowEnd']);
+
+/**
+ * Pushes `rescheduled` (or `changed`) when a device's write changes the job's `meta` (the
+ * office's window, title, address), so lists show a new time without polling. One notice per
+ * quiet `delayMs`: a dispatcher typing a title is one push, not one per keystroke.
+ */
+export class MetaChangeNotices {
+  private timer: NodeJS.Timeout | null = null;
+  private rescheduled = false;
+
+  constructor(
+    private readonly jobId: string,
+    private readonly publish: (notices: DeviceNotice[]) => void,
+    private readonly delayMs = 250,
+  ) {}
+
+  /** Watches a built doc; `fromDevice` tells a device's write from the server's, a load or the bus. */
+  watch(doc: Y.Doc, fromDevice: (origin: unknown) => boolean): void {
+    const meta = doc.getMap('meta');
+    doc.on('afterTransaction', (tr: Y.Transaction) => {
+      const keys = tr.changed.get(meta as never);
+      if (!keys || !fromDevice(tr.origin)) return;
+      for (const k of keys) if (k !== null && WINDOW_KEYS.has(k)) this.rescheduled = true;
+      this.timer ??= setTimeout(() => this.fire(doc), this.delayMs);
+    });
+  }
+
+  /** Drops a notice still waiting (the room is going away). */
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private fire(doc: Y.Doc): void {
+    this.timer = null;
+    const state = readServerState(doc);
+    const change = this.rescheduled ? 'rescheduled' : 'changed';
+    this.rescheduled = false;
+    if (!state) return;
+    const message = encodeMessage(jobNotice, { jobId: this.jobId, change, status: state.status, version: state.version, assignees: [...state.assignees] });
+    this.publish([{ users: state.assignees, dispatchers: true, message }]);
+  }
 }
