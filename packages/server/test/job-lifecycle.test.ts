@@ -35,6 +35,22 @@ describe('job docs in memory and in storage', () => {
     expect(readJob(reader.doc).notes).toHaveLength(6);
   });
 
+  it('compacts a job’s log once nobody has changed it for a while, with its devices still connected', async () => {
+    server = await startTestServer({ limits: { compactWhenQuietMs: 200 } });
+    const client = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    clients.push(client);
+    await until(async () => (await server!.store.countJobUpdates('job-1001')) === 0, 5000, 'the seeded log compacted after loading');
+    for (let i = 1; i <= 20; i++) client.edit(note(`q${i}`));
+    await until(() => client.ackedUpTo === 21, 5000, 'every note acked');
+    // Far fewer than compactAfterUpdates (500): only the quiet that follows folds them.
+    await until(async () => (await server!.store.countJobUpdates('job-1001')) === 0, 5000, 'compaction once quiet');
+    expect(server.relay.loadedCount).toBe(1);
+    const stored = await server.store.loadJobDoc('job-1001');
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, stored.snapshot!);
+    expect(readJob(doc).notes.map((n) => n.id)).toEqual(readJob(client.doc).notes.map((n) => n.id));
+  });
+
   it('unloads a job nobody is connected to after the idle delay, compacting it, and reloads it intact', async () => {
     server = await startTestServer({ limits: { idleUnloadMs: 50 } });
     const token = await login(server, 'alice');
@@ -80,7 +96,7 @@ describe('job docs in memory and in storage', () => {
       const answer = room.missingFor(new Uint8Array([0])); // sync step 2 for a device opening the job the first time
       expect(room.dormant).toBe(true);
       const doc = new Y.Doc();
-      Y.applyUpdate(doc, answer);
+      for (const part of answer) Y.applyUpdate(doc, part);
       expect(readJob(doc).checklist.length).toBeGreaterThan(0);
       await until(() => !room.dormant, 5000, 'built right after the answer');
     } finally {

@@ -74,6 +74,7 @@ export {
   HANDOVER_WINDOW_MS,
   handoverBlobs,
   handoverWords,
+  WORK_KINDS,
   summarizeHandover,
   type Handover,
   type HandoverRequest,

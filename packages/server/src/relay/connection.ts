@@ -153,11 +153,15 @@ export class RelayConnection implements RoomMember {
   private receiveSync(d: decoding.Decoder): void {
     const syncType = decoding.readVarUint(d);
     if (syncType === syncProtocol.messageYjsSyncStep1) {
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, Y_MESSAGE.sync);
-      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
-      encoding.writeVarUint8Array(e, this.room.missingFor(decoding.readVarUint8Array(d)));
-      this.send(encoding.toUint8Array(e));
+      // Parts of a resting job after a crash go as updates first; the last is the step 2.
+      const parts = this.room.missingFor(decoding.readVarUint8Array(d));
+      parts.forEach((part, i) => {
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, Y_MESSAGE.sync);
+        encoding.writeVarUint(e, i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
+        encoding.writeVarUint8Array(e, part);
+        this.send(encoding.toUint8Array(e));
+      });
       return;
     }
     if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {

@@ -16,6 +16,11 @@ export interface RelayLimits {
   messageBurst: number;
   /** Updates after which a job's log is compacted into a snapshot. */
   compactAfterUpdates: number;
+  /**
+   * A loaded job whose last committed update is this old has its log compacted: a server
+   * killed later leaves no log behind a quiet job, only behind one being typed into.
+   */
+  compactWhenQuietMs: number;
   /** How long a job with no sockets stays loaded. */
   idleUnloadMs: number;
   /** How long an op waits for the doc to cover its `docState`. */
@@ -52,6 +57,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   messagesPerSecond: 100,
   messageBurst: 300,
   compactAfterUpdates: 500,
+  compactWhenQuietMs: 5_000,
   idleUnloadMs: 30_000,
   causalWaitMs: 2_000,
   groupCommitMs: 2,

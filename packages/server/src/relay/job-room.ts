@@ -13,8 +13,8 @@ import { OutpostError, SERVER_ROOT, type ServerState } from '@outpost/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { DEVICE_NOTICES, type BusEvent, type Unsubscribe } from '../bus/bus';
-import { loadJobDocMerged } from '../store/compaction';
-import type { JobDocState, JobRecord, StoredJobDoc } from '../store/store';
+import { loadJobDocMerged, type LoadedJobDoc } from '../store/compaction';
+import type { JobDocState, JobRecord } from '../store/store';
 import { CausalWaits } from './causal-wait';
 import type { RelayContext } from './context';
 import { MetaChangeNotices } from './device-notices';
@@ -67,7 +67,7 @@ export class JobRoom implements OpenJob {
   private constructor(
     readonly jobId: string,
     private readonly ctx: RelayContext,
-    stored: StoredJobDoc,
+    stored: LoadedJobDoc,
     job: JobRecord | null,
     private readonly unsubscribe: Unsubscribe,
     private readonly onBroken: (room: JobRoom) => void,
@@ -85,7 +85,7 @@ export class JobRoom implements OpenJob {
     this.mirror = new ServerMirror({ doc: () => this.resting.doc, isBuilt: () => this.resting.isBuilt, origin: SERVER_ORIGIN });
     this.jobAtLoad = job;
     if (job) this.mirror.learn(job);
-    this.loadedUpdates = stored.updates.length;
+    this.loadedUpdates = stored.logRows;
     this.size = new JobSize(stored, ctx.limits.maxJobBytes);
   }
 
@@ -188,8 +188,8 @@ export class JobRoom implements OpenJob {
     return this.resting.stateVector();
   }
 
-  /** What a peer whose state vector is `theirs` lacks (sync step 2). */
-  missingFor(theirs: Uint8Array): Uint8Array {
+  /** What a peer whose state vector is `theirs` lacks, as updates to send in order (see `RestingDoc.missingFor`). */
+  missingFor(theirs: Uint8Array): Uint8Array[] {
     return this.resting.missingFor(theirs);
   }
 

@@ -3,8 +3,13 @@
  * bytes storage holds and built into a Y.Doc on first use; a doc unused for a while is
  * folded back into its encoding (hibernation). Sync step 1 and the answer to it come from
  * the bytes while the doc is not built, so a first answer never waits for a build.
+ *
+ * A job loaded after a crash rests as two parts — the snapshot as stored and the log behind
+ * it merged into one update (store/compaction.ts) — and a device is answered with each
+ * part's diff in turn, so the job's whole history is never merged before the first answer.
  */
 import * as Y from 'yjs';
+import { vectorAfterLog } from '../store/job-doc-merge';
 import type { JobDocState, StoredJobDoc } from '../store/store';
 
 /** Origin of changes loaded from storage: not stored again, not relayed. */
@@ -19,10 +24,12 @@ export class RestingDoc {
   /** What storage held (or the hibernated encoding), until the doc is built from it. */
   private stored: StoredJobDoc | null;
   /**
-   * The whole doc as one update (a lone snapshot, or the hibernated encoding), until the
-   * doc is built: the first sockets on a cold job are answered from it.
+   * The whole doc as one update (a lone snapshot, or the hibernated encoding), or as the
+   * snapshot and the merged log behind it, until the doc is built: the first sockets on a
+   * cold job are answered from these parts. Null when the doc must be built to answer.
    */
-  private storedState: Uint8Array | null = null;
+  private storedParts: Uint8Array[] | null = null;
+  /** The state vector of all of `storedParts` together (null: build the doc to know it). */
   private storedVector: Uint8Array | null = null;
   /** Set while a job loaded from storage waits for its first build. */
   private buildTimer: NodeJS.Timeout | null = null;
@@ -39,9 +46,13 @@ export class RestingDoc {
     private readonly onBuild: (doc: Y.Doc) => void,
   ) {
     this.stored = stored;
-    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
-    if (parts.length === 1) this.storedState = parts[0]!;
-    if (stored.snapshot && stored.updates.length === 0) this.storedVector = stored.snapshotStateVector ?? null;
+    const { snapshot, updates, snapshotStateVector } = stored;
+    if (snapshot && updates.length <= 1) {
+      this.storedParts = [snapshot, ...updates];
+      if (snapshotStateVector) this.storedVector = updates[0] ? vectorAfterLog(snapshotStateVector, updates[0]) : snapshotStateVector;
+    } else if (!snapshot && updates.length === 1) {
+      this.storedParts = [updates[0]!];
+    }
   }
 
   /**
@@ -65,7 +76,7 @@ export class RestingDoc {
     const doc = (this.built = new Y.Doc({ guid: this.jobId, gc: true }));
     const stored = this.stored;
     this.stored = null;
-    this.storedState = null;
+    this.storedParts = null;
     this.storedVector = null;
     doc.transact(() => {
       if (stored?.snapshot) Y.applyUpdate(doc, stored.snapshot, LOAD_ORIGIN);
@@ -90,7 +101,7 @@ export class RestingDoc {
     if (!doc || this.destroyed || now - this.usedAt < idleMs) return false;
     const update = Y.encodeStateAsUpdate(doc);
     this.stored = { snapshot: update, updates: [] };
-    this.storedState = update;
+    this.storedParts = [update];
     this.storedVector = Y.encodeStateVector(doc);
     this.built = null;
     doc.destroy();
@@ -99,22 +110,30 @@ export class RestingDoc {
 
   /** The doc's whole state for compaction, without building a doc that is not built. */
   state(): JobDocState {
-    if (this.storedState && this.storedVector) return { update: this.storedState, stateVector: this.storedVector };
+    const lone = this.storedParts?.length === 1 ? this.storedParts[0]! : null;
+    if (lone && this.storedVector) return { update: lone, stateVector: this.storedVector };
     const doc = this.doc;
     return { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) };
   }
 
-  /** The doc's state vector (sync step 1): the stored snapshot's while the doc is not built. */
+  /** The doc's state vector (sync step 1): the stored parts' while the doc is not built. */
   stateVector(): Uint8Array {
-    return this.storedState && this.storedVector ? this.storedVector : Y.encodeStateVector(this.doc);
+    return this.storedParts && this.storedVector ? this.storedVector : Y.encodeStateVector(this.doc);
   }
 
-  /** What a peer whose state vector is `theirs` lacks (sync step 2). */
-  missingFor(theirs: Uint8Array): Uint8Array {
-    if (this.built || !this.storedState) return Y.encodeStateAsUpdate(this.doc, theirs);
+  /**
+   * What a peer whose state vector is `theirs` lacks, as one or more updates to send in
+   * order (the last as sync step 2, the others before it as updates, so the peer holds all
+   * of them once it counts itself synced). One update once the doc is built; while it rests
+   * after a crash, the snapshot's diff and then the log's: each part is diffed on its own,
+   * and together they hold exactly what the peer lacks.
+   */
+  missingFor(theirs: Uint8Array): Uint8Array[] {
+    const parts = this.storedParts;
+    if (this.built || !parts) return [Y.encodeStateAsUpdate(this.doc, theirs)];
     // A state vector naming no client (one 0 byte, a device opening the job the first
     // time) gets the stored bytes as they are.
-    const answer = theirs.length === 1 && theirs[0] === 0 ? this.storedState : Y.diffUpdate(this.storedState, theirs);
+    const answer = theirs.length === 1 && theirs[0] === 0 ? parts : parts.map((part) => Y.diffUpdate(part, theirs));
     // A job just loaded is built once this answer is on its way (ready for the device's
     // changes a round trip later); a resting one stays asleep.
     if (this.buildTimer) {

@@ -4,6 +4,7 @@
  * whose commit failed. Holds, timers and compaction counts live here alone.
  */
 import { OutpostError } from '@outpost/shared';
+import { COMPACT_AFTER_LOAD_MS } from '../store/compaction';
 import type { RelayContext } from './context';
 import type { OpenJob } from './job-docs';
 import { JobRoom } from './job-room';
@@ -18,6 +19,8 @@ interface Entry {
   unloadTimer: NodeJS.Timeout | null;
   /** Committed updates since the job's log was last compacted. */
   sinceCompaction: number;
+  /** Armed by each commit: compacts the log once the job goes quiet. */
+  quietTimer: NodeJS.Timeout | null;
 }
 
 /** The loaded rooms of one relay. */
@@ -78,12 +81,20 @@ export class RoomRegistry {
     entry.unloadTimer = setTimeout(() => void this.unload(entry), this.ctx.limits.idleUnloadMs);
   }
 
-  /** After a commit: counts toward compaction; compacts when enough gathered. */
+  /**
+   * After a commit: counts toward compaction; compacts when enough gathered, or once no
+   * commit followed for `compactWhenQuietMs`, so a crash rarely leaves a long log behind.
+   */
   countCommitted(jobId: string, n: number): void {
     const entry = this.entries.get(jobId);
     if (!entry?.room) return;
     entry.sinceCompaction += n;
-    if (entry.sinceCompaction < this.ctx.limits.compactAfterUpdates) return;
+    if (entry.sinceCompaction < this.ctx.limits.compactAfterUpdates) {
+      if (entry.quietTimer) entry.quietTimer.refresh();
+      else entry.quietTimer = setTimeout(() => this.compactQuiet(entry), this.ctx.limits.compactWhenQuietMs).unref();
+      return;
+    }
+    this.stopQuietTimer(entry);
     entry.sinceCompaction = 0;
     void this.compact(entry.room);
   }
@@ -101,12 +112,15 @@ export class RoomRegistry {
   }
 
   private load(jobId: string): Entry {
-    const entry: Entry = { loading: JobRoom.load(jobId, this.ctx, (room) => this.drop(room)), room: null, holds: 0, unloadTimer: null, sinceCompaction: 0 };
+    const entry: Entry = { loading: JobRoom.load(jobId, this.ctx, (room) => this.drop(room)), room: null, holds: 0, unloadTimer: null, sinceCompaction: 0, quietTimer: null };
     this.entries.set(jobId, entry);
     entry.loading.then(
       (room) => {
         entry.room = room;
         entry.sinceCompaction = room.loadedUpdates;
+        // A log left behind the snapshot (a killed process, another node) is folded soon,
+        // so the next cold open reads one snapshot; a server stopping first leaves it.
+        if (room.loadedUpdates > 0) entry.quietTimer = setTimeout(() => this.compactQuiet(entry), COMPACT_AFTER_LOAD_MS).unref();
       },
       () => {
         if (this.entries.get(jobId) === entry) this.entries.delete(jobId);
@@ -124,6 +138,7 @@ export class RoomRegistry {
     const entry = this.entries.get(room.jobId);
     if (entry?.room === room) {
       if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+      this.stopQuietTimer(entry);
       this.entries.delete(room.jobId);
     }
     for (const m of [...room.members]) m.refuse('unavailable', 'The server could not store changes; reconnect to resend them.');
@@ -134,6 +149,7 @@ export class RoomRegistry {
     const room = entry.room;
     if (!room || entry.holds > 0 || this.entries.get(room.jobId) !== entry) return;
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+    this.stopQuietTimer(entry);
     this.entries.delete(room.jobId);
     const done = (async () => {
       // Wait for what the room queued; a failed commit has already dropped the room.
@@ -144,6 +160,20 @@ export class RoomRegistry {
     this.unloading.set(room.jobId, done);
     await done;
     if (this.unloading.get(room.jobId) === done) this.unloading.delete(room.jobId);
+  }
+
+  /** The quiet (or after-load) timer fired: compacts what the job got since its last compaction. */
+  private compactQuiet(entry: Entry): void {
+    entry.quietTimer = null;
+    const room = entry.room;
+    if (!room || entry.sinceCompaction === 0 || this.entries.get(room.jobId) !== entry) return;
+    entry.sinceCompaction = 0;
+    void this.compact(room);
+  }
+
+  private stopQuietTimer(entry: Entry): void {
+    if (entry.quietTimer) clearTimeout(entry.quietTimer);
+    entry.quietTimer = null;
   }
 
   /**

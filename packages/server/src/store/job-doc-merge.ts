@@ -81,3 +81,20 @@ export function mergeStoredJobDoc(stored: StoredJobDoc): StoredJobDoc {
   const vector = snapshotStateVector ? vectorAfterLog(snapshotStateVector, log) : Y.encodeStateVectorFromUpdate(merged);
   return { snapshot: merged, updates: [], snapshotStateVector: vector };
 }
+
+/**
+ * The stored doc as at most two parts for a cold open: the snapshot as stored (with its
+ * state vector) and the log behind it merged into one update (`updates`, empty or one).
+ * Only the log is read: the snapshot is never merged on the open path, since that is a
+ * full pass over the job's whole history (about 20–40 ms for 10,000 actions). The room
+ * answers sync from both parts (`RestingDoc`) and the vector of the whole doc follows from
+ * the snapshot's vector and the merged log (`vectorAfterLog`). A job with no snapshot
+ * yet gets its merged log as the snapshot.
+ */
+export function foldStoredLog(stored: StoredJobDoc): StoredJobDoc {
+  const { snapshot, updates, snapshotStateVector } = stored;
+  if (!snapshot || updates.length === 0) return mergeStoredJobDoc(stored);
+  // A snapshot stored before vectors were kept is read once for its vector.
+  const vector = snapshotStateVector ?? Y.encodeStateVectorFromUpdate(snapshot);
+  return { snapshot, updates: [mergeLog(updates)], snapshotStateVector: vector };
+}

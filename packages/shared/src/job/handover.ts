@@ -87,7 +87,8 @@ export function handoverBlobs(before: JobContent, after: JobContent): string[] {
   return [...new Set(named.filter((b) => !known.has(b)))];
 }
 
-const WORDS: [keyof HandoverSummary, string, string][] = [
+/** Each kind of work a handover counts, with its words for one and for many. */
+export const WORK_KINDS: readonly (readonly [keyof HandoverSummary, string, string])[] = [
   ['notes', 'note', 'notes'],
   ['checklist', 'checklist tick', 'checklist ticks'],
   ['photos', 'photo', 'photos'],
@@ -101,7 +102,7 @@ const WORDS: [keyof HandoverSummary, string, string][] = [
 
 /** "1 note, 1 photo" ('' when the summary counts nothing). */
 export function handoverWords(summary: HandoverSummary): string {
-  return WORDS.filter(([k]) => (summary[k] ?? 0) > 0)
+  return WORK_KINDS.filter(([k]) => (summary[k] ?? 0) > 0)
     .map(([k, one, many]) => `${summary[k]} ${summary[k] === 1 ? one : many}`)
     .join(', ');
 }
