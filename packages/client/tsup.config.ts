@@ -2,7 +2,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'react/index': 'src/react/index.ts' },
+  entry: { index: 'src/index.ts', 'react/index': 'src/react/index.ts', testing: 'src/testing.ts' },
   format: 'esm',
   target: 'es2022',
   platform: 'browser',

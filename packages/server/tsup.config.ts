@@ -1,17 +1,17 @@
 /**
- * Builds @outpost/server to dist/: the library (`index`) and the CLI (`cli`, run by
- * bin/outpost-server.js). The Postgres store and Redis bus stay separate chunks, loaded only
- * when configured. See docs/decisions.md, "Built packages".
+ * Builds @outpost/server to dist/: the library (`index`), the CLI (`cli`, run by
+ * bin/outpost-server.js) and the subpaths `postgres`, `redis` (adapters, loaded only when
+ * configured) and `testing` (the acceptance suites). See docs/decisions.md, "Built packages".
  */
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts', postgres: 'src/postgres.ts', redis: 'src/redis.ts', testing: 'src/testing.ts' },
   format: 'esm',
   target: 'node20',
   platform: 'node',
   tsconfig: 'tsconfig.build.json',
-  dts: { entry: { index: 'src/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', postgres: 'src/postgres.ts', redis: 'src/redis.ts', testing: 'src/testing.ts' } },
   sourcemap: true,
   clean: true,
 });

@@ -1,7 +1,8 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FaultProxy } from './support/fault-proxy';
+import { FaultProxy } from '../../test-support/fault-proxy';
 import { Prng } from './support/seed';
+import { until } from '../../test-support/until';
 
 /** A server that records what each connection received. */
 async function recordingServer(): Promise<{ server: Server; port: number; received: Buffer[][]; sockets: Socket[] }> {
@@ -26,13 +27,6 @@ function dial(port: number): Promise<Socket> {
   });
 }
 
-async function until(check: () => boolean, what: string, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -56,20 +50,20 @@ describe('fault proxy', () => {
     const client = await dial(proxy.port);
     cleanups.push(() => void client.destroy());
     client.write(Buffer.from('hello outpost'));
-    await until(() => Buffer.concat(received[0] ?? []).toString() === 'hello outpost', 'bytes');
+    await until('bytes', () => Buffer.concat(received[0] ?? []).toString() === 'hello outpost', 3000);
   });
 
   it('holds bytes during a stall and delivers them in order after resume', async () => {
     const { proxy, received } = await setup();
     const client = await dial(proxy.port);
     cleanups.push(() => void client.destroy());
-    await until(() => received.length === 1, 'upstream connection');
+    await until('upstream connection', () => received.length === 1, 3000);
     proxy.stall();
     for (let i = 0; i < 5; i++) client.write(Buffer.from(`[${i}]`));
     await new Promise((r) => setTimeout(r, 100));
     expect(Buffer.concat(received[0]!).length).toBe(0);
     proxy.resume();
-    await until(() => Buffer.concat(received[0]!).toString() === '[0][1][2][3][4]', 'ordered bytes');
+    await until('ordered bytes', () => Buffer.concat(received[0]!).toString() === '[0][1][2][3][4]', 3000);
   });
 
   it('tears a frame in the middle when it cuts a connection', async () => {
@@ -77,7 +71,7 @@ describe('fault proxy', () => {
     const client = await dial(proxy.port);
     const closed = new Promise<void>((r) => client.on('close', () => r()));
     client.on('error', () => {});
-    await until(() => received.length === 1, 'upstream connection');
+    await until('upstream connection', () => received.length === 1, 3000);
     proxy.cutAll();
     client.write(Buffer.alloc(1000, 1));
     await closed;
@@ -93,7 +87,7 @@ describe('fault proxy', () => {
     const before = await dial(proxy.port);
     const dropped = new Promise<void>((r) => before.on('close', () => r()));
     before.on('error', () => {});
-    await until(() => received.length === 1, 'first connection');
+    await until('first connection', () => received.length === 1, 3000);
     proxy.partition();
     await dropped;
     const refused = await dial(proxy.port);
@@ -104,7 +98,7 @@ describe('fault proxy', () => {
     const after = await dial(proxy.port);
     cleanups.push(() => void after.destroy());
     after.write('back');
-    await until(() => received.length === 2 && Buffer.concat(received[1]!).toString() === 'back', 'healed connection');
+    await until('healed connection', () => received.length === 2 && Buffer.concat(received[1]!).toString() === 'back', 3000);
   });
 
   it('lets requests through but drops every answer when replies are dropped', async () => {
@@ -115,7 +109,7 @@ describe('fault proxy', () => {
     const answers: Buffer[] = [];
     client.on('data', (c) => answers.push(c));
     client.write('request');
-    await until(() => Buffer.concat(received[0] ?? []).toString() === 'request', 'request at the server');
+    await until('request at the server', () => Buffer.concat(received[0] ?? []).toString() === 'request', 3000);
     sockets[0]!.write('answer');
     await new Promise((r) => setTimeout(r, 100));
     expect(answers).toEqual([]);
@@ -128,6 +122,6 @@ describe('fault proxy', () => {
     cleanups.push(() => void client.destroy());
     const expected = Array.from({ length: 20 }, (_, i) => `<${i}>`).join('');
     for (let i = 0; i < 20; i++) client.write(`<${i}>`);
-    await until(() => Buffer.concat(received[0] ?? []).toString() === expected, 'delayed bytes');
+    await until('delayed bytes', () => Buffer.concat(received[0] ?? []).toString() === expected, 3000);
   });
 });

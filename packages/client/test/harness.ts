@@ -1,91 +1,57 @@
 /**
  * Test harness: a real Outpost server started in-process on a temp dir, a TCP proxy on
- * loopback that can cut and restore the network for real, and devices (engines) whose
+ * loopback that can cut and restore the network for real (test-support/fault-proxy.ts), and devices (engines) whose
  * storage is fake-indexeddb namespaced by device name.
  */
 import 'fake-indexeddb/auto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startServer, type RelayLimits, type RunningServer, type Store } from '@outpost/server';
 import { createOutpost, type OutpostEngine, type OutpostOptions, type WebSocketLike } from '@outpost/client';
+import { FaultProxy } from '../../../test-support/fault-proxy';
 
 /**
- * A loopback TCP proxy standing for the device's network. `cut()` drops every connection
- * and refuses new ones (the network is gone); `stall()` keeps connections open but moves
- * no bytes (a half-open link that looks alive); `restore()` brings it back.
+ * A device's network: the suites' one TCP proxy (test-support/fault-proxy.ts) on loopback.
+ * `cut()` drops every connection and refuses new ones (the network is gone); `stall()`
+ * keeps connections open but moves no bytes (a half-open link that looks alive);
+ * `restore()` brings it back.
  */
 export class NetworkLink {
-  private server: Server | null = null;
-  private readonly pairs = new Set<[Socket, Socket]>();
-  private up = true;
-  private stalled = false;
-  port = 0;
+  private constructor(private readonly proxy: FaultProxy) {}
 
-  constructor(private readonly targetPort: number) {}
-
-  async start(): Promise<void> {
-    this.server = createServer((client) => {
-      if (!this.up) return client.destroy();
-      const upstream = connect({ host: '127.0.0.1', port: this.targetPort });
-      const pair: [Socket, Socket] = [client, upstream];
-      this.pairs.add(pair);
-      for (const s of pair) {
-        s.on('close', () => {
-          this.pairs.delete(pair);
-          client.destroy();
-          upstream.destroy();
-        });
-        s.on('error', () => undefined);
-      }
-      if (!this.stalled) this.flow(pair);
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.port = (this.server!.address() as { port: number }).port;
+  /** A link to the server on `targetPort`. */
+  static async start(targetPort: number): Promise<NetworkLink> {
+    return new NetworkLink(await FaultProxy.start({ targetPort }));
   }
 
-  private flow([client, upstream]: [Socket, Socket]): void {
-    client.pipe(upstream);
-    upstream.pipe(client);
+  get port(): number {
+    return this.proxy.port;
   }
 
   /** Cuts the network: drops every connection and refuses new ones. */
   cut(): void {
-    this.up = false;
-    for (const [a, b] of this.pairs) {
-      a.destroy();
-      b.destroy();
-    }
+    this.proxy.partition();
   }
 
-  /** Keeps every connection open but stops moving bytes (they wait in buffers). */
+  /** Keeps every connection open but stops moving bytes (they wait until `restore()`). */
   stall(): void {
-    this.stalled = true;
-    for (const [client, upstream] of this.pairs) {
-      client.unpipe(upstream);
-      upstream.unpipe(client);
-      client.pause();
-      upstream.pause();
-    }
+    this.proxy.stall();
   }
 
   /** Restores the network. */
   restore(): void {
-    this.up = true;
-    if (!this.stalled) return;
-    this.stalled = false;
-    for (const pair of this.pairs) this.flow(pair);
+    this.proxy.heal();
+    this.proxy.resume();
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.proxy.url;
   }
 
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  close(): Promise<void> {
+    return this.proxy.close();
   }
 }
 
@@ -109,8 +75,7 @@ export class World {
 
   /** A network link of its own for one device. */
   async link(): Promise<NetworkLink> {
-    const link = new NetworkLink(this.server.port);
-    await link.start();
+    const link = await NetworkLink.start(this.server.port);
     this.links.add(link);
     return link;
   }
@@ -145,12 +110,5 @@ export class World {
   }
 }
 
-/** Polls until `check` returns true; fails after `timeoutMs` with `what`. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
+/** Polls until `check` returns true; fails after `timeoutMs` with `what` (test-support/until.ts). */
+export { until } from '../../../test-support/until';

@@ -23,6 +23,8 @@ import { seedDemo } from './seed/demo';
 import { prepareDataDir } from './store/sqlite/data-files';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Durability, Store } from './store/store';
+import { Hooks } from './hooks/hooks';
+import type { ServerHooks } from './hooks/server-hooks';
 
 /** Options of `startServer`. */
 export interface ServerOptions {
@@ -57,6 +59,8 @@ export interface ServerOptions {
   loginLimits?: Partial<LoginLimits>;
   /** Bearer token for `GET /metrics`; without one, metrics are served only on loopback. */
   metricsToken?: string;
+  /** Extension points: own identity provider, job access rule, reactions to ops and content (hooks/server-hooks.ts). */
+  hooks?: ServerHooks;
 }
 
 /** A running server. */
@@ -81,17 +85,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const bus = options.bus ?? new LocalBus();
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   if (options.seed === 'demo') await seedDemo(store);
+  const hooks = new Hooks(options.hooks ?? {}, secret);
 
   let relay: Relay | undefined;
   const metrics = new ServerMetrics({ connections: () => relay?.connectionCount ?? 0, loadedDocs: () => relay?.loadedCount ?? 0 });
   const committer = new GroupCommitter(
     store,
-    { committed: (u) => relay?.onCommitted(u), failed: (u) => relay?.onCommitFailed(u) },
+    {
+      committed: (u) => {
+        relay?.onCommitted(u);
+        hooks.contentCommitted(u);
+      },
+      failed: (u) => relay?.onCommitFailed(u),
+    },
     limits.groupCommitMs,
   );
-  const ctx: RelayContext = { nodeId: options.nodeId ?? randomUUID(), store, bus, committer, metrics, limits, secret };
+  const ctx: RelayContext = { nodeId: options.nodeId ?? randomUUID(), store, bus, committer, metrics, limits, secret, hooks };
   relay = new Relay(ctx);
-  const ops = new OpService({ store, relay, bus, nodeId: ctx.nodeId, metrics, causalWaitMs: limits.causalWaitMs });
+  const ops = new OpService({ store, relay, bus, nodeId: ctx.nodeId, metrics, causalWaitMs: limits.causalWaitMs, hooks });
   const host = options.host ?? '127.0.0.1';
   const handovers = new HandoverService({ store, relay, committer });
   const api = buildApi({
@@ -101,6 +112,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     handovers,
     metrics,
     secret,
+    hooks,
     webDir: options.webDir,
     tokenTtlSeconds: options.tokenTtlSeconds,
     loginLimits: options.loginLimits,

@@ -47,12 +47,12 @@ function durabilityOption(): Durability {
 }
 const durability = durabilityOption();
 
-/** Adapters for scale-out live in store/postgres and bus/redis; loaded only when configured. */
+/** Adapters for scale-out are the public subpaths `@outpost/server/postgres` and `/redis`; loaded only when configured. */
 async function openStore(): Promise<Store | undefined> {
   const url = process.env.OUTPOST_DATABASE_URL;
   if (!url) return undefined;
   // A literal specifier, so the build keeps it as a lazy chunk (pg loads only when configured).
-  const { openPostgresStore } = await import('./store/postgres/index');
+  const { openPostgresStore } = await import('./postgres');
   return openPostgresStore(url, { durability });
 }
 
@@ -60,7 +60,7 @@ async function openStore(): Promise<Store | undefined> {
 async function openBus(store: Store | undefined): Promise<Bus | undefined> {
   const url = process.env.OUTPOST_REDIS_URL;
   if (!url) return undefined;
-  const { openRedisBus } = await import('./bus/redis/index');
+  const { openRedisBus } = await import('./redis');
   return openRedisBus(url, store ? { catchUp: (jobId) => store.loadJobDoc(jobId) } : {});
 }
 

@@ -1,7 +1,8 @@
 /**
  * @outpost/server: the sync server — HTTP API, websocket relay, storage adapters, op log
- * and auth. `startServer` runs it in-process (tests, CLI). The adapter acceptance suites
- * live in store/acceptance.ts and bus/acceptance.ts (they import vitest, so not exported here).
+ * and auth. `startServer` runs it in-process (tests, CLI). The adapters for scale-out are
+ * `@outpost/server/postgres` and `@outpost/server/redis`; the acceptance suites a
+ * third-party adapter runs are `@outpost/server/testing` (they import vitest).
  *
  * @module @outpost/server
  */
@@ -11,6 +12,8 @@ export { hashPassword, verifyPassword } from './auth/password';
 export { issueToken, verifyToken, type Principal } from './auth/token';
 export { LocalBus, type Bus, type BusEvent, type Unsubscribe } from './bus/bus';
 export { type JobSummary, type PrimingPayload } from './jobs/summary';
+export { demoAuth } from './hooks/demo-auth';
+export type { AuthRequest, JobAction, ServerHooks } from './hooks/server-hooks';
 export { HandoverService, type HandoverAnswer, type HandoverDeps } from './handover/service';
 export { type OpResult } from './ops/service';
 export { DEFAULT_LIMITS, type RelayLimits } from './relay/context';
@@ -22,7 +25,10 @@ export { DURABILITY_LEVELS } from './store/store';
 export type {
   ApplyOpOutcome,
   BlobRecord,
+  BlobStore,
   CustomerRecord,
+  Directory,
+  DocLog,
   Durability,
   EquipmentFilter,
   EquipmentRecord,
@@ -33,6 +39,7 @@ export type {
   JobRecord,
   JobUpdate,
   OpAttempt,
+  OpLog,
   OpLogEntry,
   OpVerdict,
   PricebookItem,

@@ -6,8 +6,9 @@
 import 'fake-indexeddb/auto';
 import WebSocket from 'ws';
 import { createOutpost, type OutpostEngine } from '@outpost/client';
-import { FaultProxy } from './fault-proxy';
+import { FaultProxy } from '../../../test-support/fault-proxy';
 import type { Prng } from './seed';
+import { until as untilPasses } from '../../../test-support/until';
 
 type EngineOptions = Parameters<typeof createOutpost>[0];
 
@@ -69,12 +70,6 @@ export function owed(device: Device): { pending: number; queued: number; errors:
   return { pending: device.engine.status.get().pending, queued: lists.queued.length, errors: lists.errors.length, blobs: device.engine.blobs.pending() };
 }
 
-/** Polls until `check` passes; fails naming `what` after `timeoutMs`. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000, everyMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+/** Polls until `check` passes; fails naming `what` after `timeoutMs` (20 s here: whole processes behind proxies). */
+export const until = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000, everyMs = 50): Promise<void> =>
+  untilPasses(what, check, timeoutMs, everyMs);

@@ -3,7 +3,7 @@
  * wire, adds delay, stalls, cuts every connection mid-frame, or partitions for a while.
  * `hold()` freezes the schedule (the chaos run partitions everyone around a server kill).
  */
-import type { FaultProxy } from './fault-proxy';
+import type { FaultProxy } from '../../../test-support/fault-proxy';
 import type { Prng } from './seed';
 
 /** A running schedule. */

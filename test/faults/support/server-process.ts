@@ -7,12 +7,10 @@
  *   server.kill();            // SIGKILL: no shutdown hooks, no flush
  *   await server.restart();   // same port, same data
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-
-const BIN = fileURLToPath(new URL('../../../packages/server/scripts/outpost-server-from-source.js', import.meta.url));
+import { launchServer } from '../../../test-support/server-process';
 
 /** A free loopback port (bound and released at once). */
 export async function freePort(): Promise<number> {
@@ -44,7 +42,7 @@ export class ServerProcess {
     private readonly options: ServerProcessOptions,
   ) {}
 
-  /** Starts the server and waits until /healthz answers. */
+  /** Starts the server and waits until it listens. */
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
     const server = new ServerProcess(options.port ?? (await freePort()), options);
     await server.restart();
@@ -74,34 +72,19 @@ export class ServerProcess {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Starts (again) on the same port and data directory; resolves when healthy. */
+  /** Starts (again) on the same port and data directory; resolves once it listens. */
   async restart(timeoutMs = 30_000): Promise<void> {
     if (this.running) throw new Error('server is already running');
-    const args = [BIN, '--port', String(this.port), '--host', '127.0.0.1', '--data', this.options.dataDir, '--seed', 'demo', ...(this.options.extraArgs ?? [])];
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, ...this.options.env, OUTPOST_SECRET: this.options.secret },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => {
+    const launched = await launchServer({
+      args: ['--port', String(this.port), '--host', '127.0.0.1', '--data', this.options.dataDir, '--seed', 'demo', ...(this.options.extraArgs ?? [])],
+      env: { ...this.options.env, OUTPOST_SECRET: this.options.secret },
+      timeoutMs,
+      onOutput: (chunk) => {
         this.log.push(...chunk.split('\n').filter(Boolean));
         if (this.log.length > 500) this.log.splice(0, this.log.length - 500);
-      });
-    }
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`outpost-server exited (${child.exitCode ?? child.signalCode}):\n${this.log.slice(-20).join('\n')}`);
-      try {
-        const res = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(1000) });
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`outpost-server did not become healthy:\n${this.log.slice(-20).join('\n')}`);
+      },
+    });
+    this.child = launched.child;
   }
 
   /** SIGKILL: the process ends at once, whatever it was doing. Resolves when it is gone. */

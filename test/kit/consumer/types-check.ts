@@ -21,3 +21,15 @@ const options: ServerOptions = { dataDir: './data', port: 0 };
 const running: Promise<RunningServer> = startServer(options);
 
 export { notes, OutpostProvider, running, status, useJob };
+
+// The subpaths: adapters and acceptance kits, typed from their own .d.ts files.
+import type { PostgresStore } from '@outpost/server/postgres';
+import type { RedisBusOptions } from '@outpost/server/redis';
+import type { PartFixture, StoreFixture } from '@outpost/server/testing';
+import type { DeviceStorage } from '@outpost/client/testing';
+import type { DocLog, ServerHooks } from '@outpost/server';
+
+const hooks: ServerHooks = { onOpApplied: (entry) => void entry.status };
+// @ts-expect-error a fixture needs cleanup: fails to compile only if the types are real
+const fixture: StoreFixture = { store: null as unknown as StoreFixture['store'] };
+export type Kit = [PostgresStore, RedisBusOptions, PartFixture<DocLog>, DeviceStorage, typeof hooks, typeof fixture];

@@ -8,6 +8,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Board } from '../dispatcher/Board';
 import { CreateJob } from '../dispatcher/CreateJob';
 import { useBoard } from '../dispatcher/use-board';
+import { ScheduleBoard } from '../dispatcher/desk/ScheduleBoard';
+import { useWide } from '../dispatcher/desk/use-wide';
 import { JobScreen } from '../job/JobScreen';
 import { OfflineActions } from '../offline/OfflineActions';
 import { Notices } from '../sync/Notices';
@@ -50,6 +52,9 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
   // A job the dispatcher assigns (or takes away) appears on the technician's list as the
   // server pushes it (one round trip); after a reconnect the list is read again in full.
   const technician = user.role === 'technician';
+  // Dispatchers on a wide screen get the schedule board; the phone layout stays below 1024 px.
+  const wide = useWide();
+  const desk = wide && user.role === 'dispatcher' && (route.name === 'jobs' || route.name === 'board');
   useEffect(() => {
     if (!technician) return;
     const refresh = () => void engine.priming.refresh().catch(() => undefined); // a failed refresh keeps the cached list; the next push or reconnect tries again
@@ -65,11 +70,12 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
   if (route.name === 'job') screen = <JobScreen key={route.jobId} jobId={route.jobId} user={user} reference={reference} />;
   else if (route.name === 'offline-actions') screen = <OfflineActions jobTitle={jobTitle} />;
   else if (route.name === 'new-job' && user.role === 'dispatcher') screen = <NewJobScreen reference={reference} />;
+  else if (desk) screen = <ScheduleBoard reference={reference} user={user} />;
   else if (user.role === 'dispatcher') screen = <Board primed={reference.jobs} />;
   else screen = <JobList jobs={reference.jobs} userId={user.id} />;
 
   return (
-    <div className="app">
+    <div className={desk ? 'app wide' : 'app'}>
       <header className="topbar">
         <a className="brand" href={hrefFor({ name: 'jobs' })}>
           Outpost

@@ -58,6 +58,12 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
   useEffect(() => {
     for (const peer of presence.others) if (peer.editingNoteId) sawEditing(peer.editingNoteId, peer.user.id);
   }, [presence.others]);
+  // Others see who has this job open right now (the dispatcher's schedule board shows it).
+  const { setLocalPresence } = presence;
+  useEffect(() => {
+    setLocalPresence({ onScreen: true });
+    return () => setLocalPresence({ onScreen: null });
+  }, [setLocalPresence]);
   const reviews = useReviews(user.role === 'dispatcher', live?.job.server?.version);
 
   if (!live) return <p role="status">Opening job…</p>;

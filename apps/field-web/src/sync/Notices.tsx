@@ -90,7 +90,7 @@ export function Notices({ jobTitle, selfId }: NoticesProps) {
   }, [engine, jobTitle, selfId]);
 
   return (
-    <div aria-live="polite">
+    <div className="notices" aria-live="polite">
       {banner ? (
         <div className="notice warn" role="alert" data-testid="storage-warning">
           <span className="grow">{banner}</span>

@@ -96,8 +96,11 @@ export class ChangeFeed implements Watchable<ChangeLists> {
     // What is signalled from here on is read by the next scan.
     this.dirty = false;
     const started = Date.now();
+    // Memory first, then the device: a record whose write lands between the two reads is
+    // seen by the second, never by neither (a stale read is safe, a missed one says "synced").
+    const unstored = await this.unstored();
     const stored = (await this.db.entries<ChangeRecord>('pending')).map(([, r]) => r);
-    const records = [...stored, ...(await this.unstored())].map((r) => ({ jobId: r.jobId, change: r.change, target: r.target, at: r.at }));
+    const records = [...unstored, ...stored].map((r) => ({ jobId: r.jobId, change: r.change, target: r.target, at: r.at }));
     const units = listContentChanges(records, this.blobs.unsentList.get(), this.refused());
     const before = this.lists.get();
     const now = new Set(units.map((u) => u.key));

@@ -60,7 +60,7 @@ describe('React hooks', () => {
     const theirs = new Awareness(new Y.Doc());
     theirs.setLocalState({ user: { id: 'dana', name: 'Dana Whitfield', role: 'dispatcher' }, editingNoteId: 'n1' });
     applyAwarenessUpdate(mine, encodeAwarenessUpdate(theirs, [theirs.clientID]), 'server');
-    expect(peersOf(mine)).toEqual([{ clientId: theirs.clientID, user: { id: 'dana', name: 'Dana Whitfield', role: 'dispatcher' }, editingNoteId: 'n1' }]);
+    expect(peersOf(mine)).toEqual([{ clientId: theirs.clientID, user: { id: 'dana', name: 'Dana Whitfield', role: 'dispatcher' }, editingNoteId: 'n1', onScreen: false }]);
     mine.destroy();
     theirs.destroy();
   });

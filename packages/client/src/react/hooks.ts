@@ -114,11 +114,15 @@ export interface JobPeer {
   clientId: number;
   user: { id: string; name: string; role: Role };
   editingNoteId: string | null;
+  /** True while they have the job's screen open (not just the job held for a list). */
+  onScreen: boolean;
 }
 
 /** What this person tells the others. */
 export interface LocalPresence {
   editingNoteId?: string | null;
+  /** Set while the job's own screen is open: lists and boards hold jobs open too. */
+  onScreen?: boolean | null;
 }
 
 /** Who else is in the job and which note they are editing; and how to say what I am doing. */
@@ -147,8 +151,8 @@ export function peersOf(awareness: Awareness): JobPeer[] {
   const peers: JobPeer[] = [];
   for (const [clientId, state] of awareness.getStates()) {
     if (clientId === awareness.clientID) continue;
-    const s = state as { user?: JobPeer['user']; editingNoteId?: string | null };
-    if (s.user) peers.push({ clientId, user: s.user, editingNoteId: s.editingNoteId ?? null });
+    const s = state as { user?: JobPeer['user']; editingNoteId?: string | null; onScreen?: boolean | null };
+    if (s.user) peers.push({ clientId, user: s.user, editingNoteId: s.editingNoteId ?? null, onScreen: s.onScreen === true });
   }
   return peers;
 }

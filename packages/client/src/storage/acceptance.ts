@@ -1,7 +1,8 @@
 /**
  * The acceptance suite for device storage: what the engine relies on, run against every
- * `DeviceStorage` implementation. Imports vitest, so it is not exported from the package
- * index; call it from a test file with a way to open storage for a device name.
+ * `DeviceStorage` implementation. Imports vitest, so it is exported as
+ * `@outpost/client/testing`, not from the package index; call it from a test file with a
+ * way to open storage for a device name.
  */
 import { describe, expect, it } from 'vitest';
 import type { DeviceStorage } from './device-storage';

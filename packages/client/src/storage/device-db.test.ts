@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { disk } from '../../test/full-disk';
-import { runDeviceStorageTests } from './acceptance';
+import { runDeviceStorageTests } from '@outpost/client/testing';
 import { DeviceDb } from './device-db';
 
-// fake-indexeddb stands in for the browser's IndexedDB here; the web app's e2e run covers
-// the real one in Chromium.
+// fake-indexeddb stands in for the browser's IndexedDB here; the same suite runs against
+// IndexedDB in real Chromium in test/browser/device-storage.test.ts.
 runDeviceStorageTests('IndexedDB (fake-indexeddb)', (name) => DeviceDb.open(indexedDB, name));
 
 describe('device database on a full disk', () => {

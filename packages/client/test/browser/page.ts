@@ -11,13 +11,13 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../../../test-support/requirements';
 
-/** Bundles entry.ts for the browser; resolves to the JS source. */
-export async function bundleEngine(): Promise<string> {
+/** Bundles entry.ts (or another entry next to it) for the browser; resolves to the JS source. */
+export async function bundleEngine(entry = './entry.ts'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'outpost-client-bundle-'));
   try {
     const outfile = join(dir, 'app.js');
     await build({
-      entryPoints: [fileURLToPath(new URL('./entry.ts', import.meta.url))],
+      entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
       bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile, logLevel: 'silent',
     });
     return await readFile(outfile, 'utf8');

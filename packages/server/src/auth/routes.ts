@@ -13,6 +13,7 @@ import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLimits } from './login-t
 import { PasswordChecks } from './password-checks';
 import { verifyPassword } from './password';
 import { issueToken } from './token';
+import { Hooks } from '../hooks/hooks';
 
 const loginSchema = z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(1024) }).strict();
 
@@ -31,6 +32,8 @@ export interface AuthOptions {
   loginLimits?: Partial<LoginLimits>;
   /** Where login outcomes and password-check gauges are reported. */
   metrics?: ServerMetrics;
+  /** How `/me` authenticates (the team's `ServerHooks`, else the demo's bearer token). */
+  hooks?: Hooks;
 }
 
 /** The caller's address as the socket sees it (proxies are not trusted: docs/decisions.md). */
@@ -77,7 +80,7 @@ export function authRoutes(store: Store, secret: string, options: AuthOptions = 
     metrics?.countLogin('ok');
     return c.json({ token: await issueToken(user, secret, options.tokenTtlSeconds), user: publicUser(user) });
   });
-  app.get('/me', requireUser(secret), async (c) => {
+  app.get('/me', requireUser(options.hooks ?? new Hooks({}, secret)), async (c) => {
     const user = await store.getUser(c.var.user.userId);
     if (!user) throw new OutpostError('unauthenticated', 'This account no longer exists.');
     return c.json({ user: publicUser(user) });

@@ -2,7 +2,7 @@
  * The acceptance suite every `Bus` runs. `makeBuses(n)` returns n buses that reach each
  * other (n nodes of one cluster); for `LocalBus` that is one instance shared n times.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Bus, BusEvent } from './bus';
 
 /** Connected buses for one test, and how to dispose of them. */
@@ -11,12 +11,14 @@ export interface BusFixture {
   cleanup(): Promise<void>;
 }
 
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for bus delivery');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Waits for delivery with vitest's own poll, naming what never arrived. */
+function until(check: () => boolean, timeout = 2000): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!check()) throw new Error('timed out waiting for bus delivery');
+    },
+    { timeout, interval: 10 },
+  );
 }
 
 /** Registers the Bus acceptance suite for one implementation. */

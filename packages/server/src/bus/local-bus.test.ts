@@ -1,4 +1,4 @@
-import { runBusAcceptance } from './acceptance';
+import { runBusAcceptance } from '@outpost/server/testing';
 import { LocalBus } from './bus';
 
 runBusAcceptance('local', async (n) => {

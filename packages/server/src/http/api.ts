@@ -25,6 +25,7 @@ import { requireUser, type ApiEnv } from './env';
 import { onError } from './errors';
 import { jsonOnly } from './json-only';
 import { webAppHandler } from './web-app';
+import type { Hooks } from '../hooks/hooks';
 
 /** Largest JSON request body (blobs have their own limit). */
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -37,6 +38,8 @@ export interface ApiDeps {
   handovers: HandoverService;
   metrics: ServerMetrics;
   secret: string;
+  /** Authentication and job access (the team's `ServerHooks`, else the demo's). */
+  hooks: Hooks;
   webDir?: string;
   tokenTtlSeconds?: number;
   /** Failed sign-in budgets and the password-check bound. */
@@ -68,8 +71,8 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
       c.req.path.startsWith('/api/blobs/') ? next() : handler(c, next);
   api.use('*', exceptBlobs(jsonOnly()));
   api.use('*', exceptBlobs(jsonLimit));
-  api.route('/', authRoutes(deps.store, deps.secret, { tokenTtlSeconds: deps.tokenTtlSeconds, loginLimits: deps.loginLimits, metrics: deps.metrics }));
-  api.use('*', requireUser(deps.secret));
+  api.route('/', authRoutes(deps.store, deps.secret, { tokenTtlSeconds: deps.tokenTtlSeconds, loginLimits: deps.loginLimits, metrics: deps.metrics, hooks: deps.hooks }));
+  api.use('*', requireUser(deps.hooks));
   api.route('/', lookupRoutes(deps.store));
   api.route('/', jobRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));

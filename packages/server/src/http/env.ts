@@ -3,19 +3,19 @@
  */
 import { OutpostError } from '@outpost/shared';
 import type { MiddlewareHandler } from 'hono';
-import { verifyToken, type Principal } from '../auth/token';
+import type { Principal } from '../auth/token';
+import type { Hooks } from '../hooks/hooks';
 
 /** Hono env for routes behind `requireUser`. */
 export interface ApiEnv {
-  Variables: { user: Principal };
+  Variables: { user: Principal; hooks: Hooks };
 }
 
-/** Middleware: verifies `Authorization: Bearer <token>` and sets `c.var.user`. */
-export function requireUser(secret: string): MiddlewareHandler<ApiEnv> {
+/** Middleware: authenticates the request (`ServerHooks.authenticate`, else `Authorization: Bearer`) into `c.var.user`. */
+export function requireUser(hooks: Hooks): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    c.set('user', await verifyToken(match?.[1], secret));
+    c.set('user', await hooks.authenticate({ headers: c.req.raw.headers, url: new URL(c.req.url) }));
+    c.set('hooks', hooks);
     await next();
   };
 }

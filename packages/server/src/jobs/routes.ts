@@ -45,7 +45,7 @@ export function jobRoutes(store: Store, relay: JobDocs): Hono<ApiEnv> {
   });
 
   app.get('/jobs/:id', async (c) => {
-    const job = await jobFor(store, c.var.user, c.req.param('id'));
+    const job = await jobFor(store, c.var.user, c.req.param('id'), c.var.hooks);
     const room = await relay.acquire(job.id);
     try {
       return c.json({ job: jobSummary(job), content: readJob(room.doc) });
@@ -68,7 +68,7 @@ export function jobRoutes(store: Store, relay: JobDocs): Hono<ApiEnv> {
   app.get('/equipment', async (c) => {
     const jobId = c.req.query('job');
     if (!jobId) throw new OutpostError('validation_failed', 'The "job" query parameter is required.');
-    await jobFor(store, c.var.user, jobId);
+    await jobFor(store, c.var.user, jobId, c.var.hooks);
     return c.json({ equipment: await store.listEquipment({ jobId }) });
   });
 

@@ -19,6 +19,7 @@ export function opRoutes(store: Store, ops: OpService): Hono<ApiEnv> {
   app.post('/jobs/:id/ops', async (c) => {
     const op = parseWith(workflowOpSchema, await readJson(c));
     if (op.jobId !== c.req.param('id')) throw new OutpostError('validation_failed', 'jobId: the body names a different job than the path.');
+    await c.var.hooks.mayAct(store, c.var.user, op.jobId);
     return c.json({ result: await ops.submit(op, c.var.user) });
   });
   app.post('/ops', async (c) => {
@@ -26,11 +27,11 @@ export function opRoutes(store: Store, ops: OpService): Hono<ApiEnv> {
     return c.json({ answers: await submitBatch(batch, c.var.user, ops) });
   });
   app.get('/jobs/:id/ops', async (c) => {
-    const job = await jobFor(store, c.var.user, c.req.param('id'));
+    const job = await jobFor(store, c.var.user, c.req.param('id'), c.var.hooks);
     return c.json({ ops: await store.listOps(job.id) });
   });
   app.get('/jobs/:id/requests', async (c) => {
-    const job = await jobFor(store, c.var.user, c.req.param('id'));
+    const job = await jobFor(store, c.var.user, c.req.param('id'), c.var.hooks);
     return c.json({ requests: await requestsFrom(store, job.id) });
   });
   return app;

@@ -13,6 +13,7 @@ import type { ServerMetrics } from '../metrics/metrics';
 import { jobChangeNotices, jobCreatedNotices } from '../relay/device-notices';
 import type { JobDocs, OpenJob } from '../relay/job-docs';
 import type { JobRecord, OpLogEntry, Store } from '../store/store';
+import type { Hooks } from '../hooks/hooks';
 import { awaitSignatureImage, guardFacts } from './guard-facts';
 import { ensureRequestJob } from './requests';
 
@@ -26,6 +27,8 @@ export interface OpServiceDeps {
   nodeId: string;
   metrics: ServerMetrics;
   causalWaitMs: number;
+  /** Told about every applied op (`ServerHooks.onOpApplied`). */
+  hooks: Pick<Hooks, 'opApplied'>;
 }
 
 function serverStateOf(entry: OpLogEntry): ServerState {
@@ -194,6 +197,7 @@ export class OpService {
     if (outcome.kind === 'refused') throw new OutpostError(outcome.code as ErrorCode, outcome.message);
     const entry = outcome.entry;
     pushResult(room, user.userId, entry, false);
+    if (entry.outcome === 'applied') this.deps.hooks.opApplied(entry);
     if (entry.outcome === 'applied' && entry.changed && room) await this.announce(room, entry, before);
     return answer(entry, false);
   }

@@ -20,7 +20,7 @@ import {
 } from '@outpost/shared';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { verifyToken } from '../auth/token';
+import { authRequestOf } from '../hooks/hooks';
 import type { RelayContext } from './context';
 import { DeviceChannel } from './device-channel';
 import type { Handshake } from './handshake';
@@ -94,7 +94,7 @@ export class ChannelHandshake {
       }
     });
     try {
-      const principal = await verifyToken(url.searchParams.get('token'), this.ctx.secret);
+      const principal = await this.ctx.hooks.authenticate(authRequestOf(req));
       if (ws.readyState !== ws.OPEN) return;
       this.users.countIn(principal.userId);
       user = principal.userId;

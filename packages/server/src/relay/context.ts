@@ -5,6 +5,7 @@ import type { Bus } from '../bus/bus';
 import type { ServerMetrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 import type { GroupCommitter } from './group-commit';
+import type { Hooks } from '../hooks/hooks';
 
 /** Tunable limits, all overridable in tests. */
 export interface RelayLimits {
@@ -78,4 +79,6 @@ export interface RelayContext {
   metrics: ServerMetrics;
   limits: RelayLimits;
   secret: string;
+  /** Who a socket is and which jobs it may sync (the team's `ServerHooks` or the demo's). */
+  hooks: Hooks;
 }

@@ -25,7 +25,6 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/token';
-import { jobFor } from '../jobs/access';
 import { RelayConnection } from './connection';
 import type { RelayContext } from './context';
 import type { JobRoom } from './job-room';
@@ -171,7 +170,7 @@ export class DeviceChannel {
 
   private async join(jobId: string, job: ChannelJob, stateVector: Uint8Array): Promise<void> {
     try {
-      await jobFor(this.ctx.store, this.principal, jobId);
+      await this.mayOpen(jobId);
       const room = await this.rooms.acquire(jobId);
       if (this.jobs.get(jobId) !== job) return this.rooms.release(room);
       job.room = room;
@@ -180,7 +179,7 @@ export class DeviceChannel {
       job.member = member;
       // Checked again once a member: an unassignment committed after the first check is now
       // either visible here or delivered to the member as a revoke event.
-      await jobFor(this.ctx.store, this.principal, jobId).catch((err: unknown) => member.refuse(err instanceof OutpostError ? err.code : 'internal'));
+      await this.mayOpen(jobId).catch((err: unknown) => member.refuse(err instanceof OutpostError ? err.code : 'internal'));
       if (this.jobs.get(jobId) !== job) return;
       member.receive(syncStep1(stateVector));
       for (const frame of job.queued.splice(0)) {
@@ -193,6 +192,11 @@ export class DeviceChannel {
       if (!(err instanceof OutpostError)) console.error(`[outpost] channel join of ${jobId} failed`, err);
       this.refuseJob(jobId, job, code, err instanceof Error ? err.message : ERROR_CODES[code].message);
     }
+  }
+
+  /** The team's access rule for syncing a job (`ServerHooks`), as on `/sync/:jobId`. */
+  private mayOpen(jobId: string): Promise<unknown> {
+    return this.ctx.hooks.jobFor(this.ctx.store, this.principal, jobId, 'sync');
   }
 
   /** The member's way out: frames carry the job id; a refusal ends only this job. */

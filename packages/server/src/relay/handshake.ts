@@ -7,7 +7,8 @@
 import { ERROR_CODES, OutpostError, type ErrorCode } from '@outpost/shared';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { verifyToken, type Principal } from '../auth/token';
+import type { Principal } from '../auth/token';
+import { authRequestOf } from '../hooks/hooks';
 import { RelayConnection } from './connection';
 import type { RelayContext } from './context';
 import type { JobRoom } from './job-room';
@@ -83,7 +84,7 @@ export class Handshake {
       }
     });
     try {
-      const principal = await verifyToken(url.searchParams.get('token'), this.ctx.secret);
+      const principal = await this.ctx.hooks.authenticate(authRequestOf(req));
       if (ws.readyState !== ws.OPEN) return;
       this.countIn(principal.userId);
       user = principal.userId;
@@ -133,10 +134,6 @@ export class Handshake {
   }
 
   private async authorize(principal: Principal, jobId: string): Promise<void> {
-    const job = await this.ctx.store.getJob(jobId);
-    if (!job) throw new OutpostError('not_found', `No job ${jobId}.`);
-    if (principal.role === 'technician' && !job.assignees.includes(principal.userId)) {
-      throw new OutpostError('not_assigned', `Job ${jobId} is not assigned to you.`);
-    }
+    await this.ctx.hooks.jobFor(this.ctx.store, principal, jobId, 'sync');
   }
 }

@@ -20,6 +20,7 @@ import type { RelayContext } from './context';
 import { MetaChangeNotices } from './device-notices';
 import type { OpenJob } from './job-docs';
 import { JobSize } from './job-size';
+import { mirrorWindow, movesWindow } from './window-mirror';
 import { LOAD_ORIGIN, RestingDoc } from './resting-doc';
 import { awarenessMessage, syncUpdateMessage, type RoomMember } from './room-member';
 import { ServerMirror } from './server-mirror';
@@ -61,6 +62,8 @@ export class JobRoom implements OpenJob {
   private lastCommit: Promise<void> = Promise.resolve();
   private isDisposed = false;
   private readonly size: JobSize;
+  /** Set by the meta observer when the update being applied moved the job's window. */
+  private windowMoved = false;
   /** Updates stored since the job's last snapshot when it was loaded (toward compaction). */
   readonly loadedUpdates: number;
 
@@ -255,6 +258,10 @@ export class JobRoom implements OpenJob {
   }
 
   private onBuild(doc: Y.Doc): void {
+    // Observers run before the doc's 'update' event: the flag is read by onDocUpdate.
+    doc.getMap('meta').observe((event) => {
+      if (movesWindow(event)) this.windowMoved = true;
+    });
     doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
     this.metaNotices.watch(doc, (origin) => this.memberSet.has(origin as RoomMember));
     const job = this.jobAtLoad;
@@ -278,6 +285,9 @@ export class JobRoom implements OpenJob {
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    // Only a device's write on this node moves the row; loads, the bus and the server do not.
+    const windowMoved = this.windowMoved && origin !== LOAD_ORIGIN && origin !== BUS_ORIGIN && origin !== SERVER_ORIGIN;
+    this.windowMoved = false;
     if (origin === LOAD_ORIGIN || this.isDisposed) return;
     if (origin === SERVER_ORIGIN) {
       // The job-state mirror reaches devices only once committed: a device that moved to
@@ -293,7 +303,16 @@ export class JobRoom implements OpenJob {
     }
     // Most writes have no other socket to reach (one device per job): encode only when one does.
     if (this.memberSet.size > (this.memberSet.has(origin as RoomMember) ? 1 : 0)) this.broadcast(syncUpdateMessage(update), origin);
-    if (origin !== BUS_ORIGIN) void this.store(update);
+    if (origin === BUS_ORIGIN) return;
+    const committed = this.store(update);
+    if (windowMoved) {
+      // The row follows the doc only once the doc change is durable.
+      const doc = this.resting.doc;
+      committed.then(
+        () => mirrorWindow(this.ctx.store, this.jobId, doc),
+        () => undefined, // a failed commit breaks the room (store); the row keeps the old window
+      ).catch(logFailure('window mirror'));
+    }
   }
 
   private onAwarenessUpdate({ added, updated, removed }: AwarenessChange, origin: unknown): void {

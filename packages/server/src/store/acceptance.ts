@@ -1,20 +1,40 @@
 /**
- * The acceptance suite every `Store` adapter runs (as automerge-repo's
- * `runStorageAdapterTests`). Call it from the adapter's test file:
+ * The acceptance suites for `Store` adapters (as automerge-repo's `runStorageAdapterTests`),
+ * one per part: `runDocLogAcceptance`, `runOpLogAcceptance`, `runDirectoryAcceptance`,
+ * `runBlobStoreAcceptance`, and `runStoreAcceptance` for a whole `Store` (all four).
+ * Exported as `@outpost/server/testing`; call one from the adapter's test file:
  *
  *   runStoreAcceptance('sqlite', async () => { const dir = …; return { store, cleanup } })
  *
- * Each test gets a fresh, empty store.
+ * Each test gets a fresh, empty store. Needs vitest (an optional peer dependency).
  */
 import type { ServerState } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { JobRecord, OpAttempt, OpVerdict, Store } from './store';
+import type { BlobStore, Directory, DocLog, JobRecord, OpAttempt, OpLog, OpVerdict, Store } from './store';
 
-/** A fresh store for one test, and how to dispose of it. */
-export interface StoreFixture {
-  store: Store;
+/** A fresh store (or one part of it) for one test, and how to dispose of it. */
+export interface PartFixture<T> {
+  store: T;
   cleanup(): Promise<void>;
+}
+
+/** A fresh whole `Store` for one test. */
+export type StoreFixture = PartFixture<Store>;
+
+/** What the op log suite needs: the op log, and jobs to apply ops to. */
+export type OpLogUnderTest = OpLog & Pick<Directory, 'createJob' | 'getJob'>;
+
+/** Gives each test of the enclosing describe a fresh store from `make`, disposed after it. */
+function freshEach<T>(make: () => Promise<PartFixture<T>>, use: (store: T) => void): void {
+  let fixture: PartFixture<T>;
+  beforeEach(async () => {
+    fixture = await make();
+    use(fixture.store);
+  });
+  afterEach(async () => {
+    await fixture.cleanup();
+  });
 }
 
 const job = (id: string, over: Partial<JobRecord> = {}): JobRecord => ({
@@ -63,7 +83,7 @@ function docUpdate(edit: (doc: Y.Doc) => void, base?: Y.Doc): Uint8Array {
   return Y.encodeStateAsUpdate(doc, before);
 }
 
-async function loadText(store: Store, jobId: string): Promise<string> {
+async function loadText(store: DocLog, jobId: string): Promise<string> {
   const stored = await store.loadJobDoc(jobId);
   const doc = new Y.Doc();
   if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
@@ -71,18 +91,21 @@ async function loadText(store: Store, jobId: string): Promise<string> {
   return doc.getText('t').toString();
 }
 
-/** Registers the Store acceptance suite for one adapter. */
+/** Registers every part's acceptance suite for a whole `Store` adapter. */
 export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreFixture>): void {
   describe(`Store acceptance: ${name}`, () => {
-    let fixture: StoreFixture;
-    let store: Store;
-    beforeEach(async () => {
-      fixture = await makeStore();
-      store = fixture.store;
-    });
-    afterEach(async () => {
-      await fixture.cleanup();
-    });
+    runDocLogAcceptance(name, makeStore);
+    runOpLogAcceptance(name, makeStore);
+    runDirectoryAcceptance(name, makeStore);
+    runBlobStoreAcceptance(name, makeStore);
+  });
+}
+
+/** Job docs: appends in one batch across jobs, loads in order, compacts without loss. */
+export function runDocLogAcceptance(name: string, make: () => Promise<PartFixture<DocLog>>): void {
+  describe(`DocLog acceptance: ${name}`, () => {
+    let store: DocLog;
+    freshEach(make, (s) => (store = s));
 
     it('returns an empty doc for a job nobody has written', async () => {
       expect(await store.loadJobDoc('nobody')).toEqual({ snapshot: null, updates: [] });
@@ -120,6 +143,15 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       await store.compactJobDoc('job-1');
       expect(await loadText(store, 'job-1')).toBe('012345');
     });
+
+  });
+}
+
+/** The op log: dedupe, per-device ordering, refusals and rejections, one version per op under concurrency. */
+export function runOpLogAcceptance(name: string, make: () => Promise<PartFixture<OpLogUnderTest>>): void {
+  describe(`OpLog acceptance: ${name}`, () => {
+    let store: OpLogUnderTest;
+    freshEach(make, (s) => (store = s));
 
     it('applies an op, bumps the job state and logs it', async () => {
       await store.createJob(job('job-1'));
@@ -212,6 +244,15 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect((await store.getJob('job-1'))?.version).toBe(9);
     });
 
+  });
+}
+
+/** Users, jobs and reference data: lookups, filters and orderings the server relies on. */
+export function runDirectoryAcceptance(name: string, make: () => Promise<PartFixture<Directory>>): void {
+  describe(`Directory acceptance: ${name}`, () => {
+    let store: Directory;
+    freshEach(make, (s) => (store = s));
+
     it('keeps users and finds them by username', async () => {
       await store.putUser({ id: 'alice', username: 'alice', name: 'Alice', role: 'technician', passwordHash: 'scrypt$a$b' });
       await store.putUser({ id: 'dana', username: 'dana', name: 'Dana', role: 'dispatcher', passwordHash: 'scrypt$c$d' });
@@ -230,6 +271,15 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect((await store.listJobs({ assignee: 'alice' })).map((j) => j.id)).toEqual(['job-1', 'job-2']);
       expect((await store.listJobs({ from: '2030-01-02T00:00:00.000Z', to: '2030-01-03T00:00:00.000Z' })).map((j) => j.id)).toEqual(['job-2']);
       expect(await store.getJob('job-1')).toMatchObject({ assignees: ['alice', 'bob'], customerId: 'cust-1' });
+    });
+
+    it("moves a job's window (a reschedule) and lists it in its new place", async () => {
+      await store.createJob(job('job-1'));
+      await store.createJob(job('job-2', { windowStart: '2030-01-02T09:00:00.000Z', windowEnd: '2030-01-02T10:00:00.000Z' }));
+      expect(await store.setJobWindow('job-1', '2030-01-03T13:00:00.000Z', '2030-01-03T15:00:00.000Z')).toBe(true);
+      expect(await store.setJobWindow('job-404', '2030-01-03T13:00:00.000Z', '2030-01-03T15:00:00.000Z')).toBe(false);
+      expect(await store.getJob('job-1')).toMatchObject({ windowStart: '2030-01-03T13:00:00.000Z', windowEnd: '2030-01-03T15:00:00.000Z' });
+      expect((await store.listJobs()).map((j) => j.id)).toEqual(['job-2', 'job-1']);
     });
 
     it('keeps customers, equipment and the pricebook', async () => {
@@ -268,6 +318,15 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect(await store.searchPricebook({ q: 'COMPRESSOR', limit: 5 })).toEqual([expect.objectContaining({ id: 'p2', active: false })]);
       expect((await store.searchPricebook({ q: 'lab', limit: 5 })).map((p) => p.id)).toEqual(['p1']);
     });
+
+  });
+}
+
+/** Blobs: stored once by sha256, read back byte for byte, every uploader remembered. */
+export function runBlobStoreAcceptance(name: string, make: () => Promise<PartFixture<BlobStore>>): void {
+  describe(`BlobStore acceptance: ${name}`, () => {
+    let store: BlobStore;
+    freshEach(make, (s) => (store = s));
 
     it('stores a blob once and returns its bytes and type', async () => {
       const sha = 'a'.repeat(64);

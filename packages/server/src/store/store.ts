@@ -1,7 +1,10 @@
 /**
- * The `Store`: everything the server keeps. Every adapter (SQLite, Postgres) implements
- * this interface and passes `runStoreAcceptance` (acceptance.ts). All methods are async
- * because networked adapters are.
+ * The `Store`: everything the server keeps, made of parts a third-party adapter can
+ * implement and test one at a time (issue 19, item 2): `DocLog` (job docs), `OpLog` (the
+ * workflow op log), `Directory` (users, jobs, reference data), `BlobStore` (photos,
+ * signatures) and `HandoverStore`. Every adapter (SQLite, Postgres) implements the whole
+ * `Store` and passes each part's acceptance suite (`@outpost/server/testing`). All
+ * methods are async because networked adapters are.
  *
  * Three kinds of data live here:
  * - job docs: an append-only log of Yjs updates per job, folded into a snapshot by
@@ -182,8 +185,8 @@ export interface EquipmentFilter {
   ids?: string[];
 }
 
-/** Where the server keeps everything. See the module comment. */
-export interface Store extends HandoverStore {
+/** Job docs: an append-only log of Yjs updates per job, with its snapshot (see the module comment). */
+export interface DocLog {
   /** Appends updates (possibly for many jobs) in one transaction; resolves once committed. */
   appendUpdates(batch: readonly JobUpdate[]): Promise<void>;
   /** A job doc's snapshot and the updates appended since, in append order. */
@@ -202,7 +205,10 @@ export interface Store extends HandoverStore {
    * After `close` it does nothing (the log stays as stored, folded on a later open).
    */
   compactJobDoc(jobId: string, docState?: JobDocState): Promise<void>;
+}
 
+/** The workflow op log: dedupe, device ordering, the decision and the append, per job. */
+export interface OpLog {
   /**
    * Records one workflow op atomically: returns the stored entry for a known opId; checks
    * that `deviceSeq` is the next one of the actor on that device (sequences are kept per
@@ -224,7 +230,10 @@ export interface Store extends HandoverStore {
   listUnacknowledgedReviews(): Promise<OpLogEntry[]>;
   /** Marks a review op as seen by `by` (a dispatcher) at `at`; repeating it changes nothing. */
   acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void>;
+}
 
+/** Users, jobs and the reference data devices are primed with. */
+export interface Directory {
   /** Creates or replaces a user. */
   putUser(user: UserRecord): Promise<void>;
   getUser(id: string): Promise<UserRecord | null>;
@@ -234,6 +243,11 @@ export interface Store extends HandoverStore {
   /** Creates a job; throws if the id exists. */
   createJob(job: JobRecord): Promise<void>;
   getJob(id: string): Promise<JobRecord | null>;
+  /**
+   * Moves a job's window (a dispatcher's reschedule, mirrored from the doc's meta: see
+   * relay/window-mirror.ts). False when no such job exists.
+   */
+  setJobWindow(id: string, windowStart: string, windowEnd: string): Promise<boolean>;
   /** Jobs matching the filter, ordered by window start then id. */
   listJobs(filter?: JobFilter): Promise<JobRecord[]>;
 
@@ -252,7 +266,10 @@ export interface Store extends HandoverStore {
   listPricebook(): Promise<PricebookItem[]>;
   /** One page of pricebook items, inactive ones too, whose sku, description or category contains `q`, by id. */
   searchPricebook(page: SearchPage): Promise<PricebookItem[]>;
+}
 
+/** Blobs (photos, signature images), addressed by the sha256 of their bytes. */
+export interface BlobStore {
   /**
    * Stores a blob; true when it was new, false when that sha256 was already stored.
    * `uploadedBy` is remembered (durably, with the bytes) for every upload, new or repeated.
@@ -263,7 +280,14 @@ export interface Store extends HandoverStore {
   hasBlob(sha256: string): Promise<boolean>;
   /** Whether `userId` ever uploaded that blob. */
   blobUploadedBy(sha256: string, userId: string): Promise<boolean>;
+}
 
+/**
+ * Where the server keeps everything: all the parts (see the module comment). An interface
+ * extending the parts rather than a list of methods, so code written against `Store` keeps
+ * compiling and a component can ask for just the part it uses.
+ */
+export interface Store extends DocLog, OpLog, Directory, BlobStore, HandoverStore {
   /**
    * How commits are made durable, as the live database connection reports it (e.g.
    * `SQLite synchronous = FULL`), for the start-up log and tests. Optional for adapters.

@@ -3,12 +3,11 @@
  * one Redis channel prefix, for the multi-node test. Each node runs the CLI exactly as an
  * operator would (`outpost-server --port 0`, run from source), configured by environment only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-const BIN = resolve(import.meta.dirname, '../../scripts/outpost-server-from-source.js');
+import { join } from 'node:path';
+import { launchServer } from '../../../../test-support/server-process';
 const START_TIMEOUT_MS = 45_000;
 
 /** One running node. */
@@ -38,37 +37,19 @@ export class Cluster {
   async start(seed = false): Promise<ClusterNode> {
     const dataDir = await mkdtemp(join(tmpdir(), 'outpost-node-'));
     this.dirs.push(dataDir);
-    const args = [BIN, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])];
-    const child = spawn(process.execPath, args, {
+    // A node that fails to listen is killed by launchServer, so nothing is left to stop.
+    const launched = await launchServer({
+      args: ['--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])],
       env: {
-        ...process.env,
         OUTPOST_DATABASE_URL: this.config.databaseUrl,
         OUTPOST_REDIS_URL: this.config.redisUrl,
         OUTPOST_REDIS_PREFIX: this.config.redisPrefix,
         OUTPOST_SECRET: this.config.secret,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      timeoutMs: START_TIMEOUT_MS,
     });
-    let output = '';
-    const node: ClusterNode = { url: '', child, log: () => output };
+    const node: ClusterNode = { url: launched.url, child: launched.child, log: launched.output };
     this.nodes.push(node);
-    node.url = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => reject(new Error(`node did not start in time:\n${output}`)), START_TIMEOUT_MS);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolveUrl(match[1]!);
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`node exited with ${code} before listening:\n${output}`));
-      });
-    });
     return node;
   }
 

@@ -12,18 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { hasPostgres, hasRedis, testDatabaseUrl, testRedisUrl } from '../../../../test-support/requirements';
+import { until } from '../../../../test-support/until';
 import { PostgresStore } from '../../src/store/postgres/postgres-store';
 import { createTestSchema, type TestSchema } from '../../src/store/postgres/test-schema';
 import { Cluster, type ClusterNode } from './cluster';
 import { FieldDoc, login, OpDevice } from './field-devices';
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const noteIds = (doc: Y.Doc) => readJob(doc).notes.map((n) => n.id).sort();
 

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/index';
+import { until as untilPasses } from '../../../../test-support/until';
 
 /** A server for one test and how to dispose of it. */
 export interface TestServer extends RunningServer {
@@ -65,11 +66,5 @@ export async function api(
   return { status: res.status, body };
 }
 
-/** Polls until `check` is true (bounded). */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Polls until `check` is true (bounded): test-support/until.ts, in this suite's argument order. */
+export const until = (check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> => untilPasses(what, check, timeoutMs);

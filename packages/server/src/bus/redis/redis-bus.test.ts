@@ -3,19 +3,13 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { hasRedis, testRedisUrl } from '../../../../../test-support/requirements';
-import { runBusAcceptance } from '../acceptance';
+import { until } from '../../../../../test-support/until';
+import { runBusAcceptance } from '@outpost/server/testing';
 import type { BusEvent } from '../bus';
 import { CATCH_UP_NODE, RedisBus, type RedisBusOptions } from './redis-bus';
 
 const testPrefix = () => `outpost_test_${randomBytes(6).toString('hex')}`;
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the bus');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 // Skipped (with a message from hasRedis) when Redis is not running outside CI.
 describe.skipIf(!(await hasRedis()))('RedisBus', () => {
@@ -42,7 +36,7 @@ describe.skipIf(!(await hasRedis()))('RedisBus', () => {
     await mine.subscribe('job-1', (e) => got.push(e));
     await theirs.publish({ kind: 'revoke', jobId: 'job-1', node: 'other', userId: 'bob' });
     await mine.publish({ kind: 'revoke', jobId: 'job-1', node: 'mine', userId: 'bob' });
-    await until(() => got.length >= 1);
+    await until('the bus to deliver', () => got.length >= 1, 5000);
     await new Promise((r) => setTimeout(r, 100));
     expect(got.map((e) => e.node)).toEqual(['mine']);
   });
@@ -55,7 +49,7 @@ describe.skipIf(!(await hasRedis()))('RedisBus', () => {
     });
     await bus.subscribe('job-1', (e) => got.push(e.kind));
     await bus.publish({ kind: 'revoke', jobId: 'job-1', node: 'n1', userId: 'bob' });
-    await until(() => got.length === 1);
+    await until('the bus to deliver', () => got.length === 1, 5000);
   });
 
   it('keeps delivering to a job that was unloaded and loaded again at once', async () => {
@@ -67,7 +61,7 @@ describe.skipIf(!(await hasRedis()))('RedisBus', () => {
     // Unsubscribe and subscribe again without waiting: Redis must end up subscribed.
     const [, again] = await Promise.all([stop(), bus.subscribe('job-1', (e) => got.push(e))]);
     await other.publish({ kind: 'revoke', jobId: 'job-1', node: 'n2', userId: 'bob' });
-    await until(() => got.length === 1);
+    await until('the bus to deliver', () => got.length === 1, 5000);
     await again();
   });
 
@@ -93,12 +87,12 @@ describe.skipIf(!(await hasRedis()))('RedisBus', () => {
       admin.disconnect();
     }
 
-    await until(() => got.some((e) => e.node === CATCH_UP_NODE));
+    await until('the bus to deliver', () => got.some((e) => e.node === CATCH_UP_NODE), 5000);
     const repaired = new Y.Doc();
     Y.applyUpdate(repaired, (got.find((e) => e.node === CATCH_UP_NODE) as { update: Uint8Array }).update);
     expect(repaired.getText('t').toString()).toBe('typed while the bus was down');
     // And live delivery resumed on the new connection.
     await bus.publish({ kind: 'revoke', jobId: 'job-1', node: 'n1', userId: 'after' });
-    await until(() => got.some((e) => e.kind === 'revoke'));
+    await until('the bus to deliver', () => got.some((e) => e.kind === 'revoke'), 5000);
   });
 });

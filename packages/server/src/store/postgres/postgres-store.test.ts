@@ -1,7 +1,6 @@
 import { describe } from 'vitest';
 import { hasPostgres, testDatabaseUrl } from '../../../../../test-support/requirements';
-import { runStoreAcceptance, type StoreFixture } from '../acceptance';
-import { runHandoverStoreAcceptance } from '../handover-acceptance';
+import { runHandoverStoreAcceptance, runStoreAcceptance, type StoreFixture } from '@outpost/server/testing';
 import { PostgresStore } from './postgres-store';
 import { createTestSchema } from './test-schema';
 

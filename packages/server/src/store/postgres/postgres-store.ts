@@ -125,6 +125,11 @@ export class PostgresStore implements Store {
     );
   }
 
+  async setJobWindow(id: string, windowStart: string, windowEnd: string): Promise<boolean> {
+    const res = await this.pool.query('UPDATE jobs SET window_start = $1, window_end = $2 WHERE id = $3', [windowStart, windowEnd, id]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
   async getJob(id: string): Promise<JobRecord | null> {
     const { rows } = await this.pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
     return rows[0] ? jobFromRow(rows[0]) : null;

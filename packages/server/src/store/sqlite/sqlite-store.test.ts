@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStoreAcceptance, type StoreFixture } from '../acceptance';
-import { runHandoverStoreAcceptance } from '../handover-acceptance';
+import { runHandoverStoreAcceptance, runStoreAcceptance, type StoreFixture } from '@outpost/server/testing';
 import { SqliteStore } from './sqlite-store';
 
 async function sqliteFixture(): Promise<StoreFixture> {

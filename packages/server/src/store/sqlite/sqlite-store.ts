@@ -276,6 +276,10 @@ export class SqliteStore implements Store {
     return row ? jobFromSqliteRow(row) : null;
   }
 
+  async setJobWindow(id: string, windowStart: string, windowEnd: string): Promise<boolean> {
+    return this.db.prepare('UPDATE jobs SET window_start = ?, window_end = ? WHERE id = ?').run(windowStart, windowEnd, id).changes > 0;
+  }
+
   async listJobs(filter: JobFilter = {}): Promise<JobRecord[]> {
     const rows = this.db
       .prepare('SELECT * FROM jobs WHERE (? IS NULL OR window_end > ?) AND (? IS NULL OR window_start < ?) ORDER BY window_start, id')

@@ -9,9 +9,18 @@
  *   proxy.partition();     // nobody gets through until proxy.heal()
  *
  * Only node:net; bytes are never altered, only delayed, held, truncated at a cut, or dropped.
+ * The one TCP proxy of the test suites: the fault suite drives it directly, the client
+ * harness's `NetworkLink` (a device's network) is a thin face over it.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { Prng } from './seed';
+
+/** Draws cut points and jitter (the fault suite's seeded `Prng` is one). */
+export interface ProxyRng {
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number;
+  /** A float in [0, 1). */
+  next(): number;
+}
 
 /** What the proxy has done so far (for reports and assertions). */
 export interface ProxyStats {
@@ -97,7 +106,7 @@ export interface FaultProxyOptions {
   targetPort: number;
   targetHost?: string;
   /** Draws cut points and delay jitter; without it cuts happen at the middle of a chunk. */
-  rng?: Prng;
+  rng?: ProxyRng;
 }
 
 /** See the module comment. */
