@@ -5,11 +5,12 @@ import { ACTIONS, cellName, matrix, type Cell, type Relation } from './support/a
 import { call, DEMO, JOBS, startOutpost, type Outpost } from './support/outpost';
 import { validOp } from './support/bad-requests';
 import { SyncClient } from './support/sync-client';
+import { ChannelClient } from '../../packages/server/test/support/channel-client';
 import { signToken, TOKEN_KINDS } from './support/tokens';
 
 
 let outpost: Outpost;
-const openSockets: SyncClient[] = [];
+const openSockets: { close(): Promise<unknown> }[] = [];
 const photoOf = new Map<string, { sha: string; bytes: Buffer }>();
 
 beforeAll(async () => {
@@ -37,7 +38,7 @@ async function attachPhoto(jobId: string): Promise<void> {
   photoOf.set(jobId, { sha, bytes });
 }
 
-async function track(p: Promise<SyncClient>): Promise<SyncClient> {
+async function track<C extends { close(): Promise<unknown> }>(p: Promise<C>): Promise<C> {
   const c = await p;
   openSockets.push(c);
   return c;
@@ -148,6 +149,55 @@ async function runCell(cell: Cell): Promise<void> {
       }
       return;
     }
+    case 'channelJoin':
+    case 'channelUpdate': {
+      const c = await track(ChannelClient.connect(outpost.url, token ?? null));
+      const gone = () => c.closeCode !== null || c.closedJob(jobId) !== null;
+      if (c.closeCode === null) c.subscribe([jobId]);
+      const noteId = `matrix-${Math.random().toString(36).slice(2)}`;
+      // Sent at once, before the server has let the job in: it must wait for (or die with) the check.
+      if (cell.action === 'channelUpdate' && c.closeCode === null) c.edit(jobId, (doc) => addNote(doc, { id: noteId, author: actor.id, createdAt: new Date().toISOString(), text: 'may I?' }));
+      await waitFor(() => (c.jobs.get(jobId)?.synced ?? false) || gone(), 3000);
+      if (verdict.allow) {
+        expect(c.jobs.get(jobId)!.doc.getMap('server').get('status')).toBeTypeOf('string');
+        if (cell.action === 'channelUpdate') {
+          await waitFor(() => c.ackedUpTo(jobId) >= 2, 5000);
+          expect(await serverNoteIds(jobId)).toContain(noteId);
+        }
+        return;
+      }
+      await waitFor(gone, 3000);
+      if (verdict.status === 401) {
+        // A bad token refuses the channel itself.
+        expect(c.closeCode).toBe(4401);
+      } else {
+        // Only this job is refused; the channel stays.
+        expect(c.closedJob(jobId)).toBe(4403);
+        expect(verdict.codes).toContain((c.messages(jobId, 'error')[0] as { code: string } | undefined)?.code);
+        expect(c.closeCode).toBeNull();
+      }
+      const doc = c.jobs.get(jobId)?.doc;
+      if (doc) expect(doc.getMap('server').size + doc.getMap('meta').size).toBe(0);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await serverNoteIds(jobId)).not.toContain(noteId);
+      return;
+    }
+    case 'opBatch': {
+      const before = await outpost.server.store.getJob(jobId);
+      const op = validOp({ jobId, to: 'en_route' });
+      const res = await call(`${outpost.url}/api/ops`, { method: 'POST', token, json: { ops: [op] } });
+      if (verdict.allow) {
+        expect(res.status, res.text).toBe(200);
+        expect([200, 409, 425], res.text).toContain((res.body as { answers: { status: number }[] }).answers[0]!.status);
+        return;
+      }
+      if (verdict.status === 401) return expectNoTrace({ ...res, opId: String(op.opId) }, verdict, jobId, before);
+      // The batch is answered; its one op is refused as the single-op route would refuse it.
+      expect(res.status, res.text).toBe(200);
+      const answer = (res.body as { answers: { status: number; body: { error: { code: string; details?: unknown } } }[] }).answers[0]!;
+      await expectNoTrace({ status: answer.status, body: answer.body, text: JSON.stringify(answer), contentType: 'application/json', opId: String(op.opId) }, verdict, jobId, before);
+      return;
+    }
     case 'restRead': {
       // Every way to read a job over REST: the job, its audit history, its equipment.
       for (const path of [`/api/jobs/${jobId}`, `/api/jobs/${jobId}/ops`, `/api/equipment?job=${jobId}`]) {
@@ -197,6 +247,12 @@ async function runCell(cell: Cell): Promise<void> {
   }
 }
 
+/** Polls until `check` is true, or gives up after `ms` (the caller's expectations then say what went wrong). */
+async function waitFor(check: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+}
+
 /** A refused op: denied as the cell says, nothing logged, the job unchanged, no job state in the answer. */
 async function expectNoTrace(res: Awaited<ReturnType<typeof submitOp>>, verdict: Cell['expect'], jobId: string, before: Awaited<ReturnType<Outpost['server']['store']['getJob']>>) {
   expectDenied(res, verdict);
@@ -234,7 +290,7 @@ function expectDenied(res: { status: number; body: unknown; text: string }, verd
 describe('authorization matrix', () => {
   const cells = matrix(TOKEN_KINDS);
 
-  it('has every cell: 2 roles × 3 jobs × 4 tokens × 9 actions', () => {
+  it('has every cell: 2 roles × 3 jobs × 4 tokens × 12 actions', () => {
     expect(cells.length).toBe(2 * 3 * 4 * ACTIONS.length);
     expect(new Set(cells.map(cellName)).size).toBe(cells.length);
   });

@@ -10,10 +10,12 @@ import { DEMO, JOBS } from './support/outpost';
 import { scaled, withSeed } from './support/seed';
 import { ServerProcess } from './support/server-process';
 import { SyncClient } from './support/sync-client';
+import { ChannelClient } from '../../packages/server/test/support/channel-client';
 import { tokenFor } from './support/tokens';
 
 const isJobRoot = (name: string) => Object.hasOwn(JOB_ROOTS, name);
 const FRAMES = scaled(100_000, 1_000_000);
+const CHANNEL_FRAMES = scaled(30_000, 300_000);
 const MiB = 1024 * 1024;
 const secret = 'relay-fuzz-secret';
 let dataDir: string;
@@ -93,6 +95,53 @@ describe('relay under hostile frames', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(divergence([{ name: 'alice', doc: alice.doc }, { name: 'bob', doc: bob.doc }])).toEqual([]);
       await Promise.all([alice.close(), bob.close(), observer.close()]);
+    });
+  }, scaled(300_000, 900_000));
+
+  it(`survives ${CHANNEL_FRAMES} hostile frames on the device channel while a device on the same job keeps syncing over its own channel`, async () => {
+    await withSeed('channel fuzz', async (rng) => {
+      const token = (who: keyof typeof DEMO, kind: 'valid' | 'expired' | 'forged' = 'valid') => tokenFor(kind, DEMO[who], secret);
+      const phone = await ChannelClient.connect(server.url, token('alice')!);
+      phone.subscribe([JOBS.shared]);
+      await phone.synced([JOBS.shared], 10_000);
+      const written: string[] = [];
+      let fuzzing = true;
+      const typing = (async () => {
+        for (let i = 0; fuzzing && i < 100_000; i++) {
+          const id = `channel-alice-${i}`;
+          phone.edit(JOBS.shared, (doc) => addNote(doc, { id, author: 'alice', createdAt: new Date().toISOString(), text: 'on the channel' }));
+          written.push(id);
+          const want = i + 2; // step 2 was content message 1
+          const end = Date.now() + 15_000;
+          while (phone.ackedUpTo(JOBS.shared) < want && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+          expect(phone.ackedUpTo(JOBS.shared), `note ${id} acked`).toBeGreaterThanOrEqual(want);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+      const tally = await fuzzRelay({
+        baseUrl: server.url,
+        jobId: JOBS.shared,
+        tokens: [token('alice'), token('bob'), token('dana'), token('alice', 'expired'), token('dana', 'forged'), undefined],
+        rng,
+        frames: CHANNEL_FRAMES,
+        parallel: 6,
+        channel: true,
+      }).finally(() => (fuzzing = false));
+      await typing;
+      console.info(`[channel fuzz] ${tally.frames} frames over ${tally.sockets} channels; close codes ${JSON.stringify(tally.closeCodes)}`);
+      expect(server.running, server.log.slice(-20).join('\n')).toBe(true);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect(tally.closeCodes['1011'] ?? 0).toBe(0);
+      // Old, missing and absurd protocol versions were told to update, not left to fail.
+      expect(tally.closeCodes['4426'] ?? 0).toBeGreaterThan(0);
+      expect(server.log.filter((l) => /unexpected error|connect failed|join of .* failed|Uncaught|TypeError|RangeError/.test(l))).toEqual([]);
+      expect(phone.closeCode).toBeNull();
+      expect(phone.closedJob(JOBS.shared)).toBeNull();
+      const observer = await SyncClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('dana'), acks: false });
+      await observer.synced;
+      expect(missingNotes(written, observer.doc)).toEqual([]);
+      expect([...observer.doc.share.keys()].filter((root) => !isJobRoot(root))).toEqual([]);
+      await Promise.all([phone.close(), observer.close()]);
     });
   }, scaled(300_000, 900_000));
 

@@ -1,11 +1,15 @@
 /**
- * Workflow ops over the 50 ms link (issue 18.7): a technician's device comes back online
- * with 50 queued workflow ops (25 jobs: "Start travel" then "I'm here" on each) and sends
- * them the way `@outpost/client`'s outbox drain does — one at a time, in `deviceSeq` order,
- * each awaited, through the client's own `Api` (fetch, keep-alive). Ops are ordered by
- * design (a job's status machine and the device's sequence), so the floor is one round
- * trip per op; the figure shows how close the path comes to it. Outpost only: the peers
- * have no workflow ops.
+ * Workflow ops over the 50 ms link (issue 18.7, issue 15.3): a technician's device comes
+ * back online with 50 queued workflow ops (25 jobs: "Start travel" then "I'm here" on each)
+ * and sends them through the client's own `Api` (fetch, keep-alive) two ways:
+ *
+ * - one at a time, in `deviceSeq` order, each awaited — the outbox drain before issue 15
+ *   (still its fallback against a server without the batch route). Ops are ordered by design
+ *   (a job's status machine and the device's sequence), so the floor is one round trip per op;
+ * - in one batch (`POST /api/ops`), as the drain sends its queue now: applied in device order
+ *   per job on the server, every op answered in one response — one round trip in all.
+ *
+ * Outpost only: the peers have no workflow ops.
  */
 import { randomUUID } from 'node:crypto';
 import { Api } from '../../../packages/client/src/sync/api';
@@ -26,7 +30,11 @@ interface Replay {
   turns: number;
 }
 
-async function replay(api: Api, jobIds: string[], proxyCounters: () => { bytes: number; turns: number }): Promise<Replay> {
+/** How the queue goes up. */
+type Mode = 'one at a time' | 'one batch';
+const MODES: readonly Mode[] = ['one at a time', 'one batch'];
+
+async function replay(api: Api, jobIds: string[], mode: Mode, proxyCounters: () => { bytes: number; turns: number }): Promise<Replay> {
   // What the device knows of each job before it went offline (not timed).
   const versions = new Map<string, number>();
   for (const id of jobIds) versions.set(id, ((await api.request<{ job: { version: number } }>('GET', `/api/jobs/${id}`)).body.job?.version ?? 0));
@@ -36,18 +44,28 @@ async function replay(api: Api, jobIds: string[], proxyCounters: () => { bytes: 
   const t0 = performance.now();
   let applied = 0;
   const other: string[] = [];
-  for (const [i, op] of queue.entries()) {
-    const body = { opId: randomUUID(), jobId: op.jobId, deviceId, deviceSeq: i + 1, kind: 'transition', to: op.to, occurredAt: new Date().toISOString(), baseVersion: op.base, docState: 'AA==' };
-    const answer = await api.request<{ result?: { outcome: string }; error?: { code: string } }>('POST', `/api/jobs/${op.jobId}/ops`, body);
-    if (answer.status === 200 && answer.body.result?.outcome === 'applied') applied++;
-    else other.push(`${answer.status} ${answer.body.error?.code ?? ''}`);
+  const ops = queue.map((op, i) => ({ opId: randomUUID(), jobId: op.jobId, deviceId, deviceSeq: i + 1, kind: 'transition', to: op.to, occurredAt: new Date().toISOString(), baseVersion: op.base, docState: 'AA==' }));
+  if (mode === 'one at a time') {
+    for (const body of ops) {
+      const answer = await api.request<{ result?: { outcome: string }; error?: { code: string } }>('POST', `/api/jobs/${body.jobId}/ops`, body);
+      if (answer.status === 200 && answer.body.result?.outcome === 'applied') applied++;
+      else other.push(`${answer.status} ${answer.body.error?.code ?? ''}`);
+    }
+  } else {
+    type Answer = { status?: number; notTried?: true; body?: { result?: { outcome: string }; error?: { code: string } } };
+    const answer = await api.request<{ answers?: Answer[] }>('POST', '/api/ops', { ops });
+    if (answer.status !== 200) other.push(`batch ${answer.status}`);
+    for (const a of answer.body.answers ?? []) {
+      if (a.status === 200 && a.body?.result?.outcome === 'applied') applied++;
+      else other.push(a.notTried ? 'not tried' : `${a.status} ${a.body?.error?.code ?? ''}`);
+    }
   }
   const ms = performance.now() - t0;
   const end = proxyCounters();
   return { ms, applied, other, bytes: end.bytes - start.bytes, turns: end.turns - start.turns };
 }
 
-/** 50 queued workflow ops sent as the outbox drain sends them, over the 50 ms link. */
+/** 50 queued workflow ops, one at a time and in one batch, over the 50 ms link. */
 export const opsReplay: Scenario = {
   id: 'ops-replay',
   title: 'Workflow ops after reconnect',
@@ -58,39 +76,48 @@ export const opsReplay: Scenario = {
     const runs = ctx.quick ? 1 : Math.min(ctx.runs, 3);
     const server = await ServerProcess.start('outpost');
     const proxy = await startDelayProxy(server.port, ONE_WAY_MS);
-    const results: Replay[] = [];
+    const results: Record<Mode, Replay[]> = { 'one at a time': [], 'one batch': [] };
     try {
-      const prepared = await server.prepare(JOBS * runs);
+      const prepared = await server.prepare(JOBS * runs * MODES.length);
+      let slice = 0;
       for (let r = 0; r < runs; r++) {
-        // A fresh client per run (a fresh device id); the job reads before timing open the connection.
-        const api = new Api(`http://127.0.0.1:${proxy.port}`, fetch);
-        api.token = prepared.token;
-        const result = await replay(api, prepared.jobIds.slice(r * JOBS, (r + 1) * JOBS), () => ({ bytes: proxy.counters.bytesUp + proxy.counters.bytesDown, turns: proxy.counters.turns }));
-        ctx.log(`  ops replay run ${r + 1}: ${round(result.ms)} ms, ${result.applied} applied${result.other.length ? `, others: ${result.other.slice(0, 3).join(', ')}` : ''}`);
-        results.push(result);
+        for (const mode of MODES) {
+          // A fresh client per run (a fresh device id); the job reads before timing open the connection.
+          const api = new Api(`http://127.0.0.1:${proxy.port}`, fetch);
+          api.token = prepared.token;
+          const jobIds = prepared.jobIds.slice(slice * JOBS, (slice + 1) * JOBS);
+          slice++;
+          const result = await replay(api, jobIds, mode, () => ({ bytes: proxy.counters.bytesUp + proxy.counters.bytesDown, turns: proxy.counters.turns }));
+          ctx.log(`  ops replay ${mode}, run ${r + 1}: ${round(result.ms)} ms, ${result.applied} applied${result.other.length ? `, others: ${result.other.slice(0, 3).join(', ')}` : ''}`);
+          results[mode].push(result);
+        }
       }
     } finally {
       await proxy.close();
       await server.stop();
     }
     const ops = JOBS * STEPS.length;
-    const ms = spread(results.map((r) => r.ms));
-    rows.push({
-      label: `Outpost, ${ops} ops, one at a time`,
-      server: 'outpost',
-      figures: {
-        runs: results.length,
-        'time ms': showSpread(ms),
-        'ms per op': round(ms.median / ops),
-        'elapsed ÷ RTT': round(ms.median / (2 * ONE_WAY_MS)),
-        'RTT floor': ops,
-        applied: Math.min(...results.map((r) => r.applied)),
-        'KB total': round(spread(results.map((r) => r.bytes)).median / 1024),
-      },
-    });
+    for (const mode of MODES) {
+      const list = results[mode];
+      const ms = spread(list.map((r) => r.ms));
+      rows.push({
+        label: `Outpost, ${ops} ops, ${mode}`,
+        server: 'outpost',
+        figures: {
+          runs: list.length,
+          'time ms': showSpread(ms),
+          'ms per op': round(ms.median / ops),
+          'elapsed ÷ RTT': round(ms.median / (2 * ONE_WAY_MS)),
+          'client turns': spread(list.map((r) => r.turns)).median,
+          'RTT floor': mode === 'one at a time' ? ops : 1,
+          applied: Math.min(...list.map((r) => r.applied)),
+          'KB total': round(spread(list.map((r) => r.bytes)).median / 1024),
+        },
+      });
+    }
     notes.push(
-      `${JOBS} jobs × ${STEPS.length} transitions (Start travel, I'm here) queued on one device; each POST /api/jobs/:id/ops awaited before the next, as the outbox drain sends them (order per job and per device), through @outpost/client's Api with keep-alive; ${runs} runs, median (range).`,
-      `The floor for ordered one-at-a-time ops is one round trip (${2 * ONE_WAY_MS} ms) per op; "elapsed ÷ RTT" above the op count is server time or connection setup.`,
+      `${JOBS} jobs × ${STEPS.length} transitions (Start travel, I'm here) queued on one device, through @outpost/client's Api with keep-alive (untimed job reads open the connection); ${runs} runs per mode, median (range).`,
+      `One at a time: each POST /api/jobs/:id/ops awaited before the next (order per job and per device); the floor is one round trip (${2 * ONE_WAY_MS} ms) per op. One batch: POST /api/ops with all ${ops} ops, answered in one response — the outbox drain's way since issue 15; the floor is one round trip. "elapsed ÷ RTT" above the floor is server time.`,
     );
     return { id: 'ops-replay', title: `Workflow ops after reconnect (${ops} queued, 50 ms one-way delay)`, rows, ratios: {}, notes };
   },

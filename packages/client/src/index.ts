@@ -29,4 +29,7 @@ export {
 } from './sync/retry-schedule';
 export type { User } from './sync/session';
 export type { WebSocketLike } from './sync/job-connection';
+export { DeviceChannel, type DeviceChannelOptions } from './sync/device-channel';
+export { jobShard, ShardedChannels } from './sync/channel-shards';
+export { socketLinks, type JobLink, type JobLinks, type LinkEvents } from './sync/job-link';
 export type { Watchable } from './observable';

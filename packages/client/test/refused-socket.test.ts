@@ -5,16 +5,30 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { WebSocketLike } from '@outpost/client';
-import { addNote } from '@outpost/shared';
+import { addNote, CHANNEL_ADDRESS, decodeOutpostMessage, DEVICE_CHANNEL_PATH, readJobFrame } from '@outpost/shared';
 import { until, World } from './harness';
 
-/** A WebSocket that counts the sockets opened per job. */
+/**
+ * A WebSocket that counts the times each job was joined: a socket opened on `/sync/:jobId`,
+ * or a `subscribe` naming the job on the device channel.
+ */
 function countingWebSocket(counts: Map<string, number>): WebSocketLike {
+  const count = (jobId: string) => counts.set(jobId, (counts.get(jobId) ?? 0) + 1);
   return class extends WebSocket {
+    private readonly channel: boolean;
     constructor(url: string) {
       super(url);
-      const jobId = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-      counts.set(jobId, (counts.get(jobId) ?? 0) + 1);
+      const path = new URL(url).pathname;
+      this.channel = path === DEVICE_CHANNEL_PATH;
+      if (!this.channel) count(decodeURIComponent(path.split('/').pop() ?? ''));
+    }
+    override send(data: Uint8Array, ...rest: unknown[]): void {
+      if (this.channel) {
+        const { jobId, message } = readJobFrame(new Uint8Array(data));
+        const msg = jobId === CHANNEL_ADDRESS ? decodeOutpostMessage(message) : null;
+        if (msg?.name === 'subscribe') for (const id of msg.value.jobIds) count(id);
+      }
+      (super.send as (...a: unknown[]) => void)(data, ...rest);
     }
   } as unknown as WebSocketLike;
 }

@@ -33,7 +33,8 @@ describe('several tabs on one device', () => {
       await until('both ops show as sent in every tab', () => tab.outbox.list().sent.length === 2, 20_000);
     }
     expect(first.posts === 0 || second.posts === 0).toBe(true);
-    expect(first.posts + second.posts).toBeGreaterThanOrEqual(2);
+    // Both ops may go up in one batch (POST /api/ops): what matters is that one tab sent them.
+    expect(first.posts + second.posts).toBeGreaterThanOrEqual(1);
     expect(tabA.outbox.list().sent.map((i) => i.result?.status)).toEqual(['en_route', 'on_site']);
 
     const jobA = await tabA.openJob('job-1001');

@@ -3,6 +3,7 @@
  * the relay on its upgrade event. `startServer` is what the CLI and in-process tests use.
  */
 import { createAdaptorServer } from '@hono/node-server';
+import { DEVICE_CHANNEL_PATH } from '@outpost/shared';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -123,6 +124,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // the cap are read and refused with 4413 and an error message.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * 4 + 1024 });
   server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://outpost').pathname === DEVICE_CHANNEL_PATH) {
+      return wss.handleUpgrade(req, socket, head, (ws) => void relay.acceptChannel(ws, req));
+    }
     const match = /^\/sync\/([^/?#]+)/.exec(req.url ?? '');
     if (!match) return socket.destroy();
     let jobId: string;

@@ -53,6 +53,7 @@ export {
   type TimeEntry,
 } from './job/schema';
 export { readServerState, writeServerState } from './job/server-state';
+export { MAX_OPS_PER_BATCH, opBatchSchema, type OpBatchAnswer, type OpBatchResponse } from './ops/batch';
 export { jobRequestSchema, OP_KINDS, opIntentSchema, requestJobId, workflowOpSchema, type JobRequest, type OpIntent, type OpKind, type WorkflowOp } from './ops/op';
 export { decide, type Actor, type Decision, type RejectionCode, type WorkflowState } from './status/decide';
 export {

@@ -16,7 +16,11 @@
  * - a blob a technician may not read answers 404 not_found, exactly as a missing one;
  * - within a job she reaches, a technician may not write what the office defines
  *   (`wsOfficeField`: the job's title), and nobody may write an entry naming another
- *   person as its author (`wsForgedAuthor`: a note signed as someone else) — issue 13.
+ *   person as its author (`wsForgedAuthor`: a note signed as someone else) — issue 13;
+ * - the device channel (`channelJoin`, `channelUpdate`) and the op batch (`opBatch`) obey
+ *   the same rules per job: a bad token refuses the whole channel (4401) or request (401);
+ *   a job the technician may not reach is refused on its own (jobClosed 4403, or that op's
+ *   answer 403) while the channel or batch goes on — issue 15.
  */
 import type { TokenKind } from './tokens';
 
@@ -25,7 +29,7 @@ export const ROLES_UNDER_TEST = ['technician', 'dispatcher'] as const;
 /** The job, seen from the technician (alice): hers, bob's, or hers until a moment ago. */
 export const RELATIONS = ['own', 'other', 'unassigned'] as const;
 /** What is attempted. */
-export const ACTIONS = ['wsJoin', 'wsUpdate', 'wsOfficeField', 'wsForgedAuthor', 'restRead', 'opSubmit', 'opOverride', 'blobGet', 'blobPut'] as const;
+export const ACTIONS = ['wsJoin', 'wsUpdate', 'wsOfficeField', 'wsForgedAuthor', 'restRead', 'opSubmit', 'opOverride', 'blobGet', 'blobPut', 'channelJoin', 'channelUpdate', 'opBatch'] as const;
 
 export type RoleUnderTest = (typeof ROLES_UNDER_TEST)[number];
 export type Relation = (typeof RELATIONS)[number];
@@ -61,7 +65,7 @@ export function verdictFor(role: RoleUnderTest, relation: Relation, token: Token
   return { allow: true };
 }
 
-/** Every cell: 2 roles × 3 relations × 4 tokens × 9 actions = 216. */
+/** Every cell: 2 roles × 3 relations × 4 tokens × 12 actions = 288. */
 export function matrix(tokens: readonly TokenKind[]): Cell[] {
   const cells: Cell[] = [];
   for (const role of ROLES_UNDER_TEST)

@@ -33,7 +33,7 @@ export interface Device {
 }
 
 /** Starts an engine named `deviceName` behind a new fault proxy to `serverPort`; signs in when asked. */
-export async function startDevice(deviceName: string, serverPort: number, opts: { user?: string; rng?: Prng; proxy?: FaultProxy } = {}): Promise<Device> {
+export async function startDevice(deviceName: string, serverPort: number, opts: { user?: string; rng?: Prng; proxy?: FaultProxy; deviceChannel?: boolean } = {}): Promise<Device> {
   const proxy = opts.proxy ?? (await FaultProxy.start({ targetPort: serverPort, rng: opts.rng }));
   const engine = createOutpost({
     serverUrl: proxy.url,
@@ -41,6 +41,7 @@ export async function startDevice(deviceName: string, serverPort: number, opts: 
     WebSocket: WebSocket as unknown as EngineOptions['WebSocket'],
     idleCloseMs: 1000,
     catchUpIntervalMs: 300,
+    deviceChannel: opts.deviceChannel,
   } as EngineOptions);
   await engine.ready;
   if (opts.user && !engine.user) await engine.login(opts.user, 'outpost');

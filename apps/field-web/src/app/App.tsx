@@ -31,9 +31,6 @@ function NewJobScreen({ reference }: { reference: PrimedReference }) {
   return <CreateJob customers={reference.customers} technicians={board.technicians} />;
 }
 
-/** How often the technician's list asks whether their jobs changed, while online. */
-const ASSIGNMENT_CHECK_MS = 10_000;
-
 function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
   const engine = useOutpost();
   const route = useRoute();
@@ -52,20 +49,22 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
     if (worthTrying && !engine.priming.get().running) void engine.priming.prime().catch(() => undefined);
   }, [engine, home]);
 
-  // While a technician looks at the list with a connection, a job the dispatcher assigns
-  // (or takes away) appears without a tap: a small request now and then, a priming run
-  // only when the list changed.
-  const technicianHome = route.name === 'jobs' && user.role === 'technician';
+  // A job the dispatcher assigns (or takes away) appears on the technician's list as the
+  // server pushes it (one round trip); after a reconnect the list is read again in full.
+  const technician = user.role === 'technician';
   // Dispatchers on a wide screen get the schedule board; the phone layout stays below 1024 px.
   const wide = useWide();
   const desk = wide && user.role === 'dispatcher' && (route.name === 'jobs' || route.name === 'board');
   useEffect(() => {
-    if (!technicianHome) return;
-    const timer = setInterval(() => {
-      if (engine.status.get().connected) void engine.priming.refresh().catch(() => undefined);
-    }, ASSIGNMENT_CHECK_MS);
-    return () => clearInterval(timer);
-  }, [engine, technicianHome]);
+    if (!technician) return;
+    const refresh = () => void engine.priming.refresh().catch(() => undefined); // a failed refresh keeps the cached list; the next push or reconnect tries again
+    const offNotice = engine.on('jobNotice', refresh);
+    const offStale = engine.on('listsStale', refresh);
+    return () => {
+      offNotice();
+      offStale();
+    };
+  }, [engine, technician]);
 
   let screen;
   if (route.name === 'job') screen = <JobScreen key={route.jobId} jobId={route.jobId} user={user} reference={reference} />;

@@ -1,7 +1,8 @@
 /**
- * The dispatcher's board: every job with its live status and assignees. Polled from
- * `GET /api/board` while connected (and right after the outbox changes); offline it shows
- * the primed jobs, marked as last known.
+ * The dispatcher's board: every job with its live status and assignees. Read from
+ * `GET /api/board` when the server pushes a job change (and right after the outbox
+ * changes, and in full after a reconnect); offline it shows the primed jobs, marked as
+ * last known.
  */
 import { useOutbox, useOutpost, useSyncStatus } from '@outpost/client/react';
 import { useCallback, useEffect, useState } from 'react';
@@ -21,8 +22,6 @@ export interface BoardView {
   live: boolean;
   refresh: () => void;
 }
-
-const POLL_MS = 3000;
 
 /** The live board, falling back to `primed` jobs when the server cannot be reached. */
 export function useBoard(primed: readonly JobSummary[]): BoardView {
@@ -49,9 +48,17 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
   useEffect(() => {
     if (!connected) return setLive(false);
     refresh();
-    const timer = setInterval(refresh, POLL_MS);
-    return () => clearInterval(timer);
   }, [connected, refresh, outboxShape]);
+
+  // Pushed job changes (created, assigned, status) and a reconnect re-read the board: no polling.
+  useEffect(() => {
+    const offNotice = engine.on('jobNotice', refresh);
+    const offStale = engine.on('listsStale', refresh);
+    return () => {
+      offNotice();
+      offStale();
+    };
+  }, [engine, refresh]);
 
   return { jobs: board?.jobs ?? [...primed], technicians: board?.technicians ?? [], live: live && board !== null, refresh };
 }

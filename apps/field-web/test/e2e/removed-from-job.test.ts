@@ -1,12 +1,13 @@
 /**
  * Issue 12 cases 1 and 2 in the browser.
- * 2: a job whose socket the server refuses is not "Offline": the Connection row stays
- *    Online, and new assignments keep arriving on the list.
+ * 2: a job the server refuses is not "Offline": the Connection row stays Online, the job is
+ *    not subscribed again, and new assignments keep arriving on the list.
  * 1: Alice, offline on a job, taps I'm here, writes a note and adds a photo; Dana takes
  *    her off the job. When Alice reconnects, the note and photo go to the office as a
  *    parked handover; Alice's job is read-only and says who removed her and when; Dana
  *    sees "Alice has unsent work on this job: 1 note, 1 photo" and merges it.
  */
+import { CHANNEL_ADDRESS, decodeOutpostMessage, DEVICE_CHANNEL_PATH, readJobFrame } from '@outpost/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
@@ -45,14 +46,29 @@ describe.skipIf(!run)('taken off a job', () => {
   });
 
   it('keeps reading Online when the server refuses a job, and new assignments still arrive', async () => {
+    // The device channel carries every job on one socket: count the times job-1006 is
+    // subscribed, and see its membership end (jobClosed), while the socket itself stays.
     const open = new Set<string>();
     let refusedJobSockets = 0;
+    let refusedJobClosed = false;
+    const frameOf = (payload: string | Buffer) => {
+      if (typeof payload === 'string') return null;
+      const { jobId, message } = readJobFrame(new Uint8Array(payload));
+      return jobId === CHANNEL_ADDRESS ? decodeOutpostMessage(message) : null;
+    };
     alice.page.on('websocket', (ws) => {
       open.add(ws.url());
       ws.on('close', () => open.delete(ws.url()));
-      if (ws.url().includes('/sync/job-1006')) refusedJobSockets++;
+      ws.on('framesent', ({ payload }) => {
+        const msg = frameOf(payload);
+        if (msg?.name === 'subscribe' && msg.value.jobIds.includes('job-1006')) refusedJobSockets++;
+      });
+      ws.on('framereceived', ({ payload }) => {
+        const msg = frameOf(payload);
+        if (msg?.name === 'jobClosed' && msg.value.jobId === 'job-1006' && msg.value.code === 4403) refusedJobClosed = true;
+      });
     });
-    // A fresh page on the job: its socket is the only one (the list would open every job).
+    // A fresh page on the job: its subscription is the only one (the list would open every job).
     await gotoJob(alice.page, 'job-1006');
     await alice.page.reload();
     await alice.page.getByTestId('job-status').waitFor();
@@ -63,10 +79,11 @@ describe.skipIf(!run)('taken off a job', () => {
       const el = document.querySelector('[data-testid=connection]')!;
       new MutationObserver(() => (window as unknown as { sawConnection(t: string): void }).sawConnection(el.textContent ?? '')).observe(el, { characterData: true, childList: true, subtree: true });
     });
-    expect([...open].every((url) => url.includes('/sync/job-1006'))).toBe(true);
+    expect([...open].every((url) => new URL(url).pathname === DEVICE_CHANNEL_PATH)).toBe(true);
+    expect(refusedJobSockets).toBe(1);
     await toggleOnBoard(dana, 'job-1006', 'Bob', true);
     await toggleOnBoard(dana, 'job-1006', 'Alice', false);
-    await eventually(async () => open.size, (n) => n === 0, 'the refused socket closed');
+    await eventually(async () => refusedJobClosed, (closed) => closed, 'the refused job closed on the channel');
     const before = refusedJobSockets;
     // Several catch-up periods: a refusal loop would show as new sockets and flip the row to Offline.
     await new Promise((r) => setTimeout(r, 8_000));

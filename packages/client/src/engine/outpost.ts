@@ -3,7 +3,7 @@
  * queue, priming, storage safety and tabs around one device database. Everything a person
  * does lands on the device first; the network only ever catches up.
  */
-import { closeAction, serverAnswered, type OpIntent } from '@outpost/shared';
+import { closeAction, DEVICE_CHANNEL_PATH, PROTOCOL_VERSION, serverAnswered, type JobNotice, type OpIntent } from '@outpost/shared';
 import { BlobQueue } from '../blobs/blob-queue';
 import { HandoverDesk } from '../handover/handover-desk';
 import type { JobAccess } from '../handover/job-access';
@@ -26,6 +26,8 @@ import { sleep } from '../sync/backoff';
 import { watchBrowser } from '../sync/browser-events';
 import { newUuid } from '../ids/device-crypto';
 import { CatchUp } from './catch-up';
+import { ShardedChannels } from '../sync/channel-shards';
+import { DeviceChannel } from '../sync/device-channel';
 import type { WebSocketLike } from '../sync/job-connection';
 import { forgetSession, login, savedSession, type User } from '../sync/session';
 import { StatusBoard, type DrainedEvent } from './status-board';
@@ -48,6 +50,17 @@ export interface OutpostOptions {
   catchUpIntervalMs?: number;
   /** Replace a relay socket whose updates go unacked this long (default 15 s): a half-open connection. */
   ackTimeoutMs?: number;
+  /**
+   * One socket for every job (`/device`, the default), or false for a socket per job on
+   * `/sync/:jobId` (servers before the device channel).
+   */
+  deviceChannel?: boolean;
+  /**
+   * Behind a load balancer that routes by job id (docs/scaling.md): one device channel per
+   * shard of jobs (`/device?shard=<last character of the job id>`), so each job's traffic
+   * lands on the job's node. Default false: one channel for every job.
+   */
+  channelPerShard?: boolean;
   /** Re-prime when the server becomes reachable and the cache is older than this (10 min). */
   primingMaxAgeMs?: number;
 }
@@ -60,6 +73,12 @@ export interface OutpostEvents extends Record<string, unknown> {
   mergeSummary: MergeSummary;
   /** The server refused the token: sign in again. */
   sessionExpired: { reason: string };
+  /** Pushed by the server: a job concerning this user was assigned, unassigned, created, cancelled or changed. */
+  jobNotice: JobNotice;
+  /** The server needs a newer app (close 4426): nothing syncs until the app is updated; work stays on the device. */
+  updateRequired: { reason: string };
+  /** The device channel (re)connected: pushes may have been missed, so lists are read again in full. */
+  listsStale: Record<string, never>;
 }
 
 /** Creates the engine of one device. Await `engine.ready` before using it. */
@@ -91,6 +110,8 @@ export class OutpostEngine {
   private readonly http: Api;
   private readonly db: ReportedStorage;
   private readonly jobs: JobStore;
+  /** The device channel (null when jobs use a socket each). */
+  private readonly channel: DeviceChannel | ShardedChannels | null;
   private readonly box: Outbox;
   private readonly blobQueue: BlobQueue;
   private readonly feed: ChangeFeed;
@@ -103,6 +124,7 @@ export class OutpostEngine {
   /** Aborted by destroy(): bounded waits end early. */
   private readonly stopping = new AbortController();
   private expiryTold = false;
+  private updateTold = false;
   private readonly unlisten: (() => void)[] = [];
 
   constructor(private readonly o: OutpostOptions) {
@@ -135,10 +157,22 @@ export class OutpostEngine {
       () => this.jobs.unsavedRecords(),
     );
     this.changes = this.feed;
+    const WebSocketCtor = this.o.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketLike);
+    this.channel =
+      o.deviceChannel === false
+        ? null
+        : o.channelPerShard
+          ? new ShardedChannels({ url: (shard) => this.channelUrl(shard), WebSocket: WebSocketCtor })
+          : new DeviceChannel({ url: () => this.channelUrl(), WebSocket: WebSocketCtor });
+    this.channel?.onPush((msg) => {
+      if (msg.name === 'jobNotice') this.events.emit('jobNotice', msg.value);
+    });
+    this.channel?.onOpen(() => this.events.emit('listsStale', {}));
     this.jobs = new JobStore({
       db: this.db,
       deviceName: this.deviceName,
-      WebSocket: this.o.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketLike),
+      links: this.channel ?? undefined,
+      WebSocket: WebSocketCtor,
       relayUrl: (jobId) => this.relayUrl(jobId),
       idleCloseMs: this.o.idleCloseMs ?? 30_000,
       ackTimeoutMs: this.o.ackTimeoutMs,
@@ -185,7 +219,7 @@ export class OutpostEngine {
         this.blobQueue.unsentList.get().some((b) => b.state === 'queued' || b.error?.kind === 'transient'),
       connected: () => this.board.socketsOpen,
       probe: () => this.http.request('GET', '/healthz', undefined, { timeoutMs: 5_000 }).then((a) => a.status === 200, () => false),
-      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, flushDependencies: (item) => this.flushDependencies(item, signal) }).then((r) => {
+      drainOps: (signal) => drainOutbox({ outbox: this.box, api: this.http, signal, batched: true, flushDependencies: (item) => this.flushDependencies(item, signal) }).then((r) => {
         if (r.stopped === 'signed_out') this.sessionExpired('The server refused the token.');
         return r;
       }),
@@ -215,7 +249,11 @@ export class OutpostEngine {
     this.unlisten.push(
       watchBrowser({
         online: () => this.syncNow(),
-        offline: () => void this.jobs.dropAll(),
+        offline: () => {
+          // The shared socket may look open for a while after the network went: drop it with the jobs.
+          this.channel?.reset();
+          void this.jobs.dropAll();
+        },
         // The tabs that stay take over this tab's pending updates.
         leaving: () => this.tabs.leave(),
       }),
@@ -254,6 +292,8 @@ export class OutpostEngine {
     this.http.token = null;
     this.user = null;
     // Sockets carry the old token; they reconnect once someone signs in again.
+    this.channel?.hold(false);
+    this.channel?.reset();
     await this.jobs.dropAll();
     this.refreshStatus();
   }
@@ -336,10 +376,22 @@ export class OutpostEngine {
     this.priming.stop();
     for (const u of this.unlisten) u();
     await this.jobs.closeAll();
+    this.channel?.close();
     this.blobQueue.revokeUrls();
     await this.lock.stop();
     this.tabs.close();
     this.db.close();
+  }
+
+  private channelUrl(shard?: string): string | null {
+    if (!this.http.token) return null;
+    const url = new URL(DEVICE_CHANNEL_PATH, this.o.serverUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    // First, so a load balancer's regex finds it at a fixed place (docs/scaling.md).
+    if (shard) url.searchParams.set('shard', shard);
+    url.searchParams.set('token', this.http.token);
+    url.searchParams.set('v', String(PROTOCOL_VERSION));
+    return url.toString();
   }
 
   private relayUrl(jobId: string): string | null {
@@ -360,9 +412,13 @@ export class OutpostEngine {
 
   private useSession(token: string, user: User): void {
     this.expiryTold = false;
+    const newToken = this.http.token !== token;
     this.http.token = token;
     this.user = user;
     this.refreshStatus();
+    // The channel carries the token it was opened with: a new one means a new socket.
+    if (newToken) this.channel?.reset();
+    this.channel?.hold(true);
     // A new token: jobs refused under the old one get another try.
     void this.jobs.lift();
     void this.catchUp.kick();
@@ -371,6 +427,10 @@ export class OutpostEngine {
   private onConnection(jobId: string, open: boolean, refused: { code: number; reason: string; error: string | null } | null, code: number): void {
     const action = refused ? closeAction(refused.code, refused.error) : 'retry';
     if (action === 'sign_in') this.sessionExpired(refused?.reason || 'The server refused the token.');
+    if (action === 'update' && !this.updateTold) {
+      this.updateTold = true;
+      this.events.emit('updateRequired', { reason: refused?.reason || 'Update the app to sync.' });
+    }
     // A bad token is the session's problem, not the job's: it does not make the job's edits stuck.
     // A refusal the server explained is an answer even when the socket itself was cut (1006).
     this.board.socket(jobId, open, action === 'refused' ? refused : null, !open && (refused !== null || serverAnswered(code)));

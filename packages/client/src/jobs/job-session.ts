@@ -10,6 +10,7 @@ import { jobDbName } from '../storage/device-db';
 import { JobDocStore } from '../storage/job-doc-store';
 import type { DeviceStorage } from '../storage/device-storage';
 import { JobConnection, type WebSocketLike } from '../sync/job-connection';
+import type { JobLinks } from '../sync/job-link';
 import { changeTarget, WHOLE_DOC } from './change-target';
 import { hasContent, summarizeMerge, type MergeSummary } from './merge-summary';
 import { Observable, type Watchable } from '../observable';
@@ -33,6 +34,8 @@ export interface JobSessionOptions {
   jobId: string;
   deviceName: string;
   db: DeviceStorage;
+  /** How the job reaches the relay: the device channel, or a socket per job from `relayUrl`. */
+  links?: JobLinks;
   WebSocket: WebSocketLike;
   relayUrl: (jobId: string) => string | null;
   events: JobSessionEvents;
@@ -75,6 +78,7 @@ export class JobSession {
       jobId: o.jobId,
       doc: this.doc,
       awareness: this.awareness,
+      links: o.links,
       WebSocket: o.WebSocket,
       relayUrl: o.relayUrl,
       ackTimeoutMs: o.ackTimeoutMs,

@@ -21,6 +21,7 @@
 import { ERROR_CODES, isErrorCode, type ServerState } from '@outpost/shared';
 import { Unreachable, type Api, type ApiAnswer } from '../sync/api';
 import { failureAfter, FLAG_AFTER_ATTEMPTS, isDue, isFlagged } from '../sync/retry-schedule';
+import { sendBatch } from './batch';
 import type { OpResult, Outbox, OutboxItem } from './outbox';
 
 /** Answered transient failures before an op is flagged in Errors (kept for the app's words). */
@@ -39,6 +40,8 @@ export interface DrainDeps {
   now?: () => number;
   /** Jitter source (tests). */
   random?: () => number;
+  /** Send the whole queue in one request first (`POST /api/ops`, see batch.ts). */
+  batched?: boolean;
 }
 
 /** How one drain ended. */
@@ -63,6 +66,10 @@ interface ErrorDetails {
 export async function drainOutbox(deps: DrainDeps): Promise<DrainReport> {
   const now = deps.now ?? Date.now;
   const report: DrainReport = { sent: 0, conflicts: 0, errors: 0, stopped: 'done' };
+  if (deps.batched) {
+    const end = await sendBatch(deps, report);
+    if (end !== 'continue') return { ...report, stopped: end };
+  }
   const tried = new Set<string>();
   const waitUntil = (item: OutboxItem) => {
     const at = item.error?.retryAt ? Date.parse(item.error.retryAt) : undefined;

@@ -18,9 +18,9 @@ import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
 import { closeAction, DEVICE_CLOSE_CODES, isOutpostMessageType, readOutpostMessage, Y_MESSAGE, type DecodedMessage } from '@outpost/shared';
 import { backoffDelay, RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
+import { socketLinks, type JobLink, type JobLinks, type WebSocketLike } from './job-link';
 
-/** The WebSocket constructor the connection uses (browser global or `ws`). */
-export type WebSocketLike = new (url: string) => WebSocket;
+export type { WebSocketLike };
 
 /** What the connection tells its owner. */
 export interface ConnectionEvents {
@@ -38,13 +38,14 @@ export interface ConnectionEvents {
   message(msg: DecodedMessage): void;
 }
 
-/** Options of a job connection. */
+/** Options of a job connection: `links` (e.g. the device channel), or a socket per job from `relayUrl` and `WebSocket`. */
 export interface JobConnectionOptions {
-  relayUrl: (jobId: string) => string | null;
+  links?: JobLinks;
+  relayUrl?: (jobId: string) => string | null;
+  WebSocket?: WebSocketLike;
   jobId: string;
   doc: Y.Doc;
   awareness: awarenessProtocol.Awareness;
-  WebSocket: WebSocketLike;
   events: ConnectionEvents;
   backoff?: BackoffPolicy;
   /** Give up on a socket whose content goes unacked this long (default ACK_TIMEOUT_MS). */
@@ -68,7 +69,8 @@ export class JobConnection {
    */
   refused: { code: number; reason: string; error: string | null } | null = null;
 
-  private ws: WebSocket | null = null;
+  private link: JobLink | null = null;
+  private readonly links: JobLinks;
   private sent = 0;
   private acked = 0;
   /** Code of the server's `error` message just before a close, if one came. */
@@ -80,6 +82,9 @@ export class JobConnection {
   private stopped = true;
 
   constructor(private readonly o: JobConnectionOptions) {
+    if (o.links) this.links = o.links;
+    else if (o.relayUrl && o.WebSocket) this.links = socketLinks(o.relayUrl, o.WebSocket);
+    else throw new TypeError('A job connection needs `links`, or `relayUrl` and `WebSocket`.');
     o.awareness.on('update', this.onAwarenessUpdate);
   }
 
@@ -97,7 +102,7 @@ export class JobConnection {
   resume(): void {
     this.attempt = 0;
     if (this.stopped) return this.start();
-    if (!this.ws && !this.refused) {
+    if (!this.link && !this.refused) {
       if (this.timer) clearTimeout(this.timer);
       this.connect();
     }
@@ -111,7 +116,7 @@ export class JobConnection {
 
   /** Closes the socket (it reconnects unless stopped). */
   drop(): void {
-    this.ws?.close();
+    this.link?.close();
   }
 
   /** Stops for good: closes the socket and reconnects no more. */
@@ -120,9 +125,9 @@ export class JobConnection {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.clearAckTimer();
-    if (this.ws) {
+    if (this.link) {
       awarenessProtocol.removeAwarenessStates(this.o.awareness, [this.o.doc.clientID], 'stop');
-      this.ws.close(1000);
+      this.link.close();
     }
   }
 
@@ -135,54 +140,51 @@ export class JobConnection {
   private connect(): void {
     this.timer = null;
     if (this.stopped || this.refused) return;
-    const url = this.o.relayUrl(this.o.jobId);
-    if (!url) return this.scheduleReconnect();
     const socketId = ++this.socketId;
-    let ws: WebSocket;
-    try {
-      ws = new this.o.WebSocket(url);
-    } catch {
-      return this.scheduleReconnect();
-    }
-    ws.binaryType = 'arraybuffer';
-    this.ws = ws;
     this.sent = 0;
     this.acked = 0;
     this.step2Sent = false;
     this.synced = false;
-    // A socket stuck in CONNECTING (black-holed network) would never close on its own.
-    const connectTimer = setTimeout(() => ws.readyState !== 1 && ws.close(), 10_000);
-    ws.onopen = () => {
-      clearTimeout(connectTimer);
-      this.open = true;
-      this.attempt = 0;
-      this.o.events.opened(socketId);
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, Y_MESSAGE.sync);
-      syncProtocol.writeSyncStep1(e, this.o.doc);
-      ws.send(encoding.toUint8Array(e));
-      if (this.o.awareness.getLocalState() !== null) this.sendAwareness([this.o.doc.clientID]);
-    };
-    ws.onmessage = (event: MessageEvent) => {
-      try {
-        this.onMessage(socketId, new Uint8Array(event.data as ArrayBuffer));
-      } catch {
-        // A message we cannot read: start over on a fresh socket rather than drift out of sync.
-        ws.close();
-        this.closed(ws, socketId, DEVICE_CLOSE_CODES.unreadableMessage, 'unreadable message from the server');
-      }
-    };
-    ws.onerror = () => undefined;
-    ws.onclose = (event: CloseEvent) => {
-      clearTimeout(connectTimer);
-      this.closed(ws, socketId, event.code, event.reason);
-    };
+    let link: JobLink | null = null;
+    link = this.links.connect(this.o.jobId, {
+      opened: () => {
+        if (!link || this.link !== link) return;
+        this.open = true;
+        this.attempt = 0;
+        this.o.events.opened(socketId);
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, Y_MESSAGE.sync);
+        syncProtocol.writeSyncStep1(e, this.o.doc);
+        link.send(encoding.toUint8Array(e));
+        if (this.o.awareness.getLocalState() !== null) this.sendAwareness([this.o.doc.clientID]);
+      },
+      message: (bytes) => {
+        if (!link) return;
+        try {
+          this.onMessage(socketId, bytes);
+        } catch {
+          // A message we cannot read: start over on a fresh socket rather than drift out of sync.
+          this.giveUp(link, socketId, DEVICE_CLOSE_CODES.unreadableMessage, 'unreadable message from the server', false);
+        }
+      },
+      closed: (code, reason, channelLost) => {
+        if (link) this.closed(link, socketId, code, reason, channelLost);
+      },
+    });
+    if (!link) return this.scheduleReconnect();
+    this.link = link;
+  }
+
+  /** Gives up on a link that still looks open (unreadable message, no ack in time). */
+  private giveUp(link: JobLink, socketId: number, code: number, reason: string, dead: boolean): void {
+    this.closed(link, socketId, code, reason, false);
+    link.close(dead);
   }
 
   /** Forgets a socket that closed (or that we gave up on) and schedules the next one. */
-  private closed(ws: WebSocket, socketId: number, code: number, reason: string): void {
-    if (this.ws !== ws) return;
-    this.ws = null;
+  private closed(link: JobLink, socketId: number, code: number, reason: string, channelLost: boolean): void {
+    if (this.link !== link) return;
+    this.link = null;
     this.open = false;
     this.synced = false;
     this.clearAckTimer();
@@ -194,16 +196,17 @@ export class JobConnection {
     if (closeAction(code, this.lastError) !== 'retry') this.refused = { code, reason, error: this.lastError };
     this.lastError = null;
     this.o.events.closed(socketId, code, reason);
-    this.scheduleReconnect();
+    this.scheduleReconnect(channelLost);
   }
 
-  private scheduleReconnect(): void {
+  /** `now`: the shared channel went down and keeps its own backoff; the job asks again at once. */
+  private scheduleReconnect(now = false): void {
     if (this.stopped || this.refused || this.timer) return;
-    this.timer = setTimeout(() => this.connect(), backoffDelay(this.attempt++, this.o.backoff ?? RECONNECT_BACKOFF));
+    this.timer = setTimeout(() => this.connect(), now ? 0 : backoffDelay(this.attempt++, this.o.backoff ?? RECONNECT_BACKOFF));
   }
 
   private onMessage(socketId: number, bytes: Uint8Array): void {
-    if (socketId !== this.socketId || !this.ws) return;
+    if (socketId !== this.socketId || !this.link) return;
     const d = decoding.createDecoder(bytes);
     const type = decoding.readVarUint(d);
     if (type === Y_MESSAGE.sync) {
@@ -238,8 +241,8 @@ export class JobConnection {
   }
 
   private sendContent(bytes: Uint8Array, kind: 'step2' | 'update'): void {
-    if (!this.ws || this.ws.readyState !== 1) return;
-    this.ws.send(bytes);
+    if (!this.link?.open) return;
+    this.link.send(bytes);
     this.sent++;
     if (!this.ackTimer) this.startAckTimer();
     if (kind === 'step2') this.o.events.step2Sent(this.socketId, this.sent);
@@ -251,14 +254,13 @@ export class JobConnection {
    * minutes) and replaced; the next socket's step 2 carries everything again.
    */
   private startAckTimer(): void {
-    const ws = this.ws;
+    const link = this.link;
     const socketId = this.socketId;
-    if (!ws) return;
+    if (!link) return;
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null;
-      if (this.ws !== ws || this.acked >= this.sent) return;
-      ws.close();
-      this.closed(ws, socketId, DEVICE_CLOSE_CODES.noDurableAck, 'no durable ack in time');
+      if (this.link !== link || this.acked >= this.sent) return;
+      this.giveUp(link, socketId, DEVICE_CLOSE_CODES.noDurableAck, 'no durable ack in time', true);
     }, this.o.ackTimeoutMs ?? ACK_TIMEOUT_MS);
   }
 
@@ -268,11 +270,11 @@ export class JobConnection {
   }
 
   private sendAwareness(clients: number[]): void {
-    if (!this.ws || this.ws.readyState !== 1) return;
+    if (!this.link?.open) return;
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, Y_MESSAGE.awareness);
     encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.o.awareness, clients));
-    this.ws.send(encoding.toUint8Array(e));
+    this.link.send(encoding.toUint8Array(e));
   }
 
   /**
@@ -281,7 +283,7 @@ export class JobConnection {
    * the socket's sync step 2, which will carry it, has not gone out yet).
    */
   sendUpdate(update: Uint8Array): { socket: number; n: number } | null {
-    if (!this.step2Sent || !this.ws || this.ws.readyState !== 1) return null;
+    if (!this.step2Sent || !this.link?.open) return null;
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, Y_MESSAGE.sync);
     syncProtocol.writeUpdate(e, update);

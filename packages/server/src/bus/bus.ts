@@ -20,7 +20,16 @@ export type BusEvent =
   /** `userId` lost access to the job: every node closes their sockets on it with 4403. */
   | { kind: 'revoke'; jobId: string; node: string; userId: string }
   /** A workflow op changed the job's server state. */
-  | { kind: 'jobChanged'; jobId: string; node: string; state: ServerState };
+  | { kind: 'jobChanged'; jobId: string; node: string; state: ServerState }
+  /**
+   * A push for devices (`jobId` is `DEVICE_NOTICES`, one topic every node subscribes to):
+   * `message` (an encoded Outpost channel message) goes to every device channel of `users`,
+   * and of every dispatcher when `dispatchers`.
+   */
+  | { kind: 'notice'; jobId: string; node: string; users: string[]; dispatchers: boolean; message: Uint8Array };
+
+/** The bus topic of device pushes (no job id starts with '@'). */
+export const DEVICE_NOTICES = '@devices';
 
 /** Stops a subscription. */
 export type Unsubscribe = () => Promise<void>;

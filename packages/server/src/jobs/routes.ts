@@ -11,6 +11,7 @@ import { parseWith, readJson } from '../http/errors';
 import type { JobDocs } from '../relay/job-docs';
 import type { Store } from '../store/store';
 import { jobFor } from './access';
+import { jobCreatedNotices } from '../relay/device-notices';
 import { createJob } from './create';
 import { reviewRoutes } from './review';
 import { jobSummary, primingPayload, sha256Hex } from './summary';
@@ -85,6 +86,7 @@ export function jobRoutes(store: Store, relay: JobDocs): Hono<ApiEnv> {
       if (user?.role !== 'technician') throw new OutpostError('validation_failed', `assignees: ${id} is not a technician.`);
     }
     const job = await createJob(store, body, c.var.user.userId);
+    relay.notifyDevices(jobCreatedNotices(job.id, job));
     return c.json({ job: jobSummary(job) }, 201);
   });
 

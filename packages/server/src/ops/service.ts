@@ -5,11 +5,12 @@
  * doc's server map and tell every node (job changed, access revoked). An op its sender may
  * not make at all (not assigned, wrong role) is refused without a log entry.
  */
-import { decide, OutpostError, type ErrorCode, type JobFacts, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
+import { decide, ERROR_CODES, OutpostError, type ErrorCode, type JobFacts, type OpResult, type ServerState, type WorkflowOp } from '@outpost/shared';
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
 import type { ServerMetrics } from '../metrics/metrics';
+import { jobChangeNotices, jobCreatedNotices } from '../relay/device-notices';
 import type { JobDocs, OpenJob } from '../relay/job-docs';
 import type { JobRecord, OpLogEntry, Store } from '../store/store';
 import type { Hooks } from '../hooks/hooks';
@@ -80,10 +81,14 @@ function decodeDocState(base64: string): Map<number, number> {
 export class OpService {
   constructor(private readonly deps: OpServiceDeps) {}
 
-  /** Submits one validated op as `user`; throws an OutpostError for every refusal. */
-  async submit(op: WorkflowOp, user: Principal): Promise<OpResult> {
+  /**
+   * Submits one validated op as `user`; throws an OutpostError for every refusal. An op
+   * `behindConflict` (a batch whose earlier op on the job was rejected) is checked for
+   * access and order like any other, then logged as not applied (`behind_conflict`).
+   */
+  async submit(op: WorkflowOp, user: Principal, behindConflict = false): Promise<OpResult> {
     try {
-      const result = await this.run(op, user);
+      const result = await this.run(op, user, behindConflict);
       this.deps.metrics.countOp(result.duplicate ? 'duplicate' : 'applied');
       return result;
     } catch (err) {
@@ -92,7 +97,7 @@ export class OpService {
     }
   }
 
-  private async run(op: WorkflowOp, user: Principal): Promise<OpResult> {
+  private async run(op: WorkflowOp, user: Principal, behindConflict: boolean): Promise<OpResult> {
     const { store, relay } = this.deps;
     const known = await store.getOp(op.opId);
     if (known?.actor === user.userId) {
@@ -113,14 +118,18 @@ export class OpService {
     try {
       const mayAct = user.role === 'dispatcher' || job?.assignees.includes(user.userId);
       // Only wait for ops that could apply; a refusal for role or assignment needs no doc.
-      if (room && mayAct && !(await room.waitToCover(stateVector, this.deps.causalWaitMs))) {
+      if (room && mayAct && !behindConflict && !(await room.waitToCover(stateVector, this.deps.causalWaitMs))) {
         throw new OutpostError('not_causal', undefined, { opId: op.opId });
       }
       const facts = await guardFacts(store, room?.doc ?? null, op);
-      if (job) awaitSignatureImage(job, op, user, facts);
-      const result = await this.record(op, user, room, facts);
+      if (job && !behindConflict) awaitSignatureImage(job, op, user, facts);
+      const result = await this.record(op, user, room, facts, behindConflict);
       // A request becomes its job once logged; a resubmission makes it if a crash came between.
-      if (op.kind === 'request' && job) await ensureRequestJob(store, op, user, job, room?.doc ?? null);
+      if (op.kind === 'request' && job && !behindConflict) {
+        const made = await ensureRequestJob(store, op, user, job, room?.doc ?? null);
+        // The board learns of the new request as it learns of any new job (a push, not a poll).
+        this.deps.relay.notifyDevices(jobCreatedNotices(made.id, made));
+      }
       return result;
     } finally {
       if (room) relay.release(room);
@@ -131,7 +140,8 @@ export class OpService {
   private async ensureRequest(op: WorkflowOp, user: Principal, source: JobRecord): Promise<void> {
     const room = await this.deps.relay.acquire(source.id);
     try {
-      await ensureRequestJob(this.deps.store, op, user, source, room.doc);
+      const made = await ensureRequestJob(this.deps.store, op, user, source, room.doc);
+      this.deps.relay.notifyDevices(jobCreatedNotices(made.id, made));
     } finally {
       this.deps.relay.release(room);
     }
@@ -142,7 +152,7 @@ export class OpService {
     return answer(known, true);
   }
 
-  private async record(op: WorkflowOp, user: Principal, room: OpenJob | null, facts: JobFacts): Promise<OpResult> {
+  private async record(op: WorkflowOp, user: Principal, room: OpenJob | null, facts: JobFacts, behindConflict = false): Promise<OpResult> {
     const receivedAt = new Date().toISOString();
     const unknownAssignee = op.kind === 'assign' ? await this.firstNonTechnician(op.assignees ?? []) : undefined;
     let before: ServerState | null = null;
@@ -166,7 +176,10 @@ export class OpService {
           return { outcome: 'rejected', code: 'validation_failed', message: `assignees: ${unknownAssignee} is not a technician.` };
         }
         const d = decide(state, op, user, facts);
-        if (d.outcome === 'rejected') return REFUSED_CODES.has(d.code) ? { ...d, outcome: 'refused' } : d;
+        if (d.outcome === 'rejected' && REFUSED_CODES.has(d.code)) return { ...d, outcome: 'refused' };
+        // Held whatever it would meet: the device decides once the conflict before it is resolved.
+        if (behindConflict) return { outcome: 'rejected', code: 'behind_conflict', message: ERROR_CODES.behind_conflict.message };
+        if (d.outcome === 'rejected') return d;
         const changedBy = d.changed ? user.userId : state.changedBy;
         const changedAt = d.changed ? receivedAt : state.changedAt;
         return { outcome: 'applied', changed: d.changed, review: d.review, state: { status: d.status, version: d.version, assignees: d.assignees, changedBy, changedAt } };
@@ -206,5 +219,6 @@ export class OpService {
       await this.deps.store.recordRemoval({ jobId: entry.jobId, userId, removedBy: entry.actor, removedAt: entry.receivedAt });
       await bus.publish({ kind: 'revoke', jobId: entry.jobId, node: nodeId, userId });
     }
+    this.deps.relay.notifyDevices(jobChangeNotices(entry.jobId, before?.assignees ?? [], state, entry.kind === 'cancel'));
   }
 }

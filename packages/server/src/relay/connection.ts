@@ -1,5 +1,6 @@
 /**
- * One relay socket speaking the y-websocket protocol on one job. Validates and applies
+ * One job member speaking the y-websocket protocol: a `/sync/:jobId` socket, or one job on
+ * a device channel (the `MemberTransport` says which). Validates and applies
  * client messages, counts content messages for durable acks, and refuses bad input by
  * sending the shared `error` message then closing with the matching close code.
  */
@@ -20,15 +21,14 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/token';
 import { stampAwareness } from './awareness-stamp';
 import type { RelayContext } from './context';
 import { DurableAcks } from './durable-acks';
 import type { JobRoom } from './job-room';
 import { awarenessMessage, type RoomMember } from './room-member';
+import type { MemberTransport } from './member-transport';
 import { RateLimiter } from './rate-limiter';
-import { closeSocket, refuseSocket } from './socket-refusal';
 import { appliesFully } from './update-gaps';
 
 /** Outgoing bytes a socket may have unsent before it is dropped. */
@@ -53,7 +53,7 @@ export class RelayConnection implements RoomMember {
   private readonly limiter: RateLimiter;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly transport: MemberTransport,
     private readonly room: JobRoom,
     readonly principal: Principal,
     private readonly wantsAcks: boolean,
@@ -233,12 +233,10 @@ export class RelayConnection implements RoomMember {
   }
 
   send(message: Uint8Array): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.closed || !this.transport.open) return;
     // A socket that stopped reading would buffer every change of the job in memory.
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) return this.refuse('unavailable', 'The connection is not keeping up; reconnect.');
-    this.ws.send(message, (err) => {
-      if (err) this.ws.terminate();
-    });
+    if (this.transport.bufferedAmount > MAX_BUFFERED_BYTES) return this.refuse('unavailable', 'The connection is not keeping up; reconnect.');
+    this.transport.send(message);
   }
 
   jobChanged(state: ServerState): void {
@@ -253,13 +251,13 @@ export class RelayConnection implements RoomMember {
   refuse(code: ErrorCode, message: string = ERROR_CODES[code].message): void {
     if (this.closed) return;
     this.closed = true;
-    refuseSocket(this.ws, code, message, this.wantsAcks, this.ctx);
+    this.transport.refuse(code, message);
   }
 
   /** Closes without an error (server shutdown). */
   goAway(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSocket(this.ws, 1001, 'server shutting down');
+    this.transport.goAway();
   }
 }

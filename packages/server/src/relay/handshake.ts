@@ -12,6 +12,7 @@ import { authRequestOf } from '../hooks/hooks';
 import { RelayConnection } from './connection';
 import type { RelayContext } from './context';
 import type { JobRoom } from './job-room';
+import { socketTransport } from './member-transport';
 import type { RoomRegistry } from './room-registry';
 import { closeSocket, limitReadsAfterClose, refuseSocket } from './socket-refusal';
 
@@ -90,7 +91,7 @@ export class Handshake {
       await this.authorize(principal, jobId);
       room = await this.rooms.acquire(jobId);
       if (ws.readyState !== ws.OPEN) return this.rooms.release(room);
-      const open = new RelayConnection(ws, room, principal, wantsAcks, this.ctx);
+      const open = new RelayConnection(socketTransport(ws, wantsAcks, this.ctx), room, principal, wantsAcks, this.ctx);
       // Dropped between its load and here (a failed commit): the device comes back for a fresh copy.
       if (!open.start()) {
         this.rooms.release(room);
@@ -117,15 +118,16 @@ export class Handshake {
     }
   }
 
-  /** Counts a socket of `userId`; throws `too_many_connections` past the per-user cap. */
-  private countIn(userId: string): void {
+  /** Counts a socket of `userId` (device channels too); throws `too_many_connections` past the per-user cap. */
+  countIn(userId: string): void {
     const open = this.perUser.get(userId) ?? 0;
     const cap = this.ctx.limits.maxSocketsPerUser;
     if (open >= cap) throw new OutpostError('too_many_connections', `At most ${cap} connections may be open for one user.`);
     this.perUser.set(userId, open + 1);
   }
 
-  private countOut(userId: string): void {
+  /** Uncounts a socket counted by `countIn`. */
+  countOut(userId: string): void {
     const open = (this.perUser.get(userId) ?? 1) - 1;
     if (open > 0) this.perUser.set(userId, open);
     else this.perUser.delete(userId);

@@ -5,6 +5,7 @@
  */
 import type { OpResultMessage, ServerState } from '@outpost/shared';
 import type * as Y from 'yjs';
+import type { DeviceNotice } from './device-notices';
 
 /** Someone on a loaded job who may be told how their workflow op ended. */
 export interface JobWatcher {
@@ -34,4 +35,6 @@ export interface JobDocs {
   acquire(jobId: string): Promise<OpenJob>;
   /** Drops one hold taken by `acquire`. */
   release(job: OpenJob): void;
+  /** Pushes notices to the devices they concern, on every node (never throws; failures are logged). */
+  notifyDevices(notices: readonly DeviceNotice[]): void;
 }

@@ -12,11 +12,12 @@
 import { OutpostError, SERVER_ROOT, type ServerState } from '@outpost/shared';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { BusEvent, Unsubscribe } from '../bus/bus';
+import { DEVICE_NOTICES, type BusEvent, type Unsubscribe } from '../bus/bus';
 import { loadJobDocMerged, type LoadedJobDoc } from '../store/compaction';
 import type { JobDocState, JobRecord } from '../store/store';
 import { CausalWaits } from './causal-wait';
 import type { RelayContext } from './context';
+import { MetaChangeNotices } from './device-notices';
 import type { OpenJob } from './job-docs';
 import { JobSize } from './job-size';
 import { mirrorWindow, movesWindow } from './window-mirror';
@@ -50,6 +51,8 @@ export class JobRoom implements OpenJob {
   private readonly resting: RestingDoc;
   private readonly mirror: ServerMirror;
   private readonly causal = new CausalWaits();
+  /** Pushes a reschedule (an office edit of the job's meta) to the devices it concerns. */
+  private readonly metaNotices: MetaChangeNotices;
   /** The job record read at load, mirrored into the server map at the first build. */
   private jobAtLoad: JobRecord | null;
   /**
@@ -75,6 +78,12 @@ export class JobRoom implements OpenJob {
     this.awareness = new awarenessProtocol.Awareness(AWARENESS_HOST);
     this.awareness.setLocalState(null);
     this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.onAwarenessUpdate(change, origin));
+    this.metaNotices = new MetaChangeNotices(jobId, (notices) => {
+      for (const n of notices) {
+        const event = { kind: 'notice' as const, jobId: DEVICE_NOTICES, node: ctx.nodeId, users: [...n.users], dispatchers: n.dispatchers, message: n.message };
+        void ctx.bus.publish(event).catch(logFailure('device notice publish'));
+      }
+    });
     this.resting = new RestingDoc(jobId, stored, (doc) => this.onBuild(doc));
     this.mirror = new ServerMirror({ doc: () => this.resting.doc, isBuilt: () => this.resting.isBuilt, origin: SERVER_ORIGIN });
     this.jobAtLoad = job;
@@ -212,7 +221,7 @@ export class JobRoom implements OpenJob {
     }
     if (event.node === this.ctx.nodeId) return;
     if (event.kind === 'update') this.applyRemote([event.update]);
-    else awarenessProtocol.applyAwarenessUpdate(this.awareness, event.update, BUS_ORIGIN);
+    else if (event.kind === 'awareness') awarenessProtocol.applyAwarenessUpdate(this.awareness, event.update, BUS_ORIGIN);
   }
 
   /**
@@ -231,6 +240,7 @@ export class JobRoom implements OpenJob {
     this.isDisposed = true;
     this.resting.destroy();
     this.mirror.stop();
+    this.metaNotices.stop();
     this.awareness.destroy();
     await this.unsubscribe().catch(logFailure('unsubscribe'));
   }
@@ -253,6 +263,7 @@ export class JobRoom implements OpenJob {
       if (movesWindow(event)) this.windowMoved = true;
     });
     doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    this.metaNotices.watch(doc, (origin) => this.memberSet.has(origin as RoomMember));
     const job = this.jobAtLoad;
     this.jobAtLoad = null;
     if (job && !this.isDisposed) this.mirror.write(job);

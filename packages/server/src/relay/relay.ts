@@ -14,6 +14,8 @@ import type { WebSocket } from 'ws';
 import type { BusEvent } from '../bus/bus';
 import type { JobUpdate } from '../store/store';
 import type { RelayContext } from './context';
+import { ChannelHandshake } from './channel-handshake';
+import { DeviceNotices, type DeviceNotice } from './device-notices';
 import { Handshake } from './handshake';
 import type { JobDocs, OpenJob } from './job-docs';
 import type { JobRoom } from './job-room';
@@ -23,15 +25,26 @@ import { RoomRegistry } from './room-registry';
 export class Relay implements JobDocs {
   private readonly rooms: RoomRegistry;
   private readonly handshake: Handshake;
+  /** Device channels (`/device`): many jobs over one socket. */
+  readonly channels: ChannelHandshake;
+  private readonly notices: DeviceNotices;
 
   constructor(private readonly ctx: RelayContext) {
     this.rooms = new RoomRegistry(ctx);
     this.handshake = new Handshake(ctx, this.rooms);
+    this.channels = new ChannelHandshake(ctx, this.rooms, this.handshake);
+    this.notices = new DeviceNotices(ctx.bus, ctx.nodeId);
+    this.channels.onChannel = (channel, open) => this.notices.track(channel, open);
   }
 
-  /** Open sockets. */
+  /** Pushes notices to the devices they concern, on every node. */
+  notifyDevices(notices: readonly DeviceNotice[]): void {
+    void this.notices.publish(notices).catch(logFailure('device notice publish'));
+  }
+
+  /** Open sockets (per-job sockets and device channels). */
   get connectionCount(): number {
-    return this.handshake.count;
+    return this.handshake.count + this.channels.count;
   }
 
   /** Loaded jobs. */
@@ -59,6 +72,11 @@ export class Relay implements JobDocs {
     return this.handshake.accept(ws, req, jobId);
   }
 
+  /** Handles an upgraded socket for the device channel (`/device`). */
+  acceptChannel(ws: WebSocket, req: IncomingMessage): Promise<void> {
+    return this.channels.accept(ws, req);
+  }
+
   /** After a commit: count toward compaction and tell other nodes, one merged update per job. */
   onCommitted(updates: readonly JobUpdate[]): void {
     const byJob = new Map<string, Uint8Array[]>();
@@ -81,12 +99,15 @@ export class Relay implements JobDocs {
   /** Graceful stop: waits for commits and acks, closes sockets (1001), unloads and compacts every job. */
   async close(): Promise<void> {
     this.handshake.stopAccepting();
+    this.channels.stopAccepting();
     await this.ctx.committer.flush().catch(logFailure('final commit'));
     for (const room of this.rooms.loaded()) {
       await Promise.all([...room.members].map((m) => m.drained()));
       for (const m of [...room.members]) m.goAway();
     }
     this.handshake.closeAll();
+    this.channels.closeAll();
+    await this.notices.close().catch(logFailure('device notices unsubscribe'));
     await this.rooms.unloadAll();
   }
 }

@@ -14,6 +14,7 @@ export const CLOSE_CODES = {
   forbidden: 4403,
   notFound: 4404,
   tooLarge: 4413,
+  updateRequired: 4426,
   rateLimited: 4429,
 } as const;
 

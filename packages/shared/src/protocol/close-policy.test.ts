@@ -11,6 +11,11 @@ describe('the close-code policy', () => {
     expect(closeAction(ERROR_CODES.token_expired.close, 'token_expired')).toBe('sign_in');
   });
 
+  it('stops and asks for an app update when the server needs a newer protocol', () => {
+    expect(closeAction(ERROR_CODES.update_required.close, 'update_required')).toBe('update');
+    expect(serverAnswered(ERROR_CODES.update_required.close)).toBe(true);
+  });
+
   it('retries the network, restarts, load and sockets the device gave up on', () => {
     for (const code of [1000, 1001, 1006, 1011, 1013, ERROR_CODES.rate_limited.close, DEVICE_CLOSE_CODES.noDurableAck, DEVICE_CLOSE_CODES.unreadableMessage]) {
       expect(closeAction(code), String(code)).toBe('retry');

@@ -10,6 +10,8 @@
  *   such job, 4400 bad message, 4413 too large). Retrying the same socket cannot help;
  *   the job waits until something changes (a new sign-in, the job assigned again). A
  *   refusal is an answer, so it says the server is reachable.
+ * - `update`: the app is older than the server accepts (4426, the device channel's
+ *   handshake). Nothing syncs until the app is updated: stop, and say so once.
  */
 import { CLOSE_CODES } from './close-codes';
 
@@ -22,7 +24,7 @@ export const DEVICE_CLOSE_CODES = {
 } as const;
 
 /** What to do after a close. */
-export type CloseAction = 'retry' | 'sign_in' | 'refused';
+export type CloseAction = 'retry' | 'sign_in' | 'refused' | 'update';
 
 const REFUSALS: ReadonlySet<number> = new Set([CLOSE_CODES.badMessage, CLOSE_CODES.forbidden, CLOSE_CODES.notFound, CLOSE_CODES.tooLarge]);
 
@@ -33,11 +35,12 @@ const REFUSALS: ReadonlySet<number> = new Set([CLOSE_CODES.badMessage, CLOSE_COD
  */
 export function closeAction(code: number, errorCode?: string | null): CloseAction {
   if (code === CLOSE_CODES.unauthenticated) return 'sign_in';
+  if (code === CLOSE_CODES.updateRequired) return 'update';
   if (REFUSALS.has(code)) return errorCode === 'unresolved_update' ? 'retry' : 'refused';
   return 'retry';
 }
 
 /** True when the server itself decided the close (a refusal or a refused token): it is reachable. */
 export function serverAnswered(code: number): boolean {
-  return code === CLOSE_CODES.unauthenticated || REFUSALS.has(code) || code === CLOSE_CODES.rateLimited;
+  return code === CLOSE_CODES.unauthenticated || code === CLOSE_CODES.updateRequired || REFUSALS.has(code) || code === CLOSE_CODES.rateLimited;
 }

@@ -6,4 +6,11 @@ export { defineMessage, encodeMessage, readMessage, writeMessage, type FieldKind
 export { opResult, type OpResultMessage } from './op-result';
 export { decodeOutpostMessage, isOutpostMessageType, OUTPOST_MESSAGES, readOutpostMessage, Y_MESSAGE, type DecodedMessage } from './registry';
 export { PROTOCOL_SCHEMA_HASHES, PROTOCOL_VERSION } from './version';
+export { channelReady, type ChannelReady } from './channel-ready';
+export { CHANNEL_ADDRESS, DEVICE_CHANNEL_PATH, encodeJobFrame, MIN_CHANNEL_PROTOCOL_VERSION, readJobFrame } from './channel-frame';
+export { jobClosed, type JobClosed } from './job-closed';
+export { jobNotice, type JobNotice } from './job-notice';
+export { referenceChanged, type ReferenceChanged } from './reference-changed';
+export { subscribe, type Subscribe } from './subscribe';
+export { unsubscribe, type Unsubscribe } from './unsubscribe';
 export { closeAction, DEVICE_CLOSE_CODES, serverAnswered, type CloseAction } from './close-policy';

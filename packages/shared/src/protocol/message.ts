@@ -12,13 +12,14 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 
 /** Wire types a field can have. */
-export type FieldKind = 'uint' | 'string' | 'strings' | 'bytes';
+export type FieldKind = 'uint' | 'string' | 'strings' | 'bytes' | 'byteLists';
 
 interface KindValue {
   uint: number;
   string: string;
   strings: string[];
   bytes: Uint8Array;
+  byteLists: Uint8Array[];
 }
 
 /** A message's field list: name and wire type, in wire order. */
@@ -47,6 +48,10 @@ const writers: { [K in FieldKind]: (e: encoding.Encoder, v: KindValue[K]) => voi
     for (const s of v) encoding.writeVarString(e, s);
   },
   bytes: (e, v) => encoding.writeVarUint8Array(e, v),
+  byteLists: (e, v) => {
+    encoding.writeVarUint(e, v.length);
+    for (const b of v) encoding.writeVarUint8Array(e, b);
+  },
 };
 
 const readers: { [K in FieldKind]: (d: decoding.Decoder) => KindValue[K] } = {
@@ -60,6 +65,13 @@ const readers: { [K in FieldKind]: (d: decoding.Decoder) => KindValue[K] } = {
     return out;
   },
   bytes: (d) => decoding.readVarUint8Array(d),
+  byteLists: (d) => {
+    const n = decoding.readVarUint(d);
+    if (n > d.arr.length - d.pos) throw new RangeError('declared list length exceeds the message');
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) out.push(decoding.readVarUint8Array(d));
+    return out;
+  },
 };
 
 /** Writes a message's fields (after its type number) into an encoder. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../errors/codes';
 import { OutpostError } from '../errors/outpost-error';
 import { CLOSE_CODES, closeReason } from './close-codes';
+import { encodeJobFrame, readJobFrame } from './channel-frame';
 import { durableAck } from './durable-ack';
 import { encodeMessage, type Fields, type MessageSchema } from './message';
 import { decodeOutpostMessage, OUTPOST_MESSAGES, readOutpostMessage, Y_MESSAGE } from './registry';
@@ -15,6 +16,7 @@ const valueOf: Record<string, fc.Arbitrary<unknown>> = {
   string: fc.string(),
   strings: fc.array(fc.string(), { maxLength: 5 }),
   bytes: fc.uint8Array({ maxLength: 64 }),
+  byteLists: fc.array(fc.uint8Array({ maxLength: 32 }), { maxLength: 5 }),
 };
 
 function arbitraryValue(schema: MessageSchema<Fields>): fc.Arbitrary<Record<string, unknown>> {
@@ -51,6 +53,17 @@ describe('Outpost wire messages', () => {
     expect(() => decodeOutpostMessage(bytes.slice(0, bytes.length - 1))).toThrow();
     const d = decoding.createDecoder(new Uint8Array([]));
     expect(() => readOutpostMessage(999, d)).toThrow(/unknown Outpost message type/);
+  });
+
+  it('addresses a device-channel frame to its job and gives back the message untouched', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.uint8Array({ maxLength: 64 }), (jobId, message) => {
+        const { jobId: to, message: inner } = readJobFrame(encodeJobFrame(jobId, message));
+        expect(to).toBe(jobId);
+        expect([...inner]).toEqual([...message]);
+      }),
+    );
+    expect(() => readJobFrame(new Uint8Array([5, 97]))).toThrow();
   });
 
   it('changes no message schema without a protocol version bump', () => {

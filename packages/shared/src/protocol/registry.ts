@@ -4,12 +4,18 @@ import { errorMessage } from './error-message';
 import { jobChanged } from './job-changed';
 import { readMessage, type MessageSchema } from './message';
 import { opResult } from './op-result';
+import { channelReady } from './channel-ready';
+import { jobClosed } from './job-closed';
+import { jobNotice } from './job-notice';
+import { referenceChanged } from './reference-changed';
+import { subscribe } from './subscribe';
+import { unsubscribe } from './unsubscribe';
 
 /** y-protocols' message types, as y-websocket numbers them. */
 export const Y_MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
 
 /** Every Outpost message schema, by type number. */
-export const OUTPOST_MESSAGES = [durableAck, opResult, jobChanged, errorMessage] as const;
+export const OUTPOST_MESSAGES = [durableAck, opResult, jobChanged, errorMessage, subscribe, unsubscribe, jobClosed, channelReady, jobNotice, referenceChanged] as const;
 
 const byType = new Map<number, MessageSchema>(OUTPOST_MESSAGES.map((m) => [m.type, m]));
 
@@ -18,7 +24,13 @@ export type DecodedMessage =
   | { name: 'durableAck'; value: ReturnType<typeof readMessage<typeof durableAck.fields>> }
   | { name: 'opResult'; value: ReturnType<typeof readMessage<typeof opResult.fields>> }
   | { name: 'jobChanged'; value: ReturnType<typeof readMessage<typeof jobChanged.fields>> }
-  | { name: 'error'; value: ReturnType<typeof readMessage<typeof errorMessage.fields>> };
+  | { name: 'error'; value: ReturnType<typeof readMessage<typeof errorMessage.fields>> }
+  | { name: 'subscribe'; value: ReturnType<typeof readMessage<typeof subscribe.fields>> }
+  | { name: 'unsubscribe'; value: ReturnType<typeof readMessage<typeof unsubscribe.fields>> }
+  | { name: 'jobClosed'; value: ReturnType<typeof readMessage<typeof jobClosed.fields>> }
+  | { name: 'channelReady'; value: ReturnType<typeof readMessage<typeof channelReady.fields>> }
+  | { name: 'jobNotice'; value: ReturnType<typeof readMessage<typeof jobNotice.fields>> }
+  | { name: 'referenceChanged'; value: ReturnType<typeof readMessage<typeof referenceChanged.fields>> };
 
 /** True when `type` is one of Outpost's own message numbers. */
 export function isOutpostMessageType(type: number): boolean {

@@ -6,6 +6,7 @@ const events: BusEvent[] = [
   { kind: 'update', jobId: 'job-1', node: 'n1', update: new Uint8Array([0, 1, 255]) },
   { kind: 'awareness', jobId: 'job-ü', node: 'n2', update: new Uint8Array([]) },
   { kind: 'revoke', jobId: 'job-1', node: 'n3', userId: 'bob' },
+  { kind: 'notice', jobId: '@devices', node: 'n4', users: ['alice', 'bob'], dispatchers: true, message: new Uint8Array([108, 1]) },
   {
     kind: 'jobChanged',
     jobId: 'job-1',

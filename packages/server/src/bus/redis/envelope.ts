@@ -16,7 +16,8 @@ import type { BusEvent } from '../bus';
 /** Envelope format version; bump when the layout changes. */
 export const ENVELOPE_VERSION = 1;
 
-const KINDS = ['update', 'awareness', 'revoke', 'jobChanged'] as const satisfies readonly BusEvent['kind'][];
+// New kinds go at the end: an older node decodes an unknown kind to null and drops it.
+const KINDS = ['update', 'awareness', 'revoke', 'jobChanged', 'notice'] as const satisfies readonly BusEvent['kind'][];
 
 /** One event as bytes. */
 export function encodeBusEvent(event: BusEvent): Uint8Array {
@@ -35,6 +36,12 @@ export function encodeBusEvent(event: BusEvent): Uint8Array {
       break;
     case 'jobChanged':
       encoding.writeVarString(e, JSON.stringify(event.state));
+      break;
+    case 'notice':
+      encoding.writeVarUint(e, event.users.length);
+      for (const u of event.users) encoding.writeVarString(e, u);
+      encoding.writeVarUint(e, event.dispatchers ? 1 : 0);
+      encoding.writeVarUint8Array(e, event.message);
       break;
   }
   return encoding.toUint8Array(e);
@@ -56,6 +63,12 @@ export function decodeBusEvent(bytes: Uint8Array): BusEvent | null {
         return { kind, jobId, node, userId: decoding.readVarString(d) };
       case 'jobChanged':
         return { kind, jobId, node, state: JSON.parse(decoding.readVarString(d)) as ServerState };
+      case 'notice': {
+        const users: string[] = [];
+        for (let n = decoding.readVarUint(d); n > 0; n--) users.push(decoding.readVarString(d));
+        const dispatchers = decoding.readVarUint(d) === 1;
+        return { kind, jobId, node, users, dispatchers, message: decoding.readVarUint8Array(d) };
+      }
       default:
         return null;
     }

@@ -1,0 +1,99 @@
+/**
+ * A device channel client for the load generator: one socket on Outpost's `/device`, every
+ * job subscribed in one frame with its state vector, each job's server step 1 answered
+ * with the device's step 2, durable acks counted per job — what `@outpost/client`'s
+ * `DeviceChannel` puts on the wire, without the engine's storage around it.
+ */
+import {
+  CHANNEL_ADDRESS,
+  decodeOutpostMessage,
+  encodeJobFrame,
+  encodeMessage,
+  PROTOCOL_VERSION,
+  readJobFrame,
+  subscribe,
+} from '@outpost/shared';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+
+interface ChannelJob {
+  doc: Y.Doc;
+  synced: boolean;
+  sent: number;
+  acked: number;
+}
+
+/** One device channel carrying many jobs. */
+export class ChannelLoadClient {
+  private readonly jobs = new Map<string, ChannelJob>();
+  private readonly ws: WebSocket;
+  private readonly ready: Promise<void>;
+  errors: string[] = [];
+
+  constructor(port: number, token: string) {
+    this.ws = new WebSocket(`ws://127.0.0.1:${port}/device?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`);
+    this.ws.binaryType = 'nodebuffer';
+    this.ws.on('error', (err) => this.errors.push(String(err)));
+    this.ready = new Promise((resolve, reject) => {
+      this.ws.on('message', (data: Buffer) => {
+        const { jobId, message } = readJobFrame(new Uint8Array(data));
+        if (jobId === CHANNEL_ADDRESS) {
+          const msg = decodeOutpostMessage(message);
+          if (msg.name === 'channelReady') resolve();
+          else if (msg.name === 'jobClosed' || msg.name === 'error') this.errors.push(JSON.stringify(msg.value));
+          return;
+        }
+        this.onJobMessage(jobId, message);
+      });
+      this.ws.on('close', (code) => reject(new Error(`channel closed ${code}`)));
+    });
+  }
+
+  /** Subscribes every job in one frame, each with its doc's state vector (its sync step 1). */
+  async subscribeAll(docs: Y.Doc[]): Promise<void> {
+    await this.ready;
+    for (const doc of docs) this.jobs.set(doc.guid, { doc, synced: false, sent: 0, acked: 0 });
+    this.ws.send(encodeJobFrame(CHANNEL_ADDRESS, encodeMessage(subscribe, { jobIds: docs.map((d) => d.guid), stateVectors: docs.map((d) => Y.encodeStateVector(d)) })));
+  }
+
+  /** Resolves once every job has the server's state and the server acked everything sent. */
+  async settled(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    const done = () => [...this.jobs.values()].every((j) => j.synced && j.acked >= j.sent && j.sent > 0);
+    while (!done()) {
+      if (Date.now() > end || this.errors.length > 0) throw new Error(`channel not settled: ${this.errors.slice(0, 3).join('; ')}`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
+
+  private onJobMessage(jobId: string, message: Uint8Array): void {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    const d = decoding.createDecoder(message);
+    const type = decoding.readVarUint(d);
+    if (type === 0) {
+      const reply = encoding.createEncoder();
+      encoding.writeVarUint(reply, 0);
+      const syncType = syncProtocol.readSyncMessage(d, reply, job.doc, 'server');
+      if (syncType === syncProtocol.messageYjsSyncStep1) {
+        this.ws.send(encodeJobFrame(jobId, encoding.toUint8Array(reply)));
+        job.sent++;
+      } else if (syncType === syncProtocol.messageYjsSyncStep2) job.synced = true;
+    } else if (type >= 100) {
+      const msg = decodeOutpostMessage(message);
+      if (msg.name === 'durableAck') job.acked = Math.max(job.acked, msg.value.upTo);
+      else if (msg.name === 'error') this.errors.push(`${jobId}: ${msg.value.code} ${msg.value.message}`);
+    }
+  }
+}

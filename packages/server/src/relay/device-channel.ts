@@ -1,0 +1,255 @@
+/**
+ * One device channel: a socket carrying every job a device holds. Each job is a plain
+ * room membership (`RelayConnection`) whose transport frames its sends with the job id,
+ * so sync, awareness, durable acks and op results work exactly as on `/sync/:jobId`.
+ * What differs is refusal: a job the user may not open, a bad frame for one job, one
+ * job's rate — each ends that job's membership (`error` then `jobClosed`) and leaves the
+ * others alone. The channel as a whole is refused only for what is the channel's: its
+ * token, its own rate, an unreadable frame header or control message.
+ */
+import {
+  CHANNEL_ADDRESS,
+  closeReason,
+  decodeOutpostMessage,
+  encodeJobFrame,
+  encodeMessage,
+  ERROR_CODES,
+  errorMessage,
+  jobClosed,
+  OutpostError,
+  readJobFrame,
+  Y_MESSAGE,
+  type ErrorCode,
+} from '@outpost/shared';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import type { WebSocket } from 'ws';
+import type { Principal } from '../auth/token';
+import { RelayConnection } from './connection';
+import type { RelayContext } from './context';
+import type { JobRoom } from './job-room';
+import type { MemberTransport } from './member-transport';
+import { RateLimiter } from './rate-limiter';
+import type { RoomRegistry } from './room-registry';
+import { closeSocket } from './socket-refusal';
+
+/** The `jobClosed` code answering a device's own unsubscribe (never a refusal's). */
+const UNSUBSCRIBED = 1000;
+/** Jobs one channel may hold at once; a subscription beyond it is refused for that job. */
+export const MAX_JOBS_PER_CHANNEL = 2_000;
+/** A channel carries many jobs: its own budget is this many times one socket's. */
+const CHANNEL_RATE_FACTOR = 20;
+
+/** One job on the channel, from subscribe to leave. */
+interface ChannelJob {
+  joined: boolean;
+  /** Frames for the job that arrived while it was being joined, in order. */
+  queued: Uint8Array[];
+  room: JobRoom | null;
+  member: RelayConnection | null;
+}
+
+/** The jobs of one device's socket. */
+export class DeviceChannel {
+  private readonly jobs = new Map<string, ChannelJob>();
+  private readonly limiter: RateLimiter;
+  /** Bytes queued for jobs still being joined, across the channel. */
+  private queuedBytes = 0;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly principal: Principal,
+    private readonly rooms: RoomRegistry,
+    private readonly ctx: RelayContext,
+  ) {
+    const { messagesPerSecond, messageBurst } = ctx.limits;
+    this.limiter = new RateLimiter(messagesPerSecond * CHANNEL_RATE_FACTOR, messageBurst * CHANNEL_RATE_FACTOR);
+  }
+
+  /** The user the channel belongs to. */
+  get userId(): string {
+    return this.principal.userId;
+  }
+
+  /** Job ids currently joined or being joined. */
+  jobIds(): string[] {
+    return [...this.jobs.keys()];
+  }
+
+  /** Handles one frame from the device. */
+  receive(frame: Uint8Array): void {
+    if (this.closed) return;
+    if (!this.limiter.take()) return this.refuse('rate_limited', 'Too many messages on this channel; slow down.');
+    let jobId: string;
+    let message: Uint8Array;
+    try {
+      ({ jobId, message } = readJobFrame(frame));
+    } catch {
+      return this.refuse('bad_message', 'The frame does not start with a job id.');
+    }
+    if (jobId === CHANNEL_ADDRESS) {
+      const max = this.ctx.limits.maxFrameBytes;
+      if (message.byteLength > max) return this.refuse('too_large', `Channel messages are limited to ${max} bytes; this one has ${message.byteLength}.`);
+      return this.control(message);
+    }
+    const job = this.jobs.get(jobId);
+    if (!job) return this.refuseJob(jobId, null, 'bad_message', `Subscribe to job ${jobId} before sending to it.`);
+    if (job.member) return job.member.receive(message);
+    const { messageBurst, maxPendingBytes } = this.ctx.limits;
+    if (job.queued.length >= messageBurst || this.queuedBytes + message.byteLength > maxPendingBytes) {
+      return this.refuseJob(jobId, job, 'rate_limited', `At most ${maxPendingBytes} bytes may wait for jobs being opened.`);
+    }
+    job.queued.push(message);
+    this.queuedBytes += message.byteLength;
+  }
+
+  /** Sends a channel-level message (a push) if the socket is open. */
+  sendControl(message: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(encodeJobFrame(CHANNEL_ADDRESS, message), (err) => {
+      if (err) this.ws.terminate();
+    });
+  }
+
+  /** Refuses the whole channel: error message on the channel address, then the code's close code. */
+  refuse(code: ErrorCode, message: string = ERROR_CODES[code].message): void {
+    if (this.closed) return;
+    this.sendControl(encodeMessage(errorMessage, { code, message }));
+    this.closed = true;
+    const close = ERROR_CODES[code].close;
+    if (close >= 4000) this.ctx.metrics.countRefusal(close);
+    closeSocket(this.ws, close, closeReason(message));
+    this.leaveAll();
+  }
+
+  /** The socket closed: every membership ends (owed acks are moot; the device resends). */
+  leaveAll(): void {
+    this.closed = true;
+    for (const [jobId, job] of [...this.jobs]) this.leave(jobId, job);
+  }
+
+  private control(bytes: Uint8Array): void {
+    let msg;
+    try {
+      msg = decodeOutpostMessage(bytes);
+    } catch (err) {
+      return this.refuse('bad_message', `The channel message could not be decoded: ${(err as Error).message}`);
+    }
+    if (msg.name === 'subscribe') {
+      const { jobIds, stateVectors } = msg.value;
+      if (stateVectors.length !== jobIds.length) return this.refuse('bad_message', 'subscribe: one state vector per job.');
+      jobIds.forEach((jobId, i) => this.subscribe(jobId, stateVectors[i]!));
+      return;
+    }
+    if (msg.name === 'unsubscribe') {
+      for (const jobId of msg.value.jobIds) {
+        const job = this.jobs.get(jobId);
+        if (job) this.leave(jobId, job);
+        // Every frame of that membership went out before this answer: a device that
+        // subscribes again at once tells the old membership's acks from the new one's by it.
+        this.sendControl(encodeMessage(jobClosed, { jobId, code: UNSUBSCRIBED, reason: 'unsubscribed' }));
+      }
+      return;
+    }
+    this.refuse('bad_message', `A device does not send ${msg.name} messages.`);
+  }
+
+  /** Joins one job; a device that subscribes again to a job it holds starts that membership afresh. */
+  private subscribe(jobId: string, stateVector: Uint8Array): void {
+    const held = this.jobs.get(jobId);
+    if (held) this.leave(jobId, held);
+    if (jobId === CHANNEL_ADDRESS) return this.refuse('bad_message', 'A job id cannot be empty.');
+    const job: ChannelJob = { joined: false, queued: [], room: null, member: null };
+    if (this.jobs.size >= MAX_JOBS_PER_CHANNEL) {
+      return this.refuseJob(jobId, null, 'rate_limited', `A channel holds at most ${MAX_JOBS_PER_CHANNEL} jobs.`);
+    }
+    this.jobs.set(jobId, job);
+    void this.join(jobId, job, stateVector);
+  }
+
+  private async join(jobId: string, job: ChannelJob, stateVector: Uint8Array): Promise<void> {
+    try {
+      await this.mayOpen(jobId);
+      const room = await this.rooms.acquire(jobId);
+      if (this.jobs.get(jobId) !== job) return this.rooms.release(room);
+      job.room = room;
+      const member = new RelayConnection(this.transportFor(jobId, job), room, this.principal, true, this.ctx);
+      if (!member.start()) throw new OutpostError('unavailable', 'The job was reloaded; subscribe again.');
+      job.member = member;
+      // Checked again once a member: an unassignment committed after the first check is now
+      // either visible here or delivered to the member as a revoke event.
+      await this.mayOpen(jobId).catch((err: unknown) => member.refuse(err instanceof OutpostError ? err.code : 'internal'));
+      if (this.jobs.get(jobId) !== job) return;
+      member.receive(syncStep1(stateVector));
+      for (const frame of job.queued.splice(0)) {
+        this.queuedBytes -= frame.byteLength;
+        member.receive(frame);
+      }
+      job.joined = true;
+    } catch (err) {
+      const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
+      if (!(err instanceof OutpostError)) console.error(`[outpost] channel join of ${jobId} failed`, err);
+      this.refuseJob(jobId, job, code, err instanceof Error ? err.message : ERROR_CODES[code].message);
+    }
+  }
+
+  /** The team's access rule for syncing a job (`ServerHooks`), as on `/sync/:jobId`. */
+  private mayOpen(jobId: string): Promise<unknown> {
+    return this.ctx.hooks.jobFor(this.ctx.store, this.principal, jobId, 'sync');
+  }
+
+  /** The member's way out: frames carry the job id; a refusal ends only this job. */
+  private transportFor(jobId: string, job: ChannelJob): MemberTransport {
+    const ws = this.ws;
+    return {
+      get open() {
+        return ws.readyState === ws.OPEN;
+      },
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      send: (message) => {
+        if (this.jobs.get(jobId) !== job || this.closed) return;
+        ws.send(encodeJobFrame(jobId, message), (err) => {
+          if (err) ws.terminate();
+        });
+      },
+      refuse: (code, message) => this.refuseJob(jobId, job, code, message),
+      // Shutdown: the relay closes the socket itself (1001) once every job's acks went out.
+      goAway: () => this.leave(jobId, job),
+    };
+  }
+
+  /** Ends one job's membership with the error and its close code; the channel stays. */
+  private refuseJob(jobId: string, job: ChannelJob | null, code: ErrorCode, message: string): void {
+    if (job && this.jobs.get(jobId) !== job) return;
+    if (job) this.leave(jobId, job);
+    if (this.closed) return;
+    const close = ERROR_CODES[code].close;
+    if (close >= 4000) this.ctx.metrics.countRefusal(close);
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeJobFrame(jobId, encodeMessage(errorMessage, { code, message })));
+    this.sendControl(encodeMessage(jobClosed, { jobId, code: close, reason: closeReason(message) }));
+  }
+
+  private leave(jobId: string, job: ChannelJob): void {
+    if (this.jobs.get(jobId) === job) this.jobs.delete(jobId);
+    for (const frame of job.queued.splice(0)) this.queuedBytes -= frame.byteLength;
+    const { room, member } = job;
+    job.room = null;
+    job.member = null;
+    if (room) {
+      if (member) room.leave(member);
+      this.rooms.release(room);
+    }
+  }
+}
+
+/** The device's sync step 1 for a job, as carried in its subscribe frame. */
+function syncStep1(stateVector: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, Y_MESSAGE.sync);
+  encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+  encoding.writeVarUint8Array(e, stateVector);
+  return encoding.toUint8Array(e);
+}
