@@ -13,8 +13,10 @@
  * - reference data: users, jobs, customers, equipment, pricebook, blobs.
  */
 import type { Customer, Equipment, JobStatus, OpKind, PricebookItem, Role, ServerState } from '@outpost/shared';
+import type { BlobChunkStore } from './blob-chunk-store';
 import type { HandoverStore } from './handover-store';
 
+export type { BlobChunkInfo, BlobChunkStore, BlobUploadState } from './blob-chunk-store';
 export type { HandoverFilter, HandoverRecord, HandoverStore, RemovalRecord } from './handover-store';
 
 /**
@@ -176,7 +178,7 @@ export interface EquipmentFilter {
 }
 
 /** Where the server keeps everything. See the module comment. */
-export interface Store extends HandoverStore {
+export interface Store extends HandoverStore, BlobChunkStore {
   /** Appends updates (possibly for many jobs) in one transaction; resolves once committed. */
   appendUpdates(batch: readonly JobUpdate[]): Promise<void>;
   /** A job doc's snapshot and the updates appended since, in append order. */
