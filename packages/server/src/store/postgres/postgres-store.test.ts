@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { hasPostgres, testDatabaseUrl } from '../../../../../test-support/requirements';
 import { runStoreAcceptance, type StoreFixture } from '../acceptance';
+import { runBlobChunkStoreAcceptance } from '../blob-chunk-acceptance';
 import { runHandoverStoreAcceptance } from '../handover-acceptance';
 import { PostgresStore } from './postgres-store';
 import { createTestSchema } from './test-schema';
@@ -20,4 +21,5 @@ describe.skipIf(!(await hasPostgres()))('PostgresStore', () => {
   };
   runStoreAcceptance('postgres', postgresFixture);
   runHandoverStoreAcceptance('postgres', postgresFixture);
+runBlobChunkStoreAcceptance('postgres', postgresFixture);
 });

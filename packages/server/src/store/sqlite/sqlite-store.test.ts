@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStoreAcceptance, type StoreFixture } from '../acceptance';
+import { runBlobChunkStoreAcceptance } from '../blob-chunk-acceptance';
 import { runHandoverStoreAcceptance } from '../handover-acceptance';
 import { SqliteStore } from './sqlite-store';
 
@@ -19,3 +20,4 @@ async function sqliteFixture(): Promise<StoreFixture> {
 
 runStoreAcceptance('sqlite', sqliteFixture);
 runHandoverStoreAcceptance('sqlite', sqliteFixture);
+runBlobChunkStoreAcceptance('sqlite', sqliteFixture);
