@@ -20,6 +20,7 @@ import type { Relay } from '../relay/relay';
 import type { Store } from '../store/store';
 import { BlobAccess } from './blob-access';
 import { blobRoutes } from './blobs';
+import { jobUpdateRoutes } from '../jobs/update-route';
 import { requireUser, type ApiEnv } from './env';
 import { onError } from './errors';
 import { jsonOnly } from './json-only';
@@ -70,6 +71,7 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/', authRoutes(deps.store, deps.secret, { tokenTtlSeconds: deps.tokenTtlSeconds, loginLimits: deps.loginLimits, metrics: deps.metrics }));
   api.use('*', requireUser(deps.secret));
   api.route('/', jobRoutes(deps.store, deps.relay));
+  api.route('/', jobUpdateRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));
   api.route('/', handoverRoutes(deps.handovers));
   api.route('/', blobRoutes(deps.store, new BlobAccess(deps.store, deps.relay)));
