@@ -3,7 +3,7 @@
  * technician starts travel, writes a note and takes a 200 KB photo with no signal, closes
  * the app; the network returns with no Outpost page open, and the service worker's `sync`
  * handler uploads the status op, the note (POST /api/jobs/:id/updates) and the photo (in
- * resumable chunks).
+ * resumable chunks), then shows the system notification (permission granted).
  *
  * Which path this proves: headless Chromium does not fire Background Sync on its own when
  * the emulated network returns, so the test dispatches the registered `sync` event through
@@ -33,7 +33,7 @@ describe.skipIf(!run)('uploads with the app closed', () => {
   });
 
   it('sends a status step, a note and a photo queued offline once the network returns, with no page open', async () => {
-    const alice = await field.signIn('alice');
+    const alice = await field.signIn('alice', (context) => context.grantPermissions(['notifications'], { origin: field.url }));
     const jobId = await openFirstJob(alice.page);
     await setOnline(alice.page, false);
     await tapStatus(alice.page, 'Start travel', 'En route');
@@ -72,5 +72,19 @@ describe.skipIf(!run)('uploads with the app closed', () => {
       60_000,
     );
     expect(Buffer.from(await blob.arrayBuffer()).equals(photo)).toBe(true);
+
+    // With permission granted and no page showing, the worker told the person (issue 16 item 5).
+    const probe = await alice.context.newPage();
+    await probe.goto(`${field.url}/healthz`);
+    const shown = await eventually(
+      () =>
+        probe.evaluate(async () => {
+          const registration = await navigator.serviceWorker.getRegistration();
+          return (await (registration?.getNotifications({ tag: 'outpost-drained' }) ?? Promise.resolve([]))).map((n) => n.body);
+        }),
+      (bodies) => bodies.length > 0,
+      'the system notification',
+    );
+    expect(shown[0]).toMatch(/^\d+ pending updates were uploaded when the connection returned\.$/);
   });
 });
