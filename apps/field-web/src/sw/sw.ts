@@ -74,6 +74,16 @@ self.addEventListener('sync', (event) => {
   if (e.tag === DRAIN_TAG) e.waitUntil(drain('sync'));
 });
 
+// Without Background Sync (Firefox, Safari) nothing wakes the worker for uploads; the first
+// request that starts this worker process (a page of the app loading, a notification) is
+// the next chance. With it, the `sync` event above is the trigger.
+let woke = false;
+self.addEventListener('fetch', (event) => {
+  if (woke || 'sync' in self.registration) return;
+  woke = true;
+  event.waitUntil(drain('wake').catch((err: unknown) => console.warn('[outpost worker] drain on wake failed', err)));
+});
+
 self.addEventListener('message', (event) => {
   if ((event.data as { type?: string } | null)?.type === 'outpost:drain') event.waitUntil(drain('page asked').catch((err: unknown) => console.warn('[outpost worker] drain failed', err)));
 });
