@@ -4,15 +4,17 @@
  *
  * BENCH_QUICK=1 — small sizes for development. BENCH_ONLY=id,id — run only those scenarios.
  * BENCH_SERVERS=outpost,ywss — only those servers. BENCH_PROFILE=dir — CPU profiles of servers.
- * BENCH_FANOUT_STEPS=900,1200 — only those fan-out steps (jobs × 5 clients).
+ * BENCH_FANOUT_RATES=4000,6000 — only those fan-out rates (updates/s offered).
+ * BENCH_RUNS=n — repeats per headline figure (default 5, quick 1). BENCH_PIN=0 — no pinning.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './report/machine';
 import { updateReadme } from './report/readme';
 import { textTable } from './report/table';
 import { SCENARIOS } from './scenarios/index';
 import type { BenchContext, ScenarioResult } from './scenarios/scenario';
+import { setUpPinning } from './harness/pinning';
 import { ServerProcess } from './harness/server-process';
 import { SERVER_KINDS, type ServerKind } from './servers/server';
 
@@ -37,11 +39,33 @@ async function main(): Promise<void> {
   const started = Date.now();
   const log = (line: string) => console.log(line);
   const quick = process.env.BENCH_QUICK === '1';
+  const pinning = setUpPinning(log);
   const { servers, missing } = await availableServers(log);
-  const ctx: BenchContext = { quick, servers, log };
+  const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5));
+  const ctx: BenchContext = { quick, servers, runs, log };
   const only = process.env.BENCH_ONLY?.split(',');
   const results: ScenarioResult[] = [];
   const failures: Record<string, string> = {};
+  // Deferred work (a long idle wait) runs between later scenarios once due, never during one.
+  const finishDue = async (all: boolean) => {
+    for (const [i, r] of results.entries()) {
+      if (!r.finish || (!all && performance.now() < r.finish.readyAt)) continue;
+      const { finish } = r;
+      const wait = finish.readyAt - performance.now();
+      if (wait > 0) {
+        log(`  (waiting ${(wait / 1000).toFixed(0)} s for ${r.title})`);
+        await new Promise((res) => setTimeout(res, wait));
+      }
+      try {
+        results[i] = await finish.run();
+        log(textTable(results[i]!));
+      } catch (e) {
+        failures[r.id] = e instanceof Error ? (e.stack ?? e.message) : String(e);
+        results[i] = { ...r, finish: undefined };
+        log(`! ${r.title} failed to finish: ${failures[r.id]}`);
+      }
+    }
+  };
   for (const scenario of SCENARIOS) {
     if (only && !only.includes(scenario.id)) continue;
     log(`> ${scenario.title}`);
@@ -55,12 +79,16 @@ async function main(): Promise<void> {
       log(`! ${scenario.title} failed: ${failures[scenario.id]}`);
     }
     log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+    await finishDue(false);
   }
+  await finishDue(true);
   const report = {
     date: new Date().toISOString(),
     node: process.version,
     machine: machineInfo(),
     quick,
+    pinning,
+    runs,
     servers,
     missing,
     durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -70,9 +98,15 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   // Only a complete full run is the latest result; filtered or quick runs go elsewhere.
-  const partial = only !== undefined || process.env.BENCH_SERVERS !== undefined || process.env.BENCH_FANOUT_STEPS !== undefined;
+  const partial = ['BENCH_ONLY', 'BENCH_SERVERS', 'BENCH_FANOUT_RATES', 'BENCH_RUNS', 'BENCH_MEMORY_IDLE', 'BENCH_IDLE_JOBS', 'BENCH_PIN'].some((k) => process.env[k] !== undefined);
   const file = quick ? 'quick.json' : partial ? 'partial.json' : 'latest.json';
-  writeFileSync(dir + file, JSON.stringify(report, null, 2) + '\n');
+  // Charts sit beside the tables: committed ones only from a complete full run.
+  const chartDir = dir + (file === 'latest.json' ? 'charts/' : `${file.replace('.json', '')}-charts/`);
+  rmSync(chartDir, { recursive: true, force: true });
+  mkdirSync(chartDir, { recursive: true });
+  for (const chart of results.flatMap((r) => r.charts ?? [])) writeFileSync(chartDir + chart.file, chart.svg);
+  const slim = { ...report, scenarios: results.map(({ charts, finish: _finish, ...r }) => ({ ...r, charts: (charts ?? []).map((c) => c.file) })) };
+  writeFileSync(dir + file, JSON.stringify(slim, null, 2) + '\n');
   log(`wrote bench/results/${file} in ${report.durationSeconds} s`);
   // Only a complete full run replaces the README's figures.
   if (!quick && !partial && updateReadme(fileURLToPath(new URL('../README.md', import.meta.url)), report)) {

@@ -19,6 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openPostgresPool } from '../../packages/server/src/store/postgres/pool';
+import { serverLauncher } from './harness/pinning';
 import { round, sleep, summarize } from './harness/stats';
 import { endClock } from './load/echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './load/field-work';
@@ -42,7 +43,9 @@ interface Node {
 
 function startNode(env: Record<string, string>, seed: boolean): Promise<Node> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-scale-'));
-  const child = spawn(process.execPath, [BIN, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
+  // On the server core when the run is pinned (both nodes share it, as they share Postgres and Redis).
+  const launcher = serverLauncher();
+  const child = spawn(launcher.execPath, [...launcher.prefix, BIN, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -90,7 +93,7 @@ interface Typist {
 type Routing = 'any-node' | 'by-job';
 
 /** Fan-out on `nodeCount` nodes sharing Postgres and Redis, clients placed by `routing`. */
-export async function measure(nodeCount: number, routing: Routing): Promise<Record<string, number | string>> {
+export async function measure(nodeCount: number, routing: Routing, seconds = SECONDS): Promise<Record<string, number | string>> {
   const schema = `outpost_bench_${randomBytes(5).toString('hex')}`;
   const url = new URL(DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
@@ -156,7 +159,7 @@ export async function measure(nodeCount: number, routing: Routing): Promise<Reco
     const cpuBefore = nodes.map((n) => cpuSeconds(n.child.pid!));
     const t0 = performance.now();
     log.recording = true;
-    await type(SECONDS);
+    await type(seconds);
     log.recording = false;
     const sentSeconds = (performance.now() - t0) / 1000;
     const cpuUsed = nodes.reduce((sum, n, i) => sum + cpuSeconds(n.child.pid!) - cpuBefore[i]!, 0);

@@ -13,6 +13,9 @@ const [kind, dataDir] = process.argv.slice(2) as [ServerKind, string];
 export interface ChildStats {
   rss: number;
   heapUsed: number;
+  /** Memory of ArrayBuffers and Buffers outside the V8 heap (Yjs encodings, socket buffers). */
+  arrayBuffers: number;
+  external: number;
   cpuMicros: number;
   at: number;
   /** Event-loop delay since the last `resetLoop` (how long ready work waited for the loop). */
@@ -29,6 +32,8 @@ function stats(): ChildStats {
   return {
     rss: mem.rss,
     heapUsed: mem.heapUsed,
+    arrayBuffers: mem.arrayBuffers,
+    external: mem.external,
     cpuMicros: cpu.user + cpu.system,
     at: performance.now(),
     loopP99Ms: loop.percentile(99) / 1e6,

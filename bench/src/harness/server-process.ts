@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildStats } from './child';
+import { serverLauncher } from './pinning';
 import type { PreparedJobs, ServerKind } from '../servers/server';
 
 const childEntry = fileURLToPath(new URL('./child.ts', import.meta.url));
@@ -40,14 +41,29 @@ export class ServerProcess {
     });
   }
 
-  /** Starts `kind`; with no `dataDir` a fresh temp directory is made and removed on stop. */
-  static async start(kind: ServerKind, dataDir?: string): Promise<ServerProcess> {
+  /** The server's process id (for SIGKILL scenarios and /proc readings). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /**
+   * Starts `kind`; with no `dataDir` a fresh temp directory is made and removed on stop.
+   * `env` adds variables for the child.
+   * Pinned to the server core when the run is pinned (harness/pinning.ts).
+   */
+  static async start(kind: ServerKind, dataDir?: string, env: Record<string, string> = {}): Promise<ServerProcess> {
     const dir = dataDir ?? mkdtempSync(join(tmpdir(), `outpost-bench-${kind}-`));
-    const execArgv = ['--import', 'tsx', '--conditions=development', '--expose-gc'];
+    const launcher = serverLauncher();
+    const execArgv = [...launcher.prefix, '--import', 'tsx', '--conditions=development', '--expose-gc'];
     if (process.env.BENCH_PROFILE) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
     // Extra Node flags for a server process while investigating (e.g. --trace-gc).
     if (process.env.BENCH_CHILD_FLAGS) execArgv.push(...process.env.BENCH_CHILD_FLAGS.split(' ').filter(Boolean));
-    const child = fork(childEntry, [kind, dir], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(childEntry, [kind, dir], {
+      execPath: launcher.execPath,
+      execArgv,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const ready = await new Promise<{ ready: boolean; port?: number; error?: string }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${kind} server did not start within 30 s`)), 30_000);
       child.once('message', (m: { ready: boolean; port?: number; error?: string }) => {

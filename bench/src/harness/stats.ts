@@ -55,3 +55,35 @@ export async function waitFor(check: () => boolean, timeoutMs: number, everyMs =
   }
   return check();
 }
+
+/** Repeated runs of one figure: median and range. */
+export interface Spread {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Median (nearest-rank lower middle for even counts, so it is an observed run) and range. */
+export function spread(values: readonly number[]): Spread {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return { n: 0, median: Number.NaN, min: Number.NaN, max: Number.NaN };
+  return { n: sorted.length, median: sorted[Math.ceil(sorted.length / 2) - 1]!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+/** "median (min–max, n runs)" for a table cell. */
+export function showSpread(s: Spread): string {
+  if (s.n === 0) return '—';
+  if (s.n === 1) return String(round(s.median));
+  return `${round(s.median)} (${round(s.min)}–${round(s.max)}, n=${s.n})`;
+}
+
+/**
+ * The order servers run in for run `r`: rotated each run, so no server always runs first
+ * (on a fresh machine) or last (after the others warmed caches or heated the CPU).
+ */
+export function interleaved<T>(items: readonly T[], r: number): T[] {
+  if (items.length === 0) return [];
+  const k = r % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}

@@ -25,7 +25,11 @@ export interface FieldDevice {
 
 /** Makes a device doc with a note to type into and line items to adjust; `actor` names its entries' ids. */
 export function newFieldDevice(jobId: string, actor: string): FieldDevice {
-  const doc = new Y.Doc({ guid: jobId });
+  return fieldDeviceOn(new Y.Doc({ guid: jobId }), actor);
+}
+
+/** Adds the note and checklist to an existing job doc (e.g. an `@outpost/client` session's). */
+export function fieldDeviceOn(doc: Y.Doc, actor: string): FieldDevice {
   const noteId = `note-${actor}-${doc.clientID}`;
   addNote(doc, { id: noteId, author: BENCH_USER, createdAt: STAMP, text: '' });
   for (let i = 0; i < LINE_ITEMS; i++) addLineItem(doc, { id: `item-${actor}-${doc.clientID}-${i}`, pricebookId: `pb-${i}`, description: `Part ${i}`, qty: 1, unitPriceCents: 100 });

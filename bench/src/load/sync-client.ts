@@ -36,10 +36,14 @@ export interface JobSession {
   synced: boolean;
   /** Apply relayed updates to `doc` (a typist that never reads others' text may skip it). */
   applyRemote: boolean;
+  /** Size of the last sync step 2 this client sent: the Yjs diff of what the server lacked. */
+  step2SentBytes?: number;
   /** Error messages or close reasons the server sent. */
   errors: string[];
   /** Called for every update the server relays (sync step 2 included). */
   onUpdate?: (update: Uint8Array, at: number) => void;
+  /** Called for every awareness (presence) update the server relays. */
+  onAwareness?: (update: Uint8Array, at: number) => void;
   /** Called on every ack with the new `acked` value. */
   onAck?: (acked: number, at: number) => void;
 }
@@ -118,6 +122,14 @@ export class SyncClient {
     return ++session.contentSent;
   }
 
+  /** Sends one awareness (presence) update: message type 1 in both dialects. */
+  sendAwareness(session: JobSession, update: Uint8Array): void {
+    this.send(session.docName, (e) => {
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint8Array(e, update);
+    });
+  }
+
   /** Resolves once `session.acked >= n`, or rejects after `timeoutMs` or on close. */
   waitAck(session: JobSession, n: number, timeoutMs: number): Promise<void> {
     return this.waitUntil(() => session.acked >= n, timeoutMs, () => `ack ${n} of ${session.docName} (got ${session.acked})`);
@@ -181,6 +193,7 @@ export class SyncClient {
     if (!session) return;
     const type = decoding.readVarUint(d);
     if (type === 0 || (hp && type === HP_SYNC_REPLY)) this.receiveSync(session, d, at);
+    else if (type === 1) session.onAwareness?.(decoding.readVarUint8Array(d), at);
     else if (hp && type === HP_SYNC_STATUS) {
       if (decoding.readVarUint(d) === 1) {
         session.acked++;
@@ -208,6 +221,7 @@ export class SyncClient {
         encoding.writeVarUint8Array(e, diff);
       });
       session.contentSent++;
+      session.step2SentBytes = diff.length;
       return;
     }
     const update = decoding.readVarUint8Array(d);

@@ -20,18 +20,19 @@ function reachable(host: string, port: number): Promise<boolean> {
 export const scaleOut: Scenario = {
   id: 'scale-out',
   title: 'Scale-out: fan-out on 1 node vs 2 nodes (Postgres + Redis)',
-  async run(): Promise<ScenarioResult> {
+  async run(ctx): Promise<ScenarioResult> {
+    const seconds = ctx.quick ? 2 : SCALE_WORKLOAD.seconds;
     const notes = [
-      `${SCALE_WORKLOAD.jobs} jobs × ${SCALE_WORKLOAD.clientsPerJob} typists, ${SCALE_WORKLOAD.keystrokesPerSecondPerClient} keystrokes/s each, ${SCALE_WORKLOAD.seconds} s; durable acks on.`,
+      `${SCALE_WORKLOAD.jobs} jobs × ${SCALE_WORKLOAD.clientsPerJob} typists, ${SCALE_WORKLOAD.keystrokesPerSecondPerClient} keystrokes/s each, ${seconds} s; durable acks on.`,
       'any-node: a job\u2019s clients spread round-robin over the nodes (deliveries cross Redis); by-job: every client of a job on one node.',
-      'Both nodes share this 2-core machine with Postgres, Redis and the load generator, so two nodes cannot add capacity here; the figures show the cost of the cross-node hop.',
+      'Both nodes run on the server core when the run is pinned (Postgres and Redis are not pinned), so two nodes cannot add capacity here; the figures show the cost of the cross-node hop.',
     ];
     if (!(await reachable('127.0.0.1', 5432)) || !(await reachable('127.0.0.1', 6379))) {
       return { id: 'scale-out', title: this.title, rows: [], ratios: {}, notes: [...notes, 'skipped: Postgres or Redis is not reachable on 127.0.0.1'] };
     }
     const rows: ResultRow[] = [];
     for (const [nodes, routing] of SCALE_CONFIGS) {
-      rows.push({ label: `Outpost ${nodes} node${nodes > 1 ? 's' : ''}, ${routing}`, server: 'outpost', figures: await measure(nodes, routing) });
+      rows.push({ label: `Outpost ${nodes} node${nodes > 1 ? 's' : ''}, ${routing}`, server: 'outpost', figures: await measure(nodes, routing, seconds) });
     }
     const p50 = (i: number) => Number(rows[i]?.figures['p50 ms'] ?? NaN);
     return {

@@ -70,15 +70,22 @@ export const startOutpost: StartServer = async (dataDir) => {
     const [dispatcher, technician] = await Promise.all([login(server.url, 'dana'), login(server.url, 'alice')]);
     const existing = (await server.store.listJobs()).filter((j) => j.title === BENCH_TITLE).map((j) => j.id);
     const window = { windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString() };
-    // Sequential: job ids are allocated from the current maximum, so parallel creates would collide.
-    for (let i = existing.length; i < count; i++) {
+    const create = async () => {
       const res = await fetch(`${server.url}/api/jobs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${dispatcher}` },
         body: JSON.stringify({ title: BENCH_TITLE, customerId: 'cust-1', siteAddress: '1 Bench Way', ...window, assignees: ['alice'] }),
       });
       if (res.status !== 201) throw new Error(`create job: ${res.status} ${await res.text()}`);
-      existing.push(((await res.json()) as { job: { id: string } }).job.id);
+      return ((await res.json()) as { job: { id: string } }).job.id;
+    };
+    // The first create alone: it reads the highest job number, which concurrent first creates
+    // would all read alike and then collide on (a 500 on Postgres after 4 retries). After it the
+    // server counts ids on in memory, so the rest go 25 at a time.
+    if (existing.length < count) existing.push(await create());
+    while (existing.length < count) {
+      const batch = Math.min(25, count - existing.length);
+      existing.push(...(await Promise.all(Array.from({ length: batch }, create))));
     }
     return { jobIds: existing.slice(0, count), token: technician };
   };

@@ -24,10 +24,15 @@ export const startYwss: StartServer = async (dataDir) => {
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
       await new Promise((r) => server.close(r));
-      const leveldb = (getPersistence() as { provider?: { destroy(): Promise<void> } } | null)?.provider;
-      // Writes are queued per document inside y-leveldb; give them a moment before closing.
-      await new Promise((r) => setTimeout(r, 200));
-      await leveldb?.destroy();
+      const leveldb = (getPersistence() as { provider?: { tr: Promise<unknown>; destroy(): Promise<void> } } | null)?.provider;
+      // y-leveldb chains every write on `tr`; closing before the chain drains loses the tail
+      // (a fixed 200 ms pause lost a 200-update job queued behind a 10,000-update one).
+      if (leveldb) {
+        let tr: Promise<unknown>;
+        do await (tr = leveldb.tr);
+        while (tr !== leveldb.tr);
+        await leveldb.destroy();
+      }
     },
   };
 };

@@ -19,6 +19,7 @@ export type { ChangeLists, SentChange } from './outbox/change-feed';
 export type { BlobsApi } from './blobs/photo-desk';
 export { drainInBackground, uploadedCount, type BackgroundDrainOptions, type BackgroundReport } from './background/background-drain';
 export { newUuid, sha256Hex } from './ids/device-crypto';
+export { LOCATION_INTERVAL_MS, LocationRecorder, tracksLocation, type LocationRecorderOptions, type PositionSource } from './location/location-recorder';
 export type { Customer, Equipment, JobSummary, PricebookItem, Priming, PrimingState } from './priming/priming';
 export { storageWarning, unsavedWarning, type StorageState, type StorageWatch } from './storage/storage-watch';
 export type { UnsyncedExport } from './engine/export-unsynced';

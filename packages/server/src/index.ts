@@ -37,6 +37,7 @@ export type {
   OpVerdict,
   PricebookItem,
   RemovalRecord,
+  SearchPage,
   Store,
   StoredJobDoc,
   UserRecord,

@@ -6,7 +6,7 @@
  */
 // First, so the guard is watching before this package's own yjs import is evaluated.
 export { SECOND_YJS_MESSAGE, yjsCopiesLoaded } from './yjs-guard';
-export type { Customer, Equipment, JobSummary, OpResult, PricebookItem, PrimingManifest, PrimingPayload, User } from './api/types';
+export type { Customer, Equipment, JobSummary, LookupPage, OpResult, PricebookItem, PrimingManifest, PrimingPayload, User } from './api/types';
 export { classifyUpdate, type UpdateClass } from './job/classify';
 export {
   addChecklistItem,
@@ -25,6 +25,7 @@ export {
   startTime,
   stopTime,
 } from './job/content';
+export { markMessagesRead, MESSAGE_MAX_CHARS, messageThread, sendMessage, unreadCount } from './job/messages';
 export { jobRoots, newJobDoc, readJob, readJobFacts, readJobRoot, readNote, type JobFacts, type JobRoots } from './job/doc';
 export { FIELD_RULES, type EntryRules, type FieldRule, type MapRules, type Writer } from './job/ownership';
 export {
@@ -36,11 +37,13 @@ export {
   SERVER_ROOT,
   type ChecklistItem,
   type JobContent,
+  type JobMessage,
   type JobMeta,
   type JobRoot,
   type JobStatus,
   type LineItem,
   type LocationPing,
+  type MessageReads,
   type Note,
   type Photo,
   type PhotoKind,
@@ -50,7 +53,7 @@ export {
   type TimeEntry,
 } from './job/schema';
 export { readServerState, writeServerState } from './job/server-state';
-export { OP_KINDS, opIntentSchema, workflowOpSchema, type OpIntent, type OpKind, type WorkflowOp } from './ops/op';
+export { jobRequestSchema, OP_KINDS, opIntentSchema, requestJobId, workflowOpSchema, type JobRequest, type OpIntent, type OpKind, type WorkflowOp } from './ops/op';
 export { decide, type Actor, type Decision, type RejectionCode, type WorkflowState } from './status/decide';
 export {
   findTransition,
@@ -70,6 +73,7 @@ export {
   HANDOVER_WINDOW_MS,
   handoverBlobs,
   handoverWords,
+  WORK_KINDS,
   summarizeHandover,
   type Handover,
   type HandoverRequest,

@@ -4,7 +4,7 @@
  */
 import { useOutpost } from '@outpost/client/react';
 import type { Role } from '@outpost/shared';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Board } from '../dispatcher/Board';
 import { CreateJob } from '../dispatcher/CreateJob';
 import { useBoard } from '../dispatcher/use-board';
@@ -13,6 +13,7 @@ import { OfflineActions } from '../offline/OfflineActions';
 import { Notices } from '../sync/Notices';
 import { ConnectionRow, SyncIndicator } from '../sync/SyncIndicator';
 import { JobList } from '../technician/JobList';
+import { LocationTracking } from '../technician/LocationTracking';
 import { Login } from './Login';
 import { usePrimedReference, type PrimedReference } from './reference';
 import { hrefFor, useRoute } from './router';
@@ -36,6 +37,7 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
   const route = useRoute();
   const reference = usePrimedReference();
   const jobTitle = useCallback((jobId: string) => reference.jobs.find((j) => j.id === jobId)?.title, [reference.jobs]);
+  const myJobs = useMemo(() => reference.jobs.filter((j) => j.assignees.includes(user.id)), [reference.jobs, user.id]);
 
   // Back on the list or board with a connection: refresh what is cached, so a job the
   // dispatcher just assigned shows up without waiting for the cache to age.
@@ -84,6 +86,7 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
         </span>
       </ConnectionRow>
       <Notices jobTitle={jobTitle} selfId={user.id} />
+      {user.role === 'technician' ? <LocationTracking userId={user.id} jobs={myJobs} /> : null}
       <main>
         {route.name !== 'jobs' && route.name !== 'board' ? (
           <p>

@@ -1,9 +1,11 @@
 /** The dispatcher's board: all jobs, live status and assignees; assign, cancel, reopen. */
-import { useOutbox, useOutpost } from '@outpost/client/react';
+import { useJobDigests, useOutbox, useOutpost, type JobDigest } from '@outpost/client/react';
 import { OPEN_STATUSES, STATUS_LABELS, type JobStatus, type OpIntent } from '@outpost/shared';
 import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
 import { newestState, projectStatus } from '../sync/projected-status';
+import { UnreadBadge } from '../job/UnreadBadge';
+import { TechnicianPositions } from './TechnicianPositions';
 import { ReviewMarkNotice } from './ReviewMarkNotice';
 import type { ReviewMark } from './review-words';
 import { useBoard, type Technician } from './use-board';
@@ -11,6 +13,10 @@ import { useReviews } from './use-reviews';
 import { HandoverCard } from './HandoverCard';
 import { useHandovers, type HandoversView } from './use-handovers';
 import type { Handover } from '@outpost/shared';
+
+/** What the board reads from each job's doc: unread messages, who requested it, positions. */
+const BOARD_ROOTS = ['messages', 'messageReads', 'meta', 'locations'] as const;
+type BoardRoot = (typeof BOARD_ROOTS)[number];
 
 /** Props of {@link Board}. */
 export interface BoardProps {
@@ -35,9 +41,11 @@ interface BoardRowProps {
   /** Work technicians handed over after being taken off this job. */
   handovers: Handover[];
   decide: HandoversView['decide'];
+  userId: string;
+  digest: JobDigest<BoardRoot> | undefined;
 }
 
-function BoardRow({ job, technicians, submit, review, handovers, decide }: BoardRowProps) {
+function BoardRow({ job, technicians, submit, review, handovers, decide, userId, digest }: BoardRowProps) {
   const outbox = useOutbox();
   const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
   const answers = outbox.sent.filter((i) => i.jobId === job.id).map((i) => i.result);
@@ -46,12 +54,14 @@ function BoardRow({ job, technicians, submit, review, handovers, decide }: Board
   const lastAssign = [...waiting].reverse().find((op) => op.kind === 'assign');
   const assignees = lastAssign?.assignees ?? newest.assignees;
   const known = new Set([...technicians.map((t) => t.id), ...assignees]);
+  const requestedBy = digest?.meta.requestedBy;
   return (
     <li className="card" data-testid="board-job" data-job-id={job.id}>
       <div className="row">
         <a className="grow" href={hrefFor({ name: 'job', jobId: job.id })}>
           <strong>{job.title}</strong>
         </a>
+        <UnreadBadge digest={digest} userId={userId} />
         <span className={`pill status-${status}`} data-testid="board-status">
           {STATUS_LABELS[status]}
         </span>
@@ -59,6 +69,11 @@ function BoardRow({ job, technicians, submit, review, handovers, decide }: Board
       <p className="muted">
         {when(job.windowStart)} · {job.siteAddress}
       </p>
+      {requestedBy ? (
+        <p className="muted" data-testid="requested-by">
+          Requested by {technicians.find((t) => t.id === requestedBy)?.name ?? requestedBy} from the field
+        </p>
+      ) : null}
       {review ? <ReviewMarkNotice mark={review.mark} selfId={review.selfId} onAcknowledge={review.acknowledge} /> : null}
       <div className="row" role="group" aria-label={`Technicians on ${job.title}`}>
         {[...known].map((id) => {
@@ -79,6 +94,11 @@ function BoardRow({ job, technicians, submit, review, handovers, decide }: Board
           );
         })}
         <span className="grow" />
+        {status === 'requested' ? (
+          <button type="button" className="small primary" onClick={() => submit({ kind: 'transition', to: 'scheduled' })}>
+            Schedule
+          </button>
+        ) : null}
         {OPEN_STATUSES.includes(status) ? (
           <button type="button" className="small danger" onClick={() => window.confirm(cancelQuestion(job.title)) && submit({ kind: 'cancel' })}>
             Cancel
@@ -103,6 +123,7 @@ export function Board({ primed }: BoardProps) {
   const handovers = useHandovers();
   const jobs = [...board.jobs].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
   const submit = (jobId: string) => (intent: OpIntent) => void engine.submitOp(jobId, intent).then(board.refresh);
+  const digests = useJobDigests(jobs.map((j) => j.id), BOARD_ROOTS);
   // The board's poll is the clock: each live read re-reads the marks too.
   const reviews = useReviews(true, board.jobs);
   const selfId = engine.user?.id ?? '';
@@ -119,6 +140,7 @@ export function Board({ primed }: BoardProps) {
       <p className="muted" role="status">
         {board.live ? `${jobs.length} jobs, live` : `${jobs.length} jobs, last known (offline)`}
       </p>
+      <TechnicianPositions pings={[...digests.values()].flatMap((d) => d.locations)} technicians={board.technicians} />
       {handovers.error ? <p className="disabled-reason">{handovers.error}</p> : null}
       <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {jobs.map((job) => (
@@ -130,6 +152,8 @@ export function Board({ primed }: BoardProps) {
             review={reviews.marks[job.id] ? { mark: reviews.marks[job.id]!, selfId, acknowledge: () => reviews.acknowledge(job.id) } : null}
             handovers={handovers.parked.filter((h) => h.jobId === job.id)}
             decide={handovers.decide}
+            userId={selfId}
+            digest={digests.get(job.id)}
           />
         ))}
       </ul>

@@ -4,7 +4,7 @@
  * same with or without a connection.
  */
 import { useJob, useJobAccess, useOutbox, useOutpost, usePresence } from '@outpost/client/react';
-import type { OpIntent, Role } from '@outpost/shared';
+import { addLineItem, type OpIntent, type Role } from '@outpost/shared';
 import { useEffect, useMemo } from 'react';
 import type { PrimedReference } from '../app/reference';
 import { hrefFor } from '../app/router';
@@ -12,6 +12,8 @@ import { cancelQuestion } from '../dispatcher/Board';
 import { ReviewMarkNotice } from '../dispatcher/ReviewMarkNotice';
 import { useReviews } from '../dispatcher/use-reviews';
 import { groupConflicts } from '@outpost/client';
+import { LookupCard } from '../lookup/LookupCard';
+import { RequestsSection } from '../requests/RequestsSection';
 import { projectStatus } from '../sync/projected-status';
 import { sawEditing } from '../sync/note-editors';
 import { OnlineOnlyButton } from '../sync/OnlineOnly';
@@ -21,12 +23,14 @@ import { JobLock } from './JobLock';
 import { JobHandovers } from '../dispatcher/JobHandovers';
 import type { JobBlobs } from './job-blobs';
 import { LineItemsSection, money } from './LineItemsSection';
+import { MessagesSection } from './MessagesSection';
 import { NotesSection } from './NotesSection';
 import { PhotosSection } from './PhotosSection';
 import { RefrigerantSection } from './RefrigerantSection';
 import { SignatureSection } from './SignatureSection';
 import { StatusActions } from './StatusActions';
 import { TimeLogSection } from './TimeLogSection';
+import { newId } from './use-job-content';
 
 /** Props of {@link JobScreen}. */
 export interface JobScreenProps {
@@ -94,7 +98,19 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
             </>
           ) : null}
         </p>
+        {customer?.email ? (
+          <p>
+            <a href={`mailto:${customer.email}`} data-testid="customer-email">
+              {customer.email}
+            </a>
+          </p>
+        ) : null}
         <p>{meta.siteAddress ?? customer?.address}</p>
+        {customer?.notes ? (
+          <p className="notice warn" data-testid="customer-notes" style={{ margin: '4px 0' }}>
+            <span className="grow">Customer notes: {customer.notes}</span>
+          </p>
+        ) : null}
         {meta.windowStart ? (
           <p className="muted">
             {new Date(meta.windowStart).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' })} –{' '}
@@ -147,6 +163,9 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
           confirmCancel={() => window.confirm(cancelQuestion(meta.title ?? 'this job'))}
         />
       </fieldset>
+      <fieldset className="plain" disabled={removed}>
+        <MessagesSection doc={doc} user={user} unsent={live.unsent} />
+      </fieldset>
       <fieldset className="plain" disabled={lockAll} data-locked={lockAll}>
         <ChecklistSection doc={doc} user={user} />
       </fieldset>
@@ -164,6 +183,12 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
         <TimeLogSection doc={doc} user={user} />
         <RefrigerantSection doc={doc} user={user} defaultRefrigerant={equipment[0]?.refrigerant} />
         <LineItemsSection doc={doc} pricebook={reference.pricebook} />
+        <LookupCard
+          onAddItem={(item) => addLineItem(doc, { id: newId(), pricebookId: item.id, description: item.description, qty: 1, unitPriceCents: item.unitPriceCents })}
+        />
+      </fieldset>
+      <fieldset className="plain" disabled={removed}>
+        <RequestsSection jobId={jobId} customerName={customer?.name ?? 'this customer'} equipment={equipment} />
       </fieldset>
       <fieldset className="plain" disabled={removed}>
         <section className="card" aria-labelledby="office-title">

@@ -4,22 +4,11 @@
  * office"), or why a closed job takes nothing more. Pure, so the sentences are tested.
  */
 import type { JobAccess } from '@outpost/client';
-import { STATUS_LABELS, type HandoverSummary, type JobStatus } from '@outpost/shared';
-
-const KINDS: [keyof HandoverSummary, string, string][] = [
-  ['notes', 'note', 'notes'],
-  ['checklist', 'checklist tick', 'checklist ticks'],
-  ['photos', 'photo', 'photos'],
-  ['signature', 'signature', 'signatures'],
-  ['time', 'time entry', 'time entries'],
-  ['refrigerant', 'refrigerant entry', 'refrigerant entries'],
-  ['lineItems', 'line item', 'line items'],
-  ['locations', 'location', 'locations'],
-];
+import { STATUS_LABELS, WORK_KINDS, type HandoverSummary, type JobStatus } from '@outpost/shared';
 
 /** "note and photo", "2 notes, checklist tick and photo" ('' for nothing). */
 export function workWords(summary: HandoverSummary): string {
-  const parts = KINDS.filter(([k]) => summary[k] > 0).map(([k, one, many]) => (summary[k] === 1 ? one : `${summary[k]} ${many}`));
+  const parts = WORK_KINDS.filter(([k]) => (summary[k] ?? 0) > 0).map(([k, one, many]) => (summary[k] === 1 ? one : `${summary[k]} ${many}`));
   if (parts.length <= 1) return parts[0] ?? '';
   return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }

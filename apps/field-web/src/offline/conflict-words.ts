@@ -24,6 +24,8 @@ function mineWords(op: OpLike): string {
       return 'You reopened this job';
     case 'assign':
       return 'You changed who is on this job';
+    case 'request':
+      return `You raised the request "${op.request?.title ?? 'follow-up'}" from this job`;
   }
 }
 

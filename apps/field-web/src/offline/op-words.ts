@@ -3,8 +3,9 @@ import { STATUS_LABELS, type JobStatus } from '@outpost/shared';
 
 /** The part of an op the words need. */
 export interface OpLike {
-  kind: 'transition' | 'assign' | 'cancel' | 'reopen';
+  kind: 'transition' | 'assign' | 'cancel' | 'reopen' | 'request';
   to?: JobStatus;
+  request?: { title: string };
   assignees?: string[];
   override?: boolean;
 }
@@ -21,6 +22,8 @@ export function describeOp(op: OpLike): string {
       return `${prefix}Reopen the job`;
     case 'assign':
       return op.assignees && op.assignees.length > 0 ? `Assign to ${op.assignees.join(', ')}` : 'Unassign everyone';
+    case 'request':
+      return `Request: ${op.request?.title ?? 'a follow-up job'}`;
   }
 }
 

@@ -38,4 +38,8 @@ describe('merge summary after a reconnect', () => {
   it('says nothing when nobody else changed anything', () => {
     expect(describeMerge(empty)).toBeNull();
   });
+
+  it('says who sent messages while this device was away', () => {
+    expect(describeMerge({ ...empty, messagesAdded: [{ author: 'dana' }, { author: 'dana' }] })).toBe('Dana sent 2 messages');
+  });
 });

@@ -12,6 +12,7 @@ export interface MergeSummaryLike {
   itemsTicked: readonly { by: string }[];
   itemsUnticked: readonly unknown[];
   photosAdded: readonly { by: string }[];
+  messagesAdded?: readonly { author: string }[];
   signed: { signer: string } | null;
   status: { from: string; to: string; by: string } | null;
 }
@@ -57,6 +58,7 @@ export function describeMerge(s: MergeSummaryLike, context: MergeContext = {}): 
   for (const [who, n] of tally(s.notesAdded, 'author')) say(who, n === 1 ? 'added a note' : `added ${n} notes`);
   for (const [who, n] of tally(s.itemsTicked, 'by')) say(who, `ticked ${count(n, '1 item', 'items')}`);
   for (const [who, n] of tally(s.photosAdded, 'by')) say(who, n === 1 ? 'added a photo' : `added ${n} photos`);
+  for (const [who, n] of tally(s.messagesAdded ?? [], 'author')) say(who, n === 1 ? 'sent a message' : `sent ${n} messages`);
   if (s.status) say(s.status.by, `moved the job to ${STATUS_LABELS[s.status.to as JobStatus] ?? s.status.to}`);
   const parts = [...byPerson].map(([name, phrases]) => `${name} ${[...new Set(phrases)].join(', ')}`);
   parts.push(...[...new Set(unattributed)].map((p) => p[0]!.toUpperCase() + p.slice(1)));

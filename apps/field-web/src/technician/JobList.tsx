@@ -1,9 +1,10 @@
 /** The technician's Today / Tomorrow list, read from the primed cache (works offline). */
-import { useOutbox, usePriming, useSyncStatus } from '@outpost/client/react';
+import { useJobDigests, useOutbox, usePriming, useSyncStatus, type JobDigest } from '@outpost/client/react';
 import { STATUS_LABELS } from '@outpost/shared';
 import type { JobSummary } from '../app/reference';
 import { hrefFor } from '../app/router';
 import { newestKnown, projectStatus } from '../sync/projected-status';
+import { UNREAD_ROOTS, UnreadBadge } from '../job/UnreadBadge';
 import { groupByDay } from './day-groups';
 import { primingWords } from './priming-words';
 
@@ -17,7 +18,7 @@ function time(iso: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-function JobCard({ job }: { job: JobSummary }) {
+function JobCard({ job, userId, digest }: { job: JobSummary; userId: string; digest: JobDigest<'messages' | 'messageReads'> | undefined }) {
   const outbox = useOutbox();
   const waiting = outbox.queued.filter((i) => i.jobId === job.id).map((i) => i.op);
   const answers = outbox.sent.filter((i) => i.jobId === job.id).map((i) => i.result);
@@ -27,6 +28,7 @@ function JobCard({ job }: { job: JobSummary }) {
       <a className="card job-link" href={hrefFor({ name: 'job', jobId: job.id })} data-testid="job-card">
         <div className="row">
           <strong className="grow">{job.title}</strong>
+          <UnreadBadge digest={digest} userId={userId} />
           <span className={`pill status-${status}`}>{STATUS_LABELS[status]}</span>
         </div>
         <p className="muted">
@@ -43,6 +45,8 @@ export function JobList({ jobs, userId }: JobListProps) {
   const { connected } = useSyncStatus();
   const mine = jobs.filter((j) => j.assignees.includes(userId));
   const { today, tomorrow } = groupByDay(mine);
+  // Each listed job is held open: a message from the office shows here as it arrives.
+  const digests = useJobDigests([...today, ...tomorrow].map((j) => j.id), UNREAD_ROOTS);
   const section = (title: string, list: JobSummary[]) => (
     <section aria-label={title}>
       <h2 className="day">
@@ -51,7 +55,7 @@ export function JobList({ jobs, userId }: JobListProps) {
       {list.length === 0 ? <p className="muted">No jobs.</p> : null}
       <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {list.map((j) => (
-          <JobCard key={j.id} job={j} />
+          <JobCard key={j.id} job={j} userId={userId} digest={digests.get(j.id)} />
         ))}
       </ul>
     </section>

@@ -44,6 +44,7 @@ describe.skipIf(!run)('closed jobs', () => {
     // Dana cancels another of Alice's jobs: on Alice's screen it is read-only, notes too.
     await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
     const row = dana.page.locator('[data-testid=board-job][data-job-id="job-1003"]');
+    dana.page.once('dialog', (d) => void d.accept()); // the cancel asks first
     await row.getByRole('button', { name: 'Cancel' }).click();
     await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Cancelled', 'board shows Cancelled');
     await gotoJob(page, 'job-1003');

@@ -33,6 +33,20 @@ export function indicatorReads(page: Page, pattern: RegExp, timeoutMs?: number):
   return eventually(() => indicator(page), (t) => pattern.test(t), `indicator ${pattern}`, timeoutMs);
 }
 
+/**
+ * What the indicator reads once it stopped changing (the count follows a change by one
+ * read of the device, a few ms): two reads half a second apart that agree.
+ */
+export async function settledIndicator(page: Page): Promise<string> {
+  let last = await indicator(page);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await indicator(page);
+    if (now === last) return now;
+    last = now;
+  }
+}
+
 /** Opens the first of the technician's jobs for today; resolves to its id. */
 export async function openFirstJob(page: Page, index = 0): Promise<string> {
   const card = page.getByTestId('job-card').nth(index);

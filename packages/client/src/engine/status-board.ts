@@ -141,9 +141,10 @@ export class StatusBoard implements Watchable<SyncStatus> {
     const failedBlobs = changes.failed.filter((c) => c.blob).length;
     this.status.set(
       syncStatusOf({
-        // Only a durable ack clears the count: a change made a moment ago counts before the
-        // feed has re-read the device, so the count never says 0 while something is pending.
-        pendingUpdates: s.changes.settling ? Math.max(changes.pending.length, s.pendingNow()) : changes.pending.length,
+        // Only a durable ack clears the count: a change made a moment ago is known to the
+        // job docs before the feed has re-read the device, so while it settles the count
+        // never reads 0 with something pending (the exact units follow with the re-read).
+        pendingUpdates: s.changes.settling && s.pendingNow() > 0 ? Math.max(changes.pending.length, 1) : changes.pending.length,
         queuedOps: lists.queued.length,
         queuedBlobs: 0,
         // One decision per job: the steps refused against one server state are one item.

@@ -136,7 +136,7 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
       }
       if (answer.status === 200 || answer.status === 201) {
         const h = answer.body.handover;
-        const summary = h?.summary ?? { notes: 0, checklist: 0, photos: 0, signature: 0, time: 0, refrigerant: 0, lineItems: 0, locations: 0 };
+        const summary = h?.summary ?? { notes: 0, checklist: 0, photos: 0, signature: 0, time: 0, refrigerant: 0, lineItems: 0, locations: 0, messages: 0 };
         await this.save({ ...access, removal: h?.removal ?? access.removal, handover: { state: 'sent', handoverId: access.handover.handoverId, summary, decision: h?.state ?? 'merged' } });
         await this.o.handedOver(jobId, records.map(([k]) => k));
         return;

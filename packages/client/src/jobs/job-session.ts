@@ -12,6 +12,7 @@ import type { DeviceStorage } from '../storage/device-storage';
 import { JobConnection, type WebSocketLike } from '../sync/job-connection';
 import { changeTarget, WHOLE_DOC } from './change-target';
 import { hasContent, summarizeMerge, type MergeSummary } from './merge-summary';
+import { Observable, type Watchable } from '../observable';
 import { PendingUpdates } from './pending-updates';
 
 /** What a job session reports to the engine. */
@@ -48,6 +49,9 @@ export class JobSession {
   readonly awareness: Awareness;
   readonly pending: PendingUpdates;
   readonly connection: JobConnection;
+  /** What this device's not-yet-durable updates touched (see PendingUpdates.unsentTargets). */
+  readonly unsent: Watchable<readonly string[]>;
+  private readonly unsentTargets = new Observable<readonly string[]>([]);
   private readonly persistence: JobDocStore;
   /** Holders waiting for `synced` to change (handle.whenSynced / onSynced). */
   private readonly syncWatchers = new Set<(synced: boolean) => void>();
@@ -61,7 +65,12 @@ export class JobSession {
     this.doc = newJobDoc(o.jobId);
     this.awareness = new Awareness(this.doc);
     this.persistence = new JobDocStore(jobDbName(o.deviceName, o.jobId), this.doc, (error) => o.events.storageWrite(`job ${o.jobId}`, error));
-    this.pending = new PendingUpdates(o.db, o.jobId, o.events.pendingChanged, (jobId, error) => o.events.storageWrite(`pending ${jobId}`, error));
+    this.unsent = this.unsentTargets;
+    const pendingChanged = (jobId: string, count: number, acked: number) => {
+      this.unsentTargets.set(this.pending.unsentTargets());
+      o.events.pendingChanged(jobId, count, acked);
+    };
+    this.pending = new PendingUpdates(o.db, o.jobId, pendingChanged, (jobId, error) => o.events.storageWrite(`pending ${jobId}`, error));
     this.connection = new JobConnection({
       jobId: o.jobId,
       doc: this.doc,

@@ -6,6 +6,7 @@
  */
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import type { Watchable } from '../observable';
 import type { PendingRecord } from './pending-updates';
 import { JobSession, type JobSessionOptions } from './job-session';
 
@@ -18,6 +19,11 @@ export interface JobHandle {
   readonly awareness: Awareness;
   /** True once the server's state was merged on the current connection. */
   readonly synced: boolean;
+  /**
+   * What this device's changes not yet durable on the server touched, as targets
+   * (`messages/<id>`, `notes/<id>`, `signature`…): a message is "sent" once its target left.
+   */
+  readonly unsent: Watchable<readonly string[]>;
   /** Resolves once `synced` is true (at once if it is); rejects if the job is closed first. */
   whenSynced(): Promise<void>;
   /** Calls `listener` whenever `synced` changes (true on each sync, false on each disconnect); returns the unsubscribe function. */
@@ -65,6 +71,7 @@ export class JobStore {
       jobId,
       doc: session.doc,
       awareness: session.awareness,
+      unsent: session.unsent,
       get synced() {
         return session.synced;
       },

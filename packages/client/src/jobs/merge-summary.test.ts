@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addChecklistItem, addNote, addPhoto, newJobDoc, noteText, readJob, setChecklistDone, writeServerState } from '@outpost/shared';
+import { addChecklistItem, addNote, addPhoto, newJobDoc, noteText, readJob, sendMessage, setChecklistDone, writeServerState } from '@outpost/shared';
 import { summarizeMerge } from './merge-summary';
 
 function knownJob() {
@@ -26,9 +26,17 @@ describe('merge summary', () => {
       itemsTicked: [{ id: 'c1', label: 'Check filter', by: 'bob' }],
       itemsUnticked: [],
       photosAdded: [{ id: 'p1', by: 'bob', kind: 'damage' }],
+      messagesAdded: [],
       signed: null,
       status: { from: 'in_progress', to: 'cancelled', by: 'dana' },
     });
+  });
+
+  it('tells the technician back from a basement which messages the office sent meanwhile', () => {
+    const doc = knownJob();
+    const before = readJob(doc);
+    sendMessage(doc, { id: 'm1', author: 'dana', text: 'Customer home after 3', at: '2026-01-01T09:00:00Z' });
+    expect(summarizeMerge('j1', before, readJob(doc))).toMatchObject({ messagesAdded: [{ id: 'm1', author: 'dana', text: 'Customer home after 3' }] });
   });
 
   it('reports nothing when nothing changed', () => {

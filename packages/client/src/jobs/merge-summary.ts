@@ -14,6 +14,8 @@ export interface MergeSummary {
   itemsTicked: { id: string; label: string; by: string }[];
   itemsUnticked: { id: string; label: string }[];
   photosAdded: { id: string; by: string; kind: string }[];
+  /** Messages others wrote meanwhile (absent in summaries made before messages existed). */
+  messagesAdded?: { id: string; author: string; text: string }[];
   signed: { signer: string } | null;
   /** A status change by someone else (only when the job's status was known before). */
   status: { from: JobStatus; to: JobStatus; by: string } | null;
@@ -46,6 +48,7 @@ export function summarizeMerge(jobId: string, before: JobContent, after: JobCont
       .filter((c) => !c.done && itemsBefore.get(c.id)?.done === true)
       .map(({ id, label }) => ({ id, label })),
     photosAdded: after.photos.filter((p) => !photosBefore.has(p.id)).map(({ id, by, kind }) => ({ id, by, kind })),
+    messagesAdded: after.messages.filter((m) => !before.messages.some((b) => b.id === m.id)).map(({ id, author, text }) => ({ id, author, text })),
     signed: after.signature && after.signature.blob !== before.signature?.blob ? { signer: after.signature.signer } : null,
     status:
       after.server && before.server && after.server.status !== before.server.status
@@ -54,6 +57,6 @@ export function summarizeMerge(jobId: string, before: JobContent, after: JobCont
   };
   const changed =
     summary.notesAdded.length + summary.notesEdited.length + summary.itemsTicked.length + summary.itemsUnticked.length +
-      summary.photosAdded.length > 0 || summary.signed !== null || summary.status !== null;
+      summary.photosAdded.length + (summary.messagesAdded?.length ?? 0) > 0 || summary.signed !== null || summary.status !== null;
   return changed ? summary : null;
 }

@@ -46,6 +46,8 @@ interface Entry {
   record: PendingRecord | null;
   coveredBy: { socket: number; n: number } | null;
   change: string;
+  /** What the update touched (change-target.ts); 'doc' for records older than targets. */
+  target: string;
 }
 
 let nextSeq = 1;
@@ -85,7 +87,7 @@ export class PendingUpdates {
     let newest: PendingRecord | null = null;
     for (const [key, record] of await this.db.pendingOf<PendingRecord>(this.jobId)) {
       if (known.has(key)) continue;
-      this.entries.push({ seq: nextSeq++, key, record: null, coveredBy: null, change: record.change ?? `record:${key}` });
+      this.entries.push({ seq: nextSeq++, key, record: null, coveredBy: null, change: record.change ?? `record:${key}`, target: record.target ?? 'doc' });
       added.push(new Uint8Array(record.update));
       newest = record;
     }
@@ -98,6 +100,14 @@ export class PendingUpdates {
   /** Number of changes not yet durable (a change is durable once all its updates are). */
   get count(): number {
     return new Set(this.entries.map((e) => e.change)).size;
+  }
+
+  /**
+   * What the pending updates touched (`messages/m1`, `notes/n2`, …; change-target.ts),
+   * sorted: a message is "sent" once its target is no longer here.
+   */
+  unsentTargets(): string[] {
+    return [...new Set(this.entries.flatMap((e) => e.target.split(' ')))].sort();
   }
 
   /** The newest entry's mark: an op made now depends on every update up to it. */
@@ -114,7 +124,7 @@ export class PendingUpdates {
     const change = latest && latest.target === target && now - latest.at <= CHANGE_BURST_MS ? latest.change : newUuid();
     this.latest = { change, target, at: now };
     const record: PendingRecord = { jobId: this.jobId, update, at: new Date(now).toISOString(), change, target };
-    const entry: Entry = { seq: nextSeq++, key: null, record, coveredBy: sent, change };
+    const entry: Entry = { seq: nextSeq++, key: null, record, coveredBy: sent, change, target };
     this.entries.push(entry);
     this.unwritten.push(entry);
     this.onChange(this.jobId, this.count, 0);

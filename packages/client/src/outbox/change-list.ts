@@ -35,7 +35,7 @@ export interface UnsentBlob {
 }
 
 /** What kind of thing a change touched. */
-export type ChangeKind = 'note' | 'checklist' | 'photo' | 'signature' | 'time' | 'refrigerant' | 'lineItem' | 'location' | 'details' | 'other';
+export type ChangeKind = 'note' | 'checklist' | 'photo' | 'signature' | 'time' | 'refrigerant' | 'lineItem' | 'location' | 'message' | 'read' | 'details' | 'other';
 
 /** One content change as listed. */
 export interface ContentChange {
@@ -55,13 +55,13 @@ export interface ContentChange {
 
 const KIND_BY_ROOT: Record<string, ChangeKind> = {
   notes: 'note', checklist: 'checklist', photos: 'photo', signature: 'signature', time: 'time',
-  refrigerant: 'refrigerant', lineItems: 'lineItem', locations: 'location', meta: 'details',
+  refrigerant: 'refrigerant', lineItems: 'lineItem', locations: 'location', messages: 'message', messageReads: 'read', meta: 'details',
 };
 
 /** The words for each kind of change. */
 export const CHANGE_WORDS: Record<ChangeKind, string> = {
   note: 'Note written', checklist: 'Item ticked', photo: 'Photo added', signature: 'Signature', time: 'Time logged',
-  refrigerant: 'Refrigerant logged', lineItem: 'Line item added', location: 'Location shared', details: 'Job details edited', other: 'Job edited',
+  refrigerant: 'Refrigerant logged', lineItem: 'Line item added', location: 'Location shared', message: 'Message written', read: 'Messages read', details: 'Job details edited', other: 'Job edited',
 };
 
 function kindOf(target: string | undefined): ChangeKind {

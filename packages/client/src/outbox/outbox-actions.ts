@@ -103,6 +103,7 @@ export class OutboxActions implements OutboxApi {
       ...(intent.to !== undefined && { to: intent.to }),
       ...(intent.assignees !== undefined && { assignees: intent.assignees }),
       ...(intent.override !== undefined && { override: intent.override }),
+      ...(intent.request !== undefined && { request: intent.request }),
       opId,
       jobId,
       deviceId: this.deviceId(),

@@ -106,6 +106,6 @@ export function queuedItem(op: WorkflowOp): OutboxItem {
 
 /** The intent part of an op (what a person asked for). */
 export function intentOf(op: WorkflowOp): OpIntent {
-  const { kind, to, assignees, override } = op;
-  return { kind, to, assignees, override };
+  const { kind, to, assignees, override, request } = op;
+  return { kind, to, assignees, override, request };
 }

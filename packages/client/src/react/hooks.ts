@@ -52,9 +52,19 @@ export interface LiveJob {
   synced: boolean;
   /** Set while the relay refuses the job, with the reason to show (e.g. "This job is full…"). */
   refused: { code: number; reason: string } | null;
+  /** Targets of this device's changes the server does not hold yet (`messages/<id>`…): see {@link messageState}. */
+  unsent: readonly string[];
+}
+
+/** A message's delivery as its sender sees it: `sent` only once the server holds it (durable ack). */
+export function messageState(messageId: string, unsent: readonly string[]): 'pending' | 'sent' {
+  return unsent.includes(`messages/${messageId}`) ? 'pending' : 'sent';
 }
 
 const NO_JOB: Watchable<null> = { get: () => null, subscribe: () => () => undefined };
+const NONE: readonly string[] = Object.freeze([]);
+// get() must return the same value each time (useSyncExternalStore re-renders on a new one).
+const NOTHING_UNSENT: Watchable<readonly string[]> = { get: () => NONE, subscribe: () => () => undefined };
 
 /** Opens a job for as long as the component is mounted; null while it loads from the device. */
 export function useJob(jobId: string): LiveJob | null {
@@ -64,9 +74,10 @@ export function useJob(jobId: string): LiveJob | null {
   const onSynced = useCallback((listener: () => void) => (handle ? handle.onSynced(listener) : () => undefined), [handle]);
   const readSynced = () => handle?.synced ?? false;
   const synced = useSyncExternalStore(onSynced, readSynced, readSynced);
+  const unsent = useWatchable(handle?.unsent ?? NOTHING_UNSENT);
   if (!handle || !job) return null;
   // A refusal closes the job's socket, which `onSynced` reports: `refused` is read on that render.
-  return { doc: handle.doc, awareness: handle.awareness, job, synced, refused: handle.refused };
+  return { doc: handle.doc, awareness: handle.awareness, job, synced, unsent, refused: handle.refused };
 }
 
 /**

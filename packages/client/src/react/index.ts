@@ -5,6 +5,7 @@
  */
 export { OutpostProvider, useOutpost } from './context';
 export {
+  messageState,
   peersOf,
   useJob,
   useJobAccess,
@@ -18,4 +19,5 @@ export {
   type LiveJob,
   type LocalPresence,
 } from './hooks';
+export { useJobDigests, type JobDigest } from './job-digests';
 export type { JobRootName } from '../jobs/job-view';

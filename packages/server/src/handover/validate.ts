@@ -35,7 +35,7 @@ export function judgeHandover(update: Uint8Array, doc: Y.Doc, technician: string
     const after = readJob(scratch);
     const summary = summarizeHandover(before, after);
     const grew = !equalBytes(vectorBefore, Y.encodeStateVector(scratch));
-    return { summary, blobs: handoverBlobs(before, after), changes: grew || Object.values(summary).some((n) => n > 0) };
+    return { summary, blobs: handoverBlobs(before, after), changes: grew || Object.values(summary).some((n) => (n ?? 0) > 0) };
   } catch (err) {
     if (err instanceof OutpostError) throw err;
     throw new OutpostError('bad_message', `The handed-over work could not be read: ${(err as Error).message}`);

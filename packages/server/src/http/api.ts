@@ -8,6 +8,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { LoginLimits } from '../auth/login-throttle';
 import { authRoutes } from '../auth/routes';
+import { lookupRoutes } from '../jobs/lookups';
 import { handoverRoutes } from '../handover/routes';
 import type { HandoverService } from '../handover/service';
 import { jobRoutes } from '../jobs/routes';
@@ -70,6 +71,7 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   api.use('*', exceptBlobs(jsonLimit));
   api.route('/', authRoutes(deps.store, deps.secret, { tokenTtlSeconds: deps.tokenTtlSeconds, loginLimits: deps.loginLimits, metrics: deps.metrics }));
   api.use('*', requireUser(deps.secret));
+  api.route('/', lookupRoutes(deps.store));
   api.route('/', jobRoutes(deps.store, deps.relay));
   api.route('/', jobUpdateRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));

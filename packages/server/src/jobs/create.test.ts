@@ -41,6 +41,24 @@ describe('creating jobs', () => {
     expect(new Set(ids).size).toBe(5);
   });
 
+  it('gives many concurrent first creates distinct ids on a store that answers over the network', async () => {
+    // Postgres answers listJobs after a round trip: every first create used to read the same
+    // highest number, collide, re-read it together and give up after four tries (a 500).
+    const slow = new Proxy(store, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (key !== 'listJobs' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return async (...args: unknown[]) => {
+          const jobs = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          await new Promise((r) => setTimeout(r, 5));
+          return jobs;
+        };
+      },
+    });
+    const ids = await Promise.all(Array.from({ length: 10 }, () => createJob(slow, job, 'dana').then((j) => j.id)));
+    expect(new Set(ids).size).toBe(10);
+  });
+
   it('takes the next free number when another node already used the one it counted to', async () => {
     expect((await createJob(store, job, 'dana')).id).toBe('job-1001');
     // another node sharing the database creates job-1002 behind this node's back

@@ -2,7 +2,7 @@
  * Creating a job: its record (workflow state at version 1) and its first doc update
  * (meta, checklist, server map), so every device that opens the job sees the same start.
  */
-import { addChecklistItem, newJobDoc, OutpostError, setMeta, writeServerState } from '@outpost/shared';
+import { addChecklistItem, newJobDoc, OutpostError, setMeta, writeServerState, type JobStatus } from '@outpost/shared';
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import type { JobRecord, Store } from '../store/store';
@@ -17,6 +17,10 @@ export interface NewJob {
   windowEnd: string;
   assignees: string[];
   checklist?: { label: string; required: boolean }[];
+  /** The status it starts in (`scheduled`; a request from the field starts `requested`). */
+  status?: JobStatus;
+  /** Writes more of the first doc update (a request's description, photos, where it came from). */
+  content?: (doc: Y.Doc) => void;
 }
 
 /** The last job number handed out per store: listing every job on each create is quadratic. */
@@ -27,7 +31,9 @@ async function nextJobId(store: Store, reread: boolean): Promise<string> {
   let last = lastJobNumber.get(store);
   if (last === undefined || reread) {
     const numbers = (await store.listJobs()).map((j) => Number(/^job-(\d+)$/.exec(j.id)?.[1] ?? 0));
-    last = Math.max(1000, ...numbers);
+    // Creates that read the store at the same time count on from each other (the rest of
+    // this function runs without a break), not all from the same highest number.
+    last = Math.max(1000, lastJobNumber.get(store) ?? 0, ...numbers);
   }
   lastJobNumber.set(store, last + 1);
   return `job-${last + 1}`;
@@ -60,7 +66,7 @@ export async function createJob(store: Store, input: NewJob, by: string, now = n
     windowStart: new Date(input.windowStart).toISOString(),
     windowEnd: new Date(input.windowEnd).toISOString(),
     createdAt: at,
-    status: 'scheduled',
+    status: input.status ?? 'scheduled',
     version: 1,
     assignees: [...new Set(input.assignees)],
     changedBy: by,
@@ -77,6 +83,7 @@ export async function createJob(store: Store, input: NewJob, by: string, now = n
   const { title, customerId, siteAddress, windowStart, windowEnd } = record;
   setMeta(doc, { title, customerId, siteAddress, windowStart, windowEnd });
   input.checklist?.forEach((item, i) => addChecklistItem(doc, { id: `${record.id}-check-${i + 1}-${randomUUID().slice(0, 8)}`, ...item }));
+  input.content?.(doc);
   const { status, version, assignees, changedBy, changedAt } = record;
   writeServerState(doc, { status, version, assignees, changedBy, changedAt });
   await store.appendUpdates([{ jobId: record.id, update: Y.encodeStateAsUpdate(doc) }]);

@@ -72,7 +72,8 @@ export function jobRoutes(store: Store, relay: JobDocs): Hono<ApiEnv> {
   });
 
   app.get('/pricebook', async (c) => {
-    const items = await store.listPricebook();
+    // Devices download the active items; special-order items are found by the online search.
+    const items = (await store.listPricebook()).filter((item) => item.active !== false);
     return c.json({ items, hash: sha256Hex(JSON.stringify(items)) });
   });
 

@@ -1,6 +1,6 @@
 /**
- * `POST /api/jobs/:id/ops` (submit a workflow op) and `GET /api/jobs/:id/ops` (the job's
- * audit history).
+ * `POST /api/jobs/:id/ops` (submit a workflow op), `GET /api/jobs/:id/ops` (the job's
+ * audit history) and `GET /api/jobs/:id/requests` (requests raised from the job, with their state).
  */
 import { OutpostError, workflowOpSchema } from '@outpost/shared';
 import { Hono } from 'hono';
@@ -8,6 +8,7 @@ import type { ApiEnv } from '../http/env';
 import { parseWith, readJson } from '../http/errors';
 import { jobFor } from '../jobs/access';
 import type { Store } from '../store/store';
+import { requestsFrom } from './requests';
 import type { OpService } from './service';
 
 /** Op routes under /api (behind `requireUser`). */
@@ -21,6 +22,10 @@ export function opRoutes(store: Store, ops: OpService): Hono<ApiEnv> {
   app.get('/jobs/:id/ops', async (c) => {
     const job = await jobFor(store, c.var.user, c.req.param('id'));
     return c.json({ ops: await store.listOps(job.id) });
+  });
+  app.get('/jobs/:id/requests', async (c) => {
+    const job = await jobFor(store, c.var.user, c.req.param('id'));
+    return c.json({ requests: await requestsFrom(store, job.id) });
   });
   return app;
 }

@@ -11,8 +11,9 @@ import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
 import type { ServerMetrics } from '../metrics/metrics';
 import type { JobDocs, OpenJob } from '../relay/job-docs';
-import type { OpLogEntry, Store } from '../store/store';
+import type { JobRecord, OpLogEntry, Store } from '../store/store';
 import { awaitSignatureImage, guardFacts } from './guard-facts';
+import { ensureRequestJob } from './requests';
 
 export type { OpResult };
 
@@ -91,7 +92,12 @@ export class OpService {
   private async run(op: WorkflowOp, user: Principal): Promise<OpResult> {
     const { store, relay } = this.deps;
     const known = await store.getOp(op.opId);
-    if (known?.actor === user.userId) return this.duplicate(known, op, user);
+    if (known?.actor === user.userId) {
+      const result = this.duplicate(known, op, user);
+      const source = op.kind === 'request' ? await store.getJob(op.jobId) : null;
+      if (source) await this.ensureRequest(op, user, source);
+      return result;
+    }
     const stateVector = decodeDocState(op.docState);
     const job = await store.getJob(op.jobId);
     // Access first: a stranger's op is answered before anything about the job (or an
@@ -109,9 +115,22 @@ export class OpService {
       }
       const facts = await guardFacts(store, room?.doc ?? null, op);
       if (job) awaitSignatureImage(job, op, user, facts);
-      return await this.record(op, user, room, facts);
+      const result = await this.record(op, user, room, facts);
+      // A request becomes its job once logged; a resubmission makes it if a crash came between.
+      if (op.kind === 'request' && job) await ensureRequestJob(store, op, user, job, room?.doc ?? null);
+      return result;
     } finally {
       if (room) relay.release(room);
+    }
+  }
+
+  /** Makes a logged request's job (a resubmission after a crash between log and create). */
+  private async ensureRequest(op: WorkflowOp, user: Principal, source: JobRecord): Promise<void> {
+    const room = await this.deps.relay.acquire(source.id);
+    try {
+      await ensureRequestJob(this.deps.store, op, user, source, room.doc);
+    } finally {
+      this.deps.relay.release(room);
     }
   }
 

@@ -13,12 +13,12 @@ export const DEMO_USERS = [
 
 /** Demo customers. */
 export const DEMO_CUSTOMERS: CustomerRecord[] = [
-  { id: 'cust-1', name: 'Harbor View Dental', phone: '555-0101', email: 'office@harborviewdental.example', address: '12 Wharf St, Portside' },
-  { id: 'cust-2', name: 'Greenleaf Grocers', phone: '555-0102', email: 'manager@greenleaf.example', address: '440 Market Ave, Portside' },
-  { id: 'cust-3', name: 'Maple Court Apartments', phone: '555-0103', email: 'super@maplecourt.example', address: '9 Maple Ct, Eastfield' },
-  { id: 'cust-4', name: 'Riverside Brewing Co.', phone: '555-0104', email: 'ops@riversidebrew.example', address: '77 Mill Rd, Riverside' },
-  { id: 'cust-5', name: 'St. Anne Parish Hall', phone: '555-0105', email: 'facilities@stanne.example', address: '3 Chapel Ln, Oldtown' },
-  { id: 'cust-6', name: 'Northgate Data Center', phone: '555-0106', email: 'noc@northgate.example', address: '1 Server Way, Northgate' },
+  { id: 'cust-1', notes: 'Park in the rear lot; the rooftop hatch key is at the front desk. Ask for Maria.', name: 'Harbor View Dental', phone: '555-0101', email: 'office@harborviewdental.example', address: '12 Wharf St, Portside' },
+  { id: 'cust-2', notes: 'Deliveries 6–9 am block the loading dock: come after 9. Store manager signs.', name: 'Greenleaf Grocers', phone: '555-0102', email: 'manager@greenleaf.example', address: '440 Market Ave, Portside' },
+  { id: 'cust-3', notes: 'Superintendent lives in unit 1A. Small dog in the boiler room office.', name: 'Maple Court Apartments', phone: '555-0103', email: 'super@maplecourt.example', address: '9 Maple Ct, Eastfield' },
+  { id: 'cust-4', notes: 'Safety glasses required on the brew floor. Gate code 4411.', name: 'Riverside Brewing Co.', phone: '555-0104', email: 'ops@riversidebrew.example', address: '77 Mill Rd, Riverside' },
+  { id: 'cust-5', notes: 'Side door on Chapel Ln; key with the parish office, closed Mondays.', name: 'St. Anne Parish Hall', phone: '555-0105', email: 'facilities@stanne.example', address: '3 Chapel Ln, Oldtown' },
+  { id: 'cust-6', notes: 'Photo ID at security; escort required beyond the lobby. No photos of racks.', name: 'Northgate Data Center', phone: '555-0106', email: 'noc@northgate.example', address: '1 Server Way, Northgate' },
 ];
 
 /** Demo equipment: [customer, kind, make, model, refrigerant]. */
@@ -71,10 +71,24 @@ const CATEGORIES: [string, string, [string, number][]][] = [
   ['maintenance', 'MNT', [['Coil cleaning', 12500], ['Belt replacement', 3900], ['Annual maintenance visit', 18900], ['Boiler tune-up', 21500]]],
 ];
 
-/** About fifty pricebook items across categories. */
-export const DEMO_PRICEBOOK: PricebookItem[] = CATEGORIES.flatMap(([category, prefix, items]) =>
-  items.map(([description, unitPriceCents], i) => {
-    const sku = `${prefix}-${String(i + 1).padStart(3, '0')}`;
-    return { id: `pb-${sku.toLowerCase()}`, sku, description, unitPriceCents, category };
+/** Items for quotes and special orders: in the full pricebook, not downloaded to devices. */
+const SPECIAL_ORDER: [string, number][] = [
+  ['Compressor, scroll 3 ton', 148000], ['Compressor, scroll 5 ton', 212000], ['Compressor, semi-hermetic 7.5 HP', 465000],
+  ['Compressor, reciprocating 2 HP', 98000], ['Condensing unit 3 ton, R-454B', 389000], ['Evaporator coil 4 ton', 142000],
+  ['Heat exchanger, gas furnace', 118000], ['Boiler circulator pump', 64500], ['Chiller plate heat exchanger', 286000],
+  ['Ice machine evaporator plate', 91000], ['Walk-in evaporator unit', 254000], ['CRAC humidifier canister', 38900],
+];
+
+/** About fifty active pricebook items across categories, and a dozen special-order ones. */
+export const DEMO_PRICEBOOK: PricebookItem[] = [
+  ...CATEGORIES.flatMap(([category, prefix, items]) =>
+    items.map(([description, unitPriceCents], i) => {
+      const sku = `${prefix}-${String(i + 1).padStart(3, '0')}`;
+      return { id: `pb-${sku.toLowerCase()}`, sku, description, unitPriceCents, category };
+    }),
+  ),
+  ...SPECIAL_ORDER.map(([description, unitPriceCents], i) => {
+    const sku = `SPO-${String(i + 1).padStart(3, '0')}`;
+    return { id: `pb-${sku.toLowerCase()}`, sku, description, unitPriceCents, category: 'special order', active: false };
   }),
-);
+];

@@ -34,7 +34,8 @@ describe('demo seed', () => {
       }
       expect(jobs.filter((j) => j.assignees.length === 2).length).toBeGreaterThanOrEqual(2);
       expect(jobs.every((j) => new Date(j.windowStart) >= today && /^job-\d{4}$/.test(j.id))).toBe(true);
-      expect((await store.listPricebook()).length).toBe(50);
+      expect((await store.listPricebook()).filter((p) => p.active !== false).length).toBe(50);
+      expect((await store.listPricebook()).length).toBe(62);
       expect((await store.listEquipment({ jobId: 'job-1001' })).length).toBeGreaterThan(0);
       expect(await seedDemo(store, now)).toBe(false);
       expect((await store.listJobs()).length).toBe(12);

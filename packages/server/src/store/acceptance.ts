@@ -250,6 +250,25 @@ export function runStoreAcceptance(name: string, makeStore: () => Promise<StoreF
       expect((await store.listPricebook()).map((p) => p.id)).toEqual(['p1', 'p2']);
     });
 
+    it('searches customers and the whole pricebook a page at a time, by id, in any case', async () => {
+      for (const [id, name] of [['c3', 'Harbor Dental'], ['c1', 'Harbor Grill'], ['c2', 'Maple Court'], ['c4', 'HARBOR Marine']]) {
+        await store.putCustomer({ id: id!, name: name!, phone: '555', email: `${id}@x`, address: 'Wharf St', notes: 'Gate 4411' });
+      }
+      const first = await store.searchCustomers({ q: 'harbor', limit: 2 });
+      expect(first.map((c) => c.id)).toEqual(['c1', 'c3']);
+      expect((await store.searchCustomers({ q: 'harbor', after: 'c3', limit: 2 })).map((c) => c.id)).toEqual(['c4']);
+      expect((await store.searchCustomers({ q: 'c2@X', limit: 10 })).map((c) => c.id)).toEqual(['c2']);
+      expect((await store.searchCustomers({ q: '', limit: 10 })).map((c) => c.id)).toEqual(['c1', 'c2', 'c3', 'c4']);
+      expect(await store.searchCustomers({ q: 'gate', limit: 10 })).toEqual([]); // notes are not searched
+      expect(await store.searchCustomers({ q: "%' OR 1=1 --", limit: 10 })).toEqual([]);
+      await store.putPricebookItems([
+        { id: 'p1', sku: 'LAB-1', description: 'Labor', unitPriceCents: 9500, category: 'labor' },
+        { id: 'p2', sku: 'SPO-1', description: 'Compressor, scroll 3 ton', unitPriceCents: 148000, category: 'special order', active: false },
+      ]);
+      expect(await store.searchPricebook({ q: 'COMPRESSOR', limit: 5 })).toEqual([expect.objectContaining({ id: 'p2', active: false })]);
+      expect((await store.searchPricebook({ q: 'lab', limit: 5 })).map((p) => p.id)).toEqual(['p1']);
+    });
+
     it('stores a blob once and returns its bytes and type', async () => {
       const sha = 'a'.repeat(64);
       expect(await store.putBlob(sha, { bytes: new Uint8Array([1, 2, 3]), contentType: 'image/jpeg' })).toBe(true);

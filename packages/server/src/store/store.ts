@@ -78,6 +78,13 @@ export interface JobRecord extends ServerState {
 /** A customer (the shape devices receive, `@outpost/shared`). */
 export type CustomerRecord = Customer;
 
+/** One page of a search: up to `limit` entries after the id `after`, matching `q` (empty: all). */
+export interface SearchPage {
+  q: string;
+  after?: string;
+  limit: number;
+}
+
 /** A piece of equipment at a customer's site, linked to the jobs that service it. */
 export type EquipmentRecord = Equipment;
 
@@ -233,6 +240,8 @@ export interface Store extends HandoverStore, BlobChunkStore {
   listJobs(filter?: JobFilter): Promise<JobRecord[]>;
 
   putCustomer(customer: CustomerRecord): Promise<void>;
+  /** One page of customers whose name, phone, email or address contains `q` (any case), by id. */
+  searchCustomers(page: SearchPage): Promise<CustomerRecord[]>;
   getCustomer(id: string): Promise<CustomerRecord | null>;
   listCustomers(ids?: readonly string[]): Promise<CustomerRecord[]>;
 
@@ -243,6 +252,8 @@ export interface Store extends HandoverStore, BlobChunkStore {
   putPricebookItems(items: readonly PricebookItem[]): Promise<void>;
   /** The whole pricebook, ordered by id. */
   listPricebook(): Promise<PricebookItem[]>;
+  /** One page of pricebook items, inactive ones too, whose sku, description or category contains `q`, by id. */
+  searchPricebook(page: SearchPage): Promise<PricebookItem[]>;
 
   /**
    * Stores a blob; true when it was new, false when that sha256 was already stored.

@@ -33,6 +33,8 @@ export interface Customer {
   phone: string;
   email: string;
   address: string;
+  /** What the office tells every technician about this customer (gate codes, pets, contacts). */
+  notes?: string;
 }
 
 /** A piece of equipment at a customer's site, linked to the jobs that service it. */
@@ -54,6 +56,17 @@ export interface PricebookItem {
   description: string;
   unitPriceCents: number;
   category: string;
+  /**
+   * False for items kept for quotes and special orders: devices download only active items
+   * (`GET /api/pricebook`); the online search finds all. Absent means active.
+   */
+  active?: boolean;
+}
+
+/** One page of an online look-up; `nextCursor` asks for the next page, null on the last. */
+export interface LookupPage<T> {
+  items: T[];
+  nextCursor: string | null;
 }
 
 /** Counts and a hash a device checks its primed cache against. */

@@ -5,10 +5,12 @@
 import * as Y from 'yjs';
 import type {
   ChecklistItem,
+  JobMessage,
   JobContent,
   JobMeta,
   LineItem,
   LocationPing,
+  MessageReads,
   Note,
   Photo,
   RefrigerantEntry,
@@ -28,6 +30,8 @@ export interface JobRoots {
   refrigerant: Y.Array<Y.Map<unknown>>;
   lineItems: Y.Array<Y.Map<unknown>>;
   locations: Y.Array<LocationPing>;
+  messages: Y.Array<Y.Map<unknown>>;
+  messageReads: Y.Map<unknown>;
   server: Y.Map<unknown>;
 }
 
@@ -43,6 +47,8 @@ export function jobRoots(doc: Y.Doc): JobRoots {
     refrigerant: doc.getArray('refrigerant'),
     lineItems: doc.getArray('lineItems'),
     locations: doc.getArray('locations'),
+    messages: doc.getArray('messages'),
+    messageReads: doc.getMap('messageReads'),
     server: doc.getMap('server'),
   };
 }
@@ -81,6 +87,19 @@ export function readNote(m: Y.Map<unknown>): Note {
   };
 }
 
+/** Reads one message; a message missing its fields reads with empty ones (skipped by readers). */
+function readMessage(m: Y.Map<unknown>): JobMessage {
+  const str = (k: string) => (typeof m.get(k) === 'string' ? (m.get(k) as string) : '');
+  return { id: str('id'), author: str('author'), text: str('text'), at: str('at') };
+}
+
+/** Read marks that are counts; anything else a device wrote is ignored. */
+function readMarks(m: Y.Map<unknown>): MessageReads {
+  const marks: MessageReads = {};
+  for (const [user, n] of m.entries()) if (typeof n === 'number' && Number.isFinite(n) && n >= 0) marks[user] = n;
+  return marks;
+}
+
 /** How each root of a job doc reads as plain data. */
 const ROOT_READERS: { [K in keyof JobContent]: (r: JobRoots, doc: Y.Doc) => JobContent[K] } = {
   meta: (r) => plain<Partial<JobMeta>>(r.meta),
@@ -92,6 +111,8 @@ const ROOT_READERS: { [K in keyof JobContent]: (r: JobRoots, doc: Y.Doc) => JobC
   refrigerant: (r) => maps(r.refrigerant).map((m) => plain<RefrigerantEntry>(m)),
   lineItems: (r) => maps(r.lineItems).map((m) => plain<LineItem>(m)),
   locations: (r) => r.locations.toArray().filter(isPing),
+  messages: (r) => maps(r.messages).map(readMessage).filter((m) => m.id !== ''),
+  messageReads: (r) => readMarks(r.messageReads),
   server: (_r, doc) => readServerState(doc),
 };
 
@@ -114,6 +135,8 @@ export function readJob(doc: Y.Doc): JobContent {
     refrigerant: read('refrigerant'),
     lineItems: read('lineItems'),
     locations: read('locations'),
+    messages: read('messages'),
+    messageReads: read('messageReads'),
     server: read('server'),
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addNote, addPhoto, setChecklistDone } from './content';
 import { newJobDoc, readJob } from './doc';
 import { handoverBlobs, handoverWords, summarizeHandover } from './handover';
+import { sendMessage } from './messages';
 import * as Y from 'yjs';
 
 describe('what a handover adds to a job', () => {
@@ -26,5 +27,14 @@ describe('what a handover adds to a job', () => {
     expect(handoverWords(summarizeHandover(before, before))).toBe('');
     setChecklistDone(doc, 'c1', true, 'alice', '2030-01-01T02:00:00Z');
     expect(handoverWords(summarizeHandover(before, readJob(doc)))).toBe('1 checklist tick');
+  });
+
+  it('counts messages written before a removal, so the office hears of them', () => {
+    const office = newJobDoc('j1');
+    const device = newJobDoc('j1');
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(office));
+    sendMessage(device, { id: 'm1', author: 'alice', text: 'Part on order', at: '2030-01-01T01:00:00Z' });
+    expect(handoverWords(summarizeHandover(readJob(office), readJob(device)))).toBe('1 message');
+    expect(handoverWords({ notes: 1, checklist: 0, photos: 0, signature: 0, time: 0, refrigerant: 0, lineItems: 0, locations: 0 })).toBe('1 note');
   });
 });

@@ -17,6 +17,8 @@ export interface HandoverSummary {
   refrigerant: number;
   lineItems: number;
   locations: number;
+  /** Messages written to the office (absent in summaries stored before messages existed). */
+  messages?: number;
 }
 
 /** Where a handover stands. */
@@ -74,6 +76,7 @@ export function summarizeHandover(before: JobContent, after: JobContent): Handov
     refrigerant: changed(before.refrigerant, after.refrigerant),
     lineItems: changed(before.lineItems, after.lineItems) + before.lineItems.filter((l) => !after.lineItems.some((a) => a.id === l.id)).length,
     locations: [...pings(after)].filter((p) => !oldPings.has(p)).length,
+    messages: changed(before.messages, after.messages),
   };
 }
 
@@ -84,7 +87,8 @@ export function handoverBlobs(before: JobContent, after: JobContent): string[] {
   return [...new Set(named.filter((b) => !known.has(b)))];
 }
 
-const WORDS: [keyof HandoverSummary, string, string][] = [
+/** Each kind of work a handover counts, with its words for one and for many. */
+export const WORK_KINDS: readonly (readonly [keyof HandoverSummary, string, string])[] = [
   ['notes', 'note', 'notes'],
   ['checklist', 'checklist tick', 'checklist ticks'],
   ['photos', 'photo', 'photos'],
@@ -93,11 +97,12 @@ const WORDS: [keyof HandoverSummary, string, string][] = [
   ['refrigerant', 'refrigerant entry', 'refrigerant entries'],
   ['lineItems', 'line item', 'line items'],
   ['locations', 'location', 'locations'],
+  ['messages', 'message', 'messages'],
 ];
 
 /** "1 note, 1 photo" ('' when the summary counts nothing). */
 export function handoverWords(summary: HandoverSummary): string {
-  return WORDS.filter(([k]) => summary[k] > 0)
+  return WORK_KINDS.filter(([k]) => (summary[k] ?? 0) > 0)
     .map(([k, one, many]) => `${summary[k]} ${summary[k] === 1 ? one : many}`)
     .join(', ');
 }

@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { classifyUpdate } from './classify';
 import { addChecklistItem, addLineItem, addLocation, addNote, addPhoto, addRefrigerant, noteText, removeLineItem, setChecklistDone, setLineItemQty, setPhotoCaption, setSignature, startTime, stopTime } from './content';
 import { jobRoots, newJobDoc } from './doc';
+import { sendMessage } from './messages';
 import { allRefusals, FIELD_RULES, type FieldWrite, type Writer } from './ownership';
 
 const WRITERS: Writer[] = [
@@ -14,15 +15,15 @@ const WRITERS: Writer[] = [
 
 /** An edit a device makes; `as` is whom it names as author ('me' = the writer). */
 type Edit =
-  | { kind: 'note' | 'photo' | 'tick' | 'signature' | 'time' | 'refrigerant' | 'location'; as: 'me' | 'alice' | 'bob' }
+  | { kind: 'note' | 'photo' | 'tick' | 'signature' | 'time' | 'refrigerant' | 'location' | 'message' | 'readMark'; as: 'me' | 'alice' | 'bob' }
   | { kind: 'type' | 'untick' | 'item' | 'meta' | 'required' | 'label' | 'caption' | 'stopTime' | 'dropNote' | 'dropPhoto' | 'dropItem' }
-  | { kind: 'line' | 'qty' | 'dropLine' | 'blobOnly' | 'noteAuthor' | 'photoId' | 'strayField' | 'dropLocation' };
+  | { kind: 'line' | 'qty' | 'dropLine' | 'blobOnly' | 'noteAuthor' | 'photoId' | 'strayField' | 'dropLocation' | 'editMessage' | 'dropMessage' };
 
 const AS = fc.constantFrom('me' as const, 'alice' as const, 'bob' as const);
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('note' as const, 'photo' as const, 'tick' as const, 'signature' as const, 'time' as const, 'refrigerant' as const, 'location' as const), as: AS }),
+  fc.record({ kind: fc.constantFrom('note' as const, 'photo' as const, 'tick' as const, 'signature' as const, 'time' as const, 'refrigerant' as const, 'location' as const, 'message' as const, 'readMark' as const), as: AS }),
   fc.record({ kind: fc.constantFrom('type' as const, 'untick' as const, 'item' as const, 'meta' as const, 'required' as const, 'label' as const, 'caption' as const, 'stopTime' as const, 'dropNote' as const, 'dropPhoto' as const, 'dropItem' as const) }),
-  fc.record({ kind: fc.constantFrom('line' as const, 'qty' as const, 'dropLine' as const, 'blobOnly' as const, 'noteAuthor' as const, 'photoId' as const, 'strayField' as const, 'dropLocation' as const) }),
+  fc.record({ kind: fc.constantFrom('line' as const, 'qty' as const, 'dropLine' as const, 'blobOnly' as const, 'noteAuthor' as const, 'photoId' as const, 'strayField' as const, 'dropLocation' as const, 'editMessage' as const, 'dropMessage' as const) }),
 );
 
 function applyEdit(doc: Y.Doc, e: Edit, n: number, writer: string): void {
@@ -40,6 +41,10 @@ function applyEdit(doc: Y.Doc, e: Edit, n: number, writer: string): void {
     case 'stopTime': return void (first(r.time) && stopTime(doc, String(first(r.time)!.get('id')), 't2'));
     case 'refrigerant': return addRefrigerant(doc, { id: `r${n}`, refrigerant: 'R-410A', action: 'added', amountOz: 2, cylinder: 'c', at: 't', by: who });
     case 'location': return addLocation(doc, { tech: who, lat: 1, lon: 2, accuracy: 3, at: 't' });
+    case 'message': return sendMessage(doc, { id: `m${n}`, author: who, text: 'On my way', at: 't' });
+    case 'readMark': return void r.messageReads.set(who, n + 1);
+    case 'editMessage': return void first(r.messages)?.set('text', 'Never mind');
+    case 'dropMessage': return void (r.messages.length > 0 && r.messages.delete(0, 1));
     case 'dropLocation': return void (r.locations.length > 0 && r.locations.delete(0, 1));
     case 'type': return void noteText(doc, String(first(r.notes)?.get('id')))?.insert(0, 'x');
     case 'item': return addChecklistItem(doc, { id: `c${n}`, label: 'Extra', required: false });
@@ -68,6 +73,7 @@ function serverDoc(): Y.Doc {
   startTime(doc, { id: 't0', tech: 'alice', start: 't', kind: 'work' });
   addLineItem(doc, { id: 'l0', pricebookId: 'pb', description: 'Labor', qty: 1, unitPriceCents: 100 });
   addLocation(doc, { tech: 'bob', lat: 0, lon: 0, accuracy: 1, at: 't' });
+  sendMessage(doc, { id: 'm0', author: 'dana', text: 'Customer asks for a call first', at: 't' });
   return doc;
 }
 

@@ -40,6 +40,8 @@ export interface MapRules {
   entries: 'keys';
   /** `office`: every key is the office's; `anyone`: only the listed keys, by anyone on the job. */
   writer: 'office' | 'anyone';
+  /** `writer`: every key is a user id, and only that user writes it (read marks). */
+  keyedBy?: 'writer';
   stamp?: string;
   fields?: Readonly<Record<string, FieldRule>>;
 }
@@ -95,6 +97,15 @@ export const FIELD_RULES: Readonly<Record<Exclude<JobRoot, 'server'>, EntryRules
     fields: { id: 'fixed', pricebookId: 'fixed', description: 'fixed', unitPriceCents: 'fixed', qty: 'open' },
   },
   locations: { entries: 'values', insert: 'anyone', remove: 'author', author: 'tech', fields: {} },
+  // A message is said once: nobody edits it afterwards, only the office may take one down.
+  messages: {
+    entries: 'maps',
+    insert: 'anyone',
+    remove: 'office',
+    author: 'author',
+    fields: { id: 'fixed', author: 'fixed', text: 'fixed', at: 'fixed' },
+  },
+  messageReads: { entries: 'keys', writer: 'anyone', keyedBy: 'writer' },
 };
 
 /** The user writing an update, from their token. */
@@ -158,6 +169,7 @@ function judgeOne(w: FieldWrite, writer: Writer, all: readonly FieldWrite[]): Fi
 function judgeKey(w: Extract<FieldWrite, { at: 'key' }>, rules: MapRules, writer: Writer, all: readonly FieldWrite[]): FieldRefusal | null {
   const field = `${w.root}.${w.key}`;
   if (rules.writer === 'office') return isOffice(writer) ? null : { code: 'office_field', detail: `only the office writes ${field}` };
+  if (rules.keyedBy === 'writer') return w.key === writer.userId ? null : { code: 'wrong_author', detail: `${field} is ${shown(w.key)}'s own; only they write it` };
   if (!rules.fields || !Object.hasOwn(rules.fields, w.key)) return { code: 'bad_field', detail: `${field} is not a field of the job` };
   if (!rules.stamp) return null;
   const stamp = all.find((o): o is Extract<FieldWrite, { at: 'key' }> => o.at === 'key' && o.root === w.root && o.key === rules.stamp && !o.deleted);

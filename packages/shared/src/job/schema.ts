@@ -15,6 +15,8 @@ export const JOB_ROOTS = {
   refrigerant: 'array',
   lineItems: 'array',
   locations: 'array',
+  messages: 'array',
+  messageReads: 'map',
   server: 'map',
 } as const;
 
@@ -39,6 +41,12 @@ export interface JobMeta {
   siteAddress: string;
   windowStart: string;
   windowEnd: string;
+  /** A request from the field: who raised it (server-written). */
+  requestedBy?: string;
+  /** A request from the field: the job it was raised from (server-written). */
+  fromJobId?: string;
+  /** A request from the field: the equipment it is about (server-written). */
+  equipmentIds?: string[];
 }
 
 /** A note as plain data (its text lives in a Y.Text). */
@@ -124,8 +132,26 @@ export interface LocationPing {
   at: string;
 }
 
+/**
+ * A message in the job's conversation between the office and the technicians. Every field
+ * is set once by its author (the writer, checked by the relay); messages are shown in the
+ * order they were written (`at`, then `id`).
+ */
+export interface JobMessage {
+  id: string;
+  author: string;
+  text: string;
+  at: string;
+}
+
+/**
+ * Per-person read marks of the conversation: user id → how many messages by others that
+ * person has read. Only the person themself writes their mark (docs/decisions.md).
+ */
+export type MessageReads = Record<string, number>;
+
 /** Workflow statuses of a job. */
-export const JOB_STATUSES = ['scheduled', 'en_route', 'on_site', 'in_progress', 'on_hold', 'completed', 'cancelled'] as const;
+export const JOB_STATUSES = ['requested', 'scheduled', 'en_route', 'on_site', 'in_progress', 'on_hold', 'completed', 'cancelled'] as const;
 /** A workflow status. */
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
@@ -149,5 +175,7 @@ export interface JobContent {
   refrigerant: RefrigerantEntry[];
   lineItems: LineItem[];
   locations: LocationPing[];
+  messages: JobMessage[];
+  messageReads: MessageReads;
   server: ServerState | null;
 }

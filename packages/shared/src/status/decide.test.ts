@@ -153,3 +153,19 @@ describe('status machine', () => {
     expect(decide(bobsJob('on_site'), { kind: 'transition', to: 'on_site' }, bob, ready)).toMatchObject({ outcome: 'applied', changed: false, version: 3 });
   });
 });
+
+describe('requests from the field', () => {
+  const request = { title: 'Quote: new compressor', description: '', photoIds: [], equipmentIds: [] };
+  it('lets a technician on the job raise a request without moving the job', () => {
+    expect(decide(bobsJob('in_progress'), { kind: 'request', request }, bob, ready)).toMatchObject({ outcome: 'applied', status: 'in_progress', version: 3, changed: false });
+    expect(decide({ ...bobsJob('in_progress'), assignees: ['alice'] }, { kind: 'request', request }, bob, ready)).toMatchObject({ outcome: 'rejected', code: 'not_assigned' });
+  });
+
+  it('schedules a requested job only from the office and only once someone is assigned', () => {
+    const requested: WorkflowState = { status: 'requested', version: 1, assignees: [] };
+    expect(decide(requested, { kind: 'transition', to: 'scheduled' }, dana, ready)).toMatchObject({ outcome: 'rejected', code: 'guard_failed' });
+    expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled' }, dana, ready)).toMatchObject({ outcome: 'applied', status: 'scheduled', version: 2 });
+    expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled' }, bob, ready)).toMatchObject({ outcome: 'rejected', code: 'forbidden' });
+    expect(decide(requested, { kind: 'cancel' }, dana, ready)).toMatchObject({ outcome: 'applied', status: 'cancelled' });
+  });
+});

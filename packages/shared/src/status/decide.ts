@@ -48,7 +48,10 @@ function targetOf(job: WorkflowState, op: OpIntent): JobStatus | Decision {
   return to ?? reject('conflict', `Only cancelled or completed jobs can be reopened; this one is ${STATUS_LABELS[job.status]}.`);
 }
 
-function guardFailure(to: JobStatus, facts: JobFacts): Decision | undefined {
+function guardFailure(job: WorkflowState, to: JobStatus, facts: JobFacts): Decision | undefined {
+  if (job.status === 'requested' && to === 'scheduled' && job.assignees.length === 0) {
+    return reject('guard_failed', 'Assign a technician before scheduling the request.');
+  }
   if (to !== 'completed') return undefined;
   const n = facts.openRequired.length;
   if (n > 0) {
@@ -72,6 +75,11 @@ function reservedForOthers(from: JobStatus, to: JobStatus, role: Role): boolean 
 export function decide(job: WorkflowState, op: OpIntent, actor: Actor, facts: JobFacts): Decision {
   if (actor.role === 'technician' && !job.assignees.includes(actor.userId)) {
     return reject('not_assigned', 'This job is not assigned to you.');
+  }
+  if (op.kind === 'request') {
+    // Raising a request leaves this job as it is; the server makes the requested job.
+    if (!op.request) return reject('validation_failed', 'A request op needs its request.');
+    return { outcome: 'applied', status: job.status, version: job.version, assignees: [...job.assignees], changed: false, review: false };
   }
   if (op.kind === 'assign') {
     if (actor.role !== 'dispatcher') return reject('forbidden', 'Only a dispatcher can assign jobs.');
@@ -97,7 +105,7 @@ export function decide(job: WorkflowState, op: OpIntent, actor: Actor, facts: Jo
   if (!legal && op.override !== true) {
     return reject('conflict', `The job is ${STATUS_LABELS[job.status]} now; it cannot move to ${STATUS_LABELS[to]}.`);
   }
-  const guard = guardFailure(to, facts);
+  const guard = guardFailure(job, to, facts);
   if (guard) return guard;
   return { outcome: 'applied', status: to, version: job.version + 1, assignees, changed: true, review: !legal };
 }

@@ -5,6 +5,9 @@
  *                  ↓                    ⇅
  *               scheduled (turned back)  on_hold
  *
+ * A request from the field starts in `requested`; a dispatcher schedules it (once someone is
+ * assigned) or declines it (cancel).
+ *
  * Dispatchers may also cancel any open job, reopen a cancelled one (→ scheduled) or a
  * completed one (→ in_progress), and make the technicians' moves for them from the office.
  */
@@ -17,7 +20,7 @@ export type Role = 'technician' | 'dispatcher';
 export const ROLES: readonly Role[] = ['technician', 'dispatcher'];
 
 /** Statuses from which a job can still be cancelled. */
-export const OPEN_STATUSES: readonly JobStatus[] = ['scheduled', 'en_route', 'on_site', 'in_progress', 'on_hold'];
+export const OPEN_STATUSES: readonly JobStatus[] = ['requested', 'scheduled', 'en_route', 'on_site', 'in_progress', 'on_hold'];
 
 /** One allowed move, with the words on its button. */
 export interface Transition {
@@ -32,6 +35,7 @@ const dispatcher: readonly Role[] = ['dispatcher'];
 
 /** The whole transition table. Nothing outside it is ever applied without an override. */
 export const TRANSITIONS: readonly Transition[] = [
+  { from: 'requested', to: 'scheduled', roles: dispatcher, label: 'Schedule' },
   { from: 'scheduled', to: 'en_route', roles: everyone, label: 'Start travel' },
   { from: 'en_route', to: 'on_site', roles: everyone, label: "I'm here" },
   { from: 'en_route', to: 'scheduled', roles: everyone, label: 'Turn back' },
@@ -68,6 +72,7 @@ export function reopenTarget(from: JobStatus): JobStatus | undefined {
 
 /** Human words for a status. */
 export const STATUS_LABELS: Record<JobStatus, string> = {
+  requested: 'Requested',
   scheduled: 'Scheduled',
   en_route: 'En route',
   on_site: 'On site',

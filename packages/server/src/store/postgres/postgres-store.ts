@@ -23,6 +23,7 @@ import type {
   OpLogEntry,
   OpVerdict,
   PricebookItem,
+  SearchPage,
   Store,
   StoredJobDoc,
   HandoverFilter,
@@ -154,6 +155,23 @@ export class PostgresStore implements Store {
 
   async listCustomers(ids?: readonly string[]): Promise<CustomerRecord[]> {
     const { rows } = await this.pool.query<{ body: CustomerRecord }>('SELECT body FROM customers WHERE $1::text[] IS NULL OR id = ANY($1) ORDER BY id', [ids ?? null]);
+    return rows.map((r) => r.body);
+  }
+
+  async searchCustomers(page: SearchPage): Promise<CustomerRecord[]> {
+    return this.search('customers', ['name', 'phone', 'email', 'address'], page);
+  }
+
+  async searchPricebook(page: SearchPage): Promise<PricebookItem[]> {
+    return this.search('pricebook', ['sku', 'description', 'category'], page);
+  }
+
+  private async search<T>(table: 'customers' | 'pricebook', fields: readonly string[], page: SearchPage): Promise<T[]> {
+    const text = fields.map((f) => `coalesce(body->>'${f}', '')`).join(` || ' ' || `);
+    const { rows } = await this.pool.query<{ body: T }>(
+      `SELECT body FROM ${table} WHERE id > $1 AND strpos(lower(${text}), lower($2)) > 0 ORDER BY id LIMIT $3`,
+      [page.after ?? '', page.q, page.limit],
+    );
     return rows.map((r) => r.body);
   }
 

@@ -34,6 +34,7 @@ import type {
   OpVerdict,
   PricebookItem,
   Durability,
+  SearchPage,
   Store,
   StoredJobDoc,
   HandoverFilter,
@@ -301,6 +302,23 @@ export class SqliteStore implements Store {
     return ids === undefined ? all : all.filter((c) => ids.includes(c.id));
   }
 
+  async searchCustomers(page: SearchPage): Promise<CustomerRecord[]> {
+    return this.search('customers', ['name', 'phone', 'email', 'address'], page);
+  }
+
+  async searchPricebook(page: SearchPage): Promise<PricebookItem[]> {
+    return this.search('pricebook', ['sku', 'description', 'category'], page);
+  }
+
+  private search<T>(table: 'customers' | 'pricebook', fields: readonly string[], page: SearchPage): T[] {
+    // SQLite's lower() folds ASCII only; the query is folded the same way.
+    const text = fields.map((f) => `coalesce(json_extract(body, '$.${f}'), '')`).join(` || ' ' || `);
+    const rows = this.db
+      .prepare(`SELECT body FROM ${table} WHERE id > ? AND instr(lower(${text}), ?) > 0 ORDER BY id LIMIT ?`)
+      .all(page.after ?? '', asciiLower(page.q), page.limit) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as T);
+  }
+
   async putEquipment(equipment: EquipmentRecord): Promise<void> {
     this.db
       .prepare('INSERT INTO equipment (id, customer_id, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, body = excluded.body')
@@ -403,4 +421,9 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** Lower-cases ASCII letters only, as SQLite's lower() does. */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }

@@ -1,0 +1,48 @@
+// Bundled by scenarios/device-open.ts with esbuild for Chromium (not part of the typecheck:
+// the client's browser dependencies resolve from packages/client). Opens a job the way the
+// field app does — `@outpost/client`'s JobSession: the doc from y-indexeddb plus the job's
+// pending (not yet durably acked) updates from the device database — offline (no relay).
+import { DeviceDb } from '../../packages/client/src/storage/device-db';
+import { JobSession, type JobSessionOptions } from '../../packages/client/src/jobs/job-session';
+import { fieldAction, fieldDeviceOn } from '../src/load/field-work';
+
+const DEVICE = 'bench-device';
+const w = window as unknown as Record<string, unknown>;
+
+async function openSession(jobId: string): Promise<JobSession> {
+  const db = await DeviceDb.open(indexedDB, DEVICE);
+  const noop = () => undefined;
+  const options: JobSessionOptions = {
+    jobId,
+    deviceName: DEVICE,
+    db,
+    WebSocket: WebSocket as unknown as JobSessionOptions['WebSocket'],
+    relayUrl: () => null, // offline: the open path only
+    events: { pendingChanged: noop, connection: noop, merged: noop, message: noop, synced: noop },
+  };
+  return JobSession.open(options);
+}
+
+/** Makes `actions` field actions on the job through a session; every one stays pending (never acked). */
+w.seedJob = async (jobId: string, actions: number) => {
+  const session = await openSession(jobId);
+  const device = fieldDeviceOn(session.doc, 'alice');
+  for (let i = 0; i < actions; i++) {
+    fieldAction(device);
+    // Let the storage transactions run now and then instead of queueing 10,000.
+    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 0));
+  }
+  const pending = session.pending.count;
+  await session.destroy();
+  return pending;
+};
+
+/** Times JobSession.open (doc + pending updates) on a fresh page. */
+w.openJob = async (jobId: string) => {
+  const t0 = performance.now();
+  const session = await openSession(jobId);
+  const ms = performance.now() - t0;
+  const result = { ms, notes: session.doc.getArray('notes').length, pending: session.pending.count };
+  await session.destroy();
+  return result;
+};

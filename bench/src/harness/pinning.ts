@@ -1,0 +1,93 @@
+/**
+ * CPU pinning (issue 18.1): the server under test runs on one core and the load generator
+ * (this process, all its threads, and everything it spawns unpinned, such as Chromium) on
+ * the other, so "the largest load one core of server holds" is what a step measures and
+ * the offered rate no longer depends on which server shares the generator's core.
+ * Pinning needs `taskset` (util-linux) and at least two cores; without them the run goes
+ * on unpinned and says so in the log and in the results.
+ */
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+/** What the run did about pinning, recorded in the results. */
+export interface Pinning {
+  pinned: boolean;
+  /** Core (as `taskset -c` takes it) of the servers under test; undefined when unpinned. */
+  serverCore?: number;
+  /** Core of the load generator process and its threads. */
+  generatorCore?: number;
+  /** Why the run is unpinned, or how it is pinned, in words. */
+  note: string;
+}
+
+function tasksetPath(): string | null {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return 'taskset';
+  } catch {
+    return null;
+  }
+}
+
+/** The cores this process may run on, from `taskset -pc`. */
+function allowedCores(): number[] {
+  const out = execFileSync('taskset', ['-pc', String(process.pid)], { encoding: 'utf8' });
+  const list = out.split(':').pop()!.trim();
+  return list.split(',').flatMap((part) => {
+    const [a, b] = part.split('-').map(Number);
+    return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
+  });
+}
+
+let decided: Pinning | undefined;
+
+/**
+ * Decides the pinning once per run and pins this process (every thread, `-a`) to the
+ * generator core. `BENCH_PIN=0` turns pinning off on purpose.
+ */
+export function setUpPinning(log: (line: string) => void): Pinning {
+  if (decided) return decided;
+  if (process.env.BENCH_PIN === '0') decided = { pinned: false, note: 'unpinned: BENCH_PIN=0' };
+  else if (!tasksetPath()) decided = { pinned: false, note: 'unpinned: taskset is not installed (util-linux)' };
+  else {
+    const cores = allowedCores();
+    if (cores.length < 2 || availableParallelism() < 2) decided = { pinned: false, note: `unpinned: only ${cores.length} core available` };
+    else {
+      const [generatorCore, serverCore] = [cores[0]!, cores[cores.length - 1]!];
+      execFileSync('taskset', ['-a', '-pc', String(generatorCore), String(process.pid)], { stdio: 'ignore' });
+      decided = {
+        pinned: true,
+        serverCore,
+        generatorCore,
+        note: `pinned with taskset: server under test on core ${serverCore}, load generator (all its threads, Chromium) on core ${generatorCore}`,
+      };
+    }
+  }
+  log(decided.pinned ? `  ${decided.note}` : `! ${decided.note}; generator and server share the cores, so high-load figures measure the machine as much as the server`);
+  return decided;
+}
+
+/** The pinning decided for this run (unpinned when `setUpPinning` has not run). */
+export function currentPinning(): Pinning {
+  return decided ?? { pinned: false, note: 'unpinned: pinning not set up' };
+}
+
+/**
+ * How to launch a server process: `taskset -c <core> <node> …` when pinned, plain `node`
+ * otherwise. Threads the process starts later (libuv pool, workers) inherit the mask.
+ */
+export function serverLauncher(): { execPath: string; prefix: string[] } {
+  const p = currentPinning();
+  return p.pinned ? { execPath: 'taskset', prefix: ['-c', String(p.serverCore), process.execPath] } : { execPath: process.execPath, prefix: [] };
+}
+
+/**
+ * Moves a running process (every thread) to the generator core (`to: 'generator'`) or back
+ * to the server core; a no-op when unpinned. The memory scenario parks its idle servers on
+ * the generator core while later scenarios use the server core.
+ */
+export function movePinned(pid: number, to: 'generator' | 'server'): void {
+  const p = currentPinning();
+  if (!p.pinned) return;
+  execFileSync('taskset', ['-a', '-pc', String(to === 'generator' ? p.generatorCore : p.serverCore), String(pid)], { stdio: 'ignore' });
+}

@@ -1,0 +1,181 @@
+/**
+ * One server's fan-out rig: its process (pinned to the server core), J jobs × C typists
+ * connected once, and `step(rate)`, which types on an open-loop schedule at `rate`
+ * updates/s offered in total (issue 18.2). Every keystroke is one update the server must
+ * relay to the job's other C−1 typists; latency runs from the keystroke's *planned* time
+ * to its receipt, so a server (or a generator) that falls behind shows as latency, never
+ * as a lower offered rate. Outpost runs with durable acks on (`acks=1`).
+ */
+import * as prng from 'lib0/prng';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { isHeld, SendSchedule } from '../harness/schedule';
+export { HELD_P99_MS } from '../harness/schedule';
+import { ServerProcess, sampleWhile } from '../harness/server-process';
+import { round, sleep, summarize } from '../harness/stats';
+import { endClock } from './echo-ack';
+import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './field-work';
+import { LatencyLog } from './latency-log';
+import { openJob, type JobLink, type Target } from './targets';
+import type { ServerKind } from '../servers/server';
+
+interface Typist extends JobLink {
+  device: FieldDevice;
+}
+
+/** What one step measured. */
+export interface StepFigures {
+  rate: number;
+  sentPercent: number;
+  deliveredPercent: number;
+  p50: number;
+  p99: number;
+  serverCpuPercent: number;
+  peakRssMb: number;
+  serverLoopP99: number;
+  serverLoopMax: number;
+  /** How late the generator made its sends (actual − planned), p99 and max, ms. */
+  genLagP99: number;
+  genLagMax: number;
+  /** The generator's own event-loop delay, p99 / max, ms. */
+  genLoopP99: number;
+  genLoopMax: number;
+  genCpuPercent: number;
+  socketErrors: number;
+  held: boolean;
+}
+
+
+/** The typists in a fixed pseudo-random order (same for every server), so one job's keystrokes do not land together. */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  const gen = prng.create(0x6f7574);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = prng.int31(gen, 0, i);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** A connected server with its typists, ready to run steps. */
+export class FanoutRig {
+  private typists: Typist[] = [];
+  private log = new LatencyLog();
+  private next = 0;
+
+  private constructor(
+    readonly kind: ServerKind,
+    private readonly server: ServerProcess,
+    private readonly cleanup: () => Promise<void>,
+  ) {}
+
+  /**
+   * Starts `kind` (or the server `start` gives, e.g. a durability variant) and connects
+   * `jobs` × `clientsPerJob` typists, 50 jobs at a time.
+   */
+  static async open(kind: ServerKind, jobs: number, clientsPerJob: number, start?: () => Promise<{ server: ServerProcess; cleanup(): Promise<void> }>): Promise<FanoutRig> {
+    const started = start ? await start() : await ServerProcess.start(kind).then((server) => ({ server, cleanup: () => server.stop() }));
+    const rig = new FanoutRig(kind, started.server, started.cleanup);
+    try {
+      const target: Target = { kind, port: rig.server.port, ...(await rig.server.prepare(jobs)) };
+      for (let j = 0; j < jobs; j += 50) {
+        const batch: Typist[] = [];
+        for (const jobId of target.jobIds.slice(j, Math.min(jobs, j + 50))) {
+          for (let c = 0; c < clientsPerJob; c++) {
+            const device = newFieldDevice(jobId, `tech-${c}`);
+            const link = openJob(target, jobId, device.doc);
+            link.session.applyRemote = false;
+            link.session.onUpdate = (u, at) => rig.receive(device.doc.clientID, u, at);
+            batch.push({ ...link, device });
+          }
+        }
+        await Promise.all(batch.map((t) => t.client.waitSynced(t.session, 30_000)));
+        rig.typists.push(...batch);
+      }
+      rig.typists = shuffled(rig.typists);
+      return rig;
+    } catch (e) {
+      await rig.close();
+      throw e;
+    }
+  }
+
+  get sockets(): number {
+    return this.typists.length;
+  }
+
+  private receivers = new Map<number, (u: Uint8Array, at: number) => void>();
+  private receive(clientId: number, update: Uint8Array, at: number): void {
+    let r = this.receivers.get(clientId);
+    if (!r) this.receivers.set(clientId, (r = this.log.receiver(clientId)));
+    r(update, at);
+  }
+
+  /** Types on schedule at `rate` for `ms`; returns the generator's send lags (ms). */
+  private async type(rate: number, ms: number): Promise<number[]> {
+    const schedule = new SendSchedule(performance.now(), rate, ms);
+    const lags: number[] = [];
+    // A generator more than 1 s behind its plan stops there: the step then counts as not sent.
+    const giveUpAt = schedule.startMs + ms + 1000;
+    while (!schedule.done && performance.now() < giveUpAt) {
+      const now = performance.now();
+      for (const [, planned] of schedule.due(now)) {
+        const t = this.typists[this.next++ % this.typists.length]!;
+        const [update] = captureUpdates(t.device.doc, () => typeKey(t.device));
+        t.client.sendUpdate(t.session, update!);
+        this.log.logSend(t.device.doc.clientID, endClock(update!, t.device.doc.clientID), planned);
+        lags.push(performance.now() - planned);
+      }
+      if (schedule.done) break;
+      const wait = schedule.nextAt() - performance.now();
+      await (wait >= 1 ? sleep(wait) : new Promise((r) => setImmediate(r)));
+    }
+    return lags;
+  }
+
+  /** One step at `rate` updates/s: `warmMs` unrecorded, `ms` recorded, then `drainMs` for deliveries in flight. */
+  async step(rate: number, ms: number, warmMs: number, drainMs: number, clientsPerJob: number): Promise<StepFigures> {
+    this.log = new LatencyLog();
+    this.receivers.clear();
+    for (const t of this.typists) this.log.addSender(t.device.doc.clientID);
+    await this.type(rate, warmMs);
+    const genLoop = monitorEventLoopDelay({ resolution: 1 });
+    genLoop.enable();
+    const genCpu = process.cpuUsage();
+    const t0 = performance.now();
+    const sampled = await sampleWhile(this.server, async () => {
+      this.log.recording = true;
+      const lags = await this.type(rate, ms);
+      this.log.recording = false;
+      await sleep(drainMs);
+      return lags;
+    });
+    genLoop.disable();
+    const cpu = process.cpuUsage(genCpu);
+    const planned = Math.floor((ms * rate) / 1000);
+    const s = summarize(this.log.samples);
+    const lag = summarize(sampled.result);
+    const f = {
+      rate,
+      sentPercent: round((100 * this.log.sent) / Math.max(1, planned)),
+      deliveredPercent: round((100 * this.log.samples.length) / Math.max(1, planned * (clientsPerJob - 1))),
+      p50: round(s.p50),
+      p99: round(s.p99),
+      serverCpuPercent: round(sampled.cpuPercent),
+      peakRssMb: round(sampled.peakRssMb),
+      serverLoopP99: round(sampled.loopP99Ms),
+      serverLoopMax: round(sampled.loopMaxMs),
+      genLagP99: round(lag.p99),
+      genLagMax: round(lag.max),
+      genLoopP99: round(genLoop.percentile(99) / 1e6),
+      genLoopMax: round(genLoop.max / 1e6),
+      genCpuPercent: round(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100),
+      socketErrors: this.typists.reduce((n, t) => n + t.session.errors.length, 0),
+    };
+    return { ...f, held: isHeld(f) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.typists.map((t) => t.client.close()));
+    await this.cleanup();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Device open (issue 18.5): how long a technician's device takes to open a job with 10,000
+ * field actions of history, through the real client open path — `@outpost/client`'s
+ * JobSession: the job doc from y-indexeddb plus its pending updates from the device
+ * database. Each sample is a fresh Chromium process (playwright-core, /usr/bin/chromium) on
+ * the same profile directory, so nothing of the job is in memory or in a warm browser
+ * cache; with and without 4× CPU throttling (DevTools `Emulation.setCPUThrottlingRate`) to
+ * stand in for a mid-range phone.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../../../test-support/requirements';
+import { bundlePage, servePage } from '../harness/bundle';
+import { round, showSpread, spread } from '../harness/stats';
+import { rangeBars } from '../report/svg';
+import { judge, type BenchContext, type ResultRow, type Scenario } from './scenario';
+
+const JOB = 'job-device-open';
+type Page = import('playwright-core').Page;
+
+async function withBrowser<T>(profile: string, url: string, use: (page: Page) => Promise<T>): Promise<T> {
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: chromiumArgs, headless: true });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(url);
+    await page.waitForFunction(() => 'openJob' in window);
+    return await use(page);
+  } finally {
+    await context.close();
+  }
+}
+
+async function sample(profile: string, url: string, throttle: number): Promise<{ ms: number; notes: number; pending: number }> {
+  return withBrowser(profile, url, async (page) => {
+    if (throttle > 1) {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    }
+    return page.evaluate((job) => (window as unknown as { openJob(id: string): Promise<{ ms: number; notes: number; pending: number }> }).openJob(job), JOB);
+  });
+}
+
+/** Opening a job of 10,000 actions on a device, fresh browser per sample. */
+export const deviceOpen: Scenario = {
+  id: 'device-open',
+  title: 'Device open',
+  async run(ctx: BenchContext) {
+    const actions = ctx.quick ? 2000 : 10_000;
+    const samples = ctx.quick ? 2 : 10;
+    const notes = [
+      `A job with ${actions} field actions made on the device through @outpost/client's JobSession (offline, so every one is also a pending update). Each sample launches a fresh Chromium on the same profile and times JobSession.open (IndexedDB doc + pending updates) on a freshly loaded page; ${samples} samples per row, median (range).`,
+      '4× throttled: DevTools Emulation.setCPUThrottlingRate 4, a stand-in for a mid-range phone. Chromium runs on the load generator core (no server runs in this scenario).',
+    ];
+    if (!existsSync(chromiumPath)) return { id: 'device-open', title: this.title, rows: [], ratios: {}, notes: [...notes, `skipped: ${chromiumPath} not found`] };
+    const served = await servePage(await bundlePage('device-open-page.ts'));
+    const profile = mkdtempSync(join(tmpdir(), 'outpost-bench-device-'));
+    const results = new Map<number, number[]>();
+    let seen = { notes: 0, pending: 0 };
+    try {
+      const pending = await withBrowser(profile, served.url, (page) =>
+        page.evaluate(([job, n]) => (window as unknown as { seedJob(id: string, n: number): Promise<number> }).seedJob(job, n), [JOB, actions] as const),
+      );
+      ctx.log(`  device open: seeded ${actions} actions (${pending} pending)`);
+      for (let i = 0; i < samples; i++) {
+        for (const throttle of i % 2 ? [4, 1] : [1, 4]) {
+          const r = await sample(profile, served.url, throttle);
+          if (r.notes < 1) throw new Error('the job opened empty from IndexedDB');
+          seen = r;
+          results.set(throttle, [...(results.get(throttle) ?? []), r.ms]);
+        }
+      }
+    } finally {
+      await served.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+    const rows: ResultRow[] = [1, 4].map((t) => {
+      const sp = spread(results.get(t) ?? []);
+      return {
+        label: `Chromium, @outpost/client JobSession${t > 1 ? `, ${t}× CPU throttling` : ''}`,
+        server: 'outpost',
+        figures: { samples: sp.n, 'open ms': showSpread(sp), 'pending updates loaded': seen.pending },
+      };
+    });
+    const unthrottled = spread(results.get(1) ?? []);
+    const throttled = spread(results.get(4) ?? []);
+    ctx.log(`  device open: ${round(unthrottled.median)} ms, 4× throttled ${round(throttled.median)} ms`);
+    return {
+      id: 'device-open',
+      title: `Device open (${actions} actions of history)`,
+      rows,
+      ratios: {},
+      targets: [judge(`device open of a ${actions}-action job, unthrottled, median`, '≤ 50 ms', actions === 10_000 ? unthrottled.median : NaN, (v) => v <= 50)],
+      charts: [
+        {
+          file: 'device-open.svg',
+          title: 'Device open',
+          svg: rangeBars(`Device open of a ${actions}-action job (median, range)`, 'ms', [
+            { label: 'Chromium', ...unthrottled },
+            { label: 'Chromium, 4× CPU throttling', ...throttled },
+          ]),
+        },
+      ],
+      notes,
+    };
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * A 5 MB job document (issue 18.7): a job whose note holds 5 MB of text (a long inspection
+ * log pasted in 64 KB pieces). Measured per server: cold open after a clean restart (time
+ * to the content at the device), then a technician typing 50 keystrokes/s into it for 12 s
+ * on a fixed schedule — ack latency from the planned send, and the longest event-loop stall
+ * in the server meanwhile (Outpost compacts a job's log every 500 updates, which re-encodes
+ * the whole doc).
+ */
+import * as Y from 'yjs';
+import { SendSchedule } from '../harness/schedule';
+import { ServerProcess, sampleWhile } from '../harness/server-process';
+import { round, showSpread, sleep, spread, summarize, waitFor } from '../harness/stats';
+import { sendPaced } from '../load/big-job';
+import { EchoAck, endClock } from '../load/echo-ack';
+import { captureUpdates, newFieldDevice, typeKey } from '../load/field-work';
+import { noteText } from '@outpost/shared';
+import { openJob, settle, type Target } from '../load/targets';
+import { SERVER_LABELS, type ServerKind } from '../servers/server';
+import type { BenchContext, ResultRow, Scenario } from './scenario';
+
+const CHUNK = 64 * 1024;
+const TYPING_RATE = 50;
+
+async function coldOpen(target: Target, jobId: string): Promise<number> {
+  const doc = new Y.Doc();
+  const t0 = performance.now();
+  const link = openJob(target, jobId, doc, { acks: false });
+  try {
+    await link.client.waitSynced(link.session, 60_000);
+    if (!(await waitFor(() => doc.getArray('notes').length > 0, 20_000, 1))) throw new Error(`${target.kind}: the large doc's content never arrived`);
+    return performance.now() - t0;
+  } finally {
+    await link.client.close();
+  }
+}
+
+async function measure(kind: ServerKind, megabytes: number, samples: number, typingMs: number): Promise<Record<string, number | string>> {
+  let server = await ServerProcess.start(kind);
+  const dataDir = server.dataDir;
+  try {
+    let target: Target = { kind, port: server.port, ...(await server.prepare(1)) };
+    const jobId = target.jobIds[0]!;
+    const device = newFieldDevice(jobId, 'alice');
+    let link = openJob(target, jobId, device.doc);
+    await settle(link, kind, 30_000);
+    const text = noteText(device.doc, device.noteId)!;
+    const chunk = 'Inspection log line: pressure nominal, valve 3 checked, seal replaced. '.repeat(CHUNK / 72).slice(0, CHUNK);
+    const updates = captureUpdates(device.doc, () => {
+      for (let i = 0; i < (megabytes * 2 ** 20) / CHUNK; i++) text.insert(text.length, chunk);
+    });
+    await sendPaced(link, kind === 'ywss' ? new EchoAck(link.session, device.doc.clientID) : null, device.doc.clientID, updates);
+    await link.client.close();
+    const docBytes = Y.encodeStateAsUpdate(device.doc).length;
+    const opens: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      await server.stop(true);
+      server = await ServerProcess.start(kind, dataDir);
+      target = { ...target, port: server.port };
+      opens.push(await coldOpen(target, jobId));
+    }
+    // Typing into the large doc: the device reconnects holding all of it.
+    link = openJob(target, jobId, device.doc);
+    await settle(link, kind, 60_000);
+    const echo = kind === 'ywss' ? new EchoAck(link.session, device.doc.clientID) : null;
+    const planned: number[] = [];
+    const latencies: number[] = [];
+    link.session.onAck = (upTo, at) => {
+      for (let n = upTo; n > 0 && planned[n] !== undefined; n--) {
+        latencies.push(at - planned[n]!);
+        delete planned[n];
+      }
+    };
+    const sampled = await sampleWhile(server, async () => {
+      const schedule = new SendSchedule(performance.now(), TYPING_RATE, typingMs);
+      while (!schedule.done) {
+        for (const [, t] of schedule.due(performance.now())) {
+          const [u] = captureUpdates(device.doc, () => typeKey(device));
+          planned[link.client.sendUpdate(link.session, u!)] = t;
+          echo?.sent(endClock(u!, device.doc.clientID));
+        }
+        if (schedule.done) break;
+        const wait = schedule.nextAt() - performance.now();
+        await (wait >= 1 ? sleep(wait) : new Promise((r) => setImmediate(r)));
+      }
+      await sleep(1000);
+    });
+    await link.client.close();
+    const s = summarize(latencies);
+    return {
+      'doc MB': round(docBytes / 2 ** 20),
+      'cold open ms': showSpread(spread(opens)),
+      'edit ack p50 ms': round(s.p50),
+      'edit ack p99 ms': round(s.p99),
+      'acked %': round((100 * latencies.length) / ((TYPING_RATE * typingMs) / 1000)),
+      'server loop max ms': round(sampled.loopMaxMs),
+      'peak RSS MB': round(sampled.peakRssMb),
+    };
+  } finally {
+    await server.stop();
+    server.removeData();
+  }
+}
+
+/** A 5 MB job: cold open, typing latency, compaction stall. */
+export const largeDoc: Scenario = {
+  id: 'large-doc',
+  title: 'Large document',
+  async run(ctx: BenchContext) {
+    const megabytes = ctx.quick ? 1 : 5;
+    const samples = ctx.quick ? 1 : 3;
+    const typingMs = ctx.quick ? 3000 : 12_000;
+    const rows: ResultRow[] = [];
+    for (const kind of ctx.servers) {
+      ctx.log(`  large doc: ${kind} ${megabytes} MB`);
+      rows.push({ label: `${SERVER_LABELS[kind]}, ${megabytes} MB`, server: kind, figures: await measure(kind, megabytes, samples, typingMs) });
+    }
+    return {
+      id: 'large-doc',
+      title: `Large document (${megabytes} MB job)`,
+      rows,
+      ratios: {},
+      notes: [
+        `The job's note holds ${megabytes} MB of text sent in ${CHUNK / 1024} KB updates. Cold open: a fresh server process after a clean stop, socket open until the content is at the device; ${samples} samples, median (range).`,
+        `Then the device types ${TYPING_RATE} keystrokes/s into it for ${typingMs / 1000} s on a fixed schedule: ack latency from the planned send (Outpost durable ack, Hocuspocus SyncStatus, y-websocket-server echo); server loop max = the longest stall in the server while typing (Outpost compacts every 500 updates).`,
+      ],
+    };
+  },
+};
