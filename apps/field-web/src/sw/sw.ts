@@ -38,6 +38,9 @@ let draining: Promise<void> | null = null;
 function drain(why: string): Promise<void> {
   draining ??= (async () => {
     try {
+      // An open app page drains itself (sockets for content, the drain lock for the rest);
+      // the worker is for when none is open. The drain lock guards the race between the two.
+      if (await appPageOpen()) return console.info(`[outpost worker] drain (${why}) left to the open page`);
       const report = await drainInBackground({ serverUrl: self.location.origin, deviceName: DEVICE_NAME, indexedDB: self.indexedDB, fetch: self.fetch.bind(self) });
       const total = uploadedCount(report);
       console.info(`[outpost worker] drain (${why}): ${total} uploaded, ${report.stopped}`);
@@ -49,6 +52,11 @@ function drain(why: string): Promise<void> {
     }
   })();
   return draining;
+}
+
+async function appPageOpen(): Promise<boolean> {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  return windows.some((w) => !SERVER_PATHS.some((p) => p.test(new URL(w.url).pathname)));
 }
 
 async function tell(total: number): Promise<void> {
