@@ -7,8 +7,10 @@
  *   engine = createOutpost({ serverUrl: proxy.url, … });
  *   proxy.cutAll();        // every open connection dies mid-frame
  *   proxy.partition();     // nobody gets through until proxy.heal()
+ *   proxy.upstreamBytesPerSecond = 40_000;  // a slow uplink, shared by every connection
+ *   const stop = proxy.flap(6_000, 3_000);  // 6 s of signal, 3 s cut, again and again
  *
- * Only node:net; bytes are never altered, only delayed, held, truncated at a cut, or dropped.
+ * Only node:net; bytes are never altered, only delayed, throttled, held, truncated at a cut, or dropped.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Prng } from './seed';
