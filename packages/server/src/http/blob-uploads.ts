@@ -21,6 +21,9 @@ import { receivedBytes } from '../store/blob-chunk-store';
 import type { Store } from '../store/store';
 import type { ApiEnv } from './env';
 
+/** Chunks of an upload untouched this long are dropped when their uploader starts another. */
+export const ABANDONED_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** Largest chunk accepted in one request. */
 export const MAX_CHUNK_BYTES = 1024 * 1024;
 
@@ -92,6 +95,8 @@ export function blobUploadRoutes(store: Store, maxBytes: number): Hono<ApiEnv> {
       throw new OutpostError('bad_request', `This upload was started with a length of ${state.length} bytes, not ${length}.`);
     }
     const received = receivedBytes(state);
+    // A new upload clears this uploader's abandoned ones, so chunks never pile up for good.
+    if (!state) await store.dropStaleBlobChunks(userId, new Date(Date.now() - ABANDONED_AFTER_MS).toISOString());
     if (offset < received) {
       // Sent again after a lost answer: the same chunk is already stored.
       if (!state!.chunks.some((k) => k.offset === offset && k.size === bytes.byteLength)) {

@@ -34,5 +34,16 @@ export function runBlobChunkStoreAcceptance(name: string, make: () => Promise<St
       expect(await store.blobUploadState(HASH, 'alice')).toBeNull();
       expect(receivedBytes(await store.blobUploadState(HASH, 'bob'))).toBe(1);
     });
+
+    it("drops only the uploader's chunks received before a time", async () => {
+      const { store } = fixture;
+      await store.putBlobChunk(HASH, 'alice', 6, 0, new Uint8Array([1]));
+      await store.putBlobChunk(HASH, 'bob', 6, 0, new Uint8Array([1]));
+      await store.dropStaleBlobChunks('alice', '2000-01-01T00:00:00.000Z');
+      expect(await store.blobUploadState(HASH, 'alice')).not.toBeNull();
+      await store.dropStaleBlobChunks('alice', new Date(Date.now() + 60_000).toISOString());
+      expect(await store.blobUploadState(HASH, 'alice')).toBeNull();
+      expect(await store.blobUploadState(HASH, 'bob')).not.toBeNull();
+    });
   });
 }

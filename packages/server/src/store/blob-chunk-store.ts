@@ -30,6 +30,8 @@ export interface BlobChunkStore {
   blobChunkBytes(sha256: string, uploader: string): Promise<Uint8Array[]>;
   /** Forgets the upload's chunks (assembled, or found corrupt). */
   dropBlobChunks(sha256: string, uploader: string): Promise<void>;
+  /** Forgets `uploader`'s chunks received before `before` (ISO time): uploads abandoned long ago. */
+  dropStaleBlobChunks(uploader: string, before: string): Promise<void>;
 }
 
 /** Bytes received so far: the end of the contiguous stored prefix. */

@@ -34,4 +34,8 @@ export class PostgresBlobChunks implements BlobChunkStore {
   async dropBlobChunks(sha256: string, uploader: string): Promise<void> {
     await this.pool.query('DELETE FROM blob_chunks WHERE sha256 = $1 AND user_id = $2', [sha256, uploader]);
   }
+
+  async dropStaleBlobChunks(uploader: string, before: string): Promise<void> {
+    await this.pool.query('DELETE FROM blob_chunks WHERE user_id = $1 AND received_at < $2', [uploader, before]);
+  }
 }

@@ -14,6 +14,7 @@ export class SqliteBlobChunks implements BlobChunkStore {
       ),
       bytes: db.prepare('SELECT bytes FROM blob_chunks WHERE sha256 = ? AND user_id = ? ORDER BY offset'),
       drop: db.prepare('DELETE FROM blob_chunks WHERE sha256 = ? AND user_id = ?'),
+      dropStale: db.prepare('DELETE FROM blob_chunks WHERE user_id = ? AND received_at < ?'),
     };
   }
 
@@ -33,5 +34,9 @@ export class SqliteBlobChunks implements BlobChunkStore {
 
   async dropBlobChunks(sha256: string, uploader: string): Promise<void> {
     this.sql.drop.run(sha256, uploader);
+  }
+
+  async dropStaleBlobChunks(uploader: string, before: string): Promise<void> {
+    this.sql.dropStale.run(uploader, before);
   }
 }

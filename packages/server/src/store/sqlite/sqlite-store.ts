@@ -393,6 +393,10 @@ export class SqliteStore implements Store {
     return this.chunks.dropBlobChunks(sha256, uploader);
   }
 
+  dropStaleBlobChunks(uploader: string, before: string): Promise<void> {
+    return this.chunks.dropStaleBlobChunks(uploader, before);
+  }
+
   // Removals and handovers (handover-store.ts) live in their own module.
   recordRemoval(r: RemovalRecord): Promise<void> {
     return this.handovers.recordRemoval(r);
