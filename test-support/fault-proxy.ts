@@ -7,8 +7,10 @@
  *   engine = createOutpost({ serverUrl: proxy.url, … });
  *   proxy.cutAll();        // every open connection dies mid-frame
  *   proxy.partition();     // nobody gets through until proxy.heal()
+ *   proxy.upstreamBytesPerSecond = 40_000;  // a slow uplink, shared by every connection
+ *   const stop = proxy.flap(6_000, 3_000);  // 6 s of signal, 3 s cut, again and again
  *
- * Only node:net; bytes are never altered, only delayed, held, truncated at a cut, or dropped.
+ * Only node:net; bytes are never altered, only delayed, throttled, held, truncated at a cut, or dropped.
  * The one TCP proxy of the test suites: the fault suite drives it directly, the client
  * harness's `NetworkLink` (a device's network) is a thin face over it.
  */
@@ -77,8 +79,16 @@ class Pipe {
         await this.proxy.waitWhileStalled();
         if (this.proxy.delayMs > 0) await sleep(this.proxy.jitteredDelay());
         if (this.link.closed) return;
-        const chunk = this.queue.shift()!;
+        let chunk = this.queue.shift()!;
         if (this.toClient && this.proxy.dropReplies) continue;
+        if (!this.toClient && this.proxy.upstreamBytesPerSecond > 0 && chunk.length > 0) {
+          // A slow uplink: bytes leave in small slices at the link's rate, shared by every connection.
+          const slice = chunk.subarray(0, THROTTLE_SLICE);
+          if (chunk.length > THROTTLE_SLICE) this.queue.unshift(chunk.subarray(THROTTLE_SLICE));
+          await sleep(this.proxy.upstreamTurn(slice.length));
+          if (this.link.closed) return;
+          chunk = slice;
+        }
         if (this.link.cutArmed) {
           // Part of a frame goes through, then the line dies: the receiver sees a torn frame.
           const keep = chunk.length > 1 ? this.proxy.cutPoint(chunk.length) : 0;
@@ -96,6 +106,9 @@ class Pipe {
     }
   }
 }
+
+/** Bytes a throttled uplink sends at a time. */
+const THROTTLE_SLICE = 4096;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -119,6 +132,9 @@ export class FaultProxy {
    * the device never hears (a response lost in a cut).
    */
   dropReplies = false;
+  /** Upstream (device → server) rate shared by every connection, bytes/s; 0 for no limit. */
+  upstreamBytesPerSecond = 0;
+  private upstreamFreeAt = 0;
   private readonly links = new Set<Link>();
   private partitioned = false;
   private stalled: { promise: Promise<void>; release: () => void } | null = null;
@@ -186,6 +202,34 @@ export class FaultProxy {
     return Math.max(0, Math.round(this.delayMs * (0.5 + this.options.rng.next())));
   }
 
+  /** Ms to wait before `bytes` more may go upstream, booking the link's time for them. */
+  upstreamTurn(bytes: number): number {
+    const now = Date.now();
+    this.upstreamFreeAt = Math.max(now, this.upstreamFreeAt) + (bytes * 1000) / this.upstreamBytesPerSecond;
+    return this.upstreamFreeAt - now;
+  }
+
+  /**
+   * Cuts the link on a cycle: `upMs` of signal, then every connection dropped and new ones
+   * refused for `downMs`, again and again until the returned function is called.
+   */
+  flap(upMs: number, downMs: number): () => void {
+    let timer: NodeJS.Timeout;
+    const up = () => {
+      this.heal();
+      timer = setTimeout(down, upMs);
+    };
+    const down = () => {
+      this.partition();
+      timer = setTimeout(up, downMs);
+    };
+    timer = setTimeout(down, upMs);
+    return () => {
+      clearTimeout(timer);
+      this.heal();
+    };
+  }
+
   /** Resolves when the proxy is not stalled. */
   async waitWhileStalled(): Promise<void> {
     while (this.stalled) await this.stalled.promise;
@@ -240,6 +284,7 @@ export class FaultProxy {
   /** Back to a clean wire: no delay, no stall, no partition. */
   clearFaults(): void {
     this.delayMs = 0;
+    this.upstreamBytesPerSecond = 0;
     this.dropReplies = false;
     this.resume();
     this.heal();

@@ -5,13 +5,28 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const serverUrl = process.env.OUTPOST_SERVER_URL ?? 'http://127.0.0.1:8080';
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   root: src('./'),
-  plugins: [react()],
+  plugins: [
+    react(),
+    // The service worker is our own source (src/sw/sw.ts: shell precache, uploads with the
+    // app closed); Workbox injects the list of built files to precache. Served as /sw.js,
+    // the path devices already have registered, so they update in place.
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      injectRegister: false,
+      manifest: false,
+      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,webmanifest}'], maximumFileSizeToCacheInBytes: 4 * 1024 * 1024 },
+      devOptions: { enabled: false },
+    }),
+  ],
   resolve: {
     // Workspace packages are consumed from source; no build step for them.
     alias: {
@@ -34,8 +49,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     target: 'es2022',
-    // One bundle on purpose: the shell worker caches exactly what index.html names, so the
-    // whole app is on the device after the first visit (no lazy chunk missing offline).
+    // Every built file is precached by the service worker (src/sw/sw.ts), lazy chunks too.
     chunkSizeWarningLimit: 800,
   },
 });

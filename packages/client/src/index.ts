@@ -17,6 +17,7 @@ export { groupConflicts, groupOf, isBackwards, lastAskedStep, type ConflictGroup
 export { CHANGE_WORDS, listContentChanges, type ChangeKind, type ChangeRecord, type ContentChange, type UnsentBlob } from './outbox/change-list';
 export type { ChangeLists, SentChange } from './outbox/change-feed';
 export type { BlobsApi } from './blobs/photo-desk';
+export { drainInBackground, uploadedCount, type BackgroundDrainOptions, type BackgroundReport } from './background/background-drain';
 export { newUuid, sha256Hex } from './ids/device-crypto';
 export { LOCATION_INTERVAL_MS, LocationRecorder, tracksLocation, type LocationRecorderOptions, type PositionSource } from './location/location-recorder';
 export type { Customer, Equipment, JobSummary, PricebookItem, Priming, PrimingState } from './priming/priming';

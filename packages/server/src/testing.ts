@@ -21,4 +21,5 @@ export {
   type StoreFixture,
 } from './store/acceptance';
 export { runHandoverStoreAcceptance } from './store/handover-acceptance';
+export { runBlobChunkStoreAcceptance } from './store/blob-chunk-acceptance';
 export { runBusAcceptance, type BusFixture } from './bus/acceptance';

@@ -30,7 +30,7 @@ export function Login({ onSignedIn, notice }: LoginProps) {
     setError(null);
     try {
       await engine.login(username.trim(), password);
-      if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+      // Notification permission is asked later, when it explains itself (sync/notify-permission.tsx).
       onSignedIn();
     } catch (err) {
       setError(err instanceof Error ? err.message : 'Sign-in failed.');

@@ -51,6 +51,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
       putPhoto: (bytes, meta) => engine.blobs.putPhoto(jobId, bytes, meta),
       putSignature: (bytes, meta) => engine.blobs.putSignature(jobId, bytes, meta),
       objectUrl: (sha) => engine.blobs.objectUrl(sha),
+      uploadProgress: engine.blobs.uploadProgress,
     }),
     [engine, jobId],
   );

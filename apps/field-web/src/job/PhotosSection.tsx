@@ -3,7 +3,7 @@ import { useJobRoot } from '@outpost/client/react';
 import { PHOTO_KINDS, type Photo, type PhotoKind } from '@outpost/shared';
 import { useRef, useState } from 'react';
 import type * as Y from 'yjs';
-import { shrinkPhoto, useBlobUrl, type JobBlobs } from './job-blobs';
+import { shrinkPhoto, useBlobUrl, useUploadPercent, type JobBlobs } from './job-blobs';
 
 /** Props of {@link PhotosSection}. */
 export interface PhotosSectionProps {
@@ -13,12 +13,19 @@ export interface PhotosSectionProps {
 
 function Thumbnail({ photo, blobs }: { photo: Photo; blobs: JobBlobs }) {
   const url = useBlobUrl(blobs, photo.id);
+  const percent = useUploadPercent(blobs, photo.id);
   const alt = `${photo.kind} photo${photo.caption ? `: ${photo.caption}` : ''}`;
   return (
     <figure data-testid="photo">
       {url ? <img src={url} alt={alt} /> : <div className="placeholder" role="img" aria-label={`${alt} (not on this device yet)`} />}
       <figcaption>
         <strong>{photo.kind}</strong> {photo.caption}
+        {percent !== null && (
+          <span className="muted" role="status" data-testid="photo-upload-progress">
+            {' '}
+            {percent} % uploaded
+          </span>
+        )}
       </figcaption>
     </figure>
   );

@@ -2,8 +2,9 @@
  * Photos and signatures as content-addressed blobs: the bytes stay on the device and
  * upload in the background; the job doc only records their sha256.
  */
+import type { Watchable } from '@outpost/client';
 import type { PhotoKind } from '@outpost/shared';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 
 /**
  * The blob side of one job (the engine's `blobs`, bound to the job id): keeping bytes on
@@ -14,6 +15,17 @@ export interface JobBlobs {
   putSignature(bytes: Uint8Array, meta: { signer: string; mime: string }): Promise<unknown>;
   /** A URL showing the blob (from the device first, then the server), or null. */
   objectUrl(sha256: string): Promise<string | null>;
+  /** Percent on the server of each photo going up in chunks, by sha256; absent when none. */
+  uploadProgress?: Watchable<Readonly<Record<string, number>>>;
+}
+
+const NO_PROGRESS: Watchable<Readonly<Record<string, number>>> = { get: () => ({}), subscribe: () => () => undefined };
+
+/** How much of a photo being sent is on the server (0–100), or null when it is not being sent in chunks. */
+export function useUploadPercent(blobs: JobBlobs, sha256: string): number | null {
+  const source = blobs.uploadProgress ?? NO_PROGRESS;
+  const all = useSyncExternalStore(source.subscribe, source.get);
+  return all[sha256] ?? null;
 }
 
 /** A URL for a blob once it can be shown; null while loading or when it is nowhere. */

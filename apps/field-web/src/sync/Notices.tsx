@@ -7,6 +7,7 @@
 import { useOutpost, useSyncStatus } from '@outpost/client/react';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { describeMerge } from './merge-words';
+import { NotifyAsk, systemNotification } from './notify-permission';
 import { editorsOf } from './note-editors';
 import { storageBannerWords } from './storage-words';
 
@@ -19,15 +20,6 @@ let nextId = 1;
 const MAX_SHOWN = 3;
 const NOTICE_MS = 12_000;
 const PRESENCE_GRACE_MS = 700;
-
-function systemNotification(text: string): void {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  try {
-    new Notification('Outpost', { body: text });
-  } catch {
-    // Some mobile browsers only allow notifications from a service worker; the in-app notice stays.
-  }
-}
 
 /** Downloads the export of everything not yet durable on the server. */
 export async function downloadUnsynced(engine: { exportUnsynced(): Promise<{ fileName: string; mime: string; text: string }> }) {
@@ -68,8 +60,15 @@ export function Notices({ jobTitle, selfId }: NoticesProps) {
   useEffect(() => {
     const offDrained = engine.on('drained', (e) => {
       push(e.message);
-      systemNotification(e.message);
+      // The person may have switched away while the queue drained: the system tells them.
+      if (document.visibilityState === 'hidden') void systemNotification(e.message);
     });
+    // The service worker drained with no page watching; this page opened meanwhile.
+    const fromWorker = (event: MessageEvent) => {
+      const data = event.data as { type?: string; body?: string } | null;
+      if (data?.type === 'outpost:drained' && data.body) push(data.body);
+    };
+    navigator.serviceWorker?.addEventListener('message', fromWorker);
     const timers = new Set<ReturnType<typeof setTimeout>>();
     const offMerge = engine.on('mergeSummary', (summary) => {
       // Presence arrives with the reconnect too; give it a moment so edits are attributed.
@@ -85,12 +84,14 @@ export function Notices({ jobTitle, selfId }: NoticesProps) {
     return () => {
       offDrained();
       offMerge();
+      navigator.serviceWorker?.removeEventListener('message', fromWorker);
       for (const t of timers) clearTimeout(t);
     };
   }, [engine, jobTitle, selfId]);
 
   return (
     <div className="notices" aria-live="polite">
+      <NotifyAsk />
       {banner ? (
         <div className="notice warn" role="alert" data-testid="storage-warning">
           <span className="grow">{banner}</span>

@@ -8,6 +8,9 @@
  * 30 s, then 60 s between tries and is flagged after the third while still retried in the
  * background; a refusal (413, 415, 400, …) is flagged at once with the server's reason and
  * waits for a person's Retry or Discard. Flagged blobs stay on the device across reloads.
+ *
+ * A blob larger than one chunk goes up in resumable chunks (chunked-upload.ts): a link that
+ * drops mid-photo costs one chunk, and `progress` says how far each photo got.
  */
 import { Observable } from '../observable';
 import { errorOf, Unreachable, type Api } from '../sync/api';
@@ -15,6 +18,7 @@ import { failureAfter, isDue, isFlagged, type AttemptFailure } from '../sync/ret
 import type { DeviceStorage } from '../storage/device-storage';
 import { sha256Hex } from '../ids/device-crypto';
 import type { UnsentBlob } from '../outbox/change-list';
+import { CHUNKED_ABOVE_BYTES, uploadInChunks } from './chunked-upload';
 
 /** A blob kept on the device. */
 export interface StoredBlob {
@@ -50,6 +54,8 @@ export class BlobQueue {
   readonly counts = new Observable<BlobCounts>({ queued: 0, failed: 0 });
   /** Blobs not yet on the server, without their bytes (Offline Actions lists them). */
   readonly unsentList = new Observable<UnsentBlob[]>([]);
+  /** Percent on the server of each blob being sent in chunks ("42 % uploaded"), by sha256. */
+  readonly progress = new Observable<Readonly<Record<string, number>>>({});
   private readonly urls = new Map<string, string>();
   /** Called as each blob reaches the server, before the counts drop. */
   onUploaded: () => void = () => undefined;
@@ -139,7 +145,7 @@ export class BlobQueue {
         if (!Number.isNaN(at)) report.retryAt = Math.min(report.retryAt ?? at, at);
         continue;
       }
-      const outcome = await this.uploadOne(blob, now);
+      const outcome = await this.uploadOne(blob, now, signal);
       if (outcome === 'unreachable' || outcome === 'signed_out') {
         report.stopped = outcome;
         break;
@@ -179,14 +185,23 @@ export class BlobQueue {
     return blob;
   }
 
-  private async uploadOne(blob: StoredBlob, now: () => number): Promise<'uploaded' | 'unreachable' | 'signed_out' | AttemptFailure> {
+  private async uploadOne(blob: StoredBlob, now: () => number, signal: AbortSignal): Promise<'uploaded' | 'unreachable' | 'signed_out' | AttemptFailure> {
     let answer;
     try {
-      answer = await this.api.request('PUT', `/api/blobs/${blob.sha256}`, new Uint8Array(blob.bytes), { timeoutMs: 60_000, contentType: blob.mime });
+      const bytes = new Uint8Array(blob.bytes);
+      answer =
+        bytes.byteLength > CHUNKED_ABOVE_BYTES
+          ? await uploadInChunks(this.api, blob.sha256, bytes, blob.mime, signal, (received, length) => this.showProgress(blob.sha256, received, length))
+          : null;
+      // Small blobs, and servers without resumable uploads, take the one-shot PUT.
+      answer ??= await this.api.request('PUT', `/api/blobs/${blob.sha256}`, bytes, { timeoutMs: 60_000, contentType: blob.mime });
     } catch (err) {
+      // A stopped pass (engine closing, page hidden) resumes from the server's count next time.
+      if (err instanceof DOMException && err.name === 'AbortError') return 'unreachable';
       if (!(err instanceof Unreachable)) throw err;
       return 'unreachable';
     }
+    this.showProgress(blob.sha256, null, 0);
     if (answer.status === 200 || answer.status === 201) {
       await this.db.put('blobs', blob.sha256, { ...blob, state: 'uploaded', attempts: blob.attempts + 1, error: undefined });
       this.onUploaded();
@@ -198,5 +213,10 @@ export class BlobQueue {
     const failure = failureAfter(attempts, answer.status, { code, message }, now());
     await this.db.put('blobs', blob.sha256, { ...blob, attempts, error: failure, state: isFlagged(attempts, failure.kind) ? 'failed' : 'queued' });
     return failure;
+  }
+
+  private showProgress(sha256: string, received: number | null, length: number): void {
+    const { [sha256]: _, ...rest } = this.progress.get();
+    this.progress.set(received === null ? rest : { ...rest, [sha256]: Math.floor((100 * received) / Math.max(1, length)) });
   }
 }

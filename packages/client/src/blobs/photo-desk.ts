@@ -6,6 +6,7 @@
 import { addPhoto, jobRoots, setSignature, type Photo, type PhotoKind, type Signature } from '@outpost/shared';
 import type { JobStore } from '../jobs/job-store';
 import type { User } from '../sync/session';
+import type { Watchable } from '../observable';
 import type { BlobQueue } from './blob-queue';
 
 /** Blobs as the app sees them. */
@@ -20,6 +21,8 @@ export interface BlobsApi {
   objectUrl(sha256: string): Promise<string | null>;
   /** Blobs not yet uploaded. */
   pending(): number;
+  /** Percent on the server of each photo being sent in chunks, by sha256 ("42 % uploaded"). */
+  readonly uploadProgress: Watchable<Readonly<Record<string, number>>>;
   /** Puts a blob the server refused back in the queue. */
   retry(sha256: string): Promise<void>;
   /**
@@ -40,6 +43,10 @@ export class PhotoDesk implements BlobsApi {
     /** A photo or signature was given up on (its change-list key): it was not uploaded. */
     private readonly discarded: (key: string) => void = () => undefined,
   ) {}
+
+  get uploadProgress(): Watchable<Readonly<Record<string, number>>> {
+    return this.queue.progress;
+  }
 
   async putPhoto(jobId: string, bytes: Uint8Array, meta: { kind: PhotoKind; mime: string; caption?: string }): Promise<Photo> {
     const id = await this.queue.keep(bytes, meta.mime, jobId, 'photo');

@@ -21,6 +21,7 @@ import type { Relay } from '../relay/relay';
 import type { Store } from '../store/store';
 import { BlobAccess } from './blob-access';
 import { blobRoutes } from './blobs';
+import { jobUpdateRoutes } from '../jobs/update-route';
 import { requireUser, type ApiEnv } from './env';
 import { onError } from './errors';
 import { jsonOnly } from './json-only';
@@ -75,6 +76,7 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   api.use('*', requireUser(deps.hooks));
   api.route('/', lookupRoutes(deps.store));
   api.route('/', jobRoutes(deps.store, deps.relay));
+  api.route('/', jobUpdateRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));
   api.route('/', handoverRoutes(deps.handovers));
   api.route('/', blobRoutes(deps.store, new BlobAccess(deps.store, deps.relay)));

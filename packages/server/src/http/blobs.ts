@@ -1,7 +1,8 @@
 /**
  * Content-addressed blobs (photos, signature images): `PUT /api/blobs/:sha256` stores
  * bytes whose sha256 matches the path (idempotent) and remembers the uploader, `GET`
- * returns them to those who may read them (blob-access.ts).
+ * returns them to those who may read them (blob-access.ts). Large blobs may instead come in
+ * resumable chunks (blob-uploads.ts).
  */
 import { OutpostError } from '@outpost/shared';
 import { createHash } from 'node:crypto';
@@ -9,6 +10,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Store } from '../store/store';
 import type { BlobAccess } from './blob-access';
+import { blobUploadRoutes } from './blob-uploads';
 import type { ApiEnv } from './env';
 
 /** Largest blob accepted. */
@@ -57,5 +59,7 @@ export function blobRoutes(store: Store, access: BlobAccess, maxBytes = MAX_BLOB
       'x-content-type-options': 'nosniff',
     });
   });
+  // Large photos over weak links: chunked and resumable (blob-uploads.ts).
+  app.route('/', blobUploadRoutes(store, maxBytes));
   return app;
 }

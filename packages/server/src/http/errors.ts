@@ -20,8 +20,18 @@ export function errorResponse(c: Context, err: OutpostError): Response {
 /** Hono `onError`: known errors keep their code; anything else is logged and hidden. */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof OutpostError) return errorResponse(c, err);
+  if (cutByClient(err)) {
+    // A weak link dropped mid-body (a photo chunk): expected in the field, not a server fault.
+    console.warn(`[outpost] ${c.req.method} ${c.req.path}: the client's connection dropped before its body arrived`);
+    return errorResponse(c, new OutpostError('bad_request', 'The request body was cut off.'));
+  }
   console.error('[outpost] unexpected error', err);
   return errorResponse(c, new OutpostError('internal'));
+}
+
+/** Node's error for a request body whose connection closed before it ended. */
+function cutByClient(err: Error): boolean {
+  return (err as Error & { code?: string }).code === 'ECONNRESET' && err.message === 'aborted';
 }
 
 /** Reads a JSON body; malformed JSON is `bad_request`. */

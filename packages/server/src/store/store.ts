@@ -16,8 +16,10 @@
  * - reference data: users, jobs, customers, equipment, pricebook, blobs.
  */
 import type { Customer, Equipment, JobStatus, OpKind, PricebookItem, Role, ServerState } from '@outpost/shared';
+import type { BlobChunkStore } from './blob-chunk-store';
 import type { HandoverStore } from './handover-store';
 
+export type { BlobChunkInfo, BlobChunkStore, BlobUploadState } from './blob-chunk-store';
 export type { HandoverFilter, HandoverRecord, HandoverStore, RemovalRecord } from './handover-store';
 
 /**
@@ -287,7 +289,7 @@ export interface BlobStore {
  * extending the parts rather than a list of methods, so code written against `Store` keeps
  * compiling and a component can ask for just the part it uses.
  */
-export interface Store extends DocLog, OpLog, Directory, BlobStore, HandoverStore {
+export interface Store extends DocLog, OpLog, Directory, BlobStore, HandoverStore, BlobChunkStore {
   /**
    * How commits are made durable, as the live database connection reports it (e.g.
    * `SQLite synchronous = FULL`), for the start-up log and tests. Optional for adapters.

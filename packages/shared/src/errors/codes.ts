@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   job_full: { status: 413, close: 4413, retryable: false, message: 'This job is full: it cannot take more content. Ask the office to open a follow-up job.' },
   too_many_connections: { status: 429, close: 4429, retryable: true, message: 'Too many connections are open for your account; close some and try again.' },
   unsupported_media_type: { status: 415, close: 4400, retryable: false, message: 'The content type is not supported.' },
+  upload_offset: { status: 409, close: 4409, retryable: false, message: 'This chunk does not start where the stored part of the upload ends; ask for the upload and resume from there.' },
   hash_mismatch: { status: 422, close: 4400, retryable: false, message: 'The bytes do not match their sha256.' },
   out_of_order: { status: 425, close: 4425, retryable: true, message: 'An earlier operation from this device has not arrived yet.' },
   not_causal: { status: 425, close: 4425, retryable: true, message: 'The server has not yet received the job changes this operation depends on.' },

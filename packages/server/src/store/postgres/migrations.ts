@@ -165,4 +165,20 @@ CREATE INDEX IF NOT EXISTS handovers_by_state ON handovers (state, created_at);
     // A cold job answers sync from its snapshot without decoding it for the vector.
     sql: 'ALTER TABLE job_snapshots ADD COLUMN state_vector bytea;',
   },
+  {
+    id: 7,
+    name: 'resumable blob upload chunks',
+    // Read by blob-chunks.ts: chunks of a large photo survive cuts and restarts until assembled.
+    sql: `
+CREATE TABLE IF NOT EXISTS blob_chunks (
+  sha256 text NOT NULL,
+  user_id text NOT NULL,
+  "offset" bigint NOT NULL,
+  total_length bigint NOT NULL,
+  bytes bytea NOT NULL,
+  received_at text NOT NULL,
+  PRIMARY KEY (sha256, user_id, "offset")
+);
+`,
+  },
 ];

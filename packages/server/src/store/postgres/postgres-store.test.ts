@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { hasPostgres, testDatabaseUrl } from '../../../../../test-support/requirements';
-import { runHandoverStoreAcceptance, runStoreAcceptance, type StoreFixture } from '@outpost/server/testing';
+import { runBlobChunkStoreAcceptance, runHandoverStoreAcceptance, runStoreAcceptance, type StoreFixture } from '@outpost/server/testing';
 import { PostgresStore } from './postgres-store';
 import { createTestSchema } from './test-schema';
 
@@ -19,4 +19,5 @@ describe.skipIf(!(await hasPostgres()))('PostgresStore', () => {
   };
   runStoreAcceptance('postgres', postgresFixture);
   runHandoverStoreAcceptance('postgres', postgresFixture);
+runBlobChunkStoreAcceptance('postgres', postgresFixture);
 });

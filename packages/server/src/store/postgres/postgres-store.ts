@@ -5,12 +5,14 @@
  *
  *   const store = await PostgresStore.open(process.env.OUTPOST_DATABASE_URL)
  */
+import { PostgresBlobChunks } from './blob-chunks';
 import { PostgresHandovers } from './handovers';
 import type { ServerState } from '@outpost/shared';
 import type pg from 'pg';
 import type {
   ApplyOpOutcome,
   BlobRecord,
+  BlobUploadState,
   CustomerRecord,
   EquipmentFilter,
   EquipmentRecord,
@@ -39,9 +41,11 @@ import { byteaParam, bytesOf, jobFromRow, userFromRow, type JobRow, type UserRow
 export class PostgresStore implements Store {
   /** Wraps a pool whose schema is already migrated; `close` ends the pool. */
   private readonly handovers: PostgresHandovers;
+  private readonly chunks: PostgresBlobChunks;
 
   constructor(private readonly pool: pg.Pool) {
     this.handovers = new PostgresHandovers(pool);
+    this.chunks = new PostgresBlobChunks(pool);
   }
 
   /** Connects to `url` (postgres://…, schema by `search_path`), migrates, and returns the store. */
@@ -236,6 +240,27 @@ export class PostgresStore implements Store {
   async commitDurability(): Promise<string> {
     const { rows } = await this.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
     return `Postgres synchronous_commit = ${rows[0]!.synchronous_commit}`;
+  }
+
+  // Resumable-upload chunks (blob-chunk-store.ts) live in their own module.
+  blobUploadState(sha256: string, uploader: string): Promise<BlobUploadState | null> {
+    return this.chunks.blobUploadState(sha256, uploader);
+  }
+
+  putBlobChunk(sha256: string, uploader: string, length: number, offset: number, bytes: Uint8Array): Promise<void> {
+    return this.chunks.putBlobChunk(sha256, uploader, length, offset, bytes);
+  }
+
+  blobChunkBytes(sha256: string, uploader: string): Promise<Uint8Array[]> {
+    return this.chunks.blobChunkBytes(sha256, uploader);
+  }
+
+  dropBlobChunks(sha256: string, uploader: string): Promise<void> {
+    return this.chunks.dropBlobChunks(sha256, uploader);
+  }
+
+  dropStaleBlobChunks(uploader: string, before: string): Promise<void> {
+    return this.chunks.dropStaleBlobChunks(uploader, before);
   }
 
   // Removals and handovers (handover-store.ts) live in their own module.

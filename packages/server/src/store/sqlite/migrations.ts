@@ -115,6 +115,24 @@ CREATE INDEX IF NOT EXISTS handovers_by_state ON handovers (state, created_at);
 `);
     },
   },
+  {
+    id: 6,
+    name: 'resumable blob upload chunks',
+    // Read by blob-chunks.ts: chunks of a large photo survive cuts and restarts until assembled.
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS blob_chunks (
+  sha256 TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  total_length INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (sha256, user_id, offset)
+);
+`);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

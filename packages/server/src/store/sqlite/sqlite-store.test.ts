@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runHandoverStoreAcceptance, runStoreAcceptance, type StoreFixture } from '@outpost/server/testing';
+import { runBlobChunkStoreAcceptance, runHandoverStoreAcceptance, runStoreAcceptance, type StoreFixture } from '@outpost/server/testing';
 import { SqliteStore } from './sqlite-store';
 
 async function sqliteFixture(): Promise<StoreFixture> {
@@ -18,3 +18,4 @@ async function sqliteFixture(): Promise<StoreFixture> {
 
 runStoreAcceptance('sqlite', sqliteFixture);
 runHandoverStoreAcceptance('sqlite', sqliteFixture);
+runBlobChunkStoreAcceptance('sqlite', sqliteFixture);

@@ -11,6 +11,7 @@
  * SIGKILL, OOM, a crash), and the WAL is fsynced only at checkpoints, so power loss or a
  * kernel crash can lose the last commits (the database stays consistent).
  */
+import { SqliteBlobChunks } from './blob-chunks';
 import { SqliteHandovers } from './handovers';
 import Database from 'better-sqlite3';
 import type { ServerState } from '@outpost/shared';
@@ -20,6 +21,7 @@ import { buildOpEntry, checkDeviceSeq } from '../op-entry';
 import type {
   ApplyOpOutcome,
   BlobRecord,
+  BlobUploadState,
   CustomerRecord,
   EquipmentFilter,
   EquipmentRecord,
@@ -123,6 +125,7 @@ export class SqliteStore implements Store {
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
   private readonly handovers: SqliteHandovers;
+  private readonly chunks: SqliteBlobChunks;
 
   /** Opens (creating if needed, mode 0600) the database file at `file`. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -133,6 +136,7 @@ export class SqliteStore implements Store {
     migrateSqlite(this.db);
     this.sql = prepareStatements(this.db);
     this.handovers = new SqliteHandovers(this.db);
+    this.chunks = new SqliteBlobChunks(this.db);
     const insert = this.sql.insertUpdate;
     this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
       for (const u of batch) insert.run(u.jobId, blob(u.update));
@@ -374,6 +378,27 @@ export class SqliteStore implements Store {
 
   async commitDurability(): Promise<string> {
     return `SQLite synchronous = ${this.synchronous()}`;
+  }
+
+  // Resumable-upload chunks (blob-chunk-store.ts) live in their own module.
+  blobUploadState(sha256: string, uploader: string): Promise<BlobUploadState | null> {
+    return this.chunks.blobUploadState(sha256, uploader);
+  }
+
+  putBlobChunk(sha256: string, uploader: string, length: number, offset: number, bytes: Uint8Array): Promise<void> {
+    return this.chunks.putBlobChunk(sha256, uploader, length, offset, bytes);
+  }
+
+  blobChunkBytes(sha256: string, uploader: string): Promise<Uint8Array[]> {
+    return this.chunks.blobChunkBytes(sha256, uploader);
+  }
+
+  dropBlobChunks(sha256: string, uploader: string): Promise<void> {
+    return this.chunks.dropBlobChunks(sha256, uploader);
+  }
+
+  dropStaleBlobChunks(uploader: string, before: string): Promise<void> {
+    return this.chunks.dropStaleBlobChunks(uploader, before);
   }
 
   // Removals and handovers (handover-store.ts) live in their own module.

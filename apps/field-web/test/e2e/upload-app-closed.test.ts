@@ -1,0 +1,90 @@
+/**
+ * Issue 16 item 4: work queued offline reaches the server after the app is closed. The
+ * technician starts travel, writes a note and takes a 200 KB photo with no signal, closes
+ * the app; the network returns with no Outpost page open, and the service worker's `sync`
+ * handler uploads the status op, the note (POST /api/jobs/:id/updates) and the photo (in
+ * resumable chunks), then shows the system notification (permission granted).
+ *
+ * Which path this proves: headless Chromium does not fire Background Sync on its own when
+ * the emulated network returns, so the test dispatches the registered `sync` event through
+ * the DevTools protocol (ServiceWorker.dispatchSyncEvent) — the worker's real handler, the
+ * browser's wake-up trigger stood in for.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium } from '../../../../test-support/requirements';
+import { startField, type Field } from './harness';
+import { eventually, openFirstJob, setOnline, tapStatus, writeNewNote } from './steps';
+
+const run = await hasChromium();
+
+async function tokenOf(url: string, username: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'outpost' }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+describe.skipIf(!run)('uploads with the app closed', () => {
+  let field: Field;
+  beforeAll(async () => {
+    field = await startField();
+  });
+  afterAll(async () => {
+    await field?.close();
+  });
+
+  it('sends a status step, a note and a photo queued offline once the network returns, with no page open', async () => {
+    const alice = await field.signIn('alice', (context) => context.grantPermissions(['notifications'], { origin: field.url }));
+    const jobId = await openFirstJob(alice.page);
+    await setOnline(alice.page, false);
+    await tapStatus(alice.page, 'Start travel', 'En route');
+    await writeNewNote(alice.page, 'Gate code 4411');
+    const photo = randomBytes(200_000);
+    await alice.page.getByLabel('Take or choose photo').setInputFiles({ name: 'unit.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await eventually(() => alice.page.getByTestId('photo').count(), (n) => n === 1, 'the photo on the job');
+    // Typed text is recorded in small batches: let the last one land before the app closes.
+    await alice.page.waitForTimeout(1500);
+
+    // A blank tab of the same browser (no app in it) to reach the service worker over DevTools.
+    const blank = await alice.context.newPage();
+    const cdp = await alice.context.newCDPSession(blank);
+    const registrations: string[] = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; isDeleted: boolean }[] }) => {
+      for (const r of e.registrations) if (!r.isDeleted) registrations.push(r.registrationId);
+    });
+    await cdp.send('ServiceWorker.enable');
+    await eventually(async () => registrations.length, (n) => n > 0, 'the service worker registration');
+
+    await alice.page.close();
+    await alice.context.setOffline(false);
+    await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: field.url, registrationId: registrations[0]!, tag: 'outpost-drain', lastChance: false });
+
+    const dana = await tokenOf(field.url, 'dana');
+    const job = await eventually(
+      async () => (await (await fetch(`${field.url}/api/jobs/${jobId}`, { headers: { authorization: `Bearer ${dana}` } })).json()) as any,
+      (j) => j.job?.status === 'en_route' && j.content?.notes?.some((n: { text: string }) => n.text.includes('Gate code 4411')) && j.content?.photos?.length === 1,
+      'the status, note and photo on the server',
+      60_000,
+    );
+    const blob = await eventually(
+      async () => fetch(`${field.url}/api/blobs/${job.content.photos[0].id}`, { headers: { authorization: `Bearer ${dana}` } }),
+      (r) => r.status === 200,
+      'the photo bytes on the server',
+      60_000,
+    );
+    expect(Buffer.from(await blob.arrayBuffer()).equals(photo)).toBe(true);
+
+    // With permission granted and no page showing, the worker told the person (issue 16 item 5).
+    const probe = await alice.context.newPage();
+    await probe.goto(`${field.url}/healthz`);
+    const shown = await eventually(
+      () =>
+        probe.evaluate(async () => {
+          const registration = await navigator.serviceWorker.getRegistration();
+          return (await (registration?.getNotifications({ tag: 'outpost-drained' }) ?? Promise.resolve([]))).map((n) => n.body);
+        }),
+      (bodies) => bodies.length > 0,
+      'the system notification',
+    );
+    expect(shown[0]).toMatch(/^\d+ pending updates were uploaded when the connection returned\.$/);
+  });
+});
