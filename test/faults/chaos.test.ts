@@ -186,7 +186,11 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
           const o = owed(a.device);
           return o.pending === 0 && o.queued === 0 && o.errors === 0 && o.blobs === 0;
         });
-      }, 90_000, 250);
+      }, 90_000, 250).catch((err: Error) => {
+        // Say what is still owed, and by whom, so a failure can be read without a replay.
+        const left = actors.map((a) => ({ device: a.device.name, ...owed(a.device), status: a.device.engine.status.get().label, changes: a.device.engine.changes.get().pending.map((c) => `${c.jobId} ${c.kind}`) }));
+        throw new Error(`${err.message}: ${JSON.stringify(left)}`);
+      });
 
       const token = tokenFor('valid', DEMO.dana, secret);
       for (const jobId of ALL_JOBS) {

@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOutpost, type OutpostEngine } from '@outpost/client';
-import { FaultProxy } from './support/fault-proxy';
+import { FaultProxy } from '../../test-support/fault-proxy';
 import { JOBS, startOutpost, type Outpost } from './support/outpost';
 
 type EngineOptions = Parameters<typeof createOutpost>[0];

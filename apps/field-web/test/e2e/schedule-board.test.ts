@@ -69,9 +69,12 @@ describe.skipIf(!run)('schedule board', () => {
     await dana.page.screenshot({ path: `${dir}/desk-board-1366.png` });
 
     await dragBy(dana.page, block, { lane: 'alice' });
+    const dropped = Date.now();
     await dana.page.locator(`[data-lane="alice"] ${block}`).waitFor();
     const card = alice.page.getByTestId('job-card').filter({ hasText: title });
-    await card.waitFor({ timeout: 20_000 });
+    // Pushed over Alice's device channel: on her open list within 1 s of the drop.
+    await card.waitFor({ timeout: 1_000 });
+    expect(Date.now() - dropped).toBeLessThan(1_000);
 
     await card.click();
     // Presence: the block shows who has the job open right now.
@@ -90,7 +93,8 @@ describe.skipIf(!run)('schedule board', () => {
     });
     await tapStatus(alice.page, 'Start travel', 'En route');
     await tapStatus(alice.page, "I'm here", 'On site');
-    await eventually(() => dana.page.locator(block).getAttribute('data-status'), (s) => s === 'on_site', 'the block turns On site');
+    // Pushed to the dispatcher's board: the block changes colour within 1 s.
+    await eventually(() => dana.page.locator(block).getAttribute('data-status'), (s) => s === 'on_site', 'the block turns On site', 1_000);
     const shifted = await dana.page.evaluate(() => ({ shift: (window as unknown as { shift: number }).shift, shifts: (window as unknown as { shifts?: string[] }).shifts ?? [] }));
     expect(shifted.shift, shifted.shifts.join('\n')).toBeLessThan(0.001);
 

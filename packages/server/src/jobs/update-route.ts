@@ -21,7 +21,8 @@ export function jobUpdateRoutes(store: Store, relay: Relay): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.post('/jobs/:id/updates', async (c) => {
     const jobId = c.req.param('id');
-    await jobFor(store, c.var.user, jobId);
+    // Content over HTTP is the same access as content over a socket.
+    await jobFor(store, c.var.user, jobId, c.var.hooks, 'sync');
     const parsed = Body.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new OutpostError('validation_failed', 'Send { "update": "<the Yjs update, base64>" }.');
     const update = new Uint8Array(Buffer.from(parsed.data.update, 'base64'));
