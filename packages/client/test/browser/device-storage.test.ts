@@ -16,6 +16,8 @@ const available = await hasChromium();
 const ORIGIN = 'http://device.outpost.test';
 
 type Method = Exclude<keyof DeviceStorage, 'close'>;
+/** close() calls still running in the page. */
+const closing = new Set<Promise<unknown>>();
 const METHODS: Method[] = ['get', 'put', 'add', 'increment', 'delete', 'entries', 'pendingOf', 'count'];
 
 /** Opens a device's database in the page; the returned storage forwards each call there. */
@@ -31,8 +33,9 @@ async function openInPage(page: Page, deviceName: string): Promise<DeviceStorage
   const storage = Object.fromEntries(METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)]));
   return {
     ...storage,
-    // close() is synchronous in the interface; a failure still surfaces as an unhandled rejection.
-    close: () => void call('close', []),
+    // close() is synchronous in the interface: the call is kept so the suite's end waits for
+    // it before the browser goes (a failure still surfaces there, as a rejection).
+    close: () => void closing.add(call('close', [])),
   } as DeviceStorage;
 }
 
@@ -47,6 +50,7 @@ describe.skipIf(!available)('device storage in Chromium', () => {
     await page.waitForFunction(() => 'OutpostStorage' in globalThis);
   });
   afterAll(async () => {
+    await Promise.all(closing);
     await chrome?.browser.close();
   });
 
