@@ -117,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tokenTtlSeconds: options.tokenTtlSeconds,
     loginLimits: options.loginLimits,
     metricsAccess: { host, token: options.metricsToken },
+    limits,
   });
 
   const server = createAdaptorServer({ fetch: api.fetch }) as Server;

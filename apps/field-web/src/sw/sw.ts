@@ -47,6 +47,8 @@ function drain(why: string): Promise<void> {
       if (total > 0) await tell(total);
       // Not through: Background Sync tries again later, so the sync event must fail.
       if (report.stopped === 'unreachable') throw new Error('The server could not be reached.');
+      // "Later" (429 with Retry-After, 5xx) is not a refusal: every record stays queued for the next try.
+      if (report.stopped === 'retry_later') throw new Error('The server asked for some uploads to come later.');
     } finally {
       draining = null;
     }

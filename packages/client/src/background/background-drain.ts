@@ -9,6 +9,13 @@
  * resumable chunks). Content has no socket here, so each job's pending updates go merged
  * as one `POST /api/jobs/:id/updates`, answered only after the server's commit; the records
  * are deleted only after that answer, so a drop sends them again (Yjs updates are idempotent).
+ *
+ * Content before ops, as on the page: an op of a job whose content is still on the device
+ * (refused, or not sent because the server said "later") is held by the outbox drain — not
+ * sent, no attempt counted — with the ops behind it (drain.ts). A transient answer (429 with
+ * Retry-After, 408, 425, 5xx) is "later", never a refusal: the drain stops, keeps every
+ * record, and reports `retry_later` so the worker's sync event fails and the browser tries
+ * again; ops and blobs answered 429 keep their retry schedule (sync/retry-schedule.ts).
  */
 import * as Y from 'yjs';
 import { BlobQueue } from '../blobs/blob-queue';
@@ -17,6 +24,7 @@ import { Outbox } from '../outbox/outbox';
 import { DeviceDb } from '../storage/device-db';
 import type { DeviceStorage } from '../storage/device-storage';
 import { Api, errorOf, Unreachable } from '../sync/api';
+import { isTransient } from '../sync/retry-schedule';
 import { savedSession } from '../sync/session';
 import { DrainLock } from '../tabs/drain-lock';
 import type { PendingRecord } from '../jobs/pending-updates';
@@ -37,7 +45,13 @@ export interface BackgroundReport {
   content: number;
   ops: number;
   blobs: number;
-  stopped: 'done' | 'unreachable' | 'signed_out' | 'page_draining' | 'no_session' | 'refused';
+  /** Ops not sent because their job's content did not reach the server. */
+  held: number;
+  /**
+   * Why it stopped; `retry_later`: the server said "later" (429, 5xx) or something waits
+   * for its retry — the worker's sync event should fail so the browser tries again.
+   */
+  stopped: 'done' | 'unreachable' | 'signed_out' | 'page_draining' | 'no_session' | 'refused' | 'retry_later';
 }
 
 /** The total a notification counts ("12 pending updates were uploaded"). */
@@ -45,7 +59,7 @@ export function uploadedCount(report: BackgroundReport): number {
   return report.content + report.ops + report.blobs;
 }
 
-async function sendContent(db: DeviceStorage, api: Api): Promise<{ jobs: number; stopped?: BackgroundReport['stopped'] }> {
+async function sendContent(db: DeviceStorage, api: Api): Promise<{ jobs: number; later: boolean; stopped?: BackgroundReport['stopped'] }> {
   const byJob = new Map<string, { keys: IDBValidKey[]; updates: Uint8Array[] }>();
   for (const [key, record] of await db.entries<PendingRecord>('pending')) {
     const entry = byJob.get(record.jobId) ?? { keys: [], updates: [] };
@@ -54,16 +68,24 @@ async function sendContent(db: DeviceStorage, api: Api): Promise<{ jobs: number;
     byJob.set(record.jobId, entry);
   }
   let jobs = 0;
+  let later = false;
   for (const [jobId, { keys, updates }] of byJob) {
     const update = Y.mergeUpdates(updates);
     let answer;
     try {
       answer = await api.request('POST', `/api/jobs/${encodeURIComponent(jobId)}/updates`, { update: toBase64(update) }, { timeoutMs: 60_000 });
     } catch (err) {
-      if (err instanceof Unreachable) return { jobs, stopped: 'unreachable' };
+      if (err instanceof Unreachable) return { jobs, later, stopped: 'unreachable' };
       throw err;
     }
-    if (answer.status === 401) return { jobs, stopped: 'signed_out' };
+    if (answer.status === 401) return { jobs, later, stopped: 'signed_out' };
+    // "Slow down": nothing more now; every record stays for the next drain.
+    if (answer.status === 429) return { jobs, later, stopped: 'retry_later' };
+    // "Later" for this job (5xx, 408): its records stay, its ops are held, the other jobs go on.
+    if (isTransient(answer.status)) {
+      later = true;
+      continue;
+    }
     if (answer.status !== 200) {
       // A refusal stays pending on the device: the page shows it and a person decides.
       console.warn(`[outpost worker] the server refused job ${jobId}'s pending changes:`, errorOf(answer).message);
@@ -72,7 +94,12 @@ async function sendContent(db: DeviceStorage, api: Api): Promise<{ jobs: number;
     for (const key of keys) await db.delete('pending', key);
     jobs++;
   }
-  return { jobs };
+  return { jobs, later };
+}
+
+/** `'held'` while the job has content on the device the server has not stored. */
+async function contentLeft(db: DeviceStorage, jobId: string): Promise<'held' | undefined> {
+  return (await db.pendingOf(jobId)).length > 0 ? 'held' : undefined;
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -83,7 +110,7 @@ function toBase64(bytes: Uint8Array): string {
 
 /** Drains the device's queues once, if no page is draining them; see the module comment. */
 export async function drainInBackground(o: BackgroundDrainOptions): Promise<BackgroundReport> {
-  const report: BackgroundReport = { content: 0, ops: 0, blobs: 0, stopped: 'done' };
+  const report: BackgroundReport = { content: 0, ops: 0, blobs: 0, held: 0, stopped: 'done' };
   const db = await DeviceDb.open(o.indexedDB, o.deviceName);
   const lock = new DrainLock(db, `outpost:${o.deviceName}:drain`);
   try {
@@ -98,14 +125,17 @@ export async function drainInBackground(o: BackgroundDrainOptions): Promise<Back
     report.content = content.jobs;
     if (content.stopped) return { ...report, stopped: content.stopped };
 
-    // Content is durable by now, so an op's dependencies are met without waiting.
-    const ops = await drainOutbox({ outbox: new Outbox(db, () => undefined), api, signal, flushDependencies: async () => undefined });
+    // What content could go is durable by now; a job with content left on the device holds its ops.
+    const ops = await drainOutbox({ outbox: new Outbox(db, () => undefined), api, signal, flushDependencies: (item) => contentLeft(db, item.jobId) });
     report.ops = ops.sent;
+    report.held = ops.held;
     if (ops.stopped === 'unreachable' || ops.stopped === 'signed_out') return { ...report, stopped: ops.stopped };
 
     const blobs = await new BlobQueue(db, api, () => undefined).upload(signal);
     report.blobs = blobs.uploaded;
     if (blobs.stopped !== 'done') return { ...report, stopped: blobs.stopped };
+    // Something answered "later" and waits for its retry: the browser should wake the worker again.
+    if (content.later || ops.retryAt !== undefined || blobs.retryAt !== undefined) return { ...report, stopped: 'retry_later' };
     return report;
   } finally {
     await lock.stop();

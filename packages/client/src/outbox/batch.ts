@@ -22,10 +22,14 @@ export async function sendBatch(deps: DrainDeps, report: DrainReport): Promise<B
   // The queue in order, up to the first op still waiting for its retry (it holds back the ones behind it).
   const queued = (await deps.outbox.reload()).queued;
   const waiting = queued.findIndex((i) => !isDue(i.error, now()));
-  const items = waiting === -1 ? queued : queued.slice(0, waiting);
+  const due = waiting === -1 ? queued : queued.slice(0, waiting);
   // One op gains nothing from a batch; the single-op route also serves older servers.
-  if (items.length < 2 || deps.signal.aborted) return 'continue';
-  await Promise.all(items.map((item) => deps.flushDependencies(item)));
+  if (due.length < 2 || deps.signal.aborted) return 'continue';
+  // An op held behind its job's content holds back the ones behind it (drain.ts).
+  const flushed = await Promise.all(due.map((item) => deps.flushDependencies(item)));
+  const held = flushed.indexOf('held');
+  const items = held === -1 ? due : due.slice(0, held);
+  if (items.length < 2) return 'continue';
   let answer;
   try {
     answer = await deps.api.request<{ answers?: OpBatchAnswer[] }>('POST', '/api/ops', { ops: items.map((i) => i.op) });

@@ -17,6 +17,14 @@
  * - No answer at all: the drain stops and the op stays queued, unflagged — the network
  *   failed, not the op (catching up probes until the server answers).
  * - 401: the drain stops (sign in again); other 4xx: Errors after one try.
+ *
+ * Content before ops: before an op is sent, `flushDependencies` makes the job content it
+ * depends on durable. Where that content cannot go (the server refused it, or said "later"),
+ * the op is **held**: not sent, no attempt counted, nothing flagged — it holds back the ops
+ * behind it exactly like an op waiting for its retry, and goes in a later drain once the
+ * content is through. The page waits for its socket's durable acks (bounded; the server's
+ * causal wait judges the rest); the service worker, which sends content over HTTP first,
+ * holds the ops of a job whose content did not go (background-drain.ts).
  */
 import { ERROR_CODES, isErrorCode, type ServerState } from '@outpost/shared';
 import { Unreachable, type Api, type ApiAnswer } from '../sync/api';
@@ -31,8 +39,11 @@ export const ATTEMPTS_PER_DRAIN = FLAG_AFTER_ATTEMPTS;
 export interface DrainDeps {
   outbox: Outbox;
   api: Api;
-  /** Resolves once the doc updates made before this op are durable (bounded wait). */
-  flushDependencies(item: OutboxItem): Promise<void>;
+  /**
+   * Resolves once the doc updates made before this op are durable (bounded wait); `'held'`
+   * when they will not be in this drain, so the op must not go ahead of them.
+   */
+  flushDependencies(item: OutboxItem): Promise<void | 'held'>;
   signal: AbortSignal;
   /** Called as each op goes through, before the outbox reports it sent. */
   onSent?(item: OutboxItem): void;
@@ -48,6 +59,8 @@ export interface DrainDeps {
 export interface DrainReport {
   sent: number;
   conflicts: number;
+  /** Ops held behind job content that did not reach the server (not sent, not counted as tries). */
+  held: number;
   /** Ops newly listed in Errors. */
   errors: number;
   stopped: 'done' | 'unreachable' | 'signed_out' | 'aborted';
@@ -55,7 +68,7 @@ export interface DrainReport {
   retryAt?: number;
 }
 
-type Step = 'next' | 'wait' | 'unreachable' | 'signed_out';
+type Step = 'next' | 'wait' | 'held' | 'unreachable' | 'signed_out';
 
 interface ErrorDetails {
   server?: ServerState;
@@ -65,7 +78,7 @@ interface ErrorDetails {
 /** Sends every op that is due once, through the rules above. */
 export async function drainOutbox(deps: DrainDeps): Promise<DrainReport> {
   const now = deps.now ?? Date.now;
-  const report: DrainReport = { sent: 0, conflicts: 0, errors: 0, stopped: 'done' };
+  const report: DrainReport = { sent: 0, conflicts: 0, errors: 0, held: 0, stopped: 'done' };
   if (deps.batched) {
     const end = await sendBatch(deps, report);
     if (end !== 'continue') return { ...report, stopped: end };
@@ -96,6 +109,12 @@ export async function drainOutbox(deps: DrainDeps): Promise<DrainReport> {
     }
     tried.add(item.opId);
     const step = await sendOne(deps, item, report, now);
+    if (step === 'held') {
+      report.held++;
+      // Like an op waiting for its retry: the ones behind it wait too.
+      if (item === head) blocked = true;
+      continue;
+    }
     if (step === 'wait') {
       waitUntil(item);
       // A flagged op has left the line; one still waiting for its retry holds it.
@@ -111,7 +130,7 @@ async function sendOne(deps: DrainDeps, item: OutboxItem, report: DrainReport, n
   const wasFlagged = item.state === 'error';
   for (let renumbered = 0; renumbered <= 3; renumbered++) {
     if (deps.signal.aborted) return 'unreachable';
-    await deps.flushDependencies(item);
+    if ((await deps.flushDependencies(item)) === 'held') return 'held';
     let answer: ApiAnswer<{ result?: OpResult; error?: { code: string; message: string; details?: ErrorDetails } }>;
     try {
       answer = await deps.api.request('POST', `/api/jobs/${encodeURIComponent(item.jobId)}/ops`, item.op);

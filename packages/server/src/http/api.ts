@@ -17,6 +17,7 @@ import type { ServerMetrics } from '../metrics/metrics';
 import { processMetrics } from '../metrics/process-metrics';
 import { opRoutes } from '../ops/routes';
 import type { OpService } from '../ops/service';
+import type { RelayLimits } from '../relay/context';
 import type { Relay } from '../relay/relay';
 import type { Store } from '../store/store';
 import { BlobAccess } from './blob-access';
@@ -26,6 +27,7 @@ import { requireUser, type ApiEnv } from './env';
 import { onError } from './errors';
 import { jsonOnly } from './json-only';
 import { webAppHandler } from './web-app';
+import { limitWrites, WriteBudget } from './write-budget';
 import type { Hooks } from '../hooks/hooks';
 
 /** Largest JSON request body (blobs have their own limit). */
@@ -47,6 +49,8 @@ export interface ApiDeps {
   loginLimits?: Partial<LoginLimits>;
   /** Who may read /metrics (metrics/access.ts). */
   metricsAccess: MetricsAccess;
+  /** The HTTP write budget and the cap on unfinished uploads (the rest is the relay's). */
+  limits: Pick<RelayLimits, 'httpWritesPerSecond' | 'httpWriteBurst' | 'maxOpenUploadsPerUser' | 'uploadIdleMs'>;
 }
 
 /** Builds the HTTP app. */
@@ -74,12 +78,14 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   api.use('*', exceptBlobs(jsonLimit));
   api.route('/', authRoutes(deps.store, deps.secret, { tokenTtlSeconds: deps.tokenTtlSeconds, loginLimits: deps.loginLimits, metrics: deps.metrics, hooks: deps.hooks }));
   api.use('*', requireUser(deps.hooks));
+  // Every write a device can repeat (content, ops, blobs, chunks, handovers) spends one (write-budget.ts).
+  api.use('*', limitWrites(new WriteBudget(deps.limits.httpWritesPerSecond, deps.limits.httpWriteBurst)));
   api.route('/', lookupRoutes(deps.store));
   api.route('/', jobRoutes(deps.store, deps.relay));
   api.route('/', jobUpdateRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));
   api.route('/', handoverRoutes(deps.handovers));
-  api.route('/', blobRoutes(deps.store, new BlobAccess(deps.store, deps.relay)));
+  api.route('/', blobRoutes(deps.store, new BlobAccess(deps.store, deps.relay), { maxOpen: deps.limits.maxOpenUploadsPerUser, idleMs: deps.limits.uploadIdleMs }));
   app.route('/api', api);
   app.all('/api/*', () => {
     throw new OutpostError('not_found', 'No such API route.');

@@ -12,12 +12,19 @@
  * the chunks and check the sha256: a match stores the blob exactly like the one-shot
  * `PUT /api/blobs/:sha256` (uploader remembered for blob-access.ts); a mismatch drops the
  * chunks and answers `hash_mismatch`, so the next try starts clean.
+ *
+ * Stored chunks cost disk until the upload completes, so one user may have at most
+ * `maxOpen` uploads unfinished (all devices): a new one past it is `429 too_many_uploads`,
+ * unless one of them got no chunk for `idleMs` — that one is dropped to make room (its
+ * device starts it again from 0 if it ever comes back). Two first chunks arriving at the
+ * same moment may both pass the check: the cap can be exceeded by the uploads in flight.
  */
 import { OutpostError } from '@outpost/shared';
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { receivedBytes } from '../store/blob-chunk-store';
+import type { BlobChunkStore } from '../store/blob-chunk-store';
 import type { Store } from '../store/store';
 import type { ApiEnv } from './env';
 
@@ -28,6 +35,12 @@ export const ABANDONED_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 export const MAX_CHUNK_BYTES = 1024 * 1024;
 
 const SHA256 = /^[0-9a-f]{64}$/;
+
+/** The cap on one user's unfinished uploads (`RelayLimits.maxOpenUploadsPerUser`, `uploadIdleMs`). */
+export interface UploadLimits {
+  maxOpen: number;
+  idleMs: number;
+}
 
 /** The body of both answers. */
 export interface UploadProgress {
@@ -54,8 +67,30 @@ function contentTypeOf(header: string | undefined): string {
   return type;
 }
 
+/** Makes room for a new upload of `userId`, or throws `too_many_uploads`; see the module comment. */
+async function startUpload(store: BlobChunkStore, userId: string, limits: UploadLimits, now = Date.now()): Promise<void> {
+  // A new upload clears this uploader's abandoned ones, so chunks never pile up for good.
+  await store.dropStaleBlobChunks(userId, new Date(now - ABANDONED_AFTER_MS).toISOString());
+  const open = await store.openBlobUploads(userId);
+  if (open.length < limits.maxOpen) return;
+  // Idle ones make room, oldest first (the list is ordered by newest chunk).
+  const idleBefore = new Date(now - limits.idleMs).toISOString();
+  const needed = open.length - limits.maxOpen + 1;
+  const idle = open.filter((u) => u.lastChunkAt < idleBefore).slice(0, needed);
+  for (const u of idle) await store.dropBlobChunks(u.sha256, userId);
+  if (idle.length === needed) return;
+  // The oldest one left may be dropped once it has been idle long enough.
+  const oldest = open[idle.length]!;
+  const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(oldest.lastChunkAt) + limits.idleMs - now) / 1000));
+  throw new OutpostError(
+    'too_many_uploads',
+    `${open.length} uploads from your account are unfinished (at most ${limits.maxOpen}); finish one of them, or start this one later.`,
+    { open: open.length, max: limits.maxOpen, retryAfterSeconds },
+  );
+}
+
 /** Resumable upload routes under /api (behind `requireUser`); mounted by blobs.ts. */
-export function blobUploadRoutes(store: Store, maxBytes: number): Hono<ApiEnv> {
+export function blobUploadRoutes(store: Store, limits: UploadLimits, maxBytes: number): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const limit = bodyLimit({
     maxSize: MAX_CHUNK_BYTES,
@@ -95,8 +130,7 @@ export function blobUploadRoutes(store: Store, maxBytes: number): Hono<ApiEnv> {
       throw new OutpostError('bad_request', `This upload was started with a length of ${state.length} bytes, not ${length}.`);
     }
     const received = receivedBytes(state);
-    // A new upload clears this uploader's abandoned ones, so chunks never pile up for good.
-    if (!state) await store.dropStaleBlobChunks(userId, new Date(Date.now() - ABANDONED_AFTER_MS).toISOString());
+    if (!state) await startUpload(store, userId, limits);
     if (offset < received) {
       // Sent again after a lost answer: the same chunk is already stored.
       if (!state!.chunks.some((k) => k.offset === offset && k.size === bytes.byteLength)) {

@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Store } from '../store/store';
 import type { BlobAccess } from './blob-access';
-import { blobUploadRoutes } from './blob-uploads';
+import { blobUploadRoutes, type UploadLimits } from './blob-uploads';
 import type { ApiEnv } from './env';
 
 /** Largest blob accepted. */
@@ -25,7 +25,7 @@ function checkHash(hash: string): void {
 }
 
 /** Blob routes under /api (behind `requireUser`). */
-export function blobRoutes(store: Store, access: BlobAccess, maxBytes = MAX_BLOB_BYTES): Hono<ApiEnv> {
+export function blobRoutes(store: Store, access: BlobAccess, uploads: UploadLimits, maxBytes = MAX_BLOB_BYTES): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const limit = bodyLimit({
     maxSize: maxBytes,
@@ -60,6 +60,6 @@ export function blobRoutes(store: Store, access: BlobAccess, maxBytes = MAX_BLOB
     });
   });
   // Large photos over weak links: chunked and resumable (blob-uploads.ts).
-  app.route('/', blobUploadRoutes(store, maxBytes));
+  app.route('/', blobUploadRoutes(store, uploads, maxBytes));
   return app;
 }

@@ -50,6 +50,20 @@ export interface RelayLimits {
   maxPresenceBytes: number;
   /** Relay sockets one user may have open at once (all devices, this node); beyond it 4429. */
   maxSocketsPerUser: number;
+  /**
+   * Sustained HTTP writes per second per user (POST/PUT under /api: content over HTTP, ops,
+   * blobs and their chunks, handovers): past the burst, `429 rate_limited` with Retry-After.
+   */
+  httpWritesPerSecond: number;
+  /** HTTP writes one user may send in a burst above the sustained rate. */
+  httpWriteBurst: number;
+  /**
+   * Resumable uploads one user may have unfinished at once (all devices); a new one past it
+   * is refused with `429 too_many_uploads` unless one of them sat idle for `uploadIdleMs`.
+   */
+  maxOpenUploadsPerUser: number;
+  /** An unfinished upload with no chunk this long makes room for a new one when the user is at the cap. */
+  uploadIdleMs: number;
 }
 
 /** Defaults for production. */
@@ -68,6 +82,10 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxJobBytes: 20 * 1024 * 1024,
   maxPresenceBytes: 16 * 1024,
   maxSocketsPerUser: 200,
+  httpWritesPerSecond: 20,
+  httpWriteBurst: 200,
+  maxOpenUploadsPerUser: 16,
+  uploadIdleMs: 60 * 60 * 1000,
 };
 
 /** Shared by rooms and connections. */

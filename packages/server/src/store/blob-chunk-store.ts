@@ -20,6 +20,13 @@ export interface BlobUploadState {
   chunks: BlobChunkInfo[];
 }
 
+/** One unfinished upload of an uploader: the blob and when its newest chunk arrived. */
+export interface OpenBlobUpload {
+  sha256: string;
+  /** ISO time of the newest stored chunk. */
+  lastChunkAt: string;
+}
+
 /** The store's part for resumable uploads. */
 export interface BlobChunkStore {
   /** The stored chunks of `uploader`'s upload of `sha256`, or null when none are stored. */
@@ -32,6 +39,8 @@ export interface BlobChunkStore {
   dropBlobChunks(sha256: string, uploader: string): Promise<void>;
   /** Forgets `uploader`'s chunks received before `before` (ISO time): uploads abandoned long ago. */
   dropStaleBlobChunks(uploader: string, before: string): Promise<void>;
+  /** `uploader`'s unfinished uploads (any stored chunk), oldest newest-chunk first. */
+  openBlobUploads(uploader: string): Promise<OpenBlobUpload[]>;
 }
 
 /** Bytes received so far: the end of the contiguous stored prefix. */

@@ -19,7 +19,7 @@ import type { Customer, Equipment, JobStatus, OpKind, PricebookItem, Role, Serve
 import type { BlobChunkStore } from './blob-chunk-store';
 import type { HandoverStore } from './handover-store';
 
-export type { BlobChunkInfo, BlobChunkStore, BlobUploadState } from './blob-chunk-store';
+export type { BlobChunkInfo, BlobChunkStore, BlobUploadState, OpenBlobUpload } from './blob-chunk-store';
 export type { HandoverFilter, HandoverRecord, HandoverStore, RemovalRecord } from './handover-store';
 
 /**

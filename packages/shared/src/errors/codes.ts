@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   not_causal: { status: 425, close: 4425, retryable: true, message: 'The server has not yet received the job changes this operation depends on.' },
   update_required: { status: 426, close: 4426, retryable: false, message: 'This app is older than the server accepts; update it to sync.' },
   rate_limited: { status: 429, close: 4429, retryable: true, message: 'Too many messages; slow down.' },
+  too_many_uploads: { status: 429, close: 4429, retryable: true, message: 'Too many unfinished uploads for your account; the next one can start once one of them is finished.' },
   too_many_attempts: { status: 429, close: 4429, retryable: true, message: 'Too many failed sign-ins; wait a moment and try again.' },
   unavailable: { status: 503, close: 1013, retryable: true, message: 'The server is busy or shutting down; try again.' },
   internal: { status: 500, close: 1011, retryable: true, message: 'Something went wrong on the server.' },

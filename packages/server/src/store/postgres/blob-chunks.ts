@@ -3,7 +3,7 @@
  * device whose next chunk lands on another node resumes where the last one ended.
  */
 import type pg from 'pg';
-import type { BlobChunkStore, BlobUploadState } from '../blob-chunk-store';
+import type { BlobChunkStore, BlobUploadState, OpenBlobUpload } from '../blob-chunk-store';
 import { byteaParam, bytesOf } from './rows';
 
 /** The upload-chunk part of `PostgresStore`. */
@@ -37,5 +37,13 @@ export class PostgresBlobChunks implements BlobChunkStore {
 
   async dropStaleBlobChunks(uploader: string, before: string): Promise<void> {
     await this.pool.query('DELETE FROM blob_chunks WHERE user_id = $1 AND received_at < $2', [uploader, before]);
+  }
+
+  async openBlobUploads(uploader: string): Promise<OpenBlobUpload[]> {
+    const { rows } = await this.pool.query<{ sha256: string; last_chunk_at: string }>(
+      'SELECT sha256, MAX(received_at) AS last_chunk_at FROM blob_chunks WHERE user_id = $1 GROUP BY sha256 ORDER BY last_chunk_at, sha256',
+      [uploader],
+    );
+    return rows.map((r) => ({ sha256: r.sha256, lastChunkAt: r.last_chunk_at }));
   }
 }

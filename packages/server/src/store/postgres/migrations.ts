@@ -181,4 +181,10 @@ CREATE TABLE IF NOT EXISTS blob_chunks (
 );
 `,
   },
+  {
+    id: 8,
+    name: 'unfinished uploads by uploader',
+    // Read by blob-chunks.ts `openBlobUploads`: the cap on a user's unfinished uploads.
+    sql: 'CREATE INDEX IF NOT EXISTS blob_chunks_by_uploader ON blob_chunks (user_id, sha256, received_at);',
+  },
 ];

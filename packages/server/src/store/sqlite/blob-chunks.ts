@@ -1,6 +1,6 @@
 /** Resumable-upload chunks on SQLite (see blob-chunk-store.ts). */
 import type Database from 'better-sqlite3';
-import type { BlobChunkStore, BlobUploadState } from '../blob-chunk-store';
+import type { BlobChunkStore, BlobUploadState, OpenBlobUpload } from '../blob-chunk-store';
 
 /** The upload-chunk part of `SqliteStore`. */
 export class SqliteBlobChunks implements BlobChunkStore {
@@ -15,6 +15,9 @@ export class SqliteBlobChunks implements BlobChunkStore {
       bytes: db.prepare('SELECT bytes FROM blob_chunks WHERE sha256 = ? AND user_id = ? ORDER BY offset'),
       drop: db.prepare('DELETE FROM blob_chunks WHERE sha256 = ? AND user_id = ?'),
       dropStale: db.prepare('DELETE FROM blob_chunks WHERE user_id = ? AND received_at < ?'),
+      open: db.prepare(
+        'SELECT sha256, MAX(received_at) AS last_chunk_at FROM blob_chunks WHERE user_id = ? GROUP BY sha256 ORDER BY last_chunk_at, sha256',
+      ),
     };
   }
 
@@ -38,5 +41,9 @@ export class SqliteBlobChunks implements BlobChunkStore {
 
   async dropStaleBlobChunks(uploader: string, before: string): Promise<void> {
     this.sql.dropStale.run(uploader, before);
+  }
+
+  async openBlobUploads(uploader: string): Promise<OpenBlobUpload[]> {
+    return (this.sql.open.all(uploader) as { sha256: string; last_chunk_at: string }[]).map((r) => ({ sha256: r.sha256, lastChunkAt: r.last_chunk_at }));
   }
 }

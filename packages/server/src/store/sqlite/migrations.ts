@@ -133,6 +133,15 @@ CREATE TABLE IF NOT EXISTS blob_chunks (
 `);
     },
   },
+  {
+    id: 7,
+    name: 'unfinished uploads by uploader',
+    // Read by blob-chunks.ts `openBlobUploads`: the cap on a user's unfinished uploads is
+    // checked as each new upload starts, without reading every chunk's bytes.
+    apply(db) {
+      db.exec('CREATE INDEX IF NOT EXISTS blob_chunks_by_uploader ON blob_chunks (user_id, sha256, received_at);');
+    },
+  },
 ];
 
 /** The schema version this code writes. */

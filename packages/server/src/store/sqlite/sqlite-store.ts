@@ -22,6 +22,7 @@ import type {
   ApplyOpOutcome,
   BlobRecord,
   BlobUploadState,
+  OpenBlobUpload,
   CustomerRecord,
   EquipmentFilter,
   EquipmentRecord,
@@ -399,6 +400,10 @@ export class SqliteStore implements Store {
 
   dropStaleBlobChunks(uploader: string, before: string): Promise<void> {
     return this.chunks.dropStaleBlobChunks(uploader, before);
+  }
+
+  openBlobUploads(uploader: string): Promise<OpenBlobUpload[]> {
+    return this.chunks.openBlobUploads(uploader);
   }
 
   // Removals and handovers (handover-store.ts) live in their own module.
