@@ -45,5 +45,23 @@ export function runBlobChunkStoreAcceptance(name: string, make: () => Promise<St
       expect(await store.blobUploadState(HASH, 'alice')).toBeNull();
       expect(await store.blobUploadState(HASH, 'bob')).not.toBeNull();
     });
+
+    it("lists an uploader's unfinished uploads once each, by their newest chunk, and forgets the finished ones", async () => {
+      const { store } = fixture;
+      const other = 'd'.repeat(64);
+      expect(await store.openBlobUploads('alice')).toEqual([]);
+      await store.putBlobChunk(other, 'alice', 6, 0, new Uint8Array([1]));
+      await store.putBlobChunk(HASH, 'alice', 6, 0, new Uint8Array([1]));
+      await store.putBlobChunk(HASH, 'bob', 6, 0, new Uint8Array([1]));
+      // A chunk arriving later makes its upload the most recently active one.
+      await new Promise((r) => setTimeout(r, 5));
+      await store.putBlobChunk(other, 'alice', 6, 1, new Uint8Array([2]));
+      const open = await store.openBlobUploads('alice');
+      expect(open.map((u) => u.sha256)).toEqual([HASH, other]);
+      expect(Date.parse(open[1]!.lastChunkAt)).toBeGreaterThan(Date.parse(open[0]!.lastChunkAt));
+      await store.dropBlobChunks(HASH, 'alice');
+      expect((await store.openBlobUploads('alice')).map((u) => u.sha256)).toEqual([other]);
+      expect((await store.openBlobUploads('bob')).map((u) => u.sha256)).toEqual([HASH]);
+    });
   });
 }
