@@ -157,3 +157,25 @@ describe('draining the outbox', () => {
     expect(server.applied.map((o) => [o.opId, o.deviceSeq])).toEqual([[ops[1]!.opId, 1], [ops[2]!.opId, 2]]);
   });
 });
+
+describe('content before ops', () => {
+  for (const batched of [false, true]) {
+    it(`holds an op whose job content did not reach the server, with the ops behind it, uncounted, until it has${batched ? ' (batched drain)' : ''}`, async () => {
+      const { outbox, ops } = await outboxWith(3);
+      const server = fakeServer();
+      let contentThrough = false;
+      const run = () =>
+        drainOutbox({
+          outbox, api: new Api('http://outpost.test', server.fetchFn), signal: new AbortController().signal, batched, random: () => 0.5,
+          flushDependencies: async (item) => (item.opId === ops[1]!.opId && !contentThrough ? 'held' : undefined),
+        });
+      expect(await run()).toMatchObject({ sent: 1, held: 1, errors: 0, stopped: 'done' });
+      expect(server.calls).toEqual([ops[0]!.opId]);
+      expect(outbox.get().queued.map((i) => [i.opId, i.attempts, i.error])).toEqual([[ops[1]!.opId, 0, undefined], [ops[2]!.opId, 0, undefined]]);
+
+      contentThrough = true;
+      expect(await run()).toMatchObject({ held: 0, stopped: 'done' });
+      expect(server.applied.map((o) => o.opId)).toEqual(ops.map((o) => o.opId));
+    });
+  }
+});
