@@ -22,7 +22,8 @@ const STREAM = 60;
 
 const webDir = await buildOnce();
 const dataDir = mkdtempSync(join(tmpdir(), 'outpost-desk-bench-'));
-const server = await startServer({ host: '127.0.0.1', port: 0, dataDir, seed: 'demo', webDir });
+// 200 jobs created in a row by one dispatcher: past the per-user HTTP write budget, which is not what this measures.
+const server = await startServer({ host: '127.0.0.1', port: 0, dataDir, seed: 'demo', webDir, limits: { httpWritesPerSecond: 1_000_000, httpWriteBurst: 1_000_000 } });
 const url = server.url.replace(/\/$/, '');
 const post = async (path: string, token: string, body: unknown) => {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

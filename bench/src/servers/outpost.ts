@@ -64,7 +64,7 @@ export const startOutpost: StartServer = async (dataDir) => {
     port: 0,
     seed: 'demo',
     webDir: dataDir, // no web app to serve in a benchmark
-    limits: { messagesPerSecond: 1_000_000, messageBurst: 1_000_000 },
+    limits: { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, httpWritesPerSecond: 1_000_000, httpWriteBurst: 1_000_000 },
   });
   const prepare = async (count: number): Promise<PreparedJobs> => {
     const [dispatcher, technician] = await Promise.all([login(server.url, 'dana'), login(server.url, 'alice')]);
