@@ -92,6 +92,8 @@ describe.skipIf(!run)('technician offline', () => {
     await setOnline(page, true);
     await indicatorReads(page, /^Online$/, 60_000);
     await page.getByTestId('notice').filter({ hasText: /\d+ pending updates? (was|were) uploaded/ }).waitFor();
+    // The in-app "queue drained" notice (issue 16 item 5), for the README.
+    await phoneShot(page, `${shots}/queue-drained.png`);
 
     const dana = await field.signIn('dana');
     const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
