@@ -27,7 +27,7 @@ import { requireUser, type ApiEnv } from './env';
 import { onError } from './errors';
 import { jsonOnly } from './json-only';
 import { webAppHandler } from './web-app';
-import { limitWrites, WriteBudget } from './write-budget';
+import { limitLookups, limitWrites, RequestBudget } from './request-budget';
 import type { Hooks } from '../hooks/hooks';
 
 /** Largest JSON request body (blobs have their own limit). */
@@ -49,8 +49,8 @@ export interface ApiDeps {
   loginLimits?: Partial<LoginLimits>;
   /** Who may read /metrics (metrics/access.ts). */
   metricsAccess: MetricsAccess;
-  /** The HTTP write budget and the cap on unfinished uploads (the rest is the relay's). */
-  limits: Pick<RelayLimits, 'httpWritesPerSecond' | 'httpWriteBurst' | 'maxOpenUploadsPerUser' | 'uploadIdleMs'>;
+  /** The HTTP write and look-up budgets and the cap on unfinished uploads (the rest is the relay's). */
+  limits: Pick<RelayLimits, 'httpWritesPerSecond' | 'httpWriteBurst' | 'lookupsPerSecond' | 'lookupBurst' | 'maxOpenUploadsPerUser' | 'uploadIdleMs'>;
 }
 
 /** Builds the HTTP app. */
@@ -78,8 +78,12 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   api.use('*', exceptBlobs(jsonLimit));
   api.route('/', authRoutes(deps.store, deps.secret, { tokenTtlSeconds: deps.tokenTtlSeconds, loginLimits: deps.loginLimits, metrics: deps.metrics, hooks: deps.hooks }));
   api.use('*', requireUser(deps.hooks));
-  // Every write a device can repeat (content, ops, blobs, chunks, handovers) spends one (write-budget.ts).
-  api.use('*', limitWrites(new WriteBudget(deps.limits.httpWritesPerSecond, deps.limits.httpWriteBurst)));
+  // Every write a device can repeat (content, ops, blobs, chunks, handovers) spends one, and so
+  // does every online search (request-budget.ts).
+  api.use('*', limitWrites(new RequestBudget(deps.limits.httpWritesPerSecond, deps.limits.httpWriteBurst)));
+  const lookups = limitLookups(new RequestBudget(deps.limits.lookupsPerSecond, deps.limits.lookupBurst));
+  api.use('/customers', lookups);
+  api.use('/pricebook/search', lookups);
   api.route('/', lookupRoutes(deps.store));
   api.route('/', jobRoutes(deps.store, deps.relay));
   api.route('/', jobUpdateRoutes(deps.store, deps.relay));

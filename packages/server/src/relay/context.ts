@@ -57,6 +57,10 @@ export interface RelayLimits {
   httpWritesPerSecond: number;
   /** HTTP writes one user may send in a burst above the sustained rate. */
   httpWriteBurst: number;
+  /** Sustained online searches (`/api/customers`, `/api/pricebook/search`) per second per user; past the burst, 429. */
+  lookupsPerSecond: number;
+  /** Online searches one user may send in a burst above the sustained rate. */
+  lookupBurst: number;
   /**
    * Resumable uploads one user may have unfinished at once (all devices); a new one past it
    * is refused with `429 too_many_uploads` unless one of them sat idle for `uploadIdleMs`.
@@ -84,6 +88,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxSocketsPerUser: 200,
   httpWritesPerSecond: 20,
   httpWriteBurst: 200,
+  lookupsPerSecond: 10,
+  lookupBurst: 60,
   maxOpenUploadsPerUser: 16,
   uploadIdleMs: 60 * 60 * 1000,
 };

@@ -1,15 +1,19 @@
 /**
- * Per-user budget for the HTTP routes a device writes through: content over HTTP
- * (`POST /api/jobs/:id/updates`), ops (one and batched), blobs and their chunks, handovers,
- * requests (ops), review marks. A socket has its own rate limit per socket
- * (relay/rate-limiter.ts); these routes had none, so one device (or a leaked token) could
- * keep the server busy with commits and hashing while everyone else waited.
+ * Per-user budgets for the HTTP routes a device can repeat at will. A socket has its own
+ * rate limit per socket (relay/rate-limiter.ts); these routes had none, so one device (or a
+ * leaked token) could keep the server busy with commits, hashing or searches while everyone
+ * else waited.
  *
- * A token bucket per user (`httpWritesPerSecond` sustained, `httpWriteBurst` at once): a
- * write with nothing left is answered `429 rate_limited` with `Retry-After` before its body
- * is read. Devices treat 429 as "retry later" (sync/retry-schedule.ts): nothing is dropped.
- * Reads (GET/HEAD) and sign-in (its own throttle) do not spend it. The budget is per node;
- * behind a load balancer a user's budget is the sum of the nodes'.
+ * - **Writes**: content over HTTP (`POST /api/jobs/:id/updates`), ops one by one and batched,
+ *   blobs and their chunks, handovers, review marks, new jobs — every POST/PUT/PATCH/DELETE
+ *   behind sign-in (`httpWritesPerSecond`, `httpWriteBurst`).
+ * - **Look-ups**: the online searches over all customers and the whole pricebook
+ *   (`lookupsPerSecond`, `lookupBurst`).
+ *
+ * A token bucket per user: a request with nothing left is answered `429 rate_limited` with
+ * `Retry-After` before its body is read. Devices treat 429 as "retry later"
+ * (sync/retry-schedule.ts): nothing is dropped. Other reads and sign-in (its own throttle)
+ * spend nothing. Budgets are per node; behind a load balancer a user's is the sum of the nodes'.
  */
 import { OutpostError } from '@outpost/shared';
 import type { MiddlewareHandler } from 'hono';
@@ -19,7 +23,7 @@ import type { ApiEnv } from './env';
 const MAX_USERS = 10_000;
 
 /** One token bucket per user; a user not in the map has a full budget. */
-export class WriteBudget {
+export class RequestBudget {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
@@ -28,7 +32,7 @@ export class WriteBudget {
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  /** Spends one write of `userId`: 0 when it may go now, else whole seconds until it may. */
+  /** Spends one request of `userId`: 0 when it may go now, else whole seconds until it may. */
   take(userId: string): number {
     const now = this.clock();
     const b = this.buckets.get(userId);
@@ -47,11 +51,20 @@ export class WriteBudget {
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Middleware (behind `requireUser`): spends one write per POST/PUT/PATCH/DELETE, or answers 429. */
-export function limitWrites(budget: WriteBudget): MiddlewareHandler<ApiEnv> {
+export function limitWrites(budget: RequestBudget): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (READS.has(c.req.method)) return next();
     const wait = budget.take(c.var.user.userId);
     if (wait > 0) throw new OutpostError('rate_limited', `Too many uploads and changes from your account at once; try again in ${wait} s.`, { retryAfterSeconds: wait });
+    await next();
+  };
+}
+
+/** Middleware (behind `requireUser`) for the online searches: spends one look-up, or answers 429. */
+export function limitLookups(budget: RequestBudget): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const wait = budget.take(c.var.user.userId);
+    if (wait > 0) throw new OutpostError('rate_limited', `Too many look-ups from your account at once; try again in ${wait} s.`, { retryAfterSeconds: wait });
     await next();
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Issue 16 leftovers: the HTTP routes a device (or its service worker) writes through are
  * budgeted per user — content over HTTP, ops one by one and batched, blobs and their
- * chunks, handovers — and one user's unfinished resumable uploads are capped. A flood is
+ * chunks, handovers — as are the online searches, and one user's unfinished resumable
+ * uploads are capped. A flood is
  * refused with the shared codes (`429 rate_limited` with Retry-After, `429 too_many_uploads`),
  * other users are not held up, and the server keeps serving.
  */
@@ -96,6 +97,27 @@ describe('HTTP write budget per user', () => {
     for (const t of tries) expect([t.status, (t.body as any).error?.code]).toEqual([429, 'rate_limited']);
     expect(await server.store.hasBlob(sha(photo))).toBe(false);
     expect(await server.store.blobUploadState(sha(photo), 'alice')).toBeNull();
+  });
+});
+
+describe('look-up budget per user', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server?.dispose();
+  });
+
+  it('refuses a flood of customer and pricebook searches with 429 rate_limited, with its own budget apart from writes and from other users', async () => {
+    server = await startTestServer({ limits: { lookupsPerSecond: 0.01, lookupBurst: 4 } });
+    const [alice, bob] = await Promise.all([login(server, 'alice'), login(server, 'bob')]);
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await api(server, alice, i % 2 ? '/api/pricebook/search?q=filter' : '/api/customers?q=a'));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 429, 429]);
+    expect(answers[4]!.body.error).toMatchObject({ code: 'rate_limited', details: { retryAfterSeconds: expect.any(Number) } });
+    // Other reads, writes and Bob's searches are not held up.
+    expect((await api(server, alice, '/api/customers/cust-1')).status).toBe(200);
+    expect((await api(server, alice, '/api/pricebook')).status).toBe(200);
+    expect((await api(server, alice, `/api/jobs/${await jobOf(server, 'alice')}/updates`, { method: 'POST', body: { update: noteUpdate('alice', 'still writes') } })).status).toBe(200);
+    expect((await api(server, bob, '/api/customers?q=a')).status).toBe(200);
   });
 });
 
