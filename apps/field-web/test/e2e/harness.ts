@@ -3,7 +3,7 @@
  * serving the built app) on 127.0.0.1 port 0, and Debian's Chromium through
  * playwright-core, one browser context per person so each has their own device storage.
  */
-import { startServer } from '@outpost/server';
+import { startServer, type ServerOptions } from '@outpost/server';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,11 +31,11 @@ export interface Field {
   close(): Promise<void>;
 }
 
-/** Starts the server and the browser. */
-export async function startField(): Promise<Field> {
+/** Starts the server (with `limits`, e.g. a small job size, where a test needs them) and the browser. */
+export async function startField(limits: ServerOptions['limits'] = {}): Promise<Field> {
   const webDir = await buildOnce();
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-e2e-'));
-  const server = await startServer({ host: '127.0.0.1', port: 0, dataDir, seed: 'demo', webDir });
+  const server = await startServer({ host: '127.0.0.1', port: 0, dataDir, seed: 'demo', webDir, limits });
   const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   const url = server.url.replace(/\/$/, '');
   const contexts: BrowserContext[] = [];

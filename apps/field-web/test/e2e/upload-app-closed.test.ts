@@ -10,10 +10,12 @@
  * the DevTools protocol (ServiceWorker.dispatchSyncEvent) — the worker's real handler, the
  * browser's wake-up trigger stood in for.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
-import { startField, type Field } from './harness';
+import type { CDPSession } from 'playwright-core';
+import { startField, type Field, type Person } from './harness';
+import { DEVICE_NAME } from '../../src/app/device';
 import { eventually, openFirstJob, setOnline, tapStatus, writeNewNote } from './steps';
 
 const run = await hasChromium();
@@ -21,6 +23,27 @@ const run = await hasChromium();
 async function tokenOf(url: string, username: string): Promise<string> {
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'outpost' }) });
   return ((await res.json()) as { token: string }).token;
+}
+
+/** The registration id of the device's service worker, read over DevTools from a blank tab (no app in it). */
+async function workerRegistration(person: Person): Promise<{ cdp: CDPSession; registrationId: string }> {
+  const blank = await person.context.newPage();
+  const cdp = await person.context.newCDPSession(blank);
+  const registrations: string[] = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; isDeleted: boolean }[] }) => {
+    for (const r of e.registrations) if (!r.isDeleted) registrations.push(r.registrationId);
+  });
+  await cdp.send('ServiceWorker.enable');
+  await eventually(async () => registrations.length, (n) => n > 0, 'the service worker registration');
+  return { cdp, registrationId: registrations[0]! };
+}
+
+/** Closes the app, restores the network and fires the worker's `sync` event (see the module comment). */
+async function closeAppAndSync(field: Field, person: Person): Promise<void> {
+  const { cdp, registrationId } = await workerRegistration(person);
+  await person.page.close();
+  await person.context.setOffline(false);
+  await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: field.url, registrationId, tag: 'outpost-drain', lastChance: false });
 }
 
 describe.skipIf(!run)('uploads with the app closed', () => {
@@ -44,19 +67,7 @@ describe.skipIf(!run)('uploads with the app closed', () => {
     // Typed text is recorded in small batches: let the last one land before the app closes.
     await alice.page.waitForTimeout(1500);
 
-    // A blank tab of the same browser (no app in it) to reach the service worker over DevTools.
-    const blank = await alice.context.newPage();
-    const cdp = await alice.context.newCDPSession(blank);
-    const registrations: string[] = [];
-    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; isDeleted: boolean }[] }) => {
-      for (const r of e.registrations) if (!r.isDeleted) registrations.push(r.registrationId);
-    });
-    await cdp.send('ServiceWorker.enable');
-    await eventually(async () => registrations.length, (n) => n > 0, 'the service worker registration');
-
-    await alice.page.close();
-    await alice.context.setOffline(false);
-    await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: field.url, registrationId: registrations[0]!, tag: 'outpost-drain', lastChance: false });
+    await closeAppAndSync(field, alice);
 
     const dana = await tokenOf(field.url, 'dana');
     const job = await eventually(
@@ -88,3 +99,66 @@ describe.skipIf(!run)('uploads with the app closed', () => {
     expect(shown[0]).toMatch(/^\d+ pending updates were uploaded when the connection returned\.$/);
   });
 });
+
+/** The device's outbox as stored in its IndexedDB (read from a page of the app's origin). */
+async function storedOutbox(person: Person, url: string): Promise<{ to: string; state: string; attempts: number; error: unknown }[]> {
+  const probe = await person.context.newPage();
+  await probe.goto(`${url}/healthz`);
+  return probe.evaluate(
+    (name) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const all = db.transaction('outbox').objectStore('outbox').getAll();
+          all.onerror = () => reject(all.error);
+          all.onsuccess = () => {
+            db.close();
+            resolve((all.result as { op: { to: string }; state: string; attempts: number; error?: unknown }[]).map((i) => ({ to: i.op.to, state: i.state, attempts: i.attempts, error: i.error ?? null })));
+          };
+        };
+      }),
+    `outpost-device:${DEVICE_NAME}`,
+  );
+}
+
+describe.skipIf(!run)('uploads with the app closed, content the server refuses', () => {
+  let field: Field;
+  beforeAll(async () => {
+    // A job may hold 30 KB of content: the note below cannot fit.
+    field = await startField({ maxJobBytes: 30_000 });
+  });
+  afterAll(async () => {
+    await field?.close();
+  });
+
+  it('holds the status step behind the note the server refused, untried, and still uploads the photo', async () => {
+    const alice = await field.signIn('alice');
+    const jobId = await openFirstJob(alice.page);
+    await setOnline(alice.page, false);
+    const notes = alice.page.getByRole('textbox', { name: /^Note \d+$/ });
+    await alice.page.getByRole('button', { name: 'Add note' }).click();
+    await notes.last().fill(`Meter log ${'0123456789'.repeat(4_000)}`);
+    await tapStatus(alice.page, 'Start travel', 'En route');
+    const photo = randomBytes(100_000);
+    await alice.page.getByLabel('Take or choose photo').setInputFiles({ name: 'meter.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await eventually(() => alice.page.getByTestId('photo').count(), (n) => n === 1, 'the photo on the job');
+    await alice.page.waitForTimeout(1500);
+
+    await closeAppAndSync(field, alice);
+    const dana = await tokenOf(field.url, 'dana');
+    // The photo's bytes are the drain's last step: once they are stored, its ops step is over.
+    await eventually(
+      async () => (await fetch(`${field.url}/api/blobs/${createHash('sha256').update(photo).digest('hex')}`, { headers: { authorization: `Bearer ${dana}` } })).status,
+      (status) => status === 200,
+      'the photo bytes on the server',
+      60_000,
+    );
+    const job = (await (await fetch(`${field.url}/api/jobs/${jobId}`, { headers: { authorization: `Bearer ${dana}` } })).json()) as { job: { status: string } };
+    expect(job.job.status).toBe('scheduled');
+    // Not sent ahead of its content: still queued, no attempt, no error.
+    expect(await storedOutbox(alice, field.url)).toEqual([{ to: 'en_route', state: 'queued', attempts: 0, error: null }]);
+  });
+});
+
