@@ -14,7 +14,7 @@
  */
 import { Observable } from '../observable';
 import { errorOf, Unreachable, type Api } from '../sync/api';
-import { failureAfter, isDue, isFlagged, type AttemptFailure } from '../sync/retry-schedule';
+import { failureAfter, isDue, isFlagged, serverWait, type AttemptFailure } from '../sync/retry-schedule';
 import type { DeviceStorage } from '../storage/device-storage';
 import { sha256Hex } from '../ids/device-crypto';
 import type { UnsentBlob } from '../outbox/change-list';
@@ -208,9 +208,9 @@ export class BlobQueue {
       return 'uploaded';
     }
     if (answer.status === 401) return 'signed_out';
-    const { code, message } = errorOf(answer);
+    const { code, message, details } = errorOf(answer);
     const attempts = blob.attempts + 1;
-    const failure = failureAfter(attempts, answer.status, { code, message }, now());
+    const failure = failureAfter(attempts, answer.status, { code, message }, now(), Math.random, serverWait(details));
     await this.db.put('blobs', blob.sha256, { ...blob, attempts, error: failure, state: isFlagged(attempts, failure.kind) ? 'failed' : 'queued' });
     return failure;
   }

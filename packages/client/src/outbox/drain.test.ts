@@ -179,3 +179,21 @@ describe('content before ops', () => {
     });
   }
 });
+
+describe('a server that says how long to wait', () => {
+  it('waits at least the Retry-After of a 429 rate_limited before the next try, and keeps the op', async () => {
+    const clock = fakeClock();
+    const { outbox, ops } = await outboxWith(1);
+    let limited = true;
+    const server = fakeServer(() => (limited ? { status: 429, body: { error: { code: 'rate_limited', message: 'slow down', details: { retryAfterSeconds: 7 } } } } : 'apply'));
+    expect(await drain(outbox, server.fetchFn, clock)).toMatchObject({ sent: 0, retryAt: clock.now() + 7_000 });
+    expect(outbox.get().queued[0]).toMatchObject({ opId: ops[0]!.opId, error: { kind: 'transient', code: 'rate_limited' } });
+    limited = false;
+    clock.advance(6_999);
+    await drain(outbox, server.fetchFn, clock);
+    expect(server.calls).toHaveLength(1);
+    clock.advance(1);
+    expect(await drain(outbox, server.fetchFn, clock)).toMatchObject({ sent: 1 });
+  });
+});
+

@@ -11,7 +11,8 @@
  *   expects (an earlier op was discarded or never stored, or a retried op's seq was taken);
  *   the op, which the server has not stored, is renumbered to it and sent again. Order is
  *   kept because this loop is the only sender and goes one op at a time.
- * - Transient (5xx, 425 not_causal, 429, 408): the op waits for its next attempt and the
+ * - Transient (5xx, 425 not_causal, 429, 408): the op waits for its next attempt (never
+ *   sooner than a 429's Retry-After) and the
  *   ops behind it wait with it; after the third it is flagged (Errors) and the rest go on,
  *   while the flagged op keeps being retried in the background until it goes through.
  * - No answer at all: the drain stops and the op stays queued, unflagged — the network
@@ -28,7 +29,7 @@
  */
 import { ERROR_CODES, isErrorCode, type ServerState } from '@outpost/shared';
 import { Unreachable, type Api, type ApiAnswer } from '../sync/api';
-import { failureAfter, FLAG_AFTER_ATTEMPTS, isDue, isFlagged } from '../sync/retry-schedule';
+import { failureAfter, FLAG_AFTER_ATTEMPTS, isDue, isFlagged, serverWait } from '../sync/retry-schedule';
 import { sendBatch } from './batch';
 import type { OpResult, Outbox, OutboxItem } from './outbox';
 
@@ -162,7 +163,7 @@ async function sendOne(deps: DrainDeps, item: OutboxItem, report: DrainReport, n
     }
     if (answer.status === 401) return 'signed_out';
     const attempts = item.attempts + 1;
-    const failure = failureAfter(attempts, answer.status, { code, message }, now(), deps.random);
+    const failure = failureAfter(attempts, answer.status, { code, message }, now(), deps.random, serverWait(error?.details));
     const flagged = isFlagged(attempts, failure.kind);
     if (flagged && !wasFlagged) report.errors++;
     Object.assign(item, { attempts, error: failure, state: flagged ? 'error' : 'queued' });

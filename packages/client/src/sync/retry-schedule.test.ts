@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureAfter, failureKind, isDue, isFlagged, retryDelay } from './retry-schedule';
+import { failureAfter, failureKind, isDue, isFlagged, retryDelay, serverWait } from './retry-schedule';
 
 describe('the retry schedule', () => {
   it('waits about 1 s, 5 s, 30 s, then every 60 s', () => {
@@ -31,5 +31,14 @@ describe('the retry schedule', () => {
     const refused = failureAfter(1, 415, { code: 'unsupported_media_type', message: 'Send blobs as image/*.' }, now);
     expect(refused).toEqual({ code: 'unsupported_media_type', message: 'Send blobs as image/*.', kind: 'permanent' });
     expect(isDue(refused, now + 3_600_000)).toBe(false);
+  });
+
+  it("never retries sooner than the wait a 429 names (Retry-After), and keeps its own longer delays", () => {
+    const now = Date.parse('2026-11-26T11:40:00Z');
+    const limited = { code: 'rate_limited', message: 'slow down' };
+    expect(serverWait({ retryAfterSeconds: 7 })).toBe(7_000);
+    expect([serverWait(undefined), serverWait({}), serverWait({ retryAfterSeconds: 'soon' }), serverWait({ retryAfterSeconds: -1 })]).toEqual([0, 0, 0, 0]);
+    expect(failureAfter(1, 429, limited, now, () => 0.5, 7_000).retryAt).toBe('2026-11-26T11:40:07.000Z');
+    expect(failureAfter(3, 429, limited, now, () => 0.5, 7_000).retryAt).toBe('2026-11-26T11:40:30.000Z');
   });
 });

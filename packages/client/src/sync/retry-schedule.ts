@@ -7,7 +7,9 @@
  *   after about 1 s, 5 s, 30 s, then every 60 s, each delay jittered ±20 % so a fleet that
  *   lost the same server does not come back in step. After {@link FLAG_AFTER_ATTEMPTS}
  *   answered failures the item is flagged (listed in Errors) but keeps being retried in the
- *   background, and leaves Errors by itself once it goes through.
+ *   background, and leaves Errors by itself once it goes through. A server that names its
+ *   wait (`429 rate_limited` / `503` with `details.retryAfterSeconds`, also sent as
+ *   `Retry-After`) is not asked again sooner than that.
  * - **Permanent** — any other 4xx: the server will refuse it again. Errors after one try;
  *   only a person's Retry sends it again.
  */
@@ -53,17 +55,27 @@ export function retryDelay(failures: number, random: () => number = Math.random)
   return Math.round(base * (1 - RETRY_JITTER + 2 * RETRY_JITTER * random()));
 }
 
-/** The failure record after `failures` failed attempts, the last one answered with `status`. */
+/**
+ * The failure record after `failures` failed attempts, the last one answered with `status`;
+ * `serverWaitMs` is the wait the server named (Retry-After), the least the next try waits.
+ */
 export function failureAfter(
   failures: number,
   status: number | null,
   error: { code: string; message: string },
   now: number = Date.now(),
   random: () => number = Math.random,
+  serverWaitMs = 0,
 ): AttemptFailure {
   const kind = failureKind(status);
   if (kind === 'permanent') return { ...error, kind };
-  return { ...error, kind, retryAt: new Date(now + retryDelay(failures, random)).toISOString() };
+  return { ...error, kind, retryAt: new Date(now + Math.max(retryDelay(failures, random), serverWaitMs)).toISOString() };
+}
+
+/** The wait an error answer's details name (`retryAfterSeconds`), in ms; 0 when none. */
+export function serverWait(details: unknown): number {
+  const seconds = (details as { retryAfterSeconds?: unknown } | null | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
 /** Whether an item with this failure is due for another attempt at `now`. */
