@@ -43,7 +43,9 @@ describe('pushes beyond job changes', () => {
   /** Waits for `who` to hear `name`, and returns how long it took from `t0`. */
   async function heard(who: ChannelClient[], name: Pushed, count: number, t0: number): Promise<number> {
     await until(() => who.every((c) => pushed(c, name).length >= count), 1000, `${name} within 1 s`);
-    return Date.now() - t0;
+    const ms = Date.now() - t0;
+    console.log(`[push latency] ${name} #${count}: ${ms} ms from the request to the last device (loaded machine)`);
+    return ms;
   }
 
   it('pushes a changed customer to the technicians of its jobs and the dispatchers, not to other technicians', async () => {
