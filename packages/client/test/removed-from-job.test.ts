@@ -25,6 +25,8 @@ describe('a technician taken off a job with unsent work', () => {
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice');
     const dana = await world.device('dana-laptop', await world.link(), 'dana');
+    const danaHeard: string[] = [];
+    dana.on('handoverNotice', (n) => danaHeard.push(`${n.jobId}:${n.state}`));
     const job = await alice.openJob('job-1001');
     await until('synced', () => job.synced);
 
@@ -59,9 +61,16 @@ describe('a technician taken off a job with unsent work', () => {
     expect(again.jobAccess('job-1001')?.handover.state).toBe('sent');
     await until('online after the restart', () => again.status.get().state === 'online');
 
-    // Dana merges: the note is on the job for everyone.
+    // Dana merges: the note is on the job for everyone, and Alice's device hears the decision
+    // pushed (no job opened, no refresh asked for) within 1 s.
+    await until('both device channels open', () => world.server.relay.channels.count >= 2);
+    expect(again.jobAccess('job-1001')?.handover).toMatchObject({ decision: 'parked' });
+    const decided = Date.now();
     const merged = await dispatcher(world, `/api/handovers/${parked.handovers[0].id}/merge`, 'POST');
     expect(merged.handover.state).toBe('merged');
+    await until('Alice learns the merge by push', () => (again.jobAccess('job-1001')?.handover as { decision?: string } | undefined)?.decision === 'merged', 1_000);
+    expect(Date.now() - decided).toBeLessThan(1_000);
+    expect(danaHeard).toEqual(['job-1001:parked', 'job-1001:merged']);
     const onBoard = await dana.openJob('job-1001');
     await until('Dana sees the note', () => onBoard.doc.getArray('notes').length === 1);
     onBoard.close();

@@ -13,6 +13,7 @@ import type { LoginLimits } from './auth/login-throttle';
 import { checkedSecret, readOrCreateSecret } from './auth/secret';
 import { LocalBus, type Bus } from './bus/bus';
 import { HandoverService } from './handover/service';
+import { ReferenceData } from './reference/reference-data';
 import { buildApi } from './http/api';
 import { ServerMetrics } from './metrics/metrics';
 import { OpService } from './ops/service';
@@ -72,6 +73,8 @@ export interface RunningServer {
   bus: Bus;
   relay: Relay;
   metrics: ServerMetrics;
+  /** Writes customers, equipment and pricebook items and pushes the change to the devices holding them. */
+  reference: ReferenceData;
   secret: string;
   /** Graceful stop: flushes pending commits, closes sockets, unloads jobs, closes the store and bus. */
   close(): Promise<void>;
@@ -105,7 +108,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const ops = new OpService({ store, relay, bus, nodeId: ctx.nodeId, metrics, causalWaitMs: limits.causalWaitMs, hooks });
   const host = options.host ?? '127.0.0.1';
   const handovers = new HandoverService({ store, relay, committer });
+  const reference = new ReferenceData(store, relay);
   const api = buildApi({
+    reference,
     store,
     relay,
     ops,
@@ -163,5 +168,5 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await store.close();
     })());
 
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, store, bus, relay, metrics, secret, close };
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, store, bus, relay, metrics, reference, secret, close };
 }

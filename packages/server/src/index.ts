@@ -16,6 +16,7 @@ export { demoAuth } from './hooks/demo-auth';
 export type { AuthRequest, JobAction, ServerHooks } from './hooks/server-hooks';
 export { HandoverService, type HandoverAnswer, type HandoverDeps } from './handover/service';
 export { type OpResult } from './ops/service';
+export { ReferenceData } from './reference/reference-data';
 export { DEFAULT_LIMITS, type RelayLimits } from './relay/context';
 export { DEMO_PASSWORD, seedDemo } from './seed/demo';
 export { buildOpEntry, checkDeviceSeq, type LoggedVerdict } from './store/op-entry';

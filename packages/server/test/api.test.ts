@@ -64,6 +64,7 @@ describe('HTTP API', () => {
         customers: customers.length,
         equipment: equipment.length,
         hash: createHash('sha256').update(JSON.stringify({ jobs, customers, equipment })).digest('hex'),
+        pricebook: (await api(server, alice, '/api/pricebook')).body.hash,
       });
       const today = await api(server, alice, '/api/me/jobs?days=1');
       expect(today.body.jobs.length).toBeLessThan(jobs.length);

@@ -188,6 +188,30 @@ export function badRequests(): BadRequest[] {
     contentType: 'application/octet-stream',
     expect: ['too_large'],
   });
+
+  // The office's reference-data writes (PUT, dispatcher only): each refused one changes no record and pushes nothing.
+  const customer = { name: 'Harbor View Dental', phone: '555-0100', email: 'a@example.com', address: '1 Harbor View' };
+  const equipment = { customerId: 'cust-1', jobIds: ['job-1001'], kind: 'RTU', make: 'Carrier', model: '48TC', serial: 'SN1', refrigerant: 'R-410A' };
+  const item = { sku: 'CAP-1', description: 'Capacitor', unitPriceCents: 100, category: 'Electrical' };
+  const referenceRoutes = [
+    { path: '/api/customers/cust-1', valid: customer },
+    { path: '/api/equipment/eq-101', valid: equipment },
+    { path: '/api/pricebook/items/pb-bad-input', valid: item },
+  ];
+  for (const r of referenceRoutes) {
+    const put = (name: string, body: () => BodyInit, expect: ErrorCode[], as: Caller = 'dana', contentType = json) => add({ name: `PUT ${r.path} ${name}`, method: 'PUT', path: r.path, as, body, contentType, expect });
+    put('by a technician', s(r.valid), ['forbidden'], 'alice');
+    put('signed out', s(r.valid), ['unauthenticated'], 'none');
+    put('malformed JSON', raw('{'), ['bad_request']);
+    put('as text/plain', s(r.valid), ['unsupported_media_type'], 'dana', 'text/plain');
+    put('unknown extra field', s({ ...r.valid, id: 'other' }), ['validation_failed']);
+    for (const key of Object.keys(r.valid)) put(`missing ${key}`, s(without(r.valid, key)), ['validation_failed']);
+    put('2 MiB body', s({ ...r.valid, padding: 'x'.repeat(2 * MiB) }), ['too_large', 'validation_failed']);
+  }
+  add({ name: 'PUT equipment for an unknown customer', method: 'PUT', path: '/api/equipment/eq-101', as: 'dana', body: s({ ...equipment, customerId: 'cust-none' }), contentType: json, expect: ['validation_failed'] });
+  add({ name: 'PUT equipment onto an unknown job', method: 'PUT', path: '/api/equipment/eq-101', as: 'dana', body: s({ ...equipment, jobIds: ['job-none'] }), contentType: json, expect: ['validation_failed'] });
+  add({ name: 'PUT a pricebook item with a negative price', method: 'PUT', path: '/api/pricebook/items/pb-bad-input', as: 'dana', body: s({ ...item, unitPriceCents: -1 }), contentType: json, expect: ['validation_failed'] });
+  add({ name: 'equipment read by a technician off its jobs', method: 'GET', path: '/api/equipment/eq-none', as: 'alice', expect: ['not_found'] });
   return rows;
 }
 

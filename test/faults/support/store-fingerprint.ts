@@ -1,6 +1,6 @@
 /**
  * A fingerprint of everything a request could have stored: jobs and their workflow state,
- * every op log, job doc logs, users, customers, and the blobs a table tried to write.
+ * every op log, job doc logs, users, customers, equipment, the pricebook, and the blobs a table tried to write.
  * Equal before and after = nothing stored.
  */
 import type { Store } from '@outpost/server';
@@ -17,6 +17,8 @@ export async function storeFingerprint(store: Store, blobHashes: readonly string
   );
   const users = (await store.listUsers()).map((u) => `${u.id}:${u.role}:${u.passwordHash}`);
   const customers = (await store.listCustomers()).map((c) => JSON.stringify(c));
+  const equipment = (await store.listEquipment()).map((e) => JSON.stringify(e));
+  const pricebook = (await store.listPricebook()).map((i) => JSON.stringify(i));
   const blobs = await Promise.all(blobHashes.map(async (h) => `${h}:${(await store.getBlob(h)) !== null}`));
-  return JSON.stringify({ jobs, perJob, users, customers, blobs });
+  return JSON.stringify({ jobs, perJob, users, customers, equipment, pricebook, blobs });
 }

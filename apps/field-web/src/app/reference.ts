@@ -1,6 +1,7 @@
 /**
  * Reference data cached on the device by priming (jobs, customers, equipment, pricebook),
- * read through the engine and refreshed whenever a priming run finishes.
+ * read through the engine and refreshed whenever a priming run finishes or a pushed
+ * reference change (a customer, equipment, the pricebook) was read into the cache.
  */
 import type { Customer, Equipment, JobSummary as PrimedJob, PricebookItem } from '@outpost/client';
 import { useOutpost, usePriming } from '@outpost/client/react';
@@ -41,6 +42,6 @@ export function usePrimedReference(): PrimedReference {
     return () => {
       live = false;
     };
-  }, [engine, priming.primedAt, priming.running]);
+  }, [engine, priming.primedAt, priming.running, priming.referenceAt]);
   return reference;
 }

@@ -124,8 +124,8 @@ export function Board({ primed }: BoardProps) {
   const jobs = [...board.jobs].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
   const submit = (jobId: string) => (intent: OpIntent) => void engine.submitOp(jobId, intent).then(board.refresh);
   const digests = useJobDigests(jobs.map((j) => j.id), BOARD_ROOTS);
-  // The board's poll is the clock: each live read re-reads the marks too.
-  const reviews = useReviews(true, board.jobs);
+  // Marks are read on their own pushes (made, acknowledged) and when a job moves on.
+  const reviews = useReviews(true);
   const selfId = engine.user?.id ?? '';
   return (
     <section aria-labelledby="board-title">

@@ -1,12 +1,12 @@
 /**
  * Work technicians handed over after being taken off a job, parked for the dispatcher
- * (`GET /api/handovers`). Read alongside the board, on the same clock while connected.
+ * (`GET /api/handovers`). Read when the connection is there, again whenever the server
+ * pushes a handover parked, merged or discarded, and in full after the channel reconnects
+ * (pushes may have been missed) — never on a timer.
  */
 import { useOutpost, useSyncStatus } from '@outpost/client/react';
 import type { Handover } from '@outpost/shared';
 import { useCallback, useEffect, useState } from 'react';
-
-const POLL_MS = 3000;
 
 /** Parked handovers, and merge / discard. */
 export interface HandoversView {
@@ -31,19 +31,23 @@ export function useHandovers(): HandoversView {
 
   useEffect(() => {
     if (!connected) return;
-    // A failed read leaves the last list up; the next tick tries again.
-    const tick = () => void refresh().catch(() => undefined);
-    tick();
-    const timer = setInterval(tick, POLL_MS);
-    return () => clearInterval(timer);
-  }, [connected, refresh]);
+    // A failed read leaves the last list up; the next push or reconnect reads again.
+    const read = () => void refresh().catch((err: unknown) => console.warn('[outpost] could not read handovers', err));
+    read();
+    const offNotice = engine.on('handoverNotice', read);
+    const offStale = engine.on('listsStale', read);
+    return () => {
+      offNotice();
+      offStale();
+    };
+  }, [engine, connected, refresh]);
 
   const decide = useCallback(
     async (id: string, decision: 'merge' | 'discard') => {
       const res = await engine.api(`/api/handovers/${encodeURIComponent(id)}/${decision}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
       setError(res.ok ? null : (body?.error?.message ?? `HTTP ${res.status}`));
-      await refresh().catch(() => undefined);
+      await refresh().catch(() => undefined); // the server's push re-reads it too
     },
     [engine, refresh],
   );

@@ -1,16 +1,21 @@
 /**
  * The open review marks (jobs whose status came from a technician's "keep mine"
- * override), read from `GET /api/reviews` while connected, and acknowledging one.
+ * override), read from `GET /api/reviews` while connected, and acknowledging one. Read
+ * again when the server pushes a mark made or acknowledged (`reviewNotice`), when a marked
+ * job moves on (`jobNotice`: a mark whose job moved on is gone) and after the channel
+ * reconnects — never on a timer.
  */
 import { useOutpost, useSyncStatus } from '@outpost/client/react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReviewMark } from './review-words';
 
-/** Review marks by job id; `refreshKey` re-reads them when it changes (a board poll, a job version). */
-export function useReviews(enabled: boolean, refreshKey: unknown): { marks: Record<string, ReviewMark>; acknowledge(jobId: string): Promise<void> } {
+/** Review marks by job id; `refreshKey` re-reads them when it changes too (the open job's version). */
+export function useReviews(enabled: boolean, refreshKey?: unknown): { marks: Record<string, ReviewMark>; acknowledge(jobId: string): Promise<void> } {
   const engine = useOutpost();
   const { connected } = useSyncStatus();
   const [marks, setMarks] = useState<Record<string, ReviewMark>>({});
+  const shown = useRef(marks);
+  shown.current = marks;
 
   const refresh = useCallback(async () => {
     const res = await engine.api('/api/reviews');
@@ -19,9 +24,13 @@ export function useReviews(enabled: boolean, refreshKey: unknown): { marks: Reco
   }, [engine]);
 
   useEffect(() => {
-    // Offline the marks stay as last read; the next answer refreshes them.
-    if (enabled && connected) void refresh().catch((err: unknown) => console.warn('[outpost] could not read review marks', err));
-  }, [enabled, connected, refresh, refreshKey]);
+    // Offline the marks stay as last read; the next push or reconnect reads them again.
+    if (!enabled || !connected) return;
+    const read = () => void refresh().catch((err: unknown) => console.warn('[outpost] could not read review marks', err));
+    read();
+    const offs = [engine.on('reviewNotice', read), engine.on('jobNotice', (n) => shown.current[n.jobId] && read()), engine.on('listsStale', read)];
+    return () => offs.forEach((off) => off());
+  }, [engine, enabled, connected, refresh, refreshKey]);
 
   const acknowledge = useCallback(
     async (jobId: string) => {

@@ -1,9 +1,9 @@
 /**
  * The requests raised from one job, as the person who raised them follows them: those
  * still in this device's outbox (pending, offline too) and those the server made into jobs,
- * with their current state. The server's list is read when the connection comes back and when
- * an op leaves the outbox, and every few seconds while a request waits for the office: it moves
- * there, and nothing pushes that to a device not on the new job yet (docs/decisions.md).
+ * with their current state. The server's list is read when the connection comes back, when
+ * an op leaves the outbox, and when the server pushes that a request's job was made or moved
+ * on (`requestNotice`: the raiser is not on that job and hears nothing else) — never on a timer.
  */
 import type { OutboxItem } from '@outpost/client';
 import { useOutbox, useOutpost, useSyncStatus } from '@outpost/client/react';
@@ -21,8 +21,6 @@ export interface RaisedRequest {
   reason?: string;
 }
 
-const REFRESH_MS = 5_000;
-
 function fromOutbox(item: OutboxItem, state: RaisedRequest['state'], reason?: string): RaisedRequest {
   return { opId: item.opId, jobId: requestJobId(item.opId), title: item.op.request?.title ?? 'Request', state, reason };
 }
@@ -34,8 +32,6 @@ export function useRaisedRequests(jobId: string): RaisedRequest[] {
   const { connected } = useSyncStatus();
   const [made, setMade] = useState<{ opId: string; job: JobSummary }[]>([]);
   const sentCount = outbox.sent.filter((i) => i.jobId === jobId && i.op.kind === 'request').length;
-  // Only a request still waiting for the office is worth asking about again.
-  const awaitingOffice = made.some((m) => m.job.status === 'requested') || sentCount > made.length;
 
   useEffect(() => {
     if (!connected) return;
@@ -51,12 +47,14 @@ export function useRaisedRequests(jobId: string): RaisedRequest[] {
         // The last list read stays on screen; the next read (or reconnect) tries again.
         .catch((error: unknown) => console.warn('could not read the requests of the job', error));
     read();
-    const timer = awaitingOffice ? setInterval(read, REFRESH_MS) : null;
+    const offNotice = engine.on('requestNotice', (n) => n.jobId === jobId && read());
+    const offStale = engine.on('listsStale', read);
     return () => {
       live = false;
-      if (timer) clearInterval(timer);
+      offNotice();
+      offStale();
     };
-  }, [engine, jobId, connected, sentCount, awaitingOffice]);
+  }, [engine, jobId, connected, sentCount]);
 
   const mine = (i: OutboxItem) => i.jobId === jobId && i.op.kind === 'request';
   const known = new Set(made.map((m) => m.opId));

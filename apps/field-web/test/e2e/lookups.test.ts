@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { startField, type Field } from './harness';
-import { eventually, expectUsableOnPhone, openFirstJob, setOnline } from './steps';
+import { eventually, expectUsableOnPhone, gotoJob, indicatorReads, openFirstJob, setOnline, watchAppearance } from './steps';
 
 // Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
@@ -60,5 +60,23 @@ describe.skipIf(!run)('customer details and online look-ups', () => {
     await page.getByRole('button', { name: 'Add item' }).click();
     await page.getByLabel(/Quantity of Pleated filter 16x25x2/).waitFor();
     await setOnline(page, true);
+  });
+  it("shows a customer's details the office changed on the open job within 1 s, without a reload", async () => {
+    const alice = await field.signIn('alice');
+    const page = alice.page;
+    await gotoJob(page, 'job-1001');
+    await eventually(() => page.getByTestId('customer-notes').innerText().catch(() => ''), (t) => t.includes('Ask for Maria'), 'the primed customer notes');
+    await indicatorReads(page, /^Online$/, 30_000);
+    const login = await fetch(`${field.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dana', password: 'outpost' }) });
+    const { token } = (await login.json()) as { token: string };
+    const customer = (await (await fetch(`${field.url}/api/customers/cust-1`, { headers: { authorization: `Bearer ${token}` } })).json()) as { customer: Record<string, string> };
+    const { id: _id, ...body } = customer.customer;
+    const shown = await watchAppearance(page, '[data-testid=customer-notes]', 'Gate code 4471');
+    const changed = Date.now();
+    const put = await fetch(`${field.url}/api/customers/cust-1`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...body, notes: 'Gate code 4471; ask for Maria at the front desk.' }) });
+    expect(put.status).toBe(200);
+    const latency = (await shown()) - changed;
+    console.log(`[push latency] customer changed in the office → on the technician's open job: ${latency} ms (loaded machine)`);
+    expect(latency).toBeLessThan(1_000);
   });
 });

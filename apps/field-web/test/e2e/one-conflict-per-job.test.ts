@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { edgeShot, openOfflineTab, tabCount } from './edge-steps';
 import { startField, type Field, type Person } from './harness';
-import { eventually, gotoJob, indicatorReads, jobStatus, openFirstJob, setOnline, sign, tapStatus, tickAll } from './steps';
+import { eventually, gotoJob, indicatorReads, jobStatus, openFirstJob, setOnline, sign, tapStatus, tickAll, watchAppearance } from './steps';
 
 // Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
@@ -69,7 +69,15 @@ describe.skipIf(!run)('one conflict per job', () => {
     expect(await conflict.innerText()).toMatch(/your notes and photos are kept either way/i);
     await edgeShot(page, 'one-conflict-per-job', 900);
 
+    // Dana's board is open: the override's review mark arrives by push (reviewNotice), within 1 s.
+    await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
+    await dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`).waitFor();
+    const marked = await watchAppearance(dana.page, `[data-testid=board-job][data-job-id="${jobId}"] [data-testid=review-mark]`, 'Completed by Alice over your cancel');
+    const kept = Date.now();
     await conflict.getByRole('button', { name: 'Keep mine → Completed' }).click();
+    const markLatency = (await marked()) - kept;
+    console.log(`[push latency] "keep mine" tapped → review mark on the open board: ${markLatency} ms (loaded machine)`);
+    expect(markLatency).toBeLessThan(1_000);
     await indicatorReads(page, /^Online$/, 60_000);
     expect(await tabCount(page, 'Conflicts')).toBe(0);
     await gotoJob(page, jobId);

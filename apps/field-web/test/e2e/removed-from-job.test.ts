@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { ensureScreenshotDir, startField, type Field, type Person } from './harness';
-import { addPhoto, dismissNotices, eventually, gotoJob, indicatorReads, noteValue, phoneShot, setOnline, tapStatus, writeNewNote } from './steps';
+import { addPhoto, dismissNotices, eventually, gotoJob, indicatorReads, noteValue, phoneShot, setOnline, tapStatus, watchAppearance, writeNewNote } from './steps';
 
 // Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
@@ -113,8 +113,18 @@ describe.skipIf(!run)('taken off a job', () => {
     await addPhoto(alice.page, 'Unit running');
     await toggleOnBoard(dana, 'job-1001', 'Bob', true);
     await toggleOnBoard(dana, 'job-1001', 'Alice', false);
+    // Dana's board stays open: the parked work must show on it from the server's push, not a poll or a reload.
+    const onBoard = await watchAppearance(dana.page, '[data-testid=board-job][data-job-id="job-1001"] [data-testid=handover]', 'Alice has unsent work');
+    const parkedAnswer = alice.page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/jobs\/job-1001\/handover$/.test(new URL(r.url()).pathname), { timeout: 60_000 });
 
     await setOnline(alice.page, true);
+    // Timed from the server's own stamp on the parked handover (same machine clock as the page).
+    const answer = await parkedAnswer;
+    expect(answer.status()).toBe(201);
+    const parkedAt = Date.parse(((await answer.json()) as { handover: { createdAt: string } }).handover.createdAt);
+    const handoverLatency = (await onBoard(5_000)) - parkedAt;
+    console.log(`[push latency] handover parked on the server → on the open board: ${handoverLatency} ms (loaded machine)`);
+    expect(handoverLatency).toBeLessThan(1_000);
     // Settled: the refused step is the only thing left for Alice to act on.
     await indicatorReads(alice.page, /^Sync failed \(1 items?\)$/, 60_000);
     const lock = alice.page.getByTestId('job-lock');

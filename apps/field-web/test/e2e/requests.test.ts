@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { ensureScreenshotDir, startField, type Field } from './harness';
-import { eventually, expectUsableOnPhone, gotoJob, noteValue, openFirstJob, setOnline, TINY_PNG } from './steps';
+import { countRequests, eventually, expectUsableOnPhone, gotoJob, indicatorReads, noteValue, openFirstJob, setOnline, TINY_PNG, watchAppearance } from './steps';
 
 // Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
@@ -61,5 +61,41 @@ describe.skipIf(!run)('requests from the field', () => {
     await gotoJob(dana.page, jobId!);
     await eventually(() => noteValue(dana.page), (v) => v.includes('Scroll compressor seized'), 'the description as a note');
     await eventually(() => dana.page.getByTestId('photo').count(), (n) => n === 1, 'the request photo');
+  });
+
+  it('puts a request raised online on the open board within 1 s, and the office scheduling it on the raiser’s screen within 1 s, without polling', async () => {
+    const alice = await field.signIn('alice');
+    const dana = await field.signIn('dana');
+    await openFirstJob(alice.page);
+    await indicatorReads(alice.page, /^Online$/, 30_000);
+    await dana.page.getByTestId('board-job').first().waitFor();
+    await indicatorReads(dana.page, /^Online$/, 30_000);
+    // No timer re-reads anything: in a quiet 4 s neither screen asks the server again
+    // (the old loops read the board and handovers every 3 s and a waiting request every 5 s).
+    const boardReads = countRequests(dana.page, /^\/api\/(board|handovers|reviews)$/);
+    const requestReads = countRequests(alice.page, /\/requests$/);
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(boardReads.count()).toBe(0);
+    expect(requestReads.count()).toBe(0);
+
+    const title = 'Second compressor — quote';
+    const onBoard = await watchAppearance(dana.page, '[data-testid=board-job]', title, 'Requested');
+    await alice.page.getByLabel('Request title').fill(title);
+    await alice.page.getByLabel('What is needed').fill('The twin unit is failing too.');
+    const raised = Date.now();
+    await alice.page.getByRole('button', { name: 'Raise request' }).click();
+    const boardLatency = (await onBoard()) - raised;
+    console.log(`[push latency] request raised → on the open board: ${boardLatency} ms (loaded machine)`);
+    expect(boardLatency).toBeLessThan(1_000);
+
+    const row = dana.page.getByTestId('board-job').filter({ hasText: title });
+    await row.getByRole('button', { name: `Bob Okafor on ${title}` }).click();
+    await eventually(() => row.getByRole('button', { name: `Bob Okafor on ${title}` }).getAttribute('aria-pressed'), (v) => v === 'true', 'bob assigned');
+    const seenScheduled = await watchAppearance(alice.page, '[data-testid=raised-request]', title, 'Scheduled');
+    const scheduled = Date.now();
+    await row.getByRole('button', { name: 'Schedule' }).click();
+    const raiserLatency = (await seenScheduled()) - scheduled;
+    console.log(`[push latency] office schedules a request → on the raiser's screen: ${raiserLatency} ms (loaded machine)`);
+    expect(raiserLatency).toBeLessThan(1_000);
   });
 });

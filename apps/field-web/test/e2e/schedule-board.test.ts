@@ -2,8 +2,7 @@
  * The dispatcher's schedule board at 1366×850 (issue 17): drag an unassigned job onto
  * Alice's lane and it reaches her phone list; her On site turns the block's colour; a drag
  * along the axis reschedules it and she sees the new window; Shift+arrows assign without a
- * mouse. The list and board bounds here are today's refresh clocks (technician list 10 s,
- * board read 3 s); they tighten to 1 s once the device channel pushes job changes.
+ * mouse. The list and the board update from the device channel's pushes: 1 s bounds.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

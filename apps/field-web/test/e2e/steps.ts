@@ -183,3 +183,39 @@ export async function expectUsableOnPhone(page: Page): Promise<void> {
   );
   expect(unnamed).toEqual([]);
 }
+
+/**
+ * Starts watching the page for an element matching `selector` whose text contains every one of `texts`
+ * (a MutationObserver in the page, so no test-side polling blurs the time); the returned
+ * function resolves to the wall-clock time it first appeared (same machine clock as the
+ * test), waiting up to `timeoutMs` for it.
+ */
+export async function watchAppearance(page: Page, selector: string, ...texts: string[]): Promise<(timeoutMs?: number) => Promise<number>> {
+  const key = `${selector}|${texts.join('|')}`;
+  await page.evaluate(
+    ([key, selector, texts]) => {
+      const w = window as unknown as { seen?: Record<string, number> };
+      w.seen ??= {};
+      const check = () => {
+        if (w.seen![key] !== undefined) return;
+        if ([...document.querySelectorAll(selector)].some((el) => texts.every((t) => (el.textContent ?? '').includes(t)))) w.seen![key] = Date.now();
+      };
+      check();
+      new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true });
+    },
+    [key, selector, texts] as const,
+  );
+  return async (timeoutMs = 10_000) => {
+    const handle = await page.waitForFunction((key) => (window as unknown as { seen: Record<string, number> }).seen[key], key, { timeout: timeoutMs });
+    return (await handle.jsonValue()) as number;
+  };
+}
+
+/** Counts the requests a page makes to API paths matching `pattern`, from now on. */
+export function countRequests(page: Page, pattern: RegExp): { count(): number } {
+  let n = 0;
+  page.on('request', (req) => {
+    if (pattern.test(new URL(req.url()).pathname)) n++;
+  });
+  return { count: () => n };
+}

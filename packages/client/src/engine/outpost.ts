@@ -3,7 +3,19 @@
  * queue, priming, storage safety and tabs around one device database. Everything a person
  * does lands on the device first; the network only ever catches up.
  */
-import { closeAction, DEVICE_CHANNEL_PATH, PROTOCOL_VERSION, serverAnswered, type JobNotice, type OpIntent } from '@outpost/shared';
+import {
+  closeAction,
+  DEVICE_CHANNEL_PATH,
+  PROTOCOL_VERSION,
+  serverAnswered,
+  type DecodedMessage,
+  type HandoverNotice,
+  type JobNotice,
+  type OpIntent,
+  type ReferenceChanged,
+  type RequestNotice,
+  type ReviewNotice,
+} from '@outpost/shared';
 import { BlobQueue } from '../blobs/blob-queue';
 import { HandoverDesk } from '../handover/handover-desk';
 import type { JobAccess } from '../handover/job-access';
@@ -75,6 +87,14 @@ export interface OutpostEvents extends Record<string, unknown> {
   sessionExpired: { reason: string };
   /** Pushed by the server: a job concerning this user was assigned, unassigned, created, cancelled or changed. */
   jobNotice: JobNotice;
+  /** Pushed: reference data this device keeps changed; fired once the cache holds the new record (`priming`). */
+  referenceChanged: ReferenceChanged;
+  /** Pushed: handed-over work was parked, merged or discarded (dispatchers, and the technician who handed it over). */
+  handoverNotice: HandoverNotice;
+  /** Pushed: a review mark was made or acknowledged (dispatchers). */
+  reviewNotice: ReviewNotice;
+  /** Pushed: the job a request this person raised became, or moved on (status, assignees, window). */
+  requestNotice: RequestNotice;
   /** The server needs a newer app (close 4426): nothing syncs until the app is updated; work stays on the device. */
   updateRequired: { reason: string };
   /** The device channel (re)connected: pushes may have been missed, so lists are read again in full. */
@@ -164,9 +184,7 @@ export class OutpostEngine {
         : o.channelPerShard
           ? new ShardedChannels({ url: (shard) => this.channelUrl(shard), WebSocket: WebSocketCtor })
           : new DeviceChannel({ url: () => this.channelUrl(), WebSocket: WebSocketCtor });
-    this.channel?.onPush((msg) => {
-      if (msg.name === 'jobNotice') this.events.emit('jobNotice', msg.value);
-    });
+    this.channel?.onPush((msg) => this.onPush(msg));
     this.channel?.onOpen(() => this.events.emit('listsStale', {}));
     this.jobs = new JobStore({
       db: this.db,
@@ -436,6 +454,25 @@ export class OutpostEngine {
     this.board.socket(jobId, open, action === 'refused' ? refused : null, !open && (refused !== null || serverAnswered(code)));
     if (action === 'refused' && refused) {
       void this.desk.refused(jobId, refused.code, refused.error, refused.reason).catch((err: unknown) => console.warn('[outpost] handover failed', err));
+    }
+  }
+
+  /** A push on the device channel: each means "re-read this", never polled for. */
+  private onPush(msg: DecodedMessage): void {
+    if (msg.name === 'jobNotice') this.events.emit('jobNotice', msg.value);
+    else if (msg.name === 'reviewNotice') this.events.emit('reviewNotice', msg.value);
+    else if (msg.name === 'requestNotice') this.events.emit('requestNotice', msg.value);
+    else if (msg.name === 'handoverNotice') {
+      this.events.emit('handoverNotice', msg.value);
+      // The office decided about work this person handed over: the job screen's words follow.
+      if (msg.value.state !== 'parked') void this.desk.refreshDecisions().catch((err: unknown) => console.warn('[outpost] handover decisions', err));
+    } else if (msg.name === 'referenceChanged') {
+      const change = msg.value;
+      this.priming.applyPush(change).then(
+        (changed) => changed && this.events.emit('referenceChanged', change),
+        // The cache keeps the old record; the list refresh after the next reconnect re-reads it.
+        (err: unknown) => console.warn(`[outpost] could not re-read ${change.kind} ${change.id}`, err),
+      );
     }
   }
 

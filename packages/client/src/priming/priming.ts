@@ -6,12 +6,13 @@
  * are done. A run the server could not answer (no answer, 5xx, 429) is tried again on the
  * retry schedule (sync/retry-schedule.ts); a refusal is left for the next reason to prime.
  */
-import { OutpostError, type Customer, type Equipment, type JobSummary, type PricebookItem } from '@outpost/shared';
+import { OutpostError, type Customer, type Equipment, type JobSummary, type PricebookItem, type PrimingManifest, type ReferenceChanged } from '@outpost/shared';
 import { failureAfter, type AttemptFailure } from '../sync/retry-schedule';
 import { Observable, type Watchable } from '../observable';
 import type { Api } from '../sync/api';
 import type { DeviceStorage } from '../storage/device-storage';
 import { sha256Hex } from '../ids/device-crypto';
+import { rereadPricebook, rereadReference } from './reference-reread';
 
 export type { Customer, Equipment, JobSummary, PricebookItem };
 
@@ -26,6 +27,8 @@ export interface PrimingState {
   progress?: { done: number; total: number } | null;
   /** Why the last run failed, and when it is retried (transient only). */
   failure?: AttemptFailure | null;
+  /** When a pushed reference change (a customer, equipment, the pricebook) was last read into the cache. */
+  referenceAt?: string | null;
 }
 
 interface MyJobs {
@@ -33,7 +36,7 @@ interface MyJobs {
   jobs: JobSummary[];
   customers: Customer[];
   equipment: Equipment[];
-  manifest: { jobs: number; customers: number; equipment: number; hash: string };
+  manifest: PrimingManifest;
 }
 
 /** Re-prime on reconnect when the cache is older than this. */
@@ -49,6 +52,8 @@ export class Priming implements Watchable<PrimingState> {
   private running: Promise<PrimingState> | null = null;
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Pushed reference changes, applied one at a time. */
+  private pushes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: DeviceStorage,
@@ -83,14 +88,43 @@ export class Priming implements Watchable<PrimingState> {
   /**
    * Primes again only if the server's list of this device's jobs (with their customers and
    * equipment) changed since the last priming: a job just assigned or taken away, or
-   * rescheduled. Otherwise it costs one small request. For polling while online.
+   * rescheduled; re-reads only the pricebook when only its version moved. Otherwise it
+   * costs one small request. For a push about a job, and after a reconnect (pushes missed).
    */
   async refresh(): Promise<PrimingState> {
     if (this.running) return this.running;
     const mine = await this.api.call<MyJobs>('GET', '/api/me/jobs?days=2');
     const primed = await this.db.get<string>('priming', 'manifest');
-    if (primed === mine.manifest.hash && this.state.get().complete) return this.state.get();
-    return this.start(mine);
+    if (primed !== mine.manifest.hash || !this.state.get().complete) return this.start(mine);
+    const book = mine.manifest.pricebook;
+    if (book !== undefined && book !== (await this.db.get<string>('priming', 'pricebookVersion'))) {
+      await this.applied(() => rereadPricebook(this.db, this.api));
+    }
+    return this.state.get();
+  }
+
+  /**
+   * The server pushed a reference change: re-reads just that record (after any priming run
+   * in flight, one change at a time). Rejects when the server could not answer.
+   */
+  applyPush(change: ReferenceChanged): Promise<boolean> {
+    const next = this.pushes.then(async () => {
+      await this.running;
+      return this.applied(() => rereadReference(this.db, this.api, change));
+    });
+    this.pushes = next.then(() => undefined, () => undefined);
+    return next;
+  }
+
+  /** Runs a re-read of part of the cache and, if it changed anything, tells the app. */
+  private async applied(reread: () => Promise<boolean>): Promise<boolean> {
+    if (!(await reread())) return false;
+    const [customers, equipment, pricebook] = await Promise.all([this.customers(), this.equipment(), this.pricebook()]);
+    const state: PrimingState = { ...this.state.get(), referenceAt: new Date().toISOString(), counts: { ...this.state.get().counts, customers: customers.length, equipment: equipment.length, pricebook: pricebook.length } };
+    await this.db.put('priming', 'state', { ...state, running: false });
+    this.state.set(state);
+    this.changed();
+    return true;
   }
 
   /** One run at a time; `mine` is a job list already fetched. */
@@ -139,6 +173,7 @@ export class Priming implements Watchable<PrimingState> {
       await this.db.put('priming', 'customers', customers);
       await this.db.put('priming', 'equipment', equipment);
       await this.db.put('priming', 'pricebook', book.items);
+      await this.db.put('priming', 'pricebookVersion', bookVerified ? book.hash : null);
       let done = 0;
       this.state.set({ ...this.state.get(), progress: { done, total: jobs.length } });
       const docs = await Promise.all(

@@ -4,7 +4,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { Awareness } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { CHANNEL_ADDRESS, channelReady, decodeOutpostMessage, durableAck, encodeJobFrame, encodeMessage, jobClosed, readJobFrame, Y_MESSAGE, type DecodedMessage } from '@outpost/shared';
+import { CHANNEL_ADDRESS, channelReady, decodeOutpostMessage, durableAck, encodeJobFrame, encodeMessage, handoverNotice, jobClosed, readJobFrame, Y_MESSAGE, type DecodedMessage } from '@outpost/shared';
 import { DeviceChannel } from './device-channel';
 import { JobConnection } from './job-connection';
 import type { WebSocketLike } from './job-link';
@@ -74,6 +74,24 @@ describe('device channel (client)', () => {
     await until(() => acks.length > 0);
     await new Promise((r) => setTimeout(r, 50));
     expect(acks).toEqual([[connection.socketId, 1]]);
+  });
+
+  it('skips a pushed message type newer than it reads, keeps the channel, and hears the next push', async () => {
+    const srv = await fakeChannelServer();
+    cleanup.push(() => srv.server.close());
+    let opened = 0;
+    const channel = new DeviceChannel({ url: () => srv.url, WebSocket: WebSocket as unknown as WebSocketLike, backoff: { baseMs: 10, maxMs: 20 } });
+    cleanup.push(() => channel.close());
+    channel.onOpen(() => opened++);
+    const pushes: string[] = [];
+    channel.onPush((m) => pushes.push(m.name));
+    channel.hold(true);
+    await until(() => opened === 1);
+    srv.send(CHANNEL_ADDRESS, new Uint8Array([127, 1, 2, 3])); // a message type from a later protocol
+    srv.send(CHANNEL_ADDRESS, encodeMessage(handoverNotice, { jobId: 'j1', handoverId: 'h1', state: 'parked' }));
+    await until(() => pushes.length === 1);
+    expect(pushes).toEqual(['handoverNotice']);
+    expect(opened).toBe(1);
   });
 
   it('stops every job, and the channel, when the server says the app must be updated (4426)', async () => {

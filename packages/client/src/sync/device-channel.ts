@@ -15,6 +15,7 @@ import {
   decodeOutpostMessage,
   encodeJobFrame,
   encodeMessage,
+  isOutpostMessageType,
   readJobFrame,
   subscribe,
   unsubscribe,
@@ -256,6 +257,8 @@ export class DeviceChannel implements JobLinks {
       if (this.leaving.has(jobId)) return; // the old membership's, still in flight
       return this.links.get(jobId)?.events.message(message);
     }
+    // A message from a newer protocol than this device's: a server only sends one by mistake; skip it.
+    if (!isOutpostMessageType(decoding.readVarUint(decoding.createDecoder(message)))) return;
     const msg = decodeOutpostMessage(message);
     if (msg.name === 'channelReady') return this.letIn();
     if (msg.name === 'jobClosed') {

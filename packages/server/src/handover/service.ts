@@ -12,6 +12,7 @@ import { HANDOVER_WINDOW_MS, OutpostError, type Handover, type HandoverRequest }
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { GroupCommitter } from '../relay/group-commit';
+import { handoverNotices } from '../relay/office-notices';
 import type { Relay } from '../relay/relay';
 import type { HandoverRecord, RemovalRecord, Store } from '../store/store';
 import { judgeHandover } from './validate';
@@ -81,6 +82,8 @@ export class HandoverService {
       decidedAt: null,
     };
     const stored = await store.putHandover(record);
+    // The board lists parked work as it arrives (a push, not a poll).
+    if (stored.created) relay.notifyDevices(handoverNotices(stored.handover));
     return { handover: await this.view(stored.handover), duplicate: !stored.created, created: stored.created };
   }
 
@@ -128,7 +131,9 @@ export class HandoverService {
         relay.release(room);
       }
     }
-    return this.view((await store.decideHandover(id, 'merged', user.userId, this.now().toISOString())) ?? record);
+    const decided = (await store.decideHandover(id, 'merged', user.userId, this.now().toISOString())) ?? record;
+    if (record.state === 'parked') relay.notifyDevices(handoverNotices(decided));
+    return this.view(decided);
   }
 
   /** Drops a parked handover; the job doc is not touched. */
@@ -137,6 +142,7 @@ export class HandoverService {
     const record = await this.find(id);
     const decided = (await this.deps.store.decideHandover(id, 'discarded', user.userId, this.now().toISOString())) ?? record;
     if (decided.state === 'merged') throw new OutpostError('conflict', 'This handover was already merged into the job.', { handover: await this.view(decided) });
+    if (record.state === 'parked') this.deps.relay.notifyDevices(handoverNotices(decided));
     return this.view(decided);
   }
 

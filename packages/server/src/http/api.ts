@@ -10,6 +10,8 @@ import type { LoginLimits } from '../auth/login-throttle';
 import { authRoutes } from '../auth/routes';
 import { lookupRoutes } from '../jobs/lookups';
 import { handoverRoutes } from '../handover/routes';
+import type { ReferenceData } from '../reference/reference-data';
+import { referenceRoutes } from '../reference/routes';
 import type { HandoverService } from '../handover/service';
 import { jobRoutes } from '../jobs/routes';
 import { requireMetricsAccess, type MetricsAccess } from '../metrics/access';
@@ -39,6 +41,8 @@ export interface ApiDeps {
   relay: Relay;
   ops: OpService;
   handovers: HandoverService;
+  /** Reference-data writes that push to devices. */
+  reference: ReferenceData;
   metrics: ServerMetrics;
   secret: string;
   /** Authentication and job access (the team's `ServerHooks`, else the demo's). */
@@ -89,6 +93,7 @@ export function buildApi(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/', jobUpdateRoutes(deps.store, deps.relay));
   api.route('/', opRoutes(deps.store, deps.ops));
   api.route('/', handoverRoutes(deps.handovers));
+  api.route('/', referenceRoutes(deps.store, deps.reference));
   api.route('/', blobRoutes(deps.store, new BlobAccess(deps.store, deps.relay), { maxOpen: deps.limits.maxOpenUploadsPerUser, idleMs: deps.limits.uploadIdleMs }));
   app.route('/api', api);
   app.all('/api/*', () => {

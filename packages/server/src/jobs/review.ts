@@ -11,6 +11,8 @@
 import { OutpostError, type JobStatus } from '@outpost/shared';
 import { Hono } from 'hono';
 import { requireDispatcher, type ApiEnv } from '../http/env';
+import type { JobDocs } from '../relay/job-docs';
+import { reviewNotices } from '../relay/office-notices';
 import type { OpLogEntry, Store } from '../store/store';
 
 /** An open review mark. */
@@ -44,7 +46,7 @@ export async function openReviews(store: Store): Promise<Map<string, ReviewMark>
 }
 
 /** Review routes under /api (behind `requireUser`). */
-export function reviewRoutes(store: Store): Hono<ApiEnv> {
+export function reviewRoutes(store: Store, relay: Pick<JobDocs, 'notifyDevices'>): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
   app.get('/reviews', async (c) => {
@@ -58,6 +60,8 @@ export function reviewRoutes(store: Store): Hono<ApiEnv> {
     const mark = (await openReviews(store)).get(jobId);
     if (!mark) throw new OutpostError('not_found', 'This job has no override waiting for review.');
     await store.acknowledgeReview(mark.opId, jobId, c.var.user.userId, new Date().toISOString());
+    // Every other dispatcher's board drops the mark now.
+    relay.notifyDevices(reviewNotices(jobId, mark.opId, 'acknowledged'));
     return c.json({ acknowledged: mark.opId });
   });
 

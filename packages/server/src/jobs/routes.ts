@@ -14,7 +14,8 @@ import { jobFor } from './access';
 import { jobCreatedNotices } from '../relay/device-notices';
 import { createJob } from './create';
 import { reviewRoutes } from './review';
-import { jobSummary, primingPayload, sha256Hex } from './summary';
+import { downloadedPricebook, pricebookVersion } from '../reference/pricebook-version';
+import { jobSummary, primingPayload } from './summary';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -37,7 +38,7 @@ const daysSchema = z.coerce.number().int().min(1).max(14);
 export function jobRoutes(store: Store, relay: JobDocs): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
-  app.route('/', reviewRoutes(store));
+  app.route('/', reviewRoutes(store, relay));
 
   app.get('/me/jobs', async (c) => {
     const days = parseWith(daysSchema, c.req.query('days') ?? '2');
@@ -74,8 +75,8 @@ export function jobRoutes(store: Store, relay: JobDocs): Hono<ApiEnv> {
 
   app.get('/pricebook', async (c) => {
     // Devices download the active items; special-order items are found by the online search.
-    const items = (await store.listPricebook()).filter((item) => item.active !== false);
-    return c.json({ items, hash: sha256Hex(JSON.stringify(items)) });
+    const all = await store.listPricebook();
+    return c.json({ items: downloadedPricebook(all), hash: pricebookVersion(all) });
   });
 
   app.post('/jobs', async (c) => {

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { JobSummary, PrimingPayload } from '@outpost/shared';
+import { pricebookVersion } from '../reference/pricebook-version';
 import type { JobRecord, Store } from '../store/store';
 
 export type { JobSummary, PrimingPayload };
@@ -48,6 +49,6 @@ export async function primingPayload(store: Store, user: { userId: string; role:
     jobs,
     customers,
     equipment,
-    manifest: { jobs: jobs.length, customers: customers.length, equipment: equipment.length, hash },
+    manifest: { jobs: jobs.length, customers: customers.length, equipment: equipment.length, hash, pricebook: pricebookVersion(await store.listPricebook()) },
   };
 }

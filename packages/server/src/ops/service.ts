@@ -11,6 +11,7 @@ import type { Principal } from '../auth/token';
 import type { Bus } from '../bus/bus';
 import type { ServerMetrics } from '../metrics/metrics';
 import { jobChangeNotices, jobCreatedNotices } from '../relay/device-notices';
+import { requestMadeNotices, requestNotices, reviewNotices } from '../relay/office-notices';
 import type { JobDocs, OpenJob } from '../relay/job-docs';
 import type { JobRecord, OpLogEntry, Store } from '../store/store';
 import type { Hooks } from '../hooks/hooks';
@@ -129,6 +130,7 @@ export class OpService {
         const made = await ensureRequestJob(store, op, user, job, room?.doc ?? null);
         // The board learns of the new request as it learns of any new job (a push, not a poll).
         this.deps.relay.notifyDevices(jobCreatedNotices(made.id, made));
+        this.deps.relay.notifyDevices(requestMadeNotices(made.id, user.userId, job.id));
       }
       return result;
     } finally {
@@ -142,6 +144,7 @@ export class OpService {
     try {
       const made = await ensureRequestJob(this.deps.store, op, user, source, room.doc);
       this.deps.relay.notifyDevices(jobCreatedNotices(made.id, made));
+      this.deps.relay.notifyDevices(requestMadeNotices(made.id, user.userId, source.id));
     } finally {
       this.deps.relay.release(room);
     }
@@ -198,6 +201,8 @@ export class OpService {
     const entry = outcome.entry;
     pushResult(room, user.userId, entry, false);
     if (entry.outcome === 'applied') this.deps.hooks.opApplied(entry);
+    // A "keep mine" override applied: the office's review list learns of it now, not on its next read.
+    if (entry.outcome === 'applied' && entry.review) this.deps.relay.notifyDevices(reviewNotices(entry.jobId, entry.opId, 'marked'));
     if (entry.outcome === 'applied' && entry.changed && room) await this.announce(room, entry, before);
     return answer(entry, false);
   }
@@ -220,5 +225,7 @@ export class OpService {
       await bus.publish({ kind: 'revoke', jobId: entry.jobId, node: nodeId, userId });
     }
     this.deps.relay.notifyDevices(jobChangeNotices(entry.jobId, before?.assignees ?? [], state, entry.kind === 'cancel'));
+    // A request job moved on (scheduled, assigned, cancelled): its raiser follows it from the job it came from.
+    this.deps.relay.notifyDevices(requestNotices(entry.jobId, room.doc));
   }
 }

@@ -98,7 +98,7 @@ export class ChannelHandshake {
       if (ws.readyState !== ws.OPEN) return;
       this.users.countIn(principal.userId);
       user = principal.userId;
-      const open = new DeviceChannel(ws, principal, this.rooms, this.ctx);
+      const open = new DeviceChannel(ws, principal, this.rooms, this.ctx, version);
       this.channels.set(ws, open);
       if (principal.expiresAt !== undefined) {
         const ms = Math.min(Math.max(0, principal.expiresAt - Date.now()), 2 ** 31 - 1);

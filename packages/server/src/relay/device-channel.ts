@@ -62,6 +62,8 @@ export class DeviceChannel {
     readonly principal: Principal,
     private readonly rooms: RoomRegistry,
     private readonly ctx: RelayContext,
+    /** The protocol version the device declared (`?v=`): pushes it cannot read are not sent to it. */
+    readonly protocolVersion: number,
   ) {
     const { messagesPerSecond, messageBurst } = ctx.limits;
     this.limiter = new RateLimiter(messagesPerSecond * CHANNEL_RATE_FACTOR, messageBurst * CHANNEL_RATE_FACTOR);

@@ -4,10 +4,11 @@
  * bus topic `DEVICE_NOTICES`, which every node subscribes to, so it reaches a device
  * whatever node holds its channel; each node delivers to its own channels by user.
  */
-import { encodeMessage, jobNotice, readServerState, type ServerState } from '@outpost/shared';
+import { encodeMessage, jobNotice, protocolVersionOf, readServerState, type ServerState } from '@outpost/shared';
 import type * as Y from 'yjs';
 import { DEVICE_NOTICES, type Bus, type BusEvent, type Unsubscribe } from '../bus/bus';
 import type { DeviceChannel } from './device-channel';
+import { requestNotices } from './office-notices';
 
 /** Who a notice is for. */
 export interface NoticeAudience {
@@ -63,10 +64,12 @@ export class DeviceNotices {
 
   private deliver(event: BusEvent): void {
     if (event.kind !== 'notice') return;
+    // A device that declared an older protocol could not read a newer message: it re-reads on reconnect instead.
+    const needs = protocolVersionOf(event.message);
     const to = new Set<DeviceChannel>();
     for (const user of event.users) for (const c of this.byUser.get(user) ?? []) to.add(c);
     if (event.dispatchers) for (const set of this.byUser.values()) for (const c of set) if (c.principal.role === 'dispatcher') to.add(c);
-    for (const channel of to) channel.sendControl(event.message);
+    for (const channel of to) if (channel.protocolVersion >= needs) channel.sendControl(event.message);
   }
 }
 
@@ -138,6 +141,6 @@ export class MetaChangeNotices {
     this.rescheduled = false;
     if (!state) return;
     const message = encodeMessage(jobNotice, { jobId: this.jobId, change, status: state.status, version: state.version, assignees: [...state.assignees] });
-    this.publish([{ users: state.assignees, dispatchers: true, message }]);
+    this.publish([{ users: state.assignees, dispatchers: true, message }, ...requestNotices(this.jobId, doc)]);
   }
 }

@@ -64,6 +64,8 @@ export class JobRoom implements OpenJob {
   private readonly size: JobSize;
   /** Set by the meta observer when the update being applied moved the job's window. */
   private windowMoved = false;
+  /** The latest copy of the window into the jobs row (window-mirror.ts), settled or not. */
+  private windowMirrored: Promise<void> = Promise.resolve();
   /** Updates stored since the job's last snapshot when it was loaded (toward compaction). */
   readonly loadedUpdates: number;
 
@@ -79,10 +81,14 @@ export class JobRoom implements OpenJob {
     this.awareness.setLocalState(null);
     this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.onAwarenessUpdate(change, origin));
     this.metaNotices = new MetaChangeNotices(jobId, (notices) => {
-      for (const n of notices) {
-        const event = { kind: 'notice' as const, jobId: DEVICE_NOTICES, node: ctx.nodeId, users: [...n.users], dispatchers: n.dispatchers, message: n.message };
-        void ctx.bus.publish(event).catch(logFailure('device notice publish'));
-      }
+      // After the window reached the jobs row: a board that re-reads on the push sees the new window.
+      const publish = () => {
+        for (const n of notices) {
+          const event = { kind: 'notice' as const, jobId: DEVICE_NOTICES, node: ctx.nodeId, users: [...n.users], dispatchers: n.dispatchers, message: n.message };
+          void ctx.bus.publish(event).catch(logFailure('device notice publish'));
+        }
+      };
+      void this.windowMirrored.then(publish, publish);
     });
     this.resting = new RestingDoc(jobId, stored, (doc) => this.onBuild(doc));
     this.mirror = new ServerMirror({ doc: () => this.resting.doc, isBuilt: () => this.resting.isBuilt, origin: SERVER_ORIGIN });
@@ -308,10 +314,11 @@ export class JobRoom implements OpenJob {
     if (windowMoved) {
       // The row follows the doc only once the doc change is durable.
       const doc = this.resting.doc;
-      committed.then(
+      this.windowMirrored = committed.then(
         () => mirrorWindow(this.ctx.store, this.jobId, doc),
         () => undefined, // a failed commit breaks the room (store); the row keeps the old window
-      ).catch(logFailure('window mirror'));
+      );
+      this.windowMirrored.catch(logFailure('window mirror'));
     }
   }
 

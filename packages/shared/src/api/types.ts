@@ -76,6 +76,11 @@ export interface PrimingManifest {
   equipment: number;
   /** sha-256 hex of `JSON.stringify({ jobs, customers, equipment })` as sent. */
   hash: string;
+  /**
+   * The downloaded pricebook's version (the `hash` of `GET /api/pricebook`): a device whose
+   * cached pricebook has another version re-reads it. Absent from servers before it.
+   */
+  pricebook?: string;
 }
 
 /** `GET /api/me/jobs`: what a device primes its cache with. */

@@ -8,7 +8,9 @@ import { CLOSE_CODES, closeReason } from './close-codes';
 import { encodeJobFrame, readJobFrame } from './channel-frame';
 import { durableAck } from './durable-ack';
 import { encodeMessage, type Fields, type MessageSchema } from './message';
-import { decodeOutpostMessage, OUTPOST_MESSAGES, readOutpostMessage, Y_MESSAGE } from './registry';
+import { handoverNotice } from './handover-notice';
+import { jobNotice } from './job-notice';
+import { decodeOutpostMessage, OUTPOST_MESSAGES, protocolVersionOf, readOutpostMessage, Y_MESSAGE } from './registry';
 import { PROTOCOL_SCHEMA_HASHES, PROTOCOL_VERSION } from './version';
 
 const valueOf: Record<string, fc.Arbitrary<unknown>> = {
@@ -64,6 +66,12 @@ describe('Outpost wire messages', () => {
       }),
     );
     expect(() => readJobFrame(new Uint8Array([5, 97]))).toThrow();
+  });
+
+  it('names the protocol version a pushed message needs, so an older device is never sent one it cannot read', () => {
+    expect(protocolVersionOf(encodeMessage(jobNotice, { jobId: 'j', change: 'assigned', status: 'scheduled', version: 1, assignees: [] }))).toBe(2);
+    expect(protocolVersionOf(encodeMessage(handoverNotice, { jobId: 'j', handoverId: 'h', state: 'parked' }))).toBe(3);
+    for (const m of OUTPOST_MESSAGES) expect(protocolVersionOf(new Uint8Array([m.type]))).toBeLessThanOrEqual(PROTOCOL_VERSION);
   });
 
   it('changes no message schema without a protocol version bump', () => {

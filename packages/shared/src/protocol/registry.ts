@@ -8,6 +8,9 @@ import { channelReady } from './channel-ready';
 import { jobClosed } from './job-closed';
 import { jobNotice } from './job-notice';
 import { referenceChanged } from './reference-changed';
+import { handoverNotice } from './handover-notice';
+import { reviewNotice } from './review-notice';
+import { requestNotice } from './request-notice';
 import { subscribe } from './subscribe';
 import { unsubscribe } from './unsubscribe';
 
@@ -15,7 +18,7 @@ import { unsubscribe } from './unsubscribe';
 export const Y_MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
 
 /** Every Outpost message schema, by type number. */
-export const OUTPOST_MESSAGES = [durableAck, opResult, jobChanged, errorMessage, subscribe, unsubscribe, jobClosed, channelReady, jobNotice, referenceChanged] as const;
+export const OUTPOST_MESSAGES = [durableAck, opResult, jobChanged, errorMessage, subscribe, unsubscribe, jobClosed, channelReady, jobNotice, referenceChanged, handoverNotice, reviewNotice, requestNotice] as const;
 
 const byType = new Map<number, MessageSchema>(OUTPOST_MESSAGES.map((m) => [m.type, m]));
 
@@ -30,7 +33,26 @@ export type DecodedMessage =
   | { name: 'jobClosed'; value: ReturnType<typeof readMessage<typeof jobClosed.fields>> }
   | { name: 'channelReady'; value: ReturnType<typeof readMessage<typeof channelReady.fields>> }
   | { name: 'jobNotice'; value: ReturnType<typeof readMessage<typeof jobNotice.fields>> }
-  | { name: 'referenceChanged'; value: ReturnType<typeof readMessage<typeof referenceChanged.fields>> };
+  | { name: 'referenceChanged'; value: ReturnType<typeof readMessage<typeof referenceChanged.fields>> }
+  | { name: 'handoverNotice'; value: ReturnType<typeof readMessage<typeof handoverNotice.fields>> }
+  | { name: 'reviewNotice'; value: ReturnType<typeof readMessage<typeof reviewNotice.fields>> }
+  | { name: 'requestNotice'; value: ReturnType<typeof readMessage<typeof requestNotice.fields>> };
+
+/**
+ * The protocol version that introduced each message sent on the device channel after
+ * version 2. A server never pushes a message to a device that declared (`?v=`) an older
+ * version: that device could not read it.
+ */
+const INTRODUCED_IN = new Map<number, number>([
+  [handoverNotice.type, 3],
+  [reviewNotice.type, 3],
+  [requestNotice.type, 3],
+]);
+
+/** The oldest protocol version that reads the encoded message `bytes` (2 for every message before version 3). */
+export function protocolVersionOf(bytes: Uint8Array): number {
+  return INTRODUCED_IN.get(decoding.readVarUint(decoding.createDecoder(bytes))) ?? 2;
+}
 
 /** True when `type` is one of Outpost's own message numbers. */
 export function isOutpostMessageType(type: number): boolean {

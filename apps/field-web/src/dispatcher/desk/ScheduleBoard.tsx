@@ -39,7 +39,7 @@ export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
   useRenderTiming('desk-render', board.jobs, { jobs: board.jobs.length, technicians: board.technicians.length });
   const outbox = useOutbox();
   const handovers = useHandovers();
-  const reviews = useReviews(true, board.jobs);
+  const reviews = useReviews(true);
   const actions = useDeskActions(board.refresh);
   const [filter, setFilter] = useState<DeskFilter>(NO_FILTER);
   const [selectedId, setSelectedId] = useState<string | null>(null);

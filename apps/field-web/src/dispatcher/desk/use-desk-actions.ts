@@ -55,10 +55,10 @@ export function useDeskActions(refresh: () => void): DeskActions {
           // The job stays open in the background until the write is durable (job-store.ts).
           job.close();
         }
-        setTimeout(refresh, 500);
+        // No timed re-read: once the write is stored the server pushes `rescheduled` and the board reads it then.
       })().catch((err: unknown) => setError(`Could not reschedule: ${String(err)}`));
     },
-    [engine, refresh],
+    [engine],
   );
 
   return { assign, reschedule, moved, error };
