@@ -23,6 +23,9 @@ export default tseslint.config(
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
+      // `let x;` read by a closure before its one assignment (e.g. the relay, wired after the
+      // parts that call it) stays `let`: a `const` there would be a temporal-dead-zone trap.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Unused names are errors, except a leading underscore that says "unused on purpose".
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
     },

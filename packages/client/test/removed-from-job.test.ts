@@ -9,7 +9,7 @@ import { until, World } from './harness';
 
 const PHOTO = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9, 8, 7]);
 
-async function dispatcher(world: World, path: string, method = 'GET'): Promise<any> {
+async function dispatcher(world: World, path: string, method = 'GET'): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- any route's JSON answer; each test asserts the shape it expects
   const login = await fetch(`${world.server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dana', password: 'outpost' }) });
   const { token } = (await login.json()) as { token: string };
   const res = await fetch(`${world.server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, body: method === 'POST' ? '{}' : undefined });

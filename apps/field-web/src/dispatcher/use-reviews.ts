@@ -20,6 +20,7 @@ export function useReviews(enabled: boolean, refreshKey: unknown): { marks: Reco
 
   useEffect(() => {
     // Offline the marks stay as last read; the next answer refreshes them.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- refresh sets the marks only after the server answers (after an await), never synchronously
     if (enabled && connected) void refresh().catch((err: unknown) => console.warn('[outpost] could not read review marks', err));
   }, [enabled, connected, refresh, refreshKey]);
 

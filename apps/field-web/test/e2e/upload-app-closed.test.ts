@@ -60,7 +60,7 @@ describe.skipIf(!run)('uploads with the app closed', () => {
 
     const dana = await tokenOf(field.url, 'dana');
     const job = await eventually(
-      async () => (await (await fetch(`${field.url}/api/jobs/${jobId}`, { headers: { authorization: `Bearer ${dana}` } })).json()) as any,
+      async () => (await (await fetch(`${field.url}/api/jobs/${jobId}`, { headers: { authorization: `Bearer ${dana}` } })).json()) as any, // eslint-disable-line @typescript-eslint/no-explicit-any -- the job as JSON; the check below reads the fields it needs
       (j) => j.job?.status === 'en_route' && j.content?.notes?.some((n: { text: string }) => n.text.includes('Gate code 4411')) && j.content?.photos?.length === 1,
       'the status, note and photo on the server',
       60_000,

@@ -47,7 +47,7 @@ export async function api(
   token: string | null,
   path: string,
   init: { method?: string; body?: unknown } = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- any route's JSON answer; each test asserts the shape it expects
   const res = await fetch(`${server.url}${path}`, {
     method: init.method ?? 'GET',
     headers: {
