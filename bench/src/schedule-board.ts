@@ -16,6 +16,10 @@ import { chromium } from 'playwright-core';
 import { buildOnce } from '../../apps/field-web/test/e2e/build-once';
 import { chromiumArgs, chromiumPath } from '../../test-support/requirements';
 
+/** A JSON body as parsed: several routes' JSON answers, each read where used. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON as parsed, read field by field where used
+type Json = any;
+
 const JOBS = 200;
 const TECHNICIANS = 20;
 const STREAM = 60;
@@ -28,7 +32,7 @@ const url = server.url.replace(/\/$/, '');
 const post = async (path: string, token: string, body: unknown) => {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<any>;
+  return res.json() as Promise<Json>;
 };
 try {
   const { passwordHash } = (await server.store.getUser('alice'))!;

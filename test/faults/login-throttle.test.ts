@@ -71,7 +71,6 @@ describe('login throttling', () => {
     outpost = await startOutpost();
     const port = outpost.server.port;
     let answered = 0;
-    let hashedBeforeMe = -1;
     const flood = Array.from({ length: 100 }, (_, i) =>
       loginFrom(port, `127.0.${10 + Math.floor(i / 200)}.${(i % 200) + 1}`, `nobody-${i}`, 'guess').then((res) => {
         if (res.status === 401) answered++;
@@ -83,7 +82,7 @@ describe('login throttling', () => {
     const fresh = signToken({ sub: 'alice', role: 'technician', name: DEMO.alice.name, exp: now + 600, iat: now - Math.floor(Math.random() * 1000) }, outpost.secret);
     await new Promise((r) => setTimeout(r, 50));
     const me = await call(`${outpost.url}/api/me`, { token: fresh });
-    hashedBeforeMe = answered;
+    const hashedBeforeMe = answered;
     expect(me.status, me.text).toBe(200);
     const results = await Promise.all(flood);
     const hashed = results.filter((r) => r.status === 401).length;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addNote, readJob, readServerState, setChecklistDone, type JobStatus } from '@outpost/shared';
 import type { OutpostEngine } from '@outpost/client';
-import { until, World, type NetworkLink } from './harness';
+import { until, World } from './harness';
 
 const PHOTO = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]);
 

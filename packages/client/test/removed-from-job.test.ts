@@ -7,9 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addNote } from '@outpost/shared';
 import { until, World } from './harness';
 
+/** A JSON body as parsed: any route's JSON answer; each test asserts the shape it expects. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON as parsed, read field by field by the tests
+type Json = any;
+
 const PHOTO = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9, 8, 7]);
 
-async function dispatcher(world: World, path: string, method = 'GET'): Promise<any> {
+async function dispatcher(world: World, path: string, method = 'GET'): Promise<Json> {
   const login = await fetch(`${world.server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dana', password: 'outpost' }) });
   const { token } = (await login.json()) as { token: string };
   const res = await fetch(`${world.server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, body: method === 'POST' ? '{}' : undefined });

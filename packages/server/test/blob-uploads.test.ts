@@ -2,6 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestServer, type TestServer } from './support/server';
 
+/** A JSON body as parsed: the upload route's JSON answer; each test asserts the shape it expects. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON as parsed, read field by field by the tests
+type Json = any;
+
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const CHUNK = 64 * 1024;
 
@@ -23,7 +27,7 @@ describe('resumable blob uploads', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
       body: whole.subarray(offset, Math.min(offset + size, whole.byteLength)) as Uint8Array<ArrayBuffer>,
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as Json };
   };
   const progress = (token: string, hash: string) => api(server, token, `/api/blobs/${hash}/upload`);
 
@@ -91,7 +95,7 @@ describe('resumable blob uploads', () => {
     const html = await fetch(`${server.url}/api/blobs/${hash}/upload/0?length=1000`, {
       method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': 'text/html' }, body: photo,
     });
-    expect(((await html.json()) as any).error.code).toBe('unsupported_media_type');
+    expect(((await html.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
     expect((await fetch(`${server.url}/api/blobs/${hash}/upload`)).status).toBe(401);
   });
 

@@ -115,7 +115,7 @@ describe('a device that moves between nodes', () => {
     let open!: () => void;
     store.gate = new Promise((r) => (open = r));
     const op = new TestDevice().op('job-1001', { kind: 'transition', to: 'en_route' });
-    let res: { status: number; body: any };
+    let res: Awaited<ReturnType<typeof api>>;
     try {
       res = await api(server, alice, `/api/jobs/job-1001/ops`, { method: 'POST', body: op });
       expect(res.status).toBe(200);

@@ -35,7 +35,7 @@ describe('relay validation and limits', () => {
   });
 
   /** A bystander on the same job: still connected and still receiving after a refusal. */
-  async function expectBystanderUnaffected(bystander: RelayClient, sender: RelayClient): Promise<void> {
+  async function expectBystanderUnaffected(bystander: RelayClient): Promise<void> {
     const other = await connect('job-1004', alice);
     other.edit(note('after-refusal'));
     await until(() => readJob(bystander.doc).notes.some((n) => n.id === 'after-refusal'), 5000, 'bystander still relayed');
@@ -49,7 +49,7 @@ describe('relay validation and limits', () => {
     sender.edit(note('big', 'x'.repeat(4096)));
     expect(await sender.closed()).toBe(4413);
     expect(sender.errors[0]?.code).toBe('too_large');
-    await expectBystanderUnaffected(bob, sender);
+    await expectBystanderUnaffected(bob);
     expect(readJob(bob.doc).notes.map((n) => n.id)).toEqual(['after-refusal']);
   });
 
@@ -60,7 +60,7 @@ describe('relay validation and limits', () => {
     sender.send(new Uint8Array([0, 2, 200, 1, 2, 3])); // an update whose length runs past the frame
     expect(await sender.closed()).toBe(4400);
     expect(sender.errors[0]?.code).toBe('bad_message');
-    await expectBystanderUnaffected(bob, sender);
+    await expectBystanderUnaffected(bob);
   });
 
   it('closes with 4400 an update that is not a Yjs update', async () => {
@@ -77,7 +77,7 @@ describe('relay validation and limits', () => {
     sender.edit((d) => writeServerState(d, { status: 'completed', version: 99, assignees: ['alice'], changedBy: 'alice', changedAt: null }, 'client'));
     expect(await sender.closed()).toBe(4403);
     expect(sender.errors[0]).toMatchObject({ code: 'server_owned' });
-    await expectBystanderUnaffected(bob, sender);
+    await expectBystanderUnaffected(bob);
     expect(readJob(bob.doc).server?.status).toBe('scheduled');
     const fresh = await connect('job-1004', alice);
     expect(readJob(fresh.doc).server).toMatchObject({ status: 'scheduled', version: 1 });
@@ -90,7 +90,7 @@ describe('relay validation and limits', () => {
     sender.edit((d) => d.getMap('secrets').set('x', 1));
     expect(await sender.closed()).toBe(4400);
     expect(sender.errors[0]?.code).toBe('unknown_root');
-    await expectBystanderUnaffected(bob, sender);
+    await expectBystanderUnaffected(bob);
     expect(bob.doc.share.has('secrets')).toBe(false);
   });
 
@@ -107,7 +107,7 @@ describe('relay validation and limits', () => {
     expect(await sender.closed()).toBe(4400);
     expect(sender.errors[0]?.code).toBe('unresolved_update');
     expect(sender.ackedUpTo).toBe(acked);
-    await expectBystanderUnaffected(bob, sender);
+    await expectBystanderUnaffected(bob);
     expect(bob.doc.getMap('signature').size).toBe(0);
   });
 

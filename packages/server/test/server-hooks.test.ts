@@ -46,10 +46,10 @@ describe('server hooks', () => {
   it('lets an integration in with its API key, refuses a wrong key, and keeps the field app’s sign-in working', async () => {
     const res = await withKey(ERP_KEY, '/api/jobs/job-1001');
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).job).toMatchObject({ id: 'job-1001' });
+    expect(((await res.json()) as { job: unknown }).job).toMatchObject({ id: 'job-1001' });
     const wrong = await withKey('opk_guessed', '/api/jobs/job-1001');
     expect(wrong.status).toBe(401);
-    expect(((await wrong.json()) as any).error).toMatchObject({ code: 'unauthenticated', message: 'Unknown API key.' });
+    expect(((await wrong.json()) as { error: unknown }).error).toMatchObject({ code: 'unauthenticated', message: 'Unknown API key.' });
     expect((await api(server, null, '/api/jobs/job-1001')).status).toBe(401);
     const alice = await login(server, 'alice');
     expect((await api(server, alice, '/api/jobs/job-1001')).status).toBe(200);

@@ -88,6 +88,6 @@ export async function withSeed<T>(label: string, body: (rng: Prng) => Promise<T>
       err.message = `${err.message}\n${hint}`;
       throw err;
     }
-    throw new Error(`${String(err)}\n${hint}`);
+    throw new Error(`${String(err)}\n${hint}`, { cause: err });
   }
 }

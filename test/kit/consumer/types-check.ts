@@ -29,7 +29,7 @@ import type { PartFixture, StoreFixture } from '@outpost/server/testing';
 import type { DeviceStorage } from '@outpost/client/testing';
 import type { DocLog, ServerHooks } from '@outpost/server';
 
-const hooks: ServerHooks = { onOpApplied: (entry) => void entry.status };
+export const hooks: ServerHooks = { onOpApplied: (entry) => void entry.status };
 // @ts-expect-error a fixture needs cleanup: fails to compile only if the types are real
-const fixture: StoreFixture = { store: null as unknown as StoreFixture['store'] };
+export const fixture: StoreFixture = { store: null as unknown as StoreFixture['store'] };
 export type Kit = [PostgresStore, RedisBusOptions, PartFixture<DocLog>, DeviceStorage, typeof hooks, typeof fixture];

@@ -30,18 +30,23 @@ function localInput(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** The whole hour after the next 60 minutes: the form's default start. */
+function nextWholeHour(): Date {
+  const start = new Date(Date.now() + 60 * 60_000);
+  start.setMinutes(0, 0, 0);
+  return start;
+}
+
 /** The new-job form. */
 export function CreateJob({ customers, technicians }: CreateJobProps) {
   const engine = useOutpost();
   const { connected } = useSyncStatus();
-  const start = new Date(Date.now() + 60 * 60_000);
-  start.setMinutes(0, 0, 0);
   const [title, setTitle] = useState('');
   // The customer list may arrive after the form opens (priming still loading).
   const [chosenCustomer, setCustomerId] = useState('');
   const customerId = chosenCustomer || customers[0]?.id || '';
   const [siteAddress, setSiteAddress] = useState('');
-  const [windowStart, setWindowStart] = useState(localInput(start));
+  const [windowStart, setWindowStart] = useState(() => localInput(nextWholeHour()));
   const [hours, setHours] = useState('2');
   const [assignee, setAssignee] = useState('');
   const [checklist, setChecklist] = useState('*Check refrigerant pressures\nReplace filter');

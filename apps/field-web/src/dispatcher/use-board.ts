@@ -46,6 +46,7 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
   // Re-read the board whenever an op moves (queued → sent leaves the total unchanged).
   const outboxShape = `${outbox.queued.length}/${outbox.sent.length}/${outbox.conflicts.length}/${outbox.errors.length}`;
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the board stops being live the moment the connection drops (one extra render per disconnect)
     if (!connected) return setLive(false);
     refresh();
   }, [connected, refresh, outboxShape]);

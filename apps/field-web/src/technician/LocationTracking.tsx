@@ -79,7 +79,7 @@ export function LocationTracking({ userId, jobs }: LocationTrackingProps) {
         }
       },
     });
-  }, [engine]);
+  }, [engine, setProblem]);
 
   useEffect(() => () => recorder?.stop(), [recorder]);
   useEffect(() => {

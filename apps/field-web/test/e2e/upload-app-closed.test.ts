@@ -18,6 +18,10 @@ import { startField, type Field, type Person } from './harness';
 import { DEVICE_NAME } from '../../src/app/device';
 import { eventually, openFirstJob, setOnline, tapStatus, writeNewNote } from './steps';
 
+/** A JSON body as parsed: the job's JSON; the check below reads the fields it needs. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON as parsed, read field by field by the tests
+type Json = any;
+
 const run = await hasChromium();
 
 async function tokenOf(url: string, username: string): Promise<string> {
@@ -71,7 +75,7 @@ describe.skipIf(!run)('uploads with the app closed', () => {
 
     const dana = await tokenOf(field.url, 'dana');
     const job = await eventually(
-      async () => (await (await fetch(`${field.url}/api/jobs/${jobId}`, { headers: { authorization: `Bearer ${dana}` } })).json()) as any,
+      async () => (await (await fetch(`${field.url}/api/jobs/${jobId}`, { headers: { authorization: `Bearer ${dana}` } })).json()) as Json,
       (j) => j.job?.status === 'en_route' && j.content?.notes?.some((n: { text: string }) => n.text.includes('Gate code 4411')) && j.content?.photos?.length === 1,
       'the status, note and photo on the server',
       60_000,

@@ -17,8 +17,20 @@ import { errorOf, Unreachable, type Api } from '../sync/api';
 import { failureAfter, isDue, isFlagged, serverWait, type AttemptFailure } from '../sync/retry-schedule';
 import type { DeviceStorage } from '../storage/device-storage';
 import { sha256Hex } from '../ids/device-crypto';
-import type { UnsentBlob } from '../outbox/change-list';
 import { CHUNKED_ABOVE_BYTES, uploadInChunks } from './chunked-upload';
+
+/** A photo or signature blob not yet on the server. */
+export interface UnsentBlob {
+  sha256: string;
+  jobId: string | null;
+  /** What the blob is in its job (absent on blobs kept before this was recorded). */
+  role?: 'photo' | 'signature';
+  mime: string;
+  /** 'queued' (possibly waiting for a retry) or 'failed' (listed in Errors). */
+  state: 'queued' | 'failed';
+  error?: AttemptFailure;
+  createdAt: string;
+}
 
 /** A blob kept on the device. */
 export interface StoredBlob {

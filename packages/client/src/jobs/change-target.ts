@@ -13,8 +13,8 @@
  */
 import * as Y from 'yjs';
 
-/** Any Yjs shared type (Yjs types them by their event, as `any` in `transaction.changed`). */
-type SharedType = Y.AbstractType<any>;
+/** Any Yjs shared type, as Yjs itself types the keys of `transaction.changed`. */
+type SharedType = Y.Transaction['changed'] extends Map<infer Type, unknown> ? Type : never;
 
 /** The target of a transaction that touched nothing we can name. */
 export const WHOLE_DOC = 'doc';

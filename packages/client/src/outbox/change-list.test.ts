@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listContentChanges, type ChangeRecord, type UnsentBlob } from './change-list';
+import type { UnsentBlob } from '../blobs/blob-queue';
+import { listContentChanges, type ChangeRecord } from './change-list';
 
 const sha = 'a'.repeat(64);
 const at = (m: number) => `2026-11-26T10:${String(m).padStart(2, '0')}:00.000Z`;

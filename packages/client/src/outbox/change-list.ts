@@ -9,6 +9,7 @@
  * `signature:<jobId>`, one element (a note, a time entry, a checklist item) is
  * `thing:<jobId>:<target>` however many bursts it took, anything else is `change:<id>`.
  */
+import type { UnsentBlob } from '../blobs/blob-queue';
 import type { AttemptFailure } from '../sync/retry-schedule';
 
 /** What a pending doc update record says about its change. */
@@ -19,19 +20,6 @@ export interface ChangeRecord {
   /** What it touched, e.g. `notes/n1` (jobs/change-target.ts). */
   target?: string;
   at: string;
-}
-
-/** A photo or signature blob not yet on the server. */
-export interface UnsentBlob {
-  sha256: string;
-  jobId: string | null;
-  /** What the blob is in its job (absent on blobs kept before this was recorded). */
-  role?: 'photo' | 'signature';
-  mime: string;
-  /** 'queued' (possibly waiting for a retry) or 'failed' (listed in Errors). */
-  state: 'queued' | 'failed';
-  error?: AttemptFailure;
-  createdAt: string;
 }
 
 /** What kind of thing a change touched. */

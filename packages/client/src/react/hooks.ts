@@ -29,7 +29,6 @@ function useJobHandle(jobId: string): JobHandle | null {
   useEffect(() => {
     let live = true;
     let opened: JobHandle | null = null;
-    setHandle(null);
     void engine.openJob(jobId).then((h) => {
       if (!live) return h.close();
       opened = h;
@@ -38,6 +37,8 @@ function useJobHandle(jobId: string): JobHandle | null {
     return () => {
       live = false;
       opened?.close();
+      // The closed handle is never shown: another job is null until its own opens.
+      setHandle(null);
     };
   }, [engine, jobId]);
   return handle;

@@ -27,6 +27,8 @@ export function useJobDigests<K extends JobRootName>(jobIds: readonly string[], 
     const handles: JobHandle[] = [];
     const offs: (() => void)[] = [];
     const current = new Map<string, JobDigest<K>>();
+    // Read through rootsKey: a new array with the same roots is the same digest.
+    const roots = (rootsKey ? rootsKey.split(',') : []) as K[];
     const read = (handle: JobHandle) => {
       const view = JobView.of(handle.doc);
       const digest = {} as Record<K, unknown>;
@@ -51,7 +53,6 @@ export function useJobDigests<K extends JobRootName>(jobIds: readonly string[], 
       offs.forEach((off) => off());
       handles.forEach((h) => h.close());
     };
-    // `roots` is read through rootsKey: a new array with the same roots is the same digest.
   }, [engine, idsKey, rootsKey]);
   return digests;
 }

@@ -4,6 +4,7 @@ import { readServerState } from '@outpost/shared';
 import { hasChromium } from '../../../../test-support/requirements';
 import { until, World } from '../harness';
 import { bundleEngine, startBrowser } from './page';
+import type { InPage } from './entry';
 
 // Without Chromium (local machines) the suite is skipped with a message; in CI it must run.
 const available = await hasChromium();
@@ -12,14 +13,14 @@ const available = await hasChromium();
 async function startEngine(page: Page, user?: string): Promise<void> {
   await page.waitForFunction(() => 'Outpost' in globalThis);
   await page.evaluate(async (user) => {
-    const g = globalThis as any;
+    const g = globalThis as unknown as InPage;
     g.engine = g.Outpost.createOutpost({ serverUrl: location.origin, deviceName: 'phone', catchUpIntervalMs: 300 });
     await g.engine.ready;
     if (user) await g.engine.login(user, 'outpost');
   }, user);
 }
 
-const pending = (page: Page) => page.evaluate(() => (globalThis as any).engine.status.get().pending as number);
+const pending = (page: Page) => page.evaluate(() => (globalThis as unknown as InPage).engine.status.get().pending as number);
 
 describe.skipIf(!available)('the engine in Chromium', () => {
   let world: World;
@@ -40,7 +41,7 @@ describe.skipIf(!available)('the engine in Chromium', () => {
     await page.goto(`${link.url}/`);
     await startEngine(page, 'alice');
     const synced = await page.evaluate(async () => {
-      const g = globalThis as any;
+      const g = globalThis as unknown as InPage;
       g.job = await g.engine.openJob('job-1001');
       await g.job.whenSynced();
       return g.job.synced as boolean;
@@ -49,19 +50,19 @@ describe.skipIf(!available)('the engine in Chromium', () => {
 
     link.cut();
     await page.evaluate(async () => {
-      const g = globalThis as any;
+      const g = globalThis as unknown as InPage;
       g.Outpost.addNote(g.job.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'Typed in a basement' });
       await g.engine.submitOp('job-1001', { kind: 'transition', to: 'en_route' });
     });
     // The count follows the change within ms (the device is re-read after the burst's writes).
     await until('the note and the step counted', async () => (await pending(page)) === 2, 2_000);
-    await page.evaluate(() => (globalThis as any).engine.flush()); // everything made so far is committed to IndexedDB
+    await page.evaluate(() => (globalThis as unknown as InPage).engine.flush()); // everything made so far is committed to IndexedDB
 
     await page.reload();
     await startEngine(page);
     expect(await pending(page)).toBe(2);
     const notes = await page.evaluate(async () => {
-      const g = globalThis as any;
+      const g = globalThis as unknown as InPage;
       const job = await g.engine.openJob('job-1001');
       return g.Outpost.readJob(job.doc).notes.map((n: { text: string }) => n.text);
     });
@@ -87,10 +88,10 @@ describe.skipIf(!available)('the engine in Chromium', () => {
     await startEngine(tabs[0]!, 'bob');
     await startEngine(tabs[1]!);
     expect(await tabs[1]!.evaluate(() => typeof navigator.locks?.request)).toBe('function');
-    await tabs[0]!.evaluate(() => (globalThis as any).engine.submitOp('job-1002', { kind: 'transition', to: 'en_route' }));
-    await tabs[1]!.evaluate(() => (globalThis as any).engine.submitOp('job-1002', { kind: 'transition', to: 'on_site' }));
+    await tabs[0]!.evaluate(() => (globalThis as unknown as InPage).engine.submitOp('job-1002', { kind: 'transition', to: 'en_route' }));
+    await tabs[1]!.evaluate(() => (globalThis as unknown as InPage).engine.submitOp('job-1002', { kind: 'transition', to: 'on_site' }));
     for (const tab of tabs) {
-      await until('both ops show as sent in every tab', async () => (await tab.evaluate(() => (globalThis as any).engine.outbox.list().sent.length)) === 2, 20_000);
+      await until('both ops show as sent in every tab', async () => (await tab.evaluate(() => (globalThis as unknown as InPage).engine.outbox.list().sent.length)) === 2, 20_000);
     }
     expect(posts.filter((n) => n > 0)).toHaveLength(1);
     await context.close();
@@ -107,7 +108,7 @@ describe.skipIf(!available)('the engine in Chromium', () => {
     await page.goto(`${link.url}/`);
     await startEngine(page, 'alice');
     await page.evaluate(async () => {
-      const g = globalThis as any;
+      const g = globalThis as unknown as InPage;
       g.job = await g.engine.openJob('job-1003');
       await g.job.whenSynced();
     });
@@ -115,24 +116,24 @@ describe.skipIf(!available)('the engine in Chromium', () => {
 
     await fillDisk(page);
     await page.evaluate(() => {
-      const g = globalThis as any;
+      const g = globalThis as unknown as InPage;
       g.Outpost.addNote(g.job.doc, { id: 'n-full', author: 'alice', createdAt: new Date().toISOString(), text: `Suction ${'312 psi, '.repeat(500)}` });
     });
     const full = 'This device could not save your last change — storage is full; export or free space.';
-    await page.waitForFunction((text) => (globalThis as any).engine.storage.get().warning === text, full);
+    await page.waitForFunction((text) => (globalThis as unknown as InPage).engine.storage.get().warning === text, full);
     await until('the unsaved note is counted', async () => (await pending(page)) === 1, 2_000); // kept in memory, still pending
-    expect(await page.evaluate(() => (globalThis as any).engine.flush().then(() => 'stored', (e: Error) => e.name))).toBe('QuotaExceededError');
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).engine.flush().then(() => 'stored', (e: Error) => e.name))).toBe('QuotaExceededError');
 
     await freeDisk(page);
-    await page.evaluate(() => (globalThis as any).engine.flush());
+    await page.evaluate(() => (globalThis as unknown as InPage).engine.flush());
     // Stored again; what remains is the usual reminder that unsynced work sits in evictable storage.
-    expect(await page.evaluate(() => (globalThis as any).engine.storage.get())).toMatchObject({ unsaved: false, warning: expect.not.stringContaining('could not save') });
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).engine.storage.get())).toMatchObject({ unsaved: false, warning: expect.not.stringContaining('could not save') });
 
     await page.reload();
     await startEngine(page);
     await until('the stored note is counted after the reload', async () => (await pending(page)) === 1, 2_000);
     const notes = await page.evaluate(async () => {
-      const g = globalThis as any;
+      const g = globalThis as unknown as InPage;
       const job = await g.engine.openJob('job-1003');
       return g.Outpost.readJob(job.doc).notes.map((n: { id: string }) => n.id);
     });

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { runDeviceStorageTests, type DeviceStorage } from '@outpost/client/testing';
 import { hasChromium } from '../../../../test-support/requirements';
 import { bundleEngine, startBrowser } from './page';
+import type { InPage } from './storage-entry';
 
 // Without Chromium (local machines) the suite is skipped with a message; in CI it must run.
 const available = await hasChromium();
@@ -23,13 +24,19 @@ const METHODS: Method[] = ['get', 'put', 'add', 'increment', 'delete', 'entries'
 /** Opens a device's database in the page; the returned storage forwards each call there. */
 async function openInPage(page: Page, deviceName: string): Promise<DeviceStorage> {
   const handle = await page.evaluate(async (name) => {
-    const s = (globalThis as any).OutpostStorage;
+    const s = (globalThis as unknown as InPage).OutpostStorage;
     const id = s.open.size + 1;
     s.open.set(id, await s.DeviceDb.open(indexedDB, name));
     return id as number;
   }, deviceName);
   const call = (method: string, args: unknown[]) =>
-    page.evaluate(([id, method, args]) => (globalThis as any).OutpostStorage.open.get(id)[method](...args), [handle, method, args] as const);
+    page.evaluate(
+      ([id, method, args]) => {
+        const db = (globalThis as unknown as InPage).OutpostStorage.open.get(id) as unknown as Record<string, (...args: unknown[]) => unknown>;
+        return db[method]!(...args);
+      },
+      [handle, method, args] as const,
+    );
   const storage = Object.fromEntries(METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)]));
   return {
     ...storage,

@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/index';
 import { until as untilPasses } from '../../../../test-support/until';
 
+/** A JSON body as parsed: any route's JSON answer; each test asserts the shape it expects. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON as parsed, read field by field by the tests
+type Json = any;
+
 /** A server for one test and how to dispose of it. */
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -47,7 +51,7 @@ export async function api(
   token: string | null,
   path: string,
   init: { method?: string; body?: unknown } = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${server.url}${path}`, {
     method: init.method ?? 'GET',
     headers: {

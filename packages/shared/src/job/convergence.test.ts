@@ -12,9 +12,6 @@ type Edit =
   | { kind: 'addItem'; label: string; required: boolean }
   | { kind: 'tick'; item: number; done: boolean };
 
-/** A step of the run: some device edits, or two devices exchange what they have. */
-type Step = { device: number; edit: Edit } | { sync: [number, number] };
-
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('addNote' as const), text: fc.string({ maxLength: 6 }) }),
   fc.record({ kind: fc.constant('type' as const), note: fc.nat(5), at: fc.nat(20), text: fc.string({ minLength: 1, maxLength: 4 }) }),

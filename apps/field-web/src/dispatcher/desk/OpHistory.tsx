@@ -43,7 +43,10 @@ export function OpHistory({ jobId, version }: { jobId: string; version: number |
       .then(async (res) => {
         if (!res.ok) throw new Error(`The server answered ${res.status}.`);
         const body = (await res.json()) as { ops: LoggedOp[] };
-        if (live) (setOps(body.ops), setError(null));
+        if (live) {
+          setOps(body.ops);
+          setError(null);
+        }
       })
       .catch((err: unknown) => live && setError(err instanceof Error ? err.message : String(err)));
     return () => {

@@ -57,6 +57,7 @@ export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
   const shown = useMemo(() => jobs.filter((j) => passes(j, filter)), [jobs, filter]);
   const lanes = useMemo(() => {
     const techs = filter.technician ? board.technicians.filter((t) => t.id === filter.technician) : board.technicians;
+    // eslint-disable-next-line react-hooks/purity -- a position's age is as of this board read (lanes recompute with the digests), not a ticking clock
     const hints = positionHints(digests.values(), Date.now());
     return [{ id: UNASSIGNED, name: 'Unassigned', hint: undefined as string | undefined }, ...techs.map((t) => ({ id: t.id, name: t.name, hint: hints.get(t.id) }))];
   }, [board.technicians, filter.technician, digests]);

@@ -8,6 +8,10 @@ import { useRef } from 'react';
 export function useSameValue<T>(value: T): T {
   const last = useRef<{ value: T; json: string } | null>(null);
   const json = JSON.stringify(value);
+  // A render-time cache read and written during render on purpose: the value handed out must be
+  // the same object in this very render (a state + effect would render once more per change).
+  /* eslint-disable react-hooks/refs -- see the comment above */
   if (last.current?.json !== json) last.current = { value, json };
   return last.current.value;
+  /* eslint-enable react-hooks/refs */
 }

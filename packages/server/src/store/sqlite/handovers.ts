@@ -58,9 +58,14 @@ export class SqliteHandovers implements HandoverStore {
   async listHandovers(filter: HandoverFilter = {}): Promise<HandoverRecord[]> {
     const where: string[] = [];
     const args: string[] = [];
-    if (filter.jobId !== undefined) where.push('job_id = ?') && args.push(filter.jobId);
-    if (filter.technician !== undefined) where.push('technician = ?') && args.push(filter.technician);
-    if (filter.state !== undefined) where.push('state = ?') && args.push(filter.state);
+    const match = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(`${column} = ?`);
+      args.push(value);
+    };
+    match('job_id', filter.jobId);
+    match('technician', filter.technician);
+    match('state', filter.state);
     const sql = `SELECT * FROM handovers ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
     return (this.db.prepare(sql).all(...args) as Row[]).map(fromRow);
   }
