@@ -62,6 +62,12 @@ export async function countJobUpdates(pool: pg.Pool, jobId: string): Promise<num
   return Number(rows[0]!.n);
 }
 
+/** Jobs with updates behind their snapshot, by id (read off the `(job_id, id)` index). */
+export async function listJobsWithLog(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ job_id: string }>('SELECT DISTINCT job_id FROM job_updates ORDER BY job_id');
+  return rows.map((r) => r.job_id);
+}
+
 /** Folds a job's snapshot and updates into a new snapshot, stored with its state vector. */
 export async function compactJobDoc(pool: pg.Pool, jobId: string): Promise<void> {
   await inTransaction(pool, async (client) => {

@@ -72,6 +72,10 @@ export class PostgresStore implements Store {
     return jobDocs.countJobUpdates(this.pool, jobId);
   }
 
+  listJobsWithLog(): Promise<string[]> {
+    return jobDocs.listJobsWithLog(this.pool);
+  }
+
   async compactJobDoc(jobId: string): Promise<void> {
     // Folding is an optimisation: once closed, the log stays as stored for the next open.
     if (this.pool.ending) return;

@@ -91,6 +91,8 @@ function prepareStatements(db: Database.Database) {
     updatesWithId: db.prepare('SELECT id, update_bytes FROM job_updates WHERE job_id = ? ORDER BY id'),
     lastUpdateId: db.prepare('SELECT MAX(id) AS id FROM job_updates WHERE job_id = ?'),
     countUpdates: db.prepare('SELECT COUNT(*) AS n FROM job_updates WHERE job_id = ?'),
+    // Read off the (job_id, id) index, one step per job.
+    jobsWithLog: db.prepare('SELECT DISTINCT job_id FROM job_updates ORDER BY job_id').pluck(),
     putSnapshot: db.prepare(
       'INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector',
     ),
@@ -161,6 +163,10 @@ export class SqliteStore implements Store {
 
   async countJobUpdates(jobId: string): Promise<number> {
     return (this.sql.countUpdates.get(jobId) as { n: number }).n;
+  }
+
+  async listJobsWithLog(): Promise<string[]> {
+    return this.sql.jobsWithLog.all() as string[];
   }
 
   async compactJobDoc(jobId: string, docState?: JobDocState): Promise<void> {
