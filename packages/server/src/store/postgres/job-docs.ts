@@ -34,13 +34,15 @@ interface JobDocRows {
 }
 
 async function readJobDocRows(db: pg.Pool | pg.PoolClient, jobId: string): Promise<JobDocRows> {
-  const { rows } = await db.query<{ id: string | null; bytes: Buffer; state_vector: Buffer | null }>(
-    `SELECT NULL::bigint AS id, snapshot AS bytes, state_vector FROM job_snapshots WHERE job_id = $1
+  // Named: each connection parses and plans it once (every cold open runs it).
+  const { rows } = await db.query<{ id: string | null; bytes: Buffer; state_vector: Buffer | null }>({
+    name: 'outpost_job_doc',
+    text: `SELECT NULL::bigint AS id, snapshot AS bytes, state_vector FROM job_snapshots WHERE job_id = $1
      UNION ALL
      SELECT id, update_bytes, NULL FROM job_updates WHERE job_id = $1
      ORDER BY id NULLS FIRST`,
-    [jobId],
-  );
+    values: [jobId],
+  });
   const first = rows[0];
   const snapshotRow = first && first.id === null ? first : null;
   return {

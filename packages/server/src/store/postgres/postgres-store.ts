@@ -34,8 +34,11 @@ import type {
 import * as jobDocs from './job-docs';
 import { migrate } from './migrate';
 import * as opLog from './op-log';
-import { inTransaction, openPostgresPool, type PostgresPoolOptions } from './pool';
+import { inTransaction, openConnections, openPostgresPool, type PostgresPoolOptions } from './pool';
 import { byteaParam, bytesOf, jobFromRow, userFromRow, type JobRow, type UserRow } from './rows';
+
+/** Connections a store keeps open by default (`PostgresPoolOptions.min`). */
+const OPEN_CONNECTIONS = 2;
 
 /** A `Store` on a Postgres database shared by every node. */
 export class PostgresStore implements Store {
@@ -48,11 +51,17 @@ export class PostgresStore implements Store {
     this.chunks = new PostgresBlobChunks(pool);
   }
 
-  /** Connects to `url` (postgres://…, schema by `search_path`), migrates, and returns the store. */
+  /**
+   * Connects to `url` (postgres://…, schema by `search_path`), migrates, opens the pool's
+   * `min` connections (default 2: a cold job open reads the doc and the job at once), and
+   * returns the store.
+   */
   static async open(url: string, options: PostgresPoolOptions = {}): Promise<PostgresStore> {
-    const pool = openPostgresPool(url, options);
+    const min = Math.min(options.min ?? OPEN_CONNECTIONS, options.max ?? OPEN_CONNECTIONS);
+    const pool = openPostgresPool(url, { ...options, min });
     try {
       await migrate(pool);
+      await openConnections(pool, min);
     } catch (err) {
       await pool.end();
       throw err;
