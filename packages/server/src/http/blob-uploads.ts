@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { receivedBytes } from '../store/blob-chunk-store';
-import type { Store } from '../store/store';
+import type { BlobChunkStore, BlobStore } from '../store/store';
 import type { ApiEnv } from './env';
 
 /** Chunks of an upload untouched this long are dropped when their uploader starts another. */
@@ -55,7 +55,7 @@ function contentTypeOf(header: string | undefined): string {
 }
 
 /** Resumable upload routes under /api (behind `requireUser`); mounted by blobs.ts. */
-export function blobUploadRoutes(store: Store, maxBytes: number): Hono<ApiEnv> {
+export function blobUploadRoutes(store: BlobStore & BlobChunkStore, maxBytes: number): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const limit = bodyLimit({
     maxSize: MAX_CHUNK_BYTES,
