@@ -32,12 +32,19 @@ export const KILL_TAIL = 350;
 /** Counts the updates stored behind a job's snapshot while its server runs. */
 export type LogRows = (jobId: string) => Promise<number>;
 
-/** Seeds `actions` field actions; with `tail`, keystrokes follow until the log holds that many rows. */
+/**
+ * Seeds `actions` field actions; with `tail`, keystrokes follow until the log holds that
+ * many rows. The warm-up job is seeded first, so a SIGKILL follows the big job's last ack
+ * at once: closing its socket first would let the relay compact the job on unload.
+ */
 async function seed(kind: ServerKind, dataDir: string, actions: number, end: SeedEnd = 'stop', tail?: LogRows): Promise<string> {
   const server = await ServerProcess.start(kind, dataDir);
   try {
     const target: Target = { kind, port: server.port, ...(await server.prepare(2)) };
     const jobId = target.jobIds[0]!;
+    // The warm-up job gets content too, so warming the JIT exercises the same load path.
+    const warmJob = await seedBigJob(target, target.jobIds[1]!, 200);
+    await warmJob.link.client.close();
     const device = newFieldDevice(jobId, 'alice');
     const link = openJob(target, jobId, device.doc);
     await settle(link, kind, 30_000);
@@ -62,10 +69,8 @@ async function seed(kind: ServerKind, dataDir: string, actions: number, end: See
         for (let i = 0; i < missing; i++) typeKey(device);
       }));
     }
+    if (end === 'kill') await server.kill();
     await link.client.close();
-    // The warm-up job gets content too, so warming the JIT exercises the same load path.
-    const warmJob = await seedBigJob(target, target.jobIds[1]!, 200);
-    await warmJob.link.client.close();
     return jobId;
   } finally {
     if (end === 'kill') await server.kill();
@@ -93,6 +98,8 @@ async function openTime(target: Target, jobId: string): Promise<{ ms: number; st
 /** What a variant measures: cold opens on fresh processes, and one warm figure. */
 interface ColdSamples {
   cold: number[];
+  /** Fork to listening of each sample's fresh process (crash recovery included). */
+  start: number[];
   warm: number;
   /** Samples whose sync step 2 already carried the content. */
   complete: number;
@@ -106,13 +113,16 @@ interface ColdSamples {
  */
 async function coldSamples(kind: ServerKind, seeded: string, jobId: string, samples: number, restore?: () => Promise<void>): Promise<ColdSamples> {
   const cold: number[] = [];
+  const start: number[] = [];
   let warm = Number.NaN;
   let complete = 0;
   for (let i = 0; i < samples; i++) {
     const dir = mkdtempSync(join(tmpdir(), `outpost-bench-cold-${kind}-sample-`));
     cpSync(seeded, dir, { recursive: true });
     await restore?.();
+    const t0 = performance.now();
     const server = await ServerProcess.start(kind, dir);
+    start.push(performance.now() - t0);
     try {
       const target: Target = { kind, port: server.port, ...(await server.prepare(2)) };
       // Open another job with content first, so first-connection costs (JIT, auth setup) are
@@ -127,7 +137,7 @@ async function coldSamples(kind: ServerKind, seeded: string, jobId: string, samp
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  return { cold, warm, complete };
+  return { cold, start, warm, complete };
 }
 
 async function warmOpen(target: Target, jobId: string): Promise<number> {
@@ -140,12 +150,13 @@ async function warmOpen(target: Target, jobId: string): Promise<number> {
   return summarize(warm).p50;
 }
 
-function coldFigures({ cold, warm, complete }: ColdSamples, extra: Record<string, number | string> = {}): Record<string, number | string> {
+function coldFigures({ cold, start, warm, complete }: ColdSamples, extra: Record<string, number | string> = {}): Record<string, number | string> {
   const s = summarize(cold);
   return {
     'server cold open p50 ms': round(s.p50),
     'cold range ms': `${round(Math.min(...cold))}–${round(s.max)}`,
     samples: cold.length,
+    'process start p50 ms': round(summarize(start).p50),
     'server warm open ms': round(warm),
     'step 2 carried the content': complete === cold.length ? `${complete}/${cold.length}` : `${complete}/${cold.length} (invalid step 2: timed to the content)`,
     ...extra,

@@ -65,6 +65,7 @@ export const coldOpen: Scenario = {
       notes: [
         `Server open = websocket open to the sync step 2 reply on a fresh process (job not in memory): median and range of ${samples} processes, each on its own copy of the seeded data; warm = with the job loaded (median of 5); both include the loopback handshake.`,
         `Rows without "after SIGKILL" were seeded and then stopped gracefully (Outpost compacts on unload). "After SIGKILL": after the actions, keystrokes until at least ${KILL_TAIL} updates sit behind the last compaction (the relay compacts every 500), then the seeding server was killed right after the last durable ack ("uncompacted rows" = the log left behind the snapshot).`,
+        'Outpost folds the logs a killed process left while it starts, before it listens (up to 2 s; the rest in the background): the SIGKILL rows time a job opened after that, and "process start" (fork to listening, median) carries the fold.',
         'A cold open is timed to the job\'s content at the device: a sync step 2 without it (y-websocket-server answers before its LevelDB state is bound) does not count, the time runs on to the content, and "step 2 carried the content" says how often that happened. The JIT warm-up opens another job with content first.',
         'Device open has its own scenario (device-open): @outpost/client\'s JobSession in a fresh Chromium per sample.',
       ],

@@ -23,6 +23,7 @@ import { Relay } from './relay/relay';
 import { seedDemo } from './seed/demo';
 import { prepareDataDir } from './store/sqlite/data-files';
 import { SqliteStore } from './store/sqlite/sqlite-store';
+import { LeftoverLogs } from './store/leftover-logs';
 import type { Durability, Store } from './store/store';
 import { Hooks } from './hooks/hooks';
 import type { ServerHooks } from './hooks/server-hooks';
@@ -60,6 +61,11 @@ export interface ServerOptions {
   loginLimits?: Partial<LoginLimits>;
   /** Bearer token for `GET /metrics`; without one, metrics are served only on loopback. */
   metricsToken?: string;
+  /**
+   * How long start-up may spend, before listening, folding the job logs a killed process
+   * left behind (store/leftover-logs.ts); the rest are folded in the background. Default 2000.
+   */
+  leftoverFoldMs?: number;
   /** Extension points: own identity provider, job access rule, reactions to ops and content (hooks/server-hooks.ts). */
   hooks?: ServerHooks;
 }
@@ -80,6 +86,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Default of `ServerOptions.leftoverFoldMs`. */
+const DEFAULT_LEFTOVER_FOLD_MS = 2_000;
+
+/** Finds the job logs a killed process left and folds them for up to `budgetMs`, saying so. */
+async function foldLeftoverLogs(store: Store, budgetMs: number): Promise<LeftoverLogs> {
+  const start = performance.now();
+  const leftovers = await LeftoverLogs.find(store);
+  if (leftovers.pending === 0) return leftovers;
+  await leftovers.foldFor(budgetMs);
+  const ms = Math.round(performance.now() - start);
+  const rest = leftovers.pending > 0 ? `; ${leftovers.pending} more in the background` : '';
+  console.log(`[outpost] folded the logs an unclean stop left on ${leftovers.folded} job(s) in ${ms} ms${rest}`);
+  return leftovers;
+}
+
 /** Starts the server: HTTP API, relay and web app on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   await prepareDataDir(options.dataDir);
@@ -88,6 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const bus = options.bus ?? new LocalBus();
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   if (options.seed === 'demo') await seedDemo(store);
+  const leftovers = await foldLeftoverLogs(store, options.leftoverFoldMs ?? DEFAULT_LEFTOVER_FOLD_MS);
   const hooks = new Hooks(options.hooks ?? {}, secret);
 
   let relay: Relay | undefined;
@@ -149,6 +171,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(options.port ?? 8080, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  leftovers.foldInBackground((jobId) => relay.isLoaded(jobId));
   const keepAlive = setInterval(() => {
     for (const ws of wss.clients) ws.ping();
   }, 30_000);
@@ -158,6 +181,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = () =>
     (closing ??= (async () => {
       clearInterval(keepAlive);
+      await leftovers.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await relay.close();
       for (const ws of wss.clients) ws.terminate();

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { parseWith, readJson } from '../http/errors';
 import { requireUser, type ApiEnv } from '../http/env';
 import type { ServerMetrics } from '../metrics/metrics';
-import type { Store, UserRecord } from '../store/store';
+import type { UserRecord, Directory } from '../store/store';
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLimits } from './login-throttle';
 import { PasswordChecks } from './password-checks';
 import { verifyPassword } from './password';
@@ -47,7 +47,7 @@ function callerAddress(c: Context): string {
 }
 
 /** Login and who-am-I routes. */
-export function authRoutes(store: Store, secret: string, options: AuthOptions = {}): Hono<ApiEnv> {
+export function authRoutes(store: Directory, secret: string, options: AuthOptions = {}): Hono<ApiEnv> {
   const limits = { ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits };
   const throttle = new LoginThrottle(limits);
   const checks = new PasswordChecks(limits.passwordChecksAtOnce, limits.passwordChecksWaiting);

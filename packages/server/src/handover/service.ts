@@ -14,7 +14,7 @@ import type { Principal } from '../auth/token';
 import type { GroupCommitter } from '../relay/group-commit';
 import { handoverNotices } from '../relay/office-notices';
 import type { Relay } from '../relay/relay';
-import type { HandoverRecord, RemovalRecord, Store } from '../store/store';
+import type { HandoverRecord, RemovalRecord, Directory, HandoverStore } from '../store/store';
 import { judgeHandover } from './validate';
 
 /** Origin of merged handovers in the job doc: a device's write, relayed and stored. */
@@ -22,7 +22,7 @@ export const HANDOVER_ORIGIN = Symbol('handover');
 
 /** What the handover service needs. */
 export interface HandoverDeps {
-  store: Store;
+  store: HandoverStore & Directory;
   relay: Relay;
   committer: GroupCommitter;
   now?: () => Date;

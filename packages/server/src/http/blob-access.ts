@@ -16,7 +16,7 @@
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { JobDocs } from '../relay/job-docs';
-import type { Store } from '../store/store';
+import type { BlobStore, Directory } from '../store/store';
 
 /** True when the doc holds `sha256` as a photo or the signature image named by someone other than `reader`. */
 export function docSharesBlob(doc: Y.Doc, sha256: string, reader: string): boolean {
@@ -36,7 +36,7 @@ export function docSharesBlob(doc: Y.Doc, sha256: string, reader: string): boole
 /** Decides blob reads. */
 export class BlobAccess {
   constructor(
-    private readonly store: Store,
+    private readonly store: BlobStore & Directory,
     private readonly relay: JobDocs,
   ) {}
 

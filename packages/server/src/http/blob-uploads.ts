@@ -24,8 +24,7 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { receivedBytes } from '../store/blob-chunk-store';
-import type { BlobChunkStore } from '../store/blob-chunk-store';
-import type { Store } from '../store/store';
+import type { BlobChunkStore, BlobStore } from '../store/store';
 import type { ApiEnv } from './env';
 
 /** Chunks of an upload untouched this long are dropped when their uploader starts another. */
@@ -90,7 +89,7 @@ async function startUpload(store: BlobChunkStore, userId: string, limits: Upload
 }
 
 /** Resumable upload routes under /api (behind `requireUser`); mounted by blobs.ts. */
-export function blobUploadRoutes(store: Store, limits: UploadLimits, maxBytes: number): Hono<ApiEnv> {
+export function blobUploadRoutes(store: BlobStore & BlobChunkStore, limits: UploadLimits, maxBytes: number): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const limit = bodyLimit({
     maxSize: MAX_CHUNK_BYTES,

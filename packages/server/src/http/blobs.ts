@@ -8,7 +8,7 @@ import { OutpostError } from '@outpost/shared';
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Store } from '../store/store';
+import type { BlobChunkStore, BlobStore } from '../store/store';
 import type { BlobAccess } from './blob-access';
 import { blobUploadRoutes, type UploadLimits } from './blob-uploads';
 import type { ApiEnv } from './env';
@@ -25,7 +25,7 @@ function checkHash(hash: string): void {
 }
 
 /** Blob routes under /api (behind `requireUser`). */
-export function blobRoutes(store: Store, access: BlobAccess, uploads: UploadLimits, maxBytes = MAX_BLOB_BYTES): Hono<ApiEnv> {
+export function blobRoutes(store: BlobStore & BlobChunkStore, access: BlobAccess, uploads: UploadLimits, maxBytes = MAX_BLOB_BYTES): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const limit = bodyLimit({
     maxSize: maxBytes,

@@ -5,12 +5,12 @@
 import type { Principal } from '../auth/token';
 import type { Hooks } from '../hooks/hooks';
 import type { JobAction } from '../hooks/server-hooks';
-import type { JobRecord, Store } from '../store/store';
+import type { JobRecord, Directory } from '../store/store';
 
 /**
  * The job, when `user` may `action` it; throws `not_found`, `not_assigned` or `forbidden`.
  * `hooks` is required (routes pass `c.var.hooks`) so no route can skip a team's access rule.
  */
-export function jobFor(store: Store, user: Principal, jobId: string, hooks: Hooks, action: JobAction = 'read'): Promise<JobRecord> {
+export function jobFor(store: Directory, user: Principal, jobId: string, hooks: Hooks, action: JobAction = 'read'): Promise<JobRecord> {
   return hooks.jobFor(store, user, jobId, action);
 }

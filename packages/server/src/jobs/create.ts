@@ -5,7 +5,7 @@
 import { addChecklistItem, newJobDoc, OutpostError, setMeta, writeServerState, type JobStatus } from '@outpost/shared';
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import type { JobRecord, Store } from '../store/store';
+import type { JobRecord, Directory, DocLog } from '../store/store';
 
 /** What a dispatcher (or the seed) gives to create a job. */
 export interface NewJob {
@@ -24,10 +24,10 @@ export interface NewJob {
 }
 
 /** The last job number handed out per store: listing every job on each create is quadratic. */
-const lastJobNumber = new WeakMap<Store, number>();
+const lastJobNumber = new WeakMap<Directory, number>();
 
 /** The next readable job id (`job-1001`, …), read from the store once and counted on from there. */
-async function nextJobId(store: Store, reread: boolean): Promise<string> {
+async function nextJobId(store: Directory, reread: boolean): Promise<string> {
   let last = lastJobNumber.get(store);
   if (last === undefined || reread) {
     const numbers = (await store.listJobs()).map((j) => Number(/^job-(\d+)$/.exec(j.id)?.[1] ?? 0));
@@ -43,7 +43,7 @@ async function nextJobId(store: Store, reread: boolean): Promise<string> {
  * Stores a new job under a fresh id. Another node (or a concurrent create) may have taken
  * the number meanwhile: then re-read the highest number and try the next one.
  */
-async function createWithFreshId(store: Store, record: Omit<JobRecord, 'id'>): Promise<JobRecord> {
+async function createWithFreshId(store: DocLog & Directory, record: Omit<JobRecord, 'id'>): Promise<JobRecord> {
   for (let attempt = 0; ; attempt++) {
     const job = { ...record, id: await nextJobId(store, attempt > 0) };
     try {
@@ -56,7 +56,7 @@ async function createWithFreshId(store: Store, record: Omit<JobRecord, 'id'>): P
 }
 
 /** Creates a job and its doc; `by` is who created it. */
-export async function createJob(store: Store, input: NewJob, by: string, now = new Date()): Promise<JobRecord> {
+export async function createJob(store: DocLog & Directory, input: NewJob, by: string, now = new Date()): Promise<JobRecord> {
   if (!(await store.getCustomer(input.customerId))) throw new OutpostError('validation_failed', `No customer ${input.customerId}.`);
   const at = now.toISOString();
   const fields: Omit<JobRecord, 'id'> = {

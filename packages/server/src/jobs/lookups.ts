@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiEnv } from '../http/env';
 import { parseWith } from '../http/errors';
-import type { SearchPage, Store } from '../store/store';
+import type { SearchPage, Directory } from '../store/store';
 
 /** Longest page a look-up answers. */
 export const MAX_LOOKUP_PAGE = 50;
@@ -31,7 +31,7 @@ async function page<T extends { id: string }>(query: unknown, search: (page: Sea
 }
 
 /** `GET /customers?q=&cursor=&limit=` and `GET /pricebook/search?q=&cursor=&limit=` (behind `requireUser`). */
-export function lookupRoutes(store: Store): Hono<ApiEnv> {
+export function lookupRoutes(store: Directory): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.get('/customers', async (c) => c.json(await page(c.req.query(), (p) => store.searchCustomers(p))));
   app.get('/pricebook/search', async (c) => c.json(await page(c.req.query(), (p) => store.searchPricebook(p))));

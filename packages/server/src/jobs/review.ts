@@ -13,7 +13,7 @@ import { Hono } from 'hono';
 import { requireDispatcher, type ApiEnv } from '../http/env';
 import type { JobDocs } from '../relay/job-docs';
 import { reviewNotices } from '../relay/office-notices';
-import type { OpLogEntry, Store } from '../store/store';
+import type { OpLogEntry, Directory, OpLog } from '../store/store';
 
 /** An open review mark. */
 export interface ReviewMark {
@@ -34,7 +34,7 @@ function overridden(log: readonly OpLogEntry[], entry: OpLogEntry): ReviewMark['
 }
 
 /** Open review marks, one per job at most (the job's current status came from the override). */
-export async function openReviews(store: Store): Promise<Map<string, ReviewMark>> {
+export async function openReviews(store: OpLog & Directory): Promise<Map<string, ReviewMark>> {
   const marks = new Map<string, ReviewMark>();
   for (const entry of await store.listUnacknowledgedReviews()) {
     const job = await store.getJob(entry.jobId);
@@ -46,7 +46,7 @@ export async function openReviews(store: Store): Promise<Map<string, ReviewMark>
 }
 
 /** Review routes under /api (behind `requireUser`). */
-export function reviewRoutes(store: Store, relay: Pick<JobDocs, 'notifyDevices'>): Hono<ApiEnv> {
+export function reviewRoutes(store: OpLog & Directory, relay: Pick<JobDocs, 'notifyDevices'>): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
   app.get('/reviews', async (c) => {

@@ -9,7 +9,7 @@ import { publicUser } from '../auth/routes';
 import { requireDispatcher, type ApiEnv } from '../http/env';
 import { parseWith, readJson } from '../http/errors';
 import type { JobDocs } from '../relay/job-docs';
-import type { Store } from '../store/store';
+import type { Directory, DocLog, OpLog } from '../store/store';
 import { jobFor } from './access';
 import { jobCreatedNotices } from '../relay/device-notices';
 import { createJob } from './create';
@@ -35,7 +35,7 @@ const newJobSchema = z
 const daysSchema = z.coerce.number().int().min(1).max(14);
 
 /** Routes under /api (behind `requireUser`). */
-export function jobRoutes(store: Store, relay: JobDocs): Hono<ApiEnv> {
+export function jobRoutes(store: DocLog & OpLog & Directory, relay: JobDocs): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
   app.route('/', reviewRoutes(store, relay));

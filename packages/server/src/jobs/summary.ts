@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { JobSummary, PrimingPayload } from '@outpost/shared';
 import { pricebookVersion } from '../reference/pricebook-version';
-import type { JobRecord, Store } from '../store/store';
+import type { JobRecord, Directory } from '../store/store';
 
 export type { JobSummary, PrimingPayload };
 
@@ -31,7 +31,7 @@ export function startOfLocalDay(now: Date): Date {
  * Jobs whose window overlaps today and the following `days - 1` days (server local
  * time): a technician's assigned jobs, or every job for a dispatcher.
  */
-export async function primingPayload(store: Store, user: { userId: string; role: string }, days: number, now = new Date()): Promise<PrimingPayload> {
+export async function primingPayload(store: Directory, user: { userId: string; role: string }, days: number, now = new Date()): Promise<PrimingPayload> {
   const from = startOfLocalDay(now);
   const to = new Date(from.getFullYear(), from.getMonth(), from.getDate() + days);
   const assignee = user.role === 'technician' ? user.userId : undefined;

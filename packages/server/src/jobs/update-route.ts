@@ -10,14 +10,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { applyHttpUpdate } from '../relay/http-update';
 import type { Relay } from '../relay/relay';
-import type { Store } from '../store/store';
+import type { Directory } from '../store/store';
 import type { ApiEnv } from '../http/env';
 import { jobFor } from './access';
 
 const Body = z.object({ update: z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64') });
 
 /** The route, under /api behind `requireUser`. */
-export function jobUpdateRoutes(store: Store, relay: Relay): Hono<ApiEnv> {
+export function jobUpdateRoutes(store: Directory, relay: Relay): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.post('/jobs/:id/updates', async (c) => {
     const jobId = c.req.param('id');

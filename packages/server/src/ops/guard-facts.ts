@@ -6,12 +6,12 @@
  */
 import { decide, OutpostError, readJobFacts, type Actor, type JobFacts, type WorkflowOp, type WorkflowState } from '@outpost/shared';
 import type * as Y from 'yjs';
-import type { Store } from '../store/store';
+import type { BlobStore } from '../store/store';
 
 const completes = (op: WorkflowOp) => op.kind === 'transition' && op.to === 'completed';
 
 /** Reads the guard facts of a job doc; for a completion, looks the signature's image up. */
-export async function guardFacts(store: Store, doc: Y.Doc | null, op: WorkflowOp): Promise<JobFacts> {
+export async function guardFacts(store: BlobStore, doc: Y.Doc | null, op: WorkflowOp): Promise<JobFacts> {
   if (!doc) return { openRequired: [], hasSignature: false };
   const facts = readJobFacts(doc);
   if (!completes(op) || !facts.signatureBlob) return facts;

@@ -10,7 +10,7 @@ import type * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import { createJob } from '../jobs/create';
 import { jobSummary } from '../jobs/summary';
-import type { JobRecord, Store } from '../store/store';
+import type { JobRecord, Directory, DocLog, OpLog } from '../store/store';
 
 /** How long a requested job's placeholder window is, from when it arrived (the office sets the real one). */
 const PLACEHOLDER_HOURS = 2;
@@ -20,7 +20,7 @@ const PLACEHOLDER_HOURS = 2;
  * it was raised from, `sourceDoc` that job's doc (covering the op's docState), whose
  * photos named in the request are copied into the new job.
  */
-export async function ensureRequestJob(store: Store, op: WorkflowOp, requester: Principal, source: JobRecord, sourceDoc: Y.Doc | null, now = new Date()): Promise<JobRecord> {
+export async function ensureRequestJob(store: DocLog & OpLog & Directory, op: WorkflowOp, requester: Principal, source: JobRecord, sourceDoc: Y.Doc | null, now = new Date()): Promise<JobRecord> {
   const id = requestJobId(op.opId);
   const existing = await store.getJob(id);
   if (existing) return existing;
@@ -70,7 +70,7 @@ export interface RaisedRequest {
 }
 
 /** The requests raised from `sourceJobId`, oldest first, with the state of their jobs. */
-export async function requestsFrom(store: Store, sourceJobId: string): Promise<RaisedRequest[]> {
+export async function requestsFrom(store: OpLog & Directory, sourceJobId: string): Promise<RaisedRequest[]> {
   const raised = (await store.listOps(sourceJobId)).filter((e) => e.kind === 'request' && e.outcome === 'applied');
   const out: RaisedRequest[] = [];
   for (const entry of raised) {

@@ -8,13 +8,13 @@ import { Hono } from 'hono';
 import type { ApiEnv } from '../http/env';
 import { parseWith, readJson } from '../http/errors';
 import { jobFor } from '../jobs/access';
-import type { Store } from '../store/store';
+import type { Directory, OpLog } from '../store/store';
 import { submitBatch } from './batch';
 import { requestsFrom } from './requests';
 import type { OpService } from './service';
 
 /** Op routes under /api (behind `requireUser`). */
-export function opRoutes(store: Store, ops: OpService): Hono<ApiEnv> {
+export function opRoutes(store: OpLog & Directory, ops: OpService): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.post('/jobs/:id/ops', async (c) => {
     const op = parseWith(workflowOpSchema, await readJson(c));

@@ -13,7 +13,7 @@ import type { ServerMetrics } from '../metrics/metrics';
 import { jobChangeNotices, jobCreatedNotices } from '../relay/device-notices';
 import { requestMadeNotices, requestNotices, reviewNotices } from '../relay/office-notices';
 import type { JobDocs, OpenJob } from '../relay/job-docs';
-import type { JobRecord, OpLogEntry, Store } from '../store/store';
+import type { JobRecord, OpLogEntry, BlobStore, Directory, DocLog, HandoverStore, OpLog } from '../store/store';
 import type { Hooks } from '../hooks/hooks';
 import { awaitSignatureImage, guardFacts } from './guard-facts';
 import { ensureRequestJob } from './requests';
@@ -22,7 +22,8 @@ export type { OpResult };
 
 /** What the op service needs. */
 export interface OpServiceDeps {
-  store: Store;
+  /** Ops, the jobs and their docs (request jobs), blob facts for guards, removals for handovers. */
+  store: OpLog & DocLog & Directory & BlobStore & Pick<HandoverStore, 'recordRemoval'>;
   relay: JobDocs;
   bus: Bus;
   nodeId: string;

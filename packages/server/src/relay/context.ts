@@ -3,7 +3,7 @@
  */
 import type { Bus } from '../bus/bus';
 import type { ServerMetrics } from '../metrics/metrics';
-import type { Store } from '../store/store';
+import type { Directory, DocLog } from '../store/store';
 import type { GroupCommitter } from './group-commit';
 import type { Hooks } from '../hooks/hooks';
 
@@ -97,7 +97,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
 /** Shared by rooms and connections. */
 export interface RelayContext {
   nodeId: string;
-  store: Store;
+  /** Job docs, and the job records access and the server mirror read. */
+  store: DocLog & Directory;
   bus: Bus;
   committer: GroupCommitter;
   metrics: ServerMetrics;

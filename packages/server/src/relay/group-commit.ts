@@ -4,7 +4,7 @@
  * `barrier()` resolves once everything appended so far is committed — the relay sends a
  * durable ack only after it.
  */
-import type { JobUpdate, Store } from '../store/store';
+import type { JobUpdate, DocLog } from '../store/store';
 
 interface Batch {
   updates: JobUpdate[];
@@ -37,7 +37,7 @@ export class GroupCommitter {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: DocLog,
     private readonly events: GroupCommitEvents,
     private readonly delayMs = 2,
     private readonly attempts = 3,

@@ -6,7 +6,7 @@
  * window into the row (docs/decisions.md, "A reschedule is a meta write").
  */
 import type * as Y from 'yjs';
-import type { Store } from '../store/store';
+import type { Directory } from '../store/store';
 
 /** The window a job's meta holds, or null when it is missing or not a valid window. */
 export function metaWindow(doc: Y.Doc): { windowStart: string; windowEnd: string } | null {
@@ -26,7 +26,7 @@ export function movesWindow(event: Y.YMapEvent<unknown>): boolean {
 }
 
 /** Copies the doc's window into the jobs row; a window that is not one is logged, not stored. */
-export async function mirrorWindow(store: Store, jobId: string, doc: Y.Doc): Promise<void> {
+export async function mirrorWindow(store: Directory, jobId: string, doc: Y.Doc): Promise<void> {
   const window = metaWindow(doc);
   if (!window) {
     console.warn(`[outpost] job ${jobId}: meta window is not a valid window; the jobs row keeps its own`);

@@ -6,14 +6,14 @@
 import { hashPassword } from '../auth/password';
 import { createJob } from '../jobs/create';
 import { startOfLocalDay } from '../jobs/summary';
-import type { Store } from '../store/store';
+import type { Directory, DocLog } from '../store/store';
 import { DEMO_CHECKLIST, DEMO_CUSTOMERS, DEMO_EQUIPMENT, DEMO_JOBS, DEMO_PRICEBOOK, DEMO_USERS } from './demo-data';
 
 /** The password of every demo account. */
 export const DEMO_PASSWORD = 'outpost';
 
 /** Seeds the demo into `store` unless it already has users; true when it seeded. */
-export async function seedDemo(store: Store, now = new Date()): Promise<boolean> {
+export async function seedDemo(store: DocLog & Directory, now = new Date()): Promise<boolean> {
   if ((await store.listUsers()).length > 0) return false;
   for (const customer of DEMO_CUSTOMERS) await store.putCustomer(customer);
   await store.putPricebookItems(DEMO_PRICEBOOK);

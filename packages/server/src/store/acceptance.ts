@@ -144,6 +144,20 @@ export function runDocLogAcceptance(name: string, make: () => Promise<PartFixtur
       expect(await loadText(store, 'job-1')).toBe('012345');
     });
 
+    it('lists the jobs with a log behind their snapshot, each once, until they are compacted', async () => {
+      expect(await store.listJobsWithLog()).toEqual([]);
+      const doc = new Y.Doc();
+      await store.appendUpdates([
+        { jobId: 'job-b', update: docUpdate((d) => d.getText('t').insert(0, 'b1'), doc) },
+        { jobId: 'job-a', update: docUpdate((d) => d.getText('t').insert(0, 'a')) },
+        { jobId: 'job-b', update: docUpdate((d) => d.getText('t').insert(2, 'b2'), doc) },
+      ]);
+      expect(await store.listJobsWithLog()).toEqual(['job-a', 'job-b']);
+      await store.compactJobDoc('job-b');
+      expect(await store.listJobsWithLog()).toEqual(['job-a']);
+      expect(await loadText(store, 'job-b')).toBe('b1b2');
+    });
+
   });
 }
 

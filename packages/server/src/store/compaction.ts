@@ -12,7 +12,7 @@
  *   const stored = await loadJobDocMerged(store, jobId) // snapshot + its vector, the log as at most one update
  */
 import { foldStoredLog } from './job-doc-merge';
-import type { Store, StoredJobDoc } from './store';
+import type { DocLog, StoredJobDoc } from './store';
 
 /**
  * How long after a cold load its log is compacted (relay/room-registry.ts): after the
@@ -33,7 +33,7 @@ export interface LoadedJobDoc extends StoredJobDoc {
  * merged into at most one update (see `foldStoredLog`). The caller compacts a job whose
  * `logRows` is not 0 once it has built the doc.
  */
-export async function loadJobDocMerged(store: Store, jobId: string): Promise<LoadedJobDoc> {
+export async function loadJobDocMerged(store: DocLog, jobId: string): Promise<LoadedJobDoc> {
   const stored = await store.loadJobDoc(jobId);
   return { ...foldStoredLog(stored), logRows: stored.updates.length };
 }

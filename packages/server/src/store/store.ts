@@ -196,6 +196,12 @@ export interface DocLog {
   /** Number of updates appended since the last snapshot. */
   countJobUpdates(jobId: string): Promise<number>;
   /**
+   * Jobs with updates stored behind their snapshot, in id order: at start-up, the logs a
+   * killed process left (a clean stop compacts every loaded job), folded before the first
+   * device asks (store/leftover-logs.ts).
+   */
+  listJobsWithLog(): Promise<string[]>;
+  /**
    * Folds the snapshot and all updates into a new snapshot (`Y.mergeUpdates`) in one
    * transaction; updates appended concurrently are kept. The merged doc is unchanged.
    *

@@ -34,13 +34,15 @@ interface JobDocRows {
 }
 
 async function readJobDocRows(db: pg.Pool | pg.PoolClient, jobId: string): Promise<JobDocRows> {
-  const { rows } = await db.query<{ id: string | null; bytes: Buffer; state_vector: Buffer | null }>(
-    `SELECT NULL::bigint AS id, snapshot AS bytes, state_vector FROM job_snapshots WHERE job_id = $1
+  // Named: each connection parses and plans it once (every cold open runs it).
+  const { rows } = await db.query<{ id: string | null; bytes: Buffer; state_vector: Buffer | null }>({
+    name: 'outpost_job_doc',
+    text: `SELECT NULL::bigint AS id, snapshot AS bytes, state_vector FROM job_snapshots WHERE job_id = $1
      UNION ALL
      SELECT id, update_bytes, NULL FROM job_updates WHERE job_id = $1
      ORDER BY id NULLS FIRST`,
-    [jobId],
-  );
+    values: [jobId],
+  });
   const first = rows[0];
   const snapshotRow = first && first.id === null ? first : null;
   return {
@@ -60,6 +62,12 @@ export async function loadJobDoc(pool: pg.Pool, jobId: string): Promise<StoredJo
 export async function countJobUpdates(pool: pg.Pool, jobId: string): Promise<number> {
   const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM job_updates WHERE job_id = $1', [jobId]);
   return Number(rows[0]!.n);
+}
+
+/** Jobs with updates behind their snapshot, by id (read off the `(job_id, id)` index). */
+export async function listJobsWithLog(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ job_id: string }>('SELECT DISTINCT job_id FROM job_updates ORDER BY job_id');
+  return rows.map((r) => r.job_id);
 }
 
 /** Folds a job's snapshot and updates into a new snapshot, stored with its state vector. */

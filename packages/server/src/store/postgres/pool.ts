@@ -11,6 +11,12 @@ import type { Durability } from '../store';
 export interface PostgresPoolOptions {
   /** Most connections this node holds open; ops and commits queue behind them. */
   max?: number;
+  /**
+   * Connections kept open while idle (default 0). A node opening its store opens this many
+   * at start (`PostgresStore.open`), so the first requests after a restart do not each wait
+   * for a new Postgres backend.
+   */
+  min?: number;
   /** Name the node reports in `pg_stat_activity`, to tell nodes apart when debugging. */
   applicationName?: string;
   /**
@@ -55,6 +61,7 @@ export function openPostgresPool(url: string, options: PostgresPoolOptions = {})
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    min: options.min ?? 0,
     application_name: options.applicationName ?? 'outpost-server',
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
@@ -62,6 +69,12 @@ export function openPostgresPool(url: string, options: PostgresPoolOptions = {})
   });
   pool.on('error', (err) => console.warn(`[outpost] idle Postgres connection failed: ${err.message}`));
   return pool;
+}
+
+/** Opens `n` connections at once and hands them back to the pool idle (they stay open while `n` ≤ the pool's `min`). */
+export async function openConnections(pool: pg.Pool, n: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
+  for (const c of clients) c.release();
 }
 
 /** Returns `url` with its `search_path` set to `schema`, so every pooled connection uses it. */

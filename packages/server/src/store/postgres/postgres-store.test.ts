@@ -1,6 +1,7 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasPostgres, testDatabaseUrl } from '../../../../../test-support/requirements';
 import { runBlobChunkStoreAcceptance, runHandoverStoreAcceptance, runStoreAcceptance, type StoreFixture } from '@outpost/server/testing';
+import { openPostgresPool } from './pool';
 import { PostgresStore } from './postgres-store';
 import { createTestSchema } from './test-schema';
 
@@ -20,4 +21,21 @@ describe.skipIf(!(await hasPostgres()))('PostgresStore', () => {
   runStoreAcceptance('postgres', postgresFixture);
   runHandoverStoreAcceptance('postgres', postgresFixture);
 runBlobChunkStoreAcceptance('postgres', postgresFixture);
+});
+
+describe.skipIf(!(await hasPostgres()))('PostgresStore connections', () => {
+  it('opens its connections at start, so the first cold job open after a restart waits for no new backend', async () => {
+    const schema = await createTestSchema(testDatabaseUrl);
+    const applicationName = `outpost-open-test-${process.pid}`;
+    const store = await PostgresStore.open(schema.url, { max: 4, applicationName });
+    const observer = openPostgresPool(testDatabaseUrl, { max: 1, applicationName: 'outpost-test-observer' });
+    try {
+      const { rows } = await observer.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+      expect(Number(rows[0]!.n)).toBe(2);
+    } finally {
+      await observer.end();
+      await store.close();
+      await schema.drop();
+    }
+  });
 });

@@ -11,9 +11,8 @@ import type { ServerState } from '@outpost/shared';
 import type pg from 'pg';
 import type {
   ApplyOpOutcome,
+  BlobChunkStore,
   BlobRecord,
-  BlobUploadState,
-  OpenBlobUpload,
   CustomerRecord,
   EquipmentFilter,
   EquipmentRecord,
@@ -25,35 +24,43 @@ import type {
   OpVerdict,
   PricebookItem,
   SearchPage,
+  HandoverStore,
   Store,
   StoredJobDoc,
-  HandoverFilter,
-  HandoverRecord,
-  RemovalRecord,
   UserRecord,
 } from '../store';
+import { answerWith, BLOB_CHUNK_STORE_METHODS, HANDOVER_STORE_METHODS } from '../store-parts';
 import * as jobDocs from './job-docs';
 import { migrate } from './migrate';
 import * as opLog from './op-log';
-import { inTransaction, openPostgresPool, type PostgresPoolOptions } from './pool';
+import { inTransaction, openConnections, openPostgresPool, type PostgresPoolOptions } from './pool';
 import { byteaParam, bytesOf, jobFromRow, userFromRow, type JobRow, type UserRow } from './rows';
+
+/** Connections a store keeps open by default (`PostgresPoolOptions.min`). */
+const OPEN_CONNECTIONS = 2;
+
+/** Handovers and resumable-upload chunks are answered by their own modules (store-parts.ts). */
+export interface PostgresStore extends HandoverStore, BlobChunkStore {}
 
 /** A `Store` on a Postgres database shared by every node. */
 export class PostgresStore implements Store {
   /** Wraps a pool whose schema is already migrated; `close` ends the pool. */
-  private readonly handovers: PostgresHandovers;
-  private readonly chunks: PostgresBlobChunks;
-
   constructor(private readonly pool: pg.Pool) {
-    this.handovers = new PostgresHandovers(pool);
-    this.chunks = new PostgresBlobChunks(pool);
+    answerWith<HandoverStore>(this, new PostgresHandovers(pool), HANDOVER_STORE_METHODS);
+    answerWith<BlobChunkStore>(this, new PostgresBlobChunks(pool), BLOB_CHUNK_STORE_METHODS);
   }
 
-  /** Connects to `url` (postgres://…, schema by `search_path`), migrates, and returns the store. */
+  /**
+   * Connects to `url` (postgres://…, schema by `search_path`), migrates, opens the pool's
+   * `min` connections (default 2: a cold job open reads the doc and the job at once), and
+   * returns the store.
+   */
   static async open(url: string, options: PostgresPoolOptions = {}): Promise<PostgresStore> {
-    const pool = openPostgresPool(url, options);
+    const min = Math.min(options.min ?? OPEN_CONNECTIONS, options.max ?? OPEN_CONNECTIONS);
+    const pool = openPostgresPool(url, { ...options, min });
     try {
       await migrate(pool);
+      await openConnections(pool, min);
     } catch (err) {
       await pool.end();
       throw err;
@@ -71,6 +78,10 @@ export class PostgresStore implements Store {
 
   countJobUpdates(jobId: string): Promise<number> {
     return jobDocs.countJobUpdates(this.pool, jobId);
+  }
+
+  listJobsWithLog(): Promise<string[]> {
+    return jobDocs.listJobsWithLog(this.pool);
   }
 
   async compactJobDoc(jobId: string): Promise<void> {
@@ -241,56 +252,6 @@ export class PostgresStore implements Store {
   async commitDurability(): Promise<string> {
     const { rows } = await this.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
     return `Postgres synchronous_commit = ${rows[0]!.synchronous_commit}`;
-  }
-
-  // Resumable-upload chunks (blob-chunk-store.ts) live in their own module.
-  blobUploadState(sha256: string, uploader: string): Promise<BlobUploadState | null> {
-    return this.chunks.blobUploadState(sha256, uploader);
-  }
-
-  putBlobChunk(sha256: string, uploader: string, length: number, offset: number, bytes: Uint8Array): Promise<void> {
-    return this.chunks.putBlobChunk(sha256, uploader, length, offset, bytes);
-  }
-
-  blobChunkBytes(sha256: string, uploader: string): Promise<Uint8Array[]> {
-    return this.chunks.blobChunkBytes(sha256, uploader);
-  }
-
-  dropBlobChunks(sha256: string, uploader: string): Promise<void> {
-    return this.chunks.dropBlobChunks(sha256, uploader);
-  }
-
-  dropStaleBlobChunks(uploader: string, before: string): Promise<void> {
-    return this.chunks.dropStaleBlobChunks(uploader, before);
-  }
-
-  openBlobUploads(uploader: string): Promise<OpenBlobUpload[]> {
-    return this.chunks.openBlobUploads(uploader);
-  }
-
-  // Removals and handovers (handover-store.ts) live in their own module.
-  recordRemoval(r: RemovalRecord): Promise<void> {
-    return this.handovers.recordRemoval(r);
-  }
-
-  lastRemoval(jobId: string, userId: string): Promise<RemovalRecord | null> {
-    return this.handovers.lastRemoval(jobId, userId);
-  }
-
-  putHandover(h: HandoverRecord): Promise<{ handover: HandoverRecord; created: boolean }> {
-    return this.handovers.putHandover(h);
-  }
-
-  getHandover(id: string): Promise<HandoverRecord | null> {
-    return this.handovers.getHandover(id);
-  }
-
-  listHandovers(filter?: HandoverFilter): Promise<HandoverRecord[]> {
-    return this.handovers.listHandovers(filter);
-  }
-
-  decideHandover(id: string, state: 'merged' | 'discarded', by: string, at: string): Promise<HandoverRecord | null> {
-    return this.handovers.decideHandover(id, state, by, at);
   }
 
   async close(): Promise<void> {

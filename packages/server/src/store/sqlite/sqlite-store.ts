@@ -17,12 +17,12 @@ import Database from 'better-sqlite3';
 import type { ServerState } from '@outpost/shared';
 import * as Y from 'yjs';
 import { mergeJobLog } from '../job-doc-merge';
+import { answerWith, BLOB_CHUNK_STORE_METHODS, HANDOVER_STORE_METHODS } from '../store-parts';
 import { buildOpEntry, checkDeviceSeq } from '../op-entry';
 import type {
   ApplyOpOutcome,
+  BlobChunkStore,
   BlobRecord,
-  BlobUploadState,
-  OpenBlobUpload,
   CustomerRecord,
   EquipmentFilter,
   EquipmentRecord,
@@ -36,11 +36,9 @@ import type {
   PricebookItem,
   Durability,
   SearchPage,
+  HandoverStore,
   Store,
   StoredJobDoc,
-  HandoverFilter,
-  HandoverRecord,
-  RemovalRecord,
   UserRecord,
 } from '../store';
 import { jobFromRow, stateOf, type JobRow } from '../job-row';
@@ -92,6 +90,8 @@ function prepareStatements(db: Database.Database) {
     updatesWithId: db.prepare('SELECT id, update_bytes FROM job_updates WHERE job_id = ? ORDER BY id'),
     lastUpdateId: db.prepare('SELECT MAX(id) AS id FROM job_updates WHERE job_id = ?'),
     countUpdates: db.prepare('SELECT COUNT(*) AS n FROM job_updates WHERE job_id = ?'),
+    // Read off the (job_id, id) index, one step per job.
+    jobsWithLog: db.prepare('SELECT DISTINCT job_id FROM job_updates ORDER BY job_id').pluck(),
     putSnapshot: db.prepare(
       'INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector',
     ),
@@ -120,13 +120,14 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
+/** Handovers and resumable-upload chunks are answered by their own modules (store-parts.ts). */
+export interface SqliteStore extends HandoverStore, BlobChunkStore {}
+
 /** A `Store` on one SQLite file. */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
-  private readonly handovers: SqliteHandovers;
-  private readonly chunks: SqliteBlobChunks;
 
   /** Opens (creating if needed, mode 0600) the database file at `file`. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -136,8 +137,8 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrateSqlite(this.db);
     this.sql = prepareStatements(this.db);
-    this.handovers = new SqliteHandovers(this.db);
-    this.chunks = new SqliteBlobChunks(this.db);
+    answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS);
+    answerWith<BlobChunkStore>(this, new SqliteBlobChunks(this.db), BLOB_CHUNK_STORE_METHODS);
     const insert = this.sql.insertUpdate;
     this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
       for (const u of batch) insert.run(u.jobId, blob(u.update));
@@ -162,6 +163,10 @@ export class SqliteStore implements Store {
 
   async countJobUpdates(jobId: string): Promise<number> {
     return (this.sql.countUpdates.get(jobId) as { n: number }).n;
+  }
+
+  async listJobsWithLog(): Promise<string[]> {
+    return this.sql.jobsWithLog.all() as string[];
   }
 
   async compactJobDoc(jobId: string, docState?: JobDocState): Promise<void> {
@@ -379,56 +384,6 @@ export class SqliteStore implements Store {
 
   async commitDurability(): Promise<string> {
     return `SQLite synchronous = ${this.synchronous()}`;
-  }
-
-  // Resumable-upload chunks (blob-chunk-store.ts) live in their own module.
-  blobUploadState(sha256: string, uploader: string): Promise<BlobUploadState | null> {
-    return this.chunks.blobUploadState(sha256, uploader);
-  }
-
-  putBlobChunk(sha256: string, uploader: string, length: number, offset: number, bytes: Uint8Array): Promise<void> {
-    return this.chunks.putBlobChunk(sha256, uploader, length, offset, bytes);
-  }
-
-  blobChunkBytes(sha256: string, uploader: string): Promise<Uint8Array[]> {
-    return this.chunks.blobChunkBytes(sha256, uploader);
-  }
-
-  dropBlobChunks(sha256: string, uploader: string): Promise<void> {
-    return this.chunks.dropBlobChunks(sha256, uploader);
-  }
-
-  dropStaleBlobChunks(uploader: string, before: string): Promise<void> {
-    return this.chunks.dropStaleBlobChunks(uploader, before);
-  }
-
-  openBlobUploads(uploader: string): Promise<OpenBlobUpload[]> {
-    return this.chunks.openBlobUploads(uploader);
-  }
-
-  // Removals and handovers (handover-store.ts) live in their own module.
-  recordRemoval(r: RemovalRecord): Promise<void> {
-    return this.handovers.recordRemoval(r);
-  }
-
-  lastRemoval(jobId: string, userId: string): Promise<RemovalRecord | null> {
-    return this.handovers.lastRemoval(jobId, userId);
-  }
-
-  putHandover(h: HandoverRecord): Promise<{ handover: HandoverRecord; created: boolean }> {
-    return this.handovers.putHandover(h);
-  }
-
-  getHandover(id: string): Promise<HandoverRecord | null> {
-    return this.handovers.getHandover(id);
-  }
-
-  listHandovers(filter?: HandoverFilter): Promise<HandoverRecord[]> {
-    return this.handovers.listHandovers(filter);
-  }
-
-  decideHandover(id: string, state: 'merged' | 'discarded', by: string, at: string): Promise<HandoverRecord | null> {
-    return this.handovers.decideHandover(id, state, by, at);
   }
 
   async close(): Promise<void> {
