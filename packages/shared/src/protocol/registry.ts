@@ -9,13 +9,14 @@ import { jobClosed } from './job-closed';
 import { jobNotice } from './job-notice';
 import { referenceChanged } from './reference-changed';
 import { subscribe } from './subscribe';
+import { subscribeWithChanges } from './subscribe-with-changes';
 import { unsubscribe } from './unsubscribe';
 
 /** y-protocols' message types, as y-websocket numbers them. */
 export const Y_MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
 
 /** Every Outpost message schema, by type number. */
-export const OUTPOST_MESSAGES = [durableAck, opResult, jobChanged, errorMessage, subscribe, unsubscribe, jobClosed, channelReady, jobNotice, referenceChanged] as const;
+export const OUTPOST_MESSAGES = [durableAck, opResult, jobChanged, errorMessage, subscribe, unsubscribe, jobClosed, channelReady, jobNotice, referenceChanged, subscribeWithChanges] as const;
 
 const byType = new Map<number, MessageSchema>(OUTPOST_MESSAGES.map((m) => [m.type, m]));
 
@@ -30,7 +31,8 @@ export type DecodedMessage =
   | { name: 'jobClosed'; value: ReturnType<typeof readMessage<typeof jobClosed.fields>> }
   | { name: 'channelReady'; value: ReturnType<typeof readMessage<typeof channelReady.fields>> }
   | { name: 'jobNotice'; value: ReturnType<typeof readMessage<typeof jobNotice.fields>> }
-  | { name: 'referenceChanged'; value: ReturnType<typeof readMessage<typeof referenceChanged.fields>> };
+  | { name: 'referenceChanged'; value: ReturnType<typeof readMessage<typeof referenceChanged.fields>> }
+  | { name: 'subscribeWithChanges'; value: ReturnType<typeof readMessage<typeof subscribeWithChanges.fields>> };
 
 /** True when `type` is one of Outpost's own message numbers. */
 export function isOutpostMessageType(type: number): boolean {
