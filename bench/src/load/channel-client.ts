@@ -1,8 +1,9 @@
 /**
  * A device channel client for the load generator: one socket on Outpost's `/device`, every
- * job subscribed in one frame with its state vector, each job's server step 1 answered
- * with the device's step 2, durable acks counted per job — what `@outpost/client`'s
- * `DeviceChannel` puts on the wire, without the engine's storage around it.
+ * job subscribed in one frame with its state vector and its unacked changes
+ * (`subscribeWithChanges`, content message 1 of each job), each job's server step 1
+ * answered with the device's step 2, durable acks counted per job — what
+ * `@outpost/client`'s `DeviceChannel` puts on the wire, without the engine's storage around it.
  */
 import {
   CHANNEL_ADDRESS,
@@ -11,7 +12,7 @@ import {
   encodeMessage,
   PROTOCOL_VERSION,
   readJobFrame,
-  subscribe,
+  subscribeWithChanges,
 } from '@outpost/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -22,6 +23,7 @@ import * as Y from 'yjs';
 interface ChannelJob {
   doc: Y.Doc;
   synced: boolean;
+  /** Content messages sent (the carried changes are message 1). */
   sent: number;
   acked: number;
 }
@@ -52,17 +54,25 @@ export class ChannelLoadClient {
     });
   }
 
-  /** Subscribes every job in one frame, each with its doc's state vector (its sync step 1). */
-  async subscribeAll(docs: Y.Doc[]): Promise<void> {
+  /**
+   * Subscribes every job in one frame, each with its doc's state vector (its sync step 1)
+   * and `changes[i]`, the device's unacked changes on it (everything the device made offline).
+   */
+  async subscribeAll(docs: Y.Doc[], changes: Uint8Array[]): Promise<void> {
     await this.ready;
-    for (const doc of docs) this.jobs.set(doc.guid, { doc, synced: false, sent: 0, acked: 0 });
-    this.ws.send(encodeJobFrame(CHANNEL_ADDRESS, encodeMessage(subscribe, { jobIds: docs.map((d) => d.guid), stateVectors: docs.map((d) => Y.encodeStateVector(d)) })));
+    for (const doc of docs) this.jobs.set(doc.guid, { doc, synced: false, sent: 1, acked: 0 });
+    const message = encodeMessage(subscribeWithChanges, { jobIds: docs.map((d) => d.guid), stateVectors: docs.map((d) => Y.encodeStateVector(d)), changes });
+    this.ws.send(encodeJobFrame(CHANNEL_ADDRESS, message));
   }
 
-  /** Resolves once every job has the server's state and the server acked everything sent. */
+  /**
+   * Resolves once every job has the server's state and a durable ack for the changes it
+   * carried (message 1, which holds everything the device made); the step 2 answering
+   * the server's step 1 only confirms the server lacks nothing else, and is not waited for.
+   */
   async settled(timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
-    const done = () => [...this.jobs.values()].every((j) => j.synced && j.acked >= j.sent && j.sent > 0);
+    const done = () => [...this.jobs.values()].every((j) => j.synced && j.acked >= 1);
     while (!done()) {
       if (Date.now() > end || this.errors.length > 0) throw new Error(`channel not settled: ${this.errors.slice(0, 3).join('; ')}`);
       await new Promise((r) => setTimeout(r, 1));

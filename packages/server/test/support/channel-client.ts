@@ -3,7 +3,7 @@
  * socket on `/device`, a Y.Doc per subscribed job kept in sync, Outpost messages recorded
  * per job (and on the channel address), and the close code.
  */
-import { CHANNEL_ADDRESS, decodeOutpostMessage, encodeJobFrame, encodeMessage, PROTOCOL_VERSION, readJobFrame, subscribe, unsubscribe, type DecodedMessage } from '@outpost/shared';
+import { CHANNEL_ADDRESS, decodeOutpostMessage, encodeJobFrame, encodeMessage, PROTOCOL_VERSION, readJobFrame, subscribe, subscribeWithChanges, unsubscribe, type DecodedMessage } from '@outpost/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -15,6 +15,8 @@ import { until } from './server';
 export interface ChannelJobView {
   doc: Y.Doc;
   synced: boolean;
+  /** The state vector in the server's last sync step 1, decoded. */
+  serverState?: Map<number, number>;
   outpost: DecodedMessage[];
 }
 
@@ -26,6 +28,8 @@ export class ChannelClient {
   /** Every frame received, in order, as [jobId, first byte of the message]. */
   readonly frames: [string, number][] = [];
   closeCode: number | null = null;
+  /** Whether the server's sync step 1 is answered with a step 2 (a content message). */
+  answersStep1 = true;
   private constructor(readonly ws: WebSocket) {}
 
   /** Connects to `/device` (protocol version `v`, default the current one) and waits for it to open. */
@@ -51,6 +55,20 @@ export class ChannelClient {
     for (const id of jobIds) if (!this.jobs.has(id)) this.jobs.set(id, { doc: new Y.Doc(), synced: false, outpost: [] });
     const stateVectors = jobIds.map((id) => Y.encodeStateVector(this.jobs.get(id)!.doc));
     this.sendControl(encodeMessage(subscribe, { jobIds, stateVectors }));
+  }
+
+  /**
+   * Subscribes to jobs in one frame carrying changes (protocol 3): each job's doc gets its
+   * change applied first, and the change goes as that job's content message 1.
+   */
+  subscribeWithChanges(jobIds: string[], changes: Uint8Array[]): void {
+    jobIds.forEach((id, i) => {
+      const view = this.jobs.get(id) ?? { doc: new Y.Doc(), synced: false, outpost: [] };
+      this.jobs.set(id, view);
+      if (changes[i]!.byteLength > 0) Y.applyUpdate(view.doc, changes[i]!, 'carried');
+    });
+    const stateVectors = jobIds.map((id) => Y.encodeStateVector(this.jobs.get(id)!.doc));
+    this.sendControl(encodeMessage(subscribeWithChanges, { jobIds, stateVectors, changes }));
   }
 
   /** Leaves jobs in one frame. */
@@ -120,6 +138,8 @@ export class ChannelClient {
       const syncType = decoding.readVarUint(d);
       const payload = decoding.readVarUint8Array(d);
       if (syncType === 0) {
+        job.serverState = Y.decodeStateVector(payload);
+        if (!this.answersStep1) return;
         const e = encoding.createEncoder();
         encoding.writeVarUint(e, 0);
         syncProtocol.writeSyncStep2(e, job.doc, payload);
