@@ -5,7 +5,7 @@ import { ACTIONS, cellName, matrix, type Cell, type Relation } from './support/a
 import { call, DEMO, JOBS, startOutpost, type Outpost } from './support/outpost';
 import { validOp } from './support/bad-requests';
 import { RelayClient } from '../../test-support/relay-client';
-import { ChannelClient } from '../../packages/server/test/support/channel-client';
+import { ChannelClient } from '../../test-support/channel-client';
 import { signToken, TOKEN_KINDS } from './support/tokens';
 
 

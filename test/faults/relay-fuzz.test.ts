@@ -10,7 +10,7 @@ import { DEMO, JOBS } from './support/outpost';
 import { scaled, withSeed } from './support/seed';
 import { ServerProcess } from './support/server-process';
 import { RelayClient } from '../../test-support/relay-client';
-import { ChannelClient } from '../../packages/server/test/support/channel-client';
+import { ChannelClient } from '../../test-support/channel-client';
 import { tokenFor } from './support/tokens';
 
 const isJobRoot = (name: string) => Object.hasOwn(JOB_ROOTS, name);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SqliteStore, type JobUpdate } from '../src/index';
-import { ChannelClient } from './support/channel-client';
+import { ChannelClient } from '../../../test-support/channel-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 /** A SQLite store whose commits wait until the test opens the gate. */

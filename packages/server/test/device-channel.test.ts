@@ -1,6 +1,6 @@
 import { CLOSE_CODES, readJob } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChannelClient } from './support/channel-client';
+import { ChannelClient } from '../../../test-support/channel-client';
 import { TestDevice } from './support/ops';
 import { connectRelay, type RelayClient } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';

@@ -1,5 +1,6 @@
 /**
- * A minimal device-channel client for tests that need exact control of frames: one real
+ * The test suites' device-channel client (beside `relay-client.ts`, its `/sync/:jobId`
+ * counterpart), for tests that need exact control of frames: one real
  * socket on `/device`, a Y.Doc per subscribed job kept in sync, Outpost messages recorded
  * per job (and on the channel address), and the close code.
  */
@@ -9,7 +10,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
-import { until } from './server';
+import { until } from './until';
 
 /** One job as the test channel sees it. */
 export interface ChannelJobView {
@@ -115,7 +116,7 @@ export class ChannelClient {
 
   /** Waits for every listed job to be synced. */
   async synced(jobIds: string[], timeoutMs = 5000): Promise<void> {
-    await until(() => jobIds.every((id) => this.jobs.get(id)?.synced), timeoutMs, `sync of ${jobIds.join(', ')}`);
+    await until(`sync of ${jobIds.join(', ')}`, () => jobIds.every((id) => this.jobs.get(id)?.synced), timeoutMs);
   }
 
   /** Closes the socket and waits for it. */
