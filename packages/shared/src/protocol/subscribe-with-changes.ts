@@ -10,7 +10,7 @@ import { defineMessage, type ValueOf } from './message';
  * sync step 1, taken after the change was applied, so anything else the server lacks
  * comes back in the device's step 2.
  */
-export const subscribeWithChanges = defineMessage(110, 'subscribeWithChanges', [
+export const subscribeWithChanges = defineMessage(113, 'subscribeWithChanges', [
   ['jobIds', 'strings'],
   ['stateVectors', 'byteLists'],
   ['changes', 'byteLists'],
