@@ -12,7 +12,8 @@
  * shard is the job id's last character) and routes each shard to one node, as the nginx
  * example's `hash` does (here: the character's code modulo the node count), so every
  * device of a job meets on one node. `SCALE_TRANSPORT=sync` runs the older socket per
- * job on `/sync/:jobId` instead (`by-job` then hashes the job).
+ * job on `/sync/:jobId` instead (`by-job` then hashes the job); every typist signs in as
+ * alice, so keep SCALE_JOBS × SCALE_CLIENTS ≤ 200 there (the relay's sockets-per-user cap).
  * Every typist sends RATE keystrokes/s (one Yjs update each, durable acks on); latency is
  * send → receipt at every other typist of the job. Server CPU is read from /proc for
  * the node processes (Postgres and Redis are not counted: they serve both configurations).
