@@ -9,6 +9,7 @@
  *   proxy.partition();     // nobody gets through until proxy.heal()
  *   proxy.upstreamBytesPerSecond = 40_000;  // a slow uplink, shared by every connection
  *   const stop = proxy.flap(6_000, 3_000);  // 6 s of signal, 3 s cut, again and again
+ *   proxy.maxClientTurns = 2;  // a client may speak twice per connection; later bytes are held
  *
  * Only node:net; bytes are never altered, only delayed, throttled, held, truncated at a cut, or dropped.
  * The one TCP proxy of the test suites: the fault suite drives it directly, the client
@@ -33,11 +34,21 @@ export interface ProxyStats {
   stalls: number;
   partitions: number;
   bytesForwarded: number;
+  /**
+   * Client turns, summed over connections: a turn starts whenever a client sends after the
+   * proxy delivered something to it (or first sends on a connection), so a strict
+   * request/response exchange of n requests is n turns (the websocket upgrade is one).
+   */
+  clientTurns: number;
 }
 
 class Link {
   cutArmed = false;
   closed = false;
+  /** Client turns on this connection so far. */
+  turns = 0;
+  /** Whether the proxy delivered to the client since the client last sent. */
+  answered = true;
 
   constructor(
     readonly client: Socket,
@@ -56,7 +67,7 @@ class Link {
 
 /** One direction of a link: chunks are forwarded in order, through the current faults. */
 class Pipe {
-  private readonly queue: Buffer[] = [];
+  private readonly queue: { chunk: Buffer; turn: number }[] = [];
   private pumping = false;
 
   constructor(
@@ -66,8 +77,9 @@ class Pipe {
     private readonly toClient: boolean,
   ) {}
 
-  push(chunk: Buffer): void {
-    this.queue.push(chunk);
+  /** Queues a chunk; `turn` is the client turn it belongs to (0 for the server's chunks). */
+  push(chunk: Buffer, turn = 0): void {
+    this.queue.push({ chunk, turn });
     void this.pump();
   }
 
@@ -77,14 +89,16 @@ class Pipe {
     try {
       while (this.queue.length > 0 && !this.link.closed) {
         await this.proxy.waitWhileStalled();
+        await this.proxy.waitForTurn(this.queue[0]!.turn);
         if (this.proxy.delayMs > 0) await sleep(this.proxy.jitteredDelay());
         if (this.link.closed) return;
-        let chunk = this.queue.shift()!;
+        const next = this.queue.shift()!;
+        let chunk = next.chunk;
         if (this.toClient && this.proxy.dropReplies) continue;
         if (!this.toClient && this.proxy.upstreamBytesPerSecond > 0 && chunk.length > 0) {
           // A slow uplink: bytes leave in small slices at the link's rate, shared by every connection.
           const slice = chunk.subarray(0, THROTTLE_SLICE);
-          if (chunk.length > THROTTLE_SLICE) this.queue.unshift(chunk.subarray(THROTTLE_SLICE));
+          if (chunk.length > THROTTLE_SLICE) this.queue.unshift({ chunk: chunk.subarray(THROTTLE_SLICE), turn: next.turn });
           await sleep(this.proxy.upstreamTurn(slice.length));
           if (this.link.closed) return;
           chunk = slice;
@@ -100,6 +114,7 @@ class Pipe {
         }
         this.proxy.stats.bytesForwarded += chunk.length;
         this.to.write(chunk);
+        if (this.toClient) this.link.answered = true;
       }
     } finally {
       this.pumping = false;
@@ -109,6 +124,12 @@ class Pipe {
 
 /** Bytes a throttled uplink sends at a time. */
 const THROTTLE_SLICE = 4096;
+
+function signal(): { promise: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,7 +145,7 @@ export interface FaultProxyOptions {
 
 /** See the module comment. */
 export class FaultProxy {
-  readonly stats: ProxyStats = { connections: 0, refused: 0, cuts: 0, midFrameCuts: 0, stalls: 0, partitions: 0, bytesForwarded: 0 };
+  readonly stats: ProxyStats = { connections: 0, refused: 0, cuts: 0, midFrameCuts: 0, stalls: 0, partitions: 0, bytesForwarded: 0, clientTurns: 0 };
   /** Added to every forwarded chunk (both directions), in ms. */
   delayMs = 0;
   /**
@@ -138,6 +159,8 @@ export class FaultProxy {
   private readonly links = new Set<Link>();
   private partitioned = false;
   private stalled: { promise: Promise<void>; release: () => void } | null = null;
+  private turnLimit = 0;
+  private turnLimitChanged: { promise: Promise<void>; release: () => void } = signal();
 
   private constructor(
     private readonly server: Server,
@@ -183,7 +206,14 @@ export class FaultProxy {
     const toServer = new Pipe(this, link, upstream, false);
     const toClient = new Pipe(this, link, client, true);
     upstream.once('connect', () => client.resume());
-    client.on('data', (chunk: Buffer) => toServer.push(chunk));
+    client.on('data', (chunk: Buffer) => {
+      if (link.answered) {
+        link.turns++;
+        this.stats.clientTurns++;
+      }
+      link.answered = false;
+      toServer.push(chunk, link.turns);
+    });
     upstream.on('data', (chunk: Buffer) => toClient.push(chunk));
     for (const s of [client, upstream]) {
       s.on('error', () => link.destroy());
@@ -228,6 +258,27 @@ export class FaultProxy {
       clearTimeout(timer);
       this.heal();
     };
+  }
+
+  /**
+   * Client turns each connection may take; bytes of a later turn are held (in order, the
+   * connection stays open) until the limit is raised or set back to 0 (no limit). A test
+   * proving an exchange needs at most n turns sets n: with fewer it cannot complete.
+   */
+  get maxClientTurns(): number {
+    return this.turnLimit;
+  }
+
+  set maxClientTurns(n: number) {
+    this.turnLimit = n;
+    const changed = this.turnLimitChanged;
+    this.turnLimitChanged = signal();
+    changed.release();
+  }
+
+  /** Resolves once bytes of client turn `turn` may go (0: a server chunk, never held). */
+  async waitForTurn(turn: number): Promise<void> {
+    while (turn > 0 && this.turnLimit > 0 && turn > this.turnLimit) await this.turnLimitChanged.promise;
   }
 
   /** Resolves when the proxy is not stalled. */
@@ -286,6 +337,7 @@ export class FaultProxy {
     this.delayMs = 0;
     this.upstreamBytesPerSecond = 0;
     this.dropReplies = false;
+    this.maxClientTurns = 0;
     this.resume();
     this.heal();
   }
@@ -293,6 +345,7 @@ export class FaultProxy {
   /** Closes the proxy and every connection through it. */
   async close(): Promise<void> {
     this.resume();
+    this.maxClientTurns = 0;
     for (const link of [...this.links]) link.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

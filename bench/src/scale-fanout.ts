@@ -1,11 +1,19 @@
 /**
- * Fan-out on 1 node against 2 nodes (issue 8): `tsx bench/src/scale-fanout.ts` prints JSON.
+ * Fan-out on 1 node against 2 nodes (issue 8; device channels, issue 15.5):
+ * `tsx bench/src/scale-fanout.ts` prints JSON.
  *
  * Each configuration starts real `outpost-server` processes sharing one Postgres schema
- * and one Redis prefix (both fresh per run), creates J jobs, and connects C typists per
- * job, placed as a load balancer would: `any-node` spreads a job's clients round-robin
- * over the nodes (most deliveries cross Redis), `by-job` puts all of a job's clients on
- * one node (jobs split across nodes; deliveries stay local).
+ * and one Redis prefix (both fresh per run), creates J jobs, and gives each job C typists.
+ * Typists are devices on Outpost's device channel (`/device`), as the client engine
+ * connects by default: each device holds JOBS_PER_DEVICE jobs (C devices per group of
+ * jobs), placed as a load balancer would: `any-node` puts each device's one channel on a
+ * node round-robin (a job's devices sit on different nodes; deliveries cross Redis),
+ * `by-job` gives each device a channel per shard of its jobs (`channelPerShard`: the
+ * shard is the job id's last character) and routes each shard to one node, as the nginx
+ * example's `hash` does (here: the character's code modulo the node count), so every
+ * device of a job meets on one node. `SCALE_TRANSPORT=sync` runs the older socket per
+ * job on `/sync/:jobId` instead (`by-job` then hashes the job); every typist signs in as
+ * alice, so keep SCALE_JOBS × SCALE_CLIENTS ≤ 200 there (the relay's sockets-per-user cap).
  * Every typist sends RATE keystrokes/s (one Yjs update each, durable acks on); latency is
  * send → receipt at every other typist of the job. Server CPU is read from /proc for
  * the node processes (Postgres and Redis are not counted: they serve both configurations).
@@ -18,6 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PROTOCOL_VERSION } from '@outpost/shared';
 import { openPostgresPool } from '../../packages/server/src/store/postgres/pool';
 import { serverLauncher } from './harness/pinning';
 import { round, sleep, summarize } from './harness/stats';
@@ -25,11 +34,15 @@ import { endClock } from './load/echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './load/field-work';
 import { LatencyLog } from './load/latency-log';
 import { SyncClient, type JobSession } from './load/sync-client';
+import { jobShard } from '../../packages/client/src/sync/channel-shards';
 
 const JOBS = Number(process.env.SCALE_JOBS ?? 100);
 const CLIENTS = Number(process.env.SCALE_CLIENTS ?? 4);
 const RATE = Number(process.env.SCALE_RATE ?? 2);
 const SECONDS = Number(process.env.SCALE_SECONDS ?? 8);
+const JOBS_PER_DEVICE = Number(process.env.SCALE_JOBS_PER_DEVICE ?? 25);
+/** `channel`: device channels (the client's default); `sync`: a socket per job. */
+const TRANSPORT: 'channel' | 'sync' = process.env.SCALE_TRANSPORT === 'sync' ? 'sync' : 'channel';
 const DATABASE_URL = process.env.OUTPOST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.OUTPOST_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BIN = resolve(import.meta.dirname, '../../packages/server/scripts/outpost-server-from-source.js');
@@ -124,10 +137,10 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
     }
 
     const log = new LatencyLog();
+    const connectTo = TRANSPORT === 'channel' ? channelPlacement(nodes, routing, alice) : syncPlacement(nodes, routing, alice);
     for (const [j, jobId] of jobIds.entries()) {
       for (let c = 0; c < CLIENTS; c++) {
-        const node = nodes[(routing === 'by-job' ? j : c) % nodes.length]!;
-        const client = new SyncClient({ url: `ws://127.0.0.1:${node.port}/sync/${encodeURIComponent(jobId)}?token=${alice}&acks=1`, dialect: 'y' });
+        const client = connectTo(j, c, jobId);
         const device = newFieldDevice(jobId, `tech-${c}`);
         const session = client.join(jobId, device.doc);
         session.applyRemote = false;
@@ -137,6 +150,7 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
       }
     }
     await Promise.all(typists.map((t) => t.client.waitSynced(t.session, 30_000)));
+    const sockets = new Set(typists.map((t) => t.client)).size;
 
     const type = async (seconds: number) => {
       const tickMs = 20;
@@ -169,7 +183,8 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
     return {
       nodes: nodeCount,
       routing,
-      sockets: typists.length,
+      transport: TRANSPORT === 'channel' ? (routing === 'by-job' && nodeCount > 1 ? 'channel per shard' : 'one channel per device') : 'socket per job',
+      sockets,
       'updates/s sent': round(log.sent / sentSeconds),
       'deliveries/s': round(log.samples.length / sentSeconds),
       'delivered %': round((100 * log.samples.length) / Math.max(1, expected)),
@@ -179,7 +194,7 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
       'socket errors': typists.reduce((n, t) => n + t.session.errors.length, 0),
     };
   } finally {
-    await Promise.all(typists.map((t) => t.client.close()));
+    await Promise.all([...new Set(typists.map((t) => t.client))].map((c) => c.close()));
     for (const node of nodes) {
       node.child.kill('SIGTERM');
       await new Promise((r) => (node.child.exitCode !== null ? r(null) : node.child.once('exit', r)));
@@ -190,6 +205,40 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
   }
 }
 
+/** Sockets per job on `/sync/:jobId`: `by-job` puts a job's clients on one node, `any-node` spreads them. */
+function syncPlacement(nodes: Node[], routing: Routing, token: string): (job: number, client: number, jobId: string) => SyncClient {
+  return (j, c, jobId) => {
+    const node = nodes[(routing === 'by-job' ? j : c) % nodes.length]!;
+    return new SyncClient({ url: `ws://127.0.0.1:${node.port}/sync/${encodeURIComponent(jobId)}?token=${token}&acks=1`, dialect: 'y' });
+  };
+}
+
+/**
+ * Device channels: typist c of job j is device (j / JOBS_PER_DEVICE, c), holding that group
+ * of jobs. `any-node`: one channel per device, devices round-robin over the nodes.
+ * `by-job`: a channel per shard of the device's jobs, each shard routed to one node.
+ */
+function channelPlacement(nodes: Node[], routing: Routing, token: string): (job: number, client: number, jobId: string) => SyncClient {
+  const channels = new Map<string, SyncClient>();
+  let devicesPlaced = 0;
+  const devices = new Map<string, number>();
+  return (j, c, jobId) => {
+    const device = `${Math.floor(j / JOBS_PER_DEVICE)}:${c}`;
+    if (!devices.has(device)) devices.set(device, devicesPlaced++);
+    const byShard = routing === 'by-job' && nodes.length > 1;
+    const shard = byShard ? jobShard(jobId) : '';
+    const key = `${device}/${shard}`;
+    let channel = channels.get(key);
+    if (!channel) {
+      const node = nodes[(byShard ? shard.charCodeAt(0) : devices.get(device)!) % nodes.length]!;
+      const query = new URLSearchParams({ token, v: String(PROTOCOL_VERSION), ...(byShard ? { shard } : {}) });
+      channel = new SyncClient({ url: `ws://127.0.0.1:${node.port}/device?${query}`, dialect: 'channel' });
+      channels.set(key, channel);
+    }
+    return channel;
+  };
+}
+
 /** The configurations compared: one node, two nodes with clients anywhere, two nodes routed by job. */
 export const SCALE_CONFIGS = [
   [1, 'any-node'],
@@ -198,7 +247,7 @@ export const SCALE_CONFIGS = [
 ] as const;
 
 /** The workload, for reports. */
-export const SCALE_WORKLOAD = { jobs: JOBS, clientsPerJob: CLIENTS, keystrokesPerSecondPerClient: RATE, seconds: SECONDS };
+export const SCALE_WORKLOAD = { jobs: JOBS, clientsPerJob: CLIENTS, keystrokesPerSecondPerClient: RATE, seconds: SECONDS, transport: TRANSPORT, jobsPerDevice: JOBS_PER_DEVICE };
 
 async function main(): Promise<void> {
   const results = [];

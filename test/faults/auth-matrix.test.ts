@@ -4,8 +4,8 @@ import { addNote, addPhoto } from '@outpost/shared';
 import { ACTIONS, cellName, matrix, type Cell, type Relation } from './support/auth-matrix';
 import { call, DEMO, JOBS, startOutpost, type Outpost } from './support/outpost';
 import { validOp } from './support/bad-requests';
-import { SyncClient } from './support/sync-client';
-import { ChannelClient } from '../../packages/server/test/support/channel-client';
+import { RelayClient } from '../../test-support/relay-client';
+import { ChannelClient } from '../../test-support/channel-client';
 import { signToken, TOKEN_KINDS } from './support/tokens';
 
 
@@ -30,8 +30,8 @@ async function attachPhoto(jobId: string): Promise<void> {
   const sha = createHash('sha256').update(bytes).digest('hex');
   const put = await call(`${outpost.url}/api/blobs/${sha}`, { method: 'PUT', token: dana(), body: bytes, headers: { 'content-type': 'image/jpeg' } });
   expect(put.status).toBe(201);
-  const c = await track(SyncClient.connect({ baseUrl: outpost.url, jobId, token: dana() }));
-  await c.synced;
+  const c = await track(RelayClient.connect({ baseUrl: outpost.url, jobId, token: dana() }));
+  await c.whenSynced;
   const n = c.edit((doc) => addPhoto(doc, { id: sha, kind: 'before', caption: '', mime: 'image/jpeg', bytes: 64, takenAt: new Date().toISOString(), by: 'dana' }));
   await c.durable(n);
   await c.close();
@@ -54,7 +54,7 @@ async function submitOp(jobId: string, token: string | undefined, over: Record<s
  * The job for a cell. `unassigned`: a fresh job for alice and bob; alice opens a socket on
  * it; then the dispatcher assigns it to bob alone — the cell runs right after that answer.
  */
-async function jobFor(relation: Relation): Promise<{ jobId: string; aliceSocket?: SyncClient }> {
+async function jobFor(relation: Relation): Promise<{ jobId: string; aliceSocket?: RelayClient }> {
   if (relation === 'own') return { jobId: JOBS.aliceOnly };
   if (relation === 'other') return { jobId: JOBS.bobOnly };
   const created = await call(`${outpost.url}/api/jobs`, {
@@ -65,8 +65,8 @@ async function jobFor(relation: Relation): Promise<{ jobId: string; aliceSocket?
   expect(created.status).toBe(201);
   const jobId = (created.body as { job: { id: string } }).job.id;
   await attachPhoto(jobId);
-  const aliceSocket = await track(SyncClient.connect({ baseUrl: outpost.url, jobId, token: outpost.token(DEMO.alice) }));
-  await aliceSocket.synced;
+  const aliceSocket = await track(RelayClient.connect({ baseUrl: outpost.url, jobId, token: outpost.token(DEMO.alice) }));
+  await aliceSocket.whenSynced;
   const unassign = await submitOp(jobId, dana(), { kind: 'assign', assignees: ['bob'], to: undefined });
   expect(unassign.status, unassign.text).toBe(200);
   return { jobId, aliceSocket };
@@ -89,8 +89,8 @@ async function runCell(cell: Cell): Promise<void> {
   const verdict = cell.expect;
   switch (cell.action) {
     case 'wsJoin': {
-      const c = await track(SyncClient.connect({ baseUrl: outpost.url, jobId, token }));
-      await Promise.race([c.synced, c.closed, new Promise((r) => setTimeout(r, 3000))]);
+      const c = await track(RelayClient.connect({ baseUrl: outpost.url, jobId, token }));
+      await Promise.race([c.whenSynced, c.closed, new Promise((r) => setTimeout(r, 3000))]);
       if (verdict.allow) {
         expect(c.open, JSON.stringify(c.closeInfo)).toBe(true);
         expect(c.doc.getMap('server').get('status')).toBeTypeOf('string');
@@ -106,7 +106,7 @@ async function runCell(cell: Cell): Promise<void> {
     case 'wsUpdate': {
       const noteId = `matrix-${Math.random().toString(36).slice(2)}`;
       const reuse = cell.relation === 'unassigned' && cell.role === 'technician' && cell.token === 'valid' && aliceSocket;
-      const c = reuse ? aliceSocket : await track(SyncClient.connect({ baseUrl: outpost.url, jobId, token }));
+      const c = reuse ? aliceSocket : await track(RelayClient.connect({ baseUrl: outpost.url, jobId, token }));
       // Sent at once: before the server finished checking the token, or right after the unassign.
       const n = c.edit((doc) => addNote(doc, { id: noteId, author: actor.id, createdAt: new Date().toISOString(), text: 'may I?' }));
       if (verdict.allow) {
@@ -124,8 +124,8 @@ async function runCell(cell: Cell): Promise<void> {
     case 'wsOfficeField':
     case 'wsForgedAuthor': {
       const reuse = cell.relation === 'unassigned' && cell.role === 'technician' && cell.token === 'valid' && aliceSocket;
-      const c = reuse ? aliceSocket : await track(SyncClient.connect({ baseUrl: outpost.url, jobId, token }));
-      if (!reuse) await Promise.race([c.synced, c.closed]);
+      const c = reuse ? aliceSocket : await track(RelayClient.connect({ baseUrl: outpost.url, jobId, token }));
+      if (!reuse) await Promise.race([c.whenSynced, c.closed]);
       const mark = `matrix-${Math.random().toString(36).slice(2)}`;
       const someoneElse = actor.id === 'alice' ? 'bob' : 'alice';
       const n = c.edit((doc) => {
@@ -303,8 +303,8 @@ describe('authorization matrix', () => {
   it('closes a socket when its token expires and stores nothing sent after that', async () => {
     const now = Math.floor(Date.now() / 1000);
     const shortLived = signToken({ sub: 'alice', role: 'technician', name: 'Alice', exp: now + 2 }, outpost.secret);
-    const c = await track(SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: shortLived }));
-    await c.synced;
+    const c = await track(RelayClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: shortLived }));
+    await c.whenSynced;
     const closed = await Promise.race([c.closed, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
     expect(closed?.code, 'the socket outlived its token').toBe(4401);
     const late = `after-expiry-${Date.now()}`;

@@ -10,7 +10,7 @@ import { runFaultSchedule, type FaultSchedule } from './support/fault-schedule';
 import { DEMO, JOBS } from './support/outpost';
 import { scaled, withSeed, type Prng } from './support/seed';
 import { ServerProcess } from './support/server-process';
-import { SyncClient } from './support/sync-client';
+import { RelayClient } from '../../test-support/relay-client';
 import { tokenFor } from './support/tokens';
 
 const ACTIVE_MS = scaled(20_000, 540_000);
@@ -113,8 +113,8 @@ async function killAndCheck(srv: ServerProcess, actors: Actor[], schedules: Faul
   const lost: string[] = [];
   let clocks = 0;
   for (const jobId of ALL_JOBS) {
-    const observer = await SyncClient.connect({ baseUrl: srv.url, jobId, token: tokenFor('valid', DEMO.dana, secret), acks: false });
-    await observer.synced;
+    const observer = await RelayClient.connect({ baseUrl: srv.url, jobId, token: tokenFor('valid', DEMO.dana, secret), acks: false });
+    await observer.whenSynced;
     lost.push(...missingNotes(acked.filter((n) => n.jobId === jobId).map((n) => n.id), observer.doc));
     // Every write (ticks and text edits too), not just notes: the server's clock for each
     // device must have reached what that device was told is durable.
@@ -204,8 +204,8 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
 
       const token = tokenFor('valid', DEMO.dana, secret);
       for (const jobId of ALL_JOBS) {
-        const observer = await SyncClient.connect({ baseUrl: srv.url, jobId, token, acks: false });
-        await observer.synced;
+        const observer = await RelayClient.connect({ baseUrl: srv.url, jobId, token, acks: false });
+        await observer.whenSynced;
         const holders = actors.filter((a) => a.docs.has(jobId)).map((a) => ({ name: a.device.name, doc: a.docs.get(jobId)! }));
         await until(`job ${jobId} converged`, () => divergence([{ name: 'server', doc: observer.doc }, ...holders]).length === 0, 20_000).catch(() => undefined);
         expect(divergence([{ name: 'server', doc: observer.doc }, ...holders]), jobId).toEqual([]);

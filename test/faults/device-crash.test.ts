@@ -4,7 +4,7 @@ import { missingNotes } from './support/checks';
 import { crash as crashDevice, owed, startDevice, until, type Device } from './support/devices';
 import { DEMO, JOBS, startOutpost, type Outpost } from './support/outpost';
 import { withSeed } from './support/seed';
-import { SyncClient } from './support/sync-client';
+import { RelayClient } from '../../test-support/relay-client';
 
 /**
  * Where the crash lands:
@@ -51,8 +51,8 @@ describe('device crash between local write and upload', () => {
           const photo = await device.engine.blobs.putPhoto(JOBS.aliceOnly, Buffer.from(`photo ${crash} ${run}`), { kind: 'before', mime: 'image/jpeg' });
           await until(`${crash}: the work is recorded on the device`, () => owed(device).pending > 0 && owed(device).queued + owed(device).blobs > 0);
           if (crash === 'sent-unanswered') {
-            const server = await SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.dana), acks: false });
-            await server.synced;
+            const server = await RelayClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.dana), acks: false });
+            await server.whenSynced;
             await until('the server received the notes', () => missingNotes(notes, server.doc).length === 0);
             await server.close();
           }
@@ -86,8 +86,8 @@ describe('device crash between local write and upload', () => {
         });
       }
 
-      const office = await SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.dana), acks: false });
-      await office.synced;
+      const office = await RelayClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.dana), acks: false });
+      await office.whenSynced;
       const ops = await outpost.server.store.listOps(JOBS.aliceOnly);
       for (const t of takeovers) {
         expect(missingNotes(t.notes, office.doc), t.crash).toEqual([]);

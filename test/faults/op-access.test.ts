@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPhoto } from '@outpost/shared';
 import { validOp } from './support/bad-requests';
 import { call, DEMO, JOBS, startOutpost, type Outpost } from './support/outpost';
-import { SyncClient } from './support/sync-client';
+import { RelayClient } from '../../test-support/relay-client';
 
 let outpost: Outpost;
 beforeAll(async () => {
@@ -77,8 +77,8 @@ describe("ops on a job the sender cannot see (item 6)", () => {
     const bytes = randomBytes(48);
     const sha = createHash('sha256').update(bytes).digest('hex');
     expect((await call(`${outpost.url}/api/blobs/${sha}`, { method: 'PUT', token: token('dana'), body: bytes, headers: { 'content-type': 'image/jpeg' } })).status).toBe(201);
-    const c = await SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.bobOnly, token: token('dana') });
-    await c.synced;
+    const c = await RelayClient.connect({ baseUrl: outpost.url, jobId: JOBS.bobOnly, token: token('dana') });
+    await c.whenSynced;
     await c.durable(c.edit((doc) => addPhoto(doc, { id: sha, kind: 'before', caption: '', mime: 'image/jpeg', bytes: 48, takenAt: new Date().toISOString(), by: 'dana' })));
     await c.close();
     const job = (await outpost.server.store.getJob(JOBS.bobOnly))!;

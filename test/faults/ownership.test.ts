@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addNote, addPhoto, jobRoots, readJob, setChecklistDone, setSignature } from '@outpost/shared';
 import { call, DEMO, startOutpost, type Outpost } from './support/outpost';
-import { SyncClient } from './support/sync-client';
+import { RelayClient } from '../../test-support/relay-client';
 
 let outpost: Outpost;
-const sockets: SyncClient[] = [];
+const sockets: RelayClient[] = [];
 
 beforeAll(async () => {
   outpost = await startOutpost();
@@ -23,10 +23,10 @@ afterAll(async () => {
 
 const tokenOf = (who: keyof typeof DEMO) => outpost.token(DEMO[who])!;
 
-async function socket(jobId: string, who: keyof typeof DEMO): Promise<SyncClient> {
-  const c = await SyncClient.connect({ baseUrl: outpost.url, jobId, token: tokenOf(who) });
+async function socket(jobId: string, who: keyof typeof DEMO): Promise<RelayClient> {
+  const c = await RelayClient.connect({ baseUrl: outpost.url, jobId, token: tokenOf(who) });
   sockets.push(c);
-  await c.synced;
+  await c.whenSynced;
   return c;
 }
 
@@ -62,7 +62,7 @@ async function serverJob(jobId: string) {
 }
 
 /** Sends one hostile change and waits for the refusal; returns the close and the error. */
-async function refused(c: SyncClient, change: (doc: Y.Doc) => void) {
+async function refused(c: RelayClient, change: (doc: Y.Doc) => void) {
   c.edit(change);
   const closed = await Promise.race([c.closed, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
   expect(closed, 'the socket stayed open').not.toBeNull();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readJob } from '@outpost/shared';
 import { call, DEMO, startOutpost, type Outpost } from './support/outpost';
-import { SyncClient } from './support/sync-client';
+import { RelayClient } from '../../test-support/relay-client';
 
 let outpost: Outpost;
 beforeAll(async () => {
@@ -36,8 +36,8 @@ describe('a well-formed update with the wrong shape', () => {
     // wrong shape (readJob), so one bad update cannot break the job for everyone.
     it(`cannot break the job for everyone else: ${name}`, async () => {
       const jobId = await freshJob();
-      const mallory = await SyncClient.connect({ baseUrl: outpost.url, jobId, token: outpost.token(DEMO.alice) });
-      await mallory.synced;
+      const mallory = await RelayClient.connect({ baseUrl: outpost.url, jobId, token: outpost.token(DEMO.alice) });
+      await mallory.whenSynced;
       mallory.edit(poison);
       await Promise.race([mallory.durable(), mallory.closed]);
       await mallory.close();
@@ -45,8 +45,8 @@ describe('a well-formed update with the wrong shape', () => {
       // The relay may refuse it, or readers may skip it; either way the job still reads.
       const res = await call(`${outpost.url}/api/jobs/${jobId}`, { token: outpost.token(DEMO.dana) });
       expect(res.status, res.text.slice(0, 200)).toBe(200);
-      const office = await SyncClient.connect({ baseUrl: outpost.url, jobId, token: outpost.token(DEMO.dana), acks: false });
-      await office.synced;
+      const office = await RelayClient.connect({ baseUrl: outpost.url, jobId, token: outpost.token(DEMO.dana), acks: false });
+      await office.whenSynced;
       expect(() => readJob(office.doc)).not.toThrow();
       await office.close();
     });

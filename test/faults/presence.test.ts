@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awarenessFrame } from './support/frames';
 import { DEMO, JOBS, startOutpost, type Outpost } from './support/outpost';
-import { SyncClient } from './support/sync-client';
+import { RelayClient } from '../../test-support/relay-client';
 import { until } from './support/devices';
 
 let outpost: Outpost;
@@ -27,9 +27,9 @@ type Presence = { user?: { id?: string; role?: string }; editingNoteId?: string 
 
 describe('presence cannot be forged', () => {
   it('shows the signed-in user on every presence, whatever the client claims', async () => {
-    const join = (who: keyof typeof DEMO) => SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.shared, token: outpost.token(DEMO[who]) });
+    const join = (who: keyof typeof DEMO) => RelayClient.connect({ baseUrl: outpost.url, jobId: JOBS.shared, token: outpost.token(DEMO[who]) });
     const [bob, dana] = await Promise.all([join('bob'), join('dana')]);
-    await Promise.all([bob.synced, dana.synced]);
+    await Promise.all([bob.whenSynced, dana.whenSynced]);
     bob.setPresence({ user: { id: 'dana', name: 'Dana', role: 'dispatcher' }, editingNoteId: 'n1' });
     await until('dana sees bob', () => (dana.awareness.getStates().get(bob.doc.clientID) as Presence)?.editingNoteId === 'n1', 5000);
     expect((dana.awareness.getStates().get(bob.doc.clientID) as Presence)?.user).toMatchObject({ id: 'bob', role: 'technician' });
@@ -39,9 +39,9 @@ describe('presence cannot be forged', () => {
   // A socket may speak only for the client ids it introduced; anything else would let one
   // person erase or rewrite another's presence.
   it("lets nobody overwrite another person's presence", async () => {
-    const join = (who: keyof typeof DEMO) => SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.shared, token: outpost.token(DEMO[who]) });
+    const join = (who: keyof typeof DEMO) => RelayClient.connect({ baseUrl: outpost.url, jobId: JOBS.shared, token: outpost.token(DEMO[who]) });
     const [alice, bob, dana] = await Promise.all([join('alice'), join('bob'), join('dana')]);
-    await Promise.all([alice.synced, bob.synced, dana.synced]);
+    await Promise.all([alice.whenSynced, bob.whenSynced, dana.whenSynced]);
     alice.setPresence({ editingNoteId: 'alice-note' });
     const aliceId = alice.doc.clientID;
     await until('dana sees alice', () => (dana.awareness.getStates().get(aliceId) as Presence)?.editingNoteId === 'alice-note', 5000);
@@ -61,10 +61,10 @@ describe('presence cannot be forged', () => {
   // caps the ids a socket may introduce (4) and refuses the socket with 4429 beyond it.
   it('keeps one socket from flooding everyone with made-up presences', async () => {
     const [dana, alice] = await Promise.all([
-      SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.dana) }),
-      SyncClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.alice) }),
+      RelayClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.dana) }),
+      RelayClient.connect({ baseUrl: outpost.url, jobId: JOBS.aliceOnly, token: outpost.token(DEMO.alice) }),
     ]);
-    await Promise.all([dana.synced, alice.synced]);
+    await Promise.all([dana.whenSynced, alice.whenSynced]);
     let id = 1_000_000;
     for (let f = 0; f < 100 && alice.open; f++) {
       const e = encoding.createEncoder();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addNote } from '@outpost/shared';
 import { DEMO, JOBS } from './support/outpost';
 import { ServerProcess } from './support/server-process';
-import { SyncClient } from './support/sync-client';
+import { RelayClient } from '../../test-support/relay-client';
 import { tokenFor } from './support/tokens';
 
 const MiB = 1024 * 1024;
@@ -18,7 +18,7 @@ const secret = 'quotas-secret';
 let dataDir: string;
 let server: ServerProcess;
 const token = (who: keyof typeof DEMO) => tokenFor('valid', DEMO[who], secret)!;
-const connect = (jobId: string, who: keyof typeof DEMO) => SyncClient.connect({ baseUrl: server.url, jobId, token: token(who) });
+const connect = (jobId: string, who: keyof typeof DEMO) => RelayClient.connect({ baseUrl: server.url, jobId, token: token(who) });
 
 function storedBytes(): number {
   return readdirSync(dataDir).reduce((n, f) => n + statSync(join(dataDir, f)).size, 0);
@@ -36,7 +36,7 @@ afterAll(async () => {
 describe('quotas', () => {
   it('stops 100 notes of 1 MB at the job limit with "This job is full", and other jobs keep syncing', async () => {
     const writer = await connect(JOBS.aliceOnly, 'alice');
-    await writer.synced;
+    await writer.whenSynced;
     const before = storedBytes();
     let acked = 0;
     for (let i = 0; i < 100 && writer.open; i++) {
@@ -53,16 +53,16 @@ describe('quotas', () => {
     expect((storedBytes() - before) / MiB).toBeLessThan(30);
 
     const other = await connect(JOBS.shared, 'alice');
-    await other.synced;
+    await other.whenSynced;
     await other.durable(other.edit((d) => addNote(d, { id: 'small', author: 'alice', createdAt: new Date().toISOString(), text: 'still fine' })), 5_000);
     await other.close();
   });
 
   it('never relays a 900 KB presence to the people watching the job', async () => {
     const watcher = await connect(JOBS.shared, 'bob');
-    await watcher.synced;
+    await watcher.whenSynced;
     const talker = await connect(JOBS.shared, 'alice');
-    await talker.synced;
+    await talker.whenSynced;
     talker.setPresence({ note: 'x'.repeat(900_000) });
     expect((await talker.closed).code).toBe(4413);
     await new Promise((r) => setTimeout(r, 200));
@@ -72,9 +72,9 @@ describe('quotas', () => {
   });
 
   it('refuses one account more than 200 open sockets with 4429, and lets another account in', async () => {
-    const sockets: SyncClient[] = [];
+    const sockets: RelayClient[] = [];
     for (let i = 0; i < 220; i += 20) {
-      sockets.push(...(await Promise.all(Array.from({ length: 20 }, () => SyncClient.connect({ baseUrl: server.url, jobId: JOBS.bobOnly, token: token('dana'), openTimeoutMs: 15_000 })))));
+      sockets.push(...(await Promise.all(Array.from({ length: 20 }, () => RelayClient.connect({ baseUrl: server.url, jobId: JOBS.bobOnly, token: token('dana'), openTimeoutMs: 15_000 })))));
     }
     await new Promise((r) => setTimeout(r, 500));
     const refused = sockets.filter((s) => s.closeInfo?.code === 4429);
@@ -82,7 +82,7 @@ describe('quotas', () => {
     expect(refused.length).toBe(20);
     expect(refused[0]!.errors.at(-1)?.code).toBe('too_many_connections');
     const bob = await connect(JOBS.shared, 'bob');
-    await bob.synced;
+    await bob.whenSynced;
     expect(bob.open).toBe(true);
     await Promise.all([...sockets, bob].map((s) => s.close()));
   });

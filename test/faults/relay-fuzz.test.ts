@@ -9,8 +9,8 @@ import { closesWithin, frameHeader, rawUpgrade } from './support/raw-ws';
 import { DEMO, JOBS } from './support/outpost';
 import { scaled, withSeed } from './support/seed';
 import { ServerProcess } from './support/server-process';
-import { SyncClient } from './support/sync-client';
-import { ChannelClient } from '../../packages/server/test/support/channel-client';
+import { RelayClient } from '../../test-support/relay-client';
+import { ChannelClient } from '../../test-support/channel-client';
 import { tokenFor } from './support/tokens';
 
 const isJobRoot = (name: string) => Object.hasOwn(JOB_ROOTS, name);
@@ -34,9 +34,9 @@ describe('relay under hostile frames', () => {
   it(`survives ${FRAMES} hostile frames from several sockets while well-behaved clients on the job keep syncing`, async () => {
     await withSeed('relay fuzz', async (rng) => {
       const token = (who: keyof typeof DEMO, kind: 'valid' | 'expired' | 'forged' = 'valid') => tokenFor(kind, DEMO[who], secret);
-      const alice = await SyncClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('alice') });
-      const bob = await SyncClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('bob') });
-      await Promise.all([alice.synced, bob.synced]);
+      const alice = await RelayClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('alice') });
+      const bob = await RelayClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('bob') });
+      await Promise.all([alice.whenSynced, bob.whenSynced]);
       const baselineRss = server.rssBytes();
       let peakRss = baselineRss;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, server.running ? server.rssBytes() : 0)), 250);
@@ -44,7 +44,7 @@ describe('relay under hostile frames', () => {
       // Well-behaved: each types a note every ~50 ms and waits for its durable ack.
       const written: string[] = [];
       let fuzzing = true;
-      const typist = async (c: SyncClient, who: string) => {
+      const typist = async (c: RelayClient, who: string) => {
         for (let i = 0; fuzzing && i < 100_000; i++) {
           const id = `${who}-${i}`;
           const n = c.edit((doc) => addNote(doc, { id, author: who, createdAt: new Date().toISOString(), text: `${who} still here` }));
@@ -89,8 +89,8 @@ describe('relay under hostile frames', () => {
       // The well-behaved clients never got cut off and hold the same doc as the server.
       expect(alice.open && bob.open, JSON.stringify([alice.closeInfo, bob.closeInfo])).toBe(true);
       expect([...alice.violations, ...bob.violations]).toEqual([]);
-      const observer = await SyncClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('dana'), acks: false });
-      await observer.synced;
+      const observer = await RelayClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('dana'), acks: false });
+      await observer.whenSynced;
       expect(missingNotes(written, observer.doc)).toEqual([]);
       await new Promise((r) => setTimeout(r, 200));
       expect(divergence([{ name: 'alice', doc: alice.doc }, { name: 'bob', doc: bob.doc }])).toEqual([]);
@@ -137,8 +137,8 @@ describe('relay under hostile frames', () => {
       expect(server.log.filter((l) => /unexpected error|connect failed|join of .* failed|Uncaught|TypeError|RangeError/.test(l))).toEqual([]);
       expect(phone.closeCode).toBeNull();
       expect(phone.closedJob(JOBS.shared)).toBeNull();
-      const observer = await SyncClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('dana'), acks: false });
-      await observer.synced;
+      const observer = await RelayClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token: token('dana'), acks: false });
+      await observer.whenSynced;
       expect(missingNotes(written, observer.doc)).toEqual([]);
       expect([...observer.doc.share.keys()].filter((root) => !isJobRoot(root))).toEqual([]);
       await Promise.all([phone.close(), observer.close()]);
@@ -157,8 +157,8 @@ describe('relay under hostile frames', () => {
     torn.write(Buffer.concat([frameHeader(100n), Buffer.alloc(10)]));
     torn.destroy();
 
-    const alice = await SyncClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token });
-    await alice.synced;
+    const alice = await RelayClient.connect({ baseUrl: server.url, jobId: JOBS.shared, token });
+    await alice.whenSynced;
     const n = alice.edit((doc) => addNote(doc, { id: `after-raw-${Date.now()}`, author: 'alice', createdAt: new Date().toISOString(), text: 'still fine' }));
     await alice.durable(n);
     await alice.close();

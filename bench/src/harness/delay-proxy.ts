@@ -19,6 +19,11 @@ export interface LinkCounters {
 export interface DelayProxy {
   port: number;
   counters: LinkCounters;
+  /**
+   * Client turns each connection may take (0: no limit); the bytes of a later turn are
+   * held, never forwarded. An exchange that still completes needs at most that many turns.
+   */
+  maxTurns: number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -34,12 +39,15 @@ export async function startDelayProxy(targetPort: number, oneWayMs: number): Pro
     upstream.setNoDelay(true);
     sockets.add(client).add(upstream);
     let lastWasDown = true;
+    let turns = 0;
     const relay = (from: net.Socket, to: net.Socket, up: boolean) => {
       from.on('data', (chunk) => {
         if (up) {
-          counters.bytesUp += chunk.length;
-          if (lastWasDown) counters.turns++;
+          const held = (n: number) => proxy.maxTurns > 0 && n > proxy.maxTurns;
+          if (lastWasDown && !held(++turns)) counters.turns++;
           lastWasDown = false;
+          if (held(turns)) return;
+          counters.bytesUp += chunk.length;
         } else {
           counters.bytesDown += chunk.length;
           lastWasDown = true;
@@ -58,9 +66,10 @@ export async function startDelayProxy(targetPort: number, oneWayMs: number): Pro
     relay(upstream, client, false);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
+  const proxy: DelayProxy = {
     port: (server.address() as net.AddressInfo).port,
     counters,
+    maxTurns: 0,
     reset() {
       Object.assign(counters, { bytesUp: 0, bytesDown: 0, turns: 0, connections: 0 });
     },
@@ -69,4 +78,5 @@ export async function startDelayProxy(targetPort: number, oneWayMs: number): Pro
       await new Promise((r) => server.close(r));
     },
   };
+  return proxy;
 }

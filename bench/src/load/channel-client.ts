@@ -1,8 +1,9 @@
 /**
  * A device channel client for the load generator: one socket on Outpost's `/device`, every
- * job subscribed in one frame with its state vector, each job's server step 1 answered
- * with the device's step 2, durable acks counted per job — what `@outpost/client`'s
- * `DeviceChannel` puts on the wire, without the engine's storage around it.
+ * job subscribed in one frame with its state vector and its unacked changes
+ * (`subscribeWithChanges`, content message 1 of each job), each job's server step 1
+ * answered with the device's step 2, durable acks counted per job — what
+ * `@outpost/client`'s `DeviceChannel` puts on the wire, without the engine's storage around it.
  */
 import {
   CHANNEL_ADDRESS,
@@ -12,6 +13,7 @@ import {
   PROTOCOL_VERSION,
   readJobFrame,
   subscribe,
+  subscribeWithChanges,
 } from '@outpost/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -22,6 +24,7 @@ import * as Y from 'yjs';
 interface ChannelJob {
   doc: Y.Doc;
   synced: boolean;
+  /** Content messages sent (the carried changes are message 1). */
   sent: number;
   acked: number;
 }
@@ -32,6 +35,8 @@ export class ChannelLoadClient {
   private readonly ws: WebSocket;
   private readonly ready: Promise<void>;
   errors: string[] = [];
+  /** What a job's durable ack must cover to be in sync (see `settled`). */
+  private mustAck: 1 | 'all' = 1;
 
   constructor(port: number, token: string) {
     this.ws = new WebSocket(`ws://127.0.0.1:${port}/device?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`);
@@ -52,17 +57,32 @@ export class ChannelLoadClient {
     });
   }
 
-  /** Subscribes every job in one frame, each with its doc's state vector (its sync step 1). */
-  async subscribeAll(docs: Y.Doc[]): Promise<void> {
+  /**
+   * Subscribes every job in one frame, each with its doc's state vector (its sync step 1)
+   * and `changes[i]`, the device's unacked changes on it (everything the device made
+   * offline). `changes` null: protocol 2's `subscribe`, the changes go in each job's step 2
+   * answering the server's step 1 (one more round trip).
+   */
+  async subscribeAll(docs: Y.Doc[], changes: Uint8Array[] | null): Promise<void> {
     await this.ready;
-    for (const doc of docs) this.jobs.set(doc.guid, { doc, synced: false, sent: 0, acked: 0 });
-    this.ws.send(encodeJobFrame(CHANNEL_ADDRESS, encodeMessage(subscribe, { jobIds: docs.map((d) => d.guid), stateVectors: docs.map((d) => Y.encodeStateVector(d)) })));
+    for (const doc of docs) this.jobs.set(doc.guid, { doc, synced: false, sent: changes ? 1 : 0, acked: 0 });
+    this.mustAck = changes ? 1 : 'all';
+    const jobIds = docs.map((d) => d.guid);
+    const stateVectors = docs.map((d) => Y.encodeStateVector(d));
+    const message = changes ? encodeMessage(subscribeWithChanges, { jobIds, stateVectors, changes }) : encodeMessage(subscribe, { jobIds, stateVectors });
+    this.ws.send(encodeJobFrame(CHANNEL_ADDRESS, message));
   }
 
-  /** Resolves once every job has the server's state and the server acked everything sent. */
+  /**
+   * Resolves once every job has the server's state and a durable ack for what holds the
+   * device's changes: the changes it carried (message 1; the step 2 answering the server's
+   * step 1 then only confirms the server lacks nothing else, and is not waited for), or
+   * without carried changes that step 2.
+   */
   async settled(timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
-    const done = () => [...this.jobs.values()].every((j) => j.synced && j.acked >= j.sent && j.sent > 0);
+    const owed = (j: ChannelJob) => (this.mustAck === 'all' ? Math.max(1, j.sent) : 1);
+    const done = () => [...this.jobs.values()].every((j) => j.synced && j.acked >= owed(j));
     while (!done()) {
       if (Date.now() > end || this.errors.length > 0) throw new Error(`channel not settled: ${this.errors.slice(0, 3).join('; ')}`);
       await new Promise((r) => setTimeout(r, 1));

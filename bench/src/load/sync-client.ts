@@ -6,6 +6,9 @@
  *   Outpost's durable acks (message type 100) arrive only when the URL asks for `acks=1`.
  * - `hocuspocus`: every message is prefixed with the document name, an auth message
  *   opens each document, and the server answers each content message with SyncStatus (8).
+ * - `channel`: Outpost's device channel (`/device`): every message is prefixed with the job
+ *   id, a job is opened by a `subscribe` on the channel address carrying its state vector
+ *   (the device's sync step 1), and durable acks come per job.
  *
  * A session may hold a Y.Doc (a device or typist: it answers the server's sync step 1 with
  * what the server lacks) or none (a pure listener that only parses update metadata).
@@ -15,10 +18,10 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { decodeOutpostMessage } from '@outpost/shared';
+import { CHANNEL_ADDRESS, encodeMessage, readOutpostMessage, subscribe } from '@outpost/shared';
 
 /** Framing spoken by the server. */
-export type Dialect = 'y' | 'hocuspocus';
+export type Dialect = 'y' | 'hocuspocus' | 'channel';
 
 const HP_AUTH = 2;
 const HP_SYNC_REPLY = 4;
@@ -55,7 +58,7 @@ export interface SyncClientOptions {
   token?: string;
 }
 
-/** One websocket to a sync server carrying one (y) or several (hocuspocus) job sessions. */
+/** One websocket to a sync server carrying one (y) or several (hocuspocus, channel) job sessions. */
 export class SyncClient {
   readonly ws: WebSocket;
   readonly sessions = new Map<string, JobSession>();
@@ -101,6 +104,11 @@ export class SyncClient {
         encoding.writeVarUint(e, 0); // token
         encoding.writeVarString(e, this.options.token ?? 'bench');
       });
+    }
+    if (this.options.dialect === 'channel') {
+      const stateVector = Y.encodeStateVector(doc ?? new Y.Doc());
+      this.send(CHANNEL_ADDRESS, (e) => encoding.writeUint8Array(e, encodeMessage(subscribe, { jobIds: [docName], stateVectors: [stateVector] })));
+      return session;
     }
     this.send(docName, (e) => {
       encoding.writeVarUint(e, 0);
@@ -180,7 +188,7 @@ export class SyncClient {
       return;
     }
     const e = encoding.createEncoder();
-    if (this.options.dialect === 'hocuspocus') encoding.writeVarString(e, docName);
+    if (this.options.dialect !== 'y') encoding.writeVarString(e, docName);
     write(e);
     this.ws.send(encoding.toUint8Array(e));
   }
@@ -189,7 +197,7 @@ export class SyncClient {
     const at = performance.now();
     const d = decoding.createDecoder(bytes);
     const hp = this.options.dialect === 'hocuspocus';
-    const session = hp ? this.sessions.get(decoding.readVarString(d)) : this.sessions.values().next().value;
+    const session = this.options.dialect !== 'y' ? this.sessions.get(decoding.readVarString(d)) : this.sessions.values().next().value;
     if (!session) return;
     const type = decoding.readVarUint(d);
     if (type === 0 || (hp && type === HP_SYNC_REPLY)) this.receiveSync(session, d, at);
@@ -202,7 +210,7 @@ export class SyncClient {
     } else if (hp && type === HP_AUTH) {
       if (decoding.readVarUint(d) === 1) session.errors.push(`permission denied: ${decoding.readVarString(d)}`);
     } else if (type >= 100) {
-      const m = decodeOutpostMessage(bytes);
+      const m = readOutpostMessage(type, d);
       if (m.name === 'durableAck') {
         session.acked = Math.max(session.acked, m.value.upTo);
         session.onAck?.(session.acked, at);

@@ -32,6 +32,28 @@ describe('a device holds every job on one socket', () => {
     expect(readJob(seen.doc).notes.map((n) => n.id)).toContain('n-job-1007');
   });
 
+  it('reconnects with offline changes on every job in two turns of the device: the upgrade, then one subscribe frame', async () => {
+    const link = await world.link();
+    const alice = await world.device('alice-phone', link, 'alice');
+    const jobs = await Promise.all(ALICE_JOBS.map((id) => alice.openJob(id)));
+    await Promise.all(jobs.map((j) => j.whenSynced()));
+    link.cut();
+    await until('every job lost its connection', () => jobs.every((j) => !j.synced));
+    for (const job of jobs) addNote(job.doc, { id: `turns-${job.jobId}`, author: 'alice', createdAt: new Date().toISOString(), text: 'offline' });
+    await until('five edits pending', () => alice.status.get().pending === 5);
+    // From here each new connection may speak twice; anything the device says a third time
+    // (a sync step 2 answering the server's step 1, say) is held back on the wire.
+    link.limitTurns(2);
+    link.restore();
+    alice.syncNow();
+    await until('every job synced and every offline edit durable, within two turns', () => alice.status.get().pending === 0 && jobs.every((j) => j.synced), 10_000);
+    link.limitTurns(0);
+    const office = await world.device('dana-laptop', await world.link(), 'dana');
+    const seen = await office.openJob('job-1004');
+    await seen.whenSynced();
+    expect(readJob(seen.doc).notes.map((n) => n.id)).toContain('turns-job-1004');
+  });
+
   it('refuses a job the technician may not open, and keeps syncing the others on the same socket', async () => {
     const link = await world.link();
     const alice = await world.device('alice-phone', link, 'alice');

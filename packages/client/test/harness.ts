@@ -46,6 +46,14 @@ export class NetworkLink {
     this.proxy.resume();
   }
 
+  /**
+   * Lets each connection speak at most `n` times (client turns; 0: no limit): bytes of a
+   * later turn wait. An exchange that completes under the limit needs at most n turns.
+   */
+  limitTurns(n: number): void {
+    this.proxy.maxClientTurns = n;
+  }
+
   get url(): string {
     return this.proxy.url;
   }

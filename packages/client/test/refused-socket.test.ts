@@ -10,7 +10,7 @@ import { until, World } from './harness';
 
 /**
  * A WebSocket that counts the times each job was joined: a socket opened on `/sync/:jobId`,
- * or a `subscribe` naming the job on the device channel.
+ * or a `subscribe` (or `subscribeWithChanges`) naming the job on the device channel.
  */
 function countingWebSocket(counts: Map<string, number>): WebSocketLike {
   const count = (jobId: string) => counts.set(jobId, (counts.get(jobId) ?? 0) + 1);
@@ -26,7 +26,7 @@ function countingWebSocket(counts: Map<string, number>): WebSocketLike {
       if (this.channel) {
         const { jobId, message } = readJobFrame(new Uint8Array(data));
         const msg = jobId === CHANNEL_ADDRESS ? decodeOutpostMessage(message) : null;
-        if (msg?.name === 'subscribe') for (const id of msg.value.jobIds) count(id);
+        if (msg?.name === 'subscribe' || msg?.name === 'subscribeWithChanges') for (const id of msg.value.jobIds) count(id);
       }
       (super.send as (...a: unknown[]) => void)(data, ...rest);
     }

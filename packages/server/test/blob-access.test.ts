@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { addPhoto, setSignature } from '@outpost/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDevice } from './support/ops';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -39,7 +39,7 @@ describe('who may read a blob', () => {
   /** Uploads a photo as the dispatcher and names it in the job doc. */
   async function photoOn(jobId: string): Promise<string> {
     const hash = await put(dana, randomBytes(48));
-    const client = await RelayClient.connect(server.wsBase, jobId, dana);
+    const client = await connectRelay(server.wsBase, jobId, dana);
     client.edit((doc) => addPhoto(doc, { id: hash, kind: 'before', caption: '', mime: 'image/jpeg', bytes: 48, takenAt: new Date().toISOString(), by: 'dana' }));
     await until(() => client.ackedUpTo >= 1, 5000, 'durable ack');
     await client.close();
@@ -60,7 +60,7 @@ describe('who may read a blob', () => {
   it('serves a technician the photos and signature of their own job, and the dispatcher every blob', async () => {
     const photo = await photoOn(aliceJob);
     const signature = await put(alice, randomBytes(40));
-    const client = await RelayClient.connect(server.wsBase, aliceJob, alice);
+    const client = await connectRelay(server.wsBase, aliceJob, alice);
     client.edit((doc) => setSignature(doc, { blob: signature, signer: 'Pat Customer', signedAt: new Date().toISOString(), by: 'alice' }));
     await until(() => client.ackedUpTo >= 1, 5000, 'durable ack');
     await client.close();

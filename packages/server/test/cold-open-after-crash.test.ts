@@ -9,7 +9,7 @@ import { hasPostgres, testDatabaseUrl } from '../../../test-support/requirements
 import { openPostgresPool } from '../src/store/postgres/pool';
 import { createTestSchema } from '../src/store/postgres/test-schema';
 import { spawnServer, type ServerProcess } from './support/child';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { login, until } from './support/server';
 
 /** One store a server can run on: its environment and how to count a job's uncompacted rows. */
@@ -83,7 +83,7 @@ describe.each(stores)('opening a job after the server on $name was killed with a
     const s = (store = await make(dataDir));
     const first = await spawnServer(dataDir, s.env);
     processes.push(first);
-    const writer = await RelayClient.connect(first.wsBase, 'job-1001', await login(first, 'alice'));
+    const writer = await connectRelay(first.wsBase, 'job-1001', await login(first, 'alice'));
     clients.push(writer);
     // The seeded job's own log is folded away after its first load; the typing comes after.
     await until(async () => (await s.rows('job-1001')) === 0, 5_000, 'the seeded log compacted after the first load');
@@ -113,16 +113,16 @@ describe.each(stores)('opening a job after the server on $name was killed with a
     expect(folded).not.toBeNull();
     expect(Y.decodeStateVector(folded!)).toEqual(Y.decodeStateVector(Y.encodeStateVector(writer.doc)));
     const token = await login(second, 'alice');
-    const reader = await RelayClient.connect(second.wsBase, 'job-1001', token);
+    const reader = await connectRelay(second.wsBase, 'job-1001', token);
     clients.push(reader);
     expect(noteText(reader.doc, 'n-crash')?.toString()).toBe(typed);
 
     // A device that saw only half the typing before the crash gets the rest.
-    const behind = await RelayClient.connect(second.wsBase, 'job-1001', token, { waitSynced: false });
+    const behind = await connectRelay(second.wsBase, 'job-1001', token, { waitSynced: false });
     clients.push(behind);
     Y.applyUpdate(behind.doc, halfway);
     expect(noteText(behind.doc, 'n-crash')!.length).toBe(keys / 2);
-    behind.sendSyncStep1();
+    behind.sendStep1();
     await until(() => behind.synced, 5_000, 'the device behind synced');
     expect(noteText(behind.doc, 'n-crash')!.toString()).toBe(typed);
 

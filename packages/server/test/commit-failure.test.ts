@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SqliteStore } from '../src/index';
 import type { JobUpdate, StoredJobDoc } from '../src/index';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 const JOB = 'job-1001';
@@ -67,7 +67,7 @@ describe('a failed commit', () => {
   it('never hands out the job it is dropping: a caller asking at that moment gets a copy that stores what it is given', async () => {
     const { server, store } = await flakyServer();
     cleanups.push(() => server.dispose());
-    const device = await RelayClient.connect(server.wsBase, JOB, await login(server, 'alice'));
+    const device = await connectRelay(server.wsBase, JOB, await login(server, 'alice'));
     cleanups.push(() => device.close());
     await until(() => device.ackedUpTo === 1);
 
@@ -86,7 +86,7 @@ describe('a failed commit', () => {
     note(job.doc, 'written after the failure');
     await until(async () => (await storedNotes(server)).includes('written after the failure'), 5000, 'the write to be stored');
     server.relay.release(job);
-    expect(await device.closed()).toBe(1013);
+    expect(await device.closedWithin()).toBe(1013);
     expect(device.ackedUpTo, 'no ack for the update that was never stored').toBe(1);
   });
 
@@ -94,7 +94,7 @@ describe('a failed commit', () => {
     const { server, store } = await flakyServer();
     cleanups.push(() => server.dispose());
     const token = await login(server, 'alice');
-    const first = await RelayClient.connect(server.wsBase, JOB, token);
+    const first = await connectRelay(server.wsBase, JOB, token);
     cleanups.push(() => first.close());
     await until(() => first.ackedUpTo === 1);
 
@@ -107,13 +107,13 @@ describe('a failed commit', () => {
     first.edit((d) => note(d, 'a2'));
     await new Promise((r) => setTimeout(r, 30));
     appends.open();
-    expect(await first.closed()).toBe(1013);
+    expect(await first.closedWithin()).toBe(1013);
     expect(first.ackedUpTo).toBe(1);
 
     // A second device connects while the job reloads and the second commit still fails.
     const loads = gate();
     store.loadGate = loads.promise;
-    const second = await RelayClient.connect(server.wsBase, JOB, token, { waitSynced: false });
+    const second = await connectRelay(server.wsBase, JOB, token, { waitSynced: false });
     cleanups.push(() => second.close());
     await until(() => store.loadsWaiting > 0 || second.closeCode !== null, 5000, 'the reload');
     await until(() => store.failures >= 6, 5000, 'the second failed commit');
@@ -121,7 +121,7 @@ describe('a failed commit', () => {
     loads.open();
 
     // Whatever the second device is told is durable must be stored.
-    second.sendSyncStep1();
+    second.sendStep1();
     second.edit((d) => note(d, 'b'));
     await until(() => second.ackedUpTo >= 1 || second.closeCode !== null, 5000, 'an ack or a refusal');
     const acked = second.ackedUpTo;
@@ -130,7 +130,7 @@ describe('a failed commit', () => {
 
     // Both devices come back and send what they hold; nothing is lost.
     const again = [first, second].map(async (old) => {
-      const fresh = await RelayClient.connect(server.wsBase, JOB, token);
+      const fresh = await connectRelay(server.wsBase, JOB, token);
       cleanups.push(() => fresh.close());
       fresh.sendUpdate(Y.encodeStateAsUpdate(old.doc));
       return fresh;

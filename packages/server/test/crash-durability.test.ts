@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnServer, type ServerProcess } from './support/child';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { login, until } from './support/server';
 
 describe('durability across a killed process', () => {
@@ -24,7 +24,7 @@ describe('durability across a killed process', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'outpost-kill-'));
     const first = await spawnServer(dataDir);
     processes.push(first);
-    const client = await RelayClient.connect(first.wsBase, 'job-1001', await login(first, 'alice'));
+    const client = await connectRelay(first.wsBase, 'job-1001', await login(first, 'alice'));
     clients.push(client);
     // Message 1 was sync step 2; note i goes out as message i + 1. Keep sending while acks
     // arrive, and kill the moment the 40th note's ack lands, with later notes in flight.
@@ -48,7 +48,7 @@ describe('durability across a killed process', () => {
 
     const second = await spawnServer(dataDir);
     processes.push(second);
-    const reader = await RelayClient.connect(second.wsBase, 'job-1001', await login(second, 'alice'));
+    const reader = await connectRelay(second.wsBase, 'job-1001', await login(second, 'alice'));
     clients.push(reader);
     const ids = new Set(readJob(reader.doc).notes.map((n) => n.id));
     const missing = Array.from({ length: acked }, (_, i) => `n${i + 1}`).filter((id) => !ids.has(id));
@@ -61,8 +61,8 @@ describe('durability across a killed process', () => {
     const first = await spawnServer(dataDir);
     processes.push(first);
     const token = await login(first, 'alice');
-    const writer = await RelayClient.connect(first.wsBase, 'job-1001', token);
-    const watcher = await RelayClient.connect(first.wsBase, 'job-1001', token);
+    const writer = await connectRelay(first.wsBase, 'job-1001', token);
+    const watcher = await connectRelay(first.wsBase, 'job-1001', token);
     clients.push(writer, watcher);
     for (let i = 1; i <= 20; i++) writer.edit((d) => addNote(d, { id: `t${i}`, author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: `t${i}` }));
     await until(() => readJob(watcher.doc).notes.length === 20, 5000, 'relay');
@@ -71,7 +71,7 @@ describe('durability across a killed process', () => {
     expect(writer.closeCode).toBe(1001);
     const second = await spawnServer(dataDir);
     processes.push(second);
-    const reader = await RelayClient.connect(second.wsBase, 'job-1001', await login(second, 'alice'));
+    const reader = await connectRelay(second.wsBase, 'job-1001', await login(second, 'alice'));
     clients.push(reader);
     expect(readJob(reader.doc).notes.map((n) => n.id).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `t${i + 1}`).sort());
   });

@@ -1,8 +1,8 @@
 import { CLOSE_CODES, readJob } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChannelClient } from './support/channel-client';
+import { ChannelClient } from '../../../test-support/channel-client';
 import { TestDevice } from './support/ops';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 describe('device channel: every job of a device over one socket', () => {
@@ -54,7 +54,7 @@ describe('device channel: every job of a device over one socket', () => {
     const phone = await channel(alice);
     phone.subscribe(['job-1001', 'job-1003']);
     await phone.synced(['job-1001', 'job-1003']);
-    const office = await RelayClient.connect(server.wsBase, 'job-1003', dana);
+    const office = await connectRelay(server.wsBase, 'job-1003', dana);
     open.push(office);
     office.edit((doc) => doc.getArray('locations').push([{ tech: 'dana', lat: 3, lon: 4, accuracy: 5, at: 't' }]));
     await until(() => phone.jobs.get('job-1003')!.doc.getArray('locations').length === 1, 5000, 'office change on the channel');
@@ -157,7 +157,7 @@ describe('device channel: every job of a device over one socket', () => {
     server = await startTestServer({ limits: { maxSocketsPerUser: 2 } });
     alice = await login(server, 'alice');
     const one = await channel(alice);
-    const two = await RelayClient.connect(server.wsBase, 'job-1001', alice);
+    const two = await connectRelay(server.wsBase, 'job-1001', alice);
     open.push(two);
     const three = await channel(alice);
     await until(() => three.closeCode !== null, 5000, 'third connection refused');
@@ -170,7 +170,7 @@ describe('device channel: every job of a device over one socket', () => {
     const phone = await channel(alice);
     const board = await channel(dana);
     await until(() => phone.control.length > 0 && board.control.length > 0, 5000, 'channels ready');
-    const office = await RelayClient.connect(server.wsBase, 'job-1001', dana);
+    const office = await connectRelay(server.wsBase, 'job-1001', dana);
     open.push(office);
     const t0 = Date.now();
     office.edit((doc) => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SqliteStore } from '../src/index';
 import type { JobUpdate } from '../src/index';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 /** A SQLite store whose commits wait until the test opens the gate. */
@@ -43,15 +43,16 @@ describe('durable acks', () => {
   it('acks each content message in order, counting sync step 2 and messages that carry nothing new', async () => {
     const server = await startTestServer();
     cleanups.push(() => server.dispose());
-    const client = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    const client = await connectRelay(server.wsBase, 'job-1001', await login(server, 'alice'));
     cleanups.push(() => client.close());
     // The sync step 2 the client sent in reply to the server's step 1 was message 1.
     await until(() => client.ackedUpTo === 1, 5000, 'ack of step 2');
-    const update = client.edit((d) => addNote(d, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'one' })); // 2
-    client.sendUpdate(update); // 3: nothing new
+    const before = Y.encodeStateVector(client.doc);
+    client.edit((d) => addNote(d, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'one' })); // 2
+    client.sendUpdate(Y.encodeStateAsUpdate(client.doc, before)); // 3: nothing new
     client.edit((d) => addNote(d, { id: 'n2', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'two' })); // 4
     await until(() => client.ackedUpTo === 4, 5000, 'ack of 4');
-    const acks = client.outpost.filter((m) => m.name === 'durableAck').map((m) => (m.value as { upTo: number }).upTo);
+    const acks = client.received.filter((m) => m.name === 'durableAck').map((m) => (m.value as { upTo: number }).upTo);
     expect(acks).toEqual([...acks].sort((a, b) => a - b));
     expect(await storedNotes(server, 'job-1001')).toEqual(['one', 'two']);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
@@ -64,7 +65,7 @@ describe('durable acks', () => {
   it('sends no ack before the commit, and one as soon as it lands', async () => {
     const { server, store } = await gatedServer();
     cleanups.push(() => server.dispose());
-    const client = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    const client = await connectRelay(server.wsBase, 'job-1001', await login(server, 'alice'));
     cleanups.push(() => client.close());
     await until(() => client.ackedUpTo === 1);
     let open!: () => void;
@@ -81,7 +82,7 @@ describe('durable acks', () => {
     const { server, store } = await gatedServer();
     cleanups.push(() => server.dispose());
     const token = await login(server, 'alice');
-    const clients = await Promise.all(['job-1001', 'job-1003', 'job-1006'].map((j) => RelayClient.connect(server.wsBase, j, token)));
+    const clients = await Promise.all(['job-1001', 'job-1003', 'job-1006'].map((j) => connectRelay(server.wsBase, j, token)));
     cleanups.push(async () => void (await Promise.all(clients.map((c) => c.close()))));
     await until(() => clients.every((c) => c.ackedUpTo === 1));
     let open!: () => void;
@@ -102,13 +103,13 @@ describe('durable acks', () => {
     const server = await startTestServer();
     cleanups.push(() => server.dispose());
     const token = await login(server, 'alice');
-    const plain = await RelayClient.connect(server.wsBase, 'job-1001', token, { acks: false });
-    const watcher = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    const plain = await connectRelay(server.wsBase, 'job-1001', token, { acks: false });
+    const watcher = await connectRelay(server.wsBase, 'job-1001', token);
     cleanups.push(() => plain.close(), () => watcher.close());
     plain.edit((d) => addNote(d, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'quiet' }));
     await until(() => readJob(watcher.doc).notes.length === 1);
     await until(async () => (await storedNotes(server, 'job-1001')).length === 1);
     await new Promise((r) => setTimeout(r, 50));
-    expect(plain.outpost).toEqual([]);
+    expect(plain.received).toEqual([]);
   });
 });

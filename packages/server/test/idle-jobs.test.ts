@@ -2,7 +2,7 @@ import { addNote, noteText, readJob } from '@outpost/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { TestDevice } from './support/ops';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 describe('idle jobs', () => {
@@ -14,7 +14,7 @@ describe('idle jobs', () => {
     server = null;
   });
   const connect = async (s: TestServer, token: string) => {
-    const c = await RelayClient.connect(s.wsBase, 'job-1001', token);
+    const c = await connectRelay(s.wsBase, 'job-1001', token);
     clients.push(c);
     return c;
   };
@@ -73,10 +73,10 @@ describe('idle jobs', () => {
     await writeNote(typist, 'n2', 'Belt replaced', 3);
     await rested(server);
 
-    const device = await RelayClient.connect(server.wsBase, 'job-1001', token, { waitSynced: false });
+    const device = await connectRelay(server.wsBase, 'job-1001', token, { waitSynced: false });
     clients.push(device);
     Y.applyUpdate(device.doc, earlier); // it saw the first note before
-    device.sendSyncStep1();
+    device.sendStep1();
     await until(() => device.synced, 5000, 'sync');
     expect(noteText(device.doc, 'n2')?.toString()).toBe('Belt replaced');
     await until(() => device.ackedUpTo >= 1, 5000, 'its empty step 2 acked');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SqliteStore, type JobUpdate } from '../src/index';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 const note = (id: string) => (d: Y.Doc) => addNote(d, { id, author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: id });
@@ -21,7 +21,7 @@ describe('job docs in memory and in storage', () => {
 
   it('compacts a job’s update log into a snapshot after the configured number of updates', async () => {
     server = await startTestServer({ limits: { compactAfterUpdates: 5 } });
-    const client = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    const client = await connectRelay(server.wsBase, 'job-1001', await login(server, 'alice'));
     clients.push(client);
     for (let i = 1; i <= 6; i++) {
       client.edit(note(`n${i}`));
@@ -30,14 +30,14 @@ describe('job docs in memory and in storage', () => {
     await until(async () => (await server!.store.countJobUpdates('job-1001')) < 5, 5000, 'compaction');
     const stored = await server.store.loadJobDoc('job-1001');
     expect(stored.snapshot).not.toBeNull();
-    const reader = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    const reader = await connectRelay(server.wsBase, 'job-1001', await login(server, 'alice'));
     clients.push(reader);
     expect(readJob(reader.doc).notes).toHaveLength(6);
   });
 
   it('compacts a job’s log once nobody has changed it for a while, with its devices still connected', async () => {
     server = await startTestServer({ limits: { compactWhenQuietMs: 200 } });
-    const client = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    const client = await connectRelay(server.wsBase, 'job-1001', await login(server, 'alice'));
     clients.push(client);
     await until(async () => (await server!.store.countJobUpdates('job-1001')) === 0, 5000, 'the seeded log compacted after loading');
     for (let i = 1; i <= 20; i++) client.edit(note(`q${i}`));
@@ -54,14 +54,14 @@ describe('job docs in memory and in storage', () => {
   it('unloads a job nobody is connected to after the idle delay, compacting it, and reloads it intact', async () => {
     server = await startTestServer({ limits: { idleUnloadMs: 50 } });
     const token = await login(server, 'alice');
-    const client = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    const client = await connectRelay(server.wsBase, 'job-1001', token);
     client.edit(note('kept'));
     await until(() => client.ackedUpTo === 2);
     expect(server.relay.loadedCount).toBe(1);
     await client.close();
     await until(() => server!.relay.loadedCount === 0, 5000, 'unload');
     expect(await server.store.countJobUpdates('job-1001')).toBe(0);
-    const again = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    const again = await connectRelay(server.wsBase, 'job-1001', token);
     clients.push(again);
     expect(readJob(again.doc).notes.map((n) => n.id)).toEqual(['kept']);
   });
@@ -70,18 +70,18 @@ describe('job docs in memory and in storage', () => {
     server = await startTestServer({ limits: { groupCommitMs: 60_000 } });
     const dataDir = server.dataDir;
     const token = await login(server, 'alice');
-    const writer = await RelayClient.connect(server.wsBase, 'job-1001', token);
-    const watcher = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    const writer = await connectRelay(server.wsBase, 'job-1001', token);
+    const watcher = await connectRelay(server.wsBase, 'job-1001', token);
     clients.push(writer, watcher);
     writer.edit(note('pending'));
     await until(() => readJob(watcher.doc).notes.length === 1, 5000, 'relay before commit');
     await new Promise((r) => setTimeout(r, 50));
     expect(writer.ackedUpTo).toBe(1); // its sync step 2, which carried nothing; the note is not committed yet
     await server.close();
-    expect(await writer.closed()).toBe(1001);
+    expect(await writer.closedWithin()).toBe(1001);
     expect(writer.ackedUpTo).toBe(2);
     server = await startTestServer({ dataDir });
-    const reader = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    const reader = await connectRelay(server.wsBase, 'job-1001', token);
     clients.push(reader);
     expect(readJob(reader.doc).notes.map((n) => n.id)).toEqual(['pending']);
   });
@@ -115,7 +115,7 @@ describe('job docs in memory and in storage', () => {
       { opId: '00000000-0000-4000-8000-000000000001', jobId: 'job-1001', deviceId: 'd', deviceSeq: 1, actor: 'dana', kind: 'cancel', to: null, assignees: null, override: false, occurredAt: '2030-01-01T00:00:00.000Z', receivedAt: '2030-01-01T00:00:01.000Z' },
       (state) => ({ outcome: 'applied', changed: true, review: false, state: { ...state, status: 'cancelled', version: 2, changedBy: 'dana', changedAt: '2030-01-01T00:00:01.000Z' } }),
     );
-    const client = await RelayClient.connect(server.wsBase, 'job-1001', await login(server, 'alice'));
+    const client = await connectRelay(server.wsBase, 'job-1001', await login(server, 'alice'));
     clients.push(client);
     await until(() => readJob(client.doc).server?.status === 'cancelled', 5000, 'mirror');
     expect(readJob(client.doc).server).toEqual({ status: 'cancelled', version: 2, assignees: ['alice'], changedBy: 'dana', changedAt: '2030-01-01T00:00:01.000Z' });
@@ -133,20 +133,20 @@ describe('job docs in memory and in storage', () => {
     const store = new FailingStore(join(dataDir, 'outpost.db'));
     server = await startTestServer({ dataDir, store });
     const token = await login(server, 'alice');
-    const client = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    const client = await connectRelay(server.wsBase, 'job-1001', token);
     clients.push(client);
     await until(() => client.ackedUpTo === 1);
     store.failing = true;
     client.edit(note('lost?'));
-    expect(await client.closed()).toBe(1013);
+    expect(await client.closedWithin()).toBe(1013);
     expect(client.ackedUpTo).toBe(1);
     store.failing = false;
     // The device reconnects; its sync step 2 carries the note again and it is stored this time.
-    const retry = await RelayClient.connect(server.wsBase, 'job-1001', token, { waitSynced: false });
+    const retry = await connectRelay(server.wsBase, 'job-1001', token, { waitSynced: false });
     clients.push(retry);
     retry.edit(note('lost?'));
     await until(() => retry.ackedUpTo >= 1);
-    const reader = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    const reader = await connectRelay(server.wsBase, 'job-1001', token);
     clients.push(reader);
     expect(readJob(reader.doc).notes.map((n) => n.id)).toEqual(['lost?']);
   });

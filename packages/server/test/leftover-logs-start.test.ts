@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SqliteStore } from '../src/index';
-import { RelayClient } from './support/relay-client';
+import { connectRelay } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 /** Appends a note typed one keystroke per update to `jobId`, never compacted: what a killed process leaves. */
@@ -34,7 +34,7 @@ describe('start-up after an unclean stop', () => {
     server = await startTestServer({ dataDir: first.dataDir, leftoverFoldMs: 0 });
     await until(async () => (await server!.store.listJobsWithLog()).length === 0, 5_000, 'the leftover logs folded');
     expect(server.relay.loadedCount).toBe(0);
-    const reader = await RelayClient.connect(server.wsBase, 'job-1002', await login(server, 'dana'));
+    const reader = await connectRelay(server.wsBase, 'job-1002', await login(server, 'dana'));
     try {
       expect(noteText(reader.doc, 'n-left')?.toString()).toBe('no access to the roof');
     } finally {

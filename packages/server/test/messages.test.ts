@@ -6,7 +6,7 @@
  */
 import { markMessagesRead, readJob, sendMessage } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 describe('job messages through the relay', () => {
@@ -23,7 +23,7 @@ describe('job messages through the relay', () => {
     await server.dispose();
   });
   const connect = async (token: string) => {
-    const c = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    const c = await connectRelay(server.wsBase, 'job-1001', token);
     clients.push(c);
     return c;
   };
@@ -39,14 +39,14 @@ describe('job messages through the relay', () => {
   it('refuses a message a technician signs with the office’s name, and a read mark for someone else', async () => {
     const forger = await connect(alice);
     forger.edit((doc) => sendMessage(doc, { id: 'f1', author: 'dana', text: 'No charge for this visit', at: new Date().toISOString() }));
-    expect(await forger.closed()).toBe(4403);
+    expect(await forger.closedWithin()).toBe(4403);
     expect(forger.errors[0]).toMatchObject({ code: 'wrong_author', message: expect.stringContaining('messages[') });
 
     const office = await connect(dana);
     office.edit((doc) => sendMessage(doc, { id: 'd2', author: 'dana', text: 'Call first', at: new Date().toISOString() }));
     await until(() => office.ackedUpTo > 0, 5000, 'the office message stored');
     office.edit((doc) => markMessagesRead(doc, 'alice'));
-    expect(await office.closed()).toBe(4403);
+    expect(await office.closedWithin()).toBe(4403);
 
     const reader = await connect(alice);
     expect(readJob(reader.doc).messages.map((m) => m.id)).toEqual(['d2']);

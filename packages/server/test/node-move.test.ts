@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SqliteStore, type JobUpdate } from '../src/index';
 import { TestDevice } from './support/ops';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 /** A SQLite store whose commits wait until the test opens the gate. */
@@ -41,7 +41,7 @@ describe('a device that moves between nodes', () => {
   let server: TestServer;
   const clients: RelayClient[] = [];
   const connect = async (token: string) => {
-    const c = await RelayClient.connect(server.wsBase, JOB, token);
+    const c = await connectRelay(server.wsBase, JOB, token);
     clients.push(c);
     return c;
   };
@@ -76,7 +76,7 @@ describe('a device that moves between nodes', () => {
 
     const moved = await connect(await login(server, 'alice'));
     Y.applyUpdate(moved.doc, mirror, 'old-node');
-    moved.send(syncStep2(Y.encodeStateAsUpdate(moved.doc)));
+    moved.sendRaw(syncStep2(Y.encodeStateAsUpdate(moved.doc)));
     moved.edit((d) => addNote(d, { id: 'after-move', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'still here' }));
 
     // Messages: its answer to the server's step 1 on connect, the step 2 it carried, the note.
@@ -163,7 +163,7 @@ describe('a device that moves between nodes', () => {
     server = await startTestServer();
     const alice = await connect(await login(server, 'alice'));
     alice.edit((d) => writeServerState(d, { status: 'completed', version: 99, assignees: ['alice'], changedBy: 'alice', changedAt: null }, 'client'));
-    expect(await alice.closed()).toBe(4403);
+    expect(await alice.closedWithin()).toBe(4403);
     expect(alice.errors[0]?.code).toBe('server_owned');
   });
 });

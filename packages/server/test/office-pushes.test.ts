@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { addNote, requestJobId, type DecodedMessage } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ChannelClient } from './support/channel-client';
+import { ChannelClient } from '../../../test-support/channel-client';
 import { TestDevice } from './support/ops';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 

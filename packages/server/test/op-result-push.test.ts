@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestDevice } from './support/ops';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 describe('op results pushed to the device', () => {
@@ -17,11 +17,11 @@ describe('op results pushed to the device', () => {
     await server.dispose();
   });
   const connect = async (token: string) => {
-    const c = await RelayClient.connect(server.wsBase, 'job-1001', token);
+    const c = await connectRelay(server.wsBase, 'job-1001', token);
     clients.push(c);
     return c;
   };
-  const results = (c: RelayClient) => c.outpost.filter((m) => m.name === 'opResult').map((m) => m.value);
+  const results = (c: RelayClient) => c.received.filter((m) => m.name === 'opResult').map((m) => m.value);
   const post = (token: string, op: { jobId: string }) => api(server, token, `/api/jobs/${op.jobId}/ops`, { method: 'POST', body: op });
 
   it("tells the submitter's sockets on the job how an applied op ended, and no one else's", async () => {
@@ -31,7 +31,7 @@ describe('op results pushed to the device', () => {
     expect((await post(alice, op)).status).toBe(200);
     await until(() => results(phone).length === 1, 5000, 'opResult');
     expect(results(phone)).toEqual([{ opId: op.opId, outcome: 'applied', code: '', status: 'en_route', version: 2 }]);
-    await until(() => office.outpost.some((m) => m.name === 'jobChanged'), 5000, 'jobChanged at the office');
+    await until(() => office.received.some((m) => m.name === 'jobChanged'), 5000, 'jobChanged at the office');
     expect(results(office)).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { readJob, setChecklistDone, setSignature } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { TestDevice } from './support/ops';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 describe('workflow ops', () => {
@@ -23,15 +23,15 @@ describe('workflow ops', () => {
   const post = (token: string, op: { jobId: string } & Record<string, unknown>) => api(server, token, `/api/jobs/${op.jobId}/ops`, { method: 'POST', body: op });
 
   it('applies a legal transition, bumps the version and mirrors it into every device’s doc', async () => {
-    const watcher = await RelayClient.connect(server.wsBase, 'job-1001', alice);
+    const watcher = await connectRelay(server.wsBase, 'job-1001', alice);
     clients.push(watcher);
     const res = await post(alice, new TestDevice().op('job-1001', { kind: 'transition', to: 'en_route' }));
     expect(res.status).toBe(200);
     expect(res.body.result).toMatchObject({ outcome: 'applied', status: 'en_route', version: 2, assignees: ['alice'], changed: true, review: false, duplicate: false });
     await until(() => readJob(watcher.doc).server?.status === 'en_route', 5000, 'server map mirrored');
     expect(readJob(watcher.doc).server).toMatchObject({ version: 2, changedBy: 'alice' });
-    await until(() => watcher.outpost.some((m) => m.name === 'jobChanged'), 5000, 'jobChanged message');
-    expect(watcher.outpost.find((m) => m.name === 'jobChanged')?.value).toEqual({ jobId: 'job-1001', status: 'en_route', version: 2, assignees: ['alice'] });
+    await until(() => watcher.received.some((m) => m.name === 'jobChanged'), 5000, 'jobChanged message');
+    expect(watcher.received.find((m) => m.name === 'jobChanged')?.value).toEqual({ jobId: 'job-1001', status: 'en_route', version: 2, assignees: ['alice'] });
     const job = await api(server, alice, '/api/jobs/job-1001');
     expect(job.body.job).toMatchObject({ status: 'en_route', version: 2 });
   });
@@ -74,7 +74,7 @@ describe('workflow ops', () => {
 
   it('waits for the doc to cover the op’s docState before deciding, and answers not_causal when it never does', async () => {
     const device = new TestDevice();
-    const tech = await RelayClient.connect(server.wsBase, 'job-1001', alice);
+    const tech = await connectRelay(server.wsBase, 'job-1001', alice);
     clients.push(tech);
     for (const to of ['en_route', 'on_site', 'in_progress'] as const) expect((await post(alice, device.op('job-1001', { kind: 'transition', to }))).status).toBe(200);
     await until(() => readJob(tech.doc).server?.status === 'in_progress');
@@ -176,18 +176,18 @@ describe('workflow ops', () => {
 
   it('closes an unassigned technician’s sockets on that job with 4403 within a second', async () => {
     const bob = await login(server, 'bob');
-    const bobSocket = await RelayClient.connect(server.wsBase, 'job-1004', bob);
-    const aliceSocket = await RelayClient.connect(server.wsBase, 'job-1004', alice);
+    const bobSocket = await connectRelay(server.wsBase, 'job-1004', bob);
+    const aliceSocket = await connectRelay(server.wsBase, 'job-1004', alice);
     clients.push(bobSocket, aliceSocket);
     const started = Date.now();
     const res = await post(dana, new TestDevice().op('job-1004', { kind: 'assign', assignees: ['alice'] }));
     expect(res.body.result).toMatchObject({ assignees: ['alice'] });
-    expect(await bobSocket.closed(1000)).toBe(4403);
+    expect(await bobSocket.closedWithin(1000)).toBe(4403);
     expect(Date.now() - started).toBeLessThan(1500);
     expect(bobSocket.errors[0]?.code).toBe('not_assigned');
     expect(aliceSocket.closeCode).toBeNull();
-    const again = await RelayClient.connect(server.wsBase, 'job-1004', bob, { waitSynced: false });
+    const again = await connectRelay(server.wsBase, 'job-1004', bob, { waitSynced: false });
     clients.push(again);
-    expect(await again.closed()).toBe(4403);
+    expect(await again.closedWithin()).toBe(4403);
   });
 });

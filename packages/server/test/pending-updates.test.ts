@@ -1,7 +1,7 @@
 import { addNote, readJob } from '@outpost/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 const JOB = 'job-1001';
@@ -21,7 +21,7 @@ describe('changes that wait for earlier ones', () => {
   it("keeps another node's update that arrived before the one it follows, while a device writes meanwhile", async () => {
     server = await startTestServer();
     const token = await login(server, 'alice');
-    const device = await RelayClient.connect(server.wsBase, JOB, token);
+    const device = await connectRelay(server.wsBase, JOB, token);
     clients.push(device);
     await until(() => device.ackedUpTo === 1);
 

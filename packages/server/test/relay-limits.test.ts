@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { issueToken } from '../src/index';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 function awarenessFrame(awareness: awarenessProtocol.Awareness, client: number): Uint8Array {
@@ -21,7 +21,7 @@ describe('relay validation and limits', () => {
   let alice: string;
   const clients: RelayClient[] = [];
   const connect = async (jobId: string, token: string | null, opts?: { acks?: boolean; waitSynced?: boolean }) => {
-    const c = await RelayClient.connect(server.wsBase, jobId, token, opts);
+    const c = await connectRelay(server.wsBase, jobId, token, opts);
     clients.push(c);
     return c;
   };
@@ -47,7 +47,7 @@ describe('relay validation and limits', () => {
     const bob = await connect('job-1004', await login(server, 'bob'));
     const sender = await connect('job-1004', alice);
     sender.edit(note('big', 'x'.repeat(4096)));
-    expect(await sender.closed()).toBe(4413);
+    expect(await sender.closedWithin()).toBe(4413);
     expect(sender.errors[0]?.code).toBe('too_large');
     await expectBystanderUnaffected(bob);
     expect(readJob(bob.doc).notes.map((n) => n.id)).toEqual(['after-refusal']);
@@ -57,8 +57,8 @@ describe('relay validation and limits', () => {
     await setup();
     const bob = await connect('job-1004', await login(server, 'bob'));
     const sender = await connect('job-1004', alice);
-    sender.send(new Uint8Array([0, 2, 200, 1, 2, 3])); // an update whose length runs past the frame
-    expect(await sender.closed()).toBe(4400);
+    sender.sendRaw(new Uint8Array([0, 2, 200, 1, 2, 3])); // an update whose length runs past the frame
+    expect(await sender.closedWithin()).toBe(4400);
     expect(sender.errors[0]?.code).toBe('bad_message');
     await expectBystanderUnaffected(bob);
   });
@@ -67,7 +67,7 @@ describe('relay validation and limits', () => {
     await setup();
     const sender = await connect('job-1001', alice);
     sender.sendUpdate(new Uint8Array([255, 255, 255, 255, 1, 2, 3]));
-    expect(await sender.closed()).toBe(4400);
+    expect(await sender.closedWithin()).toBe(4400);
   });
 
   it('refuses with 4403 an update that writes the server-owned map: not applied, not stored, not relayed', async () => {
@@ -75,7 +75,7 @@ describe('relay validation and limits', () => {
     const bob = await connect('job-1004', await login(server, 'bob'));
     const sender = await connect('job-1004', alice);
     sender.edit((d) => writeServerState(d, { status: 'completed', version: 99, assignees: ['alice'], changedBy: 'alice', changedAt: null }, 'client'));
-    expect(await sender.closed()).toBe(4403);
+    expect(await sender.closedWithin()).toBe(4403);
     expect(sender.errors[0]).toMatchObject({ code: 'server_owned' });
     await expectBystanderUnaffected(bob);
     expect(readJob(bob.doc).server?.status).toBe('scheduled');
@@ -88,7 +88,7 @@ describe('relay validation and limits', () => {
     const bob = await connect('job-1004', await login(server, 'bob'));
     const sender = await connect('job-1004', alice);
     sender.edit((d) => d.getMap('secrets').set('x', 1));
-    expect(await sender.closed()).toBe(4400);
+    expect(await sender.closedWithin()).toBe(4400);
     expect(sender.errors[0]?.code).toBe('unknown_root');
     await expectBystanderUnaffected(bob);
     expect(bob.doc.share.has('secrets')).toBe(false);
@@ -104,7 +104,7 @@ describe('relay validation and limits', () => {
     const before = Y.encodeStateVector(offline);
     offline.getMap('signature').set('by', 'alice'); // the writer's own stamp: allowed by the field rules
     sender.sendUpdate(Y.encodeStateAsUpdate(offline, before)); // the second write only: its clock starts after a gap
-    expect(await sender.closed()).toBe(4400);
+    expect(await sender.closedWithin()).toBe(4400);
     expect(sender.errors[0]?.code).toBe('unresolved_update');
     expect(sender.ackedUpTo).toBe(acked);
     await expectBystanderUnaffected(bob);
@@ -115,8 +115,8 @@ describe('relay validation and limits', () => {
     await setup({ messagesPerSecond: 5, messageBurst: 10 });
     const bob = await connect('job-1004', await login(server, 'bob'));
     const sender = await connect('job-1004', alice);
-    for (let i = 0; i < 30 && sender.closeCode === null; i++) sender.sendSyncStep1();
-    expect(await sender.closed()).toBe(4429);
+    for (let i = 0; i < 30 && sender.closeCode === null; i++) sender.sendStep1();
+    expect(await sender.closedWithin()).toBe(4429);
     expect(sender.errors[0]?.code).toBe('rate_limited');
     expect(bob.closeCode).toBeNull();
   });
@@ -125,14 +125,14 @@ describe('relay validation and limits', () => {
     await setup();
     const a = await connect('job-1004', alice);
     a.awareness.setLocalState({ cursor: 1 });
-    a.send(awarenessFrame(a.awareness, a.doc.clientID));
+    a.sendRaw(awarenessFrame(a.awareness, a.doc.clientID));
     const bob = await connect('job-1004', await login(server, 'bob'));
     await until(() => bob.awareness.getStates().has(a.doc.clientID), 5000, 'presence');
     // Bob replays alice's client id with a newer clock and a null state: "alice left".
     const forged = new awarenessProtocol.Awareness(new Y.Doc());
     forged.setLocalState(null);
     forged.meta.set(a.doc.clientID, { clock: 99, lastUpdated: Date.now() });
-    bob.send(awarenessFrame(forged, a.doc.clientID));
+    bob.sendRaw(awarenessFrame(forged, a.doc.clientID));
     const watcher = await connect('job-1004', alice);
     await new Promise((r) => setTimeout(r, 100));
     expect(watcher.awareness.getStates().get(a.doc.clientID)).toMatchObject({ cursor: 1, user: { id: 'alice' } });
@@ -154,13 +154,13 @@ describe('relay validation and limits', () => {
       encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(fake, ids));
       return encoding.toUint8Array(e);
     };
-    sender.send(frameFor([1001, 1002, 1003]));
+    sender.sendRaw(frameFor([1001, 1002, 1003]));
     await until(() => bob.awareness.getStates().has(1003), 5000, 'presences within the cap');
-    sender.send(frameFor([1003, 1004])); // one already held plus one new: four in all
+    sender.sendRaw(frameFor([1003, 1004])); // one already held plus one new: four in all
     await until(() => bob.awareness.getStates().has(1004), 5000, 'fourth presence');
     expect(sender.closeCode).toBeNull();
-    sender.send(frameFor([2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008]));
-    expect(await sender.closed()).toBe(4429);
+    sender.sendRaw(frameFor([2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008]));
+    expect(await sender.closedWithin()).toBe(4429);
     expect(sender.errors[0]?.code).toBe('rate_limited');
     await new Promise((r) => setTimeout(r, 100));
     expect([...bob.awareness.getStates().keys()].filter((id) => id >= 2001 && id <= 2008)).toEqual([]);
@@ -173,9 +173,9 @@ describe('relay validation and limits', () => {
     const none = await connect('job-1001', null, { waitSynced: false });
     const forged = await connect('job-1001', await issueToken({ id: 'alice', username: 'alice', name: 'A', role: 'technician', passwordHash: '' }, 'wrong-secret'), { waitSynced: false });
     const expired = await connect('job-1001', await issueToken({ id: 'alice', username: 'alice', name: 'A', role: 'technician', passwordHash: '' }, server.secret, -10), { waitSynced: false });
-    expect(await none.closed()).toBe(4401);
-    expect(await forged.closed()).toBe(4401);
-    expect(await expired.closed()).toBe(4401);
+    expect(await none.closedWithin()).toBe(4401);
+    expect(await forged.closedWithin()).toBe(4401);
+    expect(await expired.closedWithin()).toBe(4401);
     expect(expired.errors[0]?.code).toBe('token_expired');
     expect(none.synced || forged.synced || expired.synced).toBe(false);
   });
@@ -185,18 +185,18 @@ describe('relay validation and limits', () => {
     const shortLived = await issueToken({ id: 'alice', username: 'alice', name: 'Alice Moreno', role: 'technician', passwordHash: '' }, server.secret, 2);
     const c = await connect('job-1001', shortLived);
     expect(c.closeCode).toBeNull();
-    expect(await c.closed(4000)).toBe(4401);
+    expect(await c.closedWithin(4000)).toBe(4401);
     expect(c.errors[0]?.code).toBe('token_expired');
   });
 
   it('closes with 4403 a technician on a job not assigned to them, and with 4404 an unknown job', async () => {
     await setup();
     const c = await connect('job-1002', alice, { waitSynced: false });
-    expect(await c.closed()).toBe(4403);
+    expect(await c.closedWithin()).toBe(4403);
     expect(c.errors[0]?.code).toBe('not_assigned');
     expect(readJob(c.doc).meta).toEqual({});
     const missing = await connect('job-9999', alice, { waitSynced: false });
-    expect(await missing.closed()).toBe(4404);
+    expect(await missing.closedWithin()).toBe(4404);
     const dispatcher = await connect('job-1002', await login(server, 'dana'));
     expect(dispatcher.closeCode).toBeNull();
   });

@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { RelayLimits } from '../src/index';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 function awarenessFrame(awareness: awarenessProtocol.Awareness, client: number): Uint8Array {
@@ -29,7 +29,7 @@ describe('relay quotas', () => {
   let alice: string;
   const clients: RelayClient[] = [];
   const connect = async (jobId: string, token: string, opts?: { waitSynced?: boolean }) => {
-    const c = await RelayClient.connect(server.wsBase, jobId, token, opts);
+    const c = await connectRelay(server.wsBase, jobId, token, opts);
     clients.push(c);
     return c;
   };
@@ -78,8 +78,8 @@ describe('relay quotas', () => {
     const watcher = await connect('job-1004', bob);
     const talker = await connect('job-1004', alice);
     talker.awareness.setLocalState({ status: 'x'.repeat(900_000) });
-    talker.send(awarenessFrame(talker.awareness, talker.doc.clientID));
-    expect(await talker.closed()).toBe(4413);
+    talker.sendRaw(awarenessFrame(talker.awareness, talker.doc.clientID));
+    expect(await talker.closedWithin()).toBe(4413);
     expect(talker.errors.at(-1)?.code).toBe('too_large');
     await new Promise((r) => setTimeout(r, 100));
     expect(watcher.awareness.getStates().has(talker.doc.clientID)).toBe(false);
@@ -91,7 +91,7 @@ describe('relay quotas', () => {
     const open = await Promise.all(['job-1001', 'job-1003', 'job-1004', 'job-1001', 'job-1003'].map((j) => connect(j, alice)));
     expect(open.every((c) => c.closeCode === null)).toBe(true);
     const sixth = await connect('job-1004', alice, { waitSynced: false });
-    expect(await sixth.closed()).toBe(4429);
+    expect(await sixth.closedWithin()).toBe(4429);
     expect(sixth.errors.at(-1)?.code).toBe('too_many_connections');
     // Someone else is not affected.
     const bob = await connect('job-1004', await login(server, 'bob'));

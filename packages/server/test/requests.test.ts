@@ -6,7 +6,7 @@
 import { addPhoto, readJob, requestJobId } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestDevice } from './support/ops';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 const PHOTO = 'c'.repeat(64);
@@ -27,7 +27,7 @@ describe('requests from the field', () => {
   const post = (token: string, op: { jobId: string } & Record<string, unknown>) => api(server, token, `/api/jobs/${op.jobId}/ops`, { method: 'POST', body: op });
 
   it('makes a requested job for the same customer with the description and photos, once for repeated sends', async () => {
-    const tech = await RelayClient.connect(server.wsBase, 'job-1001', alice);
+    const tech = await connectRelay(server.wsBase, 'job-1001', alice);
     try {
       await until(() => readJob(tech.doc).server !== null, 5000, 'the job synced');
       tech.edit((doc) => addPhoto(doc, { id: PHOTO, kind: 'damage', caption: 'Seized compressor', mime: 'image/png', bytes: 10, takenAt: 't', by: 'alice' }));

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { OpLogEntry, ServerHooks } from '../src/index';
 import { TestDevice } from './support/ops';
-import { RelayClient } from './support/relay-client';
+import { connectRelay, type RelayClient } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 /** The office integration's key: `x-api-key` on REST, `?token=` on the relay (browsers cannot set socket headers). */
@@ -56,13 +56,13 @@ describe('server hooks', () => {
   });
 
   it('syncs a job over the relay with the API key, and refuses a job the access rule closes, on REST and the relay', async () => {
-    const erp = await RelayClient.connect(server.wsBase, 'job-1001', ERP_KEY);
+    const erp = await connectRelay(server.wsBase, 'job-1001', ERP_KEY);
     clients.push(erp);
     await until(() => erp.synced, 5000, 'the relay let the key in');
     expect((await withKey(ERP_KEY, '/api/jobs/job-1002')).status).toBe(403);
-    const held = await RelayClient.connect(server.wsBase, 'job-1002', ERP_KEY, { waitSynced: false });
+    const held = await connectRelay(server.wsBase, 'job-1002', ERP_KEY, { waitSynced: false });
     clients.push(held);
-    expect(await held.closed()).toBe(4403);
+    expect(await held.closedWithin()).toBe(4403);
     expect(held.errors[0]).toMatchObject({ code: 'forbidden' });
     const dana = await login(server, 'dana');
     expect((await api(server, dana, '/api/jobs/job-1002')).body.error.code).toBe('forbidden');
@@ -70,7 +70,7 @@ describe('server hooks', () => {
 
   it('tells onOpApplied about each applied op, up to the completed job, and onContentCommitted about the content behind it', async () => {
     const alice = await login(server, 'alice');
-    const tech = await RelayClient.connect(server.wsBase, 'job-1001', alice);
+    const tech = await connectRelay(server.wsBase, 'job-1001', alice);
     clients.push(tech);
     await until(() => tech.synced, 5000, 'synced');
     const device = new TestDevice();

@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { addNote } from '@outpost/shared';
 import { missingNotes, opLogProblems, type LoggedOp, type SubmittedOp } from './checks';
 import type { Prng } from './seed';
-import { SyncClient } from './sync-client';
+import { RelayClient } from '../../../test-support/relay-client';
 
 /** A relay that can be killed without warning and started again on the same storage. */
 export interface KillableRelay {
@@ -34,10 +34,10 @@ export async function ackedEditsSurviveKill(
   opts: { jobId: string; token: string; rng: Prng; clients?: number; killAfterMs?: number; /** The token's user: notes name their writer. */ author: string },
 ): Promise<DurabilityReport> {
   const clients = await Promise.all(
-    Array.from({ length: opts.clients ?? 3 }, () => SyncClient.connect({ baseUrl: relay.url, jobId: opts.jobId, token: opts.token })),
+    Array.from({ length: opts.clients ?? 3 }, () => RelayClient.connect({ baseUrl: relay.url, jobId: opts.jobId, token: opts.token })),
   );
-  await Promise.all(clients.map((c) => c.synced));
-  const sentAs = new Map<string, { client: SyncClient; message: number }>();
+  await Promise.all(clients.map((c) => c.whenSynced));
+  const sentAs = new Map<string, { client: RelayClient; message: number }>();
   let typing = true;
   const typists = clients.map(async (client, i) => {
     for (let n = 0; typing && client.open && n < 100_000; n++) {
@@ -56,8 +56,8 @@ export async function ackedEditsSurviveKill(
   const acked = [...sentAs].filter(([, s]) => s.message <= s.client.ackedUpTo).map(([id]) => id);
 
   await relay.restart();
-  const observer = await SyncClient.connect({ baseUrl: relay.url, jobId: opts.jobId, token: opts.token, acks: false });
-  await observer.synced;
+  const observer = await RelayClient.connect({ baseUrl: relay.url, jobId: opts.jobId, token: opts.token, acks: false });
+  await observer.whenSynced;
   const lost = missingNotes(acked, observer.doc);
   await observer.close();
   return { edits: sentAs.size, acked: acked.length, lost, violations: clients.flatMap((c) => c.violations) };

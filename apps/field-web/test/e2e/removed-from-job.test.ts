@@ -61,7 +61,7 @@ describe.skipIf(!run)('taken off a job', () => {
       ws.on('close', () => open.delete(ws.url()));
       ws.on('framesent', ({ payload }) => {
         const msg = frameOf(payload);
-        if (msg?.name === 'subscribe' && msg.value.jobIds.includes('job-1006')) refusedJobSockets++;
+        if ((msg?.name === 'subscribe' || msg?.name === 'subscribeWithChanges') && msg.value.jobIds.includes('job-1006')) refusedJobSockets++;
       });
       ws.on('framereceived', ({ payload }) => {
         const msg = frameOf(payload);

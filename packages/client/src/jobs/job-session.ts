@@ -82,6 +82,7 @@ export class JobSession {
       WebSocket: o.WebSocket,
       relayUrl: o.relayUrl,
       ackTimeoutMs: o.ackTimeoutMs,
+      unackedChanges: () => this.pending.unackedChanges(),
       events: {
         step2Sent: (socket, n) => this.pending.coverAll(socket, n),
         durableAck: (socket, upTo) => this.pending.ack(socket, upTo),

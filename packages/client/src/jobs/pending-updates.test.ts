@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { DeviceDb } from '../storage/device-db';
-import { CHANGE_BURST_MS, PendingUpdates } from './pending-updates';
+import * as Y from 'yjs';
+import { addNote, readJob } from '@outpost/shared';
+import { CARRY_HELD_BYTES, CHANGE_BURST_MS, PendingUpdates } from './pending-updates';
 
 async function tracker(device = crypto.randomUUID()) {
   const db = await DeviceDb.open(indexedDB, device);
@@ -34,6 +36,27 @@ describe('pending doc updates', () => {
     expect(pending.count).toBe(2);
     pending.ack(2, 1);
     expect(pending.count).toBe(0);
+  });
+
+  it('gives a reconnect every pending update merged into one, also after a reload, and none once they are too large to hold', async () => {
+    const first = await tracker();
+    expect(first.pending.unackedChanges()).toBeNull();
+    const doc = new Y.Doc();
+    const notes: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => notes.push(update));
+    addNote(doc, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'one' });
+    addNote(doc, { id: 'n2', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'two' });
+    for (const [i, update] of notes.entries()) first.pending.record(update, null, `notes/n${i + 1}`);
+    await first.pending.flushed();
+    const again = await tracker(first.device);
+    const carried = new Y.Doc();
+    Y.applyUpdate(carried, again.pending.unackedChanges()!);
+    expect(readJob(carried).notes.map((n) => n.id)).toEqual(['n1', 'n2']);
+    again.pending.coverAll(1, 1);
+    again.pending.ack(1, 1);
+    expect(again.pending.unackedChanges()).toBeNull();
+    again.pending.record(new Uint8Array(CARRY_HELD_BYTES + 1), null, 'doc');
+    expect(again.pending.unackedChanges()).toBeNull();
   });
 
   it('keeps the count across a reload of the device storage', async () => {

@@ -20,6 +20,7 @@
  * the next record or `flushed()`. Every failure and the recovery after it reach `onWrite`,
  * which the engine turns into the storage warning.
  */
+import * as Y from 'yjs';
 import type { DeviceStorage } from '../storage/device-storage';
 import { newUuid } from '../ids/device-crypto';
 
@@ -36,6 +37,11 @@ export interface PendingRecord {
 
 /** Updates to the same thing this close together make one change (a longer pause starts a new one). */
 export const CHANGE_BURST_MS = 60_000;
+/**
+ * Pending bytes per job kept in memory for a reconnect to carry (`unackedChanges`); past
+ * it the job's reconnect sends them in its sync step 2 instead, read from the doc.
+ */
+export const CARRY_HELD_BYTES = 64 * 1024;
 
 interface Entry {
   /** Local order, for "everything recorded before this op". */
@@ -45,6 +51,8 @@ interface Entry {
   /** The record while it is not stored yet (null once stored, or when loaded from the device). */
   record: PendingRecord | null;
   coveredBy: { socket: number; n: number } | null;
+  /** The update's bytes while held for a reconnect to carry (null past CARRY_HELD_BYTES). */
+  bytes: Uint8Array | null;
   change: string;
   /** What the update touched (change-target.ts); 'doc' for records older than targets. */
   target: string;
@@ -66,6 +74,8 @@ export class PendingUpdates {
   private writing: Promise<void> = Promise.resolve();
   /** Why the last write failed, while a record is still unwritten. */
   private failure: unknown = null;
+  /** Bytes of the entries' held updates. */
+  private heldBytes = 0;
 
   constructor(
     private readonly db: DeviceStorage,
@@ -87,8 +97,9 @@ export class PendingUpdates {
     let newest: PendingRecord | null = null;
     for (const [key, record] of await this.db.pendingOf<PendingRecord>(this.jobId)) {
       if (known.has(key)) continue;
-      this.entries.push({ seq: nextSeq++, key, record: null, coveredBy: null, change: record.change ?? `record:${key}`, target: record.target ?? 'doc' });
-      added.push(new Uint8Array(record.update));
+      const update = new Uint8Array(record.update);
+      this.entries.push({ seq: nextSeq++, key, record: null, coveredBy: null, bytes: this.hold(update), change: record.change ?? `record:${key}`, target: record.target ?? 'doc' });
+      added.push(update);
       newest = record;
     }
     // Typing on in the note a reload interrupted continues its change.
@@ -124,7 +135,7 @@ export class PendingUpdates {
     const change = latest && latest.target === target && now - latest.at <= CHANGE_BURST_MS ? latest.change : newUuid();
     this.latest = { change, target, at: now };
     const record: PendingRecord = { jobId: this.jobId, update, at: new Date(now).toISOString(), change, target };
-    const entry: Entry = { seq: nextSeq++, key: null, record, coveredBy: sent, change, target };
+    const entry: Entry = { seq: nextSeq++, key: null, record, coveredBy: sent, bytes: this.hold(update), change, target };
     this.entries.push(entry);
     this.unwritten.push(entry);
     this.onChange(this.jobId, this.count, 0);
@@ -179,6 +190,28 @@ export class PendingUpdates {
     return this.unwritten.filter((e) => e.record !== null && this.entries.includes(e)).map((e) => e.record!);
   }
 
+  /**
+   * Every pending update merged into one, for a reconnect to carry in its subscribe; null
+   * when nothing is pending or not every update is held (past CARRY_HELD_BYTES).
+   */
+  unackedChanges(): Uint8Array | null {
+    if (this.entries.length === 0 || this.entries.some((e) => e.bytes === null)) return null;
+    return Y.mergeUpdates(this.entries.map((e) => e.bytes!));
+  }
+
+  /** The update's bytes if they still fit what is held for carrying. */
+  private hold(update: Uint8Array): Uint8Array | null {
+    if (this.heldBytes + update.byteLength > CARRY_HELD_BYTES) return null;
+    this.heldBytes += update.byteLength;
+    return update;
+  }
+
+  /** Forgets an entry's held bytes (it left the pending list). */
+  private release(e: Entry): void {
+    if (e.bytes) this.heldBytes -= e.bytes.byteLength;
+    e.bytes = null;
+  }
+
   /** A sync step 2 went out as message `n`: it carries every update recorded so far. */
   coverAll(socket: number, n: number): void {
     for (const e of this.entries) if (e.coveredBy?.socket !== socket) e.coveredBy = { socket, n };
@@ -191,6 +224,7 @@ export class PendingUpdates {
     const deletes: Promise<void>[] = [];
     for (const e of durable) {
       this.entries.splice(this.entries.indexOf(e), 1);
+      this.release(e);
       if (e.key !== null) deletes.push(this.forget(e.key));
     }
     this.afterForgetting(deletes);
@@ -219,7 +253,10 @@ export class PendingUpdates {
     const gone = new Set(keys);
     const entryKeys = await Promise.all(this.entries.map((e) => e.key));
     const dropped = this.entries.filter((_, i) => gone.has(entryKeys[i] ?? -1));
-    for (const e of dropped) this.entries.splice(this.entries.indexOf(e), 1);
+    for (const e of dropped) {
+      this.entries.splice(this.entries.indexOf(e), 1);
+      this.release(e);
+    }
     await Promise.all(keys.map((k) => this.db.delete('pending', k)));
     this.onChange(this.jobId, this.count, 0);
     this.waiters = this.waiters.filter((w) => {

@@ -5,12 +5,12 @@ import { Awareness } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CHANNEL_ADDRESS, channelReady, decodeOutpostMessage, durableAck, encodeJobFrame, encodeMessage, handoverNotice, jobClosed, readJobFrame, Y_MESSAGE, type DecodedMessage } from '@outpost/shared';
-import { DeviceChannel } from './device-channel';
+import { CARRY_PER_JOB_BYTES, DeviceChannel } from './device-channel';
 import { JobConnection } from './job-connection';
 import type { WebSocketLike } from './job-link';
 
 /** A scripted device-channel server: lets the device in, records its control messages. */
-async function fakeChannelServer() {
+async function fakeChannelServer(protocolVersion = 2) {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
   const control: DecodedMessage[] = [];
@@ -21,7 +21,7 @@ async function fakeChannelServer() {
       const { jobId, message } = readJobFrame(new Uint8Array(data));
       if (jobId === CHANNEL_ADDRESS) control.push(decodeOutpostMessage(message));
     });
-    ws.send(encodeJobFrame(CHANNEL_ADDRESS, encodeMessage(channelReady, { protocolVersion: 2, minProtocolVersion: 2 })));
+    ws.send(encodeJobFrame(CHANNEL_ADDRESS, encodeMessage(channelReady, { protocolVersion, minProtocolVersion: 2 })));
   });
   const port = (server.address() as { port: number }).port;
   return { server, control, url: `ws://127.0.0.1:${port}/device?v=2`, send: (jobId: string, m: Uint8Array) => socket!.send(encodeJobFrame(jobId, m)) };
@@ -92,6 +92,33 @@ describe('device channel (client)', () => {
     await until(() => pushes.length === 1);
     expect(pushes).toEqual(['handoverNotice']);
     expect(opened).toBe(1);
+  });
+
+  it('carries unacked changes in the subscribe to a protocol-4 server, except a job whose changes are too large, which sends them in its step 2', async () => {
+    const srv = await fakeChannelServer(4);
+    cleanup.push(() => srv.server.close());
+    const channel = new DeviceChannel({ url: () => srv.url, WebSocket: WebSocket as unknown as WebSocketLike });
+    cleanup.push(() => channel.close());
+    const covered: [string, number][] = [];
+    const open = (jobId: string, changes: Uint8Array) => {
+      const doc = new Y.Doc();
+      const c = new JobConnection({
+        jobId, doc, awareness: new Awareness(doc), links: channel, unackedChanges: () => changes,
+        events: { step2Sent: (_socket, n) => covered.push([jobId, n]), durableAck: noop, opened: noop, synced: noop, closed: noop, message: noop },
+      });
+      cleanup.unshift(() => c.destroy());
+      c.start();
+    };
+    const small = new Uint8Array([1, 2, 3]);
+    open('small', small);
+    open('large', new Uint8Array(CARRY_PER_JOB_BYTES + 1));
+    await until(() => srv.control.length > 0);
+    expect(srv.control).toEqual([{ name: 'subscribeWithChanges', value: { jobIds: ['small', 'large'], stateVectors: expect.any(Array), changes: [small, new Uint8Array(0)] } }]);
+    // The carried changes are message 1 of 'small' and cover its updates; 'large' waits for the server's step 1.
+    expect(covered).toEqual([['small', 1]]);
+    srv.send('large', step1(new Y.Doc()));
+    await until(() => covered.length === 2);
+    expect(covered[1]).toEqual(['large', 1]);
   });
 
   it('stops every job, and the channel, when the server says the app must be updated (4426)', async () => {

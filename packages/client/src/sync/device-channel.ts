@@ -1,15 +1,17 @@
 /**
  * The device channel: one websocket (`/device`) for every job the device holds. Each job's
  * `JobConnection` gets a link that frames its messages with the job id; the channel
- * batches the jobs that open together into one `subscribe` frame carrying their sync step
- * 1 (200 jobs reconnecting cost one frame and one round trip, not 200 sockets), and
- * routes the server's frames back by job id. The channel owns the socket and its
+ * batches the jobs that open together into one subscribe frame carrying their sync step
+ * 1 and (protocol 4, `subscribeWithChanges`) their unacked changes, so 200 jobs
+ * reconnecting cost one frame and one round trip after the socket opens, not 200 sockets
+ * and a step 2 each; and it routes the server's frames back by job id. The channel owns the socket and its
  * reconnect backoff; a job link only says "I want to be on it".
  *
  * Pushes addressed to the channel itself (job notices, reference changes) go to
  * `onPush` listeners.
  */
 import {
+  CHANGES_IN_SUBSCRIBE_VERSION,
   CHANNEL_ADDRESS,
   closeAction,
   decodeOutpostMessage,
@@ -18,6 +20,7 @@ import {
   isOutpostMessageType,
   readJobFrame,
   subscribe,
+  subscribeWithChanges,
   unsubscribe,
   Y_MESSAGE,
   type DecodedMessage,
@@ -36,6 +39,15 @@ function isTerminal(code: number): boolean {
 const UNSUBSCRIBED = 1000;
 /** How long the socket stays open with no job on it (jobs close and reopen in bursts). */
 const IDLE_CLOSE_MS = 5_000;
+/**
+ * Carried changes the server has not started on yet, at most, per channel: half of what
+ * the server lets wait (its `maxFrameBytes`, 1 MiB by default). Jobs beyond it, and a job
+ * whose changes alone exceed `CARRY_PER_JOB_BYTES`, subscribe without them and send them
+ * in the step 2 answering the server's step 1 (one more round trip, for those jobs only).
+ */
+export const CARRY_BUDGET_BYTES = 512 * 1024;
+/** The largest change one job carries in its subscribe. */
+export const CARRY_PER_JOB_BYTES = 64 * 1024;
 
 /** Options of the device channel. */
 export interface DeviceChannelOptions {
@@ -56,13 +68,15 @@ class ChannelLink implements JobLink {
     readonly events: LinkEvents,
   ) {}
 
+  /** The job's sync step 1 (and changes, when they fit) ride in the (batched) subscribe frame. */
+  sendOpening(step1: Uint8Array, changes: Uint8Array | null): boolean {
+    if (!this.open || this.subscribed) return false;
+    this.subscribed = true;
+    return this.channel.subscribeWith(this, stateVectorOf(step1), changes);
+  }
+
   send(bytes: Uint8Array): void {
-    if (!this.open) return;
-    // The job's first message is its sync step 1: it rides in the (batched) subscribe frame.
-    if (!this.subscribed) {
-      this.subscribed = true;
-      return this.channel.subscribeWith(this, stateVectorOf(bytes));
-    }
+    if (!this.open || !this.subscribed) return;
     this.channel.sendFrame(encodeJobFrame(this.jobId, bytes));
   }
 
@@ -91,8 +105,13 @@ export class DeviceChannel implements JobLinks {
    * messages — and are dropped.
    */
   private readonly leaving = new Map<string, number>();
-  /** Jobs to subscribe in the next frame, and frames that must follow it. */
-  private subscribing: { jobIds: string[]; stateVectors: Uint8Array[] } | null = null;
+  /** Jobs to subscribe in the next frame (changes: empty for none), and frames that must follow it. */
+  private subscribing: { jobIds: string[]; stateVectors: Uint8Array[]; changes: Uint8Array[] } | null = null;
+  /** Bytes of changes carried per job until the job's first answer shows the server took them up. */
+  private readonly carrying = new Map<string, number>();
+  private carryingBytes = 0;
+  /** The server's protocol version (from `channelReady`). */
+  private serverVersion = 0;
   private unsubscribing: string[] = [];
   private outgoing: Uint8Array[] = [];
   private attempt = 0;
@@ -163,16 +182,30 @@ export class DeviceChannel implements JobLinks {
     this.ws?.close();
     this.ws = null;
     this.ready = false;
+    this.carrying.clear();
+    this.carryingBytes = 0;
   }
 
-  /** Queues a job's subscription; every job subscribing in the same turn shares one frame. */
-  subscribeWith(link: ChannelLink, stateVector: Uint8Array): void {
+  /**
+   * Queues a job's subscription; every job subscribing in the same turn shares one frame.
+   * True when its `changes` go with it (the server reads them, and they fit the budget).
+   */
+  subscribeWith(link: ChannelLink, stateVector: Uint8Array, changes: Uint8Array | null): boolean {
     if (!this.subscribing) {
-      this.subscribing = { jobIds: [], stateVectors: [] };
+      this.subscribing = { jobIds: [], stateVectors: [], changes: [] };
       queueMicrotask(() => this.flush());
     }
+    const carry =
+      changes !== null &&
+      changes.byteLength > 0 &&
+      this.serverVersion >= CHANGES_IN_SUBSCRIBE_VERSION &&
+      changes.byteLength <= CARRY_PER_JOB_BYTES &&
+      this.carryingBytes + changes.byteLength <= CARRY_BUDGET_BYTES;
     this.subscribing.jobIds.push(link.jobId);
     this.subscribing.stateVectors.push(stateVector);
+    this.subscribing.changes.push(carry ? changes : NO_CHANGES);
+    if (carry) this.carried(link.jobId, changes.byteLength);
+    return carry;
   }
 
   /** Sends a job frame, after any subscribe still being gathered (order per job is kept). */
@@ -190,6 +223,8 @@ export class DeviceChannel implements JobLinks {
         // Its subscribe has not gone out yet: take it back instead of unsubscribing.
         this.subscribing!.jobIds.splice(queued, 1);
         this.subscribing!.stateVectors.splice(queued, 1);
+        this.subscribing!.changes.splice(queued, 1);
+        this.carried(link.jobId, 0);
         this.outgoing = this.outgoing.filter((frame) => readJobFrame(frame).jobId !== link.jobId);
       } else if (link.subscribed && this.ready) {
         if (this.unsubscribing.length === 0 && !this.subscribing) queueMicrotask(() => this.flush());
@@ -212,7 +247,12 @@ export class DeviceChannel implements JobLinks {
     if (!this.ws || !this.ready) return;
     // Unsubscribes first: a job closed and opened again in one turn must end up subscribed.
     if (this.unsubscribing.length > 0) this.sendControl(encodeMessage(unsubscribe, { jobIds: this.unsubscribing.splice(0) }));
-    if (this.subscribing && this.subscribing.jobIds.length > 0) this.sendControl(encodeMessage(subscribe, this.subscribing));
+    const batch = this.subscribing;
+    if (batch && batch.jobIds.length > 0) {
+      // A server older than protocol 4 was never given changes (see `subscribeWith`).
+      if (this.serverVersion >= CHANGES_IN_SUBSCRIBE_VERSION) this.sendControl(encodeMessage(subscribeWithChanges, batch));
+      else this.sendControl(encodeMessage(subscribe, { jobIds: batch.jobIds, stateVectors: batch.stateVectors }));
+    }
     this.subscribing = null;
     for (const frame of this.outgoing.splice(0)) this.ws.send(frame);
   }
@@ -255,13 +295,15 @@ export class DeviceChannel implements JobLinks {
     const { jobId, message } = readJobFrame(frame);
     if (jobId !== CHANNEL_ADDRESS) {
       if (this.leaving.has(jobId)) return; // the old membership's, still in flight
+      this.carried(jobId, 0); // the server joined the job: its carried changes no longer wait
       return this.links.get(jobId)?.events.message(message);
     }
     // A message from a newer protocol than this device's: a server only sends one by mistake; skip it.
     if (!isOutpostMessageType(decoding.readVarUint(decoding.createDecoder(message)))) return;
     const msg = decodeOutpostMessage(message);
-    if (msg.name === 'channelReady') return this.letIn();
+    if (msg.name === 'channelReady') return this.letIn(msg.value.protocolVersion);
     if (msg.name === 'jobClosed') {
+      this.carried(msg.value.jobId, 0);
       const pending = this.leaving.get(msg.value.jobId);
       if (pending !== undefined) {
         // The old membership's end (our unsubscribe answered, or a refusal that crossed it).
@@ -283,7 +325,15 @@ export class DeviceChannel implements JobLinks {
     for (const listener of this.pushListeners) listener(msg);
   }
 
-  private letIn(): void {
+  /** Counts (bytes > 0) or forgets (0) a job's changes waiting on the server. */
+  private carried(jobId: string, bytes: number): void {
+    this.carryingBytes += bytes - (this.carrying.get(jobId) ?? 0);
+    if (bytes > 0) this.carrying.set(jobId, bytes);
+    else this.carrying.delete(jobId);
+  }
+
+  private letIn(serverVersion: number): void {
+    this.serverVersion = serverVersion;
     this.ready = true;
     this.attempt = 0;
     for (const link of this.links.values()) this.opened(link);
@@ -303,6 +353,8 @@ export class DeviceChannel implements JobLinks {
     this.subscribing = null;
     this.unsubscribing = [];
     this.leaving.clear();
+    this.carrying.clear();
+    this.carryingBytes = 0;
     this.outgoing = [];
     const links = [...this.links.values()];
     this.links.clear();
@@ -322,6 +374,9 @@ export class DeviceChannel implements JobLinks {
     }, backoffDelay(this.attempt++, this.o.backoff ?? RECONNECT_BACKOFF));
   }
 }
+
+/** A subscribe without changes for a job. */
+const NO_CHANGES = new Uint8Array(0);
 
 /** The state vector in a job's sync step 1 message. */
 function stateVectorOf(step1: Uint8Array): Uint8Array {

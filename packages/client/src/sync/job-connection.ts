@@ -9,7 +9,8 @@
  *
  * Local updates are held back until this socket has sent its sync step 2: that step 2 is
  * encoded against the server's state vector and carries them all (and never depends on
- * something the server lacks).
+ * something the server lacks). On the device channel the job's unacked changes may ride
+ * in its subscribe instead (`unackedChanges`); they then count as that step 2.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -50,6 +51,12 @@ export interface JobConnectionOptions {
   backoff?: BackoffPolicy;
   /** Give up on a socket whose content goes unacked this long (default ACK_TIMEOUT_MS). */
   ackTimeoutMs?: number;
+  /**
+   * The device's changes not yet durably acked, as one Yjs update (null: none, or too many
+   * to carry). Sent in the job's opening frame where the link can, so a reconnect's changes
+   * are acked one round trip after the socket opens.
+   */
+  unackedChanges?: () => Uint8Array | null;
 }
 
 /** How long a content message may go without a durable ack before the socket is replaced. */
@@ -155,7 +162,9 @@ export class JobConnection {
         const e = encoding.createEncoder();
         encoding.writeVarUint(e, Y_MESSAGE.sync);
         syncProtocol.writeSyncStep1(e, this.o.doc);
-        link.send(encoding.toUint8Array(e));
+        // Carried changes are content message 1 and cover every update made so far, as a
+        // step 2 would: later updates may go at once, behind them.
+        if (link.sendOpening(encoding.toUint8Array(e), this.o.unackedChanges?.() ?? null)) this.countContent('step2');
         if (this.o.awareness.getLocalState() !== null) this.sendAwareness([this.o.doc.clientID]);
       },
       message: (bytes) => {
@@ -213,10 +222,7 @@ export class JobConnection {
       const reply = encoding.createEncoder();
       encoding.writeVarUint(reply, Y_MESSAGE.sync);
       const syncType = syncProtocol.readSyncMessage(d, reply, this.o.doc, this);
-      if (syncType === syncProtocol.messageYjsSyncStep1) {
-        this.sendContent(encoding.toUint8Array(reply), 'step2');
-        this.step2Sent = true;
-      } else if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
+      if (syncType === syncProtocol.messageYjsSyncStep1) this.sendContent(encoding.toUint8Array(reply), 'step2'); else if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
         this.synced = true;
         this.o.events.synced(socketId);
       }
@@ -243,9 +249,17 @@ export class JobConnection {
   private sendContent(bytes: Uint8Array, kind: 'step2' | 'update'): void {
     if (!this.link?.open) return;
     this.link.send(bytes);
+    this.countContent(kind);
+  }
+
+  /** Numbers a content message that went out; a step 2 (or carried changes) covers every update so far. */
+  private countContent(kind: 'step2' | 'update'): void {
     this.sent++;
     if (!this.ackTimer) this.startAckTimer();
-    if (kind === 'step2') this.o.events.step2Sent(this.socketId, this.sent);
+    if (kind === 'step2') {
+      this.step2Sent = true;
+      this.o.events.step2Sent(this.socketId, this.sent);
+    }
   }
 
   /**

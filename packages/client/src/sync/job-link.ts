@@ -22,7 +22,13 @@ export interface LinkEvents {
 export interface JobLink {
   /** True once `opened` fired and until it closed. */
   readonly open: boolean;
-  /** Sends one message of the job (dropped when not open). */
+  /**
+   * Sends the job's first messages on this link: its sync step 1 and, when the link can
+   * carry them in the same frame (the device channel, protocol 4), the device's unacked
+   * changes as one Yjs update. True when the changes went: they are content message 1.
+   */
+  sendOpening(step1: Uint8Array, changes: Uint8Array | null): boolean;
+  /** Sends one message of the job (dropped when not open); `sendOpening` goes first. */
   send(bytes: Uint8Array): void;
   /**
    * Ends the link; `closed` follows. `dead`: the connection looks half-open (no answer in
@@ -82,6 +88,11 @@ export function socketLinks(relayUrl: (jobId: string) => string | null, WebSocke
       return {
         get open() {
           return open && ws.readyState === 1;
+        },
+        // A socket per job answers the server's step 1 with a step 2 instead (stock y-websocket's way).
+        sendOpening: (step1) => {
+          if (ws.readyState === 1) ws.send(step1);
+          return false;
         },
         send: (bytes) => {
           if (ws.readyState === 1) ws.send(bytes);

@@ -74,9 +74,18 @@ export class RelayConnection implements RoomMember {
     return this.principal.userId;
   }
 
-  /** Joins the room and greets the client: sync step 1, then current presence. False when the room was dropped meanwhile. */
-  start(): boolean {
+  /**
+   * Joins the room and (unless `greet` is false: the caller greets later, see `greet`)
+   * greets the client. False when the room was dropped meanwhile.
+   */
+  start(greet = true): boolean {
     if (!this.room.join(this)) return false;
+    if (greet) this.greet();
+    return true;
+  }
+
+  /** The server's sync step 1 (the room's state vector now), then current presence. */
+  greet(): void {
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, Y_MESSAGE.sync);
     encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
@@ -84,7 +93,6 @@ export class RelayConnection implements RoomMember {
     this.send(encoding.toUint8Array(e));
     const present = [...this.room.awareness.getStates().keys()];
     if (present.length > 0) this.send(awarenessMessage(this.room.awareness, present));
-    return true;
   }
 
   /** Handles one client frame. */

@@ -43,6 +43,8 @@ const CHANNEL_RATE_FACTOR = 20;
 /** One job on the channel, from subscribe to leave. */
 interface ChannelJob {
   joined: boolean;
+  /** The device's unacked changes carried in its subscribe (empty: none), until the join applies them. */
+  carried: Uint8Array;
   /** Frames for the job that arrived while it was being joined, in order. */
   queued: Uint8Array[];
   room: JobRoom | null;
@@ -55,6 +57,8 @@ export class DeviceChannel {
   private readonly limiter: RateLimiter;
   /** Bytes queued for jobs still being joined, across the channel. */
   private queuedBytes = 0;
+  /** Bytes of changes carried in subscribes whose jobs are still being joined, across the channel. */
+  private carriedBytes = 0;
   private closed = false;
 
   constructor(
@@ -141,7 +145,15 @@ export class DeviceChannel {
     if (msg.name === 'subscribe') {
       const { jobIds, stateVectors } = msg.value;
       if (stateVectors.length !== jobIds.length) return this.refuse('bad_message', 'subscribe: one state vector per job.');
-      jobIds.forEach((jobId, i) => this.subscribe(jobId, stateVectors[i]!));
+      jobIds.forEach((jobId, i) => this.subscribe(jobId, stateVectors[i]!, NO_CHANGES));
+      return;
+    }
+    if (msg.name === 'subscribeWithChanges') {
+      const { jobIds, stateVectors, changes } = msg.value;
+      if (stateVectors.length !== jobIds.length || changes.length !== jobIds.length) {
+        return this.refuse('bad_message', 'subscribeWithChanges: one state vector and one change per job.');
+      }
+      jobIds.forEach((jobId, i) => this.subscribe(jobId, stateVectors[i]!, changes[i]!));
       return;
     }
     if (msg.name === 'unsubscribe') {
@@ -157,15 +169,25 @@ export class DeviceChannel {
     this.refuse('bad_message', `A device does not send ${msg.name} messages.`);
   }
 
-  /** Joins one job; a device that subscribes again to a job it holds starts that membership afresh. */
-  private subscribe(jobId: string, stateVector: Uint8Array): void {
+  /**
+   * Joins one job; a device that subscribes again to a job it holds starts that membership
+   * afresh. `carried`: the device's unacked changes (empty: none), content message 1.
+   */
+  private subscribe(jobId: string, stateVector: Uint8Array, carried: Uint8Array): void {
     const held = this.jobs.get(jobId);
     if (held) this.leave(jobId, held);
     if (jobId === CHANNEL_ADDRESS) return this.refuse('bad_message', 'A job id cannot be empty.');
-    const job: ChannelJob = { joined: false, queued: [], room: null, member: null };
+    const job: ChannelJob = { joined: false, carried: NO_CHANGES, queued: [], room: null, member: null };
     if (this.jobs.size >= MAX_JOBS_PER_CHANNEL) {
       return this.refuseJob(jobId, null, 'rate_limited', `A channel holds at most ${MAX_JOBS_PER_CHANNEL} jobs.`);
     }
+    // Changes wait in memory until their job is joined: a channel's share is one frame's worth.
+    const budget = this.ctx.limits.maxFrameBytes;
+    if (this.carriedBytes + carried.byteLength > budget) {
+      return this.refuseJob(jobId, null, 'rate_limited', `At most ${budget} bytes of changes may wait for jobs being opened.`);
+    }
+    job.carried = carried;
+    this.carriedBytes += carried.byteLength;
     this.jobs.set(jobId, job);
     void this.join(jobId, job, stateVector);
   }
@@ -177,17 +199,24 @@ export class DeviceChannel {
       if (this.jobs.get(jobId) !== job) return this.rooms.release(room);
       job.room = room;
       const member = new RelayConnection(this.transportFor(jobId, job), room, this.principal, true, this.ctx);
-      if (!member.start()) throw new OutpostError('unavailable', 'The job was reloaded; subscribe again.');
+      if (!member.start(false)) throw new OutpostError('unavailable', 'The job was reloaded; subscribe again.');
       job.member = member;
       // Checked again once a member: an unassignment committed after the first check is now
       // either visible here or delivered to the member as a revoke event.
       await this.mayOpen(jobId).catch((err: unknown) => member.refuse(err instanceof OutpostError ? err.code : 'internal'));
       if (this.jobs.get(jobId) !== job) return;
+      // In the device's order: its step 1 (answered with the server's step 2 at once), its
+      // carried changes (content message 1, acked after their commit), the frames it sent
+      // since; then the server's step 1, which covers the changes just applied, so the
+      // device's answering step 2 carries only what the server still lacks.
       member.receive(syncStep1(stateVector));
+      const carried = this.takeCarried(job);
+      if (carried.byteLength > 0) member.receive(syncStep2(carried));
       for (const frame of job.queued.splice(0)) {
         this.queuedBytes -= frame.byteLength;
         member.receive(frame);
       }
+      member.greet();
       job.joined = true;
     } catch (err) {
       const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
@@ -234,8 +263,17 @@ export class DeviceChannel {
     this.sendControl(encodeMessage(jobClosed, { jobId, code: close, reason: closeReason(message) }));
   }
 
+  /** The job's carried changes, no longer counted as waiting. */
+  private takeCarried(job: ChannelJob): Uint8Array {
+    const carried = job.carried;
+    job.carried = NO_CHANGES;
+    this.carriedBytes -= carried.byteLength;
+    return carried;
+  }
+
   private leave(jobId: string, job: ChannelJob): void {
     if (this.jobs.get(jobId) === job) this.jobs.delete(jobId);
+    this.takeCarried(job);
     for (const frame of job.queued.splice(0)) this.queuedBytes -= frame.byteLength;
     const { room, member } = job;
     job.room = null;
@@ -247,11 +285,23 @@ export class DeviceChannel {
   }
 }
 
+/** A subscribe without changes for a job. */
+const NO_CHANGES = new Uint8Array(0);
+
 /** The device's sync step 1 for a job, as carried in its subscribe frame. */
 function syncStep1(stateVector: Uint8Array): Uint8Array {
+  return syncMessage(syncProtocol.messageYjsSyncStep1, stateVector);
+}
+
+/** The device's carried changes for a job, judged and acked as its sync step 2. */
+function syncStep2(update: Uint8Array): Uint8Array {
+  return syncMessage(syncProtocol.messageYjsSyncStep2, update);
+}
+
+function syncMessage(type: number, payload: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, Y_MESSAGE.sync);
-  encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
-  encoding.writeVarUint8Array(e, stateVector);
+  encoding.writeVarUint(e, type);
+  encoding.writeVarUint8Array(e, payload);
   return encoding.toUint8Array(e);
 }

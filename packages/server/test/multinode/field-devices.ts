@@ -1,12 +1,13 @@
 /**
- * Field devices for the multi-node test: a job doc joined through a stock y-websocket
- * provider (as any Yjs app would), and workflow ops posted with failover to another node
- * when the one a device talks to dies — the same opId, so a retry can never apply twice.
+ * Field devices for the multi-node test: a job doc kept in sync through the suites' one
+ * relay client (test-support/relay-client.ts) with one node at a time, reconnecting to that
+ * node after a dropped socket as a provider would, and moving when told; and workflow ops
+ * posted with failover to another node when the one a device talks to dies — the same
+ * opId, so a retry can never apply twice.
  */
 import { randomUUID } from 'node:crypto';
-import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { RelayClient } from '../../../../test-support/relay-client';
 
 /** Logs in on any node (nodes share the secret, so the token works on all of them). */
 export async function login(nodeUrl: string, username: string): Promise<string> {
@@ -19,17 +20,24 @@ export async function login(nodeUrl: string, username: string): Promise<string> 
   return ((await res.json()) as { token: string }).token;
 }
 
+/** How long a device waits before reconnecting to its node after a dropped socket. */
+const RECONNECT_MS = 300;
+
 /** One person's copy of one job doc, connected to one node at a time. */
 export class FieldDoc {
   readonly doc = new Y.Doc();
-  provider: WebsocketProvider | null = null;
-  /** Close codes the server refused this device with. */
+  /** The socket to the current node (null between sockets). */
+  client: RelayClient | null = null;
+  /** Close codes the server refused this device with (4xxx: the device stops, as y-websocket's provider does). */
   readonly refusals: number[] = [];
   /** Close reasons the server gave with those codes. */
   readonly refusalReasons: string[] = [];
   /** Every close code and connection error seen (for failure messages). */
   readonly closeCodes: number[] = [];
   readonly connectionErrors: string[] = [];
+  private presence: Record<string, unknown> | null = null;
+  /** Which `connect` call is current: an older one's sockets stop reconnecting. */
+  private generation = 0;
 
   constructor(
     readonly jobId: string,
@@ -39,47 +47,67 @@ export class FieldDoc {
 
   /** Connects (or moves) to `nodeUrl`; the local doc keeps everything typed meanwhile. */
   connect(nodeUrl: string): void {
-    this.provider?.destroy();
-    const provider = new WebsocketProvider(`${nodeUrl.replace(/^http/, 'ws')}/sync`, this.jobId, this.doc, {
-      params: { token: this.token },
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      // Node has BroadcastChannel: without this, docs in this one test process would sync
-      // with each other directly and hide whether the servers relay anything.
-      disableBc: true,
-      maxBackoffTime: 500,
-    });
-    provider.on('connection-error', (event) => {
-      this.connectionErrors.push(String((event as { message?: string }).message ?? event.type));
-    });
-    provider.on('connection-close', (event) => {
-      if (event) this.closeCodes.push(event.code);
-    });
-    provider.on('closed', (event) => {
-      this.refusals.push(event.code);
-      this.refusalReasons.push(event.reason);
-    });
-    this.provider = provider;
+    const generation = ++this.generation;
+    void this.client?.close();
+    this.client = null;
+    void this.keepConnected(nodeUrl, generation);
   }
 
-  /** Resolves once the provider has synced with its node. */
+  /** True while synced with the current node. */
+  get isSynced(): boolean {
+    return this.client?.synced === true && this.client.closeCode === null;
+  }
+
+  /** Resolves once the device has synced with its node. */
   async synced(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.provider?.synced) {
+    while (!this.isSynced) {
       if (Date.now() > deadline) throw new Error(`${this.userId} on ${this.jobId} did not sync`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 
+  /** Sets this device's presence (sent now, and again on every new socket). */
+  setPresence(state: Record<string, unknown>): void {
+    this.presence = state;
+    this.client?.setPresence(state);
+  }
+
   /** Ids of the users whose presence this device sees on the job (its own included). */
   presentUsers(): string[] {
-    const states = [...(this.provider?.awareness.getStates().values() ?? [])] as { user?: { id?: string } }[];
+    const states = [...(this.client?.awareness.getStates().values() ?? [])] as { user?: { id?: string } }[];
     return states.flatMap((s) => (s.user?.id ? [s.user.id] : []));
   }
 
   destroy(): void {
-    this.provider?.destroy();
-    this.provider = null;
+    this.generation++;
+    void this.client?.close();
+    this.client = null;
     this.doc.destroy();
+  }
+
+  private async keepConnected(nodeUrl: string, generation: number): Promise<void> {
+    while (generation === this.generation) {
+      let client: RelayClient;
+      try {
+        client = await RelayClient.connect({ baseUrl: nodeUrl, jobId: this.jobId, token: this.token, doc: this.doc });
+      } catch (err) {
+        this.connectionErrors.push((err as Error).message);
+        await new Promise((r) => setTimeout(r, RECONNECT_MS));
+        continue;
+      }
+      if (generation !== this.generation) return void client.close();
+      this.client = client;
+      if (this.presence && client.closeCode === null) client.setPresence(this.presence);
+      const { code, reason } = await client.closed;
+      this.closeCodes.push(code);
+      if (code >= 4000) {
+        this.refusals.push(code);
+        this.refusalReasons.push(reason);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, RECONNECT_MS));
+    }
   }
 }
 

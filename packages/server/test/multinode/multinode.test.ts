@@ -34,8 +34,6 @@ describe.skipIf(!ready)('three server nodes sharing Postgres and Redis', () => {
   const devices: FieldDoc[] = [];
 
   beforeAll(async () => {
-    // Each y-websocket provider adds a process 'exit' listener; this test opens a few dozen.
-    process.setMaxListeners(64);
     schema = await createTestSchema(testDatabaseUrl);
     cluster = new Cluster({
       databaseUrl: schema.url,
@@ -70,7 +68,7 @@ describe.skipIf(!ready)('three server nodes sharing Postgres and Redis', () => {
     await Promise.all([bob.synced(), dana.synced()]);
     addNote(bob.doc, { id: 'n-live', author: 'bob', createdAt: new Date().toISOString(), text: 'Gasket torn on left side' });
     // Whatever a device claims in its presence, the server stamps who it really is.
-    bob.provider!.awareness.setLocalStateField('user', { id: 'mallory', name: 'Not Bob', role: 'dispatcher' });
+    bob.setPresence({ user: { id: 'mallory', name: 'Not Bob', role: 'dispatcher' } });
     await until('dana sees the note', () => noteIds(dana.doc).includes('n-live'));
     await until("dana sees bob's presence", () => dana.presentUsers().includes('bob'));
     expect(dana.presentUsers()).not.toContain('mallory');
@@ -162,14 +160,14 @@ describe.skipIf(!ready)('three server nodes sharing Postgres and Redis', () => {
         const probe = new FieldDoc(jobs[0]!.id, 'dana', tokens.dana!);
         probe.connect(node.url);
         await new Promise((r) => setTimeout(r, 2000));
-        const seen = `synced=${probe.provider?.synced} closes=${probe.closeCodes} errors=${probe.connectionErrors}`;
+        const seen = `synced=${probe.isSynced} closes=${probe.closeCodes} errors=${probe.connectionErrors}`;
         probe.destroy();
         console.log(`started #${i} ${node.url} websocket: ${seen}`);
       }
       docs.forEach((perJob, j) =>
         perJob.forEach((d, n) => {
           const lacking = noteIds(docs[j]![0]!.doc).filter((id) => !noteIds(d.doc).includes(id));
-          console.log(`${jobs[j]!.id} device ${n} (${d.userId}) connected=${d.provider?.wsconnected} closes=${d.closeCodes.slice(-5)} errors=${d.connectionErrors.slice(-3)} refusals=${d.refusalReasons} lacks=${lacking}`);
+          console.log(`${jobs[j]!.id} device ${n} (${d.userId}) connected=${d.client?.closeCode === null} closes=${d.closeCodes.slice(-5)} errors=${d.connectionErrors.slice(-3)} refusals=${d.refusalReasons} lacks=${lacking}`);
         }),
       );
       cluster.nodes.forEach((node, i) => console.log(`started #${i} ${node.url} exit=${node.child.exitCode} signal=${node.child.signalCode}\n${node.log()}`));

@@ -12,6 +12,7 @@ export { jobClosed, type JobClosed } from './job-closed';
 export { jobNotice, type JobNotice } from './job-notice';
 export { referenceChanged, type ReferenceChanged } from './reference-changed';
 export { subscribe, type Subscribe } from './subscribe';
+export { CHANGES_IN_SUBSCRIBE_VERSION, subscribeWithChanges, type SubscribeWithChanges } from './subscribe-with-changes';
 export { unsubscribe, type Unsubscribe } from './unsubscribe';
 export { closeAction, DEVICE_CLOSE_CODES, serverAnswered, type CloseAction } from './close-policy';
 export { handoverNotice, type HandoverNotice } from './handover-notice';

@@ -12,13 +12,14 @@ import { handoverNotice } from './handover-notice';
 import { reviewNotice } from './review-notice';
 import { requestNotice } from './request-notice';
 import { subscribe } from './subscribe';
+import { subscribeWithChanges } from './subscribe-with-changes';
 import { unsubscribe } from './unsubscribe';
 
 /** y-protocols' message types, as y-websocket numbers them. */
 export const Y_MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
 
 /** Every Outpost message schema, by type number. */
-export const OUTPOST_MESSAGES = [durableAck, opResult, jobChanged, errorMessage, subscribe, unsubscribe, jobClosed, channelReady, jobNotice, referenceChanged, handoverNotice, reviewNotice, requestNotice] as const;
+export const OUTPOST_MESSAGES = [durableAck, opResult, jobChanged, errorMessage, subscribe, unsubscribe, jobClosed, channelReady, jobNotice, referenceChanged, handoverNotice, reviewNotice, requestNotice, subscribeWithChanges] as const;
 
 const byType = new Map<number, MessageSchema>(OUTPOST_MESSAGES.map((m) => [m.type, m]));
 
@@ -36,7 +37,8 @@ export type DecodedMessage =
   | { name: 'referenceChanged'; value: ReturnType<typeof readMessage<typeof referenceChanged.fields>> }
   | { name: 'handoverNotice'; value: ReturnType<typeof readMessage<typeof handoverNotice.fields>> }
   | { name: 'reviewNotice'; value: ReturnType<typeof readMessage<typeof reviewNotice.fields>> }
-  | { name: 'requestNotice'; value: ReturnType<typeof readMessage<typeof requestNotice.fields>> };
+  | { name: 'requestNotice'; value: ReturnType<typeof readMessage<typeof requestNotice.fields>> }
+  | { name: 'subscribeWithChanges'; value: ReturnType<typeof readMessage<typeof subscribeWithChanges.fields>> };
 
 /**
  * The protocol version that introduced each message sent on the device channel after

@@ -1,20 +1,23 @@
 /**
- * A minimal device-channel client for tests that need exact control of frames: one real
+ * The test suites' device-channel client (beside `relay-client.ts`, its `/sync/:jobId`
+ * counterpart), for tests that need exact control of frames: one real
  * socket on `/device`, a Y.Doc per subscribed job kept in sync, Outpost messages recorded
  * per job (and on the channel address), and the close code.
  */
-import { CHANNEL_ADDRESS, decodeOutpostMessage, encodeJobFrame, encodeMessage, PROTOCOL_VERSION, readJobFrame, subscribe, unsubscribe, type DecodedMessage } from '@outpost/shared';
+import { CHANNEL_ADDRESS, decodeOutpostMessage, encodeJobFrame, encodeMessage, PROTOCOL_VERSION, readJobFrame, subscribe, subscribeWithChanges, unsubscribe, type DecodedMessage } from '@outpost/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
-import { until } from './server';
+import { until } from './until';
 
 /** One job as the test channel sees it. */
 export interface ChannelJobView {
   doc: Y.Doc;
   synced: boolean;
+  /** The state vector in the server's last sync step 1, decoded. */
+  serverState?: Map<number, number>;
   outpost: DecodedMessage[];
 }
 
@@ -26,6 +29,8 @@ export class ChannelClient {
   /** Every frame received, in order, as [jobId, first byte of the message]. */
   readonly frames: [string, number][] = [];
   closeCode: number | null = null;
+  /** Whether the server's sync step 1 is answered with a step 2 (a content message). */
+  answersStep1 = true;
   private constructor(readonly ws: WebSocket) {}
 
   /** Connects to `/device` (protocol version `v`, default the current one) and waits for it to open. */
@@ -51,6 +56,20 @@ export class ChannelClient {
     for (const id of jobIds) if (!this.jobs.has(id)) this.jobs.set(id, { doc: new Y.Doc(), synced: false, outpost: [] });
     const stateVectors = jobIds.map((id) => Y.encodeStateVector(this.jobs.get(id)!.doc));
     this.sendControl(encodeMessage(subscribe, { jobIds, stateVectors }));
+  }
+
+  /**
+   * Subscribes to jobs in one frame carrying changes (protocol 4): each job's doc gets its
+   * change applied first, and the change goes as that job's content message 1.
+   */
+  subscribeWithChanges(jobIds: string[], changes: Uint8Array[]): void {
+    jobIds.forEach((id, i) => {
+      const view = this.jobs.get(id) ?? { doc: new Y.Doc(), synced: false, outpost: [] };
+      this.jobs.set(id, view);
+      if (changes[i]!.byteLength > 0) Y.applyUpdate(view.doc, changes[i]!, 'carried');
+    });
+    const stateVectors = jobIds.map((id) => Y.encodeStateVector(this.jobs.get(id)!.doc));
+    this.sendControl(encodeMessage(subscribeWithChanges, { jobIds, stateVectors, changes }));
   }
 
   /** Leaves jobs in one frame. */
@@ -97,7 +116,7 @@ export class ChannelClient {
 
   /** Waits for every listed job to be synced. */
   async synced(jobIds: string[], timeoutMs = 5000): Promise<void> {
-    await until(() => jobIds.every((id) => this.jobs.get(id)?.synced), timeoutMs, `sync of ${jobIds.join(', ')}`);
+    await until(`sync of ${jobIds.join(', ')}`, () => jobIds.every((id) => this.jobs.get(id)?.synced), timeoutMs);
   }
 
   /** Closes the socket and waits for it. */
@@ -120,6 +139,8 @@ export class ChannelClient {
       const syncType = decoding.readVarUint(d);
       const payload = decoding.readVarUint8Array(d);
       if (syncType === 0) {
+        job.serverState = Y.decodeStateVector(payload);
+        if (!this.answersStep1) return;
         const e = encoding.createEncoder();
         encoding.writeVarUint(e, 0);
         syncProtocol.writeSyncStep2(e, job.doc, payload);

@@ -1,0 +1,109 @@
+import { addNote, readJob, setMeta } from '@outpost/shared';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SqliteStore, type JobUpdate } from '../src/index';
+import { ChannelClient } from '../../../test-support/channel-client';
+import { login, startTestServer, until, type TestServer } from './support/server';
+
+/** A SQLite store whose commits wait until the test opens the gate. */
+class GatedStore extends SqliteStore {
+  held = 0;
+  private gate: Promise<void> | null = null;
+  private open = () => undefined as void;
+  /** Commits from now on wait for `release()`. */
+  hold(): void {
+    this.gate = new Promise<void>((resolve) => (this.open = resolve));
+  }
+  release(): void {
+    this.gate = null;
+    this.open();
+  }
+  override async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
+    if (this.gate) {
+      this.held++;
+      await this.gate;
+    }
+    return super.appendUpdates(batch);
+  }
+}
+
+/** A device's offline note on a job, as the one Yjs update its outbox would carry. */
+function offlineNote(id: string, author = 'alice'): { doc: Y.Doc; change: Uint8Array } {
+  const doc = new Y.Doc();
+  addNote(doc, { id, author, createdAt: '2030-01-01T00:00:00Z', text: `offline ${id}` });
+  return { doc, change: Y.encodeStateAsUpdate(doc) };
+}
+
+async function storedNotes(server: TestServer, jobId: string): Promise<string[]> {
+  const stored = await server.store.loadJobDoc(jobId);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return readJob(doc).notes.map((n) => n.id);
+}
+
+describe('device channel: a reconnect carries its unacked changes in the subscribe frame', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('acks the carried changes as message 1 only after their commit, with no step 2 from the device', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'outpost-gated-'));
+    const store = new GatedStore(join(dataDir, 'outpost.db'));
+    const server = await startTestServer({ dataDir, store });
+    cleanups.push(() => server.dispose());
+    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
+    cleanups.push(() => phone.close());
+    phone.answersStep1 = false;
+    store.hold();
+    const jobs = ['job-1001', 'job-1003', 'job-1006'];
+    const offline = jobs.map((id) => offlineNote(`n-${id}`));
+    phone.subscribeWithChanges(jobs, offline.map((o) => o.change));
+    await phone.synced(jobs);
+    await until(() => store.held > 0, 5000, 'the carried changes are being committed');
+    await new Promise((r) => setTimeout(r, 100));
+    for (const id of jobs) expect(phone.ackedUpTo(id)).toBe(0);
+    store.release();
+    await until(() => jobs.every((id) => phone.ackedUpTo(id) === 1), 5000, 'durable acks of message 1');
+    for (const id of jobs) expect(await storedNotes(server, id)).toContain(`n-${id}`);
+    // The server's step 1 came after the changes were applied: it already covers them.
+    jobs.forEach((id, i) => {
+      const { doc } = offline[i]!;
+      expect(phone.jobs.get(id)!.serverState!.get(doc.clientID)).toBe(Y.getState(doc.store, doc.clientID));
+    });
+  });
+
+  it("refuses one job's carried change the technician may not write, and syncs and acks the others of the frame", async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.dispose());
+    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
+    cleanups.push(() => phone.close());
+    const office = new Y.Doc();
+    setMeta(office, { title: 'renamed on the phone' });
+    phone.subscribeWithChanges(['job-1001', 'job-1003'], [Y.encodeStateAsUpdate(office), offlineNote('fine').change]);
+    await until(() => phone.closedJob('job-1001') !== null, 5000, 'job-1001 refused');
+    expect(phone.closedJob('job-1001')).toBe(4403);
+    // (A step 2 the device sent meanwhile, answering the server's step 1, may be refused after it: the job was left.)
+    expect(phone.messages('job-1001', 'error')[0]).toMatchObject({ code: 'office_field' });
+    await phone.synced(['job-1003']);
+    await until(() => phone.ackedUpTo('job-1003') >= 1, 5000, 'job-1003 acked');
+    expect(await storedNotes(server, 'job-1003')).toContain('fine');
+    expect(phone.closeCode).toBeNull();
+  });
+
+  it('takes an empty change as none: the step 2 answering the server is message 1', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.dispose());
+    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
+    cleanups.push(() => phone.close());
+    phone.subscribeWithChanges(['job-1001'], [new Uint8Array(0)]);
+    await phone.synced(['job-1001']);
+    await until(() => phone.ackedUpTo('job-1001') === 1, 5000, 'step 2 acked');
+    phone.edit('job-1001', (doc) => addNote(doc, { id: 'later', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'x' }));
+    await until(() => phone.ackedUpTo('job-1001') === 2, 5000, 'the edit is message 2');
+  });
+});
