@@ -1,0 +1,65 @@
+/**
+ * The run time estimate printed at the start of a run, per scenario and in all, so a
+ * reader knows what they are waiting for; the runner prints each scenario's actual time
+ * beside its estimate and the actual total at the end. Figures in seconds on the 2-core
+ * machine with three servers, from the scenarios' sizes and timed runs (update them when
+ * a scenario's plan changes, from the "took … (estimated …)" lines of a run).
+ */
+
+interface Estimate {
+  /** Seconds of a full run with 5 runs per headline figure. */
+  full: number;
+  /** Of which the part that scales with `BENCH_RUNS`. */
+  perRunShare: number;
+  /** Seconds of a quick run (`BENCH_QUICK=1`). */
+  quick: number;
+}
+
+/** Per scenario id. */
+export const ESTIMATES: Record<string, Estimate> = {
+  'catch-up': { full: 35, perRunShare: 0.8, quick: 12 },
+  'ops-replay': { full: 18, perRunShare: 0.5, quick: 8 },
+  fanout: { full: 170, perRunShare: 0.35, quick: 35 },
+  'fanout-durability': { full: 45, perRunShare: 0.4, quick: 20 },
+  'durable-writes': { full: 55, perRunShare: 0, quick: 20 },
+  'ack-latency': { full: 80, perRunShare: 0.7, quick: 15 },
+  'cold-open': { full: 170, perRunShare: 0, quick: 50 },
+  'device-open': { full: 90, perRunShare: 0, quick: 30 },
+  'many-jobs': { full: 18, perRunShare: 0, quick: 8 },
+  'idle-jobs': { full: 110, perRunShare: 0, quick: 20 },
+  memory: { full: 90, perRunShare: 0, quick: 25 },
+  'reconnect-storm': { full: 120, perRunShare: 0.6, quick: 20 },
+  'awareness-flood': { full: 40, perRunShare: 0.4, quick: 12 },
+  'large-doc': { full: 75, perRunShare: 0, quick: 25 },
+  'scale-out': { full: 40, perRunShare: 0, quick: 15 },
+};
+
+/** Memory's last reading after its longest idle time, once the scenarios after it are done. */
+const MEMORY_FINISH_S = 30;
+
+/** Seconds for one scenario with `runs` runs per headline figure. */
+export function estimateSeconds(id: string, quick: boolean, runs: number): number {
+  const e = ESTIMATES[id];
+  if (!e) return 0;
+  if (quick) return e.quick;
+  return Math.round(e.full * (1 - e.perRunShare + e.perRunShare * (runs / 5)));
+}
+
+/**
+ * The whole run: every scenario, plus memory's deferred reading. Its longest idle time
+ * (`idleS`, 5 min in a full run) overlaps the scenarios after it; only what they do not
+ * cover is waited for.
+ */
+export function estimateRun(ids: readonly string[], quick: boolean, runs: number, memory?: { idleS: number; after: readonly string[] }): number {
+  let total = ids.reduce((s, id) => s + estimateSeconds(id, quick, runs), 0);
+  if (memory && ids.includes('memory')) {
+    const covered = memory.after.filter((id) => ids.includes(id)).reduce((s, id) => s + estimateSeconds(id, quick, runs), 0);
+    total += Math.max(0, memory.idleS - covered) + MEMORY_FINISH_S;
+  }
+  return total;
+}
+
+/** "12.5 min" or "45 s". */
+export function showDuration(seconds: number): string {
+  return seconds >= 120 ? `${(seconds / 60).toFixed(1)} min` : `${Math.round(seconds)} s`;
+}
