@@ -8,7 +8,7 @@
  */
 import { SendSchedule } from '../harness/schedule';
 import { sampleWhile } from '../harness/server-process';
-import { interleaved, round, showSpread, sleep, spread, summarize } from '../harness/stats';
+import { interleaved, round, showSpread, sleep, spread, summarize, waitFor } from '../harness/stats';
 import { EchoAck, endClock } from '../load/echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from '../load/field-work';
 import { openJob, settle, type JobLink, type Target } from '../load/targets';
