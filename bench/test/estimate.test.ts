@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ESTIMATES, estimateRun, estimateSeconds, showDuration } from '../src/harness/estimate';
+import { ESTIMATES, estimateRun, estimateSeconds, showDuration, STARTUP_S } from '../src/harness/estimate';
 import { SCENARIOS } from '../src/scenarios/index';
 
 describe('the run time estimate', () => {
@@ -22,11 +22,20 @@ describe('the run time estimate', () => {
     const short = estimateRun(['memory', 'large-doc'], false, 5, { idleS: covered - 10, after });
     expect(long - short).toBe(100);
     expect(short).toBeGreaterThan(base);
-    expect(estimateRun(['large-doc'], false, 5, { idleS: 300, after })).toBe(covered);
+    expect(estimateRun(['large-doc'], false, 5, { idleS: 300, after })).toBe(STARTUP_S + covered);
   });
 
   it('shows minutes from two minutes on', () => {
     expect(showDuration(45)).toBe('45 s');
     expect(showDuration(900)).toBe('15.0 min');
+  });
+});
+
+describe('the full run estimate', () => {
+  it('is printed from every scenario with the memory wait', async () => {
+    const ids = SCENARIOS.map((s) => s.id);
+    const total = estimateRun(ids, false, 5, { idleS: 300, after: ids.slice(ids.indexOf('memory') + 1) });
+    console.info(`[estimate] full run ${showDuration(total)}, BENCH_RUNS=3 ${showDuration(estimateRun(ids, false, 3, { idleS: 300, after: ids.slice(ids.indexOf('memory') + 1) }))}`);
+    expect(total).toBeGreaterThan(ids.reduce((s, id) => s + estimateSeconds(id, false, 5), 0));
   });
 });

@@ -17,25 +17,27 @@ interface Estimate {
 
 /** Per scenario id. */
 export const ESTIMATES: Record<string, Estimate> = {
-  'catch-up': { full: 35, perRunShare: 0.8, quick: 12 },
+  'catch-up': { full: 36, perRunShare: 0.8, quick: 12 },
   'ops-replay': { full: 18, perRunShare: 0.5, quick: 8 },
-  fanout: { full: 170, perRunShare: 0.35, quick: 35 },
-  'fanout-durability': { full: 45, perRunShare: 0.4, quick: 20 },
-  'durable-writes': { full: 55, perRunShare: 0, quick: 20 },
-  'ack-latency': { full: 80, perRunShare: 0.7, quick: 15 },
-  'cold-open': { full: 170, perRunShare: 0, quick: 50 },
-  'device-open': { full: 90, perRunShare: 0, quick: 30 },
+  fanout: { full: 168, perRunShare: 0.35, quick: 35 },
+  'fanout-durability': { full: 48, perRunShare: 0.4, quick: 20 },
+  'durable-writes': { full: 48, perRunShare: 0, quick: 16 },
+  'ack-latency': { full: 78, perRunShare: 0.7, quick: 15 },
+  'cold-open': { full: 180, perRunShare: 0, quick: 50 },
+  'device-open': { full: 66, perRunShare: 0, quick: 30 },
   'many-jobs': { full: 18, perRunShare: 0, quick: 8 },
-  'idle-jobs': { full: 110, perRunShare: 0, quick: 20 },
+  'idle-jobs': { full: 120, perRunShare: 0, quick: 20 },
   memory: { full: 90, perRunShare: 0, quick: 25 },
-  'reconnect-storm': { full: 120, perRunShare: 0.6, quick: 20 },
-  'awareness-flood': { full: 40, perRunShare: 0.4, quick: 12 },
-  'large-doc': { full: 75, perRunShare: 0, quick: 25 },
-  'scale-out': { full: 40, perRunShare: 0, quick: 15 },
+  'reconnect-storm': { full: 138, perRunShare: 0.6, quick: 20 },
+  'awareness-flood': { full: 42, perRunShare: 0.4, quick: 12 },
+  'large-doc': { full: 78, perRunShare: 0, quick: 25 },
+  'scale-out': { full: 42, perRunShare: 0, quick: 15 },
 };
 
 /** Memory's last reading after its longest idle time, once the scenarios after it are done. */
 const MEMORY_FINISH_S = 30;
+/** Probing that every server starts, before the first scenario. */
+export const STARTUP_S = 15;
 
 /** Seconds for one scenario with `runs` runs per headline figure. */
 export function estimateSeconds(id: string, quick: boolean, runs: number): number {
@@ -51,7 +53,7 @@ export function estimateSeconds(id: string, quick: boolean, runs: number): numbe
  * cover is waited for.
  */
 export function estimateRun(ids: readonly string[], quick: boolean, runs: number, memory?: { idleS: number; after: readonly string[] }): number {
-  let total = ids.reduce((s, id) => s + estimateSeconds(id, quick, runs), 0);
+  let total = STARTUP_S + ids.reduce((s, id) => s + estimateSeconds(id, quick, runs), 0);
   if (memory && ids.includes('memory')) {
     const covered = memory.after.filter((id) => ids.includes(id)).reduce((s, id) => s + estimateSeconds(id, quick, runs), 0);
     total += Math.max(0, memory.idleS - covered) + MEMORY_FINISH_S;
