@@ -50,9 +50,9 @@ export class RoomRegistry {
     this.sweep.unref();
   }
 
-  /** Loaded (or loading) jobs. */
+  /** Jobs in memory: loaded, loading, or being unloaded (compacted, then freed). */
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.unloading.size;
   }
 
   /** Whether the job is in memory (or being loaded). */
