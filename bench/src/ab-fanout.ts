@@ -10,7 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setUpPinning } from './harness/pinning';
+import { movePinned, setUpPinning } from './harness/pinning';
 import { ServerProcess } from './harness/server-process';
 import { spread } from './harness/stats';
 import { FanoutRig, type StepFigures } from './load/fanout-rig';
@@ -26,12 +26,12 @@ async function main(): Promise<void> {
   const log = (l: string) => console.log(l);
   setUpPinning(log);
   const theirs = (await import(pathToFileURL(resolve(other!, 'bench/src/harness/server-process.ts')).href)) as { ServerProcess: typeof ServerProcess };
-  // Their harness modules are their own instances: pin their server launches the same way.
-  const theirPinning = (await import(pathToFileURL(resolve(other!, 'bench/src/harness/pinning.ts')).href)) as { setUpPinning: typeof setUpPinning };
-  theirPinning.setUpPinning(() => undefined);
   const rigs: Record<'before' | 'after', FanoutRig> = {
     before: await FanoutRig.open('outpost', JOBS, 5, async () => {
       const server = await theirs.ServerProcess.start('outpost');
+      // Their harness is its own module instance, unaware of this run's pinning (it would
+      // launch on the generator core this process now has): move it to the server core.
+      movePinned(server.pid, 'server');
       return { server, cleanup: () => server.stop() };
     }),
     after: await FanoutRig.open('outpost', JOBS, 5),
