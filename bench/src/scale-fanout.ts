@@ -1,7 +1,8 @@
 /**
  * Fan-out on 1 node against 2 nodes (issue 8): `tsx bench/src/scale-fanout.ts` prints JSON.
  *
- * Each configuration starts real `outpost-server` processes sharing one Postgres schema
+ * Each configuration starts Outpost node processes as the CLI does (harness/scale-node.ts,
+ * with the relay's abuse guards lifted as for every benchmarked Outpost) sharing one Postgres schema
  * and one Redis prefix (both fresh per run), creates J jobs, and connects C typists per
  * job, placed as a load balancer would: `any-node` spreads a job's clients round-robin
  * over the nodes (most deliveries cross Redis), `by-job` puts all of a job's clients on
@@ -32,7 +33,8 @@ const RATE = Number(process.env.SCALE_RATE ?? 2);
 const SECONDS = Number(process.env.SCALE_SECONDS ?? 8);
 const DATABASE_URL = process.env.OUTPOST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.OUTPOST_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const BIN = resolve(import.meta.dirname, '../../packages/server/scripts/outpost-server-from-source.js');
+/** The node as the CLI starts it, with the relay's abuse guards lifted (harness/scale-node.ts). */
+const NODE_ENTRY = resolve(import.meta.dirname, 'harness/scale-node.ts');
 
 interface Node {
   url: string;
@@ -45,7 +47,7 @@ function startNode(env: Record<string, string>, seed: boolean): Promise<Node> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-scale-'));
   // On the server core when the run is pinned (both nodes share it, as they share Postgres and Redis).
   const launcher = serverLauncher();
-  const child = spawn(launcher.execPath, [...launcher.prefix, BIN, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
+  const child = spawn(launcher.execPath, [...launcher.prefix, '--import', 'tsx', '--conditions=development', NODE_ENTRY, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,8 +2,9 @@
  * The run time estimate printed at the start of a run, per scenario and in all, so a
  * reader knows what they are waiting for; the runner prints each scenario's actual time
  * beside its estimate and the actual total at the end. Figures in seconds on the 2-core
- * machine with three servers, from the scenarios' sizes and timed runs (update them when
- * a scenario's plan changes, from the "took … (estimated …)" lines of a run).
+ * machine with three servers: quick ones from a timed quick run (on a machine shared with
+ * other work), full ones from the scenarios' sizes and earlier runs, not yet from a full run
+ * of this plan (update them from the "took … (estimated …)" lines of the next one).
  */
 
 interface Estimate {
@@ -17,21 +18,21 @@ interface Estimate {
 
 /** Per scenario id. */
 export const ESTIMATES: Record<string, Estimate> = {
-  'catch-up': { full: 36, perRunShare: 0.8, quick: 12 },
-  'ops-replay': { full: 18, perRunShare: 0.5, quick: 8 },
+  'catch-up': { full: 36, perRunShare: 0.8, quick: 17 },
+  'ops-replay': { full: 18, perRunShare: 0.5, quick: 17 },
   fanout: { full: 168, perRunShare: 0.35, quick: 35 },
-  'fanout-durability': { full: 48, perRunShare: 0.4, quick: 20 },
-  'durable-writes': { full: 48, perRunShare: 0, quick: 16 },
-  'ack-latency': { full: 78, perRunShare: 0.7, quick: 15 },
-  'cold-open': { full: 180, perRunShare: 0, quick: 50 },
-  'device-open': { full: 66, perRunShare: 0, quick: 30 },
-  'many-jobs': { full: 18, perRunShare: 0, quick: 8 },
-  'idle-jobs': { full: 120, perRunShare: 0, quick: 20 },
-  memory: { full: 90, perRunShare: 0, quick: 25 },
-  'reconnect-storm': { full: 138, perRunShare: 0.6, quick: 20 },
-  'awareness-flood': { full: 42, perRunShare: 0.4, quick: 12 },
-  'large-doc': { full: 78, perRunShare: 0, quick: 25 },
-  'scale-out': { full: 42, perRunShare: 0, quick: 15 },
+  'fanout-durability': { full: 48, perRunShare: 0.4, quick: 26 },
+  'durable-writes': { full: 48, perRunShare: 0, quick: 30 },
+  'ack-latency': { full: 78, perRunShare: 0.7, quick: 21 },
+  'cold-open': { full: 180, perRunShare: 0, quick: 54 },
+  'device-open': { full: 66, perRunShare: 0, quick: 25 },
+  'many-jobs': { full: 18, perRunShare: 0, quick: 10 },
+  'idle-jobs': { full: 120, perRunShare: 0, quick: 28 },
+  memory: { full: 90, perRunShare: 0, quick: 49 },
+  'reconnect-storm': { full: 138, perRunShare: 0.6, quick: 16 },
+  'awareness-flood': { full: 42, perRunShare: 0.4, quick: 13 },
+  'large-doc': { full: 78, perRunShare: 0, quick: 21 },
+  'scale-out': { full: 42, perRunShare: 0, quick: 40 },
 };
 
 /** Memory's last reading after its longest idle time, once the scenarios after it are done. */
