@@ -13,6 +13,8 @@ import { machineInfo } from './report/machine';
 import { updateReadme } from './report/readme';
 import { textTable } from './report/table';
 import { SCENARIOS } from './scenarios/index';
+import { memoryIdleSeconds } from './scenarios/memory';
+import { estimateRun, estimateSeconds, showDuration } from './harness/estimate';
 import type { BenchContext, ScenarioResult } from './scenarios/scenario';
 import { setUpPinning } from './harness/pinning';
 import { ServerProcess } from './harness/server-process';
@@ -44,6 +46,10 @@ async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5));
   const ctx: BenchContext = { quick, servers, runs, log };
   const only = process.env.BENCH_ONLY?.split(',');
+  const chosen = SCENARIOS.filter((s) => !only || only.includes(s.id)).map((s) => s.id);
+  const ids = SCENARIOS.map((s) => s.id);
+  const estimate = estimateRun(chosen, quick, runs, { idleS: Math.max(...memoryIdleSeconds(quick)), after: ids.slice(ids.indexOf('memory') + 1) });
+  log(`estimated run time: ${showDuration(estimate)} (${chosen.length} scenarios, ${runs} run${runs === 1 ? '' : 's'} per headline figure, ${servers.length} servers; each scenario prints its time beside its estimate)`);
   const results: ScenarioResult[] = [];
   const failures: Record<string, string> = {};
   // Deferred work (a long idle wait) runs between later scenarios once due, never during one.
@@ -78,7 +84,7 @@ async function main(): Promise<void> {
       failures[scenario.id] = e instanceof Error ? (e.stack ?? e.message) : String(e);
       log(`! ${scenario.title} failed: ${failures[scenario.id]}`);
     }
-    log(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+    log(`  (took ${((Date.now() - t0) / 1000).toFixed(1)} s, estimated ${estimateSeconds(scenario.id, quick, runs)} s; ${showDuration((Date.now() - started) / 1000)} into the run)\n`);
     await finishDue(false);
   }
   await finishDue(true);
@@ -92,6 +98,7 @@ async function main(): Promise<void> {
     servers,
     missing,
     durationSeconds: Math.round((Date.now() - started) / 1000),
+    estimatedSeconds: estimate,
     scenarios: results,
     failures,
   };
@@ -107,7 +114,8 @@ async function main(): Promise<void> {
   for (const chart of results.flatMap((r) => r.charts ?? [])) writeFileSync(chartDir + chart.file, chart.svg);
   const slim = { ...report, scenarios: results.map(({ charts, finish: _finish, ...r }) => ({ ...r, charts: (charts ?? []).map((c) => c.file) })) };
   writeFileSync(dir + file, JSON.stringify(slim, null, 2) + '\n');
-  log(`wrote bench/results/${file} in ${report.durationSeconds} s`);
+  log(`wrote bench/results/${file}`);
+  log(`total run time: ${showDuration(report.durationSeconds)} (${report.durationSeconds} s; estimated ${showDuration(estimate)} at the start)`);
   // Only a complete full run replaces the README's figures.
   if (!quick && !partial && updateReadme(fileURLToPath(new URL('../README.md', import.meta.url)), report)) {
     log('updated the results in bench/README.md');

@@ -2,8 +2,9 @@
  * Fan-out on 1 node against 2 nodes (issue 8; device channels, issue 15.5):
  * `tsx bench/src/scale-fanout.ts` prints JSON.
  *
- * Each configuration starts real `outpost-server` processes sharing one Postgres schema
- * and one Redis prefix (both fresh per run), creates J jobs, and gives each job C typists.
+ * Each configuration starts Outpost node processes as the CLI does (harness/scale-node.ts,
+ * with the relay's abuse guards lifted as for every benchmarked Outpost) sharing one Postgres
+ * schema and one Redis prefix (both fresh per run), creates J jobs, and gives each job C typists.
  * Typists are devices on Outpost's device channel (`/device`), as the client engine
  * connects by default: each device holds JOBS_PER_DEVICE jobs (C devices per group of
  * jobs), placed as a load balancer would: `any-node` puts each device's one channel on a
@@ -13,7 +14,7 @@
  * example's `hash` does (here: the character's code modulo the node count), so every
  * device of a job meets on one node. `SCALE_TRANSPORT=sync` runs the older socket per
  * job on `/sync/:jobId` instead (`by-job` then hashes the job); every typist signs in as
- * alice, so keep SCALE_JOBS × SCALE_CLIENTS ≤ 200 there (the relay's sockets-per-user cap).
+ * alice (the sockets-per-user cap is lifted on these nodes).
  * Every typist sends RATE keystrokes/s (one Yjs update each, durable acks on); latency is
  * send → receipt at every other typist of the job. Server CPU is read from /proc for
  * the node processes (Postgres and Redis are not counted: they serve both configurations).
@@ -45,7 +46,8 @@ const JOBS_PER_DEVICE = Number(process.env.SCALE_JOBS_PER_DEVICE ?? 25);
 const TRANSPORT: 'channel' | 'sync' = process.env.SCALE_TRANSPORT === 'sync' ? 'sync' : 'channel';
 const DATABASE_URL = process.env.OUTPOST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.OUTPOST_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const BIN = resolve(import.meta.dirname, '../../packages/server/scripts/outpost-server-from-source.js');
+/** The node as the CLI starts it, with the relay's abuse guards lifted (harness/scale-node.ts). */
+const NODE_ENTRY = resolve(import.meta.dirname, 'harness/scale-node.ts');
 
 interface Node {
   url: string;
@@ -58,7 +60,7 @@ function startNode(env: Record<string, string>, seed: boolean): Promise<Node> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-scale-'));
   // On the server core when the run is pinned (both nodes share it, as they share Postgres and Redis).
   const launcher = serverLauncher();
-  const child = spawn(launcher.execPath, [...launcher.prefix, BIN, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
+  const child = spawn(launcher.execPath, [...launcher.prefix, '--import', 'tsx', '--conditions=development', NODE_ENTRY, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -11,12 +11,15 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isHeld, SendSchedule } from '../harness/schedule';
 export { HELD_P99_MS } from '../harness/schedule';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
-import { round, sleep, summarize } from '../harness/stats';
+import { round, sleep, summarize, waitFor } from '../harness/stats';
 import { endClock } from './echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './field-work';
 import { LatencyLog } from './latency-log';
 import { openJob, type JobLink, type Target } from './targets';
 import type { ServerKind } from '../servers/server';
+
+/** Lead-in at a new rate for every step after a rig's first (the first warms up in full). */
+export const RESUME_WARM_MS = 250;
 
 interface Typist extends JobLink {
   device: FieldDevice;
@@ -61,6 +64,8 @@ export class FanoutRig {
   private typists: Typist[] = [];
   private log = new LatencyLog();
   private next = 0;
+  /** Steps run so far: only the first warms up in full (the server and the generator stay warm between steps). */
+  private steps = 0;
 
   private constructor(
     readonly kind: ServerKind,
@@ -132,12 +137,16 @@ export class FanoutRig {
     return lags;
   }
 
-  /** One step at `rate` updates/s: `warmMs` unrecorded, `ms` recorded, then `drainMs` for deliveries in flight. */
+  /**
+   * One step at `rate` updates/s: `warmMs` unrecorded (the first step only; later steps
+   * lead in for at most RESUME_WARM_MS at the new rate), `ms` recorded, then up to
+   * `drainMs` for deliveries in flight (less once every delivery arrived).
+   */
   async step(rate: number, ms: number, warmMs: number, drainMs: number, clientsPerJob: number): Promise<StepFigures> {
     this.log = new LatencyLog();
     this.receivers.clear();
     for (const t of this.typists) this.log.addSender(t.device.doc.clientID);
-    await this.type(rate, warmMs);
+    await this.type(rate, this.steps++ === 0 ? warmMs : Math.min(warmMs, RESUME_WARM_MS));
     const genLoop = monitorEventLoopDelay({ resolution: 1 });
     genLoop.enable();
     const genCpu = process.cpuUsage();
@@ -146,7 +155,8 @@ export class FanoutRig {
       this.log.recording = true;
       const lags = await this.type(rate, ms);
       this.log.recording = false;
-      await sleep(drainMs);
+      const log = this.log;
+      await waitFor(() => log.samples.length >= log.sent * (clientsPerJob - 1), drainMs);
       return lags;
     });
     genLoop.disable();

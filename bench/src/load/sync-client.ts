@@ -183,10 +183,13 @@ export class SyncClient {
   }
 
   private send(docName: string, write: (e: encoding.Encoder) => void): void {
-    if (this.ws.readyState !== WebSocket.OPEN) {
+    if (this.ws.readyState === WebSocket.CONNECTING) {
       void this.opened.then(() => this.send(docName, write), () => undefined);
       return;
     }
+    // A closed socket drops what is sent (its close is in every session's errors); waiting
+    // for `opened`, long resolved, would spin in microtasks and starve the whole generator.
+    if (this.ws.readyState !== WebSocket.OPEN) return;
     const e = encoding.createEncoder();
     if (this.options.dialect !== 'y') encoding.writeVarString(e, docName);
     write(e);

@@ -17,6 +17,8 @@ export interface RunReport {
   node: string;
   machine: MachineInfo;
   durationSeconds: number;
+  /** The estimate printed at the start (harness/estimate.ts). */
+  estimatedSeconds?: number;
   scenarios: ScenarioResult[];
   pinning: Pinning;
   runs: number;
@@ -33,7 +35,7 @@ export function targetSummary(scenarios: ScenarioResult[]): string[] {
 export function resultsSection(run: RunReport): string {
   const m = run.machine;
   return [
-    `Run ${run.date} on ${m.cores} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}, Node ${run.node}; the whole run took ${run.durationSeconds} s.`,
+    `Run ${run.date} on ${m.cores} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}, Node ${run.node}; the whole run took ${(run.durationSeconds / 60).toFixed(1)} min (${run.durationSeconds} s${run.estimatedSeconds ? `; estimated ${(run.estimatedSeconds / 60).toFixed(1)} min at its start` : ''}).`,
     `Pinning: ${run.pinning.note}. Headline figures: ${run.runs} runs each, servers interleaved (order rotated per run), median and range.`,
     '',
     ...targetSummary(run.scenarios),

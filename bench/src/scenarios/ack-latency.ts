@@ -8,7 +8,7 @@
  */
 import { SendSchedule } from '../harness/schedule';
 import { sampleWhile } from '../harness/server-process';
-import { interleaved, round, showSpread, sleep, spread, summarize } from '../harness/stats';
+import { interleaved, round, showSpread, sleep, spread, summarize, waitFor } from '../harness/stats';
 import { EchoAck, endClock } from '../load/echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from '../load/field-work';
 import { openJob, settle, type JobLink, type Target } from '../load/targets';
@@ -87,7 +87,8 @@ async function measure(rig: Rig, rate: number, ms: number, drainMs: number): Pro
       const wait = schedule.nextAt() - performance.now();
       await (wait >= 1 ? sleep(wait) : new Promise((r) => setImmediate(r)));
     }
-    await sleep(drainMs);
+    // Up to drainMs for acks in flight: less once every recorded send is acked.
+    await waitFor(() => latencies.length >= recorded, drainMs);
   });
   for (const w of rig.writers) w.session.onAck = undefined;
   const s = summarize(latencies);
@@ -111,7 +112,7 @@ export const ackLatency: Scenario = {
       for (let r = 0; r < ctx.runs; r++) {
         for (const rate of rates) {
           for (const rig of interleaved(rigs, r)) {
-            await measure(rig, rate, warmMs, 0); // warm-up at the same rate, not recorded
+            if (r === 0) await measure(rig, rate, warmMs, 0); // warm-up at the same rate, not recorded, once per rate
             const run = await measure(rig, rate, ms, drainMs);
             ctx.log(`  ack latency: ${rig.variant.id} @ ${rate}/s → p50 ${round(run.p50)} p99 ${round(run.p99)} ms, acked ${round(run.ackedPercent)} %`);
             const key = `${rig.variant.id}@${rate}`;

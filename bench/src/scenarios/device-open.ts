@@ -48,7 +48,7 @@ export const deviceOpen: Scenario = {
   title: 'Device open',
   async run(ctx: BenchContext) {
     const actions = ctx.quick ? 2000 : 10_000;
-    const samples = ctx.quick ? 2 : 10;
+    const samples = ctx.quick ? 2 : 7;
     const notes = [
       `A job with ${actions} field actions made on the device through @outpost/client's JobSession (offline, so every one is also a pending update). Each sample launches a fresh Chromium on the same profile and times JobSession.open (IndexedDB doc + pending updates) on a freshly loaded page; ${samples} samples per row, median (range).`,
       '4× throttled: DevTools Emulation.setCPUThrottlingRate 4, a stand-in for a mid-range phone. Chromium runs on the load generator core (no server runs in this scenario).',

@@ -26,7 +26,7 @@ const WINDOW = 8;
 
 async function measure(kind: ServerKind, ctx: BenchContext, label = SERVER_LABELS[kind], outpost?: OutpostBenchConfig): Promise<ResultRow> {
   const writers = ctx.quick ? 10 : 40;
-  const seconds = ctx.quick ? 2 : 6;
+  const seconds = ctx.quick ? 2 : 4;
   const dataDir = mkdtempSync(join(tmpdir(), `outpost-bench-writes-${kind}-`));
   if (outpost) writeOutpostConfig(dataDir, outpost);
   const server = await ServerProcess.start(kind, dataDir);

@@ -116,13 +116,18 @@ async function read(rig: Rig, ms: number, jobs: number, log: (l: string) => void
   log(`  memory: ${rig.kind} after ${rig.figures['last reading after s']} s idle: ${rig.figures[column(ms)]} KB per job`);
 }
 
+/** Idle times (s) at which memory is read: `BENCH_MEMORY_IDLE`, or 5, 30 and 300 (quick: 5 and 13). */
+export function memoryIdleSeconds(quick: boolean): number[] {
+  return process.env.BENCH_MEMORY_IDLE?.split(',').map(Number) ?? (quick ? [5, 13] : [5, 30, 300]);
+}
+
 /** Memory per idle job over time, per job without sockets, and a large doc's wake. */
 export const memory: Scenario = {
   id: 'memory',
   title: 'Memory',
   async run(ctx: BenchContext) {
     const jobs = ctx.quick ? 200 : 5000;
-    const points = (process.env.BENCH_MEMORY_IDLE?.split(',').map(Number) ?? (ctx.quick ? [5, 13] : [5, 30, 300])).map((s) => s * 1000);
+    const points = memoryIdleSeconds(ctx.quick).map((s) => s * 1000);
     const largeActions = ctx.quick ? 2000 : 10_000;
     const rigs: Rig[] = [];
     const stopAll = async () => {

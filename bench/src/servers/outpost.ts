@@ -2,8 +2,9 @@
  * Outpost's own server, started through `@outpost/server`'s `startServer` on SQLite with
  * the demo seed. Jobs for the load generator are created the way a dispatcher creates
  * them (`POST /api/jobs` as dana), assigned to the technician alice, whose token the load
- * generator presents. The relay's per-socket rate limit (100 msg/s, an abuse guard) is
- * lifted: the peers have none, and the scenarios drive one socket far beyond a human.
+ * generator presents. The relay's per-socket rate limit (100 msg/s) and per-user socket
+ * cap (200), abuse guards, are lifted: the peers have none, and the scenarios drive one
+ * socket far beyond a human and open thousands of sockets as the one technician.
  *
  * A scenario may vary Outpost's configuration per data directory with
  * `writeOutpostConfig(dataDir, { durability, databaseUrl })` before starting the process:
@@ -64,7 +65,7 @@ export const startOutpost: StartServer = async (dataDir) => {
     port: 0,
     seed: 'demo',
     webDir: dataDir, // no web app to serve in a benchmark
-    limits: { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, httpWritesPerSecond: 1_000_000, httpWriteBurst: 1_000_000 },
+    limits: { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, maxSocketsPerUser: 1_000_000, httpWritesPerSecond: 1_000_000, httpWriteBurst: 1_000_000 },
   });
   const prepare = async (count: number): Promise<PreparedJobs> => {
     const [dispatcher, technician] = await Promise.all([login(server.url, 'dana'), login(server.url, 'alice')]);

@@ -47,7 +47,7 @@ export class Relay implements JobDocs {
     return this.handshake.count + this.channels.count;
   }
 
-  /** Loaded jobs. */
+  /** Jobs in memory: loaded, loading, or being unloaded (an unload ends once its compaction is stored). */
   get loadedCount(): number {
     return this.rooms.size;
   }

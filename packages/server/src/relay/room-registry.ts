@@ -8,6 +8,7 @@ import { COMPACT_AFTER_LOAD_MS } from '../store/compaction';
 import type { RelayContext } from './context';
 import type { OpenJob } from './job-docs';
 import { JobRoom } from './job-room';
+import { TurnSlicer } from './turn-slicer';
 
 /** One loaded (or loading) job. */
 interface Entry {
@@ -30,19 +31,28 @@ export class RoomRegistry {
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly sweep: NodeJS.Timeout;
   private closing = false;
+  /**
+   * Hibernations and quiet compactions, each encoding a whole doc, come in bursts (a sweep
+   * finds hundreds of idle docs; a crew's jobs go quiet together): run a few ms per turn.
+   */
+  private readonly background = new TurnSlicer();
+  /** Set while a sweep's hibernations are queued: the next sweep waits for them. */
+  private sweeping = false;
 
   constructor(private readonly ctx: RelayContext) {
     const idleMs = ctx.limits.hibernateAfterMs;
     this.sweep = setInterval(() => {
-      const now = performance.now();
-      for (const entry of this.entries.values()) entry.room?.hibernateIfIdle(idleMs, now);
+      if (this.sweeping) return;
+      this.sweeping = true;
+      for (const entry of this.entries.values()) this.background.add(() => entry.room?.hibernateIfIdle(idleMs));
+      this.background.add(() => (this.sweeping = false));
     }, Math.max(50, idleMs / 4));
     this.sweep.unref();
   }
 
-  /** Loaded (or loading) jobs. */
+  /** Jobs in memory: loaded, loading, or being unloaded (compacted, then freed). */
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.unloading.size;
   }
 
   /** Whether the job is in memory (or being loaded). */
@@ -162,13 +172,19 @@ export class RoomRegistry {
     if (this.unloading.get(room.jobId) === done) this.unloading.delete(room.jobId);
   }
 
-  /** The quiet (or after-load) timer fired: compacts what the job got since its last compaction. */
+  /**
+   * The quiet (or after-load) timer fired: compacts what the job got since its last
+   * compaction, in its slice of background work (timers of jobs that went quiet together
+   * fire together).
+   */
   private compactQuiet(entry: Entry): void {
     entry.quietTimer = null;
-    const room = entry.room;
-    if (!room || entry.sinceCompaction === 0 || this.entries.get(room.jobId) !== entry) return;
-    entry.sinceCompaction = 0;
-    void this.compact(room);
+    this.background.add(() => {
+      const room = entry.room;
+      if (!room || entry.sinceCompaction === 0 || this.entries.get(room.jobId) !== entry) return;
+      entry.sinceCompaction = 0;
+      void this.compact(room);
+    });
   }
 
   private stopQuietTimer(entry: Entry): void {

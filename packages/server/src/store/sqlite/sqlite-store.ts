@@ -44,6 +44,7 @@ import type {
 import { jobFromRow, stateOf, type JobRow } from '../job-row';
 import { protectDatabaseFile } from './data-files';
 import { migrateSqlite } from './migrations';
+import { LogWriter } from './log-writer';
 
 /** SQLite keeps a job's assignees as a JSON text column. */
 function jobFromSqliteRow(r: JobRow<string>): JobRecord {
@@ -128,6 +129,9 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
+  /** Appends and snapshots off the event loop (log-writer.ts); null for `:memory:`, which a worker cannot share. */
+  private readonly writer: LogWriter | null;
+  private closing = false;
 
   /** Opens (creating if needed, mode 0600) the database file at `file`. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
@@ -136,6 +140,8 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${SYNCHRONOUS[options.durability ?? 'full']}`);
     this.db.pragma('busy_timeout = 5000');
     migrateSqlite(this.db);
+    const inMemory = file === '' || file === ':memory:';
+    this.writer = inMemory ? null : new LogWriter({ file, synchronous: SYNCHRONOUS[options.durability ?? 'full'], busyTimeoutMs: 5000 });
     this.sql = prepareStatements(this.db);
     answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS);
     answerWith<BlobChunkStore>(this, new SqliteBlobChunks(this.db), BLOB_CHUNK_STORE_METHODS);
@@ -145,8 +151,15 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Commits the batch in one transaction on the log writer's thread; resolves once committed. */
   async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
+    if (this.writer) return this.writer.append(batch);
     this.appendBatch(batch);
+  }
+
+  /** The log writer (tests stop its worker to see a crash handled as a failed commit). */
+  get logWriter(): LogWriter | null {
+    return this.writer;
   }
 
   async loadJobDoc(jobId: string): Promise<StoredJobDoc> {
@@ -171,7 +184,9 @@ export class SqliteStore implements Store {
 
   async compactJobDoc(jobId: string, docState?: JobDocState): Promise<void> {
     // Folding is an optimisation: once closed, the log stays as stored for the next open.
-    if (!this.db.open) return;
+    if (!this.db.open || this.closing) return;
+    // Queued behind the appends made so far, so it can never drop one the doc lacks.
+    if (docState && this.writer) return this.writer.snapshot(jobId, docState.update, docState.stateVector);
     this.db.transaction(() => {
       if (docState) {
         // One node owns this file, and its loaded doc holds every stored update (see Store).
@@ -186,7 +201,7 @@ export class SqliteStore implements Store {
       const merged = mergeJobLog(snap ? bytes(snap.snapshot) : null, rows.map((r) => bytes(r.update_bytes)));
       this.sql.putSnapshot.run(jobId, blob(merged), blob(Y.encodeStateVectorFromUpdate(merged)));
       this.sql.dropUpdates.run(jobId, rows[rows.length - 1]!.id);
-    })();
+    }).immediate(); // the write lock first: the log writer's appends cannot slip between the read and the drop
   }
 
   async applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome> {
@@ -387,6 +402,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    await this.writer?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,0 +1,75 @@
+/**
+ * Before/after of one Outpost change under fan-out (issue 18.9), back to back in the same
+ * conditions: `tsx --conditions=development bench/src/ab-fanout.ts <other checkout>` starts
+ * Outpost from this checkout ("after") and from `<other checkout>` ("before", e.g. a
+ * `git worktree` of main), connects AB_JOBS × 5 typists to each, and runs the fan-out step
+ * at each AB_RATES rate AB_RUNS times, alternating which goes first. Pinned like `pnpm
+ * bench` (server core / generator core). Prints a line per step and a JSON summary.
+ *
+ * Env: AB_JOBS (600), AB_RATES (3000,5000), AB_RUNS (3), AB_MS (3000).
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { movePinned, setUpPinning } from './harness/pinning';
+import { ServerProcess } from './harness/server-process';
+import { spread } from './harness/stats';
+import { FanoutRig, type StepFigures } from './load/fanout-rig';
+
+const other = process.argv[2];
+if (!other) throw new Error('usage: ab-fanout.ts <checkout to compare against>');
+const JOBS = Number(process.env.AB_JOBS ?? 600);
+const RATES = (process.env.AB_RATES ?? '3000,5000').split(',').map(Number);
+const RUNS = Number(process.env.AB_RUNS ?? 3);
+const MS = Number(process.env.AB_MS ?? 3000);
+
+async function main(): Promise<void> {
+  const log = (l: string) => console.log(l);
+  setUpPinning(log);
+  const theirs = (await import(pathToFileURL(resolve(other!, 'bench/src/harness/server-process.ts')).href)) as { ServerProcess: typeof ServerProcess };
+  const rigs: Record<'before' | 'after', FanoutRig> = {
+    before: await FanoutRig.open('outpost', JOBS, 5, async () => {
+      const server = await theirs.ServerProcess.start('outpost');
+      // Their harness is its own module instance, unaware of this run's pinning (it would
+      // launch on the generator core this process now has): move it to the server core.
+      movePinned(server.pid, 'server');
+      return { server, cleanup: () => server.stop() };
+    }),
+    after: await FanoutRig.open('outpost', JOBS, 5),
+  };
+  log(`connected ${JOBS}×5 typists to each`);
+  const samples: Record<string, StepFigures[]> = {};
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      for (const rate of RATES) {
+        const order = (run + rate / 1000) % 2 < 1 ? (['before', 'after'] as const) : (['after', 'before'] as const);
+        for (const which of order) {
+          const f = await rigs[which].step(rate, MS, 1000, 500, 5);
+          (samples[`${which} @ ${rate}`] ??= []).push(f);
+          log(`${which} @ ${rate}/s: p50 ${f.p50} p99 ${f.p99} ms, server CPU ${f.serverCpuPercent} %, server loop p99 ${f.serverLoopP99} / max ${f.serverLoopMax} ms, gen lag p99 ${f.genLagP99} ms, delivered ${f.deliveredPercent} %`);
+        }
+      }
+    }
+  } finally {
+    await rigs.before.close();
+    await rigs.after.close();
+  }
+  const summary = Object.fromEntries(
+    Object.entries(samples).map(([k, fs]) => [
+      k,
+      {
+        p50: spread(fs.map((f) => f.p50)),
+        p99: spread(fs.map((f) => f.p99)),
+        cpu: spread(fs.map((f) => f.serverCpuPercent)),
+        loopP99: spread(fs.map((f) => f.serverLoopP99)),
+        loopMax: spread(fs.map((f) => f.serverLoopMax)),
+      },
+    ]),
+  );
+  console.log(JSON.stringify(summary, null, 1));
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+import Database from 'better-sqlite3';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../../../test-support/until';
+import { GroupCommitter } from '../../relay/group-commit';
+import type { JobUpdate } from '../store';
+import { LogWriterCrashed } from './log-writer';
+import { SqliteStore } from './sqlite-store';
+
+const u = (jobId: string, byte: number): JobUpdate => ({ jobId, update: new Uint8Array([byte, byte]) });
+
+/** Rows of the job log as another connection reads them (committed rows only). */
+function storedRows(file: string): Array<[string, number]> {
+  const reader = new Database(file, { readonly: true });
+  try {
+    const rows = reader.prepare('SELECT job_id, update_bytes FROM job_updates ORDER BY id').all() as { job_id: string; update_bytes: Buffer }[];
+    return rows.map((r) => [r.job_id, r.update_bytes[0]!]);
+  } finally {
+    reader.close();
+  }
+}
+
+/** Another connection holding SQLite's write lock until `release()`. */
+function holdWriteLock(file: string): { release(): void } {
+  const other = new Database(file);
+  other.exec('BEGIN IMMEDIATE');
+  return {
+    release() {
+      other.exec('COMMIT');
+      other.close();
+    },
+  };
+}
+
+/** Counts event-loop turns (timers firing) until stopped. */
+function loopTurns(): { stop(): number } {
+  let turns = 0;
+  const timer = setInterval(() => turns++, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return turns;
+    },
+  };
+}
+
+describe('SQLite log writer (appends off the event loop)', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  const openStore = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outpost-log-writer-'));
+    const file = join(dir, 'outpost.db');
+    const store = new SqliteStore(file);
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanups.push(() => store.close());
+    return { store, file };
+  };
+
+  it('resolves an append only once it is committed, and the event loop keeps turning while the commit waits', async () => {
+    const { store, file } = await openStore();
+    const lock = holdWriteLock(file);
+    let done = false;
+    const append = store.appendUpdates([u('job-1', 1), u('job-2', 2)]).then(() => (done = true));
+    const turns = loopTurns();
+    await new Promise((r) => setTimeout(r, 300));
+    // The commit cannot land while the lock is held: nothing stored, nothing resolved,
+    // and the loop ran its timers meanwhile (a commit on the loop would have stalled it).
+    expect(done).toBe(false);
+    expect(storedRows(file)).toEqual([]);
+    expect(turns.stop()).toBeGreaterThan(10);
+    lock.release();
+    await append;
+    expect(storedRows(file)).toEqual([
+      ['job-1', 1],
+      ['job-2', 2],
+    ]);
+  });
+
+  it('rejects what a crashed worker had not answered, and the next append starts a new worker', async () => {
+    const { store, file } = await openStore();
+    const writer = store.logWriter!;
+    const lock = holdWriteLock(file);
+    const lost = store.appendUpdates([u('job-1', 1)]);
+    const first = await waitForWorker(() => writer.threadId);
+    const exited = writer.crash();
+    await expect(lost).rejects.toBeInstanceOf(LogWriterCrashed);
+    lock.release();
+    await exited;
+    await store.appendUpdates([u('job-1', 2)]);
+    expect(writer.threadId).not.toBe(first);
+    // The lost batch may have committed as its worker stopped (a retry would store it twice, harmlessly).
+    expect(storedRows(file)).toContainEqual(['job-1', 2]);
+  });
+
+  it('queues a compaction behind earlier appends, so it never drops an update it does not hold', async () => {
+    const { store } = await openStore();
+    const first = store.appendUpdates([u('job-1', 1)]);
+    const compaction = store.compactJobDoc('job-1', { update: new Uint8Array([0, 0]), stateVector: new Uint8Array([0]) });
+    const later = store.appendUpdates([u('job-1', 3)]);
+    await Promise.all([first, compaction, later]);
+    const stored = await store.loadJobDoc('job-1');
+    // The append made before the compaction is folded (dropped from the log); the later one stays.
+    expect(stored.updates.map((b) => b[0])).toEqual([3]);
+    expect(Array.from(stored.snapshot!)).toEqual([0, 0]);
+  });
+
+  it('a worker crash in a group commit is retried like any failed commit, and reported when it keeps failing', async () => {
+    const { store, file } = await openStore();
+    const writer = store.logWriter!;
+    const committed: JobUpdate[][] = [];
+    const failed: JobUpdate[][] = [];
+    const events = { committed: (b: readonly JobUpdate[]) => committed.push([...b]), failed: (b: readonly JobUpdate[]) => failed.push([...b]) };
+
+    // One crash, then the retry (on a new worker) commits.
+    let lock = holdWriteLock(file);
+    const retried = new GroupCommitter(store, events, 1, 3);
+    retried.append(u('job-1', 1));
+    const firstWorker = await waitForWorker(() => writer.threadId);
+    void writer.crash();
+    await until('a retry on a new worker', () => writer.threadId !== null && writer.threadId !== firstWorker);
+    lock.release();
+    await retried.barrier();
+    expect(committed).toEqual([[u('job-1', 1)]]);
+    expect(failed).toEqual([]);
+    expect(storedRows(file)).toContainEqual(['job-1', 1]);
+
+    // Crashes on every attempt: the batch fails (its sockets are refused, its rooms reload).
+    await writer.crash(); // the idle worker goes, so the next one is the commit's own
+    lock = holdWriteLock(file);
+    const broken = new GroupCommitter(store, events, 1, 2);
+    broken.append(u('job-1', 2));
+    const barrier = broken.barrier();
+    const worker = await waitForWorker(() => writer.threadId);
+    void writer.crash();
+    await until('a retry on a new worker', () => writer.threadId !== null && writer.threadId !== worker);
+    void writer.crash();
+    await expect(barrier).rejects.toBeInstanceOf(LogWriterCrashed);
+    expect(failed).toEqual([[u('job-1', 2)]]);
+    expect(committed).toHaveLength(1);
+    lock.release();
+  });
+});
+
+async function waitForWorker(threadId: () => number | null): Promise<number> {
+  await until('the log writer to start', () => threadId() !== null);
+  return threadId()!;
+}

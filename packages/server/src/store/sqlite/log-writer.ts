@@ -1,0 +1,219 @@
+/**
+ * The job-log writer of the SQLite store: a worker thread with its own connection to the
+ * database file, which appends group-commit batches and stores compaction snapshots, one
+ * request at a time in the order they were made.
+ *
+ * better-sqlite3 is synchronous: on the main thread every commit held the event loop for
+ * its fsync (`synchronous = FULL`) and, now and then, a WAL checkpoint, so under load every
+ * socket waited behind the disk. Here the loop keeps relaying while the disk works; a
+ * request resolves only once its transaction has committed (the durable ack waits on it).
+ *
+ * If the worker dies (a crash, an exit), every request it had not answered rejects with
+ * `LogWriterCrashed` (its transaction may or may not have committed: appends are Yjs
+ * updates, so a retry that stores one twice is harmless); the next request starts a new
+ * worker. The group committer retries, then fails the batch like any failed commit.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { JobUpdate } from '../store';
+
+/** A request the worker had not answered when it died. */
+export class LogWriterCrashed extends Error {
+  constructor(detail: string) {
+    super(`The SQLite log writer stopped before answering: ${detail}`);
+    this.name = 'LogWriterCrashed';
+  }
+}
+
+type Request =
+  | { kind: 'append'; jobIds: string[]; bytes: Uint8Array; lengths: number[] }
+  | { kind: 'snapshot'; jobId: string; snapshot: Uint8Array; stateVector: Uint8Array };
+
+interface Reply {
+  id: number;
+  ok: boolean;
+  message?: string;
+  code?: string;
+}
+
+/**
+ * The worker's code, plain CommonJS evaluated in the worker (`eval: true`), so it runs the
+ * same from src under tsx and vitest and from the built package. `driver` is
+ * better-sqlite3's resolved path.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('synchronous = ' + workerData.synchronous);
+db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+const insert = db.prepare('INSERT INTO job_updates (job_id, update_bytes) VALUES (?, ?)');
+const lastUpdateId = db.prepare('SELECT MAX(id) AS id FROM job_updates WHERE job_id = ?');
+const putSnapshot = db.prepare('INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector');
+const dropUpdates = db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?');
+const buf = (u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+// A batch's updates arrive end to end in one buffer (see \`pack\`).
+const append = db.transaction((jobIds, bytes, lengths) => {
+  let at = bytes.byteOffset;
+  for (let i = 0; i < jobIds.length; i++) {
+    insert.run(jobIds[i], Buffer.from(bytes.buffer, at, lengths[i]));
+    at += lengths[i];
+  }
+});
+// The loaded doc holds every stored update of its job (see Store), so its encoding replaces
+// the log up to now; requests run in order, so no append made after it is dropped.
+const snapshot = db.transaction((jobId, snap, stateVector) => {
+  const last = lastUpdateId.get(jobId).id;
+  putSnapshot.run(jobId, buf(snap), buf(stateVector));
+  if (last !== null) dropUpdates.run(jobId, last);
+});
+parentPort.on('message', (m) => {
+  if (m.kind === 'close') {
+    db.close();
+    parentPort.postMessage({ id: m.id, ok: true });
+    parentPort.close();
+    return;
+  }
+  try {
+    if (m.kind === 'append') append(m.jobIds, m.bytes, m.lengths);
+    else if (m.kind === 'snapshot') snapshot(m.jobId, m.snapshot, m.stateVector);
+    else throw new Error('unknown request ' + m.kind);
+    parentPort.postMessage({ id: m.id, ok: true });
+  } catch (err) {
+    parentPort.postMessage({ id: m.id, ok: false, message: String((err && err.message) || err), code: err && err.code });
+  }
+});
+`;
+
+/** How the worker opens its connection. */
+export interface LogWriterOptions {
+  /** The database file (already created and migrated by the store). */
+  file: string;
+  /** SQLite's `synchronous` pragma, as the store's own connection runs it. */
+  synchronous: 'FULL' | 'NORMAL';
+  busyTimeoutMs: number;
+}
+
+interface Pending {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/** Appends and snapshots of the job log, committed off the event loop. */
+export class LogWriter {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+  private static driver: string | undefined;
+
+  constructor(private readonly options: LogWriterOptions) {}
+
+  /** Commits `batch` in one transaction; resolves once committed. */
+  append(batch: readonly JobUpdate[]): Promise<void> {
+    if (batch.length === 0) return Promise.resolve();
+    const { bytes, lengths } = pack(batch.map((u) => u.update));
+    return this.request({ kind: 'append', jobIds: batch.map((u) => u.jobId), bytes, lengths }, [bytes.buffer as ArrayBuffer]);
+  }
+
+  /** Replaces the job's snapshot with `snapshot` and drops its log up to now, in one transaction. */
+  snapshot(jobId: string, snapshot: Uint8Array, stateVector: Uint8Array): Promise<void> {
+    const own = (u: Uint8Array) => (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u : u.slice());
+    return this.request({ kind: 'snapshot', jobId, snapshot: own(snapshot), stateVector: own(stateVector) });
+  }
+
+  /** The running worker's thread id (null when none runs): tests use it to stop the worker. */
+  get threadId(): number | null {
+    return this.worker?.threadId ?? null;
+  }
+
+  /**
+   * Stops the worker as a crash would (tests): every request it had not answered rejects at
+   * once, as on its exit. A worker inside SQLite's busy wait stops only when that returns, so
+   * its transaction may still commit: the returned promise resolves once it has exited.
+   */
+  crash(): Promise<number> {
+    const worker = this.worker;
+    if (!worker) return Promise.resolve(0);
+    this.died(worker, 'stopped');
+    return worker.terminate();
+  }
+
+  /** Waits for every request made so far, then closes the worker's connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const worker = this.worker;
+    if (!worker) return;
+    const id = this.nextId++;
+    await new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ kind: 'close', id });
+    }).catch(() => undefined); // a worker that died has nothing left to close
+    await worker.terminate();
+  }
+
+  private request(req: Request, transfer: ArrayBuffer[] = []): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('The SQLite store is closed.'));
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    if (this.pending.size === 0) worker.ref();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ ...req, id }, transfer);
+    });
+  }
+
+  private start(): Worker {
+    LogWriter.driver ??= createRequire(import.meta.url).resolve('better-sqlite3');
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver: LogWriter.driver, ...this.options },
+      // No loader hooks or flags of the parent (tsx, --cpu-prof…) are needed for plain CommonJS.
+      execArgv: [],
+    });
+    // A writer waiting for work must not keep the process alive (it is ref'd while a request is pending).
+    worker.unref();
+    worker.on('message', (reply: Reply) => this.answer(reply));
+    worker.on('error', (err) => this.died(worker, err.message));
+    worker.on('exit', (code) => this.died(worker, `exit code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  /** The worker is gone: what it had not answered is lost to us (the next request starts another). */
+  private died(worker: Worker, detail: string): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    const lost = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of lost) p.reject(new LogWriterCrashed(detail));
+  }
+
+  private answer(reply: Reply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker?.unref();
+    if (reply.ok) return p.resolve();
+    const err = new Error(reply.message) as Error & { code?: string };
+    if (reply.code) err.code = reply.code;
+    p.reject(err);
+  }
+}
+
+/**
+ * The updates end to end in one new buffer, moved to the worker without a copy. Posting
+ * them as they are would clone each one's whole underlying buffer (a received update is
+ * a view into its socket's read buffer, often kilobytes for a few bytes of update).
+ */
+function pack(updates: readonly Uint8Array[]): { bytes: Uint8Array; lengths: number[] } {
+  const lengths = updates.map((u) => u.byteLength);
+  const bytes = new Uint8Array(lengths.reduce((a, b) => a + b, 0));
+  let at = 0;
+  for (const u of updates) {
+    bytes.set(u, at);
+    at += u.byteLength;
+  }
+  return { bytes, lengths };
+}
