@@ -5,8 +5,12 @@
  * last known.
  */
 import { useOutbox, useOutpost, useSyncStatus } from '@outpost/client/react';
-import { useCallback, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+import { applyNotice, keepNewer } from './board-notice';
 import type { JobSummary } from '../app/reference';
+
+/** Least time between two board reads while pushes stream in, ms. */
+const READ_GAP_MS = 500;
 
 /** A technician the dispatcher can assign. */
 export interface Technician {
@@ -31,13 +35,32 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
   const [board, setBoard] = useState<{ jobs: JobSummary[]; technicians: Technician[] } | null>(null);
   const [live, setLive] = useState(false);
 
+  // One read at a time, and at least READ_GAP_MS between reads: pushes arriving meanwhile
+  // ask for one more read after it, so a stream of updates costs a read or two a second
+  // (each push is on the board at once through applyNotice), and an older answer never
+  // lands after a newer one.
+  const reading = useRef({ again: false, timer: null as ReturnType<typeof setTimeout> | null, lastAt: -Infinity, sent: 0, applied: 0 });
   const refresh = useCallback(() => {
+    const r = reading.current;
+    const wait = r.lastAt + READ_GAP_MS - performance.now();
+    if (r.timer || wait > 0) {
+      r.again = true;
+      r.timer ??= setTimeout(() => ((r.timer = null), r.again && refresh()), Math.max(wait, 0));
+      return;
+    }
+    r.again = false;
+    r.lastAt = performance.now();
+    const seq = ++r.sent;
+    r.timer = setTimeout(() => ((r.timer = null), r.again && refresh()), READ_GAP_MS);
     void engine
       .api('/api/board')
       .then(async (res) => {
         if (!res.ok) throw new Error(`board ${res.status}`);
         const body = (await res.json()) as { jobs: JobSummary[]; technicians: Technician[] };
-        setBoard({ jobs: body.jobs, technicians: body.technicians });
+        if (seq < r.applied) return;
+        r.applied = seq;
+        // A background update: typing and dragging on the board go first.
+        startTransition(() => setBoard((b) => ({ jobs: keepNewer(b?.jobs, body.jobs), technicians: body.technicians })));
         setLive(true);
       })
       .catch(() => setLive(false));
@@ -52,7 +75,10 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
 
   // Pushed job changes (created, assigned, status) and a reconnect re-read the board: no polling.
   useEffect(() => {
-    const offNotice = engine.on('jobNotice', refresh);
+    const offNotice = engine.on('jobNotice', (notice) => {
+      startTransition(() => setBoard((b) => (b ? { ...b, jobs: applyNotice(b.jobs, notice) } : b)));
+      refresh();
+    });
     const offStale = engine.on('listsStale', refresh);
     return () => {
       offNotice();

@@ -6,8 +6,10 @@ import { useRef } from 'react';
 
 /** `value`, or the last one when both serialise the same. */
 export function useSameValue<T>(value: T): T {
-  const last = useRef<{ value: T; json: string } | null>(null);
+  const last = useRef<{ input: T; value: T; json: string } | null>(null);
+  // Serialised only when a new value comes in, not on every render of the board.
+  if (last.current?.input === value) return last.current.value;
   const json = JSON.stringify(value);
-  if (last.current?.json !== json) last.current = { value, json };
+  last.current = last.current?.json === json ? { ...last.current, input: value } : { input: value, value, json };
   return last.current.value;
 }
