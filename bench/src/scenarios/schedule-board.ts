@@ -27,6 +27,7 @@ import { ServerProcess } from '../harness/server-process';
 import { percentile, round, showSpread, sleep, spread } from '../harness/stats';
 import { boardChanges, seedBoard, streamChanges } from '../load/board-field';
 import { boardProbe, type BoardProbe, type LongTask } from '../load/board-page';
+import { traceMainThread, type MainTask } from '../load/main-thread-trace';
 import { writeOutpostConfig } from '../servers/outpost';
 import { judge, type BenchContext, type ResultRow, type Scenario, type ScenarioResult } from './scenario';
 
@@ -43,6 +44,9 @@ export interface BoardSample {
   boardMs: number;
   renderMs: number;
   streamTasks: LongTask[];
+  /** Every main-thread task after the reload and while streaming, with its CPU time (trace). */
+  reloadMain: MainTask[];
+  streamMain: MainTask[];
   keyMs: number[];
   visibleMs: number[];
   missed: number;
@@ -98,9 +102,11 @@ async function sample(url: string, base: string, field: Awaited<ReturnType<typeo
     await signInProfile();
 
     const profile = await profiler(page, 'reload');
+    const reloadTrace = await traceMainThread(browser, page);
     await page.reload();
     await page.waitForFunction(() => (window as unknown as { __board: BoardProbe }).__board.boardAt !== null, undefined, { timeout: 120_000 });
     const reloadTasks = await untilQuiet(page, 3000, 90_000);
+    const reloadMain = await reloadTrace();
     await profile();
     const { boardAt } = await probeOf(page);
     const renders = await page.evaluate(() => performance.getEntriesByName('desk-render').map((e) => ({ ms: e.duration, jobs: (e as PerformanceMeasure).detail.jobs as number })));
@@ -110,6 +116,7 @@ async function sample(url: string, base: string, field: Awaited<ReturnType<typeo
     const search = page.getByLabel('Search title or address');
     await search.focus();
     const streamProfile = await profiler(page, 'stream');
+    const streamTrace = await traceMainThread(browser, page);
     const streamFrom = await page.evaluate(() => performance.now());
     const postedAt: number[] = [];
     let typing = true;
@@ -128,6 +135,7 @@ async function sample(url: string, base: string, field: Awaited<ReturnType<typeo
     await typist;
     if ((await search.inputValue()) !== '') await page.keyboard.press('Backspace');
     await sleep(1000);
+    const streamMain = await streamTrace();
     await streamProfile();
     const read = await probeOf(page);
     const visibleMs = changes.flatMap((_, i) => (read.seen[String(i)] === undefined ? [] : [read.seen[String(i)]! - postedAt[i]!]));
@@ -137,6 +145,8 @@ async function sample(url: string, base: string, field: Awaited<ReturnType<typeo
       boardMs: boardAt ?? NaN,
       renderMs,
       streamTasks: read.longTasks.filter((t) => t.start >= streamFrom),
+      reloadMain,
+      streamMain,
       keyMs: read.keys.filter((k) => k.at >= streamFrom).map((k) => k.ms),
       visibleMs,
       missed: CHANGES - visibleMs.length,
@@ -146,6 +156,7 @@ async function sample(url: string, base: string, field: Awaited<ReturnType<typeo
   }
 }
 
+const longestCpu = (tasks: readonly MainTask[]) => (tasks.length ? Math.max(...tasks.map((t) => t.cpuMs)) : 0);
 const longest = (tasks: readonly LongTask[]) => (tasks.length ? Math.max(...tasks.map((t) => t.ms)) : 0);
 const total = (tasks: readonly LongTask[]) => tasks.reduce((n, t) => n + t.ms, 0);
 const tasksWords = (tasks: readonly LongTask[]) => `${tasks.length} / ${round(longest(tasks))} / ${round(total(tasks))}`;
@@ -162,6 +173,7 @@ export const scheduleBoard: Scenario = {
       `Board painted = navigation start of the reload to the first animation frame with all ${JOBS} blocks in the DOM. Render = the board's "desk-render" performance measure for that render (render start to DOM commit).`,
       `Streaming: ${CHANGES} workflow changes at ${PER_SECOND}/s through POST /api/jobs/:id/ops (dispatcher reassignments alternating with technicians' Start travel / I'm here); meanwhile "1" and Backspace alternate into the board's search every ${KEY_EVERY_MS} ms (the board re-filters). Key to paint = keydown event time (includes time queued behind a busy thread) to the first task after the next animation frame. Visible = post sent to the change matched on the board (same machine clock).`,
       'Responsive while streaming (target): no long task over 200 ms and no key slower than 200 ms to paint (the "good" bound of Interaction to Next Paint).',
+      "Task CPU time: a Chromium trace (category toplevel) of the renderer's main thread gives each task's wall and thread CPU time. On a shared machine a task's wall time includes waiting for a core; its CPU time is the page's own work. The long-task and key figures are wall time.",
     ];
     if (!existsSync(chromiumPath)) return { id: this.id, title, rows: [], ratios: {}, notes: [...notes, `skipped: ${chromiumPath} not found`] };
     const webDir = await buildOnce();
@@ -175,7 +187,7 @@ export const scheduleBoard: Scenario = {
       try {
         for (let i = 0; i < Math.min(ctx.runs, 3); i++) {
           const s = await sample(url, url, field);
-          ctx.log(`  board: render ${round(s.renderMs)} ms, painted ${round(s.boardMs)} ms, stream long tasks ${tasksWords(s.streamTasks)}, keys max ${round(Math.max(...s.keyMs))} ms`);
+          ctx.log(`  board: render ${round(s.renderMs)} ms, painted ${round(s.boardMs)} ms, stream long tasks ${tasksWords(s.streamTasks)} (longest CPU ${round(longestCpu(s.streamMain))} ms), keys max ${round(Math.max(...s.keyMs))} ms`);
           samples.push(s);
         }
       } finally {
@@ -202,6 +214,8 @@ export function report(title: string, samples: readonly BoardSample[], notes: st
         'long tasks, first sign-in': tasksWords(s.signInTasks),
         'long tasks, reload': tasksWords(s.reloadTasks),
         'long tasks, streaming': tasksWords(s.streamTasks),
+        'longest task CPU ms, reload / streaming': `${round(longestCpu(s.reloadMain))} / ${round(longestCpu(s.streamMain))}`,
+        'main-thread CPU while streaming ms': round(s.streamMain.reduce((n, t) => n + t.cpuMs, 0)),
         'key to paint p50 / max ms': keys.length ? `${round(percentile(keys, 50))} / ${round(keys[keys.length - 1]!)}` : '—',
         'visible p50 / max ms': visible.length ? `${round(percentile(visible, 50))} / ${round(visible[visible.length - 1]!)}` : '—',
         'changes not shown': s.missed,
@@ -217,7 +231,8 @@ export function report(title: string, samples: readonly BoardSample[], notes: st
     ratios: {},
     targets: [
       judge(`board render of ${JOBS} jobs × ${TECHNICIANS} technicians, median of ${render.n} (${showSpread(render)})`, '≤ 200 ms', render.median, (v) => v <= 200),
-      judge('longest task while updates stream, worst sample', '≤ 200 ms', worst((s) => longest(s.streamTasks)), (v) => v <= 200),
+      judge('longest task while updates stream (wall time, as the page saw it), worst sample', '≤ 200 ms', worst((s) => longest(s.streamTasks)), (v) => v <= 200),
+      judge("longest task while updates stream (its CPU time: the page's own work), worst sample", '≤ 200 ms', worst((s) => longestCpu(s.streamMain)), (v) => v <= 200),
       judge('key to next paint while updates stream, worst key', '≤ 200 ms', worst((s) => Math.max(...s.keyMs)), (v) => v <= 200),
       samples.some((s) => s.missed > 0)
         ? { name: 'change posted to shown on the board, worst', target: '≤ 1000 ms', value: `${worst((s) => s.missed)} changes never shown`, met: false }

@@ -5,7 +5,7 @@
  * last known.
  */
 import { useOutbox, useOutpost, useSyncStatus } from '@outpost/client/react';
-import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyNotice, keepNewer } from './board-notice';
 import type { JobSummary } from '../app/reference';
 
@@ -59,8 +59,7 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
         const body = (await res.json()) as { jobs: JobSummary[]; technicians: Technician[] };
         if (seq < r.applied) return;
         r.applied = seq;
-        // A background update: typing and dragging on the board go first.
-        startTransition(() => setBoard((b) => ({ jobs: keepNewer(b?.jobs, body.jobs), technicians: body.technicians })));
+        setBoard((b) => ({ jobs: keepNewer(b?.jobs, body.jobs), technicians: body.technicians }));
         setLive(true);
       })
       .catch(() => setLive(false));
@@ -76,7 +75,7 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
   // Pushed job changes (created, assigned, status) and a reconnect re-read the board: no polling.
   useEffect(() => {
     const offNotice = engine.on('jobNotice', (notice) => {
-      startTransition(() => setBoard((b) => (b ? { ...b, jobs: applyNotice(b.jobs, notice) } : b)));
+      setBoard((b) => (b ? { ...b, jobs: applyNotice(b.jobs, notice) } : b));
       refresh();
     });
     const offStale = engine.on('listsStale', refresh);
