@@ -22,7 +22,9 @@ describe.skipIf(!run)('schedule board renders', () => {
   });
 
   it("re-renders only the block of the job a technician moves along, not the board's other blocks", async () => {
-    const dana = await field.signIn('dana', (context) => context.addInitScript(countBoardRenders));
+    const dana = await field.signIn('dana', async (context) => {
+      await context.addInitScript(countBoardRenders);
+    });
     await dana.page.setViewportSize({ width: 1366, height: 850 });
     const alice = await field.signIn('alice');
     const jobId = await openFirstJob(alice.page);

@@ -93,7 +93,7 @@ function ScheduleBoardView({ reference, user }: ScheduleBoardProps) {
     overridden: Object.keys(reviews.marks).length,
     handovers: handovers.parked.length,
     requests: jobs.filter(isRequest).length,
-    unread: jobs.reduce((n, j) => n + j.unread, 0),
+    unread: jobs.reduce((n, j) => n + (j.unread ?? 0), 0),
   };
   const offAxis = shown.length - new Set([...byLane.values()].flat().map((j) => j.id)).size;
   const selected = selectedId ? jobsById.get(selectedId) : undefined;
