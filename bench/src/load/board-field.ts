@@ -3,7 +3,7 @@
  * technicians (one in ten unassigned), seeded the way an office makes them (`POST
  * /api/jobs` as the dispatcher; technicians through the store, as the server has no user
  * API), and a stream of workflow changes the way they happen — the dispatcher reassigning
- * jobs, technicians moving their jobs along (Start travel, I'm here) — posted through
+ * jobs, technicians starting travel to theirs — posted through
  * `POST /api/jobs/:id/ops` on a fixed schedule.
  */
 import { startServer } from '@outpost/server';
@@ -14,7 +14,7 @@ export interface BoardChange {
   /** Token of the poster: the dispatcher for an assign, the job's technician for a step. */
   token: string;
   deviceId: string;
-  body: { kind: 'assign'; assignees: string[] } | { kind: 'transition'; to: 'en_route' | 'on_site' };
+  body: { kind: 'assign'; assignees: string[] } | { kind: 'transition'; to: 'en_route' };
   /** A selector that matches once the board shows the change. */
   shows: string;
 }
@@ -62,10 +62,11 @@ export async function seedBoard(dataDir: string, jobs: number, technicians: numb
 
 /**
  * `count` changes, alternating: the dispatcher moves a job to another technician, and a
- * technician takes one of their own jobs a step (scheduled → en route, then → on site).
- * Each job is touched by one kind only, so every change is legal when it arrives.
+ * technician starts travel on one of their own jobs. Each job is touched by one kind only,
+ * and each `round` (a sample on the same server) steps other jobs, so every change is legal
+ * when it arrives.
  */
-export async function boardChanges(base: string, field: BoardField, count: number): Promise<BoardChange[]> {
+export async function boardChanges(base: string, field: BoardField, count: number, round: number): Promise<BoardChange[]> {
   const tokens = new Map<string, string>([['dana', await login(base, 'dana')]]);
   const tokenOf = async (user: string) => {
     if (!tokens.has(user)) tokens.set(user, await login(base, user));
@@ -74,6 +75,8 @@ export async function boardChanges(base: string, field: BoardField, count: numbe
   const assigned = field.jobIds.filter((id) => field.assignees.get(id)!.length > 0);
   const stepped = assigned.filter((_, i) => i % 2 === 0);
   const moved = assigned.filter((_, i) => i % 2 === 1);
+  const steps = Math.ceil(count / 2);
+  if ((round + 1) * steps > stepped.length) throw new Error(`only ${stepped.length} jobs to step: ${round + 1} rounds of ${steps} do not fit`);
   const changes: BoardChange[] = [];
   for (let i = 0; i < count; i++) {
     if (i % 2 === 0) {
@@ -81,13 +84,11 @@ export async function boardChanges(base: string, field: BoardField, count: numbe
       const now = field.assignees.get(jobId)![0]!;
       const to = field.technicians[(field.technicians.indexOf(now) + 1 + (i % 7)) % field.technicians.length]!;
       field.assignees.set(jobId, [to]);
-      changes.push({ jobId, token: tokens.get('dana')!, deviceId: 'bench-office', body: { kind: 'assign', assignees: [to] }, shows: `[data-lane="${to}"] [data-job-id="${jobId}"]` });
+      changes.push({ jobId, token: tokens.get('dana')!, deviceId: `bench-office-${round}`, body: { kind: 'assign', assignees: [to] }, shows: `[data-lane="${to}"] [data-job-id="${jobId}"]` });
     } else {
-      const k = (i - 1) / 2;
-      const jobId = stepped[k % stepped.length]!;
-      const to = k < stepped.length ? 'en_route' : 'on_site';
+      const jobId = stepped[round * steps + (i - 1) / 2]!;
       const tech = field.assignees.get(jobId)![0]!;
-      changes.push({ jobId, token: await tokenOf(tech), deviceId: `bench-${tech}`, body: { kind: 'transition', to }, shows: `[data-job-id="${jobId}"][data-status="${to}"]` });
+      changes.push({ jobId, token: await tokenOf(tech), deviceId: `bench-${tech}-${round}`, body: { kind: 'transition', to: 'en_route' }, shows: `[data-job-id="${jobId}"][data-status="en_route"]` });
     }
   }
   return changes;
