@@ -36,7 +36,7 @@ export interface ScheduleBoardProps {
 function ScheduleBoardView({ reference, user }: ScheduleBoardProps) {
   const read = useBoard(reference.jobs);
   const board = { ...read, jobs: useSameValue(read.jobs), technicians: useSameValue(read.technicians) };
-  useRenderTiming('desk-render', board.jobs, { jobs: board.jobs.length, technicians: board.technicians.length });
+  useRenderTiming('desk-render', [board.jobs, board.technicians], { jobs: board.jobs.length, technicians: board.technicians.length });
   const outbox = useOutbox();
   const handovers = useHandovers();
   const reviews = useReviews(true, board.jobs);
