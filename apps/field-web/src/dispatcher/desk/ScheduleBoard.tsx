@@ -6,7 +6,7 @@
  * once it lands).
  */
 import { useJobDigests, useOutbox } from '@outpost/client/react';
-import { memo, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { PrimedReference } from '../../app/reference';
 import { hrefFor } from '../../app/router';
 import type { Role } from '@outpost/shared';
@@ -69,7 +69,10 @@ function ScheduleBoardView({ reference, user }: ScheduleBoardProps) {
   // Read through refs, so the callbacks every lane and block hold stay the same objects
   // while jobs change: a live update then re-renders only the lanes and blocks it touched.
   const current = useRef({ jobsById, laneIds: [] as string[] });
-  current.current.jobsById = jobsById;
+  const laneIds = useMemo(() => lanes.map((l) => l.id), [lanes]);
+  useLayoutEffect(() => {
+    current.current = { jobsById, laneIds };
+  }, [jobsById, laneIds]);
   const { assign, reschedule } = actions;
   const onMove = useCallback(
     (move: BlockMove) => {
@@ -82,7 +85,6 @@ function ScheduleBoardView({ reference, user }: ScheduleBoardProps) {
     },
     [assign, reschedule, axis],
   );
-  current.current.laneIds = lanes.map((l) => l.id);
   const neighbour = useCallback((lane: string, step: -1 | 1) => {
     const ids = current.current.laneIds;
     return ids[ids.indexOf(lane) + step] ?? null;
