@@ -35,10 +35,10 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
   const [board, setBoard] = useState<{ jobs: JobSummary[]; technicians: Technician[] } | null>(null);
   const [live, setLive] = useState(false);
 
-  // One read at a time, and at least READ_GAP_MS between reads: pushes arriving meanwhile
-  // ask for one more read after it, so a stream of updates costs a read or two a second
-  // (each push is on the board at once through applyNotice), and an older answer never
-  // lands after a newer one.
+  // At least READ_GAP_MS between reads: pushes arriving meanwhile ask for one more read
+  // after the gap, so a stream of updates costs two reads a second at most (each push is on
+  // the board at once through applyNotice); an answer older than one already applied is
+  // dropped, and a read never undoes a newer push (keepNewer).
   const reading = useRef({ again: false, timer: null as ReturnType<typeof setTimeout> | null, lastAt: -Infinity, sent: 0, applied: 0 });
   const refresh = useCallback(() => {
     const r = reading.current;
