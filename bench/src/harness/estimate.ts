@@ -33,6 +33,7 @@ export const ESTIMATES: Record<string, Estimate> = {
   'awareness-flood': { full: 42, perRunShare: 0.4, quick: 13 },
   'large-doc': { full: 78, perRunShare: 0, quick: 21 },
   'scale-out': { full: 42, perRunShare: 0, quick: 40 },
+  'schedule-board': { full: 90, perRunShare: 0, quick: 30 },
 };
 
 /** Memory's last reading after its longest idle time, once the scenarios after it are done. */

@@ -21,6 +21,8 @@ export interface OutpostBenchConfig {
   durability?: 'full' | 'process';
   /** Postgres store at this URL instead of SQLite in the data directory. */
   databaseUrl?: string;
+  /** Serve this built web app (the schedule-board scenario); default none. */
+  webDir?: string;
 }
 
 const CONFIG_FILE = 'outpost-bench.json';
@@ -64,7 +66,7 @@ export const startOutpost: StartServer = async (dataDir) => {
     ...(config.databaseUrl ? { store: await openPostgres(config.databaseUrl, durability) } : {}),
     port: 0,
     seed: 'demo',
-    webDir: dataDir, // no web app to serve in a benchmark
+    webDir: config.webDir ?? dataDir, // no web app to serve unless a browser scenario asks
     limits: { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, maxSocketsPerUser: 1_000_000, httpWritesPerSecond: 1_000_000, httpWriteBurst: 1_000_000 },
   });
   const prepare = async (count: number): Promise<PreparedJobs> => {

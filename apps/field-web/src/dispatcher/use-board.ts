@@ -5,8 +5,12 @@
  * last known.
  */
 import { useOutbox, useOutpost, useSyncStatus } from '@outpost/client/react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { applyNotice, keepNewer } from './board-notice';
 import type { JobSummary } from '../app/reference';
+
+/** Least time between two board reads while pushes stream in, ms. */
+const READ_GAP_MS = 500;
 
 /** A technician the dispatcher can assign. */
 export interface Technician {
@@ -31,13 +35,31 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
   const [board, setBoard] = useState<{ jobs: JobSummary[]; technicians: Technician[] } | null>(null);
   const [live, setLive] = useState(false);
 
+  // At least READ_GAP_MS between reads: pushes arriving meanwhile ask for one more read
+  // after the gap, so a stream of updates costs two reads a second at most (each push is on
+  // the board at once through applyNotice); an answer older than one already applied is
+  // dropped, and a read never undoes a newer push (keepNewer).
+  const reading = useRef({ again: false, timer: null as ReturnType<typeof setTimeout> | null, lastAt: -Infinity, sent: 0, applied: 0 });
   const refresh = useCallback(() => {
+    const r = reading.current;
+    const wait = r.lastAt + READ_GAP_MS - performance.now();
+    if (r.timer || wait > 0) {
+      r.again = true;
+      r.timer ??= setTimeout(() => ((r.timer = null), r.again && refresh()), Math.max(wait, 0));
+      return;
+    }
+    r.again = false;
+    r.lastAt = performance.now();
+    const seq = ++r.sent;
+    r.timer = setTimeout(() => ((r.timer = null), r.again && refresh()), READ_GAP_MS);
     void engine
       .api('/api/board')
       .then(async (res) => {
         if (!res.ok) throw new Error(`board ${res.status}`);
         const body = (await res.json()) as { jobs: JobSummary[]; technicians: Technician[] };
-        setBoard({ jobs: body.jobs, technicians: body.technicians });
+        if (seq < r.applied) return;
+        r.applied = seq;
+        setBoard((b) => ({ jobs: keepNewer(b?.jobs, body.jobs), technicians: body.technicians }));
         setLive(true);
       })
       .catch(() => setLive(false));
@@ -53,7 +75,10 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
 
   // Pushed job changes (created, assigned, status) and a reconnect re-read the board: no polling.
   useEffect(() => {
-    const offNotice = engine.on('jobNotice', refresh);
+    const offNotice = engine.on('jobNotice', (notice) => {
+      setBoard((b) => (b ? { ...b, jobs: applyNotice(b.jobs, notice) } : b));
+      refresh();
+    });
     const offStale = engine.on('listsStale', refresh);
     return () => {
       offNotice();

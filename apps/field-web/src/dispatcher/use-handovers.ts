@@ -26,7 +26,9 @@ export function useHandovers(): HandoversView {
   const refresh = useCallback(async () => {
     const res = await engine.api('/api/handovers');
     if (!res.ok) throw new Error(`handovers ${res.status}`);
-    setParked(((await res.json()) as { handovers: Handover[] }).handovers);
+    const next = ((await res.json()) as { handovers: Handover[] }).handovers;
+    // The poll mostly brings the same list: keep the old one, so the board does not re-render.
+    setParked((last) => (JSON.stringify(last) === JSON.stringify(next) ? last : next));
   }, [engine]);
 
   useEffect(() => {

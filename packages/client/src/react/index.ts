@@ -20,4 +20,5 @@ export {
   type LocalPresence,
 } from './hooks';
 export { useJobDigests, type JobDigest } from './job-digests';
+export { holdJobs, oncePerFrame, JOBS_PER_TURN, type JobOpener, type NextTurn } from './held-jobs';
 export type { JobRootName } from '../jobs/job-view';

@@ -10,7 +10,7 @@ export interface LaneProps {
   name: string;
   /** What the field work knows of the technician right now (last position and its age), if anything. */
   hint?: string;
-  jobs: DeskJob[];
+  jobs: readonly DeskJob[];
   axis: Axis;
   selectedId: string | null;
   focusId: string | null;

@@ -6,7 +6,7 @@
  * once it lands).
  */
 import { useJobDigests, useOutbox } from '@outpost/client/react';
-import { useCallback, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { PrimedReference } from '../../app/reference';
 import { hrefFor } from '../../app/router';
 import type { Role } from '@outpost/shared';
@@ -14,12 +14,13 @@ import { useBoard } from '../use-board';
 import { useHandovers } from '../use-handovers';
 import { useReviews } from '../use-reviews';
 import { deskJobs, NO_FILTER, passes, type DeskFilter } from './desk-jobs';
+import { DeskModel, NO_JOBS } from './desk-model';
 import { DeskToolbar } from './DeskToolbar';
 import { DESK_ROOTS, isRequest, positionHints, unreadOf } from './field-hints';
 import { JobPanel } from './JobPanel';
 import type { BlockMove } from './JobBlock';
 import { Lane } from './Lane';
-import { axisFor, dragMinutes, lanesOf, reassign, shiftWindow, SNAP_MINUTES, UNASSIGNED } from './schedule';
+import { axisFor, dragMinutes, reassign, shiftWindow, SNAP_MINUTES, UNASSIGNED } from './schedule';
 import { TimeAxis } from './TimeAxis';
 import { useDeskActions } from './use-desk-actions';
 import { useRenderTiming } from './use-render-timing';
@@ -32,11 +33,10 @@ export interface ScheduleBoardProps {
   user: { id: string; name: string; role: Role };
 }
 
-/** The wide-screen board. */
-export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
+function ScheduleBoardView({ reference, user }: ScheduleBoardProps) {
   const read = useBoard(reference.jobs);
   const board = { ...read, jobs: useSameValue(read.jobs), technicians: useSameValue(read.technicians) };
-  useRenderTiming('desk-render', board.jobs, { jobs: board.jobs.length, technicians: board.technicians.length });
+  useRenderTiming('desk-render', [board.jobs, board.technicians], { jobs: board.jobs.length, technicians: board.technicians.length });
   const outbox = useOutbox();
   const handovers = useHandovers();
   const reviews = useReviews(true);
@@ -50,47 +50,56 @@ export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
   // Holds each job open (as the phone board does): messages and positions arrive live.
   const digests = useJobDigests(jobIds, DESK_ROOTS);
   const onJob = useOnJob(jobIds);
+  const model = useMemo(() => new DeskModel(), []);
   const jobs = useMemo(
-    () => deskJobs(board.jobs, outbox.queued, outbox.sent, actions.moved).map((j) => ({ ...j, unread: unreadOf(digests.get(j.id), user.id), onJob: onJob.get(j.id) })),
-    [board.jobs, outbox.queued, outbox.sent, actions.moved, digests, onJob, user.id],
+    () => model.jobs(deskJobs(board.jobs, outbox.queued, outbox.sent, actions.moved).map((j) => ({ ...j, unread: unreadOf(digests.get(j.id), user.id), onJob: onJob.get(j.id) }))),
+    [model, board.jobs, outbox.queued, outbox.sent, actions.moved, digests, onJob, user.id],
   );
-  const shown = useMemo(() => jobs.filter((j) => passes(j, filter)), [jobs, filter]);
+  // The search field shows each key at once; the board follows as a background render.
+  const shownFilter = useDeferredValue(filter);
+  const shown = useMemo(() => jobs.filter((j) => passes(j, shownFilter)), [jobs, shownFilter]);
   const lanes = useMemo(() => {
-    const techs = filter.technician ? board.technicians.filter((t) => t.id === filter.technician) : board.technicians;
+    const techs = shownFilter.technician ? board.technicians.filter((t) => t.id === shownFilter.technician) : board.technicians;
     // eslint-disable-next-line react-hooks/purity -- a position's age is as of this board read (lanes recompute with the digests), not a ticking clock
     const hints = positionHints(digests.values(), Date.now());
     return [{ id: UNASSIGNED, name: 'Unassigned', hint: undefined as string | undefined }, ...techs.map((t) => ({ id: t.id, name: t.name, hint: hints.get(t.id) }))];
-  }, [board.technicians, filter.technician, digests]);
-  const byLane = useMemo(() => {
-    const m = new Map<string, typeof shown>();
-    for (const job of shown) for (const lane of lanesOf(job)) m.set(lane, [...(m.get(lane) ?? []), job]);
-    return m;
-  }, [shown]);
+  }, [board.technicians, shownFilter.technician, digests]);
+  const byLane = useMemo(() => model.byLane(shown), [model, shown]);
 
-  const jobsRef = useMemo(() => new Map(jobs.map((j) => [j.id, j])), [jobs]);
+  const jobsById = useMemo(() => new Map(jobs.map((j) => [j.id, j])), [jobs]);
+  // Read through refs, so the callbacks every lane and block hold stay the same objects
+  // while jobs change: a live update then re-renders only the lanes and blocks it touched.
+  const current = useRef({ jobsById, laneIds: [] as string[] });
+  const laneIds = useMemo(() => lanes.map((l) => l.id), [lanes]);
+  useLayoutEffect(() => {
+    current.current = { jobsById, laneIds };
+  }, [jobsById, laneIds]);
+  const { assign, reschedule } = actions;
   const onMove = useCallback(
     (move: BlockMove) => {
-      const job = jobsRef.get(move.jobId);
+      const job = current.current.jobsById.get(move.jobId);
       if (!job) return;
-      if (move.toLane !== move.fromLane) actions.assign(job.id, reassign(job.assignees, move.fromLane, move.toLane));
+      if (move.toLane !== move.fromLane) assign(job.id, reassign(job.assignees, move.fromLane, move.toLane));
       const minutes = move.along === 'axis' ? dragMinutes(axis, job.windowStart, move.minutes) : move.minutes;
-      if (Math.abs(move.minutes) >= SNAP_MINUTES / 2) actions.reschedule(job.id, shiftWindow(job, minutes));
+      if (Math.abs(move.minutes) >= SNAP_MINUTES / 2) reschedule(job.id, shiftWindow(job, minutes));
       setFocusId(job.id);
     },
-    [jobsRef, actions, axis],
+    [assign, reschedule, axis],
   );
-  const laneIds = useMemo(() => lanes.map((l) => l.id), [lanes]);
-  const neighbour = useCallback((lane: string, step: -1 | 1) => laneIds[laneIds.indexOf(lane) + step] ?? null, [laneIds]);
+  const neighbour = useCallback((lane: string, step: -1 | 1) => {
+    const ids = current.current.laneIds;
+    return ids[ids.indexOf(lane) + step] ?? null;
+  }, []);
   const onSelect = useCallback((jobId: string) => setSelectedId(jobId), []);
 
   const attention = {
     overridden: Object.keys(reviews.marks).length,
     handovers: handovers.parked.length,
     requests: jobs.filter(isRequest).length,
-    unread: jobs.reduce((n, j) => n + j.unread, 0),
+    unread: jobs.reduce((n, j) => n + (j.unread ?? 0), 0),
   };
   const offAxis = shown.length - new Set([...byLane.values()].flat().map((j) => j.id)).size;
-  const selected = selectedId ? jobsRef.get(selectedId) : undefined;
+  const selected = selectedId ? jobsById.get(selectedId) : undefined;
 
   return (
     <section className={`desk${selected ? ' with-panel' : ''}`} aria-labelledby="desk-title">
@@ -120,7 +129,7 @@ export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
               id={lane.id}
               name={lane.name}
               hint={lane.hint}
-              jobs={byLane.get(lane.id) ?? []}
+              jobs={byLane.get(lane.id) ?? NO_JOBS}
               axis={axis}
               selectedId={selectedId}
               focusId={focusId}
@@ -137,3 +146,6 @@ export function ScheduleBoard({ reference, user }: ScheduleBoardProps) {
     </section>
   );
 }
+
+/** The wide-screen board; memoised, so the shell re-rendering (a priming run counting job docs) leaves it alone. */
+export const ScheduleBoard = memo(ScheduleBoardView);

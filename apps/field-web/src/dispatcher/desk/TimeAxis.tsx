@@ -1,8 +1,8 @@
 /** The board's header: today and tomorrow, hour by hour. */
+import { memo } from 'react';
 import { DAY_END_HOUR, DAY_START_HOUR, type Axis } from './schedule';
 
-/** The time axis above the lanes. */
-export function TimeAxis({ axis }: { axis: Axis }) {
+function TimeAxisView({ axis }: { axis: Axis }) {
   const hours = Array.from({ length: DAY_END_HOUR - DAY_START_HOUR }, (_, i) => DAY_START_HOUR + i);
   return (
     <div className="lane axis" aria-hidden="true">
@@ -22,3 +22,6 @@ export function TimeAxis({ axis }: { axis: Axis }) {
     </div>
   );
 }
+
+/** The time axis above the lanes; memoised (its axis is made once per board). */
+export const TimeAxis = memo(TimeAxisView);

@@ -1,42 +1,43 @@
 /**
  * Who is in each job right now (presence), for the blocks of the schedule board: the jobs
- * are held open (the same handles the board's digests hold, reference-counted), and each
- * job's awareness tells when someone comes or goes — no polling.
+ * are held open (the same handles the board's digests hold, reference-counted, opened a
+ * few at a time by `holdJobs`), and each job's awareness tells when someone comes or goes —
+ * no polling. Changes are read at most once per animation frame.
  */
-import { peersOf, useOutpost } from '@outpost/client/react';
-import { useEffect, useState } from 'react';
+import { holdJobs, oncePerFrame, peersOf, useOutpost } from '@outpost/client/react';
+import { startTransition, useEffect, useMemo, useState } from 'react';
 
 /** First names of the people with each job's screen open besides this device, by job id (absent: nobody). */
 export function useOnJob(jobIds: readonly string[]): ReadonlyMap<string, string> {
   const engine = useOutpost();
   const [onJob, setOnJob] = useState<ReadonlyMap<string, string>>(new Map());
-  const idsKey = [...jobIds].sort().join('\n');
+  const idsKey = useMemo(() => [...jobIds].sort().join('\n'), [jobIds]);
   useEffect(() => {
     let live = true;
     const current = new Map<string, string>();
-    const cleanups: (() => void)[] = [];
-    for (const jobId of idsKey ? idsKey.split('\n') : []) {
-      engine.openJob(jobId).then(
-        (handle) => {
-          if (!live) return handle.close();
-          const read = () => {
-            const names = [...new Set(peersOf(handle.awareness).filter((p) => p.onScreen).map((p) => p.user.name.split(' ')[0]))].join(', ');
-            if ((current.get(jobId) ?? '') === names) return;
-            if (names) current.set(jobId, names);
-            else current.delete(jobId);
-            if (live) setOnJob(new Map(current));
-          };
-          handle.awareness.on('change', read);
-          read();
-          cleanups.push(() => handle.awareness.off('change', read), () => handle.close());
-        },
-        // The digests report a job the device cannot open; presence just shows nobody.
-        () => undefined,
-      );
-    }
+    let changed = false;
+    const frame = oncePerFrame(() => {
+      if (live && changed) startTransition(() => setOnJob(new Map(current)));
+      changed = false;
+    });
+    const release = holdJobs(engine, idsKey ? idsKey.split('\n') : [], (handle) => {
+      const read = () => {
+        const names = [...new Set(peersOf(handle.awareness).filter((p) => p.onScreen).map((p) => p.user.name.split(' ')[0]))].join(', ');
+        if ((current.get(handle.jobId) ?? '') === names) return;
+        if (names) current.set(handle.jobId, names);
+        else current.delete(handle.jobId);
+        changed = true;
+        frame.mark();
+      };
+      handle.awareness.on('change', read);
+      read();
+      return () => handle.awareness.off('change', read);
+    });
+    // A job the device cannot open just shows nobody: the digests report it.
     return () => {
       live = false;
-      cleanups.forEach((c) => c());
+      frame.cancel();
+      release();
     };
   }, [engine, idsKey]);
   return onJob;
