@@ -122,7 +122,11 @@ async function login(base: string, username: string): Promise<string> {
   return (await post(base, '/api/auth/login', '', { username, password: 'outpost' })).token as string;
 }
 
-async function post(base: string, path: string, token: string, body: unknown): Promise<any> {
+/** A JSON body as parsed, read field by field where used. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON as parsed, read field by field where used
+type Json = any;
+
+async function post(base: string, path: string, token: string, body: unknown): Promise<Json> {
   const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return res.json();

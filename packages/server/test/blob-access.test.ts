@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { addPhoto, setSignature } from '@outpost/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDevice } from './support/ops';
-import { connectRelay, type RelayClient } from './support/relay-client';
+import { connectRelay } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

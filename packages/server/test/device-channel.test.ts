@@ -2,7 +2,7 @@ import { CLOSE_CODES, readJob } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelClient } from '../../../test-support/channel-client';
 import { TestDevice } from './support/ops';
-import { connectRelay, type RelayClient } from './support/relay-client';
+import { connectRelay } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 describe('device channel: every job of a device over one socket', () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SqliteStore } from '../src/index';
 import type { JobUpdate } from '../src/index';
-import { connectRelay, type RelayClient } from './support/relay-client';
+import { connectRelay } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 /** A SQLite store whose commits wait until the test opens the gate. */

@@ -10,7 +10,7 @@ import { addNote } from '@outpost/shared';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { api, login, startTestServer, type TestServer } from './support/server';
+import { api, login, startTestServer, type Json, type TestServer } from './support/server';
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -32,7 +32,7 @@ async function putChunk(server: TestServer, token: string, whole: Uint8Array, of
     headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
     body: whole.subarray(offset, offset + size) as Uint8Array<ArrayBuffer>,
   });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Json };
 }
 
 describe('HTTP write budget per user', () => {
@@ -47,7 +47,7 @@ describe('HTTP write budget per user', () => {
     const [alice, bob] = await Promise.all([login(server, 'alice'), login(server, 'bob')]);
     const [aliceJob, bobJob] = await Promise.all([jobOf(server, 'alice'), jobOf(server, 'bob')]);
 
-    const answers: { status: number; retryAfter: string | null; body: any }[] = [];
+    const answers: { status: number; retryAfter: string | null; body: Json }[] = [];
     for (let i = 0; i < 20; i++) {
       const res = await fetch(`${server.url}/api/jobs/${aliceJob}/updates`, {
         method: 'POST',
@@ -94,7 +94,7 @@ describe('HTTP write budget per user', () => {
       await putChunk(server, alice, photo, 0, 500),
     ];
     // Refused before the body is judged: even malformed bodies get the budget's answer.
-    for (const t of tries) expect([t.status, (t.body as any).error?.code]).toEqual([429, 'rate_limited']);
+    for (const t of tries) expect([t.status, (t.body as Json).error?.code]).toEqual([429, 'rate_limited']);
     expect(await server.store.hasBlob(sha(photo))).toBe(false);
     expect(await server.store.blobUploadState(sha(photo), 'alice')).toBeNull();
   });

@@ -6,7 +6,7 @@
 import { addPhoto, readJob, requestJobId } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestDevice } from './support/ops';
-import { connectRelay, type RelayClient } from './support/relay-client';
+import { connectRelay } from './support/relay-client';
 import { api, login, startTestServer, until, type TestServer } from './support/server';
 
 const PHOTO = 'c'.repeat(64);

@@ -42,27 +42,30 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
   const reading = useRef({ again: false, timer: null as ReturnType<typeof setTimeout> | null, lastAt: -Infinity, sent: 0, applied: 0 });
   const refresh = useCallback(() => {
     const r = reading.current;
-    const wait = r.lastAt + READ_GAP_MS - performance.now();
-    if (r.timer || wait > 0) {
-      r.again = true;
-      r.timer ??= setTimeout(() => ((r.timer = null), r.again && refresh()), Math.max(wait, 0));
-      return;
-    }
-    r.again = false;
-    r.lastAt = performance.now();
-    const seq = ++r.sent;
-    r.timer = setTimeout(() => ((r.timer = null), r.again && refresh()), READ_GAP_MS);
-    void engine
-      .api('/api/board')
-      .then(async (res) => {
-        if (!res.ok) throw new Error(`board ${res.status}`);
-        const body = (await res.json()) as { jobs: JobSummary[]; technicians: Technician[] };
-        if (seq < r.applied) return;
-        r.applied = seq;
-        setBoard((b) => ({ jobs: keepNewer(b?.jobs, body.jobs), technicians: body.technicians }));
-        setLive(true);
-      })
-      .catch(() => setLive(false));
+    const read = (): void => {
+      const wait = r.lastAt + READ_GAP_MS - performance.now();
+      if (r.timer || wait > 0) {
+        r.again = true;
+        r.timer ??= setTimeout(() => ((r.timer = null), r.again && read()), Math.max(wait, 0));
+        return;
+      }
+      r.again = false;
+      r.lastAt = performance.now();
+      const seq = ++r.sent;
+      r.timer = setTimeout(() => ((r.timer = null), r.again && read()), READ_GAP_MS);
+      void engine
+        .api('/api/board')
+        .then(async (res) => {
+          if (!res.ok) throw new Error(`board ${res.status}`);
+          const body = (await res.json()) as { jobs: JobSummary[]; technicians: Technician[] };
+          if (seq < r.applied) return;
+          r.applied = seq;
+          setBoard((b) => ({ jobs: keepNewer(b?.jobs, body.jobs), technicians: body.technicians }));
+          setLive(true);
+        })
+        .catch(() => setLive(false));
+    };
+    read();
   }, [engine]);
 
   // Re-read the board whenever an op moves (queued → sent leaves the total unchanged).

@@ -14,8 +14,11 @@ export function useReviews(enabled: boolean, refreshKey?: unknown): { marks: Rec
   const engine = useOutpost();
   const { connected } = useSyncStatus();
   const [marks, setMarks] = useState<Record<string, ReviewMark>>({});
+  // The marks as last rendered, for the push handler below (which reads them, not renders them).
   const shown = useRef(marks);
-  shown.current = marks;
+  useEffect(() => {
+    shown.current = marks;
+  }, [marks]);
 
   const refresh = useCallback(async () => {
     const res = await engine.api('/api/reviews');

@@ -9,7 +9,7 @@ import { until as untilPasses } from '../../../../test-support/until';
 
 /** A JSON body as parsed: any route's JSON answer; each test asserts the shape it expects. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON as parsed, read field by field by the tests
-type Json = any;
+export type Json = any;
 
 /** A server for one test and how to dispose of it. */
 export interface TestServer extends RunningServer {

@@ -40,9 +40,11 @@ import { byteaParam, bytesOf, jobFromRow, userFromRow, type JobRow, type UserRow
 const OPEN_CONNECTIONS = 2;
 
 /** Handovers and resumable-upload chunks are answered by their own modules (store-parts.ts). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the methods answerWith installs in the constructor (store-parts.ts), typed here
 export interface PostgresStore extends HandoverStore, BlobChunkStore {}
 
 /** A `Store` on a Postgres database shared by every node. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class PostgresStore implements Store {
   /** Wraps a pool whose schema is already migrated; `close` ends the pool. */
   constructor(private readonly pool: pg.Pool) {

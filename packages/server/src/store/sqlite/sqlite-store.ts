@@ -122,9 +122,11 @@ function prepareStatements(db: Database.Database) {
 }
 
 /** Handovers and resumable-upload chunks are answered by their own modules (store-parts.ts). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the methods answerWith installs in the constructor (store-parts.ts), typed here
 export interface SqliteStore extends HandoverStore, BlobChunkStore {}
 
 /** A `Store` on one SQLite file. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: ReturnType<typeof prepareStatements>;
