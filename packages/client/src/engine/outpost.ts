@@ -447,13 +447,15 @@ export class OutpostEngine {
   }
 
   private async flushDependencies(item: OutboxItem, signal: AbortSignal): Promise<void> {
-    const session = await this.jobs.touch(item.jobId);
-    const mark = this.marks.get(item.opId) ?? session.pending.mark;
-    // Bounded: if the updates cannot get through, the server's causal wait (425) decides.
+    // Opening the job (if it was closed) and its updates going durable, together bounded: if
+    // they cannot get through in time, the server's causal wait (425) decides. Nothing in a
+    // drain may wait without an end, or the op waits with it (issue 15).
+    const durable = this.jobs.touch(item.jobId).then((session) => session.pending.whenDurable(this.marks.get(item.opId) ?? session.pending.mark));
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
-    await Promise.race([session.pending.whenDurable(mark), sleep(5_000, stop.signal)]);
+    // A job the device cannot open has no updates here to wait for: the op goes, the server's causal wait decides.
+    await Promise.race([durable.catch(() => undefined), sleep(5_000, stop.signal)]);
     stop.abort();
     signal.removeEventListener('abort', onAbort);
   }

@@ -42,17 +42,46 @@ export class Api {
       payload = JSON.stringify(body);
       headers['content-type'] = 'application/json';
     }
-    let res: Response;
+    const deadline = this.deadline(timeoutMs);
     try {
-      res = await this.fetchFn(new URL(path, this.serverUrl), { method, headers, body: payload, signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.closing.signal]) });
-    } catch (err) {
-      this.onReachability(false);
-      throw new Unreachable((err as Error).message);
+      let res: Response;
+      let raw: Uint8Array;
+      try {
+        res = await this.fetchFn(new URL(path, this.serverUrl), { method, headers, body: payload, signal: deadline.signal });
+        // The body is part of the answer: a link that dies (or goes silent) mid-body is no answer.
+        raw = new Uint8Array(await res.arrayBuffer());
+      } catch (err) {
+        this.onReachability(false);
+        throw new Unreachable((err as Error).message);
+      }
+      this.onReachability(true);
+      const type = res.headers.get('content-type') ?? '';
+      return { status: res.status, body: (type.includes('json') ? parseJson(raw) : raw) as T, contentType: type };
+    } finally {
+      deadline.clear();
     }
-    this.onReachability(true);
-    const type = res.headers.get('content-type') ?? '';
-    const parsed = type.includes('json') ? await res.json().catch(() => null) : new Uint8Array(await res.arrayBuffer());
-    return { status: res.status, body: parsed as T, contentType: type };
+  }
+
+  /**
+   * An abort signal for one request: fires after `timeoutMs` or when the Api closes. Made
+   * from a plain controller and timer rather than `AbortSignal.any([AbortSignal.timeout()])`:
+   * Node drops such a composed signal at a garbage collection while fetch still waits on
+   * it, and a request the server never answers then never ends (with the outbox drain
+   * waiting on it: issue 15).
+   */
+  private deadline(timeoutMs: number): { signal: AbortSignal; clear(): void } {
+    const abort = new AbortController();
+    const onClose = () => abort.abort(this.closing.signal.reason);
+    const timer = setTimeout(() => abort.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    if (this.closing.signal.aborted) onClose();
+    else this.closing.signal.addEventListener('abort', onClose, { once: true });
+    return {
+      signal: abort.signal,
+      clear: () => {
+        clearTimeout(timer);
+        this.closing.signal.removeEventListener('abort', onClose);
+      },
+    };
   }
 
   /** Aborts every request in flight and refuses new ones (engine destroyed). */
@@ -71,6 +100,15 @@ export class Api {
     }
     if (answer.status >= 200 && answer.status < 300) return answer.body;
     throw errorOf(answer);
+  }
+}
+
+/** A JSON body, or null when it does not parse (the status still says how the request went). */
+function parseJson(raw: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    return null;
   }
 }
 
