@@ -21,7 +21,7 @@ import { DeviceDb } from '../storage/device-db';
 import { ReportedStorage } from '../storage/reported-storage';
 import { exportUnsynced, type UnsyncedExport } from './export-unsynced';
 import { StorageWatch } from '../storage/storage-watch';
-import { Api } from '../sync/api';
+import { ServerHttp } from '../sync/server-http';
 import { sleep } from '../sync/backoff';
 import { watchBrowser } from '../sync/browser-events';
 import { newUuid } from '../ids/device-crypto';
@@ -107,7 +107,7 @@ export class OutpostEngine {
     reachable: () => this.onReachable(),
   });
   private readonly events = new Emitter<OutpostEvents>();
-  private readonly http: Api;
+  private readonly http: ServerHttp;
   private readonly db: ReportedStorage;
   private readonly jobs: JobStore;
   /** The device channel (null when jobs use a socket each). */
@@ -130,7 +130,7 @@ export class OutpostEngine {
   constructor(private readonly o: OutpostOptions) {
     this.deviceName = o.deviceName ?? 'default';
     this.status = this.board;
-    this.http = new Api(o.serverUrl, o.fetch ?? globalThis.fetch.bind(globalThis));
+    this.http = new ServerHttp(o.serverUrl, o.fetch ?? globalThis.fetch.bind(globalThis));
     this.http.onReachability = (ok) => this.board.http(ok);
     const factory = o.indexedDB ?? globalThis.indexedDB;
     const opening = factory ? DeviceDb.open(factory, this.deviceName) : Promise.reject(new Error('No IndexedDB: pass `indexedDB` (e.g. fake-indexeddb in Node).'));

@@ -19,7 +19,7 @@
  * - 401: the drain stops (sign in again); other 4xx: Errors after one try.
  */
 import { ERROR_CODES, isErrorCode, type ServerState } from '@outpost/shared';
-import { Unreachable, type Api, type ApiAnswer } from '../sync/api';
+import { Unreachable, type ServerHttp, type HttpAnswer } from '../sync/server-http';
 import { failureAfter, FLAG_AFTER_ATTEMPTS, isDue, isFlagged } from '../sync/retry-schedule';
 import { sendBatch } from './batch';
 import type { OpResult, Outbox, OutboxItem } from './outbox';
@@ -30,7 +30,7 @@ export const ATTEMPTS_PER_DRAIN = FLAG_AFTER_ATTEMPTS;
 /** What the drain needs from the engine. */
 export interface DrainDeps {
   outbox: Outbox;
-  api: Api;
+  api: ServerHttp;
   /** Resolves once the doc updates made before this op are durable (bounded wait). */
   flushDependencies(item: OutboxItem): Promise<void>;
   signal: AbortSignal;
@@ -112,7 +112,7 @@ async function sendOne(deps: DrainDeps, item: OutboxItem, report: DrainReport, n
   for (let renumbered = 0; renumbered <= 3; renumbered++) {
     if (deps.signal.aborted) return 'unreachable';
     await deps.flushDependencies(item);
-    let answer: ApiAnswer<{ result?: OpResult; error?: { code: string; message: string; details?: ErrorDetails } }>;
+    let answer: HttpAnswer<{ result?: OpResult; error?: { code: string; message: string; details?: ErrorDetails } }>;
     try {
       answer = await deps.api.request('POST', `/api/jobs/${encodeURIComponent(item.jobId)}/ops`, item.op);
     } catch (err) {

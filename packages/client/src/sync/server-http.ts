@@ -11,14 +11,14 @@ export class Unreachable extends Error {
 }
 
 /** A server answer. */
-export interface ApiAnswer<T = unknown> {
+export interface HttpAnswer<T = unknown> {
   status: number;
   body: T;
   contentType: string;
 }
 
 /** The HTTP side of the server. */
-export class Api {
+export class ServerHttp {
   token: string | null = null;
   private readonly closing = new AbortController();
   /** Called with true after any answer, false after a network failure. */
@@ -30,7 +30,7 @@ export class Api {
   ) {}
 
   /** Sends a request; resolves to any answer, throws `Unreachable` without one. */
-  async request<T = unknown>(method: string, path: string, body?: unknown, opts: { timeoutMs?: number; contentType?: string } = {}): Promise<ApiAnswer<T>> {
+  async request<T = unknown>(method: string, path: string, body?: unknown, opts: { timeoutMs?: number; contentType?: string } = {}): Promise<HttpAnswer<T>> {
     const timeoutMs = opts.timeoutMs ?? 15_000;
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
@@ -63,7 +63,7 @@ export class Api {
   }
 
   /**
-   * An abort signal for one request: fires after `timeoutMs` or when the Api closes. Made
+   * An abort signal for one request: fires after `timeoutMs` or when this closes. Made
    * from a plain controller and timer rather than `AbortSignal.any([AbortSignal.timeout()])`:
    * Node drops such a composed signal at a garbage collection while fetch still waits on
    * it, and a request the server never answers then never ends (with the outbox drain
@@ -91,7 +91,7 @@ export class Api {
 
   /** Like `request`, but a non-2xx answer throws the server's OutpostError, and no answer `unavailable`. */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let answer: ApiAnswer<T>;
+    let answer: HttpAnswer<T>;
     try {
       answer = await this.request<T>(method, path, body);
     } catch (err) {
@@ -113,7 +113,7 @@ function parseJson(raw: Uint8Array): unknown {
 }
 
 /** The OutpostError an error answer carries (or a generic one by status). */
-export function errorOf(answer: ApiAnswer): OutpostError {
+export function errorOf(answer: HttpAnswer): OutpostError {
   const error = (answer.body as Partial<ErrorBody> | null)?.error;
   if (error && isErrorCode(error.code)) return new OutpostError(error.code, error.message, error.details);
   if (answer.status === 401) return new OutpostError('unauthenticated');

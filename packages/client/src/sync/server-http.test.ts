@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Api, Unreachable } from './api';
+import { ServerHttp, Unreachable } from './server-http';
 
 // Garbage collection on demand: Node's timeout signals were lost to a collection (issue 15).
 setFlagsFromString('--expose-gc');
@@ -27,7 +27,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<'answered' | 'pendi
   ]);
 }
 
-describe('Api', () => {
+describe('ServerHttp', () => {
   let server: Server | undefined;
   afterEach(async () => {
     server?.closeAllConnections();
@@ -38,7 +38,7 @@ describe('Api', () => {
   it('gives up on a request the server never answers, even when garbage is collected meanwhile', async () => {
     const silent = await silentServer();
     server = silent.server;
-    const api = new Api(silent.url, globalThis.fetch.bind(globalThis));
+    const api = new ServerHttp(silent.url, globalThis.fetch.bind(globalThis));
     const collecting = setInterval(collectGarbage, 20);
     try {
       const ended = await within(api.request('POST', '/api/ops', { ops: [] }, { timeoutMs: 300 }), 3_000);
@@ -51,7 +51,7 @@ describe('Api', () => {
   it('ends a request in flight at once when closed', async () => {
     const silent = await silentServer();
     server = silent.server;
-    const api = new Api(silent.url, globalThis.fetch.bind(globalThis));
+    const api = new ServerHttp(silent.url, globalThis.fetch.bind(globalThis));
     const request = api.request('GET', '/healthz', undefined, { timeoutMs: 60_000 });
     const collecting = setInterval(collectGarbage, 20);
     try {
