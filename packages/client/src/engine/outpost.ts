@@ -77,7 +77,7 @@ export class OutpostEngine {
     await this.parts.db.put('meta', 'deviceId', this.deviceId);
     await Promise.all([this.parts.outboxStore.reload(), this.parts.blobQueue.refresh(), this.priming.reload(), this.parts.handover.reload()]);
     await this.parts.changes.scanNow();
-    this.parts.board.attach({ changes: this.parts.changes, pendingNow: () => this.parts.jobs.pendingCount(), outbox: this.parts.outboxStore, signedIn: () => this.user !== null });
+    this.parts.board.attach({ changes: this.parts.changes, pendingNow: (jobId) => this.parts.jobs.pendingCount(jobId), outbox: this.parts.outboxStore, signedIn: () => this.user !== null });
     const session = await savedSession(this.parts.db);
     if (session) this.useSession(session.token, session.user);
     await this.parts.jobs.resumePending();
