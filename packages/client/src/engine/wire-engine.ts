@@ -11,7 +11,6 @@
  *               └─ ChangeFeed ── StatusBoard (engine.status), StorageWatch (engine.storage)
  *   CatchUp (drain lock) drains the Outbox and uploads the BlobQueue; TabChannel keeps tabs in step.
  */
-import { DEVICE_CHANNEL_PATH, PROTOCOL_VERSION } from '@outpost/shared';
 import { BlobQueue } from '../blobs/blob-queue';
 import { PhotoDesk } from '../blobs/photo-desk';
 import { HandoverDesk } from '../handover/handover-desk';
@@ -31,6 +30,7 @@ import { ShardedChannels } from '../sync/channel-shards';
 import { DeviceChannel } from '../sync/device-channel';
 import type { WebSocketLike } from '../sync/job-connection';
 import { ServerHttp } from '../sync/server-http';
+import { deviceChannelUrl, jobSocketUrl } from '../sync/socket-urls';
 import type { User } from '../sync/session';
 import { DrainLock } from '../tabs/drain-lock';
 import { TabChannel, type DeviceChange } from '../tabs/tab-channel';
@@ -210,28 +210,6 @@ function deviceChannelOf(options: OutpostOptions, http: ServerHttp): DeviceChann
   if (options.deviceChannel === false) return null;
   if (options.channelPerShard) return new ShardedChannels({ url: (shard) => deviceChannelUrl(options.serverUrl, http, shard), WebSocket });
   return new DeviceChannel({ url: () => deviceChannelUrl(options.serverUrl, http), WebSocket });
-}
-
-/** The device channel's URL with the session's token, or null while signed out. */
-function deviceChannelUrl(serverUrl: string, http: ServerHttp, shard?: string): string | null {
-  if (!http.token) return null;
-  const url = new URL(DEVICE_CHANNEL_PATH, serverUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  // First, so a load balancer's regex finds it at a fixed place (docs/scaling.md).
-  if (shard) url.searchParams.set('shard', shard);
-  url.searchParams.set('token', http.token);
-  url.searchParams.set('v', String(PROTOCOL_VERSION));
-  return url.toString();
-}
-
-/** A job's own socket URL (`/sync/:jobId`) with the session's token, or null while signed out. */
-function jobSocketUrl(serverUrl: string, http: ServerHttp, jobId: string): string | null {
-  if (!http.token) return null;
-  const url = new URL(`/sync/${encodeURIComponent(jobId)}`, serverUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('token', http.token);
-  url.searchParams.set('acks', '1');
-  return url.toString();
 }
 
 /**
