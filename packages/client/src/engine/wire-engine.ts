@@ -180,7 +180,7 @@ export function wireEngine(options: OutpostOptions, deviceName: string, hooks: E
   const storage = new StorageWatch(() => board.get().pending + board.get().failed);
   storage.retryWrites = () => hooks.flush();
   const lock = new DrainLock(db, `outpost:${deviceName}:drain`);
-  /** Runs a drain or upload pass; a refused token ends the session's sync. */
+  /** A drain or upload pass the server refused the token for: the session has expired. */
   const told = <R extends { stopped: string }>(report: R): R => {
     if (report.stopped === 'signed_out') hooks.sessionExpired('The server refused the token.');
     return report;
