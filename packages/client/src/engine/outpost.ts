@@ -4,7 +4,7 @@
  * the signed-in session and answers what spans the parts. Everything a person does lands on
  * the device first; the network only ever catches up.
  */
-import { closeAction, serverAnswered, type OpIntent } from '@outpost/shared';
+import { closeAction, serverAnswered, type DecodedMessage, type OpIntent } from '@outpost/shared';
 import type { BlobsApi } from '../blobs/photo-desk';
 import type { JobAccess } from '../handover/job-access';
 import type { JobHandle } from '../jobs/job-store';
@@ -62,6 +62,7 @@ export class OutpostEngine {
       user: () => this.user,
       events: this.events,
       stopping: this.stopping.signal,
+      push: (msg) => this.onPush(msg),
       reachable: () => this.onReachable(),
       connection: (jobId, open, refused, code) => this.onConnection(jobId, open, refused, code),
       otherTab: (what) => this.onOtherTab(what),
@@ -257,6 +258,11 @@ export class OutpostEngine {
     if (action === 'refused' && refused) {
       void this.parts.handover.refused(jobId, refused.code, refused.error, refused.reason).catch((err: unknown) => console.warn('[outpost] handover failed', err));
     }
+  }
+
+  /** A push on the device channel: each means "re-read this", never polled for. */
+  private onPush(msg: DecodedMessage): void {
+    if (msg.name === 'jobNotice') this.events.emit('jobNotice', msg.value);
   }
 
   private onReachable(): void {

@@ -11,6 +11,7 @@
  *               └─ ChangeFeed ── StatusBoard (engine.status), StorageWatch (engine.storage)
  *   CatchUp (drain lock) drains the Outbox and uploads the BlobQueue; TabChannel keeps tabs in step.
  */
+import type { DecodedMessage } from '@outpost/shared';
 import { BlobQueue } from '../blobs/blob-queue';
 import { PhotoDesk } from '../blobs/photo-desk';
 import { HandoverDesk } from '../handover/handover-desk';
@@ -54,6 +55,8 @@ export interface EngineHooks {
   events: Emitter<OutpostEvents>;
   /** Aborted when the engine is destroyed: bounded waits end early. */
   stopping: AbortSignal;
+  /** The server pushed a message on the device channel. */
+  push(msg: DecodedMessage): void;
   /** The server answered again after a silence. */
   reachable(): void;
   /** A job's socket opened or closed; `refused` says why when the server refused it. */
@@ -131,9 +134,7 @@ export function wireEngine(options: OutpostOptions, deviceName: string, hooks: E
     () => jobs.unsavedRecords(),
   );
   const channel = deviceChannelOf(options, http);
-  channel?.onPush((msg) => {
-    if (msg.name === 'jobNotice') events.emit('jobNotice', msg.value);
-  });
+  channel?.onPush((msg) => hooks.push(msg));
   channel?.onOpen(() => events.emit('listsStale', {}));
   const jobs = new JobStore({
     db,
