@@ -1,7 +1,7 @@
 /**
  * Workflow ops over the 50 ms link (issue 18.7, issue 15.3): a technician's device comes
  * back online with 50 queued workflow ops (25 jobs: "Start travel" then "I'm here" on each)
- * and sends them through the client's own `Api` (fetch, keep-alive) two ways:
+ * and sends them through the client's own `ServerHttp` (fetch, keep-alive) two ways:
  *
  * - one at a time, in `deviceSeq` order, each awaited — the outbox drain before issue 15
  *   (still its fallback against a server without the batch route). Ops are ordered by design
@@ -12,7 +12,7 @@
  * Outpost only: the peers have no workflow ops.
  */
 import { randomUUID } from 'node:crypto';
-import { Api } from '../../../packages/client/src/sync/api';
+import { ServerHttp } from '../../../packages/client/src/sync/server-http';
 import { startDelayProxy } from '../harness/delay-proxy';
 import { ServerProcess } from '../harness/server-process';
 import { round, showSpread, spread } from '../harness/stats';
@@ -34,7 +34,7 @@ interface Replay {
 type Mode = 'one at a time' | 'one batch';
 const MODES: readonly Mode[] = ['one at a time', 'one batch'];
 
-async function replay(api: Api, jobIds: string[], mode: Mode, proxyCounters: () => { bytes: number; turns: number }): Promise<Replay> {
+async function replay(api: ServerHttp, jobIds: string[], mode: Mode, proxyCounters: () => { bytes: number; turns: number }): Promise<Replay> {
   // What the device knows of each job before it went offline (not timed).
   const versions = new Map<string, number>();
   for (const id of jobIds) versions.set(id, ((await api.request<{ job: { version: number } }>('GET', `/api/jobs/${id}`)).body.job?.version ?? 0));
@@ -83,7 +83,7 @@ export const opsReplay: Scenario = {
       for (let r = 0; r < runs; r++) {
         for (const mode of MODES) {
           // A fresh client per run (a fresh device id); the job reads before timing open the connection.
-          const api = new Api(`http://127.0.0.1:${proxy.port}`, fetch);
+          const api = new ServerHttp(`http://127.0.0.1:${proxy.port}`, fetch);
           api.token = prepared.token;
           const jobIds = prepared.jobIds.slice(slice * JOBS, (slice + 1) * JOBS);
           slice++;
@@ -116,7 +116,7 @@ export const opsReplay: Scenario = {
       });
     }
     notes.push(
-      `${JOBS} jobs × ${STEPS.length} transitions (Start travel, I'm here) queued on one device, through @outpost/client's Api with keep-alive (untimed job reads open the connection); ${runs} runs per mode, median (range).`,
+      `${JOBS} jobs × ${STEPS.length} transitions (Start travel, I'm here) queued on one device, through @outpost/client's ServerHttp with keep-alive (untimed job reads open the connection); ${runs} runs per mode, median (range).`,
       `One at a time: each POST /api/jobs/:id/ops awaited before the next (order per job and per device); the floor is one round trip (${2 * ONE_WAY_MS} ms) per op. One batch: POST /api/ops with all ${ops} ops, answered in one response — the outbox drain's way since issue 15; the floor is one round trip. "elapsed ÷ RTT" above the floor is server time.`,
     );
     return { id: 'ops-replay', title: `Workflow ops after reconnect (${ops} queued, 50 ms one-way delay)`, rows, ratios: {}, notes };

@@ -103,4 +103,31 @@ describe('the dispatcher cancels while a technician completes the job offline', 
     await until('completed on the server', () => readServerState(job.doc)?.status === 'completed', 20_000);
     expect(alice.outbox.list().sent.find((i) => i.opId === override.opId)?.result).toMatchObject({ status: 'completed', review: true });
   });
+
+  it("puts a technician's turn-back made offline in Conflicts when the office cancelled the job meanwhile, not in Errors", async () => {
+    // Cancelled → Scheduled is the office's reopen; the technician asked for En route → Scheduled.
+    // The job moved on under them: that is a conflict to decide, not a move their role may never make.
+    const aliceLink = await world.link();
+    const alice = await world.device('alice-phone', aliceLink, 'alice');
+    const dana = await world.device('dana-laptop', await world.link(), 'dana');
+    const job = await alice.openJob('job-1001');
+    await job.whenSynced();
+    await moveTo(alice, 'job-1001', ['en_route']);
+
+    aliceLink.cut();
+    const turnBack = await alice.submitOp('job-1001', { kind: 'transition', to: 'scheduled' });
+    await dana.submitOp('job-1001', { kind: 'cancel' });
+    await until('the cancel was applied', () => dana.outbox.list().sent.length === 1);
+    aliceLink.restore();
+    await until('the turn-back was answered', () => alice.outbox.list().conflicts.length + alice.outbox.list().errors.length > 0, 20_000);
+
+    expect(alice.outbox.list().errors.map((i) => i.error)).toEqual([]);
+    const conflict = alice.outbox.list().conflicts[0]!;
+    expect(conflict.opId).toBe(turnBack.opId);
+    expect(conflict.conflict).toMatchObject({ code: 'conflict', server: { status: 'cancelled', changedBy: 'dana' } });
+    // Keep server's settles it: nothing is left owed.
+    await alice.outbox.keepServers(conflict.opId);
+    expect(alice.outbox.list().queued).toHaveLength(0);
+    await until('the doc shows the cancel', () => readServerState(job.doc)?.status === 'cancelled');
+  });
 });

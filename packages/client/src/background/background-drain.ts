@@ -23,7 +23,7 @@ import { drainOutbox } from '../outbox/drain';
 import { Outbox } from '../outbox/outbox';
 import { DeviceDb } from '../storage/device-db';
 import type { DeviceStorage } from '../storage/device-storage';
-import { Api, errorOf, Unreachable } from '../sync/api';
+import { ServerHttp, errorOf, Unreachable } from '../sync/server-http';
 import { isTransient } from '../sync/retry-schedule';
 import { savedSession } from '../sync/session';
 import { DrainLock } from '../tabs/drain-lock';
@@ -59,7 +59,7 @@ export function uploadedCount(report: BackgroundReport): number {
   return report.content + report.ops + report.blobs;
 }
 
-async function sendContent(db: DeviceStorage, api: Api): Promise<{ jobs: number; later: boolean; stopped?: BackgroundReport['stopped'] }> {
+async function sendContent(db: DeviceStorage, api: ServerHttp): Promise<{ jobs: number; later: boolean; stopped?: BackgroundReport['stopped'] }> {
   const byJob = new Map<string, { keys: IDBValidKey[]; updates: Uint8Array[] }>();
   for (const [key, record] of await db.entries<PendingRecord>('pending')) {
     const entry = byJob.get(record.jobId) ?? { keys: [], updates: [] };
@@ -117,7 +117,7 @@ export async function drainInBackground(o: BackgroundDrainOptions): Promise<Back
     const session = await savedSession(db);
     if (!session) return { ...report, stopped: 'no_session' };
     if (!(await lock.acquire())) return { ...report, stopped: 'page_draining' };
-    const api = new Api(o.serverUrl, o.fetch);
+    const api = new ServerHttp(o.serverUrl, o.fetch);
     api.token = session.token;
     const signal = o.signal ?? new AbortController().signal;
 

@@ -13,7 +13,7 @@
  * drops mid-photo costs one chunk, and `progress` says how far each photo got.
  */
 import { Observable } from '../observable';
-import { errorOf, Unreachable, type Api } from '../sync/api';
+import { errorOf, Unreachable, type ServerHttp } from '../sync/server-http';
 import { failureAfter, isDue, isFlagged, serverWait, type AttemptFailure } from '../sync/retry-schedule';
 import type { DeviceStorage } from '../storage/device-storage';
 import { sha256Hex } from '../ids/device-crypto';
@@ -74,7 +74,7 @@ export class BlobQueue {
 
   constructor(
     private readonly db: DeviceStorage,
-    private readonly api: Api,
+    private readonly api: ServerHttp,
     private readonly changed: () => void,
   ) {}
 

@@ -5,7 +5,7 @@
  * worker — resumes at the server's count, never from zero. The server is the one record of
  * progress, so nothing about an upload's position is kept on the device.
  */
-import { Unreachable, type Api, type ApiAnswer } from '../sync/api';
+import { Unreachable, type ServerHttp, type HttpAnswer } from '../sync/server-http';
 
 /** Size of each chunk: about 1.5 s at 40 KB/s, so a link that drops every few seconds still moves. */
 export const BLOB_CHUNK_BYTES = 64 * 1024;
@@ -39,13 +39,13 @@ export type ProgressListener = (received: number, length: number) => void;
  * use the one-shot PUT). Throws `Unreachable` when the link drops; call again to resume.
  */
 export async function uploadInChunks(
-  api: Api,
+  api: ServerHttp,
   sha256: string,
   bytes: Uint8Array,
   mime: string,
   signal: AbortSignal,
   onProgress: ProgressListener = () => undefined,
-): Promise<ApiAnswer | null> {
+): Promise<HttpAnswer | null> {
   const path = `/api/blobs/${sha256}/upload`;
   const asked = await api.request<UploadProgress>('GET', path, undefined, { timeoutMs: 15_000 });
   if (asked.status === 404) return null;

@@ -41,7 +41,7 @@ export class CatchUp {
   private kickRun: Promise<void> = Promise.resolve();
   private readonly idle = new Set<() => void>();
 
-  constructor(private readonly o: CatchUpOptions) {}
+  constructor(private readonly options: CatchUpOptions) {}
 
   /** Starts the background check. */
   start(): void {
@@ -62,7 +62,7 @@ export class CatchUp {
     this.kicking = true;
     this.kickRun = this.tryToCatchUp().catch(() => {
       // Device storage closed under us (engine destroyed) or a bug in one pass: the next kick retries.
-      this.schedule(this.o.intervalMs);
+      this.schedule(this.options.intervalMs);
     });
     return this.kickRun;
   }
@@ -70,11 +70,11 @@ export class CatchUp {
   private async tryToCatchUp(): Promise<void> {
     try {
       // Without an open socket, only an answer from the server says whether it is there.
-      if (!this.o.connected() && !(await this.o.probe())) {
+      if (!this.options.connected() && !(await this.options.probe())) {
         return this.schedule(backoffDelay(this.failures++, PROBE_BACKOFF));
       }
       this.failures = 0;
-      if (!this.o.hasWork() || !(await this.o.lock.acquire())) return this.schedule(this.o.intervalMs);
+      if (!this.options.hasWork() || !(await this.options.lock.acquire())) return this.schedule(this.options.intervalMs);
       this.run('ops');
       this.run('blobs');
     } finally {
@@ -97,8 +97,8 @@ export class CatchUp {
     const signal = this.abort.signal;
     const work: Promise<{ stuck: boolean; retryAt?: number }> =
       kind === 'ops'
-        ? this.o.drainOps(signal).then((r) => ({ stuck: r.stopped !== 'done', retryAt: r.retryAt }))
-        : this.o.uploadBlobs(signal).then((r) => ({ stuck: r.stopped !== 'done', retryAt: r.retryAt }));
+        ? this.options.drainOps(signal).then((r) => ({ stuck: r.stopped !== 'done', retryAt: r.retryAt }))
+        : this.options.uploadBlobs(signal).then((r) => ({ stuck: r.stopped !== 'done', retryAt: r.retryAt }));
     void work
       .catch(() => ({ stuck: true, retryAt: undefined }))
       .then(({ stuck, retryAt }) => {
@@ -108,7 +108,7 @@ export class CatchUp {
           return this.run(kind);
         }
         this.again[kind] = false;
-        this.schedule(stuck ? backoffDelay(this.failures++, PROBE_BACKOFF) : this.o.intervalMs);
+        this.schedule(stuck ? backoffDelay(this.failures++, PROBE_BACKOFF) : this.options.intervalMs);
         if (!stuck && retryAt !== undefined) this.schedule(Math.max(0, retryAt - Date.now()));
         if (!this.running.ops && !this.running.blobs) {
           for (const r of [...this.idle]) r();

@@ -26,8 +26,8 @@ export interface DrainedEvent {
 /** What the board reads. */
 export interface StatusSources {
   changes: ChangeFeed;
-  /** Changes the job docs hold as pending right now (read while the change feed is settling). */
-  pendingNow(): number;
+  /** Changes the job docs hold as pending right now, in all jobs or in one (read while the change feed is settling). */
+  pendingNow(jobId?: string): number;
   outbox: Outbox;
   signedIn(): boolean;
 }
@@ -122,6 +122,12 @@ export class StatusBoard implements Watchable<SyncStatus> {
     this.sources?.changes.rescan();
   }
 
+  private pendingOutsideRefused(s: StatusSources): number {
+    let n = s.pendingNow();
+    for (const jobId of this.refused.keys()) n -= s.pendingNow(jobId);
+    return n;
+  }
+
   /** Recomputes the status; says what was uploaded once nothing is pending any more. */
   refresh(): void {
     const s = this.sources;
@@ -144,7 +150,8 @@ export class StatusBoard implements Watchable<SyncStatus> {
         // Only a durable ack clears the count: a change made a moment ago is known to the
         // job docs before the feed has re-read the device, so while it settles the count
         // never reads 0 with something pending (the exact units follow with the re-read).
-        pendingUpdates: s.changes.settling && s.pendingNow() > 0 ? Math.max(changes.pending.length, 1) : changes.pending.length,
+        // A refused job's changes are failed, not pending: they do not hold the count up.
+        pendingUpdates: s.changes.settling && this.pendingOutsideRefused(s) > 0 ? Math.max(changes.pending.length, 1) : changes.pending.length,
         queuedOps: lists.queued.length,
         queuedBlobs: 0,
         // One decision per job: the steps refused against one server state are one item.

@@ -17,13 +17,13 @@ import { newUuid } from '../ids/device-crypto';
 import { Observable, type Watchable } from '../observable';
 import type { PendingRecord } from '../jobs/pending-updates';
 import type { DeviceStorage } from '../storage/device-storage';
-import { errorOf, Unreachable, type Api } from '../sync/api';
+import { errorOf, Unreachable, type ServerHttp } from '../sync/server-http';
 import type { JobAccess } from './job-access';
 
 /** What the desk needs from the engine. */
 export interface HandoverDeskOptions {
   db: DeviceStorage;
-  api: Api;
+  api: ServerHttp;
   deviceId(): string;
   userId(): string | null;
   /** The handed-over updates (device keys) reached the server: stop counting them. */

@@ -8,7 +8,7 @@
  * A server without the batch route (404) is simply drained one op at a time.
  */
 import type { OpBatchAnswer, ServerState } from '@outpost/shared';
-import { Unreachable } from '../sync/api';
+import { Unreachable } from '../sync/server-http';
 import { isDue } from '../sync/retry-schedule';
 import type { DrainDeps, DrainReport } from './drain';
 import type { OutboxItem } from './outbox';

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowOp } from '@outpost/shared';
-import { Api } from '../sync/api';
+import { ServerHttp } from '../sync/server-http';
 import { DeviceDb } from '../storage/device-db';
 import { drainOutbox } from './drain';
 import { Outbox, queuedItem } from './outbox';
@@ -55,7 +55,7 @@ function fakeClock(start = Date.parse('2026-11-26T11:40:00Z')) {
 
 function drain(outbox: Outbox, fetchFn: typeof fetch, clock = fakeClock()) {
   return drainOutbox({
-    outbox, api: new Api('http://outpost.test', fetchFn), signal: new AbortController().signal,
+    outbox, api: new ServerHttp('http://outpost.test', fetchFn), signal: new AbortController().signal,
     flushDependencies: async () => undefined, now: clock.now, random: () => 0.5,
   });
 }
@@ -166,7 +166,7 @@ describe('content before ops', () => {
       let contentThrough = false;
       const run = () =>
         drainOutbox({
-          outbox, api: new Api('http://outpost.test', server.fetchFn), signal: new AbortController().signal, batched, random: () => 0.5,
+          outbox, api: new ServerHttp('http://outpost.test', server.fetchFn), signal: new AbortController().signal, batched, random: () => 0.5,
           flushDependencies: async (item) => (item.opId === ops[1]!.opId && !contentThrough ? 'held' : undefined),
         });
       expect(await run()).toMatchObject({ sent: 1, held: 1, errors: 0, stopped: 'done' });

@@ -28,7 +28,7 @@
  * holds the ops of a job whose content did not go (background-drain.ts).
  */
 import { ERROR_CODES, isErrorCode, type ServerState } from '@outpost/shared';
-import { Unreachable, type Api, type ApiAnswer } from '../sync/api';
+import { Unreachable, type ServerHttp, type HttpAnswer } from '../sync/server-http';
 import { failureAfter, FLAG_AFTER_ATTEMPTS, isDue, isFlagged, serverWait } from '../sync/retry-schedule';
 import { sendBatch } from './batch';
 import type { OpResult, Outbox, OutboxItem } from './outbox';
@@ -39,7 +39,7 @@ export const ATTEMPTS_PER_DRAIN = FLAG_AFTER_ATTEMPTS;
 /** What the drain needs from the engine. */
 export interface DrainDeps {
   outbox: Outbox;
-  api: Api;
+  api: ServerHttp;
   /**
    * Resolves once the doc updates made before this op are durable (bounded wait); `'held'`
    * when they will not be in this drain, so the op must not go ahead of them.
@@ -132,7 +132,7 @@ async function sendOne(deps: DrainDeps, item: OutboxItem, report: DrainReport, n
   for (let renumbered = 0; renumbered <= 3; renumbered++) {
     if (deps.signal.aborted) return 'unreachable';
     if ((await deps.flushDependencies(item)) === 'held') return 'held';
-    let answer: ApiAnswer<{ result?: OpResult; error?: { code: string; message: string; details?: ErrorDetails } }>;
+    let answer: HttpAnswer<{ result?: OpResult; error?: { code: string; message: string; details?: ErrorDetails } }>;
     try {
       answer = await deps.api.request('POST', `/api/jobs/${encodeURIComponent(item.jobId)}/ops`, item.op);
     } catch (err) {

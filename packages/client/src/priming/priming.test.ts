@@ -1,12 +1,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { Api } from '../sync/api';
+import type { ServerHttp } from '../sync/server-http';
 import { DeviceDb } from '../storage/device-db';
 import { sha256Hex } from '../ids/device-crypto';
 import { Priming } from './priming';
 
 /** The server's answers for a dispatcher with `count` jobs over two days, manifest and hash as the server makes them. */
-async function dispatcherApi(count: number): Promise<Api> {
+async function dispatcherApi(count: number): Promise<ServerHttp> {
   const jobs = Array.from({ length: count }, (_, i) => ({
     id: `job-${i}`, title: `Job ${i}`, customerId: 'cust-1', siteAddress: `${i} Main St`,
     windowStart: '2026-11-26T08:00:00.000Z', windowEnd: '2026-11-26T09:00:00.000Z', status: 'scheduled', version: 1, assignees: [],
@@ -18,7 +18,7 @@ async function dispatcherApi(count: number): Promise<Api> {
     '/api/me/jobs?days=2': { generatedAt: new Date().toISOString(), ...listed, manifest: { jobs: count, customers: 0, equipment: 0, hash } },
     '/api/pricebook': { items: [], hash: bookHash },
   };
-  return { call: async (_method: string, path: string) => answers[path] } as unknown as Api;
+  return { call: async (_method: string, path: string) => answers[path] } as unknown as ServerHttp;
 }
 
 describe('priming a dispatcher with many jobs', () => {

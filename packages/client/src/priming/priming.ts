@@ -9,7 +9,7 @@
 import { OutpostError, type Customer, type Equipment, type JobSummary, type PricebookItem, type PrimingManifest, type ReferenceChanged } from '@outpost/shared';
 import { failureAfter, type AttemptFailure } from '../sync/retry-schedule';
 import { Observable, type Watchable } from '../observable';
-import type { Api } from '../sync/api';
+import type { ServerHttp } from '../sync/server-http';
 import type { DeviceStorage } from '../storage/device-storage';
 import { sha256Hex } from '../ids/device-crypto';
 import { rereadPricebook, rereadReference } from './reference-reread';
@@ -64,7 +64,7 @@ export class Priming implements Watchable<PrimingState> {
 
   constructor(
     private readonly db: DeviceStorage,
-    private readonly api: Api,
+    private readonly api: ServerHttp,
     /** Syncs one job doc into device storage; resolves true once the server's state is merged. */
     private readonly syncJobDoc: (jobId: string) => Promise<boolean>,
     private readonly changed: () => void,

@@ -8,7 +8,7 @@
  */
 import { OutpostError, type Customer, type Equipment, type JobSummary, type PricebookItem, type ReferenceChanged } from '@outpost/shared';
 import { sha256Hex } from '../ids/device-crypto';
-import type { Api } from '../sync/api';
+import type { ServerHttp } from '../sync/server-http';
 import type { DeviceStorage } from '../storage/device-storage';
 
 /** The kinds of reference data a device keeps primed. */
@@ -31,7 +31,7 @@ function replaced<T extends { id: string }>(list: readonly T[], id: string, next
  * Re-reads what `change` names into the cache; resolves true when the cache changed.
  * Throws when the server could not answer (the next reconnect re-reads the lists).
  */
-export async function rereadReference(db: DeviceStorage, api: Api, change: ReferenceChanged): Promise<boolean> {
+export async function rereadReference(db: DeviceStorage, api: ServerHttp, change: ReferenceChanged): Promise<boolean> {
   if (change.kind === 'pricebook') {
     if ((await db.get<string>('priming', 'pricebookVersion')) === change.id) return false;
     return rereadPricebook(db, api);
@@ -58,7 +58,7 @@ export async function rereadReference(db: DeviceStorage, api: Api, change: Refer
 }
 
 /** Fetches the downloaded pricebook and its version; false when it does not match its hash (the cache keeps the old one). */
-export async function rereadPricebook(db: DeviceStorage, api: Api): Promise<boolean> {
+export async function rereadPricebook(db: DeviceStorage, api: ServerHttp): Promise<boolean> {
   const book = await api.call<{ items: PricebookItem[]; hash: string }>('GET', '/api/pricebook');
   if ((await sha256Hex(new TextEncoder().encode(JSON.stringify(book.items)))) !== book.hash) return false;
   await db.put('priming', 'pricebook', book.items);

@@ -3,7 +3,7 @@
  * device database so the app opens signed in, offline too, until the token expires.
  */
 import type { User } from '@outpost/shared';
-import type { Api } from './api';
+import type { ServerHttp } from './server-http';
 import type { DeviceStorage } from '../storage/device-storage';
 
 export type { User };
@@ -26,7 +26,7 @@ export function tokenExpiry(token: string): number | null {
 }
 
 /** Signs in with the server and keeps the session on the device. */
-export async function login(api: Api, db: DeviceStorage, username: string, password: string): Promise<SavedSession> {
+export async function login(api: ServerHttp, db: DeviceStorage, username: string, password: string): Promise<SavedSession> {
   const session = await api.call<SavedSession>('POST', '/api/auth/login', { username, password });
   await db.put('meta', 'session', session);
   return session;

@@ -31,6 +31,7 @@ export class TabChannel {
   private readonly channel: BroadcastChannel | null;
   private readonly tab = newUuid();
   private readonly others = new Map<string, number>();
+  private closed = false;
 
   constructor(deviceName: string, private readonly events: TabEvents) {
     this.channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`outpost:${deviceName}`) : null;
@@ -56,11 +57,13 @@ export class TabChannel {
   /** Leaves the channel. */
   close(): void {
     this.leave();
+    this.closed = true;
     this.channel?.close();
   }
 
   private post(message: TabMessage): void {
-    this.channel?.postMessage(message);
+    // A job's pending count can still settle while the engine shuts down: a closed tab has nothing more to say.
+    if (!this.closed) this.channel?.postMessage(message);
   }
 
   private receive(message: TabMessage): void {

@@ -137,6 +137,25 @@ describe('status machine', () => {
     );
   });
 
+  it("answers a conflict, not a refusal, when a technician's own move meets a job that moved on to where only the office may take it further", () => {
+    // Turned back offline (En route → Scheduled) while the office cancelled: Cancelled → Scheduled is the office's reopen.
+    const turnBack = decide(bobsJob('cancelled'), { kind: 'transition', to: 'scheduled' }, bob, ready);
+    expect(turnBack).toMatchObject({ outcome: 'rejected', code: 'conflict' });
+    // Resumed offline (On hold → In progress) while the job was completed: Completed → In progress is the office's reopen.
+    expect(decide(bobsJob('completed'), { kind: 'transition', to: 'in_progress' }, bob, ready)).toMatchObject({ outcome: 'rejected', code: 'conflict' });
+    // Keep mine (the override) still cannot make the office's move.
+    expect(decide(bobsJob('cancelled'), { kind: 'transition', to: 'scheduled', override: true }, bob, ready)).toMatchObject({ code: 'forbidden' });
+    // Any move a technician's buttons offer, arriving at any later state, is applied or a conflict to decide: never a refusal.
+    fc.assert(
+      fc.property(status, status, (seen, now) => {
+        for (const t of TRANSITIONS.filter((m) => m.from === seen && m.roles.includes('technician'))) {
+          const d = decide(bobsJob(now), { kind: 'transition', to: t.to }, bob, ready);
+          if (d.outcome === 'rejected') expect(['conflict', 'guard_failed']).toContain(d.code);
+        }
+      }),
+    );
+  });
+
   it('lets the dispatcher cancel, reopen and reassign', () => {
     expect(decide(bobsJob('on_site'), { kind: 'cancel' }, dana, ready)).toMatchObject({ outcome: 'applied', status: 'cancelled' });
     expect(decide(bobsJob('cancelled'), { kind: 'reopen' }, dana, ready)).toMatchObject({ outcome: 'applied', status: 'scheduled' });
@@ -165,7 +184,8 @@ describe('requests from the field', () => {
     const requested: WorkflowState = { status: 'requested', version: 1, assignees: [] };
     expect(decide(requested, { kind: 'transition', to: 'scheduled' }, dana, ready)).toMatchObject({ outcome: 'rejected', code: 'guard_failed' });
     expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled' }, dana, ready)).toMatchObject({ outcome: 'applied', status: 'scheduled', version: 2 });
-    expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled' }, bob, ready)).toMatchObject({ outcome: 'rejected', code: 'forbidden' });
+    expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled' }, bob, ready)).toMatchObject({ outcome: 'rejected', code: 'conflict' });
+    expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled', override: true }, bob, ready)).toMatchObject({ outcome: 'rejected', code: 'forbidden' });
     expect(decide(requested, { kind: 'cancel' }, dana, ready)).toMatchObject({ outcome: 'applied', status: 'cancelled' });
   });
 });

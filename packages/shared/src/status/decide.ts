@@ -70,7 +70,7 @@ function reservedForOthers(from: JobStatus, to: JobStatus, role: Role): boolean 
 /**
  * Decides one op. Deterministic: the same inputs always give the same verdict.
  * Order of checks: assignment, role (an override never widens it), the transition table
- * (unless overridden), guards.
+ * (a plain move outside it is a conflict; an override applies for review), guards.
  */
 export function decide(job: WorkflowState, op: OpIntent, actor: Actor, facts: JobFacts): Decision {
   if (actor.role === 'technician' && !job.assignees.includes(actor.userId)) {
@@ -94,7 +94,11 @@ export function decide(job: WorkflowState, op: OpIntent, actor: Actor, facts: Jo
   if (!mayTarget(to, actor.role)) {
     return reject('forbidden', `A ${actor.role} cannot move a job to ${STATUS_LABELS[to]}.`);
   }
-  if (reservedForOthers(job.status, to, actor.role)) {
+  // Only an override can be refused here. A plain move that meets a job gone where only
+  // another role may take it further (a turn-back after the office cancelled) is a stale
+  // view: a conflict with the server's state for the person to decide, never a refusal
+  // that leaves their op stuck in Errors.
+  if (op.override === true && reservedForOthers(job.status, to, actor.role)) {
     return reject('forbidden', `A ${actor.role} cannot move a job from ${STATUS_LABELS[job.status]} to ${STATUS_LABELS[to]}.`);
   }
   const assignees = [...job.assignees];

@@ -11,14 +11,14 @@ export class Unreachable extends Error {
 }
 
 /** A server answer. */
-export interface ApiAnswer<T = unknown> {
+export interface HttpAnswer<T = unknown> {
   status: number;
   body: T;
   contentType: string;
 }
 
 /** The HTTP side of the server. */
-export class Api {
+export class ServerHttp {
   token: string | null = null;
   private readonly closing = new AbortController();
   /** Called with true after any answer, false after a network failure. */
@@ -30,7 +30,7 @@ export class Api {
   ) {}
 
   /** Sends a request; resolves to any answer, throws `Unreachable` without one. */
-  async request<T = unknown>(method: string, path: string, body?: unknown, opts: { timeoutMs?: number; contentType?: string } = {}): Promise<ApiAnswer<T>> {
+  async request<T = unknown>(method: string, path: string, body?: unknown, opts: { timeoutMs?: number; contentType?: string } = {}): Promise<HttpAnswer<T>> {
     const timeoutMs = opts.timeoutMs ?? 15_000;
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
@@ -42,17 +42,46 @@ export class Api {
       payload = JSON.stringify(body);
       headers['content-type'] = 'application/json';
     }
-    let res: Response;
+    const deadline = this.deadline(timeoutMs);
     try {
-      res = await this.fetchFn(new URL(path, this.serverUrl), { method, headers, body: payload, signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.closing.signal]) });
-    } catch (err) {
-      this.onReachability(false);
-      throw new Unreachable((err as Error).message);
+      let res: Response;
+      let raw: Uint8Array;
+      try {
+        res = await this.fetchFn(new URL(path, this.serverUrl), { method, headers, body: payload, signal: deadline.signal });
+        // The body is part of the answer: a link that dies (or goes silent) mid-body is no answer.
+        raw = new Uint8Array(await res.arrayBuffer());
+      } catch (err) {
+        this.onReachability(false);
+        throw new Unreachable((err as Error).message);
+      }
+      this.onReachability(true);
+      const type = res.headers.get('content-type') ?? '';
+      return { status: res.status, body: (type.includes('json') ? parseJson(raw) : raw) as T, contentType: type };
+    } finally {
+      deadline.clear();
     }
-    this.onReachability(true);
-    const type = res.headers.get('content-type') ?? '';
-    const parsed = type.includes('json') ? await res.json().catch(() => null) : new Uint8Array(await res.arrayBuffer());
-    return { status: res.status, body: parsed as T, contentType: type };
+  }
+
+  /**
+   * An abort signal for one request: fires after `timeoutMs` or when this closes. Made
+   * from a plain controller and timer rather than `AbortSignal.any([AbortSignal.timeout()])`:
+   * Node drops such a composed signal at a garbage collection while fetch still waits on
+   * it, and a request the server never answers then never ends (with the outbox drain
+   * waiting on it: issue 15).
+   */
+  private deadline(timeoutMs: number): { signal: AbortSignal; clear(): void } {
+    const abort = new AbortController();
+    const onClose = () => abort.abort(this.closing.signal.reason);
+    const timer = setTimeout(() => abort.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    if (this.closing.signal.aborted) onClose();
+    else this.closing.signal.addEventListener('abort', onClose, { once: true });
+    return {
+      signal: abort.signal,
+      clear: () => {
+        clearTimeout(timer);
+        this.closing.signal.removeEventListener('abort', onClose);
+      },
+    };
   }
 
   /** Aborts every request in flight and refuses new ones (engine destroyed). */
@@ -62,7 +91,7 @@ export class Api {
 
   /** Like `request`, but a non-2xx answer throws the server's OutpostError, and no answer `unavailable`. */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let answer: ApiAnswer<T>;
+    let answer: HttpAnswer<T>;
     try {
       answer = await this.request<T>(method, path, body);
     } catch (err) {
@@ -74,8 +103,17 @@ export class Api {
   }
 }
 
+/** A JSON body, or null when it does not parse (the status still says how the request went). */
+function parseJson(raw: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    return null;
+  }
+}
+
 /** The OutpostError an error answer carries (or a generic one by status). */
-export function errorOf(answer: ApiAnswer): OutpostError {
+export function errorOf(answer: HttpAnswer): OutpostError {
   const error = (answer.body as Partial<ErrorBody> | null)?.error;
   if (error && isErrorCode(error.code)) return new OutpostError(error.code, error.message, error.details);
   if (answer.status === 401) return new OutpostError('unauthenticated');
