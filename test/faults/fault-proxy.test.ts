@@ -50,20 +50,20 @@ describe('fault proxy', () => {
     const client = await dial(proxy.port);
     cleanups.push(() => void client.destroy());
     client.write(Buffer.from('hello outpost'));
-    await until('bytes', () => Buffer.concat(received[0] ?? []).toString() === 'hello outpost', 3000);
+    await until('bytes', () => Buffer.concat(received[0] ?? []).toString() === 'hello outpost');
   });
 
   it('holds bytes during a stall and delivers them in order after resume', async () => {
     const { proxy, received } = await setup();
     const client = await dial(proxy.port);
     cleanups.push(() => void client.destroy());
-    await until('upstream connection', () => received.length === 1, 3000);
+    await until('upstream connection', () => received.length === 1);
     proxy.stall();
     for (let i = 0; i < 5; i++) client.write(Buffer.from(`[${i}]`));
     await new Promise((r) => setTimeout(r, 100));
     expect(Buffer.concat(received[0]!).length).toBe(0);
     proxy.resume();
-    await until('ordered bytes', () => Buffer.concat(received[0]!).toString() === '[0][1][2][3][4]', 3000);
+    await until('ordered bytes', () => Buffer.concat(received[0]!).toString() === '[0][1][2][3][4]');
   });
 
   it('tears a frame in the middle when it cuts a connection', async () => {
@@ -71,7 +71,7 @@ describe('fault proxy', () => {
     const client = await dial(proxy.port);
     const closed = new Promise<void>((r) => client.on('close', () => r()));
     client.on('error', () => {});
-    await until('upstream connection', () => received.length === 1, 3000);
+    await until('upstream connection', () => received.length === 1);
     proxy.cutAll();
     client.write(Buffer.alloc(1000, 1));
     await closed;
@@ -87,7 +87,7 @@ describe('fault proxy', () => {
     const before = await dial(proxy.port);
     const dropped = new Promise<void>((r) => before.on('close', () => r()));
     before.on('error', () => {});
-    await until('first connection', () => received.length === 1, 3000);
+    await until('first connection', () => received.length === 1);
     proxy.partition();
     await dropped;
     const refused = await dial(proxy.port);
@@ -98,7 +98,7 @@ describe('fault proxy', () => {
     const after = await dial(proxy.port);
     cleanups.push(() => void after.destroy());
     after.write('back');
-    await until('healed connection', () => received.length === 2 && Buffer.concat(received[1]!).toString() === 'back', 3000);
+    await until('healed connection', () => received.length === 2 && Buffer.concat(received[1]!).toString() === 'back');
   });
 
   it('lets requests through but drops every answer when replies are dropped', async () => {
@@ -109,7 +109,7 @@ describe('fault proxy', () => {
     const answers: Buffer[] = [];
     client.on('data', (c) => answers.push(c));
     client.write('request');
-    await until('request at the server', () => Buffer.concat(received[0] ?? []).toString() === 'request', 3000);
+    await until('request at the server', () => Buffer.concat(received[0] ?? []).toString() === 'request');
     sockets[0]!.write('answer');
     await new Promise((r) => setTimeout(r, 100));
     expect(answers).toEqual([]);
@@ -122,6 +122,6 @@ describe('fault proxy', () => {
     cleanups.push(() => void client.destroy());
     const expected = Array.from({ length: 20 }, (_, i) => `<${i}>`).join('');
     for (let i = 0; i < 20; i++) client.write(`<${i}>`);
-    await until('delayed bytes', () => Buffer.concat(received[0] ?? []).toString() === expected, 3000);
+    await until('delayed bytes', () => Buffer.concat(received[0] ?? []).toString() === expected);
   });
 });

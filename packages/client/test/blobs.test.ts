@@ -62,7 +62,7 @@ describe('photos and signatures', () => {
     phone.on('drained', (e) => drained.push(e.message));
     link.cut();
     await phone.blobs.putPhoto('job-1001', PHOTO, { kind: 'before', mime: 'image/jpeg', caption: 'Coil' });
-    await until('one pending change', () => phone.status.get().pending === 1, 2_000);
+    await until('one pending change', () => phone.status.get().pending === 1);
     await new Promise((r) => setTimeout(r, 200));
     expect(phone.status.get().pending).toBe(1);
     expect(phone.changes.get().pending.map((c) => c.words)).toEqual(['Photo added']);
@@ -82,13 +82,13 @@ describe('photos and signatures', () => {
     await world.stop(phone);
 
     const reopened = await world.device('alice-phone', link);
-    await until('still listed', () => reopened.changes.get().failed.length === 1, 2_000);
+    await until('still listed', () => reopened.changes.get().failed.length === 1);
     expect(reopened.changes.get().failed[0]).toMatchObject({ words: 'Photo added', error: { kind: 'permanent', code: 'unsupported_media_type' } });
     expect(reopened.status.get().state).toBe('sync_failed');
     expect(await reopened.blobs.discard(photo.id)).toBe(true);
     const job = await reopened.openJob('job-1001');
     expect(readJob(job.doc).photos).toEqual([]);
-    await until('nothing failed', () => reopened.changes.get().failed.length === 0, 2_000);
+    await until('nothing failed', () => reopened.changes.get().failed.length === 0);
     await until('online again', () => reopened.status.get().state === 'online', 20_000);
   });
 });

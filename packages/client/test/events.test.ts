@@ -48,7 +48,7 @@ describe('what the app tells people after a reconnect', () => {
     link.cut();
     for (let i = 0; i < 3; i++) addNote(job.doc, { id: `n${i}`, author: 'alice', createdAt: new Date().toISOString(), text: `note ${i}` });
     await alice.submitOp('job-1001', { kind: 'transition', to: 'en_route' });
-    await until('4 pending', () => alice.status.get().pending === 4, 2_000);
+    await until('4 pending', () => alice.status.get().pending === 4);
 
     link.restore();
     alice.syncNow();

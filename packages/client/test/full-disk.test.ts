@@ -52,7 +52,7 @@ describe('a full disk on the device', () => {
     addNote(job.doc, note('n1', 'Compressor contactor pitted'));
     await until('the storage warning is shown', () => phone.storage.get().warning === FULL, 5_000);
     expect(phone.storage.get()).toMatchObject({ atRisk: true, unsaved: true });
-    await until('the unsaved note is counted', () => phone.status.get().pending === 1, 2_000); // kept in memory, still pending
+    await until('the unsaved note is counted', () => phone.status.get().pending === 1); // kept in memory, still pending
     await expect(phone.flush()).rejects.toMatchObject({ name: 'QuotaExceededError' });
     expect(disk.refused).toBeGreaterThan(0);
     const file = JSON.parse((await phone.exportUnsynced()).text);

@@ -120,7 +120,7 @@ describe('open jobs', () => {
     // The server answered: the device never reads as offline, and once the change list is
     // re-read the note shows as failed to sync.
     expect(phone.status.get().connected).toBe(true);
-    await until('the job reads as failed to sync', () => phone.status.get().state === 'sync_failed', 2_000);
+    await until('the job reads as failed to sync', () => phone.status.get().state === 'sync_failed');
     const file = JSON.parse((await phone.exportUnsynced()).text);
     expect(file.jobs.map((j: { jobId: string }) => j.jobId)).toEqual(['job-1001']);
   });

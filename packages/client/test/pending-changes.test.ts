@@ -36,7 +36,7 @@ describe('the pending count in changes', () => {
   it('counts a note typed offline as one change, not one per keystroke', async () => {
     const { phone, job } = await offlinePhone();
     typeNote(job.doc, 'n1', 'Condenser coil clogged;\ncleaned and rinsed.');
-    await until('1 pending', () => phone.status.get().pending === 1, 2_000);
+    await until('1 pending', () => phone.status.get().pending === 1);
     expect(phone.status.get().label).toBe('offline (1 pending)');
   });
 
@@ -44,7 +44,7 @@ describe('the pending count in changes', () => {
     const { phone, job } = await offlinePhone();
     typeNote(job.doc, 'n1', 'Filter clogged');
     typeNote(job.doc, 'n2', 'Pilot relit');
-    await until('2 pending', () => phone.status.get().pending === 2, 2_000);
+    await until('2 pending', () => phone.status.get().pending === 2);
   });
 
   it('counts ticking and unticking the same checklist item as one change', async () => {
@@ -52,7 +52,7 @@ describe('the pending count in changes', () => {
     const [item] = readJob(job.doc).checklist;
     setChecklistDone(job.doc, item!.id, true, 'alice', now());
     setChecklistDone(job.doc, item!.id, false, 'alice', now());
-    await until('1 pending', () => phone.status.get().pending === 1, 2_000);
+    await until('1 pending', () => phone.status.get().pending === 1);
   });
 
   it('keeps the count in changes through a restart and reaches zero only after the durable ack', async () => {
@@ -61,12 +61,12 @@ describe('the pending count in changes', () => {
     typeNote(job.doc, 'n1', 'Compressor hums, fan dead');
     const [item] = readJob(job.doc).checklist;
     setChecklistDone(job.doc, item!.id, true, 'alice', now());
-    await until('2 pending', () => phone.status.get().pending === 2, 2_000);
+    await until('2 pending', () => phone.status.get().pending === 2);
     job.close();
     await world.stop(phone);
 
     const reopened = await world.device('alice-phone', link);
-    await until('2 pending', () => reopened.status.get().pending === 2, 2_000);
+    await until('2 pending', () => reopened.status.get().pending === 2);
     const drained: string[] = [];
     reopened.on('drained', (e) => drained.push(e.message));
 
@@ -75,7 +75,7 @@ describe('the pending count in changes', () => {
     reopened.syncNow();
     await until('the server received the edits but holds their commit', () => gate.held > 0);
     await new Promise((r) => setTimeout(r, 200));
-    await until('2 pending', () => reopened.status.get().pending === 2, 2_000);
+    await until('2 pending', () => reopened.status.get().pending === 2);
 
     gate.reopen();
     await until('nothing is pending', () => reopened.status.get().pending === 0);

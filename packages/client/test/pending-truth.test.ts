@@ -19,7 +19,7 @@ describe('the pending count', () => {
     addNote(job.doc, { id: 'n1', author: 'alice', createdAt: new Date().toISOString(), text: 'Filter clogged' });
     await until('the server received the update but holds its commit', () => gate.held > 0);
     await new Promise((r) => setTimeout(r, 200));
-    await until('1 pending', () => alice.status.get().pending === 1, 2_000);
+    await until('1 pending', () => alice.status.get().pending === 1);
     expect(await storeHasAll(world.server.store, job)).toBe(false);
 
     gate.reopen();
@@ -41,7 +41,7 @@ describe('the pending count', () => {
     // Read synchronously: a person glancing at the indicator, or a device closing the app
     // because it says everything is uploaded, must not see 0 here.
     expect(alice.status.get().pending).toBeGreaterThan(0);
-    await until('1 pending', () => alice.status.get().pending === 1, 2_000);
+    await until('1 pending', () => alice.status.get().pending === 1);
   });
 
   it('counts offline edits until a reconnect makes them durable, and then the server has every one', async () => {
@@ -55,7 +55,7 @@ describe('the pending count', () => {
     const items = readJob(job.doc).checklist;
     for (const item of items) setChecklistDone(job.doc, item.id, true, 'alice', new Date().toISOString());
     addNote(job.doc, { id: 'n2', author: 'alice', createdAt: new Date().toISOString(), text: 'Pilot relit' });
-    await until(`${items.length + 1} pending`, () => alice.status.get().pending === items.length + 1, 2_000);
+    await until(`${items.length + 1} pending`, () => alice.status.get().pending === items.length + 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(alice.status.get().pending).toBe(items.length + 1);
 
@@ -75,7 +75,7 @@ describe('the pending count', () => {
     link.stall();
     addNote(job.doc, { id: 'n3', author: 'alice', createdAt: new Date().toISOString(), text: 'Typed on a dead link' });
     await until('the silent socket was given up on', () => !alice.status.get().connected, 5_000);
-    await until('1 pending', () => alice.status.get().pending === 1, 2_000);
+    await until('1 pending', () => alice.status.get().pending === 1);
 
     link.restore();
     alice.syncNow();

@@ -18,8 +18,12 @@ class FlakyStore extends SqliteStore {
   appendGate: Promise<void> = Promise.resolve();
   loadGate: Promise<void> = Promise.resolve();
   loadsWaiting = 0;
+  /** Commits waiting at the append gate. */
+  appendsWaiting = 0;
   override async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
+    this.appendsWaiting++;
     await this.appendGate;
+    this.appendsWaiting--;
     if (this.failing) {
       this.failures++;
       throw new Error('disk full (test)');
@@ -102,10 +106,12 @@ describe('a failed commit', () => {
     const appends = gate();
     store.appendGate = appends.promise;
     store.failing = true;
+    // Event-driven (fixed 30 ms sleeps let a loaded machine put both notes in one commit).
     first.edit((d) => note(d, 'a1'));
-    await new Promise((r) => setTimeout(r, 30));
+    await until(() => store.appendsWaiting > 0, 15_000, 'the first commit held at the gate');
+    const received = server.metrics.updatesReceived;
     first.edit((d) => note(d, 'a2'));
-    await new Promise((r) => setTimeout(r, 30));
+    await until(() => server.metrics.updatesReceived === received + 1, 15_000, 'the second note gathered behind it');
     appends.open();
     expect(await first.closedWithin()).toBe(1013);
     expect(first.ackedUpTo).toBe(1);

@@ -13,7 +13,10 @@ import { login, startTestServer, until, type TestServer } from './support/server
 class GatedStore extends SqliteStore {
   gate: Promise<void> = Promise.resolve();
   commits: JobUpdate[][] = [];
+  /** Commits begun (waiting at the gate or done). */
+  begun = 0;
   override async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
+    this.begun++;
     await this.gate;
     this.commits.push([...batch]);
     return super.appendUpdates(batch);
@@ -88,10 +91,13 @@ describe('durable acks', () => {
     let open!: () => void;
     store.gate = new Promise((r) => (open = r));
     // A first commit is held at the gate; everything sent meanwhile must go in the next one.
+    // Event-driven (a fixed sleep let a loaded machine put 'x' in the same commit as the rest).
+    const begun = store.begun;
     clients[0]!.edit((d) => addNote(d, { id: 'x', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'first' }));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => store.begun === begun + 1, 15_000, "the first commit held at the gate");
+    const received = server.metrics.updatesReceived;
     for (const c of clients) c.edit((d) => addNote(d, { id: 'y', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'batched' }));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => server.metrics.updatesReceived === received + 3, 15_000, 'the server received the three edits');
     const before = store.commits.length;
     open();
     await until(() => clients.every((c) => c.ackedUpTo >= 2) && clients[0]!.ackedUpTo === 3);

@@ -28,6 +28,19 @@ class GatedStore extends SqliteStore {
 
 const JOB = 'job-1001';
 
+/**
+ * Waits for the durable ack of content message `upTo`, event-driven: fails at once, naming
+ * the close code and the server's error, if the server refuses the socket instead (a refusal
+ * would otherwise only show as a missing ack). The bound is generous for a loaded CI machine.
+ */
+async function ackedOrRefused(client: RelayClient, upTo: number, what: string): Promise<void> {
+  const closed = client.closed.then((info) => info);
+  const outcome = await Promise.race([client.durable(upTo, 20_000).then(() => null), closed]);
+  if (outcome) {
+    throw new Error(`${what}: the socket was closed (${outcome.code}) with ${JSON.stringify(client.errors)} before message ${upTo} was acked (acked up to ${client.ackedUpTo})`);
+  }
+}
+
 /** A sync step 2 frame carrying `update`, as a device sends it after connecting. */
 function syncStep2(update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
@@ -80,10 +93,10 @@ describe('a device that moves between nodes', () => {
     moved.edit((d) => addNote(d, { id: 'after-move', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'still here' }));
 
     // Messages: its answer to the server's step 1 on connect, the step 2 it carried, the note.
-    await until(() => moved.ackedUpTo >= 3, 5000, 'durable acks for the step 2 and the note');
+    await ackedOrRefused(moved, 3, 'durable acks for the step 2 and the note');
     expect(moved.closeCode).toBeNull();
-    await until(() => readServerState(watcher.doc)?.version === version, 5000, 'watcher sees the mirror');
-    await until(() => readJob(watcher.doc).notes.some((n) => n.id === 'after-move'), 5000, 'watcher sees the note');
+    await until(() => readServerState(watcher.doc)?.version === version, 15_000, 'watcher sees the mirror');
+    await until(() => readJob(watcher.doc).notes.some((n) => n.id === 'after-move'), 15_000, 'watcher sees the note');
   });
 
   it('is accepted with an edit to a note another node committed that the bus has not delivered yet', async () => {
@@ -99,9 +112,9 @@ describe('a device that moves between nodes', () => {
     noteText(moved.doc, 'from-node-2')!.insert(3, 'def');
     moved.sendUpdate(Y.encodeStateAsUpdate(moved.doc, before));
 
-    await until(() => moved.ackedUpTo >= 2, 5000, 'durable ack for the edit');
+    await ackedOrRefused(moved, 2, 'durable ack for the edit');
     expect(moved.closeCode).toBeNull();
-    await until(() => readJob(watcher.doc).notes.find((n) => n.id === 'from-node-2')?.text === 'abcdef', 5000, 'watcher sees the edit');
+    await until(() => readJob(watcher.doc).notes.find((n) => n.id === 'from-node-2')?.text === 'abcdef', 15_000, 'watcher sees the edit');
   });
 
   it('receives the job state written after an op only once it is committed', async () => {
@@ -110,7 +123,7 @@ describe('a device that moves between nodes', () => {
     server = await startTestServer({ dataDir, store });
     const alice = await login(server, 'alice');
     const device = await connect(alice);
-    await until(() => readServerState(device.doc) !== null, 5000, 'job state');
+    await until(() => readServerState(device.doc) !== null, 15_000, 'job state');
     const before = readServerState(device.doc)!.version;
     let open!: () => void;
     store.gate = new Promise((r) => (open = r));
@@ -126,14 +139,14 @@ describe('a device that moves between nodes', () => {
     } finally {
       open();
     }
-    await until(() => readServerState(device.doc)!.version === res.body.result.version, 5000, 'job state after the commit');
+    await until(() => readServerState(device.doc)!.version === res.body.result.version, 15_000, 'job state after the commit');
   });
 
   it('shows the newest job state when another node mirrors an op concurrently and loses the tie', async () => {
     server = await startTestServer();
     const alice = await login(server, 'alice');
     const device = await connect(alice);
-    await until(() => readServerState(device.doc) !== null, 5000, 'job state');
+    await until(() => readServerState(device.doc) !== null, 15_000, 'job state');
     // The other node's copy, taken before this node's next op; client id 1 loses every
     // Yjs tie against this node's writes (the higher client id wins a concurrent map write).
     const other = new Y.Doc();
@@ -144,7 +157,7 @@ describe('a device that moves between nodes', () => {
     const res = await api(server, alice, `/api/jobs/${JOB}/ops`, { method: 'POST', body: op });
     expect(res.status).toBe(200);
     const mine = res.body.result.version as number;
-    await until(() => readServerState(device.doc)?.version === mine, 5000, "this node's mirror");
+    await until(() => readServerState(device.doc)?.version === mine, 15_000, "this node's mirror");
 
     // Meanwhile the other node applied the next op and mirrored it, concurrently.
     const newest = { status: 'on_site' as const, version: mine + 1, assignees: ['alice'], changedBy: 'alice', changedAt: '2030-01-01T00:00:00Z' };
@@ -155,7 +168,7 @@ describe('a device that moves between nodes', () => {
     await server.bus.publish({ kind: 'jobChanged', jobId: JOB, node: 'node-b', state: newest });
     await server.bus.publish({ kind: 'update', jobId: JOB, node: 'node-b', update });
 
-    await until(() => readServerState(device.doc)?.version === newest.version, 5000, 'the newest job state');
+    await until(() => readServerState(device.doc)?.version === newest.version, 15_000, 'the newest job state');
     expect(readServerState(device.doc)?.status).toBe('on_site');
   });
 

@@ -162,8 +162,8 @@ describe('pushes beyond job changes', () => {
     await until(() => old.control.some((m) => m.name === 'channelReady'), 5000, 'old channel ready');
     await post(tokens.dana, new TestDevice().op('job-1001', { kind: 'cancel' }));
     await post(tokens.alice, new TestDevice().op('job-1001', { kind: 'transition', to: 'en_route', override: true }));
-    await until(() => pushed(devices.dana, 'reviewNotice').length === 1, 1000, 'the current board hears the mark');
-    await until(() => pushed(old, 'jobNotice').length === 2, 1000, 'the old board still hears job notices');
+    await until(() => pushed(devices.dana, 'reviewNotice').length === 1, 15_000, 'the current board hears the mark');
+    await until(() => pushed(old, 'jobNotice').length === 2, 15_000, 'the old board still hears job notices');
     await new Promise((r) => setTimeout(r, 200));
     expect(pushed(old, 'reviewNotice')).toEqual([]);
     expect(old.closeCode).toBeNull();

@@ -94,7 +94,7 @@ describe('server hooks', () => {
     }, 5000, 'the signature reported as committed');
 
     expect((await post('completed')).status).toBe(200);
-    await until(() => applied.some((e) => e.status === 'completed'), 2000, 'the completed job reported');
+    await until(() => applied.some((e) => e.status === 'completed'), 15_000, 'the completed job reported');
     expect(applied.map((e) => [e.jobId, e.status, e.actor])).toEqual([
       ['job-1001', 'en_route', 'alice'],
       ['job-1001', 'on_site', 'alice'],
@@ -111,7 +111,7 @@ describe('server hooks', () => {
       const res = await api(failing, alice, '/api/jobs/job-1001/ops', { method: 'POST', body: new TestDevice().op('job-1001', { kind: 'transition', to: 'en_route' }) });
       expect(res.status).toBe(200);
       expect((await api(failing, alice, '/api/jobs/job-1001')).body.job).toMatchObject({ status: 'en_route' });
-      await until(() => logged.mock.calls.some(([line]) => line === '[outpost] hook onOpApplied failed'), 2000, 'the failure logged');
+      await until(() => logged.mock.calls.some(([line]) => line === '[outpost] hook onOpApplied failed'), 15_000, 'the failure logged');
     } finally {
       logged.mockRestore();
       await failing.dispose();

@@ -55,7 +55,7 @@ describe.skipIf(!available)('the engine in Chromium', () => {
       await g.engine.submitOp('job-1001', { kind: 'transition', to: 'en_route' });
     });
     // The count follows the change within ms (the device is re-read after the burst's writes).
-    await until('the note and the step counted', async () => (await pending(page)) === 2, 2_000);
+    await until('the note and the step counted', async () => (await pending(page)) === 2);
     await page.evaluate(() => (globalThis as unknown as InPage).engine.flush()); // everything made so far is committed to IndexedDB
 
     await page.reload();
@@ -121,7 +121,7 @@ describe.skipIf(!available)('the engine in Chromium', () => {
     });
     const full = 'This device could not save your last change — storage is full; export or free space.';
     await page.waitForFunction((text) => (globalThis as unknown as InPage).engine.storage.get().warning === text, full);
-    await until('the unsaved note is counted', async () => (await pending(page)) === 1, 2_000); // kept in memory, still pending
+    await until('the unsaved note is counted', async () => (await pending(page)) === 1); // kept in memory, still pending
     expect(await page.evaluate(() => (globalThis as unknown as InPage).engine.flush().then(() => 'stored', (e: Error) => e.name))).toBe('QuotaExceededError');
 
     await freeDisk(page);
@@ -131,7 +131,7 @@ describe.skipIf(!available)('the engine in Chromium', () => {
 
     await page.reload();
     await startEngine(page);
-    await until('the stored note is counted after the reload', async () => (await pending(page)) === 1, 2_000);
+    await until('the stored note is counted after the reload', async () => (await pending(page)) === 1);
     const notes = await page.evaluate(async () => {
       const g = globalThis as unknown as InPage;
       const job = await g.engine.openJob('job-1003');
