@@ -2,9 +2,10 @@ import { addNote, readJob, setMeta } from '@outpost/shared';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { SqliteStore, type JobUpdate } from '../src/index';
+import { JobRoom } from '../src/relay/job-room';
 import { ChannelClient } from '../../../test-support/channel-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
@@ -75,6 +76,29 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
       const { doc } = offline[i]!;
       expect(phone.jobs.get(id)!.serverState!.get(doc.clientID)).toBe(Y.getState(doc.store, doc.clientID));
     });
+  });
+
+  it("hands every job's carried changes of a subscribe to storage in one commit before building any job's answer", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'outpost-gated-'));
+    const store = new GatedStore(join(dataDir, 'outpost.db'));
+    const server = await startTestServer({ dataDir, store });
+    cleanups.push(() => server.dispose());
+    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
+    cleanups.push(() => phone.close());
+    phone.answersStep1 = false;
+    const appends = vi.spyOn(store, 'appendUpdates');
+    const answers = vi.spyOn(JobRoom.prototype, 'missingFor');
+    cleanups.push(async () => answers.mockRestore());
+    const jobs = ['job-1001', 'job-1003', 'job-1006'];
+    phone.subscribeWithChanges(jobs, jobs.map((id) => offlineNote(`n-${id}`).change));
+    await phone.synced(jobs);
+    await until(() => jobs.every((id) => phone.ackedUpTo(id) === 1), 5000, 'durable acks of message 1');
+    const firstAnswer = Math.min(...answers.mock.invocationCallOrder);
+    const before = appends.mock.calls.filter((_, i) => appends.mock.invocationCallOrder[i]! < firstAnswer);
+    // One commit, asked for before any answer was encoded: its disk write overlaps the answers.
+    expect(before).toHaveLength(1);
+    const carried = before[0]![0].filter((u) => Buffer.from(u.update).includes(`offline n-${u.jobId}`)).map((u) => u.jobId);
+    expect(carried.sort()).toEqual(jobs);
   });
 
   it("refuses one job's carried change the technician may not write, and syncs and acks the others of the frame", async () => {

@@ -40,6 +40,13 @@ export const MAX_JOBS_PER_CHANNEL = 2_000;
 /** A channel carries many jobs: its own budget is this many times one socket's. */
 const CHANNEL_RATE_FACTOR = 20;
 
+/** A job of a subscribe frame, on its way in. */
+interface Joining {
+  jobId: string;
+  job: ChannelJob;
+  stateVector: Uint8Array;
+}
+
 /** One job on the channel, from subscribe to leave. */
 interface ChannelJob {
   joined: boolean;
@@ -101,7 +108,8 @@ export class DeviceChannel {
     }
     const job = this.jobs.get(jobId);
     if (!job) return this.refuseJob(jobId, null, 'bad_message', `Subscribe to job ${jobId} before sending to it.`);
-    if (job.member) return job.member.receive(message);
+    // Until joined, frames wait: they follow the job's carried changes and the answer to its step 1.
+    if (job.joined && job.member) return job.member.receive(message);
     const { messageBurst, maxPendingBytes } = this.ctx.limits;
     if (job.queued.length >= messageBurst || this.queuedBytes + message.byteLength > maxPendingBytes) {
       return this.refuseJob(jobId, job, 'rate_limited', `At most ${maxPendingBytes} bytes may wait for jobs being opened.`);
@@ -145,7 +153,7 @@ export class DeviceChannel {
     if (msg.name === 'subscribe') {
       const { jobIds, stateVectors } = msg.value;
       if (stateVectors.length !== jobIds.length) return this.refuse('bad_message', 'subscribe: one state vector per job.');
-      jobIds.forEach((jobId, i) => this.subscribe(jobId, stateVectors[i]!, NO_CHANGES));
+      void this.joinAll(jobIds.flatMap((jobId, i) => this.subscribe(jobId, stateVectors[i]!, NO_CHANGES)));
       return;
     }
     if (msg.name === 'subscribeWithChanges') {
@@ -153,7 +161,7 @@ export class DeviceChannel {
       if (stateVectors.length !== jobIds.length || changes.length !== jobIds.length) {
         return this.refuse('bad_message', 'subscribeWithChanges: one state vector and one change per job.');
       }
-      jobIds.forEach((jobId, i) => this.subscribe(jobId, stateVectors[i]!, changes[i]!));
+      void this.joinAll(jobIds.flatMap((jobId, i) => this.subscribe(jobId, stateVectors[i]!, changes[i]!)));
       return;
     }
     if (msg.name === 'unsubscribe') {
@@ -173,30 +181,81 @@ export class DeviceChannel {
    * Joins one job; a device that subscribes again to a job it holds starts that membership
    * afresh. `carried`: the device's unacked changes (empty: none), content message 1.
    */
-  private subscribe(jobId: string, stateVector: Uint8Array, carried: Uint8Array): void {
+  private subscribe(jobId: string, stateVector: Uint8Array, carried: Uint8Array): Joining[] {
     const held = this.jobs.get(jobId);
     if (held) this.leave(jobId, held);
-    if (jobId === CHANNEL_ADDRESS) return this.refuse('bad_message', 'A job id cannot be empty.');
+    if (jobId === CHANNEL_ADDRESS) {
+      this.refuse('bad_message', 'A job id cannot be empty.');
+      return [];
+    }
     const job: ChannelJob = { joined: false, carried: NO_CHANGES, queued: [], room: null, member: null };
     if (this.jobs.size >= MAX_JOBS_PER_CHANNEL) {
-      return this.refuseJob(jobId, null, 'rate_limited', `A channel holds at most ${MAX_JOBS_PER_CHANNEL} jobs.`);
+      this.refuseJob(jobId, null, 'rate_limited', `A channel holds at most ${MAX_JOBS_PER_CHANNEL} jobs.`);
+      return [];
     }
     // Changes wait in memory until their job is joined: a channel's share is one frame's worth.
     const budget = this.ctx.limits.maxFrameBytes;
     if (this.carriedBytes + carried.byteLength > budget) {
-      return this.refuseJob(jobId, null, 'rate_limited', `At most ${budget} bytes of changes may wait for jobs being opened.`);
+      this.refuseJob(jobId, null, 'rate_limited', `At most ${budget} bytes of changes may wait for jobs being opened.`);
+      return [];
     }
     job.carried = carried;
     this.carriedBytes += carried.byteLength;
     this.jobs.set(jobId, job);
-    void this.join(jobId, job, stateVector);
+    return [{ jobId, job, stateVector }];
   }
 
-  private async join(jobId: string, job: ChannelJob, stateVector: Uint8Array): Promise<void> {
+  /**
+   * Joins the jobs of one subscribe frame: each is authorized and loaded on its own (at
+   * once, none waiting for another), then, all together, every job's carried changes are
+   * applied and handed to storage in one commit, started before any answer is built — the
+   * commit's disk write then overlaps the encoding and sending of the answers instead of
+   * following them (its durable acks go out as it lands) — and then each job gets its
+   * answer, the frames it sent meanwhile and the server's step 1.
+   */
+  private async joinAll(joining: Joining[]): Promise<void> {
+    const members = await Promise.all(joining.map(({ jobId, job }) => this.enter(jobId, job)));
+    const entered = joining.flatMap((j, i) => (members[i] ? [{ ...j, member: members[i]! }] : []));
+    const current = ({ jobId, job }: Joining) => this.jobs.get(jobId) === job && !this.closed;
+    let carriedAny = false;
+    for (const j of entered) {
+      if (!current(j)) continue;
+      // Content message 1, acked after its commit. Before the answer to the device's step 1:
+      // the device's state vector covers its own changes, so the answer is the same.
+      const carried = this.takeCarried(j.job);
+      if (carried.byteLength === 0) continue;
+      carriedAny = true;
+      j.member.receive(syncStep2(carried));
+    }
+    if (carriedAny) void this.ctx.committer.flush().catch(() => undefined); // a failed commit refuses its members (JobRoom)
+    for (const j of entered) {
+      if (!current(j)) continue;
+      // In the device's order: its step 1 (answered with the server's step 2 at once), the
+      // frames it sent since; then the server's step 1, which covers the changes applied,
+      // so the device's answering step 2 carries only what the server still lacks.
+      try {
+        j.member.receive(syncStep1(j.stateVector));
+        for (const frame of j.job.queued.splice(0)) {
+          this.queuedBytes -= frame.byteLength;
+          j.member.receive(frame);
+        }
+        j.member.greet();
+        j.job.joined = true;
+      } catch (err) {
+        this.failed(j.jobId, j.job, err);
+      }
+    }
+  }
+
+  /** Authorizes and loads one job and makes it a member; null when it was refused or left meanwhile. */
+  private async enter(jobId: string, job: ChannelJob): Promise<RelayConnection | null> {
     try {
       await this.mayOpen(jobId);
       const room = await this.rooms.acquire(jobId);
-      if (this.jobs.get(jobId) !== job) return this.rooms.release(room);
+      if (this.jobs.get(jobId) !== job) {
+        this.rooms.release(room);
+        return null;
+      }
       job.room = room;
       const member = new RelayConnection(this.transportFor(jobId, job), room, this.principal, true, this.ctx);
       if (!member.start(false)) throw new OutpostError('unavailable', 'The job was reloaded; subscribe again.');
@@ -204,25 +263,17 @@ export class DeviceChannel {
       // Checked again once a member: an unassignment committed after the first check is now
       // either visible here or delivered to the member as a revoke event.
       await this.mayOpen(jobId).catch((err: unknown) => member.refuse(err instanceof OutpostError ? err.code : 'internal'));
-      if (this.jobs.get(jobId) !== job) return;
-      // In the device's order: its step 1 (answered with the server's step 2 at once), its
-      // carried changes (content message 1, acked after their commit), the frames it sent
-      // since; then the server's step 1, which covers the changes just applied, so the
-      // device's answering step 2 carries only what the server still lacks.
-      member.receive(syncStep1(stateVector));
-      const carried = this.takeCarried(job);
-      if (carried.byteLength > 0) member.receive(syncStep2(carried));
-      for (const frame of job.queued.splice(0)) {
-        this.queuedBytes -= frame.byteLength;
-        member.receive(frame);
-      }
-      member.greet();
-      job.joined = true;
+      return this.jobs.get(jobId) === job ? member : null;
     } catch (err) {
-      const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
-      if (!(err instanceof OutpostError)) console.error(`[outpost] channel join of ${jobId} failed`, err);
-      this.refuseJob(jobId, job, code, err instanceof Error ? err.message : ERROR_CODES[code].message);
+      this.failed(jobId, job, err);
+      return null;
     }
+  }
+
+  private failed(jobId: string, job: ChannelJob, err: unknown): void {
+    const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
+    if (!(err instanceof OutpostError)) console.error(`[outpost] channel join of ${jobId} failed`, err);
+    this.refuseJob(jobId, job, code, err instanceof Error ? err.message : ERROR_CODES[code].message);
   }
 
   /** The team's access rule for syncing a job (`ServerHooks`), as on `/sync/:jobId`. */

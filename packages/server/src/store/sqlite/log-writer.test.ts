@@ -80,6 +80,34 @@ describe('SQLite log writer (appends off the event loop)', () => {
     ]);
   });
 
+  it('an op waits for the log writer without blocking the event loop, instead of sleeping in SQLite\'s busy wait', async () => {
+    const { store, file } = await openStore();
+    await store.createJob({
+      id: 'job-1', title: 'Job 1', customerId: 'cust-1', siteAddress: '1 Main St', windowStart: '2030-01-01T09:00:00.000Z', windowEnd: '2030-01-01T11:00:00.000Z',
+      createdAt: '2030-01-01T00:00:00.000Z', status: 'scheduled', version: 1, assignees: ['alice'], changedBy: null, changedAt: null,
+    });
+    // The writer's append waits on the lock (as it waits on a slow fsync); the op comes meanwhile.
+    const lock = holdWriteLock(file);
+    const order: string[] = [];
+    const append = store.appendUpdates([u('job-1', 1)]).then(() => order.push('append'));
+    const op = store
+      .applyOp(
+        { opId: '00000000-0000-4000-8000-000000000001', jobId: 'job-1', deviceId: 'device-a', deviceSeq: 1, actor: 'alice', kind: 'transition', to: 'en_route', assignees: null, override: false, occurredAt: '2030-01-01T09:05:00.000Z', receivedAt: '2030-01-01T09:05:01.000Z' },
+        (state) => ({ outcome: 'applied', state: { ...state, status: 'en_route', version: state.version + 1 }, changed: true, review: false }),
+      )
+      .then((out) => (order.push('op'), out));
+    const turns = loopTurns();
+    await new Promise((r) => setTimeout(r, 300));
+    // Neither ran, and the loop kept turning (an op in SQLite's busy wait would stall it until the lock went).
+    expect(turns.stop()).toBeGreaterThan(10);
+    expect(order).toEqual([]);
+    lock.release();
+    expect((await op).kind).toBe('recorded');
+    await append;
+    expect(order).toEqual(['append', 'op']);
+    expect(await store.getJob('job-1')).toMatchObject({ status: 'en_route', version: 2 });
+  });
+
   it('rejects what a crashed worker had not answered, and the next append starts a new worker', async () => {
     const { store, file } = await openStore();
     const writer = store.logWriter!;

@@ -105,6 +105,8 @@ export class LogWriter {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  /** Waiters for the moment no request is in flight (`idle`). */
+  private idleWaiters: (() => void)[] = [];
   private static driver: string | undefined;
 
   constructor(private readonly options: LogWriterOptions) {}
@@ -120,6 +122,20 @@ export class LogWriter {
   snapshot(jobId: string, snapshot: Uint8Array, stateVector: Uint8Array): Promise<void> {
     const own = (u: Uint8Array) => (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u : u.slice());
     return this.request({ kind: 'snapshot', jobId, snapshot: own(snapshot), stateVector: own(stateVector) });
+  }
+
+  /**
+   * True while a request is in flight: the worker may hold the database's write lock, so a
+   * write on another connection would block in SQLite's busy wait (sleeps of up to 100 ms).
+   */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Resolves once no request is in flight (at once if none is). */
+  idle(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** The running worker's thread id (null when none runs): tests use it to stop the worker. */
@@ -188,17 +204,27 @@ export class LogWriter {
     const lost = [...this.pending.values()];
     this.pending.clear();
     for (const p of lost) p.reject(new LogWriterCrashed(detail));
+    this.wakeIdle();
   }
 
   private answer(reply: Reply): void {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker?.unref();
+    if (this.pending.size === 0) {
+      this.worker?.unref();
+      this.wakeIdle();
+    }
     if (reply.ok) return p.resolve();
     const err = new Error(reply.message) as Error & { code?: string };
     if (reply.code) err.code = reply.code;
     p.reject(err);
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
   }
 }
 

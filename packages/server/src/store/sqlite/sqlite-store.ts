@@ -208,6 +208,7 @@ export class SqliteStore implements Store {
 
   async applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome> {
     const sql = this.sql;
+    await this.writeLockFree();
     return this.db.transaction((): ApplyOpOutcome => {
       const known = sql.opById.get(attempt.opId) as { entry: string } | undefined;
       if (known) return { kind: 'duplicate', entry: JSON.parse(known.entry) as OpLogEntry };
@@ -233,6 +234,17 @@ export class SqliteStore implements Store {
       }
       return { kind: 'recorded', entry };
     }).immediate();
+  }
+
+  /**
+   * Waits until the log writer holds no request: it may be holding the write lock, and a
+   * write here would block the event loop in SQLite's busy wait, whose sleeps grow to
+   * 100 ms (a batch of ops, each mirrored into its doc, would meet every commit). The
+   * transaction that follows starts in the same turn, before the writer can get another
+   * request; the busy timeout stays for anything else holding the lock.
+   */
+  private async writeLockFree(): Promise<void> {
+    while (this.writer?.busy) await this.writer.idle();
   }
 
   async listOps(jobId: string): Promise<OpLogEntry[]> {
