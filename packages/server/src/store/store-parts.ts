@@ -33,11 +33,16 @@ export const BLOB_CHUNK_STORE_METHODS: Readonly<Record<keyof BlobChunkStore, tru
   openBlobUploads: true,
 };
 
-/** Makes `store` answer each of `methods` by calling it on `part` (bound to `part`). */
-export function answerWith<Part extends object>(store: object, part: Part, methods: Readonly<Record<keyof Part, true>>): void {
+/**
+ * Makes `store` answer each of `methods` by calling it on `part` (bound to `part`); with
+ * `before`, each call first awaits it (the SQLite store: the log writer's write lock is free).
+ */
+export function answerWith<Part extends object>(store: object, part: Part, methods: Readonly<Record<keyof Part, true>>, before?: () => Promise<void>): void {
   for (const name of Object.keys(methods) as (keyof Part & string)[]) {
     const method = part[name];
     if (typeof method !== 'function') throw new TypeError(`${part.constructor.name} has no method ${name}`);
-    Object.defineProperty(store, name, { value: method.bind(part), writable: true, configurable: true });
+    const bound = method.bind(part) as (...args: unknown[]) => unknown;
+    const value = before ? async (...args: unknown[]) => (await before(), bound(...args)) : bound;
+    Object.defineProperty(store, name, { value, writable: true, configurable: true });
   }
 }

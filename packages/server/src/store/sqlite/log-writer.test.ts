@@ -23,6 +23,11 @@ function storedRows(file: string): Array<[string, number]> {
 }
 
 /** Another connection holding SQLite's write lock until `release()`. */
+const JOB = {
+  id: 'job-1', title: 'Job 1', customerId: 'cust-1', siteAddress: '1 Main St', windowStart: '2030-01-01T09:00:00.000Z', windowEnd: '2030-01-01T11:00:00.000Z',
+  createdAt: '2030-01-01T00:00:00.000Z', status: 'scheduled' as const, version: 1, assignees: ['alice'], changedBy: null, changedAt: null,
+};
+
 function holdWriteLock(file: string): { release(): void } {
   const other = new Database(file);
   other.exec('BEGIN IMMEDIATE');
@@ -106,6 +111,30 @@ describe('SQLite log writer (appends off the event loop)', () => {
     await append;
     expect(order).toEqual(['append', 'op']);
     expect(await store.getJob('job-1')).toMatchObject({ status: 'en_route', version: 2 });
+  });
+
+  // The siblings of applyOp: every write on the event loop's connection waits for the writer the same way.
+  const officeWrites: [string, (store: SqliteStore) => Promise<unknown>][] = [
+    ['createJob', (store) => store.createJob({ ...JOB, id: 'job-2' })],
+    ['setJobWindow', (store) => store.setJobWindow('job-1', '2030-01-02T09:00:00.000Z', '2030-01-02T11:00:00.000Z')],
+    ['putCustomer', (store) => store.putCustomer({ id: 'cust-9', name: 'Ninth Street Bakery', phone: '555-0109', email: 'bakery@example.com', address: '9 Ninth St' })],
+    ['acknowledgeReview', (store) => store.acknowledgeReview('00000000-0000-4000-8000-000000000009', 'job-1', 'dana', '2030-01-01T10:00:00.000Z')],
+    ['recordRemoval (a part)', (store) => store.recordRemoval({ jobId: 'job-1', userId: 'alice', removedBy: 'dana', removedAt: '2030-01-01T10:00:00.000Z' })],
+  ];
+  it.each(officeWrites)('%s waits for the log writer without blocking the event loop', async (_name, write) => {
+    const { store, file } = await openStore();
+    await store.createJob(JOB);
+    const lock = holdWriteLock(file);
+    const order: string[] = [];
+    const append = store.appendUpdates([u('job-1', 1)]).then(() => order.push('append'));
+    const done = write(store).then(() => order.push('write'));
+    const turns = loopTurns();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(turns.stop()).toBeGreaterThan(10);
+    expect(order).toEqual([]);
+    lock.release();
+    await Promise.all([append, done]);
+    expect(order).toEqual(['append', 'write']);
   });
 
   it('rejects what a crashed worker had not answered, and the next append starts a new worker', async () => {

@@ -145,8 +145,8 @@ export class SqliteStore implements Store {
     const inMemory = file === '' || file === ':memory:';
     this.writer = inMemory ? null : new LogWriter({ file, synchronous: SYNCHRONOUS[options.durability ?? 'full'], busyTimeoutMs: 5000 });
     this.sql = prepareStatements(this.db);
-    answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS);
-    answerWith<BlobChunkStore>(this, new SqliteBlobChunks(this.db), BLOB_CHUNK_STORE_METHODS);
+    answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS, () => this.writeLockFree());
+    answerWith<BlobChunkStore>(this, new SqliteBlobChunks(this.db), BLOB_CHUNK_STORE_METHODS, () => this.writeLockFree());
     const insert = this.sql.insertUpdate;
     this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
       for (const u of batch) insert.run(u.jobId, blob(u.update));
@@ -189,6 +189,8 @@ export class SqliteStore implements Store {
     if (!this.db.open || this.closing) return;
     // Queued behind the appends made so far, so it can never drop one the doc lacks.
     if (docState && this.writer) return this.writer.snapshot(jobId, docState.update, docState.stateVector);
+    await this.writeLockFree();
+    if (!this.db.open || this.closing) return;
     this.db.transaction(() => {
       if (docState) {
         // One node owns this file, and its loaded doc holds every stored update (see Store).
@@ -257,6 +259,7 @@ export class SqliteStore implements Store {
   }
 
   async acknowledgeReview(opId: string, jobId: string, by: string, at: string): Promise<void> {
+    await this.writeLockFree();
     this.sql.ackReview.run(opId, jobId, by, at);
   }
 
@@ -266,6 +269,7 @@ export class SqliteStore implements Store {
   }
 
   async putUser(user: UserRecord): Promise<void> {
+    await this.writeLockFree();
     this.db
       .prepare(
         `INSERT INTO users (id, username, name, role, password_hash) VALUES (?, ?, ?, ?, ?)
@@ -289,6 +293,7 @@ export class SqliteStore implements Store {
   }
 
   async createJob(job: JobRecord): Promise<void> {
+    await this.writeLockFree();
     this.db
       .prepare(
         `INSERT INTO jobs (id, title, customer_id, site_address, window_start, window_end, created_at, status, version, assignees, changed_by, changed_at)
@@ -316,6 +321,7 @@ export class SqliteStore implements Store {
   }
 
   async setJobWindow(id: string, windowStart: string, windowEnd: string): Promise<boolean> {
+    await this.writeLockFree();
     return this.db.prepare('UPDATE jobs SET window_start = ?, window_end = ? WHERE id = ?').run(windowStart, windowEnd, id).changes > 0;
   }
 
@@ -328,6 +334,7 @@ export class SqliteStore implements Store {
   }
 
   async putCustomer(customer: CustomerRecord): Promise<void> {
+    await this.writeLockFree();
     this.db.prepare('INSERT INTO customers (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body').run(customer.id, JSON.stringify(customer));
   }
 
@@ -359,6 +366,7 @@ export class SqliteStore implements Store {
   }
 
   async putEquipment(equipment: EquipmentRecord): Promise<void> {
+    await this.writeLockFree();
     this.db
       .prepare('INSERT INTO equipment (id, customer_id, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, body = excluded.body')
       .run(equipment.id, equipment.customerId, JSON.stringify(equipment));
@@ -375,6 +383,7 @@ export class SqliteStore implements Store {
   }
 
   async putPricebookItems(items: readonly PricebookItem[]): Promise<void> {
+    await this.writeLockFree();
     const put = this.db.prepare('INSERT INTO pricebook (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body');
     this.db.transaction(() => {
       for (const item of items) put.run(item.id, JSON.stringify(item));
@@ -386,6 +395,7 @@ export class SqliteStore implements Store {
   }
 
   async putBlob(sha256: string, record: BlobRecord, uploadedBy?: string): Promise<boolean> {
+    await this.writeLockFree();
     return this.db.transaction(() => {
       const result = this.sql.putBlob.run(sha256, record.contentType, blob(record.bytes));
       if (uploadedBy !== undefined) this.sql.putUpload.run(sha256, uploadedBy);
