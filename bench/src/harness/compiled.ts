@@ -23,6 +23,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Three levels below the root, as `src/servers/`: relative URLs in the bundled files (hocuspocus.ts) still resolve. */
 const OUT_DIR = join(ROOT, 'bench/.build/children');
 const PACKAGES = ['shared', 'server'] as const;
+const isStale = (pkg: string) => isDistStale(join(ROOT, 'packages', pkg));
 
 /** The compiled child entries. */
 export interface CompiledChildren {
@@ -54,9 +55,8 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** A package whose dist/index.js is missing or older than any of its sources or build settings. */
-function isStale(pkg: string): boolean {
-  const dir = join(ROOT, 'packages', pkg);
+/** Whether the package in `dir` has a dist/index.js missing or older than any of its sources or build settings. */
+export function isDistStale(dir: string): boolean {
   const built = join(dir, 'dist/index.js');
   if (!existsSync(built)) return true;
   const sources = Math.max(newestMtime(join(dir, 'src')), ...['package.json', 'tsup.config.ts', 'tsconfig.build.json'].map((f) => newestMtime(join(dir, f))));
@@ -103,7 +103,7 @@ export function compiledChildren(log: (line: string) => void = () => undefined):
   compiled ??= (async () => {
     const stale = PACKAGES.filter(isStale);
     if (stale.length) {
-      log(`  building ${stale.map((p) => `@outpost/${p}`).join(', ')} (dist missing or older than its sources)`);
+      log(`  building ${PACKAGES.map((p) => `@outpost/${p}`).join(' and ')}: the dist of ${stale.join(', ')} is missing or older than its sources`);
       // Shared first: the server's dist imports shared's dist.
       for (const pkg of PACKAGES) execFileSync('pnpm', ['--filter', `@outpost/${pkg}`, 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     }
