@@ -33,8 +33,8 @@ export const ESTIMATES: Record<string, Estimate> = {
   'idle-jobs': { full: 242, perRunShare: 0, quick: 32 }, // full measured
   memory: { full: 103, perRunShare: 0, quick: 42 }, // full measured: 133 s with its finish
   'reconnect-storm': { full: 109, perRunShare: 0.6, quick: 14 }, // full measured
-  'awareness-flood': { full: 42, perRunShare: 0.4, quick: 11 },
-  'large-doc': { full: 78, perRunShare: 0, quick: 22 },
+  'awareness-flood': { full: 32, perRunShare: 0.4, quick: 11 }, // full measured
+  'large-doc': { full: 52, perRunShare: 0, quick: 22 }, // full measured
   'scale-out': { full: 43, perRunShare: 0, quick: 54 }, // full measured
   'schedule-board': { full: 90, perRunShare: 0, quick: 53 },
 };
