@@ -24,11 +24,11 @@ export const ESTIMATES: Record<string, Estimate> = {
   'catch-up': { full: 32, perRunShare: 0.8, quick: 11 }, // full measured
   'ops-replay': { full: 35, perRunShare: 0.5, quick: 15 }, // full measured
   fanout: { full: 168, perRunShare: 0.35, quick: 31 },
-  'fanout-durability': { full: 48, perRunShare: 0.4, quick: 24 },
-  'durable-writes': { full: 48, perRunShare: 0, quick: 28 },
+  'fanout-durability': { full: 50, perRunShare: 0.4, quick: 24 }, // full measured
+  'durable-writes': { full: 41, perRunShare: 0, quick: 28 }, // full measured
   'ack-latency': { full: 78, perRunShare: 0.7, quick: 25 },
   'cold-open': { full: 124, perRunShare: 0, quick: 59 }, // full measured
-  'device-open': { full: 66, perRunShare: 0, quick: 38 },
+  'device-open': { full: 249, perRunShare: 0, quick: 38 }, // full measured (loaded: 66 estimated before)
   'many-jobs': { full: 30, perRunShare: 0, quick: 21 }, // full measured
   'idle-jobs': { full: 242, perRunShare: 0, quick: 32 }, // full measured
   memory: { full: 103, perRunShare: 0, quick: 42 }, // full measured: 133 s with its finish
