@@ -16,6 +16,7 @@ import { SCENARIOS } from './scenarios/index';
 import { memoryIdleSeconds } from './scenarios/memory';
 import { estimateRun, estimateSeconds, showDuration } from './harness/estimate';
 import type { BenchContext, ScenarioResult } from './scenarios/scenario';
+import { compiledChildren, describeBuild } from './harness/compiled';
 import { setUpPinning } from './harness/pinning';
 import { ServerProcess } from './harness/server-process';
 import { SERVER_KINDS, type ServerKind } from './servers/server';
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   const quick = process.env.BENCH_QUICK === '1';
   const pinning = setUpPinning(log);
+  // Build (when stale) and bundle what the child processes run, before any is started.
+  const { build } = await compiledChildren(log);
+  log(`  measuring ${describeBuild(build)}`);
   const { servers, missing } = await availableServers(log);
   const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5));
   const ctx: BenchContext = { quick, servers, runs, log };
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
     machine: machineInfo(),
     quick,
     pinning,
+    build,
     runs,
     servers,
     missing,

@@ -29,8 +29,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PROTOCOL_VERSION } from '@outpost/shared';
 import { openPostgresPool } from '../../packages/server/src/store/postgres/pool';
+import { compiledChildren } from './harness/compiled';
 import { serverLauncher } from './harness/pinning';
-import { round, sleep, summarize } from './harness/stats';
+import { round, sleep, summarize, waitFor } from './harness/stats';
 import { endClock } from './load/echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './load/field-work';
 import { LatencyLog } from './load/latency-log';
@@ -46,8 +47,6 @@ const JOBS_PER_DEVICE = Number(process.env.SCALE_JOBS_PER_DEVICE ?? 25);
 const TRANSPORT: 'channel' | 'sync' = process.env.SCALE_TRANSPORT === 'sync' ? 'sync' : 'channel';
 const DATABASE_URL = process.env.OUTPOST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.OUTPOST_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** The node as the CLI starts it, with the relay's abuse guards lifted (harness/scale-node.ts). */
-const NODE_ENTRY = resolve(import.meta.dirname, 'harness/scale-node.ts');
 
 interface Node {
   url: string;
@@ -56,11 +55,13 @@ interface Node {
   dataDir: string;
 }
 
-function startNode(env: Record<string, string>, seed: boolean): Promise<Node> {
+/** The node as the CLI starts it, with the relay's abuse guards lifted (harness/scale-node.ts, compiled). */
+async function startNode(env: Record<string, string>, seed: boolean): Promise<Node> {
+  const { scaleNode } = await compiledChildren();
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-scale-'));
   // On the server core when the run is pinned (both nodes share it, as they share Postgres and Redis).
   const launcher = serverLauncher();
-  const child = spawn(launcher.execPath, [...launcher.prefix, '--import', 'tsx', '--conditions=development', NODE_ENTRY, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
+  const child = spawn(launcher.execPath, [...launcher.prefix, scaleNode, '--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -179,9 +180,10 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
     log.recording = false;
     const sentSeconds = (performance.now() - t0) / 1000;
     const cpuUsed = nodes.reduce((sum, n, i) => sum + cpuSeconds(n.child.pid!) - cpuBefore[i]!, 0);
-    await sleep(2000); // deliveries in flight
-    const s = summarize(log.samples);
     const expected = log.sent * (CLIENTS - 1);
+    // Deliveries in flight: up to 2 s, ended as soon as every one arrived (nothing later counts).
+    await waitFor(() => log.samples.length >= expected, 2000);
+    const s = summarize(log.samples);
     return {
       nodes: nodeCount,
       routing,

@@ -2,9 +2,12 @@
  * The run time estimate printed at the start of a run, per scenario and in all, so a
  * reader knows what they are waiting for; the runner prints each scenario's actual time
  * beside its estimate and the actual total at the end. Figures in seconds on the 2-core
- * machine with three servers: quick ones from a timed quick run (on a machine shared with
- * other work), full ones from the scenarios' sizes and earlier runs, not yet from a full run
- * of this plan (update them from the "took … (estimated …)" lines of the next one).
+ * machine with three servers. Quick ones from a timed quick run of the compiled-children
+ * harness (543 s in all, 26 Nov 2026, load average 8–12 from other work, part of it beside a
+ * full-mode run). Full ones marked "measured" are single-scenario full runs on that same
+ * loaded machine (so they overstate a quiet run); the rest from the scenarios' sizes and
+ * earlier runs, not yet from a full run of this plan (update them from the "took …
+ * (estimated …)" lines of the next one).
  */
 
 interface Estimate {
@@ -18,22 +21,22 @@ interface Estimate {
 
 /** Per scenario id. */
 export const ESTIMATES: Record<string, Estimate> = {
-  'catch-up': { full: 36, perRunShare: 0.8, quick: 17 },
-  'ops-replay': { full: 18, perRunShare: 0.5, quick: 17 },
-  fanout: { full: 168, perRunShare: 0.35, quick: 35 },
-  'fanout-durability': { full: 48, perRunShare: 0.4, quick: 26 },
-  'durable-writes': { full: 48, perRunShare: 0, quick: 30 },
-  'ack-latency': { full: 78, perRunShare: 0.7, quick: 21 },
-  'cold-open': { full: 180, perRunShare: 0, quick: 54 },
-  'device-open': { full: 66, perRunShare: 0, quick: 25 },
-  'many-jobs': { full: 18, perRunShare: 0, quick: 10 },
-  'idle-jobs': { full: 120, perRunShare: 0, quick: 28 },
-  memory: { full: 90, perRunShare: 0, quick: 49 },
-  'reconnect-storm': { full: 138, perRunShare: 0.6, quick: 16 },
-  'awareness-flood': { full: 42, perRunShare: 0.4, quick: 13 },
-  'large-doc': { full: 78, perRunShare: 0, quick: 21 },
-  'scale-out': { full: 42, perRunShare: 0, quick: 40 },
-  'schedule-board': { full: 90, perRunShare: 0, quick: 30 },
+  'catch-up': { full: 32, perRunShare: 0.8, quick: 11 }, // full measured
+  'ops-replay': { full: 35, perRunShare: 0.5, quick: 15 }, // full measured
+  fanout: { full: 168, perRunShare: 0.35, quick: 31 },
+  'fanout-durability': { full: 50, perRunShare: 0.4, quick: 24 }, // full measured
+  'durable-writes': { full: 41, perRunShare: 0, quick: 28 }, // full measured
+  'ack-latency': { full: 78, perRunShare: 0.7, quick: 25 },
+  'cold-open': { full: 124, perRunShare: 0, quick: 59 }, // full measured
+  'device-open': { full: 249, perRunShare: 0, quick: 38 }, // full measured (loaded: 66 estimated before)
+  'many-jobs': { full: 30, perRunShare: 0, quick: 21 }, // full measured
+  'idle-jobs': { full: 242, perRunShare: 0, quick: 32 }, // full measured
+  memory: { full: 103, perRunShare: 0, quick: 42 }, // full measured: 133 s with its finish
+  'reconnect-storm': { full: 109, perRunShare: 0.6, quick: 14 }, // full measured
+  'awareness-flood': { full: 32, perRunShare: 0.4, quick: 11 }, // full measured
+  'large-doc': { full: 52, perRunShare: 0, quick: 22 }, // full measured
+  'scale-out': { full: 43, perRunShare: 0, quick: 54 }, // full measured
+  'schedule-board': { full: 90, perRunShare: 0, quick: 53 },
 };
 
 /** Memory's last reading after its longest idle time, once the scenarios after it are done. */

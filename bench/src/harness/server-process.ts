@@ -1,18 +1,17 @@
 /**
- * Runs a benchmarked server in its own child process (Node with tsx and --expose-gc), so
- * the load generator's CPU and memory never count against it. `BENCH_PROFILE=<dir>`
+ * Runs a benchmarked server in its own child process (Node with --expose-gc, running the
+ * compiled child entry and `@outpost/server`'s dist, harness/compiled.ts), so the load
+ * generator's CPU and memory never count against it. `BENCH_PROFILE=<dir>`
  * writes a V8 CPU profile per server process there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ChildStats } from './child';
+import { compiledChildren } from './compiled';
 import { serverLauncher } from './pinning';
 import type { PreparedJobs, ServerKind } from '../servers/server';
-
-const childEntry = fileURLToPath(new URL('./child.ts', import.meta.url));
 
 /** A server child process and the RPCs it answers. */
 export class ServerProcess {
@@ -54,7 +53,8 @@ export class ServerProcess {
   static async start(kind: ServerKind, dataDir?: string, env: Record<string, string> = {}): Promise<ServerProcess> {
     const dir = dataDir ?? mkdtempSync(join(tmpdir(), `outpost-bench-${kind}-`));
     const launcher = serverLauncher();
-    const execArgv = [...launcher.prefix, '--import', 'tsx', '--conditions=development', '--expose-gc'];
+    const { child: childEntry } = await compiledChildren();
+    const execArgv = [...launcher.prefix, '--expose-gc'];
     if (process.env.BENCH_PROFILE) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
     // Extra Node flags for a server process while investigating (e.g. --trace-gc).
     if (process.env.BENCH_CHILD_FLAGS) execArgv.push(...process.env.BENCH_CHILD_FLAGS.split(' ').filter(Boolean));

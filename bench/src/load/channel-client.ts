@@ -89,12 +89,17 @@ export class ChannelLoadClient {
     }
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
-      this.ws.once('close', () => resolve());
-      this.ws.close();
-    });
+  /**
+   * Closes the socket and waits for the close to finish, at most 2 s (as SyncClient): behind
+   * a proxy that holds the client's later turns the server never sees the close frame, and
+   * `ws` would wait 30 s for the closing handshake.
+   */
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    const done = new Promise<void>((r) => this.ws.once('close', () => r()));
+    this.ws.close();
+    await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
+    if ((this.ws.readyState as number) !== WebSocket.CLOSED) this.ws.terminate();
   }
 
   private onJobMessage(jobId: string, message: Uint8Array): void {

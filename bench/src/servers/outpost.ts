@@ -39,9 +39,8 @@ function readConfig(dataDir: string): OutpostBenchConfig {
 
 /** The Postgres adapter is loaded only when asked for, as the CLI does. */
 async function openPostgres(url: string, durability: 'full' | 'process'): Promise<Store> {
-  const path = '../../../packages/server/src/store/postgres/index';
-  const mod = (await import(/* @vite-ignore */ path)) as { openPostgresStore(url: string, options: { durability: string }): Promise<Store> };
-  return mod.openPostgresStore(url, { durability });
+  const { openPostgresStore } = await import('@outpost/server/postgres');
+  return openPostgresStore(url, { durability });
 }
 
 const BENCH_TITLE = 'Bench job';
