@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { ensureScreenshotDir, startField, type Field } from './harness';
-import { countRequests, eventually, expectUsableOnPhone, gotoJob, indicatorReads, noteValue, openFirstJob, setOnline, TINY_PNG, watchAppearance } from './steps';
+import { countRequests, eventually, expectUsableOnPhone, gotoJob, indicatorReads, noteValue, openFirstJob, setOnline, settledReads, TINY_PNG, watchAppearance } from './steps';
 
 // Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
@@ -70,8 +70,10 @@ describe.skipIf(!run)('requests from the field', () => {
     await indicatorReads(alice.page, /^Online$/, 30_000);
     await dana.page.getByTestId('board-job').first().waitFor();
     await indicatorReads(dana.page, /^Online$/, 30_000);
-    // No timer re-reads anything: in a quiet 4 s neither screen asks the server again
-    // (the old loops read the board and handovers every 3 s and a waiting request every 5 s).
+    // No timer re-reads anything: once the reads that sign-in and the channel's opening
+    // started have settled, in a quiet 4 s neither screen asks the server again (the old
+    // loops read the board and handovers every 3 s and a waiting request every 5 s).
+    await Promise.all([settledReads(dana.page, /^\/api\/(board|handovers|reviews)$/), settledReads(alice.page, /\/requests$/)]);
     const boardReads = countRequests(dana.page, /^\/api\/(board|handovers|reviews)$/);
     const requestReads = countRequests(alice.page, /\/requests$/);
     await new Promise((r) => setTimeout(r, 4_000));

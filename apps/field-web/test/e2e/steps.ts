@@ -219,3 +219,24 @@ export function countRequests(page: Page, pattern: RegExp): { count(): number } 
   });
   return { count: () => n };
 }
+
+/**
+ * Resolves once `page` has asked for no path matching `pattern` for `quietMs` (the reads a
+ * sign-in and the channel's first `listsStale` start, paced by the board, have finished).
+ */
+export async function settledReads(page: Page, pattern: RegExp, quietMs = 1_000, timeoutMs = 20_000): Promise<void> {
+  let last = Date.now();
+  const onRequest = (req: { url(): string }) => {
+    if (pattern.test(new URL(req.url()).pathname)) last = Date.now();
+  };
+  page.on('request', onRequest);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() - last < quietMs) {
+      if (Date.now() > deadline) throw new Error(`the page kept reading ${pattern} for ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    page.off('request', onRequest);
+  }
+}
