@@ -4,7 +4,18 @@
  * socket on `/device`, a Y.Doc per subscribed job kept in sync, Outpost messages recorded
  * per job (and on the channel address), and the close code.
  */
-import { CHANNEL_ADDRESS, decodeOutpostMessage, encodeJobFrame, encodeMessage, PROTOCOL_VERSION, readJobFrame, subscribe, subscribeWithChanges, unsubscribe, type DecodedMessage } from '@outpost/shared';
+import {
+  CHANNEL_ADDRESS,
+  decodeOutpostMessage,
+  encodeJobFrame,
+  encodeMessage,
+  PROTOCOL_VERSION,
+  readJobFrame,
+  subscribe,
+  subscribeWithChanges,
+  unsubscribe,
+  type DecodedMessage,
+} from '@outpost/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';

@@ -45,7 +45,9 @@ async function main(): Promise<void> {
         for (const which of order) {
           const f = await rigs[which].step(rate, MS, 1000, 500, 5);
           (samples[`${which} @ ${rate}`] ??= []).push(f);
-          log(`${which} @ ${rate}/s: p50 ${f.p50} p99 ${f.p99} ms, server CPU ${f.serverCpuPercent} %, server loop p99 ${f.serverLoopP99} / max ${f.serverLoopMax} ms, gen lag p99 ${f.genLagP99} ms, delivered ${f.deliveredPercent} %`);
+          log(
+            `${which} @ ${rate}/s: p50 ${f.p50} p99 ${f.p99} ms, server CPU ${f.serverCpuPercent} %, server loop p99 ${f.serverLoopP99} / max ${f.serverLoopMax} ms, gen lag p99 ${f.genLagP99} ms, delivered ${f.deliveredPercent} %`,
+          );
         }
       }
     }

@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   const chosen = SCENARIOS.filter((s) => !only || only.includes(s.id)).map((s) => s.id);
   const ids = SCENARIOS.map((s) => s.id);
   const estimate = estimateRun(chosen, quick, runs, { idleS: Math.max(...memoryIdleSeconds(quick)), after: ids.slice(ids.indexOf('memory') + 1) });
-  log(`estimated run time: ${showDuration(estimate)} (${chosen.length} scenarios, ${runs} run${runs === 1 ? '' : 's'} per headline figure, ${servers.length} servers; each scenario prints its time beside its estimate)`);
+  log(
+    `estimated run time: ${showDuration(estimate)} (${chosen.length} scenarios, ${runs} run${runs === 1 ? '' : 's'} per headline figure, ${servers.length} servers; each scenario prints its time beside its estimate)`,
+  );
   const results: ScenarioResult[] = [];
   const failures: Record<string, string> = {};
   // Deferred work (a long idle wait) runs between later scenarios once due, never during one.
@@ -88,7 +90,9 @@ async function main(): Promise<void> {
       failures[scenario.id] = e instanceof Error ? (e.stack ?? e.message) : String(e);
       log(`! ${scenario.title} failed: ${failures[scenario.id]}`);
     }
-    log(`  (took ${((Date.now() - t0) / 1000).toFixed(1)} s, estimated ${estimateSeconds(scenario.id, quick, runs)} s; ${showDuration((Date.now() - started) / 1000)} into the run)\n`);
+    log(
+      `  (took ${((Date.now() - t0) / 1000).toFixed(1)} s, estimated ${estimateSeconds(scenario.id, quick, runs)} s; ${showDuration((Date.now() - started) / 1000)} into the run)\n`,
+    );
     await finishDue(false);
   }
   await finishDue(true);
@@ -110,7 +114,9 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   // Only a complete full run is the latest result; filtered or quick runs go elsewhere.
-  const partial = ['BENCH_ONLY', 'BENCH_SERVERS', 'BENCH_FANOUT_RATES', 'BENCH_RUNS', 'BENCH_MEMORY_IDLE', 'BENCH_IDLE_JOBS', 'BENCH_PIN'].some((k) => process.env[k] !== undefined);
+  const partial = ['BENCH_ONLY', 'BENCH_SERVERS', 'BENCH_FANOUT_RATES', 'BENCH_RUNS', 'BENCH_MEMORY_IDLE', 'BENCH_IDLE_JOBS', 'BENCH_PIN'].some(
+    (k) => process.env[k] !== undefined,
+  );
   const file = quick ? 'quick.json' : partial ? 'partial.json' : 'latest.json';
   // Charts sit beside the tables: committed ones only from a complete full run.
   const chartDir = dir + (file === 'latest.json' ? 'charts/' : `${file.replace('.json', '')}-charts/`);

@@ -256,13 +256,7 @@ export const SCALE_WORKLOAD = { jobs: JOBS, clientsPerJob: CLIENTS, keystrokesPe
 async function main(): Promise<void> {
   const results = [];
   for (const [nodeCount, routing] of SCALE_CONFIGS) results.push(await measure(nodeCount, routing));
-  console.log(
-    JSON.stringify(
-      { scenario: 'scale-fanout', date: new Date().toISOString(), node: process.version, cpus: cpus().length, workload: SCALE_WORKLOAD, results },
-      null,
-      2,
-    ),
-  );
+  console.log(JSON.stringify({ scenario: 'scale-fanout', date: new Date().toISOString(), node: process.version, cpus: cpus().length, workload: SCALE_WORKLOAD, results }, null, 2));
 }
 
 // Run on its own with `tsx bench/src/scale-fanout.ts`; `pnpm bench` imports `measure`.

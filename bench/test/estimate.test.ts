@@ -35,7 +35,9 @@ describe('the full run estimate', () => {
   it('is printed from every scenario with the memory wait', async () => {
     const ids = SCENARIOS.map((s) => s.id);
     const total = estimateRun(ids, false, 5, { idleS: 300, after: ids.slice(ids.indexOf('memory') + 1) });
-    console.info(`[estimate] full run ${showDuration(total)}, BENCH_RUNS=3 ${showDuration(estimateRun(ids, false, 3, { idleS: 300, after: ids.slice(ids.indexOf('memory') + 1) }))}`);
+    console.info(
+      `[estimate] full run ${showDuration(total)}, BENCH_RUNS=3 ${showDuration(estimateRun(ids, false, 3, { idleS: 300, after: ids.slice(ids.indexOf('memory') + 1) }))}`,
+    );
     expect(total).toBeGreaterThan(ids.reduce((s, id) => s + estimateSeconds(id, false, 5), 0));
   });
 });

@@ -15,8 +15,21 @@ describe('SVG charts', () => {
       logY: true,
       threshold: { y: 100, label: 'held' },
       series: [
-        { name: 'Outpost p99', points: [[1000, 5], [2000, 40]] },
-        { name: 'Peer p99', points: [[1000, 8], [2000, NaN]], dashed: true },
+        {
+          name: 'Outpost p99',
+          points: [
+            [1000, 5],
+            [2000, 40],
+          ],
+        },
+        {
+          name: 'Peer p99',
+          points: [
+            [1000, 8],
+            [2000, NaN],
+          ],
+          dashed: true,
+        },
       ],
     });
     expect(svg.startsWith('<svg')).toBe(true);

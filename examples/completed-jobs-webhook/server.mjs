@@ -66,7 +66,11 @@ if (!check) {
   const server = await startServer({ dataDir, port: 0, seed: 'demo', secret: 'example-secret', hooks: hooks(`http://127.0.0.1:${billing.address().port}/jobs-ended`) });
   try {
     const op = { opId: randomUUID(), jobId: 'job-1002', deviceId: 'erp', deviceSeq: 1, occurredAt: new Date().toISOString(), baseVersion: 1, docState: '', kind: 'cancel' };
-    const res = await fetch(`${server.url}/api/jobs/job-1002/ops`, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: JSON.stringify(op) });
+    const res = await fetch(`${server.url}/api/jobs/job-1002/ops`, {
+      method: 'POST',
+      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify(op),
+    });
     if (!res.ok) throw new Error(`the ERP's cancel was refused: ${res.status} ${await res.text()}`);
     const deadline = Date.now() + 5000;
     while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -8,7 +8,6 @@ import { RelayClient } from '../../test-support/relay-client';
 import { ChannelClient } from '../../test-support/channel-client';
 import { signToken, TOKEN_KINDS } from './support/tokens';
 
-
 let outpost: Outpost;
 const openSockets: { close(): Promise<unknown> }[] = [];
 const photoOf = new Map<string, { sha: string; bytes: Buffer }>();
@@ -60,7 +59,14 @@ async function jobFor(relation: Relation): Promise<{ jobId: string; aliceSocket?
   const created = await call(`${outpost.url}/api/jobs`, {
     method: 'POST',
     token: dana(),
-    json: { title: 'Matrix job', customerId: 'cust-1', siteAddress: '1 Matrix Rd', windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString(), assignees: ['alice', 'bob'] },
+    json: {
+      title: 'Matrix job',
+      customerId: 'cust-1',
+      siteAddress: '1 Matrix Rd',
+      windowStart: new Date().toISOString(),
+      windowEnd: new Date(Date.now() + 3_600_000).toISOString(),
+      assignees: ['alice', 'bob'],
+    },
   });
   expect(created.status).toBe(201);
   const jobId = (created.body as { job: { id: string } }).job.id;
@@ -156,7 +162,8 @@ async function runCell(cell: Cell): Promise<void> {
       if (c.closeCode === null) c.subscribe([jobId]);
       const noteId = `matrix-${Math.random().toString(36).slice(2)}`;
       // Sent at once, before the server has let the job in: it must wait for (or die with) the check.
-      if (cell.action === 'channelUpdate' && c.closeCode === null) c.edit(jobId, (doc) => addNote(doc, { id: noteId, author: actor.id, createdAt: new Date().toISOString(), text: 'may I?' }));
+      if (cell.action === 'channelUpdate' && c.closeCode === null)
+        c.edit(jobId, (doc) => addNote(doc, { id: noteId, author: actor.id, createdAt: new Date().toISOString(), text: 'may I?' }));
       await waitFor(() => (c.jobs.get(jobId)?.synced ?? false) || gone(), 3000);
       if (verdict.allow) {
         expect(c.jobs.get(jobId)!.doc.getMap('server').get('status')).toBeTypeOf('string');
@@ -195,7 +202,12 @@ async function runCell(cell: Cell): Promise<void> {
       // The batch is answered; its one op is refused as the single-op route would refuse it.
       expect(res.status, res.text).toBe(200);
       const answer = (res.body as { answers: { status: number; body: { error: { code: string; details?: unknown } } }[] }).answers[0]!;
-      await expectNoTrace({ status: answer.status, body: answer.body, text: JSON.stringify(answer), contentType: 'application/json', opId: String(op.opId) }, verdict, jobId, before);
+      await expectNoTrace(
+        { status: answer.status, body: answer.body, text: JSON.stringify(answer), contentType: 'application/json', opId: String(op.opId) },
+        verdict,
+        jobId,
+        before,
+      );
       return;
     }
     case 'restRead': {
@@ -270,7 +282,14 @@ async function cancelledJobFor(relation: Relation): Promise<string> {
     const created = await call(`${outpost.url}/api/jobs`, {
       method: 'POST',
       token: dana(),
-      json: { title: 'Matrix cancelled job', customerId: 'cust-1', siteAddress: '1 Matrix Rd', windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString(), assignees: [relation === 'own' ? 'alice' : 'bob'] },
+      json: {
+        title: 'Matrix cancelled job',
+        customerId: 'cust-1',
+        siteAddress: '1 Matrix Rd',
+        windowStart: new Date().toISOString(),
+        windowEnd: new Date(Date.now() + 3_600_000).toISOString(),
+        assignees: [relation === 'own' ? 'alice' : 'bob'],
+      },
     });
     expect(created.status).toBe(201);
     jobId = (created.body as { job: { id: string } }).job.id;

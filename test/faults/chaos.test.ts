@@ -115,13 +115,19 @@ async function killAndCheck(srv: ServerProcess, actors: Actor[], schedules: Faul
   for (const jobId of ALL_JOBS) {
     const observer = await RelayClient.connect({ baseUrl: srv.url, jobId, token: tokenFor('valid', DEMO.dana, secret), acks: false });
     await observer.whenSynced;
-    lost.push(...missingNotes(acked.filter((n) => n.jobId === jobId).map((n) => n.id), observer.doc));
+    lost.push(
+      ...missingNotes(
+        acked.filter((n) => n.jobId === jobId).map((n) => n.id),
+        observer.doc,
+      ),
+    );
     // Every write (ticks and text edits too), not just notes: the server's clock for each
     // device must have reached what that device was told is durable.
     for (const a of actors) {
       const mark = ackedClock.get(a)?.get(jobId);
       if (mark && mark.clock > 0) clocks++;
-      if (mark && Y.getState(observer.doc.store, mark.client) < mark.clock) lost.push(`${a.device.name} in ${jobId}: writes up to clock ${mark.clock} acked, server has ${Y.getState(observer.doc.store, mark.client)}`);
+      if (mark && Y.getState(observer.doc.store, mark.client) < mark.clock)
+        lost.push(`${a.device.name} in ${jobId}: writes up to clock ${mark.clock} acked, server has ${Y.getState(observer.doc.store, mark.client)}`);
     }
     await observer.close();
   }
@@ -184,20 +190,38 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
 
       // Calm wire: everything drains, every doc converges with the server's.
       for (const a of actors) a.device.engine.syncNow();
-      await until('every device has uploaded everything', async () => {
-        // Every op was made from the device's own view of its job: one that meets a job gone
-        // elsewhere comes back a conflict, so a refusal for good is a defect, said at once
-        // (retrying it could never succeed). Flagged transient failures are retried now.
-        const refused = actors.flatMap((a) => a.device.engine.outbox.list().errors.filter((e) => e.error?.kind !== 'transient').map((e) => `${a.device.name} ${e.jobId} ${e.op.kind} ${e.op.to ?? ''}: ${e.error?.code} ${e.error?.message}`));
-        if (refused.length > 0) throw new Error(`ops refused for good: ${refused.join('; ')}`);
-        for (const a of actors) for (const e of a.device.engine.outbox.list().errors) await a.device.engine.outbox.retry(e.opId);
-        return actors.every((a) => {
-          const o = owed(a.device);
-          return o.pending === 0 && o.queued === 0 && o.errors === 0 && o.blobs === 0;
-        });
-      }, 90_000, 250).catch((err: Error) => {
+      await until(
+        'every device has uploaded everything',
+        async () => {
+          // Every op was made from the device's own view of its job: one that meets a job gone
+          // elsewhere comes back a conflict, so a refusal for good is a defect, said at once
+          // (retrying it could never succeed). Flagged transient failures are retried now.
+          const refused = actors.flatMap((a) =>
+            a.device.engine.outbox
+              .list()
+              .errors.filter((e) => e.error?.kind !== 'transient')
+              .map((e) => `${a.device.name} ${e.jobId} ${e.op.kind} ${e.op.to ?? ''}: ${e.error?.code} ${e.error?.message}`),
+          );
+          if (refused.length > 0) throw new Error(`ops refused for good: ${refused.join('; ')}`);
+          for (const a of actors) for (const e of a.device.engine.outbox.list().errors) await a.device.engine.outbox.retry(e.opId);
+          return actors.every((a) => {
+            const o = owed(a.device);
+            return o.pending === 0 && o.queued === 0 && o.errors === 0 && o.blobs === 0;
+          });
+        },
+        90_000,
+        250,
+      ).catch((err: Error) => {
         // Say what is still owed, and by whom, so a failure can be read without a replay.
-        const left = actors.map((a) => ({ device: a.device.name, ...owed(a.device), status: a.device.engine.status.get().label, changes: a.device.engine.changes.get().pending.map((c) => `${c.jobId} ${c.kind}`), connected: a.device.engine.status.get().connected, queuedOps: a.device.engine.outbox.list().queued.map((i) => ({ job: i.jobId, kind: i.op.kind, to: i.op.to, seq: i.op.deviceSeq, attempts: i.attempts, error: i.error })), conflicts: a.device.engine.outbox.list().conflicts.map((i) => `${i.jobId} ${i.op.kind} ${i.op.to ?? ''} ${i.conflict?.code}`) }));
+        const left = actors.map((a) => ({
+          device: a.device.name,
+          ...owed(a.device),
+          status: a.device.engine.status.get().label,
+          changes: a.device.engine.changes.get().pending.map((c) => `${c.jobId} ${c.kind}`),
+          connected: a.device.engine.status.get().connected,
+          queuedOps: a.device.engine.outbox.list().queued.map((i) => ({ job: i.jobId, kind: i.op.kind, to: i.op.to, seq: i.op.deviceSeq, attempts: i.attempts, error: i.error })),
+          conflicts: a.device.engine.outbox.list().conflicts.map((i) => `${i.jobId} ${i.op.kind} ${i.op.to ?? ''} ${i.conflict?.code}`),
+        }));
         throw new Error(`${err.message}: ${JSON.stringify(left)}`);
       });
 
@@ -210,9 +234,16 @@ describe('chaos: faulty wires, SIGKILLed server, five devices', () => {
         expect(divergence([{ name: 'server', doc: observer.doc }, ...holders]), jobId).toEqual([]);
         const typed = actors.flatMap((a) => a.notes.filter((n) => n.jobId === jobId).map((n) => n.id));
         expect(missingNotes(typed, observer.doc), jobId).toEqual([]);
-        const photoIds = new Set(jobRoots(observer.doc).photos.toArray().map((m) => m.get('id')));
+        const photoIds = new Set(
+          jobRoots(observer.doc)
+            .photos.toArray()
+            .map((m) => m.get('id')),
+        );
         const taken = actors.flatMap((a) => [...a.photos].filter(([, p]) => p.jobId === jobId).map(([sha]) => sha));
-        expect(taken.filter((sha) => !photoIds.has(sha)), `${jobId}: photos missing from the doc`).toEqual([]);
+        expect(
+          taken.filter((sha) => !photoIds.has(sha)),
+          `${jobId}: photos missing from the doc`,
+        ).toEqual([]);
         await observer.close();
       }
       const logs: LoggedOp[] = [];

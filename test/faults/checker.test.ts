@@ -24,7 +24,10 @@ describe('the checkers catch a broken server', () => {
       const dir = mkdtempSync(join(tmpdir(), 'outpost-hasty-'));
       const relay = new HastyRelay(join(dir, 'updates.log'), 400);
       await relay.restart();
-      cleanups.push(() => relay.kill(), () => rmSync(dir, { recursive: true, force: true }));
+      cleanups.push(
+        () => relay.kill(),
+        () => rmSync(dir, { recursive: true, force: true }),
+      );
       const report = await ackedEditsSurviveKill(relay, { jobId: 'job-1', token: 't', author: 'fault-suite', rng, killAfterMs: 600 });
       expect(report.acked).toBeGreaterThan(0);
       expect(report.lost.length).toBeGreaterThan(0);
@@ -57,10 +60,20 @@ describe('the checkers catch a broken server', () => {
     addNote(a, { id: 'n1', author: 'x', createdAt: '', text: 'hi' });
     const b = newJobDoc('j');
     Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-    expect(divergence([{ name: 'a', doc: a }, { name: 'b', doc: b }])).toEqual([]);
+    expect(
+      divergence([
+        { name: 'a', doc: a },
+        { name: 'b', doc: b },
+      ]),
+    ).toEqual([]);
     const c = newJobDoc('j');
     Y.applyUpdate(c, Y.encodeStateAsUpdate(a));
     a.getArray('notes').delete(0, 1);
-    expect(divergence([{ name: 'a', doc: a }, { name: 'c', doc: c }])).toEqual([expect.stringMatching(/deletion/)]);
+    expect(
+      divergence([
+        { name: 'a', doc: a },
+        { name: 'c', doc: c },
+      ]),
+    ).toEqual([expect.stringMatching(/deletion/)]);
   });
 });

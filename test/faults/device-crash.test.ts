@@ -78,11 +78,17 @@ describe('device crash between local write and upload', () => {
         }),
       );
       for (const t of takeovers) {
-        await until(`${t.crash}: the new engine uploaded everything`, () => {
-          const o = owed(t.device);
-          return o.pending === 0 && o.queued === 0 && o.errors === 0 && o.blobs === 0;
-        }, 45_000).catch((err: Error) => {
-          throw new Error(`${err.message}; still owed: ${JSON.stringify(owed(t.device))}, outbox errors: ${JSON.stringify(t.device.engine.outbox.list().errors.map((e) => e.error))}`);
+        await until(
+          `${t.crash}: the new engine uploaded everything`,
+          () => {
+            const o = owed(t.device);
+            return o.pending === 0 && o.queued === 0 && o.errors === 0 && o.blobs === 0;
+          },
+          45_000,
+        ).catch((err: Error) => {
+          throw new Error(
+            `${err.message}; still owed: ${JSON.stringify(owed(t.device))}, outbox errors: ${JSON.stringify(t.device.engine.outbox.list().errors.map((e) => e.error))}`,
+          );
         });
       }
 
@@ -92,9 +98,15 @@ describe('device crash between local write and upload', () => {
       for (const t of takeovers) {
         expect(missingNotes(t.notes, office.doc), t.crash).toEqual([]);
         expect(readJob(office.doc).checklist.find((i) => i.id === t.checklistId)?.done, t.crash).toBe(true);
-        expect(ops.filter((o) => o.opId === t.opId), `${t.crash}: op logged exactly once`).toHaveLength(1);
+        expect(
+          ops.filter((o) => o.opId === t.opId),
+          `${t.crash}: op logged exactly once`,
+        ).toHaveLength(1);
         expect(await outpost.server.store.getBlob(t.photoId), `${t.crash}: photo stored`).not.toBeNull();
-        expect(readJob(office.doc).photos.some((p) => p.id === t.photoId), `${t.crash}: photo in the doc`).toBe(true);
+        expect(
+          readJob(office.doc).photos.some((p) => p.id === t.photoId),
+          `${t.crash}: photo in the doc`,
+        ).toBe(true);
       }
       await office.close();
     });

@@ -27,7 +27,6 @@ function dial(port: number): Promise<Socket> {
   });
 }
 
-
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();

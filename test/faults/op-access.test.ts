@@ -31,7 +31,14 @@ async function freshJob(assignees: string[]): Promise<string> {
   const res = await call(`${outpost.url}/api/jobs`, {
     method: 'POST',
     token: token('dana'),
-    json: { title: 'Hostile op job', customerId: 'cust-3', siteAddress: '9 Maple Ct', windowStart: new Date(now).toISOString(), windowEnd: new Date(now + 3_600_000).toISOString(), assignees },
+    json: {
+      title: 'Hostile op job',
+      customerId: 'cust-3',
+      siteAddress: '9 Maple Ct',
+      windowStart: new Date(now).toISOString(),
+      windowEnd: new Date(now + 3_600_000).toISOString(),
+      assignees,
+    },
   });
   expect(res.status, res.text).toBe(201);
   return (res.body as { job: { id: string } }).job.id;
@@ -44,7 +51,7 @@ function revealsJob(text: string, jobState: { status: string; version: number; a
   return leaks;
 }
 
-describe("ops on a job the sender cannot see (item 6)", () => {
+describe('ops on a job the sender cannot see (item 6)', () => {
   it("answers a bare 403 not_assigned, writes nothing to the job's op log and leaves the device's sequence alone", async () => {
     const before = await outpost.server.store.listOps(JOBS.aliceOnly);
     const job = (await outpost.server.store.getJob(JOBS.aliceOnly))!;
@@ -72,7 +79,7 @@ describe("ops on a job the sender cannot see (item 6)", () => {
     expect(revealsJob(replay.text, { status: 'en_route', version: 2, assignees: ['alice'] })).toEqual([]);
   });
 
-  it("keeps every route that answers about a job quiet about one the technician may not see", async () => {
+  it('keeps every route that answers about a job quiet about one the technician may not see', async () => {
     // A photo in bob's job, so the blob route has something to refuse.
     const bytes = randomBytes(48);
     const sha = createHash('sha256').update(bytes).digest('hex');

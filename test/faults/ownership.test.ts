@@ -36,9 +36,16 @@ async function newJob(assignees: string[]): Promise<string> {
     method: 'POST',
     token: tokenOf('dana'),
     json: {
-      title: 'No-cooling call', customerId: 'cust-1', siteAddress: '9 Coil St',
-      windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString(),
-      assignees, checklist: [{ label: 'Record pressures', required: true }, { label: 'Photo of data plate', required: true }],
+      title: 'No-cooling call',
+      customerId: 'cust-1',
+      siteAddress: '9 Coil St',
+      windowStart: new Date().toISOString(),
+      windowEnd: new Date(Date.now() + 3_600_000).toISOString(),
+      assignees,
+      checklist: [
+        { label: 'Record pressures', required: true },
+        { label: 'Photo of data plate', required: true },
+      ],
     },
   });
   expect(res.status, res.text).toBe(201);
@@ -48,7 +55,17 @@ async function newJob(assignees: string[]): Promise<string> {
 let seq = 0;
 /** Submits a workflow op from a fresh device (seq 1), as `who`. */
 function op(jobId: string, who: keyof typeof DEMO, over: Record<string, unknown>) {
-  const body = { opId: crypto.randomUUID(), jobId, deviceId: `ownership-${++seq}`, deviceSeq: 1, kind: 'transition', occurredAt: new Date().toISOString(), baseVersion: 0, docState: '', ...over };
+  const body = {
+    opId: crypto.randomUUID(),
+    jobId,
+    deviceId: `ownership-${++seq}`,
+    deviceSeq: 1,
+    kind: 'transition',
+    occurredAt: new Date().toISOString(),
+    baseVersion: 0,
+    docState: '',
+    ...over,
+  };
   return call(`${outpost.url}/api/jobs/${jobId}/ops`, { method: 'POST', token: tokenOf(who), json: body });
 }
 
@@ -116,10 +133,12 @@ describe('completion without the work (issue 13.2)', () => {
     await startWork(jobId);
     const alice = await socket(jobId, 'alice');
     const sha = createHash('sha256').update(randomBytes(16)).digest('hex');
-    await alice.durable(alice.edit((doc) => {
-      for (const item of readJob(doc).checklist) setChecklistDone(doc, item.id, true, 'alice', new Date().toISOString());
-      setSignature(doc, { blob: sha, signer: 'Pat', signedAt: new Date().toISOString(), by: 'alice' });
-    }));
+    await alice.durable(
+      alice.edit((doc) => {
+        for (const item of readJob(doc).checklist) setChecklistDone(doc, item.id, true, 'alice', new Date().toISOString());
+        setSignature(doc, { blob: sha, signer: 'Pat', signedAt: new Date().toISOString(), by: 'alice' });
+      }),
+    );
     const early = await op(jobId, 'alice', { to: 'completed' });
     expect(early.status).toBe(425);
     expect(early.body).toMatchObject({ error: { code: 'not_causal' } });
@@ -128,13 +147,43 @@ describe('completion without the work (issue 13.2)', () => {
   });
 
   const forgeries: { name: string; code: string; field: RegExp; change: (doc: Y.Doc) => void }[] = [
-    { name: 'a note signed as bob', code: 'wrong_author', field: /notes\[.+\]\.author/, change: (d) => void addNote(d, { id: 'forged-note', author: 'bob', createdAt: 't', text: 'bob was here' }) },
+    {
+      name: 'a note signed as bob',
+      code: 'wrong_author',
+      field: /notes\[.+\]\.author/,
+      change: (d) => void addNote(d, { id: 'forged-note', author: 'bob', createdAt: 't', text: 'bob was here' }),
+    },
     { name: 'a tick done by bob', code: 'wrong_author', field: /checklist\[.+\]\.doneBy/, change: (d) => void setChecklistDone(d, readJob(d).checklist[0]!.id, true, 'bob', 't') },
-    { name: 'a photo taken by bob', code: 'wrong_author', field: /photos\[.+\]\.by/, change: (d) => addPhoto(d, { id: 'c'.repeat(64), kind: 'before', caption: '', mime: 'image/png', bytes: 1, takenAt: 't', by: 'bob' }) },
-    { name: 'a signature taken by bob', code: 'wrong_author', field: /signature\.by/, change: (d) => setSignature(d, { blob: 'd'.repeat(64), signer: 'Pat', signedAt: 't', by: 'bob' }) },
-    { name: 'a signature image swapped without saying who', code: 'wrong_author', field: /signature\.by/, change: (d) => void jobRoots(d).signature.set('blob', 'not-a-real-blob') },
-    { name: 'a new checklist item', code: 'office_field', field: /checklist/, change: (d) => void jobRoots(d).checklist.push([new Y.Map(Object.entries({ id: 'x', label: 'Skip', required: false }))]) },
-    { name: 'a relabelled checklist item', code: 'office_field', field: /checklist\[.+\]\.label/, change: (d) => void (jobRoots(d).checklist.get(0) as Y.Map<unknown>).set('label', 'Anything') },
+    {
+      name: 'a photo taken by bob',
+      code: 'wrong_author',
+      field: /photos\[.+\]\.by/,
+      change: (d) => addPhoto(d, { id: 'c'.repeat(64), kind: 'before', caption: '', mime: 'image/png', bytes: 1, takenAt: 't', by: 'bob' }),
+    },
+    {
+      name: 'a signature taken by bob',
+      code: 'wrong_author',
+      field: /signature\.by/,
+      change: (d) => setSignature(d, { blob: 'd'.repeat(64), signer: 'Pat', signedAt: 't', by: 'bob' }),
+    },
+    {
+      name: 'a signature image swapped without saying who',
+      code: 'wrong_author',
+      field: /signature\.by/,
+      change: (d) => void jobRoots(d).signature.set('blob', 'not-a-real-blob'),
+    },
+    {
+      name: 'a new checklist item',
+      code: 'office_field',
+      field: /checklist/,
+      change: (d) => void jobRoots(d).checklist.push([new Y.Map(Object.entries({ id: 'x', label: 'Skip', required: false }))]),
+    },
+    {
+      name: 'a relabelled checklist item',
+      code: 'office_field',
+      field: /checklist\[.+\]\.label/,
+      change: (d) => void (jobRoots(d).checklist.get(0) as Y.Map<unknown>).set('label', 'Anything'),
+    },
     { name: 'a new job title', code: 'office_field', field: /meta\.title/, change: (d) => void jobRoots(d).meta.set('title', 'Done already') },
   ];
   for (const f of forgeries) {
@@ -167,7 +216,7 @@ describe('completion without the work (issue 13.2)', () => {
 describe('blob read bypass (issue 13.3)', () => {
   const getBlob = (who: keyof typeof DEMO, sha: string) => call(`${outpost.url}/api/blobs/${sha}`, { token: tokenOf(who) });
 
-  it("does not open a removed technician the photos of her old job when she names their hashes in her own", async () => {
+  it('does not open a removed technician the photos of her old job when she names their hashes in her own', async () => {
     const shared = await newJob(['alice', 'bob']);
     const own = await newJob(['alice']);
     const sha = await putBlob('bob', randomBytes(64));

@@ -24,7 +24,14 @@ async function freshJob(): Promise<string> {
   const res = await call(`${outpost.url}/api/jobs`, {
     method: 'POST',
     token: outpost.token(DEMO.dana),
-    json: { title: 'Poison target', customerId: 'cust-1', siteAddress: '1 Test St', windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString(), assignees: ['alice'] },
+    json: {
+      title: 'Poison target',
+      customerId: 'cust-1',
+      siteAddress: '1 Test St',
+      windowStart: new Date().toISOString(),
+      windowEnd: new Date(Date.now() + 3_600_000).toISOString(),
+      assignees: ['alice'],
+    },
   });
   expect(res.status).toBe(201);
   return (res.body as { job: { id: string } }).job.id;

@@ -54,7 +54,10 @@ describe('quotas', () => {
 
     const other = await connect(JOBS.shared, 'alice');
     await other.whenSynced;
-    await other.durable(other.edit((d) => addNote(d, { id: 'small', author: 'alice', createdAt: new Date().toISOString(), text: 'still fine' })), 5_000);
+    await other.durable(
+      other.edit((d) => addNote(d, { id: 'small', author: 'alice', createdAt: new Date().toISOString(), text: 'still fine' })),
+      5_000,
+    );
     await other.close();
   });
 
@@ -74,7 +77,9 @@ describe('quotas', () => {
   it('refuses one account more than 200 open sockets with 4429, and lets another account in', async () => {
     const sockets: RelayClient[] = [];
     for (let i = 0; i < 220; i += 20) {
-      sockets.push(...(await Promise.all(Array.from({ length: 20 }, () => RelayClient.connect({ baseUrl: server.url, jobId: JOBS.bobOnly, token: token('dana'), openTimeoutMs: 15_000 })))));
+      sockets.push(
+        ...(await Promise.all(Array.from({ length: 20 }, () => RelayClient.connect({ baseUrl: server.url, jobId: JOBS.bobOnly, token: token('dana'), openTimeoutMs: 15_000 })))),
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
     const refused = sockets.filter((s) => s.closeInfo?.code === 4429);

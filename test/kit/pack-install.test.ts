@@ -103,7 +103,18 @@ describe('the packed kit, installed outside the workspace', () => {
     const install: RunResult = await run(
       'npm',
       // Few, short retries: an unreachable registry should fail (or skip) in seconds, not minutes.
-      ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', '--fetch-retries=1', '--fetch-retry-mintimeout=1000', '--fetch-retry-maxtimeout=5000', '--fetch-timeout=60000'],
+      [
+        'install',
+        '--prefer-offline',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        '--fetch-retries=1',
+        '--fetch-retry-mintimeout=1000',
+        '--fetch-retry-maxtimeout=5000',
+        '--fetch-timeout=60000',
+      ],
       { cwd: project, allowFailure: true, timeoutMs: 150_000 },
     );
     if (install.code !== 0) {

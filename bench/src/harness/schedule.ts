@@ -12,7 +12,11 @@ export class SendSchedule {
   readonly planned: number;
   private next = 0;
 
-  constructor(readonly startMs: number, ratePerSecond: number, durationMs: number) {
+  constructor(
+    readonly startMs: number,
+    ratePerSecond: number,
+    durationMs: number,
+  ) {
     if (!(ratePerSecond > 0)) throw new Error(`rate must be positive, got ${ratePerSecond}`);
     this.intervalMs = 1000 / ratePerSecond;
     this.planned = Math.floor((durationMs * ratePerSecond) / 1000);

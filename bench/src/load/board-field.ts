@@ -48,9 +48,13 @@ export async function seedBoard(dataDir: string, jobs: number, technicians: numb
       const start = new Date(today.getTime() + (i % 2) * DAY_MS + (6 + ((i * 7) % 13)) * 3_600_000);
       const who = i % 10 === 9 ? [] : [techs[i % technicians]!];
       const { job } = await post(base, '/api/jobs', token, {
-        title: `Service call ${i + 1}`, customerId, siteAddress: `${i + 1} Bench St`,
-        windowStart: start.toISOString(), windowEnd: new Date(start.getTime() + 90 * 60_000).toISOString(),
-        assignees: who, checklist: [],
+        title: `Service call ${i + 1}`,
+        customerId,
+        siteAddress: `${i + 1} Bench St`,
+        windowStart: start.toISOString(),
+        windowEnd: new Date(start.getTime() + 90 * 60_000).toISOString(),
+        assignees: who,
+        checklist: [],
       });
       jobIds.push(job.id);
       assignees.set(job.id, who);
@@ -85,11 +89,23 @@ export async function boardChanges(base: string, field: BoardField, count: numbe
       const now = field.assignees.get(jobId)![0]!;
       const to = field.technicians[(field.technicians.indexOf(now) + 1 + (i % 7)) % field.technicians.length]!;
       field.assignees.set(jobId, [to]);
-      changes.push({ jobId, token: tokens.get('dana')!, deviceId: `bench-office-${round}`, body: { kind: 'assign', assignees: [to] }, shows: `[data-lane="${to}"] [data-job-id="${jobId}"]` });
+      changes.push({
+        jobId,
+        token: tokens.get('dana')!,
+        deviceId: `bench-office-${round}`,
+        body: { kind: 'assign', assignees: [to] },
+        shows: `[data-lane="${to}"] [data-job-id="${jobId}"]`,
+      });
     } else {
       const jobId = stepped[round * steps + (i - 1) / 2]!;
       const tech = field.assignees.get(jobId)![0]!;
-      changes.push({ jobId, token: await tokenOf(tech), deviceId: `bench-${tech}-${round}`, body: { kind: 'transition', to: 'en_route' }, shows: `[data-job-id="${jobId}"][data-status="en_route"]` });
+      changes.push({
+        jobId,
+        token: await tokenOf(tech),
+        deviceId: `bench-${tech}-${round}`,
+        body: { kind: 'transition', to: 'en_route' },
+        shows: `[data-job-id="${jobId}"][data-status="en_route"]`,
+      });
     }
   }
   return changes;
@@ -108,8 +124,13 @@ export function streamChanges(base: string, changes: readonly BoardChange[], per
     const sent = previous.then(async () => {
       posted(i, Date.now());
       await post(base, `/api/jobs/${encodeURIComponent(change.jobId)}/ops`, change.token, {
-        opId: crypto.randomUUID(), jobId: change.jobId, deviceId: change.deviceId, deviceSeq,
-        occurredAt: new Date().toISOString(), docState: '', ...change.body,
+        opId: crypto.randomUUID(),
+        jobId: change.jobId,
+        deviceId: change.deviceId,
+        deviceSeq,
+        occurredAt: new Date().toISOString(),
+        docState: '',
+        ...change.body,
       });
     });
     chains.set(change.deviceId, sent);

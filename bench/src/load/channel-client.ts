@@ -5,16 +5,7 @@
  * answered with the device's step 2, durable acks counted per job — what
  * `@outpost/client`'s `DeviceChannel` puts on the wire, without the engine's storage around it.
  */
-import {
-  CHANNEL_ADDRESS,
-  decodeOutpostMessage,
-  encodeJobFrame,
-  encodeMessage,
-  PROTOCOL_VERSION,
-  readJobFrame,
-  subscribe,
-  subscribeWithChanges,
-} from '@outpost/shared';
+import { CHANNEL_ADDRESS, decodeOutpostMessage, encodeJobFrame, encodeMessage, PROTOCOL_VERSION, readJobFrame, subscribe, subscribeWithChanges } from '@outpost/shared';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';

@@ -11,7 +11,10 @@ export class EchoAck {
   private readonly ends: number[] = [];
   private acked = 0;
 
-  constructor(private readonly session: JobSession, private readonly clientId: number) {
+  constructor(
+    private readonly session: JobSession,
+    private readonly clientId: number,
+  ) {
     const previous = session.onUpdate;
     session.onUpdate = (update, at) => {
       previous?.(update, at);

@@ -47,7 +47,6 @@ export interface StepFigures {
   held: boolean;
 }
 
-
 /** The typists in a fixed pseudo-random order (same for every server), so one job's keystrokes do not land together. */
 function shuffled<T>(items: readonly T[]): T[] {
   const out = [...items];

@@ -32,7 +32,8 @@ export function newFieldDevice(jobId: string, actor: string): FieldDevice {
 export function fieldDeviceOn(doc: Y.Doc, actor: string): FieldDevice {
   const noteId = `note-${actor}-${doc.clientID}`;
   addNote(doc, { id: noteId, author: BENCH_USER, createdAt: STAMP, text: '' });
-  for (let i = 0; i < LINE_ITEMS; i++) addLineItem(doc, { id: `item-${actor}-${doc.clientID}-${i}`, pricebookId: `pb-${i}`, description: `Part ${i}`, qty: 1, unitPriceCents: 100 });
+  for (let i = 0; i < LINE_ITEMS; i++)
+    addLineItem(doc, { id: `item-${actor}-${doc.clientID}-${i}`, pricebookId: `pb-${i}`, description: `Part ${i}`, qty: 1, unitPriceCents: 100 });
   return { doc, actor, noteId, actions: 0 };
 }
 
@@ -45,7 +46,7 @@ export function fieldAction(device: FieldDevice): void {
   const { doc, actor } = device;
   const at = new Date(Date.parse(STAMP) + n * 1000).toISOString();
   if (n % 10 === 3) {
-    const item = (n / 10) % LINE_ITEMS | 0;
+    const item = ((n / 10) % LINE_ITEMS) | 0;
     setLineItemQty(doc, `item-${actor}-${doc.clientID}-${item}`, 1 + (Math.floor(n / 100) % 2));
   } else if (n % 10 === 7) {
     const entry = `time-${actor}-${doc.clientID}-${Math.floor(n / 20)}`;

@@ -140,12 +140,20 @@ export class SyncClient {
 
   /** Resolves once `session.acked >= n`, or rejects after `timeoutMs` or on close. */
   waitAck(session: JobSession, n: number, timeoutMs: number): Promise<void> {
-    return this.waitUntil(() => session.acked >= n, timeoutMs, () => `ack ${n} of ${session.docName} (got ${session.acked})`);
+    return this.waitUntil(
+      () => session.acked >= n,
+      timeoutMs,
+      () => `ack ${n} of ${session.docName} (got ${session.acked})`,
+    );
   }
 
   /** Resolves once the server's sync step 2 arrived. */
   waitSynced(session: JobSession, timeoutMs: number): Promise<void> {
-    return this.waitUntil(() => session.synced, timeoutMs, () => `sync of ${session.docName}`);
+    return this.waitUntil(
+      () => session.synced,
+      timeoutMs,
+      () => `sync of ${session.docName}`,
+    );
   }
 
   /** Closes the socket and waits for the close to finish (bounded). */
@@ -184,7 +192,10 @@ export class SyncClient {
 
   private send(docName: string, write: (e: encoding.Encoder) => void): void {
     if (this.ws.readyState === WebSocket.CONNECTING) {
-      void this.opened.then(() => this.send(docName, write), () => undefined);
+      void this.opened.then(
+        () => this.send(docName, write),
+        () => undefined,
+      );
       return;
     }
     // A closed socket drops what is sent (its close is in every session's errors); waiting

@@ -31,11 +31,19 @@ export async function durabilityVariants(servers: ServerKind[], notes: string[])
   const out: Variant[] = [];
   if (servers.includes('outpost')) {
     out.push({ id: 'outpost-full', label: 'Outpost, SQLite FULL', kind: 'outpost', ack: 'durable ack: committed, fsynced (survives power loss)', outpost: { durability: 'full' } });
-    out.push({ id: 'outpost-process', label: 'Outpost, SQLite process-only', kind: 'outpost', ack: 'durable ack: committed to the WAL (survives a crash, not power loss)', outpost: { durability: 'process' } });
-    if (await postgresReachable()) out.push({ id: 'outpost-pg', label: 'Outpost, Postgres', kind: 'outpost', ack: 'durable ack: committed, synchronous_commit = on', postgres: true });
+    out.push({
+      id: 'outpost-process',
+      label: 'Outpost, SQLite process-only',
+      kind: 'outpost',
+      ack: 'durable ack: committed to the WAL (survives a crash, not power loss)',
+      outpost: { durability: 'process' },
+    });
+    if (await postgresReachable())
+      out.push({ id: 'outpost-pg', label: 'Outpost, Postgres', kind: 'outpost', ack: 'durable ack: committed, synchronous_commit = on', postgres: true });
     else notes.push('Outpost on Postgres left out: Postgres is not reachable.');
   }
-  if (servers.includes('hocuspocus')) out.push({ id: 'hocuspocus', label: SERVER_LABELS.hocuspocus, kind: 'hocuspocus', ack: 'SyncStatus: applied in memory only (stored later, debounced)' });
+  if (servers.includes('hocuspocus'))
+    out.push({ id: 'hocuspocus', label: SERVER_LABELS.hocuspocus, kind: 'hocuspocus', ack: 'SyncStatus: applied in memory only (stored later, debounced)' });
   if (servers.includes('ywss')) out.push({ id: 'ywss', label: SERVER_LABELS.ywss, kind: 'ywss', ack: 'none: the relay echoing the update back stands in (in memory)' });
   return out;
 }

@@ -90,22 +90,30 @@ export function lineChart(c: LineChart): string {
   };
   const yt = c.logY ? Array.from({ length: Math.round(Math.log10(yHi / yLo)) + 1 }, (_, i) => yLo * 10 ** i) : ticks(yLo, yHi);
   const body: string[] = [];
-  for (const y of yt) body.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${py(y)}" y2="${py(y)}" stroke="#ddd"/><text x="${M.left - 6}" y="${py(y) + 4}" text-anchor="end">${fmt(y)}</text>`);
+  for (const y of yt)
+    body.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${py(y)}" y2="${py(y)}" stroke="#ddd"/><text x="${M.left - 6}" y="${py(y) + 4}" text-anchor="end">${fmt(y)}</text>`);
   for (const x of tx) body.push(`<text x="${px(x)}" y="${H - M.bottom + 16}" text-anchor="middle">${fmt(x)}</text>`);
-  body.push(`<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="#333"/><line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333"/>`);
+  body.push(
+    `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="#333"/><line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333"/>`,
+  );
   if (c.threshold) {
     const y = py(c.threshold.y);
-    body.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#999" stroke-dasharray="2 3"/><text x="${W - M.right - 4}" y="${y - 4}" text-anchor="end" fill="#666">${esc(c.threshold.label)}</text>`);
+    body.push(
+      `<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#999" stroke-dasharray="2 3"/><text x="${W - M.right - 4}" y="${y - 4}" text-anchor="end" fill="#666">${esc(c.threshold.label)}</text>`,
+    );
   }
   const groups = [...new Set(c.series.map((s) => s.group ?? s.name))];
   c.series.forEach((s, i) => {
     const color = COLORS[groups.indexOf(s.group ?? s.name) % COLORS.length];
     const ok = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!c.logY || y > 0)).sort((a, b) => a[0] - b[0]);
     const dash = s.dashed ? ' stroke-dasharray="5 4"' : '';
-    if (ok.length) body.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${ok.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"/>`);
+    if (ok.length)
+      body.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${ok.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"/>`);
     for (const [x, y] of ok) body.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="2.5" fill="${color}"/>`);
     const ly = M.top + 8 + i * 16;
-    body.push(`<line x1="${W - M.right + 10}" x2="${W - M.right + 30}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/><text x="${W - M.right + 34}" y="${ly + 4}">${esc(s.name)}</text>`);
+    body.push(
+      `<line x1="${W - M.right + 10}" x2="${W - M.right + 30}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/><text x="${W - M.right + 34}" y="${ly + 4}">${esc(s.name)}</text>`,
+    );
   });
   return frame(c.title, c.xLabel, c.yLabel, body);
 }
@@ -120,12 +128,17 @@ export function rangeBars(title: string, unit: string, bars: RangeBar[]): string
   const h = M.top + Math.max(1, bars.length) * rowH + M.bottom;
   const px = (v: number) => left + (v / top) * (W - left - 40);
   const body: string[] = [];
-  for (const v of t) body.push(`<line x1="${px(v)}" x2="${px(v)}" y1="${M.top}" y2="${h - M.bottom}" stroke="#ddd"/><text x="${px(v)}" y="${h - M.bottom + 16}" text-anchor="middle">${fmt(v)}</text>`);
+  for (const v of t)
+    body.push(
+      `<line x1="${px(v)}" x2="${px(v)}" y1="${M.top}" y2="${h - M.bottom}" stroke="#ddd"/><text x="${px(v)}" y="${h - M.bottom + 16}" text-anchor="middle">${fmt(v)}</text>`,
+    );
   bars.forEach((b, i) => {
     const y = M.top + i * rowH + rowH / 2;
     body.push(`<text x="${left - 8}" y="${y + 4}" text-anchor="end">${esc(b.label)}</text>`);
     if (!Number.isFinite(b.median)) return;
-    body.push(`<rect x="${left}" y="${(y - rowH / 3).toFixed(1)}" width="${(px(b.median) - left).toFixed(1)}" height="${((2 * rowH) / 3).toFixed(1)}" fill="${COLORS[i % COLORS.length]}" opacity="0.7"/>`);
+    body.push(
+      `<rect x="${left}" y="${(y - rowH / 3).toFixed(1)}" width="${(px(b.median) - left).toFixed(1)}" height="${((2 * rowH) / 3).toFixed(1)}" fill="${COLORS[i % COLORS.length]}" opacity="0.7"/>`,
+    );
     if (Number.isFinite(b.min) && Number.isFinite(b.max)) body.push(`<line x1="${px(b.min).toFixed(1)}" x2="${px(b.max).toFixed(1)}" y1="${y}" y2="${y}" stroke="#222"/>`);
   });
   return frame(title, unit, '', body, h);

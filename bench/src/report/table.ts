@@ -41,7 +41,14 @@ export function textTable(result: ScenarioResult): string {
   const rows = result.rows.map((r) => [r.label, ...cols.slice(1).map((c) => cell(r.figures[c]))]);
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  return [`## ${result.title}`, line(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ...ratioLines(result), ...(result.targets ?? []).map((t) => `target: ${targetLine(t)} — ${verdict(t)}`)].join('\n');
+  return [
+    `## ${result.title}`,
+    line(cols),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    ...ratioLines(result),
+    ...(result.targets ?? []).map((t) => `target: ${targetLine(t)} — ${verdict(t)}`),
+  ].join('\n');
 }
 
 /** One scenario as a Markdown table, then its ratios as a list. */

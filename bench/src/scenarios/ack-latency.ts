@@ -161,7 +161,12 @@ export const ackLatency: Scenario = {
             logY: true,
             series: variants.flatMap((v) => [
               { name: `${v.label} p99`, group: v.id, points: rates.map((r) => [r, p99(v.id, r)] as [number, number]) },
-              { name: `${v.label} p50`, group: v.id, dashed: true, points: rates.map((r) => [r, spread((runs.get(`${v.id}@${r}`) ?? []).map((x) => x.p50)).median] as [number, number]) },
+              {
+                name: `${v.label} p50`,
+                group: v.id,
+                dashed: true,
+                points: rates.map((r) => [r, spread((runs.get(`${v.id}@${r}`) ?? []).map((x) => x.p50)).median] as [number, number]),
+              },
             ]),
           }),
         },

@@ -164,9 +164,9 @@ export const catchUpScenario: Scenario = {
       ratios,
       targets,
       notes: [
-        'Device: a y-protocols client holding the job doc with K offline actions (80 % note keystrokes, 10 % checklist ticks, 10 % time entries); it sends sync step 1 on open and one sync step 2 answering the server\'s step 1.',
+        "Device: a y-protocols client holding the job doc with K offline actions (80 % note keystrokes, 10 % checklist ticks, 10 % time entries); it sends sync step 1 on open and one sync step 2 answering the server's step 1.",
         `Time runs from opening the socket (TCP + websocket handshake included) to the acknowledgement of everything the device holds; median (range) of ${ctx.runs} runs, servers interleaved per run, other columns medians. "client turns" counts the client sending after having received; "elapsed ÷ RTT" is the time in round trips of ${2 * ONE_WAY_MS} ms.`,
-        'wire ÷ Yjs diff: every byte through the proxy both ways (TCP payload: HTTP upgrade with its token, websocket framing, sync messages, acks) over the Yjs diff each side lacked (the device\'s step 2 against the server\'s state vector, plus what the device gained). At K = 100 the fixed handshake weighs most.',
+        "wire ÷ Yjs diff: every byte through the proxy both ways (TCP payload: HTTP upgrade with its token, websocket framing, sync messages, acks) over the Yjs diff each side lacked (the device's step 2 against the server's state vector, plus what the device gained). At K = 100 the fixed handshake weighs most.",
         `Baseline: one update message per action against Outpost over the same link, each awaiting its durable ack; measured on ${replayN} actions and extrapolated linearly.`,
       ],
     };

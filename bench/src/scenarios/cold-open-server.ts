@@ -59,15 +59,19 @@ async function seed(kind: ServerKind, dataDir: string, actions: number, end: See
       }
       await link.client.waitAck(link.session, last, 60_000);
     };
-    await send(captureUpdates(device.doc, () => {
-      for (let i = 0; i < actions; i++) fieldAction(device);
-    }));
+    await send(
+      captureUpdates(device.doc, () => {
+        for (let i = 0; i < actions; i++) fieldAction(device);
+      }),
+    );
     for (let round = 0; tail && round < 5; round++) {
       const missing = KILL_TAIL - (await tail(jobId));
       if (missing <= 0) break;
-      await send(captureUpdates(device.doc, () => {
-        for (let i = 0; i < missing; i++) typeKey(device);
-      }));
+      await send(
+        captureUpdates(device.doc, () => {
+          for (let i = 0; i < missing; i++) typeKey(device);
+        }),
+      );
     }
     if (end === 'kill') await server.kill();
     await link.client.close();
@@ -127,7 +131,10 @@ async function coldSamples(kind: ServerKind, seeded: string, jobId: string, samp
       const target: Target = { kind, port: server.port, ...(await server.prepare(2)) };
       // Open another job with content first, so first-connection costs (JIT, auth setup) are
       // not counted as loading the big job from storage.
-      await openTime(target, target.jobIds.find((id) => id !== jobId)!);
+      await openTime(
+        target,
+        target.jobIds.find((id) => id !== jobId)!,
+      );
       const c = await openTime(target, jobId);
       cold.push(c.ms);
       if (c.step2Complete) complete++;
@@ -221,8 +228,7 @@ export async function outpostOnPostgres(actions: number, samples: number, end: S
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-bench-cold-pg-'));
   try {
     writeOutpostConfig(dataDir, { databaseUrl: schema.url });
-    const logRows: LogRows = async (id) =>
-      Number((await schema.pool.query<{ n: string }>('SELECT count(*) AS n FROM job_updates WHERE job_id = $1', [id])).rows[0]!.n);
+    const logRows: LogRows = async (id) => Number((await schema.pool.query<{ n: string }>('SELECT count(*) AS n FROM job_updates WHERE job_id = $1', [id])).rows[0]!.n);
     const jobId = await seed('outpost', dataDir, actions, end, end === 'kill' ? logRows : undefined);
     const rows = await logRows(jobId);
     await schema.pool.query('CREATE TABLE bench_updates AS TABLE job_updates; CREATE TABLE bench_snapshots AS TABLE job_snapshots');

@@ -20,7 +20,9 @@ import { judge, type BenchContext, type Chart, type ResultRow, type Scenario } f
 function coldOpenChart(rows: ResultRow[], actions: number): Chart {
   const bars = rows.flatMap((r) => {
     const median = r.figures['server cold open p50 ms'];
-    const range = String(r.figures['cold range ms'] ?? '').split('–').map(Number);
+    const range = String(r.figures['cold range ms'] ?? '')
+      .split('–')
+      .map(Number);
     return typeof median === 'number' ? [{ label: r.label, median, min: range[0] ?? NaN, max: range[1] ?? NaN }] : [];
   });
   return { file: 'cold-open.svg', title: 'Cold open per path', svg: rangeBars(`Cold open of a ${actions}-update job (median, range)`, 'ms', bars) };
@@ -67,7 +69,7 @@ export const coldOpen: Scenario = {
         `Rows without "after SIGKILL" were seeded and then stopped gracefully (Outpost compacts on unload). "After SIGKILL": after the actions, keystrokes until at least ${KILL_TAIL} updates sit behind the last compaction (the relay compacts every 500), then the seeding server was killed right after the last durable ack ("uncompacted rows" = the log left behind the snapshot).`,
         'Outpost folds the logs a killed process left while it starts, before it listens (up to 2 s; the rest in the background): the SIGKILL rows time a job opened after that, and "process start" (fork to listening, median) carries the fold.',
         'A cold open is timed to the job\'s content at the device: a sync step 2 without it (y-websocket-server answers before its LevelDB state is bound) does not count, the time runs on to the content, and "step 2 carried the content" says how often that happened. The JIT warm-up opens another job with content first.',
-        'Device open has its own scenario (device-open): @outpost/client\'s JobSession in a fresh Chromium per sample.',
+        "Device open has its own scenario (device-open): @outpost/client's JobSession in a fresh Chromium per sample.",
       ],
     };
   },

@@ -135,7 +135,7 @@ export const durableWrites: Scenario = {
       ratios: {},
       notes: [
         `Writers on separate jobs, ${WINDOW} updates in flight each, one keystroke per update, closed loop.`,
-        'Only Outpost acknowledges after the update is committed to storage; the peers\' figures are for an in-memory apply (Hocuspocus) or a relay echo (y-websocket-server) and are not durable.',
+        "Only Outpost acknowledges after the update is committed to storage; the peers' figures are for an in-memory apply (Hocuspocus) or a relay echo (y-websocket-server) and are not durable.",
         'Outpost durability full (the default): SQLite synchronous = FULL / Postgres synchronous_commit = on — an ack survives power loss and kernel crashes. Durability process: SQLite synchronous = NORMAL / Postgres synchronous_commit = off — an ack survives the server process dying, not the machine (docs/reliability.md).',
       ],
     };

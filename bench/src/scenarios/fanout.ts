@@ -103,7 +103,9 @@ export const fanout: Scenario = {
     const rigs = new Map<ServerKind, FanoutRig>();
     const step = async (kind: ServerKind, rate: number) => {
       const f = await rigs.get(kind)!.step(rate, p.ms, p.warmMs, p.drainMs, CLIENTS_PER_JOB);
-      ctx.log(`  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, gen lag p99 ${f.genLagP99} ms${f.held ? '' : ' (not held)'}`);
+      ctx.log(
+        `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, gen lag p99 ${f.genLagP99} ms${f.held ? '' : ' (not held)'}`,
+      );
       record(samples, kind, f);
       return f;
     };
@@ -129,7 +131,7 @@ export const fanout: Scenario = {
       // Top each server's highest held rate up to `runs` samples; when the repeats no longer
       // hold it (majority), the next lower held rate becomes the candidate and is topped up.
       for (let round = 1; round < ctx.runs * 3; round++) {
-        const short = interleaved(ctx.servers, round).filter((k) => highestHeld(samples, k) > 0 && (samples.get(k)!.get(highestHeld(samples, k))!.length < ctx.runs));
+        const short = interleaved(ctx.servers, round).filter((k) => highestHeld(samples, k) > 0 && samples.get(k)!.get(highestHeld(samples, k))!.length < ctx.runs);
         if (!short.length) break;
         for (const kind of short) await step(kind, highestHeld(samples, kind));
       }
@@ -138,9 +140,10 @@ export const fanout: Scenario = {
       const best = peers.sort((a, b) => highestHeld(samples, b) - highestHeld(samples, a))[0];
       const common = best && ctx.servers.includes('outpost') ? Math.min(highestHeld(samples, 'outpost'), highestHeld(samples, best)) : 0;
       if (best && common > 0) {
-        for (let r = 0; r < ctx.runs; r++) for (const kind of interleaved(['outpost', best] as ServerKind[], r)) {
-          if ((samples.get(kind)?.get(common)?.length ?? 0) < ctx.runs) await step(kind, common);
-        }
+        for (let r = 0; r < ctx.runs; r++)
+          for (const kind of interleaved(['outpost', best] as ServerKind[], r)) {
+            if ((samples.get(kind)?.get(common)?.length ?? 0) < ctx.runs) await step(kind, common);
+          }
       }
       const rows = [...samples].flatMap(([kind, byRate]) => [...byRate].sort((a, b) => a[0] - b[0]).map(([rate, runs]) => row(kind, rate, runs, rigs.get(kind)!.sockets)));
       const p99At = (kind: ServerKind, rate: number) => spread((samples.get(kind)?.get(rate) ?? []).map((f) => f.p99)).median;

@@ -121,7 +121,7 @@ export const idleJobs: Scenario = {
       ratios: {},
       notes: [
         `${jobs} jobs; every other job has two devices connected, the rest one. Each device renews its presence every ${HEARTBEAT_S} s and types a keystroke every ${EDIT_EVERY_S} s on average, both on fixed schedules; ${ms / 1000} s measured after 2 s warm-up, one run per server.`,
-        'Latency from the planned send to receipt at the job\'s other device (jobs with two devices); memory = heap + ArrayBuffers after forced GC minus the same before the jobs were opened, per job.',
+        "Latency from the planned send to receipt at the job's other device (jobs with two devices); memory = heap + ArrayBuffers after forced GC minus the same before the jobs were opened, per job.",
       ],
     };
   },

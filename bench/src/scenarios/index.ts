@@ -20,4 +20,21 @@ import type { Scenario } from './scenario';
  * Every scenario. Memory's 5-minute idle reading is taken between the scenarios after it, so
  * those after it must fit beside its 15,000 idle sockets (the many-idle-jobs scenario does not: before it).
  */
-export const SCENARIOS: Scenario[] = [catchUpScenario, opsReplay, fanout, fanoutDurability, durableWrites, ackLatency, coldOpen, deviceOpen, scheduleBoard, manyJobs, idleJobs, memory, reconnectStorm, awarenessFlood, largeDoc, scaleOut];
+export const SCENARIOS: Scenario[] = [
+  catchUpScenario,
+  opsReplay,
+  fanout,
+  fanoutDurability,
+  durableWrites,
+  ackLatency,
+  coldOpen,
+  deviceOpen,
+  scheduleBoard,
+  manyJobs,
+  idleJobs,
+  memory,
+  reconnectStorm,
+  awarenessFlood,
+  largeDoc,
+  scaleOut,
+];

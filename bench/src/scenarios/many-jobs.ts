@@ -60,7 +60,10 @@ async function measureChannel(jobs: number, carry: boolean): Promise<Record<stri
       const t0 = performance.now();
       channel = new ChannelLoadClient(proxy.port, target.token);
       // Nothing on these devices was ever acked: everything they hold is their unacked changes.
-      await channel.subscribeAll(devices.map((d) => d.doc), carry ? devices.map((d) => Y.encodeStateAsUpdate(d.doc)) : null);
+      await channel.subscribeAll(
+        devices.map((d) => d.doc),
+        carry ? devices.map((d) => Y.encodeStateAsUpdate(d.doc)) : null,
+      );
       await channel.settled(timeoutMs);
       const ms = performance.now() - t0;
       await channel.close();
@@ -168,7 +171,7 @@ export const manyJobs: Scenario = {
       notes: [
         `Each job: ${ACTIONS_PER_JOB} offline actions on the device plus a note and checklist from the office it has not seen. In sync = device received the server's state and the server acknowledged the device's (echo for y-websocket-server).`,
         '"client turns" is summed over connections: 200 parallel sockets that each take 2 turns count 400, while "elapsed ÷ RTT" is the wall time in round trips.',
-        'The device channel row includes opening its one socket (the websocket upgrade: 1 round trip before the subscribe frame, which carries every job\'s state vector and unacked changes); in sync = every job has the server\'s state and a durable ack for the changes it carried. Its "client turns" include the step 2 each job sends answering the server\'s step 1 (a check that the server lacks nothing else), which nothing waits for; "in sync within 2 client turns" repeats the reconnect with new devices while the proxy holds every byte of a connection\'s third and later turns (1 = it still got in sync: the upgrade and the subscribe frame are all it needs, the protocol\'s round trips; elapsed ÷ RTT adds the server\'s and generator\'s time, which a loaded machine inflates). The "changes in step 2 (protocol 2)" row is the same channel as before protocol 3: subscribe with state vectors only, each job\'s changes sent in the step 2 answering the server\'s step 1 and acked after it.',
+        "The device channel row includes opening its one socket (the websocket upgrade: 1 round trip before the subscribe frame, which carries every job's state vector and unacked changes); in sync = every job has the server's state and a durable ack for the changes it carried. Its \"client turns\" include the step 2 each job sends answering the server's step 1 (a check that the server lacks nothing else), which nothing waits for; \"in sync within 2 client turns\" repeats the reconnect with new devices while the proxy holds every byte of a connection's third and later turns (1 = it still got in sync: the upgrade and the subscribe frame are all it needs, the protocol's round trips; elapsed ÷ RTT adds the server's and generator's time, which a loaded machine inflates). The \"changes in step 2 (protocol 2)\" row is the same channel as before protocol 3: subscribe with state vectors only, each job's changes sent in the step 2 answering the server's step 1 and acked after it.",
       ],
     };
   },

@@ -96,7 +96,7 @@ function result(rigs: Rig[], jobs: number, points: number[], largeActions: numbe
     targets: [judge(`memory: Outpost heap + ArrayBuffers per idle job ÷ best peer, after ${lastPoint / 1000} s idle`, '≤ 0.5×', per('outpost') / bestPeer, (v) => v <= 0.5)],
     notes: [
       `Each job holds a note, a 10-item checklist and ${ACTIONS_PER_JOB} field actions, with one connection open. Per idle job = (V8 heapUsed + ArrayBuffers after forced GC − the same with no job loaded) ÷ ${jobs}, read ${points.map((p) => `${p / 1000} s`).join(', ')} after that server's jobs went idle, each server on its own clock (a reading after a long wait is taken between other scenarios, so it can come later: "last reading after s" says when); the connection's own cost is included.`,
-      'While later scenarios run, the idle servers wait on the load generator\'s core (moved with taskset), never on the server core, and are read only between scenarios.',
+      "While later scenarios run, the idle servers wait on the load generator's core (moved with taskset), never on the server core, and are read only between scenarios.",
       'no sockets: every connection closed, read 13 s later (the server decides whether the jobs stay loaded; y-websocket-server and Hocuspocus unload a doc when its last connection closes).',
       `large doc: on a server process of its own, a job with ${largeActions} field actions, its socket left open and idle for at least 13 s (past Outpost's 10 s hibernation; the idle time runs beside the no-sockets wait), then one keystroke: the time to its ack (echo for y-websocket-server) and the memory the job holds before and after the edit.`,
       'RSS is shown for reference only; at these sizes it moves with the allocator, not with what the jobs hold.',
@@ -166,9 +166,11 @@ export const memory: Scenario = {
         ctx.log(`  memory: loading ${jobs} jobs into ${kind}`);
         const rig = await load(kind, jobs);
         rigs.push(rig);
-        early.push((async () => {
-          for (const ms of soon) await read(rig, ms, jobs, ctx.log);
-        })());
+        early.push(
+          (async () => {
+            for (const ms of soon) await read(rig, ms, jobs, ctx.log);
+          })(),
+        );
       }
       await Promise.all(early);
     } catch (e) {

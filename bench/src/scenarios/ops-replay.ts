@@ -37,14 +37,24 @@ const MODES: readonly Mode[] = ['one at a time', 'one batch'];
 async function replay(api: ServerHttp, jobIds: string[], mode: Mode, proxyCounters: () => { bytes: number; turns: number }): Promise<Replay> {
   // What the device knows of each job before it went offline (not timed).
   const versions = new Map<string, number>();
-  for (const id of jobIds) versions.set(id, ((await api.request<{ job: { version: number } }>('GET', `/api/jobs/${id}`)).body.job?.version ?? 0));
+  for (const id of jobIds) versions.set(id, (await api.request<{ job: { version: number } }>('GET', `/api/jobs/${id}`)).body.job?.version ?? 0);
   const deviceId = `bench-device-${randomUUID()}`;
   const queue = STEPS.flatMap((to, s) => jobIds.map((jobId) => ({ jobId, to, base: versions.get(jobId)! + s })));
   const start = proxyCounters();
   const t0 = performance.now();
   let applied = 0;
   const other: string[] = [];
-  const ops = queue.map((op, i) => ({ opId: randomUUID(), jobId: op.jobId, deviceId, deviceSeq: i + 1, kind: 'transition', to: op.to, occurredAt: new Date().toISOString(), baseVersion: op.base, docState: 'AA==' }));
+  const ops = queue.map((op, i) => ({
+    opId: randomUUID(),
+    jobId: op.jobId,
+    deviceId,
+    deviceSeq: i + 1,
+    kind: 'transition',
+    to: op.to,
+    occurredAt: new Date().toISOString(),
+    baseVersion: op.base,
+    docState: 'AA==',
+  }));
   if (mode === 'one at a time') {
     for (const body of ops) {
       const answer = await api.request<{ result?: { outcome: string }; error?: { code: string } }>('POST', `/api/jobs/${body.jobId}/ops`, body);
@@ -88,7 +98,9 @@ export const opsReplay: Scenario = {
           const jobIds = prepared.jobIds.slice(slice * JOBS, (slice + 1) * JOBS);
           slice++;
           const result = await replay(api, jobIds, mode, () => ({ bytes: proxy.counters.bytesUp + proxy.counters.bytesDown, turns: proxy.counters.turns }));
-          ctx.log(`  ops replay ${mode}, run ${r + 1}: ${round(result.ms)} ms, ${result.applied} applied${result.other.length ? `, others: ${result.other.slice(0, 3).join(', ')}` : ''}`);
+          ctx.log(
+            `  ops replay ${mode}, run ${r + 1}: ${round(result.ms)} ms, ${result.applied} applied${result.other.length ? `, others: ${result.other.slice(0, 3).join(', ')}` : ''}`,
+          );
           results[mode].push(result);
         }
       }

@@ -18,7 +18,10 @@ const DEVICES_PER_JOB = 5;
 const OFFLINE_ACTIONS = 5;
 const SPREAD_MS = 1000;
 
-async function storm(kind: ServerKind, jobs: number): Promise<{ ms: number; openingMs: number; deviceP50: number; deviceP99: number; peakRssMb: number; cpu: number; failed: number; first: string }> {
+async function storm(
+  kind: ServerKind,
+  jobs: number,
+): Promise<{ ms: number; openingMs: number; deviceP50: number; deviceP99: number; peakRssMb: number; cpu: number; failed: number; first: string }> {
   let server = await ServerProcess.start(kind);
   const dataDir = server.dataDir;
   try {
@@ -47,7 +50,12 @@ async function storm(kind: ServerKind, jobs: number): Promise<{ ms: number; open
         const opened = performance.now();
         const link = openJob(restarted, d.doc.guid, d.doc);
         links.push(link);
-        waits.push(inSync(link, kind, d.doc, 60_000).then(() => void perDevice.push(performance.now() - opened), (e: unknown) => void errors.push(String(e))));
+        waits.push(
+          inSync(link, kind, d.doc, 60_000).then(
+            () => void perDevice.push(performance.now() - opened),
+            (e: unknown) => void errors.push(String(e)),
+          ),
+        );
       }
       opening = performance.now() - t0;
       await Promise.all(waits);
@@ -55,7 +63,16 @@ async function storm(kind: ServerKind, jobs: number): Promise<{ ms: number; open
     });
     await Promise.all(links.map((l) => l.client.close()));
     const each = summarize(perDevice);
-    return { ms: sampled.result, openingMs: opening, deviceP50: each.p50, deviceP99: each.p99, peakRssMb: sampled.peakRssMb, cpu: sampled.cpuPercent, failed: errors.length, first: errors[0] ?? '' };
+    return {
+      ms: sampled.result,
+      openingMs: opening,
+      deviceP50: each.p50,
+      deviceP99: each.p99,
+      peakRssMb: sampled.peakRssMb,
+      cpu: sampled.cpuPercent,
+      failed: errors.length,
+      first: errors[0] ?? '',
+    };
   } finally {
     await server.stop();
     server.removeData();
@@ -100,7 +117,7 @@ export const reconnectStorm: Scenario = {
       ratios: {},
       notes: [
         `${jobs} jobs × ${DEVICES_PER_JOB} devices, each in sync before a graceful restart and with ${OFFLINE_ACTIONS} offline actions after it; the reconnects are spread evenly over ${SPREAD_MS / 1000} s. Time runs from the first reconnect to the last device in sync both ways (step 2 received; durable ack, SyncStatus, or the echo for y-websocket-server); ${runs} runs, servers interleaved, median (range).`,
-        'one device: from that device\'s reconnect to it being in sync, p50 / p99 over the devices (median run).',
+        "one device: from that device's reconnect to it being in sync, p50 / p99 over the devices (median run).",
         'failed devices: a socket error, a refusal or no sync within 60 s (worst run).',
       ],
     };

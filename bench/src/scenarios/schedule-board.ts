@@ -65,10 +65,11 @@ async function profiler(page: Page, phase: string): Promise<() => Promise<void>>
   };
 }
 
-const probeOf = (page: Page) => page.evaluate(() => {
-  const { longTasks, boardAt, keys, seen } = (window as unknown as { __board: BoardProbe }).__board;
-  return { longTasks, boardAt, keys, seen };
-});
+const probeOf = (page: Page) =>
+  page.evaluate(() => {
+    const { longTasks, boardAt, keys, seen } = (window as unknown as { __board: BoardProbe }).__board;
+    return { longTasks, boardAt, keys, seen };
+  });
 
 /** Waits until no long task has started for `quietMs` (at most `maxMs`); returns the tasks. */
 async function untilQuiet(page: Page, quietMs: number, maxMs: number): Promise<LongTask[]> {
@@ -192,7 +193,9 @@ export const scheduleBoard: Scenario = {
       try {
         for (let i = 0; i < Math.min(ctx.runs, 3); i++) {
           const s = await sample(url, field, i);
-          ctx.log(`  board: render ${round(s.renderMs)} ms, painted ${round(s.boardMs)} ms, stream long tasks ${tasksWords(s.streamTasks)} (longest CPU ${round(longestCpu(s.streamMain))} ms), keys max ${round(Math.max(...s.keyMs))} ms`);
+          ctx.log(
+            `  board: render ${round(s.renderMs)} ms, painted ${round(s.boardMs)} ms, stream long tasks ${tasksWords(s.streamTasks)} (longest CPU ${round(longestCpu(s.streamMain))} ms), keys max ${round(Math.max(...s.keyMs))} ms`,
+          );
           samples.push(s);
         }
       } finally {
@@ -236,13 +239,38 @@ export function report(title: string, samples: readonly BoardSample[], notes: st
     ratios: {},
     targets: [
       judge(`board render of ${JOBS} jobs × ${TECHNICIANS} technicians, median of ${render.n} (${showSpread(render)})`, '≤ 200 ms', render.median, (v) => v <= 200),
-      judge('longest task while updates stream (wall time, as the page saw it), worst sample', '≤ 200 ms', worst((s) => longest(s.streamTasks)), (v) => v <= 200),
-      judge("longest task while updates stream (its CPU time: the page's own work), worst sample", '≤ 200 ms', worst((s) => longestCpu(s.streamMain)), (v) => v <= 200),
-      judge('key to next paint while updates stream, worst key', '≤ 200 ms', worst((s) => Math.max(...s.keyMs)), (v) => v <= 200),
+      judge(
+        'longest task while updates stream (wall time, as the page saw it), worst sample',
+        '≤ 200 ms',
+        worst((s) => longest(s.streamTasks)),
+        (v) => v <= 200,
+      ),
+      judge(
+        "longest task while updates stream (its CPU time: the page's own work), worst sample",
+        '≤ 200 ms',
+        worst((s) => longestCpu(s.streamMain)),
+        (v) => v <= 200,
+      ),
+      judge(
+        'key to next paint while updates stream, worst key',
+        '≤ 200 ms',
+        worst((s) => Math.max(...s.keyMs)),
+        (v) => v <= 200,
+      ),
       samples.some((s) => s.missed > 0)
         ? { name: 'change posted to shown on the board, worst', target: '≤ 1000 ms', value: `${worst((s) => s.missed)} changes never shown`, met: false }
-        : judge('change posted to shown on the board, worst', '≤ 1000 ms', worst((s) => Math.max(...s.visibleMs)), (v) => v <= 1000),
-      judge('longest task after a reload (not a target of the issue; shown for the load)', '≤ 200 ms', worst((s) => longest(s.reloadTasks)), (v) => v <= 200),
+        : judge(
+            'change posted to shown on the board, worst',
+            '≤ 1000 ms',
+            worst((s) => Math.max(...s.visibleMs)),
+            (v) => v <= 1000,
+          ),
+      judge(
+        'longest task after a reload (not a target of the issue; shown for the load)',
+        '≤ 200 ms',
+        worst((s) => longest(s.reloadTasks)),
+        (v) => v <= 200,
+      ),
     ],
     notes,
   };

@@ -27,7 +27,17 @@ export type { UnsyncedExport } from './engine/export-unsynced';
 export { syncStatusOf, type StatusInputs, type SyncStatus } from './sync/sync-status';
 export { backoffDelay, type BackoffPolicy } from './sync/backoff';
 export {
-  FLAG_AFTER_ATTEMPTS, RETRY_DELAYS_MS, RETRY_EVERY_MS, failureAfter, failureKind, isDue, isFlagged, isTransient, retryDelay, type AttemptFailure, type FailureKind,
+  FLAG_AFTER_ATTEMPTS,
+  RETRY_DELAYS_MS,
+  RETRY_EVERY_MS,
+  failureAfter,
+  failureKind,
+  isDue,
+  isFlagged,
+  isTransient,
+  retryDelay,
+  type AttemptFailure,
+  type FailureKind,
 } from './sync/retry-schedule';
 export type { User } from './sync/session';
 export type { WebSocketLike } from './sync/job-connection';

@@ -50,7 +50,11 @@ describe('draining with the app closed (the service worker path)', () => {
 
   /** The job as the office reads it from the server. */
   async function jobOnServer(jobId: string): Promise<JobOnServer> {
-    const login = await fetch(`${world.server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dana', password: 'outpost' }) });
+    const login = await fetch(`${world.server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'dana', password: 'outpost' }),
+    });
     const { token } = (await login.json()) as { token: string };
     return (await (await fetch(`${world.server.url}/api/jobs/${jobId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as JobOnServer;
   }

@@ -40,7 +40,9 @@ describe('large photos in resumable chunks', () => {
   it('sends a large photo in one PUT to a server without resumable uploads', async () => {
     const link = await world.link();
     const oldServer: typeof fetch = async (input, init) =>
-      /\/upload(\/|$)/.test(new URL(String(input)).pathname) ? new Response('{"error":{"code":"not_found","message":"Not found."}}', { status: 404, headers: { 'content-type': 'application/json' } }) : fetch(input, init);
+      /\/upload(\/|$)/.test(new URL(String(input)).pathname)
+        ? new Response('{"error":{"code":"not_found","message":"Not found."}}', { status: 404, headers: { 'content-type': 'application/json' } })
+        : fetch(input, init);
     const phone = await world.device('alice-phone', link, 'alice', { fetch: oldServer });
     await phone.blobs.putPhoto('job-1001', BIG, { kind: 'before', mime: 'image/jpeg' });
     await until('the photo is uploaded', () => phone.blobs.pending() === 0, 30_000);

@@ -14,7 +14,11 @@ describe('two technicians and a dispatcher', () => {
 
   it('converge after each was offline at a different time', async () => {
     const people: { name: string; link: NetworkLink; engine: OutpostEngine; job: JobHandle }[] = [];
-    for (const [user, device] of [['alice', 'alice-phone'], ['bob', 'bob-phone'], ['dana', 'dana-laptop']] as const) {
+    for (const [user, device] of [
+      ['alice', 'alice-phone'],
+      ['bob', 'bob-phone'],
+      ['dana', 'dana-laptop'],
+    ] as const) {
       const link = await world.link();
       const engine = await world.device(device, link, user);
       const job = await engine.openJob(JOB);
@@ -44,7 +48,12 @@ describe('two technicians and a dispatcher', () => {
     await until('all three converge', () => new Set(people.map((p) => JSON.stringify(readJob(p.job.doc)))).size === 1, 20_000);
     const job = readJob(alice.job.doc);
     expect(job.notes.map((n) => n.id).sort()).toEqual(['a1', 'b1', 'd1']);
-    expect(job.checklist.filter((c) => c.done).map((c) => c.doneBy).sort()).toEqual(['alice', 'bob']);
+    expect(
+      job.checklist
+        .filter((c) => c.done)
+        .map((c) => c.doneBy)
+        .sort(),
+    ).toEqual(['alice', 'bob']);
     expect(job.meta.title).toBe('Glycol chiller leak check (urgent)');
   });
 });

@@ -74,7 +74,7 @@ describe('a device holds every job on one socket', () => {
     expect(theirs.synced).toBe(false);
   });
 
-  it("hears about a job the dispatcher assigns within 1 s, with no job open and no polling", async () => {
+  it('hears about a job the dispatcher assigns within 1 s, with no job open and no polling', async () => {
     const alice = await world.device('alice-phone', await world.link(), 'alice');
     const dana = await world.device('dana-laptop', await world.link(), 'dana');
     const heard: { jobId: string; change: string }[] = [];
@@ -84,7 +84,14 @@ describe('a device holds every job on one socket', () => {
     const res = await dana.api('/api/jobs', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'No heat', customerId: 'cust-1', siteAddress: '12 Wharf St', windowStart: '2030-01-01T09:00:00.000Z', windowEnd: '2030-01-01T11:00:00.000Z', assignees: ['alice'] }),
+      body: JSON.stringify({
+        title: 'No heat',
+        customerId: 'cust-1',
+        siteAddress: '12 Wharf St',
+        windowStart: '2030-01-01T09:00:00.000Z',
+        windowEnd: '2030-01-01T11:00:00.000Z',
+        assignees: ['alice'],
+      }),
     });
     const { job } = (await res.json()) as { job: { id: string } };
     await until('alice heard of it', () => heard.some((n) => n.jobId === job.id), 1000);

@@ -60,4 +60,3 @@ export async function storeHasAll(store: Store, job: JobHandle): Promise<boolean
   doc.destroy();
   return decoded.structs.length === 0 && same;
 }
-

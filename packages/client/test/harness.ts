@@ -76,7 +76,12 @@ export class World {
     const w = new World();
     w.dataDir = await mkdtemp(join(tmpdir(), 'outpost-client-'));
     w.server = await startServer({
-      dataDir: w.dataDir, port: 0, seed: 'demo', store: options.store?.(w.dataDir), tokenTtlSeconds: options.tokenTtlSeconds, limits: options.limits,
+      dataDir: w.dataDir,
+      port: 0,
+      seed: 'demo',
+      store: options.store?.(w.dataDir),
+      tokenTtlSeconds: options.tokenTtlSeconds,
+      limits: options.limits,
     });
     return w;
   }

@@ -108,7 +108,7 @@ describe('open jobs', () => {
     await expect(waiting).rejects.toThrow('closed before it synced');
   });
 
-  it('tells the person a job is full, with the server\'s reason, and keeps the note on the device', async () => {
+  it("tells the person a job is full, with the server's reason, and keeps the note on the device", async () => {
     await world.close();
     world = await World.start({ limits: { maxJobBytes: 32 * 1024 } });
     const phone = await world.device('alice-phone', await world.link(), 'alice');

@@ -69,8 +69,12 @@ describe('priming', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        title: 'Emergency no-cool', customerId: 'cust-1', siteAddress: '12 Wharf St, Portside', assignees: ['alice'],
-        windowStart: new Date(Date.now() + 3_600_000).toISOString(), windowEnd: new Date(Date.now() + 7_200_000).toISOString(),
+        title: 'Emergency no-cool',
+        customerId: 'cust-1',
+        siteAddress: '12 Wharf St, Portside',
+        assignees: ['alice'],
+        windowStart: new Date(Date.now() + 3_600_000).toISOString(),
+        windowEnd: new Date(Date.now() + 7_200_000).toISOString(),
       }),
     });
     expect(created.status).toBe(201);
@@ -79,7 +83,7 @@ describe('priming', () => {
     expect(phone.priming.get().primedAt).not.toBe(first.primedAt);
   });
 
-  it('primes again on refresh only when the dispatcher changed the technician\'s jobs', async () => {
+  it("primes again on refresh only when the dispatcher changed the technician's jobs", async () => {
     const phone = await world.device('alice-phone', await world.link(), 'alice');
     const first = await phone.priming.prime();
     const unchanged = await phone.priming.refresh();
@@ -90,8 +94,12 @@ describe('priming', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        title: 'Walk-in freezer alarm', customerId: 'cust-1', siteAddress: '12 Wharf St, Portside', assignees: ['alice'],
-        windowStart: new Date(Date.now() + 3_600_000).toISOString(), windowEnd: new Date(Date.now() + 7_200_000).toISOString(),
+        title: 'Walk-in freezer alarm',
+        customerId: 'cust-1',
+        siteAddress: '12 Wharf St, Portside',
+        assignees: ['alice'],
+        windowStart: new Date(Date.now() + 3_600_000).toISOString(),
+        windowEnd: new Date(Date.now() + 7_200_000).toISOString(),
       }),
     });
     expect(created.status).toBe(201);
@@ -112,11 +120,17 @@ describe('priming', () => {
 
   it('counts the job docs as they download, and retries by itself a run the server could not answer (503), not one it refused (403)', async () => {
     const link = await world.link();
-    for (const [status, retried] of [[503, true], [403, false]] as const) {
+    for (const [status, retried] of [
+      [503, true],
+      [403, false],
+    ] as const) {
       let calls = 0;
       const flaky: typeof fetch = async (input, init) => {
         if (String(input).includes('/api/me/jobs') && ++calls === 1) {
-          return new Response(JSON.stringify({ error: { code: status === 503 ? 'unavailable' : 'forbidden', message: 'no' } }), { status, headers: { 'content-type': 'application/json' } });
+          return new Response(JSON.stringify({ error: { code: status === 503 ? 'unavailable' : 'forbidden', message: 'no' } }), {
+            status,
+            headers: { 'content-type': 'application/json' },
+          });
         }
         return fetch(input, init);
       };

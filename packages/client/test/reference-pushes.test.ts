@@ -58,14 +58,20 @@ describe('reference data pushed to the device', () => {
     const full = (await world.server.store.listEquipment({ ids: [piece.id] }))[0]!;
     await world.server.reference.putEquipment({ ...full, jobIds: [bobJob] });
     const counted = alice.priming.get().counts.equipment;
-    await until('the equipment left the cache, and the count with it', async () => !(await alice.priming.equipment()).some((e) => e.id === piece.id) && alice.priming.get().counts.equipment === counted - 1, 1000);
+    await until(
+      'the equipment left the cache, and the count with it',
+      async () => !(await alice.priming.equipment()).some((e) => e.id === piece.id) && alice.priming.get().counts.equipment === counted - 1,
+      1000,
+    );
     expect(fetched).toEqual([`/api/equipment/${piece.id}`]);
   });
 
   it('re-reads the pricebook at its new version, once', async () => {
     const alice = await primedAlice();
     const t0 = Date.now();
-    await world.server.reference.putPricebookItems([{ id: 'pb-new-cap', sku: 'CAP-45-5', description: 'Dual run capacitor 45/5 µF', unitPriceCents: 3450, category: 'Electrical' }]);
+    await world.server.reference.putPricebookItems([
+      { id: 'pb-new-cap', sku: 'CAP-45-5', description: 'Dual run capacitor 45/5 µF', unitPriceCents: 3450, category: 'Electrical' },
+    ]);
     await until('the new item cached', async () => (await alice.priming.pricebook()).some((i) => i.id === 'pb-new-cap'), 1000);
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(fetched).toEqual(['/api/pricebook']);

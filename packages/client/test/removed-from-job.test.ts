@@ -14,9 +14,17 @@ type Json = any;
 const PHOTO = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9, 8, 7]);
 
 async function dispatcher(world: World, path: string, method = 'GET'): Promise<Json> {
-  const login = await fetch(`${world.server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dana', password: 'outpost' }) });
+  const login = await fetch(`${world.server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'dana', password: 'outpost' }),
+  });
   const { token } = (await login.json()) as { token: string };
-  const res = await fetch(`${world.server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, body: method === 'POST' ? '{}' : undefined });
+  const res = await fetch(`${world.server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+    body: method === 'POST' ? '{}' : undefined,
+  });
   return res.json();
 }
 

@@ -4,10 +4,13 @@ import { until, World } from './harness';
 
 /** A fetch that counts the workflow ops this tab posts. */
 function countingOps() {
-  const counter = { posts: 0, fetch: (async (input, init) => {
-    if (init?.method === 'POST' && String(input).includes('/ops')) counter.posts++;
-    return fetch(input, init);
-  }) as typeof fetch };
+  const counter = {
+    posts: 0,
+    fetch: (async (input, init) => {
+      if (init?.method === 'POST' && String(input).includes('/ops')) counter.posts++;
+      return fetch(input, init);
+    }) as typeof fetch,
+  };
   return counter;
 }
 

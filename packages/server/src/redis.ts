@@ -4,14 +4,5 @@
  *
  * @module @outpost/server/redis
  */
-export {
-  CATCH_UP_NODE,
-  decodeBusEvent,
-  DEFAULT_PREFIX,
-  encodeBusEvent,
-  ENVELOPE_VERSION,
-  jobChannel,
-  openRedisBus,
-  RedisBus,
-} from './bus/redis/index';
+export { CATCH_UP_NODE, decodeBusEvent, DEFAULT_PREFIX, encodeBusEvent, ENVELOPE_VERSION, jobChannel, openRedisBus, RedisBus } from './bus/redis/index';
 export type { RedisBusOptions } from './bus/redis/index';

@@ -30,7 +30,10 @@ describe('HTTP API', () => {
     });
 
     it('refuses a wrong password or unknown user with 401 bad_credentials, and a malformed body with 400', async () => {
-      for (const body of [{ username: 'alice', password: 'nope' }, { username: 'mallory', password: 'outpost' }]) {
+      for (const body of [
+        { username: 'alice', password: 'nope' },
+        { username: 'mallory', password: 'outpost' },
+      ]) {
         const res = await api(server, null, '/api/auth/login', { method: 'POST', body });
         expect(res.status).toBe(401);
         expect(res.body.error.code).toBe('bad_credentials');

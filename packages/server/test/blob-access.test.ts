@@ -76,10 +76,17 @@ describe('who may read a blob', () => {
     expect((await get(bob, hash)).status).toBe(404);
   });
 
-  it('stops serving a job\'s photos to a technician once they are unassigned', async () => {
+  it("stops serving a job's photos to a technician once they are unassigned", async () => {
     const created = await api(server, dana, '/api/jobs', {
       method: 'POST',
-      body: { title: 'Shared', customerId: 'cust-1', siteAddress: '1 Way', windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString(), assignees: ['alice', 'bob'] },
+      body: {
+        title: 'Shared',
+        customerId: 'cust-1',
+        siteAddress: '1 Way',
+        windowStart: new Date().toISOString(),
+        windowEnd: new Date(Date.now() + 3_600_000).toISOString(),
+        assignees: ['alice', 'bob'],
+      },
     });
     const jobId = created.body.job.id as string;
     const hash = await photoOn(jobId);

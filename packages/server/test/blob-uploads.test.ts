@@ -89,11 +89,15 @@ describe('resumable blob uploads', () => {
     const hash = sha(photo);
     expect((await chunk(alice, hash, photo, 0, CHUNK, 11 * 1024 * 1024)).body.error.code).toBe('bad_request');
     const bad = await fetch(`${server.url}/api/blobs/${hash}/upload/abc?length=1000`, {
-      method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': 'image/jpeg' }, body: photo,
+      method: 'PUT',
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'image/jpeg' },
+      body: photo,
     });
     expect(bad.status).toBe(400);
     const html = await fetch(`${server.url}/api/blobs/${hash}/upload/0?length=1000`, {
-      method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': 'text/html' }, body: photo,
+      method: 'PUT',
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'text/html' },
+      body: photo,
     });
     expect(((await html.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
     expect((await fetch(`${server.url}/api/blobs/${hash}/upload`)).status).toBe(401);

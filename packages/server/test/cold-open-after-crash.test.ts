@@ -125,6 +125,5 @@ describe.each(stores)('opening a job after the server on $name was killed with a
     behind.sendStep1();
     await until(() => behind.synced, 5_000, 'the device behind synced');
     expect(noteText(behind.doc, 'n-crash')!.toString()).toBe(typed);
-
   });
 });

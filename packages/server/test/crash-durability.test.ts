@@ -73,6 +73,10 @@ describe('durability across a killed process', () => {
     processes.push(second);
     const reader = await connectRelay(second.wsBase, 'job-1001', await login(second, 'alice'));
     clients.push(reader);
-    expect(readJob(reader.doc).notes.map((n) => n.id).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `t${i + 1}`).sort());
+    expect(
+      readJob(reader.doc)
+        .notes.map((n) => n.id)
+        .sort(),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => `t${i + 1}`).sort());
   });
 });

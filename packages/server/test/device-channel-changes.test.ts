@@ -63,7 +63,10 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
     store.hold();
     const jobs = ['job-1001', 'job-1003', 'job-1006'];
     const offline = jobs.map((id) => offlineNote(`n-${id}`));
-    phone.subscribeWithChanges(jobs, offline.map((o) => o.change));
+    phone.subscribeWithChanges(
+      jobs,
+      offline.map((o) => o.change),
+    );
     await phone.synced(jobs);
     await until(() => store.held > 0, 5000, 'the carried changes are being committed');
     await new Promise((r) => setTimeout(r, 100));
@@ -90,7 +93,10 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
     const answers = vi.spyOn(JobRoom.prototype, 'missingFor');
     cleanups.push(async () => answers.mockRestore());
     const jobs = ['job-1001', 'job-1003', 'job-1006'];
-    phone.subscribeWithChanges(jobs, jobs.map((id) => offlineNote(`n-${id}`).change));
+    phone.subscribeWithChanges(
+      jobs,
+      jobs.map((id) => offlineNote(`n-${id}`).change),
+    );
     await phone.synced(jobs);
     await until(() => jobs.every((id) => phone.ackedUpTo(id) === 1), 5000, 'durable acks of message 1');
     const firstAnswer = Math.min(...answers.mock.invocationCallOrder);

@@ -128,7 +128,14 @@ describe('device channel: every job of a device over one socket', () => {
     const t0 = Date.now();
     const created = await api(server, dana, '/api/jobs', {
       method: 'POST',
-      body: { title: 'No heat', customerId: 'cust-1', siteAddress: '12 Wharf St', windowStart: '2030-01-01T09:00:00.000Z', windowEnd: '2030-01-01T11:00:00.000Z', assignees: ['alice'] },
+      body: {
+        title: 'No heat',
+        customerId: 'cust-1',
+        siteAddress: '12 Wharf St',
+        windowStart: '2030-01-01T09:00:00.000Z',
+        windowEnd: '2030-01-01T11:00:00.000Z',
+        assignees: ['alice'],
+      },
     });
     expect(created.status).toBe(201);
     const jobId = created.body.job.id as string;

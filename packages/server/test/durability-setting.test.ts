@@ -67,4 +67,3 @@ describe('what a durable ack survives (--durability)', () => {
     expect(env.output).toContain('OUTPOST_DURABILITY must be "full"');
   });
 });
-

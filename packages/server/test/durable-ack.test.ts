@@ -94,7 +94,7 @@ describe('durable acks', () => {
     // Event-driven (a fixed sleep let a loaded machine put 'x' in the same commit as the rest).
     const begun = store.begun;
     clients[0]!.edit((d) => addNote(d, { id: 'x', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'first' }));
-    await until(() => store.begun === begun + 1, 15_000, "the first commit held at the gate");
+    await until(() => store.begun === begun + 1, 15_000, 'the first commit held at the gate');
     const received = server.metrics.updatesReceived;
     for (const c of clients) c.edit((d) => addNote(d, { id: 'y', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'batched' }));
     await until(() => server.metrics.updatesReceived === received + 3, 15_000, 'the server received the three edits');
@@ -102,7 +102,12 @@ describe('durable acks', () => {
     open();
     await until(() => clients.every((c) => c.ackedUpTo >= 2) && clients[0]!.ackedUpTo === 3);
     expect(store.commits.length - before).toBe(2);
-    expect(store.commits.at(-1)!.map((u) => u.jobId).sort()).toEqual(['job-1001', 'job-1003', 'job-1006']);
+    expect(
+      store.commits
+        .at(-1)!
+        .map((u) => u.jobId)
+        .sort(),
+    ).toEqual(['job-1001', 'job-1003', 'job-1006']);
   });
 
   it('sends durable acks only to sockets that asked for them', async () => {
@@ -111,7 +116,10 @@ describe('durable acks', () => {
     const token = await login(server, 'alice');
     const plain = await connectRelay(server.wsBase, 'job-1001', token, { acks: false });
     const watcher = await connectRelay(server.wsBase, 'job-1001', token);
-    cleanups.push(() => plain.close(), () => watcher.close());
+    cleanups.push(
+      () => plain.close(),
+      () => watcher.close(),
+    );
     plain.edit((d) => addNote(d, { id: 'n1', author: 'alice', createdAt: '2030-01-01T00:00:00Z', text: 'quiet' }));
     await until(() => readJob(watcher.doc).notes.length === 1);
     await until(async () => (await storedNotes(server, 'job-1001')).length === 1);

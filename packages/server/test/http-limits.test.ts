@@ -90,7 +90,9 @@ describe('HTTP write budget per user', () => {
       await api(server, alice, `/api/jobs/${aliceJob}/ops`, { method: 'POST', body: { nonsense: true } }),
       await api(server, alice, '/api/ops', { method: 'POST', body: { ops: [] } }),
       await api(server, alice, `/api/jobs/${aliceJob}/handover`, { method: 'POST', body: { handoverId: randomUUID(), deviceId: 'd', update: 'AA==' } }),
-      await fetch(`${server.url}/api/blobs/${sha(photo)}`, { method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': 'image/jpeg' }, body: photo }).then(async (r) => ({ status: r.status, body: await r.json() })),
+      await fetch(`${server.url}/api/blobs/${sha(photo)}`, { method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': 'image/jpeg' }, body: photo }).then(
+        async (r) => ({ status: r.status, body: await r.json() }),
+      ),
       await putChunk(server, alice, photo, 0, 500),
     ];
     // Refused before the body is judged: even malformed bodies get the budget's answer.
@@ -116,7 +118,9 @@ describe('look-up budget per user', () => {
     // Other reads, writes and Bob's searches are not held up.
     expect((await api(server, alice, '/api/customers/cust-1')).status).toBe(200);
     expect((await api(server, alice, '/api/pricebook')).status).toBe(200);
-    expect((await api(server, alice, `/api/jobs/${await jobOf(server, 'alice')}/updates`, { method: 'POST', body: { update: noteUpdate('alice', 'still writes') } })).status).toBe(200);
+    expect((await api(server, alice, `/api/jobs/${await jobOf(server, 'alice')}/updates`, { method: 'POST', body: { update: noteUpdate('alice', 'still writes') } })).status).toBe(
+      200,
+    );
     expect((await api(server, bob, '/api/customers?q=a')).status).toBe(200);
   });
 });

@@ -112,8 +112,25 @@ describe('job docs in memory and in storage', () => {
     server = await startTestServer();
     // An op committed to the log whose mirror write never reached the doc.
     await server.store.applyOp(
-      { opId: '00000000-0000-4000-8000-000000000001', jobId: 'job-1001', deviceId: 'd', deviceSeq: 1, actor: 'dana', kind: 'cancel', to: null, assignees: null, override: false, occurredAt: '2030-01-01T00:00:00.000Z', receivedAt: '2030-01-01T00:00:01.000Z' },
-      (state) => ({ outcome: 'applied', changed: true, review: false, state: { ...state, status: 'cancelled', version: 2, changedBy: 'dana', changedAt: '2030-01-01T00:00:01.000Z' } }),
+      {
+        opId: '00000000-0000-4000-8000-000000000001',
+        jobId: 'job-1001',
+        deviceId: 'd',
+        deviceSeq: 1,
+        actor: 'dana',
+        kind: 'cancel',
+        to: null,
+        assignees: null,
+        override: false,
+        occurredAt: '2030-01-01T00:00:00.000Z',
+        receivedAt: '2030-01-01T00:00:01.000Z',
+      },
+      (state) => ({
+        outcome: 'applied',
+        changed: true,
+        review: false,
+        state: { ...state, status: 'cancelled', version: 2, changedBy: 'dana', changedAt: '2030-01-01T00:00:01.000Z' },
+      }),
     );
     const client = await connectRelay(server.wsBase, 'job-1001', await login(server, 'alice'));
     clients.push(client);

@@ -44,7 +44,14 @@ describe('JSON routes take JSON only', () => {
 
   it('refuses a new job sent as anything but JSON with 415 and creates nothing', async () => {
     const before = (await server.store.listJobs()).length;
-    const body = { title: 'Form job', customerId: 'cust-1', siteAddress: '1 Way', windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString(), assignees: ['alice'] };
+    const body = {
+      title: 'Form job',
+      customerId: 'cust-1',
+      siteAddress: '1 Way',
+      windowStart: new Date().toISOString(),
+      windowEnd: new Date(Date.now() + 3_600_000).toISOString(),
+      assignees: ['alice'],
+    };
     for (const ct of NOT_JSON) await expect415(await post('/api/jobs', dana, body, ct));
     expect((await server.store.listJobs()).length).toBe(before);
   });

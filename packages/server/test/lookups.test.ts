@@ -36,7 +36,7 @@ describe('online look-ups', () => {
     expect(found.body.items.length).toBeGreaterThanOrEqual(4);
     expect(found.body.items.every((i: { id: string; active?: boolean }) => i.active === false && !downloaded.some((d) => d.id === i.id))).toBe(true);
     const all: string[] = [];
-    for (let cursor: string | null = ''; cursor !== null; ) {
+    for (let cursor: string | null = ''; cursor !== null;) {
       const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await api(server, dana, `/api/pricebook/search?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
       all.push(...page.body.items.map((i) => i.id));
       cursor = page.body.nextCursor;
@@ -46,7 +46,12 @@ describe('online look-ups', () => {
   });
 
   it('refuses a bad page request with validation_failed naming the parameter, and an anonymous one with 401', async () => {
-    for (const [query, field] of [['limit=0', 'limit'], ['limit=500', 'limit'], [`q=${'x'.repeat(101)}`, 'q'], ['page=2', '']]) {
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=500', 'limit'],
+      [`q=${'x'.repeat(101)}`, 'q'],
+      ['page=2', ''],
+    ]) {
       const res = await api(server, alice, `/api/customers?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');

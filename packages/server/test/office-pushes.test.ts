@@ -113,7 +113,10 @@ describe('pushes beyond job changes', () => {
     const t1 = Date.now();
     expect((await api(server, tokens.dana, `/api/handovers/${handoverId}/merge`, { method: 'POST', body: {} })).status).toBe(200);
     expect(await heard([devices.alice, devices.dana], 'handoverNotice', 2, t1)).toBeLessThan(1000);
-    expect(pushed(devices.alice, 'handoverNotice')).toEqual([{ jobId, handoverId, state: 'parked' }, { jobId, handoverId, state: 'merged' }]);
+    expect(pushed(devices.alice, 'handoverNotice')).toEqual([
+      { jobId, handoverId, state: 'parked' },
+      { jobId, handoverId, state: 'merged' },
+    ]);
     // Bob is on the job now, but the handover is Alice's and the office's business.
     await new Promise((r) => setTimeout(r, 200));
     expect(pushed(devices.bob, 'handoverNotice')).toEqual([]);

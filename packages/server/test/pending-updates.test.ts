@@ -43,6 +43,10 @@ describe('changes that wait for earlier ones', () => {
 
     await server.bus.publish({ kind: 'update', jobId: JOB, node: 'other-node', update: first });
     await until(() => readJob(device.doc).notes.length === 3, 5000, 'both notes from elsewhere relayed').catch(() => undefined);
-    expect(readJob(device.doc).notes.map((n) => n.text).sort()).toEqual(['first elsewhere', 'here', 'second elsewhere']);
+    expect(
+      readJob(device.doc)
+        .notes.map((n) => n.text)
+        .sort(),
+    ).toEqual(['first elsewhere', 'here', 'second elsewhere']);
   });
 });

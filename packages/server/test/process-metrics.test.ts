@@ -12,7 +12,14 @@ describe('/metrics', () => {
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    for (const name of ['outpost_connections', 'outpost_durable_ack_seconds', 'nodejs_eventloop_lag_seconds', 'nodejs_gc_duration_seconds', 'nodejs_heap_size_used_bytes', 'process_cpu_user_seconds_total']) {
+    for (const name of [
+      'outpost_connections',
+      'outpost_durable_ack_seconds',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_gc_duration_seconds',
+      'nodejs_heap_size_used_bytes',
+      'process_cpu_user_seconds_total',
+    ]) {
       expect(text).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
     }
     // One exposition a scraper accepts: every series is declared once.

@@ -31,14 +31,20 @@ describe('relay with stock y-websocket providers', () => {
     const bob = await login(server, 'bob');
     const a = provider(server, 'job-1004', alice);
     const b = provider(server, 'job-1004', bob);
-    cleanups.push(() => a.destroy(), () => b.destroy());
+    cleanups.push(
+      () => a.destroy(),
+      () => b.destroy(),
+    );
     await Promise.all([synced(a), synced(b)]);
     // The doc was loaded from storage before the first sync reply: the seeded meta is there.
     expect(readJob(a.doc).meta.title).toBe('Glycol chiller leak check');
 
     addNote(a.doc, { id: 'n-a', author: 'alice', createdAt: '2030-01-01T10:00:00Z', text: 'Leak at valve' });
     addNote(b.doc, { id: 'n-b', author: 'bob', createdAt: '2030-01-01T10:00:01Z', text: 'Brought dye' });
-    const notes = (doc: Y.Doc) => readJob(doc).notes.map((n) => n.id).sort();
+    const notes = (doc: Y.Doc) =>
+      readJob(doc)
+        .notes.map((n) => n.id)
+        .sort();
     await until(() => notes(a.doc).length === 2 && notes(b.doc).length === 2, 5000, 'convergence');
     noteText(a.doc, 'n-b')!.insert(0, 'Alice: ');
     noteText(b.doc, 'n-b')!.insert(noteText(b.doc, 'n-b')!.length, '!');
@@ -62,7 +68,10 @@ describe('relay with stock y-websocket providers', () => {
     cleanups.push(() => server.dispose());
     const a = provider(server, 'job-1004', await login(server, 'alice'));
     const b = provider(server, 'job-1004', await login(server, 'bob'));
-    cleanups.push(() => a.destroy(), () => b.destroy());
+    cleanups.push(
+      () => a.destroy(),
+      () => b.destroy(),
+    );
     await Promise.all([synced(a), synced(b)]);
     a.awareness.setLocalStateField('user', { id: 'dana', name: 'Dana (not really)', role: 'dispatcher' });
     a.awareness.setLocalStateField('cursor', 3);

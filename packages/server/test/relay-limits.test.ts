@@ -14,7 +14,10 @@ function awarenessFrame(awareness: awarenessProtocol.Awareness, client: number):
   return encoding.toUint8Array(e);
 }
 
-const note = (id: string, text = id) => (d: Y.Doc) => addNote(d, { id, author: 'alice', createdAt: '2030-01-01T00:00:00Z', text });
+const note =
+  (id: string, text = id) =>
+  (d: Y.Doc) =>
+    addNote(d, { id, author: 'alice', createdAt: '2030-01-01T00:00:00Z', text });
 
 describe('relay validation and limits', () => {
   let server: TestServer;
@@ -171,8 +174,12 @@ describe('relay validation and limits', () => {
   it('closes with 4401 a socket with no token, a forged token or an expired token', async () => {
     await setup();
     const none = await connect('job-1001', null, { waitSynced: false });
-    const forged = await connect('job-1001', await issueToken({ id: 'alice', username: 'alice', name: 'A', role: 'technician', passwordHash: '' }, 'wrong-secret'), { waitSynced: false });
-    const expired = await connect('job-1001', await issueToken({ id: 'alice', username: 'alice', name: 'A', role: 'technician', passwordHash: '' }, server.secret, -10), { waitSynced: false });
+    const forged = await connect('job-1001', await issueToken({ id: 'alice', username: 'alice', name: 'A', role: 'technician', passwordHash: '' }, 'wrong-secret'), {
+      waitSynced: false,
+    });
+    const expired = await connect('job-1001', await issueToken({ id: 'alice', username: 'alice', name: 'A', role: 'technician', passwordHash: '' }, server.secret, -10), {
+      waitSynced: false,
+    });
     expect(await none.closedWithin()).toBe(4401);
     expect(await forged.closedWithin()).toBe(4401);
     expect(await expired.closedWithin()).toBe(4401);

@@ -88,10 +88,14 @@ describe('server hooks', () => {
       for (const item of readJob(doc).checklist) setChecklistDone(doc, item.id, true, 'alice', '2030-01-01T00:00:00Z');
       setSignature(doc, { blob, signer: 'Pat', signedAt: '2030-01-01T00:00:00Z', by: 'alice' });
     });
-    await until(() => {
-      for (const { jobId, updates } of committed.splice(0)) if (jobId === 'job-1001') for (const u of updates) Y.applyUpdate(seen, u);
-      return readJob(seen).signature?.signer === 'Pat';
-    }, 5000, 'the signature reported as committed');
+    await until(
+      () => {
+        for (const { jobId, updates } of committed.splice(0)) if (jobId === 'job-1001') for (const u of updates) Y.applyUpdate(seen, u);
+        return readJob(seen).signature?.signer === 'Pat';
+      },
+      5000,
+      'the signature reported as committed',
+    );
 
     expect((await post('completed')).status).toBe(200);
     await until(() => applied.some((e) => e.status === 'completed'), 15_000, 'the completed job reported');
@@ -104,7 +108,13 @@ describe('server hooks', () => {
   });
 
   it('keeps serving when a hook throws, and logs it', async () => {
-    const failing = await startTestServer({ hooks: { onOpApplied: () => { throw new Error('webhook down'); } } });
+    const failing = await startTestServer({
+      hooks: {
+        onOpApplied: () => {
+          throw new Error('webhook down');
+        },
+      },
+    });
     const logged = vi.spyOn(console, 'error');
     try {
       const alice = await login(failing, 'alice');

@@ -34,7 +34,8 @@ describe('upgrading a data directory from before schema versions', () => {
     const dataDir = first.dataDir;
     const alice = await login(first, 'alice');
     const tablet = new TestDevice();
-    for (const to of ['en_route', 'on_site'] as const) expect((await api(first, alice, '/api/jobs/job-1001/ops', { method: 'POST', body: tablet.op('job-1001', { kind: 'transition', to }) })).status).toBe(200);
+    for (const to of ['en_route', 'on_site'] as const)
+      expect((await api(first, alice, '/api/jobs/job-1001/ops', { method: 'POST', body: tablet.op('job-1001', { kind: 'transition', to }) })).status).toBe(200);
     await first.close();
     downgradeToUnversioned(join(dataDir, 'outpost.db'));
 

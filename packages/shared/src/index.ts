@@ -56,18 +56,7 @@ export { readServerState, writeServerState } from './job/server-state';
 export { MAX_OPS_PER_BATCH, opBatchSchema, type OpBatchAnswer, type OpBatchResponse } from './ops/batch';
 export { jobRequestSchema, OP_KINDS, opIntentSchema, requestJobId, workflowOpSchema, type JobRequest, type OpIntent, type OpKind, type WorkflowOp } from './ops/op';
 export { decide, type Actor, type Decision, type RejectionCode, type WorkflowState } from './status/decide';
-export {
-  findTransition,
-  mayTarget,
-  nextTransitions,
-  OPEN_STATUSES,
-  reopenTarget,
-  ROLES,
-  STATUS_LABELS,
-  TRANSITIONS,
-  type Role,
-  type Transition,
-} from './status/machine';
+export { findTransition, mayTarget, nextTransitions, OPEN_STATUSES, reopenTarget, ROLES, STATUS_LABELS, TRANSITIONS, type Role, type Transition } from './status/machine';
 export * from './protocol/index';
 export * from './errors/index';
 export {

@@ -29,7 +29,20 @@ export const ROLES_UNDER_TEST = ['technician', 'dispatcher'] as const;
 /** The job, seen from the technician (alice): hers, bob's, or hers until a moment ago. */
 export const RELATIONS = ['own', 'other', 'unassigned'] as const;
 /** What is attempted. */
-export const ACTIONS = ['wsJoin', 'wsUpdate', 'wsOfficeField', 'wsForgedAuthor', 'restRead', 'opSubmit', 'opOverride', 'blobGet', 'blobPut', 'channelJoin', 'channelUpdate', 'opBatch'] as const;
+export const ACTIONS = [
+  'wsJoin',
+  'wsUpdate',
+  'wsOfficeField',
+  'wsForgedAuthor',
+  'restRead',
+  'opSubmit',
+  'opOverride',
+  'blobGet',
+  'blobPut',
+  'channelJoin',
+  'channelUpdate',
+  'opBatch',
+] as const;
 
 export type RoleUnderTest = (typeof ROLES_UNDER_TEST)[number];
 export type Relation = (typeof RELATIONS)[number];
@@ -70,8 +83,7 @@ export function matrix(tokens: readonly TokenKind[]): Cell[] {
   const cells: Cell[] = [];
   for (const role of ROLES_UNDER_TEST)
     for (const relation of RELATIONS)
-      for (const token of tokens)
-        for (const action of ACTIONS) cells.push({ role, relation, token, action, expect: verdictFor(role, relation, token, action) });
+      for (const token of tokens) for (const action of ACTIONS) cells.push({ role, relation, token, action, expect: verdictFor(role, relation, token, action) });
   return cells;
 }
 

@@ -101,9 +101,11 @@ export function badRequests(): BadRequest[] {
     { path: '/api/jobs', as: 'dana', valid: validJob },
   ];
   for (const r of jsonRoutes) {
-    for (const [i, text] of MALFORMED.entries()) add({ name: `${r.path} malformed JSON #${i}`, method: 'POST', path: r.path, as: r.as, body: raw(text), contentType: json, expect: ['bad_request', 'validation_failed'] });
+    for (const [i, text] of MALFORMED.entries())
+      add({ name: `${r.path} malformed JSON #${i}`, method: 'POST', path: r.path, as: r.as, body: raw(text), contentType: json, expect: ['bad_request', 'validation_failed'] });
     add({ name: `${r.path} empty body`, method: 'POST', path: r.path, as: r.as, body: raw(''), contentType: json, expect: ['bad_request', 'validation_failed'] });
-    for (const v of [null, 42, 'string', [], [r.valid], true]) add({ name: `${r.path} body is ${JSON.stringify(v)?.slice(0, 20)}`, method: 'POST', path: r.path, as: r.as, body: s(v), contentType: json, expect: ['validation_failed'] });
+    for (const v of [null, 42, 'string', [], [r.valid], true])
+      add({ name: `${r.path} body is ${JSON.stringify(v)?.slice(0, 20)}`, method: 'POST', path: r.path, as: r.as, body: s(v), contentType: json, expect: ['validation_failed'] });
     for (const key of Object.keys(r.valid)) {
       // baseVersion is optional and unchecked (docs/decisions.md); its wrong types still fail.
       if (!(r.path.endsWith('/ops') && key === 'baseVersion')) {
@@ -111,20 +113,77 @@ export function badRequests(): BadRequest[] {
       }
       for (const wrong of [123, 'x', null, {}, [1], -1, 1e308]) {
         if (typeof wrong === typeof r.valid[key] && !(wrong === null || Array.isArray(wrong))) continue;
-        add({ name: `${r.path} ${key} = ${JSON.stringify(wrong)}`, method: 'POST', path: r.path, as: r.as, body: s({ ...r.valid, [key]: wrong }), contentType: json, expect: ['validation_failed'] });
+        add({
+          name: `${r.path} ${key} = ${JSON.stringify(wrong)}`,
+          method: 'POST',
+          path: r.path,
+          as: r.as,
+          body: s({ ...r.valid, [key]: wrong }),
+          contentType: json,
+          expect: ['validation_failed'],
+        });
       }
     }
-    add({ name: `${r.path} unknown extra field`, method: 'POST', path: r.path, as: r.as, body: s({ ...r.valid, isAdmin: true }), contentType: json, expect: ['validation_failed'] });
-    add({ name: `${r.path} prototype pollution`, method: 'POST', path: r.path, as: r.as, body: raw(JSON.stringify(r.valid).replace(/^\{/, '{"__proto__":{"role":"dispatcher"},"constructor":{"prototype":{"x":1}},')), contentType: json, expect: ['validation_failed'] });
-    add({ name: `${r.path} 2 MiB body`, method: 'POST', path: r.path, as: r.as, body: s({ ...r.valid, padding: 'x'.repeat(2 * MiB) }), contentType: json, expect: ['too_large', 'validation_failed'] });
-    add({ name: `${r.path} 12 MiB string field`, method: 'POST', path: r.path, as: r.as, body: s({ ...r.valid, [Object.keys(r.valid)[0]!]: 'y'.repeat(12 * MiB) }), contentType: json, expect: ['too_large'] });
-    add({ name: `${r.path} deeply nested JSON`, method: 'POST', path: r.path, as: r.as, body: raw('['.repeat(100_000) + ']'.repeat(100_000)), contentType: json, expect: ['too_large', 'validation_failed', 'bad_request'] });
+    add({
+      name: `${r.path} unknown extra field`,
+      method: 'POST',
+      path: r.path,
+      as: r.as,
+      body: s({ ...r.valid, isAdmin: true }),
+      contentType: json,
+      expect: ['validation_failed'],
+    });
+    add({
+      name: `${r.path} prototype pollution`,
+      method: 'POST',
+      path: r.path,
+      as: r.as,
+      body: raw(JSON.stringify(r.valid).replace(/^\{/, '{"__proto__":{"role":"dispatcher"},"constructor":{"prototype":{"x":1}},')),
+      contentType: json,
+      expect: ['validation_failed'],
+    });
+    add({
+      name: `${r.path} 2 MiB body`,
+      method: 'POST',
+      path: r.path,
+      as: r.as,
+      body: s({ ...r.valid, padding: 'x'.repeat(2 * MiB) }),
+      contentType: json,
+      expect: ['too_large', 'validation_failed'],
+    });
+    add({
+      name: `${r.path} 12 MiB string field`,
+      method: 'POST',
+      path: r.path,
+      as: r.as,
+      body: s({ ...r.valid, [Object.keys(r.valid)[0]!]: 'y'.repeat(12 * MiB) }),
+      contentType: json,
+      expect: ['too_large'],
+    });
+    add({
+      name: `${r.path} deeply nested JSON`,
+      method: 'POST',
+      path: r.path,
+      as: r.as,
+      body: raw('['.repeat(100_000) + ']'.repeat(100_000)),
+      contentType: json,
+      expect: ['too_large', 'validation_failed', 'bad_request'],
+    });
     for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'image/png']) {
       add({ name: `${r.path} as ${ct}`, method: 'POST', path: r.path, as: r.as, body: s(r.valid), contentType: ct, expect: ['unsupported_media_type'] });
     }
   }
 
-  const op = (over: Record<string, unknown>, name: string) => add({ name: `ops ${name}`, method: 'POST', path: '/api/jobs/job-1001/ops', as: 'alice', body: () => JSON.stringify(validOp(over)), contentType: json, expect: ['validation_failed'] });
+  const op = (over: Record<string, unknown>, name: string) =>
+    add({
+      name: `ops ${name}`,
+      method: 'POST',
+      path: '/api/jobs/job-1001/ops',
+      as: 'alice',
+      body: () => JSON.stringify(validOp(over)),
+      contentType: json,
+      expect: ['validation_failed'],
+    });
   op({ opId: 'not-a-uuid' }, 'opId not a uuid');
   op({ jobId: 'job-1002' }, 'jobId names another job than the path');
   op({ deviceSeq: 0 }, 'deviceSeq 0');
@@ -144,7 +203,8 @@ export function badRequests(): BadRequest[] {
   op({ deviceId: '' }, 'empty deviceId');
   op({ deviceId: 'd'.repeat(129) }, 'deviceId over 128 chars');
 
-  const job = (over: Record<string, unknown>, name: string) => add({ name: `new job ${name}`, method: 'POST', path: '/api/jobs', as: 'dana', body: s({ ...validJob, ...over }), contentType: json, expect: ['validation_failed'] });
+  const job = (over: Record<string, unknown>, name: string) =>
+    add({ name: `new job ${name}`, method: 'POST', path: '/api/jobs', as: 'dana', body: s({ ...validJob, ...over }), contentType: json, expect: ['validation_failed'] });
   job({ windowEnd: '2024-12-31T00:00:00.000Z' }, 'ending before it starts');
   job({ assignees: ['dana'] }, 'assigned to a dispatcher');
   job({ assignees: ['mallory'] }, 'assigned to nobody known');
@@ -152,10 +212,27 @@ export function badRequests(): BadRequest[] {
   job({ checklist: [{ label: 'x' }] }, 'checklist item without required');
   job({ checklist: 'all of it' }, 'checklist not a list');
 
-  add({ name: 'login wrong password', method: 'POST', path: '/api/auth/login', as: 'none', body: s({ username: 'alice', password: 'nope' }), contentType: json, expect: ['bad_credentials'] });
-  add({ name: 'login unknown user', method: 'POST', path: '/api/auth/login', as: 'none', body: s({ username: '../../etc/passwd', password: 'outpost' }), contentType: json, expect: ['bad_credentials'] });
+  add({
+    name: 'login wrong password',
+    method: 'POST',
+    path: '/api/auth/login',
+    as: 'none',
+    body: s({ username: 'alice', password: 'nope' }),
+    contentType: json,
+    expect: ['bad_credentials'],
+  });
+  add({
+    name: 'login unknown user',
+    method: 'POST',
+    path: '/api/auth/login',
+    as: 'none',
+    body: s({ username: '../../etc/passwd', password: 'outpost' }),
+    contentType: json,
+    expect: ['bad_credentials'],
+  });
 
-  for (const days of ['abc', '-1', '0', '1000', '1e9', '', '2.5']) add({ name: `me/jobs days=${days}`, method: 'GET', path: `/api/me/jobs?days=${days}`, as: 'alice', expect: ['validation_failed'] });
+  for (const days of ['abc', '-1', '0', '1000', '1e9', '', '2.5'])
+    add({ name: `me/jobs days=${days}`, method: 'GET', path: `/api/me/jobs?days=${days}`, as: 'alice', expect: ['validation_failed'] });
   for (const id of BAD_JOB_IDS) {
     add({ name: `job read ${id.slice(0, 30)}`, method: 'GET', path: `/api/jobs/${id}`, as: 'dana', expect: ['not_found', 'bad_request'] });
     add({ name: `job ops read ${id.slice(0, 30)}`, method: 'GET', path: `/api/jobs/${id}/ops`, as: 'dana', expect: ['not_found', 'bad_request'] });
@@ -169,11 +246,35 @@ export function badRequests(): BadRequest[] {
   const bytes = Buffer.from('a photo of a condenser');
   const sha = createHash('sha256').update(bytes).digest('hex');
   for (const [i, bad] of BAD_SHAS.entries()) {
-    add({ name: `blob put to bad sha #${i} ${bad.slice(-16)}`, method: 'PUT', path: `/api/blobs/${bad}`, as: 'alice', body: () => bytes, contentType: 'image/jpeg', expect: ['bad_request', 'not_found'] });
+    add({
+      name: `blob put to bad sha #${i} ${bad.slice(-16)}`,
+      method: 'PUT',
+      path: `/api/blobs/${bad}`,
+      as: 'alice',
+      body: () => bytes,
+      contentType: 'image/jpeg',
+      expect: ['bad_request', 'not_found'],
+    });
     add({ name: `blob get bad sha #${i} ${bad.slice(-16)}`, method: 'GET', path: `/api/blobs/${bad}`, as: 'alice', expect: ['bad_request', 'not_found'] });
   }
-  add({ name: 'blob put with the wrong sha256', method: 'PUT', path: `/api/blobs/${'0'.repeat(64)}`, as: 'alice', body: () => bytes, contentType: 'image/jpeg', expect: ['hash_mismatch'] });
-  add({ name: 'blob put with a truncated body', method: 'PUT', path: `/api/blobs/${sha}`, as: 'alice', body: () => bytes.subarray(0, 5), contentType: 'image/jpeg', expect: ['hash_mismatch'] });
+  add({
+    name: 'blob put with the wrong sha256',
+    method: 'PUT',
+    path: `/api/blobs/${'0'.repeat(64)}`,
+    as: 'alice',
+    body: () => bytes,
+    contentType: 'image/jpeg',
+    expect: ['hash_mismatch'],
+  });
+  add({
+    name: 'blob put with a truncated body',
+    method: 'PUT',
+    path: `/api/blobs/${sha}`,
+    as: 'alice',
+    body: () => bytes.subarray(0, 5),
+    contentType: 'image/jpeg',
+    expect: ['hash_mismatch'],
+  });
   add({ name: 'blob put empty', method: 'PUT', path: `/api/blobs/${sha}`, as: 'alice', body: () => new Uint8Array(0), contentType: 'image/jpeg', expect: ['hash_mismatch'] });
   for (const ct of ['text/html', 'application/json', 'application/javascript', '']) {
     add({ name: `blob put as "${ct}"`, method: 'PUT', path: `/api/blobs/${sha}`, as: 'alice', body: () => bytes, contentType: ct, expect: ['unsupported_media_type'] });
@@ -199,7 +300,8 @@ export function badRequests(): BadRequest[] {
     { path: '/api/pricebook/items/pb-bad-input', valid: item },
   ];
   for (const r of referenceRoutes) {
-    const put = (name: string, body: () => BodyInit, expect: ErrorCode[], as: Caller = 'dana', contentType = json) => add({ name: `PUT ${r.path} ${name}`, method: 'PUT', path: r.path, as, body, contentType, expect });
+    const put = (name: string, body: () => BodyInit, expect: ErrorCode[], as: Caller = 'dana', contentType = json) =>
+      add({ name: `PUT ${r.path} ${name}`, method: 'PUT', path: r.path, as, body, contentType, expect });
     put('by a technician', s(r.valid), ['forbidden'], 'alice');
     put('signed out', s(r.valid), ['unauthenticated'], 'none');
     put('malformed JSON', raw('{'), ['bad_request']);
@@ -208,9 +310,33 @@ export function badRequests(): BadRequest[] {
     for (const key of Object.keys(r.valid)) put(`missing ${key}`, s(without(r.valid, key)), ['validation_failed']);
     put('2 MiB body', s({ ...r.valid, padding: 'x'.repeat(2 * MiB) }), ['too_large', 'validation_failed']);
   }
-  add({ name: 'PUT equipment for an unknown customer', method: 'PUT', path: '/api/equipment/eq-101', as: 'dana', body: s({ ...equipment, customerId: 'cust-none' }), contentType: json, expect: ['validation_failed'] });
-  add({ name: 'PUT equipment onto an unknown job', method: 'PUT', path: '/api/equipment/eq-101', as: 'dana', body: s({ ...equipment, jobIds: ['job-none'] }), contentType: json, expect: ['validation_failed'] });
-  add({ name: 'PUT a pricebook item with a negative price', method: 'PUT', path: '/api/pricebook/items/pb-bad-input', as: 'dana', body: s({ ...item, unitPriceCents: -1 }), contentType: json, expect: ['validation_failed'] });
+  add({
+    name: 'PUT equipment for an unknown customer',
+    method: 'PUT',
+    path: '/api/equipment/eq-101',
+    as: 'dana',
+    body: s({ ...equipment, customerId: 'cust-none' }),
+    contentType: json,
+    expect: ['validation_failed'],
+  });
+  add({
+    name: 'PUT equipment onto an unknown job',
+    method: 'PUT',
+    path: '/api/equipment/eq-101',
+    as: 'dana',
+    body: s({ ...equipment, jobIds: ['job-none'] }),
+    contentType: json,
+    expect: ['validation_failed'],
+  });
+  add({
+    name: 'PUT a pricebook item with a negative price',
+    method: 'PUT',
+    path: '/api/pricebook/items/pb-bad-input',
+    as: 'dana',
+    body: s({ ...item, unitPriceCents: -1 }),
+    contentType: json,
+    expect: ['validation_failed'],
+  });
   add({ name: 'equipment read by a technician off its jobs', method: 'GET', path: '/api/equipment/eq-none', as: 'alice', expect: ['not_found'] });
   return rows;
 }

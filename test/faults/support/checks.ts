@@ -47,7 +47,8 @@ export function opLogProblems(logs: readonly LoggedOp[], submitted: readonly Sub
       if (e.seq !== i + 1) problems.push(`job ${jobId}: log entry ${i + 1} has seq ${e.seq}`);
       const prev = entries[i - 1];
       if (prev && (e.version < prev.version || e.version > prev.version + 1)) problems.push(`job ${jobId}: version ${prev.version} → ${e.version} at seq ${e.seq}`);
-      if (prev && e.deviceId === prev.deviceId && e.deviceSeq < prev.deviceSeq) problems.push(`job ${jobId}: device ${e.deviceId} seq ${e.deviceSeq} applied after ${prev.deviceSeq}`);
+      if (prev && e.deviceId === prev.deviceId && e.deviceSeq < prev.deviceSeq)
+        problems.push(`job ${jobId}: device ${e.deviceId} seq ${e.deviceSeq} applied after ${prev.deviceSeq}`);
     });
   }
   for (const [deviceId, entries] of groupBy(logs, (e) => e.deviceId)) {
@@ -85,7 +86,8 @@ export function divergence(docs: readonly { name: string; doc: Y.Doc }[]): strin
   const state = (d: Y.Doc) => Buffer.from(Y.encodeStateVector(d)).toString('base64');
   for (const other of rest) {
     if (state(other.doc) !== state(first.doc)) problems.push(`${other.name} has state ${state(other.doc)}, ${first.name} has ${state(first.doc)}`);
-    else if (content(other.doc) !== content(first.doc)) problems.push(`${other.name} and ${first.name} have the same state vector but different content (a deletion did not reach one)`);
+    else if (content(other.doc) !== content(first.doc))
+      problems.push(`${other.name} and ${first.name} have the same state vector but different content (a deletion did not reach one)`);
   }
   return problems;
 }

@@ -71,5 +71,4 @@ export function owed(device: Device): { pending: number; queued: number; errors:
 }
 
 /** Polls until `check` passes; fails naming `what` after `timeoutMs` (20 s here: whole processes behind proxies). */
-export const until = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000, everyMs = 50): Promise<void> =>
-  untilPasses(what, check, timeoutMs, everyMs);
+export const until = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000, everyMs = 50): Promise<void> => untilPasses(what, check, timeoutMs, everyMs);

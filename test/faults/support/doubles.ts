@@ -133,7 +133,17 @@ export class ForgetfulOpServer {
     if (req.method === 'GET') return void res.end(JSON.stringify({ ops: this.log.filter((e) => e.jobId === jobId) }));
     const op = JSON.parse(Buffer.concat(chunks).toString()) as { opId: string; deviceId: string; deviceSeq: number; to: string };
     const version = (this.log.at(-1)?.version ?? 0) + 1;
-    const entry: DoubleEntry = { seq: this.log.length + 1, opId: op.opId, jobId, deviceId: op.deviceId, deviceSeq: op.deviceSeq, outcome: 'applied', version, status: op.to, receivedAt: new Date().toISOString() };
+    const entry: DoubleEntry = {
+      seq: this.log.length + 1,
+      opId: op.opId,
+      jobId,
+      deviceId: op.deviceId,
+      deviceSeq: op.deviceSeq,
+      outcome: 'applied',
+      version,
+      status: op.to,
+      receivedAt: new Date().toISOString(),
+    };
     this.log.push(entry);
     res.end(JSON.stringify({ result: { opId: op.opId, outcome: 'applied', status: op.to, version, duplicate: false } }));
   }

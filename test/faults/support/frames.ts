@@ -185,7 +185,13 @@ function build(rng: Prng, kind: FrameKind): Uint8Array {
       return rng.bytes(rng.int(0, 64));
     case 'truncatedVarint':
       // A type or length whose continuation bit promises a byte that never comes.
-      return rng.pick([Uint8Array.of(0x80), Uint8Array.of(0x00, 0x82), Uint8Array.of(0x00, 0x02, 0xff), Uint8Array.of(0x01, 0xff, 0xff), Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)]);
+      return rng.pick([
+        Uint8Array.of(0x80),
+        Uint8Array.of(0x00, 0x82),
+        Uint8Array.of(0x00, 0x02, 0xff),
+        Uint8Array.of(0x01, 0xff, 0xff),
+        Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff),
+      ]);
     case 'wrongType':
       return frame((e) => {
         encoding.writeVarUint(e, rng.pick([2, 4, 5, 42, 99, 104, 255, 65_535, 2 ** 31]));

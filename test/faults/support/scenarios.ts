@@ -33,9 +33,7 @@ export async function ackedEditsSurviveKill(
   relay: KillableRelay,
   opts: { jobId: string; token: string; rng: Prng; clients?: number; killAfterMs?: number; /** The token's user: notes name their writer. */ author: string },
 ): Promise<DurabilityReport> {
-  const clients = await Promise.all(
-    Array.from({ length: opts.clients ?? 3 }, () => RelayClient.connect({ baseUrl: relay.url, jobId: opts.jobId, token: opts.token })),
-  );
+  const clients = await Promise.all(Array.from({ length: opts.clients ?? 3 }, () => RelayClient.connect({ baseUrl: relay.url, jobId: opts.jobId, token: opts.token })));
   await Promise.all(clients.map((c) => c.whenSynced));
   const sentAs = new Map<string, { client: RelayClient; message: number }>();
   let typing = true;

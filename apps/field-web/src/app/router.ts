@@ -5,12 +5,7 @@
 import { useEffect, useState } from 'react';
 
 /** The screens of the app. */
-export type Route =
-  | { name: 'jobs' }
-  | { name: 'job'; jobId: string }
-  | { name: 'board' }
-  | { name: 'new-job' }
-  | { name: 'offline-actions' };
+export type Route = { name: 'jobs' } | { name: 'job'; jobId: string } | { name: 'board' } | { name: 'new-job' } | { name: 'offline-actions' };
 
 /** Reads a route from a location hash such as `#/job/j1`. */
 export function parseRoute(hash: string): Route {

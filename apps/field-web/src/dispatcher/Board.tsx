@@ -123,7 +123,10 @@ export function Board({ primed }: BoardProps) {
   const handovers = useHandovers();
   const jobs = [...board.jobs].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
   const submit = (jobId: string) => (intent: OpIntent) => void engine.submitOp(jobId, intent).then(board.refresh);
-  const digests = useJobDigests(jobs.map((j) => j.id), BOARD_ROOTS);
+  const digests = useJobDigests(
+    jobs.map((j) => j.id),
+    BOARD_ROOTS,
+  );
   // Marks are read on their own pushes (made, acknowledged) and when a job moves on.
   const reviews = useReviews(true);
   const selfId = engine.user?.id ?? '';

@@ -124,7 +124,11 @@ export function CreateJob({ customers, technicians }: CreateJobProps) {
         <label htmlFor="nj-checklist">Checklist (one per line, * = required)</label>
         <textarea id="nj-checklist" value={checklist} onChange={(e) => setChecklist(e.target.value)} />
       </div>
-      {error ? <p className="disabled-reason" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="disabled-reason" role="alert">
+          {error}
+        </p>
+      ) : null}
       <button type="submit" className="big primary" disabled={!connected || !title.trim() || !customerId}>
         Create job
       </button>

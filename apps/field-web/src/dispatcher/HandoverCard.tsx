@@ -13,7 +13,10 @@ function Thumb({ sha }: { sha: string }) {
   useEffect(() => {
     let live = true;
     // Not uploaded yet (or refused): the card still says what the work holds.
-    void engine.blobs.objectUrl(sha).then((u) => live && setUrl(u), () => undefined);
+    void engine.blobs.objectUrl(sha).then(
+      (u) => live && setUrl(u),
+      () => undefined,
+    );
     return () => {
       live = false;
     };

@@ -38,7 +38,9 @@ export function useReviews(enabled: boolean, refreshKey?: unknown): { marks: Rec
   const acknowledge = useCallback(
     async (jobId: string) => {
       const res = await engine.api(`/api/jobs/${encodeURIComponent(jobId)}/review/ack`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
       });
       if (!res.ok && res.status !== 404) throw new Error(`acknowledge ${res.status}`);
       await refresh();

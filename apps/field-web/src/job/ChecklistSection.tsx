@@ -17,18 +17,17 @@ export function ChecklistSection({ doc, user }: ChecklistSectionProps) {
   return (
     <section className="card" aria-labelledby="checklist-title">
       <h2 id="checklist-title">
-        Checklist <span className="muted">({done}/{checklist.length} done)</span>
+        Checklist{' '}
+        <span className="muted">
+          ({done}/{checklist.length} done)
+        </span>
       </h2>
       {checklist.length === 0 ? <p className="muted">No checklist on this job.</p> : null}
       <ul className="checklist">
         {checklist.map((item) => (
           <li key={item.id}>
             <label>
-              <input
-                type="checkbox"
-                checked={item.done}
-                onChange={(e) => setChecklistDone(doc, item.id, e.target.checked, user.id, nowIso())}
-              />
+              <input type="checkbox" checked={item.done} onChange={(e) => setChecklistDone(doc, item.id, e.target.checked, user.id, nowIso())} />
               <span className="grow">
                 {item.label} {item.required ? <span className="required">REQUIRED</span> : null}
                 {item.done && item.doneBy ? <span className="muted"> · {item.doneBy}</span> : null}

@@ -49,15 +49,5 @@ export function CollaborativeNote({ text, label, onEditing }: CollaborativeNoteP
     }, LOCAL);
   };
 
-  return (
-    <textarea
-      ref={ref}
-      aria-label={label}
-      defaultValue={text.toString()}
-      onInput={onInput}
-      onFocus={() => onEditing?.(true)}
-      onBlur={() => onEditing?.(false)}
-      spellCheck
-    />
-  );
+  return <textarea ref={ref} aria-label={label} defaultValue={text.toString()} onInput={onInput} onFocus={() => onEditing?.(true)} onBlur={() => onEditing?.(false)} spellCheck />;
 }

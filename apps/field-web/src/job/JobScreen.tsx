@@ -123,14 +123,15 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
             {meta.windowEnd ? new Date(meta.windowEnd).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : ''}
           </p>
         ) : null}
-        <p className="muted">
-          Assigned: {removed ? 'no longer you' : (job.server?.assignees ?? summary?.assignees ?? []).join(', ') || 'nobody'}
-        </p>
+        <p className="muted">Assigned: {removed ? 'no longer you' : (job.server?.assignees ?? summary?.assignees ?? []).join(', ') || 'nobody'}</p>
         {equipment.length > 0 ? (
           <ul aria-label="Equipment" style={{ paddingLeft: 18, margin: 0 }}>
             {equipment.map((e) => (
               <li key={e.id}>
-                {e.kind}: {e.make} {e.model} <span className="muted">s/n {e.serial} · {e.refrigerant}</span>
+                {e.kind}: {e.make} {e.model}{' '}
+                <span className="muted">
+                  s/n {e.serial} · {e.refrigerant}
+                </span>
               </li>
             ))}
           </ul>
@@ -138,9 +139,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
       </section>
       {refused > 0 ? (
         <p className="notice warn" role="alert" style={{ margin: '0 0 12px' }}>
-          <span className="grow">
-            {refused === 1 ? 'A step you made was refused by the server.' : `${refused} steps you made were refused by the server.`}
-          </span>
+          <span className="grow">{refused === 1 ? 'A step you made was refused by the server.' : `${refused} steps you made were refused by the server.`}</span>
           <a href={hrefFor({ name: 'offline-actions' })}>Resolve</a>
         </p>
       ) : null}
@@ -176,12 +175,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
         <ChecklistSection doc={doc} user={user} />
       </fieldset>
       <fieldset className="plain" disabled={lockNotes} data-locked={lockNotes}>
-        <NotesSection
-          doc={doc}
-          user={user}
-          others={presence.others}
-          onEditing={(noteId) => presence.setLocalPresence({ editingNoteId: noteId })}
-        />
+        <NotesSection doc={doc} user={user} others={presence.others} onEditing={(noteId) => presence.setLocalPresence({ editingNoteId: noteId })} />
       </fieldset>
       <fieldset className="plain" disabled={lockAll} data-locked={lockAll}>
         <PhotosSection doc={doc} blobs={blobs} />
@@ -189,9 +183,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
         <TimeLogSection doc={doc} user={user} />
         <RefrigerantSection doc={doc} user={user} defaultRefrigerant={equipment[0]?.refrigerant} />
         <LineItemsSection doc={doc} pricebook={reference.pricebook} />
-        <LookupCard
-          onAddItem={(item) => addLineItem(doc, { id: newId(), pricebookId: item.id, description: item.description, qty: 1, unitPriceCents: item.unitPriceCents })}
-        />
+        <LookupCard onAddItem={(item) => addLineItem(doc, { id: newId(), pricebookId: item.id, description: item.description, qty: 1, unitPriceCents: item.unitPriceCents })} />
       </fieldset>
       <fieldset className="plain" disabled={removed}>
         <RequestsSection jobId={jobId} customerName={customer?.name ?? 'this customer'} equipment={equipment} />
@@ -200,10 +192,7 @@ export function JobScreen({ jobId, user, reference }: JobScreenProps) {
         <section className="card" aria-labelledby="office-title">
           <h2 id="office-title">Office</h2>
           <div className="row">
-            <OnlineOnlyButton
-              label="Send payment link"
-              run={() => `No payment service is connected to this server; nothing was sent for ${money(total)}.`}
-            />
+            <OnlineOnlyButton label="Send payment link" run={() => `No payment service is connected to this server; nothing was sent for ${money(total)}.`} />
             <OnlineOnlyButton label="Send estimate" run={() => 'No estimate service is connected to this server; nothing was sent.'} />
           </div>
         </section>

@@ -4,8 +4,14 @@ import { accessSentence, closedSentence, workWords } from './access-words';
 
 const none = { notes: 0, checklist: 0, photos: 0, signature: 0, time: 0, refrigerant: 0, lineItems: 0, locations: 0 };
 const removed = (handover: JobAccess['handover']): JobAccess => ({
-  jobId: 'j1', title: 'Rooftop unit', userId: 'alice', reason: 'removed', message: 'You were unassigned from this job.', learnedAt: '2030-01-01T12:00:00Z',
-  removal: { by: { id: 'dana', name: 'Dana Whitfield' }, at: new Date(2030, 0, 1, 11, 5).toISOString() }, handover,
+  jobId: 'j1',
+  title: 'Rooftop unit',
+  userId: 'alice',
+  reason: 'removed',
+  message: 'You were unassigned from this job.',
+  learnedAt: '2030-01-01T12:00:00Z',
+  removal: { by: { id: 'dana', name: 'Dana Whitfield' }, at: new Date(2030, 0, 1, 11, 5).toISOString() },
+  handover,
 });
 
 describe('the words for a job one was taken off', () => {

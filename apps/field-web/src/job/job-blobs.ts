@@ -33,7 +33,11 @@ export function useBlobUrl(blobs: JobBlobs, sha256: string | null): string | nul
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    if (sha256) void blobs.objectUrl(sha256).then((u) => live && setUrl(u), () => live && setUrl(null));
+    if (sha256)
+      void blobs.objectUrl(sha256).then(
+        (u) => live && setUrl(u),
+        () => live && setUrl(null),
+      );
     return () => {
       live = false;
       // Another blob (or none) shows nothing until its own URL is found.

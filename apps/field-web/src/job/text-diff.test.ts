@@ -22,7 +22,12 @@ describe('note typing as minimal splices', () => {
 
   it('always reproduces the new text exactly', () => {
     const cases: [string, string, number][] = [
-      ['', 'x', 1], ['x', '', 0], ['aaaa', 'aa', 1], ['abcabc', 'abc', 3], ['ab', 'ba', 1], ['hello', 'help', 4],
+      ['', 'x', 1],
+      ['x', '', 0],
+      ['aaaa', 'aa', 1],
+      ['abcabc', 'abc', 3],
+      ['ab', 'ba', 1],
+      ['hello', 'help', 4],
     ];
     for (const [before, after, caret] of cases) expect(apply(before, diffText(before, after, caret))).toBe(after);
   });

@@ -28,7 +28,15 @@ function SearchForm<T>({ label, lookup, render }: { label: string; lookup: Looku
       <div className="row">
         <div className="field grow">
           <label htmlFor={id}>{label}</label>
-          <input id={id} type="search" value={q} maxLength={100} onChange={(e) => setQ(e.target.value)} disabled={!connected} aria-describedby={connected ? undefined : `${id}-why`} />
+          <input
+            id={id}
+            type="search"
+            value={q}
+            maxLength={100}
+            onChange={(e) => setQ(e.target.value)}
+            disabled={!connected}
+            aria-describedby={connected ? undefined : `${id}-why`}
+          />
         </div>
         <button type="submit" disabled={!connected || lookup.busy}>
           Search
@@ -39,7 +47,11 @@ function SearchForm<T>({ label, lookup, render }: { label: string; lookup: Looku
           Needs a connection: you are offline. What is saved on this device still works.
         </span>
       ) : null}
-      {lookup.error ? <span className="disabled-reason" role="alert">{lookup.error}</span> : null}
+      {lookup.error ? (
+        <span className="disabled-reason" role="alert">
+          {lookup.error}
+        </span>
+      ) : null}
       {lookup.searched && lookup.items.length === 0 && !lookup.busy ? <span className="muted">Nothing found.</span> : null}
       <ul className="stack" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={`${label} results`}>
         {lookup.items.map(render)}
@@ -77,7 +89,11 @@ export function LookupCard({ onAddItem }: LookupCardProps) {
         render={(p) => (
           <li key={p.id} className="row" data-testid="pricebook-result">
             <span className="grow">
-              {p.description} <span className="muted">{p.sku} · {money(p.unitPriceCents)}{p.active === false ? ' · special order' : ''}</span>
+              {p.description}{' '}
+              <span className="muted">
+                {p.sku} · {money(p.unitPriceCents)}
+                {p.active === false ? ' · special order' : ''}
+              </span>
             </span>
             <button type="button" className="small" aria-label={`Add ${p.description} to the job`} onClick={() => onAddItem(p)}>
               Add

@@ -36,7 +36,9 @@ export function OfflineActions({ jobTitle }: OfflineActionsProps) {
   const [tab, setTab] = useState<Tab>('All');
 
   const conflicts: Row[] = groupConflicts(outbox.conflicts).map((g) => ({
-    key: g.key, at: g.items[0]!.enqueuedAt, node: <ConflictCard key={g.key} group={g} outbox={outbox} jobTitle={jobTitle} />,
+    key: g.key,
+    at: g.items[0]!.enqueuedAt,
+    node: <ConflictCard key={g.key} group={g} outbox={outbox} jobTitle={jobTitle} />,
   }));
   const op = (i: (typeof outbox.queued)[number], at: string): Row => ({ key: i.opId, at, node: <OpCard key={i.opId} item={i} outbox={outbox} jobTitle={jobTitle} /> });
   const change = (c: ChangeLists['pending'][number]): Row => ({ key: c.key, at: c.at, node: <ChangeCard key={c.key} change={c} jobTitle={jobTitle} /> });
@@ -44,7 +46,11 @@ export function OfflineActions({ jobTitle }: OfflineActionsProps) {
   const errors = oldestFirst([...outbox.errors.map((i) => op(i, i.enqueuedAt)), ...changes.failed.map(change)]);
   const sent = newestFirst([
     ...outbox.sent.map((i) => op(i, i.sentAt ?? i.enqueuedAt)),
-    ...changes.sent.map((c) => ({ key: `sent:${c.key}:${c.sentAt}`, at: c.sentAt, node: <ChangeCard key={`sent:${c.key}:${c.sentAt}`} change={{ ...c, state: 'sent' }} jobTitle={jobTitle} /> })),
+    ...changes.sent.map((c) => ({
+      key: `sent:${c.key}:${c.sentAt}`,
+      at: c.sentAt,
+      node: <ChangeCard key={`sent:${c.key}:${c.sentAt}`} change={{ ...c, state: 'sent' }} jobTitle={jobTitle} />,
+    })),
   ]);
   const lists: Record<Tab, Row[]> = { All: [...conflicts, ...errors, ...pending, ...sent], Pending: pending, Conflicts: conflicts, Errors: errors, Sent: sent };
 

@@ -160,7 +160,11 @@ export function ConflictCard({ group, outbox, jobTitle }: { group: ConflictGroup
             {keepServers}
           </button>
         </div>
-        {error ? <p className="disabled-reason" role="alert">{error}</p> : null}
+        {error ? (
+          <p className="disabled-reason" role="alert">
+            {error}
+          </p>
+        ) : null}
       </div>
     </li>
   );

@@ -65,7 +65,8 @@ describe('priming words', () => {
     const base = { primedAt: null, complete: false, running: true, error: null, counts };
     expect(primingWords({ ...base, progress: { done: 3, total: 7 } }, true)).toEqual({ line: 'Saving 7 jobs to this device… 3 of 7', listReady: false });
     expect(primingWords({ ...base, running: false, complete: true, primedAt: '2026-11-26T10:00:00Z' }, true)).toEqual({
-      line: 'Ready to work offline: 7 jobs, 6 customers, 50 pricebook items, 9 equipment records', listReady: true,
+      line: 'Ready to work offline: 7 jobs, 6 customers, 50 pricebook items, 9 equipment records',
+      listReady: true,
     });
   });
 });

@@ -62,7 +62,12 @@ export function RequestsSection({ jobId, customerName, equipment }: RequestsSect
       <h2 id="requests-title">Requests and follow-ups</h2>
       <ul className="stack" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Requests raised from this job">
         {raised.map((r) => (
-          <li key={r.opId} data-testid="raised-request" className={`item ${r.state === 'pending' ? 'pending' : r.state === 'refused' ? 'conflict' : 'sent'}`} style={{ paddingLeft: 8 }}>
+          <li
+            key={r.opId}
+            data-testid="raised-request"
+            className={`item ${r.state === 'pending' ? 'pending' : r.state === 'refused' ? 'conflict' : 'sent'}`}
+            style={{ paddingLeft: 8 }}
+          >
             <strong>{r.title}</strong>
             <br />
             <span className="muted" data-testid="request-state">

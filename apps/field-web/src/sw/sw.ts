@@ -95,10 +95,16 @@ self.addEventListener('fetch', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if ((event.data as { type?: string } | null)?.type === 'outpost:drain') event.waitUntil(drain('page asked').catch((err: unknown) => console.warn('[outpost worker] drain failed', err)));
+  if ((event.data as { type?: string } | null)?.type === 'outpost:drain')
+    event.waitUntil(drain('page asked').catch((err: unknown) => console.warn('[outpost worker] drain failed', err)));
 });
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  event.waitUntil(self.clients.matchAll({ type: 'window' }).then((pages) => (pages[0] ? pages[0].focus() : self.clients.openWindow('/'))).then(() => undefined));
+  event.waitUntil(
+    self.clients
+      .matchAll({ type: 'window' })
+      .then((pages) => (pages[0] ? pages[0].focus() : self.clients.openWindow('/')))
+      .then(() => undefined),
+  );
 });

@@ -47,9 +47,7 @@ export function Notices({ jobTitle, selfId }: NoticesProps) {
   const storage = useSyncExternalStore(engine.storage.subscribe, engine.storage.get);
   const status = useSyncStatus();
   // A change the device could not store outranks every other storage worry.
-  const banner = storage.unsaved
-    ? storage.warning
-    : storageBannerWords({ ...storage, pending: status.pending, failed: status.failed, connected: status.connected });
+  const banner = storage.unsaved ? storage.warning : storageBannerWords({ ...storage, pending: status.pending, failed: status.failed, connected: status.connected });
   const push = (text: string) => {
     const id = nextId++;
     setNotices((list) => [...list.slice(-(MAX_SHOWN - 1)), { id, text }]);

@@ -19,12 +19,7 @@ export function OnlineOnlyButton({ label, run }: OnlineOnlyButtonProps) {
   const id = `why-${label.replace(/\W+/g, '-').toLowerCase()}`;
   return (
     <div className="stack field" style={{ gap: 2 }}>
-      <button
-        type="button"
-        disabled={!connected}
-        aria-describedby={connected ? undefined : id}
-        onClick={async () => setResult(await run())}
-      >
+      <button type="button" disabled={!connected} aria-describedby={connected ? undefined : id} onClick={async () => setResult(await run())}>
         {label}
       </button>
       {!connected ? (

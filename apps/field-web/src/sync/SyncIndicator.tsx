@@ -9,12 +9,7 @@ export function SyncIndicator() {
   const status = useSyncStatus();
   const { text, tone } = indicatorWords(status);
   return (
-    <a
-      className={`button sync ${tone}`}
-      href={hrefFor({ name: 'offline-actions' })}
-      data-testid="sync-indicator"
-      aria-label={`Sync status: ${text}. Open Offline Actions`}
-    >
+    <a className={`button sync ${tone}`} href={hrefFor({ name: 'offline-actions' })} data-testid="sync-indicator" aria-label={`Sync status: ${text}. Open Offline Actions`}>
       {text}
     </a>
   );

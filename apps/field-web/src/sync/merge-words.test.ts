@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { describeMerge, type MergeSummaryLike } from './merge-words';
 
 const empty: MergeSummaryLike = {
-  jobId: 'j1', notesAdded: [], notesEdited: [], itemsTicked: [], itemsUnticked: [], photosAdded: [], signed: null, status: null,
+  jobId: 'j1',
+  notesAdded: [],
+  notesEdited: [],
+  itemsTicked: [],
+  itemsUnticked: [],
+  photosAdded: [],
+  signed: null,
+  status: null,
 };
 
 describe('merge summary after a reconnect', () => {

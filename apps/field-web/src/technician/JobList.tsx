@@ -46,7 +46,10 @@ export function JobList({ jobs, userId }: JobListProps) {
   const mine = jobs.filter((j) => j.assignees.includes(userId));
   const { today, tomorrow } = groupByDay(mine);
   // Each listed job is held open: a message from the office shows here as it arrives.
-  const digests = useJobDigests([...today, ...tomorrow].map((j) => j.id), UNREAD_ROOTS);
+  const digests = useJobDigests(
+    [...today, ...tomorrow].map((j) => j.id),
+    UNREAD_ROOTS,
+  );
   const section = (title: string, list: JobSummary[]) => (
     <section aria-label={title}>
       <h2 className="day">

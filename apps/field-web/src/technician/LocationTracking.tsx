@@ -97,8 +97,8 @@ export function LocationTracking({ userId, jobs }: LocationTrackingProps) {
     return (
       <div className="notice warn location-ask" role="dialog" aria-label="Location for time tracking">
         <span>
-          While you travel to a job or its clock runs, Outpost records where you are a few times an hour, so the office can see it
-          with your time. Nothing is recorded at other times.
+          While you travel to a job or its clock runs, Outpost records where you are a few times an hour, so the office can see it with your time. Nothing is recorded at other
+          times.
         </span>
         <div className="row">
           <button type="button" className="small primary" onClick={() => decide('granted')}>

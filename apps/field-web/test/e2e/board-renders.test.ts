@@ -33,7 +33,15 @@ describe.skipIf(!run)('schedule board renders', () => {
     const blocks = await dana.page.locator('[data-testid=desk-block]').count();
     expect(blocks).toBeGreaterThan(5);
     // Let the board settle (priming, job docs opening, Alice's presence arriving), then count.
-    await eventually(() => block.locator('[data-testid=on-job]').innerText().catch(() => ''), (t) => t.includes('Alice'), 'Alice shown on the job');
+    await eventually(
+      () =>
+        block
+          .locator('[data-testid=on-job]')
+          .innerText()
+          .catch(() => ''),
+      (t) => t.includes('Alice'),
+      'Alice shown on the job',
+    );
     await new Promise((r) => setTimeout(r, 2000));
     await dana.page.evaluate(() => {
       const r = (window as unknown as { __renders: BoardRenders }).__renders;
@@ -43,7 +51,11 @@ describe.skipIf(!run)('schedule board renders', () => {
     });
 
     await tapStatus(alice.page, 'Start travel', 'En route');
-    await eventually(() => block.getAttribute('data-status'), (s) => s === 'en_route', 'the block turns En route');
+    await eventually(
+      () => block.getAttribute('data-status'),
+      (s) => s === 'en_route',
+      'the block turns En route',
+    );
     // The board read and the review marks that follow the push land too.
     await new Promise((r) => setTimeout(r, 1500));
     const renders = await dana.page.evaluate(() => (window as unknown as { __renders: BoardRenders }).__renders);

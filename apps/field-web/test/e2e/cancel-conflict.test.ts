@@ -7,7 +7,21 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
 import { ensureScreenshotDir, startField, type Field, type Person } from './harness';
-import { dismissNotices, eventually, expectUsableOnPhone, gotoJob, indicatorReads, jobStatus, openFirstJob, phoneShot, setOnline, sign, tapStatus, tickAll, writeNewNote } from './steps';
+import {
+  dismissNotices,
+  eventually,
+  expectUsableOnPhone,
+  gotoJob,
+  indicatorReads,
+  jobStatus,
+  openFirstJob,
+  phoneShot,
+  setOnline,
+  sign,
+  tapStatus,
+  tickAll,
+  writeNewNote,
+} from './steps';
 
 // Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
@@ -27,11 +41,19 @@ async function readyToComplete(page: Page, index: number): Promise<string> {
 async function cancelOnBoard(dana: Person, jobId: string): Promise<void> {
   await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
   const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
-  await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'In progress', 'board shows In progress');
+  await eventually(
+    () => row.getByTestId('board-status').innerText(),
+    (s) => s === 'In progress',
+    'board shows In progress',
+  );
   // The board asks before a cancel goes out (issue 12, case 7).
   dana.page.once('dialog', (d) => void d.accept());
   await row.getByRole('button', { name: 'Cancel' }).click();
-  await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Cancelled', 'board shows Cancelled');
+  await eventually(
+    () => row.getByTestId('board-status').innerText(),
+    (s) => s === 'Cancelled',
+    'board shows Cancelled',
+  );
 }
 
 describe.skipIf(!run)('cancel while completing offline', () => {
@@ -65,7 +87,11 @@ describe.skipIf(!run)('cancel while completing offline', () => {
     await alice.page.getByTestId('sync-indicator').click();
     await alice.page.getByRole('tab', { name: /^Conflicts/ }).click();
     const conflicts = alice.page.getByTestId('conflict');
-    await eventually(() => conflicts.count(), (n) => n === 2, 'two conflicts');
+    await eventually(
+      () => conflicts.count(),
+      (n) => n === 2,
+      'two conflicts',
+    );
     const first = await conflicts.first().innerText();
     expect(first).toMatch(/You moved this job to Completed; Dana cancelled it at \d\d:\d\d/);
     await dismissNotices(alice.page);
@@ -80,14 +106,26 @@ describe.skipIf(!run)('cancel while completing offline', () => {
     await alice.page.getByText('flagged for dispatcher review').waitFor();
 
     await gotoJob(alice.page, mine);
-    await eventually(() => jobStatus(alice.page), (s) => s === 'Completed', 'my completion kept');
+    await eventually(
+      () => jobStatus(alice.page),
+      (s) => s === 'Completed',
+      'my completion kept',
+    );
     await gotoJob(alice.page, theirs);
-    await eventually(() => jobStatus(alice.page), (s) => s === 'Cancelled', "the server's cancel kept");
+    await eventually(
+      () => jobStatus(alice.page),
+      (s) => s === 'Cancelled',
+      "the server's cancel kept",
+    );
     expect(await alice.page.getByRole('textbox', { name: 'Note 1' }).inputValue()).toBe('Finished before I heard it was cancelled.');
 
     await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
     const status = (jobId: string) => dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`).getByTestId('board-status').innerText();
-    await eventually(() => status(mine), (s) => s === 'Completed', 'dispatcher sees the kept completion');
+    await eventually(
+      () => status(mine),
+      (s) => s === 'Completed',
+      'dispatcher sees the kept completion',
+    );
     expect(await status(theirs)).toBe('Cancelled');
   });
 });

@@ -46,16 +46,28 @@ describe.skipIf(!run)('closed jobs', () => {
     const row = dana.page.locator('[data-testid=board-job][data-job-id="job-1003"]');
     dana.page.once('dialog', (d) => void d.accept()); // the cancel asks first
     await row.getByRole('button', { name: 'Cancel' }).click();
-    await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Cancelled', 'board shows Cancelled');
+    await eventually(
+      () => row.getByTestId('board-status').innerText(),
+      (s) => s === 'Cancelled',
+      'board shows Cancelled',
+    );
     await gotoJob(page, 'job-1003');
-    await eventually(() => jobStatus(page), (s) => s === 'Cancelled', 'Alice sees Cancelled');
+    await eventually(
+      () => jobStatus(page),
+      (s) => s === 'Cancelled',
+      'Alice sees Cancelled',
+    );
     expect(await page.getByTestId('job-lock').innerText()).toMatch(/This job is cancelled: it is read-only\. Ask the office to reopen it\./);
     expect(await page.getByRole('button', { name: 'Add note' }).isDisabled()).toBe(true);
     expect(await page.locator('.checklist li').first().getByRole('checkbox').isDisabled()).toBe(true);
 
     // Reopened: open again for Alice.
     await row.getByRole('button', { name: 'Reopen' }).click();
-    await eventually(() => jobStatus(page), (s) => s === 'Scheduled', 'Alice sees it reopened');
+    await eventually(
+      () => jobStatus(page),
+      (s) => s === 'Scheduled',
+      'Alice sees it reopened',
+    );
     expect(await page.getByTestId('job-lock').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Add note' }).isDisabled()).toBe(false);
   });

@@ -37,11 +37,23 @@ describe.skipIf(!run)('dispatcher board', () => {
     await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
     const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
     const chip = (name: string) => row.getByRole('button', { name: `${name} on ${title}` });
-    await eventually(() => chip('Bob Okafor').getAttribute('aria-pressed'), (v) => v === 'true', 'assigned to bob');
+    await eventually(
+      () => chip('Bob Okafor').getAttribute('aria-pressed'),
+      (v) => v === 'true',
+      'assigned to bob',
+    );
     await chip('Alice Moreno').click();
-    await eventually(() => chip('Alice Moreno').getAttribute('aria-pressed'), (v) => v === 'true', 'alice added');
+    await eventually(
+      () => chip('Alice Moreno').getAttribute('aria-pressed'),
+      (v) => v === 'true',
+      'alice added',
+    );
     await chip('Bob Okafor').click();
-    await eventually(() => chip('Bob Okafor').getAttribute('aria-pressed'), (v) => v === 'false', 'bob taken off');
+    await eventually(
+      () => chip('Bob Okafor').getAttribute('aria-pressed'),
+      (v) => v === 'false',
+      'bob taken off',
+    );
 
     await alice.page.goto(alice.page.url().replace(/#.*$/, '#/'));
     const card = alice.page.getByTestId('job-card').filter({ hasText: title });
@@ -50,17 +62,33 @@ describe.skipIf(!run)('dispatcher board', () => {
     // The board asks before a cancel goes out (issue 12, case 7).
     dana.page.once('dialog', (d) => void d.accept());
     await row.getByRole('button', { name: 'Cancel' }).click();
-    await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Cancelled', 'cancelled');
+    await eventually(
+      () => row.getByTestId('board-status').innerText(),
+      (s) => s === 'Cancelled',
+      'cancelled',
+    );
     await row.getByRole('button', { name: 'Reopen' }).click();
-    await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Scheduled', 'reopened');
+    await eventually(
+      () => row.getByTestId('board-status').innerText(),
+      (s) => s === 'Scheduled',
+      'reopened',
+    );
 
     await card.click();
     await alice.page.getByTestId('job-status').waitFor();
     await gotoJob(dana.page, jobId);
     await dana.page.getByRole('checkbox', { name: /Find the leak/ }).check();
     const aliceBox = alice.page.getByRole('checkbox', { name: /Find the leak/ });
-    await eventually(() => aliceBox.isChecked(), (v) => v, 'the tick on the technician side');
-    await eventually(() => jobStatus(alice.page), (s) => s === 'Scheduled', 'the reopened status on the technician side');
+    await eventually(
+      () => aliceBox.isChecked(),
+      (v) => v,
+      'the tick on the technician side',
+    );
+    await eventually(
+      () => jobStatus(alice.page),
+      (s) => s === 'Scheduled',
+      'the reopened status on the technician side',
+    );
 
     await setOnline(alice.page, false);
     const pay = alice.page.getByRole('button', { name: 'Send payment link' });
@@ -70,12 +98,24 @@ describe.skipIf(!run)('dispatcher board', () => {
     await alice.page.getByTestId('sync-indicator').click();
     await alice.page.getByRole('tab', { name: 'Pending (1)' }).click();
     await alice.page.getByTestId('outbox-item').getByRole('button', { name: 'Discard' }).click();
-    await eventually(() => alice.page.getByTestId('outbox-item').count(), (n) => n === 0, 'the step discarded');
+    await eventually(
+      () => alice.page.getByTestId('outbox-item').count(),
+      (n) => n === 0,
+      'the step discarded',
+    );
     await gotoJob(alice.page, jobId);
-    await eventually(() => jobStatus(alice.page), (s) => s === 'Scheduled', 'the discarded step undone on screen');
+    await eventually(
+      () => jobStatus(alice.page),
+      (s) => s === 'Scheduled',
+      'the discarded step undone on screen',
+    );
 
     await setOnline(alice.page, true);
-    await eventually(() => pay.isDisabled(), (v) => !v, 'payment link enabled again online');
+    await eventually(
+      () => pay.isDisabled(),
+      (v) => !v,
+      'payment link enabled again online',
+    );
     await indicatorReads(alice.page, /^Online$/);
   });
 });

@@ -53,9 +53,16 @@ describe.skipIf(!run)('every change is listed', () => {
     await setOnline(page, true);
     await indicatorReads(page, /^Online$/, 60_000);
     const n = Number(/\((\d+) pending\)/.exec(shown)?.[1]);
-    await page.getByTestId('notice').filter({ hasText: `${n} pending updates were uploaded` }).waitFor();
+    await page
+      .getByTestId('notice')
+      .filter({ hasText: `${n} pending updates were uploaded` })
+      .waitFor();
     await openOfflineTab(page, 'Sent');
-    const sent = await eventually(() => rowTexts(page), (r) => CHANGES.every((c) => r.some((t) => c.test(t) && /sent/i.test(t))), 'every change listed as sent');
+    const sent = await eventually(
+      () => rowTexts(page),
+      (r) => CHANGES.every((c) => r.some((t) => c.test(t) && /sent/i.test(t))),
+      'every change listed as sent',
+    );
     expect(sent.filter((t) => /Photo added/.test(t))).toHaveLength(1);
     expect(await indicator(page)).toBe('Online');
   });

@@ -40,7 +40,12 @@ describe.skipIf(!run)('location for time tracking', () => {
     await ask.getByRole('button', { name: 'Allow location' }).click();
 
     const position = dana.page.getByTestId('tech-position').filter({ hasText: 'Alice Moreno' });
-    await eventually(() => position.innerText().catch(() => ''), (t) => t.includes('52.5200, 13.4050'), 'alice on the board', 20_000);
+    await eventually(
+      () => position.innerText().catch(() => ''),
+      (t) => t.includes('52.5200, 13.4050'),
+      'alice on the board',
+      20_000,
+    );
     expect(await position.getByTestId('position-age').innerText()).toBe('just now');
     expect(await position.innerText()).toContain('±10 m');
 
@@ -49,7 +54,12 @@ describe.skipIf(!run)('location for time tracking', () => {
     await new Promise((r) => setTimeout(r, 3_500));
     expect(await position.innerText()).toContain('52.5200, 13.4050');
     await setOnline(page, true);
-    await eventually(() => position.innerText(), (t) => t.includes('52.6000, 13.5000') && t.includes('±25 m'), 'the offline reading on the board', 20_000);
+    await eventually(
+      () => position.innerText(),
+      (t) => t.includes('52.6000, 13.5000') && t.includes('±25 m'),
+      'the offline reading on the board',
+      20_000,
+    );
 
     // Arrived: no longer en route, no clock running, so readings stop.
     await tapStatus(page, "I'm here", 'On site');

@@ -30,19 +30,35 @@ describe.skipIf(!run)('customer details and online look-ups', () => {
     await page.getByRole('searchbox', { name: 'Search all customers' }).fill('northgate');
     await page.getByRole('form', { name: 'Search all customers' }).getByRole('button', { name: 'Search' }).click();
     const customer = page.getByTestId('customer-result');
-    await eventually(() => customer.allInnerTexts(), (t) => t.length === 1 && t[0]!.includes('Northgate Data Center'), 'the customer found');
+    await eventually(
+      () => customer.allInnerTexts(),
+      (t) => t.length === 1 && t[0]!.includes('Northgate Data Center'),
+      'the customer found',
+    );
     expect(await customer.getByRole('link', { name: 'noc@northgate.example' }).getAttribute('href')).toBe('mailto:noc@northgate.example');
 
     const pricebook = page.getByRole('form', { name: 'Search full pricebook' });
     await pricebook.getByRole('button', { name: 'Search' }).click();
     const results = page.getByTestId('pricebook-result');
-    await eventually(() => results.count(), (n) => n === 10, 'the first page of the pricebook');
+    await eventually(
+      () => results.count(),
+      (n) => n === 10,
+      'the first page of the pricebook',
+    );
     await pricebook.getByRole('button', { name: 'More results' }).click();
-    await eventually(() => results.count(), (n) => n === 20, 'the second page');
+    await eventually(
+      () => results.count(),
+      (n) => n === 20,
+      'the second page',
+    );
 
     await page.getByRole('searchbox', { name: 'Search full pricebook' }).fill('compressor, scroll 3');
     await pricebook.getByRole('button', { name: 'Search' }).click();
-    await eventually(() => results.allInnerTexts(), (t) => t.length === 1 && t[0]!.includes('special order'), 'the special-order compressor');
+    await eventually(
+      () => results.allInnerTexts(),
+      (t) => t.length === 1 && t[0]!.includes('special order'),
+      'the special-order compressor',
+    );
     await page.getByRole('button', { name: 'Add Compressor, scroll 3 ton to the job' }).click();
     await page.getByRole('spinbutton', { name: 'Quantity of Compressor, scroll 3 ton' }).or(page.getByLabel('Quantity of Compressor, scroll 3 ton')).waitFor();
     await expectUsableOnPhone(page);
@@ -65,15 +81,31 @@ describe.skipIf(!run)('customer details and online look-ups', () => {
     const alice = await field.signIn('alice');
     const page = alice.page;
     await gotoJob(page, 'job-1001');
-    await eventually(() => page.getByTestId('customer-notes').innerText().catch(() => ''), (t) => t.includes('Ask for Maria'), 'the primed customer notes');
+    await eventually(
+      () =>
+        page
+          .getByTestId('customer-notes')
+          .innerText()
+          .catch(() => ''),
+      (t) => t.includes('Ask for Maria'),
+      'the primed customer notes',
+    );
     await indicatorReads(page, /^Online$/, 30_000);
-    const login = await fetch(`${field.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dana', password: 'outpost' }) });
+    const login = await fetch(`${field.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'dana', password: 'outpost' }),
+    });
     const { token } = (await login.json()) as { token: string };
     const customer = (await (await fetch(`${field.url}/api/customers/cust-1`, { headers: { authorization: `Bearer ${token}` } })).json()) as { customer: Record<string, string> };
     const { id: _id, ...body } = customer.customer;
     const shown = await watchAppearance(page, '[data-testid=customer-notes]', 'Gate code 4471');
     const changed = Date.now();
-    const put = await fetch(`${field.url}/api/customers/cust-1`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...body, notes: 'Gate code 4471; ask for Maria at the front desk.' }) });
+    const put = await fetch(`${field.url}/api/customers/cust-1`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, notes: 'Gate code 4471; ask for Maria at the front desk.' }),
+    });
     expect(put.status).toBe(200);
     const latency = (await shown()) - changed;
     console.log(`[push latency] customer changed in the office → on the technician's open job: ${latency} ms (loaded machine)`);

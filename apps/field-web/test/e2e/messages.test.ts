@@ -44,7 +44,11 @@ describe.skipIf(!run)('job messages', () => {
     await badge.waitFor({ timeout: 1_000 });
     expect(Date.now() - sentAt).toBeLessThan(1_000);
     expect(await badge.getAttribute('aria-label')).toBe('1 unread message');
-    await eventually(() => messageState(dana.page, 'call before arriving'), (s) => s.includes('Sent'), 'the office message sent');
+    await eventually(
+      () => messageState(dana.page, 'call before arriving'),
+      (s) => s.includes('Sent'),
+      'the office message sent',
+    );
 
     await card.click();
     await alice.page.getByTestId('message').filter({ hasText: 'call before arriving' }).waitFor();
@@ -56,12 +60,13 @@ describe.skipIf(!run)('job messages', () => {
     expect(await dana.page.getByTestId('message').filter({ hasText: 'Compressor seized' }).count()).toBe(0);
 
     await setOnline(alice.page, true);
-    await eventually(() => messageState(alice.page, 'Compressor seized'), (s) => s.includes('Sent'), 'the answer sent once the server holds it');
+    await eventually(
+      () => messageState(alice.page, 'Compressor seized'),
+      (s) => s.includes('Sent'),
+      'the answer sent once the server holds it',
+    );
     await dana.page.getByTestId('message').filter({ hasText: 'Compressor seized' }).waitFor();
-    expect(await dana.page.getByTestId('message').allInnerTexts()).toEqual([
-      expect.stringContaining('call before arriving'),
-      expect.stringContaining('Compressor seized'),
-    ]);
+    expect(await dana.page.getByTestId('message').allInnerTexts()).toEqual([expect.stringContaining('call before arriving'), expect.stringContaining('Compressor seized')]);
 
     // Read on the job screen, so the list no longer counts it.
     await alice.page.goto(alice.page.url().replace(/#.*$/, '#/'));
@@ -75,7 +80,12 @@ describe.skipIf(!run)('job messages', () => {
     expect(await row.getByTestId('unread').count()).toBe(0);
     await alice.page.getByTestId('job-card').first().click();
     await writeMessage(alice.page, 'Quote request raised from the job');
-    await eventually(() => row.getByTestId('unread').getAttribute('aria-label'), (l) => l === '1 unread message', 'the unread count on the board', 5_000);
+    await eventually(
+      () => row.getByTestId('unread').getAttribute('aria-label'),
+      (l) => l === '1 unread message',
+      'the unread count on the board',
+      5_000,
+    );
 
     await dismissNotices(alice.page);
     await expectUsableOnPhone(alice.page);

@@ -63,10 +63,7 @@ describe.skipIf(!run)('technician offline', () => {
     await logTimeRefrigerantAndParts(alice.page, 'Coil cleaning — $125.00');
     await indicatorReads(alice.page, /^Offline \(\d+ pending\)$/);
     const pendingBefore = await settledIndicator(alice.page);
-    const [download] = await Promise.all([
-      alice.page.waitForEvent('download'),
-      alice.page.getByRole('button', { name: 'Export unsynced work' }).click(),
-    ]);
+    const [download] = await Promise.all([alice.page.waitForEvent('download'), alice.page.getByRole('button', { name: 'Export unsynced work' }).click()]);
     const exported = await new Response((await download.createReadStream()) as unknown as ReadableStream).text();
     expect(exported).toContain(jobId);
     await phoneShot(alice.page, `${shots}/job.png`, 1500);
@@ -83,7 +80,11 @@ describe.skipIf(!run)('technician offline', () => {
     expect(checked).toBe(await boxes.count());
     await page.getByRole('img', { name: /coil before cleaning/ }).waitFor();
     // The same count as before the page closed, once the reopened device is read (ms).
-    await eventually(() => indicator(page), (t) => t === pendingBefore, 'the same pending count after reopening');
+    await eventually(
+      () => indicator(page),
+      (t) => t === pendingBefore,
+      'the same pending count after reopening',
+    );
 
     await page.getByTestId('sync-indicator').click();
     await page.getByRole('tab', { name: /^Pending/ }).click();
@@ -91,17 +92,28 @@ describe.skipIf(!run)('technician offline', () => {
 
     await setOnline(page, true);
     await indicatorReads(page, /^Online$/, 60_000);
-    await page.getByTestId('notice').filter({ hasText: /\d+ pending updates? (was|were) uploaded/ }).waitFor();
+    await page
+      .getByTestId('notice')
+      .filter({ hasText: /\d+ pending updates? (was|were) uploaded/ })
+      .waitFor();
     // The in-app "queue drained" notice (issue 16 item 5), for the README.
     await phoneShot(page, `${shots}/queue-drained.png`);
 
     const dana = await field.signIn('dana');
     const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
-    await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'In progress', 'board shows In progress');
+    await eventually(
+      () => row.getByTestId('board-status').innerText(),
+      (s) => s === 'In progress',
+      'board shows In progress',
+    );
     await phoneShot(dana.page, `${shots}/dispatcher-board.png`);
     await expectUsableOnPhone(dana.page);
     await gotoJob(dana.page, jobId);
-    await eventually(() => noteValue(dana.page), (v) => v === note, 'the note on the dispatcher side');
+    await eventually(
+      () => noteValue(dana.page),
+      (v) => v === note,
+      'the note on the dispatcher side',
+    );
     const danaBoxes = dana.page.locator('.checklist input[type=checkbox]');
     await eventually(
       () => danaBoxes.evaluateAll((els) => els.filter((e) => (e as HTMLInputElement).checked).length),

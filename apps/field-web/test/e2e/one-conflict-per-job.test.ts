@@ -19,14 +19,22 @@ async function cancelOnBoard(dana: Person, jobId: string): Promise<string> {
   const page = dana.page;
   await page.goto(page.url().replace(/#.*$/, '#/'));
   const row = page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
-  await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Scheduled', 'board shows Scheduled');
+  await eventually(
+    () => row.getByTestId('board-status').innerText(),
+    (s) => s === 'Scheduled',
+    'board shows Scheduled',
+  );
   let asked = '';
   page.once('dialog', (d) => {
     asked = d.message();
     void d.accept();
   });
   await row.getByRole('button', { name: 'Cancel' }).click();
-  await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Cancelled', 'board shows Cancelled');
+  await eventually(
+    () => row.getByTestId('board-status').innerText(),
+    (s) => s === 'Cancelled',
+    'board shows Cancelled',
+  );
   return asked;
 }
 
@@ -64,7 +72,11 @@ describe.skipIf(!run)('one conflict per job', () => {
     await openOfflineTab(page, 'Conflicts');
     expect(await tabCount(page, 'Conflicts')).toBe(1);
     const conflict = page.getByTestId('conflict');
-    await eventually(() => conflict.count(), (n) => n === 1, 'one conflict for the job');
+    await eventually(
+      () => conflict.count(),
+      (n) => n === 1,
+      'one conflict for the job',
+    );
     expect(await conflict.innerText()).toMatch(/You moved this job to Completed; Dana cancelled it at \d\d:\d\d/);
     expect(await conflict.innerText()).toMatch(/your notes and photos are kept either way/i);
     await edgeShot(page, 'one-conflict-per-job', 900);
@@ -81,19 +93,32 @@ describe.skipIf(!run)('one conflict per job', () => {
     await indicatorReads(page, /^Online$/, 60_000);
     expect(await tabCount(page, 'Conflicts')).toBe(0);
     await gotoJob(page, jobId);
-    await eventually(() => jobStatus(page), (s) => s === 'Completed', 'my completion kept');
+    await eventually(
+      () => jobStatus(page),
+      (s) => s === 'Completed',
+      'my completion kept',
+    );
 
     // The dispatcher: the override is marked for review on the board and the job screen.
     await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
     const mark = reviewMark(dana.page, jobId);
-    await eventually(() => mark.innerText().catch(() => ''), (t) => /Completed by Alice over your cancel — review/.test(t), 'the review mark on the board', 30_000);
+    await eventually(
+      () => mark.innerText().catch(() => ''),
+      (t) => /Completed by Alice over your cancel — review/.test(t),
+      'the review mark on the board',
+      30_000,
+    );
     await gotoJob(dana.page, jobId);
     await dana.page.getByTestId('review-mark').filter({ hasText: 'Completed by Alice over your cancel' }).waitFor();
     for (const technicianStep of ['Start travel', "I'm here", 'Start work', 'Complete', 'Pause']) {
       expect(await dana.page.getByRole('button', { name: technicianStep, exact: true }).count()).toBe(0);
     }
     await dana.page.getByTestId('review-mark').getByRole('button', { name: 'Acknowledge' }).click();
-    await eventually(() => dana.page.getByTestId('review-mark').count(), (n) => n === 0, 'the mark gone once acknowledged');
+    await eventually(
+      () => dana.page.getByTestId('review-mark').count(),
+      (n) => n === 0,
+      'the mark gone once acknowledged',
+    );
     await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
     await dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`).waitFor();
     await new Promise((r) => setTimeout(r, 3500));

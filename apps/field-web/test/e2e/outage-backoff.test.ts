@@ -32,7 +32,11 @@ describe.skipIf(!run)('a server outage', () => {
     const attempts: number[] = [];
     const outage = (route: Route) => {
       attempts.push(Date.now());
-      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'The server is busy; try again shortly.' } }) });
+      return route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'unavailable', message: 'The server is busy; try again shortly.' } }),
+      });
     };
     await alice.context.route('**/api/jobs/*/ops', outage);
     await tapStatus(page, 'Start travel', 'En route');
@@ -43,7 +47,12 @@ describe.skipIf(!run)('a server outage', () => {
     expect(await stepRow()).not.toMatch(/refused/i);
 
     // Three tries, spread out (about 1 s then 5 s apart), then the step is flagged in Errors.
-    await eventually(async () => attempts.length, (n) => n >= 3, 'three attempts', 20_000);
+    await eventually(
+      async () => attempts.length,
+      (n) => n >= 3,
+      'three attempts',
+      20_000,
+    );
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(700);
     expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(3_500);
     await indicatorReads(page, /^Sync failed \(1 item\)$/, 10_000);

@@ -49,14 +49,25 @@ describe.skipIf(!run)('priming a fresh device', () => {
   it('counts the jobs as they download and then says what is ready offline, never "No jobs" meanwhile', async () => {
     const bob = await field.signIn('bob', slowDownloadsAndRecord);
     const status = bob.page.getByTestId('priming-status');
-    const done = await eventually(() => status.innerText().catch(() => ''), (t) => t.startsWith('Ready to work offline'), 'priming done', 40_000);
+    const done = await eventually(
+      () => status.innerText().catch(() => ''),
+      (t) => t.startsWith('Ready to work offline'),
+      'priming done',
+      40_000,
+    );
     expect(done).toMatch(/^Ready to work offline: 7 jobs, \d+ customers, \d+ pricebook items, \d+ equipment records$/);
 
     const seen = await bob.page.evaluate(() => (window as unknown as { __listTexts: string[] }).__listTexts);
     const saving = seen.filter((t) => /Saving 7 jobs to this device… \d of 7/.test(t));
     expect(saving.length, seen.join('\n')).toBeGreaterThan(1);
-    const beforeReady = seen.slice(0, seen.findIndex((t) => t.startsWith('Ready to work offline')));
-    expect(beforeReady.filter((t) => /Today \(0\)|No jobs\./.test(t)), 'no empty list while saving').toEqual([]);
+    const beforeReady = seen.slice(
+      0,
+      seen.findIndex((t) => t.startsWith('Ready to work offline')),
+    );
+    expect(
+      beforeReady.filter((t) => /Today \(0\)|No jobs\./.test(t)),
+      'no empty list while saving',
+    ).toEqual([]);
     expect(await bob.page.getByTestId('job-card').count()).toBe(7);
   });
 });

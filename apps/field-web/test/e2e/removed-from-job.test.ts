@@ -24,7 +24,11 @@ async function toggleOnBoard(dana: Person, jobId: string, first: 'Alice' | 'Bob'
   const chip = row.getByRole('button', { name: new RegExp(`^${first} `) });
   await chip.waitFor();
   if ((await chip.getAttribute('aria-pressed')) !== String(on)) await chip.click();
-  await eventually(() => chip.getAttribute('aria-pressed'), (p) => p === String(on), `${first} ${on ? 'on' : 'off'} ${jobId}`);
+  await eventually(
+    () => chip.getAttribute('aria-pressed'),
+    (p) => p === String(on),
+    `${first} ${on ? 'on' : 'off'} ${jobId}`,
+  );
 }
 
 /** The Connection row's text. */
@@ -77,13 +81,21 @@ describe.skipIf(!run)('taken off a job', () => {
     await alice.page.exposeFunction('sawConnection', (t: string) => seen.push(t));
     await alice.page.evaluate(() => {
       const el = document.querySelector('[data-testid=connection]')!;
-      new MutationObserver(() => (window as unknown as { sawConnection(t: string): void }).sawConnection(el.textContent ?? '')).observe(el, { characterData: true, childList: true, subtree: true });
+      new MutationObserver(() => (window as unknown as { sawConnection(t: string): void }).sawConnection(el.textContent ?? '')).observe(el, {
+        characterData: true,
+        childList: true,
+        subtree: true,
+      });
     });
     expect([...open].every((url) => new URL(url).pathname === DEVICE_CHANNEL_PATH)).toBe(true);
     expect(refusedJobSockets).toBe(1);
     await toggleOnBoard(dana, 'job-1006', 'Bob', true);
     await toggleOnBoard(dana, 'job-1006', 'Alice', false);
-    await eventually(async () => refusedJobClosed, (closed) => closed, 'the refused job closed on the channel');
+    await eventually(
+      async () => refusedJobClosed,
+      (closed) => closed,
+      'the refused job closed on the channel',
+    );
     const before = refusedJobSockets;
     // Several catch-up periods: a refusal loop would show as new sockets and flip the row to Offline.
     await new Promise((r) => setTimeout(r, 8_000));
@@ -95,9 +107,18 @@ describe.skipIf(!run)('taken off a job', () => {
     // The list keeps asking for new work: a job Dana assigns now shows up without a tap.
     await alice.page.goto(alice.page.url().replace(/#.*$/, '#/'));
     const cards = alice.page.getByTestId('job-card');
-    await eventually(() => alice.page.getByText('Walk-in cooler temperature alarm').count(), (n) => n === 0, 'job-1002 not on the list');
+    await eventually(
+      () => alice.page.getByText('Walk-in cooler temperature alarm').count(),
+      (n) => n === 0,
+      'job-1002 not on the list',
+    );
     await toggleOnBoard(dana, 'job-1002', 'Alice', true);
-    await eventually(() => alice.page.getByText('Walk-in cooler temperature alarm').count(), (n) => n === 1, 'the new assignment on the list', 30_000);
+    await eventually(
+      () => alice.page.getByText('Walk-in cooler temperature alarm').count(),
+      (n) => n === 1,
+      'the new assignment on the list',
+      30_000,
+    );
     expect(await cards.count()).toBeGreaterThan(0);
   });
 
@@ -115,7 +136,9 @@ describe.skipIf(!run)('taken off a job', () => {
     await toggleOnBoard(dana, 'job-1001', 'Alice', false);
     // Dana's board stays open: the parked work must show on it from the server's push, not a poll or a reload.
     const onBoard = await watchAppearance(dana.page, '[data-testid=board-job][data-job-id="job-1001"] [data-testid=handover]', 'Alice has unsent work');
-    const parkedAnswer = alice.page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/jobs\/job-1001\/handover$/.test(new URL(r.url()).pathname), { timeout: 60_000 });
+    const parkedAnswer = alice.page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/jobs\/job-1001\/handover$/.test(new URL(r.url()).pathname), {
+      timeout: 60_000,
+    });
 
     await setOnline(alice.page, true);
     // Timed from the server's own stamp on the parked handover (same machine clock as the page).
@@ -128,8 +151,15 @@ describe.skipIf(!run)('taken off a job', () => {
     // Settled: the refused step is the only thing left for Alice to act on.
     await indicatorReads(alice.page, /^Sync failed \(1 items?\)$/, 60_000);
     const lock = alice.page.getByTestId('job-lock');
-    await eventually(() => lock.innerText(), (t) => /your note and photo were sent to the office/.test(t), 'the handover line', 30_000);
-    expect(await lock.innerText()).toMatch(/^You were removed from this job by Dana at \d{1,2}:\d{2}.*; your note and photo were sent to the office\. This job is read-only on this device\./);
+    await eventually(
+      () => lock.innerText(),
+      (t) => /your note and photo were sent to the office/.test(t),
+      'the handover line',
+      30_000,
+    );
+    expect(await lock.innerText()).toMatch(
+      /^You were removed from this job by Dana at \d{1,2}:\d{2}.*; your note and photo were sent to the office\. This job is read-only on this device\./,
+    );
     expect(await alice.page.getByText('Assigned: no longer you').count()).toBe(1);
     expect(await alice.page.getByRole('button', { name: 'Add note' }).isDisabled()).toBe(true);
     const statusButtons = alice.page.getByTestId('status-controls').getByRole('button');
@@ -155,12 +185,21 @@ describe.skipIf(!run)('taken off a job', () => {
     // A reload changes nothing: still Online, still read-only with the reason.
     await alice.page.reload();
     await gotoJob(alice.page, 'job-1001');
-    await eventually(() => lock.innerText(), (t) => t.includes('were sent to the office'), 'the line after a reload');
+    await eventually(
+      () => lock.innerText(),
+      (t) => t.includes('were sent to the office'),
+      'the line after a reload',
+    );
     await indicatorReads(alice.page, /^Online$/, 30_000);
 
     // Dana sees the parked work on the job screen and on the board, with the photo, and merges it.
     await gotoJob(dana.page, 'job-1001');
-    await eventually(() => dana.page.getByTestId('handover').innerText(), (t) => /^Alice has unsent work on this job: 1 note, 1 photo/.test(t), 'the handover on the job screen', 30_000);
+    await eventually(
+      () => dana.page.getByTestId('handover').innerText(),
+      (t) => /^Alice has unsent work on this job: 1 note, 1 photo/.test(t),
+      'the handover on the job screen',
+      30_000,
+    );
     await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
     const card = dana.page.locator('[data-testid=board-job][data-job-id="job-1001"] [data-testid=handover]');
     await card.waitFor({ timeout: 30_000 });
@@ -169,14 +208,26 @@ describe.skipIf(!run)('taken off a job', () => {
     await card.scrollIntoViewIfNeeded();
     await dana.page.screenshot({ path: `${shots}/removed-from-job-dispatcher.png` });
     await card.getByRole('button', { name: "Merge Alice's work" }).click();
-    await eventually(() => card.count(), (n) => n === 0, 'the card gone after merging');
+    await eventually(
+      () => card.count(),
+      (n) => n === 0,
+      'the card gone after merging',
+    );
     await gotoJob(dana.page, 'job-1001');
-    await eventually(() => noteValue(dana.page, 0), (t) => t === 'Capacitor swapped, unit cooling again.', "Alice's note on the job");
+    await eventually(
+      () => noteValue(dana.page, 0),
+      (t) => t === 'Capacitor swapped, unit cooling again.',
+      "Alice's note on the job",
+    );
     expect(await dana.page.getByTestId('photo').count()).toBe(1);
 
     // Alice, opening the job again, reads what the office decided.
     await alice.page.goto(alice.page.url().replace(/#.*$/, '#/'));
     await gotoJob(alice.page, 'job-1001');
-    await eventually(() => lock.innerText(), (t) => t.includes('were sent to the office, and the office merged it into the job'), 'the merge on Alice’s screen');
+    await eventually(
+      () => lock.innerText(),
+      (t) => t.includes('were sent to the office, and the office merged it into the job'),
+      'the merge on Alice’s screen',
+    );
   });
 });

@@ -35,32 +35,66 @@ describe.skipIf(!run)('requests from the field', () => {
     await page.getByText('Add a photo to the request (1 added)').waitFor();
     await page.getByRole('button', { name: 'Raise request' }).click();
     const mine = page.getByTestId('raised-request').filter({ hasText: title });
-    await eventually(() => mine.getByTestId('request-state').innerText(), (s) => s.startsWith('Pending'), 'the request pending on the device');
+    await eventually(
+      () => mine.getByTestId('request-state').innerText(),
+      (s) => s.startsWith('Pending'),
+      'the request pending on the device',
+    );
     await expectUsableOnPhone(page);
 
     await setOnline(page, true);
-    await eventually(() => mine.getByTestId('request-state').innerText(), (s) => s === 'Requested', 'the request made into a job', 30_000);
+    await eventually(
+      () => mine.getByTestId('request-state').innerText(),
+      (s) => s === 'Requested',
+      'the request made into a job',
+      30_000,
+    );
 
     const row = dana.page.getByTestId('board-job').filter({ hasText: title });
     await row.waitFor({ timeout: 20_000 });
-    await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Requested', 'Requested on the board');
+    await eventually(
+      () => row.getByTestId('board-status').innerText(),
+      (s) => s === 'Requested',
+      'Requested on the board',
+    );
     await row.getByTestId('requested-by').filter({ hasText: 'Requested by Alice Moreno' }).waitFor();
     await dana.page.setViewportSize({ width: 360, height: 780 });
     await row.scrollIntoViewIfNeeded();
     await row.screenshot({ path: `${ensureScreenshotDir()}/request-on-board.png` });
 
     await row.getByRole('button', { name: `Bob Okafor on ${title}` }).click();
-    await eventually(() => row.getByRole('button', { name: `Bob Okafor on ${title}` }).getAttribute('aria-pressed'), (v) => v === 'true', 'bob assigned');
+    await eventually(
+      () => row.getByRole('button', { name: `Bob Okafor on ${title}` }).getAttribute('aria-pressed'),
+      (v) => v === 'true',
+      'bob assigned',
+    );
     await row.getByRole('button', { name: 'Schedule' }).click();
-    await eventually(() => row.getByTestId('board-status').innerText(), (s) => s === 'Scheduled', 'scheduled on the board');
-    await eventually(() => mine.getByTestId('request-state').innerText(), (s) => s === 'Scheduled', 'the technician sees it scheduled', 20_000);
+    await eventually(
+      () => row.getByTestId('board-status').innerText(),
+      (s) => s === 'Scheduled',
+      'scheduled on the board',
+    );
+    await eventually(
+      () => mine.getByTestId('request-state').innerText(),
+      (s) => s === 'Scheduled',
+      'the technician sees it scheduled',
+      20_000,
+    );
 
     const jobId = await row.getAttribute('data-job-id');
     expect(jobId).toMatch(/^req-[0-9a-f-]{36}$/);
     // The requested job carries what the technician wrote and photographed.
     await gotoJob(dana.page, jobId!);
-    await eventually(() => noteValue(dana.page), (v) => v.includes('Scroll compressor seized'), 'the description as a note');
-    await eventually(() => dana.page.getByTestId('photo').count(), (n) => n === 1, 'the request photo');
+    await eventually(
+      () => noteValue(dana.page),
+      (v) => v.includes('Scroll compressor seized'),
+      'the description as a note',
+    );
+    await eventually(
+      () => dana.page.getByTestId('photo').count(),
+      (n) => n === 1,
+      'the request photo',
+    );
   });
 
   it('puts a request raised online on the open board within 1 s, and the office scheduling it on the raiser’s screen within 1 s, without polling', async () => {
@@ -92,7 +126,11 @@ describe.skipIf(!run)('requests from the field', () => {
 
     const row = dana.page.getByTestId('board-job').filter({ hasText: title });
     await row.getByRole('button', { name: `Bob Okafor on ${title}` }).click();
-    await eventually(() => row.getByRole('button', { name: `Bob Okafor on ${title}` }).getAttribute('aria-pressed'), (v) => v === 'true', 'bob assigned');
+    await eventually(
+      () => row.getByRole('button', { name: `Bob Okafor on ${title}` }).getAttribute('aria-pressed'),
+      (v) => v === 'true',
+      'bob assigned',
+    );
     const seenScheduled = await watchAppearance(alice.page, '[data-testid=raised-request]', title, 'Scheduled');
     const scheduled = Date.now();
     await row.getByRole('button', { name: 'Schedule' }).click();

@@ -77,7 +77,15 @@ describe.skipIf(!run)('schedule board', () => {
 
     await card.click();
     // Presence: the block shows who has the job open right now.
-    await eventually(() => dana.page.locator(`${block} [data-testid=on-job]`).innerText().catch(() => ''), (t) => t.includes('Alice'), 'Alice shown on the job');
+    await eventually(
+      () =>
+        dana.page
+          .locator(`${block} [data-testid=on-job]`)
+          .innerText()
+          .catch(() => ''),
+      (t) => t.includes('Alice'),
+      'Alice shown on the job',
+    );
     // Layout shift on the board while live updates arrive (not caused by the dispatcher's input).
     await dana.page.evaluate(() => {
       const w = window as unknown as { shift: number };
@@ -86,14 +94,22 @@ describe.skipIf(!run)('schedule board', () => {
         for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; sources: { node?: Node }[] }[]) {
           if (e.hadRecentInput) continue;
           w.shift += e.value;
-          (w as unknown as { shifts: string[] }).shifts = [...((w as unknown as { shifts?: string[] }).shifts ?? []), ` ${e.value.toFixed(4)}: ${e.sources.map((x) => (x.node as Element | undefined)?.outerHTML?.slice(0, 120) ?? x.node?.nodeName).join(' | ')}`];
+          (w as unknown as { shifts: string[] }).shifts = [
+            ...((w as unknown as { shifts?: string[] }).shifts ?? []),
+            ` ${e.value.toFixed(4)}: ${e.sources.map((x) => (x.node as Element | undefined)?.outerHTML?.slice(0, 120) ?? x.node?.nodeName).join(' | ')}`,
+          ];
         }
       }).observe({ type: 'layout-shift' });
     });
     await tapStatus(alice.page, 'Start travel', 'En route');
     await tapStatus(alice.page, "I'm here", 'On site');
     // Pushed to the dispatcher's board: the block changes colour within 1 s.
-    await eventually(() => dana.page.locator(block).getAttribute('data-status'), (s) => s === 'on_site', 'the block turns On site', 1_000);
+    await eventually(
+      () => dana.page.locator(block).getAttribute('data-status'),
+      (s) => s === 'on_site',
+      'the block turns On site',
+      1_000,
+    );
     const shifted = await dana.page.evaluate(() => ({ shift: (window as unknown as { shift: number }).shift, shifts: (window as unknown as { shifts?: string[] }).shifts ?? [] }));
     expect(shifted.shift, shifted.shifts.join('\n')).toBeLessThan(0.001);
 
@@ -104,7 +120,11 @@ describe.skipIf(!run)('schedule board', () => {
     tenOClock.setDate(tenOClock.getDate() + 1);
     tenOClock.setHours(10, 0, 0, 0);
     const shown = tenOClock.toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' });
-    await eventually(() => alice.page.locator('#job-title ~ p.muted').first().innerText(), (t) => t.startsWith(shown), 'the technician sees the new window');
+    await eventually(
+      () => alice.page.locator('#job-title ~ p.muted').first().innerText(),
+      (t) => t.startsWith(shown),
+      'the technician sees the new window',
+    );
     await gotoJob(alice.page, jobId);
 
     // Keyboard only: Shift+↑ from Alice's lane moves the job to the lane above it.
@@ -115,7 +135,11 @@ describe.skipIf(!run)('schedule board', () => {
     await dana.page.locator(`[data-lane="${above}"] ${block}`).waitFor();
     expect(await dana.page.locator(`[data-lane="alice"] ${block}`).count()).toBe(0);
     // Answered by the server (no longer waiting), and still there after a fresh board read.
-    await eventually(() => dana.page.locator(block).getAttribute('class'), (c) => !c?.includes('waiting'), 'the keyboard assignment answered');
+    await eventually(
+      () => dana.page.locator(block).getAttribute('class'),
+      (c) => !c?.includes('waiting'),
+      'the keyboard assignment answered',
+    );
     await dana.page.reload();
     await dana.page.locator(`[data-lane="${above}"] ${block}`).waitFor();
 
@@ -140,7 +164,11 @@ describe.skipIf(!run)('schedule board', () => {
     await dana.page.locator(`[data-lane="${below}"] ${block}`).waitFor();
     await dana.page.keyboard.press('Shift+ArrowRight');
     await dana.page.keyboard.press('Shift+ArrowRight');
-    await eventually(() => dana.page.locator(block).getAttribute('aria-label'), (l) => /1:30|13:30/.test(l ?? ''), 'the moved window on the board while offline');
+    await eventually(
+      () => dana.page.locator(block).getAttribute('aria-label'),
+      (l) => /1:30|13:30/.test(l ?? ''),
+      'the moved window on the board while offline',
+    );
     expect(await dana.page.locator(block).getAttribute('class')).toContain('waiting');
     await dana.page.getByTestId('sync-indicator').click();
     await dana.page.getByRole('tab', { name: /^Pending \([1-9]/ }).click();
@@ -148,9 +176,18 @@ describe.skipIf(!run)('schedule board', () => {
     await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
 
     await setOnline(dana.page, true);
-    await eventually(() => dana.page.locator(block).getAttribute('class'), (c) => !!c && !c.includes('waiting'), 'the queued steps answered', 30_000);
+    await eventually(
+      () => dana.page.locator(block).getAttribute('class'),
+      (c) => !!c && !c.includes('waiting'),
+      'the queued steps answered',
+      30_000,
+    );
     await dana.page.reload();
     await dana.page.locator(`[data-lane="${below}"] ${block}`).waitFor();
-    await eventually(() => dana.page.locator(block).getAttribute('aria-label'), (l) => /1:30|13:30/.test(l ?? ''), 'the new window read back from the server');
+    await eventually(
+      () => dana.page.locator(block).getAttribute('aria-label'),
+      (l) => /1:30|13:30/.test(l ?? ''),
+      'the new window read back from the server',
+    );
   });
 });

@@ -34,7 +34,11 @@ describe.skipIf(!run)('shared note', () => {
     const jobId = await openFirstJob(alice.page);
     await writeNewNote(alice.page, '[start]');
     await gotoJob(dana.page, jobId);
-    await eventually(() => noteValue(dana.page), (v) => v === '[start]', 'the note on the dispatcher side');
+    await eventually(
+      () => noteValue(dana.page),
+      (v) => v === '[start]',
+      'the note on the dispatcher side',
+    );
     await dana.page.getByTestId('peer').filter({ hasText: /alice/i }).waitFor();
 
     const typed: string[] = [];
@@ -46,7 +50,10 @@ describe.skipIf(!run)('shared note', () => {
     await setOnline(alice.page, false);
     await both(' tech offline: ordered a new motor.', 'office: warranty covers parts. ');
     await setOnline(alice.page, true);
-    await alice.page.getByTestId('notice').filter({ hasText: /Dana edited the note/ }).waitFor();
+    await alice.page
+      .getByTestId('notice')
+      .filter({ hasText: /Dana edited the note/ })
+      .waitFor();
     await both(' tech: back online.', 'office: thanks. ');
 
     const final = await eventually(

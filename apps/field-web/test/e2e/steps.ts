@@ -6,10 +6,7 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** A 1×1 PNG, standing in for a camera photo. */
-export const TINY_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAE/wH/qXf6NQAAAABJRU5ErkJggg==',
-  'base64',
-);
+export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAE/wH/qXf6NQAAAABJRU5ErkJggg==', 'base64');
 
 /** Waits until `read` returns a value passing `ok` (bounded), and returns it. */
 export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
@@ -30,7 +27,12 @@ export function indicator(page: Page): Promise<string> {
 
 /** Waits for the header indicator to match. */
 export function indicatorReads(page: Page, pattern: RegExp, timeoutMs?: number): Promise<string> {
-  return eventually(() => indicator(page), (t) => pattern.test(t), `indicator ${pattern}`, timeoutMs);
+  return eventually(
+    () => indicator(page),
+    (t) => pattern.test(t),
+    `indicator ${pattern}`,
+    timeoutMs,
+  );
 }
 
 /**
@@ -71,7 +73,11 @@ export function jobStatus(page: Page): Promise<string> {
 /** Taps a big status button and waits for the status it leads to. */
 export async function tapStatus(page: Page, button: string, expected: string): Promise<void> {
   await page.getByRole('button', { name: button, exact: true }).click();
-  await eventually(() => jobStatus(page), (s) => s === expected, `status ${expected}`);
+  await eventually(
+    () => jobStatus(page),
+    (s) => s === expected,
+    `status ${expected}`,
+  );
 }
 
 /** Ticks every checklist item that is not ticked yet; resolves to how many were ticked. */
@@ -96,7 +102,11 @@ export async function writeNewNote(page: Page, text: string): Promise<void> {
   const notes = page.getByRole('textbox', { name: /^Note \d+$/ });
   const before = await notes.count();
   await page.getByRole('button', { name: 'Add note' }).click();
-  await eventually(() => notes.count(), (n) => n === before + 1, 'a new note');
+  await eventually(
+    () => notes.count(),
+    (n) => n === before + 1,
+    'a new note',
+  );
   await notes.nth(before).click();
   await notes.nth(before).pressSequentially(text, { delay: 5 });
 }
@@ -106,7 +116,11 @@ export async function addPhoto(page: Page, caption: string): Promise<void> {
   const before = await page.getByTestId('photo').count();
   await page.getByLabel('Caption').fill(caption);
   await page.getByLabel('Take or choose photo').setInputFiles({ name: 'unit.png', mimeType: 'image/png', buffer: TINY_PNG });
-  await eventually(() => page.getByTestId('photo').count(), (n) => n === before + 1, 'the photo thumbnail');
+  await eventually(
+    () => page.getByTestId('photo').count(),
+    (n) => n === before + 1,
+    'the photo thumbnail',
+  );
 }
 
 /** Signs on the canvas as `signer` and saves. */
@@ -127,7 +141,12 @@ export async function sign(page: Page, signer: string): Promise<void> {
 export async function setOnline(page: Page, online: boolean): Promise<void> {
   await page.context().setOffline(!online);
   const want = online ? 'Online' : 'Offline';
-  await eventually(() => page.getByTestId('connection').innerText(), (t) => t.includes(want), `Connection ${want}`, 30_000);
+  await eventually(
+    () => page.getByTestId('connection').innerText(),
+    (t) => t.includes(want),
+    `Connection ${want}`,
+    30_000,
+  );
 }
 
 /** The text of note `index` (0-based). */

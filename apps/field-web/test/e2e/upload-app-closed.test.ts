@@ -38,7 +38,11 @@ async function workerRegistration(person: Person): Promise<{ cdp: CDPSession; re
     for (const r of e.registrations) if (!r.isDeleted) registrations.push(r.registrationId);
   });
   await cdp.send('ServiceWorker.enable');
-  await eventually(async () => registrations.length, (n) => n > 0, 'the service worker registration');
+  await eventually(
+    async () => registrations.length,
+    (n) => n > 0,
+    'the service worker registration',
+  );
   return { cdp, registrationId: registrations[0]! };
 }
 
@@ -67,7 +71,11 @@ describe.skipIf(!run)('uploads with the app closed', () => {
     await writeNewNote(alice.page, 'Gate code 4411');
     const photo = randomBytes(200_000);
     await alice.page.getByLabel('Take or choose photo').setInputFiles({ name: 'unit.jpg', mimeType: 'image/jpeg', buffer: photo });
-    await eventually(() => alice.page.getByTestId('photo').count(), (n) => n === 1, 'the photo on the job');
+    await eventually(
+      () => alice.page.getByTestId('photo').count(),
+      (n) => n === 1,
+      'the photo on the job',
+    );
     // Typed text is recorded in small batches: let the last one land before the app closes.
     await alice.page.waitForTimeout(1500);
 
@@ -119,7 +127,14 @@ async function storedOutbox(person: Person, url: string): Promise<{ to: string; 
           all.onerror = () => reject(all.error);
           all.onsuccess = () => {
             db.close();
-            resolve((all.result as { op: { to: string }; state: string; attempts: number; error?: unknown }[]).map((i) => ({ to: i.op.to, state: i.state, attempts: i.attempts, error: i.error ?? null })));
+            resolve(
+              (all.result as { op: { to: string }; state: string; attempts: number; error?: unknown }[]).map((i) => ({
+                to: i.op.to,
+                state: i.state,
+                attempts: i.attempts,
+                error: i.error ?? null,
+              })),
+            );
           };
         };
       }),
@@ -147,7 +162,11 @@ describe.skipIf(!run)('uploads with the app closed, content the server refuses',
     await tapStatus(alice.page, 'Start travel', 'En route');
     const photo = randomBytes(100_000);
     await alice.page.getByLabel('Take or choose photo').setInputFiles({ name: 'meter.jpg', mimeType: 'image/jpeg', buffer: photo });
-    await eventually(() => alice.page.getByTestId('photo').count(), (n) => n === 1, 'the photo on the job');
+    await eventually(
+      () => alice.page.getByTestId('photo').count(),
+      (n) => n === 1,
+      'the photo on the job',
+    );
     await alice.page.waitForTimeout(1500);
 
     await closeAppAndSync(field, alice);
@@ -165,4 +184,3 @@ describe.skipIf(!run)('uploads with the app closed, content the server refuses',
     expect(await storedOutbox(alice, field.url)).toEqual([{ to: 'en_route', state: 'queued', attempts: 0, error: null }]);
   });
 });
-

@@ -101,8 +101,13 @@ export class BlobQueue {
       // Content-addressed: bytes that do not hash to their name are not this blob.
       if ((await sha256Hex(answer.body)) !== sha256) return null;
       const blob: StoredBlob = {
-        sha256, bytes: answer.body, mime: answer.contentType.split(';')[0] || 'application/octet-stream', jobId: null,
-        createdAt: new Date().toISOString(), state: 'cached', attempts: 0,
+        sha256,
+        bytes: answer.body,
+        mime: answer.contentType.split(';')[0] || 'application/octet-stream',
+        jobId: null,
+        createdAt: new Date().toISOString(),
+        state: 'cached',
+        attempts: 0,
       };
       await this.db.put('blobs', sha256, blob);
       return { bytes: blob.bytes, mime: blob.mime };

@@ -51,8 +51,13 @@ export class PhotoDesk implements BlobsApi {
   async putPhoto(jobId: string, bytes: Uint8Array, meta: { kind: PhotoKind; mime: string; caption?: string }): Promise<Photo> {
     const id = await this.queue.keep(bytes, meta.mime, jobId, 'photo');
     const photo: Photo = {
-      id, kind: meta.kind, caption: meta.caption ?? '', mime: meta.mime, bytes: bytes.byteLength,
-      takenAt: new Date().toISOString(), by: this.user()?.id ?? 'unknown',
+      id,
+      kind: meta.kind,
+      caption: meta.caption ?? '',
+      mime: meta.mime,
+      bytes: bytes.byteLength,
+      takenAt: new Date().toISOString(),
+      by: this.user()?.id ?? 'unknown',
     };
     const job = await this.jobs.open(jobId);
     try {

@@ -78,7 +78,12 @@ export class OutpostEngine {
     await this.parts.db.put('meta', 'deviceId', this.deviceId);
     await Promise.all([this.parts.outboxStore.reload(), this.parts.blobQueue.refresh(), this.priming.reload(), this.parts.handover.reload()]);
     await this.parts.changes.scanNow();
-    this.parts.board.attach({ changes: this.parts.changes, pendingNow: (jobId) => this.parts.jobs.pendingCount(jobId), outbox: this.parts.outboxStore, signedIn: () => this.user !== null });
+    this.parts.board.attach({
+      changes: this.parts.changes,
+      pendingNow: (jobId) => this.parts.jobs.pendingCount(jobId),
+      outbox: this.parts.outboxStore,
+      signedIn: () => this.user !== null,
+    });
     const session = await savedSession(this.parts.db);
     if (session) this.useSession(session.token, session.user);
     await this.parts.jobs.resumePending();
@@ -177,7 +182,15 @@ export class OutpostEngine {
   /** Everything not yet durable, as one JSON file a person can keep. */
   async exportUnsynced(): Promise<UnsyncedExport> {
     await this.ready;
-    return exportUnsynced({ db: this.parts.db, jobs: this.parts.jobs, blobs: this.parts.blobQueue, outbox: this.parts.outboxStore, deviceName: this.deviceName, deviceId: this.deviceId, user: this.user });
+    return exportUnsynced({
+      db: this.parts.db,
+      jobs: this.parts.jobs,
+      blobs: this.parts.blobQueue,
+      outbox: this.parts.outboxStore,
+      deviceName: this.deviceName,
+      deviceId: this.deviceId,
+      user: this.user,
+    });
   }
 
   /**

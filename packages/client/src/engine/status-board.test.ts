@@ -4,7 +4,14 @@ import type { ContentChange } from '../outbox/change-list';
 import type { Outbox, OutboxLists } from '../outbox/outbox';
 import { StatusBoard } from './status-board';
 
-const note = (jobId: string, state: 'pending' | 'failed'): ContentChange => ({ key: `${jobId}/notes/n1`, jobId, kind: 'note', words: 'Note written', state, at: new Date().toISOString() });
+const note = (jobId: string, state: 'pending' | 'failed'): ContentChange => ({
+  key: `${jobId}/notes/n1`,
+  jobId,
+  kind: 'note',
+  words: 'Note written',
+  state,
+  at: new Date().toISOString(),
+});
 
 /** A change feed that is re-reading the device (settling) and lists `lists` meanwhile. */
 function settlingFeed(lists: Omit<ChangeLists, 'sent'>): ChangeFeed {

@@ -159,11 +159,24 @@ export function wireEngine(options: OutpostOptions, deviceName: string, hooks: E
   });
   /** opId → the job's pending-update mark when the op was queued: the op waits for those updates. */
   const marks = new Map<string, number>();
-  const outbox = new OutboxActions(outboxStore, jobs, hooks.deviceId, marks, () => void catchUp.kick(), (opId) => board.discard(`op:${opId}`));
-  const photos = new PhotoDesk(blobQueue, jobs, hooks.user, () => void catchUp.kick(), (key) => {
-    board.discard(key);
-    changes.discarded(key);
-  });
+  const outbox = new OutboxActions(
+    outboxStore,
+    jobs,
+    hooks.deviceId,
+    marks,
+    () => void catchUp.kick(),
+    (opId) => board.discard(`op:${opId}`),
+  );
+  const photos = new PhotoDesk(
+    blobQueue,
+    jobs,
+    hooks.user,
+    () => void catchUp.kick(),
+    (key) => {
+      board.discard(key);
+      changes.discarded(key);
+    },
+  );
   const handover = new HandoverDesk({
     db,
     api: http,
@@ -177,7 +190,13 @@ export function wireEngine(options: OutpostOptions, deviceName: string, hooks: E
       return typeof title === 'string' ? title : null;
     },
   });
-  const priming = new Priming(db, http, (jobId) => syncJobDoc(jobs, handover, jobId, hooks.stopping), () => changed('priming'), options.primingMaxAgeMs);
+  const priming = new Priming(
+    db,
+    http,
+    (jobId) => syncJobDoc(jobs, handover, jobId, hooks.stopping),
+    () => changed('priming'),
+    options.primingMaxAgeMs,
+  );
   const storage = new StorageWatch(() => board.get().pending + board.get().failed);
   storage.retryWrites = () => hooks.flush();
   const lock = new DrainLock(db, `outpost:${deviceName}:drain`);
@@ -190,10 +209,15 @@ export function wireEngine(options: OutpostOptions, deviceName: string, hooks: E
     lock,
     intervalMs: options.catchUpIntervalMs ?? 3_000,
     hasWork: () =>
-      outboxStore.get().queued.length > 0 || outboxStore.get().errors.some((i) => i.error?.kind === 'transient') ||
+      outboxStore.get().queued.length > 0 ||
+      outboxStore.get().errors.some((i) => i.error?.kind === 'transient') ||
       blobQueue.unsentList.get().some((b) => b.state === 'queued' || b.error?.kind === 'transient'),
     connected: () => board.socketsOpen,
-    probe: () => http.request('GET', '/healthz', undefined, { timeoutMs: 5_000 }).then((a) => a.status === 200, () => false),
+    probe: () =>
+      http.request('GET', '/healthz', undefined, { timeoutMs: 5_000 }).then(
+        (a) => a.status === 200,
+        () => false,
+      ),
     drainOps: (signal) =>
       drainOutbox({ outbox: outboxStore, api: http, signal, batched: true, flushDependencies: (item) => flushDependencies(jobs, marks, item, signal) }).then(told),
     uploadBlobs: (signal) => blobQueue.upload(signal).then(told),
@@ -240,7 +264,10 @@ async function syncJobDoc(jobs: JobStore, handover: HandoverDesk, jobId: string,
   }
   try {
     // Bounded: priming counts a job that did not sync in time as incomplete, and runs again later.
-    const synced = handle.whenSynced().then(() => true, () => false);
+    const synced = handle.whenSynced().then(
+      () => true,
+      () => false,
+    );
     return await Promise.race([synced, sleep(10_000, stopping).then(() => handle.synced)]);
   } finally {
     handle.close();

@@ -67,7 +67,16 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
     const removed = error === 'not_assigned' || (error === null && code === CLOSE_CODES.forbidden);
     const reason: JobAccess['reason'] = gone ? 'gone' : removed ? 'removed' : 'refused';
     const known = this.of(jobId);
-    const access: JobAccess = known ?? { jobId, title: await this.o.titleOf(jobId), userId, reason, message, learnedAt: new Date().toISOString(), removal: null, handover: { state: 'nothing' } };
+    const access: JobAccess = known ?? {
+      jobId,
+      title: await this.o.titleOf(jobId),
+      userId,
+      reason,
+      message,
+      learnedAt: new Date().toISOString(),
+      removal: null,
+      handover: { state: 'nothing' },
+    };
     const keys = await this.unsentKeys(jobId);
     if (reason === 'removed' && keys.length > 0) {
       // The same id until the server has parked it; changes made after that (another tab) go as a new one.
@@ -137,8 +146,15 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
       if (answer.status === 200 || answer.status === 201) {
         const h = answer.body.handover;
         const summary = h?.summary ?? { notes: 0, checklist: 0, photos: 0, signature: 0, time: 0, refrigerant: 0, lineItems: 0, locations: 0, messages: 0 };
-        await this.save({ ...access, removal: h?.removal ?? access.removal, handover: { state: 'sent', handoverId: access.handover.handoverId, summary, decision: h?.state ?? 'merged' } });
-        await this.o.handedOver(jobId, records.map(([k]) => k));
+        await this.save({
+          ...access,
+          removal: h?.removal ?? access.removal,
+          handover: { state: 'sent', handoverId: access.handover.handoverId, summary, decision: h?.state ?? 'merged' },
+        });
+        await this.o.handedOver(
+          jobId,
+          records.map(([k]) => k),
+        );
         return;
       }
       const error = errorOf(answer);

@@ -16,8 +16,6 @@ export function newUuid(): string {
 
 /** Hex sha256 of bytes (WebCrypto where available, else lib0's implementation). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const hash = crypto.subtle
-    ? new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as unknown as ArrayBuffer))
-    : digest(bytes);
+  const hash = crypto.subtle ? new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as unknown as ArrayBuffer)) : digest(bytes);
   return [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

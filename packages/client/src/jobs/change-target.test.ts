@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addLineItem, addLocation, addNote, addPhoto, newJobDoc, noteText, removeLineItem, setChecklistDone, addChecklistItem, setPhotoCaption, setSignature } from '@outpost/shared';
+import {
+  addLineItem,
+  addLocation,
+  addNote,
+  addPhoto,
+  newJobDoc,
+  noteText,
+  removeLineItem,
+  setChecklistDone,
+  addChecklistItem,
+  setPhotoCaption,
+  setSignature,
+} from '@outpost/shared';
 import { changeTarget } from './change-target';
 
 /** Runs `write` on a job doc and returns the targets of the transactions it made. */
@@ -20,11 +32,13 @@ describe('what a local edit touched', () => {
     const doc = newJobDoc('j1');
     expect(targetsOf(doc, () => addNote(doc, { id: 'n1', author: 'alice', createdAt: at }))).toEqual(['notes/n1']);
     const text = noteText(doc, 'n1')!;
-    expect(targetsOf(doc, () => {
-      text.insert(0, 'F');
-      text.insert(1, 'an');
-      text.delete(0, 1);
-    })).toEqual(['notes/n1', 'notes/n1', 'notes/n1']);
+    expect(
+      targetsOf(doc, () => {
+        text.insert(0, 'F');
+        text.insert(1, 'an');
+        text.delete(0, 1);
+      }),
+    ).toEqual(['notes/n1', 'notes/n1', 'notes/n1']);
   });
 
   it('tells two notes apart', () => {
@@ -37,11 +51,13 @@ describe('what a local edit touched', () => {
     const doc = newJobDoc('j1');
     addChecklistItem(doc, { id: 'c1', label: 'Filter', required: true });
     addChecklistItem(doc, { id: 'c2', label: 'Coil', required: false });
-    expect(targetsOf(doc, () => {
-      setChecklistDone(doc, 'c1', true, 'alice', at);
-      setChecklistDone(doc, 'c1', false, 'alice', at);
-      setChecklistDone(doc, 'c2', true, 'alice', at);
-    })).toEqual(['checklist/c1', 'checklist/c1', 'checklist/c2']);
+    expect(
+      targetsOf(doc, () => {
+        setChecklistDone(doc, 'c1', true, 'alice', at);
+        setChecklistDone(doc, 'c1', false, 'alice', at);
+        setChecklistDone(doc, 'c2', true, 'alice', at);
+      }),
+    ).toEqual(['checklist/c1', 'checklist/c1', 'checklist/c2']);
   });
 
   it('names a removed line item like the one that was added', () => {
@@ -54,21 +70,27 @@ describe('what a local edit touched', () => {
   it('groups a photo with its caption, the signature by its root, and location pings by their root', () => {
     const doc = newJobDoc('j1');
     const photo = { id: 'abc', kind: 'before' as const, caption: '', mime: 'image/jpeg', bytes: 3, takenAt: at, by: 'alice' };
-    expect(targetsOf(doc, () => {
-      addPhoto(doc, photo);
-      setPhotoCaption(doc, 'abc', 'coil');
-      setSignature(doc, { blob: 'def', signer: 'Pat', signedAt: at, by: 'alice' });
-      addLocation(doc, { tech: 'alice', lat: 1, lon: 2, accuracy: 5, at });
-    })).toEqual(['photos/abc', 'photos/abc', 'signature', 'locations']);
+    expect(
+      targetsOf(doc, () => {
+        addPhoto(doc, photo);
+        setPhotoCaption(doc, 'abc', 'coil');
+        setSignature(doc, { blob: 'def', signer: 'Pat', signedAt: at, by: 'alice' });
+        addLocation(doc, { tech: 'alice', lat: 1, lon: 2, accuracy: 5, at });
+      }),
+    ).toEqual(['photos/abc', 'photos/abc', 'signature', 'locations']);
   });
 
   it('names every thing one transaction touched', () => {
     const doc = newJobDoc('j1');
     addChecklistItem(doc, { id: 'c1', label: 'Filter', required: true });
     addChecklistItem(doc, { id: 'c2', label: 'Coil', required: false });
-    expect(targetsOf(doc, () => doc.transact(() => {
-      setChecklistDone(doc, 'c2', true, 'alice', at);
-      setChecklistDone(doc, 'c1', true, 'alice', at);
-    }))).toEqual(['checklist/c1 checklist/c2']);
+    expect(
+      targetsOf(doc, () =>
+        doc.transact(() => {
+          setChecklistDone(doc, 'c2', true, 'alice', at);
+          setChecklistDone(doc, 'c1', true, 'alice', at);
+        }),
+      ),
+    ).toEqual(['checklist/c1 checklist/c2']);
   });
 });

@@ -124,7 +124,10 @@ export class JobStore {
     const slot = this.slot(jobId);
     const session = slot.session;
     // A failed open reaches the caller through `session`; the slot is already gone.
-    session.then(() => this.maybeClose(jobId), () => undefined);
+    session.then(
+      () => this.maybeClose(jobId),
+      () => undefined,
+    );
     return session;
   }
 

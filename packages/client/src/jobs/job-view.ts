@@ -84,4 +84,17 @@ export class JobView implements Watchable<JobContent> {
   }
 }
 
-const ROOT_NAMES: readonly JobRootName[] = ['meta', 'notes', 'checklist', 'photos', 'signature', 'time', 'refrigerant', 'lineItems', 'locations', 'messages', 'messageReads', 'server'];
+const ROOT_NAMES: readonly JobRootName[] = [
+  'meta',
+  'notes',
+  'checklist',
+  'photos',
+  'signature',
+  'time',
+  'refrigerant',
+  'lineItems',
+  'locations',
+  'messages',
+  'messageReads',
+  'server',
+];

@@ -23,11 +23,7 @@ export interface MergeSummary {
 
 /** True when a job doc snapshot holds anything at all (a job this device knew before). */
 export function hasContent(job: JobContent): boolean {
-  return (
-    Object.keys(job.meta).length > 0 ||
-    job.notes.length + job.checklist.length + job.photos.length + job.time.length + job.lineItems.length > 0 ||
-    job.server !== null
-  );
+  return Object.keys(job.meta).length > 0 || job.notes.length + job.checklist.length + job.photos.length + job.time.length + job.lineItems.length > 0 || job.server !== null;
 }
 
 /** Compares two snapshots of a job; null when nothing changed that a person would notice. */
@@ -38,15 +34,9 @@ export function summarizeMerge(jobId: string, before: JobContent, after: JobCont
   const summary: MergeSummary = {
     jobId,
     notesAdded: after.notes.filter((n) => !notesBefore.has(n.id)).map(({ id, author, text }) => ({ id, author, text })),
-    notesEdited: after.notes
-      .filter((n) => notesBefore.has(n.id) && notesBefore.get(n.id)!.text !== n.text)
-      .map(({ id, author }) => ({ id, author })),
-    itemsTicked: after.checklist
-      .filter((c) => c.done && itemsBefore.get(c.id)?.done !== true)
-      .map(({ id, label, doneBy }) => ({ id, label, by: doneBy ?? '' })),
-    itemsUnticked: after.checklist
-      .filter((c) => !c.done && itemsBefore.get(c.id)?.done === true)
-      .map(({ id, label }) => ({ id, label })),
+    notesEdited: after.notes.filter((n) => notesBefore.has(n.id) && notesBefore.get(n.id)!.text !== n.text).map(({ id, author }) => ({ id, author })),
+    itemsTicked: after.checklist.filter((c) => c.done && itemsBefore.get(c.id)?.done !== true).map(({ id, label, doneBy }) => ({ id, label, by: doneBy ?? '' })),
+    itemsUnticked: after.checklist.filter((c) => !c.done && itemsBefore.get(c.id)?.done === true).map(({ id, label }) => ({ id, label })),
     photosAdded: after.photos.filter((p) => !photosBefore.has(p.id)).map(({ id, by, kind }) => ({ id, by, kind })),
     messagesAdded: after.messages.filter((m) => !before.messages.some((b) => b.id === m.id)).map(({ id, author, text }) => ({ id, author, text })),
     signed: after.signature && after.signature.blob !== before.signature?.blob ? { signer: after.signature.signer } : null,
@@ -56,7 +46,14 @@ export function summarizeMerge(jobId: string, before: JobContent, after: JobCont
         : null,
   };
   const changed =
-    summary.notesAdded.length + summary.notesEdited.length + summary.itemsTicked.length + summary.itemsUnticked.length +
-      summary.photosAdded.length + (summary.messagesAdded?.length ?? 0) > 0 || summary.signed !== null || summary.status !== null;
+    summary.notesAdded.length +
+      summary.notesEdited.length +
+      summary.itemsTicked.length +
+      summary.itemsUnticked.length +
+      summary.photosAdded.length +
+      (summary.messagesAdded?.length ?? 0) >
+      0 ||
+    summary.signed !== null ||
+    summary.status !== null;
   return changed ? summary : null;
 }

@@ -12,7 +12,12 @@ describe('location for time tracking', () => {
 
   it('takes a reading when travel starts and then one per interval, into every active job, until it stops', async () => {
     const written: [readonly string[], LocationPing][] = [];
-    const rec = new LocationRecorder({ source: here(52.5), intervalMs: 60_000, write: async (jobs, ping) => void written.push([jobs, ping]), now: () => new Date('2026-11-26T10:00:00Z') });
+    const rec = new LocationRecorder({
+      source: here(52.5),
+      intervalMs: 60_000,
+      write: async (jobs, ping) => void written.push([jobs, ping]),
+      now: () => new Date('2026-11-26T10:00:00Z'),
+    });
     rec.setActive(['job-1'], 'alice');
     expect(written).toEqual([[['job-1'], { tech: 'alice', lat: 52.5, lon: 13.4, accuracy: 12, at: '2026-11-26T10:00:00.000Z' }]]);
     rec.setActive(['job-1'], 'alice'); // re-telling the same state is not a new reading

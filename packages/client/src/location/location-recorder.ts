@@ -11,7 +11,11 @@ import type { JobContent, LocationPing } from '@outpost/shared';
 
 /** The part of the Geolocation API the recorder uses. */
 export interface PositionSource {
-  getCurrentPosition(ok: (p: { coords: { latitude: number; longitude: number; accuracy: number } }) => void, fail: (e: { code: number; message: string }) => void, options?: { maximumAge?: number; timeout?: number; enableHighAccuracy?: boolean }): void;
+  getCurrentPosition(
+    ok: (p: { coords: { latitude: number; longitude: number; accuracy: number } }) => void,
+    fail: (e: { code: number; message: string }) => void,
+    options?: { maximumAge?: number; timeout?: number; enableHighAccuracy?: boolean },
+  ): void;
 }
 
 /** Default time between readings: three an hour. */

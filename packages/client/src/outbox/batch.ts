@@ -52,7 +52,14 @@ async function settle(deps: DrainDeps, report: DrainReport, item: OutboxItem, a:
   if (a.status === 200 && 'result' in a.body) {
     report.sent++;
     deps.onSent?.(item);
-    await deps.outbox.save({ ...item, attempts: item.attempts + 1, state: 'sent', sentAt: new Date((deps.now ?? Date.now)()).toISOString(), result: a.body.result, error: undefined });
+    await deps.outbox.save({
+      ...item,
+      attempts: item.attempts + 1,
+      state: 'sent',
+      sentAt: new Date((deps.now ?? Date.now)()).toISOString(),
+      result: a.body.result,
+      error: undefined,
+    });
     return;
   }
   const error = 'error' in a.body ? a.body.error : undefined;

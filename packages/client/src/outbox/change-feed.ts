@@ -69,13 +69,18 @@ export class ChangeFeed implements Watchable<ChangeLists> {
   rescan(): void {
     this.signalled++;
     if (this.closed || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.scanning = this.scanning.then(() => this.scan()).catch((err: unknown) => {
-        // Device storage closed under us (engine destroyed) or unreadable: say so; the next change rescans.
-        if (!this.closed) console.warn('[outpost] could not read pending changes', err);
-      });
-    }, Math.max(SETTLE_MS, 2 * this.lastScanMs));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.scanning = this.scanning
+          .then(() => this.scan())
+          .catch((err: unknown) => {
+            // Device storage closed under us (engine destroyed) or unreadable: say so; the next change rescans.
+            if (!this.closed) console.warn('[outpost] could not read pending changes', err);
+          });
+      },
+      Math.max(SETTLE_MS, 2 * this.lastScanMs),
+    );
   }
 
   /** Re-reads now and resolves when the lists are current (tests, start-up). */

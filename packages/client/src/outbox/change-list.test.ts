@@ -27,7 +27,10 @@ describe('listing content changes', () => {
       { jobId: 'j1', change: 'c1', target: `photos/${sha}`, at: at(1) },
       { jobId: 'j1', change: 'c2', target: 'signature', at: at(3) },
     ];
-    expect(listContentChanges(records, [photo, signature]).map((c) => [c.words, c.state])).toEqual([['Photo added', 'pending'], ['Signature', 'pending']]);
+    expect(listContentChanges(records, [photo, signature]).map((c) => [c.words, c.state])).toEqual([
+      ['Photo added', 'pending'],
+      ['Signature', 'pending'],
+    ]);
     // The doc side is durable; the bytes are not yet up: still one pending photo.
     expect(listContentChanges([], [photo]).map((c) => c.key)).toEqual([`photo:${sha}`]);
     expect(listContentChanges(records, []).map((c) => c.key)).toEqual([`photo:${sha}`, 'signature:j1']);
@@ -35,7 +38,12 @@ describe('listing content changes', () => {
 
   it('lists a refused photo as failed with the server reason, and the changes of a refused job as failed', () => {
     const refused: UnsentBlob = {
-      sha256: sha, jobId: 'j1', role: 'photo', mime: 'application/pdf', state: 'failed', createdAt: at(1),
+      sha256: sha,
+      jobId: 'j1',
+      role: 'photo',
+      mime: 'application/pdf',
+      state: 'failed',
+      createdAt: at(1),
       error: { code: 'unsupported_media_type', message: 'Send blobs as image/* or application/octet-stream.', kind: 'permanent' },
     };
     const [photo] = listContentChanges([], [refused]);

@@ -42,18 +42,42 @@ export interface ContentChange {
 }
 
 const KIND_BY_ROOT: Record<string, ChangeKind> = {
-  notes: 'note', checklist: 'checklist', photos: 'photo', signature: 'signature', time: 'time',
-  refrigerant: 'refrigerant', lineItems: 'lineItem', locations: 'location', messages: 'message', messageReads: 'read', meta: 'details',
+  notes: 'note',
+  checklist: 'checklist',
+  photos: 'photo',
+  signature: 'signature',
+  time: 'time',
+  refrigerant: 'refrigerant',
+  lineItems: 'lineItem',
+  locations: 'location',
+  messages: 'message',
+  messageReads: 'read',
+  meta: 'details',
 };
 
 /** The words for each kind of change. */
 export const CHANGE_WORDS: Record<ChangeKind, string> = {
-  note: 'Note written', checklist: 'Item ticked', photo: 'Photo added', signature: 'Signature', time: 'Time logged',
-  refrigerant: 'Refrigerant logged', lineItem: 'Line item added', location: 'Location shared', message: 'Message written', read: 'Messages read', details: 'Job details edited', other: 'Job edited',
+  note: 'Note written',
+  checklist: 'Item ticked',
+  photo: 'Photo added',
+  signature: 'Signature',
+  time: 'Time logged',
+  refrigerant: 'Refrigerant logged',
+  lineItem: 'Line item added',
+  location: 'Location shared',
+  message: 'Message written',
+  read: 'Messages read',
+  details: 'Job details edited',
+  other: 'Job edited',
 };
 
 function kindOf(target: string | undefined): ChangeKind {
-  const roots = new Set((target ?? '').split(' ').filter(Boolean).map((t) => t.split('/')[0]!));
+  const roots = new Set(
+    (target ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((t) => t.split('/')[0]!),
+  );
   if (roots.size !== 1) return 'other';
   return KIND_BY_ROOT[[...roots][0]!] ?? 'other';
 }
@@ -77,11 +101,7 @@ function blobKey(blob: UnsentBlob): string {
  * unit each (a photo's doc change and its blob are one), oldest first. Changes of jobs in
  * `refused` cannot upload and are listed as failed with that reason.
  */
-export function listContentChanges(
-  records: readonly ChangeRecord[],
-  blobs: readonly UnsentBlob[],
-  refused: ReadonlyMap<string, string> = new Map(),
-): ContentChange[] {
+export function listContentChanges(records: readonly ChangeRecord[], blobs: readonly UnsentBlob[], refused: ReadonlyMap<string, string> = new Map()): ContentChange[] {
   const units = new Map<string, ContentChange>();
   records.forEach((record, index) => {
     const key = keyOf(record, index);

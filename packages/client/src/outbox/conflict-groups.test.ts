@@ -10,7 +10,12 @@ function item(jobId: string, to: JobStatus, state: OutboxItem['state'], server: 
   seq++;
   const op: WorkflowOp = { kind: 'transition', to, opId: `op${seq}`, jobId, deviceId: 'd1', deviceSeq: seq, occurredAt: '', baseVersion: 1, docState: '' };
   return {
-    opId: op.opId, jobId, op, state, enqueuedAt: `2026-11-26T10:${String(seq).padStart(2, '0')}:00Z`, attempts: 1,
+    opId: op.opId,
+    jobId,
+    op,
+    state,
+    enqueuedAt: `2026-11-26T10:${String(seq).padStart(2, '0')}:00Z`,
+    attempts: 1,
     ...(state === 'conflict' && server && { conflict: { code: 'conflict', message: 'The job is Cancelled now', server } }),
   };
 }

@@ -27,7 +27,14 @@ export interface ConflictGroup {
 
 /** How far along the working day a status is; cancelled is off the line. */
 const STEP_RANK: Record<JobStatus, number> = {
-  requested: 0, scheduled: 0, en_route: 1, on_site: 2, in_progress: 3, on_hold: 3, completed: 4, cancelled: -1,
+  requested: 0,
+  scheduled: 0,
+  en_route: 1,
+  on_site: 2,
+  in_progress: 3,
+  on_hold: 3,
+  completed: 4,
+  cancelled: -1,
 };
 
 const byMade = (a: OutboxItem, b: OutboxItem) => a.enqueuedAt.localeCompare(b.enqueuedAt) || a.op.deviceSeq - b.op.deviceSeq;

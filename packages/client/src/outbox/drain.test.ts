@@ -21,7 +21,9 @@ function fakeServer(script: Script = () => 'apply') {
     if (action === 'no-answer') throw new TypeError('fetch failed');
     if (typeof action === 'object') return json(action.status, action.body);
     const known = applied.find((a) => a.opId === op.opId);
-    const result = (duplicate: boolean) => ({ result: { opId: op.opId, outcome: 'applied', status: op.to, version: applied.length, assignees: [], changed: true, review: false, duplicate, receivedAt: '' } });
+    const result = (duplicate: boolean) => ({
+      result: { opId: op.opId, outcome: 'applied', status: op.to, version: applied.length, assignees: [], changed: true, review: false, duplicate, receivedAt: '' },
+    });
     if (known) return json(200, result(true));
     if (op.deviceSeq !== lastSeq + 1) return json(425, { error: { code: 'out_of_order', message: 'gap', details: { expectedSeq: lastSeq + 1 } } });
     applied.push(op);
@@ -38,8 +40,15 @@ async function outboxWith(n: number) {
   const ops: WorkflowOp[] = [];
   for (let i = 0; i < n; i++) {
     const op: WorkflowOp = {
-      kind: 'transition', to: i % 2 ? 'on_hold' : 'in_progress', opId: crypto.randomUUID(), jobId: 'j1', deviceId: 'd1',
-      deviceSeq: await outbox.nextDeviceSeq(), occurredAt: new Date().toISOString(), baseVersion: 0, docState: 'AA==',
+      kind: 'transition',
+      to: i % 2 ? 'on_hold' : 'in_progress',
+      opId: crypto.randomUUID(),
+      jobId: 'j1',
+      deviceId: 'd1',
+      deviceSeq: await outbox.nextDeviceSeq(),
+      occurredAt: new Date().toISOString(),
+      baseVersion: 0,
+      docState: 'AA==',
     };
     ops.push(op);
     await outbox.save(queuedItem(op));
@@ -55,8 +64,12 @@ function fakeClock(start = Date.parse('2026-11-26T11:40:00Z')) {
 
 function drain(outbox: Outbox, fetchFn: typeof fetch, clock = fakeClock()) {
   return drainOutbox({
-    outbox, api: new ServerHttp('http://outpost.test', fetchFn), signal: new AbortController().signal,
-    flushDependencies: async () => undefined, now: clock.now, random: () => 0.5,
+    outbox,
+    api: new ServerHttp('http://outpost.test', fetchFn),
+    signal: new AbortController().signal,
+    flushDependencies: async () => undefined,
+    now: clock.now,
+    random: () => 0.5,
   });
 }
 
@@ -118,7 +131,11 @@ describe('draining the outbox', () => {
   });
 
   it('treats 425 not_causal and 429 as transient and 403 as a refusal after one try, never retried by itself', async () => {
-    for (const [status, code, kind] of [[425, 'not_causal', 'transient'], [429, 'rate_limited', 'transient'], [403, 'not_assigned', 'permanent']] as const) {
+    for (const [status, code, kind] of [
+      [425, 'not_causal', 'transient'],
+      [429, 'rate_limited', 'transient'],
+      [403, 'not_assigned', 'permanent'],
+    ] as const) {
       const clock = fakeClock();
       const { outbox } = await outboxWith(1);
       const server = fakeServer(() => ({ status, body: { error: { code, message: 'no' } } }));
@@ -154,7 +171,10 @@ describe('draining the outbox', () => {
     await outbox.remove(ops[0]!.opId);
     const server = fakeServer();
     await drain(outbox, server.fetchFn);
-    expect(server.applied.map((o) => [o.opId, o.deviceSeq])).toEqual([[ops[1]!.opId, 1], [ops[2]!.opId, 2]]);
+    expect(server.applied.map((o) => [o.opId, o.deviceSeq])).toEqual([
+      [ops[1]!.opId, 1],
+      [ops[2]!.opId, 2],
+    ]);
   });
 });
 
@@ -166,12 +186,19 @@ describe('content before ops', () => {
       let contentThrough = false;
       const run = () =>
         drainOutbox({
-          outbox, api: new ServerHttp('http://outpost.test', server.fetchFn), signal: new AbortController().signal, batched, random: () => 0.5,
+          outbox,
+          api: new ServerHttp('http://outpost.test', server.fetchFn),
+          signal: new AbortController().signal,
+          batched,
+          random: () => 0.5,
           flushDependencies: async (item) => (item.opId === ops[1]!.opId && !contentThrough ? 'held' : undefined),
         });
       expect(await run()).toMatchObject({ sent: 1, held: 1, errors: 0, stopped: 'done' });
       expect(server.calls).toEqual([ops[0]!.opId]);
-      expect(outbox.get().queued.map((i) => [i.opId, i.attempts, i.error])).toEqual([[ops[1]!.opId, 0, undefined], [ops[2]!.opId, 0, undefined]]);
+      expect(outbox.get().queued.map((i) => [i.opId, i.attempts, i.error])).toEqual([
+        [ops[1]!.opId, 0, undefined],
+        [ops[2]!.opId, 0, undefined],
+      ]);
 
       contentThrough = true;
       expect(await run()).toMatchObject({ held: 0, stopped: 'done' });
@@ -196,4 +223,3 @@ describe('a server that says how long to wait', () => {
     expect(await drain(outbox, server.fetchFn, clock)).toMatchObject({ sent: 1 });
   });
 });
-

@@ -8,8 +8,15 @@ import { Priming } from './priming';
 /** The server's answers for a dispatcher with `count` jobs over two days, manifest and hash as the server makes them. */
 async function dispatcherApi(count: number): Promise<ServerHttp> {
   const jobs = Array.from({ length: count }, (_, i) => ({
-    id: `job-${i}`, title: `Job ${i}`, customerId: 'cust-1', siteAddress: `${i} Main St`,
-    windowStart: '2026-11-26T08:00:00.000Z', windowEnd: '2026-11-26T09:00:00.000Z', status: 'scheduled', version: 1, assignees: [],
+    id: `job-${i}`,
+    title: `Job ${i}`,
+    customerId: 'cust-1',
+    siteAddress: `${i} Main St`,
+    windowStart: '2026-11-26T08:00:00.000Z',
+    windowEnd: '2026-11-26T09:00:00.000Z',
+    status: 'scheduled',
+    version: 1,
+    assignees: [],
   }));
   const listed = { jobs, customers: [], equipment: [] };
   const hash = await sha256Hex(new TextEncoder().encode(JSON.stringify(listed)));

@@ -50,7 +50,11 @@ export const PRIMING_DOCS_AT_ONCE = 4;
 export const PRIMING_STALE_MS = 10 * 60_000;
 
 const INITIAL: PrimingState = {
-  primedAt: null, complete: false, running: false, error: null, counts: { jobs: 0, customers: 0, equipment: 0, pricebook: 0 },
+  primedAt: null,
+  complete: false,
+  running: false,
+  error: null,
+  counts: { jobs: 0, customers: 0, equipment: 0, pricebook: 0 },
 };
 
 /** The priming cache of one device. */
@@ -119,7 +123,10 @@ export class Priming implements Watchable<PrimingState> {
       await this.running;
       return this.applied(() => rereadReference(this.db, this.api, change));
     });
-    this.pushes = next.then(() => undefined, () => undefined);
+    this.pushes = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 
@@ -127,7 +134,11 @@ export class Priming implements Watchable<PrimingState> {
   private async applied(reread: () => Promise<boolean>): Promise<boolean> {
     if (!(await reread())) return false;
     const [customers, equipment, pricebook] = await Promise.all([this.customers(), this.equipment(), this.pricebook()]);
-    const state: PrimingState = { ...this.state.get(), referenceAt: new Date().toISOString(), counts: { ...this.state.get().counts, customers: customers.length, equipment: equipment.length, pricebook: pricebook.length } };
+    const state: PrimingState = {
+      ...this.state.get(),
+      referenceAt: new Date().toISOString(),
+      counts: { ...this.state.get().counts, customers: customers.length, equipment: equipment.length, pricebook: pricebook.length },
+    };
     await this.db.put('priming', 'state', { ...state, running: false });
     this.state.set(state);
     this.changed();
@@ -171,9 +182,7 @@ export class Priming implements Watchable<PrimingState> {
       const mine = fetched ?? (await this.api.call<MyJobs>('GET', '/api/me/jobs?days=2'));
       const { jobs, customers, equipment, manifest } = mine;
       const hash = await sha256Hex(new TextEncoder().encode(JSON.stringify({ jobs, customers, equipment })));
-      const verified =
-        hash === manifest.hash && manifest.jobs === jobs.length && manifest.customers === customers.length &&
-        manifest.equipment === equipment.length;
+      const verified = hash === manifest.hash && manifest.jobs === jobs.length && manifest.customers === customers.length && manifest.equipment === equipment.length;
       const book = await this.api.call<{ items: PricebookItem[]; hash: string }>('GET', '/api/pricebook');
       const bookVerified = (await sha256Hex(new TextEncoder().encode(JSON.stringify(book.items)))) === book.hash;
       await this.db.put('priming', 'jobs', jobs);
@@ -216,10 +225,13 @@ export class Priming implements Watchable<PrimingState> {
       const failure = failureAfter(++this.failures, status, { code, message: (err as Error).message });
       this.state.set({ ...this.state.get(), running: false, progress: null, error: (err as Error).message, failure });
       if (failure.retryAt) {
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = null;
-          void this.start();
-        }, Date.parse(failure.retryAt) - Date.now());
+        this.retryTimer = setTimeout(
+          () => {
+            this.retryTimer = null;
+            void this.start();
+          },
+          Date.parse(failure.retryAt) - Date.now(),
+        );
       }
     }
     return this.state.get();

@@ -40,12 +40,18 @@ export async function rereadReference(db: DeviceStorage, api: ServerHttp, change
     const customers = (await db.get<Customer[]>('priming', 'customers')) ?? [];
     // A customer none of this device's jobs is for is not kept here.
     if (!customers.some((c) => c.id === change.id)) return false;
-    const next = await api.call<{ customer: Customer }>('GET', `/api/customers/${encodeURIComponent(change.id)}`).then((b) => b.customer, (err: unknown) => (gone(err) ? null : Promise.reject(err)));
+    const next = await api.call<{ customer: Customer }>('GET', `/api/customers/${encodeURIComponent(change.id)}`).then(
+      (b) => b.customer,
+      (err: unknown) => (gone(err) ? null : Promise.reject(err)),
+    );
     await db.put('priming', 'customers', replaced(customers, change.id, next));
   } else if (change.kind === 'equipment') {
     const jobIds = new Set(((await db.get<JobSummary[]>('priming', 'jobs')) ?? []).map((j) => j.id));
     const equipment = (await db.get<Equipment[]>('priming', 'equipment')) ?? [];
-    const read = await api.call<{ equipment: Equipment }>('GET', `/api/equipment/${encodeURIComponent(change.id)}`).then((b) => b.equipment, (err: unknown) => (gone(err) ? null : Promise.reject(err)));
+    const read = await api.call<{ equipment: Equipment }>('GET', `/api/equipment/${encodeURIComponent(change.id)}`).then(
+      (b) => b.equipment,
+      (err: unknown) => (gone(err) ? null : Promise.reject(err)),
+    );
     const mine = read ? { ...read, jobIds: read.jobIds.filter((id) => jobIds.has(id)) } : null;
     const next = mine && mine.jobIds.length > 0 ? mine : null;
     if (!next && !equipment.some((e) => e.id === change.id)) return false;

@@ -18,7 +18,13 @@ describe('React hooks', () => {
   let engine: OutpostEngine;
   beforeAll(async () => {
     // Nothing listens here: the device works offline, which is all these hooks need.
-    engine = createOutpost({ serverUrl: 'http://127.0.0.1:9', deviceName: `hooks-${crypto.randomUUID()}`, fetch: async () => { throw new TypeError('offline'); } });
+    engine = createOutpost({
+      serverUrl: 'http://127.0.0.1:9',
+      deviceName: `hooks-${crypto.randomUUID()}`,
+      fetch: async () => {
+        throw new TypeError('offline');
+      },
+    });
     await engine.ready;
     await engine.submitOp('job-1', { kind: 'transition', to: 'en_route' });
   });
@@ -34,7 +40,13 @@ describe('React hooks', () => {
   });
 
   it('renders before device storage has opened, so the app can show its shell at once', async () => {
-    const early = createOutpost({ serverUrl: 'http://127.0.0.1:9', deviceName: `early-${crypto.randomUUID()}`, fetch: async () => { throw new TypeError('offline'); } });
+    const early = createOutpost({
+      serverUrl: 'http://127.0.0.1:9',
+      deviceName: `early-${crypto.randomUUID()}`,
+      fetch: async () => {
+        throw new TypeError('offline');
+      },
+    });
     const html = render(early, () => {
       const outbox = useOutbox();
       return `${useSyncStatus().state} ${outbox.queued.length} ${usePriming().primedAt ?? 'never'}`;

@@ -40,7 +40,10 @@ export function runDeviceStorageTests(label: string, open: (deviceName: string) 
       const k2 = await s.add('pending', { jobId: 'j2', update: new Uint8Array([2]) });
       const k3 = await s.add('pending', { jobId: 'j1', update: new Uint8Array([3]) });
       expect(k1 < k2 && k2 < k3).toBe(true);
-      expect((await s.pendingOf<{ update: Uint8Array }>('j1')).map(([k, v]) => [k, v.update[0]])).toEqual([[k1, 1], [k3, 3]]);
+      expect((await s.pendingOf<{ update: Uint8Array }>('j1')).map(([k, v]) => [k, v.update[0]])).toEqual([
+        [k1, 1],
+        [k3, 3],
+      ]);
       await s.delete('pending', k1);
       expect(await s.count('pending')).toBe(2);
       expect((await s.entries<{ jobId: string }>('pending')).map(([, v]) => v.jobId)).toEqual(['j2', 'j1']);

@@ -36,6 +36,9 @@ export class DeferredStorage implements DeviceStorage {
     return (await this.opening).count(store);
   }
   close(): void {
-    void this.opening.then((s) => s.close(), () => undefined);
+    void this.opening.then(
+      (s) => s.close(),
+      () => undefined,
+    );
   }
 }

@@ -61,7 +61,10 @@ export class StorageWatch implements Watchable<StorageState> {
   /** Writes the failed writes again (the engine's flush); tried on each quota check while one is failing. */
   retryWrites: () => Promise<void> = async () => undefined;
 
-  constructor(private readonly unsynced: () => number, manager?: StorageManagerLike) {
+  constructor(
+    private readonly unsynced: () => number,
+    manager?: StorageManagerLike,
+  ) {
     this.manager = manager ?? (globalThis as { navigator?: { storage?: StorageManagerLike } }).navigator?.storage;
   }
 

@@ -4,7 +4,19 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { Awareness } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { CHANNEL_ADDRESS, channelReady, decodeOutpostMessage, durableAck, encodeJobFrame, encodeMessage, handoverNotice, jobClosed, readJobFrame, Y_MESSAGE, type DecodedMessage } from '@outpost/shared';
+import {
+  CHANNEL_ADDRESS,
+  channelReady,
+  decodeOutpostMessage,
+  durableAck,
+  encodeJobFrame,
+  encodeMessage,
+  handoverNotice,
+  jobClosed,
+  readJobFrame,
+  Y_MESSAGE,
+  type DecodedMessage,
+} from '@outpost/shared';
 import { CARRY_PER_JOB_BYTES, DeviceChannel } from './device-channel';
 import { JobConnection } from './job-connection';
 import type { WebSocketLike } from './job-link';
@@ -54,7 +66,11 @@ describe('device channel (client)', () => {
     const acks: [number, number][] = [];
     const doc = new Y.Doc();
     const connection = new JobConnection({
-      jobId: 'j1', doc, awareness: new Awareness(doc), links: channel, backoff: { baseMs: 10, maxMs: 20 },
+      jobId: 'j1',
+      doc,
+      awareness: new Awareness(doc),
+      links: channel,
+      backoff: { baseMs: 10, maxMs: 20 },
       events: { step2Sent: noop, durableAck: (socket, upTo) => acks.push([socket, upTo]), opened: noop, synced: noop, closed: noop, message: noop },
     });
     cleanup.unshift(() => connection.destroy());
@@ -103,7 +119,11 @@ describe('device channel (client)', () => {
     const open = (jobId: string, changes: Uint8Array) => {
       const doc = new Y.Doc();
       const c = new JobConnection({
-        jobId, doc, awareness: new Awareness(doc), links: channel, unackedChanges: () => changes,
+        jobId,
+        doc,
+        awareness: new Awareness(doc),
+        links: channel,
+        unackedChanges: () => changes,
         events: { step2Sent: (_socket, n) => covered.push([jobId, n]), durableAck: noop, opened: noop, synced: noop, closed: noop, message: noop },
       });
       cleanup.unshift(() => c.destroy());
@@ -135,7 +155,14 @@ describe('device channel (client)', () => {
     cleanup.push(() => channel.close());
     const jobs = ['j1', 'j2'].map((jobId) => {
       const doc = new Y.Doc();
-      const c = new JobConnection({ jobId, doc, awareness: new Awareness(doc), links: channel, backoff: { baseMs: 10, maxMs: 20 }, events: { step2Sent: noop, durableAck: noop, opened: noop, synced: noop, closed: noop, message: noop } });
+      const c = new JobConnection({
+        jobId,
+        doc,
+        awareness: new Awareness(doc),
+        links: channel,
+        backoff: { baseMs: 10, maxMs: 20 },
+        events: { step2Sent: noop, durableAck: noop, opened: noop, synced: noop, closed: noop, message: noop },
+      });
       cleanup.unshift(() => c.destroy());
       c.start();
       return c;

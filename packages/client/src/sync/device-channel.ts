@@ -367,11 +367,14 @@ export class DeviceChannel implements JobLinks {
 
   private scheduleRetry(): void {
     if (this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      // Only jobs that asked again meanwhile, or pushes while signed in, need the socket.
-      if (this.links.size > 0 || this.held) this.ensureSocket();
-    }, backoffDelay(this.attempt++, this.o.backoff ?? RECONNECT_BACKOFF));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        // Only jobs that asked again meanwhile, or pushes while signed in, need the socket.
+        if (this.links.size > 0 || this.held) this.ensureSocket();
+      },
+      backoffDelay(this.attempt++, this.o.backoff ?? RECONNECT_BACKOFF),
+    );
   }
 }
 

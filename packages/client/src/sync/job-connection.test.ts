@@ -42,8 +42,12 @@ afterEach(async () => {
 
 function connect(url: string, doc: Y.Doc, step2s: number[] = []) {
   const connection = new JobConnection({
-    jobId: 'j1', doc, awareness: new Awareness(doc), WebSocket: WebSocket as unknown as WebSocketLike,
-    relayUrl: () => url, backoff: { baseMs: 20, maxMs: 40 },
+    jobId: 'j1',
+    doc,
+    awareness: new Awareness(doc),
+    WebSocket: WebSocket as unknown as WebSocketLike,
+    relayUrl: () => url,
+    backoff: { baseMs: 20, maxMs: 40 },
     events: { step2Sent: (_s, n) => step2s.push(n), durableAck: noop, opened: noop, synced: noop, closed: noop, message: noop },
   });
   cleanup.unshift(() => connection.destroy());

@@ -222,7 +222,8 @@ export class JobConnection {
       const reply = encoding.createEncoder();
       encoding.writeVarUint(reply, Y_MESSAGE.sync);
       const syncType = syncProtocol.readSyncMessage(d, reply, this.o.doc, this);
-      if (syncType === syncProtocol.messageYjsSyncStep1) this.sendContent(encoding.toUint8Array(reply), 'step2'); else if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
+      if (syncType === syncProtocol.messageYjsSyncStep1) this.sendContent(encoding.toUint8Array(reply), 'step2');
+      else if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
         this.synced = true;
         this.o.events.synced(socketId);
       }
@@ -238,8 +239,7 @@ export class JobConnection {
         this.clearAckTimer();
         if (this.acked < this.sent) this.startAckTimer();
         this.o.events.durableAck(socketId, msg.value.upTo);
-      }
-      else {
+      } else {
         if (msg.name === 'error') this.lastError = msg.value.code;
         this.o.events.message(msg);
       }
@@ -305,10 +305,7 @@ export class JobConnection {
     return { socket: this.socketId, n: this.sent };
   }
 
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
+  private readonly onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     if (origin === this) return;
     this.sendAwareness([...added, ...updated, ...removed]);
   };

@@ -33,7 +33,7 @@ describe('the retry schedule', () => {
     expect(isDue(refused, now + 3_600_000)).toBe(false);
   });
 
-  it("never retries sooner than the wait a 429 names (Retry-After), and keeps its own longer delays", () => {
+  it('never retries sooner than the wait a 429 names (Retry-After), and keeps its own longer delays', () => {
     const now = Date.parse('2026-11-26T11:40:00Z');
     const limited = { code: 'rate_limited', message: 'slow down' };
     expect(serverWait({ retryAfterSeconds: 7 })).toBe(7_000);

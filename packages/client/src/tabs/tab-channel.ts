@@ -9,11 +9,7 @@ import { newUuid } from '../ids/device-crypto';
 /** What changed on the device. */
 export type DeviceChange = 'outbox' | 'blobs' | 'priming' | 'session' | 'access';
 
-type TabMessage =
-  | { kind: 'changed'; what: DeviceChange }
-  | { kind: 'pending'; tab: string; count: number }
-  | { kind: 'hello'; tab: string }
-  | { kind: 'bye'; tab: string };
+type TabMessage = { kind: 'changed'; what: DeviceChange } | { kind: 'pending'; tab: string; count: number } | { kind: 'hello'; tab: string } | { kind: 'bye'; tab: string };
 
 /** What the channel reports. */
 export interface TabEvents {
@@ -33,7 +29,10 @@ export class TabChannel {
   private readonly others = new Map<string, number>();
   private closed = false;
 
-  constructor(deviceName: string, private readonly events: TabEvents) {
+  constructor(
+    deviceName: string,
+    private readonly events: TabEvents,
+  ) {
     this.channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`outpost:${deviceName}`) : null;
     if (this.channel) this.channel.onmessage = (e: MessageEvent) => this.receive(e.data as TabMessage);
     this.post({ kind: 'hello', tab: this.tab });

@@ -122,12 +122,22 @@ describe.skipIf(!available)('the engine in Chromium', () => {
     const full = 'This device could not save your last change — storage is full; export or free space.';
     await page.waitForFunction((text) => (globalThis as unknown as InPage).engine.storage.get().warning === text, full);
     await until('the unsaved note is counted', async () => (await pending(page)) === 1); // kept in memory, still pending
-    expect(await page.evaluate(() => (globalThis as unknown as InPage).engine.flush().then(() => 'stored', (e: Error) => e.name))).toBe('QuotaExceededError');
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as InPage).engine.flush().then(
+          () => 'stored',
+          (e: Error) => e.name,
+        ),
+      ),
+    ).toBe('QuotaExceededError');
 
     await freeDisk(page);
     await page.evaluate(() => (globalThis as unknown as InPage).engine.flush());
     // Stored again; what remains is the usual reminder that unsynced work sits in evictable storage.
-    expect(await page.evaluate(() => (globalThis as unknown as InPage).engine.storage.get())).toMatchObject({ unsaved: false, warning: expect.not.stringContaining('could not save') });
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).engine.storage.get())).toMatchObject({
+      unsaved: false,
+      warning: expect.not.stringContaining('could not save'),
+    });
 
     await page.reload();
     await startEngine(page);

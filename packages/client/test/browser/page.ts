@@ -18,7 +18,12 @@ export async function bundleEngine(entry = './entry.ts'): Promise<string> {
     const outfile = join(dir, 'app.js');
     await build({
       entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
-      bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile, logLevel: 'silent',
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      outfile,
+      logLevel: 'silent',
     });
     return await readFile(outfile, 'utf8');
   } finally {

@@ -86,7 +86,10 @@ export function addressKey(address: string): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = plain.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** The failure budgets of one server. */
@@ -94,7 +97,10 @@ export class LoginThrottle {
   private readonly byUsername: FailureBudget;
   private readonly byAddress: FailureBudget;
 
-  constructor(limits: LoginLimits, private readonly clock: () => number = Date.now) {
+  constructor(
+    limits: LoginLimits,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.byUsername = new FailureBudget(limits.failuresPerUsername, limits.usernameRefillSeconds);
     this.byAddress = new FailureBudget(limits.failuresPerAddress, limits.addressRefillSeconds);
   }

@@ -81,11 +81,11 @@ async function startUpload(store: BlobChunkStore, userId: string, limits: Upload
   // The oldest one left may be dropped once it has been idle long enough.
   const oldest = open[idle.length]!;
   const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(oldest.lastChunkAt) + limits.idleMs - now) / 1000));
-  throw new OutpostError(
-    'too_many_uploads',
-    `${open.length} uploads from your account are unfinished (at most ${limits.maxOpen}); finish one of them, or start this one later.`,
-    { open: open.length, max: limits.maxOpen, retryAfterSeconds },
-  );
+  throw new OutpostError('too_many_uploads', `${open.length} uploads from your account are unfinished (at most ${limits.maxOpen}); finish one of them, or start this one later.`, {
+    open: open.length,
+    max: limits.maxOpen,
+    retryAfterSeconds,
+  });
 }
 
 /** Resumable upload routes under /api (behind `requireUser`); mounted by blobs.ts. */

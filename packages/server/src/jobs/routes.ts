@@ -27,7 +27,10 @@ const newJobSchema = z
     windowStart: isoDate,
     windowEnd: isoDate,
     assignees: z.array(z.string().min(1).max(128)).max(50),
-    checklist: z.array(z.object({ label: z.string().min(1).max(200), required: z.boolean() }).strict()).max(100).optional(),
+    checklist: z
+      .array(z.object({ label: z.string().min(1).max(200), required: z.boolean() }).strict())
+      .max(100)
+      .optional(),
   })
   .strict()
   .refine((j) => Date.parse(j.windowEnd) > Date.parse(j.windowStart), { message: 'windowEnd must be after windowStart', path: ['windowEnd'] });

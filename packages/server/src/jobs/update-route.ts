@@ -14,7 +14,12 @@ import type { Directory } from '../store/store';
 import type { ApiEnv } from '../http/env';
 import { jobFor } from './access';
 
-const Body = z.object({ update: z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64') });
+const Body = z.object({
+  update: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64'),
+});
 
 /** The route, under /api behind `requireUser`. */
 export function jobUpdateRoutes(store: Directory, relay: Relay): Hono<ApiEnv> {

@@ -20,7 +20,14 @@ const PLACEHOLDER_HOURS = 2;
  * it was raised from, `sourceDoc` that job's doc (covering the op's docState), whose
  * photos named in the request are copied into the new job.
  */
-export async function ensureRequestJob(store: DocLog & OpLog & Directory, op: WorkflowOp, requester: Principal, source: JobRecord, sourceDoc: Y.Doc | null, now = new Date()): Promise<JobRecord> {
+export async function ensureRequestJob(
+  store: DocLog & OpLog & Directory,
+  op: WorkflowOp,
+  requester: Principal,
+  source: JobRecord,
+  sourceDoc: Y.Doc | null,
+  now = new Date(),
+): Promise<JobRecord> {
   const id = requestJobId(op.opId);
   const existing = await store.getJob(id);
   if (existing) return existing;

@@ -27,7 +27,13 @@ export class ReferenceData {
   async putCustomer(customer: Customer): Promise<void> {
     await this.store.putCustomer(customer);
     const jobs = (await this.store.listJobs()).filter((j) => j.customerId === customer.id);
-    this.relay.notifyDevices([notice('customer', customer.id, jobs.flatMap((j) => j.assignees))]);
+    this.relay.notifyDevices([
+      notice(
+        'customer',
+        customer.id,
+        jobs.flatMap((j) => j.assignees),
+      ),
+    ]);
   }
 
   /** Creates or replaces a piece of equipment; the technicians of its jobs (before and after) and every dispatcher re-read it. */
@@ -36,7 +42,13 @@ export class ReferenceData {
     await this.store.putEquipment(equipment);
     const jobIds = new Set([...(before?.jobIds ?? []), ...equipment.jobIds]);
     const jobs = await Promise.all([...jobIds].map((id) => this.store.getJob(id)));
-    this.relay.notifyDevices([notice('equipment', equipment.id, jobs.flatMap((j) => j?.assignees ?? []))]);
+    this.relay.notifyDevices([
+      notice(
+        'equipment',
+        equipment.id,
+        jobs.flatMap((j) => j?.assignees ?? []),
+      ),
+    ]);
   }
 
   /** Creates or replaces pricebook items; every device re-reads the pricebook (the id is its new version). */

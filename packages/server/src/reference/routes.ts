@@ -15,9 +15,7 @@ import type { ReferenceData } from './reference-data';
 const id = z.string().min(1).max(128);
 const text = (max: number) => z.string().max(max);
 
-const customerSchema = z
-  .object({ name: text(200).min(1), phone: text(64), email: text(200), address: text(500), notes: text(2000).optional() })
-  .strict();
+const customerSchema = z.object({ name: text(200).min(1), phone: text(64), email: text(200), address: text(500), notes: text(2000).optional() }).strict();
 const equipmentSchema = z
   .object({ customerId: id, jobIds: z.array(id).max(500), kind: text(100), make: text(100), model: text(100), serial: text(100), refrigerant: text(32) })
   .strict();

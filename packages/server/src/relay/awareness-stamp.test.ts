@@ -39,7 +39,14 @@ describe('awareness stamping', () => {
   });
 
   it('drops entries for clients the socket may not write, keeping the rest', () => {
-    const { update, clients } = stampAwareness(rawUpdate([[1, 1, '{}'], [2, 5, 'null']]), alice, (id) => id === 1);
+    const { update, clients } = stampAwareness(
+      rawUpdate([
+        [1, 1, '{}'],
+        [2, 5, 'null'],
+      ]),
+      alice,
+      (id) => id === 1,
+    );
     expect(clients).toEqual([1]);
     const d = decoding.createDecoder(update);
     expect(decoding.readVarUint(d)).toBe(1);

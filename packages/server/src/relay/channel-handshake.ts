@@ -62,7 +62,11 @@ export class ChannelHandshake {
     if (this.closing) return this.refuse(ws, 'unavailable', 'The server is shutting down; try again.');
     const version = Number(url.searchParams.get('v') ?? '0');
     if (!Number.isInteger(version) || version < MIN_CHANNEL_PROTOCOL_VERSION) {
-      return this.refuse(ws, 'update_required', `This app speaks protocol ${version || 'unknown'}; the server needs ${MIN_CHANNEL_PROTOCOL_VERSION} or newer. Update the app to sync.`);
+      return this.refuse(
+        ws,
+        'update_required',
+        `This app speaks protocol ${version || 'unknown'}; the server needs ${MIN_CHANNEL_PROTOCOL_VERSION} or newer. Update the app to sync.`,
+      );
     }
     this.channels.set(ws, null);
     ws.pause();

@@ -10,7 +10,16 @@ import type { JobRoom } from './job-room';
 function stubSocket(bufferedAmount: number) {
   const sent: Uint8Array[] = [];
   const closes: number[] = [];
-  const ws = { OPEN: 1, readyState: 1, bufferedAmount, send: (m: Uint8Array) => sent.push(m), close: (code: number) => closes.push(code), terminate: () => undefined, resume: () => undefined, once: () => undefined };
+  const ws = {
+    OPEN: 1,
+    readyState: 1,
+    bufferedAmount,
+    send: (m: Uint8Array) => sent.push(m),
+    close: (code: number) => closes.push(code),
+    terminate: () => undefined,
+    resume: () => undefined,
+    once: () => undefined,
+  };
   return { ws: ws as unknown as WebSocket, sent, closes };
 }
 

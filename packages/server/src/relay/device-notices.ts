@@ -31,10 +31,12 @@ export class DeviceNotices {
     private readonly bus: Bus,
     private readonly nodeId: string,
   ) {
-    this.subscription = bus.subscribe(DEVICE_NOTICES, (event) => this.deliver(event)).catch((err: unknown) => {
-      console.error('[outpost] device notices: bus subscription failed; devices on this node get no pushes', err);
-      return null;
-    });
+    this.subscription = bus
+      .subscribe(DEVICE_NOTICES, (event) => this.deliver(event))
+      .catch((err: unknown) => {
+        console.error('[outpost] device notices: bus subscription failed; devices on this node get no pushes', err);
+        return null;
+      });
   }
 
   /** A channel was let in (true) or went away (false). */

@@ -39,4 +39,3 @@ export function awarenessMessage(awareness: awarenessProtocol.Awareness, clients
   encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
   return encoding.toUint8Array(e);
 }
-

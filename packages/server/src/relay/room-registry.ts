@@ -41,12 +41,15 @@ export class RoomRegistry {
 
   constructor(private readonly ctx: RelayContext) {
     const idleMs = ctx.limits.hibernateAfterMs;
-    this.sweep = setInterval(() => {
-      if (this.sweeping) return;
-      this.sweeping = true;
-      for (const entry of this.entries.values()) this.background.add(() => entry.room?.hibernateIfIdle(idleMs));
-      this.background.add(() => (this.sweeping = false));
-    }, Math.max(50, idleMs / 4));
+    this.sweep = setInterval(
+      () => {
+        if (this.sweeping) return;
+        this.sweeping = true;
+        for (const entry of this.entries.values()) this.background.add(() => entry.room?.hibernateIfIdle(idleMs));
+        this.background.add(() => (this.sweeping = false));
+      },
+      Math.max(50, idleMs / 4),
+    );
     this.sweep.unref();
   }
 

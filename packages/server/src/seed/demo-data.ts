@@ -13,12 +13,54 @@ export const DEMO_USERS = [
 
 /** Demo customers. */
 export const DEMO_CUSTOMERS: CustomerRecord[] = [
-  { id: 'cust-1', notes: 'Park in the rear lot; the rooftop hatch key is at the front desk. Ask for Maria.', name: 'Harbor View Dental', phone: '555-0101', email: 'office@harborviewdental.example', address: '12 Wharf St, Portside' },
-  { id: 'cust-2', notes: 'Deliveries 6–9 am block the loading dock: come after 9. Store manager signs.', name: 'Greenleaf Grocers', phone: '555-0102', email: 'manager@greenleaf.example', address: '440 Market Ave, Portside' },
-  { id: 'cust-3', notes: 'Superintendent lives in unit 1A. Small dog in the boiler room office.', name: 'Maple Court Apartments', phone: '555-0103', email: 'super@maplecourt.example', address: '9 Maple Ct, Eastfield' },
-  { id: 'cust-4', notes: 'Safety glasses required on the brew floor. Gate code 4411.', name: 'Riverside Brewing Co.', phone: '555-0104', email: 'ops@riversidebrew.example', address: '77 Mill Rd, Riverside' },
-  { id: 'cust-5', notes: 'Side door on Chapel Ln; key with the parish office, closed Mondays.', name: 'St. Anne Parish Hall', phone: '555-0105', email: 'facilities@stanne.example', address: '3 Chapel Ln, Oldtown' },
-  { id: 'cust-6', notes: 'Photo ID at security; escort required beyond the lobby. No photos of racks.', name: 'Northgate Data Center', phone: '555-0106', email: 'noc@northgate.example', address: '1 Server Way, Northgate' },
+  {
+    id: 'cust-1',
+    notes: 'Park in the rear lot; the rooftop hatch key is at the front desk. Ask for Maria.',
+    name: 'Harbor View Dental',
+    phone: '555-0101',
+    email: 'office@harborviewdental.example',
+    address: '12 Wharf St, Portside',
+  },
+  {
+    id: 'cust-2',
+    notes: 'Deliveries 6–9 am block the loading dock: come after 9. Store manager signs.',
+    name: 'Greenleaf Grocers',
+    phone: '555-0102',
+    email: 'manager@greenleaf.example',
+    address: '440 Market Ave, Portside',
+  },
+  {
+    id: 'cust-3',
+    notes: 'Superintendent lives in unit 1A. Small dog in the boiler room office.',
+    name: 'Maple Court Apartments',
+    phone: '555-0103',
+    email: 'super@maplecourt.example',
+    address: '9 Maple Ct, Eastfield',
+  },
+  {
+    id: 'cust-4',
+    notes: 'Safety glasses required on the brew floor. Gate code 4411.',
+    name: 'Riverside Brewing Co.',
+    phone: '555-0104',
+    email: 'ops@riversidebrew.example',
+    address: '77 Mill Rd, Riverside',
+  },
+  {
+    id: 'cust-5',
+    notes: 'Side door on Chapel Ln; key with the parish office, closed Mondays.',
+    name: 'St. Anne Parish Hall',
+    phone: '555-0105',
+    email: 'facilities@stanne.example',
+    address: '3 Chapel Ln, Oldtown',
+  },
+  {
+    id: 'cust-6',
+    notes: 'Photo ID at security; escort required beyond the lobby. No photos of racks.',
+    name: 'Northgate Data Center',
+    phone: '555-0106',
+    email: 'noc@northgate.example',
+    address: '1 Server Way, Northgate',
+  },
 ];
 
 /** Demo equipment: [customer, kind, make, model, refrigerant]. */
@@ -61,22 +103,120 @@ export const DEMO_JOBS: { title: string; customerId: string; day: number; hour: 
 export const DEMO_CHECKLIST = STANDARD_CHECKLIST;
 
 const CATEGORIES: [string, string, [string, number][]][] = [
-  ['labor', 'LAB', [['Standard labor, per hour', 9500], ['Overtime labor, per hour', 14250], ['Emergency call-out fee', 17500], ['Diagnostic fee', 8900], ['Travel charge', 4500], ['Apprentice labor, per hour', 5500]]],
-  ['refrigerant', 'REF', [['R-410A, per lb', 4200], ['R-404A, per lb', 5800], ['R-448A, per lb', 6100], ['R-407C, per lb', 5200], ['R-290, per oz', 900], ['Leak detection dye', 3500], ['Refrigerant recovery', 12000]]],
-  ['filters', 'FLT', [['Pleated filter 16x25x2', 1800], ['Pleated filter 20x25x4', 3400], ['Pleated filter 24x24x2', 2200], ['Washable filter 20x20x1', 2900], ['Grease filter 20x20', 4100], ['Carbon filter 16x20x1', 3800]]],
-  ['electrical', 'ELC', [['Run capacitor 45/5 uF', 3600], ['Start capacitor 88-108 uF', 2900], ['Contactor 2-pole 30A', 4800], ['Time-delay relay', 5200], ['Disconnect switch 60A', 6900], ['Thermostat wire, per ft', 90], ['Fuse 30A (pair)', 1500]]],
-  ['motors', 'MTR', [['Condenser fan motor 1/4 HP', 18900], ['Condenser fan motor 1/3 HP', 21900], ['Blower motor 1/2 HP', 26500], ['ECM blower motor', 48900], ['Fan blade 20 in', 7400], ['Motor mount kit', 2600]]],
-  ['parts', 'PRT', [['Door gasket, reach-in', 8900], ['Door gasket, walk-in', 16900], ['Drain line cleaning kit', 2400], ['Condensate pump', 11900], ['Expansion valve', 18500], ['Filter drier', 3200], ['Sight glass', 2800], ['Flare fittings (set)', 1900]]],
-  ['controls', 'CTL', [['Programmable thermostat', 15900], ['Smart thermostat', 24900], ['Temperature sensor', 4600], ['Pressure switch', 5400], ['Defrost timer', 6800], ['Low-ambient kit', 17900]]],
-  ['maintenance', 'MNT', [['Coil cleaning', 12500], ['Belt replacement', 3900], ['Annual maintenance visit', 18900], ['Boiler tune-up', 21500]]],
+  [
+    'labor',
+    'LAB',
+    [
+      ['Standard labor, per hour', 9500],
+      ['Overtime labor, per hour', 14250],
+      ['Emergency call-out fee', 17500],
+      ['Diagnostic fee', 8900],
+      ['Travel charge', 4500],
+      ['Apprentice labor, per hour', 5500],
+    ],
+  ],
+  [
+    'refrigerant',
+    'REF',
+    [
+      ['R-410A, per lb', 4200],
+      ['R-404A, per lb', 5800],
+      ['R-448A, per lb', 6100],
+      ['R-407C, per lb', 5200],
+      ['R-290, per oz', 900],
+      ['Leak detection dye', 3500],
+      ['Refrigerant recovery', 12000],
+    ],
+  ],
+  [
+    'filters',
+    'FLT',
+    [
+      ['Pleated filter 16x25x2', 1800],
+      ['Pleated filter 20x25x4', 3400],
+      ['Pleated filter 24x24x2', 2200],
+      ['Washable filter 20x20x1', 2900],
+      ['Grease filter 20x20', 4100],
+      ['Carbon filter 16x20x1', 3800],
+    ],
+  ],
+  [
+    'electrical',
+    'ELC',
+    [
+      ['Run capacitor 45/5 uF', 3600],
+      ['Start capacitor 88-108 uF', 2900],
+      ['Contactor 2-pole 30A', 4800],
+      ['Time-delay relay', 5200],
+      ['Disconnect switch 60A', 6900],
+      ['Thermostat wire, per ft', 90],
+      ['Fuse 30A (pair)', 1500],
+    ],
+  ],
+  [
+    'motors',
+    'MTR',
+    [
+      ['Condenser fan motor 1/4 HP', 18900],
+      ['Condenser fan motor 1/3 HP', 21900],
+      ['Blower motor 1/2 HP', 26500],
+      ['ECM blower motor', 48900],
+      ['Fan blade 20 in', 7400],
+      ['Motor mount kit', 2600],
+    ],
+  ],
+  [
+    'parts',
+    'PRT',
+    [
+      ['Door gasket, reach-in', 8900],
+      ['Door gasket, walk-in', 16900],
+      ['Drain line cleaning kit', 2400],
+      ['Condensate pump', 11900],
+      ['Expansion valve', 18500],
+      ['Filter drier', 3200],
+      ['Sight glass', 2800],
+      ['Flare fittings (set)', 1900],
+    ],
+  ],
+  [
+    'controls',
+    'CTL',
+    [
+      ['Programmable thermostat', 15900],
+      ['Smart thermostat', 24900],
+      ['Temperature sensor', 4600],
+      ['Pressure switch', 5400],
+      ['Defrost timer', 6800],
+      ['Low-ambient kit', 17900],
+    ],
+  ],
+  [
+    'maintenance',
+    'MNT',
+    [
+      ['Coil cleaning', 12500],
+      ['Belt replacement', 3900],
+      ['Annual maintenance visit', 18900],
+      ['Boiler tune-up', 21500],
+    ],
+  ],
 ];
 
 /** Items for quotes and special orders: in the full pricebook, not downloaded to devices. */
 const SPECIAL_ORDER: [string, number][] = [
-  ['Compressor, scroll 3 ton', 148000], ['Compressor, scroll 5 ton', 212000], ['Compressor, semi-hermetic 7.5 HP', 465000],
-  ['Compressor, reciprocating 2 HP', 98000], ['Condensing unit 3 ton, R-454B', 389000], ['Evaporator coil 4 ton', 142000],
-  ['Heat exchanger, gas furnace', 118000], ['Boiler circulator pump', 64500], ['Chiller plate heat exchanger', 286000],
-  ['Ice machine evaporator plate', 91000], ['Walk-in evaporator unit', 254000], ['CRAC humidifier canister', 38900],
+  ['Compressor, scroll 3 ton', 148000],
+  ['Compressor, scroll 5 ton', 212000],
+  ['Compressor, semi-hermetic 7.5 HP', 465000],
+  ['Compressor, reciprocating 2 HP', 98000],
+  ['Condensing unit 3 ton, R-454B', 389000],
+  ['Evaporator coil 4 ton', 142000],
+  ['Heat exchanger, gas furnace', 118000],
+  ['Boiler circulator pump', 64500],
+  ['Chiller plate heat exchanger', 286000],
+  ['Ice machine evaporator plate', 91000],
+  ['Walk-in evaporator unit', 254000],
+  ['CRAC humidifier canister', 38900],
 ];
 
 /** About fifty active pricebook items across categories, and a dozen special-order ones. */

@@ -42,7 +42,16 @@ export async function seedDemo(store: DocLog & Directory, now = new Date()): Pro
   }
   for (const [i, [customerId, kind, make, model, refrigerant]] of DEMO_EQUIPMENT.entries()) {
     const servicing = DEMO_JOBS.flatMap((t, j) => (t.customerId === customerId ? [jobIds[j]!] : []));
-    await store.putEquipment({ id: `eq-${101 + i}`, customerId, jobIds: servicing, kind, make, model, serial: `SN${(740_000 + i * 1373).toString(36).toUpperCase()}`, refrigerant });
+    await store.putEquipment({
+      id: `eq-${101 + i}`,
+      customerId,
+      jobIds: servicing,
+      kind,
+      make,
+      model,
+      serial: `SN${(740_000 + i * 1373).toString(36).toUpperCase()}`,
+      refrigerant,
+    });
   }
   // Users last: their presence marks the seed as complete. One hash (so one salt) each:
   // a shared salt would let one precomputation serve every account.

@@ -157,7 +157,6 @@ export function runDocLogAcceptance(name: string, make: () => Promise<PartFixtur
       expect(await store.listJobsWithLog()).toEqual(['job-a']);
       expect(await loadText(store, 'job-b')).toBe('b1b2');
     });
-
   });
 }
 
@@ -249,15 +248,12 @@ export function runOpLogAcceptance(name: string, make: () => Promise<PartFixture
 
     it('never applies two concurrent ops against the same version', async () => {
       await store.createJob(job('job-1'));
-      const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => store.applyOp(attempt({ deviceId: `device-${i}`, deviceSeq: 1 }), advance)),
-      );
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.applyOp(attempt({ deviceId: `device-${i}`, deviceSeq: 1 }), advance)));
       expect(results.every((r) => r.kind === 'recorded')).toBe(true);
       const ops = await store.listOps('job-1');
       expect(ops.map((o) => o.version).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
       expect((await store.getJob('job-1'))?.version).toBe(9);
     });
-
   });
 }
 
@@ -315,7 +311,12 @@ export function runDirectoryAcceptance(name: string, make: () => Promise<PartFix
     });
 
     it('searches customers and the whole pricebook a page at a time, by id, in any case', async () => {
-      for (const [id, name] of [['c3', 'Harbor Dental'], ['c1', 'Harbor Grill'], ['c2', 'Maple Court'], ['c4', 'HARBOR Marine']]) {
+      for (const [id, name] of [
+        ['c3', 'Harbor Dental'],
+        ['c1', 'Harbor Grill'],
+        ['c2', 'Maple Court'],
+        ['c4', 'HARBOR Marine'],
+      ]) {
         await store.putCustomer({ id: id!, name: name!, phone: '555', email: `${id}@x`, address: 'Wharf St', notes: 'Gate 4411' });
       }
       const first = await store.searchCustomers({ q: 'harbor', limit: 2 });
@@ -332,7 +333,6 @@ export function runDirectoryAcceptance(name: string, make: () => Promise<PartFix
       expect(await store.searchPricebook({ q: 'COMPRESSOR', limit: 5 })).toEqual([expect.objectContaining({ id: 'p2', active: false })]);
       expect((await store.searchPricebook({ q: 'lab', limit: 5 })).map((p) => p.id)).toEqual(['p1']);
     });
-
   });
 }
 

@@ -27,9 +27,18 @@ export function runBlobChunkStoreAcceptance(name: string, make: () => Promise<St
       await store.putBlobChunk(HASH, 'alice', 6, 0, new Uint8Array([9, 9, 9]));
       await store.putBlobChunk(HASH, 'bob', 6, 0, new Uint8Array([7]));
       const state = await store.blobUploadState(HASH, 'alice');
-      expect(state).toEqual({ length: 6, chunks: [{ offset: 0, size: 3 }, { offset: 3, size: 3 }] });
+      expect(state).toEqual({
+        length: 6,
+        chunks: [
+          { offset: 0, size: 3 },
+          { offset: 3, size: 3 },
+        ],
+      });
       expect(receivedBytes(state)).toBe(6);
-      expect((await store.blobChunkBytes(HASH, 'alice')).map((b) => [...b])).toEqual([[1, 2, 3], [4, 5, 6]]);
+      expect((await store.blobChunkBytes(HASH, 'alice')).map((b) => [...b])).toEqual([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       await store.dropBlobChunks(HASH, 'alice');
       expect(await store.blobUploadState(HASH, 'alice')).toBeNull();
       expect(receivedBytes(await store.blobUploadState(HASH, 'bob'))).toBe(1);

@@ -51,7 +51,7 @@ describe('merging a stored job log', () => {
     expect(Y.decodeStateVector(merged.snapshotStateVector!)).toEqual(Y.decodeStateVector(Y.encodeStateVector(doc)));
   });
 
-  it("advances a kept snapshot vector by the log without reading the snapshot again, and never past a gap", () => {
+  it('advances a kept snapshot vector by the log without reading the snapshot again, and never past a gap', () => {
     const { doc, updates } = typedJob(400);
     const snapshotDoc = new Y.Doc();
     for (const u of updates.slice(0, 300)) Y.applyUpdate(snapshotDoc, u);

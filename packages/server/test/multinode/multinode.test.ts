@@ -18,8 +18,10 @@ import { createTestSchema, type TestSchema } from '../../src/store/postgres/test
 import { Cluster, type ClusterNode } from './cluster';
 import { FieldDoc, login, OpDevice } from './field-devices';
 
-
-const noteIds = (doc: Y.Doc) => readJob(doc).notes.map((n) => n.id).sort();
+const noteIds = (doc: Y.Doc) =>
+  readJob(doc)
+    .notes.map((n) => n.id)
+    .sort();
 
 // Both services are needed; each check prints why it skips (and throws in CI).
 const ready = (await hasPostgres()) && (await hasRedis());
@@ -167,7 +169,9 @@ describe.skipIf(!ready)('three server nodes sharing Postgres and Redis', () => {
       docs.forEach((perJob, j) =>
         perJob.forEach((d, n) => {
           const lacking = noteIds(docs[j]![0]!.doc).filter((id) => !noteIds(d.doc).includes(id));
-          console.log(`${jobs[j]!.id} device ${n} (${d.userId}) connected=${d.client?.closeCode === null} closes=${d.closeCodes.slice(-5)} errors=${d.connectionErrors.slice(-3)} refusals=${d.refusalReasons} lacks=${lacking}`);
+          console.log(
+            `${jobs[j]!.id} device ${n} (${d.userId}) connected=${d.client?.closeCode === null} closes=${d.closeCodes.slice(-5)} errors=${d.connectionErrors.slice(-3)} refusals=${d.refusalReasons} lacks=${lacking}`,
+          );
         }),
       );
       cluster.nodes.forEach((node, i) => console.log(`started #${i} ${node.url} exit=${node.child.exitCode} signal=${node.child.signalCode}\n${node.log()}`));

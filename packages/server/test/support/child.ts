@@ -18,11 +18,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 export type ServerProcess = LaunchedServer;
 
 /** Spawns the CLI on a free port with `dataDir` (and `args`), and waits until it listens. */
-export function spawnServer(
-  dataDir: string,
-  env: Record<string, string | undefined> = { OUTPOST_SECRET: 'child-secret' },
-  args: string[] = [],
-): Promise<ServerProcess> {
+export function spawnServer(dataDir: string, env: Record<string, string | undefined> = { OUTPOST_SECRET: 'child-secret' }, args: string[] = []): Promise<ServerProcess> {
   return launchServer({
     args: ['--port', '0', '--data', dataDir, '--seed', 'demo', ...args],
     env: { OUTPOST_DATABASE_URL: undefined, OUTPOST_REDIS_URL: undefined, OUTPOST_SECRET: undefined, ...env },

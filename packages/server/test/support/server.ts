@@ -46,12 +46,7 @@ export async function login(server: { url: string }, username: string, password 
 }
 
 /** A fetch against the API with a bearer token; returns status and parsed JSON body. */
-export async function api(
-  server: { url: string },
-  token: string | null,
-  path: string,
-  init: { method?: string; body?: unknown } = {},
-): Promise<{ status: number; body: Json }> {
+export async function api(server: { url: string }, token: string | null, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${server.url}${path}`, {
     method: init.method ?? 'GET',
     headers: {

@@ -28,7 +28,10 @@ class RootResolver {
   /** Resolved roots of the update's items: typing one character at a time makes long origin chains. */
   private readonly memo = new Map<Y.Item, string | undefined>();
 
-  constructor(structs: Struct[], private readonly doc: Y.Doc | undefined) {
+  constructor(
+    structs: Struct[],
+    private readonly doc: Y.Doc | undefined,
+  ) {
     this.own = byClient(structs);
   }
 

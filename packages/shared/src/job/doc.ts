@@ -3,20 +3,7 @@
  * Writers live in content.ts (device content) and server-state.ts (server only).
  */
 import * as Y from 'yjs';
-import type {
-  ChecklistItem,
-  JobMessage,
-  JobContent,
-  JobMeta,
-  LineItem,
-  LocationPing,
-  MessageReads,
-  Note,
-  Photo,
-  RefrigerantEntry,
-  Signature,
-  TimeEntry,
-} from './schema';
+import type { ChecklistItem, JobMessage, JobContent, JobMeta, LineItem, LocationPing, MessageReads, Note, Photo, RefrigerantEntry, Signature, TimeEntry } from './schema';
 import { readServerState } from './server-state';
 
 /** The root types of a job doc, typed. */
@@ -111,7 +98,10 @@ const ROOT_READERS: { [K in keyof JobContent]: (r: JobRoots, doc: Y.Doc) => JobC
   refrigerant: (r) => maps(r.refrigerant).map((m) => plain<RefrigerantEntry>(m)),
   lineItems: (r) => maps(r.lineItems).map((m) => plain<LineItem>(m)),
   locations: (r) => r.locations.toArray().filter(isPing),
-  messages: (r) => maps(r.messages).map(readMessage).filter((m) => m.id !== ''),
+  messages: (r) =>
+    maps(r.messages)
+      .map(readMessage)
+      .filter((m) => m.id !== ''),
   messageReads: (r) => readMarks(r.messageReads),
   server: (_r, doc) => readServerState(doc),
 };

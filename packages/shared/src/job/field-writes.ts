@@ -82,7 +82,17 @@ export class FieldWriteFinder {
       out.push({ at: 'insert', root, entry: entryKey(entry), shape, values: shape === 'values' ? c.getContent() : undefined });
     } else {
       const isNew = !this.stored(entry);
-      out.push({ at: 'field', root, entry: entryKey(entry), isNew, author: isNew ? undefined : this.authorOf(root, entry), key, value: place.nested ? undefined : valueOf(item), deleted: false, nested: place.nested });
+      out.push({
+        at: 'field',
+        root,
+        entry: entryKey(entry),
+        isNew,
+        author: isNew ? undefined : this.authorOf(root, entry),
+        key,
+        value: place.nested ? undefined : valueOf(item),
+        deleted: false,
+        nested: place.nested,
+      });
     }
   }
 
@@ -200,7 +210,8 @@ export class FieldWriteFinder {
     if (this.places.has(item)) return this.places.get(item);
     const context = this.contextOf(item);
     let place: Place | Unplaced;
-    if (depth > 64) place = undefined; // types nested that deep: forged structure
+    if (depth > 64)
+      place = undefined; // types nested that deep: forged structure
     else if (!context) place = context;
     else if ('root' in context) {
       const isList = JOB_ROOTS[context.root as keyof typeof JOB_ROOTS] === 'array';

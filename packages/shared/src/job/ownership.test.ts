@@ -2,7 +2,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { classifyUpdate } from './classify';
-import { addChecklistItem, addLineItem, addLocation, addNote, addPhoto, addRefrigerant, noteText, removeLineItem, setChecklistDone, setLineItemQty, setPhotoCaption, setSignature, startTime, stopTime } from './content';
+import {
+  addChecklistItem,
+  addLineItem,
+  addLocation,
+  addNote,
+  addPhoto,
+  addRefrigerant,
+  noteText,
+  removeLineItem,
+  setChecklistDone,
+  setLineItemQty,
+  setPhotoCaption,
+  setSignature,
+  startTime,
+  stopTime,
+} from './content';
 import { jobRoots, newJobDoc } from './doc';
 import { sendMessage } from './messages';
 import { allRefusals, FIELD_RULES, type FieldWrite, type Writer } from './ownership';
@@ -21,9 +36,49 @@ type Edit =
 
 const AS = fc.constantFrom('me' as const, 'alice' as const, 'bob' as const);
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('note' as const, 'photo' as const, 'tick' as const, 'signature' as const, 'time' as const, 'refrigerant' as const, 'location' as const, 'message' as const, 'readMark' as const), as: AS }),
-  fc.record({ kind: fc.constantFrom('type' as const, 'untick' as const, 'item' as const, 'meta' as const, 'required' as const, 'label' as const, 'caption' as const, 'stopTime' as const, 'dropNote' as const, 'dropPhoto' as const, 'dropItem' as const) }),
-  fc.record({ kind: fc.constantFrom('line' as const, 'qty' as const, 'dropLine' as const, 'blobOnly' as const, 'noteAuthor' as const, 'photoId' as const, 'strayField' as const, 'dropLocation' as const, 'editMessage' as const, 'dropMessage' as const) }),
+  fc.record({
+    kind: fc.constantFrom(
+      'note' as const,
+      'photo' as const,
+      'tick' as const,
+      'signature' as const,
+      'time' as const,
+      'refrigerant' as const,
+      'location' as const,
+      'message' as const,
+      'readMark' as const,
+    ),
+    as: AS,
+  }),
+  fc.record({
+    kind: fc.constantFrom(
+      'type' as const,
+      'untick' as const,
+      'item' as const,
+      'meta' as const,
+      'required' as const,
+      'label' as const,
+      'caption' as const,
+      'stopTime' as const,
+      'dropNote' as const,
+      'dropPhoto' as const,
+      'dropItem' as const,
+    ),
+  }),
+  fc.record({
+    kind: fc.constantFrom(
+      'line' as const,
+      'qty' as const,
+      'dropLine' as const,
+      'blobOnly' as const,
+      'noteAuthor' as const,
+      'photoId' as const,
+      'strayField' as const,
+      'dropLocation' as const,
+      'editMessage' as const,
+      'dropMessage' as const,
+    ),
+  }),
 );
 
 function applyEdit(doc: Y.Doc, e: Edit, n: number, writer: string): void {
@@ -31,36 +86,66 @@ function applyEdit(doc: Y.Doc, e: Edit, n: number, writer: string): void {
   const who = 'as' in e ? (e.as === 'me' ? writer : e.as) : writer;
   const first = (arr: Y.Array<Y.Map<unknown>>) => arr.get(0) as Y.Map<unknown> | undefined;
   switch (e.kind) {
-    case 'note': return void addNote(doc, { id: `n${n}`, author: who, createdAt: 't', text: 'hi' });
-    case 'photo': return addPhoto(doc, { id: `p${n}`, kind: 'before', caption: '', mime: 'image/jpeg', bytes: 1, takenAt: 't', by: who });
-    case 'tick': return void (first(r.checklist) && setChecklistDone(doc, String(first(r.checklist)!.get('id')), true, who, 't'));
-    case 'untick': return void (first(r.checklist) && setChecklistDone(doc, String(first(r.checklist)!.get('id')), false, writer, 't'));
-    case 'signature': return setSignature(doc, { blob: 'f'.repeat(64), signer: 'Pat', signedAt: 't', by: who });
-    case 'blobOnly': return void r.signature.set('blob', 'e'.repeat(64));
-    case 'time': return startTime(doc, { id: `t${n}`, tech: who, start: 't', kind: 'work' });
-    case 'stopTime': return void (first(r.time) && stopTime(doc, String(first(r.time)!.get('id')), 't2'));
-    case 'refrigerant': return addRefrigerant(doc, { id: `r${n}`, refrigerant: 'R-410A', action: 'added', amountOz: 2, cylinder: 'c', at: 't', by: who });
-    case 'location': return addLocation(doc, { tech: who, lat: 1, lon: 2, accuracy: 3, at: 't' });
-    case 'message': return sendMessage(doc, { id: `m${n}`, author: who, text: 'On my way', at: 't' });
-    case 'readMark': return void r.messageReads.set(who, n + 1);
-    case 'editMessage': return void first(r.messages)?.set('text', 'Never mind');
-    case 'dropMessage': return void (r.messages.length > 0 && r.messages.delete(0, 1));
-    case 'dropLocation': return void (r.locations.length > 0 && r.locations.delete(0, 1));
-    case 'type': return void noteText(doc, String(first(r.notes)?.get('id')))?.insert(0, 'x');
-    case 'item': return addChecklistItem(doc, { id: `c${n}`, label: 'Extra', required: false });
-    case 'meta': return void r.meta.set('title', `t${n}`);
-    case 'required': return void first(r.checklist)?.set('required', false);
-    case 'label': return void first(r.checklist)?.set('label', 'Easy');
-    case 'caption': return setPhotoCaption(doc, String(first(r.photos)?.get('id')), 'coil');
-    case 'dropNote': return void (r.notes.length > 0 && r.notes.delete(0, 1));
-    case 'dropPhoto': return void (r.photos.length > 0 && r.photos.delete(0, 1));
-    case 'dropItem': return void (r.checklist.length > 0 && r.checklist.delete(0, 1));
-    case 'line': return addLineItem(doc, { id: `l${n}`, pricebookId: 'pb', description: 'Filter', qty: 1, unitPriceCents: 900 });
-    case 'qty': return void (first(r.lineItems) && setLineItemQty(doc, String(first(r.lineItems)!.get('id')), 3));
-    case 'dropLine': return void (first(r.lineItems) && removeLineItem(doc, String(first(r.lineItems)!.get('id'))));
-    case 'noteAuthor': return void first(r.notes)?.set('author', writer);
-    case 'photoId': return void first(r.photos)?.set('id', 'a'.repeat(64));
-    case 'strayField': return void first(r.notes)?.set('pinned', true);
+    case 'note':
+      return void addNote(doc, { id: `n${n}`, author: who, createdAt: 't', text: 'hi' });
+    case 'photo':
+      return addPhoto(doc, { id: `p${n}`, kind: 'before', caption: '', mime: 'image/jpeg', bytes: 1, takenAt: 't', by: who });
+    case 'tick':
+      return void (first(r.checklist) && setChecklistDone(doc, String(first(r.checklist)!.get('id')), true, who, 't'));
+    case 'untick':
+      return void (first(r.checklist) && setChecklistDone(doc, String(first(r.checklist)!.get('id')), false, writer, 't'));
+    case 'signature':
+      return setSignature(doc, { blob: 'f'.repeat(64), signer: 'Pat', signedAt: 't', by: who });
+    case 'blobOnly':
+      return void r.signature.set('blob', 'e'.repeat(64));
+    case 'time':
+      return startTime(doc, { id: `t${n}`, tech: who, start: 't', kind: 'work' });
+    case 'stopTime':
+      return void (first(r.time) && stopTime(doc, String(first(r.time)!.get('id')), 't2'));
+    case 'refrigerant':
+      return addRefrigerant(doc, { id: `r${n}`, refrigerant: 'R-410A', action: 'added', amountOz: 2, cylinder: 'c', at: 't', by: who });
+    case 'location':
+      return addLocation(doc, { tech: who, lat: 1, lon: 2, accuracy: 3, at: 't' });
+    case 'message':
+      return sendMessage(doc, { id: `m${n}`, author: who, text: 'On my way', at: 't' });
+    case 'readMark':
+      return void r.messageReads.set(who, n + 1);
+    case 'editMessage':
+      return void first(r.messages)?.set('text', 'Never mind');
+    case 'dropMessage':
+      return void (r.messages.length > 0 && r.messages.delete(0, 1));
+    case 'dropLocation':
+      return void (r.locations.length > 0 && r.locations.delete(0, 1));
+    case 'type':
+      return void noteText(doc, String(first(r.notes)?.get('id')))?.insert(0, 'x');
+    case 'item':
+      return addChecklistItem(doc, { id: `c${n}`, label: 'Extra', required: false });
+    case 'meta':
+      return void r.meta.set('title', `t${n}`);
+    case 'required':
+      return void first(r.checklist)?.set('required', false);
+    case 'label':
+      return void first(r.checklist)?.set('label', 'Easy');
+    case 'caption':
+      return setPhotoCaption(doc, String(first(r.photos)?.get('id')), 'coil');
+    case 'dropNote':
+      return void (r.notes.length > 0 && r.notes.delete(0, 1));
+    case 'dropPhoto':
+      return void (r.photos.length > 0 && r.photos.delete(0, 1));
+    case 'dropItem':
+      return void (r.checklist.length > 0 && r.checklist.delete(0, 1));
+    case 'line':
+      return addLineItem(doc, { id: `l${n}`, pricebookId: 'pb', description: 'Filter', qty: 1, unitPriceCents: 900 });
+    case 'qty':
+      return void (first(r.lineItems) && setLineItemQty(doc, String(first(r.lineItems)!.get('id')), 3));
+    case 'dropLine':
+      return void (first(r.lineItems) && removeLineItem(doc, String(first(r.lineItems)!.get('id'))));
+    case 'noteAuthor':
+      return void first(r.notes)?.set('author', writer);
+    case 'photoId':
+      return void first(r.photos)?.set('id', 'a'.repeat(64));
+    case 'strayField':
+      return void first(r.notes)?.set('pinned', true);
   }
 }
 
@@ -102,7 +187,17 @@ function observedWrites(base: Y.Doc, update: Uint8Array): FieldWrite[] {
     const isNew = (item: Y.Item) => item.id.clock >= (tr.beforeState.get(item.id.client) ?? 0);
     const entryFields = (root: string, entry: Y.Item, map: Y.Map<unknown>, keys: Iterable<string>, fresh: boolean) => {
       for (const key of keys) {
-        writes.push({ at: 'field', root, entry: idOf(entry), isNew: fresh, author: fresh ? undefined : baseAuthor(root, entry), key, value: plainValue(map.get(key)), deleted: !map.has(key), nested: false });
+        writes.push({
+          at: 'field',
+          root,
+          entry: idOf(entry),
+          isNew: fresh,
+          author: fresh ? undefined : baseAuthor(root, entry),
+          key,
+          value: plainValue(map.get(key)),
+          deleted: !map.has(key),
+          nested: false,
+        });
       }
     };
     for (const [type, keys] of tr.changed) {
@@ -114,7 +209,13 @@ function observedWrites(base: Y.Doc, update: Uint8Array): FieldWrite[] {
           for (let item = t._start; item; item = item.right) {
             if (item.deleted || !isNew(item)) continue;
             const c = item.content;
-            writes.push({ at: 'insert', root, entry: idOf(item), shape: c instanceof Y.ContentType ? 'map' : 'values', values: c instanceof Y.ContentAny ? c.getContent() : undefined });
+            writes.push({
+              at: 'insert',
+              root,
+              entry: idOf(item),
+              shape: c instanceof Y.ContentType ? 'map' : 'values',
+              values: c instanceof Y.ContentAny ? c.getContent() : undefined,
+            });
             if (c instanceof Y.ContentType && c.type instanceof Y.Map) entryFields(root, item, c.type, c.type.keys(), true);
           }
         }
@@ -123,7 +224,13 @@ function observedWrites(base: Y.Doc, update: Uint8Array): FieldWrite[] {
       // A type inside an entry: the entry map itself, or a note's text.
       const parent = t._item.parent as Y.AbstractType<unknown>;
       if (parent._item === null) {
-        entryFields(rootName(parent), t._item, t as Y.Map<unknown>, [...keys].filter((k): k is string => k !== null), false);
+        entryFields(
+          rootName(parent),
+          t._item,
+          t as Y.Map<unknown>,
+          [...keys].filter((k): k is string => k !== null),
+          false,
+        );
       } else {
         const entry = parent._item;
         const root = rootName(entry.parent as Y.AbstractType<unknown>);
@@ -181,7 +288,11 @@ describe('field ownership (classifyUpdate with a writer)', () => {
 
   it('refuses a signature that names another person as its taker, or none', () => {
     expect(verdictOf(alice, (d) => setSignature(d, { blob: 'f'.repeat(64), signer: 'Pat', signedAt: 't', by: 'bob' }))).toMatchObject({ ok: false, code: 'wrong_author' });
-    expect(verdictOf(alice, (d) => jobRoots(d).signature.set('blob', 'not-a-real-blob'))).toMatchObject({ ok: false, code: 'wrong_author', detail: expect.stringContaining('signature.by') });
+    expect(verdictOf(alice, (d) => jobRoots(d).signature.set('blob', 'not-a-real-blob'))).toMatchObject({
+      ok: false,
+      code: 'wrong_author',
+      detail: expect.stringContaining('signature.by'),
+    });
     expect(verdictOf(alice, (d) => setSignature(d, { blob: 'f'.repeat(64), signer: 'Pat', signedAt: 't', by: 'alice' })).ok).toBe(true);
   });
 

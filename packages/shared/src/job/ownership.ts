@@ -129,7 +129,7 @@ export type FieldWrite =
 export type FieldRefusal = { code: 'office_field' | 'wrong_author' | 'not_author' | 'bad_field'; detail: string };
 
 const isOffice = (w: Writer) => w.role === 'dispatcher';
-const shown = (v: unknown) => (typeof v === 'string' ? `"${v}"` : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+const shown = (v: unknown) => (typeof v === 'string' ? `"${v}"` : v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v)));
 
 /** Judges every write of one update; the first refusal, or null when all are allowed. */
 export function judgeWrites(writes: readonly FieldWrite[], writer: Writer): FieldRefusal | null {

@@ -21,8 +21,7 @@ export const opBatchSchema = z.object({ ops: z.array(workflowOpSchema).min(1).ma
 
 /** How one op of a batch ended: its HTTP status and body as the single-op route would send them, or not tried. */
 export type OpBatchAnswer =
-  | { opId: string; status: number; body: { result: OpResult } | { error: { code: ErrorCode; message: string; details?: unknown } } }
-  | { opId: string; notTried: true };
+  { opId: string; status: number; body: { result: OpResult } | { error: { code: ErrorCode; message: string; details?: unknown } } } | { opId: string; notTried: true };
 
 /** The answer of `POST /api/ops`, one entry per op in the order sent. */
 export interface OpBatchResponse {

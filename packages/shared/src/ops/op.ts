@@ -59,7 +59,10 @@ export const workflowOpSchema = opIntentSchema
      */
     baseVersion: z.number().int().min(0).optional(),
     /** The job doc's state vector when the op was made, base64. */
-    docState: z.string().max(65_536).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    docState: z
+      .string()
+      .max(65_536)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/),
   })
   .strict()
   .refine((op) => op.kind !== 'transition' || op.to !== undefined, { message: 'a transition needs "to"', path: ['to'] })

@@ -19,7 +19,22 @@ import { unsubscribe } from './unsubscribe';
 export const Y_MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
 
 /** Every Outpost message schema, by type number. */
-export const OUTPOST_MESSAGES = [durableAck, opResult, jobChanged, errorMessage, subscribe, unsubscribe, jobClosed, channelReady, jobNotice, referenceChanged, handoverNotice, reviewNotice, requestNotice, subscribeWithChanges] as const;
+export const OUTPOST_MESSAGES = [
+  durableAck,
+  opResult,
+  jobChanged,
+  errorMessage,
+  subscribe,
+  unsubscribe,
+  jobClosed,
+  channelReady,
+  jobNotice,
+  referenceChanged,
+  handoverNotice,
+  reviewNotice,
+  requestNotice,
+  subscribeWithChanges,
+] as const;
 
 const byType = new Map<number, MessageSchema>(OUTPOST_MESSAGES.map((m) => [m.type, m]));
 

@@ -183,9 +183,16 @@ describe('requests from the field', () => {
   it('schedules a requested job only from the office and only once someone is assigned', () => {
     const requested: WorkflowState = { status: 'requested', version: 1, assignees: [] };
     expect(decide(requested, { kind: 'transition', to: 'scheduled' }, dana, ready)).toMatchObject({ outcome: 'rejected', code: 'guard_failed' });
-    expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled' }, dana, ready)).toMatchObject({ outcome: 'applied', status: 'scheduled', version: 2 });
+    expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled' }, dana, ready)).toMatchObject({
+      outcome: 'applied',
+      status: 'scheduled',
+      version: 2,
+    });
     expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled' }, bob, ready)).toMatchObject({ outcome: 'rejected', code: 'conflict' });
-    expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled', override: true }, bob, ready)).toMatchObject({ outcome: 'rejected', code: 'forbidden' });
+    expect(decide({ ...requested, assignees: ['bob'] }, { kind: 'transition', to: 'scheduled', override: true }, bob, ready)).toMatchObject({
+      outcome: 'rejected',
+      code: 'forbidden',
+    });
     expect(decide(requested, { kind: 'cancel' }, dana, ready)).toMatchObject({ outcome: 'applied', status: 'cancelled' });
   });
 });

@@ -128,7 +128,11 @@ function JobBlockView({ job, lane, place, axisMinutes, selected, focus, onSelect
       onKeyDown={key}
     >
       <strong>
-        {job.unread ? <span className="block-unread" data-testid="unread" aria-label={`${job.unread} unread`}>{job.unread} ✉ </span> : null}
+        {job.unread ? (
+          <span className="block-unread" data-testid="unread" aria-label={`${job.unread} unread`}>
+            {job.unread} ✉{' '}
+          </span>
+        ) : null}
         {job.title}
       </strong>
       <span className="block-sub">
@@ -136,7 +140,8 @@ function JobBlockView({ job, lane, place, axisMinutes, selected, focus, onSelect
         {job.waiting ? ' · waiting' : ''}
         {job.onJob ? (
           <span className="block-here" data-testid="on-job">
-            {' '}● {job.onJob}
+            {' '}
+            ● {job.onJob}
           </span>
         ) : null}
       </span>
@@ -148,9 +153,16 @@ function same(a: JobBlockProps, b: JobBlockProps): boolean {
   const keys = ['id', 'title', 'status', 'windowStart', 'windowEnd', 'waiting', 'unread', 'onJob'] as const;
   return (
     keys.every((k) => a.job[k] === b.job[k]) &&
-    a.place.left === b.place.left && a.place.width === b.place.width && a.place.row === b.place.row &&
-    a.lane === b.lane && a.selected === b.selected && a.focus === b.focus && a.axisMinutes === b.axisMinutes &&
-    a.onSelect === b.onSelect && a.onMove === b.onMove && a.neighbour === b.neighbour
+    a.place.left === b.place.left &&
+    a.place.width === b.place.width &&
+    a.place.row === b.place.row &&
+    a.lane === b.lane &&
+    a.selected === b.selected &&
+    a.focus === b.focus &&
+    a.axisMinutes === b.axisMinutes &&
+    a.onSelect === b.onSelect &&
+    a.onMove === b.onMove &&
+    a.neighbour === b.neighbour
   );
 }
 

@@ -117,7 +117,8 @@ function ScheduleBoardView({ reference, user }: ScheduleBoardProps) {
         </div>
         <DeskToolbar filter={filter} onFilter={setFilter} technicians={board.technicians} customers={reference.customers} attention={attention} />
         <p className="muted desk-keys">
-          Drag a job to another lane to assign it, along the day to reschedule it. Keyboard: Tab to a job, Shift+↑/↓ moves it to the lane above/below, Shift+←/→ moves it 15 minutes, Enter opens it.
+          Drag a job to another lane to assign it, along the day to reschedule it. Keyboard: Tab to a job, Shift+↑/↓ moves it to the lane above/below, Shift+←/→ moves it 15
+          minutes, Enter opens it.
           {offAxis > 0 ? ` ${offAxis} matching jobs are outside today and tomorrow.` : ''}
         </p>
         {actions.error || handovers.error ? <p className="disabled-reason">{actions.error ?? handovers.error}</p> : null}
@@ -140,9 +141,7 @@ function ScheduleBoardView({ reference, user }: ScheduleBoardProps) {
           ))}
         </div>
       </div>
-      {selected ? (
-        <JobPanel job={selected} user={user} reference={reference} technicians={board.technicians} actions={actions} onClose={() => setSelectedId(null)} />
-      ) : null}
+      {selected ? <JobPanel job={selected} user={user} reference={reference} technicians={board.technicians} actions={actions} onClose={() => setSelectedId(null)} /> : null}
     </section>
   );
 }

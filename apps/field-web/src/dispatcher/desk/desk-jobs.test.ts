@@ -3,8 +3,15 @@ import type { JobSummary } from '../../app/reference';
 import { deskJobs } from './desk-jobs';
 
 const read: JobSummary = {
-  id: 'job-1', title: 'Walk-in cooler alarm', customerId: 'c1', siteAddress: '12 Wharf St',
-  windowStart: '2031-03-05T09:00:00.000Z', windowEnd: '2031-03-05T11:00:00.000Z', status: 'scheduled', version: 3, assignees: ['alice'],
+  id: 'job-1',
+  title: 'Walk-in cooler alarm',
+  customerId: 'c1',
+  siteAddress: '12 Wharf St',
+  windowStart: '2031-03-05T09:00:00.000Z',
+  windowEnd: '2031-03-05T11:00:00.000Z',
+  status: 'scheduled',
+  version: 3,
+  assignees: ['alice'],
 };
 
 describe('the jobs on the schedule board', () => {

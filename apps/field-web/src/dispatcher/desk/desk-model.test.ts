@@ -7,8 +7,14 @@ import { UNASSIGNED } from './schedule';
 /** 200 jobs over 20 technicians, one in ten unassigned, as the board reads them. */
 function boardRead(): JobSummary[] {
   return Array.from({ length: 200 }, (_, i) => ({
-    id: `job-${i}`, title: `Service call ${i}`, customerId: 'c1', siteAddress: `${i} Bench St`,
-    windowStart: '2031-03-05T09:00:00.000Z', windowEnd: '2031-03-05T10:30:00.000Z', status: 'scheduled', version: 1,
+    id: `job-${i}`,
+    title: `Service call ${i}`,
+    customerId: 'c1',
+    siteAddress: `${i} Bench St`,
+    windowStart: '2031-03-05T09:00:00.000Z',
+    windowEnd: '2031-03-05T10:30:00.000Z',
+    status: 'scheduled',
+    version: 1,
     assignees: i % 10 === 9 ? [] : [`tech-${i % 20}`],
   }));
 }

@@ -22,7 +22,13 @@ export function useOnJob(jobIds: readonly string[]): ReadonlyMap<string, string>
     });
     const release = holdJobs(engine, idsKey ? idsKey.split('\n') : [], (handle) => {
       const read = () => {
-        const names = [...new Set(peersOf(handle.awareness).filter((p) => p.onScreen).map((p) => p.user.name.split(' ')[0]))].join(', ');
+        const names = [
+          ...new Set(
+            peersOf(handle.awareness)
+              .filter((p) => p.onScreen)
+              .map((p) => p.user.name.split(' ')[0]),
+          ),
+        ].join(', ');
         if ((current.get(handle.jobId) ?? '') === names) return;
         if (names) current.set(handle.jobId, names);
         else current.delete(handle.jobId);

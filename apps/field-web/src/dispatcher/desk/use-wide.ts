@@ -12,5 +12,9 @@ function subscribe(listener: () => void): () => void {
 
 /** True on screens at least 1024 px wide; follows resizes. */
 export function useWide(): boolean {
-  return useSyncExternalStore(subscribe, () => window.matchMedia(WIDE_QUERY).matches, () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => window.matchMedia(WIDE_QUERY).matches,
+    () => false,
+  );
 }

@@ -10,7 +10,6 @@ import { CATCH_UP_NODE, RedisBus, type RedisBusOptions } from './redis-bus';
 
 const testPrefix = () => `outpost_test_${randomBytes(6).toString('hex')}`;
 
-
 // Skipped (with a message from hasRedis) when Redis is not running outside CI.
 describe.skipIf(!(await hasRedis()))('RedisBus', () => {
   runBusAcceptance('redis', async (n) => {

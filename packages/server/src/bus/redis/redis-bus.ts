@@ -62,7 +62,10 @@ export class RedisBus implements Bus {
   ) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.warn = options.warn ?? ((m) => console.warn(`[outpost] redis bus: ${m}`));
-    for (const [name, conn] of [['publisher', publisher], ['subscriber', subscriber]] as const) {
+    for (const [name, conn] of [
+      ['publisher', publisher],
+      ['subscriber', subscriber],
+    ] as const) {
       conn.on('error', (err: Error) => this.warn(`${name} connection: ${err.message}`));
     }
     subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.deliver(channel.toString(), message));

@@ -20,10 +20,14 @@ export class PostgresBlobChunks implements BlobChunkStore {
   }
 
   async putBlobChunk(sha256: string, uploader: string, length: number, offset: number, bytes: Uint8Array): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO blob_chunks (sha256, user_id, "offset", total_length, bytes, received_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
-      [sha256, uploader, offset, length, byteaParam(bytes), new Date().toISOString()],
-    );
+    await this.pool.query('INSERT INTO blob_chunks (sha256, user_id, "offset", total_length, bytes, received_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [
+      sha256,
+      uploader,
+      offset,
+      length,
+      byteaParam(bytes),
+      new Date().toISOString(),
+    ]);
   }
 
   async blobChunkBytes(sha256: string, uploader: string): Promise<Uint8Array[]> {

@@ -76,7 +76,10 @@ export async function compactJobDoc(pool: pg.Pool, jobId: string): Promise<void>
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('outpost_compact:' || $1, 0))`, [jobId]);
     const { snapshot, updates } = await readJobDocRows(client, jobId);
     if (updates.length === 0) return;
-    const merged = mergeJobLog(snapshot, updates.map((u) => u.bytes));
+    const merged = mergeJobLog(
+      snapshot,
+      updates.map((u) => u.bytes),
+    );
     await client.query(
       `INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES ($1, $2, $3)
        ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector`,

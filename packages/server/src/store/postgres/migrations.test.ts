@@ -13,7 +13,10 @@ describe.skipIf(!(await hasPostgres()))('Postgres schema steps', () => {
     try {
       expect(await migrate(pool, MIGRATIONS.slice(0, 1))).toEqual([1]);
       const entry = (actor: string, deviceId: string, seq: number) => JSON.stringify({ opId: `op-${seq}`, jobId: 'job-1', actor, deviceId, deviceSeq: seq });
-      await pool.query(`INSERT INTO ops (op_id, job_id, seq, entry) VALUES ('op-1', 'job-1', 1, $1), ('op-2', 'job-1', 2, $2)`, [entry('alice', 'tablet', 1), entry('bob', 'tablet', 2)]);
+      await pool.query(`INSERT INTO ops (op_id, job_id, seq, entry) VALUES ('op-1', 'job-1', 1, $1), ('op-2', 'job-1', 2, $2)`, [
+        entry('alice', 'tablet', 1),
+        entry('bob', 'tablet', 2),
+      ]);
       await pool.query(`INSERT INTO device_seqs (device_id, last_seq) VALUES ('tablet', 3), ('orphan', 7)`);
       expect(await migrate(pool)).toEqual(MIGRATIONS.slice(1).map((m) => m.id));
       const { rows } = await pool.query('SELECT user_id, device_id, last_seq::int AS last_seq FROM device_seqs ORDER BY user_id');

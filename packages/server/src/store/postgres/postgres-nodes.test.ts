@@ -89,9 +89,7 @@ describe.skipIf(!(await hasPostgres()))('Postgres store shared by several nodes'
   });
 
   it('applies ops from devices on different nodes one version at a time', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => nodes[i % 3]!.applyOp(attempt({ deviceId: `device-${i}` }), bump)),
-    );
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => nodes[i % 3]!.applyOp(attempt({ deviceId: `device-${i}` }), bump)));
     expect(results.every((r) => r.kind === 'recorded')).toBe(true);
     const ops = await nodes[1]!.listOps('job-1');
     expect(ops.map((o) => o.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));

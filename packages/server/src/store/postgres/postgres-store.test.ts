@@ -20,7 +20,7 @@ describe.skipIf(!(await hasPostgres()))('PostgresStore', () => {
   };
   runStoreAcceptance('postgres', postgresFixture);
   runHandoverStoreAcceptance('postgres', postgresFixture);
-runBlobChunkStoreAcceptance('postgres', postgresFixture);
+  runBlobChunkStoreAcceptance('postgres', postgresFixture);
 });
 
 describe.skipIf(!(await hasPostgres()))('PostgresStore connections', () => {

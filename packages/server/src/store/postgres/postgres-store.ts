@@ -187,10 +187,11 @@ export class PostgresStore implements Store {
 
   private async search<T>(table: 'customers' | 'pricebook', fields: readonly string[], page: SearchPage): Promise<T[]> {
     const text = fields.map((f) => `coalesce(body->>'${f}', '')`).join(` || ' ' || `);
-    const { rows } = await this.pool.query<{ body: T }>(
-      `SELECT body FROM ${table} WHERE id > $1 AND strpos(lower(${text}), lower($2)) > 0 ORDER BY id LIMIT $3`,
-      [page.after ?? '', page.q, page.limit],
-    );
+    const { rows } = await this.pool.query<{ body: T }>(`SELECT body FROM ${table} WHERE id > $1 AND strpos(lower(${text}), lower($2)) > 0 ORDER BY id LIMIT $3`, [
+      page.after ?? '',
+      page.q,
+      page.limit,
+    ]);
     return rows.map((r) => r.body);
   }
 

@@ -9,15 +9,11 @@ export class SqliteBlobChunks implements BlobChunkStore {
   constructor(db: Database.Database) {
     this.sql = {
       state: db.prepare('SELECT offset, total_length, length(bytes) AS size FROM blob_chunks WHERE sha256 = ? AND user_id = ? ORDER BY offset'),
-      put: db.prepare(
-        'INSERT INTO blob_chunks (sha256, user_id, offset, total_length, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      ),
+      put: db.prepare('INSERT INTO blob_chunks (sha256, user_id, offset, total_length, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       bytes: db.prepare('SELECT bytes FROM blob_chunks WHERE sha256 = ? AND user_id = ? ORDER BY offset'),
       drop: db.prepare('DELETE FROM blob_chunks WHERE sha256 = ? AND user_id = ?'),
       dropStale: db.prepare('DELETE FROM blob_chunks WHERE user_id = ? AND received_at < ?'),
-      open: db.prepare(
-        'SELECT sha256, MAX(received_at) AS last_chunk_at FROM blob_chunks WHERE user_id = ? GROUP BY sha256 ORDER BY last_chunk_at, sha256',
-      ),
+      open: db.prepare('SELECT sha256, MAX(received_at) AS last_chunk_at FROM blob_chunks WHERE user_id = ? GROUP BY sha256 ORDER BY last_chunk_at, sha256'),
     };
   }
 

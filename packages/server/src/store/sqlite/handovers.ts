@@ -27,9 +27,7 @@ export class SqliteHandovers implements HandoverStore {
     this.sql = {
       putRemoval: db.prepare('INSERT INTO job_removals (job_id, user_id, removed_by, removed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       lastRemoval: db.prepare('SELECT * FROM job_removals WHERE job_id = ? AND user_id = ? ORDER BY removed_at DESC LIMIT 1'),
-      insert: db.prepare(
-        'INSERT INTO handovers (id, job_id, technician, state, created_at, update_bytes, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-      ),
+      insert: db.prepare('INSERT INTO handovers (id, job_id, technician, state, created_at, update_bytes, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING'),
       get: db.prepare('SELECT * FROM handovers WHERE id = ?'),
       decide: db.prepare("UPDATE handovers SET state = ?, body = ? WHERE id = ? AND state = 'parked'"),
     };

@@ -24,8 +24,18 @@ function storedRows(file: string): Array<[string, number]> {
 
 /** Another connection holding SQLite's write lock until `release()`. */
 const JOB = {
-  id: 'job-1', title: 'Job 1', customerId: 'cust-1', siteAddress: '1 Main St', windowStart: '2030-01-01T09:00:00.000Z', windowEnd: '2030-01-01T11:00:00.000Z',
-  createdAt: '2030-01-01T00:00:00.000Z', status: 'scheduled' as const, version: 1, assignees: ['alice'], changedBy: null, changedAt: null,
+  id: 'job-1',
+  title: 'Job 1',
+  customerId: 'cust-1',
+  siteAddress: '1 Main St',
+  windowStart: '2030-01-01T09:00:00.000Z',
+  windowEnd: '2030-01-01T11:00:00.000Z',
+  createdAt: '2030-01-01T00:00:00.000Z',
+  status: 'scheduled' as const,
+  version: 1,
+  assignees: ['alice'],
+  changedBy: null,
+  changedAt: null,
 };
 
 function holdWriteLock(file: string): { release(): void } {
@@ -85,11 +95,21 @@ describe('SQLite log writer (appends off the event loop)', () => {
     ]);
   });
 
-  it('an op waits for the log writer without blocking the event loop, instead of sleeping in SQLite\'s busy wait', async () => {
+  it("an op waits for the log writer without blocking the event loop, instead of sleeping in SQLite's busy wait", async () => {
     const { store, file } = await openStore();
     await store.createJob({
-      id: 'job-1', title: 'Job 1', customerId: 'cust-1', siteAddress: '1 Main St', windowStart: '2030-01-01T09:00:00.000Z', windowEnd: '2030-01-01T11:00:00.000Z',
-      createdAt: '2030-01-01T00:00:00.000Z', status: 'scheduled', version: 1, assignees: ['alice'], changedBy: null, changedAt: null,
+      id: 'job-1',
+      title: 'Job 1',
+      customerId: 'cust-1',
+      siteAddress: '1 Main St',
+      windowStart: '2030-01-01T09:00:00.000Z',
+      windowEnd: '2030-01-01T11:00:00.000Z',
+      createdAt: '2030-01-01T00:00:00.000Z',
+      status: 'scheduled',
+      version: 1,
+      assignees: ['alice'],
+      changedBy: null,
+      changedAt: null,
     });
     // The writer's append waits on the lock (as it waits on a slow fsync); the op comes meanwhile.
     const lock = holdWriteLock(file);
@@ -97,7 +117,19 @@ describe('SQLite log writer (appends off the event loop)', () => {
     const append = store.appendUpdates([u('job-1', 1)]).then(() => order.push('append'));
     const op = store
       .applyOp(
-        { opId: '00000000-0000-4000-8000-000000000001', jobId: 'job-1', deviceId: 'device-a', deviceSeq: 1, actor: 'alice', kind: 'transition', to: 'en_route', assignees: null, override: false, occurredAt: '2030-01-01T09:05:00.000Z', receivedAt: '2030-01-01T09:05:01.000Z' },
+        {
+          opId: '00000000-0000-4000-8000-000000000001',
+          jobId: 'job-1',
+          deviceId: 'device-a',
+          deviceSeq: 1,
+          actor: 'alice',
+          kind: 'transition',
+          to: 'en_route',
+          assignees: null,
+          override: false,
+          occurredAt: '2030-01-01T09:05:00.000Z',
+          receivedAt: '2030-01-01T09:05:01.000Z',
+        },
         (state) => ({ outcome: 'applied', state: { ...state, status: 'en_route', version: state.version + 1 }, changed: true, review: false }),
       )
       .then((out) => (order.push('op'), out));

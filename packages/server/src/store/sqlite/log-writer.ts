@@ -25,9 +25,7 @@ export class LogWriterCrashed extends Error {
   }
 }
 
-type Request =
-  | { kind: 'append'; jobIds: string[]; bytes: Uint8Array; lengths: number[] }
-  | { kind: 'snapshot'; jobId: string; snapshot: Uint8Array; stateVector: Uint8Array };
+type Request = { kind: 'append'; jobIds: string[]; bytes: Uint8Array; lengths: number[] } | { kind: 'snapshot'; jobId: string; snapshot: Uint8Array; stateVector: Uint8Array };
 
 interface Reply {
   id: number;

@@ -99,17 +99,13 @@ function prepareStatements(db: Database.Database) {
     dropUpdates: db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?'),
     opById: db.prepare('SELECT entry FROM ops WHERE op_id = ?'),
     deviceSeq: db.prepare('SELECT last_seq FROM device_seqs WHERE user_id = ? AND device_id = ?'),
-    putDeviceSeq: db.prepare(
-      'INSERT INTO device_seqs (user_id, device_id, last_seq) VALUES (?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET last_seq = excluded.last_seq',
-    ),
+    putDeviceSeq: db.prepare('INSERT INTO device_seqs (user_id, device_id, last_seq) VALUES (?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET last_seq = excluded.last_seq'),
     job: db.prepare('SELECT * FROM jobs WHERE id = ?'),
     lastOpSeq: db.prepare('SELECT MAX(seq) AS n FROM ops WHERE job_id = ?'),
     insertOp: db.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)'),
     updateJobState: db.prepare('UPDATE jobs SET status = ?, version = ?, assignees = ?, changed_by = ?, changed_at = ? WHERE id = ?'),
     opsOfJob: db.prepare('SELECT entry FROM ops WHERE job_id = ? ORDER BY seq'),
-    openReviews: db.prepare(
-      "SELECT entry FROM ops WHERE json_extract(entry, '$.review') = 1 AND op_id NOT IN (SELECT op_id FROM review_acks) ORDER BY job_id, seq",
-    ),
+    openReviews: db.prepare("SELECT entry FROM ops WHERE json_extract(entry, '$.review') = 1 AND op_id NOT IN (SELECT op_id FROM review_acks) ORDER BY job_id, seq"),
     ackReview: db.prepare('INSERT INTO review_acks (op_id, job_id, acked_by, acked_at) VALUES (?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING'),
     user: db.prepare('SELECT * FROM users WHERE id = ?'),
     userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
@@ -191,51 +187,58 @@ export class SqliteStore implements Store {
     if (docState && this.writer) return this.writer.snapshot(jobId, docState.update, docState.stateVector);
     await this.writeLockFree();
     if (!this.db.open || this.closing) return;
-    this.db.transaction(() => {
-      if (docState) {
-        // One node owns this file, and its loaded doc holds every stored update (see Store).
-        const last = (this.sql.lastUpdateId.get(jobId) as { id: number | null }).id;
-        this.sql.putSnapshot.run(jobId, blob(docState.update), blob(docState.stateVector));
-        if (last !== null) this.sql.dropUpdates.run(jobId, last);
-        return;
-      }
-      const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
-      const rows = this.sql.updatesWithId.all(jobId) as { id: number; update_bytes: Buffer }[];
-      if (rows.length === 0) return;
-      const merged = mergeJobLog(snap ? bytes(snap.snapshot) : null, rows.map((r) => bytes(r.update_bytes)));
-      this.sql.putSnapshot.run(jobId, blob(merged), blob(Y.encodeStateVectorFromUpdate(merged)));
-      this.sql.dropUpdates.run(jobId, rows[rows.length - 1]!.id);
-    }).immediate(); // the write lock first: the log writer's appends cannot slip between the read and the drop
+    this.db
+      .transaction(() => {
+        if (docState) {
+          // One node owns this file, and its loaded doc holds every stored update (see Store).
+          const last = (this.sql.lastUpdateId.get(jobId) as { id: number | null }).id;
+          this.sql.putSnapshot.run(jobId, blob(docState.update), blob(docState.stateVector));
+          if (last !== null) this.sql.dropUpdates.run(jobId, last);
+          return;
+        }
+        const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
+        const rows = this.sql.updatesWithId.all(jobId) as { id: number; update_bytes: Buffer }[];
+        if (rows.length === 0) return;
+        const merged = mergeJobLog(
+          snap ? bytes(snap.snapshot) : null,
+          rows.map((r) => bytes(r.update_bytes)),
+        );
+        this.sql.putSnapshot.run(jobId, blob(merged), blob(Y.encodeStateVectorFromUpdate(merged)));
+        this.sql.dropUpdates.run(jobId, rows[rows.length - 1]!.id);
+      })
+      .immediate(); // the write lock first: the log writer's appends cannot slip between the read and the drop
   }
 
   async applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome> {
     const sql = this.sql;
     await this.writeLockFree();
-    return this.db.transaction((): ApplyOpOutcome => {
-      const known = sql.opById.get(attempt.opId) as { entry: string } | undefined;
-      if (known) return { kind: 'duplicate', entry: JSON.parse(known.entry) as OpLogEntry };
-      const device = sql.deviceSeq.get(attempt.actor, attempt.deviceId) as { last_seq: number } | undefined;
-      const refusal = checkDeviceSeq(device?.last_seq ?? 0, attempt.deviceSeq);
-      if (refusal) return refusal;
-      const consumeSeq = () => sql.putDeviceSeq.run(attempt.actor, attempt.deviceId, attempt.deviceSeq);
-      const row = sql.job.get(attempt.jobId) as JobRow<string> | undefined;
-      if (!row) {
+    return this.db
+      .transaction((): ApplyOpOutcome => {
+        const known = sql.opById.get(attempt.opId) as { entry: string } | undefined;
+        if (known) return { kind: 'duplicate', entry: JSON.parse(known.entry) as OpLogEntry };
+        const device = sql.deviceSeq.get(attempt.actor, attempt.deviceId) as { last_seq: number } | undefined;
+        const refusal = checkDeviceSeq(device?.last_seq ?? 0, attempt.deviceSeq);
+        if (refusal) return refusal;
+        const consumeSeq = () => sql.putDeviceSeq.run(attempt.actor, attempt.deviceId, attempt.deviceSeq);
+        const row = sql.job.get(attempt.jobId) as JobRow<string> | undefined;
+        if (!row) {
+          consumeSeq();
+          return { kind: 'job_not_found' };
+        }
+        const before = stateOf(jobFromSqliteRow(row));
+        const verdict = decide(before);
+        if (verdict.outcome === 'refused') return { kind: 'refused', code: verdict.code, message: verdict.message };
         consumeSeq();
-        return { kind: 'job_not_found' };
-      }
-      const before = stateOf(jobFromSqliteRow(row));
-      const verdict = decide(before);
-      if (verdict.outcome === 'refused') return { kind: 'refused', code: verdict.code, message: verdict.message };
-      consumeSeq();
-      const last = sql.lastOpSeq.get(attempt.jobId) as { n: number | null };
-      const entry = buildOpEntry(attempt, (last.n ?? 0) + 1, before, verdict);
-      sql.insertOp.run(entry.opId, entry.jobId, entry.seq, JSON.stringify(entry));
-      if (verdict.outcome === 'applied') {
-        const s = verdict.state;
-        sql.updateJobState.run(s.status, s.version, JSON.stringify(s.assignees), s.changedBy, s.changedAt, attempt.jobId);
-      }
-      return { kind: 'recorded', entry };
-    }).immediate();
+        const last = sql.lastOpSeq.get(attempt.jobId) as { n: number | null };
+        const entry = buildOpEntry(attempt, (last.n ?? 0) + 1, before, verdict);
+        sql.insertOp.run(entry.opId, entry.jobId, entry.seq, JSON.stringify(entry));
+        if (verdict.outcome === 'applied') {
+          const s = verdict.state;
+          sql.updateJobState.run(s.status, s.version, JSON.stringify(s.assignees), s.changedBy, s.changedAt, attempt.jobId);
+        }
+        return { kind: 'recorded', entry };
+      })
+      .immediate();
   }
 
   /**
