@@ -14,6 +14,7 @@ import {
   CHANGES_IN_SUBSCRIBE_VERSION,
   CHANNEL_ADDRESS,
   closeAction,
+  DEVICE_CLOSE_CODES,
   decodeOutpostMessage,
   encodeJobFrame,
   encodeMessage,
@@ -281,7 +282,7 @@ export class DeviceChannel implements JobLinks {
       } catch {
         // A frame we cannot read: start over on a fresh socket rather than drift out of sync.
         ws.close();
-        this.lost(4000, 'unreadable frame from the server');
+        this.lost(DEVICE_CLOSE_CODES.unreadableMessage, 'unreadable frame from the server');
       }
     };
     ws.onerror = () => undefined;
