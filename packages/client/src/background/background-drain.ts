@@ -109,17 +109,17 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 /** Drains the device's queues once, if no page is draining them; see the module comment. */
-export async function drainInBackground(o: BackgroundDrainOptions): Promise<BackgroundReport> {
+export async function drainInBackground(options: BackgroundDrainOptions): Promise<BackgroundReport> {
   const report: BackgroundReport = { content: 0, ops: 0, blobs: 0, held: 0, stopped: 'done' };
-  const db = await DeviceDb.open(o.indexedDB, o.deviceName);
-  const lock = new DrainLock(db, `outpost:${o.deviceName}:drain`);
+  const db = await DeviceDb.open(options.indexedDB, options.deviceName);
+  const lock = new DrainLock(db, `outpost:${options.deviceName}:drain`);
   try {
     const session = await savedSession(db);
     if (!session) return { ...report, stopped: 'no_session' };
     if (!(await lock.acquire())) return { ...report, stopped: 'page_draining' };
-    const api = new ServerHttp(o.serverUrl, o.fetch);
+    const api = new ServerHttp(options.serverUrl, options.fetch);
     api.token = session.token;
-    const signal = o.signal ?? new AbortController().signal;
+    const signal = options.signal ?? new AbortController().signal;
 
     const content = await sendContent(db, api);
     report.content = content.jobs;

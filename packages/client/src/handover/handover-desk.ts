@@ -43,25 +43,25 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
   private readonly list = new Observable<JobAccess[]>([]);
   private readonly sending = new Set<string>();
 
-  constructor(private readonly o: HandoverDeskOptions) {}
+  constructor(private readonly options: HandoverDeskOptions) {}
 
   get = (): JobAccess[] => this.list.get();
   subscribe = (listener: (list: JobAccess[]) => void): (() => void) => this.list.subscribe(listener);
 
   /** The access record of a job for the signed-in person, or null while they may write it. */
   of(jobId: string): JobAccess | null {
-    return this.list.get().find((a) => a.jobId === jobId && a.userId === this.o.userId()) ?? null;
+    return this.list.get().find((a) => a.jobId === jobId && a.userId === this.options.userId()) ?? null;
   }
 
   /** Loads the records kept on the device. */
   async reload(): Promise<void> {
-    const all = await this.o.db.entries<JobAccess>('meta');
+    const all = await this.options.db.entries<JobAccess>('meta');
     this.list.set(all.filter(([k]) => String(k).startsWith('access:')).map(([, v]) => v));
   }
 
   /** The relay refused the job (`error` is the server's error code, if it sent one). */
   async refused(jobId: string, code: number, error: string | null, message: string): Promise<void> {
-    const userId = this.o.userId();
+    const userId = this.options.userId();
     if (!userId) return;
     const gone = error === 'not_found' || (error === null && code === CLOSE_CODES.notFound);
     const removed = error === 'not_assigned' || (error === null && code === CLOSE_CODES.forbidden);
@@ -69,7 +69,7 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
     const known = this.of(jobId);
     const access: JobAccess = known ?? {
       jobId,
-      title: await this.o.titleOf(jobId),
+      title: await this.options.titleOf(jobId),
       userId,
       reason,
       message,
@@ -91,7 +91,7 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
 
   /** Tries every handover still waiting for the server (it answers again). */
   retry(): void {
-    for (const a of this.list.get()) if (a.handover.state === 'sending' && a.userId === this.o.userId()) void this.send(a.jobId);
+    for (const a of this.list.get()) if (a.handover.state === 'sending' && a.userId === this.options.userId()) void this.send(a.jobId);
   }
 
   /**
@@ -100,10 +100,10 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
    */
   async refreshDecisions(): Promise<void> {
     for (const access of this.list.get()) {
-      if (access.userId !== this.o.userId() || access.handover.state !== 'sent' || access.handover.decision !== 'parked') continue;
+      if (access.userId !== this.options.userId() || access.handover.state !== 'sent' || access.handover.decision !== 'parked') continue;
       let answer;
       try {
-        answer = await this.o.api.request<{ handovers: Handover[] }>('GET', `/api/jobs/${encodeURIComponent(access.jobId)}/handovers`);
+        answer = await this.options.api.request<{ handovers: Handover[] }>('GET', `/api/jobs/${encodeURIComponent(access.jobId)}/handovers`);
       } catch (err) {
         if (err instanceof Unreachable) return; // asked again next time
         throw err;
@@ -117,13 +117,13 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
   /** The job is this person's again (it is in their job list): drop its record. */
   async forget(jobId: string): Promise<void> {
     if (!this.list.get().some((a) => a.jobId === jobId)) return;
-    await this.o.db.delete('meta', KEY(jobId));
+    await this.options.db.delete('meta', KEY(jobId));
     this.list.set(this.list.get().filter((a) => a.jobId !== jobId));
-    this.o.changed();
+    this.options.changed();
   }
 
   private async unsentKeys(jobId: string): Promise<number[]> {
-    return (await this.o.db.pendingOf<PendingRecord>(jobId)).map(([k]) => k);
+    return (await this.options.db.pendingOf<PendingRecord>(jobId)).map(([k]) => k);
   }
 
   private async send(jobId: string): Promise<void> {
@@ -132,13 +132,13 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
     try {
       const access = this.of(jobId);
       if (access?.handover.state !== 'sending') return;
-      const records = await this.o.db.pendingOf<PendingRecord>(jobId);
+      const records = await this.options.db.pendingOf<PendingRecord>(jobId);
       if (records.length === 0) return void (await this.save({ ...access, handover: { state: 'nothing' } }));
       const update = Y.mergeUpdates(records.map(([, r]) => new Uint8Array(r.update)));
-      const body = { handoverId: access.handover.handoverId, deviceId: this.o.deviceId(), update: toBase64(update) };
+      const body = { handoverId: access.handover.handoverId, deviceId: this.options.deviceId(), update: toBase64(update) };
       let answer;
       try {
-        answer = await this.o.api.request<{ handover: Handover | null }>('POST', `/api/jobs/${encodeURIComponent(jobId)}/handover`, body);
+        answer = await this.options.api.request<{ handover: Handover | null }>('POST', `/api/jobs/${encodeURIComponent(jobId)}/handover`, body);
       } catch (err) {
         if (err instanceof Unreachable) return; // retried when the server answers again
         throw err;
@@ -151,7 +151,7 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
           removal: h?.removal ?? access.removal,
           handover: { state: 'sent', handoverId: access.handover.handoverId, summary, decision: h?.state ?? 'merged' },
         });
-        await this.o.handedOver(
+        await this.options.handedOver(
           jobId,
           records.map(([k]) => k),
         );
@@ -161,7 +161,7 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
       if (answer.status >= 500 || answer.status === 429 || answer.status === 401) return; // transient or signed out: retried later
       if (error.code === 'conflict' && (error.details as { assigned?: boolean } | undefined)?.assigned) {
         await this.forget(jobId);
-        return this.o.reassigned(jobId);
+        return this.options.reassigned(jobId);
       }
       await this.save({ ...access, handover: { state: 'refused', handoverId: access.handover.handoverId, error: { code: error.code, message: error.message } } });
       if (!access.removal) await this.learnRemoval(jobId);
@@ -173,7 +173,7 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
   /** Asks the server who took this person off the job and when (for the words on screen). */
   private async learnRemoval(jobId: string): Promise<void> {
     try {
-      const answer = await this.o.api.request<{ removal: Handover['removal'] }>('GET', `/api/jobs/${encodeURIComponent(jobId)}/handovers`);
+      const answer = await this.options.api.request<{ removal: Handover['removal'] }>('GET', `/api/jobs/${encodeURIComponent(jobId)}/handovers`);
       const access = this.of(jobId);
       if (answer.status === 200 && access && answer.body.removal) await this.save({ ...access, removal: answer.body.removal });
     } catch (err) {
@@ -183,8 +183,8 @@ export class HandoverDesk implements Watchable<JobAccess[]> {
   }
 
   private async save(access: JobAccess): Promise<void> {
-    await this.o.db.put('meta', KEY(access.jobId), access);
+    await this.options.db.put('meta', KEY(access.jobId), access);
     this.list.set([...this.list.get().filter((a) => a.jobId !== access.jobId), access]);
-    this.o.changed();
+    this.options.changed();
   }
 }

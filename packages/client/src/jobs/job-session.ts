@@ -64,50 +64,50 @@ export class JobSession {
   /** What each local transaction touched, named before Yjs collects deleted elements. */
   private readonly targets = new WeakMap<Y.Transaction, string>();
 
-  private constructor(private readonly o: JobSessionOptions) {
-    this.doc = newJobDoc(o.jobId);
+  private constructor(private readonly options: JobSessionOptions) {
+    this.doc = newJobDoc(options.jobId);
     this.awareness = new Awareness(this.doc);
-    this.persistence = new JobDocStore(jobDbName(o.deviceName, o.jobId), this.doc, (error) => o.events.storageWrite(`job ${o.jobId}`, error));
+    this.persistence = new JobDocStore(jobDbName(options.deviceName, options.jobId), this.doc, (error) => options.events.storageWrite(`job ${options.jobId}`, error));
     this.unsent = this.unsentTargets;
     const pendingChanged = (jobId: string, count: number, acked: number) => {
       this.unsentTargets.set(this.pending.unsentTargets());
-      o.events.pendingChanged(jobId, count, acked);
+      options.events.pendingChanged(jobId, count, acked);
     };
-    this.pending = new PendingUpdates(o.db, o.jobId, pendingChanged, (jobId, error) => o.events.storageWrite(`pending ${jobId}`, error));
+    this.pending = new PendingUpdates(options.db, options.jobId, pendingChanged, (jobId, error) => options.events.storageWrite(`pending ${jobId}`, error));
     this.connection = new JobConnection({
-      jobId: o.jobId,
+      jobId: options.jobId,
       doc: this.doc,
       awareness: this.awareness,
-      links: o.links,
-      WebSocket: o.WebSocket,
-      relayUrl: o.relayUrl,
-      ackTimeoutMs: o.ackTimeoutMs,
+      links: options.links,
+      WebSocket: options.WebSocket,
+      relayUrl: options.relayUrl,
+      ackTimeoutMs: options.ackTimeoutMs,
       unackedChanges: () => this.pending.unackedChanges(),
       events: {
         step2Sent: (socket, n) => this.pending.coverAll(socket, n),
         durableAck: (socket, upTo) => this.pending.ack(socket, upTo),
         opened: () => {
           this.beforeSync = readJob(this.doc);
-          o.events.connection(o.jobId, true, null, 0);
+          options.events.connection(options.jobId, true, null, 0);
         },
         synced: () => this.afterSync(),
         closed: (_socket, code) => {
           this.tellSynced(false);
-          o.events.connection(o.jobId, false, this.connection.refused, code);
+          options.events.connection(options.jobId, false, this.connection.refused, code);
         },
-        message: (msg) => o.events.message(o.jobId, msg),
+        message: (msg) => options.events.message(options.jobId, msg),
       },
     });
     // Other tabs of this device edit the same job: share their updates live, offline too.
-    this.tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`${jobDbName(o.deviceName, o.jobId)}`) : null;
+    this.tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`${jobDbName(options.deviceName, options.jobId)}`) : null;
     if (this.tabs) this.tabs.onmessage = (e: MessageEvent) => this.onTabUpdate(e.data);
     this.doc.on('afterTransaction', this.onTransaction);
     this.doc.on('update', this.onUpdate);
   }
 
   /** Opens a job: loads its doc and pending updates from the device, then connects. Rejects (and cleans up) when the device cannot. */
-  static async open(o: JobSessionOptions): Promise<JobSession> {
-    const session = new JobSession(o);
+  static async open(options: JobSessionOptions): Promise<JobSession> {
+    const session = new JobSession(options);
     try {
       await Promise.all([session.persistence.loaded, session.loadPending()]);
     } catch (error) {
@@ -200,9 +200,9 @@ export class JobSession {
     this.tellSynced(true);
     const before = this.beforeSync;
     this.beforeSync = null;
-    this.o.events.synced(this.o.jobId);
+    this.options.events.synced(this.options.jobId);
     if (!before || !hasContent(before)) return;
-    const summary = summarizeMerge(this.o.jobId, before, readJob(this.doc));
-    if (summary) this.o.events.merged(summary);
+    const summary = summarizeMerge(this.options.jobId, before, readJob(this.doc));
+    if (summary) this.options.events.merged(summary);
   }
 }

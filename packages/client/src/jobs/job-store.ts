@@ -49,7 +49,7 @@ export class JobStore {
   private readonly counts = new Map<string, number>();
   private closed = false;
 
-  constructor(private readonly o: JobStoreOptions) {}
+  constructor(private readonly options: JobStoreOptions) {}
 
   /** Opens a job for a holder; resolves once its doc is loaded from the device. */
   async open(jobId: string): Promise<JobHandle> {
@@ -95,7 +95,7 @@ export class JobStore {
    * and takes over those of a tab that closed (jobs already open here re-read their records).
    */
   async resumePending(): Promise<void> {
-    const records = await this.o.db.entries<PendingRecord>('pending');
+    const records = await this.options.db.entries<PendingRecord>('pending');
     const jobIds = [...new Set(records.map(([, r]) => r.jobId))];
     await Promise.all(
       jobIds.map(async (id) => {
@@ -180,13 +180,13 @@ export class JobStore {
     if (!slot) {
       if (this.closed) throw new Error('the engine was destroyed');
       const events = {
-        ...this.o.events,
+        ...this.options.events,
         pendingChanged: (id: string, count: number, acked: number) => {
           this.pendingChanged(id, count);
-          this.o.events.pendingChanged(id, count, acked);
+          this.options.events.pendingChanged(id, count, acked);
         },
       };
-      const opening = JobSession.open({ ...this.o, events, jobId });
+      const opening = JobSession.open({ ...this.options, events, jobId });
       const opened: Slot = { session: opening, refs: 0, idle: null };
       // A job the device could not open (storage refused it) is tried afresh by the next open,
       // not held as a rejected promise until the app restarts. The caller gets the error.
@@ -207,7 +207,7 @@ export class JobStore {
       if (slot.refs > 0 || this.pendingCount(jobId) > 0 || this.slots.get(jobId) !== slot) return;
       this.slots.delete(jobId);
       void slot.session.then((s) => s.destroy());
-    }, this.o.idleCloseMs);
+    }, this.options.idleCloseMs);
   }
 }
 

@@ -44,7 +44,7 @@ export class LocationRecorder {
   private tech = '';
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly o: LocationRecorderOptions) {}
+  constructor(private readonly options: LocationRecorderOptions) {}
 
   /**
    * Says which jobs `tech` is now en route to or on the clock of. Going from none to some
@@ -57,7 +57,7 @@ export class LocationRecorder {
     if (this.active.length === 0) return this.stop();
     if (was && this.timer) return;
     this.read();
-    this.timer = setInterval(() => this.read(), this.o.intervalMs ?? LOCATION_INTERVAL_MS);
+    this.timer = setInterval(() => this.read(), this.options.intervalMs ?? LOCATION_INTERVAL_MS);
   }
 
   /** Stops taking readings. */
@@ -70,17 +70,17 @@ export class LocationRecorder {
   private read(): void {
     const jobs = this.active;
     const tech = this.tech;
-    this.o.source.getCurrentPosition(
+    this.options.source.getCurrentPosition(
       (p) => {
-        const at = (this.o.now?.() ?? new Date()).toISOString();
+        const at = (this.options.now?.() ?? new Date()).toISOString();
         const ping: LocationPing = { tech, lat: p.coords.latitude, lon: p.coords.longitude, accuracy: Math.round(p.coords.accuracy), at };
-        this.o.onError?.(null);
-        this.o.write(jobs, ping).catch((error: unknown) => this.o.onError?.(`The position could not be saved: ${(error as Error).message}`));
+        this.options.onError?.(null);
+        this.options.write(jobs, ping).catch((error: unknown) => this.options.onError?.(`The position could not be saved: ${(error as Error).message}`));
       },
-      (e) => this.o.onError?.(e.code === 1 ? 'Location permission was refused: the office cannot see where you are.' : `No position: ${e.message}`),
+      (e) => this.options.onError?.(e.code === 1 ? 'Location permission was refused: the office cannot see where you are.' : `No position: ${e.message}`),
       // A cached fix a few minutes old is good enough and saves the battery, but never one
       // older than half the interval: each reading must be new.
-      { maximumAge: Math.min(5 * 60_000, (this.o.intervalMs ?? LOCATION_INTERVAL_MS) / 2), timeout: 30_000 },
+      { maximumAge: Math.min(5 * 60_000, (this.options.intervalMs ?? LOCATION_INTERVAL_MS) / 2), timeout: 30_000 },
     );
   }
 }

@@ -24,7 +24,7 @@ export class ShardedChannels implements JobLinks {
   private readonly channels = new Map<string, DeviceChannel>();
   private readonly configure: ((channel: DeviceChannel) => void)[] = [];
 
-  constructor(private readonly o: Omit<DeviceChannelOptions, 'url'> & { url: (shard: string) => string | null }) {}
+  constructor(private readonly options: Omit<DeviceChannelOptions, 'url'> & { url: (shard: string) => string | null }) {}
 
   connect(jobId: string, events: LinkEvents): JobLink | null {
     return this.channelFor(jobShard(jobId)).connect(jobId, events);
@@ -63,7 +63,7 @@ export class ShardedChannels implements JobLinks {
   private channelFor(shard: string): DeviceChannel {
     let channel = this.channels.get(shard);
     if (!channel) {
-      channel = new DeviceChannel({ ...this.o, url: () => this.o.url(shard) });
+      channel = new DeviceChannel({ ...this.options, url: () => this.options.url(shard) });
       this.channels.set(shard, channel);
       for (const setup of this.configure) setup(channel);
     }

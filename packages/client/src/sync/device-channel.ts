@@ -123,7 +123,7 @@ export class DeviceChannel implements JobLinks {
   /** Kept open with no job on it, for pushes (while signed in). */
   private held = false;
 
-  constructor(private readonly o: DeviceChannelOptions) {}
+  constructor(private readonly options: DeviceChannelOptions) {}
 
   /** True while the socket is open and let in. */
   get isOpen(): boolean {
@@ -143,7 +143,7 @@ export class DeviceChannel implements JobLinks {
   }
 
   connect(jobId: string, events: LinkEvents): JobLink | null {
-    if (!this.o.url()) return null;
+    if (!this.options.url()) return null;
     const old = this.links.get(jobId);
     if (old) this.leave(old, false);
     const link = new ChannelLink(this, jobId, events);
@@ -264,11 +264,11 @@ export class DeviceChannel implements JobLinks {
 
   private ensureSocket(): void {
     if (this.ws || this.retryTimer) return;
-    const url = this.o.url();
+    const url = this.options.url();
     if (!url) return this.lost(1000, 'signed out');
     let ws: WebSocket;
     try {
-      ws = new this.o.WebSocket(url);
+      ws = new this.options.WebSocket(url);
     } catch {
       return this.scheduleRetry();
     }
@@ -374,7 +374,7 @@ export class DeviceChannel implements JobLinks {
         // Only jobs that asked again meanwhile, or pushes while signed in, need the socket.
         if (this.links.size > 0 || this.held) this.ensureSocket();
       },
-      backoffDelay(this.attempt++, this.o.backoff ?? RECONNECT_BACKOFF),
+      backoffDelay(this.attempt++, this.options.backoff ?? RECONNECT_BACKOFF),
     );
   }
 }

@@ -88,11 +88,11 @@ export class JobConnection {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
 
-  constructor(private readonly o: JobConnectionOptions) {
-    if (o.links) this.links = o.links;
-    else if (o.relayUrl && o.WebSocket) this.links = socketLinks(o.relayUrl, o.WebSocket);
+  constructor(private readonly options: JobConnectionOptions) {
+    if (options.links) this.links = options.links;
+    else if (options.relayUrl && options.WebSocket) this.links = socketLinks(options.relayUrl, options.WebSocket);
     else throw new TypeError('A job connection needs `links`, or `relayUrl` and `WebSocket`.');
-    o.awareness.on('update', this.onAwarenessUpdate);
+    options.awareness.on('update', this.onAwarenessUpdate);
   }
 
   /** Starts connecting (and keeps reconnecting). */
@@ -133,7 +133,7 @@ export class JobConnection {
     this.timer = null;
     this.clearAckTimer();
     if (this.link) {
-      awarenessProtocol.removeAwarenessStates(this.o.awareness, [this.o.doc.clientID], 'stop');
+      awarenessProtocol.removeAwarenessStates(this.options.awareness, [this.options.doc.clientID], 'stop');
       this.link.close();
     }
   }
@@ -141,7 +141,7 @@ export class JobConnection {
   /** Stops and detaches from the doc. */
   destroy(): void {
     this.stop();
-    this.o.awareness.off('update', this.onAwarenessUpdate);
+    this.options.awareness.off('update', this.onAwarenessUpdate);
   }
 
   private connect(): void {
@@ -153,19 +153,19 @@ export class JobConnection {
     this.step2Sent = false;
     this.synced = false;
     let link: JobLink | null = null;
-    link = this.links.connect(this.o.jobId, {
+    link = this.links.connect(this.options.jobId, {
       opened: () => {
         if (!link || this.link !== link) return;
         this.open = true;
         this.attempt = 0;
-        this.o.events.opened(socketId);
+        this.options.events.opened(socketId);
         const e = encoding.createEncoder();
         encoding.writeVarUint(e, Y_MESSAGE.sync);
-        syncProtocol.writeSyncStep1(e, this.o.doc);
+        syncProtocol.writeSyncStep1(e, this.options.doc);
         // Carried changes are content message 1 and cover every update made so far, as a
         // step 2 would: later updates may go at once, behind them.
-        if (link.sendOpening(encoding.toUint8Array(e), this.o.unackedChanges?.() ?? null)) this.countContent('step2');
-        if (this.o.awareness.getLocalState() !== null) this.sendAwareness([this.o.doc.clientID]);
+        if (link.sendOpening(encoding.toUint8Array(e), this.options.unackedChanges?.() ?? null)) this.countContent('step2');
+        if (this.options.awareness.getLocalState() !== null) this.sendAwareness([this.options.doc.clientID]);
       },
       message: (bytes) => {
         if (!link) return;
@@ -198,20 +198,20 @@ export class JobConnection {
     this.synced = false;
     this.clearAckTimer();
     awarenessProtocol.removeAwarenessStates(
-      this.o.awareness,
-      [...this.o.awareness.getStates().keys()].filter((id) => id !== this.o.doc.clientID),
+      this.options.awareness,
+      [...this.options.awareness.getStates().keys()].filter((id) => id !== this.options.doc.clientID),
       this,
     );
     if (closeAction(code, this.lastError) !== 'retry') this.refused = { code, reason, error: this.lastError };
     this.lastError = null;
-    this.o.events.closed(socketId, code, reason);
+    this.options.events.closed(socketId, code, reason);
     this.scheduleReconnect(channelLost);
   }
 
   /** `now`: the shared channel went down and keeps its own backoff; the job asks again at once. */
   private scheduleReconnect(now = false): void {
     if (this.stopped || this.refused || this.timer) return;
-    this.timer = setTimeout(() => this.connect(), now ? 0 : backoffDelay(this.attempt++, this.o.backoff ?? RECONNECT_BACKOFF));
+    this.timer = setTimeout(() => this.connect(), now ? 0 : backoffDelay(this.attempt++, this.options.backoff ?? RECONNECT_BACKOFF));
   }
 
   private onMessage(socketId: number, bytes: Uint8Array): void {
@@ -221,27 +221,27 @@ export class JobConnection {
     if (type === Y_MESSAGE.sync) {
       const reply = encoding.createEncoder();
       encoding.writeVarUint(reply, Y_MESSAGE.sync);
-      const syncType = syncProtocol.readSyncMessage(d, reply, this.o.doc, this);
+      const syncType = syncProtocol.readSyncMessage(d, reply, this.options.doc, this);
       if (syncType === syncProtocol.messageYjsSyncStep1) this.sendContent(encoding.toUint8Array(reply), 'step2');
       else if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
         this.synced = true;
-        this.o.events.synced(socketId);
+        this.options.events.synced(socketId);
       }
     } else if (type === Y_MESSAGE.awareness) {
-      awarenessProtocol.applyAwarenessUpdate(this.o.awareness, decoding.readVarUint8Array(d), this);
+      awarenessProtocol.applyAwarenessUpdate(this.options.awareness, decoding.readVarUint8Array(d), this);
     } else if (type === Y_MESSAGE.queryAwareness) {
       // Only this client's own presence is ours to send; the server relays everyone else's.
-      this.sendAwareness([this.o.doc.clientID]);
+      this.sendAwareness([this.options.doc.clientID]);
     } else if (isOutpostMessageType(type)) {
       const msg = readOutpostMessage(type, d);
       if (msg.name === 'durableAck') {
         this.acked = Math.max(this.acked, msg.value.upTo);
         this.clearAckTimer();
         if (this.acked < this.sent) this.startAckTimer();
-        this.o.events.durableAck(socketId, msg.value.upTo);
+        this.options.events.durableAck(socketId, msg.value.upTo);
       } else {
         if (msg.name === 'error') this.lastError = msg.value.code;
-        this.o.events.message(msg);
+        this.options.events.message(msg);
       }
     }
   }
@@ -258,7 +258,7 @@ export class JobConnection {
     if (!this.ackTimer) this.startAckTimer();
     if (kind === 'step2') {
       this.step2Sent = true;
-      this.o.events.step2Sent(this.socketId, this.sent);
+      this.options.events.step2Sent(this.socketId, this.sent);
     }
   }
 
@@ -275,7 +275,7 @@ export class JobConnection {
       this.ackTimer = null;
       if (this.link !== link || this.acked >= this.sent) return;
       this.giveUp(link, socketId, DEVICE_CLOSE_CODES.noDurableAck, 'no durable ack in time', true);
-    }, this.o.ackTimeoutMs ?? ACK_TIMEOUT_MS);
+    }, this.options.ackTimeoutMs ?? ACK_TIMEOUT_MS);
   }
 
   private clearAckTimer(): void {
@@ -287,7 +287,7 @@ export class JobConnection {
     if (!this.link?.open) return;
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, Y_MESSAGE.awareness);
-    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.o.awareness, clients));
+    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.options.awareness, clients));
     this.link.send(encoding.toUint8Array(e));
   }
 
