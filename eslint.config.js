@@ -11,7 +11,7 @@ import { clientLayerRules } from './eslint/client-layers.js';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', '**/dist/', '**/data/', '**/.outpost-data/', 'docs/api/', 'bench/results/', 'test-results/', 'coverage/'],
+    ignores: ['**/node_modules/', '**/dist/', '**/data/', '**/.outpost-data/', 'docs/api/', 'bench/results/', 'bench/.build/', 'test-results/', 'coverage/'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
