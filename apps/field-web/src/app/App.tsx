@@ -57,7 +57,10 @@ function Shell({ user, onSignOut }: { user: SignedIn; onSignOut: () => void }) {
   const desk = wide && user.role === 'dispatcher' && (route.name === 'jobs' || route.name === 'board');
   useEffect(() => {
     if (!technician) return;
-    const refresh = () => void engine.priming.refresh().catch(() => undefined); // a failed refresh keeps the cached list; the next push or reconnect tries again
+    const refresh = () =>
+      void engine.priming
+        .refresh()
+        .catch((err: unknown) => console.warn('[outpost] could not refresh the job list (the cached list stays; the next push or reconnect tries again)', err));
     const offNotice = engine.on('jobNotice', refresh);
     const offStale = engine.on('listsStale', refresh);
     return () => {

@@ -49,7 +49,7 @@ export function useHandovers(): HandoversView {
       const res = await engine.api(`/api/handovers/${encodeURIComponent(id)}/${decision}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
       setError(res.ok ? null : (body?.error?.message ?? `HTTP ${res.status}`));
-      await refresh().catch(() => undefined); // the server's push re-reads it too
+      await refresh().catch((err: unknown) => console.warn("[outpost] could not re-read the handovers (the server's push re-reads them too)", err));
     },
     [engine, refresh],
   );

@@ -119,11 +119,11 @@ export function wireEngine(options: OutpostOptions, deviceName: string, hooks: E
   };
   const tabs = new TabChannel(deviceName, {
     // Re-reading what another tab wrote: on failure this tab shows older lists until the next change; nothing is lost.
-    changed: (what) => void hooks.otherTab(what).catch(() => undefined),
+    changed: (what) => void hooks.otherTab(what).catch((err: unknown) => console.warn(`[outpost] could not follow another tab's ${String(what)} change`, err)),
     othersPending: (n) => board.otherTabsPending(n),
     joined: () => tabs.announcePending(jobs.pendingCount() ?? 0),
     // The closed tab's pending records stay on the device; the next start takes them over.
-    left: () => void jobs.resumePending().catch(() => undefined),
+    left: () => void jobs.resumePending().catch((err: unknown) => console.warn('[outpost] could not resume the pending updates another tab left', err)),
   });
   const outboxStore = new Outbox(db, () => changed('outbox'));
   const blobQueue = new BlobQueue(db, http, () => changed('blobs'));

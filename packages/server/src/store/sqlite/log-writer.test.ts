@@ -97,20 +97,7 @@ describe('SQLite log writer (appends off the event loop)', () => {
 
   it("an op waits for the log writer without blocking the event loop, instead of sleeping in SQLite's busy wait", async () => {
     const { store, file } = await openStore();
-    await store.createJob({
-      id: 'job-1',
-      title: 'Job 1',
-      customerId: 'cust-1',
-      siteAddress: '1 Main St',
-      windowStart: '2030-01-01T09:00:00.000Z',
-      windowEnd: '2030-01-01T11:00:00.000Z',
-      createdAt: '2030-01-01T00:00:00.000Z',
-      status: 'scheduled',
-      version: 1,
-      assignees: ['alice'],
-      changedBy: null,
-      changedAt: null,
-    });
+    await store.createJob(JOB);
     // The writer's append waits on the lock (as it waits on a slow fsync); the op comes meanwhile.
     const lock = holdWriteLock(file);
     const order: string[] = [];
