@@ -97,7 +97,7 @@ async function foldLeftoverLogs(store: Store, budgetMs: number): Promise<Leftove
   await leftovers.foldFor(budgetMs);
   const ms = Math.round(performance.now() - start);
   const rest = leftovers.pending > 0 ? `; ${leftovers.pending} more in the background` : '';
-  console.log(`[outpost] folded the logs an unclean stop left on ${leftovers.folded} job(s) in ${ms} ms${rest}`);
+  console.log(`[outpost] compacted the logs of ${leftovers.folded} job(s) found uncompacted at start-up (a killed process leaves them) in ${ms} ms${rest}`);
   return leftovers;
 }
 

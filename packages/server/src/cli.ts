@@ -1,10 +1,12 @@
 /**
- * `outpost-server --port 8080 --data ./data --seed demo [--host 0.0.0.0] [--web dir] [--durability full|process]`
+ * `outpost-server --port 8080 --data ./data --seed demo [--host 0.0.0.0] [--web dir] [--durability full|process] [--leftover-fold-ms 2000]`
  *
  * Env: OUTPOST_SECRET (JWT secret; default generated into the data dir, mode 0600; an
  * empty one refuses to start), OUTPOST_METRICS_TOKEN (bearer token for /metrics; without
  * it /metrics is served only when --host is loopback),
  * OUTPOST_DURABILITY (`full` or `process`, as --durability; the flag wins),
+ * OUTPOST_LEFTOVER_FOLD_MS (as --leftover-fold-ms: how long start-up may spend compacting the
+ * job logs a killed process left before it listens; the rest compact in the background; default 2000),
  * OUTPOST_DATABASE_URL (postgres://… store instead of SQLite),
  * OUTPOST_REDIS_URL (redis://… bus between nodes instead of in-process).
  * SIGTERM/SIGINT stop gracefully: pending commits are flushed first.
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     web: { type: 'string' },
     durability: { type: 'string' },
+    'leftover-fold-ms': { type: 'string' },
   },
 });
 
@@ -46,6 +49,18 @@ function durabilityOption(): Durability {
   process.exit(2);
 }
 const durability = durabilityOption();
+
+/** Milliseconds start-up may spend folding leftover job logs before listening (store/leftover-logs.ts); undefined = the server's default. */
+function leftoverFoldOption(): number | undefined {
+  const flag = values['leftover-fold-ms'];
+  const [given, source] = flag !== undefined ? [flag, '--leftover-fold-ms'] : [process.env.OUTPOST_LEFTOVER_FOLD_MS, 'OUTPOST_LEFTOVER_FOLD_MS'];
+  if (given === undefined || given === '') return undefined;
+  const ms = Number(given);
+  if (Number.isInteger(ms) && ms >= 0) return ms;
+  console.error(`${source} must be a whole number of milliseconds (0 folds every leftover log in the background, after listening), not ${JSON.stringify(given)}`);
+  process.exit(2);
+}
+const leftoverFoldMs = leftoverFoldOption();
 
 /** Adapters for scale-out are the public subpaths `@outpost/server/postgres` and `/redis`; loaded only when configured. */
 async function openStore(): Promise<Store | undefined> {
@@ -77,6 +92,7 @@ try {
     metricsToken: process.env.OUTPOST_METRICS_TOKEN || undefined,
     store,
     durability,
+    leftoverFoldMs,
     bus: await openBus(store),
     webDir: values.web,
   });
@@ -86,10 +102,7 @@ try {
   console.error(`[outpost] cannot start: ${(err as Error).message}`);
   process.exit(1);
 }
-console.log(`outpost-server listening on ${server.url}`);
-// As the live database connection reports it, so an operator sees what an ack means.
-console.log(`durability: ${durability} (${(await server.store.commitDurability?.()) ?? 'not reported by this store'})`);
-
+// Before anything else is awaited: a stop signal from here on closes gracefully (pending commits flushed).
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
@@ -104,3 +117,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     );
   });
 }
+
+console.log(`outpost-server listening on ${server.url}`);
+// As the live database connection reports it, so an operator sees what an ack means.
+console.log(`durability: ${durability} (${(await server.store.commitDurability?.()) ?? 'not reported by this store'})`);

@@ -49,5 +49,9 @@ describe('outpost-server CLI', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'outpost-cli-'));
     expect((await runCli(['--port', 'eighty', '--data', dataDir])).code).toBe(2);
     expect((await runCli(['--seed', 'everything', '--data', dataDir])).code).toBe(2);
+    const fold = await runCli(['--leftover-fold-ms', 'soon', '--data', dataDir]);
+    expect(fold.code).toBe(2);
+    expect(fold.output).toContain('--leftover-fold-ms must be a whole number of milliseconds');
+    expect((await runCli(['--data', dataDir], { OUTPOST_LEFTOVER_FOLD_MS: '-5' })).code).toBe(2);
   });
 });

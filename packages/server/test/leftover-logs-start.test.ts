@@ -1,8 +1,11 @@
 import { addNote, noteText } from '@outpost/shared';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SqliteStore } from '../src/index';
+import { spawnServer, type ServerProcess } from './support/child';
 import { connectRelay } from './support/relay-client';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
@@ -40,5 +43,36 @@ describe('start-up after an unclean stop', () => {
     } finally {
       await reader.close();
     }
+  });
+
+  describe('from the CLI', () => {
+    let child: ServerProcess | null = null;
+    afterEach(async () => {
+      if (child && child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGTERM');
+      await child?.exited;
+      child = null;
+    });
+
+    it('says nothing of leftover logs after a fresh demo seed: the seed leaves none', async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'outpost-fold-'));
+      child = await spawnServer(dataDir);
+      expect(child.output()).not.toMatch(/\[outpost\] (folded|compacted) the logs/);
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('takes the fold budget from --leftover-fold-ms: 0 leaves every leftover log to the background', async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'outpost-fold-'));
+      const first = await spawnServer(dataDir);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      await leaveLog(dataDir, 'job-1001', 'compressor replaced');
+      await leaveLog(dataDir, 'job-1002', 'no access to the roof');
+      child = await spawnServer(dataDir, undefined, ['--leftover-fold-ms', '0']);
+      expect(child.output()).toMatch(/compacted the logs of 0 job\(s\) found uncompacted at start-up .*; 2 more in the background/);
+      // A stop signal right after listening still closes gracefully (the CLI's handlers came after an await before).
+      child.child.kill('SIGTERM');
+      expect(await child.exited).toBe(0);
+      await rm(dataDir, { recursive: true, force: true });
+    });
   });
 });

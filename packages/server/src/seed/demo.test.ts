@@ -37,6 +37,8 @@ describe('demo seed', () => {
       expect((await store.listPricebook()).filter((p) => p.active !== false).length).toBe(50);
       expect((await store.listPricebook()).length).toBe(62);
       expect((await store.listEquipment({ jobId: 'job-1001' })).length).toBeGreaterThan(0);
+      // Compacted as a clean stop leaves a store: start-up must find no log a killed process left.
+      expect(await store.listJobsWithLog()).toEqual([]);
       expect(await seedDemo(store, now)).toBe(false);
       expect((await store.listJobs()).length).toBe(12);
     } finally {

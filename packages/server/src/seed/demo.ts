@@ -40,6 +40,9 @@ export async function seedDemo(store: DocLog & Directory, now = new Date()): Pro
     );
     jobIds.push(job.id);
   }
+  // Each job's first updates folded into its snapshot now, so a fresh demo starts the way a
+  // clean stop leaves a store: no log for start-up to mistake for what a killed process left.
+  for (const jobId of jobIds) await store.compactJobDoc(jobId);
   for (const [i, [customerId, kind, make, model, refrigerant]] of DEMO_EQUIPMENT.entries()) {
     const servicing = DEMO_JOBS.flatMap((t, j) => (t.customerId === customerId ? [jobIds[j]!] : []));
     await store.putEquipment({
