@@ -10,6 +10,7 @@
  * roots, ownership is per field: see ownership.ts and field-writes.ts.
  */
 import * as Y from 'yjs';
+import { OutpostError } from '../errors';
 import { FieldWriteFinder } from './field-writes';
 import { judgeWrites, type FieldRefusal, type Writer } from './ownership';
 import { isClientRoot, SERVER_ROOT } from './schema';
@@ -108,17 +109,31 @@ class RootResolver {
 }
 
 /**
+ * Decodes an update's structs and delete set (not integrated into any doc), so one
+ * decoding serves `classifyUpdate` and the relay's own checks; throws `bad_message` on
+ * bytes that are no Yjs update.
+ */
+export function decodeJobUpdate(update: Uint8Array): DecodedUpdate {
+  try {
+    return Y.decodeUpdate(update) as unknown as DecodedUpdate;
+  } catch (err) {
+    throw new OutpostError('bad_message', `not a Yjs update: ${(err as Error).message}`);
+  }
+}
+
+/**
  * Says which roots an update writes and whether `writer` may send it: no write to the
  * server map or an unknown root, and every field write allowed by the field table
  * (ownership.ts). `doc` is the receiving copy of the job; without it only self-contained
- * updates resolve.
+ * updates resolve. `update` may be given already decoded (`decodeJobUpdate`); the decoding
+ * is only read.
  */
-export function classifyUpdate(update: Uint8Array, doc: Y.Doc | undefined, writer: Writer): UpdateClass {
+export function classifyUpdate(update: Uint8Array | DecodedUpdate, doc: Y.Doc | undefined, writer: Writer): UpdateClass {
   let decoded: DecodedUpdate;
   try {
-    decoded = Y.decodeUpdate(update) as unknown as DecodedUpdate;
+    decoded = update instanceof Uint8Array ? decodeJobUpdate(update) : update;
   } catch (err) {
-    return { ok: false, code: 'bad_message', roots: [], detail: `not a Yjs update: ${(err as Error).message}` };
+    return { ok: false, code: 'bad_message', roots: [], detail: (err as Error).message };
   }
   const resolver = new RootResolver(decoded.structs, doc);
   const roots = new Set<string | undefined>();
