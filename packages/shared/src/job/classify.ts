@@ -24,17 +24,14 @@ export type UpdateClass =
 type Parent = Y.AbstractType<unknown> | Y.ID | string | null;
 
 class RootResolver {
-  /** The update's own structs per client, in clock order (as decodeUpdate yields them). */
-  private readonly own: Map<number, Struct[]>;
   /** Resolved roots of the update's items: typing one character at a time makes long origin chains. */
   private readonly memo = new Map<Y.Item, string | undefined>();
 
+  /** `own`: the update's own structs per client, in clock order (as decodeUpdate yields them). */
   constructor(
-    structs: Struct[],
+    private readonly own: Map<number, Struct[]>,
     private readonly doc: Y.Doc | undefined,
-  ) {
-    this.own = byClient(structs);
-  }
+  ) {}
 
   private docStructs(client: number): (Y.Item | Y.GC)[] | undefined {
     return this.doc?.store.clients.get(client) as (Y.Item | Y.GC)[] | undefined;
@@ -135,7 +132,8 @@ export function classifyUpdate(update: Uint8Array | DecodedUpdate, doc: Y.Doc | 
   } catch (err) {
     return { ok: false, code: 'bad_message', roots: [], detail: (err as Error).message };
   }
-  const resolver = new RootResolver(decoded.structs, doc);
+  const own = byClient(decoded.structs);
+  const resolver = new RootResolver(own, doc);
   const roots = new Set<string | undefined>();
   for (const s of decoded.structs) {
     if (s instanceof Y.Item && !resolver.known(s)) roots.add(resolver.rootOfDecoded(s));
@@ -145,7 +143,7 @@ export function classifyUpdate(update: Uint8Array | DecodedUpdate, doc: Y.Doc | 
   }
   const byRoot = verdict(roots);
   if (!byRoot.ok) return byRoot;
-  const refusal = judgeWrites(new FieldWriteFinder(decoded, doc).writes(), writer);
+  const refusal = judgeWrites(new FieldWriteFinder(decoded, doc, own).writes(), writer);
   return refusal ? { ok: false, code: refusal.code, roots: byRoot.roots, detail: refusal.detail } : byRoot;
 }
 
