@@ -6,6 +6,7 @@
  */
 import {
   classifyUpdate,
+  decodeJobUpdate,
   durableAck,
   encodeMessage,
   ERROR_CODES,
@@ -190,13 +191,16 @@ export class RelayConnection implements RoomMember {
     // An empty update (no items, no deletions: a device with nothing new answering the
     // server's step 1) changes nothing: acked without building a resting job's doc.
     if (update.length === 2 && update[0] === 0 && update[1] === 0) return this.acks.owe(n, receivedAt, this.room.committed());
-    const verdict = classifyUpdate(update, this.room.doc, this.principal);
+    // Decoded once for both checks (Yjs decodes again as it applies).
+    const decoded = decodeJobUpdate(update);
+    const doc = this.room.doc;
+    const verdict = classifyUpdate(decoded, doc, this.principal);
     if (!verdict.ok) {
       if (CATCH_UP_FIRST.has(verdict.code) && !this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
       return this.refuse(verdict.code, verdict.detail);
     }
     // Structs after a gap in their client's clock would wait in memory, never stored: acking them would lie.
-    if (!appliesFully(update, this.room.doc)) {
+    if (!appliesFully(decoded, doc)) {
       if (!this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
       return this.refuse('unresolved_update', 'The update skips changes from its own client that the server has not seen.');
     }

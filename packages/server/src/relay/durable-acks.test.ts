@@ -44,4 +44,24 @@ describe('durable acks', () => {
     expect(acked).toEqual([]);
     expect(failed).toHaveLength(1);
   });
+
+  it('drains the acks owed so far, not those owed after (a server closing under load)', async () => {
+    const { acks, acked } = recorder();
+    const first = deferred();
+    const later = deferred();
+    acks.owe(1, 0, first.promise);
+    const drained = acks.drained();
+    acks.owe(2, 0, later.promise);
+    first.resolve();
+    await drained;
+    expect(acked).toEqual([1]);
+    later.resolve();
+    await acks.drained();
+    expect(acked).toEqual([1, 2]);
+  });
+
+  it('is drained at once when nothing is owed', async () => {
+    const { acks } = recorder();
+    await expect(acks.drained()).resolves.toBeUndefined();
+  });
 });

@@ -3,6 +3,10 @@
  * acked once the commit of its own update landed, and acks go out in order (they are
  * cumulative: `upTo` n means every message up to n is stored). Messages waiting for the
  * same group commit share one ack, so a burst costs one ack frame per commit.
+ *
+ * The acks wait in a queue, sent from its head once their commits settled: one reaction
+ * per commit and socket (a relay under fan-out settles thousands a second), where a chain
+ * of promises cost two promises and an extra turn of the microtask queue for each.
  */
 
 /** What the socket does with its acks. */
@@ -13,19 +17,21 @@ export interface AckEvents {
   failed(err: unknown): void;
 }
 
-/** An ack owed once `committed` resolves, covering messages up to `upTo`. */
+/** An ack owed once `committed` settles, covering messages up to `upTo`. */
 interface WaitingAck {
   committed: Promise<void>;
   upTo: number;
   receivedAt: number[];
-  settled: boolean;
+  outcome: 'pending' | 'stored' | 'failed';
+  err?: unknown;
+  /** `drained` callers waiting for this ack to be sent. */
+  drained?: (() => void)[];
 }
 
 /** The acks owed to one socket. */
 export class DurableAcks {
-  private chain: Promise<void> = Promise.resolve();
-  /** The last ack queued, while its commit is pending (later messages in that commit join it). */
-  private waiting: WaitingAck | null = null;
+  /** Acks not sent yet, in message order. */
+  private readonly queue: WaitingAck[] = [];
   /** Set after a failed commit: a later ack would claim the lost messages too (acks are cumulative). */
   private failed = false;
 
@@ -33,32 +39,40 @@ export class DurableAcks {
 
   /** Owes an ack for message `n` once `committed` (the commit of that message's update) lands. */
   owe(n: number, receivedAt: number, committed: Promise<void>): void {
-    const waiting = this.waiting;
-    if (waiting && waiting.committed === committed && !waiting.settled) {
-      waiting.upTo = n;
-      waiting.receivedAt.push(receivedAt);
+    const last = this.queue[this.queue.length - 1];
+    if (last && last.committed === committed && last.outcome === 'pending') {
+      last.upTo = n;
+      last.receivedAt.push(receivedAt);
       return;
     }
-    const ack: WaitingAck = { committed, upTo: n, receivedAt: [receivedAt], settled: false };
-    this.waiting = ack;
-    this.chain = this.chain
-      .then(() => committed)
-      .then(
-        () => {
-          ack.settled = true;
-          if (!this.failed) this.events.acked(ack.upTo, ack.receivedAt);
-        },
-        (err: unknown) => {
-          ack.settled = true;
-          if (this.failed) return;
-          this.failed = true;
-          this.events.failed(err);
-        },
-      );
+    const ack: WaitingAck = { committed, upTo: n, receivedAt: [receivedAt], outcome: 'pending' };
+    this.queue.push(ack);
+    committed.then(
+      () => this.settle(ack, 'stored'),
+      (err: unknown) => this.settle(ack, 'failed', err),
+    );
   }
 
   /** Resolves once every ack owed so far was sent (or failed). */
   drained(): Promise<void> {
-    return this.chain;
+    const last = this.queue[this.queue.length - 1];
+    if (!last) return Promise.resolve();
+    return new Promise((resolve) => (last.drained ??= []).push(resolve));
+  }
+
+  private settle(ack: WaitingAck, outcome: 'stored' | 'failed', err?: unknown): void {
+    ack.outcome = outcome;
+    ack.err = err;
+    // Acks go out in order: a commit that landed waits for the ones before it.
+    while (this.queue.length > 0 && this.queue[0]!.outcome !== 'pending') {
+      const head = this.queue.shift()!;
+      if (head.outcome === 'stored') {
+        if (!this.failed) this.events.acked(head.upTo, head.receivedAt);
+      } else if (!this.failed) {
+        this.failed = true;
+        this.events.failed(head.err);
+      }
+      for (const resolve of head.drained ?? []) resolve();
+    }
   }
 }

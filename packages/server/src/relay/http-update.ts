@@ -5,7 +5,7 @@
  * from storage before refusing what a moved device may carry, no gaps in a client's clock,
  * the room's size limit — and it resolves only after the commit of that very update.
  */
-import { classifyUpdate, OutpostError, type ErrorCode } from '@outpost/shared';
+import { classifyUpdate, decodeJobUpdate, OutpostError, type DecodedUpdate, type ErrorCode } from '@outpost/shared';
 import type { Principal } from '../auth/token';
 import type { JobRoom } from './job-room';
 import type { RoomMember } from './room-member';
@@ -29,9 +29,15 @@ function httpWriter(userId: string): RoomMember {
 }
 
 function judge(update: Uint8Array, room: JobRoom, principal: Principal): { code: ErrorCode; detail?: string } | null {
-  const verdict = classifyUpdate(update, room.doc, principal);
+  let decoded: DecodedUpdate;
+  try {
+    decoded = decodeJobUpdate(update);
+  } catch (err) {
+    return { code: 'bad_message', detail: (err as Error).message };
+  }
+  const verdict = classifyUpdate(decoded, room.doc, principal);
   if (!verdict.ok) return { code: verdict.code, detail: verdict.detail };
-  if (!appliesFully(update, room.doc)) return { code: 'unresolved_update', detail: 'The update skips changes from its own client that the server has not seen.' };
+  if (!appliesFully(decoded, room.doc)) return { code: 'unresolved_update', detail: 'The update skips changes from its own client that the server has not seen.' };
   return null;
 }
 

@@ -24,6 +24,10 @@ export interface MemberTransport {
 
 /** The transport of a `/sync/:jobId` socket: one job, the whole socket. */
 export function socketTransport(ws: WebSocket, wantsAcks: boolean, ctx: Pick<RelayContext, 'metrics'>): MemberTransport {
+  // One callback for every send of the socket (a relay sends thousands a second).
+  const sent = (err?: Error | null) => {
+    if (err) ws.terminate();
+  };
   return {
     get open() {
       return ws.readyState === ws.OPEN;
@@ -32,9 +36,7 @@ export function socketTransport(ws: WebSocket, wantsAcks: boolean, ctx: Pick<Rel
       return ws.bufferedAmount;
     },
     send(message) {
-      ws.send(message, (err) => {
-        if (err) ws.terminate();
-      });
+      ws.send(message, sent);
     },
     refuse(code, message) {
       refuseSocket(ws, code, message, wantsAcks, ctx);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeJobUpdate } from '@outpost/shared';
 import * as Y from 'yjs';
 import { appliesFully } from './update-gaps';
 
@@ -18,14 +19,14 @@ describe('appliesFully', () => {
   it('accepts an update whose every struct and deletion the server can place', () => {
     const { one, two } = twoWrites();
     const server = new Y.Doc();
-    expect(appliesFully(one, server)).toBe(true);
+    expect(appliesFully(decodeJobUpdate(one), server)).toBe(true);
     Y.applyUpdate(server, one);
-    expect(appliesFully(two, server)).toBe(true);
+    expect(appliesFully(decodeJobUpdate(two), server)).toBe(true);
   });
 
   it("refuses an update that skips its own client's earlier changes", () => {
     const { two } = twoWrites();
-    expect(appliesFully(two, new Y.Doc())).toBe(false);
+    expect(appliesFully(decodeJobUpdate(two), new Y.Doc())).toBe(false);
   });
 
   it('refuses an update that builds on another client’s item the server lacks', () => {
@@ -37,7 +38,7 @@ describe('appliesFully', () => {
     const insert = Y.encodeStateAsUpdate(other, before);
     const server = new Y.Doc();
     Y.applyUpdate(server, one);
-    expect(appliesFully(insert, server)).toBe(false);
+    expect(appliesFully(decodeJobUpdate(insert), server)).toBe(false);
   });
 
   it('refuses a deletion of items the server has never seen', () => {
@@ -47,9 +48,9 @@ describe('appliesFully', () => {
     const before = Y.encodeStateVector(device);
     device.getArray<string>('notes').delete(1, 1);
     const deletion = Y.encodeStateAsUpdate(device, before); // names the 'two' item the server lacks
-    expect(appliesFully(deletion, server)).toBe(false);
+    expect(appliesFully(decodeJobUpdate(deletion), server)).toBe(false);
     const withTwo = new Y.Doc();
     Y.applyUpdate(withTwo, Y.encodeStateAsUpdate(device, Y.encodeStateVector(new Y.Doc())));
-    expect(appliesFully(deletion, withTwo)).toBe(true);
+    expect(appliesFully(decodeJobUpdate(deletion), withTwo)).toBe(true);
   });
 });

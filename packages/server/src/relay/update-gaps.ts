@@ -7,16 +7,11 @@
  * So a device's update is judged before it is applied, from its own decoding and the doc's
  * state vector, and the doc's store is never touched.
  */
+import type { DecodedUpdate } from '@outpost/shared';
 import * as Y from 'yjs';
 
-type Struct = Y.Item | Y.GC | Y.Skip;
-
-/** True when applying `update` to `doc` would leave nothing pending. */
-export function appliesFully(update: Uint8Array, doc: Y.Doc): boolean {
-  const { structs, ds } = Y.decodeUpdate(update) as unknown as {
-    structs: Struct[];
-    ds: { clients: Map<number, { clock: number; len: number }[]> };
-  };
+/** True when applying the update (decoded once, by `decodeJobUpdate`) to `doc` would leave nothing pending. */
+export function appliesFully({ structs, ds }: DecodedUpdate, doc: Y.Doc): boolean {
   // How far each client's clock reaches once the update's own structs are in.
   const reach = new Map<number, number>();
   const reached = (client: number) => reach.get(client) ?? Y.getState(doc.store, client);

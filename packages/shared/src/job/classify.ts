@@ -10,6 +10,7 @@
  * roots, ownership is per field: see ownership.ts and field-writes.ts.
  */
 import * as Y from 'yjs';
+import { OutpostError } from '../errors';
 import { FieldWriteFinder } from './field-writes';
 import { judgeWrites, type FieldRefusal, type Writer } from './ownership';
 import { isClientRoot, SERVER_ROOT } from './schema';
@@ -23,17 +24,14 @@ export type UpdateClass =
 type Parent = Y.AbstractType<unknown> | Y.ID | string | null;
 
 class RootResolver {
-  /** The update's own structs per client, in clock order (as decodeUpdate yields them). */
-  private readonly own: Map<number, Struct[]>;
   /** Resolved roots of the update's items: typing one character at a time makes long origin chains. */
   private readonly memo = new Map<Y.Item, string | undefined>();
 
+  /** `own`: the update's own structs per client, in clock order (as decodeUpdate yields them). */
   constructor(
-    structs: Struct[],
+    private readonly own: Map<number, Struct[]>,
     private readonly doc: Y.Doc | undefined,
-  ) {
-    this.own = byClient(structs);
-  }
+  ) {}
 
   private docStructs(client: number): (Y.Item | Y.GC)[] | undefined {
     return this.doc?.store.clients.get(client) as (Y.Item | Y.GC)[] | undefined;
@@ -108,19 +106,34 @@ class RootResolver {
 }
 
 /**
+ * Decodes an update's structs and delete set (not integrated into any doc), so one
+ * decoding serves `classifyUpdate` and the relay's own checks; throws `bad_message` on
+ * bytes that are no Yjs update.
+ */
+export function decodeJobUpdate(update: Uint8Array): DecodedUpdate {
+  try {
+    return Y.decodeUpdate(update) as unknown as DecodedUpdate;
+  } catch (err) {
+    throw new OutpostError('bad_message', `not a Yjs update: ${(err as Error).message}`);
+  }
+}
+
+/**
  * Says which roots an update writes and whether `writer` may send it: no write to the
  * server map or an unknown root, and every field write allowed by the field table
  * (ownership.ts). `doc` is the receiving copy of the job; without it only self-contained
- * updates resolve.
+ * updates resolve. `update` may be given already decoded (`decodeJobUpdate`); the decoding
+ * is only read.
  */
-export function classifyUpdate(update: Uint8Array, doc: Y.Doc | undefined, writer: Writer): UpdateClass {
+export function classifyUpdate(update: Uint8Array | DecodedUpdate, doc: Y.Doc | undefined, writer: Writer): UpdateClass {
   let decoded: DecodedUpdate;
   try {
-    decoded = Y.decodeUpdate(update) as unknown as DecodedUpdate;
+    decoded = update instanceof Uint8Array ? decodeJobUpdate(update) : update;
   } catch (err) {
-    return { ok: false, code: 'bad_message', roots: [], detail: `not a Yjs update: ${(err as Error).message}` };
+    return { ok: false, code: 'bad_message', roots: [], detail: (err as Error).message };
   }
-  const resolver = new RootResolver(decoded.structs, doc);
+  const own = byClient(decoded.structs);
+  const resolver = new RootResolver(own, doc);
   const roots = new Set<string | undefined>();
   for (const s of decoded.structs) {
     if (s instanceof Y.Item && !resolver.known(s)) roots.add(resolver.rootOfDecoded(s));
@@ -130,7 +143,7 @@ export function classifyUpdate(update: Uint8Array, doc: Y.Doc | undefined, write
   }
   const byRoot = verdict(roots);
   if (!byRoot.ok) return byRoot;
-  const refusal = judgeWrites(new FieldWriteFinder(decoded, doc).writes(), writer);
+  const refusal = judgeWrites(new FieldWriteFinder(decoded, doc, own).writes(), writer);
   return refusal ? { ok: false, code: refusal.code, roots: byRoot.roots, detail: refusal.detail } : byRoot;
 }
 

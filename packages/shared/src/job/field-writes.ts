@@ -45,11 +45,13 @@ export class FieldWriteFinder {
   private readonly contexts = new Map<Y.Item, Context | Unplaced>();
   private readonly places = new Map<Y.Item, Place | Unplaced>();
 
+  /** `own`: the update's structs per client (`byClient`), when the caller already has them. */
   constructor(
     private readonly update: DecodedUpdate,
     private readonly doc: Y.Doc | undefined,
+    own?: Map<number, Struct[]>,
   ) {
-    this.own = byClient(update.structs);
+    this.own = own ?? byClient(update.structs);
   }
 
   /** Every field write of the update, in struct order then deletions. */

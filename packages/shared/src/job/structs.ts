@@ -15,6 +15,9 @@ export function isId(p: unknown): p is Y.ID {
   return typeof p === 'object' && p !== null && 'client' in p && 'clock' in p;
 }
 
+/** Root types' keys, each found once (a root never changes its key; classification asks per item). */
+const rootKeys = new WeakMap<Y.AbstractType<unknown>, string>();
+
 /** The root key of an integrated type, or undefined when it hangs under no root. */
 export function rootKeyOfType(type: Y.AbstractType<unknown>): string | undefined {
   let t = type;
@@ -23,7 +26,13 @@ export function rootKeyOfType(type: Y.AbstractType<unknown>): string | undefined
     if (!(parent instanceof Y.AbstractType)) return undefined;
     t = parent;
   }
-  for (const [key, value] of t.doc?.share ?? []) if (value === t) return key;
+  const known = rootKeys.get(t);
+  if (known !== undefined) return known;
+  for (const [key, value] of t.doc?.share ?? []) {
+    if (value !== t) continue;
+    rootKeys.set(t, key);
+    return key;
+  }
   return undefined;
 }
 

@@ -90,9 +90,22 @@ export function readMessage<F extends Fields>(d: decoding.Decoder, schema: Messa
   return out as ValueOf<F>;
 }
 
-/** One whole message as bytes. */
+/**
+ * The encoder `encodeMessage` reuses: a fresh lib0 encoder allocates a 100-byte buffer for
+ * every message (a relay sends a durable ack per commit per socket). Encoding is
+ * synchronous, so no two messages share it; one grown past `SCRATCH_BYTES` is let go.
+ */
+let scratch: encoding.Encoder | null = null;
+const SCRATCH_BYTES = 4096;
+
+/** One whole message as bytes (exactly its length). */
 export function encodeMessage<F extends Fields>(schema: MessageSchema<F>, value: ValueOf<F>): Uint8Array {
-  const e = encoding.createEncoder();
+  const e = scratch ?? encoding.createEncoder();
+  scratch = null; // taken: a writer that throws leaves no half-written encoder behind
+  e.cpos = 0;
+  e.bufs.length = 0;
   writeMessage(e, schema, value);
-  return encoding.toUint8Array(e);
+  const bytes = encoding.toUint8Array(e);
+  if (e.cbuf.length <= SCRATCH_BYTES) scratch = e;
+  return bytes;
 }

@@ -112,3 +112,22 @@ describe('error vocabulary', () => {
     expect(closeReason('short')).toBe('short');
   });
 });
+
+describe('encodeMessage reusing its encoder', () => {
+  const decode = (bytes: Uint8Array) => decodeOutpostMessage(bytes);
+
+  it('returns bytes of their own: a later message never changes an earlier one', () => {
+    const first = encodeMessage(durableAck, { upTo: 7 });
+    const big = encodeMessage(jobNotice, { jobId: 'j'.repeat(10_000), change: 'changed', status: 'scheduled', version: 3, assignees: ['alice'] });
+    const second = encodeMessage(durableAck, { upTo: 300 });
+    expect(first).toHaveLength(2);
+    expect(decode(first)).toEqual({ name: 'durableAck', value: { upTo: 7 } });
+    expect(decode(big).value).toMatchObject({ jobId: 'j'.repeat(10_000), version: 3 });
+    expect(decode(second)).toEqual({ name: 'durableAck', value: { upTo: 300 } });
+  });
+
+  it('starts clean after a message whose writer threw', () => {
+    expect(() => encodeMessage(jobNotice, { jobId: 'job-1', change: 'changed', status: 'scheduled', version: 3, assignees: null as unknown as string[] })).toThrow();
+    expect(decode(encodeMessage(durableAck, { upTo: 1 }))).toEqual({ name: 'durableAck', value: { upTo: 1 } });
+  });
+});
