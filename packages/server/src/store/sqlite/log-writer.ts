@@ -25,10 +25,18 @@ export class LogWriterCrashed extends Error {
   }
 }
 
-type Request = { kind: 'append'; jobIds: string[]; bytes: Uint8Array; lengths: number[] } | { kind: 'snapshot'; jobId: string; snapshot: Uint8Array; stateVector: Uint8Array };
+type Part = { kind: 'append'; jobIds: string[]; bytes: Uint8Array; lengths: number[] } | { kind: 'snapshot'; jobId: string; snapshot: Uint8Array; stateVector: Uint8Array };
+
+interface Outcome {
+  ok: boolean;
+  message?: string;
+  code?: string;
+}
 
 interface Reply {
   id: number;
+  /** One per part of the request, in order; absent when the whole transaction failed (`ok`, `message`). */
+  parts?: Outcome[];
   ok: boolean;
   message?: string;
   code?: string;
@@ -38,6 +46,13 @@ interface Reply {
  * The worker's code, plain CommonJS evaluated in the worker (`eval: true`), so it runs the
  * same from src under tsx and vitest and from the built package. `driver` is
  * better-sqlite3's resolved path.
+ *
+ * A request is a list of parts (appends and snapshots, in the order they were made) run in
+ * ONE transaction: one fsync for everything that queued while the previous one committed.
+ * Each part runs in its own savepoint, so a failing part fails alone. The connection never
+ * checkpoints (\`wal_autocheckpoint = 0\`): a checkpoint inside a commit held every ack
+ * behind its fsyncs of the WAL and the database file; \`WalCheckpointer\` runs them on its
+ * own connection and thread, beside the appends.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -45,6 +60,7 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('synchronous = ' + workerData.synchronous);
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+db.pragma('wal_autocheckpoint = 0');
 const insert = db.prepare('INSERT INTO job_updates (job_id, update_bytes) VALUES (?, ?)');
 const lastUpdateId = db.prepare('SELECT MAX(id) AS id FROM job_updates WHERE job_id = ?');
 const putSnapshot = db.prepare('INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector');
@@ -59,12 +75,26 @@ const append = db.transaction((jobIds, bytes, lengths) => {
   }
 });
 // The loaded doc holds every stored update of its job (see Store), so its encoding replaces
-// the log up to now; requests run in order, so no append made after it is dropped.
+// the log up to now; parts run in order, so no append made after it is dropped.
 const snapshot = db.transaction((jobId, snap, stateVector) => {
   const last = lastUpdateId.get(jobId).id;
   putSnapshot.run(jobId, buf(snap), buf(stateVector));
   if (last !== null) dropUpdates.run(jobId, last);
 });
+const failure = (err) => ({ ok: false, message: String((err && err.message) || err), code: err && err.code });
+// Nested in \`all\`, each part's transaction is a savepoint.
+const all = db.transaction((parts) =>
+  parts.map((p) => {
+    try {
+      if (p.kind === 'append') append(p.jobIds, p.bytes, p.lengths);
+      else if (p.kind === 'snapshot') snapshot(p.jobId, p.snapshot, p.stateVector);
+      else throw new Error('unknown request ' + p.kind);
+      return { ok: true };
+    } catch (err) {
+      return failure(err);
+    }
+  }),
+);
 parentPort.on('message', (m) => {
   if (m.kind === 'close') {
     db.close();
@@ -73,12 +103,9 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
-    if (m.kind === 'append') append(m.jobIds, m.bytes, m.lengths);
-    else if (m.kind === 'snapshot') snapshot(m.jobId, m.snapshot, m.stateVector);
-    else throw new Error('unknown request ' + m.kind);
-    parentPort.postMessage({ id: m.id, ok: true });
+    parentPort.postMessage({ id: m.id, ok: true, parts: all(m.parts) });
   } catch (err) {
-    parentPort.postMessage({ id: m.id, ok: false, message: String((err && err.message) || err), code: err && err.code });
+    parentPort.postMessage({ id: m.id, ...failure(err) });
   }
 });
 `;
@@ -90,6 +117,8 @@ export interface LogWriterOptions {
   /** SQLite's `synchronous` pragma, as the store's own connection runs it. */
   synchronous: 'FULL' | 'NORMAL';
   busyTimeoutMs: number;
+  /** Called after each transaction commits (the store checkpoints the WAL soon after). */
+  committed?: () => void;
 }
 
 interface Pending {
@@ -97,13 +126,26 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** Appends and snapshots of the job log, committed off the event loop. */
+/** A part waiting for its transaction. */
+interface Queued extends Pending {
+  part: Part;
+  transfer: ArrayBuffer[];
+}
+
+/**
+ * Appends and snapshots of the job log, committed off the event loop. One transaction is
+ * in flight at a time; what is asked meanwhile queues and goes as the next one, in order.
+ */
 export class LogWriter {
   private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
+  /** The parts of the transaction in flight (by request id), or the close. */
+  private readonly pending = new Map<number, Pending[]>();
+  private queue: Queued[] = [];
+  /** Set while the next transaction's send is scheduled (`sendSoon`). */
+  private sendScheduled = false;
   private nextId = 1;
   private closed = false;
-  /** Waiters for the moment no request is in flight (`idle`). */
+  /** Waiters for the moment no request is in flight or queued (`idle`). */
   private idleWaiters: (() => void)[] = [];
   private static driver: string | undefined;
 
@@ -123,16 +165,17 @@ export class LogWriter {
   }
 
   /**
-   * True while a request is in flight: the worker may hold the database's write lock, so a
-   * write on another connection would block in SQLite's busy wait (sleeps of up to 100 ms).
+   * True while a request is in flight or queued: the worker may hold the database's write
+   * lock, so a write on another connection would block in SQLite's busy wait (sleeps of up
+   * to 100 ms).
    */
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.pending.size > 0 || this.queue.length > 0;
   }
 
-  /** Resolves once no request is in flight (at once if none is). */
+  /** Resolves once no request is in flight or queued (at once if none is). */
   idle(): Promise<void> {
-    if (this.pending.size === 0) return Promise.resolve();
+    if (!this.busy) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -142,9 +185,10 @@ export class LogWriter {
   }
 
   /**
-   * Stops the worker as a crash would (tests): every request it had not answered rejects at
-   * once, as on its exit. A worker inside SQLite's busy wait stops only when that returns, so
-   * its transaction may still commit: the returned promise resolves once it has exited.
+   * Stops the worker as a crash would (tests): every request it had not answered, and every
+   * one queued behind them, rejects at once, as on its exit. A worker inside SQLite's busy
+   * wait stops only when that returns, so its transaction may still commit: the returned
+   * promise resolves once it has exited.
    */
   crash(): Promise<number> {
     const worker = this.worker;
@@ -157,24 +201,46 @@ export class LogWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.idle();
     const worker = this.worker;
     if (!worker) return;
     const id = this.nextId++;
     await new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, [{ resolve, reject }]);
       worker.postMessage({ kind: 'close', id });
     }).catch(() => undefined); // a worker that died has nothing left to close
     await worker.terminate();
   }
 
-  private request(req: Request, transfer: ArrayBuffer[] = []): Promise<void> {
+  private request(part: Part, transfer: ArrayBuffer[] = []): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The SQLite store is closed.'));
-    const worker = this.worker ?? this.start();
-    const id = this.nextId++;
-    if (this.pending.size === 0) worker.ref();
     return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...req, id }, transfer);
+      this.queue.push({ part, transfer, resolve, reject });
+      if (this.pending.size === 0) this.sendSoon();
+    });
+  }
+
+  /**
+   * Sends what queued as one transaction, at the end of this turn: a group commit's next
+   * batch, made as the previous one's promise settles, joins the snapshots queued behind it
+   * instead of waiting for their fsync.
+   */
+  private sendSoon(): void {
+    if (this.sendScheduled) return;
+    this.sendScheduled = true;
+    setImmediate(() => {
+      this.sendScheduled = false;
+      if (this.pending.size > 0 || this.queue.length === 0) return;
+      const parts = this.queue;
+      this.queue = [];
+      const worker = this.worker ?? this.start();
+      const id = this.nextId++;
+      worker.ref();
+      this.pending.set(id, parts);
+      worker.postMessage(
+        { id, parts: parts.map((q) => q.part) },
+        parts.flatMap((q) => q.transfer),
+      );
     });
   }
 
@@ -182,7 +248,7 @@ export class LogWriter {
     LogWriter.driver ??= createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: LogWriter.driver, ...this.options },
+      workerData: { driver: LogWriter.driver, file: this.options.file, synchronous: this.options.synchronous, busyTimeoutMs: this.options.busyTimeoutMs },
       // No loader hooks or flags of the parent (tsx, --cpu-prof…) are needed for plain CommonJS.
       execArgv: [],
     });
@@ -195,28 +261,36 @@ export class LogWriter {
     return worker;
   }
 
-  /** The worker is gone: what it had not answered is lost to us (the next request starts another). */
+  /** The worker is gone: what it had not answered is lost to us, and what queued behind it too (the next request starts another). */
   private died(worker: Worker, detail: string): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    const lost = [...this.pending.values()];
+    const lost = [...[...this.pending.values()].flat(), ...this.queue];
     this.pending.clear();
+    this.queue = [];
     for (const p of lost) p.reject(new LogWriterCrashed(detail));
     this.wakeIdle();
   }
 
   private answer(reply: Reply): void {
-    const p = this.pending.get(reply.id);
-    if (!p) return;
+    const parts = this.pending.get(reply.id);
+    if (!parts) return;
     this.pending.delete(reply.id);
-    if (this.pending.size === 0) {
+    if (reply.ok) this.options.committed?.();
+    if (this.queue.length > 0) this.sendSoon();
+    else if (this.pending.size === 0) {
       this.worker?.unref();
+      // Before the parts settle: a write waiting on the event loop's connection goes first,
+      // before a group commit's next batch, made as its promise settles, takes the lock again.
       this.wakeIdle();
     }
-    if (reply.ok) return p.resolve();
-    const err = new Error(reply.message) as Error & { code?: string };
-    if (reply.code) err.code = reply.code;
-    p.reject(err);
+    parts.forEach((p, i) => {
+      const outcome = reply.parts?.[i] ?? reply;
+      if (outcome.ok) return p.resolve();
+      const err = new Error(outcome.message) as Error & { code?: string };
+      if (outcome.code) err.code = outcome.code;
+      p.reject(err);
+    });
   }
 
   private wakeIdle(): void {
