@@ -1,7 +1,8 @@
 /**
  * The job-log writer of the SQLite store: a worker thread with its own connection to the
- * database file, which appends group-commit batches and stores compaction snapshots, one
- * request at a time in the order they were made.
+ * database file, which appends group-commit batches and stores compaction snapshots in the
+ * order they were asked, one transaction at a time: what is asked while one commits goes
+ * as the next, so a compaction rides on a batch's fsync instead of costing its own.
  *
  * better-sqlite3 is synchronous: on the main thread every commit held the event loop for
  * its fsync (`synchronous = FULL`) and, now and then, a WAL checkpoint, so under load every
