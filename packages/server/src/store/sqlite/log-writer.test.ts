@@ -207,6 +207,18 @@ describe('SQLite log writer (appends off the event loop)', () => {
     expect(Array.from((await store.loadJobDoc('job-1')).snapshot!)).toEqual([0, 0]);
   });
 
+  it('posts a batch to the worker with each job id once and the rest in moved buffers, so its clone on the event loop does not grow with the batch', async () => {
+    const { store, file } = await openStore();
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    cleanups.push(async () => void posted.mockRestore());
+    const batch = Array.from({ length: 300 }, (_, i) => u(i % 2 ? 'job-2' : 'job-1', i % 250));
+    await store.appendUpdates(batch);
+    const [message, transfer] = posted.mock.calls[0]! as [{ parts: { jobs: string[] }[] }, ArrayBuffer[]];
+    expect(JSON.stringify(message.parts[0]!.jobs)).toBe('["job-1","job-2"]');
+    expect(transfer.length).toBeGreaterThanOrEqual(3);
+    expect(storedRows(file)).toEqual(batch.map((b) => [b.jobId, b.update[0]]));
+  });
+
   it('a failing part of a transaction fails alone', async () => {
     const { store, file } = await openStore();
     const lock = holdWriteLock(file);

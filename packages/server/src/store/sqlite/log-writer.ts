@@ -26,7 +26,7 @@ export class LogWriterCrashed extends Error {
   }
 }
 
-type Part = { kind: 'append'; jobIds: string[]; bytes: Uint8Array; lengths: number[] } | { kind: 'snapshot'; jobId: string; snapshot: Uint8Array; stateVector: Uint8Array };
+type Part = ({ kind: 'append' } & PackedBatch) | { kind: 'snapshot'; jobId: string; snapshot: Uint8Array; stateVector: Uint8Array };
 
 interface Outcome {
   ok: boolean;
@@ -67,11 +67,11 @@ const lastUpdateId = db.prepare('SELECT MAX(id) AS id FROM job_updates WHERE job
 const putSnapshot = db.prepare('INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector');
 const dropUpdates = db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?');
 const buf = (u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-// A batch's updates arrive end to end in one buffer (see \`pack\`).
-const append = db.transaction((jobIds, bytes, lengths) => {
+// A batch's updates arrive end to end in one buffer, each naming its job by index (see \`pack\`).
+const append = db.transaction((jobs, jobOf, bytes, lengths) => {
   let at = bytes.byteOffset;
-  for (let i = 0; i < jobIds.length; i++) {
-    insert.run(jobIds[i], Buffer.from(bytes.buffer, at, lengths[i]));
+  for (let i = 0; i < lengths.length; i++) {
+    insert.run(jobs[jobOf[i]], Buffer.from(bytes.buffer, at, lengths[i]));
     at += lengths[i];
   }
 });
@@ -87,7 +87,7 @@ const failure = (err) => ({ ok: false, message: String((err && err.message) || e
 const all = db.transaction((parts) =>
   parts.map((p) => {
     try {
-      if (p.kind === 'append') append(p.jobIds, p.bytes, p.lengths);
+      if (p.kind === 'append') append(p.jobs, p.jobOf, p.bytes, p.lengths);
       else if (p.kind === 'snapshot') snapshot(p.jobId, p.snapshot, p.stateVector);
       else throw new Error('unknown request ' + p.kind);
       return { ok: true };
@@ -155,8 +155,8 @@ export class LogWriter {
   /** Commits `batch` in one transaction; resolves once committed. */
   append(batch: readonly JobUpdate[]): Promise<void> {
     if (batch.length === 0) return Promise.resolve();
-    const { bytes, lengths } = pack(batch.map((u) => u.update));
-    return this.request({ kind: 'append', jobIds: batch.map((u) => u.jobId), bytes, lengths }, [bytes.buffer as ArrayBuffer]);
+    const packed = pack(batch);
+    return this.request({ kind: 'append', ...packed }, [packed.bytes.buffer, packed.jobOf.buffer, packed.lengths.buffer] as ArrayBuffer[]);
   }
 
   /** Replaces the job's snapshot with `snapshot` and drops its log up to now, in one transaction. */
@@ -301,18 +301,47 @@ export class LogWriter {
   }
 }
 
+/** A batch as it is posted to the worker (see `pack`). */
+interface PackedBatch {
+  /** The batch's jobs, each once. */
+  jobs: string[];
+  /** Per update, the index of its job in `jobs`. */
+  jobOf: Uint32Array;
+  /** The updates end to end. */
+  bytes: Uint8Array;
+  /** Per update, its length in `bytes`. */
+  lengths: Uint32Array;
+}
+
 /**
- * The updates end to end in one new buffer, moved to the worker without a copy. Posting
- * them as they are would clone each one's whole underlying buffer (a received update is
- * a view into its socket's read buffer, often kilobytes for a few bytes of update).
+ * The batch in a form the worker gets at a small fixed cost: the updates end to end in one
+ * new buffer and the numbers in typed arrays, all moved without a copy, and each job id
+ * once. Posting the updates as they are would clone each one's whole underlying buffer (a
+ * received update is a view into its socket's read buffer, often kilobytes for a few
+ * bytes of update); a job id per update made the event loop's clone grow with the batch
+ * (about 80 µs for 500 updates against 9 µs).
  */
-function pack(updates: readonly Uint8Array[]): { bytes: Uint8Array; lengths: number[] } {
-  const lengths = updates.map((u) => u.byteLength);
-  const bytes = new Uint8Array(lengths.reduce((a, b) => a + b, 0));
+function pack(batch: readonly JobUpdate[]): PackedBatch {
+  const jobs: string[] = [];
+  const indexOf = new Map<string, number>();
+  const jobOf = new Uint32Array(batch.length);
+  const lengths = new Uint32Array(batch.length);
+  let total = 0;
+  batch.forEach((u, i) => {
+    let index = indexOf.get(u.jobId);
+    if (index === undefined) {
+      index = jobs.push(u.jobId) - 1;
+      indexOf.set(u.jobId, index);
+    }
+    jobOf[i] = index;
+    lengths[i] = u.update.byteLength;
+    total += u.update.byteLength;
+  });
+  const bytes = new Uint8Array(total);
   let at = 0;
-  for (const u of updates) {
-    bytes.set(u, at);
-    at += u.byteLength;
+  for (const u of batch) {
+    bytes.set(u.update, at);
+    at += u.update.byteLength;
   }
-  return { bytes, lengths };
+  return { jobs, jobOf, bytes, lengths };
 }
