@@ -19,6 +19,7 @@ import { ServerMetrics } from './metrics/metrics';
 import { OpService } from './ops/service';
 import { DEFAULT_LIMITS, type RelayContext, type RelayLimits } from './relay/context';
 import { GroupCommitter } from './relay/group-commit';
+import { KeepAlive } from './relay/keep-alive';
 import { Relay } from './relay/relay';
 import { seedDemo } from './seed/demo';
 import { prepareDataDir } from './store/sqlite/data-files';
@@ -172,15 +173,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (server.address() as AddressInfo).port;
   leftovers.foldInBackground((jobId) => relay.isLoaded(jobId));
-  const keepAlive = setInterval(() => {
-    for (const ws of wss.clients) ws.ping();
-  }, 30_000);
-  keepAlive.unref();
+  const keepAlive = new KeepAlive(wss.clients);
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      clearInterval(keepAlive);
+      keepAlive.stop();
       await leftovers.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await relay.close();

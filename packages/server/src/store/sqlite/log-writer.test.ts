@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { until } from '../../../../../test-support/until';
 import { GroupCommitter } from '../../relay/group-commit';
 import type { JobUpdate } from '../store';
@@ -182,6 +183,57 @@ describe('SQLite log writer (appends off the event loop)', () => {
     // The append made before the compaction is folded (dropped from the log); the later one stays.
     expect(stored.updates.map((b) => b[0])).toEqual([3]);
     expect(Array.from(stored.snapshot!)).toEqual([0, 0]);
+  });
+
+  it('commits the compactions and appends asked while a commit waits on the disk in one transaction (one fsync), in order', async () => {
+    const { store, file } = await openStore();
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    cleanups.push(async () => void posted.mockRestore());
+    // The first append waits on the lock, as it would wait on a slow fsync.
+    const lock = holdWriteLock(file);
+    const first = store.appendUpdates([u('job-1', 1)]);
+    await until('the first append to reach the worker', () => posted.mock.calls.length === 1);
+    const compaction = store.compactJobDoc('job-1', { update: new Uint8Array([0, 0]), stateVector: new Uint8Array([0]) });
+    const second = store.appendUpdates([u('job-2', 2)]);
+    const third = store.appendUpdates([u('job-1', 3)]);
+    lock.release();
+    await Promise.all([first, compaction, second, third]);
+    // One request for the first append, one for everything asked meanwhile (not one each).
+    expect(posted.mock.calls.length).toBe(2);
+    expect(storedRows(file)).toEqual([
+      ['job-2', 2],
+      ['job-1', 3],
+    ]);
+    expect(Array.from((await store.loadJobDoc('job-1')).snapshot!)).toEqual([0, 0]);
+  });
+
+  it('posts a batch to the worker with each job id once and the rest in moved buffers, so its clone on the event loop does not grow with the batch', async () => {
+    const { store, file } = await openStore();
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    cleanups.push(async () => void posted.mockRestore());
+    const batch = Array.from({ length: 300 }, (_, i) => u(i % 2 ? 'job-2' : 'job-1', i % 250));
+    await store.appendUpdates(batch);
+    const [message, transfer] = posted.mock.calls[0]! as [{ parts: { jobs: string[] }[] }, ArrayBuffer[]];
+    expect(JSON.stringify(message.parts[0]!.jobs)).toBe('["job-1","job-2"]');
+    expect(transfer.length).toBeGreaterThanOrEqual(3);
+    expect(storedRows(file)).toEqual(batch.map((b) => [b.jobId, b.update[0]]));
+  });
+
+  it('a failing part of a transaction fails alone', async () => {
+    const { store, file } = await openStore();
+    const lock = holdWriteLock(file);
+    const first = store.appendUpdates([u('job-1', 1)]);
+    // A job id SQLite cannot bind: the snapshot fails in the worker, inside the shared transaction.
+    const broken = store.logWriter!.snapshot({ not: 'an id' } as unknown as string, new Uint8Array([0, 0]), new Uint8Array([0]));
+    const later = store.appendUpdates([u('job-1', 3)]);
+    lock.release();
+    await first;
+    await expect(broken).rejects.toBeInstanceOf(Error);
+    await later;
+    expect(storedRows(file)).toEqual([
+      ['job-1', 1],
+      ['job-1', 3],
+    ]);
   });
 
   it('a worker crash in a group commit is retried like any failed commit, and reported when it keeps failing', async () => {

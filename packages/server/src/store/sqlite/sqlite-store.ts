@@ -45,6 +45,7 @@ import { stateOf, type JobRow } from '../job-row';
 import { protectDatabaseFile } from './data-files';
 import { migrateSqlite } from './migrations';
 import { LogWriter } from './log-writer';
+import { WalCheckpointer } from './wal-checkpointer';
 import { blob, bytes, jobFromSqliteRow, userFromRow, type SnapshotRow, type UserRow } from './rows';
 
 /** How hard each commit is pushed to disk; see the module comment. */
@@ -104,6 +105,8 @@ export class SqliteStore implements Store {
   private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
   /** Appends and snapshots off the event loop (log-writer.ts); null for `:memory:`, which a worker cannot share. */
   private readonly writer: LogWriter | null;
+  /** WAL checkpoints off the event loop and off the log writer; null for `:memory:`. */
+  private readonly checkpointer: WalCheckpointer | null;
   private closing = false;
 
   /** Opens (creating if needed, mode 0600) the database file at `file`. */
@@ -114,7 +117,11 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrateSqlite(this.db);
     const inMemory = file === '' || file === ':memory:';
-    this.writer = inMemory ? null : new LogWriter({ file, synchronous: SYNCHRONOUS[options.durability ?? 'full'], busyTimeoutMs: 5000 });
+    const synchronous = SYNCHRONOUS[options.durability ?? 'full'];
+    this.checkpointer = inMemory ? null : new WalCheckpointer({ file, synchronous });
+    // Checkpoints run on their own thread (wal-checkpointer.ts), never inside a commit here.
+    if (!inMemory) this.db.pragma('wal_autocheckpoint = 0');
+    this.writer = inMemory ? null : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, committed: () => this.checkpointer?.soon() });
     this.sql = prepareStatements(this.db);
     answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS, () => this.writeLockFree());
     answerWith<BlobChunkStore>(this, new SqliteBlobChunks(this.db), BLOB_CHUNK_STORE_METHODS, () => this.writeLockFree());
@@ -225,6 +232,8 @@ export class SqliteStore implements Store {
    */
   private async writeLockFree(): Promise<void> {
     while (this.writer?.busy) await this.writer.idle();
+    // The write that follows, in this turn, grows the WAL too.
+    this.checkpointer?.soon();
   }
 
   async listOps(jobId: string): Promise<OpLogEntry[]> {
@@ -406,6 +415,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.closing = true;
     await this.writer?.close();
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,0 +1,67 @@
+/**
+ * The SQLite log writer's worker (log-writer.ts): its code, plain CommonJS evaluated in the
+ * worker (`eval: true`), so it runs the same from src under tsx and vitest and from the
+ * built package. `driver` is better-sqlite3's resolved path.
+ *
+ * A request is a list of parts (appends and snapshots, in the order they were made) run in
+ * ONE transaction: one fsync for everything that queued while the previous one committed.
+ * Each part runs in its own savepoint, so a failing part fails alone. The connection never
+ * checkpoints (`wal_autocheckpoint = 0`): a checkpoint inside a commit held every ack
+ * behind its fsyncs of the WAL and the database file; `WalCheckpointer` runs them on its
+ * own connection and thread, beside the appends.
+ */
+export const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('synchronous = ' + workerData.synchronous);
+db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+db.pragma('wal_autocheckpoint = 0');
+const insert = db.prepare('INSERT INTO job_updates (job_id, update_bytes) VALUES (?, ?)');
+const lastUpdateId = db.prepare('SELECT MAX(id) AS id FROM job_updates WHERE job_id = ?');
+const putSnapshot = db.prepare('INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector');
+const dropUpdates = db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?');
+const buf = (u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+// A batch's updates arrive end to end in one buffer, each naming its job by index (see \`pack\`).
+const append = db.transaction((jobs, jobOf, bytes, lengths) => {
+  let at = bytes.byteOffset;
+  for (let i = 0; i < lengths.length; i++) {
+    insert.run(jobs[jobOf[i]], Buffer.from(bytes.buffer, at, lengths[i]));
+    at += lengths[i];
+  }
+});
+// The loaded doc holds every stored update of its job (see Store), so its encoding replaces
+// the log up to now; parts run in order, so no append made after it is dropped.
+const snapshot = db.transaction((jobId, snap, stateVector) => {
+  const last = lastUpdateId.get(jobId).id;
+  putSnapshot.run(jobId, buf(snap), buf(stateVector));
+  if (last !== null) dropUpdates.run(jobId, last);
+});
+const failure = (err) => ({ ok: false, message: String((err && err.message) || err), code: err && err.code });
+// Nested in \`all\`, each part's transaction is a savepoint.
+const all = db.transaction((parts) =>
+  parts.map((p) => {
+    try {
+      if (p.kind === 'append') append(p.jobs, p.jobOf, p.bytes, p.lengths);
+      else if (p.kind === 'snapshot') snapshot(p.jobId, p.snapshot, p.stateVector);
+      else throw new Error('unknown request ' + p.kind);
+      return { ok: true };
+    } catch (err) {
+      return failure(err);
+    }
+  }),
+);
+parentPort.on('message', (m) => {
+  if (m.kind === 'close') {
+    db.close();
+    parentPort.postMessage({ id: m.id, ok: true });
+    parentPort.close();
+    return;
+  }
+  try {
+    parentPort.postMessage({ id: m.id, ok: true, parts: all(m.parts) });
+  } catch (err) {
+    parentPort.postMessage({ id: m.id, ...failure(err) });
+  }
+});
+`;
