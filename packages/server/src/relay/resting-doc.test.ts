@@ -1,5 +1,5 @@
 import { addNote, noteText, readJob } from '@outpost/shared';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { foldStoredLog } from '../store/job-doc-merge';
 import { RestingDoc } from './resting-doc';
@@ -81,6 +81,41 @@ describe('a job resting after a crash (snapshot and log behind it)', () => {
     expect(vectorOf(resting.doc)).toEqual(vectorOf(truth));
     expect(resting.missingFor(new Uint8Array([0]))).toHaveLength(1);
     expect(resting.state().stateVector).toEqual(Y.encodeStateVector(truth));
+    resting.destroy();
+  });
+});
+
+describe('hibernation of a job edited now and then', () => {
+  const IDLE = 10_000;
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['performance'] }));
+  afterEach(() => void vi.useRealTimers());
+  const editedJob = () => new RestingDoc('job-1', foldStoredLog(crashedJob(20, 20).stored), () => undefined);
+  const wake = (resting: RestingDoc) => void resting.doc; // a socket's edit or read builds the doc
+  /** Lets `ms` pass, then asks the doc to hibernate as the sweep does. */
+  const idleFor = (resting: RestingDoc, ms: number) => {
+    vi.advanceTimersByTime(ms);
+    return resting.hibernateIfIdle(IDLE, performance.now());
+  };
+
+  it('keeps a doc woken soon after hibernating built longer, doubling up to 8×, and back to the base once it rested long', () => {
+    const resting = editedJob();
+    wake(resting);
+    expect(idleFor(resting, IDLE)).toBe(true);
+    // Woken 5 s later (an edit every 15 s): next time it stays built for 2 × IDLE.
+    vi.advanceTimersByTime(5_000);
+    wake(resting);
+    expect(idleFor(resting, IDLE)).toBe(false);
+    expect(idleFor(resting, IDLE)).toBe(true);
+    for (const factor of [4, 8, 8]) {
+      vi.advanceTimersByTime(5_000);
+      wake(resting);
+      expect(idleFor(resting, factor * IDLE - 1)).toBe(false);
+      expect(idleFor(resting, 1)).toBe(true);
+    }
+    // Asleep longer than it was last kept awake: this wake is a new visit, and it rests after IDLE again.
+    vi.advanceTimersByTime(8 * IDLE + 1);
+    wake(resting);
+    expect(idleFor(resting, IDLE)).toBe(true);
     resting.destroy();
   });
 });

@@ -18,6 +18,14 @@ export const LOAD_ORIGIN = Symbol('load');
 /** A job loaded from storage is built this long after loading if no socket asked first. */
 const BUILD_AFTER_LOAD_MS = 100;
 
+/**
+ * A doc woken soon after it hibernated stays built this many times longer next time, doubling
+ * per such wake up to this bound: a job edited every 15-30 s (a technician's notes, a
+ * dispatcher's board) would otherwise be rebuilt and folded again on nearly every edit, and
+ * each of those short-lived docs is garbage the collector pays for on the relay's loop.
+ */
+const MAX_AWAKE_FACTOR = 8;
+
 /** The doc of one loaded job, built on demand. */
 export class RestingDoc {
   private built: Y.Doc | null = null;
@@ -35,6 +43,10 @@ export class RestingDoc {
   private buildTimer: NodeJS.Timeout | null = null;
   private usedAt = 0;
   private destroyed = false;
+  /** This doc hibernates after `idleMs × awakeFactor` unused (see `MAX_AWAKE_FACTOR`). */
+  private awakeFactor = 1;
+  /** When it last hibernated, and after how long unused: a wake within that time doubles `awakeFactor`. */
+  private slept: { at: number; afterMs: number } | null = null;
 
   /**
    * `onBuild` runs once per build, right after the stored bytes are applied: it subscribes
@@ -71,6 +83,8 @@ export class RestingDoc {
   get doc(): Y.Doc {
     this.usedAt = performance.now();
     if (this.built) return this.built;
+    if (this.slept) this.awakeFactor = this.usedAt - this.slept.at < this.slept.afterMs ? Math.min(this.awakeFactor * 2, MAX_AWAKE_FACTOR) : 1;
+    this.slept = null;
     if (this.buildTimer) clearTimeout(this.buildTimer);
     this.buildTimer = null;
     const doc = (this.built = new Y.Doc({ guid: this.jobId, gc: true }));
@@ -92,13 +106,16 @@ export class RestingDoc {
   }
 
   /**
-   * Frees a doc nobody changed or read for `idleMs`, keeping only its encoding; the next use
-   * rebuilds it (for a typical job well under a millisecond). A technician who keeps a job
-   * open all day costs a few kilobytes between edits, not a live Y.Doc.
+   * Frees a doc nobody changed or read for `idleMs` (longer for a doc woken soon after it last
+   * hibernated, see `MAX_AWAKE_FACTOR`), keeping only its encoding; the next use rebuilds it
+   * (for a typical job well under a millisecond). A technician who keeps a job open all day
+   * costs a few kilobytes between edits, not a live Y.Doc.
    */
   hibernateIfIdle(idleMs: number, now: number): boolean {
     const doc = this.built;
-    if (!doc || this.destroyed || now - this.usedAt < idleMs) return false;
+    const afterMs = idleMs * this.awakeFactor;
+    if (!doc || this.destroyed || now - this.usedAt < afterMs) return false;
+    this.slept = { at: now, afterMs };
     const update = Y.encodeStateAsUpdate(doc);
     this.stored = { snapshot: update, updates: [] };
     this.storedParts = [update];
