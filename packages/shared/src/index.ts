@@ -7,7 +7,8 @@
 // First, so the guard is watching before this package's own yjs import is evaluated.
 export { SECOND_YJS_MESSAGE, yjsCopiesLoaded } from './yjs-guard';
 export type { Customer, Equipment, JobSummary, LookupPage, OpResult, PricebookItem, PrimingManifest, PrimingPayload, User } from './api/types';
-export { classifyUpdate, type UpdateClass } from './job/classify';
+export { classifyUpdate, decodeJobUpdate, type UpdateClass } from './job/classify';
+export type { DecodedUpdate } from './job/structs';
 export {
   addChecklistItem,
   addLineItem,

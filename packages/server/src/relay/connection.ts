@@ -6,6 +6,7 @@
  */
 import {
   classifyUpdate,
+  decodeJobUpdate,
   durableAck,
   encodeMessage,
   ERROR_CODES,
@@ -13,6 +14,7 @@ import {
   opResult,
   OutpostError,
   Y_MESSAGE,
+  type DecodedUpdate,
   type ErrorCode,
   type OpResultMessage,
   type ServerState,
@@ -29,7 +31,7 @@ import type { JobRoom } from './job-room';
 import { awarenessMessage, type RoomMember } from './room-member';
 import type { MemberTransport } from './member-transport';
 import { RateLimiter } from './rate-limiter';
-import { appliesFully } from './update-gaps';
+import { appliesFully, bringsNothing } from './update-gaps';
 
 /** Outgoing bytes a socket may have unsent before it is dropped. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
@@ -190,13 +192,22 @@ export class RelayConnection implements RoomMember {
     // An empty update (no items, no deletions: a device with nothing new answering the
     // server's step 1) changes nothing: acked without building a resting job's doc.
     if (update.length === 2 && update[0] === 0 && update[1] === 0) return this.acks.owe(n, receivedAt, this.room.committed());
-    const verdict = classifyUpdate(update, this.room.doc, this.principal);
+    let decoded: DecodedUpdate;
+    try {
+      decoded = decodeJobUpdate(update);
+    } catch (err) {
+      return this.refuse('bad_message', `not a Yjs update: ${(err as Error).message}`);
+    }
+    // Nothing new (a step 2 repeating what the server has): acked like an empty one.
+    if (bringsNothing(decoded, this.room.doc)) return this.acks.owe(n, receivedAt, this.room.committed());
+    // One decoding for both checks; Yjs reads the bytes once more to apply them.
+    const verdict = classifyUpdate(decoded, this.room.doc, this.principal);
     if (!verdict.ok) {
       if (CATCH_UP_FIRST.has(verdict.code) && !this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
       return this.refuse(verdict.code, verdict.detail);
     }
     // Structs after a gap in their client's clock would wait in memory, never stored: acking them would lie.
-    if (!appliesFully(update, this.room.doc)) {
+    if (!appliesFully(decoded, this.room.doc)) {
       if (!this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);
       return this.refuse('unresolved_update', 'The update skips changes from its own client that the server has not seen.');
     }

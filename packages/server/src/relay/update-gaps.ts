@@ -7,16 +7,15 @@
  * So a device's update is judged before it is applied, from its own decoding and the doc's
  * state vector, and the doc's store is never touched.
  */
+import { decodeJobUpdate, type DecodedUpdate } from '@outpost/shared';
 import * as Y from 'yjs';
 
-type Struct = Y.Item | Y.GC | Y.Skip;
-
-/** True when applying `update` to `doc` would leave nothing pending. */
-export function appliesFully(update: Uint8Array, doc: Y.Doc): boolean {
-  const { structs, ds } = Y.decodeUpdate(update) as unknown as {
-    structs: Struct[];
-    ds: { clients: Map<number, { clock: number; len: number }[]> };
-  };
+/**
+ * True when applying `update` to `doc` would leave nothing pending. `update`: its bytes,
+ * or its `decodeJobUpdate` (the relay's, shared with `classifyUpdate`).
+ */
+export function appliesFully(update: Uint8Array | DecodedUpdate, doc: Y.Doc): boolean {
+  const { structs, ds } = update instanceof Uint8Array ? decodeJobUpdate(update) : update;
   // How far each client's clock reaches once the update's own structs are in.
   const reach = new Map<number, number>();
   const reached = (client: number) => reach.get(client) ?? Y.getState(doc.store, client);
@@ -34,6 +33,30 @@ export function appliesFully(update: Uint8Array, doc: Y.Doc): boolean {
   }
   for (const [client, ranges] of ds.clients) {
     for (const { clock, len } of ranges) if (clock + len > reached(client)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when applying `update` to `doc` would change nothing: every struct it carries the
+ * doc already holds, and every deletion is of items the doc already deleted. A device's
+ * step 2 answering the server's step 1 is usually that (the server lacks nothing; the
+ * device repeats its whole delete set): the relay acks it without judging or applying it.
+ */
+export function bringsNothing(update: DecodedUpdate, doc: Y.Doc): boolean {
+  for (const s of update.structs) {
+    if (s instanceof Y.Skip) continue;
+    if (s.id.clock + s.length > Y.getState(doc.store, s.id.client)) return false;
+  }
+  for (const [client, ranges] of update.ds.clients) {
+    const structs = doc.store.clients.get(client) as (Y.Item | Y.GC)[] | undefined;
+    for (const { clock, len } of ranges) {
+      if (len === 0) continue;
+      if (!structs || clock + len > Y.getState(doc.store, client)) return false;
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i]!.id.clock < clock + len; i++) {
+        if (!structs[i]!.deleted) return false;
+      }
+    }
   }
   return true;
 }

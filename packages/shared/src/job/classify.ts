@@ -108,15 +108,24 @@ class RootResolver {
 }
 
 /**
+ * An update's structs and delete set, decoded once: the relay judges it (`classifyUpdate`)
+ * and checks it for gaps (update-gaps.ts) from the same decoding. Throws on bytes that are
+ * not a Yjs update.
+ */
+export function decodeJobUpdate(update: Uint8Array): DecodedUpdate {
+  return Y.decodeUpdate(update) as unknown as DecodedUpdate;
+}
+
+/**
  * Says which roots an update writes and whether `writer` may send it: no write to the
  * server map or an unknown root, and every field write allowed by the field table
  * (ownership.ts). `doc` is the receiving copy of the job; without it only self-contained
- * updates resolve.
+ * updates resolve. `update`: its bytes, or its `decodeJobUpdate` when the caller has it.
  */
-export function classifyUpdate(update: Uint8Array, doc: Y.Doc | undefined, writer: Writer): UpdateClass {
+export function classifyUpdate(update: Uint8Array | DecodedUpdate, doc: Y.Doc | undefined, writer: Writer): UpdateClass {
   let decoded: DecodedUpdate;
   try {
-    decoded = Y.decodeUpdate(update) as unknown as DecodedUpdate;
+    decoded = update instanceof Uint8Array ? decodeJobUpdate(update) : update;
   } catch (err) {
     return { ok: false, code: 'bad_message', roots: [], detail: `not a Yjs update: ${(err as Error).message}` };
   }
