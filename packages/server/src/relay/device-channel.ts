@@ -65,17 +65,12 @@ interface Entered extends Joining {
   member: RelayConnection;
 }
 
-/** A slice of answers (`answerSlice`) is at least this many jobs and at least `ANSWER_SLICE_MS` long. */
-const ANSWER_SLICE_JOBS = 8;
-const ANSWER_SLICE_MS = 3;
-
 /** The jobs of one device's socket. */
 export class DeviceChannel {
   private readonly jobs = new Map<string, ChannelJob>();
-  /** Jobs in and waiting for their answer, in the order they got in; answered from `nextEntered` on. */
+  /** Jobs in and waiting for their answer, in the order they got in. */
   private entered: Entered[] = [];
-  private nextEntered = 0;
-  /** Set while an `answerSlice` is scheduled. */
+  /** Set while an `answerEntered` is scheduled. */
   private answering = false;
   private readonly limiter: RateLimiter;
   private readonly cork: TickCork;
@@ -225,8 +220,9 @@ export class DeviceChannel {
 
   /**
    * Joins the jobs of one subscribe frame: each is authorized and loaded on its own (at
-   * once, none waiting for another) and answered once it is in (`answerEntered`): a slow
-   * job (a cold load, a slow access check) holds up no other.
+   * once, none waiting for another) and answered once it is in (`answerEntered`, with
+   * every other job that got in by then): a slow job (a cold load, a slow access check)
+   * holds up no other.
    */
   private async joinAll(joining: Joining[]): Promise<void> {
     await Promise.all(
@@ -242,38 +238,22 @@ export class DeviceChannel {
   }
 
   /**
-   * Answers every job that is in, a slice of a few milliseconds at a time, each
-   * slice's frames written as it ends: the first answers are on the wire while later jobs
-   * are still being applied, and the device works on them meanwhile. The slices follow one
-   * another without the loop turning, so the device's replies to the first answers (which
-   * nothing waits for) do not hold up the answers still to come.
+   * Answers every job that is in: their carried changes are applied and handed to storage
+   * in one commit, started before any answer is built — the commit's disk write (on the
+   * log writer) then overlaps the encoding and sending of the answers instead of following
+   * them; its durable acks go out as it lands — and then each job gets its answer, the
+   * frames it sent meanwhile and the server's step 1. All of them leave in one write when
+   * the turn ends (`TickCork`): cut into slices written one by one, a 200-job reconnect
+   * cost both ends more (more segments to read, more commits) than the overlap won.
    */
   private answerEntered(): void {
-    while (this.entered.length > this.nextEntered) {
-      this.answerSlice();
-      this.cork.flush(); // this slice's frames leave now
-    }
+    const entered = this.entered;
     this.entered = [];
-    this.nextEntered = 0;
     this.answering = false;
-  }
-
-  /**
-   * One slice: every job's carried changes are applied and handed to storage in one
-   * commit, started before any answer is built — the commit's disk write (on the log
-   * writer) then overlaps the encoding and sending of the answers instead of following
-   * them; its durable acks go out as it lands — and then each job gets its answer, the
-   * frames it sent meanwhile and the server's step 1.
-   */
-  private answerSlice(): void {
-    const end = performance.now() + ANSWER_SLICE_MS;
     const current = ({ jobId, job }: Joining) => this.jobs.get(jobId) === job && !this.closed;
-    const slice: Entered[] = [];
     let carriedAny = false;
-    while (this.entered.length > this.nextEntered && (slice.length < ANSWER_SLICE_JOBS || performance.now() < end)) {
-      const j = this.entered[this.nextEntered++]!;
+    for (const j of entered) {
       if (!current(j)) continue;
-      slice.push(j);
       // Content message 1, acked after its commit. Before the answer to the device's step 1:
       // the device's state vector covers its own changes, so the answer is the same.
       const carried = this.takeCarried(j.job);
@@ -282,7 +262,7 @@ export class DeviceChannel {
       j.member.receive(syncStep2(carried));
     }
     if (carriedAny) void this.ctx.committer.flush().catch(() => undefined); // a failed commit refuses its members (JobRoom)
-    for (const j of slice) {
+    for (const j of entered) {
       if (!current(j)) continue;
       // In the device's order: its step 1 (answered with the server's step 2 at once), the
       // frames it sent since; then the server's step 1, which covers the changes applied,

@@ -29,16 +29,4 @@ describe('TickCork', () => {
     cork.hold(); // a new tick corks again
     expect(socket.depth).toBe(1);
   });
-
-  it('writes what gathered on flush and stays corked until the tick ends', async () => {
-    const socket = fakeSocket();
-    const cork = new TickCork(socket);
-    cork.flush(); // nothing corked: nothing to do
-    cork.hold();
-    cork.flush();
-    expect(socket.log).toEqual(['cork', 'write', 'cork']);
-    expect(socket.depth).toBe(1);
-    await new Promise((r) => process.nextTick(r));
-    expect(socket.depth).toBe(0);
-  });
 });

@@ -25,11 +25,4 @@ export class TickCork {
       socket.uncork();
     });
   }
-
-  /** Writes what gathered so far now; the socket stays corked until the tick ends. */
-  flush(): void {
-    if (!this.socket || !this.corked) return;
-    this.socket.uncork();
-    this.socket.cork();
-  }
 }
