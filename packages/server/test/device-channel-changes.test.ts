@@ -1,4 +1,4 @@
-import { addNote, readJob, setMeta } from '@outpost/shared';
+import { addNote, noteText, readJob, setMeta } from '@outpost/shared';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,25 @@ class GatedStore extends SqliteStore {
       await this.gate;
     }
     return super.appendUpdates(batch);
+  }
+}
+
+/** A SQLite store whose reads of one job wait until the test opens the gate (a slow load or access check). */
+class SlowJobStore extends SqliteStore {
+  private opened!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+  constructor(
+    file: string,
+    private readonly slowJob: string,
+  ) {
+    super(file);
+  }
+  release(): void {
+    this.opened();
+  }
+  override async getJob(jobId: string): ReturnType<SqliteStore['getJob']> {
+    if (jobId === this.slowJob) await this.gate;
+    return super.getJob(jobId);
   }
 }
 
@@ -105,6 +124,50 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
     expect(before).toHaveLength(1);
     const carried = before[0]![0].filter((u) => Buffer.from(u.update).includes(`offline n-${u.jobId}`)).map((u) => u.jobId);
     expect(carried.sort()).toEqual(jobs);
+  });
+
+  it('answers and acks each job of a subscribe once it is in, without waiting for a slow one', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'outpost-slow-'));
+    const store = new SlowJobStore(join(dataDir, 'outpost.db'), 'job-1006');
+    const server = await startTestServer({ dataDir, store });
+    cleanups.push(() => server.dispose());
+    cleanups.push(async () => store.release());
+    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
+    cleanups.push(() => phone.close());
+    const jobs = ['job-1001', 'job-1003', 'job-1006'];
+    phone.subscribeWithChanges(
+      jobs,
+      jobs.map((id) => offlineNote(`n-${id}`).change),
+    );
+    // job-1006's access check is stuck on storage: the other two are answered and acked meanwhile.
+    await phone.synced(['job-1001', 'job-1003']);
+    await until(() => phone.ackedUpTo('job-1001') >= 1 && phone.ackedUpTo('job-1003') >= 1, 5000, 'the quick jobs acked');
+    expect(phone.jobs.get('job-1006')!.serverState).toBeFalsy();
+    store.release();
+    await phone.synced(['job-1006']);
+    await until(() => phone.ackedUpTo('job-1006') >= 1, 5000, 'the slow job acked');
+    expect(await storedNotes(server, 'job-1006')).toContain('n-job-1006');
+  });
+
+  it("acks the device's step 2 that repeats what the server holds (its delete set again) without applying it", async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.dispose());
+    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
+    cleanups.push(() => phone.close());
+    const { doc, change: typed } = offlineNote('typo');
+    // A typo fixed offline: the change carries a deletion, which every step 2 of the device repeats.
+    const before = Y.encodeStateVector(doc);
+    noteText(doc, 'typo')!.delete(0, 3);
+    const change = Y.mergeUpdates([typed, Y.encodeStateAsUpdate(doc, before)]);
+    const applied = vi.spyOn(JobRoom.prototype, 'apply');
+    cleanups.push(async () => applied.mockRestore());
+    phone.subscribeWithChanges(['job-1001'], [change]);
+    await phone.synced(['job-1001']);
+    // Message 1 (the carried change) and message 2 (the step 2 answering the server's step 1).
+    await until(() => phone.ackedUpTo('job-1001') === 2, 5000, 'both messages acked');
+    expect(phone.messages('job-1001', 'error')).toEqual([]);
+    expect(applied).toHaveBeenCalledTimes(1);
+    expect(await storedNotes(server, 'job-1001')).toContain('typo');
   });
 
   it("refuses one job's carried change the technician may not write, and syncs and acks the others of the frame", async () => {

@@ -102,7 +102,7 @@ export class ChannelHandshake {
       if (ws.readyState !== ws.OPEN) return;
       this.users.countIn(principal.userId);
       user = principal.userId;
-      const open = new DeviceChannel(ws, principal, this.rooms, this.ctx, version);
+      const open = new DeviceChannel(ws, principal, this.rooms, this.ctx, version, req.socket);
       this.channels.set(ws, open);
       if (principal.expiresAt !== undefined) {
         const ms = Math.min(Math.max(0, principal.expiresAt - Date.now()), 2 ** 31 - 1);

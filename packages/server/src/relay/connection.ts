@@ -30,7 +30,7 @@ import type { JobRoom } from './job-room';
 import { awarenessMessage, type RoomMember } from './room-member';
 import type { MemberTransport } from './member-transport';
 import { RateLimiter } from './rate-limiter';
-import { appliesFully } from './update-gaps';
+import { appliesFully, bringsNothing } from './update-gaps';
 
 /** Outgoing bytes a socket may have unsent before it is dropped. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
@@ -194,6 +194,8 @@ export class RelayConnection implements RoomMember {
     // Decoded once for both checks (Yjs decodes again as it applies).
     const decoded = decodeJobUpdate(update);
     const doc = this.room.doc;
+    // Nothing new (a step 2 repeating what the server has): acked like an empty one.
+    if (bringsNothing(decoded, doc)) return this.acks.owe(n, receivedAt, this.room.committed());
     const verdict = classifyUpdate(decoded, doc, this.principal);
     if (!verdict.ok) {
       if (CATCH_UP_FIRST.has(verdict.code) && !this.caughtUp) return void this.catchUpThenApply(update, n, receivedAt);

@@ -23,6 +23,7 @@ import {
 } from '@outpost/shared';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/token';
 import { RelayConnection } from './connection';
@@ -32,6 +33,7 @@ import type { MemberTransport } from './member-transport';
 import { RateLimiter } from './rate-limiter';
 import type { RoomRegistry } from './room-registry';
 import { closeSocket } from './socket-refusal';
+import { TickCork } from './tick-cork';
 
 /** The `jobClosed` code answering a device's own unsubscribe (never a refusal's). */
 const UNSUBSCRIBED = 1000;
@@ -58,10 +60,20 @@ interface ChannelJob {
   member: RelayConnection | null;
 }
 
+/** A job of a subscribe frame that is in (authorized, loaded, a member), waiting for its answer. */
+interface Entered extends Joining {
+  member: RelayConnection;
+}
+
 /** The jobs of one device's socket. */
 export class DeviceChannel {
   private readonly jobs = new Map<string, ChannelJob>();
+  /** Jobs in and waiting for their answer, in the order they got in. */
+  private entered: Entered[] = [];
+  /** Set while an `answerEntered` is scheduled. */
+  private answering = false;
   private readonly limiter: RateLimiter;
+  private readonly cork: TickCork;
   /** Bytes queued for jobs still being joined, across the channel. */
   private queuedBytes = 0;
   /** Bytes of changes carried in subscribes whose jobs are still being joined, across the channel. */
@@ -75,7 +87,10 @@ export class DeviceChannel {
     private readonly ctx: RelayContext,
     /** The protocol version the device declared (`?v=`): pushes it cannot read are not sent to it. */
     readonly protocolVersion: number,
+    /** The socket under `ws` (`req.socket` of the upgrade): a tick's frames leave in one write. */
+    socket: Pick<Socket, 'cork' | 'uncork'> | null = null,
   ) {
+    this.cork = new TickCork(socket);
     const { messagesPerSecond, messageBurst } = ctx.limits;
     this.limiter = new RateLimiter(messagesPerSecond * CHANNEL_RATE_FACTOR, messageBurst * CHANNEL_RATE_FACTOR);
   }
@@ -121,9 +136,7 @@ export class DeviceChannel {
   /** Sends a channel-level message (a push) if the socket is open. */
   sendControl(message: Uint8Array): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(encodeJobFrame(CHANNEL_ADDRESS, message), (err) => {
-      if (err) this.ws.terminate();
-    });
+    this.sendFrame(encodeJobFrame(CHANNEL_ADDRESS, message));
   }
 
   /** Refuses the whole channel: error message on the channel address, then the code's close code. */
@@ -207,15 +220,36 @@ export class DeviceChannel {
 
   /**
    * Joins the jobs of one subscribe frame: each is authorized and loaded on its own (at
-   * once, none waiting for another), then, all together, every job's carried changes are
-   * applied and handed to storage in one commit, started before any answer is built — the
-   * commit's disk write then overlaps the encoding and sending of the answers instead of
-   * following them (its durable acks go out as it lands) — and then each job gets its
-   * answer, the frames it sent meanwhile and the server's step 1.
+   * once, none waiting for another) and answered once it is in (`answerEntered`, with
+   * every other job that got in by then): a slow job (a cold load, a slow access check)
+   * holds up no other.
    */
   private async joinAll(joining: Joining[]): Promise<void> {
-    const members = await Promise.all(joining.map(({ jobId, job }) => this.enter(jobId, job)));
-    const entered = joining.flatMap((j, i) => (members[i] ? [{ ...j, member: members[i]! }] : []));
+    await Promise.all(
+      joining.map(async (j) => {
+        const member = await this.enter(j.jobId, j.job);
+        if (!member) return;
+        this.entered.push({ ...j, member });
+        if (this.answering) return;
+        this.answering = true;
+        setImmediate(() => this.answerEntered());
+      }),
+    );
+  }
+
+  /**
+   * Answers every job that is in: their carried changes are applied and handed to storage
+   * in one commit, started before any answer is built — the commit's disk write (on the
+   * log writer) then overlaps the encoding and sending of the answers instead of following
+   * them; its durable acks go out as it lands — and then each job gets its answer, the
+   * frames it sent meanwhile and the server's step 1. All of them leave in one write when
+   * the turn ends (`TickCork`): cut into slices written one by one, a 200-job reconnect
+   * cost both ends more (more segments to read, more commits) than the overlap won.
+   */
+  private answerEntered(): void {
+    const entered = this.entered;
+    this.entered = [];
+    this.answering = false;
     const current = ({ jobId, job }: Joining) => this.jobs.get(jobId) === job && !this.closed;
     let carriedAny = false;
     for (const j of entered) {
@@ -245,6 +279,14 @@ export class DeviceChannel {
         this.failed(j.jobId, j.job, err);
       }
     }
+  }
+
+  /** Sends one frame (those of one tick leave in one write, `TickCork`). */
+  private sendFrame(frame: Uint8Array): void {
+    this.cork.hold();
+    this.ws.send(frame, (err) => {
+      if (err) this.ws.terminate();
+    });
   }
 
   /** Authorizes and loads one job and makes it a member; null when it was refused or left meanwhile. */
@@ -293,9 +335,7 @@ export class DeviceChannel {
       },
       send: (message) => {
         if (this.jobs.get(jobId) !== job || this.closed) return;
-        ws.send(encodeJobFrame(jobId, message), (err) => {
-          if (err) ws.terminate();
-        });
+        this.sendFrame(encodeJobFrame(jobId, message));
       },
       refuse: (code, message) => this.refuseJob(jobId, job, code, message),
       // Shutdown: the relay closes the socket itself (1001) once every job's acks went out.
@@ -310,7 +350,7 @@ export class DeviceChannel {
     if (this.closed) return;
     const close = ERROR_CODES[code].close;
     if (close >= 4000) this.ctx.metrics.countRefusal(close);
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeJobFrame(jobId, encodeMessage(errorMessage, { code, message })));
+    if (this.ws.readyState === this.ws.OPEN) this.sendFrame(encodeJobFrame(jobId, encodeMessage(errorMessage, { code, message })));
     this.sendControl(encodeMessage(jobClosed, { jobId, code: close, reason: closeReason(message) }));
   }
 

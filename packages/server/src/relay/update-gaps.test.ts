@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJobUpdate } from '@outpost/shared';
 import * as Y from 'yjs';
-import { appliesFully } from './update-gaps';
+import { appliesFully, bringsNothing } from './update-gaps';
 
 /** A device doc that wrote two notes, and the server's copy that has seen `seen` of them. */
 function twoWrites() {
@@ -52,5 +52,45 @@ describe('appliesFully', () => {
     const withTwo = new Y.Doc();
     Y.applyUpdate(withTwo, Y.encodeStateAsUpdate(device, Y.encodeStateVector(new Y.Doc())));
     expect(appliesFully(decodeJobUpdate(deletion), withTwo)).toBe(true);
+  });
+});
+
+describe('bringsNothing', () => {
+  /** A device and the server holding the same job, with an item the device deleted. */
+  function inSync() {
+    const device = new Y.Doc();
+    const notes = device.getArray<string>('notes');
+    notes.push(['one', 'two']);
+    notes.delete(0, 1);
+    const server = new Y.Doc();
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(device));
+    return { device, notes, server };
+  }
+
+  it("takes the device's step 2 answering a server that lacks nothing (its whole delete set again) as nothing", () => {
+    const { device, server } = inSync();
+    const answer = Y.encodeStateAsUpdate(device, Y.encodeStateVector(server));
+    expect(answer.length).toBeGreaterThan(2); // not the empty update: it repeats the delete set
+    expect(bringsNothing(decodeJobUpdate(answer), server)).toBe(true);
+  });
+
+  it('sees a new struct or a deletion of an item the server still has', () => {
+    const { device, notes, server } = inSync();
+    const before = Y.encodeStateVector(server);
+    notes.delete(0, 1);
+    expect(bringsNothing(decodeJobUpdate(Y.encodeStateAsUpdate(device, before)), server)).toBe(false);
+    notes.push(['three']);
+    expect(bringsNothing(decodeJobUpdate(Y.encodeStateAsUpdate(device, before)), server)).toBe(false);
+  });
+
+  it('sees a deletion of clocks the server has never seen', () => {
+    const { server } = inSync();
+    const ahead = new Y.Doc();
+    Y.applyUpdate(ahead, Y.encodeStateAsUpdate(server));
+    const arr = ahead.getArray<string>('notes');
+    arr.push(['later']);
+    arr.delete(arr.length - 1, 1);
+    const onlyDeletes = Y.encodeStateAsUpdate(ahead, Y.encodeStateVector(ahead));
+    expect(bringsNothing(decodeJobUpdate(onlyDeletes), server)).toBe(false);
   });
 });

@@ -32,3 +32,27 @@ export function appliesFully({ structs, ds }: DecodedUpdate, doc: Y.Doc): boolea
   }
   return true;
 }
+
+/**
+ * True when applying `update` to `doc` would change nothing: every struct it carries the
+ * doc already holds, and every deletion is of items the doc already deleted. A device's
+ * step 2 answering the server's step 1 is usually that (the server lacks nothing; the
+ * device repeats its whole delete set): the relay acks it without judging or applying it.
+ */
+export function bringsNothing(update: DecodedUpdate, doc: Y.Doc): boolean {
+  for (const s of update.structs) {
+    if (s instanceof Y.Skip) continue;
+    if (s.id.clock + s.length > Y.getState(doc.store, s.id.client)) return false;
+  }
+  for (const [client, ranges] of update.ds.clients) {
+    const structs = doc.store.clients.get(client) as (Y.Item | Y.GC)[] | undefined;
+    for (const { clock, len } of ranges) {
+      if (len === 0) continue;
+      if (!structs || clock + len > Y.getState(doc.store, client)) return false;
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i]!.id.clock < clock + len; i++) {
+        if (!structs[i]!.deleted) return false;
+      }
+    }
+  }
+  return true;
+}
