@@ -207,4 +207,15 @@ describe('relay validation and limits', () => {
     const dispatcher = await connect('job-1002', await login(server, 'dana'));
     expect(dispatcher.closeCode).toBeNull();
   });
+
+  it('unloads the job a refused socket made load while its access was checked', async () => {
+    // The access check and the job's load run at once (a cold open waits for one round trip, not two).
+    await setup({ idleUnloadMs: 20 });
+    const refused = await connect('job-1002', alice, { waitSynced: false });
+    expect(await refused.closedWithin()).toBe(4403);
+    const missing = await connect('job-9999', alice, { waitSynced: false });
+    expect(await missing.closedWithin()).toBe(4404);
+    await until(() => !server.relay.isLoaded('job-1002') && !server.relay.isLoaded('job-9999'), 5000, 'the refused jobs unloaded');
+    expect(server.relay.loadedCount).toBe(0);
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * Letting a socket in on `/sync/:jobId`: verify its token, check it may see the job, hold
- * the job's room, join it and check access once more; then the frames it sent meanwhile are
- * handled in order. A socket refused on the way gets the shared error message (Outpost
+ * Letting a socket in on `/sync/:jobId`: verify its token, check it may see the job while
+ * its room is held (loaded, on a cold open: the check and the load read storage at once),
+ * join the room and check access once more; then the frames it sent meanwhile are handled
+ * in order. A socket refused on the way gets the shared error message (Outpost
  * clients) and the code's close code.
  */
 import { ERROR_CODES, OutpostError, type ErrorCode } from '@outpost/shared';
@@ -88,8 +89,7 @@ export class Handshake {
       if (ws.readyState !== ws.OPEN) return;
       this.countIn(principal.userId);
       user = principal.userId;
-      await this.authorize(principal, jobId);
-      room = await this.rooms.acquire(jobId);
+      room = await this.authorizedRoom(principal, jobId);
       if (ws.readyState !== ws.OPEN) return this.rooms.release(room);
       const open = new RelayConnection(socketTransport(ws, wantsAcks, this.ctx), room, principal, wantsAcks, this.ctx);
       // Dropped between its load and here (a failed commit): the device comes back for a fresh copy.
@@ -131,6 +131,21 @@ export class Handshake {
     const open = (this.perUser.get(userId) ?? 1) - 1;
     if (open > 0) this.perUser.set(userId, open);
     else this.perUser.delete(userId);
+  }
+
+  /**
+   * Checks `principal` may see the job while its room loads (a cold open reads the job and
+   * its doc at once, not one after the other), and holds the room only once both are done:
+   * a refused socket releases the room it made load, and nothing of the doc was sent.
+   */
+  private async authorizedRoom(principal: Principal, jobId: string): Promise<JobRoom> {
+    const [checked, acquired] = await Promise.allSettled([this.authorize(principal, jobId), this.rooms.acquire(jobId)]);
+    if (checked.status === 'rejected') {
+      if (acquired.status === 'fulfilled') this.rooms.release(acquired.value);
+      throw checked.reason;
+    }
+    if (acquired.status === 'rejected') throw acquired.reason;
+    return acquired.value;
   }
 
   private async authorize(principal: Principal, jobId: string): Promise<void> {

@@ -33,16 +33,28 @@ interface JobDocRows {
   updates: { id: string; bytes: Uint8Array }[];
 }
 
-async function readJobDocRows(db: pg.Pool | pg.PoolClient, jobId: string): Promise<JobDocRows> {
-  // Named: each connection parses and plans it once (every cold open runs it).
-  const { rows } = await db.query<{ id: string | null; bytes: Buffer; state_vector: Buffer | null }>({
+/**
+ * The read of a job's doc. Named, so each connection parses and plans it once (every cold
+ * open runs it; `PostgresStore.open` prepares it on the connections it opens).
+ */
+function jobDocQuery(jobId: string): pg.QueryConfig<[string]> {
+  return {
     name: 'outpost_job_doc',
     text: `SELECT NULL::bigint AS id, snapshot AS bytes, state_vector FROM job_snapshots WHERE job_id = $1
      UNION ALL
      SELECT id, update_bytes, NULL FROM job_updates WHERE job_id = $1
      ORDER BY id NULLS FIRST`,
     values: [jobId],
-  });
+  };
+}
+
+/** Parses and plans the doc read on `client` ahead of the first cold open it serves. */
+export async function prepareJobDocRead(client: pg.ClientBase): Promise<void> {
+  await client.query(jobDocQuery(''));
+}
+
+async function readJobDocRows(db: pg.Pool | pg.PoolClient, jobId: string): Promise<JobDocRows> {
+  const { rows } = await db.query<{ id: string | null; bytes: Buffer; state_vector: Buffer | null }>(jobDocQuery(jobId));
   const first = rows[0];
   const snapshotRow = first && first.id === null ? first : null;
   return {

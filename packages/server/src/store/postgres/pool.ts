@@ -71,10 +71,18 @@ export function openPostgresPool(url: string, options: PostgresPoolOptions = {})
   return pool;
 }
 
-/** Opens `n` connections at once and hands them back to the pool idle (they stay open while `n` ≤ the pool's `min`). */
-export async function openConnections(pool: pg.Pool, n: number): Promise<void> {
+/**
+ * Opens `n` connections at once, runs `prepare` on each (statements parsed and planned,
+ * catalogs cached by the new backend), and hands them back to the pool idle (they stay open
+ * while `n` ≤ the pool's `min`).
+ */
+export async function openConnections(pool: pg.Pool, n: number, prepare: (client: pg.PoolClient) => Promise<void> = async () => undefined): Promise<void> {
   const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
-  for (const c of clients) c.release();
+  try {
+    await Promise.all(clients.map(prepare));
+  } finally {
+    for (const c of clients) c.release();
+  }
 }
 
 /** Returns `url` with its `search_path` set to `schema`, so every pooled connection uses it. */

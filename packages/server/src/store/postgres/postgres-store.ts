@@ -36,8 +36,21 @@ import * as opLog from './op-log';
 import { inTransaction, openConnections, openPostgresPool, type PostgresPoolOptions } from './pool';
 import { byteaParam, bytesOf, jobFromRow, userFromRow, type JobRow, type UserRow } from './rows';
 
-/** Connections a store keeps open by default (`PostgresPoolOptions.min`). */
-const OPEN_CONNECTIONS = 2;
+/**
+ * Connections a store keeps open by default (`PostgresPoolOptions.min`): a cold job open
+ * reads the job for the access check, and the job and its doc for the room, all at once.
+ */
+const OPEN_CONNECTIONS = 3;
+
+/** The job read: named, so each connection parses and plans it once (every socket's access check runs it). */
+function jobQuery(id: string): pg.QueryConfig<[string]> {
+  return { name: 'outpost_job', text: 'SELECT * FROM jobs WHERE id = $1', values: [id] };
+}
+
+/** Readies a connection for the reads of a cold job open before the first one comes. */
+async function prepareOpenReads(client: pg.PoolClient): Promise<void> {
+  await Promise.all([client.query(jobQuery('')), jobDocs.prepareJobDocRead(client)]);
+}
 
 /** Handovers and resumable-upload chunks are answered by their own modules (store-parts.ts). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the methods answerWith installs in the constructor (store-parts.ts), typed here
@@ -54,15 +67,15 @@ export class PostgresStore implements Store {
 
   /**
    * Connects to `url` (postgres://…, schema by `search_path`), migrates, opens the pool's
-   * `min` connections (default 2: a cold job open reads the doc and the job at once), and
-   * returns the store.
+   * `min` connections (default 3, see `OPEN_CONNECTIONS`) with the reads of a cold job
+   * open prepared on each, and returns the store.
    */
   static async open(url: string, options: PostgresPoolOptions = {}): Promise<PostgresStore> {
     const min = Math.min(options.min ?? OPEN_CONNECTIONS, options.max ?? OPEN_CONNECTIONS);
     const pool = openPostgresPool(url, { ...options, min });
     try {
       await migrate(pool);
-      await openConnections(pool, min);
+      await openConnections(pool, min, prepareOpenReads);
     } catch (err) {
       await pool.end();
       throw err;
@@ -149,7 +162,7 @@ export class PostgresStore implements Store {
   }
 
   async getJob(id: string): Promise<JobRecord | null> {
-    const { rows } = await this.pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
+    const { rows } = await this.pool.query<JobRow>(jobQuery(id));
     return rows[0] ? jobFromRow(rows[0]) : null;
   }
 
