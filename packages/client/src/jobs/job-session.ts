@@ -109,7 +109,9 @@ export class JobSession {
   static async open(options: JobSessionOptions): Promise<JobSession> {
     const session = new JobSession(options);
     try {
-      await Promise.all([session.persistence.loaded, session.loadPending()]);
+      // Read together; the pending updates are applied once the doc is there (see applyPending).
+      const [, updates] = await Promise.all([session.persistence.loaded, session.pending.load()]);
+      session.applyPending(updates);
     } catch (error) {
       await session.destroy().catch(() => undefined); // the open's own error is the one to report
       throw error;
@@ -125,8 +127,20 @@ export class JobSession {
    */
   async loadPending(): Promise<number> {
     const updates = await this.pending.load();
-    if (updates.length > 0) Y.transact(this.doc, () => updates.forEach((u) => Y.applyUpdate(this.doc, u)), this.persistence);
+    this.applyPending(updates);
     return updates.length;
+  }
+
+  /**
+   * Applies loaded pending updates to the doc: only what it lacks of them. The doc's own store
+   * normally holds them all already, so this is a diff against its state vector (the new
+   * structs, if any, and the delete sets), not a replay of every update; the result is the
+   * same as applying them whole.
+   */
+  private applyPending(updates: readonly Uint8Array[]): void {
+    if (updates.length === 0) return;
+    const known = Y.encodeStateVector(this.doc);
+    Y.transact(this.doc, () => updates.forEach((u) => Y.applyUpdate(this.doc, Y.diffUpdate(u, known))), this.persistence);
   }
 
   /** True once the server's state was merged on the current connection. */

@@ -104,6 +104,27 @@ export class DeviceDb implements DeviceStorage {
     return this.write(store, (s) => s.add(value)) as Promise<number>;
   }
 
+  /** See DeviceStorage.replace: all of `keys` go and `value` comes, or nothing changes. */
+  async replace(store: 'pending', keys: readonly number[], value: unknown): Promise<number | null> {
+    const tx = this.db.transaction(store, 'readwrite', { durability: 'strict' });
+    const done = committed(tx);
+    const s = tx.objectStore(store);
+    let added: IDBRequest<IDBValidKey> | null = null;
+    let left = keys.length;
+    let missing = false;
+    for (const key of keys) {
+      const count = s.count(key);
+      count.onsuccess = () => {
+        missing ||= count.result === 0;
+        if (--left > 0 || missing) return;
+        added = s.add(value);
+        for (const k of keys) s.delete(k);
+      };
+    }
+    await done;
+    return added ? ((added as IDBRequest<IDBValidKey>).result as number) : null;
+  }
+
   /** Deletes one key. */
   delete(store: DeviceStore, key: IDBValidKey): Promise<void> {
     return this.write(store, (s) => s.delete(key)).then(() => undefined);
