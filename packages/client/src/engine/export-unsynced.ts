@@ -56,7 +56,15 @@ export async function exportUnsynced(s: ExportSources): Promise<UnsyncedExport> 
       Y.applyUpdate(doc, session ? Y.encodeStateAsUpdate(session.doc) : merged);
       const job = readJob(doc);
       doc.destroy();
-      return { jobId, pendingUpdates: counts.get(jobId) ?? updates.length, update: toBase64(merged), notes: job.notes, checklist: job.checklist, photos: job.photos, signature: job.signature };
+      return {
+        jobId,
+        pendingUpdates: counts.get(jobId) ?? updates.length,
+        update: toBase64(merged),
+        notes: job.notes,
+        checklist: job.checklist,
+        photos: job.photos,
+        signature: job.signature,
+      };
     }),
   );
   const lists = await s.outbox.reload();

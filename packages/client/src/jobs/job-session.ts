@@ -101,6 +101,10 @@ export class JobSession {
     // Other tabs of this device edit the same job: share their updates live, offline too.
     this.tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`${jobDbName(options.deviceName, options.jobId)}`) : null;
     if (this.tabs) this.tabs.onmessage = (e: MessageEvent) => this.onTabUpdate(e.data);
+  }
+
+  /** Starts recording this tab's own updates: once the doc is loaded (see JobDocStore.load, why not before). */
+  private listen(): void {
     this.doc.on('afterTransaction', this.onTransaction);
     this.doc.on('update', this.onUpdate);
   }
@@ -112,6 +116,7 @@ export class JobSession {
       // Read together; the pending updates are applied once the doc is there (see applyPending).
       const [, updates] = await Promise.all([session.persistence.loaded, session.pending.load()]);
       session.applyPending(updates);
+      session.listen();
     } catch (error) {
       await session.destroy().catch(() => undefined); // the open's own error is the one to report
       throw error;

@@ -114,6 +114,8 @@ export class PendingUpdates {
   private failure: unknown = null;
   /** Bytes of the entries' held updates. */
   private heldBytes = 0;
+  /** The pending changes, with what each touched and how many pending entries hold it (`count` is its size). */
+  private readonly changes = new Map<string, { target: string; entries: number }>();
   /** Merged records made here: the keys of the records each replaced. */
   private readonly sources = new Map<number, number[]>();
 
@@ -138,7 +140,7 @@ export class PendingUpdates {
     for (const [key, record] of await this.db.pendingOf<PendingRecord>(this.jobId)) {
       if (known.has(key)) continue;
       const update = new Uint8Array(record.update);
-      this.entries.push({ seq: nextSeq++, key, origin: key, record: null, coveredBy: null, bytes: this.hold(update), changes: changesOf(record, key) });
+      this.add({ seq: nextSeq++, key, origin: key, record: null, coveredBy: null, bytes: this.hold(update), changes: changesOf(record, key) });
       added.push(update);
       newest = record;
     }
@@ -152,7 +154,7 @@ export class PendingUpdates {
 
   /** Number of changes not yet durable (a change is durable once all its updates are). */
   get count(): number {
-    return new Set(this.entries.flatMap((e) => e.changes.map(([change]) => change))).size;
+    return this.changes.size;
   }
 
   /**
@@ -160,7 +162,9 @@ export class PendingUpdates {
    * sorted: a message is "sent" once its target is no longer here.
    */
   unsentTargets(): string[] {
-    return [...new Set(this.entries.flatMap((e) => e.changes.flatMap(([, target]) => target.split(' '))))].sort();
+    const targets = new Set<string>();
+    for (const { target } of this.changes.values()) for (const t of target.split(' ')) targets.add(t);
+    return [...targets].sort();
   }
 
   /** The newest entry's mark: an op made now depends on every update up to it. */
@@ -178,7 +182,7 @@ export class PendingUpdates {
     this.latest = { change, target, at: now };
     const record: PendingRecord = { jobId: this.jobId, update, at: new Date(now).toISOString(), change, target };
     const entry: Entry = { seq: nextSeq++, key: null, origin: null, record, coveredBy: sent, bytes: this.hold(update), changes: [[change, target]] };
-    this.entries.push(entry);
+    this.add(entry);
     this.unwritten.push(entry);
     this.onChange(this.jobId, this.count, 0);
     void this.write();
@@ -293,8 +297,23 @@ export class PendingUpdates {
     return update;
   }
 
-  /** Forgets an entry's held bytes (it left the pending list). */
-  private release(e: Entry): void {
+  /** Adds an entry to the pending list, and its changes to the count. */
+  private add(e: Entry): void {
+    this.entries.push(e);
+    for (const [change, target] of e.changes) {
+      const known = this.changes.get(change);
+      if (known) known.entries++;
+      else this.changes.set(change, { target, entries: 1 });
+    }
+  }
+
+  /** Takes an entry off the pending list (it is durable, or handed over), and forgets its held bytes. */
+  private drop(e: Entry): void {
+    this.entries.splice(this.entries.indexOf(e), 1);
+    for (const [change] of e.changes) {
+      const known = this.changes.get(change)!;
+      if (--known.entries === 0) this.changes.delete(change);
+    }
     if (e.bytes) this.heldBytes -= e.bytes.byteLength;
     e.bytes = null;
   }
@@ -308,10 +327,7 @@ export class PendingUpdates {
   ack(socket: number, upTo: number): void {
     const durable = this.entries.filter((e) => e.coveredBy && e.coveredBy.socket === socket && e.coveredBy.n <= upTo);
     if (durable.length === 0) return;
-    for (const e of durable) {
-      this.entries.splice(this.entries.indexOf(e), 1);
-      this.release(e);
-    }
+    for (const e of durable) this.drop(e);
     // A merged record goes with the last pending update stored in it.
     const deletes = [...new Set(durable.flatMap((e) => (e.key === null ? [] : [e.key])))].map((key) => this.forget(key));
     this.afterForgetting(deletes);
@@ -321,8 +337,7 @@ export class PendingUpdates {
       this.failure = null;
       this.onWrite(this.jobId, null);
     }
-    const left = new Set(this.entries.flatMap((e) => e.changes.map(([change]) => change)));
-    const done = [...new Set(durable.flatMap((e) => e.changes.map(([change]) => change)))].filter((c) => !left.has(c));
+    const done = [...new Set(durable.flatMap((e) => e.changes.map(([change]) => change)))].filter((c) => !this.changes.has(c));
     const uploaded = done.filter((c) => c !== this.reported).length;
     if (this.latest && done.includes(this.latest.change)) this.reported = this.latest.change;
     this.onChange(this.jobId, this.count, uploaded);
@@ -347,10 +362,7 @@ export class PendingUpdates {
     };
     keys.forEach(visit);
     const dropped = this.entries.filter((e) => e.origin !== null && gone.has(e.origin));
-    for (const e of dropped) {
-      this.entries.splice(this.entries.indexOf(e), 1);
-      this.release(e);
-    }
+    for (const e of dropped) this.drop(e);
     // A merged record that still holds an update not handed over stays (sent again, harmlessly).
     const merged = [...new Set(dropped.flatMap((e) => (e.key === null || gone.has(e.key) ? [] : [e.key])))];
     await Promise.all([...keys.filter((k) => !this.entries.some((e) => e.key === k)).map((k) => this.db.delete('pending', k)), ...merged.map((k) => this.forget(k))]);
