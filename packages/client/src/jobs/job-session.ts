@@ -45,6 +45,8 @@ export interface JobSessionOptions {
 
 /** Origin of updates that came from another tab of this device. */
 export const TAB_ORIGIN = Symbol('outpost-tab');
+/** Origin of this device's pending updates applied to the doc when they are loaded (stored in the doc, not recorded again). */
+const PENDING_ORIGIN = Symbol('outpost-pending');
 
 /** A job doc with its storage, presence and connection. */
 export class JobSession {
@@ -73,7 +75,13 @@ export class JobSession {
       this.unsentTargets.set(this.pending.unsentTargets());
       options.events.pendingChanged(jobId, count, acked);
     };
-    this.pending = new PendingUpdates(options.db, options.jobId, pendingChanged, (jobId, error) => options.events.storageWrite(`pending ${jobId}`, error));
+    this.pending = new PendingUpdates(
+      options.db,
+      options.jobId,
+      pendingChanged,
+      (jobId, error) => options.events.storageWrite(`pending ${jobId}`, error),
+      () => this.persistence.flushed(),
+    );
     this.connection = new JobConnection({
       jobId: options.jobId,
       doc: this.doc,
@@ -114,8 +122,8 @@ export class JobSession {
     const session = new JobSession(options);
     try {
       // Read together; the pending updates are applied once the doc is there (see applyPending).
-      const [, updates] = await Promise.all([session.persistence.loaded, session.pending.load()]);
-      session.applyPending(updates);
+      const [, loaded] = await Promise.all([session.persistence.loaded, session.pending.load()]);
+      session.applyPending(loaded.unstored);
       session.listen();
     } catch (error) {
       await session.destroy().catch(() => undefined); // the open's own error is the one to report
@@ -131,21 +139,24 @@ export class JobSession {
    * store, so a doc write a full disk refused is still made good. Resolves to how many.
    */
   async loadPending(): Promise<number> {
-    const updates = await this.pending.load();
-    this.applyPending(updates);
-    return updates.length;
+    const loaded = await this.pending.load();
+    this.applyPending(loaded.unstored);
+    return loaded.added;
   }
 
   /**
-   * Applies loaded pending updates to the doc: only what it lacks of them. The doc's own store
-   * normally holds them all already, so this is a diff against its state vector (the new
-   * structs, if any, and the delete sets), not a replay of every update; the result is the
-   * same as applying them whole.
+   * Applies loaded pending updates the doc's own store may lack (records not marked `inDoc`):
+   * only what the doc lacks of them — a diff against its state vector (the new structs, if
+   * any, and the delete sets), not a replay of every update; the result is the same as
+   * applying them whole. What they add is stored in the doc's store too (PENDING_ORIGIN is
+   * not the store's own origin), so their next merge can be marked `inDoc`.
    */
   private applyPending(updates: readonly Uint8Array[]): void {
-    if (updates.length === 0) return;
-    const known = Y.encodeStateVector(this.doc);
-    Y.transact(this.doc, () => updates.forEach((u) => Y.applyUpdate(this.doc, Y.diffUpdate(u, known))), this.persistence);
+    if (updates.length > 0) {
+      const known = Y.encodeStateVector(this.doc);
+      Y.transact(this.doc, () => updates.forEach((u) => Y.applyUpdate(this.doc, Y.diffUpdate(u, known))), PENDING_ORIGIN);
+    }
+    this.pending.appliedToDoc();
   }
 
   /** True once the server's state was merged on the current connection. */
@@ -189,7 +200,7 @@ export class JobSession {
 
   /** True for updates made on this device in this tab (not loaded, relayed or from another tab). */
   private isLocal(origin: unknown): boolean {
-    return origin !== this.connection && origin !== this.persistence && origin !== TAB_ORIGIN;
+    return origin !== this.connection && origin !== this.persistence && origin !== TAB_ORIGIN && origin !== PENDING_ORIGIN;
   }
 
   private readonly onTransaction = (transaction: Y.Transaction): void => {

@@ -23,11 +23,11 @@ function typing(n: number): { updates: Uint8Array[]; targets: string[]; text: st
   return { updates, targets, text: doc.getText('note').toString() };
 }
 
-async function tracker(device = crypto.randomUUID(), wrap: (db: DeviceStorage) => DeviceStorage = (db) => db) {
+async function tracker(device = crypto.randomUUID(), wrap: (db: DeviceStorage) => DeviceStorage = (db) => db, docStored?: () => Promise<void>) {
   const db = await DeviceDb.open(indexedDB, device);
-  const pending = new PendingUpdates(wrap(db), 'j1', () => undefined);
-  const loaded = await pending.load();
-  return { db, pending, device, loaded };
+  const pending = new PendingUpdates(wrap(db), 'j1', () => undefined, undefined, docStored);
+  const { unstored: loaded, added } = await pending.load();
+  return { db, pending, device, loaded, added };
 }
 
 /** What a device open would apply: the loaded updates on a fresh doc. */
@@ -149,5 +149,37 @@ describe('pending updates, compacted on the device', () => {
     // The merged record still holds the newer updates (and the handed-over ones, harmlessly).
     const [[, left]] = (await db.pendingOf<PendingRecord>('j1')) as [[number, PendingRecord]];
     expect(textOf([new Uint8Array(left.update)])).toBe(work.text);
+  });
+
+  it('marks a merged record as held by the doc’s own store only when that store committed everything, and a reload then applies none of it', async () => {
+    const work = typing(COMPACT_PENDING_AFTER);
+    let stored = Promise.reject<void>(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    stored.catch(() => undefined);
+    const refused = await tracker(undefined, undefined, () => stored);
+    work.updates.forEach((u, i) => refused.pending.record(u, null, work.targets[i]!));
+    await refused.pending.flushed();
+    const [[, notMarked]] = (await refused.db.pendingOf<PendingRecord>('j1')) as [[number, PendingRecord]];
+    expect(notMarked.inDoc).toBeUndefined();
+    refused.db.close();
+
+    // The next session loads it as possibly missing from the doc, applies it, and once the doc's store committed, marks the merge.
+    stored = Promise.resolve();
+    const next = await tracker(refused.device, undefined, () => stored);
+    expect(textOf(next.loaded)).toBe(work.text);
+    const more = typing(2 * COMPACT_PENDING_AFTER).updates.slice(COMPACT_PENDING_AFTER);
+    more.forEach((u) => next.pending.record(u, null, 'notes/n1'));
+    await next.pending.flushed();
+    expect((await next.db.pendingOf<PendingRecord>('j1')).map(([, r]) => r.inDoc)).toEqual([undefined]); // the loaded update was not applied yet
+    next.pending.appliedToDoc();
+    more.forEach((u) => next.pending.record(u, null, 'notes/n1'));
+    await next.pending.flushed();
+    expect((await next.db.pendingOf<PendingRecord>('j1')).map(([, r]) => r.inDoc)).toEqual([true]);
+    const count = next.pending.count;
+    next.db.close();
+
+    const last = await tracker(refused.device);
+    expect(last.added).toBe(1);
+    expect(last.loaded).toEqual([]);
+    expect(last.pending.count).toBe(count);
   });
 });

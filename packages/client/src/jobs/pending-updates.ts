@@ -28,6 +28,8 @@
  * coverage and change); a merged record is deleted once no entry stored in it is pending, so
  * an update acked meanwhile may be sent once more after a restart (Yjs updates are
  * idempotent), and none is lost. A device open reads a few records, not one per keystroke.
+ * A merged record is marked `inDoc` when the job doc's own store had committed every update
+ * in it (`docStored`); a device open need not apply those to the doc it loaded from there.
  */
 import * as Y from 'yjs';
 import type { DeviceStorage } from '../storage/device-storage';
@@ -46,6 +48,16 @@ export interface PendingRecord {
   changes?: [change: string, target: string][];
   /** A merged record: how many updates were merged into it. */
   updates?: number;
+  /** Every update in it was committed in the job doc's own store when it was written (compaction). */
+  inDoc?: true;
+}
+
+/** What `load` found. */
+export interface LoadedPending {
+  /** Records added to the pending list. */
+  added: number;
+  /** Their updates the job doc's own store may lack (not marked `inDoc`): to apply to the doc. */
+  unstored: Uint8Array[];
 }
 
 /** Stored records of one job past which they are merged into one (see "Compaction" above). */
@@ -71,6 +83,8 @@ interface Entry {
   coveredBy: { socket: number; n: number } | null;
   /** The update's bytes while held for a reconnect to carry (null past CARRY_HELD_BYTES). */
   bytes: Uint8Array | null;
+  /** The update was handed to the job doc's own store (recorded here, loaded `inDoc`, or applied to the doc after loading). */
+  inDoc: boolean;
   /** The changes the update belongs to (several for a merged record loaded from the device), with what each touched (change-target.ts; 'doc' for records older than targets). */
   changes: [change: string, target: string][];
 }
@@ -126,30 +140,40 @@ export class PendingUpdates {
     private readonly onChange: (jobId: string, count: number, uploaded: number) => void,
     /** A record could not be stored (`error`), or every record is stored again (null). */
     private readonly onWrite: (jobId: string, error: unknown) => void = () => undefined,
+    /** Resolves once the job doc's own store committed every update handed to it so far; rejects while it cannot. */
+    private readonly docStored: () => Promise<void> = () => Promise.reject(new Error('no doc store')),
   ) {}
 
   /**
    * Loads what earlier sessions (or a tab that closed) left pending, skipping what is
    * already counted here; resolves to the updates it added, so the doc can apply them.
    */
-  async load(): Promise<Uint8Array[]> {
+  async load(): Promise<LoadedPending> {
     await this.writing;
     const known = new Set(this.entries.map((e) => e.key));
-    const added: Uint8Array[] = [];
+    const unstored: Uint8Array[] = [];
+    let added = 0;
     let newest: PendingRecord | null = null;
     for (const [key, record] of await this.db.pendingOf<PendingRecord>(this.jobId)) {
       if (known.has(key)) continue;
       const update = new Uint8Array(record.update);
-      this.add({ seq: nextSeq++, key, origin: key, record: null, coveredBy: null, bytes: this.hold(update), changes: changesOf(record, key) });
-      added.push(update);
+      const inDoc = record.inDoc === true;
+      this.add({ seq: nextSeq++, key, origin: key, record: null, coveredBy: null, bytes: this.hold(update), inDoc, changes: changesOf(record, key) });
+      if (!inDoc) unstored.push(update);
+      added++;
       newest = record;
     }
     // Typing on in the note a reload interrupted continues its change.
     if (!this.latest && newest?.change && newest.target) this.latest = { change: newest.change, target: newest.target, at: Date.parse(newest.at) };
-    if (added.length > 0 || this.entries.length === 0) this.onChange(this.jobId, this.count, 0);
+    if (added > 0 || this.entries.length === 0) this.onChange(this.jobId, this.count, 0);
     // Records of an older version (one per update) are merged now.
     if (this.storedKeys().length >= COMPACT_PENDING_AFTER) void this.write();
-    return added;
+    return { added, unstored };
+  }
+
+  /** The loaded updates were applied to the doc, so its own store is handed them too. */
+  appliedToDoc(): void {
+    for (const e of this.entries) e.inDoc = true;
   }
 
   /** Number of changes not yet durable (a change is durable once all its updates are). */
@@ -181,7 +205,8 @@ export class PendingUpdates {
     const change = latest && latest.target === target && now - latest.at <= CHANGE_BURST_MS ? latest.change : newUuid();
     this.latest = { change, target, at: now };
     const record: PendingRecord = { jobId: this.jobId, update, at: new Date(now).toISOString(), change, target };
-    const entry: Entry = { seq: nextSeq++, key: null, origin: null, record, coveredBy: sent, bytes: this.hold(update), changes: [[change, target]] };
+    // A local update: the doc's own store is handed it too (JobDocStore listens to the doc).
+    const entry: Entry = { seq: nextSeq++, key: null, origin: null, record, coveredBy: sent, bytes: this.hold(update), inDoc: true, changes: [[change, target]] };
     this.add(entry);
     this.unwritten.push(entry);
     this.onChange(this.jobId, this.count, 0);
@@ -235,11 +260,20 @@ export class PendingUpdates {
     const keys = this.storedKeys();
     if (keys.length < COMPACT_PENDING_AFTER) return;
     const own = new Set(keys);
+    // Marked only when every update in it was handed to the doc's store and that store then committed all it was handed.
+    const handed = this.entries.every((e) => e.key === null || !own.has(e.key) || e.inDoc);
     let key: number | null = null;
     try {
       const records = (await this.db.pendingOf<PendingRecord>(this.jobId)).filter(([k]) => own.has(k));
       if (records.length !== keys.length) return;
-      key = await this.db.replace('pending', keys, mergeRecords(this.jobId, records));
+      const inDoc =
+        handed &&
+        (await this.docStored().then(
+          () => true,
+          () => false,
+        ));
+      const merged = mergeRecords(this.jobId, records);
+      key = await this.db.replace('pending', keys, inDoc ? { ...merged, inDoc } : merged);
     } catch {
       return; // the records stay as they are: nothing is lost, the open just reads more of them
     }
