@@ -130,6 +130,8 @@ export class PendingUpdates {
   private heldBytes = 0;
   /** The pending changes, with what each touched and how many pending entries hold it (`count` is its size). */
   private readonly changes = new Map<string, { target: string; entries: number }>();
+  /** What the pending changes touched, with how many changes touched each (`unsentTargets` is its keys). */
+  private readonly targets = new Map<string, number>();
   /** Merged records made here: the keys of the records each replaced. */
   private readonly sources = new Map<number, number[]>();
 
@@ -186,9 +188,7 @@ export class PendingUpdates {
    * sorted: a message is "sent" once its target is no longer here.
    */
   unsentTargets(): string[] {
-    const targets = new Set<string>();
-    for (const { target } of this.changes.values()) for (const t of target.split(' ')) targets.add(t);
-    return [...targets].sort();
+    return [...this.targets.keys()].sort();
   }
 
   /** The newest entry's mark: an op made now depends on every update up to it. */
@@ -336,8 +336,12 @@ export class PendingUpdates {
     this.entries.push(e);
     for (const [change, target] of e.changes) {
       const known = this.changes.get(change);
-      if (known) known.entries++;
-      else this.changes.set(change, { target, entries: 1 });
+      if (known) {
+        known.entries++;
+        continue;
+      }
+      this.changes.set(change, { target, entries: 1 });
+      for (const t of target.split(' ')) this.targets.set(t, (this.targets.get(t) ?? 0) + 1);
     }
   }
 
@@ -346,7 +350,13 @@ export class PendingUpdates {
     this.entries.splice(this.entries.indexOf(e), 1);
     for (const [change] of e.changes) {
       const known = this.changes.get(change)!;
-      if (--known.entries === 0) this.changes.delete(change);
+      if (--known.entries > 0) continue;
+      this.changes.delete(change);
+      for (const t of known.target.split(' ')) {
+        const left = this.targets.get(t)! - 1;
+        if (left === 0) this.targets.delete(t);
+        else this.targets.set(t, left);
+      }
     }
     if (e.bytes) this.heldBytes -= e.bytes.byteLength;
     e.bytes = null;
