@@ -262,7 +262,7 @@ export class PendingUpdates {
     const own = new Set(keys);
     // Marked only when every update in it was handed to the doc's store and that store then committed all it was handed.
     const handed = this.entries.every((e) => e.key === null || !own.has(e.key) || e.inDoc);
-    let key: number | null = null;
+    let key: number | null;
     try {
       const records = (await this.db.pendingOf<PendingRecord>(this.jobId)).filter(([k]) => own.has(k));
       if (records.length !== keys.length) return;
