@@ -48,7 +48,8 @@ export const deviceOpen: Scenario = {
   title: 'Device open',
   async run(ctx: BenchContext) {
     const actions = ctx.quick ? 2000 : 10_000;
-    const samples = ctx.quick ? 2 : 7;
+    // ≥ 5 fresh browsers per row (issue 18.8), one per headline run.
+    const samples = ctx.quick ? 2 : Math.max(5, ctx.runs);
     const notes = [
       `A job with ${actions} field actions made on the device through @outpost/client's JobSession (offline, so every one is also a pending update). Each sample launches a fresh Chromium on the same profile and times JobSession.open (IndexedDB doc + pending updates) on a freshly loaded page; ${samples} samples per row, median (range).`,
       '4× throttled: DevTools Emulation.setCPUThrottlingRate 4, a stand-in for a mid-range phone. Chromium runs on the load generator core (no server runs in this scenario).',
@@ -58,11 +59,12 @@ export const deviceOpen: Scenario = {
     const profile = mkdtempSync(join(tmpdir(), 'outpost-bench-device-'));
     const results = new Map<number, number[]>();
     let seen = { notes: 0, pending: 0 };
+    const t0 = performance.now();
     try {
       const pending = await withBrowser(profile, served.url, (page) =>
         page.evaluate(([job, n]) => (window as unknown as { seedJob(id: string, n: number): Promise<number> }).seedJob(job, n), [JOB, actions] as const),
       );
-      ctx.log(`  device open: seeded ${actions} actions (${pending} pending)`);
+      ctx.log(`  device open: seeded ${actions} actions (${pending} pending) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       for (let i = 0; i < samples; i++) {
         for (const throttle of i % 2 ? [4, 1] : [1, 4]) {
           const r = await sample(profile, served.url, throttle);
@@ -71,6 +73,7 @@ export const deviceOpen: Scenario = {
           results.set(throttle, [...(results.get(throttle) ?? []), r.ms]);
         }
       }
+      ctx.log(`  device open: ${2 * samples} fresh browsers sampled by ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } finally {
       await served.close();
       rmSync(profile, { recursive: true, force: true });

@@ -25,11 +25,14 @@ interface Device extends JobLink {
   clock: number;
 }
 
-async function measure(kind: ServerKind, jobs: number, ms: number): Promise<Record<string, number | string>> {
+async function measure(kind: ServerKind, jobs: number, ms: number, log: (line: string) => void): Promise<Record<string, number | string>> {
+  const t0 = performance.now();
+  const since = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
   const server = await ServerProcess.start(kind);
   const devices: Device[] = [];
   try {
     const target: Target = { kind, port: server.port, ...(await server.prepare(jobs)) };
+    log(`    ${kind}: started and ${jobs} jobs prepared at ${since()}`);
     const base = await server.gcStats();
     const edits = new LatencyLog();
     const presence = new PresenceLog();
@@ -49,6 +52,7 @@ async function measure(kind: ServerKind, jobs: number, ms: number): Promise<Reco
       await Promise.all(batch.map((d) => d.client.waitSynced(d.session, 60_000)));
       devices.push(...batch);
     }
+    log(`    ${kind}: ${devices.length} sockets in sync at ${since()}`);
     const pairs = devices.filter((d, i) => devices[i + 1]?.device.doc.guid === d.device.doc.guid || devices[i - 1]?.device.doc.guid === d.device.doc.guid).length;
     const run = async (span: number) => {
       const beats = new SendSchedule(performance.now(), devices.length / HEARTBEAT_S, span);
@@ -112,7 +116,7 @@ export const idleJobs: Scenario = {
     const rows: ResultRow[] = [];
     for (const kind of ctx.servers) {
       ctx.log(`  idle jobs: ${kind} ${jobs} jobs`);
-      rows.push({ label: `${SERVER_LABELS[kind]}, ${jobs} jobs`, server: kind, figures: await measure(kind, jobs, ms) });
+      rows.push({ label: `${SERVER_LABELS[kind]}, ${jobs} jobs`, server: kind, figures: await measure(kind, jobs, ms, ctx.log) });
     }
     return {
       id: 'idle-jobs',

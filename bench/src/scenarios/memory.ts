@@ -98,7 +98,7 @@ function result(rigs: Rig[], jobs: number, points: number[], largeActions: numbe
       `Each job holds a note, a 10-item checklist and ${ACTIONS_PER_JOB} field actions, with one connection open. Per idle job = (V8 heapUsed + ArrayBuffers after forced GC − the same with no job loaded) ÷ ${jobs}, read ${points.map((p) => `${p / 1000} s`).join(', ')} after that server's jobs went idle, each server on its own clock (a reading after a long wait is taken between other scenarios, so it can come later: "last reading after s" says when); the connection's own cost is included.`,
       "While later scenarios run, the idle servers wait on the load generator's core (moved with taskset), never on the server core, and are read only between scenarios.",
       'no sockets: every connection closed, read 13 s later (the server decides whether the jobs stay loaded; y-websocket-server and Hocuspocus unload a doc when its last connection closes).',
-      `large doc: on a server process of its own, a job with ${largeActions} field actions, its socket left open and idle for at least 13 s (past Outpost's 10 s hibernation; the idle time runs beside the no-sockets wait), then one keystroke: the time to its ack (echo for y-websocket-server) and the memory the job holds before and after the edit.`,
+      `large doc: on a server process of its own, a job with ${largeActions} field actions, its socket left open and idle for at least 13 s (past Outpost's 10 s hibernation; the idle time runs beside the wait for the early readings), then one keystroke: the time to its ack (echo for y-websocket-server) and the memory the job holds before and after the edit.`,
       'RSS is shown for reference only; at these sizes it moves with the allocator, not with what the jobs hold.',
       ...(finishing ? ['(incomplete: the run ended before the long idle reading)'] : []),
     ],
@@ -142,17 +142,9 @@ export const memory: Scenario = {
     const finish = async () => {
       try {
         for (const ms of later) await Promise.all(rigs.map((rig) => read(rig, ms, jobs, ctx.log)));
-        // The large docs are seeded first, so their idle time and the no-sockets wait run
-        // together (each large doc has a server process of its own; the rigs are only read).
-        ctx.log(`  memory: a large doc (${largeActions} actions) left idle, then woken`);
-        const wakes = [];
-        for (const rig of rigs) wakes.push(await wakeLargeDoc(rig, largeActions));
-        const largeIdleFrom = performance.now();
         for (const rig of rigs) await Promise.all(rig.links.splice(0).map((l) => l.client.close()));
         await sleep(ctx.quick ? 3000 : 13_000);
         for (const rig of rigs) rig.figures['per job, no sockets KB'] = round((held(await rig.server.gcStats()) - held(rig.base)) / jobs / KB);
-        await sleep(largeIdleFrom + 13_000 - performance.now()); // past Outpost's 10 s hibernation and its 2.5 s sweep
-        for (const wake of wakes) await wake();
         return result(rigs, jobs, points, largeActions, false);
       } finally {
         await stopAll();
@@ -172,7 +164,18 @@ export const memory: Scenario = {
           })(),
         );
       }
-      await Promise.all(early);
+      // The large docs are seeded while the early readings wait, so their idle time runs
+      // beside that wait (each large doc has a server process of its own; the rigs are only
+      // read); they are woken once every early reading is taken.
+      ctx.log(`  memory: a large doc (${largeActions} actions) left idle, then woken`);
+      const seeded = (async () => {
+        const wakes = [];
+        for (const rig of rigs) wakes.push(await wakeLargeDoc(rig, largeActions));
+        return { wakes, idleFrom: performance.now() };
+      })();
+      const [large] = await Promise.all([seeded, ...early]);
+      await sleep(large.idleFrom + 13_000 - performance.now()); // past Outpost's 10 s hibernation and its 2.5 s sweep
+      for (const wake of large.wakes) await wake();
     } catch (e) {
       await stopAll();
       throw e;

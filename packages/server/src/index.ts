@@ -11,6 +11,7 @@ export { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-throttle';
 export { hashPassword, verifyPassword } from './auth/password';
 export { issueToken, verifyToken, type Principal } from './auth/token';
 export { LocalBus, type Bus, type BusEvent, type Unsubscribe } from './bus/bus';
+export { createJob, type NewJob } from './jobs/create';
 export { type JobSummary, type PrimingPayload } from './jobs/summary';
 export { demoAuth } from './hooks/demo-auth';
 export type { AuthRequest, JobAction, ServerHooks } from './hooks/server-hooks';
