@@ -209,7 +209,8 @@ export interface DocLog {
    * every update stored for the job when the call is made (the single node's loaded doc).
    * An adapter may store it as the snapshot instead of merging the log: a live doc encodes
    * merged runs of items, so the snapshot is smaller, faster to load, and costs no merge.
-   * Adapters shared by several nodes ignore it (another node's updates may be missing).
+   * Adapters shared by several nodes store it only when it holds the whole merged log
+   * (store/doc-coverage.ts: another node's update may be missing from it).
    * After `close` it does nothing (the log stays as stored, folded on a later open).
    */
   compactJobDoc(jobId: string, docState?: JobDocState): Promise<void>;

@@ -11,8 +11,9 @@
  */
 import type pg from 'pg';
 import * as Y from 'yjs';
+import { docHolds } from '../doc-coverage';
 import { mergeJobLog } from '../job-doc-merge';
-import type { JobUpdate, StoredJobDoc } from '../store';
+import type { JobDocState, JobUpdate, StoredJobDoc } from '../store';
 import { inTransaction } from './pool';
 import { byteaParam, bytesOf } from './rows';
 
@@ -82,8 +83,14 @@ export async function listJobsWithLog(pool: pg.Pool): Promise<string[]> {
   return rows.map((r) => r.job_id);
 }
 
-/** Folds a job's snapshot and updates into a new snapshot, stored with its state vector. */
-export async function compactJobDoc(pool: pg.Pool, jobId: string): Promise<void> {
+/**
+ * Folds a job's snapshot and updates into a new snapshot, stored with its state vector.
+ * `docState` (a node's loaded doc) is stored instead of the merge when it holds all of it
+ * (`docHolds`): a live doc's encoding is several times smaller than merged updates (runs
+ * of items merged), so the next cold open reads, sends and applies less. Another node's
+ * update the doc lacks fails the check, and the merge is stored as before.
+ */
+export async function compactJobDoc(pool: pg.Pool, jobId: string, docState?: JobDocState): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('outpost_compact:' || $1, 0))`, [jobId]);
     const { snapshot, updates } = await readJobDocRows(client, jobId);
@@ -92,10 +99,11 @@ export async function compactJobDoc(pool: pg.Pool, jobId: string): Promise<void>
       snapshot,
       updates.map((u) => u.bytes),
     );
+    const [bytes, vector] = docState && docHolds(docState, merged) ? [docState.update, docState.stateVector] : [merged, Y.encodeStateVectorFromUpdate(merged)];
     await client.query(
       `INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES ($1, $2, $3)
        ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector`,
-      [jobId, byteaParam(merged), byteaParam(Y.encodeStateVectorFromUpdate(merged))],
+      [jobId, byteaParam(bytes), byteaParam(vector)],
     );
     await client.query('DELETE FROM job_updates WHERE id = ANY($1::bigint[])', [updates.map((u) => u.id)]);
   });

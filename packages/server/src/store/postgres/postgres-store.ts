@@ -17,6 +17,7 @@ import type {
   EquipmentFilter,
   EquipmentRecord,
   JobFilter,
+  JobDocState,
   JobRecord,
   JobUpdate,
   OpAttempt,
@@ -99,10 +100,10 @@ export class PostgresStore implements Store {
     return jobDocs.listJobsWithLog(this.pool);
   }
 
-  async compactJobDoc(jobId: string): Promise<void> {
+  async compactJobDoc(jobId: string, docState?: JobDocState): Promise<void> {
     // Folding is an optimisation: once closed, the log stays as stored for the next open.
     if (this.pool.ending) return;
-    return jobDocs.compactJobDoc(this.pool, jobId);
+    return jobDocs.compactJobDoc(this.pool, jobId, docState);
   }
 
   applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome> {
