@@ -3,6 +3,7 @@
 // field app does — `@outpost/client`'s JobSession: the doc from y-indexeddb plus the job's
 // pending (not yet durably acked) updates from the device database — offline (no relay).
 import { DeviceDb } from '../../packages/client/src/storage/device-db';
+import { DeferredStorage } from '../../packages/client/src/storage/deferred-storage';
 import { JobSession, type JobSessionOptions } from '../../packages/client/src/jobs/job-session';
 import { fieldAction, fieldDeviceOn } from '../src/load/field-work';
 
@@ -10,7 +11,8 @@ const DEVICE = 'bench-device';
 const w = window as unknown as Record<string, unknown>;
 
 async function openSession(jobId: string): Promise<JobSession> {
-  const db = await DeviceDb.open(indexedDB, DEVICE);
+  // As the engine does (wire-engine.ts): the device database opens while the job's does.
+  const db = new DeferredStorage(DeviceDb.open(indexedDB, DEVICE));
   const noop = () => undefined;
   const options: JobSessionOptions = {
     jobId,
@@ -18,7 +20,7 @@ async function openSession(jobId: string): Promise<JobSession> {
     db,
     WebSocket: WebSocket as unknown as JobSessionOptions['WebSocket'],
     relayUrl: () => null, // offline: the open path only
-    events: { pendingChanged: noop, connection: noop, merged: noop, message: noop, synced: noop },
+    events: { pendingChanged: noop, connection: noop, merged: noop, message: noop, synced: noop, storageWrite: noop },
   };
   return JobSession.open(options);
 }

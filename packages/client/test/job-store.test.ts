@@ -4,7 +4,8 @@ import { until, World } from './harness';
 
 /** Makes the device's next read of a job's pending updates fail, as a storage error would. */
 function failNextPendingRead(): void {
-  const proto = globalThis.IDBIndex.prototype;
+  // The device reads a job's pending records from its store (DeviceDb.pendingOf).
+  const proto = globalThis.IDBObjectStore.prototype;
   const original = proto.getAllKeys;
   proto.getAllKeys = function () {
     proto.getAllKeys = original;

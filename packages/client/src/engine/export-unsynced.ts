@@ -35,11 +35,18 @@ export interface ExportSources {
 export async function exportUnsynced(s: ExportSources): Promise<UnsyncedExport> {
   const records = (await s.db.entries<PendingRecord>('pending')).map(([, r]) => r);
   const byJob = new Map<string, Uint8Array[]>();
-  for (const r of records) byJob.set(r.jobId, [...(byJob.get(r.jobId) ?? []), new Uint8Array(r.update)]);
+  /** Updates per job: a merged record counts those merged into it. */
+  const counts = new Map<string, number>();
+  for (const r of records) {
+    byJob.set(r.jobId, [...(byJob.get(r.jobId) ?? []), new Uint8Array(r.update)]);
+    counts.set(r.jobId, (counts.get(r.jobId) ?? 0) + (r.updates ?? 1));
+  }
   // Updates a full disk refused live only in memory: the export is where they must not be missing.
   for (const jobId of s.jobs.openJobIds()) {
     const unsaved = (await s.jobs.session(jobId)?.catch(() => undefined))?.pending.unsaved() ?? [];
-    if (unsaved.length > 0) byJob.set(jobId, [...(byJob.get(jobId) ?? []), ...unsaved]);
+    if (unsaved.length === 0) continue;
+    byJob.set(jobId, [...(byJob.get(jobId) ?? []), ...unsaved]);
+    counts.set(jobId, (counts.get(jobId) ?? 0) + unsaved.length);
   }
   const jobs = await Promise.all(
     [...byJob].map(async ([jobId, updates]) => {
@@ -49,7 +56,15 @@ export async function exportUnsynced(s: ExportSources): Promise<UnsyncedExport> 
       Y.applyUpdate(doc, session ? Y.encodeStateAsUpdate(session.doc) : merged);
       const job = readJob(doc);
       doc.destroy();
-      return { jobId, pendingUpdates: updates.length, update: toBase64(merged), notes: job.notes, checklist: job.checklist, photos: job.photos, signature: job.signature };
+      return {
+        jobId,
+        pendingUpdates: counts.get(jobId) ?? updates.length,
+        update: toBase64(merged),
+        notes: job.notes,
+        checklist: job.checklist,
+        photos: job.photos,
+        signature: job.signature,
+      };
     }),
   );
   const lists = await s.outbox.reload();

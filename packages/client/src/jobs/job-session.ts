@@ -45,6 +45,8 @@ export interface JobSessionOptions {
 
 /** Origin of updates that came from another tab of this device. */
 export const TAB_ORIGIN = Symbol('outpost-tab');
+/** Origin of this device's pending updates applied to the doc when they are loaded (stored in the doc, not recorded again). */
+const PENDING_ORIGIN = Symbol('outpost-pending');
 
 /** A job doc with its storage, presence and connection. */
 export class JobSession {
@@ -73,7 +75,13 @@ export class JobSession {
       this.unsentTargets.set(this.pending.unsentTargets());
       options.events.pendingChanged(jobId, count, acked);
     };
-    this.pending = new PendingUpdates(options.db, options.jobId, pendingChanged, (jobId, error) => options.events.storageWrite(`pending ${jobId}`, error));
+    this.pending = new PendingUpdates(
+      options.db,
+      options.jobId,
+      pendingChanged,
+      (jobId, error) => options.events.storageWrite(`pending ${jobId}`, error),
+      () => this.persistence.flushed(),
+    );
     this.connection = new JobConnection({
       jobId: options.jobId,
       doc: this.doc,
@@ -101,6 +109,10 @@ export class JobSession {
     // Other tabs of this device edit the same job: share their updates live, offline too.
     this.tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`${jobDbName(options.deviceName, options.jobId)}`) : null;
     if (this.tabs) this.tabs.onmessage = (e: MessageEvent) => this.onTabUpdate(e.data);
+  }
+
+  /** Starts recording this tab's own updates: once the doc is loaded (see JobDocStore.load, why not before). */
+  private listen(): void {
     this.doc.on('afterTransaction', this.onTransaction);
     this.doc.on('update', this.onUpdate);
   }
@@ -109,7 +121,10 @@ export class JobSession {
   static async open(options: JobSessionOptions): Promise<JobSession> {
     const session = new JobSession(options);
     try {
-      await Promise.all([session.persistence.loaded, session.loadPending()]);
+      // Read together; the pending updates are applied once the doc is there (see applyPending).
+      const [, loaded] = await Promise.all([session.persistence.loaded, session.pending.load()]);
+      session.applyPending(loaded.unstored);
+      session.listen();
     } catch (error) {
       await session.destroy().catch(() => undefined); // the open's own error is the one to report
       throw error;
@@ -124,9 +139,24 @@ export class JobSession {
    * store, so a doc write a full disk refused is still made good. Resolves to how many.
    */
   async loadPending(): Promise<number> {
-    const updates = await this.pending.load();
-    if (updates.length > 0) Y.transact(this.doc, () => updates.forEach((u) => Y.applyUpdate(this.doc, u)), this.persistence);
-    return updates.length;
+    const loaded = await this.pending.load();
+    this.applyPending(loaded.unstored);
+    return loaded.added;
+  }
+
+  /**
+   * Applies loaded pending updates the doc's own store may lack (records not marked `inDoc`):
+   * only what the doc lacks of them — a diff against its state vector (the new structs, if
+   * any, and the delete sets), not a replay of every update; the result is the same as
+   * applying them whole. What they add is stored in the doc's store too (PENDING_ORIGIN is
+   * not the store's own origin), so their next merge can be marked `inDoc`.
+   */
+  private applyPending(updates: readonly Uint8Array[]): void {
+    if (updates.length > 0) {
+      const known = Y.encodeStateVector(this.doc);
+      Y.transact(this.doc, () => updates.forEach((u) => Y.applyUpdate(this.doc, Y.diffUpdate(u, known))), PENDING_ORIGIN);
+    }
+    this.pending.appliedToDoc();
   }
 
   /** True once the server's state was merged on the current connection. */
@@ -170,7 +200,7 @@ export class JobSession {
 
   /** True for updates made on this device in this tab (not loaded, relayed or from another tab). */
   private isLocal(origin: unknown): boolean {
-    return origin !== this.connection && origin !== this.persistence && origin !== TAB_ORIGIN;
+    return origin !== this.connection && origin !== this.persistence && origin !== TAB_ORIGIN && origin !== PENDING_ORIGIN;
   }
 
   private readonly onTransaction = (transaction: Y.Transaction): void => {

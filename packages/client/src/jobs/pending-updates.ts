@@ -19,6 +19,17 @@
  * in memory — still pending, still sent — and is written again before anything newer, on
  * the next record or `flushed()`. Every failure and the recovery after it reach `onWrite`,
  * which the engine turns into the storage warning.
+ *
+ * Compaction (docs/reliability.md, "Pending updates on the device"): once a job has
+ * COMPACT_PENDING_AFTER stored records here, they are merged (Y.mergeUpdates) into one record
+ * that lists every change it holds, and that record replaces them in one transaction, only
+ * if all of them are still there (`DeviceStorage.replace`): the device holds the records or
+ * their merge, never both, never neither. Each update keeps its own entry in memory (its own
+ * coverage and change); a merged record is deleted once no entry stored in it is pending, so
+ * an update acked meanwhile may be sent once more after a restart (Yjs updates are
+ * idempotent), and none is lost. A device open reads a few records, not one per keystroke.
+ * A merged record is marked `inDoc` when the job doc's own store had committed every update
+ * in it (`docStored`); a device open need not apply those to the doc it loaded from there.
  */
 import * as Y from 'yjs';
 import type { DeviceStorage } from '../storage/device-storage';
@@ -33,7 +44,24 @@ export interface PendingRecord {
   change?: string;
   /** What the update touched, e.g. `notes/n1` (see change-target.ts). */
   target?: string;
+  /** A merged record: every change it holds, with what it touched (`change`/`target` are the newest). */
+  changes?: [change: string, target: string][];
+  /** A merged record: how many updates were merged into it. */
+  updates?: number;
+  /** Every update in it was committed in the job doc's own store when it was written (compaction). */
+  inDoc?: true;
 }
+
+/** What `load` found. */
+export interface LoadedPending {
+  /** Records added to the pending list. */
+  added: number;
+  /** Their updates the job doc's own store may lack (not marked `inDoc`): to apply to the doc. */
+  unstored: Uint8Array[];
+}
+
+/** Stored records of one job past which they are merged into one (see "Compaction" above). */
+export const COMPACT_PENDING_AFTER = 64;
 
 /** Updates to the same thing this close together make one change (a longer pause starts a new one). */
 export const CHANGE_BURST_MS = 60_000;
@@ -46,16 +74,40 @@ export const CARRY_HELD_BYTES = 64 * 1024;
 interface Entry {
   /** Local order, for "everything recorded before this op". */
   seq: number;
-  /** The record's key once it is stored on the device. */
+  /** The key of the record that holds the update once it is stored (a merged record's after compaction). */
   key: number | null;
+  /** The key the update was first stored (or loaded) under, for a handover that read it then. */
+  origin: number | null;
   /** The record while it is not stored yet (null once stored, or when loaded from the device). */
   record: PendingRecord | null;
   coveredBy: { socket: number; n: number } | null;
   /** The update's bytes while held for a reconnect to carry (null past CARRY_HELD_BYTES). */
   bytes: Uint8Array | null;
-  change: string;
-  /** What the update touched (change-target.ts); 'doc' for records older than targets. */
-  target: string;
+  /** The update was handed to the job doc's own store (recorded here, loaded `inDoc`, or applied to the doc after loading). */
+  inDoc: boolean;
+  /** The changes the update belongs to (several for a merged record loaded from the device), with what each touched (change-target.ts; 'doc' for records older than targets). */
+  changes: [change: string, target: string][];
+}
+
+/** The changes a stored record holds (records older than changes count as one each). */
+function changesOf(record: PendingRecord, key: number): [string, string][] {
+  return record.changes ?? [[record.change ?? `record:${key}`, record.target ?? 'doc']];
+}
+
+/** Stored records (in key order) merged into one record. Throws when an update cannot be decoded. */
+function mergeRecords(jobId: string, records: [number, PendingRecord][]): PendingRecord {
+  const changes = new Map<string, string>();
+  for (const [key, record] of records) for (const [change, target] of changesOf(record, key)) changes.set(change, target);
+  const newest = records.at(-1)![1];
+  return {
+    jobId,
+    update: Y.mergeUpdates(records.map(([, r]) => new Uint8Array(r.update))),
+    at: newest.at,
+    change: newest.change,
+    target: newest.target,
+    changes: [...changes],
+    updates: records.reduce((n, [, r]) => n + (r.updates ?? 1), 0),
+  };
 }
 
 let nextSeq = 1;
@@ -76,6 +128,12 @@ export class PendingUpdates {
   private failure: unknown = null;
   /** Bytes of the entries' held updates. */
   private heldBytes = 0;
+  /** The pending changes, with what each touched and how many pending entries hold it (`count` is its size). */
+  private readonly changes = new Map<string, { target: string; entries: number }>();
+  /** What the pending changes touched, with how many changes touched each (`unsentTargets` is its keys). */
+  private readonly targets = new Map<string, number>();
+  /** Merged records made here: the keys of the records each replaced. */
+  private readonly sources = new Map<number, number[]>();
 
   constructor(
     private readonly db: DeviceStorage,
@@ -84,33 +142,45 @@ export class PendingUpdates {
     private readonly onChange: (jobId: string, count: number, uploaded: number) => void,
     /** A record could not be stored (`error`), or every record is stored again (null). */
     private readonly onWrite: (jobId: string, error: unknown) => void = () => undefined,
+    /** Resolves once the job doc's own store committed every update handed to it so far; rejects while it cannot. */
+    private readonly docStored: () => Promise<void> = () => Promise.reject(new Error('no doc store')),
   ) {}
 
   /**
    * Loads what earlier sessions (or a tab that closed) left pending, skipping what is
    * already counted here; resolves to the updates it added, so the doc can apply them.
    */
-  async load(): Promise<Uint8Array[]> {
+  async load(): Promise<LoadedPending> {
     await this.writing;
     const known = new Set(this.entries.map((e) => e.key));
-    const added: Uint8Array[] = [];
+    const unstored: Uint8Array[] = [];
+    let added = 0;
     let newest: PendingRecord | null = null;
     for (const [key, record] of await this.db.pendingOf<PendingRecord>(this.jobId)) {
       if (known.has(key)) continue;
       const update = new Uint8Array(record.update);
-      this.entries.push({ seq: nextSeq++, key, record: null, coveredBy: null, bytes: this.hold(update), change: record.change ?? `record:${key}`, target: record.target ?? 'doc' });
-      added.push(update);
+      const inDoc = record.inDoc === true;
+      this.add({ seq: nextSeq++, key, origin: key, record: null, coveredBy: null, bytes: this.hold(update), inDoc, changes: changesOf(record, key) });
+      if (!inDoc) unstored.push(update);
+      added++;
       newest = record;
     }
     // Typing on in the note a reload interrupted continues its change.
     if (!this.latest && newest?.change && newest.target) this.latest = { change: newest.change, target: newest.target, at: Date.parse(newest.at) };
-    if (added.length > 0 || this.entries.length === 0) this.onChange(this.jobId, this.count, 0);
-    return added;
+    if (added > 0 || this.entries.length === 0) this.onChange(this.jobId, this.count, 0);
+    // Records of an older version (one per update) are merged now.
+    if (this.storedKeys().length >= COMPACT_PENDING_AFTER) void this.write();
+    return { added, unstored };
+  }
+
+  /** The loaded updates were applied to the doc, so its own store is handed them too. */
+  appliedToDoc(): void {
+    for (const e of this.entries) e.inDoc = true;
   }
 
   /** Number of changes not yet durable (a change is durable once all its updates are). */
   get count(): number {
-    return new Set(this.entries.map((e) => e.change)).size;
+    return this.changes.size;
   }
 
   /**
@@ -118,7 +188,7 @@ export class PendingUpdates {
    * sorted: a message is "sent" once its target is no longer here.
    */
   unsentTargets(): string[] {
-    return [...new Set(this.entries.flatMap((e) => e.target.split(' ')))].sort();
+    return [...this.targets.keys()].sort();
   }
 
   /** The newest entry's mark: an op made now depends on every update up to it. */
@@ -135,44 +205,99 @@ export class PendingUpdates {
     const change = latest && latest.target === target && now - latest.at <= CHANGE_BURST_MS ? latest.change : newUuid();
     this.latest = { change, target, at: now };
     const record: PendingRecord = { jobId: this.jobId, update, at: new Date(now).toISOString(), change, target };
-    const entry: Entry = { seq: nextSeq++, key: null, record, coveredBy: sent, bytes: this.hold(update), change, target };
-    this.entries.push(entry);
+    // A local update: the doc's own store is handed it too (JobDocStore listens to the doc).
+    const entry: Entry = { seq: nextSeq++, key: null, origin: null, record, coveredBy: sent, bytes: this.hold(update), inDoc: true, changes: [[change, target]] };
+    this.add(entry);
     this.unwritten.push(entry);
     this.onChange(this.jobId, this.count, 0);
     void this.write();
   }
 
-  /** Writes every unwritten record, in order; resolves once they are stored or a write failed. */
+  /** Writes every unwritten record, in order, then compacts; resolves once they are stored or a write failed. */
   private write(): Promise<void> {
     this.writing = this.writing.then(async () => {
-      // A record made durable meanwhile needs no copy on the device.
-      const batch = this.unwritten.filter((e) => this.entries.includes(e));
-      if (batch.length === 0) return void (this.unwritten = []);
-      // Issued together, stored in this order (IndexedDB keeps the order of transactions).
-      const results = await Promise.allSettled(batch.map((e) => this.db.add('pending', e.record)));
-      let failure: unknown = null;
-      const deletes: Promise<void>[] = [];
-      results.forEach((r, i) => {
-        const e = batch[i]!;
-        if (r.status === 'rejected') return void (failure ??= r.reason);
-        e.key = r.value;
-        e.record = null;
-        // Acked while it was being written: the copy is no longer needed.
-        if (!this.entries.includes(e)) deletes.push(this.forget(r.value));
-      });
-      this.afterForgetting(deletes);
-      this.unwritten = this.unwritten.filter((e) => e.record !== null && this.entries.includes(e));
-      if (failure !== null || this.failure !== null) this.onWrite(this.jobId, failure);
-      this.failure = failure;
+      await this.store();
+      await this.compact();
     });
     return this.writing;
   }
 
-  /** Deletes the stored copy of an update the server has made durable. */
+  /** Writes every unwritten record, in order. */
+  private async store(): Promise<void> {
+    // A record made durable meanwhile needs no copy on the device.
+    const batch = this.unwritten.filter((e) => this.entries.includes(e));
+    if (batch.length === 0) return void (this.unwritten = []);
+    // Issued together, stored in this order (IndexedDB keeps the order of transactions).
+    const results = await Promise.allSettled(batch.map((e) => this.db.add('pending', e.record)));
+    let failure: unknown = null;
+    const deletes: Promise<void>[] = [];
+    results.forEach((r, i) => {
+      const e = batch[i]!;
+      if (r.status === 'rejected') return void (failure ??= r.reason);
+      e.key = r.value;
+      e.origin = r.value;
+      e.record = null;
+      // Acked while it was being written: the copy is no longer needed.
+      if (!this.entries.includes(e)) deletes.push(this.forget(r.value));
+    });
+    this.afterForgetting(deletes);
+    this.unwritten = this.unwritten.filter((e) => e.record !== null && this.entries.includes(e));
+    if (failure !== null || this.failure !== null) this.onWrite(this.jobId, failure);
+    this.failure = failure;
+  }
+
+  /** Keys of the records that hold pending entries. */
+  private storedKeys(): number[] {
+    return [...new Set(this.entries.flatMap((e) => (e.key === null ? [] : [e.key])))];
+  }
+
+  /**
+   * Merges this job's stored records (those this instance wrote or loaded) into one, once
+   * there are COMPACT_PENDING_AFTER of them. Runs between writes; an ack meanwhile makes the
+   * replace find a record gone and change nothing (tried again after the next write).
+   */
+  private async compact(): Promise<void> {
+    const keys = this.storedKeys();
+    if (keys.length < COMPACT_PENDING_AFTER) return;
+    const own = new Set(keys);
+    // Marked only when every update in it was handed to the doc's store and that store then committed all it was handed.
+    const handed = this.entries.every((e) => e.key === null || !own.has(e.key) || e.inDoc);
+    let key: number | null;
+    try {
+      const records = (await this.db.pendingOf<PendingRecord>(this.jobId)).filter(([k]) => own.has(k));
+      if (records.length !== keys.length) return;
+      const inDoc =
+        handed &&
+        (await this.docStored().then(
+          () => true,
+          () => false,
+        ));
+      const merged = mergeRecords(this.jobId, records);
+      key = await this.db.replace('pending', keys, inDoc ? { ...merged, inDoc } : merged);
+    } catch {
+      return; // the records stay as they are: nothing is lost, the open just reads more of them
+    }
+    if (key === null) return;
+    this.sources.set(key, keys);
+    const moved = this.entries.filter((e) => e.key !== null && own.has(e.key));
+    for (const e of moved) e.key = key;
+    // Every update in it was acked while it was being merged.
+    if (moved.length === 0) await this.forget(key);
+  }
+
+  /** Deletes a stored record once no pending entry is stored in it. */
   private forget(key: number): Promise<void> {
+    if (this.entries.some((e) => e.key === key)) return Promise.resolve();
+    this.forgetSources(key);
     // A copy left behind is re-sent once after a restart and acked again (Yjs updates are
     // idempotent), then deleted: nothing is lost, so a failed delete needs no warning.
     return this.db.delete('pending', key).catch(() => undefined);
+  }
+
+  /** Drops what is known of the records a merged record replaced (they are gone with it). */
+  private forgetSources(key: number): void {
+    for (const source of this.sources.get(key) ?? []) this.forgetSources(source);
+    this.sources.delete(key);
   }
 
   /** Tells listeners again once the stored copies are gone: readers of the device see them go. */
@@ -206,8 +331,33 @@ export class PendingUpdates {
     return update;
   }
 
-  /** Forgets an entry's held bytes (it left the pending list). */
-  private release(e: Entry): void {
+  /** Adds an entry to the pending list, and its changes to the count. */
+  private add(e: Entry): void {
+    this.entries.push(e);
+    for (const [change, target] of e.changes) {
+      const known = this.changes.get(change);
+      if (known) {
+        known.entries++;
+        continue;
+      }
+      this.changes.set(change, { target, entries: 1 });
+      for (const t of target.split(' ')) this.targets.set(t, (this.targets.get(t) ?? 0) + 1);
+    }
+  }
+
+  /** Takes an entry off the pending list (it is durable, or handed over), and forgets its held bytes. */
+  private drop(e: Entry): void {
+    this.entries.splice(this.entries.indexOf(e), 1);
+    for (const [change] of e.changes) {
+      const known = this.changes.get(change)!;
+      if (--known.entries > 0) continue;
+      this.changes.delete(change);
+      for (const t of known.target.split(' ')) {
+        const left = this.targets.get(t)! - 1;
+        if (left === 0) this.targets.delete(t);
+        else this.targets.set(t, left);
+      }
+    }
     if (e.bytes) this.heldBytes -= e.bytes.byteLength;
     e.bytes = null;
   }
@@ -221,12 +371,9 @@ export class PendingUpdates {
   ack(socket: number, upTo: number): void {
     const durable = this.entries.filter((e) => e.coveredBy && e.coveredBy.socket === socket && e.coveredBy.n <= upTo);
     if (durable.length === 0) return;
-    const deletes: Promise<void>[] = [];
-    for (const e of durable) {
-      this.entries.splice(this.entries.indexOf(e), 1);
-      this.release(e);
-      if (e.key !== null) deletes.push(this.forget(e.key));
-    }
+    for (const e of durable) this.drop(e);
+    // A merged record goes with the last pending update stored in it.
+    const deletes = [...new Set(durable.flatMap((e) => (e.key === null ? [] : [e.key])))].map((key) => this.forget(key));
     this.afterForgetting(deletes);
     // An unwritten record made durable needs no copy: the warning it raised can go.
     if (this.failure !== null && !this.unwritten.some((e) => this.entries.includes(e))) {
@@ -234,7 +381,7 @@ export class PendingUpdates {
       this.failure = null;
       this.onWrite(this.jobId, null);
     }
-    const done = [...new Set(durable.map((e) => e.change))].filter((c) => !this.entries.some((e) => e.change === c));
+    const done = [...new Set(durable.flatMap((e) => e.changes.map(([change]) => change)))].filter((c) => !this.changes.has(c));
     const uploaded = done.filter((c) => c !== this.reported).length;
     if (this.latest && done.includes(this.latest.change)) this.reported = this.latest.change;
     this.onChange(this.jobId, this.count, uploaded);
@@ -250,14 +397,19 @@ export class PendingUpdates {
    * relay refused the job): forget them, on the device too. Not counted as uploaded.
    */
   async forgetHandedOver(keys: readonly number[]): Promise<void> {
-    const gone = new Set(keys);
-    const entryKeys = await Promise.all(this.entries.map((e) => e.key));
-    const dropped = this.entries.filter((_, i) => gone.has(entryKeys[i] ?? -1));
-    for (const e of dropped) {
-      this.entries.splice(this.entries.indexOf(e), 1);
-      this.release(e);
-    }
-    await Promise.all(keys.map((k) => this.db.delete('pending', k)));
+    // A record read by the handover may have been merged since: its updates are those whose
+    // first key it held (its own, or through the records it replaced).
+    const gone = new Set<number>();
+    const visit = (key: number): void => {
+      gone.add(key);
+      for (const source of this.sources.get(key) ?? []) visit(source);
+    };
+    keys.forEach(visit);
+    const dropped = this.entries.filter((e) => e.origin !== null && gone.has(e.origin));
+    for (const e of dropped) this.drop(e);
+    // A merged record that still holds an update not handed over stays (sent again, harmlessly).
+    const merged = [...new Set(dropped.flatMap((e) => (e.key === null || gone.has(e.key) ? [] : [e.key])))];
+    await Promise.all([...keys.filter((k) => !this.entries.some((e) => e.key === k)).map((k) => this.db.delete('pending', k)), ...merged.map((k) => this.forget(k))]);
     this.onChange(this.jobId, this.count, 0);
     this.waiters = this.waiters.filter((w) => {
       if (this.entries.some((e) => e.seq <= w.mark)) return true;

@@ -50,6 +50,22 @@ export function runDeviceStorageTests(label: string, open: (deviceName: string) 
       s.close();
     });
 
+    it('replaces pending records with their merge only while every one is still there', async () => {
+      const s = await open(fresh());
+      const k1 = await s.add('pending', { jobId: 'j1', update: new Uint8Array([1]) });
+      const k2 = await s.add('pending', { jobId: 'j1', update: new Uint8Array([2]) });
+      const other = await s.add('pending', { jobId: 'j2', update: new Uint8Array([9]) });
+      const merged = await s.replace('pending', [k1, k2], { jobId: 'j1', update: new Uint8Array([1, 2]) });
+      expect(merged).toBeGreaterThan(other);
+      expect((await s.pendingOf<{ update: Uint8Array }>('j1')).map(([k, v]) => [k, [...v.update]])).toEqual([[merged, [1, 2]]]);
+      // One of them went meanwhile (acked): nothing is written, nothing is deleted.
+      const k3 = await s.add('pending', { jobId: 'j1', update: new Uint8Array([3]) });
+      expect(await s.replace('pending', [merged!, k3, k1], { jobId: 'j1', update: new Uint8Array([7]) })).toBeNull();
+      expect((await s.pendingOf<{ update: Uint8Array }>('j1')).map(([k]) => k)).toEqual([merged, k3]);
+      expect(await s.count('pending')).toBe(3);
+      s.close();
+    });
+
     it('increments a counter atomically, also when two callers race', async () => {
       const s = await open(fresh());
       const seqs = await Promise.all(Array.from({ length: 20 }, () => s.increment('meta', 'deviceSeq')));

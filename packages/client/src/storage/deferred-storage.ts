@@ -23,6 +23,9 @@ export class DeferredStorage implements DeviceStorage {
   async increment(store: DeviceStore, key: IDBValidKey, by?: number): Promise<number> {
     return (await this.opening).increment(store, key, by);
   }
+  async replace(store: 'pending', keys: readonly number[], value: unknown): Promise<number | null> {
+    return (await this.opening).replace(store, keys, value);
+  }
   async delete(store: DeviceStore, key: IDBValidKey): Promise<void> {
     return (await this.opening).delete(store, key);
   }

@@ -20,6 +20,13 @@ export interface DeviceStorage {
   add(store: DeviceStore, value: unknown): Promise<number>;
   /** Adds `by` to a numeric value atomically (safe across tabs); resolves to the new value. */
   increment(store: DeviceStore, key: IDBValidKey, by?: number): Promise<number>;
+  /**
+   * Replaces the `pending` records under `keys` with one new record `value`, in one
+   * transaction, only if every one of them is still there; resolves to the new key, or null
+   * (nothing written) when one is gone. How pending updates are compacted: a reader sees
+   * either the records or their merge, never both and never neither.
+   */
+  replace(store: 'pending', keys: readonly number[], value: unknown): Promise<number | null>;
   /** Deletes one key. */
   delete(store: DeviceStore, key: IDBValidKey): Promise<void>;
   /** Every [key, value] of a store, in key order. */

@@ -28,6 +28,10 @@ export class ReportedStorage implements DeviceStorage {
   increment(store: DeviceStore, key: IDBValidKey, by?: number): Promise<number> {
     return this.watch(store, this.inner.increment(store, key, by));
   }
+  /** A failed replace loses nothing (the records stay), so it is not reported either. */
+  replace(store: 'pending', keys: readonly number[], value: unknown): Promise<number | null> {
+    return this.watch(null, this.inner.replace(store, keys, value));
+  }
   delete(store: DeviceStore, key: IDBValidKey): Promise<void> {
     return this.watch(null, this.inner.delete(store, key));
   }

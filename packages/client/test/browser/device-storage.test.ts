@@ -19,7 +19,7 @@ const ORIGIN = 'http://device.outpost.test';
 type Method = Exclude<keyof DeviceStorage, 'close'>;
 /** close() calls still running in the page. */
 const closing = new Set<Promise<unknown>>();
-const METHODS: Method[] = ['get', 'put', 'add', 'increment', 'delete', 'entries', 'pendingOf', 'count'];
+const METHODS: Method[] = ['get', 'put', 'add', 'increment', 'replace', 'delete', 'entries', 'pendingOf', 'count'];
 
 /** Opens a device's database in the page; the returned storage forwards each call there. */
 async function openInPage(page: Page, deviceName: string): Promise<DeviceStorage> {
