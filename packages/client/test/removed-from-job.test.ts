@@ -82,6 +82,9 @@ describe('a technician taken off a job with unsent work', () => {
     expect(merged.handover.state).toBe('merged');
     await until('Alice learns the merge by push', () => (again.jobAccess('job-1001')?.handover as { decision?: string } | undefined)?.decision === 'merged', 1_000);
     expect(Date.now() - decided).toBeLessThan(1_000);
+    // Dana's own device hears it by push too, on its own channel (no ordering against Alice's).
+    await until('Dana learns the merge by push', () => danaHeard.length === 2, 1_000);
+    expect(Date.now() - decided).toBeLessThan(1_000);
     expect(danaHeard).toEqual(['job-1001:parked', 'job-1001:merged']);
     const onBoard = await dana.openJob('job-1001');
     await until('Dana sees the note', () => onBoard.doc.getArray('notes').length === 1);
