@@ -71,13 +71,19 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  it('acks the carried changes as message 1 only after their commit, with no step 2 from the device', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'outpost-gated-'));
-    const store = new GatedStore(join(dataDir, 'outpost.db'));
-    const server = await startTestServer({ dataDir, store });
+  /** A test server (on `store` when given) and Alice's phone on its device channel, both closed after the test. */
+  async function alicesPhone(options: Parameters<typeof startTestServer>[0] = {}): Promise<{ server: TestServer; phone: ChannelClient }> {
+    const server = await startTestServer(options);
     cleanups.push(() => server.dispose());
     const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
     cleanups.push(() => phone.close());
+    return { server, phone };
+  }
+
+  it('acks the carried changes as message 1 only after their commit, with no step 2 from the device', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'outpost-gated-'));
+    const store = new GatedStore(join(dataDir, 'outpost.db'));
+    const { server, phone } = await alicesPhone({ dataDir, store });
     phone.answersStep1 = false;
     store.hold();
     const jobs = ['job-1001', 'job-1003', 'job-1006'];
@@ -103,10 +109,7 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
   it("hands every job's carried changes of a subscribe to storage in one commit before building any job's answer", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'outpost-gated-'));
     const store = new GatedStore(join(dataDir, 'outpost.db'));
-    const server = await startTestServer({ dataDir, store });
-    cleanups.push(() => server.dispose());
-    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
-    cleanups.push(() => phone.close());
+    const { phone } = await alicesPhone({ dataDir, store });
     phone.answersStep1 = false;
     const appends = vi.spyOn(store, 'appendUpdates');
     const answers = vi.spyOn(JobRoom.prototype, 'missingFor');
@@ -129,11 +132,8 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
   it('answers and acks each job of a subscribe once it is in, without waiting for a slow one', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'outpost-slow-'));
     const store = new SlowJobStore(join(dataDir, 'outpost.db'), 'job-1006');
-    const server = await startTestServer({ dataDir, store });
-    cleanups.push(() => server.dispose());
+    const { server, phone } = await alicesPhone({ dataDir, store });
     cleanups.push(async () => store.release());
-    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
-    cleanups.push(() => phone.close());
     const jobs = ['job-1001', 'job-1003', 'job-1006'];
     phone.subscribeWithChanges(
       jobs,
@@ -150,10 +150,7 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
   });
 
   it("acks the device's step 2 that repeats what the server holds (its delete set again) without applying it", async () => {
-    const server = await startTestServer();
-    cleanups.push(() => server.dispose());
-    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
-    cleanups.push(() => phone.close());
+    const { server, phone } = await alicesPhone();
     const { doc, change: typed } = offlineNote('typo');
     // A typo fixed offline: the change carries a deletion, which every step 2 of the device repeats.
     const before = Y.encodeStateVector(doc);
@@ -171,10 +168,7 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
   });
 
   it("refuses one job's carried change the technician may not write, and syncs and acks the others of the frame", async () => {
-    const server = await startTestServer();
-    cleanups.push(() => server.dispose());
-    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
-    cleanups.push(() => phone.close());
+    const { server, phone } = await alicesPhone();
     const office = new Y.Doc();
     setMeta(office, { title: 'renamed on the phone' });
     phone.subscribeWithChanges(['job-1001', 'job-1003'], [Y.encodeStateAsUpdate(office), offlineNote('fine').change]);
@@ -189,10 +183,7 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
   });
 
   it('takes an empty change as none: the step 2 answering the server is message 1', async () => {
-    const server = await startTestServer();
-    cleanups.push(() => server.dispose());
-    const phone = await ChannelClient.connect(server.url, await login(server, 'alice'));
-    cleanups.push(() => phone.close());
+    const { phone } = await alicesPhone();
     phone.subscribeWithChanges(['job-1001'], [new Uint8Array(0)]);
     await phone.synced(['job-1001']);
     await until(() => phone.ackedUpTo('job-1001') === 1, 5000, 'step 2 acked');

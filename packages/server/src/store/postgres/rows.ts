@@ -1,29 +1,16 @@
 /** Row shapes of the Postgres schema and their records. */
 import type { ServerState } from '@outpost/shared';
 import { jobFromRow, stateOf, type JobRow } from '../job-row';
-import type { UserRecord } from '../store';
 
 /** A `jobs` row as pg returns it (assignees as text[]). */
 export type { JobRow } from '../job-row';
 export { jobFromRow } from '../job-row';
+export type { UserRow } from '../user-row';
+export { userFromRow } from '../user-row';
 
 /** The workflow state part of a job row. */
 export function stateFromRow(r: JobRow): ServerState {
   return stateOf(jobFromRow(r));
-}
-
-/** A `users` row as pg returns it. */
-export interface UserRow {
-  id: string;
-  username: string;
-  name: string;
-  role: string;
-  password_hash: string;
-}
-
-/** The user record of a row. */
-export function userFromRow(r: UserRow): UserRecord {
-  return { id: r.id, username: r.username, name: r.name, role: r.role as UserRecord['role'], passwordHash: r.password_hash };
 }
 
 /** A `bytea` value as the plain Uint8Array the Store interface promises. */

@@ -2,28 +2,18 @@
  * How the SQLite store reads its rows (jobs, users, snapshots, bytes).
  */
 import { jobFromRow, type JobRow } from '../job-row';
-import type { JobRecord, UserRecord } from '../store';
+import type { JobRecord } from '../store';
+export type { UserRow } from '../user-row';
+export { userFromRow } from '../user-row';
 
 /** SQLite keeps a job's assignees as a JSON text column. */
 export function jobFromSqliteRow(r: JobRow<string>): JobRecord {
   return jobFromRow({ ...r, assignees: JSON.parse(r.assignees) as string[] });
 }
 
-export interface UserRow {
-  id: string;
-  username: string;
-  name: string;
-  role: string;
-  password_hash: string;
-}
-
 export interface SnapshotRow {
   snapshot: Buffer;
   state_vector: Buffer | null;
-}
-
-export function userFromRow(r: UserRow): UserRecord {
-  return { id: r.id, username: r.username, name: r.name, role: r.role as UserRecord['role'], passwordHash: r.password_hash };
 }
 
 export const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
