@@ -46,7 +46,7 @@ import { protectDatabaseFile } from './data-files';
 import { migrateSqlite } from './migrations';
 import { LogWriter } from './log-writer';
 import { WalCheckpointer } from './wal-checkpointer';
-import { prepareStatements } from './statements';
+import { prepareStatements, type Statements } from './statements';
 import { blob, bytes, jobFromSqliteRow, userFromRow, type SnapshotRow, type UserRow } from './rows';
 
 /** How hard each commit is pushed to disk; see the module comment. */
@@ -68,7 +68,7 @@ export interface SqliteStore extends HandoverStore, BlobChunkStore {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
-  private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly sql: Statements;
   private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
   /** Appends and snapshots off the event loop (log-writer.ts); null for `:memory:`, which a worker cannot share. */
   private readonly writer: LogWriter | null;
