@@ -37,6 +37,17 @@ function textOf(updates: Uint8Array[]): string {
   return doc.getText('note').toString();
 }
 
+/**
+ * Records each update once the one before it is stored, so each gets a record of its own (as
+ * typing slower than a device write does; updates made while a write is in flight share one).
+ */
+async function recordEach(pending: PendingUpdates, updates: Uint8Array[], target: (i: number) => string, covered = false): Promise<void> {
+  for (const [i, u] of updates.entries()) {
+    pending.record(u, covered ? { socket: 1, n: i + 1 } : null, target(i));
+    await pending.flushed();
+  }
+}
+
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
 describe('pending updates, compacted on the device', () => {
@@ -57,6 +68,29 @@ describe('pending updates, compacted on the device', () => {
     expect(textOf(again.loaded)).toBe(work.text);
     expect(again.pending.count).toBe(counted);
     expect(again.pending.unsentTargets()).toEqual(['checklist/c1', 'notes/n1']);
+  });
+
+  it('stores a burst of updates as one record (one disk flush), whose changes a reload reads back', async () => {
+    const work = typing(40);
+    const first = await tracker();
+    work.updates.forEach((u, i) => first.pending.record(u, { socket: 1, n: i + 1 }, work.targets[i]!));
+    await first.pending.flushed();
+    const records = await first.db.pendingOf<PendingRecord>('j1');
+    expect(records.length).toBe(1); // all made in one turn, before the first write began: one record, one flush
+    expect(records.reduce((n, [, r]) => n + (r.updates ?? 1), 0)).toBe(40);
+    const changes = records[0]![1].changes ?? [];
+    expect(changes.length).toBe(first.pending.count); // every change of the burst, each with what it touched
+    expect([...new Set(changes.map(([, target]) => target))].sort()).toEqual(['checklist/c1', 'notes/n1']);
+    const counted = first.pending.count;
+    first.pending.ack(1, 39); // every update but the last: the record holding it stays
+    await settle();
+    expect((await first.db.pendingOf('j1')).length).toBe(1);
+    first.db.close();
+
+    const again = await tracker(first.device);
+    expect(textOf(again.loaded)).toBe(work.text);
+    expect(again.pending.count).toBeLessThanOrEqual(counted);
+    expect(again.pending.count).toBeGreaterThan(0);
   });
 
   it('deletes a merged record only once every update stored in it is durable', async () => {
@@ -81,8 +115,7 @@ describe('pending updates, compacted on the device', () => {
     const failing = (db: DeviceStorage): DeviceStorage =>
       Object.assign(Object.create(db) as DeviceStorage, { replace: () => Promise.reject(new DOMException('The write was aborted.', 'AbortError')) });
     const first = await tracker(undefined, failing);
-    work.updates.forEach((u, i) => first.pending.record(u, null, work.targets[i]!));
-    await first.pending.flushed();
+    await recordEach(first.pending, work.updates, (i) => work.targets[i]!);
     expect((await first.db.pendingOf('j1')).length).toBe(work.updates.length);
     first.db.close();
     const again = await tracker(first.device); // the next session merges them
@@ -105,8 +138,7 @@ describe('pending updates, compacted on the device', () => {
       });
     const { db, pending } = await tracker(undefined, ackFirst);
     pendingRef = pending;
-    work.updates.forEach((u, i) => pending.record(u, { socket: 1, n: i + 1 }, work.targets[i]!));
-    await pending.flushed();
+    await recordEach(pending, work.updates, (i) => work.targets[i]!, true);
     expect((await db.pendingOf('j1')).length).toBe(work.updates.length - 1);
     pending.ack(1, work.updates.length);
     await settle();
@@ -126,21 +158,18 @@ describe('pending updates, compacted on the device', () => {
       });
     const { db, pending } = await tracker(undefined, ackDuring);
     pendingRef = pending;
-    work.updates.forEach((u, i) => pending.record(u, { socket: 1, n: i + 1 }, work.targets[i]!));
-    await pending.flushed();
+    await recordEach(pending, work.updates, (i) => work.targets[i]!, true);
     await settle();
     expect(pending.count).toBe(0);
     expect(await db.count('pending')).toBe(0);
   });
 
   it('forgets handed-over updates by the keys the handover read before they were merged, keeping newer ones', async () => {
-    const work = typing(COMPACT_PENDING_AFTER + 10);
+    const work = typing(COMPACT_PENDING_AFTER); // the last of them makes the records a merge
     const { db, pending } = await tracker();
-    work.updates.slice(0, 10).forEach((u, i) => pending.record(u, null, work.targets[i]!));
-    await pending.flushed();
+    await recordEach(pending, work.updates.slice(0, 10), (i) => work.targets[i]!);
     const read = (await db.pendingOf('j1')).map(([k]) => k); // what the handover sent
-    work.updates.slice(10).forEach((u, i) => pending.record(u, null, work.targets[i + 10]!));
-    await pending.flushed();
+    await recordEach(pending, work.updates.slice(10), (i) => work.targets[i + 10]!);
     expect((await db.pendingOf('j1')).length).toBe(1); // merged since
     const before = pending.count;
     await pending.forgetHandedOver(read);
@@ -156,8 +185,7 @@ describe('pending updates, compacted on the device', () => {
     let stored = Promise.reject<void>(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
     stored.catch(() => undefined);
     const refused = await tracker(undefined, undefined, () => stored);
-    work.updates.forEach((u, i) => refused.pending.record(u, null, work.targets[i]!));
-    await refused.pending.flushed();
+    await recordEach(refused.pending, work.updates, (i) => work.targets[i]!);
     const [[, notMarked]] = (await refused.db.pendingOf<PendingRecord>('j1')) as [[number, PendingRecord]];
     expect(notMarked.inDoc).toBeUndefined();
     refused.db.close();
@@ -166,13 +194,11 @@ describe('pending updates, compacted on the device', () => {
     stored = Promise.resolve();
     const next = await tracker(refused.device, undefined, () => stored);
     expect(textOf(next.loaded)).toBe(work.text);
-    const more = typing(2 * COMPACT_PENDING_AFTER).updates.slice(COMPACT_PENDING_AFTER);
-    more.forEach((u) => next.pending.record(u, null, 'notes/n1'));
-    await next.pending.flushed();
+    const more = typing(2 * COMPACT_PENDING_AFTER - 1).updates.slice(COMPACT_PENDING_AFTER); // with the loaded record, a merge's worth
+    await recordEach(next.pending, more, () => 'notes/n1');
     expect((await next.db.pendingOf<PendingRecord>('j1')).map(([, r]) => r.inDoc)).toEqual([undefined]); // the loaded update was not applied yet
     next.pending.appliedToDoc();
-    more.forEach((u) => next.pending.record(u, null, 'notes/n1'));
-    await next.pending.flushed();
+    await recordEach(next.pending, more, () => 'notes/n1');
     expect((await next.db.pendingOf<PendingRecord>('j1')).map(([, r]) => r.inDoc)).toEqual([true]);
     const count = next.pending.count;
     next.db.close();

@@ -110,6 +110,29 @@ function mergeRecords(jobId: string, records: [number, PendingRecord][]): Pendin
   };
 }
 
+/**
+ * The records to store for a batch of unwritten entries: their merge, as one record; or,
+ * when an update does not decode (merging would throw), each entry's own record as it is.
+ */
+function batchRecords(jobId: string, batch: Entry[]): [Entry[], PendingRecord][] {
+  if (batch.length > 1) {
+    try {
+      return [
+        [
+          batch,
+          mergeRecords(
+            jobId,
+            batch.map((e, i) => [i, e.record!]),
+          ),
+        ],
+      ];
+    } catch {
+      // stored one by one below: nothing is dropped for an update this device cannot read
+    }
+  }
+  return batch.map((e) => [[e], e.record!]);
+}
+
 let nextSeq = 1;
 
 /** The pending updates of one job on this device. */
@@ -227,18 +250,22 @@ export class PendingUpdates {
     // A record made durable meanwhile needs no copy on the device.
     const batch = this.unwritten.filter((e) => this.entries.includes(e));
     if (batch.length === 0) return void (this.unwritten = []);
+    // One record for the batch, in one strict transaction (a disk flush): a burst of typing
+    // that came while the last write was in flight costs one flush, not one per keystroke.
+    const groups = batchRecords(this.jobId, batch);
     // Issued together, stored in this order (IndexedDB keeps the order of transactions).
-    const results = await Promise.allSettled(batch.map((e) => this.db.add('pending', e.record)));
+    const results = await Promise.allSettled(groups.map(([, record]) => this.db.add('pending', record)));
     let failure: unknown = null;
     const deletes: Promise<void>[] = [];
     results.forEach((r, i) => {
-      const e = batch[i]!;
       if (r.status === 'rejected') return void (failure ??= r.reason);
-      e.key = r.value;
-      e.origin = r.value;
-      e.record = null;
+      for (const e of groups[i]![0]) {
+        e.key = r.value;
+        e.origin = r.value;
+        e.record = null;
+      }
       // Acked while it was being written: the copy is no longer needed.
-      if (!this.entries.includes(e)) deletes.push(this.forget(r.value));
+      if (!this.entries.some((e) => e.key === r.value)) deletes.push(this.forget(r.value));
     });
     this.afterForgetting(deletes);
     this.unwritten = this.unwritten.filter((e) => e.record !== null && this.entries.includes(e));

@@ -7,7 +7,7 @@
 import { Observable, type Watchable } from '../observable';
 import type { DeviceStorage } from '../storage/device-storage';
 import type { BlobQueue } from '../blobs/blob-queue';
-import { listContentChanges, type ChangeKind, type ChangeRecord, type ContentChange } from './change-list';
+import { changesIn, listContentChanges, type ChangeKind, type ChangeRecord, type ContentChange } from './change-list';
 
 /** A content change that reached the server. */
 export interface SentChange {
@@ -108,7 +108,7 @@ export class ChangeFeed implements Watchable<ChangeLists> {
     // seen by the second, never by neither (a stale read is safe, a missed one says "synced").
     const unstored = await this.unstored();
     const stored = (await this.db.entries<ChangeRecord>('pending')).map(([, r]) => r);
-    const records = [...unstored, ...stored].map((r) => ({ jobId: r.jobId, change: r.change, target: r.target, at: r.at }));
+    const records = [...unstored, ...stored].flatMap(changesIn).map((r) => ({ jobId: r.jobId, change: r.change, target: r.target, at: r.at }));
     const units = listContentChanges(records, this.blobs.unsentList.get(), this.refused());
     const before = this.lists.get();
     const now = new Set(units.map((u) => u.key));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UnsentBlob } from '../blobs/blob-queue';
-import { listContentChanges, type ChangeRecord } from './change-list';
+import { changesIn, listContentChanges, type ChangeRecord } from './change-list';
 
 const sha = 'a'.repeat(64);
 const at = (m: number) => `2026-11-26T10:${String(m).padStart(2, '0')}:00.000Z`;
@@ -18,6 +18,20 @@ describe('listing content changes', () => {
       { jobId: 'j1', change: 'c6', target: 'time/t1', at: at(6) },
     ];
     expect(listContentChanges(records, []).map((c) => c.words)).toEqual(['Note written', 'Item ticked', 'Time logged', 'Refrigerant logged', 'Line item added']);
+  });
+
+  it('lists every change a merged pending record holds, not only its newest', () => {
+    const merged: ChangeRecord = {
+      jobId: 'j1',
+      change: 'c2',
+      target: 'checklist/k1',
+      at: at(2),
+      changes: [
+        ['c1', 'notes/n1'],
+        ['c2', 'checklist/k1'],
+      ],
+    };
+    expect(listContentChanges(changesIn(merged), []).map((c) => c.words)).toEqual(['Note written', 'Item ticked']);
   });
 
   it('counts a photo or a signature with its upload as one change, pending while either half is', () => {

@@ -20,6 +20,13 @@ export interface ChangeRecord {
   /** What it touched, e.g. `notes/n1` (jobs/change-target.ts). */
   target?: string;
   at: string;
+  /** A merged record (jobs/pending-updates.ts): every change it holds, with what each touched. */
+  changes?: [change: string, target: string][];
+}
+
+/** A stored record as the changes it holds: one per change of a merged record, else itself. */
+export function changesIn(record: ChangeRecord): ChangeRecord[] {
+  return record.changes?.map(([change, target]) => ({ jobId: record.jobId, change, target, at: record.at })) ?? [record];
 }
 
 /** What kind of thing a change touched. */
