@@ -27,12 +27,13 @@ export const SCENARIOS: Scenario[] = [
   durableWrites,
   ackLatency,
   coldOpen,
-  deviceOpen,
   scheduleBoard,
   idleJobs,
   memory,
   // From here on memory's 5-minute idle wait runs beside them: light on the load generator
   // (each opens at most a few thousand sockets), and together about as long as the wait.
+  // Device open runs no server at all (Chromium on the generator's core only).
+  deviceOpen,
   manyJobs,
   opsReplay,
   catchUpScenario,
