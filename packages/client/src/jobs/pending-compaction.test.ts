@@ -93,6 +93,20 @@ describe('pending updates, compacted on the device', () => {
     expect(again.pending.count).toBeGreaterThan(0);
   });
 
+  it('merges and marks a burst of updates held by the doc store, so a reload decodes none of it', async () => {
+    const work = typing(2 * COMPACT_PENDING_AFTER);
+    const first = await tracker(undefined, undefined, () => Promise.resolve());
+    const t0 = Date.now();
+    work.updates.forEach((u, i) => first.pending.record(u, null, work.targets[i]!, t0 + i));
+    await first.pending.flushed();
+    const records = await first.db.pendingOf<PendingRecord>('j1');
+    expect(records.map(([, r]) => r.inDoc)).toEqual([true]);
+    first.db.close();
+    const again = await tracker(first.device);
+    expect(again.loaded).toEqual([]); // nothing to apply: the doc's own store holds it
+    expect(again.pending.count).toBe(first.pending.count);
+  });
+
   it('deletes a merged record only once every update stored in it is durable', async () => {
     const work = typing(COMPACT_PENDING_AFTER + 1);
     const { db, pending } = await tracker();

@@ -21,7 +21,7 @@
  * which the engine turns into the storage warning.
  *
  * Compaction (docs/reliability.md, "Pending updates on the device"): once a job has
- * COMPACT_PENDING_AFTER stored records here, they are merged (Y.mergeUpdates) into one record
+ * COMPACT_PENDING_AFTER stored records here (or that many updates stored since the last merge, in however few records), they are merged (Y.mergeUpdates) into one record
  * that lists every change it holds, and that record replaces them in one transaction, only
  * if all of them are still there (`DeviceStorage.replace`): the device holds the records or
  * their merge, never both, never neither. Each update keeps its own entry in memory (its own
@@ -285,7 +285,10 @@ export class PendingUpdates {
    */
   private async compact(): Promise<void> {
     const keys = this.storedKeys();
-    if (keys.length < COMPACT_PENDING_AFTER) return;
+    // Updates stored since the last merge made here: a burst stores many in one record (see
+    // store), and merging it with the rest is what marks them `inDoc` for the next open.
+    const unmerged = this.entries.filter((e) => e.key !== null && !this.sources.has(e.key)).length;
+    if (keys.length < COMPACT_PENDING_AFTER && unmerged < COMPACT_PENDING_AFTER) return;
     const own = new Set(keys);
     // Marked only when every update in it was handed to the doc's store and that store then committed all it was handed.
     const handed = this.entries.every((e) => e.key === null || !own.has(e.key) || e.inDoc);
