@@ -44,9 +44,10 @@ export class ChannelClient {
   answersStep1 = true;
   private constructor(readonly ws: WebSocket) {}
 
-  /** Connects to `/device` (protocol version `v`, default the current one) and waits for it to open. */
-  static async connect(httpUrl: string, token: string | null, v: number | null = PROTOCOL_VERSION): Promise<ChannelClient> {
+  /** Connects to `/device` (protocol version `v`, default the current one; `shard` as the client's `channelPerShard` sends it) and waits for it to open. */
+  static async connect(httpUrl: string, token: string | null, v: number | null = PROTOCOL_VERSION, shard?: string): Promise<ChannelClient> {
     const q = new URLSearchParams();
+    if (shard !== undefined) q.set('shard', shard);
     if (token !== null) q.set('token', token);
     if (v !== null) q.set('v', String(v));
     const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/device?${q}`);

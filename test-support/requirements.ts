@@ -1,5 +1,5 @@
 /**
- * Suites that need Postgres, Redis or Chromium ask here whether it is available.
+ * Suites that need Postgres, Redis, Chromium or nginx ask here whether it is available.
  * With CI=true a missing service is an error (those suites are mandatory in CI); elsewhere
  * the suite is skipped with a message saying what is missing.
  */
@@ -34,6 +34,8 @@ async function require(what: string, available: boolean, hint: string): Promise<
 export const testDatabaseUrl = process.env.OUTPOST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Redis URL for tests. */
 export const testRedisUrl = process.env.OUTPOST_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** nginx binary for the load-balancer test (apt-get install nginx-light). */
+export const nginxPath = process.env.OUTPOST_NGINX ?? '/usr/sbin/nginx';
 /** Chromium binary for browser tests. */
 export const chromiumPath = process.env.OUTPOST_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -52,6 +54,11 @@ export async function hasRedis(): Promise<boolean> {
 /** Whether Chromium is installed; throws in CI when it is not. */
 export async function hasChromium(): Promise<boolean> {
   return require('Chromium', existsSync(chromiumPath), `${chromiumPath} not found (apt-get install chromium)`);
+}
+
+/** Whether nginx is installed; throws in CI when it is not. */
+export async function hasNginx(): Promise<boolean> {
+  return require('nginx', existsSync(nginxPath), `${nginxPath} not found (apt-get install nginx-light)`);
 }
 
 /** Chromium flags for running headless as root on a closed network. */

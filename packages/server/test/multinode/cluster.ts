@@ -33,13 +33,13 @@ export class Cluster {
 
   constructor(private readonly config: ClusterConfig) {}
 
-  /** Starts one node; resolves with its URL once it listens. `seed` seeds the demo into the empty database. */
-  async start(seed = false): Promise<ClusterNode> {
+  /** Starts one node; resolves with its URL once it listens. `seed` seeds the demo into the empty database; `port` 0 lets the system pick. */
+  async start(seed = false, port = 0): Promise<ClusterNode> {
     const dataDir = await mkdtemp(join(tmpdir(), 'outpost-node-'));
     this.dirs.push(dataDir);
     // A node that fails to listen is killed by launchServer, so nothing is left to stop.
     const launched = await launchServer({
-      args: ['--port', '0', '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])],
+      args: ['--port', String(port), '--data', dataDir, ...(seed ? ['--seed', 'demo'] : [])],
       env: {
         OUTPOST_DATABASE_URL: this.config.databaseUrl,
         OUTPOST_REDIS_URL: this.config.redisUrl,
