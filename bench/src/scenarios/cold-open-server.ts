@@ -107,6 +107,8 @@ interface ColdSamples {
   warm: number;
   /** Samples whose sync step 2 already carried the content. */
   complete: number;
+  /** Rows behind the job's snapshot right before each timed open (what the open had to merge), when counted. */
+  rowsAtOpen: number[];
 }
 
 /**
@@ -115,7 +117,15 @@ interface ColdSamples {
  * `restore` puts back data kept outside the directory (Postgres). The first process also
  * times warm opens (job in memory, median of 5).
  */
-async function coldSamples(kind: ServerKind, seeded: string, jobId: string, samples: number, restore?: () => Promise<void>): Promise<ColdSamples> {
+async function coldSamples(
+  kind: ServerKind,
+  seeded: string,
+  jobId: string,
+  samples: number,
+  restore?: () => Promise<void>,
+  rowsIn?: (dir: string) => LogRows,
+): Promise<ColdSamples> {
+  const rowsAtOpen: number[] = [];
   const cold: number[] = [];
   const start: number[] = [];
   let warm = Number.NaN;
@@ -135,6 +145,7 @@ async function coldSamples(kind: ServerKind, seeded: string, jobId: string, samp
         target,
         target.jobIds.find((id) => id !== jobId)!,
       );
+      if (rowsIn) rowsAtOpen.push(await rowsIn(dir)(jobId));
       const c = await openTime(target, jobId);
       cold.push(c.ms);
       if (c.step2Complete) complete++;
@@ -144,7 +155,7 @@ async function coldSamples(kind: ServerKind, seeded: string, jobId: string, samp
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  return { cold, start, warm, complete };
+  return { cold, start, warm, complete, rowsAtOpen };
 }
 
 async function warmOpen(target: Target, jobId: string): Promise<number> {
@@ -157,8 +168,9 @@ async function warmOpen(target: Target, jobId: string): Promise<number> {
   return summarize(warm).p50;
 }
 
-function coldFigures({ cold, start, warm, complete }: ColdSamples, extra: Record<string, number | string> = {}): Record<string, number | string> {
+function coldFigures({ cold, start, warm, complete, rowsAtOpen }: ColdSamples, extra: Record<string, number | string> = {}): Record<string, number | string> {
   const s = summarize(cold);
+  if (rowsAtOpen.length > 0) extra = { ...extra, 'rows at open (max)': Math.max(...rowsAtOpen) };
   return {
     'server cold open p50 ms': round(s.p50),
     'cold range ms': `${round(Math.min(...cold))}–${round(s.max)}`,
@@ -197,22 +209,30 @@ async function sqliteLogRows(dataDir: string, jobId: string): Promise<number> {
   }
 }
 
+/** Rows of a job's log behind its snapshot, read on a running server's SQLite file (a second connection: WAL lets it read alongside). */
+function liveSqliteRows(dataDir: string): LogRows {
+  return async (id) => {
+    const store = new SqliteStore(join(dataDir, 'outpost.db'));
+    try {
+      return await store.countJobUpdates(id);
+    } finally {
+      await store.close();
+    }
+  };
+}
+
+/** The log a SIGKILL left, flagged when the seeding fell short of `KILL_TAIL` (the row then does not test the log it claims to). */
+function leftRows(rows: number): number | string {
+  return rows >= KILL_TAIL ? rows : `${rows} (short of ${KILL_TAIL})`;
+}
+
 /** Outpost on SQLite, killed with SIGKILL right after the last ack: the log since the last compaction is left. */
 export async function outpostAfterKill(actions: number, samples: number): Promise<Record<string, number | string>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-bench-cold-kill-'));
   try {
-    const liveRows: LogRows = async (id) => {
-      // A second connection on the running server's file (WAL lets it read alongside).
-      const store = new SqliteStore(join(dataDir, 'outpost.db'));
-      try {
-        return await store.countJobUpdates(id);
-      } finally {
-        await store.close();
-      }
-    };
-    const jobId = await seed('outpost', dataDir, actions, 'kill', liveRows);
+    const jobId = await seed('outpost', dataDir, actions, 'kill', liveSqliteRows(dataDir));
     const rows = await sqliteLogRows(dataDir, jobId);
-    return coldFigures(await coldSamples('outpost', dataDir, jobId, samples), { 'uncompacted rows': rows });
+    return coldFigures(await coldSamples('outpost', dataDir, jobId, samples, undefined, liveSqliteRows), { 'uncompacted rows': leftRows(rows) });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -237,7 +257,8 @@ export async function outpostOnPostgres(actions: number, samples: number, end: S
         'BEGIN; TRUNCATE job_updates, job_snapshots; INSERT INTO job_updates SELECT * FROM bench_updates; INSERT INTO job_snapshots SELECT * FROM bench_snapshots; COMMIT',
       );
     };
-    return coldFigures(await coldSamples('outpost', dataDir, jobId, samples, restore), { 'uncompacted rows': rows });
+    const counted = end === 'kill' ? () => logRows : undefined;
+    return coldFigures(await coldSamples('outpost', dataDir, jobId, samples, restore, counted), { 'uncompacted rows': end === 'kill' ? leftRows(rows) : rows });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await schema.drop();

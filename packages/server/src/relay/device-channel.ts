@@ -31,6 +31,7 @@ import type { RelayContext } from './context';
 import type { JobRoom } from './job-room';
 import type { MemberTransport } from './member-transport';
 import { RateLimiter } from './rate-limiter';
+import { checkRoomAccess, recheckIfChanged, type AccessChecked } from './room-access';
 import type { RoomRegistry } from './room-registry';
 import { closeSocket } from './socket-refusal';
 import { TickCork } from './tick-cork';
@@ -292,8 +293,14 @@ export class DeviceChannel {
   /** Authorizes and loads one job and makes it a member; null when it was refused or left meanwhile. */
   private async enter(jobId: string, job: ChannelJob): Promise<RelayConnection | null> {
     try {
-      await this.mayOpen(jobId);
       const room = await this.rooms.acquire(jobId);
+      let checked: AccessChecked;
+      try {
+        checked = await checkRoomAccess(this.ctx, this.principal, room);
+      } catch (err) {
+        this.rooms.release(room);
+        throw err;
+      }
       if (this.jobs.get(jobId) !== job) {
         this.rooms.release(room);
         return null;
@@ -302,9 +309,8 @@ export class DeviceChannel {
       const member = new RelayConnection(this.transportFor(jobId, job), room, this.principal, true, this.ctx);
       if (!member.start(false)) throw new OutpostError('unavailable', 'The job was reloaded; subscribe again.');
       job.member = member;
-      // Checked again once a member: an unassignment committed after the first check is now
-      // either visible here or delivered to the member as a revoke event.
-      await this.mayOpen(jobId).catch((err: unknown) => member.refuse(err instanceof OutpostError ? err.code : 'internal'));
+      // Checked again once a member only if an access event came in between (room-access.ts).
+      await recheckIfChanged(this.ctx, this.principal, room, checked).catch((err: unknown) => member.refuse(err instanceof OutpostError ? err.code : 'internal'));
       return this.jobs.get(jobId) === job ? member : null;
     } catch (err) {
       this.failed(jobId, job, err);
@@ -316,11 +322,6 @@ export class DeviceChannel {
     const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
     if (!(err instanceof OutpostError)) console.error(`[outpost] channel join of ${jobId} failed`, err);
     this.refuseJob(jobId, job, code, err instanceof Error ? err.message : ERROR_CODES[code].message);
-  }
-
-  /** The team's access rule for syncing a job (`ServerHooks`), as on `/sync/:jobId`. */
-  private mayOpen(jobId: string): Promise<unknown> {
-    return this.ctx.hooks.jobFor(this.ctx.store, this.principal, jobId, 'sync');
   }
 
   /** The member's way out: frames carry the job id; a refusal ends only this job. */

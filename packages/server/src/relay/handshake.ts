@@ -1,9 +1,9 @@
 /**
- * Letting a socket in on `/sync/:jobId`: verify its token, check it may see the job while
- * its room is held (loaded, on a cold open: the check and the load read storage at once),
- * join the room and check access once more; then the frames it sent meanwhile are handled
- * in order. A socket refused on the way gets the shared error message (Outpost
- * clients) and the code's close code.
+ * Letting a socket in on `/sync/:jobId`: verify its token, hold the job's room (loaded, on a
+ * cold open), check it may see the job (a cold open's check reads the job as the load read
+ * it), join the room, and check again only if an access event came in between
+ * (room-access.ts); then the frames it sent meanwhile are handled in order. A socket refused
+ * on the way gets the shared error message (Outpost clients) and the code's close code.
  */
 import { ERROR_CODES, OutpostError, type ErrorCode } from '@outpost/shared';
 import type { IncomingMessage } from 'node:http';
@@ -14,6 +14,7 @@ import { RelayConnection } from './connection';
 import type { RelayContext } from './context';
 import type { JobRoom } from './job-room';
 import { socketTransport } from './member-transport';
+import { checkRoomAccess, recheckIfChanged, type AccessChecked } from './room-access';
 import type { RoomRegistry } from './room-registry';
 import { closeSocket, limitReadsAfterClose, refuseSocket } from './socket-refusal';
 
@@ -89,7 +90,8 @@ export class Handshake {
       if (ws.readyState !== ws.OPEN) return;
       this.countIn(principal.userId);
       user = principal.userId;
-      room = await this.authorizedRoom(principal, jobId);
+      const held = await this.authorizedRoom(principal, jobId);
+      room = held.room;
       if (ws.readyState !== ws.OPEN) return this.rooms.release(room);
       const open = new RelayConnection(socketTransport(ws, wantsAcks, this.ctx), room, principal, wantsAcks, this.ctx);
       // Dropped between its load and here (a failed commit): the device comes back for a fresh copy.
@@ -103,9 +105,9 @@ export class Handshake {
         const ms = Math.min(Math.max(0, principal.expiresAt - Date.now()), 2 ** 31 - 1);
         expiry = setTimeout(() => open.refuse('token_expired'), ms);
       }
-      // Checked again once the socket is a member: an unassignment committed after the first
-      // check is now either visible here or delivered to the member as a revoke event.
-      await this.authorize(principal, jobId).catch((err: unknown) => {
+      // An access event (an unassignment's revoke) that came before the socket became a
+      // member means checking again; a later one reaches the member (room-access.ts).
+      await recheckIfChanged(this.ctx, principal, room, held.checked).catch((err: unknown) => {
         open.refuse(err instanceof OutpostError ? err.code : 'internal');
       });
       ready = true;
@@ -134,21 +136,17 @@ export class Handshake {
   }
 
   /**
-   * Checks `principal` may see the job while its room loads (a cold open reads the job and
-   * its doc at once, not one after the other), and holds the room only once both are done:
-   * a refused socket releases the room it made load, and nothing of the doc was sent.
+   * Holds the job's room, then checks `principal` may see the job; on a cold open the check
+   * reads the job the load read (room-access.ts). A refused socket releases the room;
+   * nothing of the doc was sent.
    */
-  private async authorizedRoom(principal: Principal, jobId: string): Promise<JobRoom> {
-    const [checked, acquired] = await Promise.allSettled([this.authorize(principal, jobId), this.rooms.acquire(jobId)]);
-    if (checked.status === 'rejected') {
-      if (acquired.status === 'fulfilled') this.rooms.release(acquired.value);
-      throw checked.reason;
+  private async authorizedRoom(principal: Principal, jobId: string): Promise<{ room: JobRoom; checked: AccessChecked }> {
+    const room = await this.rooms.acquire(jobId);
+    try {
+      return { room, checked: await checkRoomAccess(this.ctx, principal, room) };
+    } catch (err) {
+      this.rooms.release(room);
+      throw err;
     }
-    if (acquired.status === 'rejected') throw acquired.reason;
-    return acquired.value;
-  }
-
-  private async authorize(principal: Principal, jobId: string): Promise<void> {
-    await this.ctx.hooks.jobFor(this.ctx.store, principal, jobId, 'sync');
   }
 }

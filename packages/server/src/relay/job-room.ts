@@ -55,6 +55,9 @@ export class JobRoom implements OpenJob {
   private readonly metaNotices: MetaChangeNotices;
   /** The job record read at load, mirrored into the server map at the first build. */
   private jobAtLoad: JobRecord | null;
+  /** The job as read at load (after the bus subscription), until the first build; null once dropped. */
+  private readAtLoad: { job: JobRecord | null } | null;
+  private accessEventCount = 0;
   /**
    * The commit of the room's latest stored change: once it lands, everything the doc holds
    * is stored (batches commit in order). Resolved while nothing is pending.
@@ -93,6 +96,7 @@ export class JobRoom implements OpenJob {
     this.resting = new RestingDoc(jobId, stored, (doc) => this.onBuild(doc));
     this.mirror = new ServerMirror({ doc: () => this.resting.doc, isBuilt: () => this.resting.isBuilt, origin: SERVER_ORIGIN });
     this.jobAtLoad = job;
+    this.readAtLoad = { job };
     if (job) this.mirror.learn(job);
     this.loadedUpdates = stored.logRows;
     this.size = new JobSize(stored, ctx.limits.maxJobBytes);
@@ -136,6 +140,24 @@ export class JobRoom implements OpenJob {
   /** Set once `dispose` ran: the room takes no more changes. */
   get disposed(): boolean {
     return this.isDisposed;
+  }
+
+  /**
+   * Bus events that can change who may see the job (revoke, jobChanged), counted since the
+   * room subscribed: a socket's access check needs no second read when none came between
+   * its check and its joining (a later one reaches it as a member).
+   */
+  get accessEvents(): number {
+    return this.accessEventCount;
+  }
+
+  /**
+   * The job as the load read it, after the room subscribed to the bus, while no access event
+   * has come since and the doc is not built yet (a few milliseconds after a cold load);
+   * undefined otherwise. A cold open's access check reads it instead of storage again.
+   */
+  get jobReadAtLoad(): { job: JobRecord | null } | undefined {
+    return this.accessEventCount === 0 && this.readAtLoad ? this.readAtLoad : undefined;
   }
 
   /** True while the doc is kept only as its encoding (not yet built, or hibernated). */
@@ -215,6 +237,7 @@ export class JobRoom implements OpenJob {
   /** Handles a live event from the bus (this node's own included). */
   onBusEvent(event: BusEvent): void {
     if (this.isDisposed) return;
+    if (event.kind === 'revoke' || event.kind === 'jobChanged') this.accessEventCount++;
     if (event.kind === 'revoke') {
       for (const m of this.memberSet) if (m.userId === event.userId) m.refuse('not_assigned', 'You were unassigned from this job.');
       return;
@@ -272,6 +295,7 @@ export class JobRoom implements OpenJob {
     this.metaNotices.watch(doc, (origin) => this.memberSet.has(origin as RoomMember));
     const job = this.jobAtLoad;
     this.jobAtLoad = null;
+    this.readAtLoad = null;
     if (job && !this.isDisposed) this.mirror.write(job);
   }
 

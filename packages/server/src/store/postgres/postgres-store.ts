@@ -39,7 +39,8 @@ import { byteaParam, bytesOf, jobFromRow, userFromRow, type JobRow, type UserRow
 
 /**
  * Connections a store keeps open by default (`PostgresPoolOptions.min`): a cold job open
- * reads the job for the access check, and the job and its doc for the room, all at once.
+ * reads the job and its doc at once (its access check reads the job the load read), with
+ * one more for a commit or another socket's read meanwhile.
  */
 const OPEN_CONNECTIONS = 3;
 
