@@ -7,7 +7,8 @@
  * prints the milestones from the start (socket open, channelReady, subscribe sent, first
  * answer, last job synced, last durable ack) and the generator's own CPU time, then medians.
  *
- * Env: PROBE_JOBS (200), PROBE_RUNS (5).
+ * Env: PROBE_JOBS (200), PROBE_RUNS (5), PROBE_FRESH (1: a fresh server per run), PROBE_LINK
+ * (`inproc`: the proxy in this process, as before `link-process.ts`).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -87,26 +88,36 @@ async function reconnect(rig: Rig): Promise<Record<string, number>> {
 
 async function main(): Promise<void> {
   setUpPinning((l) => console.log(l));
-  const rigs: Record<string, Rig> = { after: await openRig(await ServerProcess.start('outpost')) };
+  const starters: Record<string, () => Promise<ServerProcess>> = { after: () => ServerProcess.start('outpost') };
   if (other) {
     const theirs = (await import(pathToFileURL(resolve(other, 'bench/src/harness/server-process.ts')).href)) as { ServerProcess: typeof ServerProcess };
-    const server = await theirs.ServerProcess.start('outpost');
-    movePinned(server.pid, 'server');
-    rigs.before = await openRig(server);
+    starters.before = async () => {
+      const server = await theirs.ServerProcess.start('outpost');
+      // Their harness is its own module instance, unaware of this run's pinning.
+      movePinned(server.pid, 'server');
+      return server;
+    };
   }
+  // Each run on a fresh server, as the scenario's first reconnect (later ones would also
+  // carry the earlier devices' changes in every answer); PROBE_FRESH=0 reuses one per side.
+  const fresh = process.env.PROBE_FRESH !== '0';
+  const kept: Record<string, Rig> = {};
+  const rigFor = async (which: string) => (fresh ? openRig(await starters[which]!()) : (kept[which] ??= await openRig(await starters[which]!())));
   const samples: Record<string, Record<string, number>[]> = {};
   try {
     for (let run = 0; run < RUNS; run++) {
-      const order = Object.keys(rigs);
+      const order = Object.keys(starters);
       if (run % 2 === 1) order.reverse();
       for (const which of order) {
-        const r = await reconnect(rigs[which]!);
+        const rig = await rigFor(which);
+        const r = await reconnect(rig);
+        if (fresh) await rig.stop();
         (samples[which] ??= []).push(r);
         console.log(`${which} run ${run}: ${JSON.stringify(r)}`);
       }
     }
   } finally {
-    for (const rig of Object.values(rigs)) await rig.stop();
+    for (const rig of Object.values(kept)) await rig.stop();
   }
   for (const [which, runs] of Object.entries(samples)) {
     const keys = Object.keys(runs[0]!);
