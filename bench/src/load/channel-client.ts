@@ -33,22 +33,32 @@ export class ChannelLoadClient {
   /** The TCP socket under `ws`, corked while a tick's frames gather (`send`). */
   private socket: Socket | null = null;
   private corked = false;
+  /**
+   * When the reconnect's milestones happened (`performance.now()`), and the time spent
+   * handling job frames (applying answers, replying): where the time goes (probe-many-jobs.ts).
+   */
+  readonly marks = { open: 0, ready: 0, subscribed: 0, firstAnswer: 0, lastSynced: 0, lastAcked: 0, handlingMs: 0 };
 
   constructor(port: number, token: string) {
     this.ws = new WebSocket(`ws://127.0.0.1:${port}/device?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`);
     this.ws.binaryType = 'nodebuffer';
     this.ws.on('upgrade', (res) => (this.socket = res.socket));
+    this.ws.on('open', () => (this.marks.open = performance.now()));
     this.ws.on('error', (err) => this.errors.push(String(err)));
     this.ready = new Promise((resolve, reject) => {
       this.ws.on('message', (data: Buffer) => {
         const { jobId, message } = readJobFrame(new Uint8Array(data));
         if (jobId === CHANNEL_ADDRESS) {
           const msg = decodeOutpostMessage(message);
-          if (msg.name === 'channelReady') resolve();
-          else if (msg.name === 'jobClosed' || msg.name === 'error') this.errors.push(JSON.stringify(msg.value));
+          if (msg.name === 'channelReady') {
+            this.marks.ready = performance.now();
+            resolve();
+          } else if (msg.name === 'jobClosed' || msg.name === 'error') this.errors.push(JSON.stringify(msg.value));
           return;
         }
+        const h0 = performance.now();
         this.onJobMessage(jobId, message);
+        this.marks.handlingMs += performance.now() - h0;
       });
       this.ws.on('close', (code) => reject(new Error(`channel closed ${code}`)));
     });
@@ -68,6 +78,7 @@ export class ChannelLoadClient {
     const stateVectors = docs.map((d) => Y.encodeStateVector(d));
     const message = changes ? encodeMessage(subscribeWithChanges, { jobIds, stateVectors, changes }) : encodeMessage(subscribe, { jobIds, stateVectors });
     this.send(encodeJobFrame(CHANNEL_ADDRESS, message));
+    this.marks.subscribed = performance.now();
   }
 
   /**
@@ -120,6 +131,7 @@ export class ChannelLoadClient {
   private onJobMessage(jobId: string, message: Uint8Array): void {
     const job = this.jobs.get(jobId);
     if (!job) return;
+    if (!this.marks.firstAnswer) this.marks.firstAnswer = performance.now();
     const d = decoding.createDecoder(message);
     const type = decoding.readVarUint(d);
     if (type === 0) {
@@ -129,11 +141,16 @@ export class ChannelLoadClient {
       if (syncType === syncProtocol.messageYjsSyncStep1) {
         this.send(encodeJobFrame(jobId, encoding.toUint8Array(reply)));
         job.sent++;
-      } else if (syncType === syncProtocol.messageYjsSyncStep2) job.synced = true;
+      } else if (syncType === syncProtocol.messageYjsSyncStep2) {
+        job.synced = true;
+        this.marks.lastSynced = performance.now();
+      }
     } else if (type >= 100) {
       const msg = decodeOutpostMessage(message);
-      if (msg.name === 'durableAck') job.acked = Math.max(job.acked, msg.value.upTo);
-      else if (msg.name === 'error') this.errors.push(`${jobId}: ${msg.value.code} ${msg.value.message}`);
+      if (msg.name === 'durableAck') {
+        job.acked = Math.max(job.acked, msg.value.upTo);
+        this.marks.lastAcked = performance.now();
+      } else if (msg.name === 'error') this.errors.push(`${jobId}: ${msg.value.code} ${msg.value.message}`);
     }
   }
 }
