@@ -10,6 +10,7 @@
  * Env: PROBE_JOBS (200), PROBE_RUNS (5), PROBE_FRESH (1: a fresh server per run), PROBE_LINK
  * (`inproc`: the proxy in this process, as before `link-process.ts`).
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
@@ -27,7 +28,14 @@ const JOBS = Number(process.env.PROBE_JOBS ?? 200);
 const RUNS = Number(process.env.PROBE_RUNS ?? 5);
 const ONE_WAY_MS = 50;
 
+/** CPU ms a process used so far, from /proc (user + system, 10 ms ticks). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 interface Rig {
+  pid: number;
   target: Target;
   proxy: { port: number; reset(): unknown; close(): Promise<void> };
   stop: () => Promise<void>;
@@ -41,6 +49,7 @@ async function openRig(server: ServerProcess): Promise<Rig> {
   await Promise.all(links.map((l) => settle(l, 'outpost', 30_000)));
   await Promise.all(links.map((l) => l.client.close()));
   return {
+    pid: server.pid,
     target,
     proxy,
     stop: async () => {
@@ -61,6 +70,7 @@ async function reconnect(rig: Rig): Promise<Record<string, number>> {
   const carried = devices.map((d) => Y.encodeStateAsUpdate(d.doc));
   await rig.proxy.reset();
   const cpu0 = process.cpuUsage();
+  const serverCpu0 = cpuMsOf(rig.pid);
   const t0 = performance.now();
   const channel = new ChannelLoadClient(rig.proxy.port, rig.target.token);
   await channel.subscribeAll(
@@ -70,6 +80,7 @@ async function reconnect(rig: Rig): Promise<Record<string, number>> {
   await channel.settled(60_000);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const serverCpuMs = cpuMsOf(rig.pid) - serverCpu0;
   const m = channel.marks;
   await channel.close();
   const at = (t: number) => round(t - t0);
@@ -82,6 +93,7 @@ async function reconnect(rig: Rig): Promise<Record<string, number>> {
     lastSynced: at(m.lastSynced),
     lastAcked: at(m.lastAcked),
     genCpuMs: round((cpu.user + cpu.system) / 1000),
+    serverCpuMs,
     handlingMs: round(m.handlingMs),
   };
 }

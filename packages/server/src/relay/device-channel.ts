@@ -66,19 +66,12 @@ interface Entered extends Joining {
   member: RelayConnection;
 }
 
-/**
- * A slice of answers applies carried changes for this long (at least this many jobs), then
- * answers those jobs: a few ms of work per write, so the first answers leave early.
- */
-const APPLY_SLICE_MS = 4;
-const MIN_SLICE_JOBS = 4;
-
 /** The jobs of one device's socket. */
 export class DeviceChannel {
   private readonly jobs = new Map<string, ChannelJob>();
   /** Jobs in and waiting for their answer, in the order they got in. */
   private entered: Entered[] = [];
-  /** Set while an `answerEntered` is scheduled (until `entered` is empty). */
+  /** Set while an `answerEntered` is scheduled. */
   private answering = false;
   private readonly limiter: RateLimiter;
   private readonly cork: TickCork;
@@ -246,22 +239,21 @@ export class DeviceChannel {
   }
 
   /**
-   * Answers the jobs that are in, one slice per turn of the event loop. A slice's carried
-   * changes are applied (for `APPLY_SLICE_MS`, at least `MIN_SLICE_JOBS` jobs) and handed
-   * to storage in one commit, started before any of its answers is built, so the disk
-   * write (on the log writer) overlaps the answers; then each of its jobs gets its answer,
-   * the frames it sent meanwhile and the server's step 1. The slice's frames leave in one
-   * write as its turn ends (`TickCork`): the device applies the first answers while the
-   * server builds the next, instead of the two ends working in turn, and a commit that
-   * landed has its acks sent between slices rather than after the last answer.
+   * Answers every job that is in: their carried changes are applied and handed to storage
+   * in one commit, started before any answer is built — the commit's disk write (on the
+   * log writer) then overlaps the encoding and sending of the answers instead of following
+   * them; its durable acks go out as it lands — and then each job gets its answer, the
+   * frames it sent meanwhile and the server's step 1. All of them leave in one write when
+   * the turn ends (`TickCork`): cut into slices written one by one, a 200-job reconnect
+   * cost both ends more (more segments to read, more commits) than the overlap won.
    */
   private answerEntered(): void {
-    const end = performance.now() + APPLY_SLICE_MS;
+    const entered = this.entered;
+    this.entered = [];
+    this.answering = false;
     const current = ({ jobId, job }: Joining) => this.jobs.get(jobId) === job && !this.closed;
-    let taken = 0;
     let carriedAny = false;
-    while (taken < this.entered.length && (taken < MIN_SLICE_JOBS || performance.now() < end)) {
-      const j = this.entered[taken++]!;
+    for (const j of entered) {
       if (!current(j)) continue;
       // Content message 1, acked after its commit. Before the answer to the device's step 1:
       // the device's state vector covers its own changes, so the answer is the same.
@@ -270,9 +262,8 @@ export class DeviceChannel {
       carriedAny = true;
       j.member.receive(syncStep2(carried));
     }
-    const slice = this.entered.splice(0, taken);
     if (carriedAny) void this.ctx.committer.flush().catch(() => undefined); // a failed commit refuses its members (JobRoom)
-    for (const j of slice) {
+    for (const j of entered) {
       if (!current(j)) continue;
       // In the device's order: its step 1 (answered with the server's step 2 at once), the
       // frames it sent since; then the server's step 1, which covers the changes applied,
@@ -289,8 +280,6 @@ export class DeviceChannel {
         this.failed(j.jobId, j.job, err);
       }
     }
-    if (this.entered.length > 0) setImmediate(() => this.answerEntered());
-    else this.answering = false;
   }
 
   /** Sends one frame (those of one tick leave in one write, `TickCork`). */
