@@ -4,9 +4,11 @@
  * operator would (`outpost-server --port 0`, run from source), configured by environment only.
  */
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testRedisUrl } from '../../../../test-support/requirements';
 import { launchServer } from '../../../../test-support/server-process';
 const START_TIMEOUT_MS = 45_000;
 
@@ -32,6 +34,16 @@ export class Cluster {
   private readonly dirs: string[] = [];
 
   constructor(private readonly config: ClusterConfig) {}
+
+  /** A cluster on a test database, the test Redis under a fresh key prefix, and a fresh secret. */
+  static onTestServices(databaseUrl: string): Cluster {
+    return new Cluster({
+      databaseUrl,
+      redisUrl: testRedisUrl,
+      redisPrefix: `outpost_test_${randomBytes(6).toString('hex')}`,
+      secret: randomBytes(32).toString('base64url'),
+    });
+  }
 
   /** Starts one node; resolves with its URL once it listens. `seed` seeds the demo into the empty database; `port` 0 lets the system pick. */
   async start(seed = false, port = 0): Promise<ClusterNode> {

@@ -5,13 +5,12 @@
  * apply exactly once. Mandatory in CI (hasPostgres/hasRedis throw there when missing).
  */
 import { decodeOutpostMessage, readServerState, addNote, readJob, type ServerState } from '@outpost/shared';
-import { randomBytes } from 'node:crypto';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { hasPostgres, hasRedis, testDatabaseUrl, testRedisUrl } from '../../../../test-support/requirements';
+import { hasPostgres, hasRedis, testDatabaseUrl } from '../../../../test-support/requirements';
 import { until } from '../../../../test-support/until';
 import { PostgresStore } from '../../src/store/postgres/postgres-store';
 import { createTestSchema, type TestSchema } from '../../src/store/postgres/test-schema';
@@ -37,12 +36,7 @@ describe.skipIf(!ready)('three server nodes sharing Postgres and Redis', () => {
 
   beforeAll(async () => {
     schema = await createTestSchema(testDatabaseUrl);
-    cluster = new Cluster({
-      databaseUrl: schema.url,
-      redisUrl: testRedisUrl,
-      redisPrefix: `outpost_test_${randomBytes(6).toString('hex')}`,
-      secret: randomBytes(32).toString('base64url'),
-    });
+    cluster = Cluster.onTestServices(schema.url);
     // One node seeds the empty database; the others join it once it is there.
     const first = await cluster.start(true);
     const others = await Promise.all([cluster.start(), cluster.start()]);

@@ -5,12 +5,11 @@
  * the server. Mandatory in CI (hasNginx/hasPostgres/hasRedis throw there when missing).
  */
 import { addNote, readJob } from '@outpost/shared';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ChannelClient } from '../../../../test-support/channel-client';
 import { RelayClient } from '../../../../test-support/relay-client';
-import { hasNginx, hasPostgres, hasRedis, testDatabaseUrl, testRedisUrl } from '../../../../test-support/requirements';
+import { hasNginx, hasPostgres, hasRedis, testDatabaseUrl } from '../../../../test-support/requirements';
 import { until } from '../../../../test-support/until';
 import { createTestSchema, type TestSchema } from '../../src/store/postgres/test-schema';
 import { Cluster, type ClusterNode } from './cluster';
@@ -34,12 +33,7 @@ describe.skipIf(!ready)('nginx configured as docs/scaling.md says, in front of t
 
   beforeAll(async () => {
     schema = await createTestSchema(testDatabaseUrl);
-    cluster = new Cluster({
-      databaseUrl: schema.url,
-      redisUrl: testRedisUrl,
-      redisPrefix: `outpost_test_${randomBytes(6).toString('hex')}`,
-      secret: randomBytes(32).toString('base64url'),
-    });
+    cluster = Cluster.onTestServices(schema.url);
     // Ports are random; pick two for which the job ids and the shards do not all hash to one
     // node by chance (~0.3 % of port pairs for the ten shards), so "spread" is always shown.
     const ports = await portsThatSpread([JOBS, SHARDS]);
