@@ -50,7 +50,9 @@ describe('quotas', () => {
     expect(writer.errors.at(-1)?.code).toBe('job_full');
     expect(acked).toBeGreaterThanOrEqual(15);
     expect(acked).toBeLessThanOrEqual(21);
-    expect((storedBytes() - before) / MiB).toBeLessThan(30);
+    // The database file and its WAL: until a checkpoint the WAL can hold the fold's snapshot
+    // pages beside the log rows they replace (about twice the 20 MB limit, never the 100 MB sent).
+    expect((storedBytes() - before) / MiB).toBeLessThan(44);
 
     const other = await connect(JOBS.shared, 'alice');
     await other.whenSynced;
