@@ -35,6 +35,34 @@ describe('job docs in memory and in storage', () => {
     expect(readJob(reader.doc).notes).toHaveLength(6);
   });
 
+  it('compacts jobs that reach the threshold together one at a time, so their snapshots never hold the acks behind them in one long commit', async () => {
+    server = await startTestServer({ limits: { compactAfterUpdates: 3 } });
+    const store = server.store;
+    const compact = store.compactJobDoc.bind(store);
+    let inFlight = 0;
+    let most = 0;
+    const compacted: string[] = [];
+    store.compactJobDoc = async (jobId, docState) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        await new Promise((r) => setTimeout(r, 20));
+        await compact(jobId, docState);
+        compacted.push(jobId);
+      } finally {
+        inFlight--;
+      }
+    };
+    const token = await login(server, 'alice');
+    const jobs = ['job-1001', 'job-1003', 'job-1004'];
+    const devices = await Promise.all(jobs.map((job) => connectRelay(server!.wsBase, job, token)));
+    clients.push(...devices);
+    // Three updates on each job in the same turn: one commit takes all three jobs past the threshold.
+    for (const device of devices) for (let i = 1; i <= 3; i++) device.edit(note(`t${i}`));
+    await until(() => compacted.length === jobs.length, 5000, 'every job compacted');
+    expect(most).toBe(1);
+    for (const job of jobs) expect(await store.countJobUpdates(job)).toBe(0);
+  });
+
   it('compacts a job’s log once nobody has changed it for a while, with its devices still connected', async () => {
     server = await startTestServer({ limits: { compactWhenQuietMs: 200 } });
     const client = await connectRelay(server.wsBase, 'job-1001', await login(server, 'alice'));
@@ -106,6 +134,23 @@ describe('job docs in memory and in storage', () => {
     server.relay.release(unasked);
     expect(unasked.dormant).toBe(true);
     await until(() => !unasked.dormant, 5000, 'a loaded job built without being asked');
+  });
+
+  it('does not count a freeze of the whole process as idle time: a loaded doc stays built after it, and hibernates once really idle', async () => {
+    server = await startTestServer({ limits: { hibernateAfterMs: 200 } });
+    const room = await server.relay.acquire('job-1001');
+    try {
+      await until(() => !room.dormant, 5000, 'the doc built after loading');
+      room.stateVector(); // a use, as a device's sync would be
+      // The process freezes (a paused VM or container): no timer runs, nobody can write.
+      const frozenUntil = performance.now() + 800;
+      while (performance.now() < frozenUntil);
+      await new Promise((r) => setTimeout(r, 150)); // the late sweep and the next ones
+      expect(room.dormant).toBe(false);
+      await until(() => room.dormant, 5000, 'hibernated once idle for 200 ms after the freeze');
+    } finally {
+      server.relay.release(room);
+    }
   });
 
   it('brings the doc’s server map up to the op log when a job loads (the process died between the two commits)', async () => {

@@ -26,7 +26,7 @@ export interface RelayLimits {
   idleUnloadMs: number;
   /** How long an op waits for the doc to cover its `docState`. */
   causalWaitMs: number;
-  /** Group commit collection delay. */
+  /** Group commit collection delay; 0 (the default) commits at the end of the event-loop turn. */
   groupCommitMs: number;
   /** A loaded job's doc unused this long is kept only as its encoding until next used. */
   hibernateAfterMs: number;
@@ -79,7 +79,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   compactWhenQuietMs: 5_000,
   idleUnloadMs: 30_000,
   causalWaitMs: 2_000,
-  groupCommitMs: 2,
+  groupCommitMs: 0,
   hibernateAfterMs: 10_000,
   maxPresencesPerSocket: 4,
   maxPendingBytes: 256 * 1024,

@@ -49,6 +49,15 @@ describe('group commit', () => {
     expect(commits).toEqual([[u('a', 1)], [u('a', 2), u('b', 3)]]);
   });
 
+  it('commits at the end of the turn that queued the update when no commit is in flight (no timer to wait out)', async () => {
+    const { store, commits } = recordingStore();
+    const committer = new GroupCommitter(store, noEvents);
+    committer.append(u('a', 1));
+    committer.append(u('b', 2));
+    await new Promise((r) => setImmediate(r));
+    expect(commits).toEqual([[u('a', 1), u('b', 2)]]);
+  });
+
   it('resolves a barrier at once when nothing is pending', async () => {
     const { store } = recordingStore();
     await new GroupCommitter(store, noEvents).barrier();

@@ -1,8 +1,12 @@
 /**
- * Group commit: updates from every socket and job are collected for a few milliseconds
- * (or until the previous transaction finishes) and appended in ONE store transaction.
- * `barrier()` resolves once everything appended so far is committed — the relay sends a
- * durable ack only after it.
+ * Group commit: updates from every socket and job are collected until the end of the
+ * event-loop turn (or a few milliseconds, `delayMs`), or until the previous transaction
+ * finishes, and appended in ONE store transaction. `barrier()` resolves once everything
+ * appended so far is committed — the relay sends a durable ack only after it.
+ *
+ * With no commit in flight, the default (`delayMs` 0) commits what the turn read at the end
+ * of that turn: a fixed collection delay only added to every ack's latency when the relay
+ * was quiet, and under load batches form anyway while the previous commit waits on the disk.
  */
 import type { JobUpdate, DocLog } from '../store/store';
 
@@ -34,12 +38,13 @@ export interface GroupCommitEvents {
 export class GroupCommitter {
   private open: Batch | null = null;
   private inFlight: Batch | null = null;
+  private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: DocLog,
     private readonly events: GroupCommitEvents,
-    private readonly delayMs = 2,
+    private readonly delayMs = 0,
     private readonly attempts = 3,
   ) {}
 
@@ -63,17 +68,22 @@ export class GroupCommitter {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.scheduled = false;
     const pending = this.barrier();
     void this.run();
     await pending;
   }
 
   private schedule(): void {
-    if (this.inFlight || this.timer) return;
-    this.timer = setTimeout(() => {
+    if (this.inFlight || this.scheduled) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
       this.timer = null;
       void this.run();
-    }, this.delayMs);
+    };
+    if (this.delayMs > 0) this.timer = setTimeout(run, this.delayMs);
+    else setImmediate(run);
   }
 
   private async run(): Promise<void> {

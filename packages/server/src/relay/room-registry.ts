@@ -7,6 +7,7 @@ import { OutpostError } from '@outpost/shared';
 import { COMPACT_AFTER_LOAD_MS } from '../store/compaction';
 import type { RelayContext } from './context';
 import type { OpenJob } from './job-docs';
+import { IdleClock } from './idle-clock';
 import { JobRoom } from './job-room';
 import { TurnSlicer } from './turn-slicer';
 
@@ -38,18 +39,19 @@ export class RoomRegistry {
   private readonly background = new TurnSlicer();
   /** Set while a sweep's hibernations are queued: the next sweep waits for them. */
   private sweeping = false;
+  /** The last compaction asked for: each waits for the one before it (see `compact`). */
+  private compactions: Promise<void> = Promise.resolve();
 
   constructor(private readonly ctx: RelayContext) {
     const idleMs = ctx.limits.hibernateAfterMs;
-    this.sweep = setInterval(
-      () => {
-        if (this.sweeping) return;
-        this.sweeping = true;
-        for (const entry of this.entries.values()) this.background.add(() => entry.room?.hibernateIfIdle(idleMs));
-        this.background.add(() => (this.sweeping = false));
-      },
-      Math.max(50, idleMs / 4),
-    );
+    const everyMs = Math.max(50, idleMs / 4);
+    const clock = new IdleClock(everyMs, idleMs);
+    this.sweep = setInterval(() => {
+      if (this.sweeping || !clock.mayHibernate(performance.now())) return;
+      this.sweeping = true;
+      for (const entry of this.entries.values()) this.background.add(() => entry.room?.hibernateIfIdle(idleMs));
+      this.background.add(() => (this.sweeping = false));
+    }, everyMs);
     this.sweep.unref();
   }
 
@@ -199,11 +201,19 @@ export class RoomRegistry {
    * Folds the job's stored log into a snapshot. The loaded doc holds everything stored for
    * the job (changes reach storage only through it), so its own encoding is the snapshot:
    * merged runs of items, no merge of the log. It may also hold changes still waiting for
-   * their commit; storing them early is harmless (a Yjs update applies once).
+   * their commit; storing them early is harmless (a Yjs update applies once). The doc is
+   * encoded when the compaction's turn comes, so it holds everything up to then.
    */
-  private async compact(room: JobRoom): Promise<void> {
-    // A disposed doc encodes as empty: storing that would drop the job's history.
-    if (room.disposed) return;
-    return this.ctx.store.compactJobDoc(room.jobId, room.docState()).catch((err: unknown) => console.error('[outpost] compact failed', err));
+  private compact(room: JobRoom): Promise<void> {
+    // One at a time: jobs written at the same pace cross the threshold together, and forty
+    // snapshots (each dropping its job's log rows) in one commit held every durable ack
+    // queued behind them for ~45 ms. Queued, each rides on one commit with the appends.
+    const next = this.compactions.then(() => {
+      // A disposed doc encodes as empty: storing that would drop the job's history.
+      if (room.disposed) return;
+      return this.ctx.store.compactJobDoc(room.jobId, room.docState()).catch((err: unknown) => console.error('[outpost] compact failed', err));
+    });
+    this.compactions = next;
+    return next;
   }
 }
