@@ -137,9 +137,34 @@ export class ServerProcess {
     await exited;
   }
 
+  /**
+   * Stops the process where it stands (SIGSTOP) until `resume`: a scenario holding several
+   * servers at once pauses the ones not measured, so their timers (quiet compaction,
+   * hibernation, debounced stores) never run on the server core inside another's measurement.
+   */
+  pause(): void {
+    if (!this.exited) this.child.kill('SIGSTOP');
+  }
+
+  /** Lets a paused process run again (SIGCONT). */
+  resume(): void {
+    if (!this.exited) this.child.kill('SIGCONT');
+  }
+
   /** Removes the data directory (when this process made it). */
   removeData(): void {
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `work` with every server of `all` but `measured` paused (see `ServerProcess.pause`). */
+export async function alone<T>(all: readonly ServerProcess[], measured: ServerProcess, work: () => Promise<T>): Promise<T> {
+  const others = all.filter((s) => s !== measured);
+  for (const s of others) s.pause();
+  try {
+    return await work();
+  } finally {
+    for (const s of others) s.resume();
   }
 }
 

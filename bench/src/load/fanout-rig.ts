@@ -68,7 +68,8 @@ export class FanoutRig {
 
   private constructor(
     readonly kind: ServerKind,
-    private readonly server: ServerProcess,
+    /** The server process (scenarios holding several rigs pause the ones not measured). */
+    readonly server: ServerProcess,
     private readonly cleanup: () => Promise<void>,
   ) {}
 

@@ -7,7 +7,7 @@
  * ack column). Variants and rates are interleaved per run.
  */
 import { SendSchedule } from '../harness/schedule';
-import { sampleWhile } from '../harness/server-process';
+import { alone, sampleWhile, type ServerProcess } from '../harness/server-process';
 import { interleaved, round, showSpread, sleep, spread, summarize, waitFor } from '../harness/stats';
 import { EchoAck, endClock } from '../load/echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from '../load/field-work';
@@ -24,6 +24,7 @@ interface Writer extends JobLink {
 
 interface Rig {
   variant: Variant;
+  server: ServerProcess;
   writers: Writer[];
   sample: <T>(work: () => Promise<T>) => ReturnType<typeof sampleWhile<T>>;
   cleanup(): Promise<void>;
@@ -47,6 +48,7 @@ async function openRig(variant: Variant, writers: number): Promise<Rig> {
   await Promise.all(links.map((l) => settle(l, variant.kind, 30_000)));
   return {
     variant,
+    server,
     writers: links,
     sample: (work) => sampleWhile(server, work),
     async cleanup() {
@@ -102,7 +104,7 @@ export const ackLatency: Scenario = {
   title: 'Ack latency at a fixed rate',
   async run(ctx: BenchContext) {
     const rates = ctx.quick ? [500, 2000] : [5000, 10_000, 20_000];
-    const [writers, ms, warmMs, drainMs] = ctx.quick ? [10, 700, 200, 300] : [40, 1000, 200, 300];
+    const [writers, ms, warmMs, leadInMs, drainMs] = ctx.quick ? [10, 700, 200, 100, 300] : [40, 1000, 200, 150, 300];
     const notes: string[] = [];
     const variants = await durabilityVariants(ctx.servers, notes);
     const rigs: Rig[] = [];
@@ -112,8 +114,17 @@ export const ackLatency: Scenario = {
       for (let r = 0; r < ctx.runs; r++) {
         for (const rate of rates) {
           for (const rig of interleaved(rigs, r)) {
-            if (r === 0) await measure(rig, rate, warmMs, 0); // warm-up at the same rate, not recorded, once per rate
-            const run = await measure(rig, rate, ms, drainMs);
+            // A lead-in at the same rate, not recorded, before every measurement: the server
+            // sat idle (paused) while the others were measured, and the figure is the steady
+            // state at this rate, not its wake-up (a longer one on the first run warms the JIT).
+            const run = await alone(
+              rigs.map((x) => x.server),
+              rig.server,
+              async () => {
+                await measure(rig, rate, r === 0 ? warmMs : leadInMs, 0);
+                return measure(rig, rate, ms, drainMs);
+              },
+            );
             ctx.log(`  ack latency: ${rig.variant.id} @ ${rate}/s → p50 ${round(run.p50)} p99 ${round(run.p99)} ms, acked ${round(run.ackedPercent)} %`);
             const key = `${rig.variant.id}@${rate}`;
             runs.set(key, [...(runs.get(key) ?? []), run]);
@@ -172,7 +183,7 @@ export const ackLatency: Scenario = {
         },
       ],
       notes: [
-        `${writers} writers on separate jobs; the offered rate is spread round-robin over them and sent on a fixed schedule; ${ms / 1000} s measured per rate after ${warmMs / 1000} s at the same rate; ${ctx.runs} runs, variants interleaved per run, median (range).`,
+        `${writers} writers on separate jobs; the offered rate is spread round-robin over them and sent on a fixed schedule; ${ms / 1000} s measured per rate after a lead-in at the same rate (${warmMs / 1000} s on the first run, ${leadInMs / 1000} s on later ones: each server sat idle while the others were measured); ${ctx.runs} runs, variants interleaved per run, median (range). The servers not being measured are paused (SIGSTOP): they share the server core, and their timers would otherwise run inside another's measurement.`,
         'Latency runs from the planned send time to the acknowledgement covering the update. acked % below 99 means the server (or the generator) did not keep up at that rate.',
         'Only the Outpost rows acknowledge stored updates; Hocuspocus acknowledges the in-memory apply (its store is debounced) and y-websocket-server has no ack (its echo stands in).',
         ...notes,

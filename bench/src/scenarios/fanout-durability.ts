@@ -4,6 +4,7 @@
  * interleaved per run, so the cost of each durability level on relay latency is visible.
  * The peers' rows are in the main fan-out scenario (they store nothing per update).
  */
+import { alone } from '../harness/server-process';
 import { interleaved, round, showSpread, spread } from '../harness/stats';
 import { FanoutRig, type StepFigures } from '../load/fanout-rig';
 import { durabilityVariants, startVariant } from '../load/variants';
@@ -27,7 +28,11 @@ export const fanoutDurability: Scenario = {
       for (let r = 0; r < runs; r++) {
         for (const rate of rates) {
           for (const x of interleaved(rigs, r)) {
-            const f = await x.rig.step(rate, ms, 500, 500, CLIENTS_PER_JOB);
+            const f = await alone(
+              rigs.map((y) => y.rig.server),
+              x.rig.server,
+              () => x.rig.step(rate, ms, 500, 500, CLIENTS_PER_JOB),
+            );
             ctx.log(`  fan-out durability: ${x.id} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms${f.held ? '' : ' (not held)'}`);
             results.set(`${x.id}@${rate}`, [...(results.get(`${x.id}@${rate}`) ?? []), f]);
           }
@@ -62,7 +67,7 @@ export const fanoutDurability: Scenario = {
       rows,
       ratios: {},
       notes: [
-        `The fan-out step of the main scenario (open loop, latency from the planned send, held = p99 ≤ 100 ms and ≥ 99 % delivered) at ${rates.join(' and ')} updates/s, ${ms / 1000} s each; ${runs} runs, variants interleaved, median (range). Durable acks on.`,
+        `The fan-out step of the main scenario (open loop, latency from the planned send, held = p99 ≤ 100 ms and ≥ 99 % delivered) at ${rates.join(' and ')} updates/s, ${ms / 1000} s each; ${runs} runs, variants interleaved, median (range); the variants not being measured wait paused (SIGSTOP). Durable acks on.`,
         ...notes,
       ],
     };

@@ -7,6 +7,7 @@
  * highest held rate is re-run to make `runs` samples, and Outpost and the best peer are run
  * `runs` times at the highest rate both hold for the p99 ratio.
  */
+import { alone } from '../harness/server-process';
 import { interleaved, round, spread, showSpread } from '../harness/stats';
 import { refineBetween } from '../harness/schedule';
 import { FanoutRig, HELD_P99_MS, RESUME_WARM_MS, type StepFigures } from '../load/fanout-rig';
@@ -102,7 +103,14 @@ export const fanout: Scenario = {
     const samples: Samples = new Map();
     const rigs = new Map<ServerKind, FanoutRig>();
     const step = async (kind: ServerKind, rate: number) => {
-      const f = await rigs.get(kind)!.step(rate, p.ms, p.warmMs, p.drainMs, CLIENTS_PER_JOB);
+      const rig = rigs.get(kind)!;
+      // The other servers wait paused (SIGSTOP): they share the server core, and their timers
+      // (keep-alive pings of 3,000 sockets, sweeps) would run inside this server's step.
+      const f = await alone(
+        [...rigs.values()].map((r) => r.server),
+        rig.server,
+        () => rig.step(rate, p.ms, p.warmMs, p.drainMs, CLIENTS_PER_JOB),
+      );
       ctx.log(
         `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, gen lag p99 ${f.genLagP99} ms${f.held ? '' : ' (not held)'}`,
       );
@@ -181,7 +189,7 @@ export const fanout: Scenario = {
           },
         ],
         notes: [
-          `${p.jobs} jobs × ${CLIENTS_PER_JOB} typists per server (${p.jobs * CLIENTS_PER_JOB} sockets), one keystroke per update; the offered rate is spread over the typists in a fixed shuffled order and sent on a fixed schedule (open loop). Steps: ${p.rates.join(', ')} updates/s, then two finer steps between each server's highest held and first failed rate; ${p.ms / 1000} s measured per step after ${p.warmMs / 1000} s warm-up on a server's first step and a ${RESUME_WARM_MS} ms lead-in at the new rate on later ones; up to ${p.drainMs} ms after each step for deliveries in flight.`,
+          `${p.jobs} jobs × ${CLIENTS_PER_JOB} typists per server (${p.jobs * CLIENTS_PER_JOB} sockets), one keystroke per update; the offered rate is spread over the typists in a fixed shuffled order and sent on a fixed schedule (open loop). Steps: ${p.rates.join(', ')} updates/s, then two finer steps between each server's highest held and first failed rate; ${p.ms / 1000} s measured per step after ${p.warmMs / 1000} s warm-up on a server's first step and a ${RESUME_WARM_MS} ms lead-in at the new rate on later ones; up to ${p.drainMs} ms after each step for deliveries in flight. The servers not being measured wait paused (SIGSTOP): all share the server core.`,
           `Latency runs from each keystroke's planned send time to its receipt at each other typist of the job, so neither a slow server nor a late generator hides delay (no coordinated omission). Held: ≥ 99 % of planned updates sent and delivered, p99 ≤ ${HELD_P99_MS} ms, no socket error; a server stops climbing at its first step not held.`,
           `Highest held rate: re-run ${ctx.runs} times in all, servers interleaved; "held runs" shows how many held. The p99 ratio compares medians of ${ctx.runs} runs at the highest rate Outpost and the best peer both hold.`,
           'gen lag = how late the generator made its sends; gen loop = its event-loop delay; gen CPU = its share of its own core. A step where gen CPU nears 100 % or gen lag nears 100 ms is bounded by the generator, not the server.',
