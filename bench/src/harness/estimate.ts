@@ -4,12 +4,9 @@
  * beside its estimate and the actual total at the end. Figures in seconds on the 2-core
  * machine with three servers. Quick ones from a timed quick run of the compiled-children
  * harness (543 s in all, 26 Nov 2026, load average 8–12 from other work). Full ones: the
- * last full run (26 Nov 2026 17:29Z, 1,249 s against 1,587 estimated; many idle jobs 141 s)
- * took 0.82× the earlier single-scenario figures measured on the loaded machine, so those are
- * scaled by 0.82, less what the cuts after that run save (see bench/README.md "Run time"):
- * Outpost's job creates in bulk (idle jobs, memory), device open 5 fresh browsers per row
- * instead of 7, memory's large doc during its early readings. Update them from the
- * "took … (estimated …)" lines of the next full run.
+ * "took" lines of the full run of 27 Nov 2026 (952 s on the quiet 2-core AMD EPYC machine),
+ * ack latency plus its new lead-ins. Update them from the "took … (estimated …)" lines of
+ * the next full run.
  */
 
 interface Estimate {
@@ -23,23 +20,23 @@ interface Estimate {
 
 /** Per scenario id. */
 export const ESTIMATES: Record<string, Estimate> = {
-  fanout: { full: 138, perRunShare: 0.35, quick: 31 },
-  'fanout-durability': { full: 41, perRunShare: 0.4, quick: 24 },
-  'durable-writes': { full: 34, perRunShare: 0, quick: 28 },
-  'ack-latency': { full: 64, perRunShare: 0.7, quick: 25 },
-  'cold-open': { full: 102, perRunShare: 0, quick: 59 },
-  'device-open': { full: 45, perRunShare: 0, quick: 20 }, // 37.6 s alone on the shared machine after device group commit (the seed took 366 s before, 10.8 s after)
-  'schedule-board': { full: 74, perRunShare: 0, quick: 53 },
-  'idle-jobs': { full: 125, perRunShare: 0, quick: 32 }, // 141 s in the last run, less ~15 s of job creates
-  memory: { full: 76, perRunShare: 0, quick: 42 },
+  fanout: { full: 100, perRunShare: 0.35, quick: 31 },
+  'fanout-durability': { full: 51, perRunShare: 0.4, quick: 24 },
+  'durable-writes': { full: 39, perRunShare: 0, quick: 28 },
+  'ack-latency': { full: 110, perRunShare: 0.7, quick: 25 },
+  'cold-open': { full: 66, perRunShare: 0, quick: 59 },
+  'device-open': { full: 25, perRunShare: 0, quick: 20 },
+  'schedule-board': { full: 72, perRunShare: 0, quick: 53 },
+  'idle-jobs': { full: 139, perRunShare: 0, quick: 32 },
+  memory: { full: 67, perRunShare: 0, quick: 42 },
   // After memory: these run beside its 5-minute idle wait.
-  'many-jobs': { full: 25, perRunShare: 0, quick: 21 },
-  'ops-replay': { full: 29, perRunShare: 0.5, quick: 15 },
-  'catch-up': { full: 26, perRunShare: 0.8, quick: 11 },
-  'reconnect-storm': { full: 89, perRunShare: 0.6, quick: 14 },
+  'many-jobs': { full: 24, perRunShare: 0, quick: 21 },
+  'ops-replay': { full: 34, perRunShare: 0.5, quick: 15 },
+  'catch-up': { full: 32, perRunShare: 0.8, quick: 11 },
+  'reconnect-storm': { full: 75, perRunShare: 0.6, quick: 14 },
   'awareness-flood': { full: 26, perRunShare: 0.4, quick: 11 },
-  'large-doc': { full: 43, perRunShare: 0, quick: 22 },
-  'scale-out': { full: 35, perRunShare: 0, quick: 54 },
+  'large-doc': { full: 49, perRunShare: 0, quick: 22 },
+  'scale-out': { full: 38, perRunShare: 0, quick: 54 },
 };
 
 /** Memory's last readings after its longest idle time (and the no-sockets wait, 13 s), once the scenarios after it are done. */
