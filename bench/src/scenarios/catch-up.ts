@@ -13,7 +13,7 @@
  */
 import * as Y from 'yjs';
 import { startDelayProxy, type DelayProxy } from '../harness/delay-proxy';
-import { ServerProcess } from '../harness/server-process';
+import { alone, ServerProcess } from '../harness/server-process';
 import { interleaved, round, showSpread, spread } from '../harness/stats';
 import { captureUpdates, fieldAction, newFieldDevice } from '../load/field-work';
 import { openJob, type JobLink, type Target } from '../load/targets';
@@ -120,7 +120,11 @@ export const catchUpScenario: Scenario = {
       for (let r = 0; r < ctx.runs; r++) {
         for (const rig of interleaved(rigs, r)) {
           for (const [i, k] of ks.entries()) {
-            const figures = await catchUp(rig.target, rig.target.jobIds[r * ks.length + i]!, rig.proxy, k);
+            const figures = await alone(
+              rigs.map((x) => x.server),
+              rig.server,
+              () => catchUp(rig.target, rig.target.jobIds[r * ks.length + i]!, rig.proxy, k),
+            );
             ctx.log(`  catch-up: ${rig.kind} K=${k} run ${r + 1}: ${figures['time ms']} ms, wire ÷ diff ${figures['wire ÷ Yjs diff']}`);
             const key = `${rig.kind}:${k}`;
             samples.set(key, [...(samples.get(key) ?? []), figures]);
@@ -130,7 +134,11 @@ export const catchUpScenario: Scenario = {
       const outpost = rigs.find((x) => x.kind === 'outpost');
       if (outpost) {
         ctx.log(`  catch-up: sequential replay baseline (${replayN} actions)`);
-        replay = await sequentialReplay(outpost.target, outpost.target.jobIds[ks.length * ctx.runs]!, outpost.proxy, replayN);
+        replay = await alone(
+          rigs.map((x) => x.server),
+          outpost.server,
+          () => sequentialReplay(outpost.target, outpost.target.jobIds[ks.length * ctx.runs]!, outpost.proxy, replayN),
+        );
       }
     } finally {
       for (const rig of rigs) {
@@ -165,7 +173,7 @@ export const catchUpScenario: Scenario = {
       targets,
       notes: [
         "Device: a y-protocols client holding the job doc with K offline actions (80 % note keystrokes, 10 % checklist ticks, 10 % time entries); it sends sync step 1 on open and one sync step 2 answering the server's step 1.",
-        `Time runs from opening the socket (TCP + websocket handshake included) to the acknowledgement of everything the device holds; median (range) of ${ctx.runs} runs, servers interleaved per run, other columns medians. "client turns" counts the client sending after having received; "elapsed ÷ RTT" is the time in round trips of ${2 * ONE_WAY_MS} ms.`,
+        `Time runs from opening the socket (TCP + websocket handshake included) to the acknowledgement of everything the device holds; median (range) of ${ctx.runs} runs, servers interleaved per run (the ones not measured wait paused, SIGSTOP), other columns medians. "client turns" counts the client sending after having received; "elapsed ÷ RTT" is the time in round trips of ${2 * ONE_WAY_MS} ms.`,
         "wire ÷ Yjs diff: every byte through the proxy both ways (TCP payload: HTTP upgrade with its token, websocket framing, sync messages, acks) over the Yjs diff each side lacked (the device's step 2 against the server's state vector, plus what the device gained). At K = 100 the fixed handshake weighs most.",
         `Baseline: one update message per action against Outpost over the same link, each awaiting its durable ack; measured on ${replayN} actions and extrapolated linearly.`,
       ],
