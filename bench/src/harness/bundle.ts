@@ -26,12 +26,17 @@ export async function bundlePage(name: string): Promise<string> {
   return out.outputFiles[0]!.text;
 }
 
-/** Serves an empty page that loads `script`; returns its URL and how to stop serving. */
+/**
+ * Serves an empty page that loads `script`; returns its URL and how to stop serving. The
+ * script is served as the field app's hashed assets are (packages/server/src/http/web-app.ts:
+ * `immutable`), so a browser that loaded it before keeps it, and Chromium its compiled code,
+ * as on a device that has run the app before; the page itself is `no-cache`, as the app's is.
+ */
 export async function servePage(script: string): Promise<{ url: string; close(): Promise<void> }> {
   const page = `<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>`;
   const server = http.createServer((req, res) => {
-    if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+    if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=31536000, immutable' }).end(script);
+    else res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-cache' }).end(page);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
