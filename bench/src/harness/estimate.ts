@@ -25,9 +25,9 @@ export const ESTIMATES: Record<string, Estimate> = {
   'durable-writes': { full: 39, perRunShare: 0, quick: 28 },
   'ack-latency': { full: 110, perRunShare: 0.7, quick: 25 },
   'cold-open': { full: 66, perRunShare: 0, quick: 59 },
-  'device-open': { full: 25, perRunShare: 0, quick: 20 },
   'schedule-board': { full: 72, perRunShare: 0, quick: 53 },
   'idle-jobs': { full: 139, perRunShare: 0, quick: 32 },
+  'device-open': { full: 30, perRunShare: 0, quick: 20 },
   memory: { full: 67, perRunShare: 0, quick: 42 },
   // After memory: these run beside its 5-minute idle wait.
   'many-jobs': { full: 24, perRunShare: 0, quick: 21 },
