@@ -38,8 +38,8 @@ export interface GroupCommitEvents {
 export class GroupCommitter {
   private open: Batch | null = null;
   private inFlight: Batch | null = null;
-  private scheduled = false;
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the scheduled run of the open batch (a timer or an immediate); null when none is scheduled. */
+  private cancelScheduled: (() => void) | null = null;
 
   constructor(
     private readonly store: DocLog,
@@ -66,24 +66,26 @@ export class GroupCommitter {
 
   /** Commits what is queued now, without waiting for the collection delay. */
   async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.scheduled = false;
+    this.cancelScheduled?.();
+    this.cancelScheduled = null;
     const pending = this.barrier();
     void this.run();
     await pending;
   }
 
   private schedule(): void {
-    if (this.inFlight || this.scheduled) return;
-    this.scheduled = true;
+    if (this.inFlight || this.cancelScheduled) return;
     const run = () => {
-      this.scheduled = false;
-      this.timer = null;
+      this.cancelScheduled = null;
       void this.run();
     };
-    if (this.delayMs > 0) this.timer = setTimeout(run, this.delayMs);
-    else setImmediate(run);
+    if (this.delayMs > 0) {
+      const timer = setTimeout(run, this.delayMs);
+      this.cancelScheduled = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(run);
+      this.cancelScheduled = () => clearImmediate(immediate);
+    }
   }
 
   private async run(): Promise<void> {
