@@ -77,19 +77,41 @@ function contentOf(doc: Y.Doc): string {
   return JSON.stringify(Object.fromEntries(Object.entries(jobRoots(doc)).map(([name, root]) => [name, root.toJSON()])));
 }
 
-/** Differences between docs that should be identical (content and Yjs state). */
-export function divergence(docs: readonly { name: string; doc: Y.Doc }[]): string[] {
+/** Differences between docs that should be identical (content and Yjs state). `clients` names client ids in the report. */
+export function divergence(docs: readonly { name: string; doc: Y.Doc }[], clients: ReadonlyMap<number, string> = new Map()): string[] {
   const [first, ...rest] = docs;
   if (!first) return [];
   const problems: string[] = [];
   const content = contentOf;
-  const state = (d: Y.Doc) => Buffer.from(Y.encodeStateVector(d)).toString('base64');
   for (const other of rest) {
-    if (state(other.doc) !== state(first.doc)) problems.push(`${other.name} has state ${state(other.doc)}, ${first.name} has ${state(first.doc)}`);
+    const gaps = clockGaps(first, other, clients);
+    if (gaps) problems.push(gaps);
     else if (content(other.doc) !== content(first.doc))
       problems.push(`${other.name} and ${first.name} have the same state vector but different content (a deletion did not reach one)`);
   }
   return problems;
+}
+
+/**
+ * Where two docs' Yjs clocks differ, client by client, and whether either holds updates it
+ * could not integrate yet (pending structs or deletions: a missing dependency), so a
+ * failed convergence says which writer's changes did not arrive where.
+ */
+function clockGaps(a: { name: string; doc: Y.Doc }, b: { name: string; doc: Y.Doc }, clients: ReadonlyMap<number, string>): string | null {
+  const sa = Y.decodeStateVector(Y.encodeStateVector(a.doc));
+  const sb = Y.decodeStateVector(Y.encodeStateVector(b.doc));
+  const diffs: string[] = [];
+  for (const client of new Set([...sa.keys(), ...sb.keys()])) {
+    const [ca, cb] = [sa.get(client) ?? 0, sb.get(client) ?? 0];
+    if (ca !== cb) diffs.push(`client ${client}${clients.has(client) ? ` (${clients.get(client)})` : ''}: ${a.name} ${ca}, ${b.name} ${cb}`);
+  }
+  if (diffs.length === 0) return null;
+  const pending = (d: Y.Doc) => {
+    const structs = d.store.pendingStructs;
+    const missing = structs ? [...structs.missing].map(([c, clock]) => `${c}@${clock}`).join(' ') : '';
+    return `${structs ? `pending structs (missing ${missing})` : 'no pending structs'}${d.store.pendingDs ? ', pending deletions' : ''}`;
+  };
+  return `${b.name} differs from ${a.name}: ${diffs.join('; ')}; ${a.name}: ${pending(a.doc)}; ${b.name}: ${pending(b.doc)}`;
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
