@@ -106,27 +106,40 @@ describe('device channel: a reconnect carries its unacked changes in the subscri
     });
   });
 
-  it("hands every job's carried changes of a subscribe to storage in one commit before building any job's answer", async () => {
+  it('answers every job of a subscribe before applying any carried change, commits them all at once, and sends its own step 1 only after their acks', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'outpost-gated-'));
     const store = new GatedStore(join(dataDir, 'outpost.db'));
     const { phone } = await alicesPhone({ dataDir, store });
     phone.answersStep1 = false;
     const appends = vi.spyOn(store, 'appendUpdates');
     const answers = vi.spyOn(JobRoom.prototype, 'missingFor');
-    cleanups.push(async () => answers.mockRestore());
+    const applied = vi.spyOn(JobRoom.prototype, 'apply');
+    cleanups.push(async () => {
+      answers.mockRestore();
+      applied.mockRestore();
+    });
+    store.hold();
     const jobs = ['job-1001', 'job-1003', 'job-1006'];
     phone.subscribeWithChanges(
       jobs,
       jobs.map((id) => offlineNote(`n-${id}`).change),
     );
     await phone.synced(jobs);
-    await until(() => jobs.every((id) => phone.ackedUpTo(id) === 1), 5000, 'durable acks of message 1');
-    const firstAnswer = Math.min(...answers.mock.invocationCallOrder);
-    const before = appends.mock.calls.filter((_, i) => appends.mock.invocationCallOrder[i]! < firstAnswer);
-    // One commit, asked for before any answer was encoded: its disk write overlaps the answers.
-    expect(before).toHaveLength(1);
-    const carried = before[0]![0].filter((u) => Buffer.from(u.update).includes(`offline n-${u.jobId}`)).map((u) => u.jobId);
+    await until(() => store.held > 0, 5000, 'the carried changes are being committed');
+    // The answers went out first: the device applies them while the server applies its changes.
+    expect(answers).toHaveBeenCalledTimes(jobs.length);
+    expect(applied).toHaveBeenCalledTimes(jobs.length);
+    expect(Math.max(...answers.mock.invocationCallOrder)).toBeLessThan(Math.min(...applied.mock.invocationCallOrder));
+    // One commit for the frame's carried changes.
+    const carried = appends.mock.calls.flatMap(([batch]) => batch.filter((u) => Buffer.from(u.update).includes(`offline n-${u.jobId}`)).map((u) => u.jobId));
+    expect(appends).toHaveBeenCalledTimes(1);
     expect(carried.sort()).toEqual(jobs);
+    // Nothing waits on the server's step 1: it comes after the commit and its acks, not beside them.
+    await new Promise((r) => setTimeout(r, 100));
+    for (const id of jobs) expect(phone.jobs.get(id)!.serverState).toBeFalsy();
+    store.release();
+    await until(() => jobs.every((id) => phone.ackedUpTo(id) === 1), 5000, 'durable acks of message 1');
+    await until(() => jobs.every((id) => phone.jobs.get(id)!.serverState), 5000, "the server's step 1");
   });
 
   it('answers and acks each job of a subscribe once it is in, without waiting for a slow one', async () => {

@@ -239,47 +239,66 @@ export class DeviceChannel {
   }
 
   /**
-   * Answers every job that is in: their carried changes are applied and handed to storage
-   * in one commit, started before any answer is built — the commit's disk write (on the
-   * log writer) then overlaps the encoding and sending of the answers instead of following
-   * them; its durable acks go out as it lands — and then each job gets its answer, the
-   * frames it sent meanwhile and the server's step 1. All of them leave in one write when
-   * the turn ends (`TickCork`): cut into slices written one by one, a 200-job reconnect
-   * cost both ends more (more segments to read, more commits) than the overlap won.
+   * Answers every job that is in, in two turns. First each job's step 1 is answered (the
+   * server's step 2: what the device lacks; its state vector covers its own changes, so
+   * the answer does not wait for them), and the answers leave in one write as the turn
+   * ends (`TickCork`). Then, while they travel and the device applies them, the carried
+   * changes are judged, applied and handed to storage in one commit (their durable acks go
+   * out as it lands), and each job takes the frames the device sent meanwhile. The server's
+   * own step 1 (is anything else missing?) follows last: nothing waits for it.
+   *
+   * Answers cut into slices written one by one cost both ends more (more segments to read,
+   * more turns between) than the overlap won (measured twice); answering before applying
+   * overlaps the device's work with the server's without more writes.
    */
   private answerEntered(): void {
     const entered = this.entered;
     this.entered = [];
     this.answering = false;
     const current = ({ jobId, job }: Joining) => this.jobs.get(jobId) === job && !this.closed;
+    for (const j of entered) {
+      if (!current(j)) continue;
+      try {
+        j.member.receive(syncStep1(j.stateVector));
+      } catch (err) {
+        this.failed(j.jobId, j.job, err);
+      }
+    }
+    setImmediate(() => this.applyCarried(entered.filter(current), current));
+  }
+
+  /** The second turn of `answerEntered`: carried changes, one commit, queued frames; then the server's step 1. */
+  private applyCarried(entered: Entered[], current: (j: Joining) => boolean): void {
     let carriedAny = false;
     for (const j of entered) {
       if (!current(j)) continue;
-      // Content message 1, acked after its commit. Before the answer to the device's step 1:
-      // the device's state vector covers its own changes, so the answer is the same.
+      // Content message 1, acked after its commit.
       const carried = this.takeCarried(j.job);
       if (carried.byteLength === 0) continue;
       carriedAny = true;
       j.member.receive(syncStep2(carried));
     }
-    if (carriedAny) void this.ctx.committer.flush().catch(() => undefined); // a failed commit refuses its members (JobRoom)
+    // A failed commit refuses its members (JobRoom); the greeting waits for it either way.
+    const landed = carriedAny ? this.ctx.committer.flush().catch(() => undefined) : Promise.resolve();
     for (const j of entered) {
       if (!current(j)) continue;
-      // In the device's order: its step 1 (answered with the server's step 2 at once), the
-      // frames it sent since; then the server's step 1, which covers the changes applied,
-      // so the device's answering step 2 carries only what the server still lacks.
       try {
-        j.member.receive(syncStep1(j.stateVector));
         for (const frame of j.job.queued.splice(0)) {
           this.queuedBytes -= frame.byteLength;
           j.member.receive(frame);
         }
-        j.member.greet();
         j.job.joined = true;
       } catch (err) {
         this.failed(j.jobId, j.job, err);
       }
     }
+    // The server's step 1 once the commit landed and its acks went out: built beside the
+    // commit, it would hold up the log writer's thread (on one core) and so the acks.
+    void landed.then(() =>
+      setImmediate(() => {
+        for (const j of entered) if (current(j) && j.job.member === j.member) j.member.greet();
+      }),
+    );
   }
 
   /** Sends one frame (those of one tick leave in one write, `TickCork`). */
