@@ -8,7 +8,10 @@
  * answer, last job synced, last durable ack) and the generator's own CPU time, then medians.
  *
  * Env: PROBE_JOBS (200), PROBE_RUNS (5), PROBE_FRESH (1: a fresh server per run), PROBE_LINK
- * (`inproc`: the proxy in this process, as before `link-process.ts`).
+ * (`inproc`: the proxy in this process, as before `link-process.ts`), PROBE_WARM (1: each
+ * server first serves a reconnect to as many other jobs, as the scenario does), PROBE_SNAPSHOT
+ * (1: signals the server after each reconnect; with BENCH_CHILD_FLAGS=--heapsnapshot-signal=SIGUSR2
+ * it writes a heap snapshot).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,6 +30,7 @@ const other = process.argv[2];
 const JOBS = Number(process.env.PROBE_JOBS ?? 200);
 const RUNS = Number(process.env.PROBE_RUNS ?? 5);
 const ONE_WAY_MS = 50;
+const WARM = process.env.PROBE_WARM === '1';
 
 /** CPU ms a process used so far, from /proc (user + system, 10 ms ticks). */
 function cpuMsOf(pid: number): number {
@@ -43,11 +47,14 @@ interface Rig {
 
 async function openRig(server: ServerProcess): Promise<Rig> {
   const proxy = process.env.PROBE_LINK !== 'inproc' ? await startLinkProcess(server.port, ONE_WAY_MS) : await startDelayProxy(server.port, ONE_WAY_MS);
-  const target: Target = { kind: 'outpost', port: server.port, ...(await server.prepare(JOBS)) };
+  const prepared = await server.prepare(WARM ? 2 * JOBS : JOBS);
+  const target: Target = { kind: 'outpost', port: server.port, ...prepared, jobIds: prepared.jobIds.slice(0, JOBS) };
+  const warm: Target = { ...target, jobIds: prepared.jobIds.slice(JOBS) };
   const office = target.jobIds.map((jobId) => ({ jobId, doc: newFieldDevice(jobId, 'dana').doc }));
   const links = office.map(({ jobId, doc }) => openJob(target, jobId, doc));
   await Promise.all(links.map((l) => settle(l, 'outpost', 30_000)));
   await Promise.all(links.map((l) => l.client.close()));
+  if (WARM) await reconnect({ pid: server.pid, target: warm, proxy, stop: async () => undefined });
   return {
     pid: server.pid,
     target,
@@ -123,6 +130,11 @@ async function main(): Promise<void> {
       for (const which of order) {
         const rig = await rigFor(which);
         const r = await reconnect(rig);
+        if (process.env.PROBE_SNAPSHOT) {
+          // Run with BENCH_CHILD_FLAGS=--heapsnapshot-signal=SIGUSR2: the server's heap after the reconnect.
+          process.kill(rig.pid, 'SIGUSR2');
+          await new Promise((r) => setTimeout(r, 4000));
+        }
         if (fresh) await rig.stop();
         (samples[which] ??= []).push(r);
         console.log(`${which} run ${run}: ${JSON.stringify(r)}`);

@@ -30,7 +30,7 @@ export const ESTIMATES: Record<string, Estimate> = {
   'device-open': { full: 30, perRunShare: 0, quick: 20 },
   memory: { full: 67, perRunShare: 0, quick: 42 },
   // After memory: these run beside its 5-minute idle wait.
-  'many-jobs': { full: 24, perRunShare: 0, quick: 21 },
+  'many-jobs': { full: 46, perRunShare: 0.5, quick: 21 },
   'ops-replay': { full: 34, perRunShare: 0.5, quick: 15 },
   'catch-up': { full: 32, perRunShare: 0.8, quick: 11 },
   'reconnect-storm': { full: 75, perRunShare: 0.6, quick: 14 },
