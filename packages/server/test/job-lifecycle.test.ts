@@ -102,9 +102,12 @@ describe('job docs in memory and in storage', () => {
     const watcher = await connectRelay(server.wsBase, 'job-1001', token);
     clients.push(writer, watcher);
     writer.edit(note('pending'));
-    await until(() => readJob(watcher.doc).notes.length === 1, 5000, 'relay before commit');
+    const room = await server.relay.acquire('job-1001');
+    await until(() => readJob(room.doc).notes.length === 1, 5000, 'the note reached the server');
+    server.relay.release(room);
     await new Promise((r) => setTimeout(r, 50));
     expect(writer.ackedUpTo).toBe(1); // its sync step 2, which carried nothing; the note is not committed yet
+    expect(readJob(watcher.doc).notes).toEqual([]); // relayed only once committed
     await server.close();
     expect(await writer.closedWithin()).toBe(1001);
     expect(writer.ackedUpTo).toBe(2);

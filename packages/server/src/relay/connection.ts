@@ -36,6 +36,8 @@ import { appliesFully, bringsNothing } from './update-gaps';
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /** Refusals that may only mean the room lacks another node's committed writes (other people's entries among them). */
+/** Commits a step 1's answer waits for at most while the job keeps changing (see `answerStep1`). */
+const UNCOMMITTED_WAITS = 3;
 const CATCH_UP_FIRST: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['server_owned', 'unresolved_update', 'office_field', 'wrong_author', 'not_author', 'bad_field']);
 
 /** A socket on a job, once authenticated and authorized. */
@@ -161,18 +163,7 @@ export class RelayConnection implements RoomMember {
 
   private receiveSync(d: decoding.Decoder): void {
     const syncType = decoding.readVarUint(d);
-    if (syncType === syncProtocol.messageYjsSyncStep1) {
-      // Parts of a resting job after a crash go as updates first; the last is the step 2.
-      const parts = this.room.missingFor(decoding.readVarUint8Array(d));
-      parts.forEach((part, i) => {
-        const e = encoding.createEncoder();
-        encoding.writeVarUint(e, Y_MESSAGE.sync);
-        encoding.writeVarUint(e, i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
-        encoding.writeVarUint8Array(e, part);
-        this.send(encoding.toUint8Array(e));
-      });
-      return;
-    }
+    if (syncType === syncProtocol.messageYjsSyncStep1) return this.answerStep1(decoding.readVarUint8Array(d), UNCOMMITTED_WAITS);
     if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
       throw new OutpostError('bad_message', `Unknown sync message type ${syncType}.`);
     }
@@ -181,6 +172,31 @@ export class RelayConnection implements RoomMember {
     const n = ++this.contentCount;
     this.ctx.metrics.updatesReceived++;
     this.applyContent(update, n, receivedAt);
+  }
+
+  /**
+   * Answers the device's sync step 1 with what it lacks. While the job holds changes whose
+   * commit has not landed, the answer waits for it (up to `waits` commits, so a job written
+   * without pause still gets an answer): a device must not hold another person's change that
+   * no store has (it would send it back after a crash, refused as its own; JobRoom).
+   */
+  private answerStep1(theirs: Uint8Array, waits: number): void {
+    if (waits > 0 && this.room.hasUncommitted) {
+      this.room.committed().then(
+        () => this.closed || this.answerStep1(theirs, waits - 1),
+        () => undefined, // a failed commit refuses every member of the room
+      );
+      return;
+    }
+    // Parts of a resting job after a crash go as updates first; the last is the step 2.
+    const parts = this.room.missingFor(theirs);
+    parts.forEach((part, i) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, Y_MESSAGE.sync);
+      encoding.writeVarUint(e, i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
+      encoding.writeVarUint8Array(e, part);
+      this.send(encoding.toUint8Array(e));
+    });
   }
 
   /**

@@ -1,9 +1,9 @@
 /**
- * A job loaded in memory: the sockets on it (members), their presence, and the bus. Every
- * change to the doc is relayed to local sockets at once, except the server's own job-state
- * mirror, which is relayed once committed; changes made here (by a socket or by the
- * server) are queued for group commit, and published on the bus only after their commit,
- * so a node that loads the job from storage and then subscribes can never miss one.
+ * A job loaded in memory: the sockets on it (members), their presence, and the bus. Changes
+ * made here (by a socket or by the server) are queued for group commit and reach the other
+ * sockets, and the bus, only once committed: no device holds another's change that no store
+ * has, and a node that loads the job from storage and then subscribes can never miss one.
+ * Changes from the bus (committed on their node) are relayed at once.
  *
  * The doc itself (built on demand, hibernated when idle) is `RestingDoc`; the server map's
  * repair is `ServerMirror`; ops waiting for the doc are `CausalWaits`. Who holds the room
@@ -64,6 +64,8 @@ export class JobRoom implements OpenJob {
    */
   private lastCommit: Promise<void> = Promise.resolve();
   private isDisposed = false;
+  /** Changes the doc holds whose commit has not landed (nor failed) yet. */
+  private uncommitted = 0;
   private readonly size: JobSize;
   /** Set by the meta observer when the update being applied moved the job's window. */
   private windowMoved = false;
@@ -176,6 +178,11 @@ export class JobRoom implements OpenJob {
     this.size.check(update, () => this.resting.doc);
     Y.applyUpdate(this.resting.doc, update, member);
     return this.lastCommit;
+  }
+
+  /** True while the doc holds changes whose commit has not landed: a joining socket's answer waits (RelayConnection). */
+  get hasUncommitted(): boolean {
+    return this.uncommitted > 0;
   }
 
   /** The commit that makes everything the doc holds durable (see `apply`). */
@@ -303,6 +310,9 @@ export class JobRoom implements OpenJob {
   private store(update: Uint8Array): Promise<void> {
     this.size.grew(update.length);
     const committed = this.ctx.committer.append({ jobId: this.jobId, update });
+    this.uncommitted++;
+    const settled = () => void this.uncommitted--;
+    committed.then(settled, settled);
     if (committed !== this.lastCommit) {
       this.lastCommit = committed;
       committed.catch(() => {
@@ -319,22 +329,19 @@ export class JobRoom implements OpenJob {
     const windowMoved = this.windowMoved && origin !== LOAD_ORIGIN && origin !== BUS_ORIGIN && origin !== SERVER_ORIGIN;
     this.windowMoved = false;
     if (origin === LOAD_ORIGIN || this.isDisposed) return;
-    if (origin === SERVER_ORIGIN) {
-      // The job-state mirror reaches devices only once committed: a device that moved to
-      // another node must never carry a server-map write that storage lacks (it would be
-      // refused there as a device writing the server map).
-      this.store(update).then(
-        () => {
-          if (!this.isDisposed && this.memberSet.size > 0) this.broadcast(syncUpdateMessage(update));
-        },
-        () => undefined, // a failed commit breaks the room and refuses every member (store)
-      );
+    if (origin === BUS_ORIGIN) {
+      // Committed by the node it came from: relayed at once, not stored again.
+      this.relay(update, origin);
       return;
     }
-    // Most writes have no other socket to reach (one device per job): encode only when one does.
-    if (this.memberSet.size > (this.memberSet.has(origin as RoomMember) ? 1 : 0)) this.broadcast(syncUpdateMessage(update), origin);
-    if (origin === BUS_ORIGIN) return;
+    // A change reaches the other sockets only once committed (the server's own job-state
+    // mirror too): a device never holds someone else's change that no store has, which it
+    // would send back after a crash as its own (refused: it writes another person's entry).
     const committed = this.store(update);
+    committed.then(
+      () => this.relay(update, origin),
+      () => undefined, // a failed commit breaks the room and refuses every member (store)
+    );
     if (windowMoved) {
       // The row follows the doc only once the doc change is durable.
       const doc = this.resting.doc;
@@ -344,6 +351,12 @@ export class JobRoom implements OpenJob {
       );
       this.windowMirrored.catch(logFailure('window mirror'));
     }
+  }
+
+  /** Sends a change to every socket but the one it came from; most jobs have no other (encoded only when one does). */
+  private relay(update: Uint8Array, origin: unknown): void {
+    if (this.isDisposed) return;
+    if (this.memberSet.size > (this.memberSet.has(origin as RoomMember) ? 1 : 0)) this.broadcast(syncUpdateMessage(update), origin);
   }
 
   private onAwarenessUpdate({ added, updated, removed }: AwarenessChange, origin: unknown): void {
