@@ -255,6 +255,8 @@ export class JobConnection {
   /** Numbers a content message that went out; a step 2 (or carried changes) covers every update so far. */
   private countContent(kind: 'step2' | 'update'): void {
     this.sent++;
+    // A timer armed while changes waited for the server's step 1 starts again for the step 2.
+    if (kind === 'step2') this.clearAckTimer();
     if (!this.ackTimer) this.startAckTimer();
     if (kind === 'step2') {
       this.step2Sent = true;
@@ -263,9 +265,10 @@ export class JobConnection {
   }
 
   /**
-   * Liveness: a socket that carried content but hears no durable ack for a while is
-   * treated as dead (a half-open connection after the network vanished can look open for
-   * minutes) and replaced; the next socket's step 2 carries everything again.
+   * Liveness: a socket that carried content but hears no durable ack for a while, or holds
+   * changes back for a server step 1 that does not come, is treated as dead (a half-open
+   * connection after the network vanished can look open for minutes) and replaced; the
+   * next socket's step 2 carries everything again.
    */
   private startAckTimer(): void {
     const link = this.link;
@@ -273,7 +276,9 @@ export class JobConnection {
     if (!link) return;
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null;
-      if (this.link !== link || this.acked >= this.sent) return;
+      if (this.link !== link) return;
+      if (!this.step2Sent) return this.giveUp(link, socketId, DEVICE_CLOSE_CODES.noDurableAck, 'no server sync step 1 in time for changes waiting to go', true);
+      if (this.acked >= this.sent) return;
       this.giveUp(link, socketId, DEVICE_CLOSE_CODES.noDurableAck, 'no durable ack in time', true);
     }, this.options.ackTimeoutMs ?? ACK_TIMEOUT_MS);
   }
@@ -297,7 +302,13 @@ export class JobConnection {
    * the socket's sync step 2, which will carry it, has not gone out yet).
    */
   sendUpdate(update: Uint8Array): { socket: number; n: number } | null {
-    if (!this.step2Sent || !this.link?.open) return null;
+    if (!this.link?.open) return null;
+    if (!this.step2Sent) {
+      // Held for the step 2 answering the server's step 1: a link that went silent before
+      // that step 1 arrived must be noticed too, or the change waits on it for good.
+      if (!this.ackTimer) this.startAckTimer();
+      return null;
+    }
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, Y_MESSAGE.sync);
     syncProtocol.writeUpdate(e, update);

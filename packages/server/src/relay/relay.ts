@@ -4,9 +4,9 @@
  * `RelayConnection`) and to the bus (here). Other parts of the server read job docs through
  * the `JobDocs` port it implements.
  *
- * Relay before commit, ack after: a change reaches the other sockets on this node at
- * once; its durable ack and its publication to other nodes wait for its commit. The one
- * exception is the server's own job-state mirror, relayed only once committed (JobRoom).
+ * Relay after commit: a change reaches the other sockets on this node, its durable ack and
+ * its publication to other nodes once its commit landed, so no device holds another's change
+ * that no store has (JobRoom; docs/decisions.md, "Relay after commit").
  */
 import * as Y from 'yjs';
 import type { IncomingMessage } from 'node:http';
