@@ -117,4 +117,21 @@ describe('relay after commit', () => {
     expect(again.received.filter((m) => m.name === 'error')).toEqual([]);
     expect(again.closeCode).toBeNull();
   });
+
+  it('refuses a garbage state vector at once, even while the answer would wait for a commit, and the server stays up', async () => {
+    const { server, store } = await gatedServer();
+    const alice = await member(server, 'alice');
+    store.hold();
+    alice.edit((d) => addNote(d, note('held', 'alice')));
+    await until(() => store.held > 0, 5000, 'the commit has begun');
+    const hostile = await connectRelay(server.wsBase, SHARED, await login(server, 'bob'), { waitSynced: false });
+    cleanups.push(() => hostile.close());
+    // Sync step 1 whose state vector declares more entries than it holds.
+    hostile.sendRaw(Uint8Array.from([0, 0, 3, 5, 1, 2]));
+    expect(await hostile.closedWithin()).toBe(4400);
+    store.release();
+    await alice.durable();
+    const bob = await member(server, 'bob');
+    expect(noteIds(bob.doc)).toContain('held');
+  });
 });

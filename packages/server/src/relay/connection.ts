@@ -22,6 +22,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import { stampAwareness } from './awareness-stamp';
 import type { RelayContext } from './context';
@@ -163,7 +164,12 @@ export class RelayConnection implements RoomMember {
 
   private receiveSync(d: decoding.Decoder): void {
     const syncType = decoding.readVarUint(d);
-    if (syncType === syncProtocol.messageYjsSyncStep1) return this.answerStep1(decoding.readVarUint8Array(d), UNCOMMITTED_WAITS);
+    if (syncType === syncProtocol.messageYjsSyncStep1) {
+      const theirs = decoding.readVarUint8Array(d);
+      // Judged now, where a bad frame is refused (`process`), even when the answer waits.
+      Y.decodeStateVector(theirs);
+      return this.answerStep1(theirs, UNCOMMITTED_WAITS);
+    }
     if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
       throw new OutpostError('bad_message', `Unknown sync message type ${syncType}.`);
     }
@@ -183,7 +189,14 @@ export class RelayConnection implements RoomMember {
   private answerStep1(theirs: Uint8Array, waits: number): void {
     if (waits > 0 && this.room.hasUncommitted) {
       this.room.committed().then(
-        () => this.closed || this.answerStep1(theirs, waits - 1),
+        () => {
+          if (this.closed) return;
+          try {
+            this.answerStep1(theirs, waits - 1);
+          } catch (err) {
+            this.refuse('bad_message', `The sync step 1 could not be answered: ${(err as Error).message}`);
+          }
+        },
         () => undefined, // a failed commit refuses every member of the room
       );
       return;
