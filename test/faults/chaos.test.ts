@@ -64,7 +64,7 @@ afterAll(tidy);
 
 /**
  * The device says everything so far is durable: remember how far its own writes go. Only
- * its own client id counts — others' updates may be relayed before they are committed.
+ * its own client id counts: what it holds of others may be theirs to make durable, not its own.
  */
 function markDurable(actor: Actor): void {
   actor.ackedUpTo = actor.notes.length;
