@@ -4,32 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { SqliteStore, type JobUpdate } from '../src/index';
+import { SqliteStore } from '../src/index';
 import { JobRoom } from '../src/relay/job-room';
 import { ChannelClient } from '../../../test-support/channel-client';
+import { GatedStore } from './support/gated-store';
 import { login, startTestServer, until, type TestServer } from './support/server';
-
-/** A SQLite store whose commits wait until the test opens the gate. */
-class GatedStore extends SqliteStore {
-  held = 0;
-  private gate: Promise<void> | null = null;
-  private open = () => undefined as void;
-  /** Commits from now on wait for `release()`. */
-  hold(): void {
-    this.gate = new Promise<void>((resolve) => (this.open = resolve));
-  }
-  release(): void {
-    this.gate = null;
-    this.open();
-  }
-  override async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
-    if (this.gate) {
-      this.held++;
-      await this.gate;
-    }
-    return super.appendUpdates(batch);
-  }
-}
 
 /** A SQLite store whose reads of one job wait until the test opens the gate (a slow load or access check). */
 class SlowJobStore extends SqliteStore {

@@ -12,32 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SqliteStore, type JobUpdate } from '../src/index';
 import { connectRelay, RelayClient } from './support/relay-client';
+import { GatedStore } from './support/gated-store';
 import { login, startTestServer, until, type TestServer } from './support/server';
 
 const SHARED = 'job-1004';
-
-/** A SQLite store whose commits wait while the gate is held. */
-class GatedStore extends SqliteStore {
-  private gate: Promise<void> | null = null;
-  private open = () => undefined as void;
-  held = 0;
-  hold(): void {
-    this.gate = new Promise<void>((resolve) => (this.open = resolve));
-  }
-  release(): void {
-    this.gate = null;
-    this.open();
-  }
-  override async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
-    if (this.gate) {
-      this.held++;
-      await this.gate;
-    }
-    return super.appendUpdates(batch);
-  }
-}
 
 const note = (id: string, author: string) => ({ id, author, createdAt: '2030-01-01T00:00:00Z', text: `${author}'s ${id}` });
 const noteIds = (doc: Parameters<typeof readJob>[0]) => readJob(doc).notes.map((n) => n.id);

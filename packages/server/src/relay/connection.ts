@@ -19,7 +19,6 @@ import {
   type ServerState,
 } from '@outpost/shared';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
@@ -28,7 +27,7 @@ import { stampAwareness } from './awareness-stamp';
 import type { RelayContext } from './context';
 import { DurableAcks } from './durable-acks';
 import type { JobRoom } from './job-room';
-import { awarenessMessage, type RoomMember } from './room-member';
+import { awarenessMessage, syncMessage, type RoomMember } from './room-member';
 import type { MemberTransport } from './member-transport';
 import { RateLimiter } from './rate-limiter';
 import { appliesFully, bringsNothing } from './update-gaps';
@@ -36,9 +35,9 @@ import { appliesFully, bringsNothing } from './update-gaps';
 /** Outgoing bytes a socket may have unsent before it is dropped. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
-/** Refusals that may only mean the room lacks another node's committed writes (other people's entries among them). */
 /** Commits a step 1's answer waits for at most while the job keeps changing (see `answerStep1`). */
 const UNCOMMITTED_WAITS = 3;
+/** Refusals that may only mean the room lacks another node's committed writes (other people's entries among them). */
 const CATCH_UP_FIRST: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['server_owned', 'unresolved_update', 'office_field', 'wrong_author', 'not_author', 'bad_field']);
 
 /** A socket on a job, once authenticated and authorized. */
@@ -90,11 +89,7 @@ export class RelayConnection implements RoomMember {
 
   /** The server's sync step 1 (the room's state vector now), then current presence. */
   greet(): void {
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, Y_MESSAGE.sync);
-    encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
-    encoding.writeVarUint8Array(e, this.room.stateVector());
-    this.send(encoding.toUint8Array(e));
+    this.send(syncMessage(syncProtocol.messageYjsSyncStep1, this.room.stateVector()));
     const present = [...this.room.awareness.getStates().keys()];
     if (present.length > 0) this.send(awarenessMessage(this.room.awareness, present));
   }
@@ -203,13 +198,7 @@ export class RelayConnection implements RoomMember {
     }
     // Parts of a resting job after a crash go as updates first; the last is the step 2.
     const parts = this.room.missingFor(theirs);
-    parts.forEach((part, i) => {
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, Y_MESSAGE.sync);
-      encoding.writeVarUint(e, i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
-      encoding.writeVarUint8Array(e, part);
-      this.send(encoding.toUint8Array(e));
-    });
+    parts.forEach((part, i) => this.send(syncMessage(i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate, part)));
   }
 
   /**

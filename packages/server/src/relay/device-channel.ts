@@ -18,10 +18,8 @@ import {
   jobClosed,
   OutpostError,
   readJobFrame,
-  Y_MESSAGE,
   type ErrorCode,
 } from '@outpost/shared';
-import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -33,6 +31,7 @@ import type { MemberTransport } from './member-transport';
 import { RateLimiter } from './rate-limiter';
 import { checkRoomAccess, recheckIfChanged, type AccessChecked } from './room-access';
 import type { RoomRegistry } from './room-registry';
+import { syncMessage } from './room-member';
 import { closeSocket } from './socket-refusal';
 import { TickCork } from './tick-cork';
 
@@ -245,11 +244,8 @@ export class DeviceChannel {
    * ends (`TickCork`). Then, while they travel and the device applies them, the carried
    * changes are judged, applied and handed to storage in one commit (their durable acks go
    * out as it lands), and each job takes the frames the device sent meanwhile. The server's
-   * own step 1 (is anything else missing?) follows last: nothing waits for it.
-   *
-   * Answers cut into slices written one by one cost both ends more (more segments to read,
-   * more turns between) than the overlap won (measured twice); answering before applying
-   * overlaps the device's work with the server's without more writes.
+   * own step 1 (is anything else missing?) follows last: nothing waits for it. (Answers
+   * written in slices lost more than they overlapped: bench/README.md, many jobs.)
    */
   private answerEntered(): void {
     const entered = this.entered;
@@ -259,7 +255,7 @@ export class DeviceChannel {
     for (const j of entered) {
       if (!current(j)) continue;
       try {
-        j.member.receive(syncStep1(j.stateVector));
+        j.member.receive(syncMessage(syncProtocol.messageYjsSyncStep1, j.stateVector)); // the device's step 1
       } catch (err) {
         this.failed(j.jobId, j.job, err);
       }
@@ -272,11 +268,11 @@ export class DeviceChannel {
     let carriedAny = false;
     for (const j of entered) {
       if (!current(j)) continue;
-      // Content message 1, acked after its commit.
+      // Content message 1 (the device's step 2 in effect), acked after its commit.
       const carried = this.takeCarried(j.job);
       if (carried.byteLength === 0) continue;
       carriedAny = true;
-      j.member.receive(syncStep2(carried));
+      j.member.receive(syncMessage(syncProtocol.messageYjsSyncStep2, carried));
     }
     // A failed commit refuses its members (JobRoom); the greeting waits for it either way.
     const landed = carriedAny ? this.ctx.committer.flush().catch(() => undefined) : Promise.resolve();
@@ -398,21 +394,3 @@ export class DeviceChannel {
 
 /** A subscribe without changes for a job. */
 const NO_CHANGES = new Uint8Array(0);
-
-/** The device's sync step 1 for a job, as carried in its subscribe frame. */
-function syncStep1(stateVector: Uint8Array): Uint8Array {
-  return syncMessage(syncProtocol.messageYjsSyncStep1, stateVector);
-}
-
-/** The device's carried changes for a job, judged and acked as its sync step 2. */
-function syncStep2(update: Uint8Array): Uint8Array {
-  return syncMessage(syncProtocol.messageYjsSyncStep2, update);
-}
-
-function syncMessage(type: number, payload: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, Y_MESSAGE.sync);
-  encoding.writeVarUint(e, type);
-  encoding.writeVarUint8Array(e, payload);
-  return encoding.toUint8Array(e);
-}

@@ -25,25 +25,30 @@ export interface RoomMember {
 }
 
 /**
- * Encodes a sync update message: `sync`, `update`, the update's length as a varuint, the
- * update. Built at its exact size in one allocation (every change of a job goes through
+ * Encodes a sync message: `sync`, its sync type, the payload's length as a varuint, the
+ * payload. Built at its exact size in one allocation (every change of a job goes through
  * here; lib0's encoder starts each message with a 100-byte buffer and copies it out).
  */
-export function syncUpdateMessage(update: Uint8Array): Uint8Array {
+export function syncMessage(syncType: number, payload: Uint8Array): Uint8Array {
   let lengthBytes = 1;
-  for (let n = update.length; n > 0x7f; n = Math.floor(n / 0x80)) lengthBytes++;
-  const out = new Uint8Array(2 + lengthBytes + update.length);
+  for (let n = payload.length; n > 0x7f; n = Math.floor(n / 0x80)) lengthBytes++;
+  const out = new Uint8Array(2 + lengthBytes + payload.length);
   out[0] = Y_MESSAGE.sync;
-  out[1] = syncProtocol.messageYjsUpdate;
+  out[1] = syncType;
   let at = 2;
-  let n = update.length;
+  let n = payload.length;
   while (n > 0x7f) {
     out[at++] = 0x80 | (n & 0x7f);
     n = Math.floor(n / 0x80);
   }
   out[at++] = n;
-  out.set(update, at);
+  out.set(payload, at);
   return out;
+}
+
+/** Encodes a sync update message (see `syncMessage`). */
+export function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  return syncMessage(syncProtocol.messageYjsUpdate, update);
 }
 
 /** Encodes an awareness message for the given clients. */
