@@ -34,7 +34,9 @@
 import * as Y from 'yjs';
 import type { DeviceStorage } from '../storage/device-storage';
 import { newUuid } from '../ids/device-crypto';
-import { batchRecords, changesOf, mergeRecords, type PendingRecord } from './pending-record';
+import { PendingChanges, type ChangeOf } from './pending-changes';
+import { PendingMerges } from './pending-merges';
+import { batchRecords, changesOf, type PendingRecord } from './pending-record';
 
 export type { PendingRecord } from './pending-record';
 
@@ -72,7 +74,7 @@ interface Entry {
   /** The update was handed to the job doc's own store (recorded here, loaded `inDoc`, or applied to the doc after loading). */
   inDoc: boolean;
   /** The changes the update belongs to (several for a merged record loaded from the device), with what each touched (change-target.ts; 'doc' for records older than targets). */
-  changes: [change: string, target: string][];
+  changes: ChangeOf[];
 }
 
 let nextSeq = 1;
@@ -80,6 +82,7 @@ let nextSeq = 1;
 /** The pending updates of one job on this device. */
 export class PendingUpdates {
   private readonly entries: Entry[] = [];
+  /** `whenDurable` callers, each waiting for every entry up to its mark. */
   private waiters: { mark: number; resolve: () => void }[] = [];
   /** The change a next update may join. */
   private latest: { change: string; target: string; at: number } | null = null;
@@ -93,12 +96,10 @@ export class PendingUpdates {
   private failure: unknown = null;
   /** Bytes of the entries' held updates. */
   private heldBytes = 0;
-  /** The pending changes, with what each touched and how many pending entries hold it (`count` is its size). */
-  private readonly changes = new Map<string, { target: string; entries: number }>();
-  /** What the pending changes touched, with how many changes touched each (`unsentTargets` is its keys). */
-  private readonly targets = new Map<string, number>();
-  /** Merged records made here: the keys of the records each replaced. */
-  private readonly sources = new Map<number, number[]>();
+  /** The changes the entries hold: the pending count. */
+  private readonly changes = new PendingChanges();
+  /** Merging stored records, and deleting them (pending-merges.ts). */
+  private readonly merges: PendingMerges;
 
   constructor(
     private readonly db: DeviceStorage,
@@ -109,7 +110,9 @@ export class PendingUpdates {
     private readonly onWrite: (jobId: string, error: unknown) => void = () => undefined,
     /** Resolves once the job doc's own store committed every update handed to it so far; rejects while it cannot. */
     private readonly docStored: () => Promise<void> = () => Promise.reject(new Error('no doc store')),
-  ) {}
+  ) {
+    this.merges = new PendingMerges(db, jobId);
+  }
 
   /**
    * Loads what earlier sessions (or a tab that closed) left pending, skipping what is
@@ -145,7 +148,7 @@ export class PendingUpdates {
 
   /** Number of changes not yet durable (a change is durable once all its updates are). */
   get count(): number {
-    return this.changes.size;
+    return this.changes.count;
   }
 
   /**
@@ -153,7 +156,7 @@ export class PendingUpdates {
    * sorted: a message is "sent" once its target is no longer here.
    */
   unsentTargets(): string[] {
-    return [...this.targets.keys()].sort();
+    return this.changes.unsentTargets();
   }
 
   /** The newest entry's mark: an op made now depends on every update up to it. */
@@ -229,28 +232,19 @@ export class PendingUpdates {
     const keys = this.storedKeys();
     // Updates stored since the last merge made here: a burst stores many in one record (see
     // store), and merging it with the rest is what marks them `inDoc` for the next open.
-    const unmerged = this.entries.filter((e) => e.key !== null && !this.sources.has(e.key)).length;
+    const unmerged = this.entries.filter((e) => e.key !== null && !this.merges.isMerge(e.key)).length;
     if (keys.length < COMPACT_PENDING_AFTER && unmerged < COMPACT_PENDING_AFTER) return;
     const own = new Set(keys);
     // Marked only when every update in it was handed to the doc's store and that store then committed all it was handed.
     const handed = this.entries.every((e) => e.key === null || !own.has(e.key) || e.inDoc);
-    let key: number | null;
-    try {
-      const records = (await this.db.pendingOf<PendingRecord>(this.jobId)).filter(([k]) => own.has(k));
-      if (records.length !== keys.length) return;
-      const inDoc =
-        handed &&
-        (await this.docStored().then(
-          () => true,
-          () => false,
-        ));
-      const merged = mergeRecords(this.jobId, records);
-      key = await this.db.replace('pending', keys, inDoc ? { ...merged, inDoc } : merged);
-    } catch {
-      return; // the records stay as they are: nothing is lost, the open just reads more of them
-    }
+    const inDoc = async () =>
+      handed &&
+      this.docStored().then(
+        () => true,
+        () => false,
+      );
+    const key = await this.merges.merge(keys, inDoc);
     if (key === null) return;
-    this.sources.set(key, keys);
     const moved = this.entries.filter((e) => e.key !== null && own.has(e.key));
     for (const e of moved) e.key = key;
     // Every update in it was acked while it was being merged.
@@ -260,16 +254,7 @@ export class PendingUpdates {
   /** Deletes a stored record once no pending entry is stored in it. */
   private forget(key: number): Promise<void> {
     if (this.entries.some((e) => e.key === key)) return Promise.resolve();
-    this.forgetSources(key);
-    // A copy left behind is re-sent once after a restart and acked again (Yjs updates are
-    // idempotent), then deleted: nothing is lost, so a failed delete needs no warning.
-    return this.db.delete('pending', key).catch(() => undefined);
-  }
-
-  /** Drops what is known of the records a merged record replaced (they are gone with it). */
-  private forgetSources(key: number): void {
-    for (const source of this.sources.get(key) ?? []) this.forgetSources(source);
-    this.sources.delete(key);
+    return this.merges.delete(key);
   }
 
   /** Tells listeners again once the stored copies are gone: readers of the device see them go. */
@@ -306,30 +291,13 @@ export class PendingUpdates {
   /** Adds an entry to the pending list, and its changes to the count. */
   private add(e: Entry): void {
     this.entries.push(e);
-    for (const [change, target] of e.changes) {
-      const known = this.changes.get(change);
-      if (known) {
-        known.entries++;
-        continue;
-      }
-      this.changes.set(change, { target, entries: 1 });
-      for (const t of target.split(' ')) this.targets.set(t, (this.targets.get(t) ?? 0) + 1);
-    }
+    this.changes.add(e.changes);
   }
 
   /** Takes an entry off the pending list (it is durable, or handed over), and forgets its held bytes. */
   private drop(e: Entry): void {
     this.entries.splice(this.entries.indexOf(e), 1);
-    for (const [change] of e.changes) {
-      const known = this.changes.get(change)!;
-      if (--known.entries > 0) continue;
-      this.changes.delete(change);
-      for (const t of known.target.split(' ')) {
-        const left = this.targets.get(t)! - 1;
-        if (left === 0) this.targets.delete(t);
-        else this.targets.set(t, left);
-      }
-    }
+    this.changes.remove(e.changes);
     if (e.bytes) this.heldBytes -= e.bytes.byteLength;
     e.bytes = null;
   }
@@ -357,11 +325,7 @@ export class PendingUpdates {
     const uploaded = done.filter((c) => c !== this.reported).length;
     if (this.latest && done.includes(this.latest.change)) this.reported = this.latest.change;
     this.onChange(this.jobId, this.count, uploaded);
-    this.waiters = this.waiters.filter((w) => {
-      if (this.entries.some((e) => e.seq <= w.mark)) return true;
-      w.resolve();
-      return false;
-    });
+    this.wakeWaiters();
   }
 
   /**
@@ -371,18 +335,18 @@ export class PendingUpdates {
   async forgetHandedOver(keys: readonly number[]): Promise<void> {
     // A record read by the handover may have been merged since: its updates are those whose
     // first key it held (its own, or through the records it replaced).
-    const gone = new Set<number>();
-    const visit = (key: number): void => {
-      gone.add(key);
-      for (const source of this.sources.get(key) ?? []) visit(source);
-    };
-    keys.forEach(visit);
+    const gone = this.merges.lineage(keys);
     const dropped = this.entries.filter((e) => e.origin !== null && gone.has(e.origin));
     for (const e of dropped) this.drop(e);
     // A merged record that still holds an update not handed over stays (sent again, harmlessly).
     const merged = [...new Set(dropped.flatMap((e) => (e.key === null || gone.has(e.key) ? [] : [e.key])))];
     await Promise.all([...keys.filter((k) => !this.entries.some((e) => e.key === k)).map((k) => this.db.delete('pending', k)), ...merged.map((k) => this.forget(k))]);
     this.onChange(this.jobId, this.count, 0);
+    this.wakeWaiters();
+  }
+
+  /** Resolves the `whenDurable` callers whose every entry has left the pending list. */
+  private wakeWaiters(): void {
     this.waiters = this.waiters.filter((w) => {
       if (this.entries.some((e) => e.seq <= w.mark)) return true;
       w.resolve();
