@@ -4,14 +4,15 @@
  * Outpost from this checkout ("after") and from `<other checkout>` ("before", e.g. a
  * `git worktree` of main), connects AB_JOBS × 5 typists to each, and runs the fan-out step
  * at each AB_RATES rate AB_RUNS times, alternating which goes first. Pinned like `pnpm
- * bench` (server core / generator core). Prints a line per step and a JSON summary.
+ * bench` (server core / generator core); the one not being measured waits paused. Prints a
+ * line per step and a JSON summary.
  *
  * Env: AB_JOBS (600), AB_RATES (3000,5000), AB_RUNS (3), AB_MS (3000).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { movePinned, setUpPinning } from './harness/pinning';
-import { ServerProcess } from './harness/server-process';
+import { alone, ServerProcess } from './harness/server-process';
 import { spread } from './harness/stats';
 import { FanoutRig, type StepFigures } from './load/fanout-rig';
 
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
       for (const rate of RATES) {
         const order = (run + rate / 1000) % 2 < 1 ? (['before', 'after'] as const) : (['after', 'before'] as const);
         for (const which of order) {
-          const f = await rigs[which].step(rate, MS, 1000, 500, 5);
+          // The other server waits paused (SIGSTOP), as in the fan-out scenario: both share the
+          // server core, and its timers (pings, compactions, sweeps) would run inside this step.
+          const f = await alone([rigs.before.server, rigs.after.server], rigs[which].server, () => rigs[which].step(rate, MS, 1000, 500, 5));
           (samples[`${which} @ ${rate}`] ??= []).push(f);
           log(
             `${which} @ ${rate}/s: p50 ${f.p50} p99 ${f.p99} ms, server CPU ${f.serverCpuPercent} %, server loop p99 ${f.serverLoopP99} / max ${f.serverLoopMax} ms, gen lag p99 ${f.genLagP99} ms, delivered ${f.deliveredPercent} %`,
