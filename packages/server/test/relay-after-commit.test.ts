@@ -36,6 +36,13 @@ describe('relay after commit', () => {
     return { server, store };
   }
 
+  /** Alice writes a note whose commit is held: it has begun and waits for `store.release()`. */
+  async function noteHeldAtCommit(store: GatedStore, alice: RelayClient, id: string): Promise<void> {
+    store.hold();
+    alice.edit((d) => addNote(d, note(id, 'alice')));
+    await until(() => store.held > 0, 5000, 'the commit has begun');
+  }
+
   async function member(server: TestServer, user: string) {
     const client = await connectRelay(server.wsBase, SHARED, await login(server, user));
     cleanups.push(() => client.close());
@@ -46,9 +53,7 @@ describe('relay after commit', () => {
     const { server, store } = await gatedServer();
     const alice = await member(server, 'alice');
     const bob = await member(server, 'bob');
-    store.hold();
-    alice.edit((d) => addNote(d, note('held', 'alice')));
-    await until(() => store.held > 0, 5000, 'the commit has begun');
+    await noteHeldAtCommit(store, alice, 'held');
     await new Promise((r) => setTimeout(r, 150));
     expect(noteIds(bob.doc)).not.toContain('held');
     store.release();
@@ -58,9 +63,7 @@ describe('relay after commit', () => {
   it('answers a socket that joins while a change is uncommitted only once it is committed', async () => {
     const { server, store } = await gatedServer();
     const alice = await member(server, 'alice');
-    store.hold();
-    alice.edit((d) => addNote(d, note('held', 'alice')));
-    await until(() => store.held > 0, 5000, 'the commit has begun');
+    await noteHeldAtCommit(store, alice, 'held');
     const bob = await connectRelay(server.wsBase, SHARED, await login(server, 'bob'), { waitSynced: false });
     cleanups.push(() => bob.close());
     bob.sendStep1();
@@ -75,9 +78,7 @@ describe('relay after commit', () => {
     const { server, store } = await gatedServer();
     const alice = await member(server, 'alice');
     const bob = await member(server, 'bob');
-    store.hold();
-    alice.edit((d) => addNote(d, note('lost', 'alice')));
-    await until(() => store.held > 0, 5000, 'the commit has begun');
+    await noteHeldAtCommit(store, alice, 'lost');
     await new Promise((r) => setTimeout(r, 150));
     // The process dies now: its disk is as it was before the commit (copied while the commit waits).
     const crashed = await mkdtemp(join(tmpdir(), 'outpost-relay-crashed-'));
@@ -101,9 +102,7 @@ describe('relay after commit', () => {
   it('refuses a garbage state vector at once, even while the answer would wait for a commit, and the server stays up', async () => {
     const { server, store } = await gatedServer();
     const alice = await member(server, 'alice');
-    store.hold();
-    alice.edit((d) => addNote(d, note('held', 'alice')));
-    await until(() => store.held > 0, 5000, 'the commit has begun');
+    await noteHeldAtCommit(store, alice, 'held');
     const hostile = await connectRelay(server.wsBase, SHARED, await login(server, 'bob'), { waitSynced: false });
     cleanups.push(() => hostile.close());
     // Sync step 1 whose state vector declares more entries than it holds.
