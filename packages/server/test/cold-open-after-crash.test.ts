@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { hasPostgres, testDatabaseUrl } from '../../../test-support/requirements';
 import { openPostgresPool } from '../src/store/postgres/pool';
 import { createTestSchema } from '../src/store/postgres/test-schema';
+import { JOB_LOG_SQL } from '../src/store/sqlite/job-log-sql';
 import { spawnServer, type ServerProcess } from './support/child';
 import { connectRelay, type RelayClient } from './support/relay-client';
 import { login, until } from './support/server';
@@ -29,7 +30,8 @@ async function sqlite(dataDir: string): Promise<StoreUnderTest> {
   const open = () => (db ??= new Database(join(dataDir, 'outpost.db')));
   return {
     env: secret,
-    rows: async (jobId) => (open().prepare('SELECT COUNT(*) AS n FROM job_updates WHERE job_id = ?').get(jobId) as { n: number }).n,
+    // Live rows only: a folded job's rows may stay on disk, dead, until the log's head is trimmed.
+    rows: async (jobId) => (open().prepare(JOB_LOG_SQL.countLive).get({ job: jobId }) as { n: number }).n,
     snapshotVector: async (jobId) => {
       const row = open().prepare('SELECT state_vector FROM job_snapshots WHERE job_id = ?').get(jobId) as { state_vector: Buffer | null } | undefined;
       return row?.state_vector ? new Uint8Array(row.state_vector) : null;

@@ -10,32 +10,37 @@
  * behind its fsyncs of the WAL and the database file; `WalCheckpointer` runs them on its
  * own connection and thread, beside the appends.
  */
+import { JOB_LOG_SQL } from './job-log-sql';
+
 export const WORKER_SOURCE = `
+const SQL = ${JSON.stringify(JOB_LOG_SQL)};
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('synchronous = ' + workerData.synchronous);
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 db.pragma('wal_autocheckpoint = 0');
-const insert = db.prepare('INSERT INTO job_updates (job_id, update_bytes) VALUES (?, ?)');
-const lastUpdateId = db.prepare('SELECT MAX(id) AS id FROM job_updates WHERE job_id = ?');
-const putSnapshot = db.prepare('INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector');
-const dropUpdates = db.prepare('DELETE FROM job_updates WHERE job_id = ? AND id <= ?');
+const insert = db.prepare(SQL.append);
+const markStart = db.prepare(SQL.markStart);
+const putSnapshot = db.prepare(SQL.putSnapshot);
+const endLog = db.prepare(SQL.endLog);
+const trimHead = db.prepare(SQL.trimHead);
 const buf = (u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 // A batch's updates arrive end to end in one buffer, each naming its job by index (see \`pack\`).
 const append = db.transaction((jobs, jobOf, bytes, lengths) => {
   let at = bytes.byteOffset;
   for (let i = 0; i < lengths.length; i++) {
-    insert.run(jobs[jobOf[i]], Buffer.from(bytes.buffer, at, lengths[i]));
+    const jobId = jobs[jobOf[i]];
+    markStart.run(jobId, insert.run(jobId, Buffer.from(bytes.buffer, at, lengths[i])).lastInsertRowid);
     at += lengths[i];
   }
 });
 // The loaded doc holds every stored update of its job (see Store), so its encoding replaces
 // the log up to now; parts run in order, so no append made after it is dropped.
 const snapshot = db.transaction((jobId, snap, stateVector) => {
-  const last = lastUpdateId.get(jobId).id;
   putSnapshot.run(jobId, buf(snap), buf(stateVector));
-  if (last !== null) dropUpdates.run(jobId, last);
+  endLog.run(jobId);
+  trimHead.run();
 });
 const failure = (err) => ({ ok: false, message: String((err && err.message) || err), code: err && err.code });
 // Nested in \`all\`, each part's transaction is a savepoint.

@@ -142,6 +142,23 @@ CREATE TABLE IF NOT EXISTS blob_chunks (
       db.exec('CREATE INDEX IF NOT EXISTS blob_chunks_by_uploader ON blob_chunks (user_id, sha256, received_at);');
     },
   },
+  {
+    id: 8,
+    name: 'job logs found from their first row, not by an index',
+    // Read and written by job-log-sql.ts: the (job_id, id) index cost a page per job in
+    // every commit. Each job's log starts at its oldest row (every stored row is live here).
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS job_log_starts (
+  job_id TEXT PRIMARY KEY,
+  first_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS job_log_starts_by_first ON job_log_starts (first_id);
+INSERT OR IGNORE INTO job_log_starts (job_id, first_id) SELECT job_id, MIN(id) FROM job_updates GROUP BY job_id;
+DROP INDEX IF EXISTS job_updates_by_job;
+`);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

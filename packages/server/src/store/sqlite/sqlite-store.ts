@@ -46,6 +46,7 @@ import { protectDatabaseFile } from './data-files';
 import { migrateSqlite } from './migrations';
 import { LogWriter } from './log-writer';
 import { WalCheckpointer } from './wal-checkpointer';
+import { PinnedLogWatch } from './pinned-log-watch';
 import { prepareStatements, type Statements } from './statements';
 import { blob, bytes, jobFromSqliteRow, userFromRow, type SnapshotRow, type UserRow } from './rows';
 
@@ -53,6 +54,8 @@ import { blob, bytes, jobFromSqliteRow, userFromRow, type SnapshotRow, type User
 export interface SqliteStoreOptions {
   /** Default `full`. */
   durability?: Durability;
+  /** Rows a job's log may hold behind it before it is folded (pinned-log-watch.ts); default 1,000,000. */
+  logSpanRows?: number;
 }
 
 /** SQLite's `synchronous` pragma for each durability. */
@@ -74,6 +77,8 @@ export class SqliteStore implements Store {
   private readonly writer: LogWriter | null;
   /** WAL checkpoints off the event loop and off the log writer; null for `:memory:`. */
   private readonly checkpointer: WalCheckpointer | null;
+  /** Folds a job log that keeps dead rows from being deleted for too long. */
+  private readonly pinnedLogs: PinnedLogWatch;
   private closing = false;
 
   /** Opens (creating if needed, mode 0600) the database file at `file`. */
@@ -92,16 +97,22 @@ export class SqliteStore implements Store {
     this.sql = prepareStatements(this.db);
     answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS, () => this.writeLockFree());
     answerWith<BlobChunkStore>(this, new SqliteBlobChunks(this.db), BLOB_CHUNK_STORE_METHODS, () => this.writeLockFree());
-    const insert = this.sql.insertUpdate;
+    const { append, markStart } = this.sql;
     this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
-      for (const u of batch) insert.run(u.jobId, blob(u.update));
+      for (const u of batch) markStart.run(u.jobId, append.run(u.jobId, blob(u.update)).lastInsertRowid);
     });
+    this.pinnedLogs = new PinnedLogWatch(this.db, (jobId) => this.compactJobDoc(jobId), { spanRows: options.logSpanRows });
   }
 
   /** Commits the batch in one transaction on the log writer's thread; resolves once committed. */
   async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
     if (this.writer) return this.writer.append(batch);
     this.appendBatch(batch);
+  }
+
+  /** The watch on logs that keep dead rows on disk (tests run its check at once). */
+  get pinnedLogWatch(): PinnedLogWatch {
+    return this.pinnedLogs;
   }
 
   /** The log writer (tests stop its worker to see a crash handled as a failed commit). */
@@ -112,7 +123,7 @@ export class SqliteStore implements Store {
   async loadJobDoc(jobId: string): Promise<StoredJobDoc> {
     return this.db.transaction(() => {
       const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
-      const rows = this.sql.updates.all(jobId) as { update_bytes: Buffer }[];
+      const rows = this.sql.liveRows.all({ job: jobId }) as { update_bytes: Buffer }[];
       return {
         snapshot: snap ? bytes(snap.snapshot) : null,
         updates: rows.map((r) => bytes(r.update_bytes)),
@@ -122,7 +133,7 @@ export class SqliteStore implements Store {
   }
 
   async countJobUpdates(jobId: string): Promise<number> {
-    return (this.sql.countUpdates.get(jobId) as { n: number }).n;
+    return (this.sql.countLive.get({ job: jobId }) as { n: number }).n;
   }
 
   async listJobsWithLog(): Promise<string[]> {
@@ -138,22 +149,21 @@ export class SqliteStore implements Store {
     if (!this.db.open || this.closing) return;
     this.db
       .transaction(() => {
-        if (docState) {
-          // One node owns this file, and its loaded doc holds every stored update (see Store).
-          const last = (this.sql.lastUpdateId.get(jobId) as { id: number | null }).id;
-          this.sql.putSnapshot.run(jobId, blob(docState.update), blob(docState.stateVector));
-          if (last !== null) this.sql.dropUpdates.run(jobId, last);
-          return;
-        }
+        const endLog = (snapshot: Uint8Array, stateVector: Uint8Array) => {
+          this.sql.putSnapshot.run(jobId, blob(snapshot), blob(stateVector));
+          this.sql.endLog.run(jobId);
+          this.sql.trimHead.run();
+        };
+        // One node owns this file, and its loaded doc holds every stored update (see Store).
+        if (docState) return endLog(docState.update, docState.stateVector);
         const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
-        const rows = this.sql.updatesWithId.all(jobId) as { id: number; update_bytes: Buffer }[];
+        const rows = this.sql.liveRows.all({ job: jobId }) as { update_bytes: Buffer }[];
         if (rows.length === 0) return;
         const merged = mergeJobLog(
           snap ? bytes(snap.snapshot) : null,
           rows.map((r) => bytes(r.update_bytes)),
         );
-        this.sql.putSnapshot.run(jobId, blob(merged), blob(Y.encodeStateVectorFromUpdate(merged)));
-        this.sql.dropUpdates.run(jobId, rows[rows.length - 1]!.id);
+        endLog(merged, Y.encodeStateVectorFromUpdate(merged));
       })
       .immediate(); // the write lock first: the log writer's appends cannot slip between the read and the drop
   }
@@ -381,6 +391,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.closing = true;
+    await this.pinnedLogs.stop();
     await this.writer?.close();
     await this.checkpointer?.close();
     if (this.db.open) this.db.close();

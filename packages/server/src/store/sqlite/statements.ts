@@ -1,18 +1,10 @@
 /** The SQLite store's statements, prepared once per connection (sqlite-store.ts). */
 import type Database from 'better-sqlite3';
+import { JOB_LOG_SQL } from './job-log-sql';
 
 const SQL = {
-  insertUpdate: 'INSERT INTO job_updates (job_id, update_bytes) VALUES (?, ?)',
+  ...JOB_LOG_SQL,
   snapshot: 'SELECT snapshot, state_vector FROM job_snapshots WHERE job_id = ?',
-  updates: 'SELECT update_bytes FROM job_updates WHERE job_id = ? ORDER BY id',
-  updatesWithId: 'SELECT id, update_bytes FROM job_updates WHERE job_id = ? ORDER BY id',
-  lastUpdateId: 'SELECT MAX(id) AS id FROM job_updates WHERE job_id = ?',
-  countUpdates: 'SELECT COUNT(*) AS n FROM job_updates WHERE job_id = ?',
-  // Read off the (job_id, id) index, one step per job.
-  jobsWithLog: 'SELECT DISTINCT job_id FROM job_updates ORDER BY job_id',
-  putSnapshot:
-    'INSERT INTO job_snapshots (job_id, snapshot, state_vector) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector',
-  dropUpdates: 'DELETE FROM job_updates WHERE job_id = ? AND id <= ?',
   opById: 'SELECT entry FROM ops WHERE op_id = ?',
   deviceSeq: 'SELECT last_seq FROM device_seqs WHERE user_id = ? AND device_id = ?',
   putDeviceSeq: 'INSERT INTO device_seqs (user_id, device_id, last_seq) VALUES (?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET last_seq = excluded.last_seq',
