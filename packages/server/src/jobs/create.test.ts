@@ -67,4 +67,13 @@ describe('creating jobs', () => {
     expect(created.id).toBe('job-1003');
     expect((await store.listJobs()).map((j) => j.id).sort()).toEqual(['job-1001', 'job-1002', 'job-1003']);
   });
+
+  it('stores a new job as a snapshot with no log behind it, so its first open reads no log', async () => {
+    const { id } = await createJob(store, job, 'dana');
+    const stored = await store.loadJobDoc(id);
+    expect(stored.updates).toEqual([]);
+    expect(stored.snapshot).not.toBeNull();
+    expect(stored.snapshotStateVector).toBeDefined();
+    expect(await store.listJobsWithLog()).toEqual([]);
+  });
 });

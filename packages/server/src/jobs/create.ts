@@ -87,6 +87,9 @@ export async function createJob(store: DocLog & Directory, input: NewJob, by: st
   const { status, version, assignees, changedBy, changedAt } = record;
   writeServerState(doc, { status, version, assignees, changedBy, changedAt });
   await store.appendUpdates([{ jobId: record.id, update: Y.encodeStateAsUpdate(doc) }]);
+  // Kept as a snapshot from the start: a job's first open then reads no log (the SQLite log
+  // is read by scanning from the job's first row, store/sqlite/job-log-sql.ts).
+  await store.compactJobDoc(record.id);
   doc.destroy();
   return record;
 }
