@@ -121,6 +121,22 @@ describe('SQLite job log without an index by job', () => {
     expect(await store.listJobsWithLog()).toEqual(['job-busy', 'job-idle']);
   });
 
+  it('folds the logs found at start-up from the rows noted then, with those appended since, and none compacted since', async () => {
+    const { store } = await open();
+    const docs = jobDocs();
+    await store.appendUpdates([docs.write('job-a', 'a1'), docs.write('job-b', 'b1'), docs.write('job-c', 'c1'), docs.write('job-a', 'a2')]);
+    expect(await store.listJobsWithLog()).toEqual(['job-a', 'job-b', 'job-c']);
+    // After the start-up pass: job-a gets a row more; job-b is compacted (as the relay would) and written again.
+    await store.appendUpdates([docs.write('job-a', 'a3')]);
+    await store.compactJobDoc('job-b', docs.state('job-b'));
+    await store.appendUpdates([docs.write('job-b', 'b2')]);
+    for (const jobId of ['job-a', 'job-b', 'job-c']) await store.compactJobDoc(jobId);
+    expect(await store.listJobsWithLog()).toEqual([]);
+    expect(await storedText(store, 'job-a')).toBe('a1a2a3');
+    expect(await storedText(store, 'job-b')).toBe('b1b2');
+    expect(await storedText(store, 'job-c')).toBe('c1');
+  });
+
   it('upgrades a file whose logs were found by index: every stored row stays in its job', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'outpost-job-log-'));
     dirs.push(dir);

@@ -47,6 +47,7 @@ import { migrateSqlite } from './migrations';
 import { LogWriter } from './log-writer';
 import { WalCheckpointer } from './wal-checkpointer';
 import { PinnedLogWatch } from './pinned-log-watch';
+import { LeftoverRows, type LogRow } from './leftover-rows';
 import { prepareStatements, type Statements } from './statements';
 import { blob, bytes, jobFromSqliteRow, userFromRow, type SnapshotRow, type UserRow } from './rows';
 
@@ -79,6 +80,8 @@ export class SqliteStore implements Store {
   private readonly checkpointer: WalCheckpointer | null;
   /** Folds a job log that keeps dead rows from being deleted for too long. */
   private readonly pinnedLogs: PinnedLogWatch;
+  /** The rows of the logs found at start-up, until each is folded. */
+  private leftover: LeftoverRows | null = null;
   private closing = false;
 
   /** Opens (creating if needed, mode 0600) the database file at `file`. */
@@ -136,8 +139,11 @@ export class SqliteStore implements Store {
     return (this.sql.countLive.get({ job: jobId }) as { n: number }).n;
   }
 
+  /** Also notes where each of those logs' rows are, so folding them reads the log once (leftover-rows.ts). */
   async listJobsWithLog(): Promise<string[]> {
-    return this.sql.jobsWithLog.all() as string[];
+    const jobs = this.sql.jobsWithLog.all() as string[];
+    this.leftover = jobs.length > 0 ? LeftoverRows.scan(this.db) : null;
+    return jobs;
   }
 
   async compactJobDoc(jobId: string, docState?: JobDocState): Promise<void> {
@@ -157,7 +163,8 @@ export class SqliteStore implements Store {
         // One node owns this file, and its loaded doc holds every stored update (see Store).
         if (docState) return endLog(docState.update, docState.stateVector);
         const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
-        const rows = this.sql.liveRows.all({ job: jobId }) as { update_bytes: Buffer }[];
+        const rows = this.leftover?.read(jobId) ?? (this.sql.liveRows.all({ job: jobId }) as LogRow[]);
+        if (this.leftover?.empty) this.leftover = null;
         if (rows.length === 0) return;
         const merged = mergeJobLog(
           snap ? bytes(snap.snapshot) : null,
