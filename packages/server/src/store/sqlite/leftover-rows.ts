@@ -37,10 +37,10 @@ export class LeftoverRows {
 
   /** One pass over every job's log. */
   static scan(db: Database.Database): LeftoverRows {
-    const rows = db
-      .prepare('SELECT u.id, u.job_id FROM job_updates u JOIN job_log_starts s ON s.job_id = u.job_id WHERE u.id >= s.first_id ORDER BY u.id')
-      .raw()
-      .all() as [number, string][];
+    const rows = db.prepare('SELECT u.id, u.job_id FROM job_updates u JOIN job_log_starts s ON s.job_id = u.job_id WHERE u.id >= s.first_id ORDER BY u.id').raw().all() as [
+      number,
+      string,
+    ][];
     const leftover = new LeftoverRows(db, rows.length > 0 ? rows[rows.length - 1]![0] : 0);
     for (const [id, jobId] of rows) {
       const ids = leftover.ids.get(jobId);
