@@ -24,10 +24,11 @@ export class LeftoverRows {
     /** The last row id the pass saw. */
     private readonly through: number,
   ) {
-    // The noted rows still in the job's log, then any appended after the pass.
+    // The noted rows still in the job's log, then any appended after the pass. Each part
+    // names the job: a row is never taken into another job's snapshot by its id alone.
     this.byIds = db.prepare(
       `SELECT id, update_bytes FROM job_updates
-         WHERE id IN (SELECT value FROM json_each(@ids)) AND id >= (SELECT first_id FROM job_log_starts WHERE job_id = @job)
+         WHERE id IN (SELECT value FROM json_each(@ids)) AND id >= (SELECT first_id FROM job_log_starts WHERE job_id = @job) AND job_id = @job
        UNION ALL
        SELECT id, update_bytes FROM job_updates
          WHERE id > @through AND id >= (SELECT first_id FROM job_log_starts WHERE job_id = @job) AND job_id = @job
