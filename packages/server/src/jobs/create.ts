@@ -86,10 +86,12 @@ export async function createJob(store: DocLog & Directory, input: NewJob, by: st
   input.content?.(doc);
   const { status, version, assignees, changedBy, changedAt } = record;
   writeServerState(doc, { status, version, assignees, changedBy, changedAt });
-  await store.appendUpdates([{ jobId: record.id, update: Y.encodeStateAsUpdate(doc) }]);
+  const update = Y.encodeStateAsUpdate(doc);
+  await store.appendUpdates([{ jobId: record.id, update }]);
   // Kept as a snapshot from the start: a job's first open then reads no log (the SQLite log
-  // is read by scanning from the job's first row, store/sqlite/job-log-sql.ts).
-  await store.compactJobDoc(record.id);
+  // is read by scanning from the job's first row, store/sqlite/job-log-sql.ts). The doc
+  // holds all the job has stored, so it is the snapshot, with no merge.
+  await store.compactJobDoc(record.id, { update, stateVector: Y.encodeStateVector(doc) });
   doc.destroy();
   return record;
 }
