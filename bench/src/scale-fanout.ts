@@ -184,6 +184,9 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
     // Deliveries in flight: up to 2 s, ended as soon as every one arrived (nothing later counts).
     await waitFor(() => log.samples.length >= expected, 2000);
     const s = summarize(log.samples);
+    const errors = typists.flatMap((t) => t.session.errors);
+    // Named in the run's log, so a row with socket errors says what they were.
+    if (errors.length > 0) console.error(`  scale-out ${nodeCount} node(s) ${routing}: ${errors.length} socket errors, first: ${errors.slice(0, 3).join(' | ')}`);
     return {
       nodes: nodeCount,
       routing,
@@ -195,7 +198,7 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
       'p50 ms': round(s.p50),
       'p99 ms': round(s.p99),
       'server CPU % (all nodes)': round((100 * cpuUsed) / sentSeconds),
-      'socket errors': typists.reduce((n, t) => n + t.session.errors.length, 0),
+      'socket errors': errors.length,
     };
   } finally {
     await Promise.all([...new Set(typists.map((t) => t.client))].map((c) => c.close()));
