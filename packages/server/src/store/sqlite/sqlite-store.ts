@@ -139,7 +139,10 @@ export class SqliteStore implements Store {
     return (this.sql.countLive.get({ job: jobId }) as { n: number }).n;
   }
 
-  /** Also notes where each of those logs' rows are, so folding them reads the log once (leftover-rows.ts). */
+  /**
+   * Jobs with updates stored behind their snapshot, in id order (see `DocLog`); also notes
+   * where each of those logs' rows are, so folding them reads the log once (leftover-rows.ts).
+   */
   async listJobsWithLog(): Promise<string[]> {
     const jobs = this.sql.jobsWithLog.all() as string[];
     this.leftover = jobs.length > 0 ? LeftoverRows.scan(this.db) : null;
