@@ -12,6 +12,7 @@ import type { ServerState } from '@outpost/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { BlobStore, Directory, DocLog, JobRecord, OpAttempt, OpLog, OpVerdict, Store } from './store';
+import { storedDoc } from './stored-doc';
 
 /** A fresh store (or one part of it) for one test, and how to dispose of it. */
 export interface PartFixture<T> {
@@ -84,11 +85,9 @@ function docUpdate(edit: (doc: Y.Doc) => void, base?: Y.Doc): Uint8Array {
 }
 
 async function loadText(store: DocLog, jobId: string): Promise<string> {
-  const stored = await store.loadJobDoc(jobId);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return doc.getText('t').toString();
+  return storedDoc(await store.loadJobDoc(jobId))
+    .getText('t')
+    .toString();
 }
 
 /** Registers every part's acceptance suite for a whole `Store` adapter. */

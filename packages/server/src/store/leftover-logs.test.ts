@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { LeftoverLogs, type LogFolding } from './leftover-logs';
 import { SqliteStore } from './sqlite/sqlite-store';
+import { storedDoc } from './stored-doc';
 
 /** A job typed into one keystroke per update, appended to `store` and never compacted (as a killed process leaves it). */
 async function typeInto(store: SqliteStore, jobId: string, text: string): Promise<void> {
@@ -18,10 +19,7 @@ async function typeInto(store: SqliteStore, jobId: string, text: string): Promis
 }
 
 async function noteOf(store: SqliteStore, jobId: string): Promise<string> {
-  const stored = await store.loadJobDoc(jobId);
-  const doc = new Y.Doc();
-  for (const u of [stored.snapshot, ...stored.updates]) if (u) Y.applyUpdate(doc, u);
-  return noteText(doc, 'n1')?.toString() ?? '';
+  return noteText(storedDoc(await store.loadJobDoc(jobId)), 'n1')?.toString() ?? '';
 }
 
 describe('folding the job logs an unclean stop left', () => {

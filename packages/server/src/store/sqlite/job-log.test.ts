@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { SqliteStore } from './sqlite-store';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './migrations';
 import { TRIM_ROWS } from './job-log-sql';
+import { storedDoc } from '../stored-doc';
 
 /** One doc per job; `write` returns the update a change made. */
 function jobDocs() {
@@ -27,11 +28,9 @@ function jobDocs() {
 
 /** The job's text as stored: its snapshot plus its log. */
 async function storedText(store: SqliteStore, jobId: string): Promise<string> {
-  const stored = await store.loadJobDoc(jobId);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return doc.getText('notes').toString();
+  return storedDoc(await store.loadJobDoc(jobId))
+    .getText('notes')
+    .toString();
 }
 
 /** The ids and jobs of every row in `job_updates`, read on a connection of its own. */

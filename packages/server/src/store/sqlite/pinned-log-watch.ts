@@ -10,12 +10,11 @@
  * (the store's own `compactJobDoc`, which merges its snapshot and log under the write lock,
  * correct whether or not the relay holds the job) and the head can move on.
  *
- *   const watch = new PinnedLogWatch(db, (jobId) => store.compactJobDoc(jobId), { spanRows: 1_000_000 })
+ *   const watch = new PinnedLogWatch(() => docs.oldestLog(), (jobId) => store.compactJobDoc(jobId), { spanRows: 1_000_000 })
  *   await watch.check() // what the timer runs; returns the job folded, if any
  *   await watch.stop()
  */
-import type Database from 'better-sqlite3';
-import { JOB_LOG_SQL } from './job-log-sql';
+import type { OldestLog } from './job-docs';
 
 export interface PinnedLogWatchOptions {
   /** Rows between the oldest log's start and the newest row above which that log is folded; default 1,000,000. */
@@ -25,19 +24,16 @@ export interface PinnedLogWatchOptions {
 }
 
 export class PinnedLogWatch {
-  private readonly oldestStart: Database.Statement;
-  private readonly lastId: Database.Statement;
   private readonly spanRows: number;
   private readonly timer: NodeJS.Timeout;
   private running: Promise<string | null> = Promise.resolve(null);
 
   constructor(
-    private readonly db: Database.Database,
+    /** The log starting furthest back, or null when no job has one (or the store is closed). */
+    private readonly oldest: () => OldestLog | null,
     private readonly fold: (jobId: string) => Promise<void>,
     options: PinnedLogWatchOptions = {},
   ) {
-    this.oldestStart = db.prepare(JOB_LOG_SQL.oldestStart);
-    this.lastId = db.prepare(JOB_LOG_SQL.lastId);
     this.spanRows = options.spanRows ?? 1_000_000;
     this.timer = setInterval(() => void this.check(), options.everyMs ?? 10_000).unref();
   }
@@ -45,18 +41,16 @@ export class PinnedLogWatch {
   /** Folds the oldest log if it spans more than `spanRows`; resolves with its job, or null. */
   check(): Promise<string | null> {
     this.running = this.running.then(async () => {
-      if (!this.db.open) return null;
-      const oldest = this.oldestStart.get() as { job_id: string; first_id: number } | undefined;
-      const last = (this.lastId.get() as { id: number | null }).id;
-      if (!oldest || last === null || last - oldest.first_id < this.spanRows) return null;
+      const oldest = this.oldest();
+      if (!oldest || oldest.spanRows < this.spanRows) return null;
       try {
-        await this.fold(oldest.job_id);
+        await this.fold(oldest.jobId);
       } catch (err) {
         // Left as stored: still read whole on its next open, and looked at again next time.
-        console.error(`[outpost] folding the long log of ${oldest.job_id} failed`, err);
+        console.error(`[outpost] folding the long log of ${oldest.jobId} failed`, err);
         return null;
       }
-      return oldest.job_id;
+      return oldest.jobId;
     });
     return this.running;
   }

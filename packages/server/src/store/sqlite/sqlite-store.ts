@@ -15,8 +15,6 @@ import { SqliteBlobChunks } from './blob-chunks';
 import { SqliteHandovers } from './handovers';
 import Database from 'better-sqlite3';
 import type { ServerState } from '@outpost/shared';
-import * as Y from 'yjs';
-import { mergeJobLog } from '../job-doc-merge';
 import { answerWith, BLOB_CHUNK_STORE_METHODS, HANDOVER_STORE_METHODS } from '../store-parts';
 import { buildOpEntry, checkDeviceSeq } from '../op-entry';
 import type {
@@ -47,9 +45,9 @@ import { migrateSqlite } from './migrations';
 import { LogWriter } from './log-writer';
 import { WalCheckpointer } from './wal-checkpointer';
 import { PinnedLogWatch } from './pinned-log-watch';
-import { LeftoverRows, type LogRow } from './leftover-rows';
+import { SqliteJobDocs } from './job-docs';
 import { prepareStatements, type Statements } from './statements';
-import { blob, bytes, jobFromSqliteRow, userFromRow, type SnapshotRow, type UserRow } from './rows';
+import { blob, bytes, jobFromSqliteRow, userFromRow, type UserRow } from './rows';
 
 /** How hard each commit is pushed to disk; see the module comment. */
 export interface SqliteStoreOptions {
@@ -73,15 +71,14 @@ export interface SqliteStore extends HandoverStore, BlobChunkStore {}
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Statements;
-  private readonly appendBatch: (batch: readonly JobUpdate[]) => void;
+  /** Job docs read and written on this connection (job-docs.ts). */
+  private readonly docs: SqliteJobDocs;
   /** Appends and snapshots off the event loop (log-writer.ts); null for `:memory:`, which a worker cannot share. */
   private readonly writer: LogWriter | null;
   /** WAL checkpoints off the event loop and off the log writer; null for `:memory:`. */
   private readonly checkpointer: WalCheckpointer | null;
   /** Folds a job log that keeps dead rows from being deleted for too long. */
   private readonly pinnedLogs: PinnedLogWatch;
-  /** The rows of the logs found at start-up, until each is folded. */
-  private leftover: LeftoverRows | null = null;
   private closing = false;
 
   /** Opens (creating if needed, mode 0600) the database file at `file`. */
@@ -100,17 +97,18 @@ export class SqliteStore implements Store {
     this.sql = prepareStatements(this.db);
     answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS, () => this.writeLockFree());
     answerWith<BlobChunkStore>(this, new SqliteBlobChunks(this.db), BLOB_CHUNK_STORE_METHODS, () => this.writeLockFree());
-    const { append, markStart } = this.sql;
-    this.appendBatch = this.db.transaction((batch: readonly JobUpdate[]) => {
-      for (const u of batch) markStart.run(u.jobId, append.run(u.jobId, blob(u.update)).lastInsertRowid);
-    });
-    this.pinnedLogs = new PinnedLogWatch(this.db, (jobId) => this.compactJobDoc(jobId), { spanRows: options.logSpanRows });
+    this.docs = new SqliteJobDocs(this.db);
+    this.pinnedLogs = new PinnedLogWatch(
+      () => this.docs.oldestLog(),
+      (jobId) => this.compactJobDoc(jobId),
+      { spanRows: options.logSpanRows },
+    );
   }
 
   /** Commits the batch in one transaction on the log writer's thread; resolves once committed. */
   async appendUpdates(batch: readonly JobUpdate[]): Promise<void> {
     if (this.writer) return this.writer.append(batch);
-    this.appendBatch(batch);
+    this.docs.append(batch);
   }
 
   /** The watch on logs that keep dead rows on disk (tests run its check at once). */
@@ -124,19 +122,11 @@ export class SqliteStore implements Store {
   }
 
   async loadJobDoc(jobId: string): Promise<StoredJobDoc> {
-    return this.db.transaction(() => {
-      const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
-      const rows = this.sql.liveRows.all({ job: jobId }) as { update_bytes: Buffer }[];
-      return {
-        snapshot: snap ? bytes(snap.snapshot) : null,
-        updates: rows.map((r) => bytes(r.update_bytes)),
-        ...(snap?.state_vector ? { snapshotStateVector: bytes(snap.state_vector) } : {}),
-      };
-    })();
+    return this.docs.load(jobId);
   }
 
   async countJobUpdates(jobId: string): Promise<number> {
-    return (this.sql.countLive.get({ job: jobId }) as { n: number }).n;
+    return this.docs.count(jobId);
   }
 
   /**
@@ -144,9 +134,7 @@ export class SqliteStore implements Store {
    * where each of those logs' rows are, so folding them reads the log once (leftover-rows.ts).
    */
   async listJobsWithLog(): Promise<string[]> {
-    const jobs = this.sql.jobsWithLog.all() as string[];
-    this.leftover = jobs.length > 0 ? LeftoverRows.scan(this.db) : null;
-    return jobs;
+    return this.docs.listWithLog();
   }
 
   async compactJobDoc(jobId: string, docState?: JobDocState): Promise<void> {
@@ -156,26 +144,7 @@ export class SqliteStore implements Store {
     if (docState && this.writer) return this.writer.snapshot(jobId, docState.update, docState.stateVector);
     await this.writeLockFree();
     if (!this.db.open || this.closing) return;
-    this.db
-      .transaction(() => {
-        const endLog = (snapshot: Uint8Array, stateVector: Uint8Array) => {
-          this.sql.putSnapshot.run(jobId, blob(snapshot), blob(stateVector));
-          this.sql.endLog.run(jobId);
-          this.sql.trimHead.run();
-        };
-        // One node owns this file, and its loaded doc holds every stored update (see Store).
-        if (docState) return endLog(docState.update, docState.stateVector);
-        const snap = this.sql.snapshot.get(jobId) as SnapshotRow | undefined;
-        const rows = this.leftover?.read(jobId) ?? (this.sql.liveRows.all({ job: jobId }) as LogRow[]);
-        if (this.leftover?.empty) this.leftover = null;
-        if (rows.length === 0) return;
-        const merged = mergeJobLog(
-          snap ? bytes(snap.snapshot) : null,
-          rows.map((r) => bytes(r.update_bytes)),
-        );
-        endLog(merged, Y.encodeStateVectorFromUpdate(merged));
-      })
-      .immediate(); // the write lock first: the log writer's appends cannot slip between the read and the drop
+    this.docs.fold(jobId, docState);
   }
 
   async applyOp(attempt: OpAttempt, decide: (state: ServerState) => OpVerdict): Promise<ApplyOpOutcome> {

@@ -1,10 +1,7 @@
 /** The SQLite store's statements, prepared once per connection (sqlite-store.ts). */
 import type Database from 'better-sqlite3';
-import { JOB_LOG_SQL } from './job-log-sql';
 
 const SQL = {
-  ...JOB_LOG_SQL,
-  snapshot: 'SELECT snapshot, state_vector FROM job_snapshots WHERE job_id = ?',
   opById: 'SELECT entry FROM ops WHERE op_id = ?',
   deviceSeq: 'SELECT last_seq FROM device_seqs WHERE user_id = ? AND device_id = ?',
   putDeviceSeq: 'INSERT INTO device_seqs (user_id, device_id, last_seq) VALUES (?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET last_seq = excluded.last_seq',
@@ -24,16 +21,9 @@ const SQL = {
   upload: 'SELECT 1 FROM blob_uploads WHERE sha256 = ? AND user_id = ?',
 } as const;
 
-/** Statements whose rows are read as their one column's value. */
-const PLUCKED: ReadonlySet<keyof typeof SQL> = new Set(['jobsWithLog']);
-
 /** The store's prepared statements by name (typed out: the package's .d.ts build cannot name an inferred better-sqlite3 type). */
 export type Statements = Record<keyof typeof SQL, Database.Statement>;
 
 export function prepareStatements(db: Database.Database): Statements {
-  const entries = Object.entries(SQL).map(([name, sql]) => {
-    const statement = db.prepare(sql);
-    return [name, PLUCKED.has(name as keyof typeof SQL) ? statement.pluck() : statement];
-  });
-  return Object.fromEntries(entries) as Statements;
+  return Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Statements;
 }
