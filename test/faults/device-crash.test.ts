@@ -38,6 +38,11 @@ describe('device crash between local write and upload', () => {
           devices.push(device);
           const job = await device.engine.openJob(JOBS.aliceOnly);
           await until(`${crash}: job synced`, () => job.synced);
+          // Synced means the device has the server's state; its own changes go live once the
+          // server's step 1 (sent after its step 2) is answered. One change acked proves that,
+          // so the cut below lands between a live write and its upload, not before the link is up.
+          addNote(job.doc, { id: `${crash}-warm-up-${run}`, author: 'alice', createdAt: new Date().toISOString(), text: 'link up' });
+          await until(`${crash}: a first change acked`, () => owed(device).pending === 0);
           const checklistId = readJob(job.doc).checklist[rng.int(0, readJob(job.doc).checklist.length - 1)]!.id;
 
           if (crash === 'never-sent') device.proxy.partition();

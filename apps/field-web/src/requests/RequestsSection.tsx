@@ -8,7 +8,8 @@ import { useOutpost } from '@outpost/client/react';
 import { STATUS_LABELS, type Equipment } from '@outpost/shared';
 import { useRef, useState, type FormEvent } from 'react';
 import { shrinkPhoto } from '../job/job-blobs';
-import { useRaisedRequests, type RaisedRequest } from './use-raised-requests';
+import type { RaisedRequest } from './raised-requests';
+import { useRaisedRequests } from './use-raised-requests';
 
 /** Props of {@link RequestsSection}. */
 export interface RequestsSectionProps {

@@ -5,32 +5,16 @@
  * an op leaves the outbox, and when the server pushes that a request's job was made or moved
  * on (`requestNotice`: the raiser is not on that job and hears nothing else) — never on a timer.
  */
-import type { OutboxItem } from '@outpost/client';
 import { useOutbox, useOutpost, useSyncStatus } from '@outpost/client/react';
-import { requestJobId, type JobStatus, type JobSummary } from '@outpost/shared';
 import { useEffect, useState } from 'react';
-
-/** One request in the list. */
-export interface RaisedRequest {
-  opId: string;
-  jobId: string;
-  title: string;
-  /** `pending` while on this device only; then the state of the job it became. */
-  state: 'pending' | 'refused' | JobStatus;
-  /** Why the server refused it, for a refused one. */
-  reason?: string;
-}
-
-function fromOutbox(item: OutboxItem, state: RaisedRequest['state'], reason?: string): RaisedRequest {
-  return { opId: item.opId, jobId: requestJobId(item.opId), title: item.op.request?.title ?? 'Request', state, reason };
-}
+import { raisedRequests, type MadeRequest, type RaisedRequest } from './raised-requests';
 
 /** The requests raised from `jobId`, newest last. */
 export function useRaisedRequests(jobId: string): RaisedRequest[] {
   const engine = useOutpost();
   const outbox = useOutbox();
   const { connected } = useSyncStatus();
-  const [made, setMade] = useState<{ opId: string; job: JobSummary }[]>([]);
+  const [made, setMade] = useState<MadeRequest[]>([]);
   const sentCount = outbox.sent.filter((i) => i.jobId === jobId && i.op.kind === 'request').length;
 
   useEffect(() => {
@@ -41,7 +25,7 @@ export function useRaisedRequests(jobId: string): RaisedRequest[] {
         .api(`/api/jobs/${encodeURIComponent(jobId)}/requests`)
         .then(async (res) => {
           if (!res.ok) throw new Error(`requests ${res.status}`);
-          const body = (await res.json()) as { requests: { opId: string; job: JobSummary }[] };
+          const body = (await res.json()) as { requests: MadeRequest[] };
           if (live) setMade(body.requests);
         })
         // The last list read stays on screen; the next read (or reconnect) tries again.
@@ -56,12 +40,5 @@ export function useRaisedRequests(jobId: string): RaisedRequest[] {
     };
   }, [engine, jobId, connected, sentCount]);
 
-  const mine = (i: OutboxItem) => i.jobId === jobId && i.op.kind === 'request';
-  const known = new Set(made.map((m) => m.opId));
-  return [
-    ...made.map((m) => ({ opId: m.opId, jobId: m.job.id, title: m.job.title, state: m.job.status })),
-    ...outbox.sent.filter((i) => mine(i) && !known.has(i.opId)).map((i) => fromOutbox(i, 'requested')),
-    ...[...outbox.queued, ...outbox.errors].filter(mine).map((i) => fromOutbox(i, 'pending')),
-    ...outbox.conflicts.filter(mine).map((i) => fromOutbox(i, 'refused', i.conflict?.message)),
-  ];
+  return raisedRequests(jobId, made, outbox);
 }

@@ -6,7 +6,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
-import { ensureScreenshotDir, startField, type Field, type Person } from './harness';
+import { cancelOnBoard } from './edge-steps';
+import { ensureScreenshotDir, startField, type Field } from './harness';
 import {
   dismissNotices,
   eventually,
@@ -38,24 +39,6 @@ async function readyToComplete(page: Page, index: number): Promise<string> {
   return jobId;
 }
 
-async function cancelOnBoard(dana: Person, jobId: string): Promise<void> {
-  await dana.page.goto(dana.page.url().replace(/#.*$/, '#/'));
-  const row = dana.page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
-  await eventually(
-    () => row.getByTestId('board-status').innerText(),
-    (s) => s === 'In progress',
-    'board shows In progress',
-  );
-  // The board asks before a cancel goes out (issue 12, case 7).
-  dana.page.once('dialog', (d) => void d.accept());
-  await row.getByRole('button', { name: 'Cancel' }).click();
-  await eventually(
-    () => row.getByTestId('board-status').innerText(),
-    (s) => s === 'Cancelled',
-    'board shows Cancelled',
-  );
-}
-
 describe.skipIf(!run)('cancel while completing offline', () => {
   let field: Field;
   beforeAll(async () => {
@@ -78,8 +61,8 @@ describe.skipIf(!run)('cancel while completing offline', () => {
       await tapStatus(alice.page, 'Complete', 'Completed');
     }
     await writeNewNote(alice.page, 'Finished before I heard it was cancelled.');
-    await cancelOnBoard(dana, mine);
-    await cancelOnBoard(dana, theirs);
+    await cancelOnBoard(dana, mine, 'In progress');
+    await cancelOnBoard(dana, theirs, 'In progress');
 
     await setOnline(alice.page, true);
     await indicatorReads(alice.page, /^Sync failed \(2 items\)$/, 60_000);

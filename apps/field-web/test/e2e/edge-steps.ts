@@ -4,8 +4,8 @@
  * reading its rows, and taking the before/after screenshots the README links to.
  */
 import type { Page } from 'playwright-core';
-import { ensureScreenshotDir } from './harness';
-import { dismissNotices, phoneShot } from './steps';
+import { ensureScreenshotDir, type Person } from './harness';
+import { dismissNotices, eventually, indicatorReads, phoneShot } from './steps';
 
 /**
  * Screenshots of the fixed behaviour are `<name>-after.png`; running the same test on the
@@ -33,4 +33,33 @@ export function rowTexts(page: Page): Promise<string[]> {
 export async function tabCount(page: Page, tab: string): Promise<number> {
   const label = await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).innerText();
   return Number(/\((\d+)\)/.exec(label)?.[1] ?? NaN);
+}
+
+/**
+ * The dispatcher cancels `jobId` from the board (accepting the question it asks first,
+ * returned) and waits until the server has the cancel: the board shows Cancelled as soon as
+ * the cancel is queued, and a technician's steps that reached the server first would win.
+ */
+export async function cancelOnBoard(dana: Person, jobId: string, from: string): Promise<string> {
+  const page = dana.page;
+  await page.goto(page.url().replace(/#.*$/, '#/'));
+  const row = page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
+  await eventually(
+    () => row.getByTestId('board-status').innerText(),
+    (s) => s === from,
+    `board shows ${from}`,
+  );
+  let asked = '';
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.accept();
+  });
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await eventually(
+    () => row.getByTestId('board-status').innerText(),
+    (s) => s === 'Cancelled',
+    'board shows Cancelled',
+  );
+  await indicatorReads(page, /^Online$/, 30_000);
+  return asked;
 }

@@ -8,35 +8,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../../../../test-support/requirements';
-import { edgeShot, openOfflineTab, tabCount } from './edge-steps';
-import { startField, type Field, type Person } from './harness';
+import { cancelOnBoard, edgeShot, openOfflineTab, tabCount } from './edge-steps';
+import { startField, type Field } from './harness';
 import { eventually, gotoJob, indicatorReads, jobStatus, openFirstJob, setOnline, sign, tapStatus, tickAll, watchAppearance } from './steps';
 
 // Without Chromium the suite is skipped with hasChromium()'s message; with CI=true it throws instead.
 const run = await hasChromium();
-
-async function cancelOnBoard(dana: Person, jobId: string): Promise<string> {
-  const page = dana.page;
-  await page.goto(page.url().replace(/#.*$/, '#/'));
-  const row = page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`);
-  await eventually(
-    () => row.getByTestId('board-status').innerText(),
-    (s) => s === 'Scheduled',
-    'board shows Scheduled',
-  );
-  let asked = '';
-  page.once('dialog', (d) => {
-    asked = d.message();
-    void d.accept();
-  });
-  await row.getByRole('button', { name: 'Cancel' }).click();
-  await eventually(
-    () => row.getByTestId('board-status').innerText(),
-    (s) => s === 'Cancelled',
-    'board shows Cancelled',
-  );
-  return asked;
-}
 
 const reviewMark = (page: Page, jobId: string) => page.locator(`[data-testid=board-job][data-job-id="${jobId}"]`).getByTestId('review-mark');
 
@@ -64,7 +41,7 @@ describe.skipIf(!run)('one conflict per job', () => {
     await tapStatus(page, 'Start work', 'In progress');
     await tapStatus(page, 'Complete', 'Completed');
 
-    const asked = await cancelOnBoard(dana, jobId);
+    const asked = await cancelOnBoard(dana, jobId, 'Scheduled');
     expect(asked).toMatch(/Cancel .*\?/);
 
     await setOnline(page, true);
