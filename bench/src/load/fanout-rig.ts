@@ -15,6 +15,7 @@ import { round, sleep, summarize, waitFor } from '../harness/stats';
 import { endClock } from './echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './field-work';
 import { LatencyLog } from './latency-log';
+import { commitsBetween, readCommitHistogram, type CommitFigures } from './server-commits';
 import { openJob, type JobLink, type Target } from './targets';
 import type { ServerKind } from '../servers/server';
 
@@ -44,6 +45,8 @@ export interface StepFigures {
   genLoopMax: number;
   genCpuPercent: number;
   socketErrors: number;
+  /** Outpost only: the step's group commits (count, and the bucket bounds of their p99 and slowest, ms). */
+  commits?: CommitFigures;
   held: boolean;
 }
 
@@ -150,6 +153,7 @@ export class FanoutRig {
     const genLoop = monitorEventLoopDelay({ resolution: 1 });
     genLoop.enable();
     const genCpu = process.cpuUsage();
+    const commitsBefore = this.kind === 'outpost' ? await readCommitHistogram(this.server.port) : null;
     const t0 = performance.now();
     const sampled = await sampleWhile(this.server, async () => {
       this.log.recording = true;
@@ -160,6 +164,7 @@ export class FanoutRig {
       return lags;
     });
     genLoop.disable();
+    const commits = commitsBefore ? commitsBetween(commitsBefore, await readCommitHistogram(this.server.port)) : null;
     const cpu = process.cpuUsage(genCpu);
     const planned = Math.floor((ms * rate) / 1000);
     const s = summarize(this.log.samples);
@@ -180,6 +185,7 @@ export class FanoutRig {
       genLoopMax: round(genLoop.max / 1e6),
       genCpuPercent: round(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100),
       socketErrors: this.typists.reduce((n, t) => n + t.session.errors.length, 0),
+      ...(commits ? { commits } : {}),
     };
     return { ...f, held: isHeld(f) };
   }

@@ -69,6 +69,13 @@ function notHeldBecause(runs: StepFigures[]): string {
   return 'server: p99 over 100 ms';
 }
 
+/** Outpost's group commits in the median run by p99 (bucket bounds, "at most"); '—' for the peers, which commit nothing per update. */
+function commitColumn(runs: StepFigures[]): string {
+  const timed = runs.filter((f) => f.commits).sort((a, b) => a.p99 - b.p99);
+  const mid = timed[Math.floor((timed.length - 1) / 2)]?.commits;
+  return mid ? `${mid.p99Ms} / ${mid.maxMs}` : '—';
+}
+
 function row(kind: ServerKind, rate: number, runs: StepFigures[], sockets: number): ResultRow {
   const med = (pick: (f: StepFigures) => number) => spread(runs.map(pick));
   const show = (pick: (f: StepFigures) => number) => showSpread(med(pick));
@@ -91,6 +98,7 @@ function row(kind: ServerKind, rate: number, runs: StepFigures[], sockets: numbe
       'gen loop p99 / max ms': `${round(med((f) => f.genLoopP99).median)} / ${round(med((f) => f.genLoopMax).median)}`,
       'gen CPU %': round(med((f) => f.genCpuPercent).median),
       'socket errors': Math.max(...runs.map((f) => f.socketErrors)),
+      'commit p99 / max ms (≤)': commitColumn(runs),
       'not held because': notHeldBecause(runs),
     },
   };
@@ -114,7 +122,7 @@ export const fanout: Scenario = {
         () => rig.step(rate, p.ms, p.warmMs, p.drainMs, CLIENTS_PER_JOB),
       );
       ctx.log(
-        `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, gen lag p99 ${f.genLagP99} ms${f.held ? '' : ' (not held)'}`,
+        `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, loop max ${f.serverLoopMax} ms, gen lag p99 ${f.genLagP99} ms${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}${f.held ? '' : ' (not held)'}`,
       );
       record(samples, kind, f);
       return f;
@@ -207,6 +215,7 @@ export const fanout: Scenario = {
         ],
         notes: [
           `${p.jobs} jobs × ${CLIENTS_PER_JOB} typists per server (${p.jobs * CLIENTS_PER_JOB} sockets), one keystroke per update; the offered rate is spread over the typists in a fixed shuffled order and sent on a fixed schedule (open loop). Steps: ${p.rates.join(', ')} updates/s, then two finer steps between each server's highest held and first failed rate; a step a server fails is run up to twice more and judged by the majority; ${p.ms / 1000} s measured per step after ${p.warmMs / 1000} s warm-up on a server's first step and a ${RESUME_WARM_MS} ms lead-in at the new rate on later ones; up to ${p.drainMs} ms after each step for deliveries in flight. The servers not being measured wait paused (SIGSTOP): all share the server core.`,
+          `commit p99 / max ms (≤): Outpost's group commits during the measured step, from its \`outpost_commit_seconds\` histogram on /metrics (bucket bounds, so "at most"), in the run with the median p99; every delivery waits for its commit (relay after commit), while the peers relay from memory.`,
           `Latency runs from each keystroke's planned send time to its receipt at each other typist of the job, so neither a slow server nor a late generator hides delay (no coordinated omission). Held: ≥ 99 % of planned updates sent and delivered, p99 ≤ ${HELD_P99_MS} ms, no socket error; a server stops climbing at its first step not held by the majority of up to 3 runs.`,
           `Highest held rate: re-run ${ctx.runs} times in all, servers interleaved; "held runs" shows how many held. The p99 ratio compares medians of ${ctx.runs} runs at the highest rate Outpost and the best peer both hold.`,
           'gen lag = how late the generator made its sends; gen loop = its event-loop delay; gen CPU = its share of its own core. A step where gen CPU nears 100 % or gen lag nears 100 ms is bounded by the generator, not the server.',

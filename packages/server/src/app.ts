@@ -118,7 +118,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const committer = new GroupCommitter(
     store,
     {
-      committed: (u) => {
+      committed: (u, seconds) => {
+        metrics.observeCommit(seconds);
         relay?.onCommitted(u);
         hooks.contentCommitted(u);
       },

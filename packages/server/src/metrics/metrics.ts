@@ -1,11 +1,43 @@
 /**
  * The server's Prometheus metrics, rendered as text exposition format at `GET /metrics`.
  * Just the few series an operator watches: sockets, loaded job docs, updates received,
- * durable-ack latency, workflow ops by outcome, sign-ins by outcome and password checks.
+ * durable-ack latency, group-commit time, workflow ops by outcome, sign-ins by outcome and
+ * password checks.
  */
 
 /** Upper bounds (seconds) of the durable-ack latency histogram buckets. */
 export const ACK_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** Upper bounds (seconds) of the group-commit time histogram buckets: a commit waits on the disk (an fsync under FULL). */
+export const COMMIT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+/** A Prometheus histogram: cumulative counts per upper bound, count and sum. */
+class Histogram {
+  private readonly counts: number[];
+  private count = 0;
+  private sum = 0;
+
+  constructor(private readonly bounds: readonly number[]) {
+    this.counts = bounds.map(() => 0);
+  }
+
+  observe(value: number): void {
+    this.count++;
+    this.sum += value;
+    this.bounds.forEach((le, i) => {
+      if (value <= le) this.counts[i]!++;
+    });
+  }
+
+  /** The series' sample lines under `name`. */
+  samples(name: string): string[] {
+    return [
+      ...this.bounds.map((le, i) => `${name}_bucket{le="${le}"} ${this.counts[i]}`),
+      `${name}_bucket{le="+Inf"} ${this.count}`,
+      `${name}_sum ${this.sum}`,
+      `${name}_count ${this.count}`,
+    ];
+  }
+}
 
 /** Counters and histograms the relay and op service feed. */
 export class ServerMetrics {
@@ -18,19 +50,22 @@ export class ServerMetrics {
   /** Sign-ins by outcome (`ok`, `bad_credentials`, `throttled`, `busy`). */
   readonly loginsByOutcome = new Map<string, number>();
   private readonly extraGauges: { name: string; help: string; read: () => number }[] = [];
-  private readonly ackBuckets = ACK_LATENCY_BUCKETS.map(() => 0);
-  private ackCount = 0;
-  private ackSum = 0;
+  private readonly ackLatency = new Histogram(ACK_LATENCY_BUCKETS);
+  private readonly commitTime = new Histogram(COMMIT_BUCKETS);
 
   constructor(private readonly gauges: { connections(): number; loadedDocs(): number }) {}
 
   /** Records the time from receiving a content message to acking it. */
   observeAckLatency(seconds: number): void {
-    this.ackCount++;
-    this.ackSum += seconds;
-    ACK_LATENCY_BUCKETS.forEach((le, i) => {
-      if (seconds <= le) this.ackBuckets[i]!++;
-    });
+    this.ackLatency.observe(seconds);
+  }
+
+  /**
+   * Records how long one group commit took to land, from its start (retries included): a
+   * durable ack, and with relay after commit every delivery, waits for it.
+   */
+  observeCommit(seconds: number): void {
+    this.commitTime.observe(seconds);
   }
 
   /** Counts one op outcome. */
@@ -62,12 +97,13 @@ export class ServerMetrics {
     metric('outpost_connections', 'gauge', 'Open relay websockets.', [`outpost_connections ${this.gauges.connections()}`]);
     metric('outpost_loaded_docs', 'gauge', 'Job docs loaded in memory.', [`outpost_loaded_docs ${this.gauges.loadedDocs()}`]);
     metric('outpost_updates_received_total', 'counter', 'Client content messages received.', [`outpost_updates_received_total ${this.updatesReceived}`]);
-    metric('outpost_durable_ack_seconds', 'histogram', 'Time from receiving a content message to its durable ack.', [
-      ...ACK_LATENCY_BUCKETS.map((le, i) => `outpost_durable_ack_seconds_bucket{le="${le}"} ${this.ackBuckets[i]}`),
-      `outpost_durable_ack_seconds_bucket{le="+Inf"} ${this.ackCount}`,
-      `outpost_durable_ack_seconds_sum ${this.ackSum}`,
-      `outpost_durable_ack_seconds_count ${this.ackCount}`,
-    ]);
+    metric('outpost_durable_ack_seconds', 'histogram', 'Time from receiving a content message to its durable ack.', this.ackLatency.samples('outpost_durable_ack_seconds'));
+    metric(
+      'outpost_commit_seconds',
+      'histogram',
+      'Time a group commit of job updates took to land, from its start (one per commit).',
+      this.commitTime.samples('outpost_commit_seconds'),
+    );
     metric(
       'outpost_ops_total',
       'counter',

@@ -19,6 +19,17 @@ const u = (jobId: string, byte: number): JobUpdate => ({ jobId, update: new Uint
 const noEvents = { committed: () => undefined, failed: () => undefined };
 
 describe('group commit', () => {
+  it('tells how long each commit took to land, from its start', async () => {
+    const { store } = recordingStore({ hold: new Promise((r) => setTimeout(r, 30)) });
+    const took: number[] = [];
+    const committer = new GroupCommitter(store, { committed: (_u, seconds) => took.push(seconds), failed: () => undefined });
+    committer.append(u('a', 1));
+    await committer.barrier();
+    expect(took).toHaveLength(1);
+    expect(took[0]).toBeGreaterThanOrEqual(0.025);
+    expect(took[0]).toBeLessThan(5);
+  });
+
   it('commits updates that arrive together in one transaction', async () => {
     const { store, commits } = recordingStore();
     const committer = new GroupCommitter(store, noEvents, 5);

@@ -30,7 +30,8 @@ function newBatch(): Batch {
 
 /** Callbacks after a batch commits or finally fails. */
 export interface GroupCommitEvents {
-  committed(updates: readonly JobUpdate[]): void;
+  /** `seconds`: from the commit's start until it landed, retries included. */
+  committed(updates: readonly JobUpdate[], seconds: number): void;
   failed(updates: readonly JobUpdate[], err: unknown): void;
 }
 
@@ -93,9 +94,10 @@ export class GroupCommitter {
     const batch = this.open;
     this.open = null;
     this.inFlight = batch;
+    const started = performance.now();
     try {
       await this.commitWithRetry(batch.updates);
-      this.events.committed(batch.updates);
+      this.events.committed(batch.updates, (performance.now() - started) / 1000);
       batch.resolve();
     } catch (err) {
       this.events.failed(batch.updates, err);

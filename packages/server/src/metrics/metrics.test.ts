@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { ServerMetrics } from './metrics';
+
+describe('server metrics', () => {
+  it('renders group-commit times as a Prometheus histogram beside the durable-ack latency', () => {
+    const metrics = new ServerMetrics({ connections: () => 0, loadedDocs: () => 0 });
+    for (const seconds of [0.0003, 0.002, 0.002, 0.3]) metrics.observeCommit(seconds);
+    metrics.observeAckLatency(0.004);
+    const text = metrics.render();
+    expect(text).toContain('# TYPE outpost_commit_seconds histogram');
+    expect(text).toMatch(/^outpost_commit_seconds_bucket\{le="0.0005"\} 1$/m);
+    expect(text).toMatch(/^outpost_commit_seconds_bucket\{le="0.0025"\} 3$/m);
+    expect(text).toMatch(/^outpost_commit_seconds_bucket\{le="0.25"\} 3$/m);
+    expect(text).toMatch(/^outpost_commit_seconds_bucket\{le="0.5"\} 4$/m);
+    expect(text).toMatch(/^outpost_commit_seconds_bucket\{le="\+Inf"\} 4$/m);
+    expect(text).toMatch(/^outpost_commit_seconds_count 4$/m);
+    expect(Number(/^outpost_commit_seconds_sum (\S+)$/m.exec(text)?.[1])).toBeCloseTo(0.3043, 6);
+    expect(text).toMatch(/^outpost_durable_ack_seconds_bucket\{le="0.005"\} 1$/m);
+    expect(text).toMatch(/^outpost_durable_ack_seconds_count 1$/m);
+  });
+});
