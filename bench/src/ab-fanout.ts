@@ -49,7 +49,7 @@ async function main(): Promise<void> {
           const f = await alone([rigs.before.server, rigs.after.server], rigs[which].server, () => rigs[which].step(rate, MS, 1000, 500, 5));
           (samples[`${which} @ ${rate}`] ??= []).push(f);
           log(
-            `${which} @ ${rate}/s: p50 ${f.p50} p99 ${f.p99} ms, server CPU ${f.serverCpuPercent} %, server loop p99 ${f.serverLoopP99} / max ${f.serverLoopMax} ms, gen lag p99 ${f.genLagP99} ms, delivered ${f.deliveredPercent} %${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}`,
+            `${which} @ ${rate}/s: p50 ${f.p50} p99 ${f.p99} ms, server CPU ${f.serverCpuPercent} %, server loop p99 ${f.serverLoopP99} / max ${f.serverLoopMax} ms, steal ${f.stealPercent ?? '?'} %, gen lag p99 ${f.genLagP99} ms, delivered ${f.deliveredPercent} %${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}`,
           );
         }
       }

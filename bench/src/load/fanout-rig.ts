@@ -15,6 +15,7 @@ import { round, sleep, summarize, waitFor } from '../harness/stats';
 import { endClock } from './echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './field-work';
 import { LatencyLog } from './latency-log';
+import { readCpuTicks, stealPercent } from '../harness/steal';
 import { commitsBetween, readCommitHistogram, type CommitFigures } from './server-commits';
 import { openJob, type JobLink, type Target } from './targets';
 import type { ServerKind } from '../servers/server';
@@ -45,6 +46,8 @@ export interface StepFigures {
   genLoopMax: number;
   genCpuPercent: number;
   socketErrors: number;
+  /** Share of the server core's time the hypervisor gave to other machines during the step, % (null where unknown). */
+  stealPercent: number | null;
   /** Outpost only: the step's group commits (count, and the bucket bounds of their p99 and slowest, ms). */
   commits?: CommitFigures;
   held: boolean;
@@ -154,6 +157,7 @@ export class FanoutRig {
     genLoop.enable();
     const genCpu = process.cpuUsage();
     const commitsBefore = this.kind === 'outpost' ? await readCommitHistogram(this.server.port) : null;
+    const ticksBefore = readCpuTicks();
     const t0 = performance.now();
     const sampled = await sampleWhile(this.server, async () => {
       this.log.recording = true;
@@ -164,6 +168,7 @@ export class FanoutRig {
       return lags;
     });
     genLoop.disable();
+    const steal = stealPercent(ticksBefore, readCpuTicks());
     const commits = commitsBefore ? commitsBetween(commitsBefore, await readCommitHistogram(this.server.port)) : null;
     const cpu = process.cpuUsage(genCpu);
     const planned = Math.floor((ms * rate) / 1000);
@@ -185,6 +190,7 @@ export class FanoutRig {
       genLoopMax: round(genLoop.max / 1e6),
       genCpuPercent: round(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100),
       socketErrors: this.typists.reduce((n, t) => n + t.session.errors.length, 0),
+      stealPercent: steal === null ? null : round(steal),
       ...(commits ? { commits } : {}),
     };
     return { ...f, held: isHeld(f) };

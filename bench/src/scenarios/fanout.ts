@@ -99,6 +99,7 @@ function row(kind: ServerKind, rate: number, runs: StepFigures[], sockets: numbe
       'gen CPU %': round(med((f) => f.genCpuPercent).median),
       'socket errors': Math.max(...runs.map((f) => f.socketErrors)),
       'commit p99 / max ms (≤)': commitColumn(runs),
+      'steal % (max)': Math.max(0, ...runs.map((f) => f.stealPercent ?? 0)),
       'not held because': notHeldBecause(runs),
     },
   };
@@ -122,7 +123,7 @@ export const fanout: Scenario = {
         () => rig.step(rate, p.ms, p.warmMs, p.drainMs, CLIENTS_PER_JOB),
       );
       ctx.log(
-        `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, loop max ${f.serverLoopMax} ms, gen lag p99 ${f.genLagP99} ms${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}${f.held ? '' : ' (not held)'}`,
+        `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, loop max ${f.serverLoopMax} ms, steal ${f.stealPercent ?? '?'} %, gen lag p99 ${f.genLagP99} ms${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}${f.held ? '' : ' (not held)'}`,
       );
       record(samples, kind, f);
       return f;
@@ -218,6 +219,7 @@ export const fanout: Scenario = {
           `commit p99 / max ms (≤): Outpost's group commits during the measured step, from its \`outpost_commit_seconds\` histogram on /metrics (bucket bounds, so "at most"), in the run with the median p99; every delivery waits for its commit (relay after commit), while the peers relay from memory.`,
           `Latency runs from each keystroke's planned send time to its receipt at each other typist of the job, so neither a slow server nor a late generator hides delay (no coordinated omission). Held: ≥ 99 % of planned updates sent and delivered, p99 ≤ ${HELD_P99_MS} ms, no socket error; a server stops climbing at its first step not held by the majority of up to 3 runs.`,
           `Highest held rate: re-run ${ctx.runs} times in all, servers interleaved; "held runs" shows how many held. The p99 ratio compares medians of ${ctx.runs} runs at the highest rate Outpost and the best peer both hold.`,
+          "steal = share of the server core's time the hypervisor gave to other machines during a step (/proc/stat; the largest of the runs): on a shared virtual machine both cores can stall at once for reasons neither process has.",
           'gen lag = how late the generator made its sends; gen loop = its event-loop delay; gen CPU = its share of its own core. A step where gen CPU nears 100 % or gen lag nears 100 ms is bounded by the generator, not the server.',
           'Outpost runs with durable acks on (every typist connects with acks=1) on its default SQLite store.',
         ],
