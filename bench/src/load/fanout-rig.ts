@@ -16,6 +16,7 @@ import { endClock } from './echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './field-work';
 import { LatencyLog } from './latency-log';
 import { readCpuTicks, stealPercent } from '../harness/steal';
+import { readThreadTicks, threadShares } from '../harness/threads';
 import { commitsBetween, readCommitHistogram, type CommitFigures } from './server-commits';
 import { openJob, type JobLink, type Target } from './targets';
 import type { ServerKind } from '../servers/server';
@@ -48,6 +49,8 @@ export interface StepFigures {
   socketErrors: number;
   /** Share of the server core's time the hypervisor gave to other machines during the step, % (null where unknown). */
   stealPercent: number | null;
+  /** CPU of the server's main thread and of its other threads together during the step, % of one core (null where unknown). */
+  threads: { mainPercent: number; othersPercent: number; busiest: string } | null;
   /** Outpost only: the step's group commits (count, and the bucket bounds of their p99 and slowest, ms). */
   commits?: CommitFigures;
   held: boolean;
@@ -158,6 +161,7 @@ export class FanoutRig {
     const genCpu = process.cpuUsage();
     const commitsBefore = this.kind === 'outpost' ? await readCommitHistogram(this.server.port) : null;
     const ticksBefore = readCpuTicks();
+    const threadsBefore = readThreadTicks(this.server.pid);
     const t0 = performance.now();
     const sampled = await sampleWhile(this.server, async () => {
       this.log.recording = true;
@@ -169,6 +173,7 @@ export class FanoutRig {
     });
     genLoop.disable();
     const steal = stealPercent(ticksBefore, readCpuTicks());
+    const shares = threadShares(this.server.pid, threadsBefore, readThreadTicks(this.server.pid), performance.now() - t0);
     const commits = commitsBefore ? commitsBetween(commitsBefore, await readCommitHistogram(this.server.port)) : null;
     const cpu = process.cpuUsage(genCpu);
     const planned = Math.floor((ms * rate) / 1000);
@@ -191,6 +196,18 @@ export class FanoutRig {
       genCpuPercent: round(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100),
       socketErrors: this.typists.reduce((n, t) => n + t.session.errors.length, 0),
       stealPercent: steal === null ? null : round(steal),
+      threads:
+        shares.length === 0
+          ? null
+          : {
+              mainPercent: round(shares.find((t) => t.main)?.percent ?? 0),
+              othersPercent: round(shares.filter((t) => !t.main).reduce((a, t) => a + t.percent, 0)),
+              busiest: shares
+                .filter((t) => !t.main)
+                .slice(0, 3)
+                .map((t) => `${t.tid} ${round(t.percent)} %`)
+                .join(', '),
+            },
       ...(commits ? { commits } : {}),
     };
     return { ...f, held: isHeld(f) };

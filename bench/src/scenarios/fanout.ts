@@ -76,6 +76,13 @@ function commitColumn(runs: StepFigures[]): string {
   return mid ? `${mid.p99Ms} / ${mid.maxMs}` : '—';
 }
 
+/** The server's main thread and its other threads (workers, V8 and libuv helpers), medians over the runs. */
+function threadsColumn(runs: StepFigures[]): string {
+  const timed = runs.flatMap((f) => (f.threads ? [f.threads] : []));
+  if (timed.length === 0) return '—';
+  return `${round(spread(timed.map((t) => t.mainPercent)).median)} / ${round(spread(timed.map((t) => t.othersPercent)).median)}`;
+}
+
 function row(kind: ServerKind, rate: number, runs: StepFigures[], sockets: number): ResultRow {
   const med = (pick: (f: StepFigures) => number) => spread(runs.map(pick));
   const show = (pick: (f: StepFigures) => number) => showSpread(med(pick));
@@ -100,6 +107,7 @@ function row(kind: ServerKind, rate: number, runs: StepFigures[], sockets: numbe
       'socket errors': Math.max(...runs.map((f) => f.socketErrors)),
       'commit p99 / max ms (≤)': commitColumn(runs),
       'steal % (max)': Math.max(0, ...runs.map((f) => f.stealPercent ?? 0)),
+      'server threads: main / others %': threadsColumn(runs),
       'not held because': notHeldBecause(runs),
     },
   };
@@ -123,7 +131,7 @@ export const fanout: Scenario = {
         () => rig.step(rate, p.ms, p.warmMs, p.drainMs, CLIENTS_PER_JOB),
       );
       ctx.log(
-        `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, loop max ${f.serverLoopMax} ms, steal ${f.stealPercent ?? '?'} %, gen lag p99 ${f.genLagP99} ms${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}${f.held ? '' : ' (not held)'}`,
+        `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, loop max ${f.serverLoopMax} ms, steal ${f.stealPercent ?? '?'} %${f.threads ? `, threads main ${f.threads.mainPercent} % others ${f.threads.othersPercent} % (${f.threads.busiest})` : ''}, gen lag p99 ${f.genLagP99} ms${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}${f.held ? '' : ' (not held)'}`,
       );
       record(samples, kind, f);
       return f;
