@@ -7,7 +7,7 @@
  * as a lower offered rate. Outpost runs with durable acks on (`acks=1`).
  */
 import * as prng from 'lib0/prng';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { isHeld, SendSchedule } from '../harness/schedule';
 export { HELD_P99_MS } from '../harness/schedule';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
@@ -46,6 +46,8 @@ export interface StepFigures {
   genLoopP99: number;
   genLoopMax: number;
   genCpuPercent: number;
+  /** The generator's longest garbage-collection pause during the step, ms. */
+  genGcMaxMs: number;
   socketErrors: number;
   /** Share of the server core's time the hypervisor gave to other machines during the step, % (null where unknown). */
   stealPercent: number | null;
@@ -158,6 +160,11 @@ export class FanoutRig {
     await this.type(rate, this.steps++ === 0 ? warmMs : Math.min(warmMs, RESUME_WARM_MS));
     const genLoop = monitorEventLoopDelay({ resolution: 1 });
     genLoop.enable();
+    let genGcMax = 0;
+    const gcWatch = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) genGcMax = Math.max(genGcMax, e.duration);
+    });
+    gcWatch.observe({ entryTypes: ['gc'] });
     const genCpu = process.cpuUsage();
     const commitsBefore = this.kind === 'outpost' ? await readCommitHistogram(this.server.port) : null;
     const ticksBefore = readCpuTicks();
@@ -172,6 +179,7 @@ export class FanoutRig {
       return lags;
     });
     genLoop.disable();
+    gcWatch.disconnect();
     const steal = stealPercent(ticksBefore, readCpuTicks());
     const shares = threadShares(this.server.pid, threadsBefore, readThreadTicks(this.server.pid), performance.now() - t0);
     const commits = commitsBefore ? commitsBetween(commitsBefore, await readCommitHistogram(this.server.port)) : null;
@@ -194,6 +202,7 @@ export class FanoutRig {
       genLoopP99: round(genLoop.percentile(99) / 1e6),
       genLoopMax: round(genLoop.max / 1e6),
       genCpuPercent: round(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100),
+      genGcMaxMs: round(genGcMax),
       socketErrors: this.typists.reduce((n, t) => n + t.session.errors.length, 0),
       stealPercent: steal === null ? null : round(steal),
       threads:

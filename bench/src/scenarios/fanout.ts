@@ -104,6 +104,7 @@ function row(kind: ServerKind, rate: number, runs: StepFigures[], sockets: numbe
       'gen lag p99 ms': round(med((f) => f.genLagP99).median),
       'gen loop p99 / max ms': `${round(med((f) => f.genLoopP99).median)} / ${round(med((f) => f.genLoopMax).median)}`,
       'gen CPU %': round(med((f) => f.genCpuPercent).median),
+      'gen GC max ms': round(Math.max(...runs.map((f) => f.genGcMaxMs))),
       'socket errors': Math.max(...runs.map((f) => f.socketErrors)),
       'commit p99 / max ms (≤)': commitColumn(runs),
       'steal % (max)': Math.max(0, ...runs.map((f) => f.stealPercent ?? 0)),
@@ -131,7 +132,7 @@ export const fanout: Scenario = {
         () => rig.step(rate, p.ms, p.warmMs, p.drainMs, CLIENTS_PER_JOB),
       );
       ctx.log(
-        `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, loop max ${f.serverLoopMax} ms, steal ${f.stealPercent ?? '?'} %${f.threads ? `, threads main ${f.threads.mainPercent} % others ${f.threads.othersPercent} % (${f.threads.busiest})` : ''}, gen lag p99 ${f.genLagP99} ms${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}${f.held ? '' : ' (not held)'}`,
+        `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, loop max ${f.serverLoopMax} ms, steal ${f.stealPercent ?? '?'} %${f.threads ? `, threads main ${f.threads.mainPercent} % others ${f.threads.othersPercent} % (${f.threads.busiest})` : ''}, gen lag p99 ${f.genLagP99} ms, gen GC max ${f.genGcMaxMs} ms${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}${f.held ? '' : ' (not held)'}`,
       );
       record(samples, kind, f);
       return f;
