@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHeld, refineBetween, SendSchedule } from '../src/harness/schedule';
+import { isGeneratorBound, isHeld, refineBetween, SendSchedule } from '../src/harness/schedule';
 
 describe('the open-loop send schedule', () => {
   it('plans evenly spaced sends for the window', () => {
@@ -55,5 +55,16 @@ describe('the held rule', () => {
     expect(isHeld({ ...ok, sentPercent: 98.9 })).toBe(false);
     expect(isHeld({ ...ok, deliveredPercent: 98 })).toBe(false);
     expect(isHeld({ ...ok, socketErrors: 1 })).toBe(false);
+  });
+
+  it('sets aside a failed run in which the generator fell behind while the server stayed responsive, and only that', () => {
+    const failed = { held: false, genLagP99: 90, serverLoopMax: 15 };
+    expect(isGeneratorBound(failed)).toBe(true);
+    // The server stalled too: its own delay may be what held the generator up.
+    expect(isGeneratorBound({ ...failed, serverLoopMax: 60 })).toBe(false);
+    // The generator kept to its plan: the failure is the server's.
+    expect(isGeneratorBound({ ...failed, genLagP99: 40 })).toBe(false);
+    // A held run is never set aside.
+    expect(isGeneratorBound({ ...failed, held: true })).toBe(false);
   });
 });

@@ -72,6 +72,17 @@ export function refineBetween(held: number, failed: number, splits: number, grai
 /** p99 at or under which a step holds (issue 18.2). */
 export const HELD_P99_MS = 100;
 
+/**
+ * A run not held that says nothing about the server: the load generator fell behind its
+ * own plan (send lag p99 over half the held bound) while the server's event loop stayed
+ * responsive (longest delay ≤ a quarter of it). Latency runs from the planned send, so the
+ * generator's stall is in every figure of the run; a server that stalled (and made the
+ * generator wait for a burst of deliveries) shows its own loop delay and is not excused.
+ */
+export function isGeneratorBound(f: { held: boolean; genLagP99: number; serverLoopMax: number }): boolean {
+  return !f.held && f.genLagP99 > HELD_P99_MS / 2 && f.serverLoopMax <= HELD_P99_MS / 4;
+}
+
 /** The held rule: ≥ 99 % of planned updates sent and delivered, p99 ≤ 100 ms, no socket error. */
 export function isHeld(f: { sentPercent: number; deliveredPercent: number; p99: number; socketErrors: number }): boolean {
   return f.sentPercent >= 99 && f.deliveredPercent >= 99 && f.p99 <= HELD_P99_MS && f.socketErrors === 0;
