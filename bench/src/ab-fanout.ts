@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { movePinned, setUpPinning } from './harness/pinning';
 import { alone, ServerProcess } from './harness/server-process';
 import { spread } from './harness/stats';
-import { FanoutRig, type StepFigures } from './load/fanout-rig';
+import { describeStep, FanoutRig, type StepFigures } from './load/fanout-rig';
 
 const other = process.argv[2];
 if (!other) throw new Error('usage: ab-fanout.ts <checkout to compare against>');
@@ -48,9 +48,7 @@ async function main(): Promise<void> {
           // server core, and its timers (pings, compactions, sweeps) would run inside this step.
           const f = await alone([rigs.before.server, rigs.after.server], rigs[which].server, () => rigs[which].step(rate, MS, 1000, 500, 5));
           (samples[`${which} @ ${rate}`] ??= []).push(f);
-          log(
-            `${which} @ ${rate}/s: p50 ${f.p50} p99 ${f.p99} ms, server CPU ${f.serverCpuPercent} %, server loop p99 ${f.serverLoopP99} / max ${f.serverLoopMax} ms, steal ${f.stealPercent ?? '?'} %, gen lag p99 ${f.genLagP99} ms, delivered ${f.deliveredPercent} %${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}`,
-          );
+          log(`${which} @ ${rate}/s: ${describeStep(f)}`);
         }
       }
     }

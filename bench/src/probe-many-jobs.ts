@@ -13,7 +13,6 @@
  * (1: signals the server after each reconnect; with BENCH_CHILD_FLAGS=--heapsnapshot-signal=SIGUSR2
  * it writes a heap snapshot).
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
@@ -21,6 +20,7 @@ import { startDelayProxy } from './harness/delay-proxy';
 import { startLinkProcess } from './harness/link-process';
 import { movePinned, setUpPinning } from './harness/pinning';
 import { ServerProcess } from './harness/server-process';
+import { processCpuTicks } from './harness/threads';
 import { percentile, round } from './harness/stats';
 import { ChannelLoadClient } from './load/channel-client';
 import { captureUpdates, fieldAction, newFieldDevice } from './load/field-work';
@@ -34,8 +34,7 @@ const WARM = process.env.PROBE_WARM === '1';
 
 /** CPU ms a process used so far, from /proc (user + system, 10 ms ticks). */
 function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return processCpuTicks(pid) * 10;
 }
 
 interface Rig {

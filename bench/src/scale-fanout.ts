@@ -24,13 +24,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PROTOCOL_VERSION } from '@outpost/shared';
 import { openPostgresPool } from '../../packages/server/src/store/postgres/pool';
 import { compiledChildren } from './harness/compiled';
 import { serverLauncher } from './harness/pinning';
+import { processCpuTicks } from './harness/threads';
 import { round, sleep, summarize, waitFor } from './harness/stats';
 import { endClock } from './load/echo-ack';
 import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './load/field-work';
@@ -85,8 +86,7 @@ async function startNode(env: Record<string, string>, seed: boolean): Promise<No
 
 /** CPU seconds (user + system) a process has used, from /proc. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+  return processCpuTicks(pid) / 100;
 }
 
 async function api<T>(url: string, path: string, token: string | null, body?: unknown): Promise<T> {

@@ -23,6 +23,11 @@ export function parseThreadStat(line: string): { name: string; ticks: number } |
   return { name: line.slice(open + 1, close), ticks: utime + stime };
 }
 
+/** CPU ticks (user + system, 100 per second) process `pid` has used so far, all its threads. */
+export function processCpuTicks(pid: number): number {
+  return parseThreadStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.ticks ?? NaN;
+}
+
 /** The threads of process `pid` now (empty off Linux or once it exited). */
 export function readThreadTicks(pid: number): ThreadTicks {
   const out: ThreadTicks = new Map();

@@ -58,6 +58,16 @@ export interface StepFigures {
   held: boolean;
 }
 
+/** One step's figures as a log line (the fan-out scenario and `ab-fanout.ts` print the same). */
+export function describeStep(f: StepFigures): string {
+  const threads = f.threads ? `, threads main ${f.threads.mainPercent} % others ${f.threads.othersPercent} % (${f.threads.busiest})` : '';
+  const commits = f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : '';
+  return (
+    `p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, loop p99 ${f.serverLoopP99} / max ${f.serverLoopMax} ms, ` +
+    `steal ${f.stealPercent ?? '?'} %${threads}, gen lag p99 ${f.genLagP99} ms, gen GC max ${f.genGcMaxMs} ms${commits}${f.held ? '' : ' (not held)'}`
+  );
+}
+
 /** The typists in a fixed pseudo-random order (same for every server), so one job's keystrokes do not land together. */
 function shuffled<T>(items: readonly T[]): T[] {
   const out = [...items];

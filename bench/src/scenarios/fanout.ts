@@ -10,7 +10,7 @@
 import { alone } from '../harness/server-process';
 import { interleaved, round, spread, showSpread } from '../harness/stats';
 import { isGeneratorBound, refineBetween } from '../harness/schedule';
-import { FanoutRig, HELD_P99_MS, RESUME_WARM_MS, type StepFigures } from '../load/fanout-rig';
+import { describeStep, FanoutRig, HELD_P99_MS, RESUME_WARM_MS, type StepFigures } from '../load/fanout-rig';
 import { lineChart } from '../report/svg';
 import { SERVER_LABELS, type ServerKind } from '../servers/server';
 import { judge, type BenchContext, type ResultRow, type Scenario } from './scenario';
@@ -143,9 +143,7 @@ export const fanout: Scenario = {
         );
         return step(kind, rate);
       }
-      ctx.log(
-        `  fan-out: ${kind} @ ${rate}/s → p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, loop max ${f.serverLoopMax} ms, steal ${f.stealPercent ?? '?'} %${f.threads ? `, threads main ${f.threads.mainPercent} % others ${f.threads.othersPercent} % (${f.threads.busiest})` : ''}, gen lag p99 ${f.genLagP99} ms, gen GC max ${f.genGcMaxMs} ms${f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : ''}${f.held ? '' : ' (not held)'}`,
-      );
+      ctx.log(`  fan-out: ${kind} @ ${rate}/s → ${describeStep(f)}`);
       record(samples, kind, f);
       return f;
     };
