@@ -106,15 +106,20 @@ async function foldLeftoverLogs(store: Store, budgetMs: number): Promise<Leftove
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   await prepareDataDir(options.dataDir);
   const secret = options.secret !== undefined ? checkedSecret(options.secret) : await readOrCreateSecret(options.dataDir);
-  const store = options.store ?? new SqliteStore(join(options.dataDir, 'outpost.db'), { durability: options.durability ?? 'full' });
+  let relay: Relay | undefined;
+  const metrics = new ServerMetrics({ connections: () => relay?.connectionCount ?? 0, loadedDocs: () => relay?.loadedCount ?? 0 });
+  const store =
+    options.store ??
+    new SqliteStore(join(options.dataDir, 'outpost.db'), {
+      durability: options.durability ?? 'full',
+      checkpointed: (seconds, walFrames) => metrics.observeCheckpoint(seconds, walFrames),
+    });
   const bus = options.bus ?? new LocalBus();
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   if (options.seed === 'demo') await seedDemo(store);
   const leftovers = await foldLeftoverLogs(store, options.leftoverFoldMs ?? DEFAULT_LEFTOVER_FOLD_MS);
   const hooks = new Hooks(options.hooks ?? {}, secret);
 
-  let relay: Relay | undefined;
-  const metrics = new ServerMetrics({ connections: () => relay?.connectionCount ?? 0, loadedDocs: () => relay?.loadedCount ?? 0 });
   const committer = new GroupCommitter(
     store,
     {

@@ -65,6 +65,8 @@ describe('durable acks', () => {
     expect(metrics).toMatch(/^outpost_durable_ack_seconds_count 4$/m);
     // Every ack waited for a group commit, and each commit is timed.
     expect(Number(/^outpost_commit_seconds_count (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    // The SQLite WAL was checkpointed (on the log writer's thread, between commits).
+    expect(Number(/^outpost_wal_checkpoint_seconds_count (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 
   it('sends no ack before the commit, and one as soon as it lands', async () => {

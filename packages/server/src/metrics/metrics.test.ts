@@ -18,4 +18,16 @@ describe('server metrics', () => {
     expect(text).toMatch(/^outpost_durable_ack_seconds_bucket\{le="0.005"\} 1$/m);
     expect(text).toMatch(/^outpost_durable_ack_seconds_count 1$/m);
   });
+
+  it('shows SQLite WAL checkpoints once there was one', () => {
+    const metrics = new ServerMetrics({ connections: () => 0, loadedDocs: () => 0 });
+    expect(metrics.render()).not.toContain('outpost_wal_');
+    metrics.observeCheckpoint(0.003, 1_200);
+    metrics.observeCheckpoint(0.02, 310);
+    const text = metrics.render();
+    expect(text).toContain('# TYPE outpost_wal_checkpoint_seconds histogram');
+    expect(text).toMatch(/^outpost_wal_checkpoint_seconds_bucket\{le="0.005"\} 1$/m);
+    expect(text).toMatch(/^outpost_wal_checkpoint_seconds_count 2$/m);
+    expect(text).toMatch(/^outpost_wal_frames 310$/m);
+  });
 });

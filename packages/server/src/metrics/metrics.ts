@@ -52,6 +52,9 @@ export class ServerMetrics {
   private readonly extraGauges: { name: string; help: string; read: () => number }[] = [];
   private readonly ackLatency = new Histogram(ACK_LATENCY_BUCKETS);
   private readonly commitTime = new Histogram(COMMIT_BUCKETS);
+  private readonly checkpointTime = new Histogram(COMMIT_BUCKETS);
+  /** Frames the SQLite WAL held at its last checkpoint (null before the first, or on another store). */
+  private walFrames: number | null = null;
 
   constructor(private readonly gauges: { connections(): number; loadedDocs(): number }) {}
 
@@ -66,6 +69,15 @@ export class ServerMetrics {
    */
   observeCommit(seconds: number): void {
     this.commitTime.observe(seconds);
+  }
+
+  /**
+   * Records one SQLite WAL checkpoint: how long it took, and how many frames the WAL held
+   * (about one interval's commits when the WAL starts over after each checkpoint).
+   */
+  observeCheckpoint(seconds: number, walFrames: number): void {
+    this.checkpointTime.observe(seconds);
+    this.walFrames = walFrames;
   }
 
   /** Counts one op outcome. */
@@ -104,6 +116,15 @@ export class ServerMetrics {
       'Time a group commit of job updates took to land, from its start (one per commit).',
       this.commitTime.samples('outpost_commit_seconds'),
     );
+    if (this.walFrames !== null) {
+      metric(
+        'outpost_wal_checkpoint_seconds',
+        'histogram',
+        'Time a SQLite WAL checkpoint took (between two commits of the log writer).',
+        this.checkpointTime.samples('outpost_wal_checkpoint_seconds'),
+      );
+      metric('outpost_wal_frames', 'gauge', 'Frames the SQLite WAL held at its last checkpoint.', [`outpost_wal_frames ${this.walFrames}`]);
+    }
     metric(
       'outpost_ops_total',
       'counter',

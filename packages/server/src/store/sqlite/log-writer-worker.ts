@@ -5,10 +5,15 @@
  *
  * A request is a list of parts (appends and snapshots, in the order they were made) run in
  * ONE transaction: one fsync for everything that queued while the previous one committed.
- * Each part runs in its own savepoint, so a failing part fails alone. The connection never
- * checkpoints (`wal_autocheckpoint = 0`): a checkpoint inside a commit held every ack
- * behind its fsyncs of the WAL and the database file; `WalCheckpointer` runs them on its
- * own connection and thread, beside the appends.
+ * Each part runs in its own savepoint, so a failing part fails alone.
+ *
+ * WAL checkpoints run here, between two transactions, never inside one
+ * (`wal_autocheckpoint = 0`): a request marked `checkpoint` is answered first, then the
+ * worker runs a PASSIVE checkpoint before it takes the next request. Nothing is appended
+ * meanwhile, so the checkpoint completes and the next commit writes the WAL from its start
+ * again. Run on another connection beside the appends (until 27 Nov), checkpoints rarely
+ * caught up with the writer, and under steady writes the WAL grew without bound
+ * (docs/decisions.md, "WAL checkpoints run between two commits").
  */
 import { JOB_LOG_SQL } from './job-log-sql';
 
@@ -68,5 +73,17 @@ parentPort.on('message', (m) => {
   } catch (err) {
     parentPort.postMessage({ id: m.id, ...failure(err) });
   }
+  if (m.checkpoint) checkpoint();
 });
+// After the answer, before the next request: the acks waiting on this commit do not wait for it.
+function checkpoint() {
+  const start = performance.now();
+  try {
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ checkpoint: { ok: true, seconds: (performance.now() - start) / 1000, walFrames: result.log } });
+  } catch (err) {
+    // A failed checkpoint leaves the WAL longer; the next one tries again.
+    parentPort.postMessage({ checkpoint: failure(err) });
+  }
+}
 `;

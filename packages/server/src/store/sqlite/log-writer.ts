@@ -9,6 +9,9 @@
  * socket waited behind the disk. Here the loop keeps relaying while the disk works; a
  * request resolves only once its transaction has committed (the durable ack waits on it).
  *
+ * The worker also checkpoints the WAL, between two transactions, at most once per
+ * `checkpointEveryMs` while writes come in (log-writer-worker.ts says why there).
+ *
  * If the worker dies (a crash, an exit), every request it had not answered rejects with
  * `LogWriterCrashed` (its transaction may or may not have committed: appends are Yjs
  * updates, so a retry that stores one twice is harmless); the next request starts a new
@@ -35,6 +38,11 @@ interface Outcome {
   code?: string;
 }
 
+/** What the worker posts after a checkpoint. */
+interface CheckpointReply {
+  checkpoint: Outcome & { seconds?: number; walFrames?: number };
+}
+
 interface Reply {
   id: number;
   /** One per part of the request, in order; absent when the whole transaction failed (`ok`, `message`). */
@@ -51,8 +59,10 @@ export interface LogWriterOptions {
   /** SQLite's `synchronous` pragma, as the store's own connection runs it. */
   synchronous: 'FULL' | 'NORMAL';
   busyTimeoutMs: number;
-  /** Called after each transaction commits (the store checkpoints the WAL soon after). */
-  committed?: () => void;
+  /** Least time between two WAL checkpoints; default 1,000 ms. */
+  checkpointEveryMs?: number;
+  /** Told of each checkpoint: how long it took and how many frames the WAL held. */
+  checkpointed?: (seconds: number, walFrames: number) => void;
 }
 
 interface Pending {
@@ -81,6 +91,12 @@ export class LogWriter {
   private closed = false;
   /** Waiters for the moment no request is in flight or queued (`idle`). */
   private idleWaiters: (() => void)[] = [];
+  /** When the last checkpoint was asked. */
+  private checkpointAt = -Infinity;
+  /** Something was written since the last checkpoint was asked. */
+  private written = false;
+  /** Set while a checkpoint waits for its least gap to pass. */
+  private checkpointTimer: NodeJS.Timeout | null = null;
   private static driver: string | undefined;
 
   constructor(private readonly options: LogWriterOptions) {}
@@ -96,6 +112,15 @@ export class LogWriter {
   snapshot(jobId: string, snapshot: Uint8Array, stateVector: Uint8Array): Promise<void> {
     const own = (u: Uint8Array) => (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u : u.slice());
     return this.request({ kind: 'snapshot', jobId, snapshot: own(snapshot), stateVector: own(stateVector) });
+  }
+
+  /**
+   * Something was written to the database on another connection (the store's own): the
+   * WAL is checkpointed within `checkpointEveryMs`, with or without appends.
+   */
+  checkpointSoon(): void {
+    this.written = true;
+    this.armCheckpoint();
   }
 
   /**
@@ -135,6 +160,8 @@ export class LogWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
     await this.idle();
     const worker = this.worker;
     if (!worker) return;
@@ -150,8 +177,40 @@ export class LogWriter {
     if (this.closed) return Promise.reject(new Error('The SQLite store is closed.'));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ part, transfer, resolve, reject });
+      this.written = true;
       if (this.pending.size === 0) this.sendSoon();
     });
+  }
+
+  /** Whether the transaction about to be sent should checkpoint after it (and notes that it will). */
+  private takeCheckpoint(): boolean {
+    const due = this.written && performance.now() - this.checkpointAt >= (this.options.checkpointEveryMs ?? 1000);
+    if (!due) {
+      if (this.written) this.armCheckpoint();
+      return false;
+    }
+    this.written = false;
+    this.checkpointAt = performance.now();
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
+    return true;
+  }
+
+  /**
+   * Checkpoints once the least gap has passed: with the next transaction if one goes by
+   * then, or on its own (writes that stopped leave no WAL waiting for the next one).
+   */
+  private armCheckpoint(): void {
+    if (this.checkpointTimer || this.closed) return;
+    const wait = Math.max(0, this.checkpointAt + (this.options.checkpointEveryMs ?? 1000) - performance.now());
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      if (this.busy) return; // the next transaction's send takes it, or its answer arms this again
+      if (this.closed || !this.takeCheckpoint()) return;
+      const worker = this.worker ?? this.start();
+      worker.postMessage({ id: this.nextId++, parts: [], checkpoint: true });
+    }, wait);
+    this.checkpointTimer.unref();
   }
 
   /**
@@ -172,7 +231,7 @@ export class LogWriter {
       worker.ref();
       this.pending.set(id, parts);
       worker.postMessage(
-        { id, parts: parts.map((q) => q.part) },
+        { id, parts: parts.map((q) => q.part), checkpoint: this.takeCheckpoint() },
         parts.flatMap((q) => q.transfer),
       );
     });
@@ -188,7 +247,7 @@ export class LogWriter {
     });
     // A writer waiting for work must not keep the process alive (it is ref'd while a request is pending).
     worker.unref();
-    worker.on('message', (reply: Reply) => this.answer(reply));
+    worker.on('message', (reply: Reply | CheckpointReply) => ('checkpoint' in reply ? this.checkpointDone(reply.checkpoint) : this.answer(reply)));
     worker.on('error', (err) => this.died(worker, err.message));
     worker.on('exit', (code) => this.died(worker, `exit code ${code}`));
     this.worker = worker;
@@ -206,14 +265,24 @@ export class LogWriter {
     this.wakeIdle();
   }
 
+  private checkpointDone(outcome: CheckpointReply['checkpoint']): void {
+    if (!outcome.ok) {
+      console.error(`[outpost] WAL checkpoint failed: ${outcome.message}`);
+      this.written = true;
+      this.armCheckpoint();
+      return;
+    }
+    this.options.checkpointed?.(outcome.seconds ?? 0, outcome.walFrames ?? 0);
+  }
+
   private answer(reply: Reply): void {
     const parts = this.pending.get(reply.id);
     if (!parts) return;
     this.pending.delete(reply.id);
-    if (reply.ok) this.options.committed?.();
     if (this.queue.length > 0) this.sendSoon();
     else if (this.pending.size === 0) {
       this.worker?.unref();
+      if (this.written) this.armCheckpoint();
       // Before the parts settle: a write waiting on the event loop's connection goes first,
       // before a group commit's next batch, made as its promise settles, takes the lock again.
       this.wakeIdle();

@@ -43,7 +43,6 @@ import { stateOf, type JobRow } from '../job-row';
 import { protectDatabaseFile } from './data-files';
 import { migrateSqlite } from './migrations';
 import { LogWriter } from './log-writer';
-import { WalCheckpointer } from './wal-checkpointer';
 import { PinnedLogWatch } from './pinned-log-watch';
 import { SqliteJobDocs } from './job-docs';
 import { prepareStatements, type Statements } from './statements';
@@ -55,6 +54,10 @@ export interface SqliteStoreOptions {
   durability?: Durability;
   /** Rows a job's log may hold behind it before it is folded (pinned-log-watch.ts); default 1,000,000. */
   logSpanRows?: number;
+  /** Least time between two WAL checkpoints (log-writer.ts); default 1,000 ms. */
+  checkpointEveryMs?: number;
+  /** Told of each WAL checkpoint: how long it took and how many frames the WAL held (the server's metrics). */
+  checkpointed?: (seconds: number, walFrames: number) => void;
 }
 
 /** SQLite's `synchronous` pragma for each durability. */
@@ -75,8 +78,6 @@ export class SqliteStore implements Store {
   private readonly docs: SqliteJobDocs;
   /** Appends and snapshots off the event loop (log-writer.ts); null for `:memory:`, which a worker cannot share. */
   private readonly writer: LogWriter | null;
-  /** WAL checkpoints off the event loop and off the log writer; null for `:memory:`. */
-  private readonly checkpointer: WalCheckpointer | null;
   /** Folds a job log that keeps dead rows from being deleted for too long. */
   private readonly pinnedLogs: PinnedLogWatch;
   private closing = false;
@@ -90,10 +91,10 @@ export class SqliteStore implements Store {
     migrateSqlite(this.db);
     const inMemory = file === '' || file === ':memory:';
     const synchronous = SYNCHRONOUS[options.durability ?? 'full'];
-    this.checkpointer = inMemory ? null : new WalCheckpointer({ file, synchronous });
-    // Checkpoints run on their own thread (wal-checkpointer.ts), never inside a commit here.
+    // Checkpoints run on the log writer's thread between its commits (log-writer.ts), never inside a commit here.
     if (!inMemory) this.db.pragma('wal_autocheckpoint = 0');
-    this.writer = inMemory ? null : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, committed: () => this.checkpointer?.soon() });
+    const { checkpointEveryMs, checkpointed } = options;
+    this.writer = inMemory ? null : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, checkpointEveryMs, checkpointed });
     this.sql = prepareStatements(this.db);
     answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS, () => this.writeLockFree());
     answerWith<BlobChunkStore>(this, new SqliteBlobChunks(this.db), BLOB_CHUNK_STORE_METHODS, () => this.writeLockFree());
@@ -189,7 +190,7 @@ export class SqliteStore implements Store {
   private async writeLockFree(): Promise<void> {
     while (this.writer?.busy) await this.writer.idle();
     // The write that follows, in this turn, grows the WAL too.
-    this.checkpointer?.soon();
+    this.writer?.checkpointSoon();
   }
 
   async listOps(jobId: string): Promise<OpLogEntry[]> {
@@ -372,7 +373,6 @@ export class SqliteStore implements Store {
     this.closing = true;
     await this.pinnedLogs.stop();
     await this.writer?.close();
-    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
