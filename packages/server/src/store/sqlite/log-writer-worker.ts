@@ -7,13 +7,13 @@
  * ONE transaction: one fsync for everything that queued while the previous one committed.
  * Each part runs in its own savepoint, so a failing part fails alone.
  *
- * WAL checkpoints run here, between two transactions, never inside one
- * (`wal_autocheckpoint = 0`): a request marked `checkpoint` is answered first, then the
- * worker runs a PASSIVE checkpoint before it takes the next request. Nothing is appended
- * meanwhile, so the checkpoint completes and the next commit writes the WAL from its start
- * again. Run on another connection beside the appends (until 27 Nov), checkpoints rarely
- * caught up with the writer, and under steady writes the WAL grew without bound
- * (docs/decisions.md, "WAL checkpoints run between two commits").
+ * The connection never checkpoints on its own (`wal_autocheckpoint = 0`): a checkpoint
+ * inside a commit held every ack behind its fsyncs of the WAL and the database file.
+ * `WalCheckpointer` runs them on its own connection and thread, beside the appends; but a
+ * checkpoint lets the WAL start over only if nothing was appended while it ran, which under
+ * steady writes never happens, and the WAL grew without bound. So once it is long, a
+ * request comes marked `checkpoint`: it is answered first, then this worker checkpoints
+ * before it takes the next request, and that next commit writes the WAL from its start.
  */
 import { JOB_LOG_SQL } from './job-log-sql';
 

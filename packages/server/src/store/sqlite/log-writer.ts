@@ -9,8 +9,8 @@
  * socket waited behind the disk. Here the loop keeps relaying while the disk works; a
  * request resolves only once its transaction has committed (the durable ack waits on it).
  *
- * The worker also checkpoints the WAL, between two transactions, at most once per
- * `checkpointEveryMs` while writes come in (log-writer-worker.ts says why there).
+ * When asked (`restartWal`), the worker also checkpoints the WAL between two transactions,
+ * so that the WAL starts over (log-writer-worker.ts says why there).
  *
  * If the worker dies (a crash, an exit), every request it had not answered rejects with
  * `LogWriterCrashed` (its transaction may or may not have committed: appends are Yjs
@@ -59,9 +59,9 @@ export interface LogWriterOptions {
   /** SQLite's `synchronous` pragma, as the store's own connection runs it. */
   synchronous: 'FULL' | 'NORMAL';
   busyTimeoutMs: number;
-  /** Least time between two WAL checkpoints; default 1,000 ms. */
-  checkpointEveryMs?: number;
-  /** Told of each checkpoint: how long it took and how many frames the WAL held. */
+  /** Called after each transaction commits (the store checkpoints the WAL soon after). */
+  committed?: () => void;
+  /** Told of each checkpoint the worker ran: how long it took and how many frames the WAL held. */
   checkpointed?: (seconds: number, walFrames: number) => void;
 }
 
@@ -91,12 +91,8 @@ export class LogWriter {
   private closed = false;
   /** Waiters for the moment no request is in flight or queued (`idle`). */
   private idleWaiters: (() => void)[] = [];
-  /** When the last checkpoint was asked. */
-  private checkpointAt = -Infinity;
-  /** Something was written since the last checkpoint was asked. */
-  private written = false;
-  /** Set while a checkpoint waits for its least gap to pass. */
-  private checkpointTimer: NodeJS.Timeout | null = null;
+  /** A checkpoint goes with the next transaction (`restartWal`). */
+  private restartWanted = false;
   private static driver: string | undefined;
 
   constructor(private readonly options: LogWriterOptions) {}
@@ -115,12 +111,17 @@ export class LogWriter {
   }
 
   /**
-   * Something was written to the database on another connection (the store's own): the
-   * WAL is checkpointed within `checkpointEveryMs`, with or without appends.
+   * Has the worker checkpoint the WAL after the transaction in flight (or the next one), or at
+   * once when it is idle: with nothing appended meanwhile the checkpoint completes, and the
+   * next commit writes the WAL from its start.
    */
-  checkpointSoon(): void {
-    this.written = true;
-    this.armCheckpoint();
+  restartWal(): void {
+    if (this.closed) return;
+    if (this.busy) {
+      this.restartWanted = true;
+      return;
+    }
+    (this.worker ?? this.start()).postMessage({ id: this.nextId++, parts: [], checkpoint: true });
   }
 
   /**
@@ -160,8 +161,6 @@ export class LogWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-    this.checkpointTimer = null;
     await this.idle();
     const worker = this.worker;
     if (!worker) return;
@@ -177,40 +176,8 @@ export class LogWriter {
     if (this.closed) return Promise.reject(new Error('The SQLite store is closed.'));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ part, transfer, resolve, reject });
-      this.written = true;
       if (this.pending.size === 0) this.sendSoon();
     });
-  }
-
-  /** Whether the transaction about to be sent should checkpoint after it (and notes that it will). */
-  private takeCheckpoint(): boolean {
-    const due = this.written && performance.now() - this.checkpointAt >= (this.options.checkpointEveryMs ?? 1000);
-    if (!due) {
-      if (this.written) this.armCheckpoint();
-      return false;
-    }
-    this.written = false;
-    this.checkpointAt = performance.now();
-    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-    this.checkpointTimer = null;
-    return true;
-  }
-
-  /**
-   * Checkpoints once the least gap has passed: with the next transaction if one goes by
-   * then, or on its own (writes that stopped leave no WAL waiting for the next one).
-   */
-  private armCheckpoint(): void {
-    if (this.checkpointTimer || this.closed) return;
-    const wait = Math.max(0, this.checkpointAt + (this.options.checkpointEveryMs ?? 1000) - performance.now());
-    this.checkpointTimer = setTimeout(() => {
-      this.checkpointTimer = null;
-      if (this.busy) return; // the next transaction's send takes it, or its answer arms this again
-      if (this.closed || !this.takeCheckpoint()) return;
-      const worker = this.worker ?? this.start();
-      worker.postMessage({ id: this.nextId++, parts: [], checkpoint: true });
-    }, wait);
-    this.checkpointTimer.unref();
   }
 
   /**
@@ -229,9 +196,11 @@ export class LogWriter {
       const worker = this.worker ?? this.start();
       const id = this.nextId++;
       worker.ref();
+      const checkpoint = this.restartWanted;
+      this.restartWanted = false;
       this.pending.set(id, parts);
       worker.postMessage(
-        { id, parts: parts.map((q) => q.part), checkpoint: this.takeCheckpoint() },
+        { id, parts: parts.map((q) => q.part), checkpoint },
         parts.flatMap((q) => q.transfer),
       );
     });
@@ -266,12 +235,8 @@ export class LogWriter {
   }
 
   private checkpointDone(outcome: CheckpointReply['checkpoint']): void {
-    if (!outcome.ok) {
-      console.error(`[outpost] WAL checkpoint failed: ${outcome.message}`);
-      this.written = true;
-      this.armCheckpoint();
-      return;
-    }
+    // A failed checkpoint leaves the WAL longer; the next one tries again.
+    if (!outcome.ok) return console.error(`[outpost] WAL checkpoint failed: ${outcome.message}`);
     this.options.checkpointed?.(outcome.seconds ?? 0, outcome.walFrames ?? 0);
   }
 
@@ -279,10 +244,10 @@ export class LogWriter {
     const parts = this.pending.get(reply.id);
     if (!parts) return;
     this.pending.delete(reply.id);
+    if (reply.ok) this.options.committed?.();
     if (this.queue.length > 0) this.sendSoon();
     else if (this.pending.size === 0) {
       this.worker?.unref();
-      if (this.written) this.armCheckpoint();
       // Before the parts settle: a write waiting on the event loop's connection goes first,
       // before a group commit's next batch, made as its promise settles, takes the lock again.
       this.wakeIdle();

@@ -43,6 +43,7 @@ import { stateOf, type JobRow } from '../job-row';
 import { protectDatabaseFile } from './data-files';
 import { migrateSqlite } from './migrations';
 import { LogWriter } from './log-writer';
+import { WalCheckpointer } from './wal-checkpointer';
 import { PinnedLogWatch } from './pinned-log-watch';
 import { SqliteJobDocs } from './job-docs';
 import { prepareStatements, type Statements } from './statements';
@@ -54,11 +55,23 @@ export interface SqliteStoreOptions {
   durability?: Durability;
   /** Rows a job's log may hold behind it before it is folded (pinned-log-watch.ts); default 1,000,000. */
   logSpanRows?: number;
-  /** Least time between two WAL checkpoints (log-writer.ts); default 1,000 ms. */
+  /** Least time between two WAL checkpoints beside the appends (wal-checkpointer.ts); default 1,000 ms. */
   checkpointEveryMs?: number;
+  /** WAL frames at which the log writer checkpoints between two commits, so the WAL starts over; default `WAL_RESTART_FRAMES`. */
+  walRestartFrames?: number;
   /** Told of each WAL checkpoint: how long it took and how many frames the WAL held (the server's metrics). */
   checkpointed?: (seconds: number, walFrames: number) => void;
 }
+
+/**
+ * WAL frames (pages of 4 KB, 32 MB) past which a checkpoint beside the appends asks the log
+ * writer for one between two of its commits. Checkpoints beside the appends copy the WAL into
+ * the database file without holding up a commit, but under steady writes none completes,
+ * so the WAL never starts over (it grew by ~35 MB a second in a test of back-to-back
+ * appends); one between two commits does complete, at the price of holding up the commits
+ * queued behind it for its fsyncs, once per 32 MB written.
+ */
+export const WAL_RESTART_FRAMES = 8_192;
 
 /** SQLite's `synchronous` pragma for each durability. */
 const SYNCHRONOUS: Record<Durability, 'FULL' | 'NORMAL'> = { full: 'FULL', process: 'NORMAL' };
@@ -78,6 +91,8 @@ export class SqliteStore implements Store {
   private readonly docs: SqliteJobDocs;
   /** Appends and snapshots off the event loop (log-writer.ts); null for `:memory:`, which a worker cannot share. */
   private readonly writer: LogWriter | null;
+  /** WAL checkpoints off the event loop and beside the appends; null for `:memory:`. */
+  private readonly checkpointer: WalCheckpointer | null;
   /** Folds a job log that keeps dead rows from being deleted for too long. */
   private readonly pinnedLogs: PinnedLogWatch;
   private closing = false;
@@ -91,10 +106,22 @@ export class SqliteStore implements Store {
     migrateSqlite(this.db);
     const inMemory = file === '' || file === ':memory:';
     const synchronous = SYNCHRONOUS[options.durability ?? 'full'];
-    // Checkpoints run on the log writer's thread between its commits (log-writer.ts), never inside a commit here.
+    // Checkpoints run on their own thread (wal-checkpointer.ts) and, once the WAL is long,
+    // on the log writer's between two commits (log-writer-worker.ts); never inside a commit.
     if (!inMemory) this.db.pragma('wal_autocheckpoint = 0');
-    const { checkpointEveryMs, checkpointed } = options;
-    this.writer = inMemory ? null : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, checkpointEveryMs, checkpointed });
+    const { checkpointEveryMs, checkpointed, walRestartFrames = WAL_RESTART_FRAMES } = options;
+    this.writer = inMemory ? null : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, checkpointed, committed: () => this.checkpointer?.soon() });
+    this.checkpointer = inMemory
+      ? null
+      : new WalCheckpointer({
+          file,
+          synchronous,
+          everyMs: checkpointEveryMs,
+          checkpointed: (seconds, walFrames) => {
+            checkpointed?.(seconds, walFrames);
+            if (walFrames >= walRestartFrames) this.writer?.restartWal();
+          },
+        });
     this.sql = prepareStatements(this.db);
     answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS, () => this.writeLockFree());
     answerWith<BlobChunkStore>(this, new SqliteBlobChunks(this.db), BLOB_CHUNK_STORE_METHODS, () => this.writeLockFree());
@@ -190,7 +217,7 @@ export class SqliteStore implements Store {
   private async writeLockFree(): Promise<void> {
     while (this.writer?.busy) await this.writer.idle();
     // The write that follows, in this turn, grows the WAL too.
-    this.writer?.checkpointSoon();
+    this.checkpointer?.soon();
   }
 
   async listOps(jobId: string): Promise<OpLogEntry[]> {
@@ -373,6 +400,7 @@ export class SqliteStore implements Store {
     this.closing = true;
     await this.pinnedLogs.stop();
     await this.writer?.close();
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
