@@ -29,5 +29,9 @@ describe('server metrics', () => {
     expect(text).toMatch(/^outpost_wal_checkpoint_seconds_bucket\{le="0.005"\} 1$/m);
     expect(text).toMatch(/^outpost_wal_checkpoint_seconds_count 2$/m);
     expect(text).toMatch(/^outpost_wal_frames 310$/m);
+    // A checkpoint that could not run (SQLite says -1 frames) is timed but leaves the gauge.
+    metrics.observeCheckpoint(0.0001, -1);
+    expect(metrics.render()).toMatch(/^outpost_wal_frames 310$/m);
+    expect(metrics.render()).toMatch(/^outpost_wal_checkpoint_seconds_count 3$/m);
   });
 });

@@ -20,6 +20,11 @@ class Histogram {
     this.counts = bounds.map(() => 0);
   }
 
+  /** Samples so far. */
+  get observed(): number {
+    return this.count;
+  }
+
   observe(value: number): void {
     this.count++;
     this.sum += value;
@@ -53,7 +58,7 @@ export class ServerMetrics {
   private readonly ackLatency = new Histogram(ACK_LATENCY_BUCKETS);
   private readonly commitTime = new Histogram(COMMIT_BUCKETS);
   private readonly checkpointTime = new Histogram(COMMIT_BUCKETS);
-  /** Frames the SQLite WAL held at its last checkpoint (null before the first, or on another store). */
+  /** Frames the SQLite WAL held at its last checkpoint that ran (null before the first, or on another store). */
   private walFrames: number | null = null;
 
   constructor(private readonly gauges: { connections(): number; loadedDocs(): number }) {}
@@ -77,7 +82,8 @@ export class ServerMetrics {
    */
   observeCheckpoint(seconds: number, walFrames: number): void {
     this.checkpointTime.observe(seconds);
-    this.walFrames = walFrames;
+    // SQLite reports -1 frames for a checkpoint that could not run (another one held the lock).
+    if (walFrames >= 0) this.walFrames = walFrames;
   }
 
   /** Counts one op outcome. */
@@ -116,14 +122,14 @@ export class ServerMetrics {
       'Time a group commit of job updates took to land, from its start (one per commit).',
       this.commitTime.samples('outpost_commit_seconds'),
     );
-    if (this.walFrames !== null) {
+    if (this.checkpointTime.observed > 0) {
       metric(
         'outpost_wal_checkpoint_seconds',
         'histogram',
         'Time a SQLite WAL checkpoint took (between two commits of the log writer).',
         this.checkpointTime.samples('outpost_wal_checkpoint_seconds'),
       );
-      metric('outpost_wal_frames', 'gauge', 'Frames the SQLite WAL held at its last checkpoint.', [`outpost_wal_frames ${this.walFrames}`]);
+      if (this.walFrames !== null) metric('outpost_wal_frames', 'gauge', 'Frames the SQLite WAL held at its last checkpoint.', [`outpost_wal_frames ${this.walFrames}`]);
     }
     metric(
       'outpost_ops_total',
