@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { classifyUpdate } from './classify';
@@ -201,5 +202,29 @@ describe('classifyUpdate', () => {
 
   it('answers bad_message for bytes that are not a Yjs update', () => {
     expect(classifyUpdate(new Uint8Array([255, 255, 255, 255, 255]), newJobDoc('j'), office)).toMatchObject({ ok: false, code: 'bad_message' });
+  });
+});
+
+describe('forged structure', () => {
+  /** An update of `client`'s items at clocks 0.., each given its origin by clock. */
+  function itemsWithOrigins(client: number, origins: number[]): Uint8Array {
+    const encoder = new Y.UpdateEncoderV1();
+    const write = (n: number) => encoding.writeVarUint(encoder.restEncoder, n);
+    write(1); // one client
+    write(origins.length);
+    encoder.writeClient(client);
+    write(0); // first clock
+    origins.forEach((origin, clock) => {
+      new Y.Item(Y.createID(client, clock), null, Y.createID(client, origin), null, null, null, null, new Y.ContentString('a')).write(encoder, 0);
+    });
+    write(0); // no deletions
+    return encoder.toUint8Array();
+  }
+
+  it('refuses items whose origins form a cycle, as unresolved (the walk ends)', () => {
+    const doc = newJobDoc('job-1');
+    const cycle = itemsWithOrigins(7, [1, 2, 0]); // 0 → 1 → 2 → 0
+    const verdict = classifyUpdate(cycle, doc, office);
+    expect(verdict).toMatchObject({ ok: false, code: 'unresolved_update' });
   });
 });

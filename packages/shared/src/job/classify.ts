@@ -23,9 +23,12 @@ export type UpdateClass =
 
 type Parent = Y.AbstractType<unknown> | Y.ID | string | null;
 
+/** Marks an item whose root is being resolved: meeting it again on the same walk is a cycle. */
+const WALKING = Symbol('walking');
+
 class RootResolver {
   /** Resolved roots of the update's items: typing one character at a time makes long origin chains. */
-  private readonly memo = new Map<Y.Item, string | undefined>();
+  private readonly memo = new Map<Y.Item, string | undefined | typeof WALKING>();
 
   /** `own`: the update's own structs per client, in clock order (as decodeUpdate yields them). */
   constructor(
@@ -58,18 +61,21 @@ class RootResolver {
 
   /** Root key of an item decoded from the update (not integrated); undefined if it cannot be resolved. */
   rootOfDecoded(item: Y.Item): string | undefined {
-    const chain = new Set<Y.Item>();
+    // Items on this walk are marked in the memo (no set per item: most walks are one step).
+    const chain: Y.Item[] = [];
     let current: Y.Item | string | undefined = item;
     while (current instanceof Y.Item) {
       if (this.memo.has(current)) {
-        current = this.memo.get(current);
+        const known = this.memo.get(current);
+        current = known === WALKING ? undefined : known; // met again on this walk: a cycle, forged structure
         break;
       }
-      if (chain.has(current) || chain.size > MAX_HOPS) {
-        current = undefined; // a cycle or an absurd chain: forged structure
+      if (chain.length > MAX_HOPS) {
+        current = undefined; // an absurd chain: forged structure
         break;
       }
-      chain.add(current);
+      chain.push(current);
+      this.memo.set(current, WALKING);
       current = this.step(current);
     }
     const root = current as string | undefined;

@@ -157,10 +157,12 @@ export class FieldWriteFinder {
 
   /** A struct by id: the update's own items first, then the doc's; '' for collected content. */
   private lookup(id: Y.ID): Y.Item | Unplaced {
-    for (const s of [findIn(this.own.get(id.client), id.clock), findIn(this.doc?.store.clients.get(id.client) as Struct[] | undefined, id.clock)]) {
-      if (s instanceof Y.Item) return s;
-      if (s instanceof Y.GC) return '';
-    }
+    const own = findIn(this.own.get(id.client), id.clock);
+    if (own instanceof Y.Item) return own;
+    if (own instanceof Y.GC) return '';
+    const stored = findIn(this.doc?.store.clients.get(id.client) as Struct[] | undefined, id.clock);
+    if (stored instanceof Y.Item) return stored;
+    if (stored instanceof Y.GC) return '';
     return undefined;
   }
 
