@@ -131,10 +131,48 @@ export type FieldRefusal = { code: 'office_field' | 'wrong_author' | 'not_author
 const isOffice = (w: Writer) => w.role === 'dispatcher';
 const shown = (v: unknown) => (typeof v === 'string' ? `"${v}"` : v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v)));
 
+type KeyWrite = Extract<FieldWrite, { at: 'key' }>;
+type FieldOfEntry = Extract<FieldWrite, { at: 'field' }>;
+
+/**
+ * The writes of one update, indexed once: a write is judged beside the others of its entry
+ * (an author field, a stamp), and looking them up by a scan of all writes made judging an
+ * update quadratic in its size (4,000 new notes in one 442 KB frame took 0.56 s of the event
+ * loop, 16,000 took 4.6 s).
+ */
+class UpdateWrites {
+  private readonly fields = new Map<string, FieldOfEntry[]>();
+  private readonly keys = new Map<string, KeyWrite[]>();
+
+  constructor(all: readonly FieldWrite[]) {
+    for (const w of all) {
+      if (w.at === 'field') push(this.fields, w.entry, w);
+      else if (w.at === 'key') push(this.keys, w.root, w);
+    }
+  }
+
+  /** The field writes of one entry, in update order. */
+  ofEntry(entry: string): readonly FieldOfEntry[] {
+    return this.fields.get(entry) ?? [];
+  }
+
+  /** The key writes of one root map, in update order. */
+  ofRoot(root: string): readonly KeyWrite[] {
+    return this.keys.get(root) ?? [];
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** Judges every write of one update; the first refusal, or null when all are allowed. */
 export function judgeWrites(writes: readonly FieldWrite[], writer: Writer): FieldRefusal | null {
+  const all = new UpdateWrites(writes);
   for (const w of writes) {
-    const refusal = judgeOne(w, writer, writes);
+    const refusal = judgeOne(w, writer, all);
     if (refusal) return refusal;
   }
   return null;
@@ -142,10 +180,11 @@ export function judgeWrites(writes: readonly FieldWrite[], writer: Writer): Fiel
 
 /** Every refusal among the writes of one update (tests compare against an observed diff). */
 export function allRefusals(writes: readonly FieldWrite[], writer: Writer): FieldRefusal[] {
-  return writes.map((w) => judgeOne(w, writer, writes)).filter((r): r is FieldRefusal => r !== null);
+  const all = new UpdateWrites(writes);
+  return writes.map((w) => judgeOne(w, writer, all)).filter((r): r is FieldRefusal => r !== null);
 }
 
-function judgeOne(w: FieldWrite, writer: Writer, all: readonly FieldWrite[]): FieldRefusal | null {
+function judgeOne(w: FieldWrite, writer: Writer, all: UpdateWrites): FieldRefusal | null {
   const rules = FIELD_RULES[w.root as keyof typeof FIELD_RULES];
   if (!rules) return null; // other roots are judged by classifyUpdate's root check
   if (rules.entries === 'keys') return w.at === 'key' ? judgeKey(w, rules, writer, all) : { code: 'bad_field', detail: `${w.root} is a map of fields` };
@@ -166,18 +205,18 @@ function judgeOne(w: FieldWrite, writer: Writer, all: readonly FieldWrite[]): Fi
   }
 }
 
-function judgeKey(w: Extract<FieldWrite, { at: 'key' }>, rules: MapRules, writer: Writer, all: readonly FieldWrite[]): FieldRefusal | null {
+function judgeKey(w: KeyWrite, rules: MapRules, writer: Writer, all: UpdateWrites): FieldRefusal | null {
   const field = `${w.root}.${w.key}`;
   if (rules.writer === 'office') return isOffice(writer) ? null : { code: 'office_field', detail: `only the office writes ${field}` };
   if (rules.keyedBy === 'writer') return w.key === writer.userId ? null : { code: 'wrong_author', detail: `${field} is ${shown(w.key)}'s own; only they write it` };
   if (!rules.fields || !Object.hasOwn(rules.fields, w.key)) return { code: 'bad_field', detail: `${field} is not a field of the job` };
   if (!rules.stamp) return null;
-  const stamp = all.find((o): o is Extract<FieldWrite, { at: 'key' }> => o.at === 'key' && o.root === w.root && o.key === rules.stamp && !o.deleted);
+  const stamp = all.ofRoot(w.root).find((o) => o.key === rules.stamp && !o.deleted);
   if (stamp?.value === writer.userId) return null;
   return { code: 'wrong_author', detail: `${w.root}.${rules.stamp} must name the writer (${writer.userId}), not ${shown(stamp?.value)}` };
 }
 
-function judgeInsert(w: Extract<FieldWrite, { at: 'insert' }>, rules: EntryRules, writer: Writer, all: readonly FieldWrite[]): FieldRefusal | null {
+function judgeInsert(w: Extract<FieldWrite, { at: 'insert' }>, rules: EntryRules, writer: Writer, all: UpdateWrites): FieldRefusal | null {
   const where = `${w.root}[${w.entry}]`;
   if (rules.insert === 'office' && !isOffice(writer)) return { code: 'office_field', detail: `only the office adds entries to ${w.root}` };
   if (w.shape !== (rules.entries === 'maps' ? 'map' : 'values')) return { code: 'bad_field', detail: `${where} is not a ${rules.entries === 'maps' ? 'map' : 'plain value'}` };
@@ -188,12 +227,12 @@ function judgeInsert(w: Extract<FieldWrite, { at: 'insert' }>, rules: EntryRules
     const named = typeof other === 'object' && other !== null ? (other as Record<string, unknown>)[rules.author] : other;
     return { code: 'wrong_author', detail: `${where}.${rules.author} must name the writer (${writer.userId}), not ${shown(named)}` };
   }
-  const author = all.find((o) => o.at === 'field' && o.entry === w.entry && o.key === rules.author && !o.deleted) as { value?: unknown } | undefined;
+  const author = all.ofEntry(w.entry).find((o) => o.key === rules.author && !o.deleted);
   if (author?.value === writer.userId) return null;
   return { code: 'wrong_author', detail: `${where}.${rules.author} must name the writer (${writer.userId}), not ${shown(author?.value)}` };
 }
 
-function judgeField(w: Extract<FieldWrite, { at: 'field' }>, rules: EntryRules, writer: Writer, all: readonly FieldWrite[]): FieldRefusal | null {
+function judgeField(w: FieldOfEntry, rules: EntryRules, writer: Writer, all: UpdateWrites): FieldRefusal | null {
   const field = `${w.root}[${w.entry}].${w.key}`;
   const rule = rules.fields[w.key];
   if (rule === undefined) return { code: 'bad_field', detail: `${field} is not a field of ${w.root}` };
@@ -217,9 +256,9 @@ function judgeField(w: Extract<FieldWrite, { at: 'field' }>, rules: EntryRules, 
  * A stamped field (a tick) is written together with its stamp, which names the writer —
  * or is cleared along with the rest of the group (an untick: done false, doneAt null).
  */
-function judgeStamp(w: Extract<FieldWrite, { at: 'field' }>, rules: EntryRules, writer: Writer, all: readonly FieldWrite[]): FieldRefusal | null {
+function judgeStamp(w: FieldOfEntry, rules: EntryRules, writer: Writer, all: UpdateWrites): FieldRefusal | null {
   if (!rules.stamp || rules.fields[w.key] !== 'stamped') return null;
-  const group = all.filter((o): o is Extract<FieldWrite, { at: 'field' }> => o.at === 'field' && o.entry === w.entry && rules.fields[o.key] === 'stamped' && !o.deleted);
+  const group = all.ofEntry(w.entry).filter((o) => rules.fields[o.key] === 'stamped' && !o.deleted);
   const stamp = group.find((o) => o.key === rules.stamp);
   if (stamp?.value === writer.userId) return null;
   if (stamp && stamp.value === null && group.every((o) => o.value === null || o.value === false)) return null;
