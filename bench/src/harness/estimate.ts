@@ -35,7 +35,7 @@ export const ESTIMATES: Record<string, Estimate> = {
   'catch-up': { full: 32, perRunShare: 0.8, quick: 11 },
   'reconnect-storm': { full: 61, perRunShare: 0.6, quick: 14 },
   'awareness-flood': { full: 26, perRunShare: 0.4, quick: 11 },
-  'large-doc': { full: 49, perRunShare: 0, quick: 22 },
+  'large-doc': { full: 55, perRunShare: 0, quick: 25 },
   'scale-out': { full: 35, perRunShare: 0, quick: 54 },
 };
 

@@ -13,7 +13,8 @@ const STAMP = '2025-01-01T08:00:00.000Z';
  * Every bench device presents alice's token (servers/outpost.ts), and Outpost's relay
  * refuses an entry naming anyone but the writer as its author, so all entries name her.
  */
-const BENCH_USER = 'alice';
+/** The technician every bench device signs in as. */
+export const BENCH_USER = 'alice';
 
 /** A technician's device copy of one job, ready for offline actions. */
 export interface FieldDevice {

@@ -4,7 +4,9 @@
  * to the content at the device), then a technician typing 50 keystrokes/s into it for 12 s
  * on a fixed schedule — ack latency from the planned send, and the longest event-loop stall
  * in the server meanwhile (Outpost compacts a job's log every 500 updates, which re-encodes
- * the whole doc).
+ * the whole doc). On another job of the same server, an offline batch: one update adding
+ * 4,000 notes (a device's day of notes in one frame, ~440 KB), time to its ack and the
+ * server's longest stall (Outpost judges every write of a frame before applying it).
  */
 import * as Y from 'yjs';
 import { SendSchedule } from '../harness/schedule';
@@ -12,14 +14,40 @@ import { ServerProcess, sampleWhile } from '../harness/server-process';
 import { round, showSpread, sleep, spread, summarize, waitFor } from '../harness/stats';
 import { sendPaced } from '../load/big-job';
 import { EchoAck, endClock } from '../load/echo-ack';
-import { captureUpdates, newFieldDevice, typeKey } from '../load/field-work';
-import { noteText } from '@outpost/shared';
+import { BENCH_USER, captureUpdates, newFieldDevice, typeKey } from '../load/field-work';
+import { addNote, noteText } from '@outpost/shared';
 import { openJob, settle, type Target } from '../load/targets';
 import { SERVER_LABELS, type ServerKind } from '../servers/server';
 import type { BenchContext, ResultRow, Scenario } from './scenario';
 
 const CHUNK = 64 * 1024;
 const TYPING_RATE = 50;
+/** New notes in the offline batch's one update. */
+const BATCH_NOTES = 4_000;
+
+/** One update of `BATCH_NOTES` new notes on `jobId`: its size, the time to its ack and the server's longest stall meanwhile. */
+async function offlineBatch(server: ServerProcess, target: Target, jobId: string): Promise<{ kb: number; ackMs: number; loopMaxMs: number }> {
+  const device = newFieldDevice(jobId, 'batch');
+  const link = openJob(target, jobId, device.doc);
+  try {
+    await settle(link, target.kind, 30_000);
+    const [update] = captureUpdates(device.doc, () =>
+      device.doc.transact(() => {
+        for (let i = 0; i < BATCH_NOTES; i++) addNote(device.doc, { id: `batch-${i}`, author: BENCH_USER, createdAt: '2026-11-27T08:00:00.000Z', text: `note ${i}` });
+      }),
+    );
+    const echo = target.kind === 'ywss' ? new EchoAck(link.session, device.doc.clientID) : null;
+    let ackMs = 0;
+    const sampled = await sampleWhile(server, async () => {
+      const t0 = performance.now();
+      await sendPaced(link, echo, device.doc.clientID, [update!]);
+      ackMs = performance.now() - t0;
+    });
+    return { kb: update!.length / 1024, ackMs, loopMaxMs: sampled.loopMaxMs };
+  } finally {
+    await link.client.close();
+  }
+}
 
 async function coldOpen(target: Target, jobId: string): Promise<number> {
   const doc = new Y.Doc();
@@ -38,7 +66,7 @@ async function measure(kind: ServerKind, megabytes: number, samples: number, typ
   let server = await ServerProcess.start(kind);
   const dataDir = server.dataDir;
   try {
-    let target: Target = { kind, port: server.port, ...(await server.prepare(1)) };
+    let target: Target = { kind, port: server.port, ...(await server.prepare(2)) };
     const jobId = target.jobIds[0]!;
     const device = newFieldDevice(jobId, 'alice');
     let link = openJob(target, jobId, device.doc);
@@ -85,6 +113,7 @@ async function measure(kind: ServerKind, megabytes: number, samples: number, typ
       await sleep(1000);
     });
     await link.client.close();
+    const batch = await offlineBatch(server, target, target.jobIds[1]!);
     const s = summarize(latencies);
     return {
       'doc MB': round(docBytes / 2 ** 20),
@@ -94,6 +123,9 @@ async function measure(kind: ServerKind, megabytes: number, samples: number, typ
       'acked %': round((100 * latencies.length) / ((TYPING_RATE * typingMs) / 1000)),
       'server loop max ms': round(sampled.loopMaxMs),
       'peak RSS MB': round(sampled.peakRssMb),
+      [`offline batch (${BATCH_NOTES} notes, one update) KB`]: round(batch.kb),
+      'batch ack ms': round(batch.ackMs),
+      'batch server loop max ms': round(batch.loopMaxMs),
     };
   } finally {
     await server.stop();
@@ -122,6 +154,7 @@ export const largeDoc: Scenario = {
       notes: [
         `The job's note holds ${megabytes} MB of text sent in ${CHUNK / 1024} KB updates. Cold open: a fresh server process after a clean stop, socket open until the content is at the device; ${samples} samples, median (range).`,
         `Then the device types ${TYPING_RATE} keystrokes/s into it for ${typingMs / 1000} s on a fixed schedule: ack latency from the planned send (Outpost durable ack, Hocuspocus SyncStatus, y-websocket-server echo); server loop max = the longest stall in the server while typing (Outpost compacts every 500 updates).`,
+        `Offline batch: on another job of the same server, a device sends one update adding ${BATCH_NOTES} notes (a day of notes made offline, sent as one frame): time from the send to its ack, and the server's longest stall meanwhile (Outpost judges every write of the frame before applying it; until 27 Nov that was quadratic in the frame's size: 0.56 s for this frame alone).`,
       ],
     };
   },
