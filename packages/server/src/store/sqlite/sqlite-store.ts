@@ -57,21 +57,11 @@ export interface SqliteStoreOptions {
   logSpanRows?: number;
   /** Least time between two WAL checkpoints beside the appends (wal-checkpointer.ts); default 1,000 ms. */
   checkpointEveryMs?: number;
-  /** WAL frames at which the log writer checkpoints between two commits, so the WAL starts over; default `WAL_RESTART_FRAMES`. */
+  /** WAL frames at which the log writer checkpoints between two commits, so the WAL starts over; default `WAL_RESTART_FRAMES` (wal-checkpointer.ts). */
   walRestartFrames?: number;
   /** Told of each WAL checkpoint: how long it took and how many frames the WAL held (the server's metrics). */
   checkpointed?: (seconds: number, walFrames: number) => void;
 }
-
-/**
- * WAL frames (pages of 4 KB, 32 MB) past which a checkpoint beside the appends asks the log
- * writer for one between two of its commits. Checkpoints beside the appends copy the WAL into
- * the database file without holding up a commit, but under steady writes none completes,
- * so the WAL never starts over (it grew by ~35 MB a second in a test of back-to-back
- * appends); one between two commits does complete, at the price of holding up the commits
- * queued behind it for its fsyncs, once per 32 MB written.
- */
-export const WAL_RESTART_FRAMES = 8_192;
 
 /** SQLite's `synchronous` pragma for each durability. */
 const SYNCHRONOUS: Record<Durability, 'FULL' | 'NORMAL'> = { full: 'FULL', process: 'NORMAL' };
@@ -109,19 +99,9 @@ export class SqliteStore implements Store {
     // Checkpoints run on their own thread (wal-checkpointer.ts) and, once the WAL is long,
     // on the log writer's between two commits (log-writer-worker.ts); never inside a commit.
     if (!inMemory) this.db.pragma('wal_autocheckpoint = 0');
-    const { checkpointEveryMs, checkpointed, walRestartFrames = WAL_RESTART_FRAMES } = options;
+    const { checkpointEveryMs: everyMs, checkpointed, walRestartFrames: restartFrames } = options;
     this.writer = inMemory ? null : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, checkpointed, committed: () => this.checkpointer?.soon() });
-    this.checkpointer = inMemory
-      ? null
-      : new WalCheckpointer({
-          file,
-          synchronous,
-          everyMs: checkpointEveryMs,
-          checkpointed: (seconds, walFrames) => {
-            checkpointed?.(seconds, walFrames);
-            if (walFrames >= walRestartFrames) this.writer?.restartWal();
-          },
-        });
+    this.checkpointer = inMemory ? null : new WalCheckpointer({ file, synchronous, everyMs, checkpointed, restartFrames, restart: () => this.writer?.restartWal() });
     this.sql = prepareStatements(this.db);
     answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS, () => this.writeLockFree());
     answerWith<BlobChunkStore>(this, new SqliteBlobChunks(this.db), BLOB_CHUNK_STORE_METHODS, () => this.writeLockFree());
