@@ -17,7 +17,7 @@ import { memoryIdleSeconds } from './scenarios/memory';
 import { estimateRun, estimateSeconds, showDuration } from './harness/estimate';
 import type { BenchContext, ScenarioResult } from './scenarios/scenario';
 import { compiledChildren, describeBuild } from './harness/compiled';
-import { setUpPinning } from './harness/pinning';
+import { SERVER_NODE_FLAGS, setUpPinning } from './harness/pinning';
 import { ServerProcess } from './harness/server-process';
 import { SERVER_KINDS, type ServerKind } from './servers/server';
 
@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     machine: machineInfo(),
     quick,
     pinning,
+    serverNodeFlags: SERVER_NODE_FLAGS,
     build,
     runs,
     servers,

@@ -59,7 +59,7 @@ export function setUpPinning(log: (line: string) => void): Pinning {
         pinned: true,
         serverCore,
         generatorCore,
-        note: `pinned with taskset: server under test on core ${serverCore} (node ${ONE_CORE_FLAGS.join(' ')}), load generator (all its threads, Chromium) on core ${generatorCore}`,
+        note: `pinned with taskset: server under test on core ${serverCore} (node ${[...ONE_CORE_FLAGS, ...SERVER_NODE_FLAGS].join(' ')}), load generator (all its threads, Chromium) on core ${generatorCore}`,
       };
     }
   }
@@ -78,8 +78,22 @@ export function currentPinning(): Pinning {
  */
 export function serverLauncher(): { execPath: string; prefix: string[] } {
   const p = currentPinning();
-  return p.pinned ? { execPath: 'taskset', prefix: ['-c', String(p.serverCore), process.execPath, ...ONE_CORE_FLAGS] } : { execPath: process.execPath, prefix: [] };
+  return p.pinned
+    ? { execPath: 'taskset', prefix: ['-c', String(p.serverCore), process.execPath, ...ONE_CORE_FLAGS, ...SERVER_NODE_FLAGS] }
+    : { execPath: process.execPath, prefix: [...SERVER_NODE_FLAGS] };
 }
+
+/**
+ * Node flags of every server process, Outpost's and the peers' alike (like for like): the
+ * young generation Outpost's start command sets (docs/decisions.md, "The server runs with a
+ * 64 MB young generation"). With V8's default 16 MB semi-space, per-message objects that
+ * live a few milliseconds (a relayed update waiting for its commit, a peer's broadcast
+ * buffers) outlived two scavenges at fan-out rates and were promoted, so every server's old
+ * generation filled and its major collections landed inside steps. Fan-out, one machine,
+ * highest held rate without → with: Outpost 1,000 → 6,000/s, y-websocket-server 3,000 →
+ * 7,000, Hocuspocus 1,000 → 5,300 (27 Nov; bench/README.md).
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
 
 /**
  * Node flags of every server process pinned to one core, whatever the server. V8 sizes its

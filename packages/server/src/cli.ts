@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { startServer, type RunningServer } from './app';
 import type { Bus } from './bus/bus';
 import { DURABILITY_LEVELS, type Durability, type Store } from './store/store';
+import { semiSpaceMb, youngGenerationAdvice } from './young-generation';
 
 const { values } = parseArgs({
   options: {
@@ -119,5 +120,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 }
 
 console.log(`outpost-server listening on ${server.url}`);
+const youngGeneration = youngGenerationAdvice(semiSpaceMb(process.execArgv, process.env.NODE_OPTIONS));
+if (youngGeneration) console.warn(youngGeneration);
 // As the live database connection reports it, so an operator sees what an ack means.
 console.log(`durability: ${durability} (${(await server.store.commitDurability?.()) ?? 'not reported by this store'})`);
