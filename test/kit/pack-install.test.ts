@@ -27,8 +27,8 @@ async function versionIn(pkgDir: string, dep: string): Promise<string> {
   return manifest.version;
 }
 
-/** Starts the installed `outpost-server` bin and resolves its URL once it listens. */
-function startInstalledServer(project: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+/** Starts the installed `outpost-server` bin and resolves its URL once it listens (`output`: all it printed so far). */
+function startInstalledServer(project: string, dataDir: string): Promise<{ child: ChildProcess; url: string; output(): string }> {
   const child = spawn(join(project, 'node_modules/.bin/outpost-server'), ['--port', '0', '--data', dataDir, '--seed', 'demo'], {
     cwd: project,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, OUTPOST_SECRET: 'kit-secret' },
@@ -42,7 +42,7 @@ function startInstalledServer(project: string, dataDir: string): Promise<{ child
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolveUrl({ child, url: match[1]! });
+        resolveUrl({ child, url: match[1]!, output: () => output });
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -145,5 +145,8 @@ describe('the packed kit, installed outside the workspace', () => {
     const synced = await run(process.execPath, ['sync-a-job.mjs', started.url], { cwd: project });
     const seen = JSON.parse(synced.stdout.trim().split('\n').at(-1)!) as { note?: string; yjsCopies: number };
     expect(seen).toEqual({ note: 'Installed from the packed kit', yjsCopies: 1 });
+    // The bin started node with the young generation the relay is measured with: no reminder.
+    expect(started.output()).toContain('durability:');
+    expect(started.output()).not.toContain('[outpost] running with');
   });
 });

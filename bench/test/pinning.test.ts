@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { currentPinning, SERVER_NODE_FLAGS, serverLauncher } from '../src/harness/pinning';
+
+describe('how server processes are launched', () => {
+  it("gives every server, pinned or not, the young generation Outpost's start command passes", () => {
+    expect(SERVER_NODE_FLAGS).toContain('--max-semi-space-size=64');
+    // Not set up here: the run is unpinned, and the flags still go to node.
+    expect(currentPinning().pinned).toBe(false);
+    const launcher = serverLauncher();
+    expect(launcher.execPath).toBe(process.execPath);
+    expect(launcher.prefix).toEqual(SERVER_NODE_FLAGS);
+  });
+
+  it('passes the same flag as the published bin', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const bin = await readFile(new URL('../../packages/server/bin/outpost-server.js', import.meta.url), 'utf8');
+    for (const flag of SERVER_NODE_FLAGS) expect(bin.split('\n')[0]).toContain(flag);
+  });
+});
