@@ -87,9 +87,9 @@ export function serverLauncher(): { execPath: string; prefix: string[] } {
  * Node flags of every server process, Outpost's and the peers' alike (like for like): the
  * young generation Outpost's start command sets (docs/decisions.md, "The server runs with a
  * 64 MB young generation"). With V8's default 16 MB semi-space, per-message objects that
- * live a few milliseconds (a relayed update waiting for its commit, a peer's broadcast
- * buffers) outlived two scavenges at fan-out rates and were promoted, so every server's old
- * generation filled and its major collections landed inside steps. Fan-out, one machine,
+ * live a few milliseconds (a relayed update waiting for its commit) outlived two scavenges
+ * at fan-out rates and were promoted, so Outpost's old generation filled and its major
+ * collections landed inside steps (traced); the peers gained as much. Fan-out, one machine,
  * highest held rate without → with: Outpost 1,000 → 6,000/s, y-websocket-server 3,000 →
  * 7,000, Hocuspocus 1,000 → 5,300 (27 Nov; bench/README.md).
  */
