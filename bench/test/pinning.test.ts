@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { currentPinning, SERVER_NODE_FLAGS, serverLauncher } from '../src/harness/pinning';
 
@@ -12,7 +13,6 @@ describe('how server processes are launched', () => {
   });
 
   it('passes the same flag as the published bin', async () => {
-    const { readFile } = await import('node:fs/promises');
     const bin = await readFile(new URL('../../packages/server/bin/outpost-server.js', import.meta.url), 'utf8');
     for (const flag of SERVER_NODE_FLAGS) expect(bin.split('\n')[0]).toContain(flag);
   });

@@ -77,6 +77,16 @@ async function catchUp(target: Target, jobId: string, proxy: DelayProxy, k: numb
   }
 }
 
+/** Catch-ups at every K in turn on `jobIds`, over an undelayed proxy (the warm-up before the measured ones). */
+async function warmUp(target: Target, serverPort: number, jobIds: readonly string[], ks: readonly number[]): Promise<void> {
+  const fast = await startDelayProxy(serverPort, 0);
+  try {
+    for (const [i, jobId] of jobIds.entries()) await catchUp(target, jobId, fast, ks[i % ks.length]!);
+  } finally {
+    await fast.close();
+  }
+}
+
 /** One update message per action, each awaited: returns ms per action over `n` actions. */
 async function sequentialReplay(target: Target, jobId: string, proxy: DelayProxy, n: number): Promise<{ msPerAction: number; bytesPerAction: number }> {
   const device = newFieldDevice(jobId, 'alice');
@@ -123,21 +133,14 @@ export const catchUpScenario: Scenario = {
         // A job per K and run, so the server never already holds the device's actions, one for the replay, then the warm-up's.
         rigs.push({ kind, server, proxy, target: { kind, port: server.port, ...(await server.prepare(ks.length * (ctx.runs + WARM_ROUNDS) + 1)) } });
       }
+      const firstWarmJob = ks.length * ctx.runs + 1;
       for (const rig of rigs) {
-        const first = ks.length * ctx.runs + 1;
-        const warmJobs = rig.target.jobIds.slice(first, first + ks.length * WARM_ROUNDS);
-        const fast = await startDelayProxy(rig.server.port, 0);
-        try {
-          await alone(
-            rigs.map((x) => x.server),
-            rig.server,
-            async () => {
-              for (const [i, jobId] of warmJobs.entries()) await catchUp(rig.target, jobId, fast, ks[i % ks.length]!);
-            },
-          );
-        } finally {
-          await fast.close();
-        }
+        const jobs = rig.target.jobIds.slice(firstWarmJob, firstWarmJob + ks.length * WARM_ROUNDS);
+        await alone(
+          rigs.map((x) => x.server),
+          rig.server,
+          () => warmUp(rig.target, rig.server.port, jobs, ks),
+        );
       }
       for (let r = 0; r < ctx.runs; r++) {
         for (const rig of interleaved(rigs, r)) {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { RECOMMENDED_SEMI_SPACE_MB, semiSpaceMb, youngGenerationAdvice } from './young-generation';
 
@@ -19,7 +20,6 @@ describe('young generation advice', () => {
   });
 
   it('is what this package starts the server with', async () => {
-    const { readFile } = await import('node:fs/promises');
     const bin = await readFile(new URL('../bin/outpost-server.js', import.meta.url), 'utf8');
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
     expect(semiSpaceMb(bin.split('\n')[0]!.split(/\s+/))).toBe(RECOMMENDED_SEMI_SPACE_MB);
