@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import type { JobSession } from './sync-client';
+import { singleRunEnd } from './update-head';
 
 /** Tracks sent updates by their end clock and acks them as echoes arrive. */
 export class EchoAck {
@@ -18,7 +19,7 @@ export class EchoAck {
     const previous = session.onUpdate;
     session.onUpdate = (update, at) => {
       previous?.(update, at);
-      const to = Y.parseUpdateMeta(update).to.get(clientId);
+      const to = endClockOrNone(update, clientId);
       if (to === undefined) return;
       let n = this.acked;
       while (n < this.ends.length && this.ends[n]! <= to) n++;
@@ -38,5 +39,12 @@ export class EchoAck {
 
 /** The end clock (exclusive) of `clientId`'s items in `update`. */
 export function endClock(update: Uint8Array, clientId: number): number {
-  return Y.parseUpdateMeta(update).to.get(clientId) ?? 0;
+  return endClockOrNone(update, clientId) ?? 0;
+}
+
+/** The end clock of `clientId`'s items in `update`; undefined when it holds none. */
+function endClockOrNone(update: Uint8Array, clientId: number): number | undefined {
+  const run = singleRunEnd(update);
+  if (run) return run.client === clientId ? run.to : undefined;
+  return Y.parseUpdateMeta(update).to.get(clientId);
 }

@@ -12,13 +12,13 @@ import { isHeld, SendSchedule } from '../harness/schedule';
 export { HELD_P99_MS } from '../harness/schedule';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
 import { round, sleep, summarize, waitFor } from '../harness/stats';
-import { endClock } from './echo-ack';
-import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './field-work';
+import { newFieldDevice, type FieldDevice } from './field-work';
 import { LatencyLog } from './latency-log';
 import { readCpuTicks, stealPercent } from '../harness/steal';
 import { readThreadTicks, threadShares } from '../harness/threads';
 import { commitsBetween, readCommitHistogram, type CommitFigures } from './server-commits';
 import { openJob, type JobLink, type Target } from './targets';
+import { TypeAhead } from './type-ahead';
 import type { ServerKind } from '../servers/server';
 
 /** Lead-in at a new rate for every step after a rig's first (the first warms up in full). */
@@ -82,8 +82,8 @@ function shuffled<T>(items: readonly T[]): T[] {
 /** A connected server with its typists, ready to run steps. */
 export class FanoutRig {
   private typists: Typist[] = [];
+  private keys = new TypeAhead<Typist>([]);
   private log = new LatencyLog();
-  private next = 0;
   /** Steps run so far: only the first warms up in full (the server and the generator stay warm between steps). */
   private steps = 0;
 
@@ -118,6 +118,7 @@ export class FanoutRig {
         rig.typists.push(...batch);
       }
       rig.typists = shuffled(rig.typists);
+      rig.keys = new TypeAhead(rig.typists);
       return rig;
     } catch (e) {
       await rig.close();
@@ -138,6 +139,7 @@ export class FanoutRig {
 
   /** Types on schedule at `rate` for `ms`; returns the generator's send lags (ms). */
   private async type(rate: number, ms: number): Promise<number[]> {
+    this.keys.prepare(Math.ceil((rate * ms) / 1000));
     const schedule = new SendSchedule(performance.now(), rate, ms);
     const lags: number[] = [];
     // A generator more than 1 s behind its plan stops there: the step then counts as not sent.
@@ -145,10 +147,9 @@ export class FanoutRig {
     while (!schedule.done && performance.now() < giveUpAt) {
       const now = performance.now();
       for (const [, planned] of schedule.due(now)) {
-        const t = this.typists[this.next++ % this.typists.length]!;
-        const [update] = captureUpdates(t.device.doc, () => typeKey(t.device));
-        t.client.sendUpdate(t.session, update!);
-        this.log.logSend(t.device.doc.clientID, endClock(update!, t.device.doc.clientID), planned);
+        const { typist: t, key } = this.keys.take();
+        t.client.sendUpdate(t.session, key.update);
+        this.log.logSend(t.device.doc.clientID, key.end, planned);
         lags.push(performance.now() - planned);
       }
       if (schedule.done) break;

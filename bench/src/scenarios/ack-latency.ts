@@ -9,8 +9,9 @@
 import { SendSchedule } from '../harness/schedule';
 import { alone, sampleWhile, type ServerProcess } from '../harness/server-process';
 import { interleaved, round, showSpread, sleep, spread, summarize, waitFor } from '../harness/stats';
-import { EchoAck, endClock } from '../load/echo-ack';
-import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from '../load/field-work';
+import { EchoAck } from '../load/echo-ack';
+import { newFieldDevice, type FieldDevice } from '../load/field-work';
+import { TypeAhead } from '../load/type-ahead';
 import { openJob, settle, type JobLink, type Target } from '../load/targets';
 import { durabilityVariants, startVariant, type Variant } from '../load/variants';
 import { lineChart } from '../report/svg';
@@ -26,6 +27,7 @@ interface Rig {
   variant: Variant;
   server: ServerProcess;
   writers: Writer[];
+  keys: TypeAhead<Writer>;
   sample: <T>(work: () => Promise<T>) => ReturnType<typeof sampleWhile<T>>;
   cleanup(): Promise<void>;
 }
@@ -50,6 +52,7 @@ async function openRig(variant: Variant, writers: number): Promise<Rig> {
     variant,
     server,
     writers: links,
+    keys: new TypeAhead(links),
     sample: (work) => sampleWhile(server, work),
     async cleanup() {
       await Promise.all(links.map((l) => l.client.close()));
@@ -73,15 +76,14 @@ async function measure(rig: Rig, rate: number, ms: number, drainMs: number): Pro
       seen = Math.max(seen, upTo);
     };
   }
+  rig.keys.prepare(Math.ceil((rate * ms) / 1000));
   const sampled = await rig.sample(async () => {
     const schedule = new SendSchedule(performance.now(), rate, ms);
-    let next = 0;
     while (!schedule.done && performance.now() < schedule.startMs + ms + 1000) {
       for (const [, planned] of schedule.due(performance.now())) {
-        const w = rig.writers[next++ % rig.writers.length]!;
-        const [update] = captureUpdates(w.device.doc, () => typeKey(w.device));
-        const n = w.client.sendUpdate(w.session, update!);
-        w.echo?.sent(endClock(update!, w.device.doc.clientID));
+        const { typist: w, key } = rig.keys.take();
+        const n = w.client.sendUpdate(w.session, key.update);
+        w.echo?.sent(key.end);
         w.planned[n] = planned;
         recorded++;
       }
