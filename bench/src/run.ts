@@ -17,6 +17,7 @@ import { memoryIdleSeconds } from './scenarios/memory';
 import { estimateRun, estimateSeconds, showDuration } from './harness/estimate';
 import type { BenchContext, ScenarioResult } from './scenarios/scenario';
 import { compiledChildren, describeBuild } from './harness/compiled';
+import { GENERATOR_NODE_FLAGS, relaunchWithGeneratorFlags } from './harness/generator-flags';
 import { SERVER_NODE_FLAGS, setUpPinning } from './harness/pinning';
 import { ServerProcess } from './harness/server-process';
 import { SERVER_KINDS, type ServerKind } from './servers/server';
@@ -41,6 +42,8 @@ async function availableServers(log: (l: string) => void): Promise<{ servers: Se
 async function main(): Promise<void> {
   const started = Date.now();
   const log = (line: string) => console.log(line);
+  const relaunched = relaunchWithGeneratorFlags(log);
+  if (relaunched !== null) return void (process.exitCode = relaunched);
   const quick = process.env.BENCH_QUICK === '1';
   const pinning = setUpPinning(log);
   // Build (when stale) and bundle what the child processes run, before any is started.
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     quick,
     pinning,
     serverNodeFlags: SERVER_NODE_FLAGS,
+    generatorNodeFlags: GENERATOR_NODE_FLAGS,
     build,
     runs,
     servers,

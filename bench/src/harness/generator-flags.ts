@@ -1,0 +1,30 @@
+/**
+ * Node flags of the load generator (this process): a 64 MB young generation, as every server
+ * gets (`SERVER_NODE_FLAGS`). The generator holds each relayed message's objects for a few
+ * milliseconds at 30,000+ messages/s in the fan-out steps. A/B on 27 Nov (fan-out rig of
+ * Outpost, 600 × 5 typists, steps at 6,000 and 7,000/s, alternating): held steps 26 of 40
+ * with the flag against 16 of 40 without (bench/README.md, "How it is built", where the
+ * rounds are given apart: the later ones differed little). `pnpm bench` passes the flags; a run started
+ * without them starts itself again with them (`relaunchWithGeneratorFlags`).
+ */
+import { spawnSync } from 'node:child_process';
+
+export const GENERATOR_NODE_FLAGS = ['--max-semi-space-size=64'];
+
+/** The generator flags node was not started with (flags, then NODE_OPTIONS). */
+export function missingGeneratorFlags(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)]);
+  return GENERATOR_NODE_FLAGS.filter((flag) => !given.has(flag));
+}
+
+/**
+ * When this process lacks the generator's flags, runs the same command again under node
+ * with them and returns its exit code; returns null when the flags are there (go on).
+ */
+export function relaunchWithGeneratorFlags(log: (line: string) => void): number | null {
+  const missing = missingGeneratorFlags(process.execArgv, process.env.NODE_OPTIONS);
+  if (missing.length === 0) return null;
+  log(`  the load generator needs ${missing.join(' ')}: starting again with it`);
+  const child = spawnSync(process.execPath, [...process.execArgv, ...missing, ...process.argv.slice(1)], { stdio: 'inherit' });
+  return child.status ?? 1;
+}

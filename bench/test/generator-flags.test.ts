@@ -1,0 +1,21 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { GENERATOR_NODE_FLAGS, missingGeneratorFlags } from '../src/harness/generator-flags';
+import { SERVER_NODE_FLAGS } from '../src/harness/pinning';
+
+describe("the load generator's node flags", () => {
+  it('gives the generator the young generation every server gets', () => {
+    for (const flag of SERVER_NODE_FLAGS) expect(GENERATOR_NODE_FLAGS).toContain(flag);
+  });
+
+  it('finds the flags on the command line or in NODE_OPTIONS, and names what is missing', () => {
+    expect(missingGeneratorFlags([], '')).toEqual(GENERATOR_NODE_FLAGS);
+    expect(missingGeneratorFlags(['--import', 'tsx', ...GENERATOR_NODE_FLAGS])).toEqual([]);
+    expect(missingGeneratorFlags([], `--inspect ${GENERATOR_NODE_FLAGS.join(' ')}`)).toEqual([]);
+  });
+
+  it('is what `pnpm bench` starts node with', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { bench: string } };
+    expect(missingGeneratorFlags(pkg.scripts.bench.split(' '))).toEqual([]);
+  });
+});
