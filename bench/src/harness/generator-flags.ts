@@ -1,6 +1,6 @@
 /**
  * Node flags of the load generator (this process): a 64 MB young generation, as every server
- * gets (`SERVER_NODE_FLAGS`). The generator holds each relayed message's objects for a few
+ * gets (`SERVER_NODE_FLAGS`), and `gc()` for a collection before each measured step. The generator holds each relayed message's objects for a few
  * milliseconds at 30,000+ messages/s in the fan-out steps. A/B on 27 Nov (fan-out rig of
  * Outpost, 600 × 5 typists, steps at 6,000 and 7,000/s, alternating): held steps 26 of 40
  * with the flag against 16 of 40 without (bench/README.md, "How it is built", where the
@@ -9,7 +9,18 @@
  */
 import { spawnSync } from 'node:child_process';
 
-export const GENERATOR_NODE_FLAGS = ['--max-semi-space-size=64'];
+export const GENERATOR_NODE_FLAGS = ['--max-semi-space-size=64', '--expose-gc'];
+
+/**
+ * Collects the generator's heap (a full, blocking collection) before a measured step, so
+ * none of the garbage left by connecting thousands of sockets, or by the steps before, is
+ * collected inside it: in a full run (27 Nov, 20:2xZ) Outpost's first fan-out step at
+ * 1,000/s failed with the generator's own pause at 94 ms and its send lag p99 at 74 ms,
+ * right after the three servers' 9,000 typists connected. A no-op without `--expose-gc`.
+ */
+export function collectGeneratorHeap(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
 
 /** The generator flags node was not started with (flags, then NODE_OPTIONS). */
 export function missingGeneratorFlags(execArgv: readonly string[], nodeOptions = ''): string[] {

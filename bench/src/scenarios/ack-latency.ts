@@ -6,6 +6,7 @@
  * durability (SQLite FULL, process-only, Postgres); the peers' acks are in memory (see the
  * ack column). Variants and rates are interleaved per run.
  */
+import { collectGeneratorHeap } from '../harness/generator-flags';
 import { SendSchedule } from '../harness/schedule';
 import { alone, sampleWhile, type ServerProcess } from '../harness/server-process';
 import { interleaved, round, showSpread, sleep, spread, summarize, waitFor } from '../harness/stats';
@@ -123,6 +124,7 @@ export const ackLatency: Scenario = {
               rigs.map((x) => x.server),
               rig.server,
               async () => {
+                collectGeneratorHeap();
                 await measure(rig, rate, r === 0 ? warmMs : leadInMs, 0);
                 return measure(rig, rate, ms, drainMs);
               },
