@@ -33,8 +33,7 @@ import { compiledChildren } from './harness/compiled';
 import { serverLauncher } from './harness/pinning';
 import { processCpuTicks } from './harness/threads';
 import { round, sleep, summarize, waitFor } from './harness/stats';
-import { endClock } from './load/echo-ack';
-import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from './load/field-work';
+import { keystroke, newFieldDevice, type FieldDevice } from './load/field-work';
 import { LatencyLog } from './load/latency-log';
 import { SyncClient, type JobSession } from './load/sync-client';
 import { jobShard } from '../../packages/client/src/sync/channel-shards';
@@ -165,9 +164,9 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
         owed += perTick;
         for (; owed >= 1; owed--) {
           const typist = typists[next++ % typists.length]!;
-          const [update] = captureUpdates(typist.device.doc, () => typeKey(typist.device));
-          typist.client.sendUpdate(typist.session, update!);
-          log.logSend(typist.device.doc.clientID, endClock(update!, typist.device.doc.clientID), performance.now());
+          const key = keystroke(typist.device);
+          typist.client.sendUpdate(typist.session, key.update);
+          log.logSend(typist.device.doc.clientID, key.end, performance.now());
         }
         await sleep(Math.max(0, start + (t + 1) * tickMs - performance.now()));
       }

@@ -65,6 +65,18 @@ export function typeKey(device: FieldDevice): void {
   text.insert(text.length, String.fromCharCode(97 + (device.actions++ % 26)));
 }
 
+/** One keystroke's update and the end clock (exclusive) of the device's items in it. */
+export interface Keystroke {
+  update: Uint8Array;
+  end: number;
+}
+
+/** Types one keystroke on `device` now. */
+export function keystroke(device: FieldDevice): Keystroke {
+  const [update] = captureUpdates(device.doc, () => typeKey(device));
+  return { update: update!, end: Y.getState(device.doc.store, device.doc.clientID) };
+}
+
 /** Captures the updates `act` produces on the doc, in order. */
 export function captureUpdates(doc: Y.Doc, act: () => void): Uint8Array[] {
   const out: Uint8Array[] = [];

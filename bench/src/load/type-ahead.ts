@@ -5,20 +5,7 @@
  * a tenth of its time at the fan-out knee, where the generator's lag decides whether a
  * step counts as the server's.
  */
-import * as Y from 'yjs';
-import { captureUpdates, typeKey, type FieldDevice } from './field-work';
-
-/** One keystroke's update and the end clock (exclusive) of the device's items in it. */
-export interface Keystroke {
-  update: Uint8Array;
-  end: number;
-}
-
-/** Types one keystroke on `device` now. */
-export function keystroke(device: FieldDevice): Keystroke {
-  const [update] = captureUpdates(device.doc, () => typeKey(device));
-  return { update: update!, end: Y.getState(device.doc.store, device.doc.clientID) };
-}
+import { keystroke, type FieldDevice, type Keystroke } from './field-work';
 
 /** Round-robin typing over `typists`, typed ahead of the sends. */
 export class TypeAhead<T extends { device: FieldDevice }> {

@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
 import { round, sleep, summarize } from '../harness/stats';
-import { EchoAck, endClock } from '../load/echo-ack';
-import { captureUpdates, newFieldDevice, typeKey } from '../load/field-work';
+import { EchoAck } from '../load/echo-ack';
+import { keystroke, newFieldDevice } from '../load/field-work';
 import { ACK_MEANING, openJob, settle, type Target } from '../load/targets';
 import { writeOutpostConfig, type OutpostBenchConfig } from '../servers/outpost';
 import { createBenchSchema } from '../servers/postgres-schema';
@@ -50,9 +50,9 @@ async function measure(kind: ServerKind, ctx: BenchContext, label = SERVER_LABEL
       await Promise.all(
         links.map(async (l) => {
           const sendOne = () => {
-            const [update] = captureUpdates(l.device.doc, () => typeKey(l.device));
-            const n = l.client.sendUpdate(l.session, update!);
-            l.echo?.sent(endClock(update!, l.device.doc.clientID));
+            const key = keystroke(l.device);
+            const n = l.client.sendUpdate(l.session, key.update);
+            l.echo?.sent(key.end);
             l.sentAt[n] = performance.now();
           };
           let seen = l.session.acked;

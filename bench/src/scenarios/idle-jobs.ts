@@ -9,8 +9,7 @@
 import { SendSchedule } from '../harness/schedule';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
 import { round, sleep, summarize } from '../harness/stats';
-import { endClock } from '../load/echo-ack';
-import { captureUpdates, newFieldDevice, typeKey, type FieldDevice } from '../load/field-work';
+import { keystroke, newFieldDevice, type FieldDevice } from '../load/field-work';
 import { LatencyLog } from '../load/latency-log';
 import { PresenceLog, presenceUpdate } from '../load/presence';
 import { openJob, type JobLink, type Target } from '../load/targets';
@@ -71,9 +70,9 @@ async function measure(kind: ServerKind, jobs: number, ms: number, log: (line: s
         }
         for (const [, t] of typing.due(now)) {
           const d = devices[(e++ * 104729) % devices.length]!;
-          const [u] = captureUpdates(d.device.doc, () => typeKey(d.device));
-          d.client.sendUpdate(d.session, u!);
-          edits.logSend(d.device.doc.clientID, endClock(u!, d.device.doc.clientID), t);
+          const key = keystroke(d.device);
+          d.client.sendUpdate(d.session, key.update);
+          edits.logSend(d.device.doc.clientID, key.end, t);
         }
         const next = Math.min(beats.nextAt(), typing.nextAt());
         if (next === Infinity) break;

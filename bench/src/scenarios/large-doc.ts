@@ -13,8 +13,8 @@ import { SendSchedule } from '../harness/schedule';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
 import { round, showSpread, sleep, spread, summarize, waitFor } from '../harness/stats';
 import { sendPaced } from '../load/big-job';
-import { EchoAck, endClock } from '../load/echo-ack';
-import { BENCH_USER, captureUpdates, newFieldDevice, typeKey } from '../load/field-work';
+import { EchoAck } from '../load/echo-ack';
+import { BENCH_USER, captureUpdates, keystroke, newFieldDevice } from '../load/field-work';
 import { addNote, noteText } from '@outpost/shared';
 import { openJob, settle, type Target } from '../load/targets';
 import { SERVER_LABELS, type ServerKind } from '../servers/server';
@@ -102,9 +102,9 @@ async function measure(kind: ServerKind, megabytes: number, samples: number, typ
       const schedule = new SendSchedule(performance.now(), TYPING_RATE, typingMs);
       while (!schedule.done) {
         for (const [, t] of schedule.due(performance.now())) {
-          const [u] = captureUpdates(device.doc, () => typeKey(device));
-          planned[link.client.sendUpdate(link.session, u!)] = t;
-          echo?.sent(endClock(u!, device.doc.clientID));
+          const key = keystroke(device);
+          planned[link.client.sendUpdate(link.session, key.update)] = t;
+          echo?.sent(key.end);
         }
         if (schedule.done) break;
         const wait = schedule.nextAt() - performance.now();

@@ -12,8 +12,7 @@ import { ServerProcess } from '../harness/server-process';
 import { round, sleep } from '../harness/stats';
 import type { ChildStats } from '../harness/child';
 import { seedBigJob } from '../load/big-job';
-import { endClock } from '../load/echo-ack';
-import { captureUpdates, fieldAction, newFieldDevice, typeKey } from '../load/field-work';
+import { fieldAction, keystroke, newFieldDevice } from '../load/field-work';
 import { openJob, settle, type JobLink, type Target } from '../load/targets';
 import { SERVER_LABELS, type ServerKind } from '../servers/server';
 import { judge, type BenchContext, type Scenario, type ScenarioResult } from './scenario';
@@ -68,10 +67,10 @@ async function wakeLargeDoc(rig: Rig, actions: number): Promise<() => Promise<vo
   return async () => {
     try {
       const idle = await server.gcStats();
-      const [update] = captureUpdates(device.doc, () => typeKey(device));
+      const key = keystroke(device);
       const t0 = performance.now();
-      const n = link.client.sendUpdate(link.session, update!);
-      echo?.sent(endClock(update!, device.doc.clientID));
+      const n = link.client.sendUpdate(link.session, key.update);
+      echo?.sent(key.end);
       await link.client.waitAck(link.session, n, 30_000);
       rig.figures['large doc: first edit after idle ms'] = round(performance.now() - t0);
       const woken = await server.gcStats();
