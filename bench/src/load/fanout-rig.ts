@@ -138,9 +138,8 @@ export class FanoutRig {
     r(update, at);
   }
 
-  /** Types on schedule at `rate` for `ms`; returns the generator's send lags (ms). */
+  /** Types on schedule at `rate` for `ms` (its keystrokes typed ahead, `step`); returns the generator's send lags (ms). */
   private async type(rate: number, ms: number): Promise<number[]> {
-    this.keys.prepare(Math.ceil((rate * ms) / 1000));
     const schedule = new SendSchedule(performance.now(), rate, ms);
     const lags: number[] = [];
     // A generator more than 1 s behind its plan stops there: the step then counts as not sent.
@@ -170,7 +169,12 @@ export class FanoutRig {
     this.log = new LatencyLog();
     this.receivers.clear();
     for (const t of this.typists) this.log.addSender(t.device.doc.clientID);
-    await this.type(rate, this.steps++ === 0 ? warmMs : Math.min(warmMs, RESUME_WARM_MS));
+    const leadInMs = this.steps++ === 0 ? warmMs : Math.min(warmMs, RESUME_WARM_MS);
+    // The lead-in's and the window's keystrokes at once, before the lead-in: typing the
+    // window's between the two paused the generator (~300 ms at 9,000/s), so the window
+    // began from an idle server instead of the steady state the lead-in had reached.
+    this.keys.prepare(Math.ceil((rate * (leadInMs + ms)) / 1000));
+    await this.type(rate, leadInMs);
     const genLoop = monitorEventLoopDelay({ resolution: 1 });
     genLoop.enable();
     let genGcMax = 0;

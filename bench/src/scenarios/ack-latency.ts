@@ -62,7 +62,7 @@ async function openRig(variant: Variant, writers: number): Promise<Rig> {
   };
 }
 
-/** Sends at `rate` for `ms` round-robin over the writers; returns ack latencies of the recorded sends. */
+/** Sends at `rate` for `ms` round-robin over the writers (keystrokes typed ahead by the caller); returns ack latencies of the recorded sends. */
 async function measure(rig: Rig, rate: number, ms: number, drainMs: number): Promise<Run> {
   const latencies: number[] = [];
   let recorded = 0;
@@ -77,7 +77,6 @@ async function measure(rig: Rig, rate: number, ms: number, drainMs: number): Pro
       seen = Math.max(seen, upTo);
     };
   }
-  rig.keys.prepare(Math.ceil((rate * ms) / 1000));
   const sampled = await rig.sample(async () => {
     const schedule = new SendSchedule(performance.now(), rate, ms);
     while (!schedule.done && performance.now() < schedule.startMs + ms + 1000) {
@@ -125,7 +124,11 @@ export const ackLatency: Scenario = {
               rig.server,
               async () => {
                 collectGeneratorHeap();
-                await measure(rig, rate, r === 0 ? warmMs : leadInMs, 0);
+                // Both measurements' keystrokes typed ahead at once (as the fan-out rig does):
+                // typing the second's between them idled the server after its lead-in.
+                const lead = r === 0 ? warmMs : leadInMs;
+                rig.keys.prepare(Math.ceil((rate * (lead + ms)) / 1000));
+                await measure(rig, rate, lead, 0);
                 return measure(rig, rate, ms, drainMs);
               },
             );

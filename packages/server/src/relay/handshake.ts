@@ -93,7 +93,7 @@ export class Handshake {
       const held = await this.authorizedRoom(principal, jobId);
       room = held.room;
       if (ws.readyState !== ws.OPEN) return this.rooms.release(room);
-      const open = new RelayConnection(socketTransport(ws, wantsAcks, this.ctx), room, principal, wantsAcks, this.ctx);
+      const open = new RelayConnection(socketTransport(ws, wantsAcks, this.ctx, req.socket), room, principal, wantsAcks, this.ctx);
       // Dropped between its load and here (a failed commit): the device comes back for a fresh copy.
       if (!open.start()) {
         this.rooms.release(room);

@@ -4,9 +4,11 @@
  * frames carry the job id, and a refusal ends only that job's membership.
  */
 import type { ErrorCode } from '@outpost/shared';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { RelayContext } from './context';
 import { closeSocket, refuseSocket } from './socket-refusal';
+import { TickCork } from './tick-cork';
 
 /** How a `RelayConnection` reaches its device. */
 export interface MemberTransport {
@@ -22,8 +24,13 @@ export interface MemberTransport {
   goAway(): void;
 }
 
-/** The transport of a `/sync/:jobId` socket: one job, the whole socket. */
-export function socketTransport(ws: WebSocket, wantsAcks: boolean, ctx: Pick<RelayContext, 'metrics'>): MemberTransport {
+/**
+ * The transport of a `/sync/:jobId` socket: one job, the whole socket. `socket` is the TCP
+ * socket under `ws` (`req.socket` of the upgrade): the frames of one tick (a commit's relays
+ * and the ack of the socket's own change) leave in one write (`TickCork`).
+ */
+export function socketTransport(ws: WebSocket, wantsAcks: boolean, ctx: Pick<RelayContext, 'metrics'>, socket: Pick<Socket, 'cork' | 'uncork'> | null = null): MemberTransport {
+  const cork = new TickCork(socket);
   // One callback for every send of the socket (a relay sends thousands a second).
   const sent = (err?: Error | null) => {
     if (err) ws.terminate();
@@ -36,6 +43,7 @@ export function socketTransport(ws: WebSocket, wantsAcks: boolean, ctx: Pick<Rel
       return ws.bufferedAmount;
     },
     send(message) {
+      cork.hold();
       ws.send(message, sent);
     },
     refuse(code, message) {

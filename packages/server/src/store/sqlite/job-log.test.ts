@@ -82,6 +82,19 @@ describe('SQLite job log without an index by job', () => {
     expect(await storedText(store, 'job-a')).toBe('a1a2a3');
   });
 
+  it("starts a job's log at its first row in a batch that holds several of its updates, before and after a compaction", async () => {
+    const { store } = await open();
+    const docs = jobDocs();
+    await store.appendUpdates(['a1', 'b1', 'a2', 'b2', 'a3'].map((t) => docs.write(`job-${t[0]}`, t)));
+    expect(await store.countJobUpdates('job-a')).toBe(3);
+    await store.compactJobDoc('job-a', docs.state('job-a'));
+    await store.appendUpdates(['a4', 'b3', 'a5'].map((t) => docs.write(`job-${t[0]}`, t)));
+    expect(await store.countJobUpdates('job-a')).toBe(2); // a4 and a5: the rest is in the snapshot
+    expect(await store.countJobUpdates('job-b')).toBe(3);
+    expect(await storedText(store, 'job-a')).toBe('a1a2a3a4a5');
+    expect(await storedText(store, 'job-b')).toBe('b1b2b3');
+  });
+
   it('deletes at most a slice of dead rows per compaction, the rest with the next', async () => {
     const { store, file } = await open();
     const docs = jobDocs();

@@ -32,11 +32,19 @@ const endLog = db.prepare(SQL.endLog);
 const trimHead = db.prepare(SQL.trimHead);
 const buf = (u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 // A batch's updates arrive end to end in one buffer, each naming its job by index (see \`pack\`).
+// A job's start is offered once per batch, with its first row: a later row of the same job
+// would be ignored anyway (the start exists by then). Under load batches grow, and with
+// them the updates that share a job.
 const append = db.transaction((jobs, jobOf, bytes, lengths) => {
+  const started = new Uint8Array(jobs.length);
   let at = bytes.byteOffset;
   for (let i = 0; i < lengths.length; i++) {
-    const jobId = jobs[jobOf[i]];
-    markStart.run(jobId, insert.run(jobId, Buffer.from(bytes.buffer, at, lengths[i])).lastInsertRowid);
+    const job = jobOf[i];
+    const row = insert.run(jobs[job], Buffer.from(bytes.buffer, at, lengths[i])).lastInsertRowid;
+    if (started[job] === 0) {
+      started[job] = 1;
+      markStart.run(jobs[job], row);
+    }
     at += lengths[i];
   }
 });
