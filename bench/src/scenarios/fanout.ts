@@ -4,7 +4,7 @@
  * stepped up, each step run for every server still holding in turn (order rotated per
  * step, so machine drift hits all alike). A server leaves the climb at its first step not
  * held by the majority of up to 3 runs (a failed run is run again); then steps between its highest held and first failed rate refine the knee, its
- * highest held rate is re-run to make `runs` samples, and Outpost and the best peer are run
+ * highest held rate is re-run to make `runs` samples (a tie gets one more run, `nextToRepeat`), and Outpost and the best peer are run
  * `runs` times at the highest rate both hold for the p99 ratio.
  */
 import { alone } from '../harness/server-process';
@@ -37,7 +37,7 @@ function plan(ctx: BenchContext): Plan {
   return { jobs: 600, rates: chosen ?? [1000, 2500, 4000, 6000, 9000, 13000], ms: 2000, warmMs: 1000, drainMs: 500 };
 }
 
-type Samples = Map<ServerKind, Map<number, StepFigures[]>>;
+export type Samples = Map<ServerKind, Map<number, StepFigures[]>>;
 
 function record(samples: Samples, kind: ServerKind, f: StepFigures): void {
   const byRate = samples.get(kind) ?? new Map<number, StepFigures[]>();
@@ -53,6 +53,21 @@ function heldAt(samples: Samples, kind: ServerKind, rate: number): boolean {
 
 function highestHeld(samples: Samples, kind: ServerKind): number {
   return Math.max(0, ...[...(samples.get(kind)?.keys() ?? [])].filter((r) => heldAt(samples, kind, r)));
+}
+
+/**
+ * The rate whose repeats come next: the highest one held by a majority of its runs, or tied
+ * (as many held as not) while it has fewer than `runs`: a tie is undecided, and one more run
+ * decides it. Until 27 Nov a tie counted as not held, so a server that held a rate in 2 of 4
+ * runs lost it without a fifth run, and with it the next one down after 1 of 2.
+ */
+export function nextToRepeat(samples: Samples, kind: ServerKind, runs: number): number {
+  const byRate = samples.get(kind) ?? new Map<number, StepFigures[]>();
+  const standing = [...byRate].filter(([, fs]) => {
+    const held = fs.filter((f) => f.held).length;
+    return fs.length > 0 && (held * 2 > fs.length || (held * 2 === fs.length && fs.length < runs));
+  });
+  return Math.max(0, ...standing.map(([rate]) => rate));
 }
 
 /**
@@ -182,11 +197,15 @@ export const fanout: Scenario = {
         for (const rate of refineBetween(highestHeld(samples, kind), failed, 2)) if (!(await judged(kind, rate))) break;
       }
       // Top each server's highest held rate up to `runs` samples; when the repeats no longer
-      // hold it (majority), the next lower held rate becomes the candidate and is topped up.
-      for (let round = 1; round < ctx.runs * 3; round++) {
-        const short = interleaved(ctx.servers, round).filter((k) => highestHeld(samples, k) > 0 && samples.get(k)!.get(highestHeld(samples, k))!.length < ctx.runs);
+      // hold it (majority; a tie is run again, `nextToRepeat`), the next lower held rate
+      // becomes the candidate and is topped up.
+      for (let round = 1; round < ctx.runs * 4; round++) {
+        const short = interleaved(ctx.servers, round).filter((k) => {
+          const rate = nextToRepeat(samples, k, ctx.runs);
+          return rate > 0 && samples.get(k)!.get(rate)!.length < ctx.runs;
+        });
         if (!short.length) break;
-        for (const kind of short) await step(kind, highestHeld(samples, kind));
+        for (const kind of short) await step(kind, nextToRepeat(samples, kind, ctx.runs));
       }
       // p99 at the highest rate both Outpost and the best peer hold.
       const peers = ctx.servers.filter((k) => k !== 'outpost');

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { StepFigures } from '../src/load/fanout-rig';
+import { nextToRepeat, type Samples } from '../src/scenarios/fanout';
+
+/** Samples of one server: per rate, its runs as held (true) or not. */
+function outpost(runs: Record<number, boolean[]>): Samples {
+  const byRate = new Map(Object.entries(runs).map(([rate, held]) => [Number(rate), held.map((h) => ({ held: h }) as StepFigures)]));
+  return new Map([['outpost', byRate]]);
+}
+
+describe('which fan-out rate is repeated next', () => {
+  it('runs a tie again instead of dropping the rate: 2 of 4 held gets a fifth run', () => {
+    expect(nextToRepeat(outpost({ 2500: [true], 4000: [true, false], 6000: [true, false, true, false] }), 'outpost', 5)).toBe(6000);
+  });
+
+  it('falls to the next rate still standing once the majority of runs failed', () => {
+    expect(nextToRepeat(outpost({ 2500: [true], 4000: [true, false], 6000: [true, false, true, false, false] }), 'outpost', 5)).toBe(4000);
+    expect(nextToRepeat(outpost({ 2500: [true], 4000: [true, false, false], 6000: [false, false] }), 'outpost', 5)).toBe(2500);
+  });
+
+  it('takes a tie that already has every run as not held (an even run count)', () => {
+    expect(nextToRepeat(outpost({ 2500: [true, true, true, true], 4000: [true, false, true, false] }), 'outpost', 4)).toBe(2500);
+  });
+
+  it('keeps the highest rate a majority held, and names none when nothing stands', () => {
+    expect(nextToRepeat(outpost({ 2500: [true, true], 4000: [true, true, false] }), 'outpost', 5)).toBe(4000);
+    expect(nextToRepeat(outpost({ 1000: [false, false] }), 'outpost', 5)).toBe(0);
+    expect(nextToRepeat(new Map(), 'outpost', 5)).toBe(0);
+  });
+});
