@@ -1,7 +1,8 @@
 /**
  * Frames sent in one tick leave in one write. A device channel sends a burst of small
  * frames at once (a slice of subscribe answers, the acks of one commit, a push to many
- * jobs); written one by one, each was a system call and a TCP segment of its own. The
+ * jobs), and a `/sync` socket gets a commit's changes of its job-mates with the ack of its
+ * own; written one by one, each was a system call and a TCP segment of its own. The
  * socket under the websocket is corked at the first frame of a tick and uncorked when
  * the tick ends, so the burst goes out in one `writev`: the same frames, the same order.
  */
