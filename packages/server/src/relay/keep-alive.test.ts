@@ -34,6 +34,21 @@ describe('keep-alive pings', () => {
     expect(mostInOneTurn).toBeLessThanOrEqual(3000 / 100);
   });
 
+  it('pings each of a few sockets once a period, not on every timer turn', () => {
+    vi.useFakeTimers();
+    const pings = new Map<Pingable, number>();
+    const sockets = new Set<Pingable>();
+    for (let i = 0; i < 2; i++) {
+      const ws: Pingable = { ping: () => void pings.set(ws, (pings.get(ws) ?? 0) + 1) };
+      sockets.add(ws);
+    }
+    const keepAlive = new KeepAlive(sockets, 30_000);
+    vi.advanceTimersByTime(61_000);
+    keepAlive.stop();
+    // Two periods: each socket twice (a tick's share was rounded up to one ping: ~200 each).
+    expect([...sockets].map((ws) => pings.get(ws) ?? 0)).toEqual([2, 2]);
+  });
+
   it('reaches sockets that open mid-round and skips those that closed', () => {
     vi.useFakeTimers();
     const pinged: string[] = [];

@@ -17,6 +17,13 @@ export interface Pingable {
 export class KeepAlive {
   private readonly timer: NodeJS.Timeout;
   private round: Iterator<Pingable> | null = null;
+  /**
+   * Pings owed and not yet sent: each tick adds its share of the period's pings, fractions
+   * included. Until 27 Nov a tick's share was rounded up to one, so a server with fewer
+   * sockets than ticks in a period (300) pinged each of them every few hundred ms instead of
+   * every 30 s: radio wake-ups and bytes on every phone of a small crew.
+   */
+  private owed = 0;
 
   constructor(
     private readonly sockets: ReadonlySet<Pingable>,
@@ -32,17 +39,19 @@ export class KeepAlive {
   }
 
   private tick(): void {
-    let share = Math.ceil((this.sockets.size * this.tickMs) / this.periodMs);
-    while (share > 0) {
+    this.owed += (this.sockets.size * this.tickMs) / this.periodMs;
+    while (this.owed >= 1) {
       this.round ??= this.sockets.values();
       const next = this.round.next();
       if (next.done) {
-        // Round over: the next starts on the next tick, so no socket is pinged twice in one.
+        // Round over: the next starts on the next tick, so no socket is pinged twice in one
+        // (the ping owed now goes first in it; more than one would only make a burst).
         this.round = null;
+        this.owed = Math.min(this.owed, 1);
         return;
       }
       next.value.ping();
-      share--;
+      this.owed--;
     }
   }
 }
