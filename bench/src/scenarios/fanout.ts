@@ -62,11 +62,8 @@ function highestHeld(samples: Samples, kind: ServerKind): number {
  * runs lost it without a fifth run, and with it the next one down after 1 of 2.
  */
 export function nextToRepeat(samples: Samples, kind: ServerKind, runs: number): number {
-  const byRate = samples.get(kind) ?? new Map<number, StepFigures[]>();
-  const standing = [...byRate].filter(([, fs]) => {
-    const held = fs.filter((f) => f.held).length;
-    return fs.length > 0 && (held * 2 > fs.length || (held * 2 === fs.length && fs.length < runs));
-  });
+  const undecided = (fs: StepFigures[]) => fs.length > 0 && fs.length < runs && fs.filter((f) => f.held).length * 2 === fs.length;
+  const standing = [...(samples.get(kind) ?? [])].filter(([rate, fs]) => heldAt(samples, kind, rate) || undecided(fs));
   return Math.max(0, ...standing.map(([rate]) => rate));
 }
 
