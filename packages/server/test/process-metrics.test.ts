@@ -43,10 +43,14 @@ describe('/metrics', () => {
     // Idle connections this process holds open, each end a descriptor of it.
     const port = Number(new URL(server.url).port);
     const sockets: Socket[] = await Promise.all(
-      Array.from({ length: 60 }, () => new Promise<Socket>((resolve, reject) => {
-        const s = connect(port, '127.0.0.1', () => resolve(s));
-        s.once('error', reject);
-      })),
+      Array.from(
+        { length: 60 },
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const s = connect(port, '127.0.0.1', () => resolve(s));
+            s.once('error', reject);
+          }),
+      ),
     );
     const walks = [
       vi.spyOn(process as unknown as { _getActiveHandles(): unknown[] }, '_getActiveHandles'),

@@ -16,13 +16,7 @@ import { readdir } from 'node:fs/promises';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 /** Default metrics whose collection walks every handle or descriptor of the process. */
-export const PER_HANDLE_METRICS = [
-  'nodejs_active_handles',
-  'nodejs_active_handles_total',
-  'nodejs_active_resources',
-  'nodejs_active_resources_total',
-  'process_open_fds',
-] as const;
+export const PER_HANDLE_METRICS = ['nodejs_active_handles', 'nodejs_active_handles_total', 'nodejs_active_resources', 'nodejs_active_resources_total', 'process_open_fds'] as const;
 
 let registry: Registry | undefined;
 
