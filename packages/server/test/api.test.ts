@@ -114,6 +114,33 @@ describe('HTTP API', () => {
     });
   });
 
+  describe('board', () => {
+    it('lists open jobs whatever their window, and closed ones only for a week after their window', async () => {
+      const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+      const made = {
+        title: 'Board history',
+        customerId: 'cust-1',
+        siteAddress: '1 Main St',
+        createdAt: daysAgo(40),
+        version: 3,
+        assignees: ['alice'],
+        changedBy: 'dana',
+        changedAt: daysAgo(30),
+      };
+      const jobs = [
+        { id: 'hist-done-month', status: 'completed', windowStart: daysAgo(30), windowEnd: daysAgo(29.9) },
+        { id: 'hist-cancelled-month', status: 'cancelled', windowStart: daysAgo(30), windowEnd: daysAgo(29.9) },
+        { id: 'hist-overdue-month', status: 'on_hold', windowStart: daysAgo(30), windowEnd: daysAgo(29.9) },
+        { id: 'hist-done-yesterday', status: 'completed', windowStart: daysAgo(1.1), windowEnd: daysAgo(1) },
+      ] as const;
+      for (const j of jobs) await server.store.createJob({ ...made, ...j });
+      const board = (await api(server, dana, '/api/board')).body.jobs.map((j: { id: string }) => j.id);
+      expect(board).toEqual(expect.arrayContaining(['hist-overdue-month', 'hist-done-yesterday']));
+      expect(board).not.toContain('hist-done-month');
+      expect(board).not.toContain('hist-cancelled-month');
+    });
+  });
+
   describe('blobs', () => {
     const put = (hash: string, bytes: Uint8Array, type = 'image/jpeg') =>
       fetch(`${server.url}/api/blobs/${hash}`, { method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': type }, body: bytes as Uint8Array<ArrayBuffer> });

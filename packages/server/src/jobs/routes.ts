@@ -37,6 +37,13 @@ const newJobSchema = z
 
 const daysSchema = z.coerce.number().int().min(1).max(14);
 
+/**
+ * Days a closed job (completed, cancelled) stays on the dispatcher's board after its window
+ * ended. Open jobs stay whatever their window (overdue work is still work).
+ */
+export const BOARD_CLOSED_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Routes under /api (behind `requireUser`). */
 export function jobRoutes(store: DocLog & OpLog & Directory, relay: JobDocs): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -96,7 +103,9 @@ export function jobRoutes(store: DocLog & OpLog & Directory, relay: JobDocs): Ho
 
   app.get('/board', async (c) => {
     requireDispatcher(c.var.user);
-    const jobs = (await store.listJobs()).map(jobSummary);
+    // Open work, and what closed within BOARD_CLOSED_DAYS: not every job the company ever had.
+    const closedAfter = new Date(Date.now() - BOARD_CLOSED_DAYS * DAY_MS).toISOString();
+    const jobs = (await store.listJobs({ closedAfter })).map(jobSummary);
     const technicians = (await store.listUsers()).filter((u) => u.role === 'technician').map(publicUser);
     return c.json({ jobs, technicians });
   });

@@ -282,6 +282,20 @@ export function runDirectoryAcceptance(name: string, make: () => Promise<PartFix
       expect(await store.getJob('job-1')).toMatchObject({ assignees: ['alice', 'bob'], customerId: 'cust-1' });
     });
 
+    it('leaves out closed jobs whose window ended before `closedAfter`, never open ones', async () => {
+      const at = (day: number) => ({ windowStart: `2030-01-${String(day).padStart(2, '0')}T09:00:00.000Z`, windowEnd: `2030-01-${String(day).padStart(2, '0')}T11:00:00.000Z` });
+      await store.createJob(job('old-open', { ...at(1), status: 'on_hold' }));
+      await store.createJob(job('old-done', { ...at(2), status: 'completed' }));
+      await store.createJob(job('old-cancelled', { ...at(3), status: 'cancelled' }));
+      await store.createJob(job('new-done', { ...at(10), status: 'completed' }));
+      await store.createJob(job('ahead-cancelled', { ...at(20), status: 'cancelled' }));
+      await store.createJob(job('ahead', at(21)));
+      const closedAfter = '2030-01-05T00:00:00.000Z';
+      expect((await store.listJobs({ closedAfter })).map((j) => j.id)).toEqual(['old-open', 'new-done', 'ahead-cancelled', 'ahead']);
+      expect((await store.listJobs({ closedAfter, assignee: 'bob' })).map((j) => j.id)).toEqual([]);
+      expect(await store.listJobs()).toHaveLength(6);
+    });
+
     it("moves a job's window (a reschedule) and lists it in its new place", async () => {
       await store.createJob(job('job-1'));
       await store.createJob(job('job-2', { windowStart: '2030-01-02T09:00:00.000Z', windowEnd: '2030-01-02T10:00:00.000Z' }));

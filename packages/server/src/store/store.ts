@@ -178,6 +178,12 @@ export interface JobFilter {
   assignee?: string;
   from?: string;
   to?: string;
+  /**
+   * Leaves out closed jobs (completed, cancelled) whose window ended at or before this ISO
+   * instant: every open job whatever its window, and the closed ones that ended since or
+   * lie ahead. A deployment's history grows without end; its open work does not.
+   */
+  closedAfter?: string;
 }
 
 /** Filter for listing equipment. */

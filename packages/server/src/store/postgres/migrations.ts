@@ -187,4 +187,10 @@ CREATE TABLE IF NOT EXISTS blob_chunks (
     // Read by blob-chunks.ts `openBlobUploads`: the cap on a user's unfinished uploads.
     sql: 'CREATE INDEX IF NOT EXISTS blob_chunks_by_uploader ON blob_chunks (user_id, sha256, received_at);',
   },
+  {
+    id: 9,
+    name: 'jobs by status and by window end',
+    // Read by postgres-store.ts `listJobs` with `closedAfter` (the dispatcher's board).
+    sql: 'CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status); CREATE INDEX IF NOT EXISTS jobs_by_window_end ON jobs (window_end);',
+  },
 ];

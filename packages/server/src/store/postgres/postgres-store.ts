@@ -7,7 +7,7 @@
  */
 import { PostgresBlobChunks } from './blob-chunks';
 import { PostgresHandovers } from './handovers';
-import type { ServerState } from '@outpost/shared';
+import { OPEN_STATUSES, type ServerState } from '@outpost/shared';
 import type pg from 'pg';
 import type {
   ApplyOpOutcome,
@@ -172,8 +172,9 @@ export class PostgresStore implements Store {
     const { rows } = await this.pool.query<JobRow>(
       `SELECT * FROM jobs
        WHERE ($1::text IS NULL OR window_end > $1) AND ($2::text IS NULL OR window_start < $2) AND ($3::text IS NULL OR $3 = ANY(assignees))
+         AND ($4::text IS NULL OR status = ANY($5::text[]) OR window_end > $4)
        ORDER BY window_start, id`,
-      [filter.from ?? null, filter.to ?? null, filter.assignee ?? null],
+      [filter.from ?? null, filter.to ?? null, filter.assignee ?? null, filter.closedAfter ?? null, OPEN_STATUSES],
     );
     return rows.map(jobFromRow);
   }

@@ -159,6 +159,15 @@ DROP INDEX IF EXISTS job_updates_by_job;
 `);
     },
   },
+  {
+    id: 9,
+    name: 'jobs by status and by window end',
+    // Read by sqlite-store.ts `listJobs` with `closedAfter` (the dispatcher's board): open
+    // jobs and recently closed ones are found without reading every job ever made.
+    apply(db) {
+      db.exec('CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status); CREATE INDEX IF NOT EXISTS jobs_by_window_end ON jobs (window_end);');
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -14,7 +14,7 @@
 import { SqliteBlobChunks } from './blob-chunks';
 import { SqliteHandovers } from './handovers';
 import Database from 'better-sqlite3';
-import type { ServerState } from '@outpost/shared';
+import { OPEN_STATUSES, type ServerState } from '@outpost/shared';
 import { answerWith, BLOB_CHUNK_STORE_METHODS, HANDOVER_STORE_METHODS } from '../store-parts';
 import { buildOpEntry, checkDeviceSeq } from '../op-entry';
 import type {
@@ -277,9 +277,14 @@ export class SqliteStore implements Store {
   }
 
   async listJobs(filter: JobFilter = {}): Promise<JobRecord[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM jobs WHERE (? IS NULL OR window_end > ?) AND (? IS NULL OR window_start < ?) ORDER BY window_start, id')
-      .all(filter.from ?? null, filter.from ?? null, filter.to ?? null, filter.to ?? null) as JobRow<string>[];
+    const where = ['(? IS NULL OR window_end > ?)', '(? IS NULL OR window_start < ?)'];
+    const params: (string | null)[] = [filter.from ?? null, filter.from ?? null, filter.to ?? null, filter.to ?? null];
+    if (filter.closedAfter !== undefined) {
+      // Spelled out (not `? IS NULL OR …`) so the planner can take each side from its index.
+      where.push(`(status IN (${OPEN_STATUSES.map(() => '?').join(', ')}) OR window_end > ?)`);
+      params.push(...OPEN_STATUSES, filter.closedAfter);
+    }
+    const rows = this.db.prepare(`SELECT * FROM jobs WHERE ${where.join(' AND ')} ORDER BY window_start, id`).all(...params) as JobRow<string>[];
     const jobs = rows.map(jobFromSqliteRow);
     return filter.assignee === undefined ? jobs : jobs.filter((j) => j.assignees.includes(filter.assignee!));
   }
