@@ -97,3 +97,68 @@ describe('who may read a blob', () => {
     expect((await get(bob, hash)).status).toBe(200);
   });
 });
+
+describe('blob reads for jobs that are not loaded', () => {
+  let server: TestServer;
+  let alice: string;
+  let dana: string;
+  beforeAll(async () => {
+    // Jobs unload 50 ms after their last socket leaves, so a test can ask with the doc at rest.
+    server = await startTestServer({ limits: { idleUnloadMs: 50 } });
+    [alice, dana] = await Promise.all([login(server, 'alice'), login(server, 'dana')]);
+  });
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  /** A job of Alice's that ended `daysAgo` days ago with `status`, holding a photo Dana named; resolves once the job is unloaded again. */
+  async function pastJobWithPhoto(id: string, status: 'completed' | 'on_hold', daysAgo: number): Promise<string> {
+    const end = Date.now() - daysAgo * 86_400_000;
+    const at = (ms: number) => new Date(ms).toISOString();
+    await server.store.createJob({
+      id,
+      title: id,
+      customerId: 'cust-1',
+      siteAddress: '1 Way',
+      windowStart: at(end - 3_600_000),
+      windowEnd: at(end),
+      createdAt: at(end - 86_400_000),
+      status,
+      version: 2,
+      assignees: ['alice'],
+      changedBy: 'dana',
+      changedAt: at(end),
+    });
+    const bytes = randomBytes(48);
+    const put = await fetch(`${server.url}/api/blobs/${sha(bytes)}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${dana}`, 'content-type': 'image/jpeg' },
+      body: bytes as Uint8Array<ArrayBuffer>,
+    });
+    expect(put.status).toBe(201);
+    const client = await connectRelay(server.wsBase, id, dana);
+    client.edit((doc) => addPhoto(doc, { id: sha(bytes), kind: 'after', caption: '', mime: 'image/jpeg', bytes: 48, takenAt: at(end), by: 'dana' }));
+    await until(() => client.ackedUpTo >= 1, 5000, 'durable ack');
+    await client.close();
+    await until(() => !server.relay.isLoaded(id), 5000, 'job unloaded');
+    return sha(bytes);
+  }
+
+  it("reads the docs of a technician's current jobs, not of every job she ever had", async () => {
+    const recent = await pastJobWithPhoto('done-last-week', 'completed', 7);
+    const overdue = await pastJobWithPhoto('overdue-for-months', 'on_hold', 90);
+    const old = await pastJobWithPhoto('done-months-ago', 'completed', 90);
+    expect((await api(server, alice, `/api/blobs/${recent}`)).status).toBe(200);
+    expect((await api(server, alice, `/api/blobs/${overdue}`)).status).toBe(200);
+    expect((await api(server, alice, `/api/blobs/${old}`)).status).toBe(404);
+    expect(server.relay.isLoaded('done-months-ago')).toBe(false);
+    expect((await api(server, dana, `/api/blobs/${old}`)).status).toBe(200);
+    // Open on a device (loaded), an old job's photos are read from its doc as before.
+    const device = await connectRelay(server.wsBase, 'done-months-ago', alice);
+    try {
+      expect((await api(server, alice, `/api/blobs/${old}`)).status).toBe(200);
+    } finally {
+      await device.close();
+    }
+  });
+});

@@ -70,8 +70,8 @@ export function jobRoutes(store: DocLog & OpLog & Directory, relay: JobDocs): Ho
     if (!customer) throw new OutpostError('not_found', 'No such customer.');
     const user = c.var.user;
     if (user.role === 'technician') {
-      const mine = await store.listJobs({ assignee: user.userId });
-      if (!mine.some((j) => j.customerId === customer.id)) throw new OutpostError('not_assigned', 'None of your jobs is for this customer.');
+      const mine = await store.listJobs({ assignee: user.userId, customerId: customer.id });
+      if (mine.length === 0) throw new OutpostError('not_assigned', 'None of your jobs is for this customer.');
     }
     return c.json({ customer });
   });

@@ -26,7 +26,7 @@ export class ReferenceData {
   /** Creates or replaces a customer; its technicians and every dispatcher re-read it. */
   async putCustomer(customer: Customer): Promise<void> {
     await this.store.putCustomer(customer);
-    const jobs = (await this.store.listJobs()).filter((j) => j.customerId === customer.id);
+    const jobs = await this.store.listJobs({ customerId: customer.id });
     this.relay.notifyDevices([
       notice(
         'customer',

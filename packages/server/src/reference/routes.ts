@@ -40,8 +40,9 @@ export function referenceRoutes(store: Store, reference: ReferenceData): Hono<Ap
     const user = c.var.user;
     if (user.role !== 'technician') return c.json({ equipment: found });
     // A technician sees the equipment of their own jobs, and only which of their jobs it is on.
-    const mine = new Set((await store.listJobs({ assignee: user.userId })).map((j) => j.id));
-    const jobIds = found.jobIds.filter((j) => mine.has(j));
+    // The equipment's few jobs are looked up, not every job of the technician's.
+    const jobs = await Promise.all(found.jobIds.map((j) => store.getJob(j)));
+    const jobIds = jobs.flatMap((j) => (j?.assignees.includes(user.userId) ? [j.id] : []));
     if (jobIds.length === 0) throw new OutpostError('not_assigned', 'None of your jobs has this equipment.');
     return c.json({ equipment: { ...found, jobIds } });
   });

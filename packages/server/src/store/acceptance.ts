@@ -279,6 +279,10 @@ export function runDirectoryAcceptance(name: string, make: () => Promise<PartFix
       expect((await store.listJobs()).map((j) => j.id)).toEqual(['job-1', 'job-3', 'job-2']);
       expect((await store.listJobs({ assignee: 'alice' })).map((j) => j.id)).toEqual(['job-1', 'job-2']);
       expect((await store.listJobs({ from: '2030-01-02T00:00:00.000Z', to: '2030-01-03T00:00:00.000Z' })).map((j) => j.id)).toEqual(['job-2']);
+      await store.createJob(job('job-4', { customerId: 'cust-2', assignees: ['alice'] }));
+      expect((await store.listJobs({ customerId: 'cust-2' })).map((j) => j.id)).toEqual(['job-4']);
+      expect((await store.listJobs({ customerId: 'cust-1', assignee: 'alice' })).map((j) => j.id)).toEqual(['job-1', 'job-2']);
+      expect((await store.listJobs({ assignee: 'al' })).map((j) => j.id)).toEqual([]);
       expect(await store.getJob('job-1')).toMatchObject({ assignees: ['alice', 'bob'], customerId: 'cust-1' });
     });
 

@@ -176,6 +176,7 @@ export type ApplyOpOutcome =
 /** Filter for listing jobs. Window bounds are ISO strings; a job matches when its window overlaps. */
 export interface JobFilter {
   assignee?: string;
+  customerId?: string;
   from?: string;
   to?: string;
   /**

@@ -172,9 +172,9 @@ export class PostgresStore implements Store {
     const { rows } = await this.pool.query<JobRow>(
       `SELECT * FROM jobs
        WHERE ($1::text IS NULL OR window_end > $1) AND ($2::text IS NULL OR window_start < $2) AND ($3::text IS NULL OR $3 = ANY(assignees))
-         AND ($4::text IS NULL OR status = ANY($5::text[]) OR window_end > $4)
+         AND ($4::text IS NULL OR status = ANY($5::text[]) OR window_end > $4) AND ($6::text IS NULL OR customer_id = $6)
        ORDER BY window_start, id`,
-      [filter.from ?? null, filter.to ?? null, filter.assignee ?? null, filter.closedAfter ?? null, OPEN_STATUSES],
+      [filter.from ?? null, filter.to ?? null, filter.assignee ?? null, filter.closedAfter ?? null, OPEN_STATUSES, filter.customerId ?? null],
     );
     return rows.map(jobFromRow);
   }

@@ -279,14 +279,22 @@ export class SqliteStore implements Store {
   async listJobs(filter: JobFilter = {}): Promise<JobRecord[]> {
     const where = ['(? IS NULL OR window_end > ?)', '(? IS NULL OR window_start < ?)'];
     const params: (string | null)[] = [filter.from ?? null, filter.from ?? null, filter.to ?? null, filter.to ?? null];
+    // Filtered by SQLite, not by parsing every job ever made into JavaScript first.
+    if (filter.assignee !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM json_each(jobs.assignees) WHERE value = ?)');
+      params.push(filter.assignee);
+    }
+    if (filter.customerId !== undefined) {
+      where.push('customer_id = ?');
+      params.push(filter.customerId);
+    }
     if (filter.closedAfter !== undefined) {
       // Spelled out (not `? IS NULL OR …`) so the planner can take each side from its index.
       where.push(`(status IN (${OPEN_STATUSES.map(() => '?').join(', ')}) OR window_end > ?)`);
       params.push(...OPEN_STATUSES, filter.closedAfter);
     }
     const rows = this.db.prepare(`SELECT * FROM jobs WHERE ${where.join(' AND ')} ORDER BY window_start, id`).all(...params) as JobRow<string>[];
-    const jobs = rows.map(jobFromSqliteRow);
-    return filter.assignee === undefined ? jobs : jobs.filter((j) => j.assignees.includes(filter.assignee!));
+    return rows.map(jobFromSqliteRow);
   }
 
   async putCustomer(customer: CustomerRecord): Promise<void> {
