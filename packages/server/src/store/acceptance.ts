@@ -320,6 +320,12 @@ export function runDirectoryAcceptance(name: string, make: () => Promise<PartFix
       await store.putEquipment({ id: 'e2', jobIds: ['job-2'], ...eq });
       expect((await store.listEquipment({ jobId: 'job-2' })).map((e) => e.id)).toEqual(['e2']);
       expect((await store.listEquipment({ customerId: 'c1' })).map((e) => e.id)).toEqual(['e1', 'e2']);
+      await store.putEquipment({ id: 'e3', jobIds: ['job-3', 'job-1'], ...eq, customerId: 'c2' });
+      expect((await store.listEquipment({ jobIds: ['job-1', 'job-9'] })).map((e) => e.id)).toEqual(['e1', 'e3']);
+      expect((await store.listEquipment({ jobIds: [] })).map((e) => e.id)).toEqual([]);
+      expect((await store.listEquipment({ jobIds: ['job-1'], customerId: 'c2' })).map((e) => e.id)).toEqual(['e3']);
+      expect((await store.listEquipment({ ids: ['e3', 'e9'] })).map((e) => e.id)).toEqual(['e3']);
+      expect((await store.listCustomers([])).map((c) => c.id)).toEqual([]);
       await store.putPricebookItems([
         { id: 'p2', sku: 'B', description: 'Filter', unitPriceCents: 1200, category: 'parts' },
         { id: 'p1', sku: 'A', description: 'Labor', unitPriceCents: 9500, category: 'labor' },

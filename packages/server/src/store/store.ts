@@ -190,6 +190,8 @@ export interface JobFilter {
 /** Filter for listing equipment. */
 export interface EquipmentFilter {
   jobId?: string;
+  /** Equipment on any of these jobs. */
+  jobIds?: readonly string[];
   customerId?: string;
   ids?: string[];
 }

@@ -223,8 +223,9 @@ export class PostgresStore implements Store {
     const { rows } = await this.pool.query<{ body: EquipmentRecord }>(
       `SELECT body FROM equipment
        WHERE ($1::text IS NULL OR $1 = ANY(job_ids)) AND ($2::text IS NULL OR customer_id = $2) AND ($3::text[] IS NULL OR id = ANY($3))
+         AND ($4::text[] IS NULL OR job_ids && $4)
        ORDER BY id`,
-      [filter.jobId ?? null, filter.customerId ?? null, filter.ids ?? null],
+      [filter.jobId ?? null, filter.customerId ?? null, filter.ids ?? null, filter.jobIds ?? null],
     );
     return rows.map((r) => r.body);
   }

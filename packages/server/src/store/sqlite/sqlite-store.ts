@@ -308,8 +308,12 @@ export class SqliteStore implements Store {
   }
 
   async listCustomers(ids?: readonly string[]): Promise<CustomerRecord[]> {
-    const all = (this.db.prepare('SELECT body FROM customers ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as CustomerRecord);
-    return ids === undefined ? all : all.filter((c) => ids.includes(c.id));
+    const rows = (
+      ids === undefined
+        ? this.db.prepare('SELECT body FROM customers ORDER BY id').all()
+        : this.db.prepare('SELECT body FROM customers WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').all(JSON.stringify(ids))
+    ) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as CustomerRecord);
   }
 
   async searchCustomers(page: SearchPage): Promise<CustomerRecord[]> {
@@ -337,13 +341,27 @@ export class SqliteStore implements Store {
   }
 
   async listEquipment(filter: EquipmentFilter = {}): Promise<EquipmentRecord[]> {
-    const all = (this.db.prepare('SELECT body FROM equipment ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as EquipmentRecord);
-    return all.filter(
-      (e) =>
-        (filter.jobId === undefined || e.jobIds.includes(filter.jobId)) &&
-        (filter.customerId === undefined || e.customerId === filter.customerId) &&
-        (filter.ids === undefined || filter.ids.includes(e.id)),
-    );
+    // Filtered by SQLite (job ids live in the JSON body), not by parsing every piece first.
+    const where = ['1'];
+    const params: string[] = [];
+    if (filter.jobId !== undefined) {
+      where.push("EXISTS (SELECT 1 FROM json_each(equipment.body, '$.jobIds') j WHERE j.value = ?)");
+      params.push(filter.jobId);
+    }
+    if (filter.jobIds !== undefined) {
+      where.push("EXISTS (SELECT 1 FROM json_each(equipment.body, '$.jobIds') j WHERE j.value IN (SELECT value FROM json_each(?)))");
+      params.push(JSON.stringify(filter.jobIds));
+    }
+    if (filter.customerId !== undefined) {
+      where.push('customer_id = ?');
+      params.push(filter.customerId);
+    }
+    if (filter.ids !== undefined) {
+      where.push('id IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(filter.ids));
+    }
+    const rows = this.db.prepare(`SELECT body FROM equipment WHERE ${where.join(' AND ')} ORDER BY id`).all(...params) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as EquipmentRecord);
   }
 
   async putPricebookItems(items: readonly PricebookItem[]): Promise<void> {
