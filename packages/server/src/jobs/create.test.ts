@@ -36,6 +36,13 @@ describe('creating jobs', () => {
     expect(ids).toEqual(['job-1001', 'job-1002', 'job-1003']);
   });
 
+  it('counts on from the highest number of a long history', async () => {
+    // 200,000 jobs already made (a few years of a large company), as the store lists them.
+    const history = Array.from({ length: 200_000 }, (_, i) => ({ id: `job-${1001 + i}` }));
+    const big = Object.assign(Object.create(store) as SqliteStore, { listJobs: async () => history });
+    expect((await createJob(big, job, 'dana')).id).toBe('job-201001');
+  });
+
   it('gives concurrent creates distinct ids', async () => {
     const ids = await Promise.all(Array.from({ length: 5 }, () => createJob(store, job, 'dana').then((j) => j.id)));
     expect(new Set(ids).size).toBe(5);

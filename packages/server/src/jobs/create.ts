@@ -30,10 +30,13 @@ const lastJobNumber = new WeakMap<Directory, number>();
 async function nextJobId(store: Directory, reread: boolean): Promise<string> {
   let last = lastJobNumber.get(store);
   if (last === undefined || reread) {
-    const numbers = (await store.listJobs()).map((j) => Number(/^job-(\d+)$/.exec(j.id)?.[1] ?? 0));
+    // A loop, not Math.max(...numbers): spreading a long history overflows the stack
+    // (past ~120,000 jobs a fresh process could not create one).
+    let highest = 1000;
+    for (const j of await store.listJobs()) highest = Math.max(highest, Number(/^job-(\d+)$/.exec(j.id)?.[1] ?? 0));
     // Creates that read the store at the same time count on from each other (the rest of
     // this function runs without a break), not all from the same highest number.
-    last = Math.max(1000, lastJobNumber.get(store) ?? 0, ...numbers);
+    last = Math.max(highest, lastJobNumber.get(store) ?? 0);
   }
   lastJobNumber.set(store, last + 1);
   return `job-${last + 1}`;
