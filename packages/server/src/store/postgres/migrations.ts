@@ -193,4 +193,10 @@ CREATE TABLE IF NOT EXISTS blob_chunks (
     // Read by postgres-store.ts `listJobs` with `closedAfter` (the dispatcher's board).
     sql: 'CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status); CREATE INDEX IF NOT EXISTS jobs_by_window_end ON jobs (window_end);',
   },
+  {
+    id: 10,
+    name: 'equipment by job',
+    // Read by postgres-store.ts `listEquipment` (priming): `job_ids && $n` from the index.
+    sql: 'CREATE INDEX IF NOT EXISTS equipment_by_job ON equipment USING gin (job_ids);',
+  },
 ];

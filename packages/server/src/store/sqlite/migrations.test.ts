@@ -32,10 +32,15 @@ describe('SQLite schema versions', () => {
     old.prepare('INSERT INTO ops (op_id, job_id, seq, entry) VALUES (?, ?, ?, ?)').run('op-2', 'job-1', 2, entry('op-2', 'bob', 'tablet', 2));
     old.prepare("INSERT INTO device_seqs VALUES ('tablet', 3)").run();
     old.prepare("INSERT INTO device_seqs VALUES ('orphan', 7)").run();
+    const rtu = { id: 'e1', customerId: 'cust-1', jobIds: ['job-1', 'job-2'], kind: 'rtu', make: 'Carrier', model: 'X', serial: 'S', refrigerant: 'R-410A' };
+    old.prepare('INSERT INTO equipment (id, customer_id, body) VALUES (?, ?, ?)').run('e1', 'cust-1', JSON.stringify(rtu));
     expect(old.pragma('user_version', { simple: true })).toBe(0);
     old.close();
 
     const store = new SqliteStore(file);
+    // Equipment stored before it was indexed by job is found by job (schema step 10).
+    expect(await store.listEquipment({ jobId: 'job-2' })).toEqual([rtu]);
+    expect((await store.listEquipment({ jobIds: ['job-1', 'job-9'] })).map((e) => e.id)).toEqual(['e1']);
     await store.close();
     const db = new Database(file, { readonly: true });
     try {

@@ -168,6 +168,22 @@ DROP INDEX IF EXISTS job_updates_by_job;
       db.exec('CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status); CREATE INDEX IF NOT EXISTS jobs_by_window_end ON jobs (window_end);');
     },
   },
+  {
+    id: 10,
+    name: 'equipment by job',
+    // Read by sqlite-store.ts `listEquipment` (priming, each device refresh): a job's
+    // equipment is found by key, not by reading every piece's JSON. Kept by `putEquipment`.
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS equipment_jobs (
+  job_id TEXT NOT NULL,
+  equipment_id TEXT NOT NULL,
+  PRIMARY KEY (job_id, equipment_id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO equipment_jobs (job_id, equipment_id) SELECT j.value, e.id FROM equipment e, json_each(e.body, '$.jobIds') j;
+`);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

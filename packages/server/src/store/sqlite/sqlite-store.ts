@@ -335,21 +335,27 @@ export class SqliteStore implements Store {
 
   async putEquipment(equipment: EquipmentRecord): Promise<void> {
     await this.writeLockFree();
-    this.db
-      .prepare('INSERT INTO equipment (id, customer_id, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, body = excluded.body')
-      .run(equipment.id, equipment.customerId, JSON.stringify(equipment));
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO equipment (id, customer_id, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, body = excluded.body')
+        .run(equipment.id, equipment.customerId, JSON.stringify(equipment));
+      // Which jobs it is on, by key (schema step 10): listEquipment reads a job's equipment from here.
+      this.db.prepare('DELETE FROM equipment_jobs WHERE equipment_id = ?').run(equipment.id);
+      const onJob = this.db.prepare('INSERT OR IGNORE INTO equipment_jobs (job_id, equipment_id) VALUES (?, ?)');
+      for (const jobId of equipment.jobIds) onJob.run(jobId, equipment.id);
+    })();
   }
 
   async listEquipment(filter: EquipmentFilter = {}): Promise<EquipmentRecord[]> {
-    // Filtered by SQLite (job ids live in the JSON body), not by parsing every piece first.
+    // Filtered by SQLite, a job's equipment by key (`equipment_jobs`), not by parsing every piece first.
     const where = ['1'];
     const params: string[] = [];
     if (filter.jobId !== undefined) {
-      where.push("EXISTS (SELECT 1 FROM json_each(equipment.body, '$.jobIds') j WHERE j.value = ?)");
+      where.push('id IN (SELECT equipment_id FROM equipment_jobs WHERE job_id = ?)');
       params.push(filter.jobId);
     }
     if (filter.jobIds !== undefined) {
-      where.push("EXISTS (SELECT 1 FROM json_each(equipment.body, '$.jobIds') j WHERE j.value IN (SELECT value FROM json_each(?)))");
+      where.push('id IN (SELECT equipment_id FROM equipment_jobs WHERE job_id IN (SELECT value FROM json_each(?)))');
       params.push(JSON.stringify(filter.jobIds));
     }
     if (filter.customerId !== undefined) {
