@@ -23,20 +23,19 @@ export interface NewJob {
   content?: (doc: Y.Doc) => void;
 }
 
-/** The last job number handed out per store: listing every job on each create is quadratic. */
+/** The last job number handed out per store, counted on in memory: the store is asked once (and after a collision). */
 const lastJobNumber = new WeakMap<Directory, number>();
 
 /** The next readable job id (`job-1001`, …), read from the store once and counted on from there. */
 async function nextJobId(store: Directory, reread: boolean): Promise<string> {
   let last = lastJobNumber.get(store);
   if (last === undefined || reread) {
-    // A loop, not Math.max(...numbers): spreading a long history overflows the stack
-    // (past ~120,000 jobs a fresh process could not create one).
-    let highest = 1000;
-    for (const j of await store.listJobs()) highest = Math.max(highest, Number(/^job-(\d+)$/.exec(j.id)?.[1] ?? 0));
+    // Asked of the store, not found by listing every job (once a process, and again after
+    // each collision with another node).
+    const highest = await store.highestJobNumber();
     // Creates that read the store at the same time count on from each other (the rest of
     // this function runs without a break), not all from the same highest number.
-    last = Math.max(highest, lastJobNumber.get(store) ?? 0);
+    last = Math.max(1000, highest, lastJobNumber.get(store) ?? 0);
   }
   lastJobNumber.set(store, last + 1);
   return `job-${last + 1}`;

@@ -286,6 +286,12 @@ export function runDirectoryAcceptance(name: string, make: () => Promise<PartFix
       expect(await store.getJob('job-1')).toMatchObject({ assignees: ['alice', 'bob'], customerId: 'cust-1' });
     });
 
+    it('finds the highest job number among ids job-N, ignoring other ids', async () => {
+      expect(await store.highestJobNumber()).toBe(0);
+      for (const id of ['job-1001', 'job-1500', 'job-999', 'job-12x', 'req-9000', 'job-']) await store.createJob(job(id));
+      expect(await store.highestJobNumber()).toBe(1500);
+    });
+
     it('leaves out closed jobs whose window ended before `closedAfter`, never open ones', async () => {
       const at = (day: number) => ({ windowStart: `2030-01-${String(day).padStart(2, '0')}T09:00:00.000Z`, windowEnd: `2030-01-${String(day).padStart(2, '0')}T11:00:00.000Z` });
       await store.createJob(job('old-open', { ...at(1), status: 'on_hold' }));

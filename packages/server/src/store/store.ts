@@ -268,6 +268,8 @@ export interface Directory {
   setJobWindow(id: string, windowStart: string, windowEnd: string): Promise<boolean>;
   /** Jobs matching the filter, ordered by window start then id. */
   listJobs(filter?: JobFilter): Promise<JobRecord[]>;
+  /** The highest N among the job ids `job-N` (0 when there is none): where new job numbers count on from. */
+  highestJobNumber(): Promise<number>;
 
   putCustomer(customer: CustomerRecord): Promise<void>;
   /** One page of customers whose name, phone, email or address contains `q` (any case), by id. */

@@ -179,6 +179,11 @@ export class PostgresStore implements Store {
     return rows.map(jobFromRow);
   }
 
+  async highestJobNumber(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string | null }>("SELECT MAX(substr(id, 5)::numeric) AS n FROM jobs WHERE id ~ '^job-[0-9]+$'");
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async putCustomer(customer: CustomerRecord): Promise<void> {
     await this.pool.query('INSERT INTO customers (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body', [customer.id, JSON.stringify(customer)]);
   }

@@ -297,6 +297,13 @@ export class SqliteStore implements Store {
     return rows.map(jobFromSqliteRow);
   }
 
+  async highestJobNumber(): Promise<number> {
+    const row = this.db.prepare("SELECT MAX(CAST(substr(id, 5) AS INTEGER)) AS n FROM jobs WHERE id GLOB 'job-[0-9]*' AND substr(id, 5) NOT GLOB '*[^0-9]*'").get() as {
+      n: number | null;
+    };
+    return row.n ?? 0;
+  }
+
   async putCustomer(customer: CustomerRecord): Promise<void> {
     await this.writeLockFree();
     this.db.prepare('INSERT INTO customers (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body').run(customer.id, JSON.stringify(customer));
