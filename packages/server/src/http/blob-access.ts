@@ -16,15 +16,14 @@
  * holds (a stale link, a hostile client) would otherwise build the doc of every job she
  * ever had, on the relay's loop, for each request.
  */
-import { OPEN_STATUSES } from '@outpost/shared';
 import * as Y from 'yjs';
 import type { Principal } from '../auth/token';
 import type { JobDocs } from '../relay/job-docs';
-import type { BlobStore, Directory, JobRecord } from '../store/store';
+import { closedAfter, isCurrent } from '../jobs/current';
+import type { BlobStore, Directory } from '../store/store';
 
 /** Days after its window ended that a closed job's photos are still read from its doc when it is not loaded. */
 export const READ_CLOSED_DAYS = 30;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** True when the doc holds `sha256` as a photo or the signature image named by someone other than `reader`. */
 export function docSharesBlob(doc: Y.Doc, sha256: string, reader: string): boolean {
@@ -52,11 +51,10 @@ export class BlobAccess {
   async mayRead(user: Principal, sha256: string): Promise<boolean> {
     if (user.role === 'dispatcher') return true;
     if (await this.store.blobUploadedBy(sha256, user.userId)) return true;
-    const closedAfter = Date.now() - READ_CLOSED_DAYS * DAY_MS;
-    const current = (j: JobRecord) => OPEN_STATUSES.includes(j.status) || Date.parse(j.windowEnd) > closedAfter;
+    const since = closedAfter(READ_CLOSED_DAYS);
     const jobs = await this.store.listJobs({ assignee: user.userId });
     const loaded = jobs.filter((j) => this.relay.isLoaded(j.id));
-    const ids = [...loaded, ...jobs.filter((j) => !this.relay.isLoaded(j.id) && current(j))].map((j) => j.id);
+    const ids = [...loaded, ...jobs.filter((j) => !this.relay.isLoaded(j.id) && isCurrent(j, since))].map((j) => j.id);
     for (const jobId of ids) {
       const room = await this.relay.acquire(jobId);
       try {

@@ -13,6 +13,7 @@ import type { Directory, DocLog, OpLog } from '../store/store';
 import { jobFor } from './access';
 import { jobCreatedNotices } from '../relay/device-notices';
 import { createJob } from './create';
+import { closedAfter } from './current';
 import { reviewRoutes } from './review';
 import { downloadedPricebook, pricebookVersion } from '../reference/pricebook-version';
 import { jobSummary, primingPayload } from './summary';
@@ -42,7 +43,6 @@ const daysSchema = z.coerce.number().int().min(1).max(14);
  * ended. Open jobs stay whatever their window (overdue work is still work).
  */
 export const BOARD_CLOSED_DAYS = 7;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Routes under /api (behind `requireUser`). */
 export function jobRoutes(store: DocLog & OpLog & Directory, relay: JobDocs): Hono<ApiEnv> {
@@ -104,8 +104,7 @@ export function jobRoutes(store: DocLog & OpLog & Directory, relay: JobDocs): Ho
   app.get('/board', async (c) => {
     requireDispatcher(c.var.user);
     // Open work, and what closed within BOARD_CLOSED_DAYS: not every job the company ever had.
-    const closedAfter = new Date(Date.now() - BOARD_CLOSED_DAYS * DAY_MS).toISOString();
-    const jobs = (await store.listJobs({ closedAfter })).map(jobSummary);
+    const jobs = (await store.listJobs({ closedAfter: closedAfter(BOARD_CLOSED_DAYS) })).map(jobSummary);
     const technicians = (await store.listUsers()).filter((u) => u.role === 'technician').map(publicUser);
     return c.json({ jobs, technicians });
   });

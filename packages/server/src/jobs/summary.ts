@@ -39,10 +39,7 @@ export async function primingPayload(store: Directory, user: { userId: string; r
   const customerIds = [...new Set(jobs.map((j) => j.customerId))];
   const customers = (await store.listCustomers(customerIds)).sort(byId);
   const jobIds = new Set(jobs.map((j) => j.id));
-  const equipment = (await store.listEquipment({ jobIds: [...jobIds] }))
-    .filter((e) => e.jobIds.some((id) => jobIds.has(id)))
-    .map((e) => ({ ...e, jobIds: e.jobIds.filter((id) => jobIds.has(id)) }))
-    .sort(byId);
+  const equipment = (await store.listEquipment({ jobIds: [...jobIds] })).map((e) => ({ ...e, jobIds: e.jobIds.filter((id) => jobIds.has(id)) })).sort(byId);
   const hash = sha256Hex(JSON.stringify({ jobs, customers, equipment }));
   return {
     generatedAt: now.toISOString(),

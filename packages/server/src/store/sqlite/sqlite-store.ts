@@ -14,9 +14,10 @@
 import { SqliteBlobChunks } from './blob-chunks';
 import { SqliteHandovers } from './handovers';
 import Database from 'better-sqlite3';
-import { OPEN_STATUSES, type ServerState } from '@outpost/shared';
+import type { ServerState } from '@outpost/shared';
 import { answerWith, BLOB_CHUNK_STORE_METHODS, HANDOVER_STORE_METHODS } from '../store-parts';
 import { buildOpEntry, checkDeviceSeq } from '../op-entry';
+import { equipmentQuery, HIGHEST_JOB_NUMBER, jobsQuery } from './directory-sql';
 import type {
   ApplyOpOutcome,
   BlobChunkStore,
@@ -277,31 +278,13 @@ export class SqliteStore implements Store {
   }
 
   async listJobs(filter: JobFilter = {}): Promise<JobRecord[]> {
-    const where = ['(? IS NULL OR window_end > ?)', '(? IS NULL OR window_start < ?)'];
-    const params: (string | null)[] = [filter.from ?? null, filter.from ?? null, filter.to ?? null, filter.to ?? null];
     // Filtered by SQLite, not by parsing every job ever made into JavaScript first.
-    if (filter.assignee !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM json_each(jobs.assignees) WHERE value = ?)');
-      params.push(filter.assignee);
-    }
-    if (filter.customerId !== undefined) {
-      where.push('customer_id = ?');
-      params.push(filter.customerId);
-    }
-    if (filter.closedAfter !== undefined) {
-      // Spelled out (not `? IS NULL OR …`) so the planner can take each side from its index.
-      where.push(`(status IN (${OPEN_STATUSES.map(() => '?').join(', ')}) OR window_end > ?)`);
-      params.push(...OPEN_STATUSES, filter.closedAfter);
-    }
-    const rows = this.db.prepare(`SELECT * FROM jobs WHERE ${where.join(' AND ')} ORDER BY window_start, id`).all(...params) as JobRow<string>[];
-    return rows.map(jobFromSqliteRow);
+    const { sql, params } = jobsQuery(filter);
+    return (this.db.prepare(sql).all(...params) as JobRow<string>[]).map(jobFromSqliteRow);
   }
 
   async highestJobNumber(): Promise<number> {
-    const row = this.db.prepare("SELECT MAX(CAST(substr(id, 5) AS INTEGER)) AS n FROM jobs WHERE id GLOB 'job-[0-9]*' AND substr(id, 5) NOT GLOB '*[^0-9]*'").get() as {
-      n: number | null;
-    };
-    return row.n ?? 0;
+    return (this.db.prepare(HIGHEST_JOB_NUMBER).get() as { n: number | null }).n ?? 0;
   }
 
   async putCustomer(customer: CustomerRecord): Promise<void> {
@@ -354,27 +337,8 @@ export class SqliteStore implements Store {
   }
 
   async listEquipment(filter: EquipmentFilter = {}): Promise<EquipmentRecord[]> {
-    // Filtered by SQLite, a job's equipment by key (`equipment_jobs`), not by parsing every piece first.
-    const where = ['1'];
-    const params: string[] = [];
-    if (filter.jobId !== undefined) {
-      where.push('id IN (SELECT equipment_id FROM equipment_jobs WHERE job_id = ?)');
-      params.push(filter.jobId);
-    }
-    if (filter.jobIds !== undefined) {
-      where.push('id IN (SELECT equipment_id FROM equipment_jobs WHERE job_id IN (SELECT value FROM json_each(?)))');
-      params.push(JSON.stringify(filter.jobIds));
-    }
-    if (filter.customerId !== undefined) {
-      where.push('customer_id = ?');
-      params.push(filter.customerId);
-    }
-    if (filter.ids !== undefined) {
-      where.push('id IN (SELECT value FROM json_each(?))');
-      params.push(JSON.stringify(filter.ids));
-    }
-    const rows = this.db.prepare(`SELECT body FROM equipment WHERE ${where.join(' AND ')} ORDER BY id`).all(...params) as { body: string }[];
-    return rows.map((r) => JSON.parse(r.body) as EquipmentRecord);
+    const { sql, params } = equipmentQuery(filter);
+    return (this.db.prepare(sql).all(...params) as { body: string }[]).map((r) => JSON.parse(r.body) as EquipmentRecord);
   }
 
   async putPricebookItems(items: readonly PricebookItem[]): Promise<void> {
