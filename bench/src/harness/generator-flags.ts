@@ -12,11 +12,16 @@ import { spawnSync } from 'node:child_process';
 export const GENERATOR_NODE_FLAGS = ['--max-semi-space-size=64', '--expose-gc'];
 
 /**
- * Collects the generator's heap (a full, blocking collection) before a measured step, so
- * none of the garbage left by connecting thousands of sockets, or by the steps before, is
- * collected inside it: in a full run (27 Nov, 20:2xZ) Outpost's first fan-out step at
- * 1,000/s failed with the generator's own pause at 94 ms and its send lag p99 at 74 ms,
- * right after the three servers' 9,000 typists connected. A no-op without `--expose-gc`.
+ * Collects the generator's heap (a full, blocking collection) once a scenario's rigs are all
+ * connected, before its first measured step, so the garbage of connecting thousands of
+ * sockets is not collected inside a step: in a full run (27 Nov, 20:2xZ) Outpost's first
+ * fan-out step at 1,000/s failed with the generator's own pause at 94 ms and its send lag
+ * p99 at 74 ms, right after the three servers' 9,000 typists connected. Once, not before
+ * every step: a forced collection leaves V8's old-generation limit just above what is live,
+ * so the next (incremental) major collection starts within the next second or two, inside
+ * the step it was meant to protect; its marking steps and its 15–19 ms scavenges after it
+ * put the generator's send lag p99 at 20–100 ms in the steps that climb from a lower rate
+ * (28 Nov; bench/README.md, "How it is built"). A no-op without `--expose-gc`.
  */
 export function collectGeneratorHeap(): void {
   (globalThis as { gc?: () => void }).gc?.();

@@ -8,7 +8,6 @@
  */
 import * as prng from 'lib0/prng';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { collectGeneratorHeap } from '../harness/generator-flags';
 import { isHeld, SendSchedule } from '../harness/schedule';
 export { HELD_P99_MS } from '../harness/schedule';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
@@ -165,7 +164,6 @@ export class FanoutRig {
    * `drainMs` for deliveries in flight (less once every delivery arrived).
    */
   async step(rate: number, ms: number, warmMs: number, drainMs: number, clientsPerJob: number): Promise<StepFigures> {
-    collectGeneratorHeap();
     this.log = new LatencyLog();
     this.receivers.clear();
     for (const t of this.typists) this.log.addSender(t.device.doc.clientID);
