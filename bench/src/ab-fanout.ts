@@ -11,7 +11,6 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { collectGeneratorHeap } from './harness/generator-flags';
 import { movePinned, setUpPinning } from './harness/pinning';
 import { alone, ServerProcess } from './harness/server-process';
 import { spread } from './harness/stats';
@@ -39,7 +38,6 @@ async function main(): Promise<void> {
     after: await FanoutRig.open('outpost', JOBS, 5),
   };
   log(`connected ${JOBS}×5 typists to each`);
-  collectGeneratorHeap(); // once, after both rigs connected (generator-flags.ts)
   const samples: Record<string, StepFigures[]> = {};
   try {
     for (let run = 0; run < RUNS; run++) {

@@ -12,9 +12,9 @@ import { spawnSync } from 'node:child_process';
 export const GENERATOR_NODE_FLAGS = ['--max-semi-space-size=64', '--expose-gc'];
 
 /**
- * Collects the generator's heap (a full, blocking collection) once a scenario's rigs are all
- * connected, before its first measured step, so the garbage of connecting thousands of
- * sockets is not collected inside a step: in a full run (27 Nov, 20:2xZ) Outpost's first
+ * Collects the generator's heap (a full, blocking collection) once a fan-out rig's typists
+ * are connected (`FanoutRig.open`), before any measured step, so the garbage of connecting
+ * thousands of sockets is not collected inside a step: in a full run (27 Nov, 20:2xZ) Outpost's first
  * fan-out step at 1,000/s failed with the generator's own pause at 94 ms and its send lag
  * p99 at 74 ms, right after the three servers' 9,000 typists connected. Once, not before
  * every step: a forced collection leaves V8's old-generation limit just above what is live,

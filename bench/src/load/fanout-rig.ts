@@ -8,6 +8,7 @@
  */
 import * as prng from 'lib0/prng';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { collectGeneratorHeap } from '../harness/generator-flags';
 import { isHeld, SendSchedule } from '../harness/schedule';
 export { HELD_P99_MS } from '../harness/schedule';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
@@ -119,6 +120,9 @@ export class FanoutRig {
       }
       rig.typists = shuffled(rig.typists);
       rig.keys = new TypeAhead(rig.typists);
+      // The connections' garbage, collected now rather than inside a step; once per rig, never
+      // before a step (generator-flags.ts): the last rig a scenario opens collects them all.
+      collectGeneratorHeap();
       return rig;
     } catch (e) {
       await rig.close();

@@ -4,7 +4,6 @@
  * interleaved per run, so the cost of each durability level on relay latency is visible.
  * The peers' rows are in the main fan-out scenario (they store nothing per update).
  */
-import { collectGeneratorHeap } from '../harness/generator-flags';
 import { alone } from '../harness/server-process';
 import { interleaved, round, showSpread, spread } from '../harness/stats';
 import { FanoutRig, type StepFigures } from '../load/fanout-rig';
@@ -26,7 +25,6 @@ export const fanoutDurability: Scenario = {
     const results = new Map<string, StepFigures[]>();
     try {
       for (const v of variants) rigs.push({ id: v.id, label: v.label, rig: await FanoutRig.open('outpost', jobs, CLIENTS_PER_JOB, () => startVariant(v)) });
-      collectGeneratorHeap(); // once, after every rig connected (generator-flags.ts)
       for (let r = 0; r < runs; r++) {
         for (const rate of rates) {
           for (const x of interleaved(rigs, r)) {

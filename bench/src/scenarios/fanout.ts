@@ -7,7 +7,6 @@
  * highest held rate is re-run to make `runs` samples (a tie gets one more run, `nextToRepeat`), and Outpost and the best peer are run
  * `runs` times at the highest rate both hold for the p99 ratio.
  */
-import { collectGeneratorHeap } from '../harness/generator-flags';
 import { alone } from '../harness/server-process';
 import { interleaved, round, spread, showSpread } from '../harness/stats';
 import { isGeneratorBound, refineBetween } from '../harness/schedule';
@@ -178,7 +177,6 @@ export const fanout: Scenario = {
         ctx.log(`  fan-out: connecting ${p.jobs}×${CLIENTS_PER_JOB} typists to ${kind}`);
         rigs.set(kind, await FanoutRig.open(kind, p.jobs, CLIENTS_PER_JOB));
       }
-      collectGeneratorHeap(); // once, after every rig connected (generator-flags.ts)
       // The climb, interleaved per step. A step a server fails is run up to twice more and
       // judged by the majority, as the repeats below are: one stalled run on a shared machine
       // (any server's, Hocuspocus's too) must not end a climb that 2 runs of 3 pass.
