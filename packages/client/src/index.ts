@@ -6,6 +6,7 @@
  * @module @outpost/client
  */
 export { createOutpost, OutpostEngine, type OutpostEvents, type OutpostOptions } from './engine/outpost';
+export { warmUpJobCodec, WARM_UP_DECODES } from './engine/codec-warm-up';
 export type { DrainedEvent } from './engine/status-board';
 export type { HandoverStatus, JobAccess } from './handover/job-access';
 export type { JobHandle } from './jobs/job-store';

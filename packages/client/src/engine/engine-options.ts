@@ -33,6 +33,12 @@ export interface OutpostOptions {
    * lands on the job's node. Default false: one channel for every job.
    */
   channelPerShard?: boolean;
+  /**
+   * Decode a small sample job in idle time at start-up, so the first job a technician opens
+   * is decoded by compiled code (engine/codec-warm-up.ts). Default: where the platform has
+   * idle callbacks (browsers); Node has none, and a server-side engine opens no job by tap.
+   */
+  warmUpCodec?: boolean;
   /** Re-prime when the server becomes reachable and the cache is older than this (10 min). */
   primingMaxAgeMs?: number;
 }

@@ -20,6 +20,7 @@ import { forgetSession, login, savedSession, type User } from '../sync/session';
 import type { SyncStatus } from '../sync/sync-status';
 import type { DeviceChange } from '../tabs/tab-channel';
 import type { OutpostEvents, OutpostOptions } from './engine-options';
+import { warmUpJobCodec } from './codec-warm-up';
 import { exportUnsynced, type UnsyncedExport } from './export-unsynced';
 import { wireEngine, type EngineParts, type SocketRefusal } from './wire-engine';
 
@@ -74,6 +75,7 @@ export class OutpostEngine {
   }
 
   private async start(): Promise<void> {
+    if (this.options.warmUpCodec ?? typeof requestIdleCallback === 'function') void warmUpJobCodec({ signal: this.stopping.signal });
     this.deviceId = (await this.parts.db.get<string>('meta', 'deviceId')) ?? `${this.deviceName.slice(0, 60)}:${newUuid()}`;
     await this.parts.db.put('meta', 'deviceId', this.deviceId);
     await Promise.all([this.parts.outboxStore.reload(), this.parts.blobQueue.refresh(), this.priming.reload(), this.parts.handover.reload()]);
