@@ -300,9 +300,7 @@ export class DeviceChannel {
   /** Sends one frame (those of one tick leave in one write, `TickCork`). */
   private sendFrame(frame: Uint8Array): void {
     this.cork.hold();
-    this.ws.send(frame, (err) => {
-      if (err) this.ws.terminate();
-    });
+    this.ws.send(frame); // no write callback: see member-transport.ts
   }
 
   /** Authorizes and loads one job and makes it a member; null when it was refused or left meanwhile. */

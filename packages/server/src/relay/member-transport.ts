@@ -31,10 +31,6 @@ export interface MemberTransport {
  */
 export function socketTransport(ws: WebSocket, wantsAcks: boolean, ctx: Pick<RelayContext, 'metrics'>, socket: Pick<Socket, 'cork' | 'uncork'> | null = null): MemberTransport {
   const cork = new TickCork(socket);
-  // One callback for every send of the socket (a relay sends thousands a second).
-  const sent = (err?: Error | null) => {
-    if (err) ws.terminate();
-  };
   return {
     get open() {
       return ws.readyState === ws.OPEN;
@@ -44,7 +40,9 @@ export function socketTransport(ws: WebSocket, wantsAcks: boolean, ctx: Pick<Rel
     },
     send(message) {
       cork.hold();
-      ws.send(message, sent);
+      // No write callback: a failed write errors the socket, which ws closes by itself, and a
+      // callback would make Node allocate and schedule an after-write tick per corked write.
+      ws.send(message);
     },
     refuse(code, message) {
       refuseSocket(ws, code, message, wantsAcks, ctx);
