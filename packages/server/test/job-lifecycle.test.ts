@@ -79,6 +79,29 @@ describe('job docs in memory and in storage', () => {
     expect(readJob(doc).notes.map((n) => n.id)).toEqual(readJob(client.doc).notes.map((n) => n.id));
   });
 
+  it('leaves a short log on a quiet job for later instead of storing the whole doc after every few edits', async () => {
+    server = await startTestServer({ limits: { compactWhenQuietMs: 100, compactWhenQuietAfterUpdates: 5, idleUnloadMs: 100 } });
+    const token = await login(server, 'alice');
+    const client = await connectRelay(server.wsBase, 'job-1001', token);
+    await until(async () => (await server!.store.countJobUpdates('job-1001')) === 0, 5000, 'the seeded log compacted after loading');
+    for (let i = 1; i <= 4; i++) client.edit(note(`slow${i}`));
+    await until(() => client.ackedUpTo === 5, 5000, 'every note acked');
+    // Well past the quiet delay: four updates are not worth a snapshot.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await server.store.countJobUpdates('job-1001')).toBe(4);
+    client.edit(note('slow5'));
+    await until(async () => (await server!.store.countJobUpdates('job-1001')) === 0, 5000, 'the fifth update makes the quiet job worth compacting');
+    client.edit(note('slow6'));
+    await until(() => client.ackedUpTo === 7, 5000, 'the sixth acked');
+    // The unload folds whatever short log is left.
+    await client.close();
+    await until(() => server!.relay.loadedCount === 0, 5000, 'unload');
+    expect(await server.store.countJobUpdates('job-1001')).toBe(0);
+    const again = await connectRelay(server.wsBase, 'job-1001', token);
+    clients.push(again);
+    expect(readJob(again.doc).notes.map((n) => n.id)).toEqual(['slow1', 'slow2', 'slow3', 'slow4', 'slow5', 'slow6']);
+  });
+
   it('unloads a job nobody is connected to after the idle delay, compacting it, and reloads it intact', async () => {
     server = await startTestServer({ limits: { idleUnloadMs: 50 } });
     const token = await login(server, 'alice');

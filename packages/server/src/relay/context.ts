@@ -22,6 +22,12 @@ export interface RelayLimits {
    * killed later leaves no log behind a quiet job, only behind one being typed into.
    */
   compactWhenQuietMs: number;
+  /**
+   * Only a log of at least this many updates is compacted once quiet: a technician's
+   * keystroke every half minute would otherwise store the whole doc after each one. A
+   * shorter log waits for more, the unload, or (after a crash) the start-up fold.
+   */
+  compactWhenQuietAfterUpdates: number;
   /** How long a job with no sockets stays loaded. */
   idleUnloadMs: number;
   /** How long an op waits for the doc to cover its `docState`. */
@@ -77,6 +83,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   messageBurst: 300,
   compactAfterUpdates: 500,
   compactWhenQuietMs: 5_000,
+  compactWhenQuietAfterUpdates: 20,
   idleUnloadMs: 30_000,
   causalWaitMs: 2_000,
   groupCommitMs: 0,

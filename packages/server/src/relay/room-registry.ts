@@ -98,14 +98,18 @@ export class RoomRegistry {
 
   /**
    * After a commit: counts toward compaction; compacts when enough gathered, or once no
-   * commit followed for `compactWhenQuietMs`, so a crash rarely leaves a long log behind.
+   * commit followed for `compactWhenQuietMs` if the log holds `compactWhenQuietAfterUpdates`,
+   * so a crash rarely leaves a long log behind and a slow trickle of edits is not a snapshot
+   * each.
    */
   countCommitted(jobId: string, n: number): void {
     const entry = this.entries.get(jobId);
     if (!entry?.room) return;
     entry.sinceCompaction += n;
-    if (entry.sinceCompaction < this.ctx.limits.compactAfterUpdates) {
+    const { compactAfterUpdates, compactWhenQuietAfterUpdates } = this.ctx.limits;
+    if (entry.sinceCompaction < compactAfterUpdates) {
       if (entry.quietTimer) entry.quietTimer.refresh();
+      else if (entry.sinceCompaction < compactWhenQuietAfterUpdates) return;
       else entry.quietTimer = setTimeout(() => this.compactQuiet(entry), this.ctx.limits.compactWhenQuietMs).unref();
       return;
     }
