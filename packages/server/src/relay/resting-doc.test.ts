@@ -112,10 +112,24 @@ describe('hibernation of a job edited now and then', () => {
       expect(idleFor(resting, factor * IDLE - 1)).toBe(false);
       expect(idleFor(resting, 1)).toBe(true);
     }
-    // Asleep longer than it was last kept awake: this wake is a new visit, and it rests after IDLE again.
-    vi.advanceTimersByTime(8 * IDLE + 1);
+    // Asleep three times as long as it was last kept awake: this wake is a new visit, and it rests after IDLE again.
+    vi.advanceTimersByTime(3 * 8 * IDLE + 1);
     wake(resting);
     expect(idleFor(resting, IDLE)).toBe(true);
+    resting.destroy();
+  });
+
+  it('stays built for a job edited every 30 s, instead of being rebuilt and folded for every edit', () => {
+    const resting = editedJob();
+    let folds = 0;
+    for (let edit = 0; edit < 10; edit++) {
+      wake(resting);
+      // The relay's sweep looks once a second until the next edit.
+      for (let s = 0; s < 30; s++) if (idleFor(resting, 1_000)) folds++;
+    }
+    // At the base idle time alone every edit would be followed by a fold (10).
+    expect(folds).toBeLessThanOrEqual(2);
+    expect(resting.isBuilt).toBe(true);
     resting.destroy();
   });
 });

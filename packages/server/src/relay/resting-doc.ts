@@ -25,6 +25,13 @@ const BUILD_AFTER_LOAD_MS = 100;
  * each of those short-lived docs is garbage the collector pays for on the relay's loop.
  */
 const MAX_AWAKE_FACTOR = 8;
+/**
+ * A wake counts as soon when the doc slept less than this many times as long as it was last
+ * kept awake: an edit every 30 s sleeps 20 s of every 30 after 10 s awake, and with a bound
+ * of 1× it was rebuilt and folded again on every edit (10,000 jobs with a keystroke every
+ * 15–30 s: ~170 rebuilds a second and their garbage, bench/README.md, many idle jobs).
+ */
+const SOON_AFTER_SLEEP = 3;
 
 /** The doc of one loaded job, built on demand. */
 export class RestingDoc {
@@ -83,7 +90,7 @@ export class RestingDoc {
   get doc(): Y.Doc {
     this.usedAt = performance.now();
     if (this.built) return this.built;
-    if (this.slept) this.awakeFactor = this.usedAt - this.slept.at < this.slept.afterMs ? Math.min(this.awakeFactor * 2, MAX_AWAKE_FACTOR) : 1;
+    if (this.slept) this.awakeFactor = this.usedAt - this.slept.at < SOON_AFTER_SLEEP * this.slept.afterMs ? Math.min(this.awakeFactor * 2, MAX_AWAKE_FACTOR) : 1;
     this.slept = null;
     if (this.buildTimer) clearTimeout(this.buildTimer);
     this.buildTimer = null;
