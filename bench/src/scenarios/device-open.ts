@@ -39,11 +39,10 @@ interface Variant {
   throttle: number;
   warmUp: boolean;
 }
-const VARIANTS: Variant[] = [
-  { throttle: 1, warmUp: true },
-  { throttle: 4, warmUp: true },
-  { throttle: 1, warmUp: false },
-];
+const WARMED: Variant = { throttle: 1, warmUp: true };
+const WARMED_THROTTLED: Variant = { throttle: 4, warmUp: true };
+const COLD: Variant = { throttle: 1, warmUp: false };
+const VARIANTS = [WARMED, WARMED_THROTTLED, COLD];
 const labelOf = ({ throttle, warmUp }: Variant) =>
   `Chromium, @outpost/client JobSession${throttle > 1 ? `, ${throttle}× CPU throttling` : ''}${warmUp ? '' : ', no codec warm-up (cold JIT)'}`;
 
@@ -109,16 +108,17 @@ export const deviceOpen: Scenario = {
       await served.close();
       rmSync(profile, { recursive: true, force: true });
     }
+    const spreadOf = (v: Variant) => spread(results.get(v) ?? []);
     const rows: ResultRow[] = VARIANTS.map((v) => {
-      const sp = spread(results.get(v) ?? []);
+      const sp = spreadOf(v);
       return {
         label: labelOf(v),
         server: 'outpost',
         figures: { samples: sp.n, 'open ms': showSpread(sp), 'pending updates loaded': seen.pending },
       };
     });
-    const [unthrottled, throttled, cold] = VARIANTS.map((v) => spread(results.get(v) ?? []));
-    ctx.log(`  device open: ${round(unthrottled!.median)} ms, 4× throttled ${round(throttled!.median)} ms, no warm-up ${round(cold!.median)} ms`);
+    const [unthrottled, throttled, cold] = [spreadOf(WARMED), spreadOf(WARMED_THROTTLED), spreadOf(COLD)];
+    ctx.log(`  device open: ${round(unthrottled.median)} ms, 4× throttled ${round(throttled.median)} ms, no warm-up ${round(cold.median)} ms`);
     if (warmedLate > 0) notes.push(`In ${warmedLate} warmed-up sample(s) the warm-up had not finished when the open began (it runs in idle slices; the open was timed as it was).`);
     return {
       id: 'device-open',
@@ -129,19 +129,19 @@ export const deviceOpen: Scenario = {
         judge(
           `device open of a ${actions}-action job, unthrottled, median (app started: codec warm-up ran)`,
           '≤ 50 ms',
-          actions === 10_000 ? unthrottled!.median : NaN,
+          actions === 10_000 ? unthrottled.median : NaN,
           (v) => v <= 50,
         ),
-        judge(`device open of a ${actions}-action job, unthrottled, median, no codec warm-up (cold JIT)`, '≤ 50 ms', actions === 10_000 ? cold!.median : NaN, (v) => v <= 50),
+        judge(`device open of a ${actions}-action job, unthrottled, median, no codec warm-up (cold JIT)`, '≤ 50 ms', actions === 10_000 ? cold.median : NaN, (v) => v <= 50),
       ],
       charts: [
         {
           file: 'device-open.svg',
           title: 'Device open',
           svg: rangeBars(`Device open of a ${actions}-action job (median, range)`, 'ms', [
-            { label: 'Chromium', ...unthrottled! },
-            { label: 'Chromium, 4× CPU throttling', ...throttled! },
-            { label: 'Chromium, no warm-up', ...cold! },
+            { label: 'Chromium', ...unthrottled },
+            { label: 'Chromium, 4× CPU throttling', ...throttled },
+            { label: 'Chromium, no warm-up', ...cold },
           ]),
         },
       ],

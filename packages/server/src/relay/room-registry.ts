@@ -109,8 +109,7 @@ export class RoomRegistry {
     const { compactAfterUpdates, compactWhenQuietAfterUpdates } = this.ctx.limits;
     if (entry.sinceCompaction < compactAfterUpdates) {
       if (entry.quietTimer) entry.quietTimer.refresh();
-      else if (entry.sinceCompaction < compactWhenQuietAfterUpdates) return;
-      else entry.quietTimer = setTimeout(() => this.compactQuiet(entry), this.ctx.limits.compactWhenQuietMs).unref();
+      else if (entry.sinceCompaction >= compactWhenQuietAfterUpdates) entry.quietTimer = setTimeout(() => this.compactQuiet(entry), this.ctx.limits.compactWhenQuietMs).unref();
       return;
     }
     this.stopQuietTimer(entry);
