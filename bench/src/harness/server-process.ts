@@ -184,9 +184,16 @@ export async function sampleWhile<T>(server: ServerProcess, work: () => Promise<
   const first = await server.stats();
   let peak = first.rss;
   let running = true;
+  // The wait between samples ends as soon as `work` does: awaiting a sleeping sampler added
+  // half an interval and one more stats call to every measurement (ack latency makes 150).
+  let wake = () => {};
   const sampler = (async () => {
     for (let i = 0; running && i < 100_000; i++) {
-      await new Promise((r) => setTimeout(r, everyMs));
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, everyMs);
+        wake = () => (clearTimeout(timer), r());
+      });
+      if (!running) break;
       const s = await server.stats().catch(() => null);
       if (s) peak = Math.max(peak, s.rss);
     }
@@ -199,6 +206,7 @@ export async function sampleWhile<T>(server: ServerProcess, work: () => Promise<
     return { result, cpuPercent, peakRssMb: peak / 2 ** 20, loopP99Ms: last.loopP99Ms, loopMaxMs: last.loopMaxMs };
   } finally {
     running = false;
+    wake();
     await sampler;
   }
 }

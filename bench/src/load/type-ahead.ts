@@ -5,7 +5,7 @@
  * a tenth of its time at the fan-out knee, where the generator's lag decides whether a
  * step counts as the server's.
  */
-import { keystroke, type FieldDevice, type Keystroke } from './field-work';
+import { keystroke, keystrokes, type FieldDevice, type Keystroke } from './field-work';
 
 /** Round-robin typing over `typists`, typed ahead of the sends. */
 export class TypeAhead<T extends { device: FieldDevice }> {
@@ -24,9 +24,11 @@ export class TypeAhead<T extends { device: FieldDevice }> {
       this.queues[i] = this.queues[i]!.slice(this.taken[i]);
       this.taken[i] = 0;
     }
-    for (let k = 0; k < count; k++) {
-      const i = (this.next + k) % this.typists.length;
-      this.queues[i]!.push(keystroke(this.typists[i]!.device));
+    const n = this.typists.length;
+    for (let i = 0; i < n; i++) {
+      // Of the sends next, next + 1, … next + count - 1, those that fall to typist i.
+      const mine = Math.floor((count - 1 - ((((i - this.next) % n) + n) % n)) / n) + 1;
+      this.queues[i]!.push(...keystrokes(this.typists[i]!.device, mine));
     }
   }
 
