@@ -18,24 +18,45 @@ const DEVICES_PER_JOB = 5;
 const OFFLINE_ACTIONS = 5;
 const SPREAD_MS = 1000;
 
-async function storm(
-  kind: ServerKind,
-  jobs: number,
-): Promise<{ ms: number; openingMs: number; deviceP50: number; deviceP99: number; peakRssMb: number; cpu: number; failed: number; first: string }> {
-  let server = await ServerProcess.start(kind);
-  const dataDir = server.dataDir;
+/** A server's jobs and devices, seeded once and stopped: each run restarts the server on them. */
+interface Crew {
+  kind: ServerKind;
+  target: Target;
+  dataDir: string;
+  devices: FieldDevice[];
+  /** Removes the data directory. */
+  remove(): void;
+}
+
+/** Seeds `jobs` jobs, brings every device in sync once, then stops the server gracefully, keeping its data. */
+async function seedCrew(kind: ServerKind, jobs: number): Promise<Crew> {
+  const server = await ServerProcess.start(kind);
   try {
     const target: Target = { kind, port: server.port, ...(await server.prepare(jobs)) };
     const devices: FieldDevice[] = target.jobIds.flatMap((jobId) => Array.from({ length: DEVICES_PER_JOB }, (_, i) => newFieldDevice(jobId, `tech-${i}`)));
     for (let i = 0; i < devices.length; i += 250) {
       const batch = devices.slice(i, i + 250).map((d) => openJob(target, d.doc.guid, d.doc));
-      await Promise.all(batch.map((l, j) => settle(l, kind, 60_000).then(() => void j)));
+      await Promise.all(batch.map((l) => settle(l, kind, 60_000)));
       await Promise.all(batch.map((l) => l.client.close()));
     }
+    return { kind, target, dataDir: server.dataDir, devices, remove: () => server.removeData() };
+  } finally {
     await server.stop(true);
-    for (const d of devices) for (let i = 0; i < OFFLINE_ACTIONS; i++) fieldAction(d);
-    server = await ServerProcess.start(kind, dataDir);
-    const restarted: Target = { ...target, port: server.port };
+  }
+}
+
+/**
+ * One storm: every device makes its offline actions while the server is down, the server
+ * starts on its data, and all devices reconnect within SPREAD_MS. Every device ends in sync
+ * both ways and the server is stopped gracefully, which is where the next run starts from
+ * (until 28 Nov each run seeded its own server and devices: two thirds of the scenario's time).
+ */
+async function storm(crew: Crew): Promise<{ ms: number; openingMs: number; deviceP50: number; deviceP99: number; peakRssMb: number; cpu: number; failed: number; first: string }> {
+  const { kind, devices } = crew;
+  for (const d of devices) for (let i = 0; i < OFFLINE_ACTIONS; i++) fieldAction(d);
+  const server = await ServerProcess.start(kind, crew.dataDir);
+  try {
+    const restarted: Target = { ...crew.target, port: server.port };
     const errors: string[] = [];
     const perDevice: number[] = [];
     let opening = 0;
@@ -74,8 +95,7 @@ async function storm(
       first: errors[0] ?? '',
     };
   } finally {
-    await server.stop();
-    server.removeData();
+    await server.stop(true);
   }
 }
 
@@ -87,12 +107,18 @@ export const reconnectStorm: Scenario = {
     const jobs = ctx.quick ? 40 : 400;
     const runs = ctx.quick ? 1 : Math.min(ctx.runs, 3);
     const results = new Map<ServerKind, Awaited<ReturnType<typeof storm>>[]>();
-    for (let r = 0; r < runs; r++) {
-      for (const kind of interleaved(ctx.servers, r)) {
-        const res = await storm(kind, jobs);
-        ctx.log(`  reconnect storm: ${kind} run ${r + 1}: all in sync after ${round(res.ms)} ms, ${res.failed} failed${res.first ? ` (${res.first.slice(0, 120)})` : ''}`);
-        results.set(kind, [...(results.get(kind) ?? []), res]);
+    const crews = new Map<ServerKind, Crew>();
+    try {
+      for (const kind of ctx.servers) crews.set(kind, await seedCrew(kind, jobs));
+      for (let r = 0; r < runs; r++) {
+        for (const kind of interleaved(ctx.servers, r)) {
+          const res = await storm(crews.get(kind)!);
+          ctx.log(`  reconnect storm: ${kind} run ${r + 1}: all in sync after ${round(res.ms)} ms, ${res.failed} failed${res.first ? ` (${res.first.slice(0, 120)})` : ''}`);
+          results.set(kind, [...(results.get(kind) ?? []), res]);
+        }
       }
+    } finally {
+      for (const crew of crews.values()) crew.remove();
     }
     const rows: ResultRow[] = ctx.servers.map((kind) => {
       const rs = results.get(kind) ?? [];
@@ -116,7 +142,7 @@ export const reconnectStorm: Scenario = {
       rows,
       ratios: {},
       notes: [
-        `${jobs} jobs × ${DEVICES_PER_JOB} devices, each in sync before a graceful restart and with ${OFFLINE_ACTIONS} offline actions after it; the reconnects are spread evenly over ${SPREAD_MS / 1000} s. Time runs from the first reconnect to the last device in sync both ways (step 2 received; durable ack, SyncStatus, or the echo for y-websocket-server); ${runs} runs, servers interleaved, median (range).`,
+        `${jobs} jobs × ${DEVICES_PER_JOB} devices, each in sync before a graceful restart and with ${OFFLINE_ACTIONS} offline actions after it (each run restarts the server on the jobs and devices the run before left in sync); the reconnects are spread evenly over ${SPREAD_MS / 1000} s. Time runs from the first reconnect to the last device in sync both ways (step 2 received; durable ack, SyncStatus, or the echo for y-websocket-server); ${runs} runs, servers interleaved, median (range).`,
         "one device: from that device's reconnect to it being in sync, p50 / p99 over the devices (median run).",
         'failed devices: a socket error, a refusal or no sync within 60 s (worst run).',
       ],
