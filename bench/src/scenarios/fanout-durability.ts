@@ -19,7 +19,7 @@ export const fanoutDurability: Scenario = {
   async run(ctx: BenchContext) {
     const notes: string[] = [];
     const variants = (await durabilityVariants(ctx.servers, notes)).filter((v) => v.kind === 'outpost');
-    const [jobs, rates, ms] = ctx.quick ? [40, [400, 800], 1500] : [300, [2000, 4000], 2000];
+    const [jobs, rates, ms] = ctx.quick ? [40, [400, 800], 1500] : [300, [2000, 4000], 1500];
     const runs = ctx.quick ? 1 : Math.min(ctx.runs, 2);
     const rigs: { id: string; label: string; rig: FanoutRig }[] = [];
     const results = new Map<string, StepFigures[]>();
