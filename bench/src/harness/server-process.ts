@@ -129,6 +129,16 @@ export class ServerProcess {
     if (this.ownsDataDir && !keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
+  /**
+   * Ends a server whose data nobody reads again, at once (SIGKILL) and removes its data;
+   * gracefully when CPU profiles are taken (`BENCH_PROFILE`: node writes one only on exit).
+   */
+  async discard(): Promise<void> {
+    if (process.env.BENCH_PROFILE) await this.stop();
+    else await this.kill();
+    this.removeData();
+  }
+
   /** SIGKILL: the server ends at once, nothing flushed or compacted (a crash, an OOM kill). */
   async kill(): Promise<void> {
     if (this.exited) return;

@@ -109,8 +109,7 @@ async function measure(kind: ServerKind, jobs: number, ms: number, log: (line: s
   } finally {
     // Nothing is kept: the server is killed first, so its 15,000 sockets end at once rather
     // than each closing handshake queueing behind a graceful shutdown of 10,000 jobs.
-    await server.kill();
-    server.removeData();
+    await server.discard();
     await Promise.all(devices.map((d) => d.client.close()));
     log(`    ${kind}: closed at ${since()}`);
   }
