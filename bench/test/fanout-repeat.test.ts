@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepFigures } from '../src/load/fanout-rig';
-import { nextToRepeat, type Samples } from '../src/scenarios/fanout';
+import { bestPeer, nextToRepeat, type Samples } from '../src/scenarios/fanout';
 
 /** Samples of one server: per rate, its runs as held (true) or not. */
 function outpost(runs: Record<number, boolean[]>): Samples {
@@ -26,5 +26,25 @@ describe('which fan-out rate is repeated next', () => {
     expect(nextToRepeat(outpost({ 2500: [true, true], 4000: [true, true, false] }), 'outpost', 5)).toBe(4000);
     expect(nextToRepeat(outpost({ 1000: [false, false] }), 'outpost', 5)).toBe(0);
     expect(nextToRepeat(new Map(), 'outpost', 5)).toBe(0);
+  });
+});
+
+describe('the peer Outpost is judged against', () => {
+  const runs = (p99s: number[]) => p99s.map((p99) => ({ held: true, p99 }) as StepFigures);
+  const servers = (byKind: Record<string, Record<number, number[]>>): Samples =>
+    new Map(Object.entries(byKind).map(([kind, rates]) => [kind as never, new Map(Object.entries(rates).map(([r, p]) => [Number(r), runs(p)]))]));
+
+  it('is the one holding the highest rate', () => {
+    const samples = servers({ hocuspocus: { 6000: [20, 21, 22] }, ywss: { 6000: [30], 9000: [60, 61, 62] } });
+    expect(bestPeer(samples, ['hocuspocus', 'ywss'], 6000)).toBe('ywss');
+  });
+
+  it('goes, on a tie, to the lower p99 at the rate the ratio is taken, whatever the order listed', () => {
+    const samples = servers({ hocuspocus: { 6000: [31.3, 30, 40] }, ywss: { 6000: [24.3, 20, 25] } });
+    expect(bestPeer(samples, ['hocuspocus', 'ywss'], 6000)).toBe('ywss');
+    expect(bestPeer(samples, ['ywss', 'hocuspocus'], 6000)).toBe('ywss');
+    // Outpost held less than both: the ratio is taken at Outpost's rate, where Hocuspocus is lower.
+    const lower = servers({ hocuspocus: { 4000: [10], 6000: [31.3] }, ywss: { 4000: [18], 6000: [24.3] } });
+    expect(bestPeer(lower, ['ywss', 'hocuspocus'], 4000)).toBe('hocuspocus');
   });
 });
