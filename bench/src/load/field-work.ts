@@ -92,7 +92,7 @@ export function keystrokes(device: FieldDevice, count: number): Keystroke[] {
   const first = keystroke(device);
   const client = device.doc.clientID;
   const chars = Array.from({ length: count - 1 }, () => String.fromCharCode(97 + (device.actions++ % 26)));
-  const typed = chars.map((ch, i) => ({ update: keystrokeRun(client, first.end + i, [ch]), end: first.end + i + 1 }));
+  const typed = chars.map((ch, i) => ({ update: keystrokeAfter(client, first.end + i, ch), end: first.end + i + 1 }));
   // The same characters as one insert: the same items (ids, origins, content) as typed one
   // by one, which Yjs merges into one run anyway. (Applying the encoded run instead reads to
   // Yjs as another device using this doc's client id, and it takes a new one.)
@@ -101,19 +101,17 @@ export function keystrokes(device: FieldDevice, count: number): Keystroke[] {
   return [first, ...typed];
 }
 
-/** A Yjs update (v1) of characters typed one after another at `clock` and on, each after the one before it. */
-function keystrokeRun(client: number, clock: number, chars: string[]): Uint8Array {
+/** A Yjs update (v1) of one character at `clock`, typed right after the item at `clock - 1`. */
+function keystrokeAfter(client: number, clock: number, ch: string): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, 1); // clients
-  encoding.writeVarUint(e, chars.length); // structs of the one client
+  encoding.writeVarUint(e, 1); // structs of the one client
   encoding.writeVarUint(e, client);
   encoding.writeVarUint(e, clock);
-  for (const [i, ch] of chars.entries()) {
-    encoding.writeUint8(e, 0x84); // an item with a left origin (bit 8) holding a string (content ref 4)
-    encoding.writeVarUint(e, client);
-    encoding.writeVarUint(e, clock + i - 1);
-    encoding.writeVarString(e, ch);
-  }
+  encoding.writeUint8(e, 0x84); // an item with a left origin (bit 8) holding a string (content ref 4)
+  encoding.writeVarUint(e, client);
+  encoding.writeVarUint(e, clock - 1);
+  encoding.writeVarString(e, ch);
   encoding.writeVarUint(e, 0); // no deletions
   return encoding.toUint8Array(e);
 }

@@ -24,12 +24,10 @@ export class TypeAhead<T extends { device: FieldDevice }> {
       this.queues[i] = this.queues[i]!.slice(this.taken[i]);
       this.taken[i] = 0;
     }
-    const n = this.typists.length;
-    for (let i = 0; i < n; i++) {
-      // Of the sends next, next + 1, … next + count - 1, those that fall to typist i.
-      const mine = Math.floor((count - 1 - ((((i - this.next) % n) + n) % n)) / n) + 1;
-      this.queues[i]!.push(...keystrokes(this.typists[i]!.device, mine));
-    }
+    // How many of the sends next … next + count - 1 fall to each typist, then each typist's typed in one run.
+    const mine = this.typists.map(() => 0);
+    for (let k = 0; k < count; k++) mine[(this.next + k) % this.typists.length]!++;
+    for (const [i, typist] of this.typists.entries()) this.queues[i]!.push(...keystrokes(typist.device, mine[i]!));
   }
 
   /** The next typist in turn and its keystroke (typed now if none was typed ahead). */

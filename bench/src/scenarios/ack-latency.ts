@@ -101,7 +101,9 @@ async function measure(rig: Rig, rate: number, ms: number, drainMs: number, samp
     // Up to drainMs for acks in flight: less once every recorded send is acked.
     await waitFor(() => latencies.length >= recorded, drainMs);
   };
-  const cpu = sampled ? (await rig.sample(send)).cpuPercent : (await send(), NaN);
+  let cpu = NaN;
+  if (sampled) cpu = (await rig.sample(send)).cpuPercent;
+  else await send();
   for (const w of rig.writers) w.session.onAck = undefined;
   const s = summarize(latencies);
   const planned = Math.floor((rate * ms) / 1000);
