@@ -62,6 +62,17 @@ function loopTurns(): { stop(): number } {
   };
 }
 
+/** Holds the event loop (checking every millisecond) until `done()` or `ms` pass; says whether it was done. */
+function holdLoopUntil(done: () => boolean, ms: number): boolean {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    if (done()) return true;
+    Atomics.wait(nap, 0, 0, 1);
+  }
+  return done();
+}
+
 describe('SQLite log writer (appends off the event loop)', () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
@@ -207,6 +218,24 @@ describe('SQLite log writer (appends off the event loop)', () => {
       ['job-1', 3],
     ]);
     expect(Array.from((await store.loadJobDoc('job-1')).snapshot!)).toEqual([0, 0]);
+  });
+
+  it("posts a group commit's batch to the worker in the turn that made it, so it commits while the loop goes on", async () => {
+    const { store, file } = await openStore();
+    await store.appendUpdates([u('job-0', 0)]); // the worker has started
+    const committer = new GroupCommitter(store, { committed: () => undefined, failed: () => undefined });
+    const hasJob1 = () => storedRows(file).some(([job]) => job === 'job-1');
+    // The batch is made at the end of a turn (the committer's immediate). The immediate queued
+    // behind it runs right after, in the same check phase, and holds the loop as the next turn's
+    // I/O would: the commit must go on meanwhile, not wait for the loop to come round again.
+    const seenWhileHeld = await new Promise<boolean>((resolve) =>
+      setImmediate(() => {
+        committer.append(u('job-1', 1));
+        setImmediate(() => resolve(holdLoopUntil(hasJob1, 2000)));
+      }),
+    );
+    await committer.barrier();
+    expect(seenWhileHeld).toBe(true);
   });
 
   it('posts a batch to the worker with each job id once and the rest in moved buffers, so its clone on the event loop does not grow with the batch', async () => {

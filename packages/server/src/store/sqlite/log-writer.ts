@@ -97,11 +97,19 @@ export class LogWriter {
 
   constructor(private readonly options: LogWriterOptions) {}
 
-  /** Commits `batch` in one transaction; resolves once committed. */
+  /**
+   * Commits `batch` in one transaction; resolves once committed. A batch is a group commit's,
+   * made at the end of a turn or as the previous commit landed: with no transaction in flight
+   * it goes to the worker at once, with whatever queued before it, so the disk works while
+   * the loop goes on. (Sent at the end of the turn instead, a batch made in the committer's
+   * own immediate waited for the loop's next turn: every read of every socket in it.)
+   */
   append(batch: readonly JobUpdate[]): Promise<void> {
     if (batch.length === 0) return Promise.resolve();
     const packed = pack(batch);
-    return this.request({ kind: 'append', ...packed }, [packed.bytes.buffer, packed.jobOf.buffer, packed.lengths.buffer] as ArrayBuffer[]);
+    const done = this.request({ kind: 'append', ...packed }, [packed.bytes.buffer, packed.jobOf.buffer, packed.lengths.buffer] as ArrayBuffer[]);
+    if (this.pending.size === 0) this.send();
+    return done;
   }
 
   /** Replaces the job's snapshot with `snapshot` and drops its log up to now, in one transaction. */
@@ -181,29 +189,33 @@ export class LogWriter {
   }
 
   /**
-   * Sends what queued as one transaction, at the end of this turn: a group commit's next
-   * batch, made as the previous one's promise settles, joins the snapshots queued behind it
-   * instead of waiting for their fsync.
+   * Sends what queued as one transaction at the end of this turn (a snapshot, or what queued
+   * behind a transaction that just landed), unless an append sends it sooner.
    */
   private sendSoon(): void {
     if (this.sendScheduled) return;
     this.sendScheduled = true;
     setImmediate(() => {
       this.sendScheduled = false;
-      if (this.pending.size > 0 || this.queue.length === 0) return;
-      const parts = this.queue;
-      this.queue = [];
-      const worker = this.worker ?? this.start();
-      const id = this.nextId++;
-      worker.ref();
-      const checkpoint = this.restartWanted;
-      this.restartWanted = false;
-      this.pending.set(id, parts);
-      worker.postMessage(
-        { id, parts: parts.map((q) => q.part), checkpoint },
-        parts.flatMap((q) => q.transfer),
-      );
+      this.send();
     });
+  }
+
+  /** Sends what queued as one transaction, unless one is in flight (its answer sends the rest). */
+  private send(): void {
+    if (this.pending.size > 0 || this.queue.length === 0) return;
+    const parts = this.queue;
+    this.queue = [];
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    worker.ref();
+    const checkpoint = this.restartWanted;
+    this.restartWanted = false;
+    this.pending.set(id, parts);
+    worker.postMessage(
+      { id, parts: parts.map((q) => q.part), checkpoint },
+      parts.flatMap((q) => q.transfer),
+    );
   }
 
   private start(): Worker {
