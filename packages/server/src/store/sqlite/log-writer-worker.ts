@@ -69,17 +69,28 @@ const all = db.transaction((parts) =>
     }
   }),
 );
+// Answers go on their own port, each counted in shared memory as it is posted: the event
+// loop may be waiting on that count to take the answer in the turn that asked (log-writer.ts).
+const answers = workerData.answers;
+const answered = new Int32Array(workerData.answered);
+function answer(message) {
+  answers.postMessage(message);
+  Atomics.add(answered, 0, 1);
+  Atomics.notify(answered, 0);
+}
 parentPort.on('message', (m) => {
   if (m.kind === 'close') {
     db.close();
-    parentPort.postMessage({ id: m.id, ok: true });
+    answer({ id: m.id, ok: true });
     parentPort.close();
     return;
   }
+  const start = performance.now();
   try {
-    parentPort.postMessage({ id: m.id, ok: true, parts: all(m.parts) });
+    const parts = all(m.parts);
+    answer({ id: m.id, ok: true, parts, ms: performance.now() - start });
   } catch (err) {
-    parentPort.postMessage({ id: m.id, ...failure(err) });
+    answer({ id: m.id, ms: performance.now() - start, ...failure(err) });
   }
   if (m.checkpoint) checkpoint();
 });
@@ -88,10 +99,10 @@ function checkpoint() {
   const start = performance.now();
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ checkpoint: { ok: true, seconds: (performance.now() - start) / 1000, walFrames: result.log } });
+    answer({ checkpoint: { ok: true, seconds: (performance.now() - start) / 1000, walFrames: result.log } });
   } catch (err) {
     // A failed checkpoint leaves the WAL longer; the next one tries again.
-    parentPort.postMessage({ checkpoint: failure(err) });
+    answer({ checkpoint: failure(err) });
   }
 }
 `;

@@ -8,7 +8,7 @@ import { until } from '../../../../../test-support/until';
 import { GroupCommitter } from '../../relay/group-commit';
 import type { JobUpdate } from '../store';
 import { LogWriterCrashed } from './log-writer';
-import { SqliteStore } from './sqlite-store';
+import { SqliteStore, type SqliteStoreOptions } from './sqlite-store';
 
 const u = (jobId: string, byte: number): JobUpdate => ({ jobId, update: new Uint8Array([byte, byte]) });
 
@@ -78,10 +78,10 @@ describe('SQLite log writer (appends off the event loop)', () => {
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
-  const openStore = async () => {
+  const openStore = async (options: SqliteStoreOptions = {}) => {
     const dir = await mkdtemp(join(tmpdir(), 'outpost-log-writer-'));
     const file = join(dir, 'outpost.db');
-    const store = new SqliteStore(file);
+    const store = new SqliteStore(file, options);
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     cleanups.push(() => store.close());
     return { store, file };
@@ -236,6 +236,52 @@ describe('SQLite log writer (appends off the event loop)', () => {
     );
     await committer.barrier();
     expect(seenWhileHeld).toBe(true);
+  });
+
+  it("answers a group commit in the turn that made its batch, so its acks and relays leave before the loop's next turn", async () => {
+    // A generous wait: this checks the hand-over, not how quick a loaded test machine's disk is.
+    const { store } = await openStore({ waitInTurnMs: 1000 });
+    await store.appendUpdates([u('job-0', 0)]); // the worker has started
+    const committer = new GroupCommitter(store, { committed: () => undefined, failed: () => undefined });
+    const landedInTurn = await new Promise<boolean>((resolve) =>
+      setImmediate(() => {
+        let landed = false;
+        void committer.append(u('job-1', 1)).then(() => (landed = true));
+        // Queued behind the committer's immediate: runs in the same check phase, after it.
+        setImmediate(() => resolve(landed));
+      }),
+    );
+    expect(landedInTurn).toBe(true);
+  });
+
+  it('holds the loop for a slow commit at most the wait, and not at all after one, until a commit is quick again', async () => {
+    const { store, file } = await openStore({ waitInTurnMs: 200 });
+    await store.appendUpdates([u('job-0', 0)]);
+    const heldFor = (append: () => Promise<void>) => {
+      const start = performance.now();
+      const done = append();
+      return { held: performance.now() - start, done };
+    };
+    let lock = holdWriteLock(file);
+    const slow = heldFor(() => store.appendUpdates([u('job-1', 1)]));
+    expect(slow.held).toBeGreaterThanOrEqual(190);
+    expect(slow.held).toBeLessThan(1000);
+    setTimeout(() => lock.release(), 50);
+    await slow.done;
+    // That transaction took over the wait (it waited for the lock): the next is not waited for.
+    lock = holdWriteLock(file);
+    const after = heldFor(() => store.appendUpdates([u('job-1', 2)]));
+    expect(after.held).toBeLessThan(100);
+    lock.release();
+    await after.done;
+    // The next quick commit is not waited for either (the one before was slow); the one after it is.
+    await store.appendUpdates([u('job-1', 3)]);
+    lock = holdWriteLock(file);
+    const again = heldFor(() => store.appendUpdates([u('job-1', 4)]));
+    lock.release();
+    await again.done;
+    expect(again.held).toBeGreaterThanOrEqual(190);
+    expect(storedRows(file).map(([, b]) => b)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('posts a batch to the worker with each job id once and the rest in moved buffers, so its clone on the event loop does not grow with the batch', async () => {

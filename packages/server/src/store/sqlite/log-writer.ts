@@ -6,8 +6,12 @@
  *
  * better-sqlite3 is synchronous: on the main thread every commit held the event loop for
  * its fsync (`synchronous = FULL`) and, now and then, a WAL checkpoint, so under load every
- * socket waited behind the disk. Here the loop keeps relaying while the disk works; a
- * request resolves only once its transaction has committed (the durable ack waits on it).
+ * socket waited behind the disk. Here a request resolves only once its transaction has
+ * committed (the durable ack waits on it). The loop waits for a group commit's transaction
+ * in the turn that sent it, but briefly (`waitInTurnMs`, `answerInTurn`): a commit that
+ * lands in time is answered in that turn, with its acks and relays; a slower one, and every
+ * one after it until a commit is quick again, is answered in a later turn while the loop
+ * goes on, as a slow disk needs.
  *
  * When asked (`restartWal`), the worker also checkpoints the WAL between two transactions,
  * so that the WAL starts over (log-writer-worker.ts says why there).
@@ -18,7 +22,7 @@
  * worker. The group committer retries, then fails the batch like any failed commit.
  */
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { JobUpdate } from '../store';
 import { WORKER_SOURCE } from './log-writer-worker';
 
@@ -45,6 +49,8 @@ interface CheckpointReply {
 
 interface Reply {
   id: number;
+  /** How long the transaction took in the worker. */
+  ms?: number;
   /** One per part of the request, in order; absent when the whole transaction failed (`ok`, `message`). */
   parts?: Outcome[];
   ok: boolean;
@@ -63,6 +69,12 @@ export interface LogWriterOptions {
   committed?: () => void;
   /** Told of each checkpoint the worker ran: how long it took and how many frames the WAL held. */
   checkpointed?: (seconds: number, walFrames: number) => void;
+  /**
+   * How long the event loop waits for an append's transaction in the turn that sent it
+   * (ms; 0: never, the answer comes in a later turn). Not after a transaction that took
+   * longer: on a slow disk the loop does not wait at all.
+   */
+  waitInTurnMs?: number;
 }
 
 interface Pending {
@@ -82,6 +94,12 @@ interface Queued extends Pending {
  */
 export class LogWriter {
   private worker: Worker | null = null;
+  /** The port the running worker answers on (read at once by `answerInTurn`). */
+  private answers: MessagePort | null = null;
+  /** Answers posted by the worker so far, counted in shared memory as it posts them. */
+  private readonly answered = new Int32Array(new SharedArrayBuffer(4));
+  /** How long the worker's last transaction took (ms). */
+  private lastTransactionMs = 0;
   /** The parts of the transaction in flight (by request id), or the close. */
   private readonly pending = new Map<number, Pending[]>();
   private queue: Queued[] = [];
@@ -108,8 +126,30 @@ export class LogWriter {
     if (batch.length === 0) return Promise.resolve();
     const packed = pack(batch);
     const done = this.request({ kind: 'append', ...packed }, [packed.bytes.buffer, packed.jobOf.buffer, packed.lengths.buffer] as ArrayBuffer[]);
-    if (this.pending.size === 0) this.send();
+    if (this.pending.size === 0) this.answerInTurn(this.send());
     return done;
+  }
+
+  /**
+   * Waits, holding the loop for at most `waitInTurnMs`, for the transaction `id` to be
+   * answered, and takes the answer at once: its durable acks and the changes it holds leave
+   * in this turn instead of after the loop's next one. The wait is on the worker's commit,
+   * which on a server's one core has the core meanwhile anyway; what the loop gives up is
+   * the fsync's wait on the disk. A transaction not done in time is answered as any other,
+   * in a later turn.
+   */
+  private answerInTurn(id: number | undefined): void {
+    const budget = this.options.waitInTurnMs ?? 0;
+    const answers = this.answers;
+    if (id === undefined || !answers || budget <= 0 || this.lastTransactionMs > budget) return;
+    const until = performance.now() + budget;
+    for (;;) {
+      const seen = Atomics.load(this.answered, 0);
+      for (let m = receiveMessageOnPort(answers); m; m = receiveMessageOnPort(answers)) this.receive(m.message as Reply | CheckpointReply);
+      const left = until - performance.now();
+      if (!this.pending.has(id) || left <= 0) return;
+      Atomics.wait(this.answered, 0, seen, left);
+    }
   }
 
   /** Replaces the job's snapshot with `snapshot` and drops its log up to now, in one transaction. */
@@ -201,9 +241,9 @@ export class LogWriter {
     });
   }
 
-  /** Sends what queued as one transaction, unless one is in flight (its answer sends the rest). */
-  private send(): void {
-    if (this.pending.size > 0 || this.queue.length === 0) return;
+  /** Sends what queued as one transaction, unless one is in flight (its answer sends the rest); returns its id. */
+  private send(): number | undefined {
+    if (this.pending.size > 0 || this.queue.length === 0) return undefined;
     const parts = this.queue;
     this.queue = [];
     const worker = this.worker ?? this.start();
@@ -216,29 +256,42 @@ export class LogWriter {
       { id, parts: parts.map((q) => q.part), checkpoint },
       parts.flatMap((q) => q.transfer),
     );
+    return id;
   }
 
   private start(): Worker {
     LogWriter.driver ??= createRequire(import.meta.url).resolve('better-sqlite3');
+    const { port1: answers, port2 } = new MessageChannel();
+    const { file, synchronous, busyTimeoutMs } = this.options;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: LogWriter.driver, file: this.options.file, synchronous: this.options.synchronous, busyTimeoutMs: this.options.busyTimeoutMs },
+      workerData: { driver: LogWriter.driver, file, synchronous, busyTimeoutMs, answers: port2, answered: this.answered.buffer },
+      transferList: [port2],
       // No loader hooks or flags of the parent (tsx, --cpu-prof…) are needed for plain CommonJS.
       execArgv: [],
     });
     // A writer waiting for work must not keep the process alive (it is ref'd while a request is pending).
     worker.unref();
-    worker.on('message', (reply: Reply | CheckpointReply) => ('checkpoint' in reply ? this.checkpointDone(reply.checkpoint) : this.answer(reply)));
+    answers.on('message', (reply: Reply | CheckpointReply) => this.receive(reply));
+    answers.unref();
     worker.on('error', (err) => this.died(worker, err.message));
     worker.on('exit', (code) => this.died(worker, `exit code ${code}`));
     this.worker = worker;
+    this.answers = answers;
     return worker;
+  }
+
+  private receive(reply: Reply | CheckpointReply): void {
+    if ('checkpoint' in reply) this.checkpointDone(reply.checkpoint);
+    else this.answer(reply);
   }
 
   /** The worker is gone: what it had not answered is lost to us, and what queued behind it too (the next request starts another). */
   private died(worker: Worker, detail: string): void {
     if (this.worker !== worker) return;
     this.worker = null;
+    this.answers?.close();
+    this.answers = null;
     const lost = [...[...this.pending.values()].flat(), ...this.queue];
     this.pending.clear();
     this.queue = [];
@@ -256,6 +309,7 @@ export class LogWriter {
     const parts = this.pending.get(reply.id);
     if (!parts) return;
     this.pending.delete(reply.id);
+    this.lastTransactionMs = reply.ms ?? 0;
     if (reply.ok) this.options.committed?.();
     if (this.queue.length > 0) this.sendSoon();
     else if (this.pending.size === 0) {

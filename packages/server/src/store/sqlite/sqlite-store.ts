@@ -62,7 +62,15 @@ export interface SqliteStoreOptions {
   walRestartFrames?: number;
   /** Told of each WAL checkpoint: how long it took and how many frames the WAL held (the server's metrics). */
   checkpointed?: (seconds: number, walFrames: number) => void;
+  /** How long the event loop waits for a group commit in the turn that made it (log-writer.ts); default `WAIT_IN_TURN_MS`, 0: never. */
+  waitInTurnMs?: number;
 }
+
+/**
+ * A group commit on a quick disk lands in well under this (an fsync ~0.2 ms, a batch's rows
+ * a few µs each); a slower transaction makes the loop stop waiting until one is quick again.
+ */
+export const WAIT_IN_TURN_MS = 2;
 
 /** SQLite's `synchronous` pragma for each durability. */
 const SYNCHRONOUS: Record<Durability, 'FULL' | 'NORMAL'> = { full: 'FULL', process: 'NORMAL' };
@@ -101,7 +109,8 @@ export class SqliteStore implements Store {
     // on the log writer's between two commits (log-writer-worker.ts); never inside a commit.
     if (!inMemory) this.db.pragma('wal_autocheckpoint = 0');
     const { checkpointEveryMs: everyMs, checkpointed, walRestartFrames: restartFrames } = options;
-    this.writer = inMemory ? null : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, checkpointed, committed: () => this.checkpointer?.soon() });
+    const waitInTurnMs = options.waitInTurnMs ?? WAIT_IN_TURN_MS;
+    this.writer = inMemory ? null : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, checkpointed, waitInTurnMs, committed: () => this.checkpointer?.soon() });
     this.checkpointer = inMemory ? null : new WalCheckpointer({ file, synchronous, everyMs, checkpointed, restartFrames, restart: () => this.writer?.restartWal() });
     this.sql = prepareStatements(this.db);
     answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS, () => this.writeLockFree());
