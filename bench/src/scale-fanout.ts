@@ -151,7 +151,8 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
         typists.push({ client, session, device });
       }
     }
-    await Promise.all(typists.map((t) => t.client.waitSynced(t.session, 30_000)));
+    // Both ways: each device's own first content goes in its answer to the server's step 1.
+    await Promise.all(typists.map((t) => t.client.waitInSync(t.session, 30_000)));
     const sockets = new Set(typists.map((t) => t.client)).size;
 
     const type = async (seconds: number) => {

@@ -37,6 +37,8 @@ export interface JobSession {
   acked: number;
   /** True once the server's sync step 2 arrived. */
   synced: boolean;
+  /** True once this device answered the server's sync step 1 (its own step 2 sent: what the server lacked). */
+  answered: boolean;
   /** Apply relayed updates to `doc` (a typist that never reads others' text may skip it). */
   applyRemote: boolean;
   /** Size of the last sync step 2 this client sent: the Yjs diff of what the server lacked. */
@@ -96,7 +98,7 @@ export class SyncClient {
   /** Opens a job session on this socket and starts the sync handshake (sends step 1). */
   join(docName: string, doc: Y.Doc | null): JobSession {
     if (this.options.dialect === 'y' && this.sessions.size > 0) throw new Error('y dialect: one job per socket');
-    const session: JobSession = { docName, doc, contentSent: 0, acked: 0, synced: false, applyRemote: true, errors: [] };
+    const session: JobSession = { docName, doc, contentSent: 0, acked: 0, synced: false, answered: false, applyRemote: true, errors: [] };
     this.sessions.set(docName, session);
     if (this.options.dialect === 'hocuspocus') {
       this.send(docName, (e) => {
@@ -153,6 +155,22 @@ export class SyncClient {
       () => session.synced,
       timeoutMs,
       () => `sync of ${session.docName}`,
+    );
+  }
+
+  /**
+   * Resolves once the session is in sync both ways: the server's step 2 arrived and this
+   * device answered the server's step 1 with what the server lacked. On a device channel a
+   * subscribe carries only the state vector here, so a device's own content reaches the
+   * server in that answer, and an update typed before it depends on items the server has
+   * not seen (refused `unresolved_update`). The server's step 1 comes after its answer, so
+   * under load it can arrive after the step 2 does.
+   */
+  waitInSync(session: JobSession, timeoutMs: number): Promise<void> {
+    return this.waitUntil(
+      () => session.synced && session.answered,
+      timeoutMs,
+      () => `sync both ways of ${session.docName} (server's step 2 ${session.synced ? '' : 'not '}in, step 1 ${session.answered ? '' : 'not '}answered)`,
     );
   }
 
@@ -244,6 +262,7 @@ export class SyncClient {
       });
       session.contentSent++;
       session.step2SentBytes = diff.length;
+      session.answered = true;
       return;
     }
     const update = decoding.readVarUint8Array(d);
