@@ -115,7 +115,7 @@ export class FanoutRig {
             batch.push({ ...link, device });
           }
         }
-        await Promise.all(batch.map((t) => t.client.waitSynced(t.session, 30_000)));
+        await Promise.all(batch.map((t) => t.client.waitInSync(t.session, 30_000)));
         rig.typists.push(...batch);
       }
       rig.typists = shuffled(rig.typists);

@@ -50,7 +50,7 @@ async function measure(kind: ServerKind, jobs: number, ms: number, log: (line: s
           batch.push({ ...link, device, clock: 0 });
         }
       }
-      await Promise.all(batch.map((d) => d.client.waitSynced(d.session, 60_000)));
+      await Promise.all(batch.map((d) => d.client.waitInSync(d.session, 60_000)));
       devices.push(...batch);
     }
     log(`    ${kind}: ${devices.length} sockets in sync at ${since()}`);
