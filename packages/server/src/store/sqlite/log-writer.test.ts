@@ -254,9 +254,26 @@ describe('SQLite log writer (appends off the event loop)', () => {
     expect(landedInTurn).toBe(true);
   });
 
+  it('waits in a turn once: a loop of awaited appends lets the event loop come round to its timers', async () => {
+    const { store } = await openStore({ waitInTurnMs: 1000 });
+    await store.appendUpdates([u('job-0', 0)]);
+    let appended = 0;
+    let appendedWhenTimerRan = -1;
+    setTimeout(() => (appendedWhenTimerRan = appended), 0);
+    for (let i = 1; i <= 50; i++) {
+      await store.appendUpdates([u('job-1', i)]);
+      appended++;
+    }
+    // Each answer taken in the turn would settle at once, and the next append wait again: the
+    // timer would run only after all 50.
+    expect(appendedWhenTimerRan).toBeGreaterThanOrEqual(0);
+    expect(appendedWhenTimerRan).toBeLessThan(50);
+  });
+
   it('holds the loop for a slow commit at most the wait, and not at all after one, until a commit is quick again', async () => {
     const { store, file } = await openStore({ waitInTurnMs: 200 });
     await store.appendUpdates([u('job-0', 0)]);
+    await new Promise((turned) => setImmediate(turned)); // the loop waits once a turn
     const heldFor = (append: () => Promise<void>) => {
       const start = performance.now();
       const done = append();
@@ -274,8 +291,9 @@ describe('SQLite log writer (appends off the event loop)', () => {
     expect(after.held).toBeLessThan(100);
     lock.release();
     await after.done;
-    // The next quick commit is not waited for either (the one before was slow); the one after it is.
+    // Once a commit is quick again, the loop waits again (in a later turn: it waits once a turn).
     await store.appendUpdates([u('job-1', 3)]);
+    await new Promise((turned) => setImmediate(turned));
     lock = holdWriteLock(file);
     const again = heldFor(() => store.appendUpdates([u('job-1', 4)]));
     lock.release();

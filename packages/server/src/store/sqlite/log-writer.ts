@@ -71,11 +71,17 @@ export interface LogWriterOptions {
   checkpointed?: (seconds: number, walFrames: number) => void;
   /**
    * How long the event loop waits for an append's transaction in the turn that sent it
-   * (ms; 0: never, the answer comes in a later turn). Not after a transaction that took
-   * longer: on a slow disk the loop does not wait at all.
+   * (ms; default `WAIT_IN_TURN_MS`; 0: never, the answer comes in a later turn). Not after a
+   * transaction that took longer: on a slow disk the loop does not wait at all.
    */
   waitInTurnMs?: number;
 }
+
+/**
+ * A group commit on a quick disk lands in well under this (an fsync ~0.2 ms, a batch's rows
+ * a few µs each); a slower transaction makes the loop stop waiting until one is quick again.
+ */
+export const WAIT_IN_TURN_MS = 2;
 
 interface Pending {
   resolve(): void;
@@ -100,6 +106,8 @@ export class LogWriter {
   private readonly answered = new Int32Array(new SharedArrayBuffer(4));
   /** How long the worker's last transaction took (ms). */
   private lastTransactionMs = 0;
+  /** False from an in-turn wait until the loop has turned (`answerInTurn`). */
+  private mayWaitThisTurn = true;
   /** The parts of the transaction in flight (by request id), or the close. */
   private readonly pending = new Map<number, Pending[]>();
   private queue: Queued[] = [];
@@ -126,7 +134,7 @@ export class LogWriter {
     if (batch.length === 0) return Promise.resolve();
     const packed = pack(batch);
     const done = this.request({ kind: 'append', ...packed }, [packed.bytes.buffer, packed.jobOf.buffer, packed.lengths.buffer] as ArrayBuffer[]);
-    if (this.pending.size === 0) this.answerInTurn(this.send());
+    this.answerInTurn(this.send()); // nothing is sent while a transaction is in flight
     return done;
   }
 
@@ -136,12 +144,17 @@ export class LogWriter {
    * in this turn instead of after the loop's next one. The wait is on the worker's commit,
    * which on a server's one core has the core meanwhile anyway; what the loop gives up is
    * the fsync's wait on the disk. A transaction not done in time is answered as any other,
-   * in a later turn.
+   * in a later turn. Once a turn: an answer taken here settles its promise at once, and a
+   * caller appending again as it settles (a loop of awaited appends) would otherwise wait
+   * again in the same turn, and again, and the loop would never come round to its timers
+   * and sockets.
    */
   private answerInTurn(id: number | undefined): void {
-    const budget = this.options.waitInTurnMs ?? 0;
+    const budget = this.options.waitInTurnMs ?? WAIT_IN_TURN_MS;
     const answers = this.answers;
-    if (id === undefined || !answers || budget <= 0 || this.lastTransactionMs > budget) return;
+    if (id === undefined || !answers || budget <= 0 || this.lastTransactionMs > budget || !this.mayWaitThisTurn) return;
+    this.mayWaitThisTurn = false;
+    setImmediate(() => (this.mayWaitThisTurn = true));
     const until = performance.now() + budget;
     for (;;) {
       const seen = Atomics.load(this.answered, 0);

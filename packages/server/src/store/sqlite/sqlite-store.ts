@@ -33,7 +33,6 @@ import type {
   OpLogEntry,
   OpVerdict,
   PricebookItem,
-  Durability,
   SearchPage,
   HandoverStore,
   Store,
@@ -49,33 +48,9 @@ import { PinnedLogWatch } from './pinned-log-watch';
 import { SqliteJobDocs } from './job-docs';
 import { prepareStatements, type Statements } from './statements';
 import { blob, bytes, jobFromSqliteRow, userFromRow, type UserRow } from './rows';
+import { SYNCHRONOUS, SYNCHRONOUS_NAMES, type SqliteStoreOptions } from './store-options';
 
-/** How hard each commit is pushed to disk; see the module comment. */
-export interface SqliteStoreOptions {
-  /** Default `full`. */
-  durability?: Durability;
-  /** Rows a job's log may hold behind it before it is folded (pinned-log-watch.ts); default 1,000,000. */
-  logSpanRows?: number;
-  /** Least time between two WAL checkpoints beside the appends (wal-checkpointer.ts); default 1,000 ms. */
-  checkpointEveryMs?: number;
-  /** WAL frames at which the log writer checkpoints between two commits, so the WAL starts over; default `WAL_RESTART_FRAMES` (wal-checkpointer.ts). */
-  walRestartFrames?: number;
-  /** Told of each WAL checkpoint: how long it took and how many frames the WAL held (the server's metrics). */
-  checkpointed?: (seconds: number, walFrames: number) => void;
-  /** How long the event loop waits for a group commit in the turn that made it (log-writer.ts); default 2 ms (`WAIT_IN_TURN_MS`), 0: never. */
-  waitInTurnMs?: number;
-}
-
-/**
- * A group commit on a quick disk lands in well under this (an fsync ~0.2 ms, a batch's rows
- * a few µs each); a slower transaction makes the loop stop waiting until one is quick again.
- */
-export const WAIT_IN_TURN_MS = 2;
-
-/** SQLite's `synchronous` pragma for each durability. */
-const SYNCHRONOUS: Record<Durability, 'FULL' | 'NORMAL'> = { full: 'FULL', process: 'NORMAL' };
-/** What `PRAGMA synchronous` reads back as. */
-const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+export type { SqliteStoreOptions } from './store-options';
 
 /** Handovers and resumable-upload chunks are answered by their own modules (store-parts.ts). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the methods answerWith installs in the constructor (store-parts.ts), typed here
@@ -99,17 +74,16 @@ export class SqliteStore implements Store {
   /** Opens (creating if needed, mode 0600) the database file at `file`. */
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(protectDatabaseFile(file));
+    const synchronous = SYNCHRONOUS[options.durability ?? 'full'];
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${SYNCHRONOUS[options.durability ?? 'full']}`);
+    this.db.pragma(`synchronous = ${synchronous}`);
     this.db.pragma('busy_timeout = 5000');
     migrateSqlite(this.db);
     const inMemory = file === '' || file === ':memory:';
-    const synchronous = SYNCHRONOUS[options.durability ?? 'full'];
     // Checkpoints run on their own thread (wal-checkpointer.ts) and, once the WAL is long,
     // on the log writer's between two commits (log-writer-worker.ts); never inside a commit.
     if (!inMemory) this.db.pragma('wal_autocheckpoint = 0');
-    const { checkpointEveryMs: everyMs, checkpointed, walRestartFrames: restartFrames } = options;
-    const waitInTurnMs = options.waitInTurnMs ?? WAIT_IN_TURN_MS;
+    const { checkpointEveryMs: everyMs, checkpointed, walRestartFrames: restartFrames, waitInTurnMs } = options;
     this.writer = inMemory ? null : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, checkpointed, waitInTurnMs, committed: () => this.checkpointer?.soon() });
     this.checkpointer = inMemory ? null : new WalCheckpointer({ file, synchronous, everyMs, checkpointed, restartFrames, restart: () => this.writer?.restartWal() });
     this.sql = prepareStatements(this.db);
