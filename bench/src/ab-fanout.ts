@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { movePinned, setUpPinning } from './harness/pinning';
 import { alone, ServerProcess } from './harness/server-process';
 import { spread } from './harness/stats';
-import { describeStep, FanoutRig, type StepFigures } from './load/fanout-rig';
+import { describeStep, FanoutRig, openRigs, type StepFigures } from './load/fanout-rig';
 
 const other = process.argv[2];
 if (!other) throw new Error('usage: ab-fanout.ts <checkout to compare against>');
@@ -27,16 +27,18 @@ async function main(): Promise<void> {
   const log = (l: string) => console.log(l);
   setUpPinning(log);
   const theirs = (await import(pathToFileURL(resolve(other!, 'bench/src/harness/server-process.ts')).href)) as { ServerProcess: typeof ServerProcess };
-  const rigs: Record<'before' | 'after', FanoutRig> = {
-    before: await FanoutRig.open('outpost', JOBS, 5, async () => {
-      const server = await theirs.ServerProcess.start('outpost');
-      // Their harness is its own module instance, unaware of this run's pinning (it would
-      // launch on the generator core this process now has): move it to the server core.
-      movePinned(server.pid, 'server');
-      return { server, cleanup: () => server.stop() };
-    }),
-    after: await FanoutRig.open('outpost', JOBS, 5),
-  };
+  const [before, after] = await openRigs([
+    () =>
+      FanoutRig.open('outpost', JOBS, 5, async () => {
+        const server = await theirs.ServerProcess.start('outpost');
+        // Their harness is its own module instance, unaware of this run's pinning (it would
+        // launch on the generator core this process now has): move it to the server core.
+        movePinned(server.pid, 'server');
+        return { server, cleanup: () => server.stop() };
+      }),
+    () => FanoutRig.open('outpost', JOBS, 5),
+  ]);
+  const rigs: Record<'before' | 'after', FanoutRig> = { before: before!, after: after! };
   log(`connected ${JOBS}×5 typists to each`);
   const samples: Record<string, StepFigures[]> = {};
   try {

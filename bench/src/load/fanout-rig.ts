@@ -246,3 +246,37 @@ export class FanoutRig {
     await this.cleanup();
   }
 }
+
+/** How long a rig's server runs on after its typists connected, before it waits paused. */
+const SETTLE_MS = 1000;
+
+/**
+ * Opens rigs one after another and returns them all running. Each waits paused (SIGSTOP)
+ * while the ones after it connect, as the servers not being measured wait during every
+ * step: two more servers' 3,000 typists take ~20 s to connect, and the first server's docs
+ * sat idle meanwhile. Outpost folds a doc unused for 10 s back into its encoding
+ * (hibernation), so its first step woke all 600 docs in its first second: the rebuilds
+ * promoted ~100 MB, its young collections took 54–133 ms, its loop stalled 87–161 ms, and
+ * the step at 1,000/s failed 2 of 2 times in two runs (28 Nov) where an Outpost connected
+ * right before its first step held it (p99 33.5 ms). That idleness is real, but a wake of
+ * every job at once is not a relay's steady load (the many-idle-jobs scenario wakes idle
+ * jobs); a paused server's clock stops for its idle timers too (Outpost's `IdleClock`
+ * discounts a freeze). Each runs `SETTLE_MS` first, for what its typists' syncs left to do.
+ */
+export async function openRigs(openers: ReadonlyArray<() => Promise<FanoutRig>>): Promise<FanoutRig[]> {
+  const rigs: FanoutRig[] = [];
+  try {
+    for (const open of openers) {
+      const rig = await open();
+      rigs.push(rig);
+      await sleep(SETTLE_MS);
+      rig.server.pause();
+    }
+  } catch (e) {
+    for (const rig of rigs) rig.server.resume();
+    await Promise.all(rigs.map((r) => r.close()));
+    throw e;
+  }
+  for (const rig of rigs) rig.server.resume();
+  return rigs;
+}

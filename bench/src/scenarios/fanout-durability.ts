@@ -6,7 +6,7 @@
  */
 import { alone } from '../harness/server-process';
 import { interleaved, round, showSpread, spread } from '../harness/stats';
-import { FanoutRig, type StepFigures } from '../load/fanout-rig';
+import { FanoutRig, openRigs, type StepFigures } from '../load/fanout-rig';
 import { durabilityVariants, startVariant } from '../load/variants';
 import type { BenchContext, ResultRow, Scenario } from './scenario';
 
@@ -24,7 +24,8 @@ export const fanoutDurability: Scenario = {
     const rigs: { id: string; label: string; rig: FanoutRig }[] = [];
     const results = new Map<string, StepFigures[]>();
     try {
-      for (const v of variants) rigs.push({ id: v.id, label: v.label, rig: await FanoutRig.open('outpost', jobs, CLIENTS_PER_JOB, () => startVariant(v)) });
+      const opened = await openRigs(variants.map((v) => () => FanoutRig.open('outpost', jobs, CLIENTS_PER_JOB, () => startVariant(v))));
+      for (const [i, v] of variants.entries()) rigs.push({ id: v.id, label: v.label, rig: opened[i]! });
       for (let r = 0; r < runs; r++) {
         for (const rate of rates) {
           for (const x of interleaved(rigs, r)) {

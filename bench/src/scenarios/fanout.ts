@@ -8,9 +8,9 @@
  * `runs` times at the highest rate both hold for the p99 ratio.
  */
 import { alone } from '../harness/server-process';
-import { interleaved, round, sleep, spread, showSpread } from '../harness/stats';
+import { interleaved, round, spread, showSpread } from '../harness/stats';
 import { isGeneratorBound, refineBetween } from '../harness/schedule';
-import { describeStep, FanoutRig, HELD_P99_MS, RESUME_WARM_MS, type StepFigures } from '../load/fanout-rig';
+import { describeStep, FanoutRig, HELD_P99_MS, openRigs, RESUME_WARM_MS, type StepFigures } from '../load/fanout-rig';
 import { lineChart } from '../report/svg';
 import { SERVER_LABELS, type ServerKind } from '../servers/server';
 import { judge, type BenchContext, type ResultRow, type Scenario } from './scenario';
@@ -148,26 +148,6 @@ function row(kind: ServerKind, rate: number, runs: StepFigures[], sockets: numbe
   };
 }
 
-/** How long a rig's server runs on after its typists connected, before it waits paused. */
-const SETTLE_MS = 1000;
-
-/**
- * A connected rig waits paused (SIGSTOP) while the rigs after it connect, as the servers
- * not being measured wait during every step: two more servers' 3,000 typists take ~20 s to
- * connect, and the first server's docs sat idle meanwhile. Outpost folds a doc unused for
- * 10 s back into its encoding (hibernation), so its first step woke all 600 docs in its
- * first second: the 600 rebuilds promoted ~100 MB, its young collections took 54–133 ms,
- * its loop stalled 87–161 ms and the step at 1,000/s failed 2 of 2 times in two runs (28
- * Nov), where an Outpost connected right before its first step held it (p99 33.5 ms). Real
- * idleness, but not a relay's steady load (the many-idle-jobs scenario wakes idle jobs);
- * a paused server's clock stops for its idle timers too (Outpost's `IdleClock` discounts a
- * freeze). It runs `SETTLE_MS` first, for what its typists' syncs left to do.
- */
-async function holdWhileOthersConnect(rig: FanoutRig): Promise<void> {
-  await sleep(SETTLE_MS);
-  rig.server.pause();
-}
-
 /** Relay fan-out on an open-loop schedule: highest held rate, p50/p99 against offered load. */
 export const fanout: Scenario = {
   id: 'fanout',
@@ -212,13 +192,13 @@ export const fanout: Scenario = {
       return heldAt(samples, kind, rate);
     };
     try {
-      for (const kind of ctx.servers) {
-        ctx.log(`  fan-out: connecting ${p.jobs}×${CLIENTS_PER_JOB} typists to ${kind}`);
-        const rig = await FanoutRig.open(kind, p.jobs, CLIENTS_PER_JOB);
-        rigs.set(kind, rig);
-        await holdWhileOthersConnect(rig);
-      }
-      for (const rig of rigs.values()) rig.server.resume();
+      const opened = await openRigs(
+        ctx.servers.map((kind) => () => {
+          ctx.log(`  fan-out: connecting ${p.jobs}×${CLIENTS_PER_JOB} typists to ${kind}`);
+          return FanoutRig.open(kind, p.jobs, CLIENTS_PER_JOB);
+        }),
+      );
+      for (const rig of opened) rigs.set(rig.kind, rig);
       // The climb, interleaved per step. A step a server fails is run up to twice more and
       // judged by the majority, as the repeats below are: one stalled run on a shared machine
       // (any server's, Hocuspocus's too) must not end a climb that 2 runs of 3 pass.
@@ -305,7 +285,6 @@ export const fanout: Scenario = {
         ],
       };
     } finally {
-      for (const rig of rigs.values()) rig.server.resume(); // a failed connect leaves the ones before it paused
       for (const rig of rigs.values()) await rig.close();
     }
   },
