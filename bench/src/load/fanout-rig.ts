@@ -255,8 +255,8 @@ const SETTLE_MS = 1000;
  * while the ones after it connect, as the servers not being measured wait during every
  * step: two more servers' 3,000 typists take ~20 s to connect, and the first server's docs
  * sat idle meanwhile. Outpost folds a doc unused for 10 s back into its encoding
- * (hibernation), so its first step woke all 600 docs in its first second: the rebuilds
- * promoted ~100 MB, its young collections took 54–133 ms, its loop stalled 87–161 ms, and
+ * (hibernation), so its first step woke all 600 docs in its first second: its young
+ * collections took 54–133 ms as they were rebuilt, its loop stalled 87–161 ms, and
  * the step at 1,000/s failed 2 of 2 times in two runs (28 Nov) where an Outpost connected
  * right before its first step held it (p99 33.5 ms). That idleness is real, but a wake of
  * every job at once is not a relay's steady load (the many-idle-jobs scenario wakes idle
