@@ -247,6 +247,12 @@ export class FanoutRig {
   }
 }
 
+/** What `openRigs` needs of a rig (a `FanoutRig`). */
+export interface HeldRig {
+  readonly server: Pick<ServerProcess, 'pause' | 'resume'>;
+  close(): Promise<void>;
+}
+
 /** How long a rig's server runs on after its typists connected, before it waits paused. */
 const SETTLE_MS = 1000;
 
@@ -263,13 +269,13 @@ const SETTLE_MS = 1000;
  * jobs); a paused server's clock stops for its idle timers too (Outpost's `IdleClock`
  * discounts a freeze). Each runs `SETTLE_MS` first, for what its typists' syncs left to do.
  */
-export async function openRigs(openers: ReadonlyArray<() => Promise<FanoutRig>>): Promise<FanoutRig[]> {
-  const rigs: FanoutRig[] = [];
+export async function openRigs<R extends HeldRig = FanoutRig>(openers: ReadonlyArray<() => Promise<R>>, settleMs = SETTLE_MS): Promise<R[]> {
+  const rigs: R[] = [];
   try {
     for (const open of openers) {
       const rig = await open();
       rigs.push(rig);
-      await sleep(SETTLE_MS);
+      await sleep(settleMs);
       rig.server.pause();
     }
   } catch (e) {
