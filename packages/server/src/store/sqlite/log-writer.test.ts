@@ -239,8 +239,9 @@ describe('SQLite log writer (appends off the event loop)', () => {
   });
 
   it("answers a group commit in the turn that made its batch, so its acks and relays leave before the loop's next turn", async () => {
-    // A generous wait: this checks the hand-over, not how quick a loaded test machine's disk is.
-    const { store } = await openStore({ waitInTurnMs: 1000 });
+    // A generous wait and no limit on the time waited (the worker's start is waited for too):
+    // this checks the hand-over, not how quick a loaded test machine's disk is.
+    const { store } = await openStore({ waitInTurnMs: 1000, waitShare: 1 });
     await store.appendUpdates([u('job-0', 0)]); // the worker has started
     const committer = new GroupCommitter(store, { committed: () => undefined, failed: () => undefined });
     const landedInTurn = await new Promise<boolean>((resolve) =>
@@ -271,7 +272,8 @@ describe('SQLite log writer (appends off the event loop)', () => {
   });
 
   it('holds the loop for a slow commit at most the wait, and not at all after one, until a commit is quick again', async () => {
-    const { store, file } = await openStore({ waitInTurnMs: 200 });
+    // No limit on the share of time waited (the next test): this one is about slow commits.
+    const { store, file } = await openStore({ waitInTurnMs: 200, waitShare: 1 });
     await store.appendUpdates([u('job-0', 0)]);
     await new Promise((turned) => setImmediate(turned)); // the loop waits once a turn
     const heldFor = (append: () => Promise<void>) => {
@@ -300,6 +302,33 @@ describe('SQLite log writer (appends off the event loop)', () => {
     await again.done;
     expect(again.held).toBeGreaterThanOrEqual(190);
     expect(storedRows(file).map(([, b]) => b)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("waits at most its share of the loop's time: once long waits spent it, a group commit is answered in a later turn", async () => {
+    /** Whether a group commit asked in a turn is answered before an immediate queued behind the committer's (see above). */
+    const landsInTurn = (committer: GroupCommitter, update: JobUpdate) =>
+      new Promise<boolean>((resolve) =>
+        setImmediate(() => {
+          let landed = false;
+          void committer.append(update).then(() => (landed = true));
+          setImmediate(() => resolve(landed));
+        }),
+      );
+    const afterALongWait = async (waitShare: number) => {
+      const { store, file } = await openStore({ waitInTurnMs: 60, waitShare });
+      await store.appendUpdates([u('job-0', 0)]); // the worker has started
+      const committer = new GroupCommitter(store, { committed: () => undefined, failed: () => undefined });
+      // A commit held up by a lock: the loop waits all 60 ms for it, more than the 20 ms it may save up.
+      await new Promise((turned) => setImmediate(turned));
+      const lock = holdWriteLock(file);
+      const held = store.appendUpdates([u('job-1', 2)]);
+      lock.release();
+      await held;
+      await store.appendUpdates([u('job-1', 3)]); // a quick commit: the loop may wait again as far as slowness goes
+      return landsInTurn(committer, u('job-1', 4));
+    };
+    expect(await afterALongWait(1)).toBe(true); // no limit: waited for
+    expect(await afterALongWait(0.001)).toBe(false); // its share spent: answered in a later turn
   });
 
   it('posts a batch to the worker with each job id once and the rest in moved buffers, so its clone on the event loop does not grow with the batch', async () => {

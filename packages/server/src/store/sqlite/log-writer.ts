@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { JobUpdate } from '../store';
 import { WORKER_SOURCE } from './log-writer-worker';
+import { WaitBudget } from './wait-budget';
 
 /** A request the worker had not answered when it died. */
 export class LogWriterCrashed extends Error {
@@ -75,6 +76,11 @@ export interface LogWriterOptions {
    * transaction that took longer: on a slow disk the loop does not wait at all.
    */
   waitInTurnMs?: number;
+  /**
+   * The most of its time the loop spends in those waits (0–1; default `WAIT_SHARE`; 1: no
+   * limit). See wait-budget.ts.
+   */
+  waitShare?: number;
 }
 
 /**
@@ -82,6 +88,14 @@ export interface LogWriterOptions {
  * a few µs each); a slower transaction makes the loop stop waiting until one is quick again.
  */
 export const WAIT_IN_TURN_MS = 2;
+
+/**
+ * The share of the loop's time it may spend waiting for commits in turn, and the most it
+ * saves up (ms): fan-out at 5,000 updates/s kept its gain from the wait with this limit,
+ * and a reconnect storm got back most of what the wait cost it (docs/decisions.md, 28 Nov).
+ */
+export const WAIT_SHARE = 0.05;
+const WAIT_CREDIT_MS = 20;
 
 interface Pending {
   resolve(): void;
@@ -108,6 +122,8 @@ export class LogWriter {
   private lastTransactionMs = 0;
   /** False from an in-turn wait until the loop has turned (`answerInTurn`). */
   private mayWaitThisTurn = true;
+  /** How much more of its time the loop may spend in those waits. */
+  private readonly waitBudget: WaitBudget;
   /** The parts of the transaction in flight (by request id), or the close. */
   private readonly pending = new Map<number, Pending[]>();
   private queue: Queued[] = [];
@@ -121,7 +137,9 @@ export class LogWriter {
   private restartWanted = false;
   private static driver: string | undefined;
 
-  constructor(private readonly options: LogWriterOptions) {}
+  constructor(private readonly options: LogWriterOptions) {
+    this.waitBudget = new WaitBudget(options.waitShare ?? WAIT_SHARE, WAIT_CREDIT_MS, performance.now());
+  }
 
   /**
    * Commits `batch` in one transaction; resolves once committed. A batch is a group commit's,
@@ -153,14 +171,16 @@ export class LogWriter {
     const budget = this.options.waitInTurnMs ?? WAIT_IN_TURN_MS;
     const answers = this.answers;
     if (id === undefined || !answers || budget <= 0 || this.lastTransactionMs > budget || !this.mayWaitThisTurn) return;
+    const start = performance.now();
+    if (!this.waitBudget.allows(start)) return;
     this.mayWaitThisTurn = false;
     setImmediate(() => (this.mayWaitThisTurn = true));
-    const until = performance.now() + budget;
+    const until = start + budget;
     for (;;) {
       const seen = Atomics.load(this.answered, 0);
       for (let m = receiveMessageOnPort(answers); m; m = receiveMessageOnPort(answers)) this.receive(m.message as Reply | CheckpointReply);
       const left = until - performance.now();
-      if (!this.pending.has(id) || left <= 0) return;
+      if (!this.pending.has(id) || left <= 0) return this.waitBudget.spend(performance.now() - start);
       Atomics.wait(this.answered, 0, seen, left);
     }
   }

@@ -15,6 +15,8 @@ export interface SqliteStoreOptions {
   checkpointed?: (seconds: number, walFrames: number) => void;
   /** How long the event loop waits for a group commit in the turn that made it (log-writer.ts); default 2 ms (`WAIT_IN_TURN_MS`), 0: never. */
   waitInTurnMs?: number;
+  /** The most of its time the event loop spends in those waits (wait-budget.ts); default 5 % (`WAIT_SHARE`), 1: no limit. */
+  waitShare?: number;
 }
 
 /** SQLite's `synchronous` pragma for each durability. */
