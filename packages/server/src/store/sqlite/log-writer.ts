@@ -91,8 +91,9 @@ export const WAIT_IN_TURN_MS = 2;
 
 /**
  * The share of the loop's time it may spend waiting for commits in turn, and the most it
- * saves up (ms): fan-out at 5,000 updates/s kept its gain from the wait with this limit,
- * and a reconnect storm got back most of what the wait cost it (docs/decisions.md, 28 Nov).
+ * saves up (ms): fan-out at 4,000–6,000 updates/s kept its gain from the wait with this
+ * limit, and a reconnect storm got part of what the wait cost it back, less than with no
+ * wait at all (docs/decisions.md, 28 Nov).
  */
 export const WAIT_SHARE = 0.05;
 const WAIT_CREDIT_MS = 20;
