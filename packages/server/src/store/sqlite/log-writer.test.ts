@@ -73,6 +73,20 @@ function holdLoopUntil(done: () => boolean, ms: number): boolean {
   return done();
 }
 
+/**
+ * Whether a group commit asked in a turn is answered before an immediate queued behind the
+ * committer's own (which runs in the same check phase, after it): answered in that turn.
+ */
+function landsInTurn(committer: GroupCommitter, update: JobUpdate): Promise<boolean> {
+  return new Promise<boolean>((resolve) =>
+    setImmediate(() => {
+      let landed = false;
+      void committer.append(update).then(() => (landed = true));
+      setImmediate(() => resolve(landed));
+    }),
+  );
+}
+
 describe('SQLite log writer (appends off the event loop)', () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
@@ -244,15 +258,7 @@ describe('SQLite log writer (appends off the event loop)', () => {
     const { store } = await openStore({ waitInTurnMs: 1000, waitShare: 1 });
     await store.appendUpdates([u('job-0', 0)]); // the worker has started
     const committer = new GroupCommitter(store, { committed: () => undefined, failed: () => undefined });
-    const landedInTurn = await new Promise<boolean>((resolve) =>
-      setImmediate(() => {
-        let landed = false;
-        void committer.append(u('job-1', 1)).then(() => (landed = true));
-        // Queued behind the committer's immediate: runs in the same check phase, after it.
-        setImmediate(() => resolve(landed));
-      }),
-    );
-    expect(landedInTurn).toBe(true);
+    expect(await landsInTurn(committer, u('job-1', 1))).toBe(true);
   });
 
   it('waits in a turn once: a loop of awaited appends lets the event loop come round to its timers', async () => {
@@ -305,15 +311,6 @@ describe('SQLite log writer (appends off the event loop)', () => {
   });
 
   it("waits at most its share of the loop's time: once long waits spent it, a group commit is answered in a later turn", async () => {
-    /** Whether a group commit asked in a turn is answered before an immediate queued behind the committer's (see above). */
-    const landsInTurn = (committer: GroupCommitter, update: JobUpdate) =>
-      new Promise<boolean>((resolve) =>
-        setImmediate(() => {
-          let landed = false;
-          void committer.append(update).then(() => (landed = true));
-          setImmediate(() => resolve(landed));
-        }),
-      );
     const afterALongWait = async (waitShare: number) => {
       const { store, file } = await openStore({ waitInTurnMs: 60, waitShare });
       await store.appendUpdates([u('job-0', 0)]); // the worker has started

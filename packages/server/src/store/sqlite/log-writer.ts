@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { JobUpdate } from '../store';
 import { WORKER_SOURCE } from './log-writer-worker';
-import { WaitBudget } from './wait-budget';
+import { InTurnWait, WAIT_IN_TURN_MS, WAIT_SHARE } from './in-turn-wait';
 
 /** A request the worker had not answered when it died. */
 export class LogWriterCrashed extends Error {
@@ -78,25 +78,10 @@ export interface LogWriterOptions {
   waitInTurnMs?: number;
   /**
    * The most of its time the loop spends in those waits (0–1; default `WAIT_SHARE`; 1: no
-   * limit). See wait-budget.ts.
+   * limit). See in-turn-wait.ts.
    */
   waitShare?: number;
 }
-
-/**
- * A group commit on a quick disk lands in well under this (an fsync ~0.2 ms, a batch's rows
- * a few µs each); a slower transaction makes the loop stop waiting until one is quick again.
- */
-export const WAIT_IN_TURN_MS = 2;
-
-/**
- * The share of the loop's time it may spend waiting for commits in turn, and the most it
- * saves up (ms): fan-out at 4,000–6,000 updates/s kept its gain from the wait with this
- * limit, and a reconnect storm got part of what the wait cost it back, less than with no
- * wait at all (docs/decisions.md, 28 Nov).
- */
-export const WAIT_SHARE = 0.05;
-const WAIT_CREDIT_MS = 20;
 
 interface Pending {
   resolve(): void;
@@ -121,10 +106,8 @@ export class LogWriter {
   private readonly answered = new Int32Array(new SharedArrayBuffer(4));
   /** How long the worker's last transaction took (ms). */
   private lastTransactionMs = 0;
-  /** False from an in-turn wait until the loop has turned (`answerInTurn`). */
-  private mayWaitThisTurn = true;
-  /** How much more of its time the loop may spend in those waits. */
-  private readonly waitBudget: WaitBudget;
+  /** The loop's wait for a commit in the turn that sent it (`answerInTurn`). */
+  private readonly inTurn: InTurnWait;
   /** The parts of the transaction in flight (by request id), or the close. */
   private readonly pending = new Map<number, Pending[]>();
   private queue: Queued[] = [];
@@ -139,7 +122,7 @@ export class LogWriter {
   private static driver: string | undefined;
 
   constructor(private readonly options: LogWriterOptions) {
-    this.waitBudget = new WaitBudget(options.waitShare ?? WAIT_SHARE, WAIT_CREDIT_MS, performance.now());
+    this.inTurn = new InTurnWait(options.waitInTurnMs ?? WAIT_IN_TURN_MS, options.waitShare ?? WAIT_SHARE);
   }
 
   /**
@@ -158,32 +141,21 @@ export class LogWriter {
   }
 
   /**
-   * Waits, holding the loop for at most `waitInTurnMs`, for the transaction `id` to be
-   * answered, and takes the answer at once: its durable acks and the changes it holds leave
-   * in this turn instead of after the loop's next one. The wait is on the worker's commit,
-   * which on a server's one core has the core meanwhile anyway; what the loop gives up is
-   * the fsync's wait on the disk. A transaction not done in time is answered as any other,
-   * in a later turn. Once a turn: an answer taken here settles its promise at once, and a
-   * caller appending again as it settles (a loop of awaited appends) would otherwise wait
-   * again in the same turn, and again, and the loop would never come round to its timers
-   * and sockets.
+   * Takes the answer to transaction `id` in this turn if it comes within the in-turn wait
+   * (in-turn-wait.ts): its durable acks and the changes it holds leave in this turn instead
+   * of after the loop's next one.
    */
   private answerInTurn(id: number | undefined): void {
-    const budget = this.options.waitInTurnMs ?? WAIT_IN_TURN_MS;
     const answers = this.answers;
-    if (id === undefined || !answers || budget <= 0 || this.lastTransactionMs > budget || !this.mayWaitThisTurn) return;
-    const start = performance.now();
-    if (!this.waitBudget.allows(start)) return;
-    this.mayWaitThisTurn = false;
-    setImmediate(() => (this.mayWaitThisTurn = true));
-    const until = start + budget;
-    for (;;) {
-      const seen = Atomics.load(this.answered, 0);
-      for (let m = receiveMessageOnPort(answers); m; m = receiveMessageOnPort(answers)) this.receive(m.message as Reply | CheckpointReply);
-      const left = until - performance.now();
-      if (!this.pending.has(id) || left <= 0) return this.waitBudget.spend(performance.now() - start);
-      Atomics.wait(this.answered, 0, seen, left);
-    }
+    if (id === undefined || !answers) return;
+    this.inTurn.hold(
+      this.answered,
+      () => {
+        for (let m = receiveMessageOnPort(answers); m; m = receiveMessageOnPort(answers)) this.receive(m.message as Reply | CheckpointReply);
+      },
+      () => !this.pending.has(id),
+      this.lastTransactionMs,
+    );
   }
 
   /** Replaces the job's snapshot with `snapshot` and drops its log up to now, in one transaction. */

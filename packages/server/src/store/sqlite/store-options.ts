@@ -13,9 +13,9 @@ export interface SqliteStoreOptions {
   walRestartFrames?: number;
   /** Told of each WAL checkpoint: how long it took and how many frames the WAL held (the server's metrics). */
   checkpointed?: (seconds: number, walFrames: number) => void;
-  /** How long the event loop waits for a group commit in the turn that made it (log-writer.ts); default 2 ms (`WAIT_IN_TURN_MS`), 0: never. */
+  /** How long the event loop waits for a group commit in the turn that made it (in-turn-wait.ts); default 2 ms (`WAIT_IN_TURN_MS`), 0: never. */
   waitInTurnMs?: number;
-  /** The most of its time the event loop spends in those waits (wait-budget.ts); default 5 % (`WAIT_SHARE`), 1: no limit. */
+  /** The most of its time the event loop spends in those waits (in-turn-wait.ts); default 5 % (`WAIT_SHARE`), 1: no limit. */
   waitShare?: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * How much of its time the event loop may spend waiting for group commits in the turn that
- * made them (log-writer.ts, `answerInTurn`). A wait gets a relay and its durable ack out in
+ * made them (in-turn-wait.ts). A wait gets a relay and its durable ack out in
  * that turn; what the loop gives up meanwhile is the fsync's wait on the disk, in which it
  * could have read other sockets. Under a burst of other work that adds up: 2,000 devices
  * reconnecting after a restart waited ~230 times a second, 12 % of the storm's time, and

@@ -1,0 +1,64 @@
+/**
+ * The event loop's wait for a group commit in the turn that sent it (log-writer.ts). The
+ * loop holds for the worker's answer, at most a couple of milliseconds, and takes it at
+ * once, so the commit's durable acks and relays leave in this turn instead of after the
+ * loop's next one. The wait is on the worker's commit, which on a server's one core has
+ * the core meanwhile anyway; what the loop gives up is the fsync's wait on the disk.
+ */
+import { WaitBudget } from './wait-budget';
+
+/**
+ * A group commit on a quick disk lands in well under this (an fsync ~0.2 ms, a batch's rows
+ * a few µs each); a slower transaction makes the loop stop waiting until one is quick again.
+ */
+export const WAIT_IN_TURN_MS = 2;
+
+/**
+ * The share of the loop's time it may spend waiting for commits in turn, and the most it
+ * saves up (ms): fan-out at 4,000–6,000 updates/s kept its gain from the wait with this
+ * limit, and a reconnect storm got part of what the wait cost it back, less than with no
+ * wait at all (docs/decisions.md, 28 Nov).
+ */
+export const WAIT_SHARE = 0.05;
+const WAIT_CREDIT_MS = 20;
+
+/** When and how long the loop holds for a commit's answer. */
+export class InTurnWait {
+  /** False from a wait until the loop has turned. */
+  private mayWaitThisTurn = true;
+  /** How much more of its time the loop may spend in these waits. */
+  private readonly budget: WaitBudget;
+
+  /** `ms`: the longest wait (0: never); `share`: the most of its time the loop spends waiting (1: no limit). */
+  constructor(
+    private readonly ms: number,
+    share: number,
+  ) {
+    this.budget = new WaitBudget(share, WAIT_CREDIT_MS, performance.now());
+  }
+
+  /**
+   * Holds the loop until `answered()` or `ms` pass, calling `take` (read the worker's answers
+   * at once) whenever the worker counts an answer in `counter`. Not after a transaction that
+   * took longer than the wait (a slow disk, a lock: until a commit is quick again), nor
+   * beyond the share of time. Once a turn: an answer taken here settles its promise at once,
+   * and a caller appending again as it settles (a loop of awaited appends) would otherwise
+   * wait again in the same turn, and again, and the loop would never come round to its
+   * timers and sockets.
+   */
+  hold(counter: Int32Array, take: () => void, answered: () => boolean, lastTransactionMs: number): void {
+    if (this.ms <= 0 || lastTransactionMs > this.ms || !this.mayWaitThisTurn) return;
+    const start = performance.now();
+    if (!this.budget.allows(start)) return;
+    this.mayWaitThisTurn = false;
+    setImmediate(() => (this.mayWaitThisTurn = true));
+    const until = start + this.ms;
+    for (;;) {
+      const seen = Atomics.load(counter, 0);
+      take();
+      const left = until - performance.now();
+      if (answered() || left <= 0) return this.budget.spend(performance.now() - start);
+      Atomics.wait(counter, 0, seen, left);
+    }
+  }
+}
