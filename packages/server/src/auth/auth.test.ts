@@ -23,14 +23,16 @@ describe('passwords and tokens', () => {
   });
 
   it('remembers a verified token but still refuses it once expired, and under another secret', async () => {
-    const token = await issueToken(user, 's3cret', 1);
+    // `exp` is in whole seconds, so a 1 s token could have ms left: under a loaded test run it
+    // expired before the checks below (token_expired, not unauthenticated). 2 s leaves ≥ 1 s.
+    const token = await issueToken(user, 's3cret', 2);
     expect((await verifyToken(token, 's3cret')).userId).toBe('alice');
     expect((await verifyToken(token, 's3cret')).userId).toBe('alice'); // the remembered answer
     await expect(verifyToken(token, 'rotated')).rejects.toMatchObject({ code: 'unauthenticated' });
     const [head, body, signature] = token.split('.');
     const flipped = `${head}.${body}.${signature!.startsWith('A') ? 'B' : 'A'}${signature!.slice(1)}`;
     await expect(verifyToken(flipped, 's3cret')).rejects.toMatchObject({ code: 'unauthenticated' });
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 2100));
     await expect(verifyToken(token, 's3cret')).rejects.toMatchObject({ code: 'token_expired' });
   });
 });
