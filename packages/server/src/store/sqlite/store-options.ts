@@ -15,7 +15,7 @@ export interface SqliteStoreOptions {
   checkpointed?: (seconds: number, walFrames: number) => void;
   /** How long the event loop waits for a group commit in the turn that made it (in-turn-wait.ts); default 2 ms (`WAIT_IN_TURN_MS`), 0: never. */
   waitInTurnMs?: number;
-  /** The most of its time the event loop spends in those waits (in-turn-wait.ts); default 5 % (`WAIT_SHARE`), 1: no limit. */
+  /** The most of its time the event loop spends in those waits (in-turn-wait.ts); default no limit (`WAIT_SHARE`: 1); a limit of 5 % is 0.05. */
   waitShare?: number;
 }
 
