@@ -4,7 +4,9 @@
  * that turn; what the loop gives up meanwhile is the fsync's wait on the disk, in which it
  * could have read other sockets. Under a burst of other work that adds up: 2,000 devices
  * reconnecting after a restart waited ~230 times a second, 12 % of the storm's time, and
- * were all in sync a fifth later than with no wait at all (docs/decisions.md, 28 Nov).
+ * were all in sync a fifth later than with no wait at all (docs/decisions.md, 28 Nov). The
+ * server sets no limit by default (`WAIT_SHARE`, in-turn-wait.ts): measured again, a 5 %
+ * limit showed no storm gain and cost fan-out core; a deployment may set one.
  *
  * A credit of waiting time: it refills at `share` of the time that passes, up to `capMs`,
  * and each wait spends what it took. The loop may wait while the credit is above zero; a
