@@ -2,9 +2,11 @@
  * Fan-out on 1 node against 2 nodes (issue 8; device channels, issue 15.5):
  * `tsx bench/src/scale-fanout.ts` prints JSON.
  *
- * Each configuration starts Outpost node processes as the CLI does (harness/scale-node.ts,
- * with the relay's abuse guards lifted as for every benchmarked Outpost) sharing one Postgres
- * schema and one Redis prefix (both fresh per run), creates J jobs, and gives each job C typists.
+ * One cluster per node count (1 and 2) of Outpost node processes started as the CLI does
+ * (harness/scale-node.ts, with the relay's abuse guards lifted as for every benchmarked
+ * Outpost), each sharing one Postgres schema and one Redis prefix (both fresh per run); each
+ * configuration creates J jobs of its own and gives each job C typists. The configurations
+ * are measured in interleaved windows (`compare`), the cluster not measured paused.
  * Typists are devices on Outpost's device channel (`/device`), as the client engine
  * connects by default: each device holds JOBS_PER_DEVICE jobs (C devices per group of
  * jobs), placed as a load balancer would: `any-node` puts each device's one channel on a
@@ -19,7 +21,8 @@
  * send → receipt at every other typist of the job. Server CPU is read from /proc for
  * the node processes (Postgres and Redis are not counted: they serve both configurations).
  *
- * Env: SCALE_JOBS (default 100), SCALE_CLIENTS (4), SCALE_RATE (2), SCALE_SECONDS (8),
+ * Env: SCALE_JOBS (default 100), SCALE_CLIENTS (4), SCALE_RATE (2), SCALE_SECONDS (3 per
+ * window), SCALE_RUNS (5 windows per configuration),
  * OUTPOST_TEST_DATABASE_URL, OUTPOST_TEST_REDIS_URL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,7 +35,7 @@ import { openPostgresPool } from '../../packages/server/src/store/postgres/pool'
 import { compiledChildren } from './harness/compiled';
 import { serverLauncher } from './harness/pinning';
 import { processCpuTicks } from './harness/threads';
-import { round, sleep, summarize, waitFor } from './harness/stats';
+import { interleaved, round, sleep, summarize, waitFor } from './harness/stats';
 import { keystroke, newFieldDevice, type FieldDevice } from './load/field-work';
 import { LatencyLog } from './load/latency-log';
 import { SyncClient, type JobSession } from './load/sync-client';
@@ -41,8 +44,9 @@ import { jobShard } from '../../packages/client/src/sync/channel-shards';
 const JOBS = Number(process.env.SCALE_JOBS ?? 100);
 const CLIENTS = Number(process.env.SCALE_CLIENTS ?? 4);
 const RATE = Number(process.env.SCALE_RATE ?? 2);
-const SECONDS = Number(process.env.SCALE_SECONDS ?? 8);
+const SECONDS = Number(process.env.SCALE_SECONDS ?? 3);
 const JOBS_PER_DEVICE = Number(process.env.SCALE_JOBS_PER_DEVICE ?? 25);
+const RUNS = Number(process.env.SCALE_RUNS ?? 5);
 /** `channel`: device channels (the client's default); `sync`: a socket per job. */
 const TRANSPORT: 'channel' | 'sync' = process.env.SCALE_TRANSPORT === 'sync' ? 'sync' : 'channel';
 const DATABASE_URL = process.env.OUTPOST_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -107,8 +111,15 @@ interface Typist {
 /** How a load balancer places sockets: each client anywhere, or every client of a job on one node. */
 type Routing = 'any-node' | 'by-job';
 
-/** Fan-out on `nodeCount` nodes sharing Postgres and Redis, clients placed by `routing`. */
-export async function measure(nodeCount: number, routing: Routing, seconds = SECONDS): Promise<Record<string, number | string>> {
+/** Node processes sharing one Postgres schema and one Redis prefix (fresh per run). */
+interface Cluster {
+  schema: string;
+  nodes: Node[];
+  dana: string;
+  alice: string;
+}
+
+async function startCluster(nodeCount: number): Promise<Cluster> {
   const schema = `outpost_bench_${randomBytes(5).toString('hex')}`;
   const url = new URL(DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
@@ -118,97 +129,175 @@ export async function measure(nodeCount: number, routing: Routing, seconds = SEC
     OUTPOST_REDIS_PREFIX: schema,
     OUTPOST_SECRET: randomBytes(24).toString('base64url'),
   };
-  const nodes: Node[] = [];
-  const typists: Typist[] = [];
+  const cluster: Cluster = { schema, nodes: [], dana: '', alice: '' };
   try {
-    nodes.push(await startNode(env, true));
-    for (let i = 1; i < nodeCount; i++) nodes.push(await startNode(env, false));
-    const { token: dana } = await api<{ token: string }>(nodes[0]!.url, '/api/auth/login', null, { username: 'dana', password: 'outpost' });
-    const { token: alice } = await api<{ token: string }>(nodes[0]!.url, '/api/auth/login', null, { username: 'alice', password: 'outpost' });
-    const window = { windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString() };
-    const jobIds: string[] = [];
-    for (let j = 0; j < JOBS; j++) {
-      const { job } = await api<{ job: { id: string } }>(nodes[0]!.url, '/api/jobs', dana, {
-        title: 'Scale bench',
-        customerId: 'cust-1',
-        siteAddress: '1 Bench Way',
-        ...window,
-        assignees: ['alice'],
-      });
-      jobIds.push(job.id);
-    }
+    cluster.nodes.push(await startNode(env, true));
+    for (let i = 1; i < nodeCount; i++) cluster.nodes.push(await startNode(env, false));
+    cluster.dana = (await api<{ token: string }>(cluster.nodes[0]!.url, '/api/auth/login', null, { username: 'dana', password: 'outpost' })).token;
+    cluster.alice = (await api<{ token: string }>(cluster.nodes[0]!.url, '/api/auth/login', null, { username: 'alice', password: 'outpost' })).token;
+    return cluster;
+  } catch (e) {
+    await stopCluster(cluster);
+    throw e;
+  }
+}
 
-    const log = new LatencyLog();
-    const connectTo = TRANSPORT === 'channel' ? channelPlacement(nodes, routing, alice) : syncPlacement(nodes, routing, alice);
-    for (const [j, jobId] of jobIds.entries()) {
-      for (let c = 0; c < CLIENTS; c++) {
-        const client = connectTo(j, c, jobId);
-        const device = newFieldDevice(jobId, `tech-${c}`);
-        const session = client.join(jobId, device.doc);
-        session.applyRemote = false;
-        session.onUpdate = log.receiver(device.doc.clientID);
-        log.addSender(device.doc.clientID);
-        typists.push({ client, session, device });
+async function stopCluster(cluster: Cluster): Promise<void> {
+  for (const node of cluster.nodes) {
+    node.child.kill('SIGCONT');
+    node.child.kill('SIGTERM');
+    await new Promise((r) => (node.child.exitCode !== null ? r(null) : node.child.once('exit', r)));
+    rmSync(node.dataDir, { recursive: true, force: true });
+  }
+  const admin = openPostgresPool(DATABASE_URL, { max: 1, applicationName: 'outpost-bench-admin' });
+  await admin.query(`DROP SCHEMA IF EXISTS ${cluster.schema} CASCADE`).finally(() => admin.end());
+}
+
+/** Pauses (SIGSTOP) or resumes (SIGCONT) a cluster's nodes: the one not measured waits paused, as in fan-out. */
+function pauseCluster(cluster: Cluster, paused: boolean): void {
+  for (const node of cluster.nodes) if (node.child.exitCode === null) node.child.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+}
+
+/** One configuration: its cluster, its own jobs and its typists, connected and in sync. */
+interface Rig {
+  nodes: number;
+  routing: Routing;
+  cluster: Cluster;
+  typists: Typist[];
+  sockets: number;
+  windows: number;
+}
+
+async function openRig(cluster: Cluster, routing: Routing): Promise<Rig> {
+  const node0 = cluster.nodes[0]!.url;
+  const window = { windowStart: new Date().toISOString(), windowEnd: new Date(Date.now() + 3_600_000).toISOString() };
+  const jobIds: string[] = [];
+  for (let j = 0; j < JOBS; j++) {
+    const { job } = await api<{ job: { id: string } }>(node0, '/api/jobs', cluster.dana, {
+      title: 'Scale bench',
+      customerId: 'cust-1',
+      siteAddress: '1 Bench Way',
+      ...window,
+      assignees: ['alice'],
+    });
+    jobIds.push(job.id);
+  }
+  const connectTo = TRANSPORT === 'channel' ? channelPlacement(cluster.nodes, routing, cluster.alice) : syncPlacement(cluster.nodes, routing, cluster.alice);
+  const typists: Typist[] = [];
+  for (const [j, jobId] of jobIds.entries()) {
+    for (let c = 0; c < CLIENTS; c++) {
+      const client = connectTo(j, c, jobId);
+      const device = newFieldDevice(jobId, `tech-${c}`);
+      const session = client.join(jobId, device.doc);
+      session.applyRemote = false;
+      typists.push({ client, session, device });
+    }
+  }
+  // Both ways: each device's own first content goes in its answer to the server's step 1.
+  await Promise.all(typists.map((t) => t.client.waitInSync(t.session, 30_000)));
+  return { nodes: cluster.nodes.length, routing, cluster, typists, sockets: new Set(typists.map((t) => t.client)).size, windows: 0 };
+}
+
+async function closeRig(rig: Rig): Promise<void> {
+  await Promise.all([...new Set(rig.typists.map((t) => t.client))].map((c) => c.close()));
+}
+
+/** Every typist types RATE keystrokes/s for `seconds` (20 ms ticks, on schedule). */
+async function type(typists: Typist[], log: LatencyLog, seconds: number): Promise<void> {
+  const tickMs = 20;
+  const perTick = (typists.length * RATE * tickMs) / 1000;
+  const start = performance.now();
+  let owed = 0;
+  let next = 0;
+  for (let t = 0; t < (seconds * 1000) / tickMs; t++) {
+    owed += perTick;
+    for (; owed >= 1; owed--) {
+      const typist = typists[next++ % typists.length]!;
+      const key = keystroke(typist.device);
+      typist.client.sendUpdate(typist.session, key.update);
+      log.logSend(typist.device.doc.clientID, key.end, performance.now());
+    }
+    await sleep(Math.max(0, start + (t + 1) * tickMs - performance.now()));
+  }
+}
+
+/**
+ * One measured window on a rig: a lead-in at the same rate (1 s on its first window, the
+ * warm-up; 0.5 s later, after it waited paused), then `seconds` recorded.
+ */
+async function measureWindow(rig: Rig, seconds: number): Promise<Record<string, number | string>> {
+  const log = new LatencyLog();
+  for (const t of rig.typists) {
+    t.session.onUpdate = log.receiver(t.device.doc.clientID);
+    log.addSender(t.device.doc.clientID);
+  }
+  await type(rig.typists, log, rig.windows++ === 0 ? 1 : 0.5);
+  const pids = rig.cluster.nodes.map((n) => n.child.pid!);
+  const cpuBefore = pids.map(cpuSeconds);
+  const t0 = performance.now();
+  log.recording = true;
+  await type(rig.typists, log, seconds);
+  log.recording = false;
+  const sentSeconds = (performance.now() - t0) / 1000;
+  const cpuUsed = pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - cpuBefore[i]!, 0);
+  const expected = log.sent * (CLIENTS - 1);
+  // Deliveries in flight: up to 2 s, ended as soon as every one arrived (nothing later counts).
+  await waitFor(() => log.samples.length >= expected, 2000);
+  const s = summarize(log.samples);
+  const errors = rig.typists.flatMap((t) => t.session.errors);
+  // Named in the run's log, so a row with socket errors says what they were.
+  if (errors.length > 0) console.error(`  scale-out ${rig.nodes} node(s) ${rig.routing}: ${errors.length} socket errors, first: ${errors.slice(0, 3).join(' | ')}`);
+  return {
+    nodes: rig.nodes,
+    routing: rig.routing,
+    transport: TRANSPORT === 'channel' ? (rig.routing === 'by-job' && rig.nodes > 1 ? 'channel per shard' : 'one channel per device') : 'socket per job',
+    sockets: rig.sockets,
+    'updates/s sent': round(log.sent / sentSeconds),
+    'deliveries/s': round(log.samples.length / sentSeconds),
+    'delivered %': round((100 * log.samples.length) / Math.max(1, expected)),
+    'p50 ms': round(s.p50),
+    'p99 ms': round(s.p99),
+    'server CPU % (all nodes)': round((100 * cpuUsed) / sentSeconds),
+    'socket errors': errors.length,
+  };
+}
+
+/** The configurations compared: one node, two nodes with clients anywhere, two nodes routed by job. */
+export const SCALE_CONFIGS = [
+  [1, 'any-node'],
+  [2, 'any-node'],
+  [2, 'by-job'],
+] as const;
+
+/**
+ * Every configuration of `SCALE_CONFIGS`, `runs` windows of `seconds` each, interleaved
+ * (the order rotated per run). One cluster per node count, started once: the two 2-node
+ * configurations share its nodes, each with jobs and typists of its own (the other's are
+ * connected and idle), so they differ only in where their sockets sit; the cluster not
+ * measured waits paused (SIGSTOP). Returns each configuration's windows in config order.
+ */
+export async function compare(seconds: number, runs: number, log: (line: string) => void = () => undefined): Promise<Record<string, number | string>[][]> {
+  const clusters = new Map<number, Cluster>();
+  const rigs: Rig[] = [];
+  try {
+    for (const [nodes] of SCALE_CONFIGS) if (!clusters.has(nodes)) clusters.set(nodes, await startCluster(nodes));
+    for (const [nodes, routing] of SCALE_CONFIGS) rigs.push(await openRig(clusters.get(nodes)!, routing));
+    const windows: Record<string, number | string>[][] = rigs.map(() => []);
+    for (let r = 0; r < runs; r++) {
+      for (const rig of interleaved(rigs, r)) {
+        for (const c of clusters.values()) pauseCluster(c, c !== rig.cluster);
+        const figures = await measureWindow(rig, seconds);
+        windows[rigs.indexOf(rig)]!.push(figures);
+        log(
+          `  scale-out: ${rig.nodes} node(s) ${rig.routing}, run ${r + 1} of ${runs}: p50 ${figures['p50 ms']} p99 ${figures['p99 ms']} ms, CPU ${figures['server CPU % (all nodes)']} %`,
+        );
       }
     }
-    // Both ways: each device's own first content goes in its answer to the server's step 1.
-    await Promise.all(typists.map((t) => t.client.waitInSync(t.session, 30_000)));
-    const sockets = new Set(typists.map((t) => t.client)).size;
-
-    const type = async (seconds: number) => {
-      const tickMs = 20;
-      const perTick = (typists.length * RATE * tickMs) / 1000;
-      const start = performance.now();
-      let owed = 0;
-      let next = 0;
-      for (let t = 0; t < (seconds * 1000) / tickMs; t++) {
-        owed += perTick;
-        for (; owed >= 1; owed--) {
-          const typist = typists[next++ % typists.length]!;
-          const key = keystroke(typist.device);
-          typist.client.sendUpdate(typist.session, key.update);
-          log.logSend(typist.device.doc.clientID, key.end, performance.now());
-        }
-        await sleep(Math.max(0, start + (t + 1) * tickMs - performance.now()));
-      }
-    };
-    await type(1); // warm-up, not recorded
-    const cpuBefore = nodes.map((n) => cpuSeconds(n.child.pid!));
-    const t0 = performance.now();
-    log.recording = true;
-    await type(seconds);
-    log.recording = false;
-    const sentSeconds = (performance.now() - t0) / 1000;
-    const cpuUsed = nodes.reduce((sum, n, i) => sum + cpuSeconds(n.child.pid!) - cpuBefore[i]!, 0);
-    const expected = log.sent * (CLIENTS - 1);
-    // Deliveries in flight: up to 2 s, ended as soon as every one arrived (nothing later counts).
-    await waitFor(() => log.samples.length >= expected, 2000);
-    const s = summarize(log.samples);
-    const errors = typists.flatMap((t) => t.session.errors);
-    // Named in the run's log, so a row with socket errors says what they were.
-    if (errors.length > 0) console.error(`  scale-out ${nodeCount} node(s) ${routing}: ${errors.length} socket errors, first: ${errors.slice(0, 3).join(' | ')}`);
-    return {
-      nodes: nodeCount,
-      routing,
-      transport: TRANSPORT === 'channel' ? (routing === 'by-job' && nodeCount > 1 ? 'channel per shard' : 'one channel per device') : 'socket per job',
-      sockets,
-      'updates/s sent': round(log.sent / sentSeconds),
-      'deliveries/s': round(log.samples.length / sentSeconds),
-      'delivered %': round((100 * log.samples.length) / Math.max(1, expected)),
-      'p50 ms': round(s.p50),
-      'p99 ms': round(s.p99),
-      'server CPU % (all nodes)': round((100 * cpuUsed) / sentSeconds),
-      'socket errors': errors.length,
-    };
+    return windows;
   } finally {
-    await Promise.all([...new Set(typists.map((t) => t.client))].map((c) => c.close()));
-    for (const node of nodes) {
-      node.child.kill('SIGTERM');
-      await new Promise((r) => (node.child.exitCode !== null ? r(null) : node.child.once('exit', r)));
-      rmSync(node.dataDir, { recursive: true, force: true });
-    }
-    const admin = openPostgresPool(DATABASE_URL, { max: 1, applicationName: 'outpost-bench-admin' });
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+    for (const c of clusters.values()) pauseCluster(c, false);
+    await Promise.all(rigs.map(closeRig));
+    for (const c of clusters.values()) await stopCluster(c);
   }
 }
 
@@ -246,19 +335,11 @@ function channelPlacement(nodes: Node[], routing: Routing, token: string): (job:
   };
 }
 
-/** The configurations compared: one node, two nodes with clients anywhere, two nodes routed by job. */
-export const SCALE_CONFIGS = [
-  [1, 'any-node'],
-  [2, 'any-node'],
-  [2, 'by-job'],
-] as const;
-
 /** The workload, for reports. */
 export const SCALE_WORKLOAD = { jobs: JOBS, clientsPerJob: CLIENTS, keystrokesPerSecondPerClient: RATE, seconds: SECONDS, transport: TRANSPORT, jobsPerDevice: JOBS_PER_DEVICE };
 
 async function main(): Promise<void> {
-  const results = [];
-  for (const [nodeCount, routing] of SCALE_CONFIGS) results.push(await measure(nodeCount, routing));
+  const results = await compare(SECONDS, RUNS, (line) => console.error(line));
   console.log(JSON.stringify({ scenario: 'scale-fanout', date: new Date().toISOString(), node: process.version, cpus: cpus().length, workload: SCALE_WORKLOAD, results }, null, 2));
 }
 

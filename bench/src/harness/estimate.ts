@@ -37,7 +37,7 @@ export const ESTIMATES: Record<string, Estimate> = {
   'reconnect-storm': { full: 56, perRunShare: 0.6, quick: 14 },
   'awareness-flood': { full: 27, perRunShare: 0.4, quick: 11 },
   'large-doc': { full: 51, perRunShare: 0, quick: 25 },
-  'scale-out': { full: 39, perRunShare: 0, quick: 54 },
+  'scale-out': { full: 69, perRunShare: 0.8, quick: 30 },
 };
 
 /** Memory's last readings after its longest idle time (and the no-sockets wait, 13 s), once the scenarios after it are done. */
