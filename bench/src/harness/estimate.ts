@@ -31,7 +31,7 @@ export const ESTIMATES: Record<string, Estimate> = {
   'device-open': { full: 43, perRunShare: 0, quick: 20 },
   memory: { full: 79, perRunShare: 0, quick: 42 },
   // After memory: these run beside its 5-minute idle wait.
-  'many-jobs': { full: 60, perRunShare: 0.5, quick: 21 },
+  'many-jobs': { full: 75, perRunShare: 0.5, quick: 21 },
   'ops-replay': { full: 34, perRunShare: 0.5, quick: 15 },
   'catch-up': { full: 35, perRunShare: 0.8, quick: 11 },
   'reconnect-storm': { full: 56, perRunShare: 0.6, quick: 14 },
