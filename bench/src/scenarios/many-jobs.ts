@@ -24,8 +24,9 @@ const ACTIONS_PER_JOB = 5;
 /**
  * Reconnects every server serves before the measured one, each from new devices to the
  * same other jobs: the figure is a server that has served devices before. After one, the
- * reconnect's code still ran mostly unoptimized (probe-many-jobs.ts, warm, 28 Nov: 438 ms
- * after one, 335–339 after two to five); catch-up warms with 4 rounds for the same reason.
+ * reconnect's code still ran partly unoptimized: Outpost's channel row (a fresh server per
+ * run, 5 runs, alternating, 28 Nov) read 466.5 and 449.7 ms after one warm-up against 362.9
+ * and 343.4 after three. Catch-up warms with 4 rounds for the same reason.
  */
 const WARM_ROUNDS = 3;
 
@@ -224,7 +225,7 @@ export const manyJobs: Scenario = {
       targets: [channelReconnectTarget(rows, jobs)],
       notes: [
         `Each job: ${ACTIONS_PER_JOB} offline actions on the device plus a note and checklist from the office it has not seen. In sync = device received the server's state and the server acknowledged the device's (echo for y-websocket-server).`,
-        `Every server first serves the same reconnect ${WARM_ROUNDS} times, each from new devices to the same ${jobs} other jobs, then the measured one: the figure is a server that has served devices before, not the first reconnects of a fresh process, which pay for compiling their code paths (Outpost's channel in probe-many-jobs.ts: 438 ms after one warm-up, 335–339 after two to five).`,
+        `Every server first serves the same reconnect ${WARM_ROUNDS} times, each from new devices to the same ${jobs} other jobs, then the measured one: the figure is a server that has served devices before, not the first reconnects of a fresh process, which pay for compiling their code paths (Outpost's channel row on 28 Nov: 450–467 ms after one warm-up, 343–363 after three).`,
         "The 50 ms link (counting bytes and turns) runs in a process of its own, so its delay does not wait on the load generator's work; the devices' carried changes are encoded before the clock starts.",
         '"client turns" is summed over connections: 200 parallel sockets that each take 2 turns count 400, while "elapsed ÷ RTT" is the wall time in round trips.',
         `The device channel row is the median of ${ctx.runs} runs, each on a fresh server (range in "time ms"; its other figures are the median run's).`,
