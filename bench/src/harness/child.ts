@@ -3,6 +3,8 @@
  * talks to it over the IPC channel: `{ id, cmd, arg }` → `{ id, result | error }`.
  * argv: <kind> <dataDir>
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startServer } from '../servers/start';
 import type { ServerKind } from '../servers/server';
@@ -41,7 +43,25 @@ function stats(): ChildStats {
   };
 }
 
+/**
+ * `BENCH_HEAP_SAMPLE=dir` (investigation only): samples the server's allocations from start to
+ * close, objects the young and old collections freed included, and writes
+ * `dir/<kind>-<pid>.heapprofile` (DevTools' format) on close: what fills the young generation.
+ */
+async function sampleAllocations(): Promise<(() => Promise<void>) | null> {
+  const dir = process.env.BENCH_HEAP_SAMPLE;
+  if (!dir) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(`${dir}/${kind}-${process.pid}.heapprofile`, JSON.stringify(profile));
+  };
+}
+
 async function main(): Promise<void> {
+  const stopSampling = await sampleAllocations();
   const server = await startServer(kind, dataDir);
   const handlers: Record<string, (arg: unknown) => unknown> = {
     prepare: (count) => server.prepare(count as number),
@@ -57,6 +77,7 @@ async function main(): Promise<void> {
     },
     close: async () => {
       await server.close();
+      await stopSampling?.();
       setTimeout(() => process.exit(0), 50);
       return true;
     },

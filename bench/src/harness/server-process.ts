@@ -131,10 +131,10 @@ export class ServerProcess {
 
   /**
    * Ends a server whose data nobody reads again, at once (SIGKILL) and removes its data;
-   * gracefully when CPU profiles are taken (`BENCH_PROFILE`: node writes one only on exit).
+   * gracefully when profiles are taken (`BENCH_PROFILE`, `BENCH_HEAP_SAMPLE`: written on exit or close).
    */
   async discard(): Promise<void> {
-    if (process.env.BENCH_PROFILE) await this.stop();
+    if (process.env.BENCH_PROFILE || process.env.BENCH_HEAP_SAMPLE) await this.stop();
     else await this.kill();
     this.removeData();
   }
