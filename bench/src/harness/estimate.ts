@@ -4,8 +4,8 @@
  * beside its estimate and the actual total at the end. Figures in seconds on the 2-core
  * machine with three servers. Quick ones from a timed quick run of the compiled-children
  * harness (543 s in all, 26 Nov 2026, load average 8–12 from other work). Full ones: the
- * "took" lines of the full run of 28 Nov 2026 09:23Z (1,066 s on a 2-core AMD EPYC machine
- * about half as fast as the one of the 07:41Z run; every server and the generator with a
+ * "took" lines of the full run of 28 Nov 2026 21:12Z (1,359 s on a 2-core AMD EPYC machine
+ * slower than the one of the 09:23Z run, 1,066 s; every server and the generator with a
  * 64 MB young generation).
  * Update them from the "took … (estimated …)" lines of the next full run.
  */
@@ -21,22 +21,22 @@ interface Estimate {
 
 /** Per scenario id. */
 export const ESTIMATES: Record<string, Estimate> = {
-  fanout: { full: 137, perRunShare: 0.35, quick: 31 },
-  'fanout-durability': { full: 44, perRunShare: 0.4, quick: 24 },
-  'durable-writes': { full: 42, perRunShare: 0, quick: 28 },
-  'ack-latency': { full: 101, perRunShare: 0.6, quick: 25 },
-  'cold-open': { full: 83, perRunShare: 0, quick: 59 },
-  'schedule-board': { full: 75, perRunShare: 0, quick: 53 },
-  'idle-jobs': { full: 139, perRunShare: 0, quick: 32 },
-  'device-open': { full: 43, perRunShare: 0, quick: 20 },
-  memory: { full: 79, perRunShare: 0, quick: 42 },
+  fanout: { full: 131, perRunShare: 0.35, quick: 31 },
+  'fanout-durability': { full: 56, perRunShare: 0.4, quick: 24 },
+  'durable-writes': { full: 46, perRunShare: 0, quick: 28 },
+  'ack-latency': { full: 100, perRunShare: 0.6, quick: 25 },
+  'cold-open': { full: 101, perRunShare: 0, quick: 59 },
+  'schedule-board': { full: 112, perRunShare: 0, quick: 53 },
+  'idle-jobs': { full: 181, perRunShare: 0, quick: 32 },
+  'device-open': { full: 92, perRunShare: 0, quick: 20 },
+  memory: { full: 83, perRunShare: 0, quick: 42 },
   // After memory: these run beside its 5-minute idle wait.
-  'many-jobs': { full: 75, perRunShare: 0.5, quick: 21 },
-  'ops-replay': { full: 34, perRunShare: 0.5, quick: 15 },
-  'catch-up': { full: 35, perRunShare: 0.8, quick: 11 },
-  'reconnect-storm': { full: 56, perRunShare: 0.6, quick: 14 },
-  'awareness-flood': { full: 27, perRunShare: 0.4, quick: 11 },
-  'large-doc': { full: 51, perRunShare: 0, quick: 25 },
+  'many-jobs': { full: 111, perRunShare: 0.5, quick: 21 },
+  'ops-replay': { full: 36, perRunShare: 0.5, quick: 15 },
+  'catch-up': { full: 36, perRunShare: 0.8, quick: 11 },
+  'reconnect-storm': { full: 79, perRunShare: 0.6, quick: 14 },
+  'awareness-flood': { full: 32, perRunShare: 0.4, quick: 11 },
+  'large-doc': { full: 66, perRunShare: 0, quick: 25 },
   'scale-out': { full: 69, perRunShare: 0.8, quick: 30 },
 };
 
