@@ -165,7 +165,7 @@ export const largeDoc: Scenario = {
       ratios: {},
       notes: [
         `The job's note holds ${megabytes} MB of text sent in ${CHUNK / 1024} KB updates. Cold open: a fresh server process after a clean stop, socket open until the content is at the device; ${samples} samples, median (range).`,
-        `Then the device types ${TYPING_RATE} keystrokes/s into it for ${typingMs / 1000} s on a fixed schedule: ack latency from the planned send (Outpost durable ack, Hocuspocus SyncStatus, y-websocket-server echo); server loop max = the longest stall in the server while typing (Outpost compacts every 500 updates).`,
+        `Then the device types ${TYPING_RATE} keystrokes/s into it for ${typingMs / 1000} s on a fixed schedule: ack latency from the planned send (Outpost durable ack, Hocuspocus SyncStatus, y-websocket-server echo); server loop max = the longest stall in the server while typing (Outpost compacts every 500 updates). The keystrokes are typed ahead and the device reads echoes without applying them (either, through Yjs on this doc, cost the generator ~18 ms); gen send lag = how late the generator made its sends.`,
         `Offline batch: on another job of the same server, a device sends one update adding ${BATCH_NOTES} notes (a day of notes made offline, sent as one frame): time from the send to its ack, and the server's longest stall meanwhile (Outpost judges every write of the frame before applying it; until 27 Nov that was quadratic in the frame's size: 0.56 s for this frame alone).`,
       ],
     };
