@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interleaved, percentile, showSpread, spread, summarize } from '../src/harness/stats';
+import { interleaved, medianRun, percentile, showSpread, spread, summarize } from '../src/harness/stats';
 
 describe('latency statistics', () => {
   it('takes nearest-rank percentiles, so p99 is an observed sample', () => {
@@ -20,6 +20,12 @@ describe('repeated runs', () => {
     expect(spread([NaN, 5]).n).toBe(1);
     expect(showSpread(spread([]))).toBe('—');
     expect(showSpread(spread([12, 10, 11]))).toBe('11 (10–12, n=3)');
+    const runs = [
+      { ms: 30, bytes: 3 },
+      { ms: 10, bytes: 1 },
+      { ms: 20, bytes: 2 },
+    ];
+    expect(medianRun(runs, 'ms')).toEqual({ run: { ms: 20, bytes: 2 }, spread: { n: 3, median: 20, min: 10, max: 30 } });
   });
 
   it('rotates the server order every run', () => {

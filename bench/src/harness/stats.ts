@@ -71,6 +71,15 @@ export function spread(values: readonly number[]): Spread {
   return { n: sorted.length, median: sorted[Math.ceil(sorted.length / 2) - 1]!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
+/**
+ * The spread of `key` over `runs` and the run it came from: the median is an observed run's
+ * (`spread`), so a row can show that run's other figures beside the spread.
+ */
+export function medianRun<T extends Record<string, number | string>>(runs: readonly T[], key: string): { run: T; spread: Spread } {
+  const s = spread(runs.map((r) => Number(r[key])));
+  return { run: runs.find((r) => Number(r[key]) === s.median) ?? runs[0]!, spread: s };
+}
+
 /** "median (min–max, n runs)" for a table cell. */
 export function showSpread(s: Spread): string {
   if (s.n === 0) return '—';

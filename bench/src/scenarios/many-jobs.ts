@@ -12,7 +12,7 @@
 import * as Y from 'yjs';
 import { startLinkProcess } from '../harness/link-process';
 import { ServerProcess } from '../harness/server-process';
-import { round, showSpread, spread } from '../harness/stats';
+import { medianRun, round, showSpread } from '../harness/stats';
 import { captureUpdates, fieldAction, newFieldDevice } from '../load/field-work';
 import { ChannelLoadClient } from '../load/channel-client';
 import { openJob, openSocket, settle, type JobLink, type Target } from '../load/targets';
@@ -206,8 +206,7 @@ export const manyJobs: Scenario = {
           ctx.log(`  many jobs: outpost device channel ${jobs} jobs, run ${r + 1} of ${ctx.runs}`);
           runs.push(await measureChannel(jobs, true));
         }
-        const times = spread(runs.map((f) => f['time ms']!));
-        const median = runs.find((f) => f['time ms'] === times.median)!;
+        const { run: median, spread: times } = medianRun(runs, 'time ms');
         rows.push({
           label: `${SERVER_LABELS[kind]} device channel, ${jobs} jobs`,
           server: kind,

@@ -7,7 +7,7 @@
  */
 import { connect } from 'node:net';
 import { compare, SCALE_CONFIGS, SCALE_WORKLOAD } from '../scale-fanout';
-import { showSpread, spread } from '../harness/stats';
+import { medianRun, showSpread, spread } from '../harness/stats';
 import { judge, type ResultRow, type Scenario, type ScenarioResult } from './scenario';
 
 function reachable(host: string, port: number): Promise<boolean> {
@@ -38,9 +38,8 @@ export const scaleOut: Scenario = {
     // A row per configuration: median (range) of its windows' p50 and p99; the other figures from its median-p50 window.
     const rows: ResultRow[] = SCALE_CONFIGS.map(([nodes, routing], i) => {
       const runs = windows[i]!;
-      const p50s = spread(runs.map((w) => Number(w['p50 ms'])));
+      const { run: median, spread: p50s } = medianRun(runs, 'p50 ms');
       const p99s = spread(runs.map((w) => Number(w['p99 ms'])));
-      const median = runs.find((w) => Number(w['p50 ms']) === p50s.median) ?? runs[0]!;
       return {
         label: `Outpost ${nodes} node${nodes > 1 ? 's' : ''}, ${routing}`,
         server: 'outpost',
@@ -66,7 +65,7 @@ export const scaleOut: Scenario = {
       targets: [judge('scale-out: 2 nodes p50, by-job ÷ any-node (medians of the runs; by-job keeps its advantage)', '< 1×', +(p50(2) / p50(1)).toFixed(2), (v) => v < 1)],
       notes: [
         ...notes,
-        `${ctx.runs} window${ctx.runs === 1 ? '' : 's'} of ${seconds} s per configuration, interleaved (order rotated per run), after a 1 s warm-up on each configuration's first window and a 0.5 s lead-in on later ones; p50 and p99 are the median (range) of the windows, the other figures those of the median window. The two 2-node configurations share one cluster of nodes, each with 100 jobs of its own (the other's typists connected and idle); the cluster not being measured waits paused (SIGSTOP).`,
+        `${ctx.runs} window${ctx.runs === 1 ? '' : 's'} of ${seconds} s per configuration, interleaved (order rotated per run), after a 1 s warm-up on each configuration's first window and a 0.5 s lead-in on later ones; p50 and p99 are the median (range) of the windows, the other figures those of the median window. The two 2-node configurations share one cluster of nodes, each with ${SCALE_WORKLOAD.jobs} jobs of its own (the other's typists connected and idle); the cluster not being measured waits paused (SIGSTOP).`,
         `by-job ÷ any-node p50, window by window: ${perRun.join(', ')}.`,
       ],
     };
