@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepFigures } from '../src/load/fanout-rig';
-import { bestPeer, nextToRepeat, type Samples } from '../src/scenarios/fanout';
+import { bestPeer, nextToRepeat, p99RatiosAtEveryStep, type Samples } from '../src/scenarios/fanout';
 
 /** Samples of one server: per rate, its runs as held (true) or not. */
 function outpost(runs: Record<number, boolean[]>): Samples {
@@ -46,5 +46,28 @@ describe('the peer Outpost is judged against', () => {
     // Outpost held less than both: the ratio is taken at Outpost's rate, where Hocuspocus is lower.
     const lower = servers({ hocuspocus: { 4000: [10], 6000: [31.3] }, ywss: { 4000: [18], 6000: [24.3] } });
     expect(bestPeer(lower, ['ywss', 'hocuspocus'], 4000)).toBe('hocuspocus');
+  });
+});
+
+describe('the p99 ratio at every rate both hold', () => {
+  const runs = (p99s: number[], held = true) => p99s.map((p99) => ({ held, p99 }) as StepFigures);
+  const samples = (byKind: Record<string, Record<number, StepFigures[]>>): Samples =>
+    new Map(Object.entries(byKind).map(([kind, rates]) => [kind as never, new Map(Object.entries(rates).map(([r, fs]) => [Number(r), fs]))]));
+
+  it('compares each rate Outpost holds with the lowest p99 among the peers holding it', () => {
+    const s = samples({
+      outpost: { 1000: runs([38]), 2500: runs([60, 62, 61]), 4000: runs([97]) },
+      hocuspocus: { 1000: runs([18]), 2500: runs([80, 81, 82]), 4000: runs([112], false) },
+      ywss: { 1000: runs([14]), 2500: runs([86, 87, 85]) },
+    });
+    expect(p99RatiosAtEveryStep(s, ['hocuspocus', 'ywss'])).toEqual([
+      { rate: 1000, peer: 'ywss', ratio: 38 / 14 },
+      { rate: 2500, peer: 'hocuspocus', ratio: 61 / 81 },
+    ]);
+  });
+
+  it('leaves out rates Outpost does not hold and rates no peer holds', () => {
+    const s = samples({ outpost: { 1000: runs([10]), 2500: runs([200], false) }, ywss: { 1000: runs([20], false), 2500: runs([30]) } });
+    expect(p99RatiosAtEveryStep(s, ['ywss'])).toEqual([]);
   });
 });

@@ -107,6 +107,24 @@ async function sequentialReplay(target: Target, jobId: string, proxy: DelayProxy
   }
 }
 
+/**
+ * How the K = 1,000 ratio works out: the baseline replays against Outpost itself, one round
+ * trip plus Outpost's per-update overhead x per action, and the catch-up takes two round
+ * trips plus its overhead y, so (RTT + x)·1000 ÷ (2·RTT + y) ≥ 500 exactly when y ≤ 2x. A
+ * quicker durable ack shortens x and y alike and lowers the ratio; only what the catch-up
+ * spends beyond a single update's ack (the handshake, judging and applying a large update)
+ * moves it up.
+ */
+function ratioMechanics(msPerAction: number, outpostAt1000: number): string[] {
+  const rtt = 2 * ONE_WAY_MS;
+  if (!Number.isFinite(msPerAction) || !Number.isFinite(outpostAt1000)) return [];
+  const x = msPerAction - rtt;
+  const y = outpostAt1000 - 2 * rtt;
+  return [
+    `The ratio at K = 1,000 is (RTT + x)·1000 ÷ (2·RTT + y), x the replay's time per action beyond one round trip (here ${round(x)} ms: Outpost's durable ack of one update, the link and the generator) and y the catch-up's beyond two (here ${round(y)} ms): ≥ 500× exactly when y ≤ 2x (here ${round(y)} against ${round(2 * x)}). A quicker durable ack shortens both x and y and lowers the ratio; only what the catch-up spends beyond one update's ack (the websocket handshake, judging and applying a 1,000-action update) moves it.`,
+  ];
+}
+
 function medianRow(label: string, server: ServerKind, runs: Record<string, number>[]): ResultRow {
   const figures: Record<string, number | string> = { runs: runs.length };
   for (const key of Object.keys(runs[0] ?? {})) {
@@ -202,6 +220,7 @@ export const catchUpScenario: Scenario = {
         `Time runs from opening the socket (TCP + websocket handshake included) to the acknowledgement of everything the device holds; median (range) of ${ctx.runs} runs, servers interleaved per run (the ones not measured wait paused, SIGSTOP), other columns medians. "client turns" counts the client sending after having received; "elapsed ÷ RTT" is the time in round trips of ${2 * ONE_WAY_MS} ms.`,
         "wire ÷ Yjs diff: every byte through the proxy both ways (TCP payload: HTTP upgrade with its token, websocket framing, sync messages, acks) over the Yjs diff each side lacked (the device's step 2 against the server's state vector, plus what the device gained). At K = 100 the fixed handshake weighs most.",
         `Baseline: one update message per action against Outpost over the same link, each awaiting its durable ack; measured on ${replayN} actions and extrapolated linearly.`,
+        ...ratioMechanics(replay.msPerAction, ctx.servers.includes('outpost') ? outpostMs(1000) : NaN),
       ],
     };
   },
