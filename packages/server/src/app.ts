@@ -18,6 +18,7 @@ import { buildApi } from './http/api';
 import { ServerMetrics } from './metrics/metrics';
 import { OpService } from './ops/service';
 import { DEFAULT_LIMITS, type RelayContext, type RelayLimits } from './relay/context';
+import { FirstSyncs } from './relay/first-syncs';
 import { GroupCommitter } from './relay/group-commit';
 import { KeepAlive } from './relay/keep-alive';
 import { Relay } from './relay/relay';
@@ -113,6 +114,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     new SqliteStore(join(options.dataDir, 'outpost.db'), {
       durability: options.durability ?? 'full',
       checkpointed: (seconds, walFrames) => metrics.observeCheckpoint(seconds, walFrames),
+      // No commit is waited for in turn while sockets come in (a reconnect storm): docs/decisions.md.
+      mayWaitInTurn: () => !relay?.admitting,
     });
   const bus = options.bus ?? new LocalBus();
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -132,7 +135,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     limits.groupCommitMs,
   );
-  const ctx: RelayContext = { nodeId: options.nodeId ?? randomUUID(), store, bus, committer, metrics, limits, secret, hooks };
+  const ctx: RelayContext = { nodeId: options.nodeId ?? randomUUID(), store, bus, committer, metrics, limits, secret, hooks, firstSyncs: new FirstSyncs() };
   relay = new Relay(ctx);
   const ops = new OpService({ store, relay, bus, nodeId: ctx.nodeId, metrics, causalWaitMs: limits.causalWaitMs, hooks });
   const host = options.host ?? '127.0.0.1';

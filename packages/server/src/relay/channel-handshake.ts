@@ -41,9 +41,17 @@ export class ChannelHandshake {
     private readonly users: Pick<Handshake, 'countIn' | 'countOut'>,
   ) {}
 
+  /** Channels being let in (token check) now. */
+  private lettingIn = 0;
+
   /** Open channel sockets. */
   get count(): number {
     return this.channels.size;
+  }
+
+  /** Channels being let in now: the relay's `admitting`. */
+  get admitting(): number {
+    return this.lettingIn;
   }
 
   /** Refuses new channels from now on (server shutdown). */
@@ -97,6 +105,7 @@ export class ChannelHandshake {
         this.onChannel(channel, false);
       }
     });
+    this.lettingIn++;
     try {
       const principal = await this.ctx.hooks.authenticate(authRequestOf(req));
       if (ws.readyState !== ws.OPEN) return;
@@ -117,6 +126,8 @@ export class ChannelHandshake {
       const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
       if (!(err instanceof OutpostError)) console.error('[outpost] device channel connect failed', err);
       this.refuse(ws, code, err instanceof Error ? err.message : ERROR_CODES[code].message);
+    } finally {
+      this.lettingIn--;
     }
   }
 

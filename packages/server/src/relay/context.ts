@@ -6,6 +6,7 @@ import type { ServerMetrics } from '../metrics/metrics';
 import type { Directory, DocLog } from '../store/store';
 import type { GroupCommitter } from './group-commit';
 import type { Hooks } from '../hooks/hooks';
+import type { FirstSyncs } from './first-syncs';
 
 /** Tunable limits, all overridable in tests. */
 export interface RelayLimits {
@@ -113,4 +114,6 @@ export interface RelayContext {
   secret: string;
   /** Who a socket is and which jobs it may sync (the team's `ServerHooks` or the demo's). */
   hooks: Hooks;
+  /** Sockets in their first sync, counted for the relay's `admitting` (absent: not counted). */
+  firstSyncs?: FirstSyncs;
 }

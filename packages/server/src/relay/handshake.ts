@@ -30,9 +30,17 @@ export class Handshake {
     private readonly rooms: RoomRegistry,
   ) {}
 
+  /** Sockets being let in (token, room, access check) now. */
+  private lettingIn = 0;
+
   /** Open sockets. */
   get count(): number {
     return this.sockets.size;
+  }
+
+  /** Sockets being let in now: the relay's `admitting`. */
+  get admitting(): number {
+    return this.lettingIn;
   }
 
   /** Refuses new sockets from now on (server shutdown). */
@@ -85,6 +93,7 @@ export class Handshake {
         this.rooms.release(room);
       }
     });
+    this.lettingIn++;
     try {
       const principal = await this.ctx.hooks.authenticate(authRequestOf(req));
       if (ws.readyState !== ws.OPEN) return;
@@ -117,6 +126,8 @@ export class Handshake {
       const code: ErrorCode = err instanceof OutpostError ? err.code : 'internal';
       if (!(err instanceof OutpostError)) console.error('[outpost] relay connect failed', err);
       refuseSocket(ws, code, err instanceof Error ? err.message : ERROR_CODES[code].message, wantsAcks, this.ctx);
+    } finally {
+      this.lettingIn--;
     }
   }
 

@@ -48,6 +48,8 @@ interface AwarenessChange {
 export class JobRoom implements OpenJob {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly memberSet = new Set<RoomMember>();
+  /** Members whose sync step 1 was not answered yet (`FirstSyncs`). */
+  private readonly firstSyncing = new Set<RoomMember>();
   private readonly resting: RestingDoc;
   private readonly mirror: ServerMirror;
   private readonly causal = new CausalWaits();
@@ -210,11 +212,19 @@ export class JobRoom implements OpenJob {
   join(member: RoomMember): boolean {
     if (this.isDisposed) return false;
     this.memberSet.add(member);
+    this.firstSyncing.add(member);
+    this.ctx.firstSyncs?.began();
     return true;
+  }
+
+  /** The member's sync step 1 was answered: its first sync is over (`FirstSyncs`). */
+  firstSyncDone(member: RoomMember): void {
+    if (this.firstSyncing.delete(member)) this.ctx.firstSyncs?.ended();
   }
 
   /** Removes a member and the presence it controlled. */
   leave(member: RoomMember): void {
+    this.firstSyncDone(member);
     this.memberSet.delete(member);
     if (member.awarenessIds.size > 0 && !this.isDisposed) awarenessProtocol.removeAwarenessStates(this.awareness, [...member.awarenessIds], member);
   }
@@ -290,6 +300,7 @@ export class JobRoom implements OpenJob {
   async dispose(): Promise<void> {
     // The content stays readable (an op still holding the room reads its guard facts).
     this.isDisposed = true;
+    for (const member of [...this.firstSyncing]) this.firstSyncDone(member);
     this.resting.destroy();
     this.mirror.stop();
     this.metaNotices.stop();

@@ -47,6 +47,15 @@ export class Relay implements JobDocs {
     return this.handshake.count + this.channels.count;
   }
 
+  /**
+   * True while sockets are being let in, are in their first sync (first-syncs.ts), or jobs
+   * load: work no commit waits for, which the log writer's in-turn wait must not hold up
+   * (store/sqlite/in-turn-wait.ts; app.ts).
+   */
+  get admitting(): boolean {
+    return this.handshake.admitting + this.channels.admitting + this.rooms.loading + (this.ctx.firstSyncs?.count ?? 0) > 0;
+  }
+
   /** Jobs in memory: loaded, loading, or being unloaded (an unload ends once its compaction is stored). */
   get loadedCount(): number {
     return this.rooms.size;

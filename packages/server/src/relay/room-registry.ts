@@ -32,6 +32,8 @@ export class RoomRegistry {
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly sweep: NodeJS.Timeout;
   private closing = false;
+  /** Loads under way (`loading`). */
+  private loadsInFlight = 0;
   /**
    * Hibernations and quiet compactions, each encoding a whole doc, come in bursts (a sweep
    * finds hundreds of idle docs; a crew's jobs go quiet together): run a few ms per turn.
@@ -53,6 +55,11 @@ export class RoomRegistry {
       this.background.add(() => (this.sweeping = false));
     }, everyMs);
     this.sweep.unref();
+  }
+
+  /** Jobs being loaded from storage now. */
+  get loading(): number {
+    return this.loadsInFlight;
   }
 
   /** Jobs in memory: loaded, loading, or being unloaded (compacted, then freed). */
@@ -132,8 +139,10 @@ export class RoomRegistry {
   private load(jobId: string): Entry {
     const entry: Entry = { loading: JobRoom.load(jobId, this.ctx, (room) => this.drop(room)), room: null, holds: 0, unloadTimer: null, sinceCompaction: 0, quietTimer: null };
     this.entries.set(jobId, entry);
+    this.loadsInFlight++;
     entry.loading.then(
       (room) => {
+        this.loadsInFlight--;
         entry.room = room;
         entry.sinceCompaction = room.loadedUpdates;
         // A log left behind the snapshot (a killed process, another node) is folded soon,
@@ -141,6 +150,7 @@ export class RoomRegistry {
         if (room.loadedUpdates > 0) entry.quietTimer = setTimeout(() => this.compactQuiet(entry), COMPACT_AFTER_LOAD_MS).unref();
       },
       () => {
+        this.loadsInFlight--;
         if (this.entries.get(jobId) === entry) this.entries.delete(jobId);
       },
     );

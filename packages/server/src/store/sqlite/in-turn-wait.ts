@@ -30,10 +30,15 @@ export class InTurnWait {
   /** How much more of its time the loop may spend in these waits. */
   private readonly budget: WaitBudget;
 
-  /** `ms`: the longest wait (0: never); `share`: the most of its time the loop spends waiting (1: no limit). */
+  /**
+   * `ms`: the longest wait (0: never); `share`: the most of its time the loop spends waiting
+   * (1: no limit); `mayWait`: false while the loop has work no commit waits for (the server
+   * says so while sockets are being let in or jobs loaded: see `LogWriterOptions.mayWaitInTurn`).
+   */
   constructor(
     private readonly ms: number,
     share: number,
+    private readonly mayWait: () => boolean = () => true,
   ) {
     this.budget = new WaitBudget(share, WAIT_CREDIT_MS, performance.now());
   }
@@ -45,10 +50,10 @@ export class InTurnWait {
    * beyond the share of time. Once a turn: an answer taken here settles its promise at once,
    * and a caller appending again as it settles (a loop of awaited appends) would otherwise
    * wait again in the same turn, and again, and the loop would never come round to its
-   * timers and sockets.
+   * timers and sockets. Not while `mayWait` says the loop has other work (see the constructor).
    */
   hold(counter: Int32Array, take: () => void, answered: () => boolean, lastTransactionMs: number): void {
-    if (this.ms <= 0 || lastTransactionMs > this.ms || !this.mayWaitThisTurn) return;
+    if (this.ms <= 0 || lastTransactionMs > this.ms || !this.mayWaitThisTurn || !this.mayWait()) return;
     const start = performance.now();
     if (!this.budget.allows(start)) return;
     this.mayWaitThisTurn = false;

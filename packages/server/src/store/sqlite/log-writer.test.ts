@@ -328,6 +328,17 @@ describe('SQLite log writer (appends off the event loop)', () => {
     expect(await afterALongWait(0.001)).toBe(false); // its share spent: answered in a later turn
   });
 
+  it('does not wait in turn while the server says the loop has other work (sockets being let in), and waits again after', async () => {
+    let admitting = true;
+    const { store } = await openStore({ waitInTurnMs: 1000, waitShare: 1, mayWaitInTurn: () => !admitting });
+    await store.appendUpdates([u('job-0', 0)]); // the worker has started
+    const committer = new GroupCommitter(store, { committed: () => undefined, failed: () => undefined });
+    expect(await landsInTurn(committer, u('job-1', 1))).toBe(false); // answered in a later turn
+    await committer.barrier();
+    admitting = false;
+    expect(await landsInTurn(committer, u('job-1', 2))).toBe(true);
+  });
+
   it('posts a batch to the worker with each job id once and the rest in moved buffers, so its clone on the event loop does not grow with the batch', async () => {
     const { store, file } = await openStore();
     const posted = vi.spyOn(Worker.prototype, 'postMessage');

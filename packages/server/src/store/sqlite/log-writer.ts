@@ -81,6 +81,13 @@ export interface LogWriterOptions {
    * limit). See in-turn-wait.ts.
    */
   waitShare?: number;
+  /**
+   * Whether the loop may wait in turn now (default: always). False while it has work no
+   * commit waits for: holding it for the fsync would idle that work (sockets being let in
+   * during a reconnect storm), where in steady relaying the next batch could not commit
+   * before this one anyway. The server passes its relay's `admitting` (app.ts).
+   */
+  mayWaitInTurn?: () => boolean;
 }
 
 interface Pending {
@@ -122,7 +129,7 @@ export class LogWriter {
   private static driver: string | undefined;
 
   constructor(private readonly options: LogWriterOptions) {
-    this.inTurn = new InTurnWait(options.waitInTurnMs ?? WAIT_IN_TURN_MS, options.waitShare ?? WAIT_SHARE);
+    this.inTurn = new InTurnWait(options.waitInTurnMs ?? WAIT_IN_TURN_MS, options.waitShare ?? WAIT_SHARE, options.mayWaitInTurn);
   }
 
   /**

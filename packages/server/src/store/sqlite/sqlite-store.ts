@@ -83,8 +83,10 @@ export class SqliteStore implements Store {
     // Checkpoints run on their own thread (wal-checkpointer.ts) and, once the WAL is long,
     // on the log writer's between two commits (log-writer-worker.ts); never inside a commit.
     if (!inMemory) this.db.pragma('wal_autocheckpoint = 0');
-    const { checkpointEveryMs: everyMs, checkpointed, walRestartFrames: restartFrames, waitInTurnMs, waitShare } = options;
-    this.writer = inMemory ? null : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, checkpointed, waitInTurnMs, waitShare, committed: () => this.checkpointer?.soon() });
+    const { checkpointEveryMs: everyMs, checkpointed, walRestartFrames: restartFrames, waitInTurnMs, waitShare, mayWaitInTurn } = options;
+    this.writer = inMemory
+      ? null
+      : new LogWriter({ file, synchronous, busyTimeoutMs: 5000, checkpointed, waitInTurnMs, waitShare, mayWaitInTurn, committed: () => this.checkpointer?.soon() });
     this.checkpointer = inMemory ? null : new WalCheckpointer({ file, synchronous, everyMs, checkpointed, restartFrames, restart: () => this.writer?.restartWal() });
     this.sql = prepareStatements(this.db);
     answerWith<HandoverStore>(this, new SqliteHandovers(this.db), HANDOVER_STORE_METHODS, () => this.writeLockFree());

@@ -17,6 +17,8 @@ export interface SqliteStoreOptions {
   waitInTurnMs?: number;
   /** The most of its time the event loop spends in those waits (in-turn-wait.ts); default no limit (`WAIT_SHARE`: 1); a limit of 5 % is 0.05. */
   waitShare?: number;
+  /** Whether the event loop may wait in turn now (log-writer.ts `mayWaitInTurn`); default always. */
+  mayWaitInTurn?: () => boolean;
 }
 
 /** SQLite's `synchronous` pragma for each durability. */
