@@ -76,7 +76,7 @@ describe.skipIf(!run)('cancel while completing offline', () => {
       'two conflicts',
     );
     const first = await conflicts.first().innerText();
-    expect(first).toMatch(/You moved this job to Completed; Dana cancelled it at \d\d:\d\d/);
+    expect(first).toMatch(/You moved this job to Completed; Dana cancelled it at (?:\w+ )?\d\d:\d\d/);
     await dismissNotices(alice.page);
     await phoneShot(alice.page, `${ensureScreenshotDir()}/offline-actions.png`, 1000);
     await expectUsableOnPhone(alice.page);

@@ -54,7 +54,7 @@ describe.skipIf(!run)('one conflict per job', () => {
       (n) => n === 1,
       'one conflict for the job',
     );
-    expect(await conflict.innerText()).toMatch(/You moved this job to Completed; Dana cancelled it at \d\d:\d\d/);
+    expect(await conflict.innerText()).toMatch(/You moved this job to Completed; Dana cancelled it at (?:\w+ )?\d\d:\d\d/);
     expect(await conflict.innerText()).toMatch(/your notes and photos are kept either way/i);
     await edgeShot(page, 'one-conflict-per-job', 900);
 
