@@ -31,6 +31,8 @@ import { closeSocket } from './socket-refusal';
 export class ChannelHandshake {
   private readonly channels = new Map<WebSocket, DeviceChannel | null>();
   private closing = false;
+  /** Channels being let in (token check) now. */
+  private lettingIn = 0;
   /** Called for each channel let in and each channel gone (pushes find devices through it). */
   onChannel: (channel: DeviceChannel, open: boolean) => void = () => undefined;
 
@@ -40,9 +42,6 @@ export class ChannelHandshake {
     /** Counts sockets per user: a channel is one of the user's connections, like a job socket. */
     private readonly users: Pick<Handshake, 'countIn' | 'countOut'>,
   ) {}
-
-  /** Channels being let in (token check) now. */
-  private lettingIn = 0;
 
   /** Open channel sockets. */
   get count(): number {

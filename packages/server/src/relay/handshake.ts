@@ -24,14 +24,13 @@ export class Handshake {
   /** Open sockets per user (counted from a verified token until close). */
   private readonly perUser = new Map<string, number>();
   private closing = false;
+  /** Sockets being let in (token, room, access check) now. */
+  private lettingIn = 0;
 
   constructor(
     private readonly ctx: RelayContext,
     private readonly rooms: RoomRegistry,
   ) {}
-
-  /** Sockets being let in (token, room, access check) now. */
-  private lettingIn = 0;
 
   /** Open sockets. */
   get count(): number {
