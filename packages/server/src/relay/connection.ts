@@ -199,7 +199,7 @@ export class RelayConnection implements RoomMember {
     // Parts of a resting job after a crash go as updates first; the last is the step 2.
     const parts = this.room.missingFor(theirs);
     parts.forEach((part, i) => this.send(syncMessage(i === parts.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate, part)));
-    this.room.firstSyncDone(this);
+    this.ctx.firstSyncs?.ended(this); // its first sync is over
   }
 
   /**

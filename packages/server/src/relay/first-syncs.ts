@@ -6,20 +6,20 @@
  * then does not hold the loop for a commit's fsync (store/sqlite/in-turn-wait.ts).
  */
 export class FirstSyncs {
-  private syncing = 0;
+  private readonly syncing = new Set<object>();
 
   /** Sockets in their first sync now, over every job. */
   get count(): number {
-    return this.syncing;
+    return this.syncing.size;
   }
 
-  /** A member joined its job. */
-  began(): void {
-    this.syncing++;
+  /** A member joined its job (`JobRoom.join`). */
+  began(member: object): void {
+    this.syncing.add(member);
   }
 
-  /** A member in its first sync got its step 1 answered, or left before. */
-  ended(): void {
-    this.syncing--;
+  /** A member got its step 1 answered, or left, or its room was dropped; once is enough. */
+  ended(member: object): void {
+    this.syncing.delete(member);
   }
 }

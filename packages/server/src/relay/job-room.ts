@@ -20,6 +20,7 @@ import type { RelayContext } from './context';
 import { MetaChangeNotices } from './device-notices';
 import type { OpenJob } from './job-docs';
 import { JobSize } from './job-size';
+import { logFailure } from './log-failure';
 import { mirrorWindow, movesWindow } from './window-mirror';
 import { LOAD_ORIGIN, RestingDoc } from './resting-doc';
 import { awarenessMessage, syncUpdateMessage, type RoomMember } from './room-member';
@@ -48,8 +49,6 @@ interface AwarenessChange {
 export class JobRoom implements OpenJob {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly memberSet = new Set<RoomMember>();
-  /** Members whose sync step 1 was not answered yet (`FirstSyncs`). */
-  private readonly firstSyncing = new Set<RoomMember>();
   private readonly resting: RestingDoc;
   private readonly mirror: ServerMirror;
   private readonly causal = new CausalWaits();
@@ -212,19 +211,13 @@ export class JobRoom implements OpenJob {
   join(member: RoomMember): boolean {
     if (this.isDisposed) return false;
     this.memberSet.add(member);
-    this.firstSyncing.add(member);
-    this.ctx.firstSyncs?.began();
+    this.ctx.firstSyncs?.began(member);
     return true;
-  }
-
-  /** The member's sync step 1 was answered: its first sync is over (`FirstSyncs`). */
-  firstSyncDone(member: RoomMember): void {
-    if (this.firstSyncing.delete(member)) this.ctx.firstSyncs?.ended();
   }
 
   /** Removes a member and the presence it controlled. */
   leave(member: RoomMember): void {
-    this.firstSyncDone(member);
+    this.ctx.firstSyncs?.ended(member);
     this.memberSet.delete(member);
     if (member.awarenessIds.size > 0 && !this.isDisposed) awarenessProtocol.removeAwarenessStates(this.awareness, [...member.awarenessIds], member);
   }
@@ -300,7 +293,7 @@ export class JobRoom implements OpenJob {
   async dispose(): Promise<void> {
     // The content stays readable (an op still holding the room reads its guard facts).
     this.isDisposed = true;
-    for (const member of [...this.firstSyncing]) this.firstSyncDone(member);
+    for (const member of this.memberSet) this.ctx.firstSyncs?.ended(member);
     this.resting.destroy();
     this.mirror.stop();
     this.metaNotices.stop();
@@ -401,8 +394,4 @@ export class JobRoom implements OpenJob {
       void this.ctx.bus.publish({ kind: 'awareness', jobId: this.jobId, node: this.ctx.nodeId, update }).catch(logFailure('presence publish'));
     }
   }
-}
-
-function logFailure(what: string): (err: unknown) => void {
-  return (err) => console.error(`[outpost] ${what} failed`, err);
 }

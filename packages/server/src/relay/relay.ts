@@ -19,6 +19,7 @@ import { DeviceNotices, type DeviceNotice } from './device-notices';
 import { Handshake } from './handshake';
 import type { JobDocs, OpenJob } from './job-docs';
 import type { JobRoom } from './job-room';
+import { logFailure } from './log-failure';
 import { RoomRegistry } from './room-registry';
 
 /** The relay of one server node. */
@@ -138,8 +139,4 @@ export function committedUpdateEvent(jobId: string, node: string, updates: reado
       return merged;
     },
   };
-}
-
-function logFailure(what: string): (err: unknown) => void {
-  return (err) => console.error(`[outpost] ${what} failed`, err);
 }
