@@ -52,6 +52,12 @@ function heldAt(samples: Samples, kind: ServerKind, rate: number): boolean {
   return runs.length > 0 && runs.filter((f) => f.held).length * 2 > runs.length;
 }
 
+/** The median p99 of a server's runs at `rate` (Infinity when it has none). */
+function medianP99(samples: Samples, kind: ServerKind, rate: number): number {
+  const runs = samples.get(kind)?.get(rate) ?? [];
+  return runs.length ? spread(runs.map((f) => f.p99)).median : Infinity;
+}
+
 function highestHeld(samples: Samples, kind: ServerKind): number {
   return Math.max(0, ...[...(samples.get(kind)?.keys() ?? [])].filter((r) => heldAt(samples, kind, r)));
 }
@@ -70,13 +76,12 @@ export interface StepRatio {
  * and a lower step where Outpost's p99 was twice a peer's went unreported.
  */
 export function p99RatiosAtEveryStep(samples: Samples, peers: readonly ServerKind[]): StepRatio[] {
-  const medianP99 = (kind: ServerKind, rate: number) => spread((samples.get(kind)?.get(rate) ?? []).map((f) => f.p99)).median;
   const rates = [...(samples.get('outpost')?.keys() ?? [])].filter((r) => heldAt(samples, 'outpost', r)).sort((a, b) => a - b);
   return rates.flatMap((rate) => {
-    const holding = peers.filter((k) => heldAt(samples, k, rate)).map((peer) => ({ peer, p99: medianP99(peer, rate) }));
+    const holding = peers.filter((k) => heldAt(samples, k, rate)).map((peer) => ({ peer, p99: medianP99(samples, peer, rate) }));
     if (holding.length === 0) return [];
     const best = holding.reduce((a, b) => (b.p99 < a.p99 ? b : a));
-    return [{ rate, peer: best.peer, ratio: medianP99('outpost', rate) / best.p99 }];
+    return [{ rate, peer: best.peer, ratio: medianP99(samples, 'outpost', rate) / best.p99 }];
   });
 }
 
@@ -100,13 +105,9 @@ export function nextToRepeat(samples: Samples, kind: ServerKind, runs: number): 
  * the stricter one is 1.21×).
  */
 export function bestPeer(samples: Samples, peers: readonly ServerKind[], outpostHeld: number): ServerKind | undefined {
-  const p99At = (kind: ServerKind, rate: number) => {
-    const runs = samples.get(kind)?.get(rate) ?? [];
-    return runs.length ? spread(runs.map((f) => f.p99)).median : Infinity;
-  };
   return [...peers].sort((a, b) => {
     const [ha, hb] = [highestHeld(samples, a), highestHeld(samples, b)];
-    return hb - ha || p99At(a, Math.min(outpostHeld, ha)) - p99At(b, Math.min(outpostHeld, hb));
+    return hb - ha || medianP99(samples, a, Math.min(outpostHeld, ha)) - medianP99(samples, b, Math.min(outpostHeld, hb));
   })[0];
 }
 
@@ -263,11 +264,10 @@ export const fanout: Scenario = {
       const rows = [...samples].flatMap(([kind, byRate]) =>
         [...byRate].sort((a, b) => a[0] - b[0]).map(([rate, runs]) => row(kind, rate, runs, rigs.get(kind)!.sockets, voids.get(`${kind}@${rate}`) ?? 0)),
       );
-      const p99At = (kind: ServerKind, rate: number) => spread((samples.get(kind)?.get(rate) ?? []).map((f) => f.p99)).median;
       const outpostHeld = highestHeld(samples, 'outpost');
       const bestHeld = best ? highestHeld(samples, best) : NaN;
       const throughput = outpostHeld / bestHeld;
-      const p99Ratio = common > 0 && best ? p99At('outpost', common) / p99At(best, common) : NaN;
+      const p99Ratio = common > 0 && best ? medianP99(samples, 'outpost', common) / medianP99(samples, best, common) : NaN;
       const steps = p99RatiosAtEveryStep(samples, peers);
       const worst = steps.reduce<StepRatio | null>((a, b) => (a && a.ratio >= b.ratio ? a : b), null);
       const ratios = Object.fromEntries(steps.map((x) => [`Outpost p99 ÷ ${SERVER_LABELS[x.peer]} p99 at ${x.rate}/s (lowest p99 of the peers holding it)`, x.ratio]));
