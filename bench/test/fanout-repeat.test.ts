@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepFigures } from '../src/load/fanout-rig';
-import { bestPeer, nextToRepeat, p99RatiosAtEveryStep, type Samples } from '../src/scenarios/fanout';
+import { bestPeer, nextToRepeat, p99RatiosAtEveryStep, stepRunsMissing, type Samples } from '../src/scenarios/fanout';
 
 /** Samples of one server: per rate, its runs as held (true) or not. */
 function outpost(runs: Record<number, boolean[]>): Samples {
@@ -69,5 +69,20 @@ describe('the p99 ratio at every rate both hold', () => {
   it('leaves out rates Outpost does not hold and rates no peer holds', () => {
     const s = samples({ outpost: { 1000: runs([10]), 2500: runs([200], false) }, ywss: { 1000: runs([20], false), 2500: runs([30]) } });
     expect(p99RatiosAtEveryStep(s, ['ywss'])).toEqual([]);
+  });
+
+  it('asks for the runs each judged rate lacks, from Outpost and every peer holding it', () => {
+    const s = samples({
+      outpost: { 1000: runs([38]), 2500: runs([60, 62, 61, 63, 64]), 4000: runs([97]) },
+      hocuspocus: { 1000: runs([18]), 2500: runs([80, 81, 82, 83, 84]), 4000: runs([112], false) },
+      ywss: { 1000: runs([14], false), 2500: runs([86, 87, 85]) },
+    });
+    const missing = stepRunsMissing(s, ['hocuspocus', 'ywss'], 5);
+    // 1,000/s: ywss does not hold it, so only Outpost and Hocuspocus; 2,500/s: ywss has 3 of 5;
+    // 4,000/s: no peer holds it, nothing to judge there.
+    expect(missing.filter(([, r]) => r === 1000)).toEqual([...Array(4).fill(['outpost', 1000]), ...Array(4).fill(['hocuspocus', 1000])]);
+    expect(missing.filter(([, r]) => r === 2500)).toEqual([['ywss', 2500], ['ywss', 2500]]);
+    expect(missing.filter(([, r]) => r === 4000)).toEqual([]);
+    expect(stepRunsMissing(s, ['hocuspocus', 'ywss'], 1)).toEqual([]);
   });
 });
