@@ -282,7 +282,11 @@ export const fanout: Scenario = {
         const missing = stepRunsMissing(samples, peers, round + 1);
         if (missing.length === 0 && stepRunsMissing(samples, peers, ctx.runs).length === 0) break;
         for (const [i, rate] of [...new Set(missing.map(([, r]) => r))].entries())
-          for (const kind of interleaved(missing.filter(([, r]) => r === rate).map(([k]) => k), round + i)) await step(kind, rate);
+          for (const kind of interleaved(
+            missing.filter(([, r]) => r === rate).map(([k]) => k),
+            round + i,
+          ))
+            await step(kind, rate);
       }
       const rows = [...samples].flatMap(([kind, byRate]) =>
         [...byRate].sort((a, b) => a[0] - b[0]).map(([rate, runs]) => row(kind, rate, runs, rigs.get(kind)!.sockets, voids.get(`${kind}@${rate}`) ?? 0)),

@@ -6,6 +6,7 @@
  * the server's peak RSS and CPU meanwhile, and devices that failed (socket error, refusal
  * or no sync within 60 s).
  */
+import { readListenDrops } from '../harness/listen-drops';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
 import { interleaved, round, showSpread, sleep, spread, summarize } from '../harness/stats';
 import { fieldAction, newFieldDevice, type FieldDevice } from '../load/field-work';
@@ -51,7 +52,9 @@ async function seedCrew(kind: ServerKind, jobs: number): Promise<Crew> {
  * both ways and the server is stopped gracefully, which is where the next run starts from
  * (until 28 Nov each run seeded its own server and devices: two thirds of the scenario's time).
  */
-async function storm(crew: Crew): Promise<{ ms: number; openingMs: number; deviceP50: number; deviceP99: number; peakRssMb: number; cpu: number; failed: number; first: string }> {
+async function storm(
+  crew: Crew,
+): Promise<{ ms: number; openingMs: number; deviceP50: number; deviceP99: number; peakRssMb: number; cpu: number; failed: number; first: string; listenDrops: number | null }> {
   const { kind, devices } = crew;
   for (const d of devices) for (let i = 0; i < OFFLINE_ACTIONS; i++) fieldAction(d);
   const server = await ServerProcess.start(kind, crew.dataDir);
@@ -61,6 +64,7 @@ async function storm(crew: Crew): Promise<{ ms: number; openingMs: number; devic
     const perDevice: number[] = [];
     let opening = 0;
     const links: { client: { close(): Promise<void> } }[] = [];
+    const dropsBefore = readListenDrops();
     const sampled = await sampleWhile(server, async () => {
       const t0 = performance.now();
       const waits: Promise<void>[] = [];
@@ -82,6 +86,7 @@ async function storm(crew: Crew): Promise<{ ms: number; openingMs: number; devic
       await Promise.all(waits);
       return performance.now() - t0;
     });
+    const dropsAfter = readListenDrops();
     await Promise.all(links.map((l) => l.client.close()));
     const each = summarize(perDevice);
     return {
@@ -93,6 +98,7 @@ async function storm(crew: Crew): Promise<{ ms: number; openingMs: number; devic
       cpu: sampled.cpuPercent,
       failed: errors.length,
       first: errors[0] ?? '',
+      listenDrops: dropsBefore === null || dropsAfter === null ? null : dropsAfter - dropsBefore,
     };
   } finally {
     await server.stop(true);
@@ -113,7 +119,9 @@ export const reconnectStorm: Scenario = {
       for (let r = 0; r < runs; r++) {
         for (const kind of interleaved(ctx.servers, r)) {
           const res = await storm(crews.get(kind)!);
-          ctx.log(`  reconnect storm: ${kind} run ${r + 1}: all in sync after ${round(res.ms)} ms, ${res.failed} failed${res.first ? ` (${res.first.slice(0, 120)})` : ''}`);
+          ctx.log(
+            `  reconnect storm: ${kind} run ${r + 1}: all in sync after ${round(res.ms)} ms, ${res.failed} failed, ${res.listenDrops ?? '?'} listen drops${res.first ? ` (${res.first.slice(0, 120)})` : ''}`,
+          );
           results.set(kind, [...(results.get(kind) ?? []), res]);
         }
       }
@@ -133,6 +141,7 @@ export const reconnectStorm: Scenario = {
           'peak RSS MB': round(spread(rs.map((x) => x.peakRssMb)).median),
           'server CPU %': round(spread(rs.map((x) => x.cpu)).median),
           'failed devices': Math.max(0, ...rs.map((x) => x.failed)),
+          'listen drops': rs.some((x) => x.listenDrops === null) ? '—' : round(spread(rs.map((x) => x.listenDrops!)).median),
         },
       };
     });
@@ -145,6 +154,7 @@ export const reconnectStorm: Scenario = {
         `${jobs} jobs × ${DEVICES_PER_JOB} devices, each in sync before a graceful restart and with ${OFFLINE_ACTIONS} offline actions after it (each run restarts the server on the jobs and devices the run before left in sync); the reconnects are spread evenly over ${SPREAD_MS / 1000} s. Time runs from the first reconnect to the last device in sync both ways (step 2 received; durable ack, SyncStatus, or the echo for y-websocket-server); ${runs} runs, servers interleaved, median (range).`,
         "one device: from that device's reconnect to it being in sync, p50 / p99 over the devices (median run).",
         'failed devices: a socket error, a refusal or no sync within 60 s (worst run).',
+        "listen drops: connects the kernel turned away while the server's accept queue was full (Linux `TcpExt: ListenDrops`, median run); each such device waits for TCP's retry of its SYN a second later. Each server listens as it ships: Outpost with a backlog of 4,096 (`LISTEN_BACKLOG`, capped by `net.core.somaxconn`), Hocuspocus and y-websocket-server with Node's default of 511.",
       ],
     };
   },

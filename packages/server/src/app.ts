@@ -88,6 +88,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Connections the kernel completes and holds while the event loop is busy (capped at
+ * `net.core.somaxconn`, 4,096 on current Linux). Node's default of 511 overflowed in a
+ * reconnect storm: every connect beyond it lost its SYN, and its device waited for TCP's
+ * retry a second (then three) later while the server could sit idle (docs/decisions.md).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** Default of `ServerOptions.leftoverFoldMs`. */
 const DEFAULT_LEFTOVER_FOLD_MS = 2_000;
 
@@ -178,7 +186,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 8080, host, () => resolve());
+    server.listen({ port: options.port ?? 8080, host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   leftovers.foldInBackground((jobId) => relay.isLoaded(jobId));
