@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepFigures } from '../src/load/fanout-rig';
-import { bestPeer, nextToRepeat, p99RatiosAtEveryStep, stepRunsMissing, type Samples } from '../src/scenarios/fanout';
+import { bestPeer, nextToRepeat, notHeldBecause, p99RatiosAtEveryStep, stepRunsMissing, type Samples } from '../src/scenarios/fanout';
 
 /** Samples of one server: per rate, its runs as held (true) or not. */
 function outpost(runs: Record<number, boolean[]>): Samples {
@@ -81,8 +81,27 @@ describe('the p99 ratio at every rate both hold', () => {
     // 1,000/s: ywss does not hold it, so only Outpost and Hocuspocus; 2,500/s: ywss has 3 of 5;
     // 4,000/s: no peer holds it, nothing to judge there.
     expect(missing.filter(([, r]) => r === 1000)).toEqual([...Array(4).fill(['outpost', 1000]), ...Array(4).fill(['hocuspocus', 1000])]);
-    expect(missing.filter(([, r]) => r === 2500)).toEqual([['ywss', 2500], ['ywss', 2500]]);
+    expect(missing.filter(([, r]) => r === 2500)).toEqual([
+      ['ywss', 2500],
+      ['ywss', 2500],
+    ]);
     expect(missing.filter(([, r]) => r === 4000)).toEqual([]);
     expect(stepRunsMissing(s, ['hocuspocus', 'ywss'], 1)).toEqual([]);
+  });
+});
+
+describe('why a rate was not held', () => {
+  const failed = (f: Partial<StepFigures>) => ({ held: false, genLagP99: 5, genCpuPercent: 99, sentPercent: 100, deliveredPercent: 100, socketErrors: 0, ...f }) as StepFigures;
+
+  it('names the server when the generator kept to its plan, however busy its core read (it polls between sends)', () => {
+    expect(notHeldBecause([failed({}), failed({})])).toBe('server: p99 over 100 ms');
+  });
+
+  it('names the generator when it fell behind its plan', () => {
+    expect(notHeldBecause([failed({ genLagP99: 70 }), failed({ genLagP99: 80 })])).toBe('generator behind its plan');
+  });
+
+  it('names nothing when most runs held', () => {
+    expect(notHeldBecause([failed({}), { held: true } as StepFigures, { held: true } as StepFigures])).toBe('—');
   });
 });
