@@ -7,13 +7,16 @@
  * bench` (server core / generator core); the one not being measured waits paused. Prints a
  * line per step and a JSON summary.
  *
- * Env: AB_JOBS (600), AB_RATES (3000,5000), AB_RUNS (3), AB_MS (3000).
+ * Env: AB_JOBS (600), AB_RATES (3000,5000), AB_RUNS (3), AB_MS (3000), AB_FROZEN_MS (0: both
+ * servers wait paused this long before each step, as a server waits through the other
+ * servers' steps in a full run; what a server does when its timers come due during a
+ * freeze shows at the start of its next step).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { movePinned, setUpPinning } from './harness/pinning';
 import { alone, ServerProcess } from './harness/server-process';
-import { spread } from './harness/stats';
+import { sleep, spread } from './harness/stats';
 import { describeStep, FanoutRig, openRigs, type StepFigures } from './load/fanout-rig';
 
 const other = process.argv[2];
@@ -22,6 +25,7 @@ const JOBS = Number(process.env.AB_JOBS ?? 600);
 const RATES = (process.env.AB_RATES ?? '3000,5000').split(',').map(Number);
 const RUNS = Number(process.env.AB_RUNS ?? 3);
 const MS = Number(process.env.AB_MS ?? 3000);
+const FROZEN_MS = Number(process.env.AB_FROZEN_MS ?? 0);
 
 async function main(): Promise<void> {
   const log = (l: string) => console.log(l);
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
       for (const rate of RATES) {
         const order = (run + rate / 1000) % 2 < 1 ? (['before', 'after'] as const) : (['after', 'before'] as const);
         for (const which of order) {
+          if (FROZEN_MS > 0) await alone([rigs.before.server, rigs.after.server], null, () => sleep(FROZEN_MS));
           // The other server waits paused (SIGSTOP), as in the fan-out scenario: both share the
           // server core, and its timers (pings, compactions, sweeps) would run inside this step.
           const f = await alone([rigs.before.server, rigs.after.server], rigs[which].server, () => rigs[which].step(rate, MS, 1000, 500, 5));

@@ -167,8 +167,8 @@ export class ServerProcess {
   }
 }
 
-/** Runs `work` with every server of `all` but `measured` paused (see `ServerProcess.pause`). */
-export async function alone<T>(all: readonly ServerProcess[], measured: ServerProcess, work: () => Promise<T>): Promise<T> {
+/** Runs `work` with every server of `all` but `measured` paused (see `ServerProcess.pause`); `measured` null: all of them. */
+export async function alone<T>(all: readonly ServerProcess[], measured: ServerProcess | null, work: () => Promise<T>): Promise<T> {
   const others = all.filter((s) => s !== measured);
   for (const s of others) s.pause();
   try {

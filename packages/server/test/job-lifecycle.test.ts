@@ -79,6 +79,25 @@ describe('job docs in memory and in storage', () => {
     expect(readJob(doc).notes.map((n) => n.id)).toEqual(readJob(client.doc).notes.map((n) => n.id));
   });
 
+  it('does not count a freeze of the whole process as quiet: a job written just before it compacts a quiet period after the resume', async () => {
+    server = await startTestServer({ limits: { compactWhenQuietMs: 400, compactWhenQuietAfterUpdates: 5 } });
+    const client = await connectRelay(server.wsBase, 'job-1001', await login(server, 'alice'));
+    clients.push(client);
+    await until(async () => (await server!.store.countJobUpdates('job-1001')) === 0, 5000, 'the seeded log compacted after loading');
+    for (let i = 1; i <= 6; i++) client.edit(note(`f${i}`));
+    await until(() => client.ackedUpTo === 7, 5000, 'every note acked');
+    // The process stops past the quiet delay (as under SIGSTOP or a paused VM): no device could
+    // write meanwhile, and the job's quiet timer comes due. At the resume devices write again;
+    // compacting every such job then (600 in the fan-out bench) lands on their writes.
+    const frozenUntil = performance.now() + 1500;
+    while (performance.now() < frozenUntil);
+    const resumed = performance.now();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await server.store.countJobUpdates('job-1001')).toBe(6);
+    await until(async () => (await server!.store.countJobUpdates('job-1001')) === 0, 5000, 'compaction once quiet after the resume');
+    expect(performance.now() - resumed).toBeGreaterThanOrEqual(400);
+  });
+
   it('leaves a short log on a quiet job for later instead of storing the whole doc after every few edits', async () => {
     server = await startTestServer({ limits: { compactWhenQuietMs: 100, compactWhenQuietAfterUpdates: 5, idleUnloadMs: 100 } });
     const token = await login(server, 'alice');

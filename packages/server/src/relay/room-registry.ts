@@ -7,6 +7,7 @@ import { OutpostError } from '@outpost/shared';
 import { COMPACT_AFTER_LOAD_MS } from '../store/compaction';
 import type { RelayContext } from './context';
 import type { OpenJob } from './job-docs';
+import { FreezeWatch } from './freeze-watch';
 import { IdleClock } from './idle-clock';
 import { JobRoom } from './job-room';
 import { TurnSlicer } from './turn-slicer';
@@ -43,6 +44,8 @@ export class RoomRegistry {
   private sweeping = false;
   /** The last compaction asked for: each waits for the one before it (see `compact`). */
   private compactions: Promise<void> = Promise.resolve();
+  /** A freeze of the process is not quiet: quiet compactions count from the resume. */
+  private readonly freezes = new FreezeWatch();
 
   constructor(private readonly ctx: RelayContext) {
     const idleMs = ctx.limits.hibernateAfterMs;
@@ -113,10 +116,10 @@ export class RoomRegistry {
     const entry = this.entries.get(jobId);
     if (!entry?.room) return;
     entry.sinceCompaction += n;
-    const { compactAfterUpdates, compactWhenQuietAfterUpdates } = this.ctx.limits;
+    const { compactAfterUpdates, compactWhenQuietAfterUpdates, compactWhenQuietMs } = this.ctx.limits;
     if (entry.sinceCompaction < compactAfterUpdates) {
       if (entry.quietTimer) entry.quietTimer.refresh();
-      else if (entry.sinceCompaction >= compactWhenQuietAfterUpdates) entry.quietTimer = setTimeout(() => this.compactQuiet(entry), this.ctx.limits.compactWhenQuietMs).unref();
+      else if (entry.sinceCompaction >= compactWhenQuietAfterUpdates) entry.quietTimer = setTimeout(() => this.compactQuiet(entry, compactWhenQuietMs), compactWhenQuietMs).unref();
       return;
     }
     this.stopQuietTimer(entry);
@@ -128,6 +131,7 @@ export class RoomRegistry {
   async unloadAll(): Promise<void> {
     this.closing = true;
     clearInterval(this.sweep);
+    this.freezes.stop();
     for (const entry of [...this.entries.values()]) {
       await entry.loading.catch(() => null); // a failed load has no room to unload
       entry.holds = 0;
@@ -147,7 +151,7 @@ export class RoomRegistry {
         entry.sinceCompaction = room.loadedUpdates;
         // A log left behind the snapshot (a killed process, another node) is folded soon,
         // so the next cold open reads one snapshot; a server stopping first leaves it.
-        if (room.loadedUpdates > 0) entry.quietTimer = setTimeout(() => this.compactQuiet(entry), COMPACT_AFTER_LOAD_MS).unref();
+        if (room.loadedUpdates > 0) entry.quietTimer = setTimeout(() => this.compactQuiet(entry, COMPACT_AFTER_LOAD_MS), COMPACT_AFTER_LOAD_MS).unref();
       },
       () => {
         this.loadsInFlight--;
@@ -195,8 +199,11 @@ export class RoomRegistry {
    * compaction, in its slice of background work (timers of jobs that went quiet together
    * fire together).
    */
-  private compactQuiet(entry: Entry): void {
+  private compactQuiet(entry: Entry, quietMs: number): void {
     entry.quietTimer = null;
+    // Due during a freeze (every quiet job's timer fires at the resume, as devices write
+    // again): the job has been quiet only since the resume, so its wait starts over.
+    if (this.freezes.quietLeft(quietMs) > 0) return void (entry.quietTimer = setTimeout(() => this.compactQuiet(entry, quietMs), quietMs).unref());
     this.background.add(() => {
       const room = entry.room;
       if (!room || entry.sinceCompaction === 0 || this.entries.get(room.jobId) !== entry) return;
