@@ -119,7 +119,7 @@ export class RoomRegistry {
     const { compactAfterUpdates, compactWhenQuietAfterUpdates, compactWhenQuietMs } = this.ctx.limits;
     if (entry.sinceCompaction < compactAfterUpdates) {
       if (entry.quietTimer) entry.quietTimer.refresh();
-      else if (entry.sinceCompaction >= compactWhenQuietAfterUpdates) entry.quietTimer = setTimeout(() => this.compactQuiet(entry, compactWhenQuietMs), compactWhenQuietMs).unref();
+      else if (entry.sinceCompaction >= compactWhenQuietAfterUpdates) entry.quietTimer = setTimeout(() => this.compactQuiet(entry, true), compactWhenQuietMs).unref();
       return;
     }
     this.stopQuietTimer(entry);
@@ -151,7 +151,7 @@ export class RoomRegistry {
         entry.sinceCompaction = room.loadedUpdates;
         // A log left behind the snapshot (a killed process, another node) is folded soon,
         // so the next cold open reads one snapshot; a server stopping first leaves it.
-        if (room.loadedUpdates > 0) entry.quietTimer = setTimeout(() => this.compactQuiet(entry, COMPACT_AFTER_LOAD_MS), COMPACT_AFTER_LOAD_MS).unref();
+        if (room.loadedUpdates > 0) entry.quietTimer = setTimeout(() => this.compactQuiet(entry, false), COMPACT_AFTER_LOAD_MS).unref();
       },
       () => {
         this.loadsInFlight--;
@@ -199,11 +199,16 @@ export class RoomRegistry {
    * compaction, in its slice of background work (timers of jobs that went quiet together
    * fire together).
    */
-  private compactQuiet(entry: Entry, quietMs: number): void {
+  private compactQuiet(entry: Entry, afterQuiet: boolean): void {
     entry.quietTimer = null;
-    // Due during a freeze (every quiet job's timer fires at the resume, as devices write
-    // again): the job has been quiet only since the resume, so its wait starts over.
-    if (this.freezes.quietLeft(quietMs) > 0) return void (entry.quietTimer = setTimeout(() => this.compactQuiet(entry, quietMs), quietMs).unref());
+    // A quiet timer due during a freeze (every quiet job's fires at the resume, as devices
+    // write again): the job has been quiet only since the resume, so its wait starts over.
+    // Not the fold after a load, which waits for no quiet: put off, the loads of a busy
+    // stretch (a loop held over a second counts as frozen) all folded at its end at once.
+    const { compactWhenQuietMs } = this.ctx.limits;
+    if (afterQuiet && this.freezes.quietLeft(compactWhenQuietMs) > 0) {
+      return void (entry.quietTimer = setTimeout(() => this.compactQuiet(entry, true), compactWhenQuietMs).unref());
+    }
     this.background.add(() => {
       const room = entry.room;
       if (!room || entry.sinceCompaction === 0 || this.entries.get(room.jobId) !== entry) return;
