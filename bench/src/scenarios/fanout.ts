@@ -281,7 +281,6 @@ export const fanout: Scenario = {
       // up to `runs`, one round of all of them at a time, servers interleaved per rate.
       for (let round = 0; round < ctx.runs; round++) {
         const missing = stepRunsMissing(samples, peers, round + 1);
-        if (missing.length === 0 && stepRunsMissing(samples, peers, ctx.runs).length === 0) break;
         for (const [i, rate] of [...new Set(missing.map(([, r]) => r))].entries())
           for (const kind of interleaved(
             missing.filter(([, r]) => r === rate).map(([k]) => k),

@@ -24,4 +24,17 @@ describe('freeze watch (quiet after a process freeze)', () => {
     const watch = new FreezeWatch(1000, 0, 0);
     expect(watch.quietLeft(200, 3000)).toBe(200);
   });
+
+  it('lets docs hibernate at sweeps on time, and not for one idle period after a sweep that came late', () => {
+    // Until 29 Nov the hibernation sweep had a clock of its own (IdleClock), late at 3 sweeps.
+    const watch = new FreezeWatch(300, 0, 0);
+    const mayHibernate = (now: number) => watch.quietLeft(400, now) === 0;
+    expect(mayHibernate(0)).toBe(true);
+    expect(mayHibernate(100)).toBe(true);
+    expect(mayHibernate(210)).toBe(true); // a little late is not a freeze
+    expect(mayHibernate(5_000)).toBe(false); // frozen for ~5 s
+    expect(mayHibernate(5_100)).toBe(false);
+    expect(mayHibernate(5_300)).toBe(false);
+    expect(mayHibernate(5_400)).toBe(true);
+  });
 });

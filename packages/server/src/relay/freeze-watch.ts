@@ -3,7 +3,8 @@
  * debugger stops, the process gets SIGSTOP, or the loop is held for a long while, timers
  * meant for "nobody wrote for a while" (a job's quiet compaction) come due meanwhile and
  * all fire at the resume, right when devices write again, though no device could write
- * during the freeze. A cheap interval notes each turn of the loop; one that comes more than
+ * during the freeze (so would hibernation, which frees docs idle for a while). A cheap
+ * interval notes each turn of the loop; one that comes more than
  * `frozenAfterMs` after the last marks a resume, and quiet counts from there.
  */
 export class FreezeWatch {
