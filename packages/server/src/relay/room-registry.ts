@@ -123,7 +123,7 @@ export class RoomRegistry {
     const { compactAfterUpdates, compactWhenQuietAfterUpdates, compactWhenQuietMs } = this.ctx.limits;
     if (entry.sinceCompaction < compactAfterUpdates) {
       if (entry.quietTimer) entry.quietTimer.refresh();
-      else if (entry.sinceCompaction >= compactWhenQuietAfterUpdates) entry.quietTimer = setTimeout(() => this.compactQuiet(entry, true), compactWhenQuietMs).unref();
+      else if (entry.sinceCompaction >= compactWhenQuietAfterUpdates) this.compactWhenQuiet(entry, compactWhenQuietMs);
       return;
     }
     this.stopQuietTimer(entry);
@@ -198,6 +198,11 @@ export class RoomRegistry {
     if (this.unloading.get(room.jobId) === done) this.unloading.delete(room.jobId);
   }
 
+  /** Compacts `entry`'s job once it has been quiet `ms` more (a commit refreshes the timer). */
+  private compactWhenQuiet(entry: Entry, ms: number): void {
+    entry.quietTimer = setTimeout(() => this.compactQuiet(entry, true), ms).unref();
+  }
+
   /**
    * The quiet (or after-load) timer fired: compacts what the job got since its last
    * compaction, in its slice of background work (timers of jobs that went quiet together
@@ -206,13 +211,11 @@ export class RoomRegistry {
   private compactQuiet(entry: Entry, afterQuiet: boolean): void {
     entry.quietTimer = null;
     // A quiet timer due during a freeze (every quiet job's fires at the resume, as devices
-    // write again): the job has been quiet only since the resume, so its wait starts over.
+    // write again): the job has been quiet only since the resume, so it waits out the rest.
     // Not the fold after a load, which waits for no quiet: put off, the loads of a busy
     // stretch (a loop held over a second counts as frozen) all folded at its end at once.
-    const { compactWhenQuietMs } = this.ctx.limits;
-    if (afterQuiet && this.freezes.quietLeft(compactWhenQuietMs) > 0) {
-      return void (entry.quietTimer = setTimeout(() => this.compactQuiet(entry, true), compactWhenQuietMs).unref());
-    }
+    const left = afterQuiet ? this.freezes.quietLeft(this.ctx.limits.compactWhenQuietMs) : 0;
+    if (left > 0) return this.compactWhenQuiet(entry, left);
     this.background.add(() => {
       const room = entry.room;
       if (!room || entry.sinceCompaction === 0 || this.entries.get(room.jobId) !== entry) return;
