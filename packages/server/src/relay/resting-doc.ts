@@ -19,12 +19,14 @@ export const LOAD_ORIGIN = Symbol('load');
 const BUILD_AFTER_LOAD_MS = 100;
 
 /**
- * A doc woken soon after it hibernated stays built this many times longer next time, doubling
- * per such wake up to this bound: a job edited every 15-30 s (a technician's notes, a
- * dispatcher's board) would otherwise be rebuilt and folded again on nearly every edit, and
- * each of those short-lived docs is garbage the collector pays for on the relay's loop.
+ * A doc woken soon after it hibernated stays built this many times longer next time: a job
+ * edited every 15-30 s (a technician's notes, a dispatcher's board) would otherwise be
+ * rebuilt and folded again on nearly every edit, and each of those short-lived docs is
+ * garbage the collector pays for on the relay's loop. The first early wake goes straight to
+ * it: doubling per wake (2×, 4×, 8×) folded and rebuilt such a job once or twice more first,
+ * a third more rebuilds in the minute after 10,000 jobs' devices connect (bench/README.md, many idle jobs).
  */
-const MAX_AWAKE_FACTOR = 8;
+const AWAKE_FACTOR = 8;
 /**
  * A wake counts as soon when the doc slept less than this many times as long as it was last
  * kept awake: an edit every 30 s sleeps 20 s of every 30 after 10 s awake, and with a bound
@@ -50,9 +52,9 @@ export class RestingDoc {
   private buildTimer: NodeJS.Timeout | null = null;
   private usedAt = 0;
   private destroyed = false;
-  /** This doc hibernates after `idleMs × awakeFactor` unused (see `MAX_AWAKE_FACTOR`). */
+  /** This doc hibernates after `idleMs × awakeFactor` unused (see `AWAKE_FACTOR`). */
   private awakeFactor = 1;
-  /** When it last hibernated, and after how long unused: a wake within that time doubles `awakeFactor`. */
+  /** When it last hibernated, and after how long unused: a wake soon after (`SOON_AFTER_SLEEP`) keeps it built `AWAKE_FACTOR` times as long. */
   private slept: { at: number; afterMs: number } | null = null;
 
   /**
@@ -90,7 +92,7 @@ export class RestingDoc {
   get doc(): Y.Doc {
     this.usedAt = performance.now();
     if (this.built) return this.built;
-    if (this.slept) this.awakeFactor = this.usedAt - this.slept.at < SOON_AFTER_SLEEP * this.slept.afterMs ? Math.min(this.awakeFactor * 2, MAX_AWAKE_FACTOR) : 1;
+    if (this.slept) this.awakeFactor = this.usedAt - this.slept.at < SOON_AFTER_SLEEP * this.slept.afterMs ? AWAKE_FACTOR : 1;
     this.slept = null;
     if (this.buildTimer) clearTimeout(this.buildTimer);
     this.buildTimer = null;
@@ -114,7 +116,7 @@ export class RestingDoc {
 
   /**
    * Frees a doc nobody changed or read for `idleMs` (longer for a doc woken soon after it last
-   * hibernated, see `MAX_AWAKE_FACTOR`), keeping only its encoding; the next use rebuilds it
+   * hibernated, see `AWAKE_FACTOR`), keeping only its encoding; the next use rebuilds it
    * (for a typical job well under a millisecond). A technician who keeps a job open all day
    * costs a few kilobytes between edits, not a live Y.Doc.
    */
