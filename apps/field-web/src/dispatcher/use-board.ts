@@ -2,11 +2,12 @@
  * The dispatcher's board: every job with its live status and assignees. Read from
  * `GET /api/board` when the server pushes a job change (and right after the outbox
  * changes, and in full after a reconnect); offline it shows the primed jobs, marked as
- * last known.
+ * last known, and the technicians of the last read (known-technicians.ts).
  */
 import { useOutbox, useOutpost, useSyncStatus } from '@outpost/client/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyNotice, keepNewer } from './board-notice';
+import { lastKnownTechnicians, rememberTechnicians } from './known-technicians';
 import type { JobSummary } from '../app/reference';
 
 /** Least time between two board reads while pushes stream in, ms. */
@@ -34,6 +35,7 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
   const outbox = useOutbox();
   const [board, setBoard] = useState<{ jobs: JobSummary[]; technicians: Technician[] } | null>(null);
   const [live, setLive] = useState(false);
+  const [known] = useState(() => lastKnownTechnicians(engine.user?.id));
 
   // At least READ_GAP_MS between reads: pushes arriving meanwhile ask for one more read
   // after the gap, so a stream of updates costs two reads a second at most (each push is on
@@ -61,6 +63,7 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
           if (seq < r.applied) return;
           r.applied = seq;
           setBoard((b) => ({ jobs: keepNewer(b?.jobs, body.jobs), technicians: body.technicians }));
+          rememberTechnicians(engine.user?.id, body.technicians);
           setLive(true);
         })
         .catch(() => setLive(false));
@@ -89,5 +92,5 @@ export function useBoard(primed: readonly JobSummary[]): BoardView {
     };
   }, [engine, refresh]);
 
-  return { jobs: board?.jobs ?? [...primed], technicians: board?.technicians ?? [], live: live && board !== null, refresh };
+  return { jobs: board?.jobs ?? [...primed], technicians: board?.technicians ?? known, live: live && board !== null, refresh };
 }

@@ -155,6 +155,8 @@ describe.skipIf(!run)('schedule board', () => {
     const jobId = await createJob(dana.page, 'Ice machine short cycling', 13);
     const block = `[data-testid=desk-block][data-job-id="${jobId}"]`;
     await dana.page.locator(`[data-lane="__unassigned__"] ${block}`).waitFor();
+    // The technicians' lanes come from a board read (or the one this device kept).
+    await dana.page.locator('[data-testid=desk-lane][data-lane="alice"]').waitFor();
     const laneIds = await dana.page.locator('[data-testid=desk-lane]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
     const below = laneIds[1]!;
 
@@ -189,5 +191,31 @@ describe.skipIf(!run)('schedule board', () => {
       (l) => /1:30|13:30/.test(l ?? ''),
       'the new window read back from the server',
     );
+  });
+
+  it('opened with no network, still shows every technician with the jobs on their lane', async () => {
+    const dana = await field.signIn('dana');
+    await dana.page.setViewportSize({ width: 1366, height: 850 });
+    const jobId = await createJob(dana.page, 'Walk-in cooler door seal', 9);
+    const block = `[data-testid=desk-block][data-job-id="${jobId}"]`;
+    await dragBy(dana.page, block, { lane: 'bob' });
+    await dana.page.locator(`[data-lane="bob"] ${block}`).waitFor();
+    await eventually(
+      () => dana.page.locator(block).getAttribute('class'),
+      (c) => !!c && !c.includes('waiting'),
+      'the assignment answered',
+    );
+    const lanesOnline = await dana.page.locator('[data-testid=desk-lane]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
+    expect(lanesOnline).toContain('alice');
+
+    await dana.page.close();
+    await dana.context.setOffline(true);
+    const page = await dana.reopen('#/');
+    await page.setViewportSize({ width: 1366, height: 850 });
+    await page.getByText(/jobs, last known \(offline\)/).waitFor();
+    await page.locator(`[data-lane="bob"] ${block}`).waitFor();
+    const lanesOffline = await page.locator('[data-testid=desk-lane]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
+    expect(lanesOffline).toEqual(lanesOnline);
+    await page.getByRole('group', { name: /^Bob\b.*'s lane$/ }).waitFor();
   });
 });

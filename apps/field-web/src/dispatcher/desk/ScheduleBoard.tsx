@@ -20,7 +20,7 @@ import { DESK_ROOTS, isRequest, positionHints, unreadOf } from './field-hints';
 import { JobPanel } from './JobPanel';
 import type { BlockMove } from './JobBlock';
 import { Lane } from './Lane';
-import { axisFor, dragMinutes, reassign, shiftWindow, SNAP_MINUTES, UNASSIGNED } from './schedule';
+import { axisFor, dragMinutes, reassign, shiftWindow, SNAP_MINUTES, UNASSIGNED, unnamedAssignees } from './schedule';
 import { TimeAxis } from './TimeAxis';
 import { useDeskActions } from './use-desk-actions';
 import { useRenderTiming } from './use-render-timing';
@@ -58,12 +58,16 @@ function ScheduleBoardView({ reference, user }: ScheduleBoardProps) {
   // The search field shows each key at once; the board follows as a background render.
   const shownFilter = useDeferredValue(filter);
   const shown = useMemo(() => jobs.filter((j) => passes(j, shownFilter)), [jobs, shownFilter]);
+  // A job's assignee the technician list does not name (hired since the last board read
+  // this device kept) still gets a lane, under their id: no assigned job is off the board.
+  const unnamed = useMemo(() => unnamedAssignees(board.jobs, board.technicians).join('\n'), [board.jobs, board.technicians]);
   const lanes = useMemo(() => {
-    const techs = shownFilter.technician ? board.technicians.filter((t) => t.id === shownFilter.technician) : board.technicians;
+    const all = [...board.technicians, ...(unnamed ? unnamed.split('\n').map((id) => ({ id, name: id })) : [])];
+    const techs = shownFilter.technician ? all.filter((t) => t.id === shownFilter.technician) : all;
     // eslint-disable-next-line react-hooks/purity -- a position's age is as of this board read (lanes recompute with the digests), not a ticking clock
     const hints = positionHints(digests.values(), Date.now());
     return [{ id: UNASSIGNED, name: 'Unassigned', hint: undefined as string | undefined }, ...techs.map((t) => ({ id: t.id, name: t.name, hint: hints.get(t.id) }))];
-  }, [board.technicians, shownFilter.technician, digests]);
+  }, [board.technicians, unnamed, shownFilter.technician, digests]);
   const byLane = useMemo(() => model.byLane(shown), [model, shown]);
 
   const jobsById = useMemo(() => new Map(jobs.map((j) => [j.id, j])), [jobs]);

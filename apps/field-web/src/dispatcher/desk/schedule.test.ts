@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisFor, dragMinutes, placeLane, reassign, shiftWindow, UNASSIGNED } from './schedule';
+import { axisFor, dragMinutes, placeLane, reassign, shiftWindow, UNASSIGNED, unnamedAssignees } from './schedule';
 
 const now = new Date(2031, 2, 4, 9, 30);
 const at = (day: number, h: number, m = 0) => new Date(2031, 2, 4 + day, h, m).toISOString();
@@ -39,5 +39,11 @@ describe('moving jobs', () => {
     expect(dragMinutes(axis, at(0, 19), 120)).toBe(12 * 60);
     expect(dragMinutes(axis, at(0, 9), 90)).toBe(90);
     expect(dragMinutes(axis, at(1, 7), -120)).toBe(-12 * 60);
+  });
+
+  it('gives a lane to each assignee the technician list does not name, once', () => {
+    const jobs = [{ assignees: ['zoe', 'alice'] }, { assignees: [] }, { assignees: ['zoe', 'bob'] }];
+    expect(unnamedAssignees(jobs, [{ id: 'alice' }])).toEqual(['bob', 'zoe']);
+    expect(unnamedAssignees(jobs, [{ id: 'alice' }, { id: 'bob' }, { id: 'zoe' }])).toEqual([]);
   });
 });

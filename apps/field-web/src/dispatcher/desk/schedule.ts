@@ -81,6 +81,15 @@ export function lanesOf(job: Scheduled): string[] {
 }
 
 /**
+ * The assignees of `jobs` that `named` (the technician list) leaves out, sorted: each still
+ * needs a lane, or their jobs would be on no lane at all.
+ */
+export function unnamedAssignees(jobs: readonly Pick<Scheduled, 'assignees'>[], named: readonly { id: string }[]): string[] {
+  const known = new Set(named.map((t) => t.id));
+  return [...new Set(jobs.flatMap((j) => j.assignees))].filter((id) => !known.has(id)).sort();
+}
+
+/**
  * Places the jobs of one lane: left/width from the window, overlapping jobs on separate
  * rows. Jobs outside the axis are left out (the board counts them).
  */

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { lastKnownTechnicians, rememberTechnicians, type KeyValueStore } from './known-technicians';
+
+function memoryStore(): KeyValueStore & { items: Map<string, string> } {
+  const items = new Map<string, string>();
+  return { items, getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, v) };
+}
+
+describe('the technicians a board read last named', () => {
+  it('keeps them per signed-in user for the next board that opens without a read', () => {
+    const store = memoryStore();
+    rememberTechnicians('dana', [{ id: 'alice', name: 'Alice' }], store);
+    rememberTechnicians('erin', [{ id: 'bob', name: 'Bob' }], store);
+    expect(lastKnownTechnicians('dana', store)).toEqual([{ id: 'alice', name: 'Alice' }]);
+    expect(lastKnownTechnicians('erin', store)).toEqual([{ id: 'bob', name: 'Bob' }]);
+    expect(lastKnownTechnicians('frank', store)).toEqual([]);
+    expect(lastKnownTechnicians(undefined, store)).toEqual([]);
+  });
+
+  it('reads an unreadable or foreign entry as none kept, and keeps only id and name', () => {
+    const store = memoryStore();
+    store.items.set('outpost.technicians.dana', '{not json');
+    expect(lastKnownTechnicians('dana', store)).toEqual([]);
+    store.items.set('outpost.technicians.dana', JSON.stringify([{ id: 'alice', name: 'Alice', phone: '555' }, { id: 7 }, 'x']));
+    expect(lastKnownTechnicians('dana', store)).toEqual([{ id: 'alice', name: 'Alice' }]);
+  });
+
+  it('loses nothing but the kept list when the store refuses a write', () => {
+    const full: KeyValueStore = {
+      getItem: () => null,
+      setItem: () => {
+        throw new DOMException('quota', 'QuotaExceededError');
+      },
+    };
+    expect(() => rememberTechnicians('dana', [{ id: 'alice', name: 'Alice' }], full)).not.toThrow();
+  });
+});
