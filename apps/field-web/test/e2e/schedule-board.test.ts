@@ -193,7 +193,7 @@ describe.skipIf(!run)('schedule board', () => {
     );
   });
 
-  it('opened with no network, still shows every technician with the jobs on their lane', async () => {
+  it('opened with no network, still shows every technician: a lane each with their jobs, and by name to assign on the phone board', async () => {
     const dana = await field.signIn('dana');
     await dana.page.setViewportSize({ width: 1366, height: 850 });
     const jobId = await createJob(dana.page, 'Walk-in cooler door seal', 9);
@@ -217,5 +217,9 @@ describe.skipIf(!run)('schedule board', () => {
     const lanesOffline = await page.locator('[data-testid=desk-lane]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
     expect(lanesOffline).toEqual(lanesOnline);
     await page.getByRole('group', { name: /^Bob\b.*'s lane$/ }).waitFor();
+    // The phone board offers the same technicians to assign, by name.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: /^Alice\b.* on Walk-in cooler door seal$/ }).waitFor();
+    expect(await page.getByRole('button', { name: /^Bob\b.* on Walk-in cooler door seal$/ }).getAttribute('aria-pressed')).toBe('true');
   });
 });
