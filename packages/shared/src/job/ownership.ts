@@ -138,27 +138,32 @@ type FieldOfEntry = Extract<FieldWrite, { at: 'field' }>;
  * The writes of one update, indexed once: a write is judged beside the others of its entry
  * (an author field, a stamp), and looking them up by a scan of all writes made judging an
  * update quadratic in its size (4,000 new notes in one 442 KB frame took 0.56 s of the event
- * loop, 16,000 took 4.6 s).
+ * loop, 16,000 took 4.6 s). Indexed at the first look-up: most updates (a keystroke, a
+ * quantity) are judged without one.
  */
 class UpdateWrites {
-  private readonly fields = new Map<string, FieldOfEntry[]>();
-  private readonly keys = new Map<string, KeyWrite[]>();
+  private index: { fields: Map<string, FieldOfEntry[]>; keys: Map<string, KeyWrite[]> } | null = null;
 
-  constructor(all: readonly FieldWrite[]) {
-    for (const w of all) {
-      if (w.at === 'field') push(this.fields, w.entry, w);
-      else if (w.at === 'key') push(this.keys, w.root, w);
+  constructor(private readonly all: readonly FieldWrite[]) {}
+
+  private indexed(): { fields: Map<string, FieldOfEntry[]>; keys: Map<string, KeyWrite[]> } {
+    if (this.index) return this.index;
+    const index = { fields: new Map<string, FieldOfEntry[]>(), keys: new Map<string, KeyWrite[]>() };
+    for (const w of this.all) {
+      if (w.at === 'field') push(index.fields, w.entry, w);
+      else if (w.at === 'key') push(index.keys, w.root, w);
     }
+    return (this.index = index);
   }
 
   /** The field writes of one entry, in update order. */
   ofEntry(entry: string): readonly FieldOfEntry[] {
-    return this.fields.get(entry) ?? [];
+    return this.indexed().fields.get(entry) ?? [];
   }
 
   /** The key writes of one root map, in update order. */
   ofRoot(root: string): readonly KeyWrite[] {
-    return this.keys.get(root) ?? [];
+    return this.indexed().keys.get(root) ?? [];
   }
 }
 
@@ -167,6 +172,11 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+// Names for refusals, built only when one is made: judging allows almost every write, and a
+// name per write was a tenth of the judging's time.
+const entryName = (w: { root: string; entry: string }) => `${w.root}[${w.entry}]`;
+const fieldName = (w: FieldOfEntry) => `${entryName(w)}.${w.key}`;
 
 /** Judges every write of one update; the first refusal, or null when all are allowed. */
 export function judgeWrites(writes: readonly FieldWrite[], writer: Writer): FieldRefusal | null {
@@ -188,7 +198,6 @@ function judgeOne(w: FieldWrite, writer: Writer, all: UpdateWrites): FieldRefusa
   const rules = FIELD_RULES[w.root as keyof typeof FIELD_RULES];
   if (!rules) return null; // other roots are judged by classifyUpdate's root check
   if (rules.entries === 'keys') return w.at === 'key' ? judgeKey(w, rules, writer, all) : { code: 'bad_field', detail: `${w.root} is a map of fields` };
-  const where = w.at === 'key' ? w.root : `${w.root}[${w.entry}]`;
   switch (w.at) {
     case 'key':
       return { code: 'bad_field', detail: `${w.root} is a list of entries, not a map` };
@@ -198,8 +207,8 @@ function judgeOne(w: FieldWrite, writer: Writer, all: UpdateWrites): FieldRefusa
       if (rules.remove === 'anyone' || isOffice(writer)) return null;
       if (rules.remove === 'author' && w.author === writer.userId) return null;
       return rules.remove === 'office'
-        ? { code: 'office_field', detail: `only the office removes ${where}` }
-        : { code: 'not_author', detail: `${where} was made by ${shown(w.author)}; only they or the office remove it` };
+        ? { code: 'office_field', detail: `only the office removes ${entryName(w)}` }
+        : { code: 'not_author', detail: `${entryName(w)} was made by ${shown(w.author)}; only they or the office remove it` };
     case 'field':
       return judgeField(w, rules, writer, all);
   }
@@ -217,34 +226,33 @@ function judgeKey(w: KeyWrite, rules: MapRules, writer: Writer, all: UpdateWrite
 }
 
 function judgeInsert(w: Extract<FieldWrite, { at: 'insert' }>, rules: EntryRules, writer: Writer, all: UpdateWrites): FieldRefusal | null {
-  const where = `${w.root}[${w.entry}]`;
   if (rules.insert === 'office' && !isOffice(writer)) return { code: 'office_field', detail: `only the office adds entries to ${w.root}` };
-  if (w.shape !== (rules.entries === 'maps' ? 'map' : 'values')) return { code: 'bad_field', detail: `${where} is not a ${rules.entries === 'maps' ? 'map' : 'plain value'}` };
+  if (w.shape !== (rules.entries === 'maps' ? 'map' : 'values'))
+    return { code: 'bad_field', detail: `${entryName(w)} is not a ${rules.entries === 'maps' ? 'map' : 'plain value'}` };
   if (!rules.author) return null;
   if (rules.entries === 'values') {
     const other = (w.values ?? []).find((v) => typeof v !== 'object' || v === null || (v as Record<string, unknown>)[rules.author!] !== writer.userId);
     if (other === undefined) return null;
     const named = typeof other === 'object' && other !== null ? (other as Record<string, unknown>)[rules.author] : other;
-    return { code: 'wrong_author', detail: `${where}.${rules.author} must name the writer (${writer.userId}), not ${shown(named)}` };
+    return { code: 'wrong_author', detail: `${entryName(w)}.${rules.author} must name the writer (${writer.userId}), not ${shown(named)}` };
   }
   const author = all.ofEntry(w.entry).find((o) => o.key === rules.author && !o.deleted);
   if (author?.value === writer.userId) return null;
-  return { code: 'wrong_author', detail: `${where}.${rules.author} must name the writer (${writer.userId}), not ${shown(author?.value)}` };
+  return { code: 'wrong_author', detail: `${entryName(w)}.${rules.author} must name the writer (${writer.userId}), not ${shown(author?.value)}` };
 }
 
 function judgeField(w: FieldOfEntry, rules: EntryRules, writer: Writer, all: UpdateWrites): FieldRefusal | null {
-  const field = `${w.root}[${w.entry}].${w.key}`;
   const rule = rules.fields[w.key];
-  if (rule === undefined) return { code: 'bad_field', detail: `${field} is not a field of ${w.root}` };
-  if (w.nested && rule !== 'open') return { code: 'bad_field', detail: `${field} holds a plain value` };
-  if (rule === 'office') return isOffice(writer) ? null : { code: 'office_field', detail: `only the office writes ${field}` };
+  if (rule === undefined) return { code: 'bad_field', detail: `${fieldName(w)} is not a field of ${w.root}` };
+  if (w.nested && rule !== 'open') return { code: 'bad_field', detail: `${fieldName(w)} holds a plain value` };
+  if (rule === 'office') return isOffice(writer) ? null : { code: 'office_field', detail: `only the office writes ${fieldName(w)}` };
   if (w.isNew) return judgeStamp(w, rules, writer, all);
   switch (rule) {
     case 'fixed':
-      return { code: 'bad_field', detail: `${field} is set when the entry is made and never changes` };
+      return { code: 'bad_field', detail: `${fieldName(w)} is set when the entry is made and never changes` };
     case 'author':
       if (isOffice(writer) || w.author === writer.userId) return null;
-      return { code: 'not_author', detail: `${field} belongs to ${shown(w.author)}; only they or the office change it` };
+      return { code: 'not_author', detail: `${fieldName(w)} belongs to ${shown(w.author)}; only they or the office change it` };
     case 'open':
       return null;
     case 'stamped':

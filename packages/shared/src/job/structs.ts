@@ -68,9 +68,9 @@ export function firstEndingAfter(structs: readonly Struct[], clock: number): num
 export function byClient(structs: readonly Struct[]): Map<number, Struct[]> {
   const own = new Map<number, Struct[]>();
   for (const s of structs) {
-    const list = own.get(s.id.client) ?? [];
-    list.push(s);
-    own.set(s.id.client, list);
+    const list = own.get(s.id.client);
+    if (list) list.push(s);
+    else own.set(s.id.client, [s]);
   }
   return own;
 }
