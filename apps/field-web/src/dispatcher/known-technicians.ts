@@ -13,7 +13,11 @@ export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>;
 const keyFor = (userId: string) => `outpost.technicians.${userId}`;
 
 function browserStore(): KeyValueStore | undefined {
-  return typeof localStorage === 'undefined' ? undefined : localStorage;
+  try {
+    return typeof localStorage === 'undefined' ? undefined : localStorage;
+  } catch {
+    return undefined; // storage blocked for the site: reading the property throws
+  }
 }
 
 function isTechnician(t: unknown): t is Technician {
