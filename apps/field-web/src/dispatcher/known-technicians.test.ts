@@ -34,4 +34,19 @@ describe('the technicians a board read last named', () => {
     };
     expect(() => rememberTechnicians('dana', [{ id: 'alice', name: 'Alice' }], full)).not.toThrow();
   });
+
+  it('reads as none kept, and keeps nothing, where the browser blocks storage for the site', () => {
+    Object.defineProperty(globalThis, 'localStorage', {
+      configurable: true,
+      get() {
+        throw new DOMException('access denied', 'SecurityError');
+      },
+    });
+    try {
+      expect(() => rememberTechnicians('dana', [{ id: 'alice', name: 'Alice' }])).not.toThrow();
+      expect(lastKnownTechnicians('dana')).toEqual([]);
+    } finally {
+      delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
+  });
 });
