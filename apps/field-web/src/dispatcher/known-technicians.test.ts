@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lastKnownTechnicians, rememberTechnicians, type KeyValueStore } from './known-technicians';
+import type { KeyValueStore } from '../app/device-settings';
+import { lastKnownTechnicians, rememberTechnicians } from './known-technicians';
 
 function memoryStore(): KeyValueStore & { items: Map<string, string> } {
   const items = new Map<string, string>();

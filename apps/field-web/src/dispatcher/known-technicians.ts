@@ -5,30 +5,20 @@
  * phone board names them, and the assign lists offer them. Without it a dispatcher who
  * opened the board offline saw only the Unassigned lane, and every assigned job was missing.
  */
+import { readSetting, writeSetting, type KeyValueStore } from '../app/device-settings';
 import type { Technician } from './use-board';
 
-/** The part of `localStorage` this needs (a stand-in in unit tests). */
-export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>;
-
 const keyFor = (userId: string) => `outpost.technicians.${userId}`;
-
-function browserStore(): KeyValueStore | undefined {
-  try {
-    return typeof localStorage === 'undefined' ? undefined : localStorage;
-  } catch {
-    return undefined; // storage blocked for the site: reading the property throws
-  }
-}
 
 function isTechnician(t: unknown): t is Technician {
   return typeof t === 'object' && t !== null && typeof (t as Technician).id === 'string' && typeof (t as Technician).name === 'string';
 }
 
 /** The technicians this user's board last read; [] when none was kept (or it is unreadable). */
-export function lastKnownTechnicians(userId: string | undefined, store = browserStore()): Technician[] {
-  if (!userId || !store) return [];
+export function lastKnownTechnicians(userId: string | undefined, store?: KeyValueStore): Technician[] {
+  if (!userId) return [];
   try {
-    const kept: unknown = JSON.parse(store.getItem(keyFor(userId)) ?? '[]');
+    const kept: unknown = JSON.parse(readSetting(keyFor(userId), store) ?? '[]');
     return Array.isArray(kept) ? kept.filter(isTechnician).map(({ id, name }) => ({ id, name })) : [];
   } catch {
     return [];
@@ -36,11 +26,6 @@ export function lastKnownTechnicians(userId: string | undefined, store = browser
 }
 
 /** Keeps a board read's technicians for the next time the board opens without one. */
-export function rememberTechnicians(userId: string | undefined, technicians: readonly Technician[], store = browserStore()): void {
-  if (!userId || !store) return;
-  try {
-    store.setItem(keyFor(userId), JSON.stringify(technicians.map(({ id, name }) => ({ id, name }))));
-  } catch {
-    // A full or blocked store only costs the offline lanes; the board itself is unaffected.
-  }
+export function rememberTechnicians(userId: string | undefined, technicians: readonly Technician[], store?: KeyValueStore): void {
+  if (userId) writeSetting(keyFor(userId), JSON.stringify(technicians.map(({ id, name }) => ({ id, name }))), store);
 }

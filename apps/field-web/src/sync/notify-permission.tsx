@@ -7,11 +7,12 @@
  */
 import { useSyncStatus } from '@outpost/client/react';
 import { useState } from 'react';
+import { readSetting, writeSetting } from '../app/device-settings';
 
 const ASKED_KEY = 'outpost:notify-asked';
 
 function canAsk(): boolean {
-  return typeof Notification !== 'undefined' && Notification.permission === 'default' && localStorage.getItem(ASKED_KEY) === null;
+  return typeof Notification !== 'undefined' && Notification.permission === 'default' && readSetting(ASKED_KEY) === null;
 }
 
 /** Shows `text` as a system notification when permitted; false when it could not. */
@@ -34,7 +35,7 @@ export function NotifyAsk() {
   const [open, setOpen] = useState(canAsk);
   if (!open || status.connected || status.pending === 0) return null;
   const answer = async (allow: boolean) => {
-    localStorage.setItem(ASKED_KEY, new Date().toISOString());
+    writeSetting(ASKED_KEY, new Date().toISOString());
     setOpen(false);
     if (allow) await Notification.requestPermission();
   };

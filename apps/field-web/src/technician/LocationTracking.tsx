@@ -11,6 +11,7 @@ import { addLocation, type JobStatus } from '@outpost/shared';
 import { useEffect, useMemo, useState } from 'react';
 import type { JobSummary } from '../app/reference';
 import { newestState, projectStatus } from '../sync/projected-status';
+import { readSetting, writeSetting } from '../app/device-settings';
 
 /** Props of {@link LocationTracking}. */
 export interface LocationTrackingProps {
@@ -28,7 +29,7 @@ const consentKey = (userId: string) => `outpost.location.${userId}`;
 const INTERVAL_KEY = 'outpost.locationIntervalMs';
 
 function readConsent(userId: string): Consent {
-  const v = localStorage.getItem(consentKey(userId));
+  const v = readSetting(consentKey(userId));
   return v === 'granted' || v === 'declined' ? v : null;
 }
 
@@ -63,7 +64,7 @@ export function LocationTracking({ userId, jobs }: LocationTrackingProps) {
 
   const recorder = useMemo(() => {
     if (typeof navigator === 'undefined' || !navigator.geolocation) return null;
-    const override = Number(localStorage.getItem(INTERVAL_KEY));
+    const override = Number(readSetting(INTERVAL_KEY));
     return new LocationRecorder({
       source: navigator.geolocation,
       intervalMs: override > 0 ? override : LOCATION_INTERVAL_MS,
@@ -88,7 +89,7 @@ export function LocationTracking({ userId, jobs }: LocationTrackingProps) {
   }, [recorder, consent, activeKey, userId]);
 
   const decide = (answer: 'granted' | 'declined') => {
-    localStorage.setItem(consentKey(userId), answer);
+    writeSetting(consentKey(userId), answer);
     setConsent(answer);
   };
 
