@@ -50,4 +50,23 @@ describe('the technicians a board read last named', () => {
       delete (globalThis as { localStorage?: unknown }).localStorage;
     }
   });
+
+  it('writes again only when the list changed (a board is read up to twice a second)', () => {
+    const store = memoryStore();
+    let writes = 0;
+    const counted: KeyValueStore = { getItem: (k) => store.getItem(k), setItem: (k, v) => (writes++, store.setItem(k, v)) };
+    rememberTechnicians('dana', [{ id: 'alice', name: 'Alice' }], counted);
+    rememberTechnicians('dana', [{ id: 'alice', name: 'Alice' }], counted);
+    expect(writes).toBe(1);
+    rememberTechnicians(
+      'dana',
+      [
+        { id: 'alice', name: 'Alice' },
+        { id: 'bob', name: 'Bob' },
+      ],
+      counted,
+    );
+    expect(writes).toBe(2);
+    expect(lastKnownTechnicians('dana', store)).toHaveLength(2);
+  });
 });

@@ -25,7 +25,9 @@ export function lastKnownTechnicians(userId: string | undefined, store?: KeyValu
   }
 }
 
-/** Keeps a board read's technicians for the next time the board opens without one. */
+/** Keeps a board read's technicians for the next time the board opens without one (written only when they changed). */
 export function rememberTechnicians(userId: string | undefined, technicians: readonly Technician[], store?: KeyValueStore): void {
-  if (userId) writeSetting(keyFor(userId), JSON.stringify(technicians.map(({ id, name }) => ({ id, name }))), store);
+  if (!userId) return;
+  const kept = JSON.stringify(technicians.map(({ id, name }) => ({ id, name })));
+  if (readSetting(keyFor(userId), store) !== kept) writeSetting(keyFor(userId), kept, store);
 }

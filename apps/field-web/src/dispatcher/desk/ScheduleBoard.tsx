@@ -60,9 +60,9 @@ function ScheduleBoardView({ reference, user }: ScheduleBoardProps) {
   const shown = useMemo(() => jobs.filter((j) => passes(j, shownFilter)), [jobs, shownFilter]);
   // A job's assignee the technician list does not name (hired since the last board read
   // this device kept) still gets a lane, under their id: no assigned job is off the board.
-  const unnamed = useMemo(() => unnamedAssignees(board.jobs, board.technicians).join('\n'), [board.jobs, board.technicians]);
+  const unnamed = useSameValue(useMemo(() => unnamedAssignees(board.jobs, board.technicians), [board.jobs, board.technicians]));
   const lanes = useMemo(() => {
-    const all = [...board.technicians, ...(unnamed ? unnamed.split('\n').map((id) => ({ id, name: id })) : [])];
+    const all = [...board.technicians, ...unnamed.map((id) => ({ id, name: id }))];
     const techs = shownFilter.technician ? all.filter((t) => t.id === shownFilter.technician) : all;
     // eslint-disable-next-line react-hooks/purity -- a position's age is as of this board read (lanes recompute with the digests), not a ticking clock
     const hints = positionHints(digests.values(), Date.now());
