@@ -3,7 +3,8 @@
  * the same run, prints a table per scenario and writes bench/results/latest.json.
  *
  * BENCH_QUICK=1 — small sizes for development. BENCH_ONLY=id,id — run only those scenarios.
- * BENCH_SERVERS=outpost,ywss — only those servers. BENCH_PROFILE=dir — CPU profiles of servers.
+ * BENCH_SERVERS=outpost,ywss — only those servers (the fan-out reference, `forwarder`, runs
+ * only when unset or named). BENCH_PROFILE=dir — CPU profiles of servers.
  * BENCH_FANOUT_RATES=4000,6000 — only those fan-out rates (updates/s offered).
  * BENCH_RUNS=n — repeats per headline figure (default 5, quick 1). BENCH_PIN=0 — no pinning.
  */
@@ -20,23 +21,24 @@ import { compiledChildren, describeBuild } from './harness/compiled';
 import { GENERATOR_NODE_FLAGS, relaunchWithGeneratorFlags } from './harness/generator-flags';
 import { SERVER_NODE_FLAGS, setUpPinning } from './harness/pinning';
 import { ServerProcess } from './harness/server-process';
-import { SERVER_KINDS, type ServerKind } from './servers/server';
+import { REFERENCE_KINDS, SERVER_KINDS, type ServerKind } from './servers/server';
 
-async function availableServers(log: (l: string) => void): Promise<{ servers: ServerKind[]; missing: Record<string, string> }> {
-  const wanted = (process.env.BENCH_SERVERS?.split(',') ?? [...SERVER_KINDS]) as ServerKind[];
+async function availableServers(log: (l: string) => void): Promise<{ servers: ServerKind[]; references: ServerKind[]; missing: Record<string, string> }> {
+  const wanted = (process.env.BENCH_SERVERS?.split(',') ?? [...SERVER_KINDS, ...REFERENCE_KINDS]) as ServerKind[];
   const servers: ServerKind[] = [];
+  const references: ServerKind[] = [];
   const missing: Record<string, string> = {};
   for (const kind of wanted) {
     try {
       const probe = await ServerProcess.start(kind);
       await probe.stop();
-      servers.push(kind);
+      ((REFERENCE_KINDS as readonly string[]).includes(kind) ? references : servers).push(kind);
     } catch (e) {
       missing[kind] = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
       log(`! ${kind} cannot start, left out of this run: ${missing[kind]}`);
     }
   }
-  return { servers, missing };
+  return { servers, references, missing };
 }
 
 async function main(): Promise<void> {
@@ -49,9 +51,9 @@ async function main(): Promise<void> {
   // Build (when stale) and bundle what the child processes run, before any is started.
   const { build } = await compiledChildren(log);
   log(`  measuring ${describeBuild(build)}`);
-  const { servers, missing } = await availableServers(log);
+  const { servers, references, missing } = await availableServers(log);
   const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5));
-  const ctx: BenchContext = { quick, servers, runs, log };
+  const ctx: BenchContext = { quick, servers, references, runs, log };
   const only = process.env.BENCH_ONLY?.split(',');
   const chosen = SCENARIOS.filter((s) => !only || only.includes(s.id)).map((s) => s.id);
   const ids = SCENARIOS.map((s) => s.id);
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
     build,
     runs,
     servers,
+    references,
     missing,
     durationSeconds: Math.round((Date.now() - started) / 1000),
     estimatedSeconds: estimate,

@@ -12,6 +12,6 @@ import { scheduleBoard } from './scenarios/schedule-board';
 const log = (line: string) => console.log(line);
 const pinning = setUpPinning(log);
 log(pinning.note);
-const result = await scheduleBoard.run({ quick: false, servers: ['outpost'], runs: Number(process.env.BENCH_RUNS ?? 3), log });
+const result = await scheduleBoard.run({ quick: false, servers: ['outpost'], references: [], runs: Number(process.env.BENCH_RUNS ?? 3), log });
 console.log(textTable(result));
 if (process.argv.includes('--json')) console.log(JSON.stringify(result, null, 2));

@@ -41,6 +41,7 @@ export function openSocket(target: Target, jobId: string, options: OpenOptions =
       return new SyncClient({ url: `${base}/sync/${encodeURIComponent(jobId)}?token=${encodeURIComponent(target.token)}${acks}`, dialect: 'y' });
     }
     case 'ywss':
+    case 'forwarder':
       return new SyncClient({ url: `${base}/${encodeURIComponent(jobId)}`, dialect: 'y' });
     case 'hocuspocus':
       return new SyncClient({ url: `${base}/`, dialect: 'hocuspocus', token: target.token });
@@ -52,10 +53,11 @@ export const ACK_MEANING: Record<ServerKind, string> = {
   outpost: 'durable ack (committed to SQLite)',
   hocuspocus: 'SyncStatus (applied in memory; storage is debounced)',
   ywss: 'none (the relay echoing the update back to its sender stands in)',
+  forwarder: 'none (a reference that keeps nothing)',
 };
 
 /** Waits until the job is synced and, on servers that ack, everything sent so far is acked. */
 export async function settle(link: JobLink, kind: ServerKind, timeoutMs: number): Promise<void> {
   await link.client.waitSynced(link.session, timeoutMs);
-  if (kind !== 'ywss') await link.client.waitAck(link.session, link.session.contentSent, timeoutMs);
+  if (kind === 'outpost' || kind === 'hocuspocus') await link.client.waitAck(link.session, link.session.contentSent, timeoutMs);
 }

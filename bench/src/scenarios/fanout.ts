@@ -157,6 +157,48 @@ function threadsColumn(runs: StepFigures[]): string {
   return `${round(spread(timed.map((t) => t.mainPercent)).median)} / ${round(spread(timed.map((t) => t.othersPercent)).median)}`;
 }
 
+/**
+ * The rates the reference (the forwarder: no doc, no storage) runs at: Outpost's highest held
+ * rate, where its CPU against Outpost's for the same keystrokes is what Outpost's own work
+ * costs, and the throughput target's, 1.5× the best peer's highest held rate, where it shows
+ * whether a relay doing nothing else holds that rate on this core with this generator.
+ */
+export function referenceRates(outpostHeld: number, bestPeerHeld: number): number[] {
+  const target = Math.round(1.5 * bestPeerHeld);
+  return [...new Set([outpostHeld, target].filter((r) => Number.isFinite(r) && r > 0))].sort((a, b) => a - b);
+}
+
+/** µs of the server core per offered update at `cpuPercent` of the core and `rate` updates/s. */
+const usPerUpdate = (cpuPercent: number, rate: number) => (cpuPercent * 10_000) / rate;
+
+/**
+ * What the reference runs say, in words: at the target rate, whether the forwarder held it
+ * and how much of the core a relay would have left per update for its own work; at Outpost's
+ * highest held rate, what Outpost's own work (everything beyond forwarding) costs per update.
+ */
+export function referenceNote(samples: Samples, reference: ServerKind, outpostHeld: number, targetRate: number): string {
+  const runsAt = (kind: ServerKind, rate: number) => samples.get(kind)?.get(rate) ?? [];
+  const cpu = (kind: ServerKind, rate: number) => spread(runsAt(kind, rate).map((f) => f.serverCpuPercent)).median;
+  const label = SERVER_LABELS[reference];
+  const parts: string[] = [];
+  const atTarget = runsAt(reference, targetRate);
+  if (atTarget.length) {
+    const held = atTarget.filter((f) => f.held).length;
+    const left = usPerUpdate(100 - cpu(reference, targetRate), targetRate);
+    const why = notHeldBecause(atTarget);
+    parts.push(
+      `at ${targetRate}/s (the throughput target: 1.5× the best peer's highest held rate) it held ${held} of ${atTarget.length} runs${why === '—' ? '' : ` (${why})`}, p99 ${round(spread(atTarget.map((f) => f.p99)).median)} ms, with ${round(cpu(reference, targetRate))} % of the server core busy: a relay holding that rate has at most ${round(left)} µs of the core per update left for everything beyond forwarding (Yjs apply, storage, acks)`,
+    );
+  }
+  if (outpostHeld > 0 && runsAt(reference, outpostHeld).length && runsAt('outpost', outpostHeld).length) {
+    const own = usPerUpdate(cpu('outpost', outpostHeld) - cpu(reference, outpostHeld), outpostHeld);
+    parts.push(
+      `at ${outpostHeld}/s (Outpost's highest held rate) it used ${round(cpu(reference, outpostHeld))} % of the core against Outpost's ${round(cpu('outpost', outpostHeld))} %: Outpost's own work (judging, Yjs apply, the durable commit and its thread, the ack frame) costs ~${round(own)} µs per update beyond forwarding`,
+    );
+  }
+  return parts.length ? `${label}: ${parts.join('; ')}.` : `${label}: not run.`;
+}
+
 function row(kind: ServerKind, rate: number, runs: StepFigures[], sockets: number, setAside: number): ResultRow {
   const med = (pick: (f: StepFigures) => number) => spread(runs.map(pick));
   const show = (pick: (f: StepFigures) => number) => showSpread(med(pick));
@@ -239,7 +281,12 @@ export const fanout: Scenario = {
           return FanoutRig.open(kind, p.jobs, CLIENTS_PER_JOB);
         }),
       );
-      for (const rig of opened) rigs.set(rig.kind, rig);
+      const sockets = new Map<ServerKind, number>();
+      const hold = (rig: FanoutRig) => {
+        rigs.set(rig.kind, rig);
+        sockets.set(rig.kind, rig.sockets);
+      };
+      opened.forEach(hold);
       // The climb, interleaved per step. A step a server fails is run up to twice more and
       // judged by the majority, as the repeats below are: one stalled run on a shared machine
       // (any server's, Hocuspocus's too) must not end a climb that 2 runs of 3 pass.
@@ -288,8 +335,28 @@ export const fanout: Scenario = {
           ))
             await step(kind, rate);
       }
+      // The reference last, once the servers under test are closed (its rig beside theirs
+      // made the generator's heap a third larger and its pauses longer in every step; it
+      // measures the least a relay does, not the others' conditions), at Outpost's highest
+      // held rate and at the throughput target's, `runs` times each, interleaved by rate.
+      const targetRate = best ? Math.round(1.5 * highestHeld(samples, best)) : 0;
+      if (ctx.references.length) {
+        for (const kind of ctx.servers) {
+          await rigs.get(kind)?.close();
+          rigs.delete(kind);
+        }
+        const references = await openRigs(
+          ctx.references.map((kind) => () => {
+            ctx.log(`  fan-out: connecting ${p.jobs}×${CLIENTS_PER_JOB} typists to ${kind} (the reference)`);
+            return FanoutRig.open(kind, p.jobs, CLIENTS_PER_JOB);
+          }),
+        );
+        references.forEach(hold);
+        const atRates = referenceRates(highestHeld(samples, 'outpost'), best ? highestHeld(samples, best) : 0);
+        for (let r = 0; r < ctx.runs; r++) for (const rate of interleaved(atRates, r)) for (const kind of ctx.references) await step(kind, rate);
+      }
       const rows = [...samples].flatMap(([kind, byRate]) =>
-        [...byRate].sort((a, b) => a[0] - b[0]).map(([rate, runs]) => row(kind, rate, runs, rigs.get(kind)!.sockets, voids.get(`${kind}@${rate}`) ?? 0)),
+        [...byRate].sort((a, b) => a[0] - b[0]).map(([rate, runs]) => row(kind, rate, runs, sockets.get(kind) ?? 0, voids.get(`${kind}@${rate}`) ?? 0)),
       );
       const outpostHeld = highestHeld(samples, 'outpost');
       const bestHeld = best ? highestHeld(samples, best) : NaN;
@@ -343,6 +410,12 @@ export const fanout: Scenario = {
           "steal = share of the server core's time the hypervisor gave to other machines during a step (/proc/stat; the largest of the runs): on a shared virtual machine both cores can stall at once for reasons neither process has.",
           'gen lag = how late the generator made its sends; gen loop = its event-loop delay; gen CPU = its share of its own core, which reads near 100 % at every step: between sends less than a millisecond apart the generator polls (a timer is coarser than that), so it tells nothing of the generator falling behind. gen lag does: a step whose lag nears 100 ms is bounded by the generator, not the server, and "not held because" names the generator only then (until 29 Nov a gen CPU over 90 % did too, which every step has).',
           'Outpost runs with durable acks on (every typist connects with acks=1) on its default SQLite store.',
+          ...ctx.references.map((kind) => referenceNote(samples, kind, outpostHeld, targetRate)),
+          ...(ctx.references.length
+            ? [
+                `${ctx.references.map((k) => SERVER_LABELS[k]).join(', ')}: a reference, not a server under test and never a peer in a ratio (src/servers/forwarder.ts): y-websocket's protocol with no document and no storage; it answers a socket's sync step 1 with an empty step 2 and sends each update frame, as received, to the job's other typists (four frames a keystroke, no echo, no ack). What it costs the core per keystroke is what any relay on \`ws\` pays at least; its runs come after the others', ${ctx.runs} at each of its rates.`,
+              ]
+            : []),
         ],
       };
     } finally {

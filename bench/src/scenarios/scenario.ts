@@ -56,8 +56,10 @@ export interface ScenarioResult {
 /** Run-wide settings. */
 export interface BenchContext {
   quick: boolean;
-  /** Servers to include (Outpost is dropped when it cannot start). */
+  /** Servers under test to include (Outpost is dropped when it cannot start). */
   servers: ServerKind[];
+  /** Reference servers to run beside them where a scenario has one (fan-out: the forwarder); never peers in a ratio. */
+  references: ServerKind[];
   /** Repeats per headline figure (≥ 5 in a full run), servers interleaved per repeat. */
   runs: number;
   log(line: string): void;

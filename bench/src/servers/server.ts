@@ -6,14 +6,20 @@
 
 /** The servers under test. */
 export const SERVER_KINDS = ['outpost', 'hocuspocus', 'ywss'] as const;
-/** One of the servers under test. */
-export type ServerKind = (typeof SERVER_KINDS)[number];
+/**
+ * Reference servers: not under test and never a peer in a ratio; a scenario that names one
+ * runs it beside the servers under test (fan-out: the forwarder, the least a relay does).
+ */
+export const REFERENCE_KINDS = ['forwarder'] as const;
+/** A server a scenario can start: one under test or a reference. */
+export type ServerKind = (typeof SERVER_KINDS)[number] | (typeof REFERENCE_KINDS)[number];
 
 /** Human names for the table. */
 export const SERVER_LABELS: Record<ServerKind, string> = {
   outpost: 'Outpost',
   hocuspocus: 'Hocuspocus 3.4',
   ywss: 'y-websocket-server 0.1.1',
+  forwarder: 'Forwarder (reference: no doc, no storage)',
 };
 
 /** Jobs the load generator may write to, and the token to present. */

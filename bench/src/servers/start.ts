@@ -1,3 +1,4 @@
+import { startForwarder } from './forwarder';
 import { startHocuspocus } from './hocuspocus';
 import { startOutpost } from './outpost';
 import type { RunningServer, ServerKind, StartServer } from './server';
@@ -7,6 +8,7 @@ const starters: Record<ServerKind, StartServer> = {
   outpost: startOutpost,
   hocuspocus: startHocuspocus,
   ywss: startYwss,
+  forwarder: startForwarder,
 };
 
 /** Starts the named server kind with its data in `dataDir`. */
