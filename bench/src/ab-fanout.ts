@@ -10,7 +10,8 @@
  * Env: AB_JOBS (600), AB_RATES (3000,5000), AB_RUNS (3), AB_MS (3000), AB_FROZEN_MS (0: both
  * servers wait paused this long before each step, as a server waits through the other
  * servers' steps in a full run; what a server does when its timers come due during a
- * freeze shows at the start of its next step).
+ * freeze shows at the start of its next step), AB_BEFORE_FLAGS (Node flags for the "before"
+ * server only: with this checkout as the other one, a flag against none).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,6 +27,7 @@ const RATES = (process.env.AB_RATES ?? '3000,5000').split(',').map(Number);
 const RUNS = Number(process.env.AB_RUNS ?? 3);
 const MS = Number(process.env.AB_MS ?? 3000);
 const FROZEN_MS = Number(process.env.AB_FROZEN_MS ?? 0);
+const BEFORE_FLAGS = process.env.AB_BEFORE_FLAGS ?? '';
 
 async function main(): Promise<void> {
   const log = (l: string) => console.log(l);
@@ -34,7 +36,14 @@ async function main(): Promise<void> {
   const [before, after] = await openRigs([
     () =>
       FanoutRig.open('outpost', JOBS, 5, async () => {
-        const server = await theirs.ServerProcess.start('outpost');
+        // AB_BEFORE_FLAGS: Node flags for the "before" server only (the same checkout on both
+        // sides compares a flag, e.g. a young generation size), after the run's own.
+        const flags = process.env.BENCH_CHILD_FLAGS;
+        if (BEFORE_FLAGS) process.env.BENCH_CHILD_FLAGS = `${flags ?? ''} ${BEFORE_FLAGS}`;
+        const server = await theirs.ServerProcess.start('outpost').finally(() => {
+          if (flags === undefined) delete process.env.BENCH_CHILD_FLAGS;
+          else process.env.BENCH_CHILD_FLAGS = flags;
+        });
         // Their harness is its own module instance, unaware of this run's pinning (it would
         // launch on the generator core this process now has): move it to the server core.
         movePinned(server.pid, 'server');
