@@ -88,6 +88,27 @@ describe('the p99 ratio at every rate both hold', () => {
     expect(missing.filter(([, r]) => r === 4000)).toEqual([]);
     expect(stepRunsMissing(s, ['hocuspocus', 'ywss'], 1)).toEqual([]);
   });
+
+  it('runs a rate left tied by a top-up run again, for Outpost and for a peer, until a majority decides it', () => {
+    // The full run of 29 Nov 10:51Z: Outpost held 1,000/s in the climb, its second run there
+    // (a top-up) stalled, and 1 of 2 held left the rate undecided: it was neither judged nor run again.
+    const mixed = (held: boolean[]) => held.map((h) => ({ held: h, p99: h ? 20 : 200 }) as StepFigures);
+    const s = samples({
+      outpost: { 1000: mixed([true, false]), 2500: mixed([true, true]) },
+      hocuspocus: { 1000: mixed([true, true]), 2500: mixed([true, false]) },
+    });
+    expect(stepRunsMissing(s, ['hocuspocus'], 3)).toEqual([
+      ['outpost', 1000],
+      ['hocuspocus', 1000],
+      ['outpost', 2500],
+      ['hocuspocus', 2500],
+    ]);
+    // Decided by the majority: 1 of 3 held is not held, and nothing more is asked there.
+    s.get('outpost')!.set(1000, mixed([true, false, false]));
+    expect(stepRunsMissing(s, ['hocuspocus'], 5).filter(([, r]) => r === 1000)).toEqual([]);
+    // A tie that already has all its runs stays as it is (an even run count: not held).
+    expect(stepRunsMissing(s, ['hocuspocus'], 2)).toEqual([]);
+  });
 });
 
 describe('why a rate was not held', () => {

@@ -87,17 +87,29 @@ export function p99RatiosAtEveryStep(samples: Samples, peers: readonly ServerKin
 
 /**
  * The runs still missing before every step ratio rests on `runs` runs (issue 18.8: ≥ 5 per
- * headline figure): at each rate Outpost holds that a peer holds too, Outpost and every
- * peer holding it, as [server, rate] pairs, one per missing run, lowest rate first. Until
+ * headline figure): at each rate Outpost holds that a peer holds too (a tie with runs still
+ * to come counts as holding), Outpost and every peer holding it, as [server, rate] pairs,
+ * one per missing run, lowest rate first. Until
  * 29 Nov the climb's steps stood on one run each, and the worst step ratio (4.2× at
  * 1,000/s, 78.2 ms against 18.6) on one run of each server.
  */
 export function stepRunsMissing(samples: Samples, peers: readonly ServerKind[], runs: number): Array<[ServerKind, number]> {
   const count = (kind: ServerKind, rate: number) => samples.get(kind)?.get(rate)?.length ?? 0;
-  return p99RatiosAtEveryStep(samples, peers).flatMap(({ rate }) => {
-    const kinds: ServerKind[] = ['outpost', ...peers.filter((k) => heldAt(samples, k, rate))];
+  // Held, or tied with runs still to come (a top-up run can leave 1 of 2: one more decides it;
+  // until 29 Nov such a rate was neither judged nor run again).
+  const standing = (kind: ServerKind, rate: number) => heldAt(samples, kind, rate) || undecided(samples.get(kind)?.get(rate) ?? [], runs);
+  const rates = [...(samples.get('outpost')?.keys() ?? [])].filter((r) => standing('outpost', r)).sort((a, b) => a - b);
+  return rates.flatMap((rate) => {
+    const holding = peers.filter((k) => standing(k, rate));
+    if (holding.length === 0) return [];
+    const kinds: ServerKind[] = ['outpost', ...holding];
     return kinds.flatMap((kind) => Array.from({ length: Math.max(0, runs - count(kind, rate)) }, () => [kind, rate] as [ServerKind, number]));
   });
+}
+
+/** As many runs held as not, with fewer than `runs`: one more run decides the rate. */
+function undecided(fs: readonly StepFigures[], runs: number): boolean {
+  return fs.length > 0 && fs.length < runs && fs.filter((f) => f.held).length * 2 === fs.length;
 }
 
 /**
@@ -107,8 +119,7 @@ export function stepRunsMissing(samples: Samples, peers: readonly ServerKind[], 
  * runs lost it without a fifth run, and with it the next one down after 1 of 2.
  */
 export function nextToRepeat(samples: Samples, kind: ServerKind, runs: number): number {
-  const undecided = (fs: StepFigures[]) => fs.length > 0 && fs.length < runs && fs.filter((f) => f.held).length * 2 === fs.length;
-  const standing = [...(samples.get(kind) ?? [])].filter(([rate, fs]) => heldAt(samples, kind, rate) || undecided(fs));
+  const standing = [...(samples.get(kind) ?? [])].filter(([rate, fs]) => heldAt(samples, kind, rate) || undecided(fs, runs));
   return Math.max(0, ...standing.map(([rate]) => rate));
 }
 
