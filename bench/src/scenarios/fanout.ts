@@ -175,9 +175,11 @@ function threadsColumn(runs: StepFigures[]): string {
  * whether a relay doing nothing else holds that rate on this core with this generator.
  */
 export function referenceRates(outpostHeld: number, bestPeerHeld: number): number[] {
-  const target = Math.round(1.5 * bestPeerHeld);
-  return [...new Set([outpostHeld, target].filter((r) => Number.isFinite(r) && r > 0))].sort((a, b) => a - b);
+  return [...new Set([outpostHeld, throughputTargetRate(bestPeerHeld)].filter((r) => Number.isFinite(r) && r > 0))].sort((a, b) => a - b);
 }
+
+/** The rate the throughput target asks Outpost to hold: 1.5× the best peer's highest held rate. */
+const throughputTargetRate = (bestPeerHeld: number) => Math.round(1.5 * bestPeerHeld);
 
 /** µs of the server core per offered update at `cpuPercent` of the core and `rate` updates/s. */
 const usPerUpdate = (cpuPercent: number, rate: number) => (cpuPercent * 10_000) / rate;
@@ -350,7 +352,7 @@ export const fanout: Scenario = {
       // made the generator's heap a third larger and its pauses longer in every step; it
       // measures the least a relay does, not the others' conditions), at Outpost's highest
       // held rate and at the throughput target's, `runs` times each, interleaved by rate.
-      const targetRate = best ? Math.round(1.5 * highestHeld(samples, best)) : 0;
+      const targetRate = best ? throughputTargetRate(highestHeld(samples, best)) : 0;
       if (ctx.references.length) {
         for (const kind of ctx.servers) {
           await rigs.get(kind)?.close();
