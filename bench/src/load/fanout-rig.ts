@@ -65,7 +65,7 @@ export function describeStep(f: StepFigures): string {
   const commits = f.commits ? `, ${f.commits.commits} commits (p99 ≤ ${f.commits.p99Ms}, max ≤ ${f.commits.maxMs} ms)` : '';
   return (
     `p50 ${f.p50} p99 ${f.p99} ms, delivered ${f.deliveredPercent} %, server CPU ${f.serverCpuPercent} %, loop p99 ${f.serverLoopP99} / max ${f.serverLoopMax} ms, ` +
-    `steal ${f.stealPercent ?? '?'} %${threads}, gen lag p99 ${f.genLagP99} ms, gen GC max ${f.genGcMaxMs} ms${commits}${f.held ? '' : ' (not held)'}`
+    `steal ${f.stealPercent ?? '?'} %${threads}, gen lag p99 ${f.genLagP99} ms, gen loop max ${f.genLoopMax} ms, gen GC max ${f.genGcMaxMs} ms${commits}${f.held ? '' : ' (not held)'}`
   );
 }
 
