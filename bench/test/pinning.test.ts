@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { currentPinning, SERVER_NODE_FLAGS, serverLauncher } from '../src/harness/pinning';
+import { currentPinning, PAUSED_SERVER_FLAGS, SERVER_NODE_FLAGS, serverLauncher } from '../src/harness/pinning';
 
 describe('how server processes are launched', () => {
   it("gives every server, pinned or not, the young generation Outpost's start command passes", () => {
@@ -9,7 +9,11 @@ describe('how server processes are launched', () => {
     expect(currentPinning().pinned).toBe(false);
     const launcher = serverLauncher();
     expect(launcher.execPath).toBe(process.execPath);
-    expect(launcher.prefix).toEqual(SERVER_NODE_FLAGS);
+    expect(launcher.prefix).toEqual([...SERVER_NODE_FLAGS, ...PAUSED_SERVER_FLAGS]);
+  });
+
+  it("turns V8's memory reducer off in every server, which the bench pauses between its steps", () => {
+    expect(serverLauncher().prefix).toContain('--no-memory-reducer');
   });
 
   it('passes the same flag as the published bin', async () => {
