@@ -8,8 +8,8 @@
  * other typist), so the rate it holds on the server core bounds what any of the servers
  * under test could hold there (bench/README.md, "The forwarder").
  */
-import http from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { listenWs } from './loopback-ws';
 import { peerJobIds, type StartServer } from './server';
 
 /** y-protocols: message types and sync steps (y-protocols/sync, y-websocket). */
@@ -28,9 +28,7 @@ function forward(room: Set<WebSocket>, from: WebSocket, data: Buffer): void {
 /** Starts the forwarder; it keeps nothing, so `dataDir` is unused. */
 export const startForwarder: StartServer = async () => {
   const rooms = new Map<string, Set<WebSocket>>();
-  const wss = new WebSocketServer({ noServer: true });
-  const server = http.createServer((_req, res) => res.end('okay'));
-  wss.on('connection', (ws: WebSocket, req: http.IncomingMessage) => {
+  const { port, close } = await listenWs((ws, req) => {
     const name = decodeURIComponent((req.url ?? '/').slice(1).split('?')[0]!);
     const room = rooms.get(name) ?? new Set<WebSocket>();
     rooms.set(name, room);
@@ -47,15 +45,5 @@ export const startForwarder: StartServer = async () => {
     });
     ws.send(EMPTY_STEP_1);
   });
-  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    prepare: async (count) => ({ jobIds: peerJobIds(count), token: '' }),
-    close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise((r) => server.close(r));
-    },
-  };
+  return { port, prepare: async (count) => ({ jobIds: peerJobIds(count), token: '' }), close };
 };

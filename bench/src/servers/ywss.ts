@@ -3,8 +3,7 @@
  * (`YPERSISTENCE`): every update is written to LevelDB, and the in-memory doc is dropped
  * when its last connection closes.
  */
-import http from 'node:http';
-import { WebSocketServer } from 'ws';
+import { listenWs } from './loopback-ws';
 import { peerJobIds, type StartServer } from './server';
 
 /** Starts y-websocket-server with LevelDB persistence in `dataDir`. */
@@ -12,18 +11,12 @@ export const startYwss: StartServer = async (dataDir) => {
   // utils.js reads YPERSISTENCE when it is first imported.
   process.env.YPERSISTENCE = dataDir;
   const { setupWSConnection, getPersistence } = await import('@y/websocket-server/utils');
-  const wss = new WebSocketServer({ noServer: true });
-  const server = http.createServer((_req, res) => res.end('okay'));
-  wss.on('connection', (ws, req) => setupWSConnection(ws, req));
-  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
+  const listening = await listenWs((ws, req) => setupWSConnection(ws, req));
   return {
-    port,
+    port: listening.port,
     prepare: async (count) => ({ jobIds: peerJobIds(count), token: '' }),
     close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise((r) => server.close(r));
+      await listening.close();
       const leveldb = (getPersistence() as { provider?: { tr: Promise<unknown>; destroy(): Promise<void> } } | null)?.provider;
       // y-leveldb chains every write on `tr`; closing before the chain drains loses the tail
       // (a fixed 200 ms pause lost a 200-update job queued behind a 10,000-update one).
