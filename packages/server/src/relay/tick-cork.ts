@@ -5,8 +5,19 @@
  * own; written one by one, each was a system call and a TCP segment of its own. The
  * socket under the websocket is corked at the first frame of a tick and uncorked when
  * the tick ends, so the burst goes out in one `writev`: the same frames, the same order.
+ * A commit reaches many sockets in one tick: one callback at the tick's end uncorks them
+ * all, rather than a callback scheduled per socket.
  */
 import type { Socket } from 'node:net';
+
+/** The corks held in this tick, released together as it ends (`releaseHeld`). */
+let held: TickCork[] = [];
+
+function releaseHeld(): void {
+  const corks = held;
+  held = []; // a send while releasing corks again, for the next tick
+  for (const cork of corks) cork.release();
+}
 
 /** Corks a socket for the rest of the current tick. */
 export class TickCork {
@@ -21,9 +32,13 @@ export class TickCork {
     if (!socket || this.corked) return;
     this.corked = true;
     socket.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      socket.uncork();
-    });
+    if (held.length === 0) process.nextTick(releaseHeld);
+    held.push(this);
+  }
+
+  /** Uncorks the socket: its frames of this tick leave (`releaseHeld`). */
+  release(): void {
+    this.corked = false;
+    this.socket!.uncork();
   }
 }

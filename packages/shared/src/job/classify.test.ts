@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { classifyUpdate } from './classify';
-import { addChecklistItem, addNote, noteText, setChecklistDone } from './content';
+import { classifyByWalk, classifyUpdate, decodeJobUpdate } from './classify';
+import { addChecklistItem, addLineItem, addNote, noteText, setChecklistDone, setLineItemQty } from './content';
+import { continuedItem } from './structs';
 import { jobRoots, newJobDoc } from './doc';
 import { isClientRoot } from './schema';
 import { writeServerState } from './server-state';
@@ -226,5 +227,176 @@ describe('forged structure', () => {
     const cycle = itemsWithOrigins(7, [1, 2, 0]); // 0 → 1 → 2 → 0
     const verdict = classifyUpdate(cycle, doc, office);
     expect(verdict).toMatchObject({ ok: false, code: 'unresolved_update' });
+  });
+});
+
+describe('keystrokes judged without the walk (continuedItem)', () => {
+  /** The update a device sends for one transaction (what its provider relays: the doc's 'update' event). */
+  function sent(doc: Y.Doc, edit: () => void): Uint8Array | undefined {
+    const updates: Uint8Array[] = [];
+    const take = (u: Uint8Array) => void updates.push(u);
+    doc.on('update', take);
+    edit();
+    doc.off('update', take);
+    expect(updates.length).toBeLessThanOrEqual(1);
+    return updates[0];
+  }
+
+  /** Who sends a step: a technician, another one, the office, or a technician's device writing as the server's own client or as the office's device (continuing their items). */
+  type Sender = 'alice' | 'bob' | 'office' | 'forger' | 'mimic';
+  const writers = {
+    alice: { userId: 'alice', role: 'technician' },
+    bob: { userId: 'bob', role: 'technician' },
+    office,
+    forger: { userId: 'bob', role: 'technician' },
+    mimic: { userId: 'bob', role: 'technician' },
+  } as const;
+  /** One transaction on a sender's device, most of them a keystroke that continues its last item. */
+  type Step = { by: Sender; kind: 'typeEnd' | 'typeStart' | 'typeOther' | 'note' | 'qty' | 'lineItem' | 'meta' | 'server' | 'author' | 'erase' | 'again' | 'push' };
+  const step: fc.Arbitrary<Step> = fc.record({
+    by: fc.constantFrom<Sender>('alice', 'bob', 'office', 'forger', 'mimic'),
+    kind: fc.oneof(
+      { weight: 8, arbitrary: fc.constant<Step['kind']>('typeEnd') },
+      { weight: 2, arbitrary: fc.constantFrom<Step['kind']>('typeStart', 'typeOther', 'note', 'qty', 'lineItem', 'meta', 'server', 'author', 'erase', 'again', 'push', 'push') },
+    ),
+  });
+
+  function act(doc: Y.Doc, by: Sender, kind: Step['kind'], n: number): void {
+    const r = jobRoots(doc);
+    const mine = `note-${by}`;
+    const text = noteText(doc, mine);
+    const typing = kind === 'typeEnd' || kind === 'typeStart' || kind === 'erase';
+    if (typing && !text) return void addNote(doc, { id: mine, author: writers[by].userId, createdAt: 't', text: '' });
+    switch (kind) {
+      case 'typeEnd':
+        return text!.insert(text!.length, String.fromCharCode(97 + (n % 26)));
+      case 'typeStart':
+        return text!.insert(0, 'x');
+      case 'typeOther':
+        return noteText(doc, 'n0')?.insert(noteText(doc, 'n0')!.length, 'y');
+      case 'note':
+        return void addNote(doc, { id: `note-${by}-${n}`, author: writers[by].userId, createdAt: 't', text: 'z' });
+      case 'qty':
+        return void setLineItemQty(doc, `item-${by}`, n);
+      case 'lineItem':
+        return addLineItem(doc, { id: `item-${by}-${n}`, pricebookId: 'pb', description: 'Part', qty: 1, unitPriceCents: 100 });
+      case 'meta':
+        return void r.meta.set('title', `t${n}`);
+      case 'server':
+        return void r.server.set('status', 'completed');
+      case 'author':
+        return void r.notes.get(0)?.set('author', `tech${n}`);
+      case 'erase':
+        return text!.length > 0 ? text!.delete(text!.length - 1, 1) : undefined;
+      case 'push':
+        // An entry at the end of the checklist: the office's to add (a mimic's continues the office's).
+        return r.checklist.push([new Y.Map()]);
+      case 'again': {
+        // Writes its last item's map key again: a continuation wherever that item is (the forger's: the server map).
+        const own = doc.store.clients.get(doc.clientID);
+        const last = own?.[own.length - 1];
+        if (last instanceof Y.Item && last.parent instanceof Y.Map && last.parentSub !== null) last.parent.set(last.parentSub, `again${n}`);
+        return;
+      }
+    }
+  }
+
+  it('gives every update the verdict the walk gives, hostile senders and refusals included', () => {
+    let keystrokes = 0;
+    let forgedKeystrokes = 0;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 20, maxLength: 40 }), (steps) => {
+        const server = serverDoc();
+        const forged = server.clientID;
+        addLineItem(server, { id: 'item-alice', pricebookId: 'pb', description: 'Part', qty: 1, unitPriceCents: 100 });
+        const devices = new Map<Sender, Y.Doc>();
+        const deviceOf = (by: Sender): Y.Doc => {
+          let doc = devices.get(by);
+          if (!doc) {
+            doc = new Y.Doc();
+            devices.set(by, doc);
+          }
+          Y.applyUpdate(doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(doc)));
+          // Yjs gives a doc a new client id when an update brings its own; the forger takes it back.
+          if (by === 'forger') doc.clientID = forged;
+          const officeDevice = devices.get('office');
+          if (by === 'mimic' && officeDevice) doc.clientID = officeDevice.clientID;
+          return doc;
+        };
+        steps.forEach(({ by, kind }, n) => {
+          const doc = deviceOf(by);
+          const update = sent(doc, () => act(doc, by, kind, n));
+          if (!update) return; // the step changed nothing
+          const decoded = decodeJobUpdate(update);
+          const fast = classifyUpdate(decoded, server, writers[by]);
+          expect(fast).toEqual(classifyByWalk(decoded, server, writers[by]));
+          if (continuedItem(decoded, server)) {
+            keystrokes++;
+            if (by === 'forger' || by === 'mimic') forgedKeystrokes++;
+          }
+          // Accepted updates reach the server, as the relay applies them; refused ones never do.
+          if (fast.ok) Y.applyUpdate(server, update);
+          else devices.delete(by); // the refused device starts over from the server's copy
+        });
+      }),
+      { numRuns: 300 },
+    );
+    // Not vacuous: keystrokes took the short path, forged ones among them (refused ones: below).
+    expect(keystrokes).toBeGreaterThan(1000);
+    expect(forgedKeystrokes).toBeGreaterThan(0);
+  }, 60_000); // three hundred jobs of up to 40 steps; the bound is for a loaded machine, not a speed check
+
+  it("refuses a technician's entry continuing the office's last one, as the walk does", () => {
+    const server = serverDoc();
+    const officeDevice = new Y.Doc();
+    Y.applyUpdate(officeDevice, Y.encodeStateAsUpdate(server));
+    const push = (doc: Y.Doc) => decodeJobUpdate(sent(doc, () => jobRoots(doc).checklist.push([new Y.Map()]))!);
+    const first = push(officeDevice);
+    expect(classifyUpdate(first, server, office)).toEqual({ ok: true, roots: ['checklist'] });
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(officeDevice, Y.encodeStateVector(server)));
+    // A technician's device writing as the office's client: its entry continues the office's.
+    const mimic = new Y.Doc();
+    Y.applyUpdate(mimic, Y.encodeStateAsUpdate(server));
+    mimic.clientID = officeDevice.clientID;
+    const forged = push(mimic);
+    expect(continuedItem(forged, server)).toBeDefined();
+    const bob = { userId: 'bob', role: 'technician' } as const;
+    const verdict = classifyUpdate(forged, server, bob);
+    expect(verdict).toMatchObject({ ok: false, code: 'office_field' });
+    expect(verdict).toEqual(classifyByWalk(forged, server, bob));
+  });
+
+  it("takes only a lone continuation of the client's last item the doc holds", () => {
+    const server = serverDoc();
+    const device = new Y.Doc();
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(server));
+    const text = addNote(device, { id: 'mine', author: 'alice', createdAt: 't', text: 'a' });
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(device, Y.encodeStateVector(server)));
+    Y.applyUpdate(
+      server,
+      sent(device, () => text.insert(text.length, 'b'))!,
+    );
+    const next = (edit: () => void) => decodeJobUpdate(sent(device, edit)!);
+    const keystroke = next(() => text.insert(text.length, 'b'));
+    expect(continuedItem(keystroke, server)?.item.id.clock).toBe(keystroke.structs[0]!.id.clock);
+    // Not yet applied: the next keystroke's origin is not the server's last item of the client.
+    expect(
+      continuedItem(
+        next(() => text.insert(text.length, 'c')),
+        server,
+      ),
+    ).toBeUndefined();
+    expect(
+      continuedItem(
+        next(() => text.insert(0, 'd')),
+        server,
+      ),
+    ).toBeUndefined();
+    expect(
+      continuedItem(
+        next(() => text.delete(0, 1)),
+        server,
+      ),
+    ).toBeUndefined();
   });
 });

@@ -14,7 +14,7 @@ import { OutpostError } from '../errors';
 import { FieldWriteFinder } from './field-writes';
 import { judgeWrites, type FieldRefusal, type Writer } from './ownership';
 import { isClientRoot, SERVER_ROOT } from './schema';
-import { byClient, findIn, firstEndingAfter, isId, MAX_HOPS, rootKeyOfType, type DecodedUpdate, type Struct } from './structs';
+import { byClient, continuedItem, findIn, firstEndingAfter, isId, MAX_HOPS, rootKeyOfType, type DecodedUpdate, type Struct } from './structs';
 
 /** The verdict on one update; a field refusal's detail names the field. */
 export type UpdateClass =
@@ -138,6 +138,12 @@ export function classifyUpdate(update: Uint8Array | DecodedUpdate, doc: Y.Doc | 
   } catch (err) {
     return { ok: false, code: 'bad_message', roots: [], detail: (err as Error).message };
   }
+  const typed = doc && continuedItem(decoded, doc);
+  return typed ? classifyKeystroke(decoded, doc, typed, writer) : classifyByWalk(decoded, doc, writer);
+}
+
+/** `classifyUpdate` by walking every item to its root and field (any update; exported for tests). */
+export function classifyByWalk(decoded: DecodedUpdate, doc: Y.Doc | undefined, writer: Writer): UpdateClass {
   const own = byClient(decoded.structs);
   const resolver = new RootResolver(own, doc);
   const roots = new Set<string | undefined>();
@@ -152,6 +158,21 @@ export function classifyUpdate(update: Uint8Array | DecodedUpdate, doc: Y.Doc | 
   const refusal = judgeWrites(new FieldWriteFinder(decoded, doc, own).writes(), writer);
   return refusal ? { ok: false, code: refusal.code, roots: byRoot.roots, detail: refusal.detail } : byRoot;
 }
+
+/**
+ * `classifyUpdate` for a keystroke (`continuedItem`): its one root is that of the type its
+ * origin hangs in, as `RootResolver` would find it, and its one field write is placed from
+ * there (`FieldWriteFinder.continuation`); the same verdict without the walks.
+ */
+function classifyKeystroke(decoded: DecodedUpdate, doc: Y.Doc, { item, prev }: { item: Y.Item; prev: Y.Item }, writer: Writer): UpdateClass {
+  const byRoot = verdict(new Set([rootKeyOfType(prev.parent as Y.AbstractType<unknown>)]));
+  if (!byRoot.ok) return byRoot;
+  const refusal = judgeWrites(new FieldWriteFinder(decoded, doc, NO_STRUCTS).continuation(item, prev), writer);
+  return refusal ? { ok: false, code: refusal.code, roots: byRoot.roots, detail: refusal.detail } : byRoot;
+}
+
+/** A keystroke's finder looks up none of the update's own structs. */
+const NO_STRUCTS: Map<number, Struct[]> = new Map();
 
 function verdict(found: Set<string | undefined>): UpdateClass {
   const roots = [...found].filter((r): r is string => r !== undefined && r !== '').sort();

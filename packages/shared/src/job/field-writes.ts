@@ -39,6 +39,13 @@ function valueOf(item: Y.Item): unknown {
   return item.content.getContent()[0];
 }
 
+/**
+ * Where a keystroke's type sits, per integrated type item, as `placeOf` finds it for the
+ * type of a decoded item (depth 1): an integrated type never moves, so its place is found
+ * once, not at every keystroke typed into it (`continuation`).
+ */
+const typePlaces = new WeakMap<Y.Item, Place | Unplaced>();
+
 /** Places items of one update against one doc. */
 export class FieldWriteFinder {
   private readonly own: Map<number, Struct[]>;
@@ -71,6 +78,22 @@ export class FieldWriteFinder {
         }
       }
     }
+    return out;
+  }
+
+  /**
+   * The field writes of a keystroke (`continuedItem`, structs.ts): `item` hangs where `prev`,
+   * its origin and its client's last item in the doc, hangs, as `writes` would walk to; the
+   * place of the type they sit in is kept across updates (`typePlaces`).
+   */
+  continuation(item: Y.Item, prev: Y.Item): FieldWrite[] {
+    const context = this.contextOfType(prev.parent as Y.AbstractType<unknown>, prev.parentSub);
+    const place = this.placeIn(context, item, (type) => {
+      if (!typePlaces.has(type)) typePlaces.set(type, this.placeOf(type, 1));
+      return typePlaces.get(type);
+    });
+    const out: FieldWrite[] = [];
+    if (place) this.newWrite(item, place, out);
     return out;
   }
 
@@ -213,20 +236,22 @@ export class FieldWriteFinder {
   private placeOf(item: Y.Item, depth = 0): Place | Unplaced {
     if (this.places.has(item)) return this.places.get(item);
     const context = this.contextOf(item);
-    let place: Place | Unplaced;
-    if (depth > 64)
-      place = undefined; // types nested that deep: forged structure
-    else if (!context) place = context;
-    else if ('root' in context) {
-      const isList = JOB_ROOTS[context.root as keyof typeof JOB_ROOTS] === 'array';
-      place = isList ? { root: context.root, entry: item, key: null, nested: false } : { root: context.root, key: context.sub, nested: false };
-    } else {
-      const holder = this.placeOf(context.type, depth + 1);
-      if (!holder) place = holder;
-      else if (holder.entry && holder.key === null) place = { root: holder.root, entry: holder.entry, key: context.sub ?? '#', nested: false };
-      else place = { ...holder, nested: true };
-    }
+    // Types nested that deep: forged structure.
+    const place = depth > 64 ? undefined : this.placeIn(context, item, (type) => this.placeOf(type, depth + 1));
     this.places.set(item, place);
     return place;
+  }
+
+  /** Where an item in `context` sits; `placeOfType` places the item of the type it hangs in. */
+  private placeIn(context: Context | Unplaced, item: Y.Item, placeOfType: (type: Y.Item) => Place | Unplaced): Place | Unplaced {
+    if (!context) return context;
+    if ('root' in context) {
+      const isList = JOB_ROOTS[context.root as keyof typeof JOB_ROOTS] === 'array';
+      return isList ? { root: context.root, entry: item, key: null, nested: false } : { root: context.root, key: context.sub, nested: false };
+    }
+    const holder = placeOfType(context.type);
+    if (!holder) return holder;
+    if (holder.entry && holder.key === null) return { root: holder.root, entry: holder.entry, key: context.sub ?? '#', nested: false };
+    return { ...holder, nested: true };
   }
 }

@@ -75,6 +75,26 @@ export function byClient(structs: readonly Struct[]): Map<number, Struct[]> {
   return own;
 }
 
+/**
+ * The update a device sends most, a keystroke: one new item whose origin is its client's
+ * last item in `doc` (the character before it), deleting nothing. Such an item hangs in the
+ * same type, under the same key, as that item (Yjs takes a decoded item's parent from its
+ * origin), so it is judged from that item's place without a walk. Undefined for anything
+ * else: several structs, deletions, content already deleted, an origin that is not the
+ * client's last item, or one the doc does not hold as a live part of a type.
+ */
+export function continuedItem(update: DecodedUpdate, doc: Y.Doc): { item: Y.Item; prev: Y.Item } | undefined {
+  if (update.structs.length !== 1 || update.ds.clients.size !== 0) return undefined;
+  const item = update.structs[0];
+  if (!(item instanceof Y.Item) || item.content instanceof Y.ContentDeleted) return undefined;
+  const { origin, id } = item;
+  if (origin === null || origin.client !== id.client || origin.clock !== id.clock - 1) return undefined;
+  const structs = doc.store.clients.get(id.client);
+  const prev = structs?.[structs.length - 1];
+  if (!(prev instanceof Y.Item) || prev.id.clock + prev.length !== id.clock || !(prev.parent instanceof Y.AbstractType)) return undefined;
+  return { item, prev };
+}
+
 /** A decoded update: its structs and delete set. */
 export interface DecodedUpdate {
   structs: Struct[];
