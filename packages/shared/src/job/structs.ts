@@ -81,7 +81,7 @@ export function byClient(structs: readonly Struct[]): Map<number, Struct[]> {
  * same type, under the same key, as that item (Yjs takes a decoded item's parent from its
  * origin), so it is judged from that item's place without a walk. Undefined for anything
  * else: several structs, deletions, content already deleted, an origin that is not the
- * client's last item, or one the doc does not hold as a live part of a type.
+ * client's last item, or one the doc does not hold as an item of a type (collected content).
  */
 export function continuedItem(update: DecodedUpdate, doc: Y.Doc): { item: Y.Item; prev: Y.Item } | undefined {
   if (update.structs.length !== 1 || update.ds.clients.size !== 0) return undefined;
