@@ -9,6 +9,7 @@
 import { collectGeneratorHeap } from '../harness/generator-flags';
 import { SendSchedule } from '../harness/schedule';
 import { alone, sampleWhile, type ServerProcess } from '../harness/server-process';
+import { readCpuTicks, stealPercent } from '../harness/steal';
 import { interleaved, round, showSpread, sleep, spread, summarize, waitFor } from '../harness/stats';
 import { EchoAck } from '../load/echo-ack';
 import { newFieldDevice, type FieldDevice } from '../load/field-work';
@@ -41,6 +42,8 @@ interface Run {
   p99: number;
   ackedPercent: number;
   cpu: number;
+  /** The server core's time the hypervisor gave away during the window, %; null where unknown. */
+  steal: number | null;
 }
 
 async function openRig(variant: Variant, writers: number): Promise<Rig> {
@@ -102,12 +105,14 @@ async function measure(rig: Rig, rate: number, ms: number, drainMs: number, samp
     await waitFor(() => latencies.length >= recorded, drainMs);
   };
   let cpu = NaN;
+  const ticks = readCpuTicks();
   if (sampled) cpu = (await rig.sample(send)).cpuPercent;
   else await send();
+  const steal = stealPercent(ticks, readCpuTicks());
   for (const w of rig.writers) w.session.onAck = undefined;
   const s = summarize(latencies);
   const planned = Math.floor((rate * ms) / 1000);
-  return { p50: s.p50, p99: s.p99, ackedPercent: (100 * Math.min(recorded, latencies.length)) / planned, cpu };
+  return { p50: s.p50, p99: s.p99, ackedPercent: (100 * Math.min(recorded, latencies.length)) / planned, cpu, steal: steal === null ? null : round(steal) };
 }
 
 /** Ack latency at fixed offered rates, per durability variant. */
@@ -146,7 +151,9 @@ export const ackLatency: Scenario = {
                 return measure(rig, rate, ms, drainMs);
               },
             );
-            ctx.log(`  ack latency: ${rig.variant.id} @ ${rate}/s → p50 ${round(run.p50)} p99 ${round(run.p99)} ms, acked ${round(run.ackedPercent)} %`);
+            ctx.log(
+              `  ack latency: ${rig.variant.id} @ ${rate}/s → p50 ${round(run.p50)} p99 ${round(run.p99)} ms, acked ${round(run.ackedPercent)} %, steal ${run.steal ?? '?'} %`,
+            );
             const key = `${rig.variant.id}@${rate}`;
             runs.set(key, [...(runs.get(key) ?? []), run]);
           }
@@ -167,6 +174,7 @@ export const ackLatency: Scenario = {
             'ack p99 ms': showSpread(spread(rs.map((x) => x.p99))),
             'acked %': round(spread(rs.map((x) => x.ackedPercent)).median),
             'server CPU %': round(spread(rs.map((x) => x.cpu)).median),
+            'p99 ms (steal %) per window': rs.map((x) => `${round(x.p99)} (${x.steal ?? '?'})`).join(' / '),
             ack: v.ack,
           },
         };
@@ -205,6 +213,7 @@ export const ackLatency: Scenario = {
       notes: [
         `${writers} writers on separate jobs; the offered rate is spread round-robin over them and sent on a fixed schedule; ${ms / 1000} s measured per rate after a lead-in at the same rate (${warmMs / 1000} s on the first run, ${leadInMs / 1000} s on later ones: each server sat idle while the others were measured); ${ctx.runs} runs at ${judged}/s (where the target is judged) and ${sideRuns} at the other rates, variants interleaved per run, median (range). The servers not being measured are paused (SIGSTOP): they share the server core, and their timers would otherwise run inside another's measurement.`,
         'Latency runs from the planned send time to the acknowledgement covering the update. acked % below 99 means the server (or the generator) did not keep up at that rate.',
+        "p99 ms (steal %) per window: each measured window's p99 in run order, beside the share of the server core's time the hypervisor gave to other machines during it (/proc/stat): on a shared virtual machine a window's p99 can be the machine's, not the server's.",
         'Only the Outpost rows acknowledge stored updates; Hocuspocus acknowledges the in-memory apply (its store is debounced) and y-websocket-server has no ack (its echo stands in).',
         ...notes,
       ],
