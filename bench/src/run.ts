@@ -19,7 +19,7 @@ import { estimateRun, estimateSeconds, showDuration } from './harness/estimate';
 import type { BenchContext, ScenarioResult } from './scenarios/scenario';
 import { compiledChildren, describeBuild } from './harness/compiled';
 import { GENERATOR_NODE_FLAGS, relaunchWithGeneratorFlags } from './harness/generator-flags';
-import { PAUSED_SERVER_FLAGS, SERVER_NODE_FLAGS, setUpPinning } from './harness/pinning';
+import { BENCH_SERVER_FLAGS, setUpPinning } from './harness/pinning';
 import { ServerProcess } from './harness/server-process';
 import { REFERENCE_KINDS, SERVER_KINDS, type ServerKind } from './servers/server';
 
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     machine: machineInfo(),
     quick,
     pinning,
-    serverNodeFlags: [...SERVER_NODE_FLAGS, ...PAUSED_SERVER_FLAGS],
+    serverNodeFlags: BENCH_SERVER_FLAGS,
     generatorNodeFlags: GENERATOR_NODE_FLAGS,
     build,
     runs,

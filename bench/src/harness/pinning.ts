@@ -59,7 +59,7 @@ export function setUpPinning(log: (line: string) => void): Pinning {
         pinned: true,
         serverCore,
         generatorCore,
-        note: `pinned with taskset: server under test on core ${serverCore} (node ${[...ONE_CORE_FLAGS, ...SERVER_NODE_FLAGS, ...PAUSED_SERVER_FLAGS].join(' ')}), load generator (all its threads, Chromium) on core ${generatorCore}`,
+        note: `pinned with taskset: server under test on core ${serverCore} (node ${[...ONE_CORE_FLAGS, ...BENCH_SERVER_FLAGS].join(' ')}), load generator (all its threads, Chromium) on core ${generatorCore}`,
       };
     }
   }
@@ -79,8 +79,8 @@ export function currentPinning(): Pinning {
 export function serverLauncher(): { execPath: string; prefix: string[] } {
   const p = currentPinning();
   return p.pinned
-    ? { execPath: 'taskset', prefix: ['-c', String(p.serverCore), process.execPath, ...ONE_CORE_FLAGS, ...SERVER_NODE_FLAGS, ...PAUSED_SERVER_FLAGS] }
-    : { execPath: process.execPath, prefix: [...SERVER_NODE_FLAGS, ...PAUSED_SERVER_FLAGS] };
+    ? { execPath: 'taskset', prefix: ['-c', String(p.serverCore), process.execPath, ...ONE_CORE_FLAGS, ...BENCH_SERVER_FLAGS] }
+    : { execPath: process.execPath, prefix: [...BENCH_SERVER_FLAGS] };
 }
 
 /**
@@ -117,6 +117,9 @@ export const ONE_CORE_FLAGS = ['--single-threaded-gc'];
  * bursts, so Outpost's start command does not pass it (bench/README.md, "How it is built").
  */
 export const PAUSED_SERVER_FLAGS = ['--no-memory-reducer'];
+
+/** The Node flags every server process the bench starts gets (besides `ONE_CORE_FLAGS` when pinned). */
+export const BENCH_SERVER_FLAGS = [...SERVER_NODE_FLAGS, ...PAUSED_SERVER_FLAGS];
 
 /**
  * Moves a running process (every thread) to the generator core (`to: 'generator'`) or back

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { currentPinning } from './pinning';
+import { round } from './stats';
 
 /** Cumulative ticks of one `/proc/stat` cpu line. */
 export interface CpuTicks {
@@ -37,4 +38,13 @@ export function readCpuTicks(): CpuTicks | null {
 export function stealPercent(before: CpuTicks | null, after: CpuTicks | null): number | null {
   if (!before || !after || after.total <= before.total) return null;
   return (100 * (after.steal - before.steal)) / (after.total - before.total);
+}
+
+/** Starts a reading of the server core's steal; the function returned gives it since then (%, rounded), null where unknown. */
+export function watchSteal(): () => number | null {
+  const before = readCpuTicks();
+  return () => {
+    const steal = stealPercent(before, readCpuTicks());
+    return steal === null ? null : round(steal);
+  };
 }

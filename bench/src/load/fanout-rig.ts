@@ -15,7 +15,7 @@ import { ServerProcess, sampleWhile } from '../harness/server-process';
 import { round, sleep, summarize, waitFor } from '../harness/stats';
 import { newFieldDevice, type FieldDevice } from './field-work';
 import { LatencyLog } from './latency-log';
-import { readCpuTicks, stealPercent } from '../harness/steal';
+import { watchSteal } from '../harness/steal';
 import { readThreadTicks, threadShares } from '../harness/threads';
 import { commitsBetween, readCommitHistogram, type CommitFigures } from './server-commits';
 import { openJob, type JobLink, type Target } from './targets';
@@ -186,7 +186,7 @@ export class FanoutRig {
     gcWatch.observe({ entryTypes: ['gc'] });
     const genCpu = process.cpuUsage();
     const commitsBefore = this.kind === 'outpost' ? await readCommitHistogram(this.server.port) : null;
-    const ticksBefore = readCpuTicks();
+    const stolen = watchSteal();
     const threadsBefore = readThreadTicks(this.server.pid);
     const t0 = performance.now();
     const sampled = await sampleWhile(this.server, async () => {
@@ -199,7 +199,7 @@ export class FanoutRig {
     });
     genLoop.disable();
     gcWatch.disconnect();
-    const steal = stealPercent(ticksBefore, readCpuTicks());
+    const steal = stolen();
     const shares = threadShares(this.server.pid, threadsBefore, readThreadTicks(this.server.pid), performance.now() - t0);
     const commits = commitsBefore ? commitsBetween(commitsBefore, await readCommitHistogram(this.server.port)) : null;
     const cpu = process.cpuUsage(genCpu);
@@ -223,7 +223,7 @@ export class FanoutRig {
       genCpuPercent: round(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100),
       genGcMaxMs: round(genGcMax),
       socketErrors: this.typists.reduce((n, t) => n + t.session.errors.length, 0),
-      stealPercent: steal === null ? null : round(steal),
+      stealPercent: steal,
       threads:
         shares.length === 0
           ? null

@@ -9,7 +9,7 @@
 import { collectGeneratorHeap } from '../harness/generator-flags';
 import { SendSchedule } from '../harness/schedule';
 import { alone, sampleWhile, type ServerProcess } from '../harness/server-process';
-import { readCpuTicks, stealPercent } from '../harness/steal';
+import { watchSteal } from '../harness/steal';
 import { interleaved, round, showSpread, sleep, spread, summarize, waitFor } from '../harness/stats';
 import { EchoAck } from '../load/echo-ack';
 import { newFieldDevice, type FieldDevice } from '../load/field-work';
@@ -105,14 +105,13 @@ async function measure(rig: Rig, rate: number, ms: number, drainMs: number, samp
     await waitFor(() => latencies.length >= recorded, drainMs);
   };
   let cpu = NaN;
-  const ticks = readCpuTicks();
+  const stolen = watchSteal();
   if (sampled) cpu = (await rig.sample(send)).cpuPercent;
   else await send();
-  const steal = stealPercent(ticks, readCpuTicks());
   for (const w of rig.writers) w.session.onAck = undefined;
   const s = summarize(latencies);
   const planned = Math.floor((rate * ms) / 1000);
-  return { p50: s.p50, p99: s.p99, ackedPercent: (100 * Math.min(recorded, latencies.length)) / planned, cpu, steal: steal === null ? null : round(steal) };
+  return { p50: s.p50, p99: s.p99, ackedPercent: (100 * Math.min(recorded, latencies.length)) / planned, cpu, steal: stolen() };
 }
 
 /** Ack latency at fixed offered rates, per durability variant. */
