@@ -115,8 +115,12 @@ export class LogWriter {
   private lastTransactionMs = 0;
   /** The loop's wait for a commit in the turn that sent it (`answerInTurn`). */
   private readonly inTurn: InTurnWait;
-  /** The parts of the transaction in flight (by request id), or the close. */
-  private readonly pending = new Map<number, Pending[]>();
+  /**
+   * The transaction in flight (its request id and parts), or the close; null when none is.
+   * One field, not a map by id: there is never more than one, and a map emptied and filled
+   * again per commit reallocates its table each time (garbage the young collections copy).
+   */
+  private inFlight: { id: number; parts: Pending[] } | null = null;
   private queue: Queued[] = [];
   /** Set while the next transaction's send is scheduled (`sendSoon`). */
   private sendScheduled = false;
@@ -160,7 +164,7 @@ export class LogWriter {
       () => {
         for (let m = receiveMessageOnPort(answers); m; m = receiveMessageOnPort(answers)) this.receive(m.message as Reply | CheckpointReply);
       },
-      () => !this.pending.has(id),
+      () => this.inFlight?.id !== id,
       this.lastTransactionMs,
     );
   }
@@ -191,7 +195,7 @@ export class LogWriter {
    * to 100 ms).
    */
   get busy(): boolean {
-    return this.pending.size > 0 || this.queue.length > 0;
+    return this.inFlight !== null || this.queue.length > 0;
   }
 
   /** Resolves once no request is in flight or queued (at once if none is). */
@@ -227,7 +231,7 @@ export class LogWriter {
     if (!worker) return;
     const id = this.nextId++;
     await new Promise<void>((resolve, reject) => {
-      this.pending.set(id, [{ resolve, reject }]);
+      this.inFlight = { id, parts: [{ resolve, reject }] };
       worker.postMessage({ kind: 'close', id });
     }).catch(() => undefined); // a worker that died has nothing left to close
     await worker.terminate();
@@ -237,7 +241,7 @@ export class LogWriter {
     if (this.closed) return Promise.reject(new Error('The SQLite store is closed.'));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ part, transfer, resolve, reject });
-      if (this.pending.size === 0) this.sendSoon();
+      if (!this.inFlight) this.sendSoon();
     });
   }
 
@@ -256,7 +260,7 @@ export class LogWriter {
 
   /** Sends what queued as one transaction, unless one is in flight (its answer sends the rest); returns its id. */
   private send(): number | undefined {
-    if (this.pending.size > 0 || this.queue.length === 0) return undefined;
+    if (this.inFlight || this.queue.length === 0) return undefined;
     const parts = this.queue;
     this.queue = [];
     const worker = this.worker ?? this.start();
@@ -264,7 +268,7 @@ export class LogWriter {
     worker.ref();
     const checkpoint = this.restartWanted;
     this.restartWanted = false;
-    this.pending.set(id, parts);
+    this.inFlight = { id, parts };
     worker.postMessage(
       { id, parts: parts.map((q) => q.part), checkpoint },
       parts.flatMap((q) => q.transfer),
@@ -305,8 +309,8 @@ export class LogWriter {
     this.worker = null;
     this.answers?.close();
     this.answers = null;
-    const lost = [...[...this.pending.values()].flat(), ...this.queue];
-    this.pending.clear();
+    const lost = [...(this.inFlight?.parts ?? []), ...this.queue];
+    this.inFlight = null;
     this.queue = [];
     for (const p of lost) p.reject(new LogWriterCrashed(detail));
     this.wakeIdle();
@@ -319,13 +323,13 @@ export class LogWriter {
   }
 
   private answer(reply: Reply): void {
-    const parts = this.pending.get(reply.id);
-    if (!parts) return;
-    this.pending.delete(reply.id);
+    if (this.inFlight?.id !== reply.id) return;
+    const { parts } = this.inFlight;
+    this.inFlight = null;
     this.lastTransactionMs = reply.ms ?? 0;
     if (reply.ok) this.options.committed?.();
     if (this.queue.length > 0) this.sendSoon();
-    else if (this.pending.size === 0) {
+    else {
       this.worker?.unref();
       // Before the parts settle: a write waiting on the event loop's connection goes first,
       // before a group commit's next batch, made as its promise settles, takes the lock again.
