@@ -49,7 +49,12 @@ export interface ServerOptions {
    * to the SQLite store opened here; a `store` passed in was opened with its own.
    */
   durability?: Durability;
-  /** Bus to other nodes; default: an in-process `LocalBus`. Closed by `close()`. */
+  /**
+   * Bus to other nodes; default: an in-process `LocalBus` of this node alone, over which it
+   * then publishes no update or presence of its own (nobody else would receive them). Pass
+   * a bus (Redis, or one `LocalBus` shared by several nodes in one process) for more than
+   * one node. Closed by `close()`.
+   */
   bus?: Bus;
   /** Relay limits (frame size, rate, compaction, idle unload, causal wait). */
   limits?: Partial<RelayLimits>;
@@ -143,7 +148,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     limits.groupCommitMs,
   );
-  const ctx: RelayContext = { nodeId: options.nodeId ?? randomUUID(), store, bus, committer, metrics, limits, secret, hooks, firstSyncs: new FirstSyncs() };
+  const ctx: RelayContext = {
+    nodeId: options.nodeId ?? randomUUID(),
+    store,
+    bus,
+    committer,
+    metrics,
+    limits,
+    secret,
+    hooks,
+    firstSyncs: new FirstSyncs(),
+    alone: options.bus === undefined,
+  };
   relay = new Relay(ctx);
   const ops = new OpService({ store, relay, bus, nodeId: ctx.nodeId, metrics, causalWaitMs: limits.causalWaitMs, hooks });
   const host = options.host ?? '127.0.0.1';

@@ -116,4 +116,10 @@ export interface RelayContext {
   hooks: Hooks;
   /** Sockets in their first sync, counted for the relay's `admitting` (absent: not counted). */
   firstSyncs?: FirstSyncs;
+  /**
+   * True when no other node shares the bus (the in-process bus `createOutpost` makes when it
+   * is given none): this node's own updates and presence then reach nobody over it (its rooms
+   * ignore their own node's), so they are not published.
+   */
+  alone?: boolean;
 }

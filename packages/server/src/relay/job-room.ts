@@ -389,7 +389,7 @@ export class JobRoom implements OpenJob {
     }
     const changed = [...added, ...updated, ...removed];
     this.broadcast(awarenessMessage(this.awareness, changed));
-    if (origin !== BUS_ORIGIN) {
+    if (origin !== BUS_ORIGIN && !this.ctx.alone) {
       const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
       void this.ctx.bus.publish({ kind: 'awareness', jobId: this.jobId, node: this.ctx.nodeId, update }).catch(logFailure('presence publish'));
     }
