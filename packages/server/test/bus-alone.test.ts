@@ -1,5 +1,5 @@
 /**
- * A node alone (the in-process bus `createOutpost` makes when given none) publishes no
+ * A node alone (the in-process bus `startServer` makes when given none) publishes no
  * update or presence of its own: only its own rooms would receive them, and they ignore
  * their own node's. Each such event kept its commit's updates alive to the end of the turn,
  * copied and promoted by a young collection in it (bench/HISTORY.md, 29 Nov). Given a bus,

@@ -117,7 +117,7 @@ export interface RelayContext {
   /** Sockets in their first sync, counted for the relay's `admitting` (absent: not counted). */
   firstSyncs?: FirstSyncs;
   /**
-   * True when no other node shares the bus (the in-process bus `createOutpost` makes when it
+   * True when no other node shares the bus (the in-process bus `startServer` makes when it
    * is given none): this node's own updates and presence then reach nobody over it (its rooms
    * ignore their own node's), so they are not published.
    */
