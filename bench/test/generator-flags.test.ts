@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { GENERATOR_NODE_FLAGS, missingGeneratorFlags } from '../src/harness/generator-flags';
+import { GENERATOR_NODE_FLAGS, heapOutgrew, missingGeneratorFlags } from '../src/harness/generator-flags';
 import { SERVER_NODE_FLAGS } from '../src/harness/pinning';
 
 describe("the load generator's node flags", () => {
@@ -12,6 +12,12 @@ describe("the load generator's node flags", () => {
     expect(missingGeneratorFlags([], '')).toEqual(GENERATOR_NODE_FLAGS);
     expect(missingGeneratorFlags(['--import', 'tsx', ...GENERATOR_NODE_FLAGS])).toEqual([]);
     expect(missingGeneratorFlags([], `--inspect ${GENERATOR_NODE_FLAGS.join(' ')}`)).toEqual([]);
+  });
+
+  it('collects between steps only once the heap has outgrown what was live at the last collection by half', () => {
+    expect(heapOutgrew(675e6, 450e6)).toBe(false);
+    expect(heapOutgrew(676e6, 450e6)).toBe(true);
+    expect(heapOutgrew(5e9, 0)).toBe(false); // no collection yet: nothing known to compare with
   });
 
   it('is what `pnpm bench` starts node with', async () => {

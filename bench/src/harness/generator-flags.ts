@@ -24,7 +24,38 @@ export const GENERATOR_NODE_FLAGS = ['--max-semi-space-size=64', '--expose-gc'];
  * (28 Nov; bench/README.md, "How it is built"). A no-op without `--expose-gc`.
  */
 export function collectGeneratorHeap(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  gc();
+  liveAfterCollection = process.memoryUsage().heapUsed;
+}
+
+/** The generator's heap right after its last forced collection (what it holds live), bytes; 0 before the first. */
+let liveAfterCollection = 0;
+
+/**
+ * True when a heap of `usedBytes` has grown past 1.5× what was live at the last forced
+ * collection (`liveBytes`; never before one). V8 set its own limit for a full collection
+ * at ~1.85× the live heap after one (three rigs: 352 MB live, its own collection at 652 MB,
+ * marking through the steps before it); at 2× it came first.
+ */
+export function heapOutgrew(usedBytes: number, liveBytes: number): boolean {
+  return liveBytes > 0 && usedBytes > 1.5 * liveBytes;
+}
+
+/**
+ * Collects the generator's heap before a step once it has outgrown what it held live by half
+ * (`heapOutgrew`), so V8's own full collection does not come inside a step. With the fan-out's
+ * three rigs open (~450 MB live) V8 let each step's promoted garbage pile up to 1 GB over 22
+ * steps at 9,000/s, the generator's young collections slowing from 8 to 19 ms on the way;
+ * in the full run of 29 Nov 16:54Z its collections then reached 30–116 ms a step for a
+ * minute after the overload steps (bench/README.md, "The fan-out's slow stretch"). Returns
+ * whether it collected.
+ */
+export function collectGeneratorHeapIfGrown(): boolean {
+  if (!heapOutgrew(process.memoryUsage().heapUsed, liveAfterCollection)) return false;
+  collectGeneratorHeap();
+  return true;
 }
 
 /** The generator flags node was not started with (flags, then NODE_OPTIONS). */

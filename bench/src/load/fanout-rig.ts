@@ -8,7 +8,7 @@
  */
 import * as prng from 'lib0/prng';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { collectGeneratorHeap } from '../harness/generator-flags';
+import { collectGeneratorHeap, collectGeneratorHeapIfGrown } from '../harness/generator-flags';
 import { isHeld, SendSchedule } from '../harness/schedule';
 export { HELD_P99_MS } from '../harness/schedule';
 import { ServerProcess, sampleWhile } from '../harness/server-process';
@@ -168,6 +168,8 @@ export class FanoutRig {
    * `drainMs` for deliveries in flight (less once every delivery arrived).
    */
   async step(rate: number, ms: number, warmMs: number, drainMs: number, clientsPerJob: number): Promise<StepFigures> {
+    // Before anything of this step is made: the garbage of the steps before, not this one's keystrokes.
+    collectGeneratorHeapIfGrown();
     this.log = new LatencyLog();
     this.receivers.clear();
     for (const t of this.typists) this.log.addSender(t.device.doc.clientID);
