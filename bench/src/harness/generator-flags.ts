@@ -49,13 +49,10 @@ export function heapOutgrew(usedBytes: number, liveBytes: number): boolean {
  * three rigs open (~450 MB live) V8 let each step's promoted garbage pile up to 1 GB over 22
  * steps at 9,000/s, the generator's young collections slowing from 8 to 19 ms on the way;
  * in the full run of 29 Nov 16:54Z its collections then reached 30–116 ms a step for a
- * minute after the overload steps (bench/README.md, "The fan-out's slow stretch"). Returns
- * whether it collected.
+ * minute after the overload steps (bench/README.md, "The fan-out's slow stretch").
  */
-export function collectGeneratorHeapIfGrown(): boolean {
-  if (!heapOutgrew(process.memoryUsage().heapUsed, liveAfterCollection)) return false;
-  collectGeneratorHeap();
-  return true;
+export function collectGeneratorHeapIfGrown(): void {
+  if (heapOutgrew(process.memoryUsage().heapUsed, liveAfterCollection)) collectGeneratorHeap();
 }
 
 /** The generator flags node was not started with (flags, then NODE_OPTIONS). */
