@@ -9,9 +9,20 @@ import { WaitBudget } from './wait-budget';
 
 /**
  * A group commit on a quick disk lands in well under this (an fsync ~0.2 ms, a batch's rows
- * a few µs each); a slower transaction makes the loop stop waiting until one is quick again.
+ * a few µs each); a wait that runs out before its answer makes the loop stop waiting for a
+ * while (`PAUSE_AFTER_RUN_OUT`).
  */
 export const WAIT_IN_TURN_MS = 2;
+
+/**
+ * How long the loop stops waiting after a wait ran out before its answer (a slow disk, a
+ * lock, a batch too big for the wait), in waits: 50 (100 ms with the default wait). On a disk
+ * that never answers in time the loop then loses at most one wait in 51, 2 % of its time. It
+ * tries again after the pause rather than after a commit came back quick, because a commit
+ * it did not wait for shares the core with the loop's turn and comes back slow however
+ * quick the disk is (see `hold`).
+ */
+export const PAUSE_AFTER_RUN_OUT = 50;
 
 /**
  * The share of the loop's time it may spend waiting for commits in turn (1: no limit), and
@@ -27,6 +38,8 @@ const WAIT_CREDIT_MS = 20;
 export class InTurnWait {
   /** False from a wait until the loop has turned. */
   private mayWaitThisTurn = true;
+  /** No wait before this time (`performance.now()`): the last wait ran out before its answer. */
+  private pausedUntil = 0;
   /** How much more of its time the loop may spend in these waits. */
   private readonly budget: WaitBudget;
 
@@ -45,26 +58,38 @@ export class InTurnWait {
 
   /**
    * Holds the loop until `answered()` or `ms` pass, calling `take` (read the worker's answers
-   * at once) whenever the worker counts an answer in `counter`. Not after a transaction that
-   * took longer than the wait (a slow disk, a lock: until a commit is quick again), nor
-   * beyond the share of time. Once a turn: an answer taken here settles its promise at once,
-   * and a caller appending again as it settles (a loop of awaited appends) would otherwise
-   * wait again in the same turn, and again, and the loop would never come round to its
-   * timers and sockets. Not while `mayWait` says the loop has other work (see the constructor).
+   * at once) whenever the worker counts an answer in `counter`. Not for a while after a wait
+   * ran out before its answer (`PAUSE_AFTER_RUN_OUT`), nor beyond the share of time. Once
+   * a turn: an answer taken here settles its promise at once, and a caller appending again
+   * as it settles (a loop of awaited appends) would otherwise wait again in the same turn,
+   * and again, and the loop would never come round to its timers and sockets. Not while
+   * `mayWait` says the loop has other work (see the constructor).
+   *
+   * Until 29 Nov the loop stopped waiting after any transaction that took longer than the
+   * wait, until one came back quick. On the server's one core that never happened once the
+   * relay fell behind: a transaction the loop does not wait for runs beside the loop's turn
+   * and takes several times its work; so the next was not waited for either, each turn read
+   * more sockets, each batch grew, and the relay stayed in turns of 50–180 ms (its p50 ~100
+   * ms at 9,000 updates/s) where it had held 15–25 ms a step before (bench/HISTORY.md,
+   * "29 Nov 18:20Z").
    */
-  hold(counter: Int32Array, take: () => void, answered: () => boolean, lastTransactionMs: number): void {
-    if (this.ms <= 0 || lastTransactionMs > this.ms || !this.mayWaitThisTurn || !this.mayWait()) return;
+  hold(counter: Int32Array, take: () => void, answered: () => boolean): void {
+    if (this.ms <= 0 || !this.mayWaitThisTurn || !this.mayWait()) return;
     const start = performance.now();
-    if (!this.budget.allows(start)) return;
+    if (start < this.pausedUntil || !this.budget.allows(start)) return;
     this.mayWaitThisTurn = false;
     setImmediate(() => (this.mayWaitThisTurn = true));
     const until = start + this.ms;
     for (;;) {
       const seen = Atomics.load(counter, 0);
       take();
-      const left = until - performance.now();
-      if (answered() || left <= 0) return this.budget.spend(performance.now() - start);
-      Atomics.wait(counter, 0, seen, left);
+      if (answered()) return this.budget.spend(performance.now() - start);
+      const now = performance.now();
+      if (now >= until) {
+        this.pausedUntil = now + PAUSE_AFTER_RUN_OUT * this.ms;
+        return this.budget.spend(now - start);
+      }
+      Atomics.wait(counter, 0, seen, until - now);
     }
   }
 }

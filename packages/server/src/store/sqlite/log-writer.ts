@@ -10,7 +10,7 @@
  * committed (the durable ack waits on it). The loop waits for a group commit's transaction
  * in the turn that sent it, but briefly (`waitInTurnMs`, `answerInTurn`): a commit that
  * lands in time is answered in that turn, with its acks and relays; a slower one, and every
- * one after it until a commit is quick again, is answered in a later turn while the loop
+ * one sent in a pause after it (in-turn-wait.ts), is answered in a later turn while the loop
  * goes on, as a slow disk needs.
  *
  * When asked (`restartWal`), the worker also checkpoints the WAL between two transactions,
@@ -50,8 +50,6 @@ interface CheckpointReply {
 
 interface Reply {
   id: number;
-  /** How long the transaction took in the worker. */
-  ms?: number;
   /** One per part of the request, in order; absent when the whole transaction failed (`ok`, `message`). */
   parts?: Outcome[];
   ok: boolean;
@@ -72,8 +70,9 @@ export interface LogWriterOptions {
   checkpointed?: (seconds: number, walFrames: number) => void;
   /**
    * How long the event loop waits for an append's transaction in the turn that sent it
-   * (ms; default `WAIT_IN_TURN_MS`; 0: never, the answer comes in a later turn). Not after a
-   * transaction that took longer: on a slow disk the loop does not wait at all.
+   * (ms; default `WAIT_IN_TURN_MS`; 0: never, the answer comes in a later turn). Not for a
+   * pause after a wait that ran out (`PAUSE_AFTER_RUN_OUT` waits): on a slow disk the loop
+   * waits one time in 51.
    */
   waitInTurnMs?: number;
   /**
@@ -111,8 +110,6 @@ export class LogWriter {
   private answers: MessagePort | null = null;
   /** Answers posted by the worker so far, counted in shared memory as it posts them. */
   private readonly answered = new Int32Array(new SharedArrayBuffer(4));
-  /** How long the worker's last transaction took (ms). */
-  private lastTransactionMs = 0;
   /** The loop's wait for a commit in the turn that sent it (`answerInTurn`). */
   private readonly inTurn: InTurnWait;
   /**
@@ -165,7 +162,6 @@ export class LogWriter {
         for (let m = receiveMessageOnPort(answers); m; m = receiveMessageOnPort(answers)) this.receive(m.message as Reply | CheckpointReply);
       },
       () => this.inFlight?.id !== id,
-      this.lastTransactionMs,
     );
   }
 
@@ -326,7 +322,6 @@ export class LogWriter {
     if (this.inFlight?.id !== reply.id) return;
     const { parts } = this.inFlight;
     this.inFlight = null;
-    this.lastTransactionMs = reply.ms ?? 0;
     if (reply.ok) this.options.committed?.();
     if (this.queue.length > 0) this.sendSoon();
     else {
