@@ -20,6 +20,8 @@ import type { BenchContext, ScenarioResult } from './scenarios/scenario';
 import { compiledChildren, describeBuild } from './harness/compiled';
 import { GENERATOR_NODE_FLAGS, relaunchWithGeneratorFlags } from './harness/generator-flags';
 import { BENCH_SERVER_FLAGS, setUpPinning } from './harness/pinning';
+import { postgresReachable } from './harness/postgres';
+import { primePostgresWal } from './harness/postgres-wal';
 import { ServerProcess } from './harness/server-process';
 import { REFERENCE_KINDS, SERVER_KINDS, type ServerKind } from './servers/server';
 
@@ -52,6 +54,9 @@ async function main(): Promise<void> {
   const { build } = await compiledChildren(log);
   log(`  measuring ${describeBuild(build)}`);
   const { servers, references, missing } = await availableServers(log);
+  // Once, before any scenario writes to it: the WAL segments a running Postgres has recycled.
+  const postgresWal = (await postgresReachable()) ? await primePostgresWal() : 'not used: Postgres is not reachable';
+  log(`  Postgres WAL ${postgresWal}`);
   const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5));
   const ctx: BenchContext = { quick, servers, references, runs, log };
   const only = process.env.BENCH_ONLY?.split(',');
@@ -107,6 +112,7 @@ async function main(): Promise<void> {
     machine: machineInfo(),
     quick,
     pinning,
+    postgresWal,
     serverNodeFlags: BENCH_SERVER_FLAGS,
     generatorNodeFlags: GENERATOR_NODE_FLAGS,
     build,

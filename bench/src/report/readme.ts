@@ -22,6 +22,8 @@ export interface RunReport {
   scenarios: ScenarioResult[];
   pinning: Pinning;
   runs: number;
+  /** What the run did to Postgres's WAL before it (harness/postgres-wal.ts); absent in runs before 29 Nov. */
+  postgresWal?: string;
 }
 
 /** Every target of the run in one table: where Outpost stands, met or not. */
@@ -37,6 +39,7 @@ export function resultsSection(run: RunReport): string {
   return [
     `Run ${run.date} on ${m.cores} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}, Node ${run.node}; the whole run took ${(run.durationSeconds / 60).toFixed(1)} min (${run.durationSeconds} s${run.estimatedSeconds ? `; estimated ${(run.estimatedSeconds / 60).toFixed(1)} min at its start` : ''}).`,
     `Pinning: ${run.pinning.note}. Headline figures: ${run.runs} runs each, servers interleaved (order rotated per run), median and range.`,
+    ...(run.postgresWal ? [`Postgres WAL (harness/postgres-wal.ts): ${run.postgresWal}.`] : []),
     '',
     ...targetSummary(run.scenarios),
     ...run.scenarios.flatMap((s) => [markdownTable(s), '', ...s.notes.map((n) => `> ${n}`), '']),

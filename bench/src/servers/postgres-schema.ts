@@ -28,6 +28,12 @@ export interface BenchSchema {
   drop(): Promise<void>;
 }
 
+/** A pool on `url` (default the bench's database) for the bench's own queries. */
+export async function openBenchPool(url = BENCH_DATABASE_URL): Promise<BenchPool> {
+  const { openPostgresPool } = await helpers();
+  return openPostgresPool(url, { max: 1, applicationName: 'outpost-bench' });
+}
+
 /** Creates `outpost_bench_<random>`; throws when Postgres is not reachable. */
 export async function createBenchSchema(): Promise<BenchSchema> {
   const { openPostgresPool, withSchema } = await helpers();
