@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { GENERATOR_NODE_FLAGS, heapOutgrew, missingGeneratorFlags } from '../src/harness/generator-flags';
+import { emptyGeneratorYoungGeneration, GENERATOR_NODE_FLAGS, heapOutgrew, missingGeneratorFlags } from '../src/harness/generator-flags';
 import { SERVER_NODE_FLAGS } from '../src/harness/pinning';
 
 describe("the load generator's node flags", () => {
@@ -18,6 +18,21 @@ describe("the load generator's node flags", () => {
     expect(heapOutgrew(675e6, 450e6)).toBe(false);
     expect(heapOutgrew(676e6, 450e6)).toBe(true);
     expect(heapOutgrew(5e9, 0)).toBe(false); // no collection yet: nothing known to compare with
+  });
+
+  it('empties the young generation with a young collection, not a full one, and does nothing without gc exposed', () => {
+    const g = globalThis as { gc?: unknown };
+    const exposed = g.gc;
+    const calls: unknown[] = [];
+    try {
+      g.gc = (options: unknown) => calls.push(options);
+      emptyGeneratorYoungGeneration();
+      expect(calls).toEqual([{ type: 'minor' }]);
+      delete g.gc;
+      expect(() => emptyGeneratorYoungGeneration()).not.toThrow();
+    } finally {
+      g.gc = exposed;
+    }
   });
 
   it('is what `pnpm bench` starts node with', async () => {
