@@ -15,13 +15,38 @@ const segmentsAhead = async (): Promise<number> => {
   }
 };
 
+/** The segment number of the WAL write position. */
+const writeSegment = async (): Promise<number> => {
+  const pool = await openBenchPool();
+  try {
+    const { rows } = await pool.query<{ name: string }>('SELECT pg_walfile_name(pg_current_wal_lsn()) AS name');
+    return parseInt(rows[0]!.name.slice(8), 16);
+  } finally {
+    await pool.end();
+  }
+};
+
 describe.skipIf(!(await hasPostgres()))('priming the bench Postgres WAL', () => {
-  it('leaves recycled segments ahead of the write position, so no measured commit waits for a new one', async () => {
-    const wanted = (await segmentsAhead()) + 2; // more than there are: it has to write and recycle
-    expect(await primePostgresWal(wanted)).toMatch(/^primed: \d+ WAL segments ahead of the write position \(\d+ before\)/);
-    expect(await segmentsAhead()).toBeGreaterThanOrEqual(wanted);
+  it('leaves the asked number of recycled segments ahead of the write position', async () => {
+    expect(await primePostgresWal(4)).toMatch(/^primed: \d+ WAL segments (were already )?ahead of the write position/);
+    expect(await segmentsAhead()).toBeGreaterThanOrEqual(4);
     // Asked again with enough ahead, it writes nothing and says so.
-    expect(await primePostgresWal(wanted)).toMatch(/already ahead/);
+    const at = await writeSegment();
+    expect(await primePostgresWal(4)).toMatch(/already ahead/);
+    expect(await writeSegment()).toBe(at);
+  });
+
+  it('writes that many segments and checkpoints when fewer are ahead, and says how many it then holds', async () => {
+    const before = await segmentsAhead();
+    const at = await writeSegment();
+    const wanted = before + 1;
+    const note = await primePostgresWal(wanted);
+    // Postgres keeps what its checkpoint estimate and max_wal_size allow: usually all of them.
+    expect(note).toMatch(
+      new RegExp(`^(primed: \\d+ WAL segments ahead of the write position \\(${before} before\\)|not primed: \\d+ WAL segments ahead after priming \\(wanted ${wanted})`),
+    );
+    expect(await writeSegment()).toBeGreaterThanOrEqual(at + wanted);
+    expect(await segmentsAhead()).toBeGreaterThanOrEqual(Math.min(before, 5));
   });
 
   it('says why it could not prime, instead of failing the run', async () => {
