@@ -4,10 +4,10 @@
  * beside its estimate and the actual total at the end. Figures in seconds on the 2-core
  * machine with three servers. Quick ones from a timed quick run of the compiled-children
  * harness (543 s in all, 26 Nov 2026, load average 8–12 from other work). Full ones: the
- * "took" lines of the full run of 29 Nov 2026 04:34Z (984 s on a 2-core Intel Xeon machine,
- * about three times as fast at durable writes as the AMD EPYC of 02:43Z, which took 1,365 s;
- * fan-out with every rate both hold run 5 times by each server holding it; every server and
- * the generator with a 64 MB young generation).
+ * "took" lines of the full run of 29 Nov 2026 19:01Z (1,113 s on a 2-core AMD EPYC machine;
+ * the Intel Xeon's run of 17:27Z took 1,175 s; fan-out with every rate both hold run 5 times
+ * by each server holding it, and the forwarder after them; every server and the generator
+ * with a 64 MB young generation).
  * Update them from the "took … (estimated …)" lines of the next full run.
  */
 
@@ -22,24 +22,23 @@ interface Estimate {
 
 /** Per scenario id. */
 export const ESTIMATES: Record<string, Estimate> = {
-  // + ~30 s since 29 Nov 11:00Z: the forwarder (the reference) at two rates after the climb.
-  fanout: { full: 220, perRunShare: 0.5, quick: 36 },
-  'fanout-durability': { full: 38, perRunShare: 0.4, quick: 24 },
-  'durable-writes': { full: 38, perRunShare: 0, quick: 28 },
-  'ack-latency': { full: 76, perRunShare: 0.6, quick: 25 },
-  'cold-open': { full: 47, perRunShare: 0, quick: 59 },
-  'schedule-board': { full: 74, perRunShare: 0, quick: 53 },
-  'idle-jobs': { full: 115, perRunShare: 0, quick: 32 },
-  'device-open': { full: 32, perRunShare: 0, quick: 20 },
-  memory: { full: 59, perRunShare: 0, quick: 42 },
+  fanout: { full: 230, perRunShare: 0.5, quick: 36 },
+  'fanout-durability': { full: 42, perRunShare: 0.4, quick: 24 },
+  'durable-writes': { full: 41, perRunShare: 0, quick: 28 },
+  'ack-latency': { full: 86, perRunShare: 0.6, quick: 25 },
+  'cold-open': { full: 63, perRunShare: 0, quick: 59 },
+  'schedule-board': { full: 82, perRunShare: 0, quick: 53 },
+  'idle-jobs': { full: 127, perRunShare: 0, quick: 32 },
+  'device-open': { full: 39, perRunShare: 0, quick: 20 },
+  memory: { full: 61, perRunShare: 0, quick: 42 },
   // After memory: these run beside its 5-minute idle wait.
-  'many-jobs': { full: 58, perRunShare: 0.5, quick: 21 },
+  'many-jobs': { full: 64, perRunShare: 0.5, quick: 21 },
   'ops-replay': { full: 33, perRunShare: 0.5, quick: 15 },
-  'catch-up': { full: 32, perRunShare: 0.8, quick: 11 },
-  'reconnect-storm': { full: 39, perRunShare: 0.6, quick: 14 },
-  'awareness-flood': { full: 24, perRunShare: 0.4, quick: 11 },
-  'large-doc': { full: 47, perRunShare: 0, quick: 25 },
-  'scale-out': { full: 62, perRunShare: 0.8, quick: 30 },
+  'catch-up': { full: 33, perRunShare: 0.8, quick: 11 },
+  'reconnect-storm': { full: 49, perRunShare: 0.6, quick: 14 },
+  'awareness-flood': { full: 26, perRunShare: 0.4, quick: 11 },
+  'large-doc': { full: 49, perRunShare: 0, quick: 25 },
+  'scale-out': { full: 64, perRunShare: 0.8, quick: 30 },
 };
 
 /** Memory's last readings after its longest idle time (and the no-sockets wait, 13 s), once the scenarios after it are done. */
