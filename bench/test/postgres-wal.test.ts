@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { hasPostgres } from '../../test-support/requirements';
-import { primePostgresWal } from '../src/harness/postgres-wal';
+import { primePostgresWal, segmentsAhead } from '../src/harness/postgres-wal';
 import { BENCH_DATABASE_URL, openBenchPool } from '../src/servers/postgres-schema';
 
-const segmentsAhead = async (): Promise<number> => {
+const ahead = async (): Promise<number> => {
   const pool = await openBenchPool();
   try {
-    const { rows } = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$' AND name > pg_walfile_name(pg_current_wal_lsn())`,
-    );
-    return rows[0]!.n;
+    return await segmentsAhead(pool);
   } finally {
     await pool.end();
   }
@@ -29,7 +26,7 @@ const writeSegment = async (): Promise<number> => {
 describe.skipIf(!(await hasPostgres()))('priming the bench Postgres WAL', () => {
   it('leaves the asked number of recycled segments ahead of the write position', async () => {
     expect(await primePostgresWal(4)).toMatch(/^primed: \d+ WAL segments (were already )?ahead of the write position/);
-    expect(await segmentsAhead()).toBeGreaterThanOrEqual(4);
+    expect(await ahead()).toBeGreaterThanOrEqual(4);
     // Asked again with enough ahead, it writes nothing and says so.
     const at = await writeSegment();
     expect(await primePostgresWal(4)).toMatch(/already ahead/);
@@ -37,7 +34,7 @@ describe.skipIf(!(await hasPostgres()))('priming the bench Postgres WAL', () => 
   });
 
   it('writes that many segments and checkpoints when fewer are ahead, and says how many it then holds', async () => {
-    const before = await segmentsAhead();
+    const before = await ahead();
     const at = await writeSegment();
     const wanted = before + 1;
     const note = await primePostgresWal(wanted);
@@ -46,7 +43,7 @@ describe.skipIf(!(await hasPostgres()))('priming the bench Postgres WAL', () => 
       new RegExp(`^(primed: \\d+ WAL segments ahead of the write position \\(${before} before\\)|not primed: \\d+ WAL segments ahead after priming \\(wanted ${wanted})`),
     );
     expect(await writeSegment()).toBeGreaterThanOrEqual(at + wanted);
-    expect(await segmentsAhead()).toBeGreaterThanOrEqual(Math.min(before, 5));
+    expect(await ahead()).toBeGreaterThanOrEqual(Math.min(before, 5));
   });
 
   it('says why it could not prime, instead of failing the run', async () => {

@@ -16,8 +16,11 @@ import { BENCH_DATABASE_URL, openBenchPool, type BenchPool } from '../servers/po
 /** Segments wanted ahead of the write position (16 MB each): more than a full run writes between two checkpoints. */
 export const PRIMED_SEGMENTS = 32;
 
-const AHEAD = `SELECT count(*)::int AS n FROM pg_ls_waldir()
-  WHERE name ~ '^[0-9A-F]{24}$' AND name > pg_walfile_name(pg_current_wal_lsn())`;
+/** How many WAL segments Postgres holds ahead of its write position (recycled, ready for use). */
+export async function segmentsAhead(pool: BenchPool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$' AND name > pg_walfile_name(pg_current_wal_lsn())`);
+  return rows[0]!.n;
+}
 
 /**
  * Makes Postgres hold `segments` recycled WAL segments ahead of its write position: it
@@ -27,12 +30,9 @@ const AHEAD = `SELECT count(*)::int AS n FROM pg_ls_waldir()
  * WAL says so). `url`: the database (the bench's by default).
  */
 export async function primePostgresWal(segments = PRIMED_SEGMENTS, url = BENCH_DATABASE_URL): Promise<string> {
-  let pool: BenchPool | undefined;
+  const pool = await openBenchPool(url); // connects on its first query
   try {
-    pool = await openBenchPool(url);
-    const open = pool;
-    const ahead = async () => (await open.query<{ n: number }>(AHEAD)).rows[0]!.n;
-    const before = await ahead();
+    const before = await segmentsAhead(pool);
     if (before >= segments) return `primed: ${before} WAL segments were already ahead of the write position`;
     await pool.query(`DO $$ BEGIN
       FOR i IN 1..${segments} LOOP
@@ -41,13 +41,13 @@ export async function primePostgresWal(segments = PRIMED_SEGMENTS, url = BENCH_D
       END LOOP;
     END $$`);
     await pool.query('CHECKPOINT');
-    const after = await ahead();
+    const after = await segmentsAhead(pool);
     return after >= segments
       ? `primed: ${after} WAL segments ahead of the write position (${before} before), as a Postgres that has run a while recycles them`
       : `not primed: ${after} WAL segments ahead after priming (wanted ${segments}; check min_wal_size / max_wal_size)`;
   } catch (e) {
     return `not primed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
   } finally {
-    await pool?.end();
+    await pool.end();
   }
 }
