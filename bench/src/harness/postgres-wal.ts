@@ -26,8 +26,9 @@ export async function segmentsAhead(pool: BenchPool): Promise<number> {
  * Makes Postgres hold `segments` recycled WAL segments ahead of its write position: it
  * writes that many segments (a WAL message and a switch each), then checkpoints, which
  * recycles them as future segments. Needs a superuser (`pg_ls_waldir`, `CHECKPOINT`).
- * Returns what was done, in words, for the results; an error of Postgres is returned too (a run without a primed
- * WAL says so). `url`: the database (the bench's by default).
+ * Returns what was done, in words, for the results; an error from Postgres is returned
+ * in words too (a run without a primed WAL says so). `url`: the database (the bench's by
+ * default).
  */
 export async function primePostgresWal(segments = PRIMED_SEGMENTS, url = BENCH_DATABASE_URL): Promise<string> {
   const pool = await openBenchPool(url); // connects on its first query
